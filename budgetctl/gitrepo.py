@@ -1,0 +1,190 @@
+"""Read-only access to a git repository: resolve a revision, list a folder, read blobs.
+
+Git is run as a program with argument lists, never through a shell. A user's
+revision is checked, resolved once with `rev-parse --verify --end-of-options`,
+and from then on only the resulting commit id is passed to git: the research
+note reliability.md, section 4.3, shows `--output=FILE` passed as a revision
+creating files, and a shell running whatever follows a `;`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["GitError", "TreeFile", "list_tree", "read_blobs", "repo_root", "resolve_revision"]
+
+# A full object id: SHA-1 (40 hex) or SHA-256 (64 hex) repositories.
+_OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+class GitError(Exception):
+    """A git problem to show the user as one line (exit 2)."""
+
+
+@dataclass(frozen=True)
+class TreeFile:
+    """One non-tree entry of a commit's tree."""
+
+    path: str  # repo-relative posix path, e.g. "data/projects/x.yaml"
+    mode: str  # e.g. "100644"; "120000" is a symlink, "160000" a submodule
+    oid: str  # blob object id (a commit id for a submodule)
+
+
+def repo_root(start: Path) -> Path:
+    """The top of the working tree that contains `start`."""
+    result = _run(["-C", str(start), "-c", "core.quotepath=off", "rev-parse", "--show-toplevel"])
+    top = result.stdout.removesuffix(b"\n")
+    if result.returncode != 0 or not top:
+        raise GitError(f"not inside a git working tree: {start} ({_first_line(result.stderr)})")
+    return Path(os.fsdecode(top))
+
+
+def resolve_revision(repo: Path, rev: str) -> str:
+    """The full commit id that `rev` names in `repo` (a branch, tag, short id, HEAD~1...)."""
+    # rev-parse would read a leading "-" as an option, and a newline or NUL
+    # could never name a commit; refuse them before git sees them.
+    if not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r"):
+        raise GitError(f"not a valid revision: {rev!r}")
+    result = _run(
+        [
+            "-C",
+            str(repo),
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            rev + "^{commit}",
+        ]
+    )
+    sha = result.stdout.strip()
+    if result.returncode != 0 or not _OBJECT_ID.fullmatch(sha):
+        raise GitError(f"not a commit in {repo}: {rev!r}")
+    return sha.decode("ascii")
+
+
+def list_tree(repo: Path, sha: str, folder: str) -> list[TreeFile]:
+    """Every file under `folder` (repo-relative, e.g. "data") in commit `sha`, in git's order.
+
+    Symlinks (mode 120000) and submodules (160000) are listed too, so the caller
+    can refuse them with a located problem. A missing folder gives [].
+    """
+    _check_object_id(sha)
+    prefix = _check_folder(folder)
+    command = ["-C", str(repo), "-c", "core.quotepath=off", "ls-tree", "-r", "-z", "--full-tree"]
+    # The folder is a name, not a pattern: no pathspec magic such as ":(glob)".
+    result = _run([*command, sha, "--", prefix], extra_env={"GIT_LITERAL_PATHSPECS": "1"})
+    if result.returncode != 0:
+        raise GitError(f"cannot list {folder!r} at {sha}: {_first_line(result.stderr)}")
+    files = [_parse_tree_entry(entry) for entry in result.stdout.split(b"\0") if entry]
+    # ls-tree also matches a file named exactly like the folder; keep what is inside it.
+    return [f for f in files if f.path.startswith(prefix + "/")]
+
+
+def read_blobs(repo: Path, oids: list[str]) -> dict[str, bytes]:
+    """The exact bytes of each blob in `oids`, read by one `git cat-file --batch`."""
+    wanted = list(dict.fromkeys(oids))
+    for oid in wanted:
+        # cat-file --batch takes any object name per line ("HEAD:../x" too),
+        # so only full ids go in, one per line.
+        _check_object_id(oid)
+    if not wanted:
+        return {}
+    request = "".join(oid + "\n" for oid in wanted).encode("ascii")
+    # run() feeds stdin and drains stdout together, so a large request cannot
+    # deadlock against git's blocked output.
+    result = _run(["-C", str(repo), "cat-file", "--batch"], stdin=request)
+    if result.returncode != 0:
+        raise GitError(f"cannot read objects from {repo}: {_first_line(result.stderr)}")
+    return _parse_batch(result.stdout, wanted)
+
+
+def _parse_tree_entry(entry: bytes) -> TreeFile:
+    """Parse one `<mode> SP <type> SP <oid> TAB <path>` record of `ls-tree -z`."""
+    meta, tab, raw_path = entry.partition(b"\t")
+    fields = meta.split(b" ")
+    if not tab or len(fields) != 3 or not raw_path or not _OBJECT_ID.fullmatch(fields[2]):
+        raise GitError(f"unexpected output from git ls-tree: {entry[:80]!r}")
+    mode, _kind, oid = fields
+    # git stores names as bytes; surrogateescape keeps a non-UTF-8 name
+    # round-trippable so the caller can report it rather than lose it.
+    path = raw_path.decode("utf-8", "surrogateescape")
+    return TreeFile(path=path, mode=mode.decode("ascii"), oid=oid.decode("ascii"))
+
+
+def _parse_batch(out: bytes, wanted: list[str]) -> dict[str, bytes]:
+    """Parse `cat-file --batch` replies: `<oid> <type> <size>\\n<size bytes>\\n` each, in order."""
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    for oid in wanted:
+        end = out.find(b"\n", pos)
+        if end < 0:
+            raise GitError("git cat-file stopped early")
+        header = out[pos:end].decode("ascii", "replace")
+        fields = header.split(" ")
+        if fields[-1] == "missing":
+            raise GitError(f"object {oid} is missing from the repository")
+        if len(fields) != 3 or fields[0] != oid or not fields[2].isdigit():
+            raise GitError(f"unexpected output from git cat-file: {header[:80]!r}")
+        if fields[1] != "blob":
+            raise GitError(f"object {oid} is a {fields[1]}, not a file")
+        start = end + 1
+        stop = start + int(fields[2])
+        if out[stop : stop + 1] != b"\n":
+            raise GitError(f"truncated output from git cat-file for {oid}")
+        blobs[oid] = out[start:stop]
+        pos = stop + 1
+    return blobs
+
+
+def _check_object_id(oid: str) -> None:
+    """Refuse anything but a full lowercase hex object id."""
+    if not _OBJECT_ID.fullmatch(oid.encode("ascii", "replace")):
+        raise GitError(f"not a full object id: {oid!r}")
+
+
+def _check_folder(folder: str) -> str:
+    """A repo-relative folder as git spells it; nothing absolute or climbing out."""
+    parts = folder.strip("/").split("/")
+    if folder.startswith("/") or "\0" in folder or any(p in ("", ".", "..") for p in parts):
+        raise GitError(f"not a folder inside the repository: {folder!r}")
+    return "/".join(parts)
+
+
+def _run(
+    args: list[str], *, stdin: bytes | None = None, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `git ARGS` without a shell, a terminal prompt or a pager."""
+    try:
+        return subprocess.run(
+            ["git", *args],
+            input=stdin,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+            capture_output=True,
+            env=_git_env(extra_env),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}") from exc
+
+
+def _git_env(extra: dict[str, str] | None) -> dict[str, str]:
+    """The caller's environment, made safe for a non-interactive, parsed git."""
+    env = dict(os.environ)
+    # Set by git hooks; they would override the repository given with -C.
+    for name in ("GIT_DIR", "GIT_WORK_TREE"):
+        env.pop(name, None)
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", PAGER="cat", LC_ALL="C")
+    env.update(extra or {})
+    return env
+
+
+def _first_line(stderr: bytes) -> str:
+    """git's first message line, for a one-line error."""
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[0] if lines else "git failed"
