@@ -39,9 +39,7 @@ def read_for_update(path: Path) -> bytes:
         raise WriteRefused(f"cannot read {path}: {_reason(exc)}") from exc
 
 
-def write_atomic(
-    path: Path, data: bytes, *, expected: bytes | None = None, mode: int | None = None
-) -> None:
+def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None, mode: int | None = None) -> None:
     """Replace `path` with `data` atomically.
 
     - A symlink at `path`, a non-regular file, or a missing parent directory is refused.

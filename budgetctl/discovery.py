@@ -1,0 +1,133 @@
+"""Find the ledger and read its files from disk, refusing what must not be read."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from budgetctl.codes import CODES
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.yamlsubset import MAX_FILE_BYTES, printable
+
+STREAMS_FILE = "streams.yaml"
+PROJECTS_DIR = "projects"
+PROJECT_SUFFIXES = (".yaml", ".yml")
+
+
+class NoLedger(Exception):
+    """No ledger where one was looked for; str() says where (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawFile:
+    """A ledger file's display path and bytes, from disk or from a git revision."""
+
+    path: str
+    data: bytes
+
+
+@dataclass
+class LedgerFiles:
+    root: Path | None
+    streams: RawFile | None
+    projects: list[RawFile] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def find_root(data: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path:
+    """The ledger folder: ``--data``, else $BUDGETCTL_DATA, else ./data, else the
+    nearest parent folder holding ``data/streams.yaml``."""
+    cwd = cwd or Path.cwd()
+    given = data if data is not None else os.environ.get("BUDGETCTL_DATA") or None
+    if given is not None:
+        root = cwd / Path(given)
+        if not (root / STREAMS_FILE).is_file():
+            raise NoLedger(f"no ledger found: {printable(str(given))} has no {STREAMS_FILE}")
+        return root
+    for folder in (cwd, *cwd.parents):
+        if (folder / "data" / STREAMS_FILE).is_file():
+            return folder / "data"
+    raise NoLedger(
+        f"no ledger found: no data/{STREAMS_FILE} in {cwd} or any parent folder (use --data DIR or set BUDGETCTL_DATA)"
+    )
+
+
+def display_path(root: Path, path: Path) -> str:
+    """Paths are shown from the folder holding the ledger: ``data/projects/x.yaml``."""
+    return Path(os.path.relpath(path, root.parent)).as_posix()
+
+
+def read_ledger(root: Path) -> LedgerFiles:
+    """Read streams.yaml and every project file under projects/, sorted by path."""
+    files = LedgerFiles(root, None)
+    streams_path = root / STREAMS_FILE
+    files.streams = _read(root, streams_path, files.problems)
+    projects = root / PROJECTS_DIR
+    if projects.is_symlink():
+        files.problems.append(_symlink(root, projects))
+    elif projects.is_dir():
+        for path in sorted(_walk(root, projects, files.problems), key=lambda p: display_path(root, p)):
+            raw = _read(root, path, files.problems)
+            if raw is not None:
+                files.projects.append(raw)
+    return files
+
+
+def _walk(root: Path, folder: Path, problems: list[Diagnostic]) -> list[Path]:
+    """Project files under ``folder``; symbolic links are reported, never followed."""
+    found: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError as exc:
+            problems.append(CODES["Y001"].at(f"cannot read folder: {exc.strerror}", display_path(root, current)))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink():
+                if entry.name.endswith(PROJECT_SUFFIXES) or entry.is_dir():
+                    problems.append(_symlink(root, path))
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append(path)
+            elif entry.name.endswith(PROJECT_SUFFIXES):
+                found.append(path)
+    return found
+
+
+def _symlink(root: Path, path: Path) -> Diagnostic:
+    return CODES["Y010"].at(
+        "symbolic links are not followed in a ledger; replace the link with a real file or folder",
+        display_path(root, path),
+    )
+
+
+def _read(root: Path, path: Path, problems: list[Diagnostic]) -> RawFile | None:
+    shown = display_path(root, path)
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            problems.append(_symlink(root, path))
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            problems.append(CODES["Y001"].at("not a regular file; remove it or rename it", shown))
+            return None
+        if info.st_size > MAX_FILE_BYTES:
+            problems.append(
+                CODES["Y015"].at(f"the file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}", shown)
+            )
+            return None
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        problems.append(CODES["Y001"].at(f"cannot read the file: {exc.strerror or exc}", shown))
+        return None
+    if len(data) > MAX_FILE_BYTES:  # it grew after the size check
+        problems.append(CODES["Y015"].at(f"the file is larger than {MAX_FILE_BYTES:,} bytes", shown))
+        return None
+    return RawFile(shown, data)

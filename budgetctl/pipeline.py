@@ -1,0 +1,41 @@
+"""The read-only pipeline: files -> loader -> models -> rules, problems sorted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.discovery import LedgerFiles
+from budgetctl.ledger import Ledger, build
+from budgetctl.rules import catalogue, run_rules
+
+
+@dataclass
+class Checked:
+    ledger: Ledger | None
+    problems: list[Diagnostic]
+    file_count: int
+    incomplete: bool
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [p for p in self.problems if not p.is_error]
+
+    def totals_broken(self) -> list[Diagnostic]:
+        """Errors that make totals wrong: a file or project that could not be counted."""
+        codes = catalogue()
+        return [p for p in self.errors if codes[p.code].affects_totals]
+
+
+def check_files(files: LedgerFiles) -> Checked:
+    """Run every stage over the files and return the ledger and all problems."""
+    loaded = build(files.streams, files.projects, files.problems)
+    problems = list(loaded.problems)
+    if loaded.ledger is not None:
+        problems.extend(run_rules(loaded.ledger))
+    problems.sort(key=Diagnostic.sort_key)
+    return Checked(loaded.ledger, problems, loaded.file_count, loaded.incomplete)

@@ -1,0 +1,1 @@
+"""Renderers: the only modules that know about Rich, CSV, JSON or Markdown."""

@@ -1,0 +1,119 @@
+"""Render problems: compiler-style text, JSON, or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.yamlsubset import printable
+
+MAX_EXCERPT = 120  # characters of a source line shown under a problem
+
+
+class Sources(Protocol):
+    def __call__(self, path: str, line: int) -> str | None: ...
+
+
+def counts_line(problems: Sequence[Diagnostic], file_count: int) -> str:
+    """``2 errors, 1 warning in 3 files`` or ``no problems in 35 files``."""
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    if not problems:
+        return f"no problems in {file_count} file{'s' if file_count != 1 else ''}"
+    files = len({p.file for p in problems})
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
+
+
+def _excerpt(text: str, column: int) -> tuple[str, int]:
+    """The source line cut to a window around ``column``, with the caret's offset."""
+    text = printable(text.replace("\t", " "))
+    start = 0 if column - 1 < MAX_EXCERPT else column - 1 - MAX_EXCERPT // 2
+    return text[start : start + MAX_EXCERPT], column - 1 - start
+
+
+def render_text(problems: Sequence[Diagnostic], file_count: int, source: Sources) -> None:
+    from rich.text import Text
+
+    from budgetctl.render.console import stdout
+
+    console = stdout()
+    for p in problems:
+        colour = "red" if p.is_error else "yellow"
+        head = Text()
+        head.append(f"{printable(p.file)}:{p.line}:{p.column}:", style="bold")
+        head.append(" ")
+        head.append(p.code, style=f"bold {colour}")
+        head.append(" " if p.is_error else " warning: ")
+        head.append(printable(p.message))
+        console.print(head)
+        line = source(p.file, p.line)
+        if line:
+            excerpt, offset = _excerpt(line, p.column)
+            gutter = f"{p.line:>5} | "
+            console.print(Text(gutter, style="blue") + Text(excerpt))
+            console.print(Text(" " * (len(gutter) - 2) + "| ", style="blue") + Text(" " * offset + "^", style=colour))
+    errors = any(p.is_error for p in problems)
+    style = "bold red" if errors else "bold yellow" if problems else "bold green"
+    console.print(Text(counts_line(problems, file_count), style=style))
+
+
+def problem_json(p: Diagnostic) -> dict[str, object]:
+    return {
+        "code": p.code,
+        "severity": p.severity.value,
+        "message": p.message,
+        "file": p.file,
+        "line": p.line,
+        "column": p.column,
+    }
+
+
+def render_json(problems: Sequence[Diagnostic], ok: bool, file_count: int) -> None:
+    errors = sum(1 for p in problems if p.is_error)
+    print(
+        json.dumps(
+            {
+                "ok": ok,
+                "problems": [problem_json(p) for p in problems],
+                "errors": errors,
+                "warnings": len(problems) - errors,
+                "files": file_count,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+
+
+def escape_data(text: str) -> str:
+    """Workflow-command message escaping, as @actions/core does."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Workflow-command property escaping: data escaping plus ``:`` and ``,``."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(p: Diagnostic) -> str:
+    kind = "error" if p.is_error else "warning"
+    return (
+        f"::{kind} file={escape_property(printable(p.file))},line={p.line},col={p.column},"
+        f"title={escape_property(p.code)}::{escape_data(printable(p.message))}"
+    )
+
+
+def render_github(problems: Sequence[Diagnostic], file_count: int) -> None:
+    import sys
+
+    for p in problems:
+        print(github_line(p))
+    print(counts_line(problems, file_count), file=sys.stderr)
+
+
+TextRenderer = Callable[[Sequence[Diagnostic], int, Sources], None]

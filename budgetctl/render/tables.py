@@ -1,0 +1,113 @@
+"""Render a neutral ``Table`` as a Rich table, CSV, Markdown or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from decimal import Decimal
+
+from budgetctl.money import format_json, format_pounds, needs_pence
+from budgetctl.reports.table import Cell, Column, Table
+from budgetctl.yamlsubset import printable
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
+
+
+def _pence(table: Table) -> bool:
+    amounts = [c for row in [*table.rows, table.total or []] for c in row if isinstance(c, Decimal)]
+    return needs_pence(amounts)
+
+
+def human_cell(column: Column, cell: Cell, pence: bool) -> str:
+    """A cell for people: money with thousands separators, percentages with %."""
+    if cell is None:
+        return "—" if column.kind in ("percent", "money") else ""
+    if column.kind == "money" and isinstance(cell, Decimal):
+        return format_pounds(cell, pence=pence)
+    if column.kind == "percent":
+        return f"{cell}%"
+    return printable(str(cell))
+
+
+def machine_cell(column: Column, cell: Cell) -> str:
+    """A cell for spreadsheets: plain numbers; text that could run as a formula is neutralised."""
+    if cell is None:
+        return ""
+    if column.kind == "money" and isinstance(cell, Decimal):
+        return format_json(cell)
+    text = str(cell)
+    if column.kind == "text" and text.startswith(FORMULA_START):
+        return "'" + text  # OWASP: a leading quote stops spreadsheet formula evaluation
+    return text
+
+
+def render_rich(table: Table) -> None:
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    from budgetctl.render.console import stdout
+
+    pence = _pence(table)
+    over = " OVER"
+    grid = RichTable(title=table.title, title_justify="left", show_footer=table.total is not None)
+    for index, column in enumerate(table.columns):
+        right = column.kind != "text"
+        footer = human_cell(column, table.total[index], pence) if table.total else ""
+        grid.add_column(column.header, justify="right" if right else "left", footer=Text(footer), no_wrap=right)
+    for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
+        cells = [Text(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]
+        if flag:
+            cells[-1].append(over, style="bold red")
+            for cell in cells:
+                cell.stylize("red")
+        grid.add_row(*cells)
+    console = stdout()
+    console.print(grid)
+    for note in table.notes:
+        console.print(Text(note, style="dim"))
+
+
+def render_csv(table: Table) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.key for c in table.columns])
+    for row in table.rows:
+        writer.writerow([machine_cell(c, v) for c, v in zip(table.columns, row, strict=True)])
+    if table.total:
+        writer.writerow([machine_cell(c, v) for c, v in zip(table.columns, table.total, strict=True)])
+    print(out.getvalue(), end="")
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(table: Table) -> None:
+    pence = _pence(table)
+    lines = [f"### {_md_escape(table.title)}", ""]
+    lines.append("| " + " | ".join(_md_escape(c.header) for c in table.columns) + " |")
+    lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
+    for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
+        cells = [_md_escape(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]
+        if flag:
+            cells[-1] += " **OVER**"
+        lines.append("| " + " | ".join(cells) + " |")
+    if table.total:
+        cells = [_md_escape(human_cell(c, v, pence)) for c, v in zip(table.columns, table.total, strict=True)]
+        lines.append("| " + " | ".join(f"**{c}**" if c else "" for c in cells) + " |")
+    lines.extend(["", *table.notes] if table.notes else [])
+    print("\n".join(lines))
+
+
+def render_json(table: Table) -> None:
+    print(json.dumps(table.data, indent=2, ensure_ascii=False))
+
+
+RENDERERS: dict[str, Callable[[Table], None]] = {
+    "table": render_rich,
+    "csv": render_csv,
+    "markdown": render_markdown,
+    "json": render_json,
+}

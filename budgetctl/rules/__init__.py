@@ -1,0 +1,69 @@
+"""Rules over a loaded ledger, one module each, in an explicit, immutable registry.
+
+A rule module defines ``RULE = Rule(code, name, severity, check, __doc__)``;
+its docstring says what it checks, why it matters, and shows an example
+(``budgetctl explain CODE`` prints it). The runner stamps every finding with
+the rule's code and severity, so a rule cannot mislabel itself. Eligibility
+rules read their parameters from streams.yaml; no rule knows a stream by name.
+"""
+
+from __future__ import annotations
+
+from budgetctl.codes import CODES, Code
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.ledger import Ledger
+from budgetctl.rules import (
+    award_over_cap,
+    duplicate_project_id,
+    empty_allocation,
+    excluded_cost,
+    over_allocated_stream,
+    purpose_missing,
+    purpose_not_allowed,
+    required_field_missing,
+    sources_mismatch,
+    unknown_priority,
+    unknown_stream,
+    value_not_allowed,
+    year_without_budget,
+)
+from budgetctl.rules._rule import Rule
+
+RULES: tuple[Rule, ...] = (
+    unknown_stream.RULE,
+    unknown_priority.RULE,
+    year_without_budget.RULE,
+    duplicate_project_id.RULE,
+    over_allocated_stream.RULE,
+    sources_mismatch.RULE,
+    empty_allocation.RULE,
+    purpose_missing.RULE,
+    purpose_not_allowed.RULE,
+    required_field_missing.RULE,
+    value_not_allowed.RULE,
+    award_over_cap.RULE,
+    excluded_cost.RULE,
+)
+
+
+def run_rules(ledger: Ledger) -> list[Diagnostic]:
+    """Every rule's findings, each stamped with its rule's code and severity."""
+    problems: list[Diagnostic] = []
+    for rule in RULES:
+        for message, place in rule.check(ledger):
+            problems.append(Diagnostic(rule.code, rule.severity, message, place.file, place.line, place.column))
+    return problems
+
+
+def catalogue() -> dict[str, Code]:
+    """Every problem code budgetctl can report, loader and schema codes first."""
+    codes = dict(CODES)
+    codes.update((rule.code, rule.as_code()) for rule in RULES)
+    return codes
+
+
+def lookup(code_or_name: str) -> Code | None:
+    """A code by its code (``A001``, any case) or its name (``over-allocated-stream``)."""
+    key = code_or_name.strip()
+    codes = catalogue()
+    return codes.get(key.upper()) or next((c for c in codes.values() if c.name == key.lower()), None)

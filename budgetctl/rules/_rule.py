@@ -1,0 +1,28 @@
+"""The shape of a rule."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from budgetctl.codes import Code
+from budgetctl.diagnostics import Severity
+from budgetctl.ledger import Ledger, Place
+
+Finding = tuple[str, Place]
+Check = Callable[[Ledger], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    check: Check
+    doc: str
+    affects_totals: bool = False
+
+    def as_code(self) -> Code:
+        summary, _, explanation = inspect.cleandoc(self.doc).partition("\n")
+        return Code(self.code, self.name, self.severity, summary.strip(), explanation.strip(), self.affects_totals)

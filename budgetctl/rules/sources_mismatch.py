@@ -1,0 +1,51 @@
+"""A stream's sources do not sum exactly to its budget in a year.
+
+When a stream lists `sources:` (where its money comes from, such as a grant
+and partner contributions), they must add up to the stream's budget in every
+year of either, to the penny.
+
+    budget:
+      2023/24: 4485221
+    sources:
+      home-office-grant: {2023/24: 4388080}
+      partner-contributions: {2023/24: 97000}   # A002: 141.00 short
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from budgetctl.diagnostics import Severity
+from budgetctl.ledger import Ledger
+from budgetctl.money import ZERO, format_pounds, total
+from budgetctl.rules._rule import Finding, Rule
+from budgetctl.years import year_sort_key
+
+
+def check(ledger: Ledger) -> Iterator[Finding]:
+    for stream_id, stream in ledger.streams.items():
+        if not stream.sources:
+            continue
+        years = set(stream.budget).union(*(set(by_year) for by_year in stream.sources.values()))
+        for year in sorted(years, key=year_sort_key):
+            budget = stream.budget.get(year, ZERO)
+            sources = total(by_year.get(year, ZERO) for by_year in stream.sources.values())
+            if sources != budget:
+                where = (
+                    ledger.stream_at(stream_id, "budget", year)
+                    if year in stream.budget
+                    else ledger.stream_at(stream_id, "sources")
+                )
+                yield (
+                    f"stream {stream_id!r}: sources sum to £{format_pounds(sources)} in {year} but the budget "
+                    f"is £{format_pounds(budget)} ({_gap(sources - budget)}); make them equal",
+                    where,
+                )
+
+
+def _gap(difference: Decimal) -> str:
+    return f"£{format_pounds(-difference)} short" if difference < 0 else f"£{format_pounds(difference)} over"
+
+
+RULE = Rule("A002", "sources-mismatch", Severity.ERROR, check, __doc__)

@@ -1,0 +1,119 @@
+"""Validate loaded files against the models; map pydantic errors to located problems."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from budgetctl.codes import CODES
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.models import did_you_mean, found
+from budgetctl.source import SourceFile
+
+M = TypeVar("M", bound=BaseModel)
+
+# pydantic error type -> our code; anything else is a wrong type (S003).
+_CODE_BY_TYPE = {
+    "missing": "S002",
+    "extra_forbidden": "S001",
+    "bad_year": "S004",
+    "bad_money": "S005",
+    "bad_id": "S006",
+    "unknown_field": "S007",
+    "bad_date": "S008",
+}
+
+
+def validate(model: type[M], source: SourceFile) -> tuple[M | None, list[Diagnostic]]:
+    """The file as a ``model``, or ``None`` and every schema problem with its position."""
+    try:
+        return model.model_validate(source.root), []
+    except ValidationError as exc:
+        problems = [_diagnostic(model, source, error) for error in exc.errors(include_url=False)]
+        return None, problems
+
+
+def _diagnostic(model: type[BaseModel], source: SourceFile, error: Any) -> Diagnostic:
+    kind = error["type"]
+    # pydantic appends a validator marker ("function-before[...]") to some locations.
+    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part and part != "[key]"))
+    code = _CODE_BY_TYPE.get(kind, "S003")
+    where = _where(loc)
+    if kind == "missing":
+        name = loc[-1]
+        line, column = source.locate(loc[:-1])
+        message = f"missing required key {name!r}{_in(loc[:-1])}"
+        message += f"; add `{name}:` with a value"
+    elif kind == "extra_forbidden":
+        name = str(loc[-1])
+        line, column = source.locate(loc, key=True)
+        message = f"unknown key {name!r}{_in(loc[:-1])}{did_you_mean(name, _fields_at(model, loc[:-1]))}"
+    else:
+        on_key = bool(loc) and loc[-1] == "[key]"
+        line, column = source.locate(loc)
+        message = error["msg"] if kind in _CODE_BY_TYPE or kind in ("wrong_type", "bad_date") else _generic(error)
+        label = _where(loc[:-1]) if on_key else where
+        if label:
+            message = f"{label}: {message}"
+    return CODES[code].at(message, source.path, line, column)
+
+
+def _generic(error: Any) -> str:
+    expected = {
+        "dict_type": "a mapping of keys to values",
+        "list_type": "a list",
+        "tuple_type": "a list",
+        "model_type": "a mapping of keys to values",
+        "model_attributes_type": "a mapping of keys to values",
+    }.get(error["type"])
+    if expected:
+        return f"expected {expected}, found {found(error.get('input'))}"
+    return str(error["msg"])
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    """A key path for messages: ``budget.2023/24``."""
+    return ".".join(str(part) for part in loc if part != "[key]")
+
+
+def _in(loc: tuple[Any, ...]) -> str:
+    return f" in {_where(loc)}" if loc else ""
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys the model allows at ``loc``, for "did you mean" hints."""
+    tp: Any = model
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(str(part))
+            if field is None:
+                return []
+            tp = field.annotation if not field.metadata else typing.Annotated[(field.annotation, *field.metadata)]
+        elif typing.get_origin(tp) is dict:
+            tp = typing.get_args(tp)[1]
+        elif typing.get_origin(tp) in (list, tuple):
+            tp = typing.get_args(tp)[0]
+        else:
+            return []
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []

@@ -1,0 +1,277 @@
+"""The strict YAML subset budgetctl reads, built from parser events.
+
+Accepted: one UTF-8 document (one optional leading BOM) of block or flow
+mappings and sequences, plain and quoted scalars, and comments. Refused, each
+with its own code and position: directives, anchors and aliases, merge keys,
+explicit tags, further documents, non-string keys, duplicate keys, control,
+bidi and zero-width characters, nesting deeper than MAX_DEPTH, lines and
+scalars longer than MAX_SCALAR characters. Files over MAX_FILE_BYTES are
+refused before they are read (``discovery``).
+
+Scalars stay text (``Scalar``), so YAML's typing never decides a value. Any
+exception inside the parser becomes a located problem, never a traceback:
+fuzzing found a dozen non-YAMLError crash sites in YAML parsers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from budgetctl.codes import CODES
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.source import Mapping, Node, Scalar, Sequence, SourceFile
+
+MAX_FILE_BYTES = 5_000_000
+MAX_DEPTH = 32
+MAX_SCALAR = 10_000
+MAX_PROBLEMS_PER_FILE = 50
+
+# C0 controls but tab/LF/CR, DEL, C1, zero-width, bidi controls, line/paragraph
+# separators, and U+FEFF (allowed only as the very first character).
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+_LONG_LINE = re.compile(f"[^\n]{{{MAX_SCALAR + 1}}}")
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+_NULL_KEYS = frozenset(("", "~", "null", "Null", "NULL"))
+_QUOTED = ("'", '"')
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def describe_char(char: str) -> str:
+    """A visible name for an invisible character: ``U+202E``."""
+    return f"U+{ord(char):04X}"
+
+
+def printable(text: str) -> str:
+    """Text safe to show on a terminal or in CI logs: invisible characters escaped."""
+    return FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _Problems(list[Diagnostic]):
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    def add(self, code: str, message: str, line: int = 1, column: int = 1) -> None:
+        if len(self) < MAX_PROBLEMS_PER_FILE:
+            self.append(CODES[code].at(message, self.path, line, column))
+
+
+def decode(data: bytes, problems: _Problems) -> str | None:
+    """Strict UTF-8 with one optional leading BOM; the first bad byte is located."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add("Y003", "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8")
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.count(b"\x00") > len(data) // 4 > 0:
+        problems.add("Y003", "the file looks like UTF-16 or UTF-32 (many NUL bytes); save it as UTF-8")
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
+        problems.add(
+            "Y003",
+            f"byte 0x{data[exc.start]:02x} is not UTF-8 (Windows-1252 '£' is 0xa3); save the file as UTF-8",
+            line,
+            column,
+        )
+        return None
+
+
+def _tag_text(tag: str) -> str:
+    """The tag as it was written: ``!!python/object`` rather than its resolved URI."""
+    prefix = "tag:yaml.org,2002:"
+    return printable("!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag)
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _prescan(text: str, problems: _Problems) -> bool:
+    """Checks on the raw text, before any parser sees it; False if it must not be parsed."""
+    for match in FORBIDDEN.finditer(text):
+        line, column = _line_col(text, match.start())
+        problems.add(
+            "Y012",
+            f"forbidden character {describe_char(match.group())} (control, bidi or invisible); delete it",
+            line,
+            column,
+        )
+    long_line = _LONG_LINE.search(text)
+    if long_line:
+        line, _ = _line_col(text, long_line.start())
+        problems.add("Y014", f"line longer than {MAX_SCALAR:,} characters; shorten it", line, 1)
+    for match in _DIRECTIVE.finditer(text):
+        line, _ = _line_col(text, match.start())
+        problems.add("Y008", "YAML directives (lines starting with %) are not allowed; delete the line", line, 1)
+    return not problems
+
+
+def strict_load(data: bytes, path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Load one ledger file: a ``SourceFile`` when it is in the subset, and its problems."""
+    problems = _Problems(path)
+    text = decode(data, problems)
+    if text is None or not _prescan(text, problems):
+        return None, problems
+    try:
+        root = _build(text, problems)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = exc.problem or exc.context or "invalid YAML"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        problems.add("Y002", f"YAML syntax error: {reason}{context}", line, column)
+        return None, problems
+    except RecursionError:
+        problems.add("Y013", f"nesting deeper than {MAX_DEPTH} levels")
+        return None, problems
+    except Exception as exc:  # the parser's own bugs must not reach the user as tracebacks
+        problems.add("Y017", f"the YAML parser failed ({type(exc).__name__}); simplify the YAML near here")
+        return None, problems
+    if problems:
+        return None, problems
+    if not isinstance(root, Mapping):
+        if root is None or (isinstance(root, Scalar) and root.is_null):
+            problems.add("Y016", "the file is empty; it must hold a mapping of keys to values")
+        else:
+            kind = "a list" if isinstance(root, Sequence) else "a single value"
+            problems.add(
+                "Y016", f"the file holds {kind}; it must hold a mapping of keys to values", root.line, root.column
+            )
+        return None, problems
+    return SourceFile(path, text, root), problems
+
+
+def _build(text: str, problems: _Problems) -> Node | None:
+    """Build the tree from parser events with an explicit stack (no recursion)."""
+    root: Node | None = None
+    # Each frame: [container, key awaiting its value (mapping only), key is invalid]
+    stack: list[list] = []
+    documents = 0
+    parser = _Loader(text)
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                mark = event.start_mark
+                line, column = mark.line + 1, mark.column + 1
+                if event.anchor is not None:
+                    problems.add(
+                        "Y006",
+                        f"anchor &{printable(event.anchor)} is not allowed; write the value out in full",
+                        line,
+                        column,
+                    )
+                if event.tag is not None:
+                    problems.add(
+                        "Y005",
+                        f"tag {_tag_text(event.tag)} is not allowed; budgetctl never builds objects "
+                        "from tags: remove it",
+                        line,
+                        column,
+                    )
+                node: Node
+                if kind is yaml.ScalarEvent:
+                    value = event.value
+                    node = Scalar(value, line, column, event.style in _QUOTED)
+                    if len(value) > MAX_SCALAR:
+                        problems.add("Y014", f"value longer than {MAX_SCALAR:,} characters; shorten it", line, column)
+                    if event.style == '"':
+                        bad = FORBIDDEN.search(value)
+                        if bad:
+                            problems.add(
+                                "Y012",
+                                f"escaped forbidden character {describe_char(bad.group())} "
+                                "(control, bidi or invisible); delete it",
+                                line,
+                                column,
+                            )
+                elif kind is yaml.MappingStartEvent:
+                    node = Mapping(line, column)
+                else:
+                    node = Sequence(line, column)
+                if stack:
+                    _attach(stack[-1], node, problems)
+                else:
+                    root = node
+                if kind is not yaml.ScalarEvent:
+                    if len(stack) >= MAX_DEPTH:
+                        problems.add(
+                            "Y013", f"nesting deeper than {MAX_DEPTH} levels; flatten the structure", line, column
+                        )
+                        return None
+                    stack.append([node, None, False])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+            elif kind is yaml.AliasEvent:
+                mark = event.start_mark
+                problems.add(
+                    "Y006",
+                    f"alias *{printable(event.anchor)} is not allowed; write the value out in full",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+                if stack:
+                    _attach(stack[-1], Scalar("", mark.line + 1, mark.column + 1, False), problems)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    problems.add(
+                        "Y009",
+                        "a second YAML document is not allowed; keep one document per file",
+                        mark.line + 1,
+                        mark.column + 1,
+                    )
+                    return root
+    finally:
+        parser.dispose()
+    return root
+
+
+def _attach(frame: list, node: Node, problems: _Problems) -> None:
+    container = frame[0]
+    if isinstance(container, Sequence):
+        container.append(node)
+        return
+    key = frame[1]
+    if key is None and not frame[2]:
+        # This node is a key.
+        if not isinstance(node, Scalar) or (not node.quoted and node.value in _NULL_KEYS):
+            what = "a list" if isinstance(node, Sequence) else "a mapping" if isinstance(node, Mapping) else "null"
+            problems.add("Y011", f"a key must be plain text, found {what}", node.line, node.column)
+            frame[2] = True
+            return
+        if node.value == "<<" and not node.quoted:
+            problems.add("Y007", "merge keys (<<) are not allowed; write every key out in full", node.line, node.column)
+            frame[2] = True
+            return
+        first = container.keys_at.get(node.value)
+        if first is not None:
+            problems.add(
+                "Y004",
+                f"duplicate key {printable(node.value)!r}: first written on line {first.line}; delete one of the two",
+                node.line,
+                node.column,
+            )
+            frame[2] = True
+            return
+        frame[1] = node
+        return
+    if frame[2]:
+        frame[2] = False
+        return
+    container[key.value] = node
+    container.keys_at[key.value] = key
+    frame[1] = None
