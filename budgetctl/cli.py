@@ -250,3 +250,7 @@ def explain(
         hint = did_you_mean(code.upper(), list(codes)) or did_you_mean(code.lower(), [c.name for c in codes.values()])
         fail(f"unknown code {code!r}{hint}; `budgetctl rules` lists them")
     print(f"{found.code} {found.name} ({found.severity.value})\n\n{found.summary}\n\n{found.explanation}")
+
+
+# Command groups live in their own modules; importing them registers their commands.
+from budgetctl.commands import publishing, workflow  # noqa: E402, F401
