@@ -1,0 +1,75 @@
+"""Shared fixtures: the CLI runner, fixture ledgers, and golden files.
+
+Golden files hold real CLI output; regenerate them through the CLI with
+``pytest --update-golden`` and review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "data"
+LEDGERS = Path(__file__).resolve().parent / "ledgers"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SHARED = REPO.parent / "shared"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the real CLI output")
+
+
+@pytest.fixture(autouse=True)
+def _stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pin the width, turn colour off, and keep the user's environment out of tests."""
+    monkeypatch.setenv("COLUMNS", "140")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("BUDGETCTL_DATA", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/golden/NAME, or rewrite it under --update-golden."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            return
+        assert path.exists(), f"missing golden file {path}; run pytest --update-golden"
+        assert actual == path.read_text(encoding="utf-8")
+
+    return check
+
+
+@pytest.fixture
+def ledger_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped ledger: returns its data/ folder."""
+    target = tmp_path / "data"
+    shutil.copytree(SHIPPED, target)
+    return target
+
+
+def make_ledger(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (paths relative to data/) under root/data and return that folder."""
+    data = root / "data"
+    for name, text in files.items():
+        path = data / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return data
