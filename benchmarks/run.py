@@ -1,0 +1,474 @@
+"""Time budgetctl against bean-check and hledger on the same generated ledgers.
+
+    python benchmarks/run.py [--sizes 100,1000,10000,50000] [--runs K]
+                             [--budgetctl PATH] [--bean-check PATH] [--hledger PATH]
+                             [--out FILE.md] [--tmp] [--no-peers]
+
+Every measurement is a fresh process, run under a tiny wrapper interpreter that
+times it and reads its peak RSS from getrusage(RUSAGE_CHILDREN); the cell is the
+median wall time of K runs and the largest peak. Prints a Markdown report (and
+writes it to --out): one table of N x command, start-up, the shipped ledger,
+and each target of issue 6 as a ratio with PASS/FAIL.
+
+Stdlib only; the peers are optional and found on PATH or in benchmarks/.peers-venv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import generate
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+YEAR = generate.SUMMARY_YEAR
+# Journals are checked against the generator's totals up to this size (the
+# check loads each journal once more, which costs ~20 s for beancount at 50k).
+VERIFY_MAX_N = 10_000
+
+# Runs in a fresh interpreter per measurement, so RUSAGE_CHILDREN holds only
+# the measured command (and its descendants that were waited for).
+_WRAPPER = r"""
+import json, resource, subprocess, sys, time
+out, err, cwd, cmd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+with open(out, "wb") as fo, open(err, "wb") as fe:
+    t0 = time.perf_counter()
+    rc = subprocess.run(cmd, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, cwd=cwd).returncode
+    wall = time.perf_counter() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": rc, "wall": wall, "maxrss_kib": ru.ru_maxrss}))
+"""
+
+
+@dataclass
+class Cell:
+    walls: list[float] = field(default_factory=list)
+    rss_kib: list[int] = field(default_factory=list)
+    rcs: list[int] = field(default_factory=list)
+    failure: str = ""  # output of the first run that exited non-zero
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(self.rss_kib) / 1024
+
+    @property
+    def failed(self) -> bool:
+        return any(self.rcs)
+
+    def text(self, with_mem: bool = True) -> str:
+        s = f"{fmt_s(self.median)} [{len(self.walls)}]"
+        if with_mem:
+            s += f" / {self.peak_mib:.0f} MiB"
+        if self.failed:
+            s += f" (exit {','.join(str(r) for r in sorted(set(self.rcs)) if r)})"
+        if self.note:
+            s += f" ({self.note})"
+        return s
+
+
+def fmt_s(sec: float) -> str:
+    return f"{sec:.3g} s" if sec >= 0.01 else f"{sec * 1000:.3g} ms"
+
+
+class Runner:
+    def __init__(self, base_env: dict[str, str], scratch: Path, runs: int) -> None:
+        self.base_env = base_env
+        self.scratch = scratch
+        self.runs = runs
+
+    def once(self, argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int, str]:
+        out, err = self.scratch / "stdout", self.scratch / "stderr"
+        wrapper = [sys.executable, "-I", "-S", "-c", _WRAPPER, str(out), str(err), str(cwd)]
+        res = subprocess.run(wrapper + argv, env=env, capture_output=True, text=True, check=True)
+        r = json.loads(res.stdout)
+        text = ""
+        if r["rc"]:
+            text = (out.read_text(errors="replace") + err.read_text(errors="replace"))[:3000]
+        return r["wall"], r["maxrss_kib"], r["rc"], text
+
+    def measure(
+        self,
+        argv: list[str],
+        *,
+        env: dict[str, str] | None = None,
+        before: Callable[[int], dict[str, str] | None] | None = None,
+        warmup: int = 1,
+        runs: int | None = None,
+        cwd: Path = REPO,
+    ) -> Cell:
+        """Median of `runs` timed runs after `warmup` untimed ones. `before(k)`
+        runs untimed ahead of timed run k and may return extra env vars."""
+        base = {**self.base_env, **(env or {})}
+        for _ in range(warmup):
+            self.once(argv, base, cwd)
+        cell = Cell()
+        for k in range(runs or self.runs):
+            extra = before(k) if before else None
+            wall, rss, rc, text = self.once(argv, {**base, **(extra or {})}, cwd)
+            cell.walls.append(wall)
+            cell.rss_kib.append(rss)
+            cell.rcs.append(rc)
+            if rc and not cell.failure:
+                cell.failure = text
+        return cell
+
+
+def tool_version(argv: list[str]) -> str:
+    try:
+        res = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"unavailable ({exc})"
+    lines = (res.stdout or res.stderr).strip().splitlines()
+    return lines[0] if lines else f"(no output, exit {res.returncode})"
+
+
+def prepare(n: int, root: Path, journals: bool) -> Path:
+    """Reuse root/<n> when it was generated by this generator version, else
+    (re)generate it; returns the folder."""
+    d = root / str(n)
+    try:
+        exp = json.loads((d / "expected.json").read_text(encoding="utf-8"))
+        fresh = (
+            exp["generator_version"] == generate.GENERATOR_VERSION
+            and exp["seed"] == generate.DEFAULT_SEED
+            and (exp["journals"] or not journals)
+        )
+    except (OSError, ValueError, KeyError):
+        fresh = False
+    if not fresh:
+        t0 = time.perf_counter()
+        log(f"[N={n}] generating into {d} ...")
+        generate.generate(n, d, journals)
+        log(f"[N={n}] generated in {time.perf_counter() - t0:.1f} s")
+    return d
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def edited(text: str, delta: Decimal) -> str:
+    """The project file with its first allocation line changed by `delta` pounds,
+    written in the same style (a decrease keeps the ledger valid)."""
+    lines = text.splitlines(keepends=True)
+    start = lines.index("allocations:\n")
+    key, value = lines[start + 1].rstrip("\n").split(": ")
+    lines[start + 1] = f"{key}: {Decimal(value) + delta}\n"
+    return "".join(lines)
+
+
+def summary_allocated(budgetctl: str, data: Path, env: dict[str, str]) -> Decimal | None:
+    """budgetctl's own 2023/24 allocated total (JSON), or None if unavailable."""
+    argv = [budgetctl, "summary", "--year", YEAR, "--data", str(data), "--format", "json"]
+    res = subprocess.run(argv, capture_output=True, text=True, env=env)
+    try:
+        return Decimal(json.loads(res.stdout)["total"]["allocated"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+# Row labels, in table order.
+R_NOCACHE = "budgetctl validate --no-cache"
+R_FIRST = "budgetctl validate, first run (empty cache)"
+R_REPEAT = "budgetctl validate, repeated (warm cache)"
+R_CHANGED = "budgetctl validate, one file changed"
+R_SUMMARY = f"budgetctl summary --year {YEAR} (warm cache)"
+R_BC_C = "bean-check -C (no cache)"
+R_BC_WARM = "bean-check (warm pickle cache)"
+R_BC_CHANGED = "bean-check, one file touched"
+R_HL_CHECK = "hledger check"
+R_HL_BAL = f"hledger bal Income:Grant {YEAR} (summary equiv.)"
+ROWS = (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED, R_SUMMARY,
+        R_BC_C, R_BC_WARM, R_BC_CHANGED, R_HL_CHECK, R_HL_BAL)
+
+
+def bench_size(
+    n: int, d: Path, r: Runner, budgetctl: str, no_cache: bool,
+    bean_check: str | None, hledger: str | None, notes: list[str],
+) -> dict[str, Cell]:
+    data = d / "data"
+    cells: dict[str, Cell] = {}
+    caches = r.scratch / f"cache-{n}"
+    shutil.rmtree(caches, ignore_errors=True)
+    caches.mkdir()
+    validate = [budgetctl, "validate", "--data", str(data)]
+
+    def fresh_cache(k: int) -> dict[str, str]:
+        return {"XDG_CACHE_HOME": tempfile.mkdtemp(prefix=f"fresh-{k}-", dir=caches)}
+
+    def step(label: str, cell: Cell) -> None:
+        cells[label] = cell
+        log(f"[N={n}] {label}: {cell.text()}")
+        if cell.failure:
+            notes.append(f"N={n}, {label}: exit {cell.rcs}; first output:\n\n```\n"
+                         f"{cell.failure.strip()}\n```")
+
+    if no_cache:
+        step(R_NOCACHE, r.measure([*validate, "--no-cache"], before=fresh_cache))
+    step(R_FIRST, r.measure(validate, before=fresh_cache, warmup=0))
+    warm = {"XDG_CACHE_HOME": str(caches / "warm")}
+    # warmup=1 is the "first" of the "twice in a row": it fills the cache.
+    step(R_REPEAT, r.measure(validate, env=warm))
+
+    exp = json.loads((d / "expected.json").read_text(encoding="utf-8"))
+    target = d / exp["edit_target"]
+    original = target.read_text(encoding="utf-8")
+    changed_text = edited(original, Decimal(-1))
+    try:
+        # Alternate between the changed and the original text, so every timed
+        # run follows a real content change against what the cache holds.
+        def change(k: int) -> None:
+            target.write_text(changed_text if k % 2 == 0 else original, encoding="utf-8")
+
+        step(R_CHANGED, r.measure(validate, env=warm, before=change, warmup=0))
+        # Untimed: leave the ledger edited (an even run count ends on the
+        # original text); summary must then see the edit, or the cache is stale.
+        target.write_text(changed_text, encoding="utf-8")
+        want = Decimal(exp["totals"][YEAR]) - 1
+        got = summary_allocated(budgetctl, data, {**r.base_env, **warm})
+        if got is None:
+            notes.append(f"N={n}: cache consistency after edits not checked "
+                         "(`summary --format json` gave no total)")
+        elif got != want:
+            notes.append(f"N={n}: **stale result**: after the edits summary says {YEAR} "
+                         f"allocated {got}, expected {want}")
+        else:
+            notes.append(f"N={n}: after the edits, summary's {YEAR} allocated total "
+                         f"{got} matches the edited ledger")
+    finally:
+        target.write_text(original, encoding="utf-8")
+    step(R_SUMMARY, r.measure([budgetctl, "summary", "--year", YEAR, "--data", str(data)],
+                              env=warm))
+
+    if bean_check:
+        main = d / "beancount" / "main.beancount"
+        pickle = main.parent / f".{main.name}.picklecache"
+        step(R_BC_C, r.measure([bean_check, "-C", str(main)]))
+        pickle.unlink(missing_ok=True)
+        cell = r.measure([bean_check, str(main)])  # the warm-up run writes the pickle
+        if not pickle.exists():
+            cell.note = "no cache written: load < 1 s"
+        step(R_BC_WARM, cell)
+        part = main.parent / "part-01.beancount"
+
+        def touch(k: int) -> None:
+            part.touch()  # beancount's cache is keyed on the included files' mtimes
+
+        step(R_BC_CHANGED, r.measure([bean_check, str(main)], before=touch, warmup=0))
+    if hledger:
+        journal = str(d / "hledger" / "main.journal")
+        step(R_HL_CHECK, r.measure([hledger, "-f", journal, "check"]))
+        fy = [f"{YEAR[:4]}-04-01", f"{int(YEAR[:4]) + 1}-04-01"]
+        step(R_HL_BAL, r.measure([hledger, "-f", journal, "bal", "Income:Grant",
+                                  "-b", fy[0], "-e", fy[1]]))
+    return cells
+
+
+def ratio_line(
+    name: str, a: Cell | None, a_label: str, b: Cell | None, b_label: str, limit: float,
+    *, mem: bool = False, missing: str = "",
+) -> str:
+    if a is None or b is None:
+        return f"- {name}: n/a ({missing or 'not measured in this run'})"
+    av, bv = (a.peak_mib, b.peak_mib) if mem else (a.median, b.median)
+    unit = (lambda v: f"{v:.0f} MiB") if mem else fmt_s
+    ratio = av / bv
+    verdict = "PASS" if ratio <= limit and not a.failed else "FAIL"
+    extra = " (budgetctl exited non-zero)" if a.failed else ""
+    return (f"- {name}: {a_label} {unit(av)} / {b_label} {unit(bv)} = **{ratio:.2f}** "
+            f"(target ≤ {limit}) **{verdict}**{extra}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="100,1000,10000,50000",
+                    help="comma-separated project counts (default: %(default)s)")
+    ap.add_argument("--runs", type=int, default=3, help="timed runs per cell (median)")
+    ap.add_argument("--budgetctl", help="budgetctl executable (default: next to this python)")
+    ap.add_argument("--bean-check", help="bean-check executable (default: PATH, .peers-venv)")
+    ap.add_argument("--hledger", help="hledger executable (default: PATH)")
+    ap.add_argument("--no-peers", action="store_true", help="skip bean-check and hledger")
+    ap.add_argument("--out", type=Path, help="also write the Markdown report here")
+    ap.add_argument("--tmp", action="store_true",
+                    help="generate into a temporary folder instead of reusing benchmarks/out/")
+    args = ap.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    if args.runs < 1 or not sizes or min(sizes) < 1:
+        ap.error("--runs and every size must be at least 1")
+
+    beside = Path(sys.executable).parent / "budgetctl"  # not resolved: venv python is a link
+    budgetctl = args.budgetctl or (str(beside) if beside.exists() else shutil.which("budgetctl"))
+    if not budgetctl or subprocess.run([budgetctl, "--version"], capture_output=True).returncode:
+        log(f"budgetctl not runnable: {budgetctl or 'not found'}")
+        return 2
+    bean_check = None if args.no_peers else generate.find_tool("bean-check", args.bean_check)
+    hledger = None if args.no_peers else generate.find_tool("hledger", args.hledger)
+    vhelp = subprocess.run([budgetctl, "validate", "--help"], capture_output=True, text=True)
+    no_cache = "--no-cache" in vhelp.stdout + vhelp.stderr
+
+    with tempfile.TemporaryDirectory(prefix="budgetctl-bench-") as tmp:
+        scratch = Path(tmp)
+        out_root = scratch / "ledgers" if args.tmp else HERE / "out"
+        # Isolated cache and no ledger from the environment: runs share no state
+        # with the user, and every command names its --data.
+        env = {k: v for k, v in os.environ.items() if k != "BUDGETCTL_DATA"}
+        env["XDG_CACHE_HOME"] = str(scratch / "cache-default")
+        r = Runner(env, scratch, args.runs)
+        journals = bool(bean_check or hledger)
+        notes: list[str] = []
+        if not no_cache:
+            notes.append("`validate --no-cache` is not accepted by this budgetctl: its row is "
+                         "left out and the targets use the first run with an empty cache.")
+        results: dict[int, dict[str, Cell]] = {}
+        checks: list[str] = []
+        for n in sizes:
+            d = prepare(n, out_root, journals)
+            if journals and n <= VERIFY_MAX_N:
+                ok, lines = generate.verify(d, bean_check, hledger)
+                checks.append(f"N={n}: {'OK' if ok else 'MISMATCH'}: " + "; ".join(lines))
+            results[n] = bench_size(n, d, r, budgetctl, no_cache, bean_check, hledger, notes)
+
+        startup: dict[str, Cell] = {}
+        k_start = max(args.runs, 5)  # cheap, and noisier than the big cells
+        startup["budgetctl --version"] = r.measure([budgetctl, "--version"], runs=k_start)
+        startup["budgetctl --help"] = r.measure([budgetctl, "--help"], runs=k_start)
+        if bean_check:
+            startup["bean-check --version"] = r.measure([bean_check, "--version"], runs=k_start)
+        if hledger:
+            startup["hledger --version"] = r.measure([hledger, "--version"], runs=k_start)
+
+        shipped: dict[str, Cell] = {}
+        shipped_data = REPO / "data"
+        n_shipped = len([*shipped_data.glob("projects/**/*.y*ml")])
+        if (shipped_data / "streams.yaml").exists():
+            warm = {"XDG_CACHE_HOME": str(scratch / "cache-shipped")}
+            sv = [budgetctl, "validate", "--data", str(shipped_data)]
+            if no_cache:
+                shipped["budgetctl validate --no-cache"] = r.measure([*sv, "--no-cache"])
+            shipped["budgetctl validate (warm cache)"] = r.measure(sv, env=warm)
+            shipped[f"budgetctl summary --year {YEAR} (warm cache)"] = r.measure(
+                [budgetctl, "summary", "--year", YEAR, "--data", str(shipped_data)], env=warm)
+            if bean_check:
+                d100 = prepare(100, out_root, True)
+                shipped["bean-check, 100-project journal"] = r.measure(
+                    [bean_check, str(d100 / "beancount" / "main.beancount")])
+            for label, cell in shipped.items():
+                if cell.failure:
+                    notes.append(f"shipped ledger, {label}: exit {cell.rcs}; first output:"
+                                 f"\n\n```\n{cell.failure.strip()}\n```")
+
+    report = render(sizes, results, startup, shipped, n_shipped, checks, notes, no_cache,
+                    budgetctl, bean_check, hledger, args.runs)
+    print(report)
+    if args.out:
+        args.out.write_text(report, encoding="utf-8")
+    return 0
+
+
+def render(
+    sizes: list[int], results: dict[int, dict[str, Cell]], startup: dict[str, Cell],
+    shipped: dict[str, Cell], n_shipped: int, checks: list[str], notes: list[str],
+    no_cache: bool, budgetctl: str, bean_check: str | None, hledger: str | None, runs: int,
+) -> str:
+    out: list[str] = []
+    w = out.append
+    w("# budgetctl benchmark")
+    w("")
+    w(f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.platform()} · {os.cpu_count()} CPUs · "
+      f"Python {platform.python_version()}")
+    w(f"budgetctl: `{tool_version([budgetctl, '--version'])}` ({budgetctl}) · "
+      f"bean-check: {tool_version([bean_check, '--version']) if bean_check else 'not installed'}"
+      f" · hledger: {tool_version([hledger, '--version']) if hledger else 'not installed'}")
+    w("")
+    w(f"Median wall time of {runs} fresh-process runs [runs] / largest peak RSS. "
+      f"Ledger: N projects × 3 years on max(5, N/100) streams (benchmarks/generate.py).")
+    w("")
+    w("| command | " + " | ".join(f"N={n:,}" for n in sizes) + " |")
+    w("|---|" + "---|" * len(sizes))
+    for row in ROWS:
+        if not any(row in results[n] for n in sizes):
+            continue
+        cells = [results[n][row].text() if row in results[n] else "" for n in sizes]
+        w(f"| {row} | " + " | ".join(cells) + " |")
+    w("")
+    w("| start-up | median / peak |")
+    w("|---|---|")
+    for label, cell in startup.items():
+        w(f"| {label} | {cell.text()} |")
+    if shipped:
+        w("")
+        w(f"| shipped ledger (data/, {n_shipped} projects) | median / peak |")
+        w("|---|---|")
+        for label, cell in shipped.items():
+            w(f"| {label} | {cell.text()} |")
+
+    def get(n: int, row: str) -> Cell | None:
+        return results.get(n, {}).get(row)
+
+    base = R_NOCACHE if no_cache else R_FIRST
+    why10 = "needs N=10,000 and bean-check" if bean_check else "bean-check not installed"
+    why50 = "needs N=50,000 and bean-check" if bean_check else "bean-check not installed"
+    w("")
+    w("## Targets (issue 6), ratios measured side by side in this run")
+    w("")
+    w(ratio_line("validate, nothing cached, N=10,000", get(10_000, base), "budgetctl",
+                 get(10_000, R_BC_C), "bean-check -C", 0.5, missing=why10))
+    w(ratio_line("validate repeated, nothing changed, N=10,000", get(10_000, R_REPEAT),
+                 "budgetctl", get(10_000, R_BC_WARM), "bean-check warm", 0.5, missing=why10))
+    w(ratio_line("validate after one file changed, N=10,000", get(10_000, R_CHANGED),
+                 "budgetctl", get(10_000, R_BC_WARM), "bean-check warm", 1.2, missing=why10))
+    # Strict reading: budgetctl's largest validate peak against bean-check's
+    # smaller (uncached) peak.
+    peaks = [c for row in (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED)
+             if (c := get(50_000, row)) is not None]
+    worst = max(peaks, key=lambda c: c.peak_mib) if peaks else None
+    w(ratio_line("peak memory, validate, N=50,000 (largest budgetctl validate row)", worst,
+                 "budgetctl", get(50_000, R_BC_C), "bean-check -C", 0.5, mem=True,
+                 missing=why50))
+    for row, label in ((base, "validate, nothing cached"), (R_REPEAT, "validate repeated"),
+                       (R_SUMMARY, "summary")):
+        w(ratio_line(f"scaling, {label}: time at 50,000 / time at 10,000", get(50_000, row),
+                     "N=50,000", get(10_000, row), "N=10,000", 5.5,
+                     missing="needs N=10,000 and N=50,000"))
+    bc100 = shipped.get("bean-check, 100-project journal")
+    miss = "no shipped ledger" if not shipped else "bean-check not installed"
+    for label in [k for k in shipped if k.startswith("budgetctl")]:
+        w(ratio_line(f"shipped ledger ({n_shipped} projects), {label.removeprefix('budgetctl ')}",
+                     shipped[label], "budgetctl", bc100, "bean-check on 100 projects", 1.5,
+                     missing=miss))
+    ver = startup["budgetctl --version"]
+    w(f"- `budgetctl --version`: {fmt_s(ver.median)} (target ≤ 0.1 s) "
+      f"**{'PASS' if ver.median <= 0.1 and not ver.failed else 'FAIL'}**")
+    if checks:
+        w("")
+        w("## Journal equivalence (untimed)")
+        w("")
+        w("\n".join(f"- {c}" for c in checks))
+    if notes:
+        w("")
+        w("## Notes")
+        w("")
+        w("\n".join(f"- {note}" for note in notes))
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
