@@ -106,11 +106,6 @@ def build(streams: RawFile | None, projects: Iterable[RawFile], problems: list[D
     entries: list[ProjectEntry] = []
     for raw in projects:
         count += 1
-        source, found = strict_load(raw.data, raw.path)
-        problems.extend(found)
-        if source is None:
-            incomplete = True
-            continue
         ident = project_id(raw.path)
         if not ID_PATTERN.fullmatch(ident):
             problems.append(
@@ -120,6 +115,11 @@ def build(streams: RawFile | None, projects: Iterable[RawFile], problems: list[D
                     raw.path,
                 )
             )
+        source, found = strict_load(raw.data, raw.path)
+        problems.extend(found)
+        if source is None:
+            incomplete = True
+            continue
         project, found = validate(Project, source)
         problems.extend(found)
         if project is None:

@@ -50,12 +50,12 @@ def render_text(problems: Sequence[Diagnostic], file_count: int, source: Sources
         head.append(p.code, style=f"bold {colour}")
         head.append(" " if p.is_error else " warning: ")
         head.append(printable(p.message))
-        console.print(head)
+        console.print(head, soft_wrap=True)
         line = source(p.file, p.line)
         if line:
             excerpt, offset = _excerpt(line, p.column)
             gutter = f"{p.line:>5} | "
-            console.print(Text(gutter, style="blue") + Text(excerpt))
+            console.print(Text(gutter, style="blue") + Text(excerpt), soft_wrap=True)
             console.print(Text(" " * (len(gutter) - 2) + "| ", style="blue") + Text(" " * offset + "^", style=colour))
     errors = any(p.is_error for p in problems)
     style = "bold red" if errors else "bold yellow" if problems else "bold green"

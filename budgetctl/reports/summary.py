@@ -34,10 +34,13 @@ def summary(ledger: Ledger, year: str, by: str = "stream") -> Table:
 
 
 def _stream_figures(ledger: Ledger, year: str) -> list[tuple[str, Decimal, Decimal]]:
-    return [
-        (stream_id, stream.budget.get(year, ZERO), total(amount for _, amount in ledger.allocated(stream_id, year)))
-        for stream_id, stream in ledger.streams.items()
-    ]
+    """(stream, budget, allocated) for the streams funded or allocated in ``year``."""
+    figures = []
+    for stream_id, stream in ledger.streams.items():
+        allocations = ledger.allocated(stream_id, year)
+        if year in stream.budget or allocations:
+            figures.append((stream_id, stream.budget.get(year, ZERO), total(amount for _, amount in allocations)))
+    return figures
 
 
 _MONEY = [
