@@ -215,7 +215,16 @@ class Stream(_Strict):
     eligibility: Eligibility | None = None
 
 
+class Publisher(_Strict):
+    """Who publishes the ledger's grants as 360Giving data (all optional; CLI options override)."""
+
+    name: OptText = None
+    org_id: OptText = None
+    prefix: OptText = None
+
+
 class StreamsFile(_Strict):
+    publisher: Publisher | None = None
     priorities: Labels = Field(default_factory=dict)
     streams: Annotated[dict[Id, Stream], BeforeValidator(_mapping)]
 
@@ -235,6 +244,7 @@ class Project(_Strict):
     partnership_priorities: IdList = ()
     costs: IdList = ()
     description: OptText = None
+    grant: Flag = False  # published by `budgetctl export --format 360giving`
     award_date: OptDate = None
     start_date: OptDate = None
     end_date: OptDate = None
