@@ -114,10 +114,12 @@ def _by_priority(ledger: Ledger, year: str) -> Table:
     so the rows add up to the stream totals."""
     shares: dict[str, Decimal] = {}
     counts: dict[str, int] = defaultdict(int)
+    funded = 0
     for entry in ledger.projects:
         amount = entry.project.allocations.get(year)
         if amount is None or entry.project.stream not in ledger.streams:
             continue
+        funded += 1
         priorities = list(dict.fromkeys(entry.project.priorities)) or [NO_PRIORITY]
         for priority, part in zip(priorities, split(amount, [1] * len(priorities)), strict=True):
             shares[priority] = total((shares.get(priority, ZERO), part))
@@ -147,7 +149,7 @@ def _by_priority(ledger: Ledger, year: str) -> Table:
                 "allocated": format_json(shares[priority]),
             }
         )
-    table.total = ["Total", sum(counts.values()), grand, percent(grand, grand)]
+    table.total = ["Total", funded, grand, percent(grand, grand)]
     table.notes.append("A project serving several priorities is split equally between them.")
     table.data = {"year": year, "by": "priority", "rows": rows_json, "total": {"allocated": format_json(grand)}}
     return table
