@@ -143,7 +143,7 @@ CASES = {
                 "allocations:", "costs: [venue-hire, police-officer-costs]\nallocations:"
             )
         },
-        [("E006", "data/projects/a.yaml", 6, 21)],
+        [("E006", "data/projects/a.yaml", 6, 15)],
     ),
 }
 

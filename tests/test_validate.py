@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -214,7 +213,7 @@ def test_symlink_in_ledger_is_refused_and_not_followed(runner, tmp_path: Path) -
     secret.write_text("title: SECRET-VALUE\n")
     data = make_ledger(tmp_path, {"streams.yaml": (SHIPPED / "streams.yaml").read_text()})
     (data / "projects").mkdir()
-    os.symlink(secret, data / "projects" / "leak.yaml")
+    (data / "projects" / "leak.yaml").symlink_to(secret)
     result = runner.invoke(app, ["validate", "--data", str(data)])
     assert result.exit_code == 1
     assert "data/projects/leak.yaml:1:1: Y010" in result.stdout
