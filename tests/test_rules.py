@@ -140,7 +140,7 @@ CASES = {
     "excluded cost": (
         {
             "projects/a.yaml": GOOD_GRANT.replace(
-                "allocations:", "costs: [venue-hire, police-officer-costs]\nallocations:"
+                "allocations:", "costs: [hire, police-officer-costs]\nallocations:"
             )
         },
         [("E006", "data/projects/a.yaml", 6, 15)],
