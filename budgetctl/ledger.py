@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import PurePosixPath
 
 from budgetctl.codes import CODES
@@ -63,12 +64,21 @@ class Ledger:
     def budget_years(self) -> list[str]:
         return sorted({y for s in self.streams.values() for y in s.budget}, key=year_sort_key)
 
+    @cached_property
+    def projects_by_stream(self) -> dict[str, list[ProjectEntry]]:
+        """Projects grouped by stream id, in path order (built once: rules and reports
+        ask per stream and year, which would otherwise scan every project each time)."""
+        grouped: dict[str, list[ProjectEntry]] = {}
+        for entry in self.projects:
+            grouped.setdefault(entry.project.stream, []).append(entry)
+        return grouped
+
     def allocated(self, stream_id: str, year: str) -> list[tuple[ProjectEntry, Decimal]]:
         """Projects on ``stream_id`` with their allocation in ``year``."""
         return [
             (p, p.project.allocations[year])
-            for p in self.projects
-            if p.project.stream == stream_id and year in p.project.allocations
+            for p in self.projects_by_stream.get(stream_id, ())
+            if year in p.project.allocations
         ]
 
 
