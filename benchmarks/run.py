@@ -88,6 +88,16 @@ def fmt_s(sec: float) -> str:
     return f"{sec:.3g} s" if sec >= 0.01 else f"{sec * 1000:.3g} ms"
 
 
+@dataclass
+class Task:
+    label: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    # Untimed, ahead of timed run k; may return extra env vars for that run.
+    before: Callable[[int], dict[str, str] | None] | None = None
+    warmup: bool = False
+
+
 class Runner:
     def __init__(self, base_env: dict[str, str], scratch: Path, runs: int) -> None:
         self.base_env = base_env
@@ -95,6 +105,7 @@ class Runner:
         self.runs = runs
 
     def once(self, argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int, str]:
+        """One timed run in a fresh wrapper: (wall s, peak RSS KiB, exit code, output if failed)."""
         out, err = self.scratch / "stdout", self.scratch / "stderr"
         wrapper = [sys.executable, "-I", "-S", "-c", _WRAPPER, str(out), str(err), str(cwd)]
         res = subprocess.run(wrapper + argv, env=env, capture_output=True, text=True, check=True)
@@ -104,31 +115,30 @@ class Runner:
             text = (out.read_text(errors="replace") + err.read_text(errors="replace"))[:3000]
         return r["wall"], r["maxrss_kib"], r["rc"], text
 
-    def measure(
-        self,
-        argv: list[str],
-        *,
-        env: dict[str, str] | None = None,
-        before: Callable[[int], dict[str, str] | None] | None = None,
-        warmup: int = 1,
-        runs: int | None = None,
-        cwd: Path = REPO,
-    ) -> Cell:
-        """Median of `runs` timed runs after `warmup` untimed ones. `before(k)`
-        runs untimed ahead of timed run k and may return extra env vars."""
-        base = {**self.base_env, **(env or {})}
-        for _ in range(warmup):
-            self.once(argv, base, cwd)
-        cell = Cell()
+    def rounds(self, tasks: list[Task], what: str, runs: int | None = None) -> dict[str, Cell]:
+        """Time the tasks in interleaved rounds (each task once per round), so a
+        change in background load hits every command alike and the ratios stay
+        fair. Tasks marked `warmup` first run once untimed."""
+        for t in tasks:
+            if t.warmup:
+                self.once(t.argv, {**self.base_env, **t.env}, REPO)
+        cells = {t.label: Cell() for t in tasks}
         for k in range(runs or self.runs):
-            extra = before(k) if before else None
-            wall, rss, rc, text = self.once(argv, {**base, **(extra or {})}, cwd)
-            cell.walls.append(wall)
-            cell.rss_kib.append(rss)
-            cell.rcs.append(rc)
-            if rc and not cell.failure:
-                cell.failure = text
-        return cell
+            t0 = time.perf_counter()
+            for t in tasks:
+                extra = t.before(k) if t.before else None
+                wall, rss, rc, text = self.once(t.argv, {**self.base_env, **t.env, **(extra or {})},
+                                                REPO)
+                cell = cells[t.label]
+                cell.walls.append(wall)
+                cell.rss_kib.append(rss)
+                cell.rcs.append(rc)
+                if rc and not cell.failure:
+                    cell.failure = text
+            log(f"[{what}] round {k + 1}/{runs or self.runs}: {time.perf_counter() - t0:.1f} s")
+        for label, cell in cells.items():
+            log(f"[{what}] {label}: {cell.text()}")
+        return cells
 
 
 def tool_version(argv: list[str]) -> str:
@@ -205,80 +215,83 @@ def bench_size(
     bean_check: str | None, hledger: str | None, notes: list[str],
 ) -> dict[str, Cell]:
     data = d / "data"
-    cells: dict[str, Cell] = {}
     caches = r.scratch / f"cache-{n}"
     shutil.rmtree(caches, ignore_errors=True)
     caches.mkdir()
     validate = [budgetctl, "validate", "--data", str(data)]
+    warm = {"XDG_CACHE_HOME": str(caches / "warm")}
 
     def fresh_cache(k: int) -> dict[str, str]:
         return {"XDG_CACHE_HOME": tempfile.mkdtemp(prefix=f"fresh-{k}-", dir=caches)}
-
-    def step(label: str, cell: Cell) -> None:
-        cells[label] = cell
-        log(f"[N={n}] {label}: {cell.text()}")
-        if cell.failure:
-            notes.append(f"N={n}, {label}: exit {cell.rcs}; first output:\n\n```\n"
-                         f"{cell.failure.strip()}\n```")
-
-    if no_cache:
-        step(R_NOCACHE, r.measure([*validate, "--no-cache"], before=fresh_cache))
-    step(R_FIRST, r.measure(validate, before=fresh_cache, warmup=0))
-    warm = {"XDG_CACHE_HOME": str(caches / "warm")}
-    # warmup=1 is the "first" of the "twice in a row": it fills the cache.
-    step(R_REPEAT, r.measure(validate, env=warm))
 
     exp = json.loads((d / "expected.json").read_text(encoding="utf-8"))
     target = d / exp["edit_target"]
     original = target.read_text(encoding="utf-8")
     changed_text = edited(original, Decimal(-1))
-    try:
+
+    def change(k: int) -> None:
         # Alternate between the changed and the original text, so every timed
         # run follows a real content change against what the cache holds.
-        def change(k: int) -> None:
-            target.write_text(changed_text if k % 2 == 0 else original, encoding="utf-8")
+        target.write_text(changed_text if k % 2 == 0 else original, encoding="utf-8")
 
-        step(R_CHANGED, r.measure(validate, env=warm, before=change, warmup=0))
-        # Untimed: leave the ledger edited (an even run count ends on the
-        # original text); summary must then see the edit, or the cache is stale.
-        target.write_text(changed_text, encoding="utf-8")
-        want = Decimal(exp["totals"][YEAR]) - 1
-        got = summary_allocated(budgetctl, data, {**r.base_env, **warm})
-        if got is None:
-            notes.append(f"N={n}: cache consistency after edits not checked "
-                         "(`summary --format json` gave no total)")
-        elif got != want:
-            notes.append(f"N={n}: **stale result**: after the edits summary says {YEAR} "
-                         f"allocated {got}, expected {want}")
-        else:
-            notes.append(f"N={n}: after the edits, summary's {YEAR} allocated total "
-                         f"{got} matches the edited ledger")
-    finally:
-        target.write_text(original, encoding="utf-8")
-    step(R_SUMMARY, r.measure([budgetctl, "summary", "--year", YEAR, "--data", str(data)],
-                              env=warm))
-
+    # Round order matters: "changed" leaves the warm cache up to date for
+    # "repeated"; the warm-up runs are the first of "twice in a row".
+    tasks = [
+        Task(R_CHANGED, validate, warm, before=change, warmup=True),
+        Task(R_REPEAT, validate, warm),
+        Task(R_SUMMARY, [budgetctl, "summary", "--year", YEAR, "--data", str(data)], warm),
+        Task(R_FIRST, validate, before=fresh_cache),
+    ]
+    if no_cache:
+        tasks.append(Task(R_NOCACHE, [*validate, "--no-cache"]))
+    pickle: Path | None = None
     if bean_check:
         main = d / "beancount" / "main.beancount"
         pickle = main.parent / f".{main.name}.picklecache"
-        step(R_BC_C, r.measure([bean_check, "-C", str(main)]))
         pickle.unlink(missing_ok=True)
-        cell = r.measure([bean_check, str(main)])  # the warm-up run writes the pickle
-        if not pickle.exists():
-            cell.note = "no cache written: load < 1 s"
-        step(R_BC_WARM, cell)
         part = main.parent / "part-01.beancount"
 
         def touch(k: int) -> None:
             part.touch()  # beancount's cache is keyed on the included files' mtimes
 
-        step(R_BC_CHANGED, r.measure([bean_check, str(main)], before=touch, warmup=0))
+        tasks += [
+            # Its warm-up writes the pickle; each timed run then rewrites it.
+            Task(R_BC_CHANGED, [bean_check, str(main)], before=touch, warmup=True),
+            Task(R_BC_WARM, [bean_check, str(main)]),
+            Task(R_BC_C, [bean_check, "-C", str(main)]),
+        ]
     if hledger:
         journal = str(d / "hledger" / "main.journal")
-        step(R_HL_CHECK, r.measure([hledger, "-f", journal, "check"]))
         fy = [f"{YEAR[:4]}-04-01", f"{int(YEAR[:4]) + 1}-04-01"]
-        step(R_HL_BAL, r.measure([hledger, "-f", journal, "bal", "Income:Grant",
-                                  "-b", fy[0], "-e", fy[1]]))
+        tasks += [
+            Task(R_HL_CHECK, [hledger, "-f", journal, "check"], warmup=True),
+            Task(R_HL_BAL, [hledger, "-f", journal, "bal", "Income:Grant", "-b", fy[0],
+                            "-e", fy[1]]),
+        ]
+    try:
+        cells = r.rounds(tasks, f"N={n}")
+        # Untimed: leave the ledger edited (an even run count ends on the
+        # original text); summary must then see the edit, or the cache is stale.
+        target.write_text(changed_text, encoding="utf-8")
+        want = Decimal(exp["totals"][YEAR]) - 1
+        got = summary_allocated(budgetctl, data, {**r.base_env, **warm})
+    finally:
+        target.write_text(original, encoding="utf-8")
+    if got is None:
+        notes.append(f"N={n}: cache consistency after edits not checked "
+                     "(`summary --format json` gave no total)")
+    elif got != want:
+        notes.append(f"N={n}: **stale result**: after the edits summary says {YEAR} "
+                     f"allocated {got}, expected {want}")
+    else:
+        notes.append(f"N={n}: after the edits, summary's {YEAR} allocated total "
+                     f"{got} matches the edited ledger")
+    if pickle is not None and not pickle.exists():
+        cells[R_BC_WARM].note = "no cache written: load < 1 s"
+    for label, cell in cells.items():
+        if cell.failure:
+            notes.append(f"N={n}, {label}: exit {cell.rcs}; first output:\n\n```\n"
+                         f"{cell.failure.strip()}\n```")
     return cells
 
 
@@ -339,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
                          "left out and the targets use the first run with an empty cache.")
         results: dict[int, dict[str, Cell]] = {}
         checks: list[str] = []
+        # Other work on the machine skews every cell; the report shows how busy it was.
+        load_start = os.getloadavg()
         for n in sizes:
             d = prepare(n, out_root, journals)
             if journals and n <= VERIFY_MAX_N:
@@ -346,35 +361,44 @@ def main(argv: list[str] | None = None) -> int:
                 checks.append(f"N={n}: {'OK' if ok else 'MISMATCH'}: " + "; ".join(lines))
             results[n] = bench_size(n, d, r, budgetctl, no_cache, bean_check, hledger, notes)
 
-        startup: dict[str, Cell] = {}
-        k_start = max(args.runs, 5)  # cheap, and noisier than the big cells
-        startup["budgetctl --version"] = r.measure([budgetctl, "--version"], runs=k_start)
-        startup["budgetctl --help"] = r.measure([budgetctl, "--help"], runs=k_start)
+        k_small = max(args.runs, 5)  # cheap cells, and noisier than the big ones
+        start_tasks = [Task("budgetctl --version", [budgetctl, "--version"], warmup=True),
+                       Task("budgetctl --help", [budgetctl, "--help"], warmup=True)]
         if bean_check:
-            startup["bean-check --version"] = r.measure([bean_check, "--version"], runs=k_start)
+            start_tasks.append(Task("bean-check --version", [bean_check, "--version"], warmup=True))
         if hledger:
-            startup["hledger --version"] = r.measure([hledger, "--version"], runs=k_start)
+            start_tasks.append(Task("hledger --version", [hledger, "--version"], warmup=True))
+        startup = r.rounds(start_tasks, "start-up", runs=k_small)
 
         shipped: dict[str, Cell] = {}
         shipped_data = REPO / "data"
-        n_shipped = len([*shipped_data.glob("projects/**/*.y*ml")])
+        n_shipped = len([*shipped_data.glob("projects/**/*.yaml"),
+                         *shipped_data.glob("projects/**/*.yml")])
         if (shipped_data / "streams.yaml").exists():
             warm = {"XDG_CACHE_HOME": str(scratch / "cache-shipped")}
             sv = [budgetctl, "validate", "--data", str(shipped_data)]
+            ship_tasks = [
+                Task("budgetctl validate (warm cache)", sv, warm, warmup=True),
+                Task(f"budgetctl summary --year {YEAR} (warm cache)",
+                     [budgetctl, "summary", "--year", YEAR, "--data", str(shipped_data)], warm),
+            ]
             if no_cache:
-                shipped["budgetctl validate --no-cache"] = r.measure([*sv, "--no-cache"])
-            shipped["budgetctl validate (warm cache)"] = r.measure(sv, env=warm)
-            shipped[f"budgetctl summary --year {YEAR} (warm cache)"] = r.measure(
-                [budgetctl, "summary", "--year", YEAR, "--data", str(shipped_data)], env=warm)
+                ship_tasks.append(Task("budgetctl validate --no-cache", [*sv, "--no-cache"]))
             if bean_check:
                 d100 = prepare(100, out_root, True)
-                shipped["bean-check, 100-project journal"] = r.measure(
-                    [bean_check, str(d100 / "beancount" / "main.beancount")])
+                ship_tasks.append(Task("bean-check, 100-project journal",
+                                       [bean_check, str(d100 / "beancount" / "main.beancount")],
+                                       warmup=True))
+            shipped = r.rounds(ship_tasks, "shipped", runs=k_small)
             for label, cell in shipped.items():
                 if cell.failure:
                     notes.append(f"shipped ledger, {label}: exit {cell.rcs}; first output:"
                                  f"\n\n```\n{cell.failure.strip()}\n```")
+        load_end = os.getloadavg()
 
+    notes.append(f"load average (1 min): {load_start[0]:.2f} before the runs, {load_end[0]:.2f} "
+                 f"after, on {os.cpu_count()} CPUs. The benchmark itself adds about 1, so a "
+                 "figure well above that means other work competed with these runs")
     report = render(sizes, results, startup, shipped, n_shipped, checks, notes, no_cache,
                     budgetctl, bean_check, hledger, args.runs)
     print(report)
