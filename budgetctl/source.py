@@ -28,7 +28,7 @@ class Scalar:
         return f"Scalar({self.value!r}, {self.line}:{self.column}{', quoted' if self.quoted else ''})"
 
 
-class Mapping(dict):  # type: ignore[type-arg]
+class Mapping(dict[str, "Node"]):
     """A mapping of key text to value, with the mapping's position and each key's node."""
 
     __slots__ = ("column", "keys_at", "line")
@@ -40,7 +40,7 @@ class Mapping(dict):  # type: ignore[type-arg]
         self.keys_at: dict[str, Scalar] = {}
 
 
-class Sequence(list):  # type: ignore[type-arg]
+class Sequence(list["Node"]):
     """A list of values, with its position."""
 
     __slots__ = ("column", "line")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from budgetctl.ledger import Ledger
@@ -159,7 +160,7 @@ def _finish(
     table: Table,
     year: str,
     figures: list[tuple[str, Decimal, Decimal]],
-    rows_json: list[dict[str, object]],
+    rows_json: Sequence[Mapping[str, object]],
     by: str | None = None,
 ) -> None:
     budget = total(b for _, b, _ in figures)
