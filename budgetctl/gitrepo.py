@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["GitError", "TreeFile", "list_tree", "read_blobs", "repo_root", "resolve_revision"]
+__all__ = ["GitError", "TreeFile", "blob_sizes", "list_tree", "read_blobs", "repo_root", "resolve_revision"]
 
 # A full object id: SHA-1 (40 hex) or SHA-256 (64 hex) repositories.
 _OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -100,6 +100,32 @@ def read_blobs(repo: Path, oids: list[str]) -> dict[str, bytes]:
     if result.returncode != 0:
         raise GitError(f"cannot read objects from {repo}: {_first_line(result.stderr)}")
     return _parse_batch(result.stdout, wanted)
+
+
+def blob_sizes(repo: Path, oids: list[str]) -> dict[str, int]:
+    """The size in bytes of each blob in `oids`, without reading them (`cat-file --batch-check`).
+
+    Lets a caller refuse an oversized file before its bytes are loaded into memory.
+    """
+    wanted = list(dict.fromkeys(oids))
+    for oid in wanted:
+        _check_object_id(oid)
+    if not wanted:
+        return {}
+    request = "".join(oid + "\n" for oid in wanted).encode("ascii")
+    result = _run(["-C", str(repo), "cat-file", "--batch-check"], stdin=request)
+    if result.returncode != 0:
+        raise GitError(f"cannot read objects from {repo}: {_first_line(result.stderr)}")
+    sizes: dict[str, int] = {}
+    replies = result.stdout.decode("ascii", "replace").splitlines()
+    if len(replies) != len(wanted):
+        raise GitError("unexpected output from git cat-file --batch-check")
+    for oid, reply in zip(wanted, replies, strict=True):
+        fields = reply.split(" ")
+        if len(fields) != 3 or fields[0] != oid or fields[1] != "blob" or not fields[2].isdigit():
+            raise GitError(f"object {oid} is not a readable file: {reply[:80]!r}")
+        sizes[oid] = int(fields[2])
+    return sizes
 
 
 def _parse_tree_entry(entry: bytes) -> TreeFile:

@@ -14,10 +14,12 @@ from budgetctl.diagnostics import Diagnostic
 from budgetctl.ledger import Ledger
 from budgetctl.rules import (
     award_over_cap,
+    bad_owner,
     duplicate_project_id,
     empty_allocation,
     excluded_cost,
     over_allocated_stream,
+    project_outside_stream_folder,
     purpose_missing,
     purpose_not_allowed,
     required_field_missing,
@@ -43,6 +45,8 @@ RULES: tuple[Rule, ...] = (
     value_not_allowed.RULE,
     award_over_cap.RULE,
     excluded_cost.RULE,
+    bad_owner.RULE,
+    project_outside_stream_folder.RULE,
 )
 
 

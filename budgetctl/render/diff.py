@@ -1,0 +1,208 @@
+"""Render a ledger comparison as a terminal table, pull-request Markdown, or JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.reports.diff import Change, Figures, LedgerDiff, ProjectChange, StreamChange, pounds, signed
+from budgetctl.yamlsubset import printable
+
+MAX_TEXT = 100  # characters of a changed text value shown; JSON has it whole
+
+_KIND = {"added": "Added", "removed": "Removed", "changed": "Changed", "moved": "Moved", "renamed": "Renamed"}
+_FIGURES = ("budget", "allocated", "unallocated")
+
+
+def _short(text: str) -> str:
+    text = printable(text).replace("\n", " ")
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _value(value: Decimal | str | None) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, Decimal):
+        return pounds(value)
+    return repr(_short(value))
+
+
+def change_text(change: Change) -> str:
+    """``allocations.2023/24: £250,000.00 → £262,500.00 (+£12,500.00)``; ``provider: 'A' → 'B'``."""
+    line = f"{printable(change.field)}: {_value(change.before)} → {_value(change.after)}"
+    if change.delta is not None:
+        line += f" ({signed(change.delta)})"
+    return line
+
+
+def _delta(before: Decimal, after: Decimal) -> str:
+    return "—" if before == after else signed(after - before)
+
+
+def _figure_cells(before: Figures, after: Figures) -> list[str]:
+    cells = []
+    for name in _FIGURES:
+        old, new = getattr(before, name), getattr(after, name)
+        cells += [pounds(new), _delta(old, new)]
+    return cells
+
+
+def project_title(p: ProjectChange) -> str:
+    """``Renamed old-id → new-id 'Title' (victims-services)``."""
+    name = f"{p.previous_id} → {p.id}" if p.previous_id else p.id
+    stream = p.stream_after or p.stream_before
+    if p.stream_before and p.stream_after and p.stream_before != p.stream_after:
+        stream = f"{p.stream_before} → {p.stream_after}"
+    title = f" {_short(p.title)!r}" if p.title else ""
+    return f"{_KIND[p.kind]} {name}{title}" + (f" ({printable(stream)})" if stream else "")
+
+
+def _project_details(p: ProjectChange) -> list[str]:
+    lines = []
+    if p.kind in ("moved", "renamed") and p.path_before and p.path_after:
+        lines.append(f"file: {printable(p.path_before)} → {printable(p.path_after)}")
+    # An added or removed project lists its money only: the rest is in the file.
+    fields = [c for c in p.fields if c.money] if p.kind in ("added", "removed") else p.fields
+    lines += [change_text(c) for c in fields if c.field != "stream"]
+    if p.note:
+        lines.append(p.note)
+    return lines
+
+
+def stream_title(s: StreamChange) -> str:
+    return f"{_KIND[s.kind]} stream {s.id} ({_short(s.programme)})"
+
+
+def problem_text(p: Diagnostic) -> str:
+    label = "" if p.is_error else "warning: "
+    return f"{printable(p.file)}:{p.line}:{p.column}: {p.code} {label}{printable(p.message)}"
+
+
+def _comparing(diff: LedgerDiff) -> str:
+    amounts = "; amounts are after the change, ± is the change" if diff.years else ""
+    return f"Comparing {diff.base.label} with {diff.head.label}{amounts}."
+
+
+# --- terminal --------------------------------------------------------------------------
+
+
+def render_table(diff: LedgerDiff) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from budgetctl.render.console import stdout
+
+    console = stdout()
+    console.print(Text(diff.headline(), style="bold"))
+    console.print(Text(_comparing(diff), style="dim"))
+    if diff.years:
+        grid = Table(title="Budget and allocations", title_justify="left")
+        for header in ("Year", "Stream", "Budget", "±", "Allocated", "±", "Unallocated", "±"):
+            grid.add_column(header, justify="left" if header in ("Year", "Stream") else "right", no_wrap=True)
+        for year in diff.years:
+            for row in year.rows:
+                grid.add_row(
+                    *(Text(c) for c in [year.year, _short(row.programme), *_figure_cells(row.before, row.after)])
+                )
+            cells = [year.year, "All streams", *_figure_cells(year.before, year.after)]
+            grid.add_row(*(Text(c, style="bold") for c in cells), end_section=True)
+        console.print(grid)
+    sections = _sections(diff)
+    for heading, items in sections:
+        console.print(Text(f"\n{heading}", style="bold"))
+        for first, details in items:
+            console.print(Text(f"  {first}"))
+            for detail in details:
+                console.print(Text(f"      {detail}"))
+    for note in diff.notes:
+        console.print(Text(note, style="dim"))
+
+
+def _sections(diff: LedgerDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """Headings with their items (a line and its detail lines), shared by table and Markdown."""
+    sections = []
+    if diff.projects:
+        sections.append(("Projects", [(project_title(p), _project_details(p)) for p in diff.projects]))
+    if diff.streams or diff.priorities:
+        items = [(stream_title(s), [change_text(c) for c in s.fields]) for s in diff.streams]
+        if diff.priorities:
+            items.append(("Changed priorities", [change_text(c) for c in diff.priorities]))
+        sections.append(("Streams", items))
+    if diff.new_problems:
+        sections.append(("Problems this change introduces", [(problem_text(p), []) for p in diff.new_problems]))
+    if diff.fixed_problems:
+        sections.append(("Problems this change fixes", [(problem_text(p), []) for p in diff.fixed_problems]))
+    if diff.approvals:
+        sections.append(("Approvals needed", [(_approval(a.stream, a.owners), []) for a in diff.approvals]))
+    return sections
+
+
+def _approval(stream: str, owners: tuple[str, ...]) -> str:
+    return f"{stream}: {' '.join(owners)}" if owners else f"{stream}: no owners declared in streams.yaml"
+
+
+# --- Markdown --------------------------------------------------------------------------
+
+# Characters that would start Markdown or HTML in a pull-request comment.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+
+
+def md(text: str) -> str:
+    """Untrusted text made inert in GitHub Markdown: no formatting, links, HTML or @mentions."""
+    text = _MD_SPECIAL.sub(r"\\\1", printable(text).replace("\n", " ").replace("\r", " "))
+    # A mention in a posted comment would notify people; a zero-width space stops it
+    # (as dependency bots do), and so does escaping a leading '&' entity.
+    return text.replace("&", "&amp;").replace("@", "@&#8203;")
+
+
+def render_markdown(diff: LedgerDiff) -> None:
+    print(markdown(diff), end="")
+
+
+def markdown(diff: LedgerDiff) -> str:
+    """A pull-request comment or job summary; the first line is the headline."""
+    # The headline is built from amounts and counts only, never from file text.
+    lines = [diff.headline(), "", f"<sub>{md(_comparing(diff))}</sub>", ""]
+    if diff.years:
+        lines += [
+            "| Year | Stream | Budget | ± | Allocated | ± | Unallocated | ± |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for year in diff.years:
+            for row in year.rows:
+                lines.append(_md_row([year.year, md(row.programme), *_figure_cells(row.before, row.after)]))
+            cells = [f"**{c}**" if c != "—" else c for c in _figure_cells(year.before, year.after)]
+            lines.append(_md_row([year.year, "**All streams**", *cells]))
+        lines.append("")
+    for heading, items in _sections(diff):
+        lines += [f"#### {heading}", ""]
+        for first, details in items:
+            lines.append(f"- {md(first)}")
+            lines += [f"  - {md(detail)}" for detail in details]
+        lines.append("")
+    if diff.approvals and diff.approvers():
+        # Owners are checked (R005), so they can sit in code spans: shown, never notified.
+        lines += ["Approval from: " + ", ".join(f"`{owner}`" for owner in diff.approvers()), ""]
+    lines += [f"_{md(note)}_" for note in diff.notes]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def render_json(diff: LedgerDiff) -> None:
+    print(json.dumps(diff.to_json(), indent=2, ensure_ascii=False))
+
+
+RENDERERS: dict[str, Callable[[LedgerDiff], None]] = {
+    "table": render_table,
+    "markdown": render_markdown,
+    "json": render_json,
+}

@@ -1,0 +1,511 @@
+"""The comparison of two ledgers: money per year and stream, projects, streams, problems, approvals.
+
+``compare(base, head)`` returns a neutral value; ``budgetctl.render.diff`` shows
+it as a table, Markdown or JSON. Either side may be empty (a revision before
+the ledger existed). Money is exact Decimal throughout.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.ledger import Ledger
+from budgetctl.models import Project
+from budgetctl.money import ZERO, format_json, format_pounds, total
+from budgetctl.owners import stream_owners
+from budgetctl.revision import Side
+from budgetctl.years import year_sort_key
+
+Value = Decimal | str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field that differs, by its dotted path (``allocations.2023/24``, ``provider``)."""
+
+    field: str
+    before: Value
+    after: Value
+
+    @property
+    def money(self) -> bool:
+        return isinstance(self.before, Decimal) or isinstance(self.after, Decimal)
+
+    @property
+    def delta(self) -> Decimal | None:
+        """after - before for money (a missing side counts as zero); None for text."""
+        if not self.money:
+            return None
+        before = self.before if isinstance(self.before, Decimal) else ZERO
+        after = self.after if isinstance(self.after, Decimal) else ZERO
+        return after - before
+
+
+@dataclass(frozen=True)
+class Figures:
+    budget: Decimal
+    allocated: Decimal
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.budget - self.allocated
+
+
+@dataclass(frozen=True)
+class StreamYear:
+    """A stream's figures in one year on both sides."""
+
+    stream: str
+    programme: str
+    before: Figures
+    after: Figures
+
+
+@dataclass(frozen=True)
+class YearChange:
+    """A year in which some stream's budget or allocation changed: those streams, and all streams' totals."""
+
+    year: str
+    rows: list[StreamYear]
+    before: Figures
+    after: Figures
+
+    def budget_streams(self) -> int:
+        return sum(1 for r in self.rows if r.before.budget != r.after.budget)
+
+    def allocated_streams(self) -> int:
+        return sum(1 for r in self.rows if r.before.allocated != r.after.allocated)
+
+
+@dataclass(frozen=True)
+class ProjectChange:
+    """A project added, removed, changed, moved (same id, other path) or renamed (another id)."""
+
+    id: str
+    kind: str  # added | removed | changed | moved | renamed
+    title: str | None
+    stream_before: str | None
+    stream_after: str | None
+    path_before: str | None
+    path_after: str | None
+    fields: list[Change]
+    previous_id: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class StreamChange:
+    id: str
+    kind: str  # added | removed | changed
+    programme: str
+    fields: list[Change]
+
+
+@dataclass(frozen=True)
+class Approval:
+    stream: str
+    owners: tuple[str, ...]
+
+
+@dataclass
+class LedgerDiff:
+    base: Side
+    head: Side
+    years: list[YearChange] = field(default_factory=list)
+    projects: list[ProjectChange] = field(default_factory=list)
+    streams: list[StreamChange] = field(default_factory=list)
+    priorities: list[Change] = field(default_factory=list)
+    new_problems: list[Diagnostic] = field(default_factory=list)
+    fixed_problems: list[Diagnostic] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def new_errors(self) -> list[Diagnostic]:
+        return [p for p in self.new_problems if p.is_error]
+
+    @property
+    def ledger_changed(self) -> bool:
+        return bool(self.years or self.projects or self.streams or self.priorities)
+
+    def approvers(self) -> list[str]:
+        """Everyone whose approval the change needs, each once."""
+        return list(dict.fromkeys(o for a in self.approvals for o in a.owners))
+
+    def headline(self) -> str:
+        """One line: ``2023/24: allocated +£12,500.00 across 2 streams; 1 new error``."""
+        parts = []
+        for year in self.years:
+            bits = []
+            if year.budget_streams():
+                bits.append(f"budget {signed(year.after.budget - year.before.budget)}{_across(year.budget_streams())}")
+            if year.allocated_streams():
+                bits.append(
+                    f"allocated {signed(year.after.allocated - year.before.allocated)}"
+                    f"{_across(year.allocated_streams())}"
+                )
+            parts.append(f"{year.year}: {', '.join(bits)}")
+        if not parts and self.ledger_changed:
+            counted = [
+                _count(len(self.projects), "project") + " changed" if self.projects else "",
+                _count(len(self.streams), "stream") + " changed" if self.streams else "",
+                "priorities changed" if self.priorities else "",
+            ]
+            parts.append("no change to amounts; " + ", ".join(c for c in counted if c))
+        parts += _problem_counts(self.new_problems, self.fixed_problems)
+        if not parts:
+            return "No changes to the ledger."
+        line = "; ".join(parts)
+        return line[0].upper() + line[1:] if line.startswith("no change") else line
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON shape: money as strings with two decimals."""
+        return {
+            "headline": self.headline(),
+            "base": _side_json(self.base),
+            "head": _side_json(self.head),
+            "years": [
+                {
+                    "year": y.year,
+                    "streams": [
+                        {"stream": r.stream, "programme": r.programme, **_figures_json(r.before, r.after)}
+                        for r in y.rows
+                    ],
+                    "total": _figures_json(y.before, y.after),
+                }
+                for y in self.years
+            ],
+            "projects": [
+                {
+                    "id": p.id,
+                    "change": p.kind,
+                    "previous_id": p.previous_id,
+                    "title": p.title,
+                    "stream": {"before": p.stream_before, "after": p.stream_after},
+                    "path": {"before": p.path_before, "after": p.path_after},
+                    "fields": [_change_json(c) for c in p.fields],
+                    "note": p.note,
+                }
+                for p in self.projects
+            ],
+            "streams": [
+                {"id": s.id, "change": s.kind, "programme": s.programme, "fields": [_change_json(c) for c in s.fields]}
+                for s in self.streams
+            ],
+            "priorities": [_change_json(c) for c in self.priorities],
+            "problems": {
+                "new": [_problem_json(p) for p in self.new_problems],
+                "fixed": [_problem_json(p) for p in self.fixed_problems],
+            },
+            "approvals": [{"stream": a.stream, "owners": list(a.owners)} for a in self.approvals],
+            "approvers": self.approvers(),
+            "notes": self.notes,
+        }
+
+
+def signed(amount: Decimal) -> str:
+    """``+£12,500.00``, ``-£5,000.00``, ``£0.00``."""
+    sign = "+" if amount > 0 else "-" if amount < 0 else ""
+    return f"{sign}£{format_pounds(abs(amount))}"
+
+
+def pounds(amount: Decimal) -> str:
+    return f"£{format_pounds(amount)}"
+
+
+def compare(base: Side, head: Side) -> LedgerDiff:
+    """Everything that differs between ``base`` and ``head``."""
+    diff = LedgerDiff(base, head)
+    before, after = _ledger(base), _ledger(head)
+    diff.years = _years(before, after)
+    diff.projects = _projects(base, head)
+    diff.streams = _streams(before, after)
+    diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
+    diff.new_problems, diff.fixed_problems = _problems(base, head)
+    diff.approvals = _approvals(diff, before, after)
+    for side in (base, head):
+        if side.empty:
+            diff.notes.append(
+                f"{side.label[0].upper()}{side.label[1:]} has no ledger (no streams.yaml): it counts as empty."
+            )
+        elif side.checked is not None and side.checked.ledger is None:
+            diff.notes.append(
+                f"streams.yaml cannot be loaded in {side.label}: its budgets and allocations count as zero."
+            )
+        elif side.checked is not None and side.checked.incomplete:
+            diff.notes.append(f"Some files in {side.label} have errors and are left out of its totals.")
+    return diff
+
+
+def _ledger(side: Side) -> Ledger | None:
+    return side.checked.ledger if side.checked is not None else None
+
+
+# --- money per year and stream -------------------------------------------------------
+
+
+def _figures(ledger: Ledger | None, stream: str, year: str) -> Figures:
+    if ledger is None or stream not in ledger.streams:
+        return Figures(ZERO, ZERO)
+    allocated = total(amount for _, amount in ledger.allocated(stream, year))
+    return Figures(ledger.streams[stream].budget.get(year, ZERO), allocated)
+
+
+def _years(before: Ledger | None, after: Ledger | None) -> list[YearChange]:
+    years = sorted({y for ledger in (before, after) if ledger for y in ledger.years()}, key=year_sort_key)
+    streams = list(dict.fromkeys([*(after.streams if after else ()), *(before.streams if before else ())]))
+    changes = []
+    for year in years:
+        rows = [
+            StreamYear(s, _programme(s, before, after), _figures(before, s, year), _figures(after, s, year))
+            for s in streams
+        ]
+        changed = [r for r in rows if r.before != r.after]
+        if changed:
+            changes.append(YearChange(year, changed, _sum(r.before for r in rows), _sum(r.after for r in rows)))
+    return changes
+
+
+def _sum(figures: Iterable[Figures]) -> Figures:
+    listed = list(figures)
+    return Figures(total(f.budget for f in listed), total(f.allocated for f in listed))
+
+
+def _programme(stream: str, before: Ledger | None, after: Ledger | None) -> str:
+    for ledger in (after, before):
+        if ledger is not None and stream in ledger.streams:
+            return ledger.streams[stream].programme
+    return stream
+
+
+# --- field by field ----------------------------------------------------------------
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Value]:
+    """A model as dotted paths to comparable leaves: money stays Decimal, the rest becomes text."""
+    if isinstance(value, BaseModel):
+        value = {name: getattr(value, name) for name in type(value).model_fields}
+    if isinstance(value, dict):
+        flat: dict[str, Value] = {}
+        for key, item in value.items():
+            flat.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if value is None or value == ():
+        return {}
+    if isinstance(value, Decimal):
+        return {prefix: value}
+    if isinstance(value, bool):
+        return {prefix: "true" if value else "false"}
+    if isinstance(value, tuple | list):
+        return {prefix: ", ".join(str(v) for v in value)}
+    if isinstance(value, datetime.date):
+        return {prefix: value.isoformat()}
+    return {prefix: str(value)}
+
+
+def _fields(before: Any, after: Any) -> list[Change]:
+    old, new = flatten(before), flatten(after)
+    keys = list(dict.fromkeys([*new, *old]))
+    return [Change(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)]
+
+
+def _streams(before: Ledger | None, after: Ledger | None) -> list[StreamChange]:
+    old = before.streams if before else {}
+    new = after.streams if after else {}
+    changes = []
+    for stream in dict.fromkeys([*new, *old]):
+        kind = "added" if stream not in old else "removed" if stream not in new else "changed"
+        fields = _fields(old.get(stream), new.get(stream))
+        if fields:
+            changes.append(StreamChange(stream, kind, (new.get(stream) or old[stream]).programme, fields))
+    return changes
+
+
+# --- projects ------------------------------------------------------------------------
+
+
+def _projects(base: Side, head: Side) -> list[ProjectChange]:
+    old_paths, new_paths = base.project_paths(), head.project_paths()
+    old_models, new_models = base.projects(), head.projects()
+    old_bytes, new_bytes = _bytes(base), _bytes(head)
+    changes: list[ProjectChange] = []
+    removed = [i for i in old_paths if i not in new_paths]
+    added = [i for i in new_paths if i not in old_paths]
+    for old_id, new_id in _renames(removed, added, old_models, new_models):
+        removed.remove(old_id)
+        added.remove(new_id)
+        changes.append(
+            _changed(new_id, "renamed", old_models[old_id], new_models[new_id], old_paths[old_id], new_paths[new_id])
+            | {"previous_id": old_id}
+        )
+    for ident in old_paths:
+        if ident not in new_paths:
+            continue
+        moved = old_paths[ident] != new_paths[ident]
+        if ident in old_models and ident in new_models:
+            change = _changed(ident, "moved" if moved else "changed", old_models[ident], new_models[ident],
+                              old_paths[ident], new_paths[ident])  # fmt: skip
+            if moved or change["fields"]:
+                changes.append(change)
+        elif moved or old_bytes.get(ident) != new_bytes.get(ident):
+            broken = [side.label for side, models in ((base, old_models), (head, new_models)) if ident not in models]
+            change = _changed(ident, "moved" if moved else "changed", old_models.get(ident), new_models.get(ident),
+                              old_paths[ident], new_paths[ident])  # fmt: skip
+            change["fields"] = []
+            change["note"] = f"the file has errors in {' and '.join(broken)}, so its fields are not compared"
+            changes.append(change)
+    for ident in removed:
+        changes.append(_changed(ident, "removed", old_models.get(ident), None, old_paths[ident], None))
+    for ident in added:
+        changes.append(_changed(ident, "added", None, new_models.get(ident), None, new_paths[ident]))
+    order = {"added": 0, "removed": 1, "renamed": 2, "moved": 3, "changed": 4}
+    return [ProjectChange(**c) for c in sorted(changes, key=lambda c: (order[c["kind"]], c["id"]))]
+
+
+def _changed(
+    ident: str, kind: str, old: Project | None, new: Project | None, path_before: str | None, path_after: str | None
+) -> dict[str, Any]:
+    shown = new or old
+    return {
+        "id": ident,
+        "kind": kind,
+        "title": shown.title if shown else None,
+        "stream_before": old.stream if old else None,
+        "stream_after": new.stream if new else None,
+        "path_before": path_before,
+        "path_after": path_after,
+        "fields": _fields(old, new),
+    }
+
+
+def _renames(
+    removed: list[str], added: list[str], old: dict[str, Project], new: dict[str, Project]
+) -> list[tuple[str, str]]:
+    """Pairs (old id, new id) that are one project under a new name: identical content,
+    else the same title on the same stream (only when that match is unique)."""
+    pairs: list[tuple[str, str]] = []
+    free = [i for i in added if i in new]
+    for same in (lambda a, b: flatten(a) == flatten(b), lambda a, b: (a.title, a.stream) == (b.title, b.stream)):
+        for old_id in [i for i in removed if i in old and i not in {p[0] for p in pairs}]:
+            matches = [n for n in free if same(old[old_id], new[n])]
+            if len(matches) == 1:
+                pairs.append((old_id, matches[0]))
+                free.remove(matches[0])
+    return pairs
+
+
+def _bytes(side: Side) -> dict[str, bytes]:
+    if side.files is None:
+        return {}
+    return {f.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]: f.data for f in side.files.projects}
+
+
+# --- problems and approvals -------------------------------------------------------
+
+
+def _problem_key(p: Diagnostic) -> tuple[str, str, str]:
+    # Lines shift when a file is edited; the same problem keeps its code, file and message.
+    return (p.code, p.file, p.message)
+
+
+def _problems(base: Side, head: Side) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    old = base.checked.problems if base.checked else []
+    new = head.checked.problems if head.checked else []
+    return _unmatched(new, old), _unmatched(old, new)
+
+
+def _unmatched(problems: list[Diagnostic], others: list[Diagnostic]) -> list[Diagnostic]:
+    left = Counter(_problem_key(p) for p in others)
+    found = []
+    for p in problems:
+        key = _problem_key(p)
+        if left[key]:
+            left[key] -= 1
+        else:
+            found.append(p)
+    return found
+
+
+def _approvals(diff: LedgerDiff, before: Ledger | None, after: Ledger | None) -> list[Approval]:
+    """Streams the change touches, with the owners who must approve: those on the base
+    side (the host reads CODEOWNERS from the base branch), or the new stream's own."""
+    touched = [s.id for s in diff.streams]
+    for p in diff.projects:
+        touched += [s for s in (p.stream_before, p.stream_after) if s]
+    approvals = []
+    for stream in dict.fromkeys(touched):
+        owners = stream_owners(before, stream) if before and stream in before.streams else stream_owners(after, stream)
+        approvals.append(Approval(stream, owners))
+    return approvals
+
+
+# --- small helpers --------------------------------------------------------------------
+
+
+def _across(streams: int) -> str:
+    return f" across {_count(streams, 'stream')}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _problem_counts(new: list[Diagnostic], fixed: list[Diagnostic]) -> list[str]:
+    """``1 new error``, ``2 new warnings``, ``1 error fixed``."""
+    parts = []
+    for problems, template in ((new, "{n} new {noun}"), (fixed, "{n} {noun} fixed")):
+        errors = sum(1 for p in problems if p.is_error)
+        for n, noun in ((errors, "error"), (len(problems) - errors, "warning")):
+            if n:
+                parts.append(template.format(n=n, noun=noun if n == 1 else noun + "s"))
+    return parts
+
+
+def _side_json(side: Side) -> dict[str, Any]:
+    return {
+        "label": side.label,
+        "revision": side.revision,
+        "commit": side.commit,
+        "working_tree": side.commit is None,
+        "empty": side.empty,
+    }
+
+
+def _figures_json(before: Figures, after: Figures) -> dict[str, Any]:
+    return {
+        name: {
+            "before": format_json(getattr(before, name)),
+            "after": format_json(getattr(after, name)),
+            "change": format_json(getattr(after, name) - getattr(before, name)),
+        }
+        for name in ("budget", "allocated", "unallocated")
+    }
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    def value(v: Value) -> str | None:
+        return format_json(v) if isinstance(v, Decimal) else v
+
+    shown: dict[str, Any] = {"field": change.field, "before": value(change.before), "after": value(change.after)}
+    if change.delta is not None:
+        shown["change"] = format_json(change.delta)
+    return shown
+
+
+def _problem_json(p: Diagnostic) -> dict[str, Any]:
+    return {
+        "code": p.code,
+        "severity": p.severity.value,
+        "message": p.message,
+        "file": p.file,
+        "line": p.line,
+        "column": p.column,
+    }

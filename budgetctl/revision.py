@@ -1,0 +1,208 @@
+"""The ledger at a git revision, or in the working tree, checked like `validate` checks it.
+
+A revision is read straight from git objects through ``budgetctl.gitrepo``: no
+checkout, and the working tree and the index are never touched. Files get the
+same display paths as on disk (``data/projects/x.yaml``), so problems on the
+two sides of a comparison can be matched.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetctl import gitrepo
+from budgetctl.codes import CODES
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.discovery import (
+    PROJECT_SUFFIXES,
+    PROJECTS_DIR,
+    STREAMS_FILE,
+    LedgerFiles,
+    NoLedger,
+    RawFile,
+    find_root,
+    read_ledger,
+)
+from budgetctl.models import Project
+from budgetctl.pipeline import Checked, check_files
+from budgetctl.schema import validate
+from budgetctl.yamlsubset import MAX_FILE_BYTES, printable, strict_load
+
+_LINK, _SUBMODULE = "120000", "160000"
+
+
+@dataclass
+class Side:
+    """One side of a comparison: what it is called, and the checked ledger (None: no ledger there)."""
+
+    label: str  # "HEAD~1 (1a2b3c4)" or "the working tree"
+    revision: str | None  # what the user typed; None for the working tree
+    commit: str | None  # the full commit id; None for the working tree
+    checked: Checked | None
+    files: LedgerFiles | None
+
+    @property
+    def empty(self) -> bool:
+        return self.checked is None
+
+    def project_paths(self) -> dict[str, str]:
+        """Every project file's id and display path, including files too broken to load."""
+        if self.files is None:
+            return {}
+        return {posixpath.basename(f.path).rsplit(".", 1)[0]: f.path for f in self.files.projects}
+
+    def projects(self) -> dict[str, Project]:
+        """The projects that validate, by id, whether or not streams.yaml loads."""
+        if self.checked is None or self.files is None:
+            return {}
+        if self.checked.ledger is not None:
+            return {entry.id: entry.project for entry in self.checked.ledger.projects}
+        # streams.yaml is broken on this side: still compare the project files themselves.
+        found: dict[str, Project] = {}
+        for raw in self.files.projects:
+            source, _ = strict_load(raw.data, raw.path)
+            project = validate(Project, source)[0] if source is not None else None
+            if project is not None:
+                found[posixpath.basename(raw.path).rsplit(".", 1)[0]] = project
+        return found
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the ledger is: on disk (the folder may be gone from the working tree) and in the repository."""
+
+    root: Path
+    repo: Path
+    folder: str  # repo-relative posix path, e.g. "data"
+
+
+def locate(data: Path | None, cwd: Path | None = None) -> Location:
+    """The ledger folder as `validate` finds it, and its place in the enclosing git repository.
+
+    A working tree without the ledger still has a place for it (``--data``,
+    $BUDGETCTL_DATA, or ``data/`` at the top of the repository), so a change
+    that deletes the ledger can be compared too. Raises GitError outside a repository.
+    """
+    cwd = cwd or Path.cwd()
+    try:
+        root = find_root(data, cwd)
+    except NoLedger:
+        given = data if data is not None else os.environ.get("BUDGETCTL_DATA") or None
+        root = cwd / Path(given) if given is not None else gitrepo.repo_root(cwd) / "data"
+    existing = next((p for p in (root, *root.parents) if p.is_dir()), cwd)
+    repo = gitrepo.repo_root(existing)
+    return Location(root, repo, ledger_folder(repo, root))
+
+
+def ledger_place(data: Path | None) -> tuple[Path, str, Path | None]:
+    """The ledger folder on disk, its repo-relative path, and the repository's top (None outside git).
+
+    Raises NoLedger as `validate` does. Outside a repository the folder's own name is used.
+    """
+    root = find_root(data)
+    try:
+        top = gitrepo.repo_root(root)
+        return root, ledger_folder(top, root), top
+    except gitrepo.GitError:
+        return root, root.resolve().name, None
+
+
+def ledger_folder(repo: Path, root: Path) -> str:
+    """The ledger folder as a repo-relative posix path, e.g. ``data``."""
+    try:
+        relative = root.resolve().relative_to(repo.resolve())
+    except ValueError:
+        raise gitrepo.GitError(f"the ledger {root} is not inside the git repository {repo}") from None
+    folder = relative.as_posix()
+    if folder in ("", "."):
+        raise gitrepo.GitError("the ledger must be a folder inside the repository (e.g. data/), not its top level")
+    return folder
+
+
+def working_tree_side(root: Path) -> Side:
+    """The ledger as it is on disk now (an empty side when it has no streams.yaml)."""
+    if not (root / STREAMS_FILE).is_file():
+        return Side("the working tree", None, None, None, None)
+    files = read_ledger(root)
+    return Side("the working tree", None, None, check_files(files), files)
+
+
+def revision_side(repo: Path, revision: str, folder: str) -> Side:
+    """The ledger in ``folder`` at ``revision``; raises GitError for a bad revision."""
+    sha = gitrepo.resolve_revision(repo, revision)
+    label = f"{printable(revision)} ({sha[:7]})"
+    files = files_at(repo, sha, folder)
+    if files is None:
+        return Side(label, revision, sha, None, None)
+    return Side(label, revision, sha, check_files(files), files)
+
+
+def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
+    """The ledger files in ``folder`` of commit ``sha``, as discovery reads them from disk.
+
+    None when the commit has no ``<folder>/streams.yaml`` (before the ledger existed).
+    Links and submodules are reported (Y010), never read; oversized files are
+    reported (Y015) before their bytes are loaded.
+    """
+    entries = gitrepo.list_tree(repo, sha, folder)
+    streams_path = f"{folder}/{STREAMS_FILE}"
+    projects_prefix = f"{folder}/{PROJECTS_DIR}/"
+    if not any(e.path == streams_path for e in entries):
+        return None
+    # Paths are shown from the folder holding the ledger, as discovery.display_path does.
+    parent = posixpath.dirname(folder)
+
+    def shown(path: str) -> str:
+        return posixpath.relpath(path, parent) if parent else path
+
+    problems: list[Diagnostic] = []
+    wanted = []
+    for entry in entries:
+        is_streams = entry.path == streams_path
+        in_projects = entry.path.startswith(projects_prefix) or entry.path == projects_prefix[:-1]
+        if not (is_streams or in_projects):
+            continue  # e.g. data/README.md: not part of the ledger
+        if entry.mode in (_LINK, _SUBMODULE):
+            # As on disk: a link that is, or may be, a project file or a folder is
+            # reported; a link named like another kind of file is ignored.
+            if _could_be_ledger(entry):
+                problems.append(_refused(entry, shown(entry.path)))
+            continue
+        if is_streams or entry.path.endswith(PROJECT_SUFFIXES):
+            wanted.append(entry)
+    sizes = gitrepo.blob_sizes(repo, [e.oid for e in wanted])
+    readable = []
+    for entry in wanted:
+        if sizes[entry.oid] > MAX_FILE_BYTES:
+            problems.append(
+                CODES["Y015"].at(
+                    f"the file is {sizes[entry.oid]:,} bytes; the limit is {MAX_FILE_BYTES:,}", shown(entry.path)
+                )
+            )
+        else:
+            readable.append(entry)
+    blobs = gitrepo.read_blobs(repo, [e.oid for e in readable])
+    files = LedgerFiles(None, None, problems=problems)
+    for entry in readable:
+        raw = RawFile(shown(entry.path), blobs[entry.oid])
+        if entry.path == streams_path:
+            files.streams = raw
+        else:
+            files.projects.append(raw)
+    files.projects.sort(key=lambda f: f.path)
+    return files
+
+
+def _could_be_ledger(entry: gitrepo.TreeFile) -> bool:
+    name = posixpath.basename(entry.path)
+    return entry.mode == _SUBMODULE or name.endswith(PROJECT_SUFFIXES) or "." not in name
+
+
+def _refused(entry: gitrepo.TreeFile, shown: str) -> Diagnostic:
+    what = "a symbolic link" if entry.mode == _LINK else "a git submodule"
+    return CODES["Y010"].at(
+        f"{what} is not followed in a ledger; replace it with a real file or folder", printable(shown)
+    )
