@@ -1,5 +1,280 @@
-"""Commands: publishing (see README)."""
+"""Commands: publishing: the board report, exports (CSV, JSON, 360Giving), project listings, init."""
 
 from __future__ import annotations
 
-from budgetctl.cli import app  # noqa: F401  (commands register on it)
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from budgetctl.cli import DataOption, TableFormat, app, fail
+
+
+class ReportFormat(StrEnum):
+    markdown = "markdown"
+    html = "html"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    giving360 = "360giving"
+
+
+class ShowFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+YearOption = Annotated[
+    str | None,
+    typer.Option("--year", "-y", metavar="YYYY/YY", help="Financial year.", show_default=False),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of standard output."),
+]
+
+
+def _checked_year(year: str | None) -> str | None:
+    from budgetctl.years import YearError, parse_year
+
+    if year is None:
+        return None
+    try:
+        return parse_year(year)
+    except YearError as exc:
+        fail(f"--year: {exc}")
+
+
+def _reliable_ledger(data: Path | None, what: str):  # type: ignore[no-untyped-def]
+    """The checked ledger, refused (exit 1, problems on stderr) when errors make its totals wrong.
+
+    Other problems are listed on stderr after the output, as `budgetctl summary` does.
+    """
+    from budgetctl.cli import _print_problems_to_stderr, load
+
+    checked, source_line = load(data)
+    broken = checked.totals_broken()
+    if checked.ledger is None or broken:
+        _print_problems_to_stderr(broken or checked.errors, source_line)
+        fail(
+            f"{what} refused: {len(broken or checked.errors)} error(s) make the totals unreliable; "
+            "fix them (see `budgetctl validate`)",
+            code=1,
+        )
+    return checked, source_line
+
+
+def _budget_year(ledger: Any, year: str | None) -> str:
+    years = ledger.budget_years()
+    chosen = year or (years[-1] if years else None)
+    if chosen is None or chosen not in years:
+        fail(f"no budget for {chosen} in this ledger; years with a budget: {', '.join(years) or 'none'}")
+    return chosen
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it to ``output`` through the atomic writer."""
+    from budgetctl.atomic import WriteRefused, write_atomic
+
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except WriteRefused as exc:
+        fail(str(exc))
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def _trailing_problems(checked: Any, source_line: Any) -> None:
+    from budgetctl.cli import _print_problems_to_stderr
+    from budgetctl.render import problems as render
+
+    if checked.problems:
+        _print_problems_to_stderr(checked.problems, source_line)
+        print(render.counts_line(checked.problems, checked.file_count), file=sys.stderr)
+
+
+@app.command()
+def report(
+    year: YearOption = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="markdown or html (one self-contained file).")
+    ] = ReportFormat.markdown,
+    output: OutputOption = None,
+    data: DataOption = None,
+) -> None:
+    """The board paper: funding by stream with its total, a chart, Appendix A (projects by
+    programme, with subtotals that reconcile to the table) and Appendix B (each stream's conditions).
+
+    The HTML is a single file with inline CSS and SVG that prints on A4. Refused
+    (exit 1) when errors would make the totals wrong. Default year: the latest with a budget.
+
+    Example: budgetctl report --year 2023/24 --format html -o board-paper.html
+    """
+    from budgetctl.render import board_html, board_markdown
+    from budgetctl.reports.board import board_report
+
+    chosen = _checked_year(year)
+    checked, source_line = _reliable_ledger(data, "report")
+    paper = board_report(checked.ledger, _budget_year(checked.ledger, chosen))
+    renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
+    _emit(renderers[format](paper), output)
+    _trailing_problems(checked, source_line)
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, json or 360giving.")],
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year", "-y", metavar="YYYY/YY", help="Financial year (default: every year).", show_default=False
+        ),
+    ] = None,
+    output: OutputOption = None,
+    prefix: Annotated[
+        str | None,
+        typer.Option(
+            help="360Giving identifier prefix, e.g. 360G-OPCCWM (default: publisher.prefix).", show_default=False
+        ),
+    ] = None,
+    funder_id: Annotated[
+        str | None,
+        typer.Option(help="Funder's org-id, e.g. GB-GOR-PB123 (default: publisher.org_id).", show_default=False),
+    ] = None,
+    funder_name: Annotated[
+        str | None, typer.Option(help="Funder's name (default: publisher.name).", show_default=False)
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Export allocations: CSV or JSON (one row per project and year), or a 360Giving grants package.
+
+    360giving publishes the projects marked `grant: true`, one grant per project and year.
+    A grant lacking a field the standard requires (description, award_date, provider), a bad
+    org-id or missing publisher settings is reported with file and line, exit 1, and nothing
+    is written.
+
+    Example: budgetctl export --year 2023/24 --format 360giving -o grants.json
+    """
+    from budgetctl import giving360
+    from budgetctl.cli import _print_problems_to_stderr
+    from budgetctl.reports import export as exports
+
+    chosen = _checked_year(year)
+    for flag, key, value in (("--prefix", "prefix", prefix), ("--funder-id", "org_id", funder_id)):
+        reason = giving360.setting_problem(key, value) if value is not None else None
+        if reason:
+            fail(f"{flag}: {reason}")
+    checked, source_line = _reliable_ledger(data, "export")
+    ledger = checked.ledger
+    if chosen is not None and chosen not in ledger.years():
+        fail(f"nothing in {chosen}; years in this ledger: {', '.join(ledger.years()) or 'none'}")
+    years = [chosen] if chosen else ledger.years()
+    if format is ExportFormat.giving360:
+        publisher, problems = giving360.resolve_publisher(ledger, prefix, funder_id, funder_name)
+        package, problems = giving360.build_package(ledger, years, publisher, problems)
+        if package is None:
+            _print_problems_to_stderr(problems, source_line)
+            fail(f"360Giving export refused: {len(problems)} problem(s); nothing written", code=1)
+        text = giving360.to_json(package) + "\n"
+    else:
+        table = exports.allocations(ledger, years)
+        text = exports.to_csv(table) if format is ExportFormat.csv else exports.to_json(table)
+    _emit(text, output)
+    _trailing_problems(checked, source_line)
+
+
+@app.command()
+def projects(
+    year: YearOption = None,
+    stream: Annotated[
+        str | None,
+        typer.Option("--stream", "-s", metavar="ID", help="Only this stream's projects.", show_default=False),
+    ] = None,
+    format: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table, csv, json or markdown.")
+    ] = TableFormat.table,
+    data: DataOption = None,
+) -> None:
+    """List projects with their allocation per year and their multi-year total.
+
+    With --year, only projects allocating in that year (the total still spans every year).
+
+    Example: budgetctl projects --year 2023/24 --stream victims-services
+    """
+    from budgetctl.models import did_you_mean
+    from budgetctl.render.tables import RENDERERS
+    from budgetctl.reports.projects import project_list
+
+    chosen = _checked_year(year)
+    checked, source_line = _reliable_ledger(data, "projects")
+    ledger = checked.ledger
+    if stream is not None and stream not in ledger.streams:
+        fail(f"no stream {stream!r}{did_you_mean(stream, list(ledger.streams))}")
+    if chosen is not None and chosen not in ledger.years():
+        fail(f"nothing in {chosen}; years in this ledger: {', '.join(ledger.years()) or 'none'}")
+    RENDERERS[format.value](project_list(ledger, chosen, stream))
+    _trailing_problems(checked, source_line)
+
+
+@app.command()
+def show(
+    project: Annotated[str, typer.Argument(metavar="ID", help="A project id (its file name without .yaml).")],
+    format: Annotated[ShowFormat, typer.Option("--format", "-f", help="text or json.")] = ShowFormat.text,
+    data: DataOption = None,
+) -> None:
+    """Show one project: every field, its file, its allocation per year with the total, and
+    its stream's budget in each of those years.
+
+    Example: budgetctl show idva-service
+    """
+    import json
+
+    from budgetctl.cli import load
+    from budgetctl.models import did_you_mean
+    from budgetctl.render.tables import render_rich
+    from budgetctl.reports.projects import project_detail
+    from budgetctl.yamlsubset import printable
+
+    checked, _ = load(data)
+    if checked.ledger is None:
+        fail("the ledger cannot be read (streams.yaml has errors); see `budgetctl validate`", code=1)
+    entries = {e.id: e for e in checked.ledger.projects}
+    if project not in entries:
+        fail(f"no project {project!r}{did_you_mean(project, sorted(entries))}")
+    detail = project_detail(checked.ledger, entries[project])
+    if format is ShowFormat.json:
+        print(json.dumps(detail.data, indent=2, ensure_ascii=False))
+        return
+    width = max(len(label) for label, _ in detail.fields)
+    for label, value in detail.fields:
+        print(f"{label.ljust(width)}  {printable(value)}")
+    print()
+    render_rich(detail.allocations)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the new ledger (DIR/data).")],
+) -> None:
+    """Start a new ledger in DIR/data: a streams.yaml skeleton with commented examples of
+    every rule, an empty projects/ folder and a README, which `budgetctl validate` passes.
+
+    Refused (exit 2) when DIR/data already exists and is not empty.
+
+    Example: budgetctl init ../west-mercia-budget
+    """
+    from budgetctl.init import InitRefused, create
+
+    try:
+        written = create(directory)
+    except InitRefused as exc:
+        fail(str(exc))
+    for path in written:
+        print(f"created {path}")
+    print(f"next: edit {directory / 'data' / 'streams.yaml'}, then run budgetctl validate --data {directory / 'data'}")

@@ -1,0 +1,309 @@
+"""360Giving Data Standard export: a grants package built from the ledger, or problems.
+
+Which projects are grants: those marked ``grant: true`` in their file. Each one
+becomes one grant per financial year it allocates in, identified as
+``<prefix>-<project id>-<year>`` (``360G-OPCCWM-dudley-home-security-packs-2023-24``).
+
+The standard requires, for every grant, an id, title, description, currency,
+amount awarded, award date, a recipient organisation (id and name) and a funding
+organisation (id and name). budgetctl never invents these: a grant without a
+``description:``, ``award_date:`` or ``provider:`` is a problem with the file and
+line, and the package is not written. A recipient without a registered
+identifier gets the publisher's own prefix and the provider's name as its id
+(``360G-OPCCWM-ORG-netherton-residents-group``), which is what the standard's
+identifier guidance asks of organisations with no registration number.
+A ``recipient_org_id:`` that is given is checked against the org-id list codes
+that UK grant data uses (``GB-CHC-1070468``, ``GB-COH-09668396``, ``GB-LAE-BIR``...).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from budgetctl.codes import Code
+from budgetctl.diagnostics import Diagnostic, Severity
+from budgetctl.ledger import Ledger, ProjectEntry
+from budgetctl.money import format_json
+
+SCHEMA_VERSION = "1.4"
+CURRENCY = "GBP"
+
+E = Severity.ERROR
+GRANT_FIELD_MISSING = Code(
+    "X001",
+    "grant-field-missing",
+    E,
+    "A grant lacks a field the 360Giving Data Standard requires.",
+    "Every grant needs a description, an award date and a recipient (the provider).",
+)
+BAD_ORG_ID = Code(
+    "X002",
+    "bad-org-id",
+    E,
+    "An organisation identifier that is not an org-id such as GB-CHC-1070468.",
+    "Write the list code and the registered number: GB-CHC-1070468, GB-COH-09668396, GB-LAE-BIR.",
+)
+PUBLISHER_MISSING = Code(
+    "X003",
+    "publisher-missing",
+    E,
+    "The 360Giving prefix or the funder's name or identifier is not configured.",
+    "Add `publisher:` with `prefix:`, `name:` and `org_id:` to streams.yaml, or pass --prefix, "
+    "--funder-name and --funder-id.",
+)
+BAD_PUBLISHER = Code(
+    "X004",
+    "bad-publisher",
+    E,
+    "A 360Giving prefix or funder identifier that is not well formed.",
+    "A prefix is 360G- followed by letters, digits, hyphens or underscores, e.g. 360G-OPCCWM.",
+)
+NO_GRANTS = Code(
+    "X005",
+    "no-grants",
+    E,
+    "No project marked `grant: true` allocates in the year exported.",
+    "A 360Giving package holds at least one grant. Mark grant projects with `grant: true`.",
+)
+BAD_DATES = Code(
+    "X006",
+    "bad-planned-dates",
+    E,
+    "Planned dates that end before they start, or an end without a start.",
+    "Give `start_date:` with `end_date:`, and an end date on or after the start date.",
+)
+CODES = {c.code: c for c in (GRANT_FIELD_MISSING, BAD_ORG_ID, PUBLISHER_MISSING, BAD_PUBLISHER, NO_GRANTS, BAD_DATES)}
+
+PREFIX_PATTERN = re.compile(r"360G-[A-Za-z0-9_]+(-[A-Za-z0-9_]+)*")
+
+# org-id.guide list codes used in UK grant data, with the form of their identifiers.
+ORG_ID_LISTS: dict[str, tuple[re.Pattern[str], str]] = {
+    "GB-CHC": (re.compile(r"[0-9]{6,7}"), "a 6 or 7 digit charity number, e.g. GB-CHC-1070468"),
+    "GB-COH": (re.compile(r"[0-9]{8}|[A-Z]{2}[0-9]{6}"), "an 8 character company number, e.g. GB-COH-09668396"),
+    "GB-LAE": (re.compile(r"[A-Z]{3,4}"), "a local authority code, e.g. GB-LAE-BIR"),
+    "GB-LAS": (re.compile(r"[A-Z]{3,4}"), "a local authority code, e.g. GB-LAS-EDH"),
+    "GB-PLA": (re.compile(r"[A-Z]{3,4}"), "a local authority code, e.g. GB-PLA-CRF"),
+    "GB-SC": (re.compile(r"SC[0-9]{6}"), "a Scottish charity number, e.g. GB-SC-SC012345"),
+    "GB-NIC": (re.compile(r"[0-9]{5,6}"), "a Northern Ireland charity number, e.g. GB-NIC-100012"),
+    "GB-EDU": (re.compile(r"[0-9]{6}"), "a 6 digit school URN, e.g. GB-EDU-103456"),
+    "GB-UKPRN": (re.compile(r"1[0-9]{7}"), "an 8 digit UK provider reference number, e.g. GB-UKPRN-10007760"),
+    "GB-NHS": (re.compile(r"[A-Z0-9]{3,6}"), "an NHS ODS code, e.g. GB-NHS-RRK"),
+    "GB-GOR": (re.compile(r"[A-Z]{1,3}[0-9]{1,4}"), "a government organisation code, e.g. GB-GOR-PB123"),
+    "GB-MPR": (re.compile(r"[A-Z0-9]{1,12}"), "a mutuals register number, e.g. GB-MPR-IP12345R"),
+    "GB-REV": (re.compile(r"[A-Z0-9]{1,10}"), "an HMRC charity reference, e.g. GB-REV-AB12345"),
+}
+_XI = re.compile(r"XI-[A-Z]+-[A-Za-z0-9._-]+")
+_OWN = re.compile(r"360G-[A-Za-z0-9_-]+")
+
+
+def org_id_problem(text: str) -> str | None:
+    """Why ``text`` is not an acceptable organisation identifier, or None when it is."""
+    if _OWN.fullmatch(text) or _XI.fullmatch(text):
+        return None
+    for code in sorted(ORG_ID_LISTS, key=len, reverse=True):
+        if text.startswith(code + "-"):
+            pattern, form = ORG_ID_LISTS[code]
+            if pattern.fullmatch(text[len(code) + 1 :]):
+                return None
+            return f"{text!r} is not a valid {code} identifier: expected {form}"
+    known = ", ".join([*ORG_ID_LISTS, "XI-…", "360G-…"])
+    return f"{text!r} does not start with a known org-id list code ({known})"
+
+
+def slug(text: str) -> str:
+    """An identifier-safe form of a name: ``Netherton Residents Group (illustrative)`` ->
+    ``netherton-residents-group-illustrative``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The settings of a 360Giving export: grant id prefix and the funding organisation."""
+
+    prefix: str | None
+    funder_id: str | None
+    funder_name: str | None
+
+
+def setting_problem(key: str, value: str) -> str | None:
+    """Why a publisher setting (``prefix`` or ``org_id``) is malformed, or None."""
+    if key == "prefix" and not PREFIX_PATTERN.fullmatch(value.rstrip("-")):
+        return f"{value!r} is not a 360Giving prefix: write 360G- and your registered code, e.g. 360G-OPCCWM"
+    if key == "org_id":
+        return org_id_problem(value)
+    return None
+
+
+def resolve_publisher(
+    ledger: Ledger, prefix: str | None = None, funder_id: str | None = None, funder_name: str | None = None
+) -> tuple[Publisher, list[Diagnostic]]:
+    """Command-line values (checked by the command) win over ``publisher:`` in streams.yaml;
+    a setting missing from both, or malformed in the file, is a problem."""
+    configured = ledger.streams_file.publisher
+    given = {"prefix": prefix, "org_id": funder_id, "name": funder_name}
+    flags = {"prefix": "--prefix", "org_id": "--funder-id", "name": "--funder-name"}
+    chosen: dict[str, str | None] = {}
+    problems: list[Diagnostic] = []
+    path = ledger.streams_source.path
+    for key in ("prefix", "org_id", "name"):
+        value = given[key] or (getattr(configured, key) if configured else None)
+        chosen[key] = value
+        if value is None:
+            place = ledger.streams_source.locate(("publisher",) if configured else ())
+            message = (
+                f"a 360Giving export needs the publisher's `{key}:`; add it under `publisher:` in streams.yaml "
+                f"or pass {flags[key]}"
+            )
+            problems.append(PUBLISHER_MISSING.at(message, path, *place))
+        elif given[key] is None:
+            reason = setting_problem(key, value)
+            if reason:
+                problems.append(BAD_PUBLISHER.at(reason, path, *ledger.streams_source.locate(("publisher", key))))
+    prefix_value = chosen["prefix"].rstrip("-") if chosen["prefix"] else None
+    return Publisher(prefix_value, chosen["org_id"], chosen["name"]), problems
+
+
+def grant_projects(ledger: Ledger, years: Iterable[str]) -> list[tuple[ProjectEntry, str, Decimal]]:
+    """(project, year, amount) for every project marked ``grant: true`` allocating in ``years``."""
+    wanted = list(years)
+    return [
+        (entry, year, entry.project.allocations[year])
+        for entry in sorted(ledger.projects, key=lambda e: e.id)
+        if entry.project.grant
+        for year in wanted
+        if year in entry.project.allocations
+    ]
+
+
+def _check_grant(entry: ProjectEntry) -> list[Diagnostic]:
+    project = entry.project
+    problems = []
+    path = entry.source.path
+    for field, why in (
+        ("description", "a short description of the grant"),
+        ("award_date", "the date the award was decided, e.g. award_date: 2023-04-01"),
+        ("provider", "the name of the recipient organisation"),
+    ):
+        if getattr(project, field) is None:
+            place = entry.at()
+            problems.append(
+                GRANT_FIELD_MISSING.at(
+                    f"360Giving requires `{field}:` on a grant ({why}); add it, or remove `grant: true`",
+                    path,
+                    place.line,
+                    place.column,
+                )
+            )
+    if project.recipient_org_id is not None:
+        reason = org_id_problem(project.recipient_org_id)
+        if reason:
+            place = entry.at("recipient_org_id")
+            problems.append(BAD_ORG_ID.at(f"recipient_org_id: {reason}", path, place.line, place.column))
+    if project.end_date is not None:
+        place = entry.at("end_date")
+        if project.start_date is None:
+            message = "planned dates need a start: add `start_date:` before `end_date:`"
+            problems.append(BAD_DATES.at(message, path, place.line, place.column))
+        elif project.end_date < project.start_date:
+            message = f"end_date {project.end_date} is before start_date {project.start_date}"
+            problems.append(BAD_DATES.at(message, path, place.line, place.column))
+    return problems
+
+
+def recipient_id(project_provider: str, recipient_org_id: str | None, prefix: str) -> str:
+    """The recipient's org-id, or the publisher's own identifier for an unregistered organisation."""
+    return recipient_org_id or f"{prefix}-ORG-{slug(project_provider)}"
+
+
+def _recipient(entry: ProjectEntry, prefix: str) -> dict[str, Any]:
+    project = entry.project
+    assert project.provider is not None  # checked before building
+    org: dict[str, Any] = {"id": recipient_id(project.provider, project.recipient_org_id, prefix)}
+    org["name"] = project.provider
+    registered = project.recipient_org_id or ""
+    # The standard asks for these numbers as well as the org-id, without the list code.
+    if registered.startswith("GB-CHC-"):
+        org["charityNumber"] = registered.removeprefix("GB-CHC-")
+    elif registered.startswith("GB-COH-"):
+        org["companyNumber"] = registered.removeprefix("GB-COH-")
+    return org
+
+
+def _grant(entry: ProjectEntry, year: str, amount: Decimal, ledger: Ledger, publisher: Publisher) -> dict[str, Any]:
+    project = entry.project
+    assert publisher.prefix and publisher.funder_id and publisher.funder_name
+    grant: dict[str, Any] = {
+        "id": f"{publisher.prefix}-{entry.id}-{year.replace('/', '-')}",
+        "title": project.title,
+        "description": project.description,
+        "currency": CURRENCY,
+        "amountAwarded": amount,
+        "awardDate": project.award_date.isoformat() if project.award_date else None,
+    }
+    if project.start_date is not None:
+        dates = {"startDate": project.start_date.isoformat()}
+        if project.end_date is not None:
+            dates["endDate"] = project.end_date.isoformat()
+        grant["plannedDates"] = [dates]
+    grant["recipientOrganization"] = [_recipient(entry, publisher.prefix)]
+    grant["fundingOrganization"] = [{"id": publisher.funder_id, "name": publisher.funder_name}]
+    stream = ledger.streams.get(project.stream)
+    programme = {"code": project.stream}
+    if stream is not None:
+        programme["title"] = stream.programme
+    grant["grantProgramme"] = [programme]
+    return grant
+
+
+def build_package(
+    ledger: Ledger, years: list[str], publisher: Publisher, problems: list[Diagnostic] | None = None
+) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """The 360Giving package for the grants in ``years``, or None and every problem found."""
+    found = list(problems or [])
+    grants = grant_projects(ledger, years)
+    checked: set[str] = set()
+    for entry, _, _ in grants:
+        if entry.id not in checked:
+            checked.add(entry.id)
+            found.extend(_check_grant(entry))
+    if not grants:
+        found.append(
+            NO_GRANTS.at(
+                f"no project marked `grant: true` allocates in {', '.join(years) or 'any year'}; "
+                "add `grant: true` to the project files of grants",
+                ledger.streams_source.path,
+            )
+        )
+    if found:
+        return None, sorted(found, key=Diagnostic.sort_key)
+    package: dict[str, Any] = {
+        "version": SCHEMA_VERSION,
+        "publisher": {"name": publisher.funder_name, "identifier": publisher.funder_id},
+        "grants": [_grant(entry, year, amount, ledger, publisher) for entry, year, amount in grants],
+    }
+    return package, []
+
+
+def to_json(value: Any, level: int = 0) -> str:
+    """JSON text with money as exact numbers (``2750.50``): 360Giving amounts are numbers,
+    and going through a float is never allowed."""
+    pad, end = "  " * (level + 1), "  " * level
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {to_json(v, level + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + end + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(pad + to_json(v, level + 1) for v in value) + "\n" + end + "]"
+    if isinstance(value, Decimal):
+        return format_json(value)
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

@@ -1,0 +1,137 @@
+"""Start a new ledger: ``DIR/data`` with a streams.yaml skeleton, an empty projects/ and a README.
+
+The skeleton validates as it is (one example stream with a budget for the
+current financial year); every rule kind is shown in comments, ready to
+uncomment, so a new office learns the format from the file itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from budgetctl.atomic import WriteRefused, write_atomic
+
+
+class InitRefused(Exception):
+    """``init`` will not write here; str() says why (exit 2)."""
+
+
+def financial_year(today: datetime.date) -> str:
+    """The financial year (April to March) holding ``today``: 2024-03-31 -> 2023/24."""
+    first = today.year if today.month >= 4 else today.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+STREAMS = """\
+# Funding streams: their budgets per financial year and their rules.
+# `budgetctl validate` checks every project in projects/ against them.
+# Ids (streams, purposes, priorities, sources) are lower-case words joined by
+# hyphens. Money is a plain number of pounds with at most two decimals.
+
+# Optional: who publishes this ledger's grants as 360Giving data
+# (`budgetctl export --format 360giving`); command-line options override it.
+# publisher:
+#   name: Office of the Police and Crime Commissioner for Example
+#   org_id: GB-GOR-PB000            # your org-id (org-id.guide)
+#   prefix: 360G-EXAMPLE            # your registered 360Giving prefix
+
+# Optional: the objectives of the Police and Crime Plan; projects name them
+# in `priorities: [...]`.
+priorities:
+  preventing-and-reducing-crime: Preventing and reducing crime
+  prioritising-victims: Prioritising the rights of victims
+
+streams:
+  example-fund:                     # the stream id: projects say `stream: example-fund`
+    programme: Example Fund         # the programme name in the board report
+    funding: Police Grant           # the funding stream label in the board report
+    description: Replace this with what the stream pays for and where its money comes from.
+    budget:
+      {year}: 100000
+
+    # Where the money comes from, per year; sources must sum exactly to budget.
+    # sources:
+    #   police-grant:
+    #     {year}: 90000
+    #   partner-contributions:
+    #     {year}: 10000
+
+    # Who may approve changes to this stream's projects.
+    # owners: ["@example-org/commissioning-team"]
+
+    # Conditions every project on this stream must meet (each is optional).
+    # eligibility:
+    #   required: [provider, npu, approved_by]   # project keys every project must give
+    #   allowed:                                 # the ids a project key may take
+    #     npu:
+    #       north: North Neighbourhood Policing Unit
+    #       south: South Neighbourhood Policing Unit
+    #     approved_by:
+    #       chief-executive: Chief Executive of the OPCC
+    #   max_award: 5000                          # at most this per project per year
+    #   excluded_costs:                          # cost ids a project's `costs:` must not list
+    #     police-officer-costs: Police officer pay and overtime
+
+  # A ring-fenced grant: every project must name one of its purposes.
+  # example-victims-grant:
+  #   programme: Victims Services
+  #   funding: Specific Grant
+  #   ring_fenced: true
+  #   budget:
+  #     {year}: 250000
+  #   purposes:
+  #     referral-service: Referral and information service for victims
+  #     restorative-justice: Victim-led restorative justice
+"""
+
+README = """\
+# Budget ledger
+
+This folder is a budgetctl ledger: plain-text YAML kept in git, so every change
+to a budget or an allocation is reviewed line by line.
+
+- `streams.yaml`: the funding streams, their budget per financial year
+  (written `YYYY/YY`, e.g. `{year}`) and their rules. Commented examples show
+  every kind of rule.
+- `projects/`: one file per project allocation, named after the project id
+  (`projects/youth-diversion.yaml`); sub-folders are allowed.
+
+A project file looks like this:
+
+```yaml
+title: Youth diversion
+stream: example-fund
+lead: Head of Commissioning
+provider: Example Youth Services
+priorities: [preventing-and-reducing-crime]
+allocations:
+  {year}: 25000
+```
+
+Check the ledger with `budgetctl validate --data data` and see the totals with
+`budgetctl summary --data data`. Replace this README with what your office
+needs to know: where the budgets come from, who approves changes.
+"""
+
+
+def create(directory: Path, today: datetime.date | None = None) -> list[Path]:
+    """Write the skeleton under ``directory/data``; refuse a non-empty existing ``data`` folder."""
+    data = directory / "data"
+    if data.is_symlink() or (data.exists() and not data.is_dir()):
+        raise InitRefused(f"{data} exists and is not a folder; choose another DIR")
+    if data.is_dir() and any(data.iterdir()):
+        raise InitRefused(f"{data} already exists and is not empty; budgetctl init never overwrites a ledger")
+    year = financial_year(today or datetime.date.today())
+    files = {
+        data / "streams.yaml": STREAMS.format(year=year),
+        data / "README.md": README.format(year=year),
+        data / "projects" / ".gitkeep": "",
+    }
+    try:
+        (data / "projects").mkdir(parents=True, exist_ok=True)
+        for path, text in files.items():
+            write_atomic(path, text.encode("utf-8"))
+    except (OSError, WriteRefused) as exc:
+        raise InitRefused(f"cannot create the ledger in {data}: {exc}") from exc
+    return list(files)

@@ -1,0 +1,261 @@
+"""The board paper as one self-contained HTML file that prints cleanly on A4.
+
+Inline CSS and an inline SVG chart; no script, font, image or stylesheet is
+fetched, so the file reads the same offline, in a mail attachment or in an
+archive. Every value from the ledger goes through ``html.escape``.
+"""
+
+from __future__ import annotations
+
+import html
+from decimal import ROUND_HALF_UP, Decimal
+
+from budgetctl import __version__
+from budgetctl.money import format_pounds, needs_pence
+from budgetctl.render.board_markdown import money_column
+from budgetctl.reports.board import Bar, BoardReport, Bullets, Programme, StreamRules
+from budgetctl.yamlsubset import printable
+
+NAVY = "#12355b"
+PALE = "#b7c6da"
+RED = "#a4000f"
+
+CSS = f"""
+@page {{ size: A4; margin: 15mm; }}
+@page {{ @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 8pt Arial, sans-serif;
+  color: #555; }} }}
+* {{ box-sizing: border-box; }}
+html {{ font-family: "Helvetica Neue", Arial, "Liberation Sans", sans-serif; font-size: 10pt; line-height: 1.4;
+  color: #1b1b1b; -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+body {{ margin: 0 auto; max-width: 180mm; padding: 10mm 0; }}
+@media print {{ body {{ max-width: none; padding: 0; }} }}
+header {{ border-bottom: 3pt solid {NAVY}; padding-bottom: 3mm; margin-bottom: 5mm; }}
+header .publisher {{ text-transform: uppercase; letter-spacing: 0.08em; font-size: 8.5pt; color: #444;
+  margin: 0 0 1mm; }}
+h1 {{ font-size: 21pt; line-height: 1.15; margin: 0; color: {NAVY}; }}
+header .subtitle {{ margin: 1.5mm 0 0; color: #444; }}
+h2 {{ font-size: 13pt; color: {NAVY}; border-bottom: 1pt solid {NAVY}; padding-bottom: 1mm; margin: 7mm 0 3mm;
+  break-after: avoid; page-break-after: avoid; }}
+h3 {{ font-size: 11pt; margin: 6mm 0 0.5mm; break-after: avoid; page-break-after: avoid; }}
+p {{ margin: 0 0 2.5mm; }}
+p.funding {{ color: #555; font-size: 9pt; margin-bottom: 1.5mm; break-after: avoid; page-break-after: avoid; }}
+p.note {{ color: #444; font-size: 9pt; }}
+table {{ width: 100%; border-collapse: collapse; margin: 0 0 2.5mm; font-size: 8.8pt; }}
+thead {{ display: table-header-group; }}
+tfoot {{ display: table-row-group; }}
+tr {{ break-inside: avoid; page-break-inside: avoid; }}
+th, td {{ padding: 1.1mm 1.6mm; border-bottom: 0.5pt solid #c9ced6; text-align: left; vertical-align: top; }}
+thead th {{ background: {NAVY}; color: #fff; font-weight: 600; vertical-align: bottom; }}
+tbody tr:nth-child(even) td {{ background: #f3f5f8; }}
+.num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+tr.total td {{ font-weight: 700; border-top: 1pt solid {NAVY}; border-bottom: 1.5pt solid {NAVY};
+  background: #e6ebf2; }}
+tr.over td {{ color: {RED}; }}
+td .id {{ display: block; color: #666; font-size: 7.5pt; }}
+td.none {{ color: #888; }}
+figure {{ margin: 3mm 0 0; break-inside: avoid; page-break-inside: avoid; }}
+figure svg {{ width: 100%; height: auto; display: block; }}
+figcaption {{ font-size: 8.5pt; color: #555; margin-top: 1mm; }}
+section.appendix {{ break-before: page; page-break-before: always; }}
+.stream {{ break-inside: avoid-page; }}
+ul {{ margin: 0 0 2.5mm; padding-left: 5mm; }}
+ul.long {{ columns: 2; column-gap: 8mm; }}
+li {{ margin-bottom: 0.6mm; }}
+footer {{ margin-top: 8mm; border-top: 0.5pt solid #c9ced6; padding-top: 1.5mm; font-size: 8pt; color: #666; }}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(printable(str(text)), quote=True)
+
+
+def render(report: BoardReport) -> str:
+    """The whole paper as one HTML document."""
+    title = f"Commissioning Budget {report.year}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f'<p class="publisher">{_e(report.publisher)}</p>' if report.publisher else "",
+        f"<h1>{_e(title)}</h1>",
+        '<p class="subtitle">Funding by stream, projects by programme and the conditions of each funding stream.</p>',
+        "</header>",
+        "<main>",
+        "<section>",
+        "<h2>Funding by stream</h2>",
+        *[f"<p>{_e(text)}</p>" for text in report.overview],
+        _funding_table(report),
+        "<figure>",
+        _chart(report.chart, report.year),
+        f"<figcaption>Budget and allocated amounts per funding stream, {_e(report.year)}, in pounds "
+        "rounded to the nearest pound.</figcaption>",
+        "</figure>",
+        "</section>",
+        '<section class="appendix">',
+        "<h2>Appendix A – Projects by programme</h2>",
+        *[_programme(report.year, p) for p in report.programmes],
+        f'<p class="note">Appendix A allocates £{_e(_pounds(report.total_allocated))} in total, the Allocated '
+        "total of the funding table.</p>",
+        "</section>",
+        '<section class="appendix">',
+        "<h2>Appendix B – Funding streams</h2>",
+        *[_stream(s) for s in report.appendix_b],
+        "</section>",
+        "</main>",
+        f"<footer>Generated by budgetctl {_e(__version__)} from the budget ledger.</footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(p for p in parts if p) + "\n"
+
+
+def _pounds(amount: Decimal) -> str:
+    return format_pounds(amount, pence=needs_pence([amount]))
+
+
+def _funding_table(report: BoardReport) -> str:
+    table = report.funding
+    rows = [*table.rows, table.total or []]
+    money = {i: money_column(row[i] for row in rows) for i, c in enumerate(table.columns) if c.kind == "money"}  # type: ignore[misc]
+    head = ["Programme", "Funding stream", f"Budget {report.year} £", "Allocated £", "Unallocated £", "% allocated"]
+    out = [
+        '<table class="funding"><colgroup><col style="width:23%"><col style="width:27%"><col style="width:13%">'
+        '<col style="width:13%"><col style="width:13%"><col style="width:11%"></colgroup>',
+        "<thead><tr>",
+    ]
+    out += [f"<th{' class=num' if i >= 2 else ''}>{_e(h)}</th>" for i, h in enumerate(head)]
+    out.append("</tr></thead><tbody>")
+    for number, row in enumerate(rows):
+        if number == len(rows) - 1:
+            out.append('</tbody><tfoot><tr class="total">')
+        else:
+            over = bool(table.flags and table.flags[number])
+            out.append('<tr class="over">' if over else "<tr>")
+        for index, value in enumerate(row):
+            if index in money:
+                out.append(f'<td class="num">{_e(money[index][number])}</td>')
+            elif table.columns[index].kind == "percent":
+                out.append(f'<td class="num">{"—" if value is None else _e(value) + "%"}</td>')
+            else:
+                out.append(f"<td>{'' if value is None else _e(value)}</td>")
+        out.append("</tr>")
+    out.append("</tfoot></table>")
+    return "".join(out)
+
+
+def _programme(year: str, programme: Programme) -> str:
+    out = [
+        '<div class="programme">',
+        f"<h3>{_e(programme.programme)}</h3>",
+        f'<p class="funding">Funding stream: {_e(programme.funding)}</p>',
+    ]
+    if not programme.projects:
+        out.append("<p>No projects are allocated on this programme.</p></div>")
+        return "".join(out)
+    amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal])
+    out.append(
+        '<table><colgroup><col style="width:26%"><col style="width:16%"><col style="width:18%">'
+        '<col style="width:27%"><col style="width:13%"></colgroup>'
+        "<thead><tr><th>Project</th><th>Lead</th><th>Provider</th><th>Purpose</th>"
+        f'<th class="num">{_e(year)} £</th></tr></thead><tbody>'
+    )
+    for line, amount in zip(programme.projects, amounts, strict=False):
+        provider = f"<td>{_e(line.provider)}</td>" if line.provider else '<td class="none">—</td>'
+        out.append(
+            f'<tr><td>{_e(line.title)}<span class="id">{_e(line.id)}</span></td><td>{_e(line.lead)}</td>'
+            f"{provider}<td>{_e(line.purpose or '')}</td>"
+            f'<td class="num">{_e(amount)}</td></tr>'
+        )
+    out.append(
+        f'</tbody><tfoot><tr class="total"><td colspan="4">Subtotal, {_e(programme.programme)}</td>'
+        f'<td class="num">{_e(amounts[-1])}</td></tr></tfoot></table>'
+    )
+    left = programme.budget - programme.subtotal
+    word = "unallocated" if left >= 0 else "over-allocated"
+    out.append(f'<p class="note">Budget £{_e(_pounds(programme.budget))}; £{_e(_pounds(abs(left)))} {word}.</p></div>')
+    return "".join(out)
+
+
+def _stream(stream: StreamRules) -> str:
+    out = [
+        '<div class="stream">',
+        f"<h3>{_e(stream.programme)}</h3>",
+        f'<p class="funding">Funding stream: {_e(stream.funding)}</p>',
+    ]
+    for block in stream.blocks:
+        if isinstance(block, Bullets):
+            items = "".join(f"<li>{_e(i)}</li>" for i in block.items)
+            short = len(block.items) > 4 and all(len(i) <= 45 for i in block.items)
+            out.append(f"<p>{_e(block.lead)}</p><ul{' class=long' if short else ''}>{items}</ul>")
+        else:
+            out.append(f"<p>{_e(block)}</p>")
+    out.append("</div>")
+    return "".join(out)
+
+
+# Chart geometry, in SVG user units (the figure scales to the page width).
+WIDTH = 680
+LABEL = 190
+BAR_H = 15
+GAP = 4
+ROW = 2 * BAR_H + GAP + 16
+TOP = 30
+
+
+def _coord(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _wrap(text: str, width: int = 26) -> list[str]:
+    """Split a label over at most two lines at a space."""
+    if len(text) <= width or " " not in text:
+        return [text]
+    cut = text.rfind(" ", 0, width + 1)
+    cut = cut if cut > 0 else text.find(" ")
+    return [text[:cut], text[cut + 1 :]]
+
+
+def _chart(bars: list[Bar], year: str) -> str:
+    """A horizontal bar chart: for each stream, its budget (pale) and its allocation (dark)."""
+    area = Decimal(WIDTH - LABEL - 110)
+    biggest = max([b.budget for b in bars] + [b.allocated for b in bars] + [Decimal(1)])
+    height = TOP + ROW * len(bars) + 4
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="chart-title" font-family="Helvetica Neue, Arial, Liberation Sans, sans-serif">',
+        f'<title id="chart-title">Budget and allocated per funding stream, {_e(year)}</title>',
+        f'<rect x="{LABEL}" y="4" width="12" height="10" fill="{PALE}"/>',
+        f'<text x="{LABEL + 17}" y="13" font-size="11" fill="#333">Budget</text>',
+        f'<rect x="{LABEL + 75}" y="4" width="12" height="10" fill="{NAVY}"/>',
+        f'<text x="{LABEL + 92}" y="13" font-size="11" fill="#333">Allocated</text>',
+        f'<line x1="{LABEL}" y1="{TOP - 6}" x2="{LABEL}" y2="{height - 2}" stroke="#888" stroke-width="1"/>',
+    ]
+    for index, bar in enumerate(bars):
+        y = TOP + index * ROW
+        lines = _wrap(bar.label)
+        first = y + BAR_H + GAP / 2 + 4 - (6 if len(lines) == 2 else 0)
+        spans = "".join(
+            f'<tspan x="{LABEL - 8}" y="{first + 13 * n}">{_e(line)}</tspan>' for n, line in enumerate(lines)
+        )
+        out.append(f'<text text-anchor="end" font-size="11.5" fill="#1b1b1b">{spans}</text>')
+        over = bar.allocated > bar.budget
+        for row, (amount, colour) in enumerate(((bar.budget, PALE), (bar.allocated, RED if over else NAVY))):
+            top = y + row * (BAR_H + GAP)
+            length = amount * area / biggest
+            share = ""
+            if row == 1 and bar.budget:
+                share = f" ({(bar.allocated * 100 / bar.budget).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%)"
+            out.append(
+                f'<rect x="{LABEL}" y="{top}" width="{_coord(length)}" height="{BAR_H}" fill="{colour}"/>'
+                f'<text x="{_coord(LABEL + length + 5)}" y="{top + BAR_H - 3.5}" font-size="10.5" fill="#333">'
+                f"£{_e(format_pounds(amount, pence=False))}{_e(share)}</text>"
+            )
+    out.append("</svg>")
+    return "".join(out)

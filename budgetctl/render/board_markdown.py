@@ -1,0 +1,100 @@
+"""The board paper as Markdown: the funding table, Appendix A and Appendix B."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from budgetctl.money import format_pounds, needs_pence
+from budgetctl.reports.board import BoardReport, Bullets, Programme
+from budgetctl.reports.table import Cell
+from budgetctl.yamlsubset import printable
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def escape(text: str) -> str:
+    """Ledger text as literal Markdown: no emphasis, links, HTML or table breaks."""
+    return _SPECIAL.sub(r"\\\1", printable(text)).replace("\n", " ")
+
+
+def money_column(amounts: Iterable[Decimal]) -> list[str]:
+    """Amounts formatted alike: pence throughout a column only when one of them has pence."""
+    values = list(amounts)
+    pence = needs_pence(values)
+    return [format_pounds(a, pence=pence) for a in values]
+
+
+def _cell(value: Cell) -> str:
+    return "" if value is None else escape(str(value))
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def render(report: BoardReport) -> str:
+    """The whole paper as one Markdown document."""
+    lines = [f"# Commissioning Budget {report.year}", ""]
+    if report.publisher:
+        lines += [escape(report.publisher), ""]
+    lines += ["## Funding by stream", ""]
+    lines += [" ".join(escape(text) for text in report.overview), ""]
+    lines += _funding(report)
+    lines += ["", "## Appendix A – Projects by programme", ""]
+    for programme in report.programmes:
+        lines += _programme(report.year, programme)
+    amount = format_pounds(report.total_allocated, pence=needs_pence([report.total_allocated]))
+    lines += [f"Appendix A allocates £{amount} in total, the Allocated total of the funding table.", ""]
+    lines += ["## Appendix B – Funding streams", ""]
+    for stream in report.appendix_b:
+        lines += [f"### {escape(stream.programme)}", "", f"*Funding stream: {escape(stream.funding)}*", ""]
+        for block in stream.blocks:
+            if isinstance(block, Bullets):
+                lines += [escape(block.lead), "", *[f"- {escape(item)}" for item in block.items], ""]
+            else:
+                lines += [escape(block), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _funding(report: BoardReport) -> list[str]:
+    table = report.funding
+    rows = [*table.rows, table.total or []]
+    columns = {}
+    for index, column in enumerate(table.columns):
+        if column.kind == "money":
+            columns[index] = money_column(row[index] for row in rows)  # type: ignore[misc]
+    headers = ["Programme", "Funding Stream", f"Budget {report.year} £", "Allocated £", "Unallocated £", "% allocated"]
+    out = [_row(headers), "|---|---|---:|---:|---:|---:|"]
+    for number, row in enumerate(rows):
+        cells = []
+        for index, value in enumerate(row):
+            if index in columns:
+                cells.append(columns[index][number])
+            elif table.columns[index].kind == "percent":
+                cells.append("—" if value is None else f"{value}%")
+            else:
+                cells.append(_cell(value))
+        if number == len(rows) - 1:
+            cells = [f"**{c}**" if c else "" for c in cells]
+        elif table.flags and table.flags[number]:
+            cells[-1] += " **OVER**"
+        out.append(_row(cells))
+    return out
+
+
+def _programme(year: str, programme: Programme) -> list[str]:
+    out = [f"### {escape(programme.programme)}", "", f"*Funding stream: {escape(programme.funding)}*", ""]
+    if not programme.projects:
+        return [*out, "No projects are allocated on this programme.", ""]
+    amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal])
+    out += [_row(["Project", "Lead", "Provider", "Purpose", f"{year} £"]), "|---|---|---|---|---:|"]
+    for line, amount in zip(programme.projects, amounts, strict=False):
+        out.append(_row([_cell(line.title), _cell(line.lead), _cell(line.provider), _cell(line.purpose), amount]))
+    out.append(_row(["**Subtotal**", "", "", "", f"**{amounts[-1]}**"]))
+    left = programme.budget - programme.subtotal
+    budget = format_pounds(programme.budget, pence=needs_pence([programme.budget]))
+    remainder = format_pounds(left, pence=needs_pence([left]))
+    word = "unallocated" if left >= 0 else "over-allocated"
+    return [*out, "", f"Budget £{budget}; £{remainder.lstrip('-')} {word}.", ""]

@@ -1,0 +1,100 @@
+"""Allocation exports: one row per project and financial year, as CSV or JSON text.
+
+CSV cells are neutralised against formula injection (a text cell starting with
+``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'``); money is a plain
+two-decimal number in CSV and a two-decimal string in JSON, as everywhere else.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from budgetctl.ledger import Ledger
+from budgetctl.money import format_json, total
+from budgetctl.render.tables import machine_cell
+from budgetctl.reports.table import Column, Table
+from budgetctl.years import year_sort_key
+
+COLUMNS = [
+    Column("project", "Project"),
+    Column("year", "Year"),
+    Column("title", "Title"),
+    Column("stream", "Stream"),
+    Column("programme", "Programme"),
+    Column("funding", "Funding stream"),
+    Column("purpose", "Purpose"),
+    Column("priorities", "Priorities"),
+    Column("lead", "Lead"),
+    Column("provider", "Provider"),
+    Column("amount", "Amount £", "money"),
+]
+
+
+def allocations(ledger: Ledger, years: list[str]) -> Table:
+    """Every allocation in ``years``: ordered by year, then stream (as in streams.yaml), then project id."""
+    order = {stream_id: index for index, stream_id in enumerate(ledger.streams)}
+    found = [
+        (year, entry, amount)
+        for entry in ledger.projects
+        for year, amount in entry.project.allocations.items()
+        if year in years
+    ]
+    found.sort(key=lambda f: (year_sort_key(f[0]), order.get(f[1].project.stream, len(order)), f[1].id))
+    table = Table(f"Allocations {', '.join(years)}", list(COLUMNS), [])
+    rows_json = []
+    for year, entry, amount in found:
+        project = entry.project
+        stream = ledger.streams.get(project.stream)
+        programme = stream.programme if stream else None
+        funding = stream.funding if stream else None
+        table.rows.append(
+            [
+                entry.id,
+                year,
+                project.title,
+                project.stream,
+                programme,
+                funding,
+                project.purpose,
+                "; ".join(project.priorities),
+                project.lead,
+                project.provider,
+                amount,
+            ]
+        )
+        rows_json.append(
+            {
+                "project": entry.id,
+                "year": year,
+                "title": project.title,
+                "stream": project.stream,
+                "programme": programme,
+                "funding": funding,
+                "purpose": project.purpose,
+                "priorities": list(project.priorities),
+                "lead": project.lead,
+                "provider": project.provider,
+                "amount": format_json(amount),
+                "file": entry.source.path,
+            }
+        )
+    grand: Decimal = total(amount for _, _, amount in found)
+    table.data = {"years": years, "rows": rows_json, "total": format_json(grand)}
+    return table
+
+
+def to_csv(table: Table) -> str:
+    """CSV text with a header of column keys; no total row, so the file sums cleanly in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.key for c in table.columns])
+    for row in table.rows:
+        writer.writerow([machine_cell(c, v) for c, v in zip(table.columns, row, strict=True)])
+    return out.getvalue()
+
+
+def to_json(table: Table) -> str:
+    return json.dumps(table.data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,148 @@
+"""Project listings: allocations per year with multi-year totals, and one project in detail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from budgetctl.ledger import Ledger, ProjectEntry
+from budgetctl.money import ZERO, format_json, format_pounds, total
+from budgetctl.reports.summary import percent
+from budgetctl.reports.table import Column, Table
+from budgetctl.years import year_sort_key
+
+
+def project_list(ledger: Ledger, year: str | None = None, stream: str | None = None) -> Table:
+    """One row per project: id, title, stream, lead, an amount per year and the total over all years.
+
+    ``year`` keeps the projects allocating in that year and shows only that year's
+    column beside the all-years total; ``stream`` keeps one stream's projects.
+    """
+    order = {stream_id: index for index, stream_id in enumerate(ledger.streams)}
+    chosen = [
+        e
+        for e in ledger.projects
+        if (stream is None or e.project.stream == stream) and (year is None or year in e.project.allocations)
+    ]
+    chosen.sort(key=lambda e: (order.get(e.project.stream, len(order)), e.id))
+    years = [year] if year else sorted({y for e in chosen for y in e.project.allocations}, key=year_sort_key)
+    columns = [Column("id", "Project"), Column("title", "Title"), Column("stream", "Stream"), Column("lead", "Lead")]
+    columns += [Column(y, y, "money") for y in years]
+    columns.append(Column("total", "Total (all years)", "money"))
+    scope = " ".join(part for part in (stream, year) if part)
+    table = Table(f"Projects{' ' + scope if scope else ''}", columns, [])
+    rows_json = []
+    for entry in chosen:
+        p = entry.project
+        amounts = [p.allocations.get(y) for y in years]
+        whole = total(p.allocations.values())
+        table.rows.append([entry.id, p.title, p.stream, p.lead, *amounts, whole])
+        table.flags.append(False)
+        rows_json.append(
+            {
+                "id": entry.id,
+                "title": p.title,
+                "stream": p.stream,
+                "lead": p.lead,
+                "allocations": {y: format_json(a) for y, a in sorted(p.allocations.items(), key=_by_year)},
+                "total": format_json(whole),
+                "file": entry.source.path,
+            }
+        )
+    by_year = [total(e.project.allocations.get(y, ZERO) for e in chosen) for y in years]
+    grand = total(total(e.project.allocations.values()) for e in chosen)
+    table.total = [f"Total ({len(chosen)} projects)", "", "", "", *by_year, grand]
+    table.data = {
+        "year": year,
+        "stream": stream,
+        "rows": rows_json,
+        "total": {**{y: format_json(a) for y, a in zip(years, by_year, strict=True)}, "total": format_json(grand)},
+    }
+    return table
+
+
+def _by_year(item: tuple[str, Decimal]) -> int:
+    return year_sort_key(item[0])
+
+
+@dataclass
+class ProjectDetail:
+    """``fields``: (label, text) pairs for people; ``allocations``: the per-year table; ``data``: JSON."""
+
+    fields: list[tuple[str, str]]
+    allocations: Table
+    data: dict[str, Any]
+
+
+def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
+    """Every field of one project, and each of its allocations against its stream's budget that year."""
+    p = entry.project
+    stream = ledger.streams.get(p.stream)
+    values = p.model_dump(exclude={"allocations"})
+    fields = [("id", entry.id), ("file", entry.source.path)]
+    stream_text = f"{p.stream} ({stream.programme}, {stream.funding})" if stream else f"{p.stream} (unknown stream)"
+    for key, value in values.items():
+        if value is None or value == () or value is False:
+            continue
+        if key == "stream":
+            text = stream_text
+        elif key == "purpose" and stream is not None:
+            text = f"{value} ({stream.purposes[value]})" if value in stream.purposes else str(value)
+        elif key == "priorities":
+            text = ", ".join(f"{v} ({ledger.priorities[v]})" if v in ledger.priorities else v for v in value)
+        elif isinstance(value, tuple):
+            text = ", ".join(value)
+        elif value is True:
+            text = "yes"
+        else:
+            text = str(value)
+        fields.append((key, text))
+    table = Table(
+        f"Allocations of {entry.id}",
+        [
+            Column("year", "Year"),
+            Column("allocation", "This project £", "money"),
+            Column("budget", "Stream budget £", "money"),
+            Column("allocated", "Stream allocated £", "money"),
+            Column("unallocated", "Stream unallocated £", "money"),
+            Column("share", "Share of budget", "percent"),
+        ],
+        [],
+    )
+    years = []
+    for year, amount in sorted(p.allocations.items(), key=_by_year):
+        budget = stream.budget.get(year) if stream else None
+        allocated = total(a for _, a in ledger.allocated(p.stream, year)) if stream else None
+        unallocated = budget - allocated if budget is not None and allocated is not None else None
+        share = percent(amount, budget) if budget else None
+        table.rows.append([year, amount, budget, allocated, unallocated, share])
+        table.flags.append(unallocated is not None and unallocated < 0)
+        years.append(
+            {
+                "year": year,
+                "allocation": format_json(amount),
+                "stream_budget": format_json(budget) if budget is not None else None,
+                "stream_allocated": format_json(allocated) if allocated is not None else None,
+                "stream_unallocated": format_json(unallocated) if unallocated is not None else None,
+            }
+        )
+    whole = total(p.allocations.values())
+    table.total = ["Total", whole, None, None, None, None]
+    fields.append(("total", f"£{format_pounds(whole)} over {len(p.allocations)} year(s)"))
+    data = {
+        "id": entry.id,
+        "file": entry.source.path,
+        **{k: _json_value(v) for k, v in values.items()},
+        "allocations": years,
+        "total": format_json(whole),
+    }
+    return ProjectDetail(fields, table, data)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
