@@ -64,9 +64,13 @@ def _project_details(p: ProjectChange) -> list[str]:
     lines = []
     if p.kind in ("moved", "renamed") and p.path_before and p.path_after:
         lines.append(f"file: {printable(p.path_before)} → {printable(p.path_after)}")
-    # An added or removed project lists its money only: the rest is in the file.
-    fields = [c for c in p.fields if c.money] if p.kind in ("added", "removed") else p.fields
-    lines += [change_text(c) for c in fields if c.field != "stream"]
+    if p.kind in ("added", "removed"):
+        # Its money only: the rest is in the file.
+        lines += [
+            f"{printable(c.field)}: {_value(c.after if p.kind == 'added' else c.before)}" for c in p.fields if c.money
+        ]
+    else:
+        lines += [change_text(c) for c in p.fields]
     if p.note:
         lines.append(p.note)
     return lines
@@ -117,6 +121,10 @@ def render_table(diff: LedgerDiff) -> None:
             console.print(Text(f"  {first}"))
             for detail in details:
                 console.print(Text(f"      {detail}"))
+    if diff.approvals:
+        console.print(Text("\nApprovals needed", style="bold"))
+        for a in diff.approvals:
+            console.print(Text(f"  {a.stream}: {' '.join(a.owners) or _NO_OWNERS}"))
     for note in diff.notes:
         console.print(Text(note, style="dim"))
 
@@ -135,13 +143,10 @@ def _sections(diff: LedgerDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]
         sections.append(("Problems this change introduces", [(problem_text(p), []) for p in diff.new_problems]))
     if diff.fixed_problems:
         sections.append(("Problems this change fixes", [(problem_text(p), []) for p in diff.fixed_problems]))
-    if diff.approvals:
-        sections.append(("Approvals needed", [(_approval(a.stream, a.owners), []) for a in diff.approvals]))
     return sections
 
 
-def _approval(stream: str, owners: tuple[str, ...]) -> str:
-    return f"{stream}: {' '.join(owners)}" if owners else f"{stream}: no owners declared in streams.yaml"
+_NO_OWNERS = "no owners declared in streams.yaml"
 
 
 # --- Markdown --------------------------------------------------------------------------
@@ -183,9 +188,13 @@ def markdown(diff: LedgerDiff) -> str:
             lines.append(f"- {md(first)}")
             lines += [f"  - {md(detail)}" for detail in details]
         lines.append("")
-    if diff.approvals and diff.approvers():
-        # Owners are checked (R005), so they can sit in code spans: shown, never notified.
-        lines += ["Approval from: " + ", ".join(f"`{owner}`" for owner in diff.approvers()), ""]
+    if diff.approvals:
+        lines += ["#### Approvals needed", ""]
+        for a in diff.approvals:
+            # Owners are checked (R005), so they can sit in code spans: shown, not notified on every push.
+            owners = ", ".join(f"`{owner}`" for owner in a.owners if "`" not in owner) or _NO_OWNERS
+            lines.append(f"- {a.stream}: {owners}")
+        lines.append("")
     lines += [f"_{md(note)}_" for note in diff.notes]
     return "\n".join(lines).rstrip("\n") + "\n"
 

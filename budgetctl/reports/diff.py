@@ -218,7 +218,8 @@ def signed(amount: Decimal) -> str:
 
 
 def pounds(amount: Decimal) -> str:
-    return f"£{format_pounds(amount)}"
+    """``£1,234.50``; ``-£5,000.00`` when negative (an over-allocated stream's unallocated)."""
+    return f"-£{format_pounds(-amount)}" if amount < 0 else f"£{format_pounds(amount)}"
 
 
 def compare(base: Side, head: Side) -> LedgerDiff:
@@ -440,8 +441,11 @@ def _approvals(diff: LedgerDiff, before: Ledger | None, after: Ledger | None) ->
     touched = [s.id for s in diff.streams]
     for p in diff.projects:
         touched += [s for s in (p.stream_before, p.stream_after) if s]
+    # In the order streams.yaml lists them, new streams first as they appear on the head side.
+    order = list(dict.fromkeys([*(after.streams if after else ()), *(before.streams if before else ())]))
+    touched = sorted(set(touched), key=lambda s: (order.index(s) if s in order else len(order), s))
     approvals = []
-    for stream in dict.fromkeys(touched):
+    for stream in touched:
         owners = stream_owners(before, stream) if before and stream in before.streams else stream_owners(after, stream)
         approvals.append(Approval(stream, owners))
     return approvals
