@@ -152,3 +152,244 @@ def _in_repo(file: Path, top: Path | None) -> str | None:
 
 def _admin_flags(admins: list[str] | None) -> str:
     return "".join(f" --admins {a}" for a in admins or [])
+
+
+# --- fmt, new project, schema: writing ledger files (issue 3, items 2 to 4) ---------
+
+
+@app.command("fmt")
+def fmt_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="PATHS", help="Files or folders to format (default: every file of the ledger).", show_default=False
+        ),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 listing the files that would change.")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Write nothing; print a unified diff of the changes.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Rewrite ledger files in the one canonical layout, keeping every comment.
+
+    Keys in the spec's order, years sorted, money written one way (250000,
+    1234.50), two-space indentation. Each file is proven safe first (same
+    values, same comments, stable when formatted again) and written atomically;
+    a file that cannot be proven safe is reported and left untouched. Exit 0
+    when every file is formatted, 1 with --check when a file would change or
+    when a file was refused, 2 when no ledger is found or a write fails.
+
+    Example: budgetctl fmt --check
+    """
+    import difflib
+    import sys
+
+    from budgetctl.atomic import WriteRefused, write_atomic
+    from budgetctl.discovery import NoLedger, find_root
+    from budgetctl.fmt import format_file, ledger_targets, path_targets
+
+    if paths:
+        missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+        if missing:
+            fail(f"no such file or folder: {missing[0]}")
+        targets, problems = path_targets(paths)
+    else:
+        try:
+            root = find_root(data)
+        except NoLedger as exc:
+            fail(str(exc))
+        targets, problems = ledger_targets(root)
+    for problem in problems:
+        _print_problem(problem)
+    changed = refused = failed = 0
+    for target in targets:
+        result = format_file(target.data, target.shown)
+        if result.output is None:
+            refused += 1
+            for problem in result.problems:
+                _print_problem(problem)
+            continue
+        if not result.changed:
+            continue
+        changed += 1
+        if diff:
+            before, after = (_diff_lines(b) for b in (target.data, result.output))
+            a, b = ("", "") if Path(target.shown).is_absolute() else ("a/", "b/")
+            sys.stdout.writelines(difflib.unified_diff(before, after, a + target.shown, b + target.shown))
+        if check or diff:
+            typer.echo(f"would reformat {target.shown}", err=True)
+            continue
+        try:
+            write_atomic(target.path, result.output, expected=target.data)
+        except WriteRefused as exc:
+            failed += 1
+            typer.echo(f"budgetctl: {exc}", err=True)
+            continue
+        typer.echo(f"reformatted {target.shown}", err=True)
+    typer.echo(_fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff), err=True)
+    if failed:
+        raise typer.Exit(2)
+    raise typer.Exit(1 if refused or problems or (check and changed) else 0)
+
+
+def _diff_lines(data: bytes) -> list[str]:
+    lines = data.decode("utf-8", "replace").splitlines(keepends=True)
+    return [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]
+
+
+def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool) -> str:
+    """``1 file reformatted, 34 files already formatted``."""
+
+    def files(n: int) -> str:
+        return f"{n} file{'s' if n != 1 else ''}"
+
+    parts = []
+    if changed:
+        parts.append(f"{files(changed)} {'would be reformatted' if dry else 'reformatted'}")
+    parts.append(f"{files(formatted - changed)} already formatted")
+    if refused:
+        parts.append(f"{files(refused)} refused (nothing written)")
+    return ", ".join(parts)
+
+
+def _print_problem(problem) -> None:  # type: ignore[no-untyped-def]
+    from budgetctl.yamlsubset import printable
+
+    label = "" if problem.is_error else "warning: "
+    where = f"{printable(problem.file)}:{problem.line}:{problem.column}"
+    typer.echo(f"{where}: {problem.code} {label}{printable(problem.message)}", err=True)
+
+
+new_app = typer.Typer(
+    help="Create ledger files in canonical layout, checked against the ledger first.", no_args_is_help=True
+)
+app.add_typer(new_app, name="new")
+
+
+@new_app.command("project")
+def new_project_command(
+    project_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The project id, also its file name: youth-diversion.")
+    ],
+    stream: Annotated[str, typer.Option("--stream", help="The stream id that funds it.")],
+    title: Annotated[str, typer.Option("--title", help="The project's title.")],
+    lead: Annotated[str, typer.Option("--lead", help="The accountable OPCC lead.")],
+    amount: Annotated[
+        list[str],
+        typer.Option("--amount", metavar="YEAR=AMOUNT", help="An allocation, e.g. 2023/24=250000 (repeatable)."),
+    ],
+    provider: Annotated[str | None, typer.Option("--provider", help="Who delivers it.")] = None,
+    provider_sector: Annotated[str | None, typer.Option("--provider-sector", help="The provider's sector id.")] = None,
+    purpose: Annotated[str | None, typer.Option("--purpose", help="A purpose id of the stream.")] = None,
+    priority: Annotated[
+        list[str] | None, typer.Option("--priority", help="A priority id from streams.yaml (repeatable).")
+    ] = None,
+    npu: Annotated[str | None, typer.Option("--npu", help="Neighbourhood Policing Unit id.")] = None,
+    approved_by: Annotated[str | None, typer.Option("--approved-by", help="Who signed the award off (an id).")] = None,
+    partnership: Annotated[str | None, typer.Option("--partnership", help="Community Safety Partnership id.")] = None,
+    partnership_priority: Annotated[
+        list[str] | None, typer.Option("--partnership-priority", help="A partnership priority id (repeatable).")
+    ] = None,
+    cost: Annotated[list[str] | None, typer.Option("--cost", help="A cost category id (repeatable).")] = None,
+    description: Annotated[str | None, typer.Option("--description", help="What the money pays for.")] = None,
+    folder: Annotated[
+        str | None,
+        typer.Option("--folder", help="Sub-folder of projects/ (default: the stream id).", show_default=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file with the same path.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Write a new project file in canonical layout, after checking the whole ledger with it.
+
+    Refused, writing nothing, when the new file would bring an error: an
+    unknown stream, purpose or priority, a missing eligibility field, or an
+    allocation that over-allocates its stream (the message says by how much).
+    Exit 0 when written, 1 when refused, 2 for bad options or no ledger.
+
+    Example: budgetctl new project mentoring --stream intervention-and-prevention --title Mentoring --lead Manager --amount 2023/24=5000
+    """  # noqa: E501
+    from budgetctl.atomic import WriteRefused, write_atomic
+    from budgetctl.discovery import NoLedger, find_root
+    from budgetctl.scaffold import NewProject, ScaffoldError, parse_amount, plan
+
+    allocations: dict = {}
+    try:
+        for text in amount:
+            year, money = parse_amount(text)
+            if year in allocations:
+                raise ScaffoldError(f"--amount: {year} is given twice")
+            allocations[year] = money
+    except ScaffoldError as exc:
+        fail(str(exc))
+    project = NewProject(
+        project_id,
+        title,
+        stream,
+        lead,
+        allocations,
+        provider=provider,
+        provider_sector=provider_sector,
+        purpose=purpose,
+        priorities=priority or [],
+        npu=npu,
+        approved_by=approved_by,
+        partnership=partnership,
+        partnership_priorities=partnership_priority or [],
+        costs=cost or [],
+        description=description,
+    )
+    try:
+        root = find_root(data)
+    except NoLedger as exc:
+        fail(str(exc))
+    try:
+        planned = plan(root, project, folder, force=force)
+    except ScaffoldError as exc:
+        fail(str(exc), code=1 if "already exists" in str(exc) else 2)
+    for problem in planned.problems:
+        _print_problem(problem)
+    if planned.refused:
+        fail(f"not written: {planned.shown} would bring the error(s) above into the ledger", code=1)
+    try:
+        write_atomic(planned.path, planned.data, expected=planned.replaces)
+    except WriteRefused as exc:
+        fail(str(exc))
+    typer.echo(f"{'replaced' if planned.replaces is not None else 'created'} {planned.shown}")
+
+
+class SchemaTarget(StrEnum):
+    streams = "streams"
+    project = "project"
+
+
+@app.command("schema")
+def schema_command(
+    target: Annotated[SchemaTarget, typer.Argument(help="streams (for streams.yaml) or project (for project files).")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of printing.", show_default=False),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of streams.yaml or of a project file, for editors.
+
+    With the YAML language server, put a modeline at the top of a file to get
+    completion and checks while typing:
+    `# yaml-language-server: $schema=../../schemas/project.schema.json`.
+
+    Example: budgetctl schema project -o schemas/project.schema.json
+    """
+    import json
+
+    from budgetctl.atomic import WriteRefused, write_atomic
+    from budgetctl.editor_schema import generate
+
+    text = json.dumps(generate(target.value), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        write_atomic(output, text.encode())
+    except WriteRefused as exc:
+        fail(str(exc))
+    typer.echo(f"wrote {output}", err=True)

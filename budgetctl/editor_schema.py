@@ -1,0 +1,161 @@
+"""JSON Schema (draft 2020-12) for streams.yaml and project files, generated from the models.
+
+For editors: with the YAML language server, a modeline such as
+``# yaml-language-server: $schema=../../schemas/project.schema.json`` gives
+completion, hover help and checks while a person types. The schema describes
+what a person should write; ``budgetctl validate`` stays the authority (it also
+checks what a schema cannot: that 2023/24's second year follows the first,
+references between files, sums).
+
+The models validate our own ``source`` nodes through before-validators, so
+pydantic alone would describe them loosely (money as "number or string", ids
+as any string). ``_Generator`` maps each validator function to the JSON the
+editor should expect.
+
+Money is a number with a minimum of 0 but no ``multipleOf: 0.01``: float-based
+validators reject valid amounts against it (python-jsonschema finds 1234.56
+"not a multiple of 0.01"), and a false error while typing is worse than a
+missing one that ``validate`` reports anyway.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema
+
+from budgetctl import models
+from budgetctl.money import MONEY_TEXT
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+YEAR_PATTERN = r"^[0-9]{4}/[0-9]{2}$"
+ID_PATTERN = f"^{models.ID_PATTERN.pattern}$"
+
+_MONEY = {
+    "type": "number",
+    "minimum": 0,
+    "maximum": 999999999999.99,
+    "description": "Pounds as a plain number with at most two decimals (pattern "
+    f"{MONEY_TEXT.pattern}): 250000 or 1234.50; no quotes, £ sign or thousands commas.",
+}
+_FRAGMENTS: dict[Any, dict[str, Any]] = {
+    models._text: {"type": "string", "minLength": 1, "pattern": r"\S"},
+    models._id: {"type": "string", "pattern": ID_PATTERN},
+    models._money: _MONEY,
+    models._year: {
+        "type": "string",
+        "pattern": YEAR_PATTERN,
+        "description": "A financial year: YYYY/YY, the second year following the first, e.g. 2023/24.",
+    },
+    models._flag: {"type": "boolean"},
+    models._date: {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"},
+}
+
+# Hover help for every key; a test checks that each model field has one.
+DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "StreamsFile": {
+        "publisher": "Who publishes the ledger's grants as 360Giving data.",
+        "priorities": "Police and Crime Plan objectives: id -> label. Projects name them in `priorities`.",
+        "streams": "Funding streams: stream id -> its programme, funding, budget and rules.",
+    },
+    "Publisher": {
+        "name": "The publishing organisation's name.",
+        "org_id": "The publisher's organisation identifier, e.g. GB-GOR-PC000123.",
+        "prefix": "The 360Giving identifier prefix registered for the publisher.",
+    },
+    "Stream": {
+        "programme": "Required: the programme name in the board report.",
+        "funding": "Required: the funding stream label in the board report.",
+        "description": "What the stream pays for, in a sentence or two.",
+        "ring_fenced": "true when the grant may only be spent on its `purposes` (default false).",
+        "budget": "Required: money per financial year, e.g. 2023/24: 400000.",
+        "purposes": "Allowed purposes of a ring-fenced grant: id -> label. Projects name one in `purpose`.",
+        "sources": "Where the money comes from: source id -> money per year; sums exactly to `budget`.",
+        "owners": "GitHub users or teams who must approve changes to this stream's projects.",
+        "eligibility": "Conditions every project on this stream must meet.",
+    },
+    "Eligibility": {
+        "required": "Project keys every project on the stream must fill in, e.g. [npu, approved_by].",
+        "allowed": "For a project key holding ids: the ids it may take (id -> label).",
+        "max_award": "The largest allocation one project may receive in a year.",
+        "excluded_costs": "Cost categories the stream will not pay for (id -> label).",
+    },
+    "Project": {
+        "title": "Required: the project's title.",
+        "stream": "Required: the id of the stream that funds it (streams.yaml).",
+        "lead": "Required: the accountable OPCC lead.",
+        "provider": "Who delivers the project.",
+        "provider_sector": "The provider's sector, an id the stream allows.",
+        "recipient_org_id": "The recipient's organisation identifier (360Giving), e.g. GB-CHC-1234567.",
+        "purpose": "Required when the stream has purposes: one of its purpose ids.",
+        "priorities": "Police and Crime Plan priorities it serves: ids from streams.yaml, e.g. [reducing-violence].",
+        "npu": "The Neighbourhood Policing Unit, an id the stream allows.",
+        "approved_by": "Who signed the award off, an id the stream allows.",
+        "partnership": "The Community Safety Partnership, an id the stream allows.",
+        "partnership_priorities": "The partnership priorities it serves (ids the stream allows).",
+        "costs": "What the money pays for: cost category ids.",
+        "description": "What the money pays for, in a sentence or two.",
+        "grant": "true to publish it as a grant in 360Giving exports (default false).",
+        "award_date": "When the award was made: YYYY-MM-DD.",
+        "start_date": "When the project starts: YYYY-MM-DD.",
+        "end_date": "When the project ends: YYYY-MM-DD.",
+        "allocations": "Required: money per financial year, e.g. 2023/24: 250000.",
+    },
+}
+
+TARGETS: dict[str, tuple[type[BaseModel], str]] = {
+    "streams": (models.StreamsFile, "budgetctl streams.yaml"),
+    "project": (models.Project, "budgetctl project file"),
+}
+
+
+class _Generator(GenerateJsonSchema):
+    """pydantic's generator, told what each of budgetctl's validators accepts."""
+
+    def function_before_schema(self, schema: Any) -> dict[str, Any]:
+        function = schema["function"]["function"]
+        fragment = _FRAGMENTS.get(function)
+        if fragment is not None:
+            return dict(fragment)
+        allowed = inspect.getclosurevars(function).nonlocals.get("allowed")
+        if isinstance(allowed, tuple):  # models._field_name: a project field name
+            return {"type": "string", "enum": list(allowed)}
+        return super().function_before_schema(schema)
+
+    def dict_schema(self, schema: Any) -> dict[str, Any]:
+        keys = self.generate_inner(schema["keys_schema"]) if "keys_schema" in schema else {}
+        values = self.generate_inner(schema["values_schema"]) if "values_schema" in schema else {}
+        result: dict[str, Any] = {"type": "object", "additionalProperties": values}
+        names = {k: v for k, v in keys.items() if k in ("pattern", "enum")}
+        if names:
+            result["propertyNames"] = names
+        return result
+
+
+def generate(target: str) -> dict[str, Any]:
+    """The JSON Schema for ``streams`` or ``project``."""
+    model, title = TARGETS[target]
+    body = model.model_json_schema(schema_generator=_Generator, mode="validation")
+    for name, definition in [(model.__name__, body), *body.get("$defs", {}).items()]:
+        definition["title"] = name
+        for field, prop in definition.get("properties", {}).items():
+            _tidy(prop)
+            text = DESCRIPTIONS.get(name, {}).get(field)
+            if text:
+                prop["description"] = text
+    return {"$schema": DIALECT, "title": title, **{k: v for k, v in body.items() if k != "title"}}
+
+
+def _tidy(prop: dict[str, Any]) -> None:
+    """Drop what would mislead an editor: generated titles, ``default: null`` and null choices."""
+    prop.pop("title", None)
+    if prop.get("default", 0) is None:
+        del prop["default"]
+    choices = prop.get("anyOf")
+    if choices:
+        rest = [c for c in choices if c != {"type": "null"}]
+        if len(rest) == 1:
+            del prop["anyOf"]
+            prop.update(rest[0])

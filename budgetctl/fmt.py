@@ -1,0 +1,646 @@
+"""Canonical formatting of ledger files, proven safe before anything is written.
+
+The layout (one way to write each file):
+
+- keys in the order of the spec (the order of the fields in ``budgetctl.models``);
+  keys budgetctl does not know follow, in the order they were written;
+- financial years sorted, oldest first;
+- money written one way: whole pounds without decimals (``250000.00`` ->
+  ``250000``), otherwise with exactly two (``1234.5`` -> ``1234.50``);
+- two spaces of indentation per level; lists of ids as flow lists ``[a, b]``;
+- every comment and blank line kept: full-line comments and blank lines move
+  with the key that follows them (or, indented under a mapping's last key, stay
+  at the end of that mapping); an end-of-line comment stays on its line, two
+  spaces after the value; trailing spaces and blank lines at the end go;
+- line endings as the file's first line has them (LF or CRLF, as black does, so
+  a Windows checkout with autocrlf passes ``--check``); a leading UTF-8 byte order
+  mark is kept.
+
+The emitter is written from our own parse of the small YAML subset the ledger
+uses, not from ruamel's round-trip dump, which was observed to merge list items,
+drop comments and flip layouts (reliability.md, section 3.2). A file outside
+what the emitter can rewrite exactly (flow mappings, block scalars ``|``/``>``,
+comments inside a value spanning several lines) is refused with a located
+problem rather than guessed at.
+
+Every result passes the guard of reliability.md 3.3 before it can be written:
+input and output load under the strict subset, their values are equal (money
+compared as Decimal, key order ignored only where fmt reorders), their comments
+are the same multiset (counted by ruamel's scanner, an implementation
+independent of ours), and formatting the output again changes nothing.
+Otherwise the file is refused and nothing is written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import types
+import typing
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any
+
+import yaml
+
+from budgetctl.codes import CODES, Code
+from budgetctl.diagnostics import Diagnostic, Severity
+from budgetctl.money import MONEY_TEXT, parse_money
+from budgetctl.source import Mapping, Node, Scalar
+from budgetctl.yamlsubset import _Loader, strict_load
+from budgetctl.years import year_sort_key
+
+UNSUPPORTED = Code(
+    "F001",
+    "fmt-unsupported-layout",
+    Severity.ERROR,
+    "fmt cannot rewrite this YAML layout exactly, so it leaves the file alone.",
+    "fmt rewrites block mappings, plain and quoted values and lists of ids. Flow\n"
+    "mappings ({a: 1}), block scalars (| and >), lists of mappings and comments\n"
+    "inside a value that spans several lines are refused rather than guessed at.\n"
+    "Rewrite the value as the message says, then run fmt again.",
+)
+GUARD = Code(
+    "F002",
+    "fmt-guard-failed",
+    Severity.ERROR,
+    "fmt's own output failed its safety check, so nothing was written.",
+    "Before writing, fmt proves that its output loads, holds the same values and the\n"
+    "same comments as the input, and is stable when formatted again. This problem\n"
+    "means fmt has a bug for this file: the file is untouched. Please report it\n"
+    "with the file attached.",
+)
+
+BOM = "\ufeff"
+_YEAR = re.compile(r"[0-9]{4}/[0-9]{2}")
+
+
+# --- which mappings fmt reorders, and where money is -------------------------
+
+
+@dataclass
+class _Layout:
+    """Where, in one kind of file, keys have an order, keys are years, and values are money."""
+
+    orders: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    year_maps: list[tuple[str, ...]] = field(default_factory=list)
+    money: list[tuple[str, ...]] = field(default_factory=list)
+
+
+@functools.cache
+def _layout(kind: str) -> _Layout:
+    """Read the layout off the models, so a field added there is ordered and normalised here too."""
+    from budgetctl.models import Project, StreamsFile
+
+    layout = _Layout()
+    _walk(Project if kind == "project" else StreamsFile, (), layout)
+    return layout
+
+
+def _walk(annotation: Any, path: tuple[str, ...], layout: _Layout) -> None:
+    from pydantic import BaseModel
+
+    from budgetctl import models
+
+    validators, base = _validators(annotation)
+    if models._money in validators:
+        layout.money.append(path)
+    elif isinstance(base, type) and issubclass(base, BaseModel):
+        layout.orders[path] = tuple(base.model_fields)
+        for name, info in base.model_fields.items():
+            inner = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            _walk(inner, (*path, name), layout)
+    elif typing.get_origin(base) is dict:
+        keys, values = typing.get_args(base)
+        if models._year in _validators(keys)[0]:
+            layout.year_maps.append(path)
+        _walk(values, (*path, "*"), layout)
+
+
+def _validators(annotation: Any) -> tuple[set[Any], Any]:
+    """The before-validator functions on an annotation, and the type under them and any Optional."""
+    found: set[Any] = set()
+    while True:
+        if typing.get_origin(annotation) is Annotated:
+            args = typing.get_args(annotation)
+            found.update(getattr(meta, "func", None) for meta in args[1:])
+            annotation = args[0]
+        elif typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(rest) != 1:
+                return found, annotation
+            annotation = rest[0]
+        else:
+            return found, annotation
+
+
+def _matches(path: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
+    return len(path) == len(pattern) and all(p == "*" or p == k for k, p in zip(path, pattern, strict=True))
+
+
+def kind_of(path: str) -> str:
+    """``streams`` for a streams.yaml, ``project`` for any other ledger file."""
+    return "streams" if PurePosixPath(path).name == "streams.yaml" else "project"
+
+
+def _is_year_map(kind: str, path: tuple[str, ...]) -> bool:
+    return any(_matches(path, p) for p in _layout(kind).year_maps)
+
+
+def _key_order(kind: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
+    for pattern, order in _layout(kind).orders.items():
+        if _matches(path, pattern):
+            return order
+    return None
+
+
+def reorders(kind: str, path: tuple[str, ...]) -> bool:
+    """True for the mappings whose key order fmt decides."""
+    return _is_year_map(kind, path) or _key_order(kind, path) is not None
+
+
+def is_money(kind: str, path: tuple[str, ...]) -> bool:
+    """True for the key paths whose values are money."""
+    return any(_matches(path, p) for p in _layout(kind).money)
+
+
+def canonical_money(amount: Decimal) -> str:
+    """Money as fmt writes it: ``250000``, ``1234.50``."""
+    if amount == amount.to_integral_value():
+        return str(int(amount))
+    return format(amount.quantize(Decimal("0.01")), "f")
+
+
+def _sorted_keys(kind: str, path: tuple[str, ...], keys: list[str]) -> list[int]:
+    """Indexes of ``keys`` in canonical order (stable for keys without a place)."""
+    if _is_year_map(kind, path):
+        # Well-formed years first, oldest first; anything else keeps its place after them.
+        def rank(i: int) -> tuple[int, int]:
+            key = keys[i]
+            return (0, year_sort_key(key)) if _YEAR.fullmatch(key) else (1, i)
+
+        return sorted(range(len(keys)), key=rank)
+    order = _key_order(kind, path)
+    if order is None:
+        return list(range(len(keys)))
+    place = {name: n for n, name in enumerate(order)}
+    return sorted(range(len(keys)), key=lambda i: place.get(keys[i], len(order) + i))
+
+
+# --- our own parse: event spans, then blocks of entries with their comments ---
+
+
+class Unsupported(Exception):
+    """A layout the emitter cannot rewrite exactly; str() says what to do instead."""
+
+    def __init__(self, message: str, line: int, column: int = 0) -> None:
+        super().__init__(message)
+        self.line = line  # 0-based, converted at the edge
+        self.column = column
+
+
+@dataclass
+class _Ev:
+    """A node from the parser events, with its span (0-based lines and columns)."""
+
+    kind: str  # "scalar", "seq" or "map"
+    line: int
+    column: int
+    start: int
+    end: int
+    end_line: int
+    value: str = ""
+    quoted: bool = False
+    flow: bool = False
+    items: list = field(default_factory=list)  # seq: nodes; map: (key, value) pairs
+
+
+def _parse(text: str) -> _Ev:
+    """Build a span tree from parser events (the strict loader has already accepted the text)."""
+    parser = _Loader(text)
+    stack: list[_Ev] = []
+    pending_key: list[_Ev | None] = []
+    root: _Ev | None = None
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            kind = type(event)
+            start, end = event.start_mark, event.end_mark
+            if kind is yaml.ScalarEvent:
+                node = _Ev("scalar", start.line, start.column, start.index, end.index, end.line, event.value)
+                node.quoted = event.style in ("'", '"')
+                if event.style in ("|", ">"):
+                    raise Unsupported(
+                        "block scalars (| or >) are not rewritten by fmt; write the text on one line", start.line
+                    )
+            elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+                node = _Ev(
+                    "seq" if kind is yaml.SequenceStartEvent else "map", start.line, start.column, start.index, 0, 0
+                )
+                node.flow = bool(event.flow_style)
+            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+                done = stack.pop()
+                pending_key.pop()
+                done.end, done.end_line = end.index, end.line
+                continue
+            else:
+                continue
+            if not stack:
+                root = node
+            elif stack[-1].kind == "seq":
+                stack[-1].items.append(node)
+            elif pending_key[-1] is None:
+                pending_key[-1] = node
+            else:
+                stack[-1].items.append((pending_key[-1], node))
+                pending_key[-1] = None
+            if node.kind != "scalar":
+                stack.append(node)
+                pending_key.append(None)
+    finally:
+        parser.dispose()
+    assert root is not None  # the strict loader refuses empty files
+    return root
+
+
+@dataclass
+class _Comment:
+    line: int
+    column: int
+    text: str
+    full_line: bool
+
+
+def _comments(text: str, lines: list[str], spans: list[tuple[int, int]]) -> list[_Comment]:
+    """Every comment: a '#' outside every scalar's span, to the end of its line."""
+    starts = [s for s, _ in spans]
+    line_starts = [0]
+    for line in lines[:-1]:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    found: list[_Comment] = []
+    index = text.find("#")
+    while index != -1:
+        n = bisect.bisect_right(starts, index) - 1
+        if n >= 0 and spans[n][0] <= index < spans[n][1]:
+            index = text.find("#", spans[n][1])
+            continue
+        line = bisect.bisect_right(line_starts, index) - 1
+        column = index - line_starts[line]
+        content = lines[line]
+        found.append(_Comment(line, column, content[column:].rstrip(), content[:column].strip() == ""))
+        index = text.find("#", line_starts[line] + len(content))
+    return found
+
+
+@dataclass
+class _Entry:
+    key: str  # the key as written (quotes kept)
+    name: str  # the key's value
+    line: int
+    last_line: int  # the last line of a leaf's value; the key line for a mapping
+    path: tuple[str, ...]
+    scalar: list[str] | None = None  # the value's lines as written (first line, then continuations)
+    flow: list[str] | None = None  # list items as written
+    block: _Block | None = None
+    parents: tuple[_Block, ...] = ()  # enclosing blocks, outermost first
+    leading: list[str] = field(default_factory=list)  # "" for a blank line, else a comment
+    eol: str | None = None
+
+
+@dataclass
+class _Block:
+    path: tuple[str, ...]
+    indent: int
+    entries: list[_Entry] = field(default_factory=list)
+    trailer: list[str] = field(default_factory=list)
+
+
+class _Reader:
+    """Turns the span tree into blocks of entries, then hangs comments and blank lines on them."""
+
+    def __init__(self, text: str, kind: str) -> None:
+        self.text = text
+        self.kind = kind
+        self.lines = text.split("\n")
+        self.spans: list[tuple[int, int]] = []
+        self.inside: set[int] = set()  # lines strictly inside a multi-line scalar
+        self.entries: list[_Entry] = []
+
+    def read(self) -> tuple[list[str], _Block]:
+        root = _parse(self.text)
+        if root.kind != "map" or root.flow:
+            raise Unsupported("fmt needs a block mapping at the top of the file", root.line, root.column)
+        block = self._block(root, (), ())
+        self.spans.sort()
+        self._attach(_comments(self.text, self.lines, self.spans))
+        first = block.entries[0]
+        blanks = [n for n, text in enumerate(first.leading) if text == ""]
+        header: list[str] = []
+        if blanks:
+            header, first.leading = first.leading[: blanks[-1] + 1], first.leading[blanks[-1] + 1 :]
+        while header and header[0] == "":
+            header.pop(0)
+        return header, block
+
+    def _source(self, node: _Ev) -> str:
+        self.spans.append((node.start, node.end))
+        self.inside.update(range(node.line + 1, node.end_line))
+        return self.text[node.start : node.end]
+
+    def _block(self, node: _Ev, path: tuple[str, ...], parents: tuple[_Block, ...]) -> _Block:
+        block = _Block(path, node.items[0][0].column if node.items else 0)
+        inner = (*parents, block)
+        for key, value in node.items:
+            if key.end_line != key.line:
+                raise Unsupported("a key written over several lines; write it on one line", key.line, key.column)
+            entry = _Entry(self._source(key), key.value, key.line, key.line, (*path, key.value), parents=inner)
+            block.entries.append(entry)
+            self.entries.append(entry)
+            self._value(entry, value, inner)
+        return block
+
+    def _value(self, entry: _Entry, value: _Ev, parents: tuple[_Block, ...]) -> None:
+        if value.kind == "scalar":
+            text = self._source(value)
+            if is_money(self.kind, entry.path) and not value.quoted and MONEY_TEXT.fullmatch(text):
+                text = canonical_money(parse_money(text))
+            lines = [line.rstrip() for line in text.split("\n")]
+            entry.scalar = [lines[0]] + [line.strip() for line in lines[1:]] if text else []
+            entry.last_line = max(value.end_line, entry.line)
+        elif value.kind == "seq":
+            items = []
+            for item in value.items:
+                if item.kind != "scalar" or item.end_line != item.line:
+                    what = "a list inside a list" if item.kind == "seq" else "a mapping inside a list"
+                    if item.kind == "scalar":
+                        what = "a list item written over several lines"
+                    raise Unsupported(f"{what} is not rewritten by fmt; write a flat list such as [a, b]", item.line)
+                items.append(self._source(item))
+            entry.flow = items
+            entry.last_line = max(value.end_line if value.flow else value.items[-1].end_line, entry.line)
+        elif value.flow:
+            if value.items:
+                raise Unsupported(
+                    "a flow mapping {...} is not rewritten by fmt; write it as a block mapping, one key a line",
+                    value.line,
+                    value.column,
+                )
+            entry.scalar = ["{}"]
+            entry.last_line = max(value.end_line, entry.line)
+        else:
+            entry.block = self._block(value, entry.path, parents)
+
+    def _attach(self, comments: list[_Comment]) -> None:
+        """Hang each comment and blank line on the entry or mapping it belongs to."""
+        eol = {c.line: c for c in comments if not c.full_line}
+        full = {c.line: c for c in comments if c.full_line}
+        for entry in self.entries:
+            own = [n for n in (entry.line, entry.last_line) if n in eol]
+            if len(set(own)) > 1:
+                raise Unsupported(
+                    "comments on two lines of one value; move one above the key", entry.last_line, eol[own[-1]].column
+                )
+            if own:
+                entry.eol = eol.pop(own[0]).text
+        if eol:
+            stray = eol[min(eol)]
+            raise Unsupported(
+                "a comment inside a value written over several lines; move it above the key", stray.line, stray.column
+            )
+        by_line = {entry.line: entry for entry in self.entries}
+        previous: _Entry | None = None
+        buffered: list[_Comment | None] = []  # None for a blank line
+        for number, content in enumerate(self.lines):
+            if number in by_line:
+                entry = by_line[number]
+                self._place(buffered, previous, entry)
+                buffered, previous = [], entry
+                continue
+            if number in self.inside:
+                continue
+            free = full.get(number) if number in full else (None if content.strip() == "" else False)
+            if free is False:
+                continue
+            if previous is not None and previous.block is None and number <= previous.last_line:
+                raise Unsupported(
+                    "a comment or blank line inside a value written over several lines; move it above the key", number
+                )
+            buffered.append(free)
+        self._place(buffered, previous, None)
+
+    @staticmethod
+    def _place(buffered: list[_Comment | None], previous: _Entry | None, following: _Entry | None) -> None:
+        """Comments indented under the mappings that just ended stay with them; the rest go with ``following``."""
+        if previous is None:
+            closing: list[_Block] = []
+        else:
+            keep = following.parents if following is not None else ()
+            closing = [b for b in reversed(previous.parents) if not any(b is k for k in keep)]
+        targets = [b.trailer for b in closing] + [following.leading if following is not None else []]
+        at, blanks = 0, 0
+        for item in buffered:
+            if item is None:
+                blanks += 1
+                continue
+            while at < len(closing) and closing[at].indent > item.column:
+                at += 1
+            targets[at].extend([""] * blanks + [item.text])
+            blanks = 0
+        if following is not None:
+            following.leading.extend([""] * blanks)
+
+
+def _emit(header: list[str], root: _Block, kind: str) -> str:
+    out = list(header)
+    _emit_block(root, 0, kind, out)
+    return "\n".join(out) + "\n"
+
+
+def _emit_block(block: _Block, indent: int, kind: str, out: list[str]) -> None:
+    pad = " " * indent
+    names = [entry.name for entry in block.entries]
+    for index in _sorted_keys(kind, block.path, names):
+        entry = block.entries[index]
+        out.extend(pad + text if text else "" for text in entry.leading)
+        lines = [f"{pad}{entry.key}:"]
+        if entry.scalar:
+            lines[0] += " " + entry.scalar[0]
+            lines.extend(" " * (indent + 2) + line if line else "" for line in entry.scalar[1:])
+        elif entry.flow is not None:
+            lines[0] += " [" + ", ".join(entry.flow) + "]"
+        if entry.eol is not None:
+            lines[-1 if entry.block is None else 0] += "  " + entry.eol
+        out.extend(lines)
+        if entry.block is not None:
+            _emit_block(entry.block, indent + 2, kind, out)
+    out.extend(pad + text if text else "" for text in block.trailer)
+
+
+# --- the formatter and its guard ---------------------------------------------
+
+
+@dataclass
+class Formatted:
+    """One file's result: the canonical bytes, or None and the problems when refused."""
+
+    path: str
+    original: bytes
+    output: bytes | None
+    problems: list[Diagnostic]
+
+    @property
+    def changed(self) -> bool:
+        return self.output is not None and self.output != self.original
+
+
+def _split(data: bytes) -> tuple[bool, str, str] | None:
+    """(had a BOM, newline, text with LF line ends), or None when it is not UTF-8."""
+    bom = data.startswith(BOM.encode())
+    try:
+        text = data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError:
+        return None
+    first = text.find("\n")
+    newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+    return bom, newline, text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _render(data: bytes, kind: str) -> bytes:
+    """The canonical bytes of an accepted file; raises Unsupported."""
+    parts = _split(data)
+    assert parts is not None  # the strict loader accepted it
+    bom, newline, text = parts
+    header, root = _Reader(text, kind).read()
+    out = _emit(header, root, kind)
+    return (BOM if bom else "").encode() + out.replace("\n", newline).encode()
+
+
+def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
+    """Format one file's bytes; refused (output None) with located problems when unsafe."""
+    kind = kind or kind_of(path)
+    _, problems = strict_load(data, path)
+    if problems:
+        return Formatted(path, data, None, problems)
+    try:
+        output = _render(data, kind)
+    except Unsupported as exc:
+        return Formatted(path, data, None, [UNSUPPORTED.at(str(exc), path, exc.line + 1, exc.column + 1)])
+    failure = guard(data, output, path, kind)
+    if failure:
+        return Formatted(path, data, None, [GUARD.at(f"nothing written: {failure}", path)])
+    return Formatted(path, data, output, [])
+
+
+def guard(original: bytes, output: bytes, path: str, kind: str) -> str | None:
+    """The five checks of reliability.md 3.3; a reason to refuse, or None when the output is safe."""
+    before, problems = strict_load(original, path)
+    if before is None or problems:
+        return "the input is not in the YAML subset"
+    after, problems = strict_load(output, path)
+    if after is None or problems:
+        return "the output would not load"
+    if _values(before.root, (), kind) != _values(after.root, (), kind):
+        return "the output's values differ from the input's"
+    try:
+        if comments(before.text) != comments(after.text):
+            return "the output's comments differ from the input's"
+    except Exception as exc:  # ruamel's scanner has crash sites of its own (reliability.md 1.2)
+        return f"the comments could not be counted ({type(exc).__name__})"
+    try:
+        again = _render(output, kind)
+    except Unsupported:
+        return "the output cannot be formatted again"
+    if again != output:
+        return "formatting the output again would change it (unstable layout)"
+    return None
+
+
+def _values(node: Node, path: tuple[str, ...], kind: str) -> object:
+    """A comparable form of the values: money as Decimal, key order only where it is kept."""
+    if isinstance(node, Scalar):
+        if is_money(kind, path) and not node.quoted and MONEY_TEXT.fullmatch(node.value):
+            return ("money", parse_money(node.value))
+        return ("text", node.quoted, node.value)
+    if isinstance(node, Mapping):
+        items = [(key, _values(value, (*path, key), kind)) for key, value in node.items()]
+        return ("map", sorted(items, key=lambda item: item[0]) if reorders(kind, path) else items)
+    return ("list", [_values(item, path, kind) for item in node])
+
+
+def comments(text: str) -> Counter[str]:
+    """The multiset of comments in ``text``, as ruamel's scanner sees them."""
+    from ruamel.yaml import YAML
+
+    found: Counter[str] = Counter()
+
+    def collect(value: object) -> None:
+        if isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif value is not None and type(value).__name__ == "CommentToken":
+            for line in str(value.value).split("\n"):  # type: ignore[attr-defined]
+                line = line.strip()
+                if line.startswith("#"):
+                    found[line.rstrip()] += 1
+
+    for token in YAML(typ="rt", pure=True).scan(text):
+        collect(getattr(token, "_comment", None))
+    return found
+
+
+# --- which files ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """A file to format: where it is, how it is shown, and the bytes read."""
+
+    path: Path
+    shown: str
+    data: bytes
+
+
+def ledger_targets(root: Path) -> tuple[list[Target], list[Diagnostic]]:
+    """streams.yaml and every project file of the ledger at ``root``, as discovery reads them."""
+    from budgetctl.discovery import read_ledger
+
+    files = read_ledger(root)
+    raws = ([files.streams] if files.streams else []) + files.projects
+    return [Target(root.parent / raw.path, raw.path, raw.data) for raw in raws], list(files.problems)
+
+
+def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
+    """The files named, and the .yaml/.yml files under the folders named (links are never followed)."""
+    from budgetctl.atomic import WriteRefused, read_for_update
+    from budgetctl.discovery import PROJECT_SUFFIXES
+    from budgetctl.yamlsubset import MAX_FILE_BYTES
+
+    found: list[Target] = []
+    problems: list[Diagnostic] = []
+    for given in paths:
+        if given.is_dir() and not given.is_symlink():
+            files = sorted(p for p in given.rglob("*") if p.name.endswith(PROJECT_SUFFIXES) and not _linked(p, given))
+        else:
+            files = [given]
+        for path in files:
+            shown = path.as_posix()
+            try:
+                if path.lstat().st_size > MAX_FILE_BYTES:
+                    problems.append(CODES["Y015"].at(f"the file is larger than {MAX_FILE_BYTES:,} bytes", shown))
+                    continue
+                found.append(Target(path, shown, read_for_update(path)))
+            except (OSError, WriteRefused) as exc:
+                problems.append(CODES["Y001"].at(f"not formatted: {exc}", shown))
+    return found, problems
+
+
+def _linked(path: Path, top: Path) -> bool:
+    """True when ``path`` or a folder between it and ``top`` is a symbolic link."""
+    while path != top:
+        if path.is_symlink():
+            return True
+        path = path.parent
+    return False

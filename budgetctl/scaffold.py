@@ -1,0 +1,153 @@
+"""Building a new project file: canonical text, checked against the whole ledger first.
+
+The file is written only when adding it to the ledger brings no new error: the
+ledger is checked with the new file held in memory, so an allocation that would
+over-allocate its stream is refused with the amount over, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.discovery import PROJECTS_DIR, RawFile, display_path, read_ledger
+from budgetctl.fmt import canonical_money, format_file
+from budgetctl.ledger import project_id
+from budgetctl.models import ID_PATTERN
+from budgetctl.money import MoneyError, parse_money
+from budgetctl.pipeline import check_files
+from budgetctl.years import YearError, parse_year, year_sort_key
+
+
+class ScaffoldError(ValueError):
+    """Options that cannot make a project file; str() says which and why."""
+
+
+@dataclass
+class NewProject:
+    """The values of a new project file, in the order the spec lists its keys."""
+
+    id: str
+    title: str
+    stream: str
+    lead: str
+    allocations: dict[str, Decimal]
+    provider: str | None = None
+    provider_sector: str | None = None
+    purpose: str | None = None
+    priorities: list[str] = field(default_factory=list)
+    npu: str | None = None
+    approved_by: str | None = None
+    partnership: str | None = None
+    partnership_priorities: list[str] = field(default_factory=list)
+    costs: list[str] = field(default_factory=list)
+    description: str | None = None
+
+
+@dataclass
+class Plan:
+    """Where the file would go, its bytes, the bytes it replaces, and what it would break."""
+
+    path: Path
+    shown: str
+    data: bytes
+    replaces: bytes | None
+    problems: list[Diagnostic]
+
+    @property
+    def refused(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+
+def parse_amount(text: str) -> tuple[str, Decimal]:
+    """``2023/24=250000`` -> ("2023/24", Decimal("250000.00")); ScaffoldError says what is wrong."""
+    year, sep, amount = text.partition("=")
+    if not sep:
+        raise ScaffoldError(f"--amount {text!r}: write YEAR=AMOUNT, e.g. 2023/24=250000")
+    try:
+        return parse_year(year.strip()), parse_money(amount.strip())
+    except (YearError, MoneyError) as exc:
+        raise ScaffoldError(f"--amount {text!r}: {exc}") from None
+
+
+def scalar(text: str) -> str:
+    """``text`` as a YAML value that every reader takes as this exact text: plain when safe, else quoted."""
+    if text and text == text.strip() and "\n" not in text:
+        try:
+            if yaml.safe_load(f"k: {text}") == {"k": text}:
+                return text
+        except yaml.YAMLError:
+            pass
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def project_text(project: NewProject) -> str:
+    """The project file, in canonical layout."""
+    lines = [f"title: {scalar(project.title)}", f"stream: {scalar(project.stream)}", f"lead: {scalar(project.lead)}"]
+    for key in ("provider", "provider_sector", "purpose"):
+        _single(lines, key, getattr(project, key))
+    _list(lines, "priorities", project.priorities)
+    for key in ("npu", "approved_by", "partnership"):
+        _single(lines, key, getattr(project, key))
+    _list(lines, "partnership_priorities", project.partnership_priorities)
+    _list(lines, "costs", project.costs)
+    _single(lines, "description", project.description)
+    lines.append("allocations:")
+    for year in sorted(project.allocations, key=year_sort_key):
+        lines.append(f"  {year}: {canonical_money(project.allocations[year])}")
+    return "\n".join(lines) + "\n"
+
+
+def _single(lines: list[str], key: str, value: str | None) -> None:
+    if value is not None:
+        lines.append(f"{key}: {scalar(value)}")
+
+
+def _list(lines: list[str], key: str, values: list[str]) -> None:
+    if values:
+        lines.append(f"{key}: [{', '.join(scalar(v) for v in values)}]")
+
+
+def folder_parts(folder: str) -> tuple[str, ...]:
+    """A sub-folder of projects/ as path parts; refuses absolute paths, '..' and odd names."""
+    parts = tuple(part for part in PurePosixPath(folder.replace("\\", "/")).parts if part not in ("", "."))
+    if folder.startswith(("/", "\\")) or not parts or any(not ID_PATTERN.fullmatch(part) for part in parts):
+        raise ScaffoldError(f"--folder {folder!r}: give a folder under projects/ made of ids, e.g. victims-services")
+    return parts
+
+
+def plan(root: Path, project: NewProject, folder: str | None = None, *, force: bool = False) -> Plan:
+    """Everything `new project` needs to decide, without writing: the file and the problems it adds."""
+    if not ID_PATTERN.fullmatch(project.id):
+        raise ScaffoldError(
+            f"project id {project.id!r}: use lower-case letters, digits and single hyphens, e.g. youth-diversion"
+        )
+    path = root.joinpath(PROJECTS_DIR, *folder_parts(folder or project.stream), f"{project.id}.yaml")
+    shown = display_path(root, path)
+    files = read_ledger(root)
+    replaces: bytes | None = None
+    kept: list[RawFile] = []
+    for raw in files.projects:
+        if project_id(raw.path) != project.id:
+            kept.append(raw)
+        elif raw.path == shown and force:
+            replaces = raw.data
+        else:
+            hint = "; use --force to replace it" if raw.path == shown else ""
+            raise ScaffoldError(f"project {project.id!r} already exists: {raw.path}{hint}")
+    if path.exists() and replaces is None:
+        raise ScaffoldError(f"{shown} already exists and is not a readable project file; not replacing it")
+    formatted = format_file(project_text(project).encode(), shown, "project")
+    if formatted.output is None:  # cannot happen for text we built; refuse rather than write it
+        return Plan(path, shown, b"", replaces, formatted.problems)
+    before = check_files(files).problems
+    files.projects = sorted([*kept, RawFile(shown, formatted.output)], key=lambda raw: raw.path)
+    after = check_files(files).problems
+    added = Counter(after) - Counter(before)
+    return Plan(path, shown, formatted.output, replaces, sorted(added.elements(), key=Diagnostic.sort_key))
