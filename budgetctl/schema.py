@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from budgetctl.codes import CODES
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.models import did_you_mean, found
-from budgetctl.source import SourceFile
+from budgetctl.source import Mapping, Sequence, SourceFile
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -38,8 +38,7 @@ def validate(model: type[M], source: SourceFile) -> tuple[M | None, list[Diagnos
 
 def _diagnostic(model: type[BaseModel], source: SourceFile, error: Any) -> Diagnostic:
     kind = error["type"]
-    # pydantic appends a validator marker ("function-before[...]") to some locations.
-    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part and part != "[key]"))
+    loc = _clean_loc(source, tuple(error["loc"]))
     code = _CODE_BY_TYPE.get(kind, "S003")
     where = _where(loc)
     if kind == "missing":
@@ -59,6 +58,27 @@ def _diagnostic(model: type[BaseModel], source: SourceFile, error: Any) -> Diagn
         if label:
             message = f"{label}: {message}"
     return CODES[code].at(message, source.path, line, column)
+
+
+def _clean_loc(source: SourceFile, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The location without pydantic's validator markers ("function-before[...]").
+
+    A part that names a key written in the file is kept even when it contains
+    "[": keys are user data (fuzzing found a key ``a[b]`` emptying the location).
+    """
+    node: Any = source.root
+    kept: list[Any] = []
+    for part in loc:
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, Sequence) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and "[" in part and part != "[key]":
+            continue
+        else:
+            node = None
+        kept.append(part)
+    return tuple(kept)
 
 
 def _generic(error: Any) -> str:
