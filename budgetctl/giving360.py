@@ -116,9 +116,10 @@ def org_id_problem(text: str) -> str | None:
 
 
 def slug(text: str) -> str:
-    """An identifier-safe form of a name: ``Netherton Residents Group (illustrative)`` ->
-    ``netherton-residents-group-illustrative``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+    """An identifier-safe form of a name, without notes in brackets:
+    ``Netherton Residents Group (illustrative)`` -> ``netherton-residents-group``."""
+    bare = re.sub(r"\([^)]*\)", " ", text)
+    return re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-") or re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 @dataclass(frozen=True)
@@ -215,15 +216,19 @@ def _check_grant(entry: ProjectEntry) -> list[Diagnostic]:
     return problems
 
 
-def recipient_id(project_provider: str, recipient_org_id: str | None, prefix: str) -> str:
-    """The recipient's org-id, or the publisher's own identifier for an unregistered organisation."""
-    return recipient_org_id or f"{prefix}-ORG-{slug(project_provider)}"
+def recipient_id(entry: ProjectEntry, prefix: str) -> str:
+    """The recipient's org-id, or the publisher's own identifier for an unregistered organisation
+    (from the provider's name; from the project id when the name has no letters or digits)."""
+    project = entry.project
+    if project.recipient_org_id:
+        return project.recipient_org_id
+    return f"{prefix}-ORG-{slug(project.provider or '') or entry.id}"
 
 
 def _recipient(entry: ProjectEntry, prefix: str) -> dict[str, Any]:
     project = entry.project
     assert project.provider is not None  # checked before building
-    org: dict[str, Any] = {"id": recipient_id(project.provider, project.recipient_org_id, prefix)}
+    org: dict[str, Any] = {"id": recipient_id(entry, prefix)}
     org["name"] = project.provider
     registered = project.recipient_org_id or ""
     # The standard asks for these numbers as well as the org-id, without the list code.
