@@ -57,7 +57,8 @@ streams:
     #   partner-contributions:
     #     {year}: 10000
 
-    # Who may approve changes to this stream's projects.
+    # Who must approve changes to this stream (`budgetctl owners` writes them
+    # into CODEOWNERS); its projects then live in projects/example-fund/.
     # owners: ["@example-org/commissioning-team"]
 
     # Conditions every project on this stream must meet (each is optional).
@@ -94,8 +95,8 @@ to a budget or an allocation is reviewed line by line.
 - `streams.yaml`: the funding streams, their budget per financial year
   (written `YYYY/YY`, e.g. `{year}`) and their rules. Commented examples show
   every kind of rule.
-- `projects/`: one file per project allocation, named after the project id
-  (`projects/youth-diversion.yaml`); sub-folders are allowed.
+- `projects/`: one file per project allocation, named after the project id,
+  in a folder named after its stream (`projects/example-fund/youth-diversion.yaml`).
 
 A project file looks like this:
 
