@@ -231,10 +231,22 @@ def write_ledger(root: Path, files: dict[str, str | bytes]) -> Path:
     return data
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache of checked files per test, never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("BUDGETCTL_NO_CACHE", raising=False)
+
+
 def run_json(runner, data: Path) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
-    result = runner.invoke(app, ["validate", "--data", str(data), "--format", "json"])
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    """validate --format json, run twice: the second run answers from the cache and must agree."""
+    outputs = []
+    for _ in range(2):
+        result = runner.invoke(app, ["validate", "--data", str(data), "--format", "json"])
+        assert "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        outputs.append((result.exit_code, result.stdout))
+    assert outputs[0] == outputs[1]
     return result.exit_code, json.loads(result.stdout)
 
 
@@ -376,11 +388,12 @@ def test_streams_yaml_that_is_a_folder_means_no_ledger(runner, tmp_path: Path) -
     assert "no ledger found" in result.output and "Traceback" not in result.output
 
 
-def test_twenty_megabyte_file_is_refused_by_size_without_being_read(runner, tmp_path: Path) -> None:
+def test_twenty_megabyte_file_is_refused_by_size_without_being_read(runner, tmp_path: Path, monkeypatch) -> None:
     data = write_ledger(tmp_path, {})
     (data / "projects").mkdir()
     with (data / "projects" / "big.yaml").open("wb") as handle:
         handle.truncate(20_000_000)  # sparse: reading it would allocate 20 MB
+    monkeypatch.setenv("BUDGETCTL_NO_CACHE", "1")
     tracemalloc.start()
     try:
         code, payload = run_json(runner, data)
@@ -398,8 +411,12 @@ def test_file_just_over_the_limit_is_refused(runner, tmp_path: Path) -> None:
     assert located(payload) == [("Y015", P, 1, 1)]
 
 
-def test_two_megabyte_line_is_refused_before_parsing(runner, tmp_path: Path) -> None:
+def test_two_megabyte_line_is_refused_before_parsing(runner, tmp_path: Path, monkeypatch) -> None:
     data = write_ledger(tmp_path, {"projects/p.yaml": project("description: " + "x" * 2_000_000 + "\n")})
+    code, payload = run_json(runner, data)
+    assert (code, located(payload)) == (1, [("Y014", P, 6, 1)])
+    # Memory of the loader alone: the cache reads its own file with a 512 MB read() buffer.
+    monkeypatch.setenv("BUDGETCTL_NO_CACHE", "1")
     tracemalloc.start()
     try:
         code, payload = run_json(runner, data)
