@@ -76,6 +76,13 @@ def _project_details(p: ProjectChange) -> list[str]:
     return lines
 
 
+def _stream_details(s: StreamChange) -> list[str]:
+    if s.kind == "changed":
+        return [change_text(c) for c in s.fields]
+    # An added or removed stream: its money only, as for projects.
+    return [f"{printable(c.field)}: {_value(c.after if s.kind == 'added' else c.before)}" for c in s.fields if c.money]
+
+
 def stream_title(s: StreamChange) -> str:
     return f"{_KIND[s.kind]} stream {s.id} ({_short(s.programme)})"
 
@@ -135,7 +142,7 @@ def _sections(diff: LedgerDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]
     if diff.projects:
         sections.append(("Projects", [(project_title(p), _project_details(p)) for p in diff.projects]))
     if diff.streams or diff.priorities:
-        items = [(stream_title(s), [change_text(c) for c in s.fields]) for s in diff.streams]
+        items = [(stream_title(s), _stream_details(s)) for s in diff.streams]
         if diff.priorities:
             items.append(("Changed priorities", [change_text(c) for c in diff.priorities]))
         sections.append(("Streams", items))

@@ -226,10 +226,14 @@ def compare(base: Side, head: Side) -> LedgerDiff:
     """Everything that differs between ``base`` and ``head``."""
     diff = LedgerDiff(base, head)
     before, after = _ledger(base), _ledger(head)
-    diff.years = _years(before, after)
+    # A streams.yaml that does not load is not an empty ledger: comparing it as one
+    # would report every stream removed. Its problems and projects are still compared.
+    unloadable = [side for side in (base, head) if side.checked is not None and side.checked.ledger is None]
+    if not unloadable:
+        diff.years = _years(before, after)
+        diff.streams = _streams(before, after)
+        diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
     diff.projects = _projects(base, head)
-    diff.streams = _streams(before, after)
-    diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
     diff.new_problems, diff.fixed_problems = _problems(base, head)
     diff.approvals = _approvals(diff, before, after)
     for side in (base, head):
@@ -237,9 +241,9 @@ def compare(base: Side, head: Side) -> LedgerDiff:
             diff.notes.append(
                 f"{side.label[0].upper()}{side.label[1:]} has no ledger (no streams.yaml): it counts as empty."
             )
-        elif side.checked is not None and side.checked.ledger is None:
+        elif side in unloadable:
             diff.notes.append(
-                f"streams.yaml cannot be loaded in {side.label}: its budgets and allocations count as zero."
+                f"streams.yaml cannot be loaded in {side.label}: budgets, allocations and streams are not compared."
             )
         elif side.checked is not None and side.checked.incomplete:
             diff.notes.append(f"Some files in {side.label} have errors and are left out of its totals.")
