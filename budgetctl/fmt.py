@@ -234,7 +234,9 @@ def _parse(text: str) -> _Ev:
                 node.quoted = event.style in ("'", '"')
                 if event.style in ("|", ">"):
                     raise Unsupported(
-                        "block scalars (| or >) are not rewritten by fmt; write the text on one line", start.line
+                        "block scalars (| or >) are not rewritten by fmt; write the text on one line",
+                        start.line,
+                        start.column,
                     )
             elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
                 node = _Ev(
@@ -305,6 +307,8 @@ class _Entry:
     scalar: list[str] | None = None  # the value's lines as written (first line, then continuations)
     flow: list[str] | None = None  # list items as written
     block: _Block | None = None
+    inline: bool = False  # a flow mapping written out as a block: one value for comments
+    value_line: int = -1  # where a leaf's value starts, when not on the key line
     parents: tuple[_Block, ...] = ()  # enclosing blocks, outermost first
     leading: list[str] = field(default_factory=list)  # "" for a blank line, else a comment
     eol: str | None = None
@@ -369,7 +373,8 @@ class _Reader:
                 text = canonical_money(parse_money(text))
             lines = [line.rstrip() for line in text.split("\n")]
             entry.scalar = [lines[0]] + [line.strip() for line in lines[1:]] if text else []
-            entry.last_line = max(value.end_line, entry.line)
+            if text:  # an empty value's position is wherever the parser looked next
+                entry.value_line, entry.last_line = value.line, max(value.end_line, entry.line)
         elif value.kind == "seq":
             items = []
             for item in value.items:
@@ -377,19 +382,31 @@ class _Reader:
                     what = "a list inside a list" if item.kind == "seq" else "a mapping inside a list"
                     if item.kind == "scalar":
                         what = "a list item written over several lines"
-                    raise Unsupported(f"{what} is not rewritten by fmt; write a flat list such as [a, b]", item.line)
+                    raise Unsupported(
+                        f"{what} is not rewritten by fmt; write a flat list such as [a, b]", item.line, item.column
+                    )
                 items.append(self._source(item))
             entry.flow = items
+            entry.value_line = value.line
             entry.last_line = max(value.end_line if value.flow else value.items[-1].end_line, entry.line)
         elif value.flow:
-            if value.items:
-                raise Unsupported(
-                    "a flow mapping {...} is not rewritten by fmt; write it as a block mapping, one key a line",
-                    value.line,
-                    value.column,
-                )
-            entry.scalar = ["{}"]
             entry.last_line = max(value.end_line, entry.line)
+            if not value.items:
+                entry.scalar = ["{}"]
+                return
+            # A flow mapping of plain values becomes a block mapping, one key a line.
+            entry.block, entry.inline = _Block(entry.path, 0), True
+            for key, item in value.items:
+                if item.kind != "scalar" or key.end_line != key.line or item.end_line != item.line:
+                    raise Unsupported(
+                        "a flow mapping {...} holding lists, mappings or text over several lines is not "
+                        "rewritten by fmt; write it as a block mapping, one key a line",
+                        item.line,
+                        item.column,
+                    )
+                child = _Entry(self._source(key), key.value, key.line, key.line, (*entry.path, key.value))
+                self._value(child, item, ())
+                entry.block.entries.append(child)
         else:
             entry.block = self._block(value, entry.path, parents)
 
@@ -398,8 +415,12 @@ class _Reader:
         eol = {c.line: c for c in comments if not c.full_line}
         full = {c.line: c for c in comments if c.full_line}
         for entry in self.entries:
-            own = [n for n in (entry.line, entry.last_line) if n in eol]
-            if len(set(own)) > 1:
+            if entry.block is not None and not entry.inline:
+                lines = {entry.line}
+            else:  # a leaf: its last line, or its key line when the value starts below it
+                lines = {entry.last_line} | ({entry.line} if entry.value_line > entry.line else set())
+            own = sorted(n for n in lines if n in eol)
+            if len(own) > 1:
                 raise Unsupported(
                     "comments on two lines of one value; move one above the key", entry.last_line, eol[own[-1]].column
                 )
@@ -424,7 +445,7 @@ class _Reader:
             free = full.get(number) if number in full else (None if content.strip() == "" else False)
             if free is False:
                 continue
-            if previous is not None and previous.block is None and number <= previous.last_line:
+            if previous is not None and (previous.block is None or previous.inline) and number <= previous.last_line:
                 raise Unsupported(
                     "a comment or blank line inside a value written over several lines; move it above the key", number
                 )
@@ -456,6 +477,8 @@ class _Reader:
 def _emit(header: list[str], root: _Block, kind: str) -> str:
     out = list(header)
     _emit_block(root, 0, kind, out)
+    while out and out[0] == "":  # blank lines that moved to the top with their key
+        out.pop(0)
     return "\n".join(out) + "\n"
 
 
