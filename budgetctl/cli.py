@@ -88,8 +88,23 @@ def main(
     """
 
 
-def load(data: Path | None):  # type: ignore[no-untyped-def]
-    """Find, read and check the ledger; exit 2 when there is none."""
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Check every file again; neither read nor write the cache (also BUDGETCTL_NO_CACHE=1).",
+    ),
+]
+
+
+def load(data: Path | None, *, cache: bool = True, output: str = "json"):  # type: ignore[no-untyped-def]
+    """Find, read and check the ledger; exit 2 when there is none.
+
+    ``cache=False`` bypasses the cache of checked files; ``output`` is the
+    output format, which decides whether a long run shows progress on stderr.
+    """
+    from budgetctl import cache as file_cache
+    from budgetctl import progress
     from budgetctl.discovery import NoLedger, find_root, read_ledger
     from budgetctl.pipeline import check_files
 
@@ -108,7 +123,12 @@ def load(data: Path | None):  # type: ignore[no-untyped-def]
         text = lines(path)
         return text[line - 1] if 0 < line <= len(text) else None
 
-    return check_files(files), source_line
+    cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
+    with progress.maybe(len(raw), output) as advance:
+        checked = check_files(files, cache=cached, progress=advance)
+    if cached is not None:
+        cached.save()
+    return checked, source_line
 
 
 @app.command()
@@ -124,6 +144,7 @@ def validate(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check every file and rule; report each problem with file, line and column.
 
@@ -135,8 +156,8 @@ def validate(
     from budgetctl.diagnostics import count_errors
     from budgetctl.render import problems as render
 
-    checked, source_line = load(data)
     chosen = format or (ProblemFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ProblemFormat.text)
+    checked, source_line = load(data, cache=not no_cache, output=chosen.value)
     failed = count_errors(checked.problems, strict=strict) > 0
     renderers = {
         ProblemFormat.text: lambda: render.render_text(checked.problems, checked.file_count, source_line),
@@ -166,6 +187,7 @@ def summary(
         TableFormat, typer.Option("--format", "-f", help="table, csv, json or markdown.")
     ] = TableFormat.table,
     data: DataOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """The reconciled table per stream: budget, allocated, unallocated, with a total.
 
@@ -184,7 +206,7 @@ def summary(
             parse_year(year)
         except YearError as exc:
             fail(f"--year: {exc}")
-    checked, source_line = load(data)
+    checked, source_line = load(data, cache=not no_cache, output=format.value)
     broken = checked.totals_broken()
     if checked.ledger is None or broken:
         _print_problems_to_stderr(broken or checked.errors, source_line)

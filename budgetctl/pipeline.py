@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.discovery import LedgerFiles
 from budgetctl.ledger import Ledger, build
 from budgetctl.rules import catalogue, run_rules
+
+if TYPE_CHECKING:
+    from budgetctl.cache import FileCache
 
 
 @dataclass
@@ -31,9 +36,15 @@ class Checked:
         return [p for p in self.errors if codes[p.code].affects_totals]
 
 
-def check_files(files: LedgerFiles) -> Checked:
-    """Run every stage over the files and return the ledger and all problems."""
-    loaded = build(files.streams, files.projects, files.problems)
+def check_files(
+    files: LedgerFiles, *, cache: FileCache | None = None, progress: Callable[[int], None] | None = None
+) -> Checked:
+    """Run every stage over the files and return the ledger and all problems.
+
+    ``cache`` (see ``budgetctl.cache``) skips loading files checked before; the
+    rules always run. ``progress`` is told how many files each step finished.
+    """
+    loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)
     problems = list(loaded.problems)
     if loaded.ledger is not None:
         problems.extend(run_rules(loaded.ledger))

@@ -1,0 +1,398 @@
+"""A cache of checked project files that cannot lie: keyed by content, JSON, outside the ledger.
+
+One JSON file per ledger folder in the user's cache directory
+(``$XDG_CACHE_HOME/budgetctl``, else ``~/.cache/budgetctl``). Each entry is
+keyed by the file's display path and the SHA-256 of its bytes, and holds what
+checking that file produced: its loader problems, its schema problems and its
+validated project as JSON-safe values (money as exact decimal text). The whole
+cache is keyed by budgetctl's version, ``SCHEMA`` and a fingerprint of the
+modules whose code decides an entry, so a new budgetctl never reads an old
+entry. Rules are never cached: they look across files and always run.
+
+Nothing here can fail a run: a cache that is missing, unreadable, not ours,
+malformed, a symbolic link or inside the ledger's repository is ignored, and a
+cache that cannot be written is skipped. No pickle: a cache file is data that
+is checked before use, never code. ``--no-cache`` or ``BUDGETCTL_NO_CACHE=1``
+bypass it entirely (nothing is read or written).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import stat
+import sys
+import types
+import typing
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from budgetctl import __version__
+from budgetctl.diagnostics import Diagnostic, Severity
+
+# Bump when the meaning or shape of an entry changes.
+SCHEMA = 1
+FORMAT = "budgetctl-cache"
+# A cache file larger than this is not read (about 400 bytes per project file).
+MAX_CACHE_BYTES = 512 * 1024 * 1024
+# Modules whose code decides what an entry holds; editing one invalidates every cache.
+_KEY_MODULES = (
+    "cache",
+    "codes",
+    "diagnostics",
+    "ledger",
+    "models",
+    "money",
+    "schema",
+    "source",
+    "yamlsubset",
+    "years",
+)
+
+
+class Malformed(Exception):
+    """A cache entry that does not have exactly the shape this version writes."""
+
+
+def disabled_by_env() -> bool:
+    return os.environ.get("BUDGETCTL_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/budgetctl`` (an absolute XDG_CACHE_HOME only), else ``~/.cache/budgetctl``."""
+    base = Path(os.environ.get("XDG_CACHE_HOME", ""))
+    if not base.is_absolute():
+        try:
+            base = Path.home() / ".cache"
+        except (RuntimeError, KeyError, OSError):  # no home directory
+            return None
+    return base / "budgetctl"
+
+
+def digest(data: bytes) -> str:
+    """The content key of one file."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _repository_top(root: Path) -> Path:
+    """The git work tree holding the ledger, else the ledger folder itself."""
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            return folder
+    return root
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _code_key() -> str:
+    """budgetctl's version, SCHEMA, the Python, PyYAML and pydantic versions, and each
+    deciding module's size and modification time (an edited checkout gets a new key)."""
+    import pydantic
+    import yaml
+
+    parts = [FORMAT, str(SCHEMA), __version__, sys.version, yaml.__version__, pydantic.VERSION]
+    package = Path(__file__).resolve().parent
+    for name in _KEY_MODULES:
+        info = (package / f"{name}.py").stat()
+        parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class FileCache:
+    """The cached entries of one ledger folder: ``get`` on read, ``put`` on a miss, ``save`` once."""
+
+    def __init__(self, path: Path, key: str, entries: dict[str, list[Any]]) -> None:
+        self.path = path
+        self.key = key
+        self._old = entries
+        self._new: dict[str, list[Any]] = {}
+        self._changed = False
+        self.enabled = True
+
+    @classmethod
+    def open(cls, root: Path) -> FileCache | None:
+        """The cache for the ledger at ``root``; None when no usable cache directory exists."""
+        try:
+            folder = cache_dir()
+            if folder is None:
+                return None
+            folder = folder.resolve()
+            ledger = root.resolve()
+            # A ledger repository could ship a cache: never use one inside it.
+            if _inside(folder, _repository_top(ledger)) or _inside(folder, ledger):
+                return None
+            name = hashlib.sha256(os.fsencode(ledger)).hexdigest()[:32]
+            cache = cls(folder / f"ledger-{name}.json", _code_key(), {})
+            cache._old = cache._read()
+            return cache
+        except Exception:  # a cache problem must never fail a run
+            return None
+
+    def _read(self) -> dict[str, list[Any]]:
+        """The stored entries, or none when the file is missing or not exactly ours."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return {}
+        try:
+            info = os.fstat(fd)
+            mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+            if not stat.S_ISREG(info.st_mode) or not mine or info.st_size > MAX_CACHE_BYTES:
+                return {}
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                # read(n) allocates n bytes up front: ask for what fstat saw (and one more).
+                data = handle.read(info.st_size + 1)
+        except OSError:
+            return {}
+        finally:
+            os.close(fd)
+        if len(data) != info.st_size:  # changed while read: another run is writing it
+            return {}
+        try:
+            document = json.loads(data)
+        except (ValueError, RecursionError):
+            return {}
+        if (
+            type(document) is not dict
+            or document.get("format") != FORMAT
+            or document.get("key") != self.key
+            or type(document.get("files")) is not dict
+        ):
+            return {}
+        return document["files"]
+
+    def get(self, path: str, key: str) -> list[Any] | None:
+        """The entry stored for ``path`` with content ``key``, kept for the next save."""
+        if not self.enabled:
+            return None
+        entry = self._old.get(path)
+        if type(entry) is not list or len(entry) != 4 or entry[0] != key:
+            return None
+        self._new[path] = entry
+        return entry
+
+    def put(self, path: str, entry: list[Any]) -> None:
+        self._new[path] = entry
+        self._changed = True
+
+    def drop(self) -> None:
+        """Forget everything read: an entry was malformed, so none of them is trusted."""
+        self._old = {}
+        self._changed = True
+
+    def disable(self) -> None:
+        """Stop caching for this run (something could not be encoded): nothing is written."""
+        self.enabled = False
+
+    def save(self) -> None:
+        """Write the entries of this run's files (others are forgotten), if anything changed."""
+        if not self.enabled or not (self._changed or len(self._new) != len(self._old)):
+            return
+        from budgetctl.atomic import write_atomic
+
+        document = {"format": FORMAT, "key": self.key, "files": self._new}
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps(document, separators=(",", ":")).encode(), mode=0o600)
+        except Exception:  # read-only, full, a symlink...: run without a cache
+            return
+
+
+# Entries: [content key, loader problems, schema problems or None when the file
+# did not load, the project's fields as JSON-safe values or None when invalid].
+
+
+def encode_problems(problems: list[Diagnostic]) -> list[list[Any]]:
+    return [[p.code, p.severity.value, p.message, p.line, p.column] for p in problems]
+
+
+def decode_problems(items: Any, path: str) -> list[Diagnostic]:
+    if type(items) is not list:
+        raise Malformed("problems")
+    problems = []
+    for item in items:
+        if type(item) is not list or len(item) != 5:
+            raise Malformed("problem")
+        code, severity, message, line, column = item
+        if type(code) is not str or type(message) is not str or type(line) is not int or type(column) is not int:
+            raise Malformed("problem")
+        try:
+            level = Severity(severity)
+        except ValueError:
+            raise Malformed("severity") from None
+        problems.append(Diagnostic(code, level, message, path, line, column))
+    return problems
+
+
+def encode_value(value: Any) -> Any:
+    """A validated value as JSON-safe data; anything unexpected refuses to be cached."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is Decimal:
+        if not value.is_finite():
+            raise Malformed("a non-finite amount")
+        return str(value)  # exact: Decimal(str(d)) has the same digits and exponent
+    if kind is datetime.date:
+        return value.isoformat()
+    if kind is tuple:
+        return [encode_value(v) for v in value]
+    if kind is dict:
+        if not all(type(k) is str for k in value):
+            raise Malformed("a key that is not text")
+        return {k: encode_value(v) for k, v in value.items()}
+    if hasattr(kind, "model_fields"):
+        return encode_model(value)
+    raise Malformed(f"a value of type {kind.__name__}")
+
+
+def encode_model(model: Any) -> dict[str, Any]:
+    """The fields a file set (defaults are filled in again on decode)."""
+    return {name: encode_value(getattr(model, name)) for name in sorted(model.model_fields_set)}
+
+
+# --- decoding: one decoder per field, built from the model's annotations -----------
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise Malformed("text")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if type(value) is not bool:
+        raise Malformed("true/false")
+    return value
+
+
+def _amount(value: Any) -> Decimal:
+    if type(value) is not str:
+        raise Malformed("amount")
+    try:
+        amount = Decimal(value)
+    except ArithmeticError:
+        raise Malformed("amount") from None
+    if not amount.is_finite() or str(amount) != value:
+        raise Malformed("amount")
+    return amount
+
+
+def _date(value: Any) -> datetime.date:
+    if type(value) is not str:
+        raise Malformed("date")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Malformed("date") from None
+
+
+_SCALARS = {str: _text, bool: _flag, Decimal: _amount, datetime.date: _date}
+
+
+def _decoder(annotation: Any) -> Any:
+    """A function from cached JSON to the value pydantic validated; unknown types refuse."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if annotation in _SCALARS:
+        return _SCALARS[annotation]
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) != 1 or len(args) != 2:
+            raise Malformed(f"unsupported type {annotation!r}")
+        inner = _decoder(rest[0])
+        return lambda value: None if value is None else inner(value)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0])
+
+        def decode_tuple(value: Any) -> tuple[Any, ...]:
+            if type(value) is not list:
+                raise Malformed("list")
+            return tuple(item(v) for v in value)
+
+        return decode_tuple
+    if origin is dict and len(args) == 2:
+        key, item = _decoder(args[0]), _decoder(args[1])
+
+        def decode_dict(value: Any) -> dict[Any, Any]:
+            if type(value) is not dict:
+                raise Malformed("mapping")
+            return {key(k): item(v) for k, v in value.items()}
+
+        return decode_dict
+    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+        return model_decoder(annotation)
+    raise Malformed(f"unsupported type {annotation!r}")
+
+
+_MODEL_DECODERS: dict[type, Any] = {}
+_MISSING = object()
+_IMMUTABLE = (type(None), bool, str, int, Decimal, datetime.date)
+
+
+def model_decoder(model: type) -> Any:
+    """A function from an encoded model back to the model, built without validating again
+    (it was validated when cached, and the entry is keyed by the file's content)."""
+    if model in _MODEL_DECODERS:
+        return _MODEL_DECODERS[model]
+    fields = {name: _decoder(info.annotation) for name, info in model.model_fields.items()}  # type: ignore[attr-defined]
+    _MODEL_DECODERS[model] = decode = _constructor(model, fields)
+    return decode
+
+
+def _constructor(model: Any, fields: dict[str, Any]) -> Any:
+    """``model.model_construct`` for the fields a file set, without its per-field overhead.
+
+    pydantic's ``model_construct`` asks every field for its default on every
+    call (16 us a project). Here the defaults are taken once, which is exact
+    for immutable defaults (None, (), text...); a model with a default factory, private attributes
+    or extra fields falls back to ``model_construct``.
+    """
+    infos = model.model_fields
+    simple = (
+        not model.__private_attributes__
+        and model.model_config.get("extra") != "allow"
+        and all(info.default_factory is None for info in infos.values())
+    )
+    defaults = {name: _MISSING if info.is_required() else info.default for name, info in infos.items()}
+    if not simple or not all(v is _MISSING or type(v) in _IMMUTABLE or v == () for v in defaults.values()):
+        construct = model.model_construct
+
+        def decode_slow(value: Any) -> Any:
+            if type(value) is not dict:
+                raise Malformed("model")
+            try:
+                return construct(**{name: fields[name](v) for name, v in value.items()})
+            except KeyError:
+                raise Malformed("unknown field") from None
+
+        return decode_slow
+    required = frozenset(name for name, default in defaults.items() if default is _MISSING)
+    setattr_ = object.__setattr__
+    new = model.__new__
+
+    def decode(value: Any) -> Any:
+        if type(value) is not dict:
+            raise Malformed("model")
+        try:
+            decoded = {name: fields[name](v) for name, v in value.items()}
+        except KeyError:
+            raise Malformed("unknown field") from None
+        if not required.issubset(decoded):
+            raise Malformed("missing field")
+        values = {name: decoded.get(name, default) for name, default in defaults.items()}
+        instance = new(model)
+        setattr_(instance, "__dict__", values)
+        setattr_(instance, "__pydantic_fields_set__", set(decoded))
+        setattr_(instance, "__pydantic_extra__", None)
+        setattr_(instance, "__pydantic_private__", None)
+        return instance
+
+    return decode
