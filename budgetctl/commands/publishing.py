@@ -49,7 +49,7 @@ def _checked_year(year: str | None) -> str | None:
         fail(f"--year: {exc}")
 
 
-def _reliable_ledger(data: Path | None, what: str):  # type: ignore[no-untyped-def]
+def _reliable_ledger(data: Path | None, what: str) -> tuple[Any, Any]:
     """The checked ledger, refused (exit 1, problems on stderr) when errors make its totals wrong.
 
     Other problems are listed on stderr after the output, as `budgetctl summary` does.
