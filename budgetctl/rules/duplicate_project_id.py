@@ -18,7 +18,8 @@ from budgetctl.rules._rule import Finding, Rule
 
 def check(ledger: Ledger) -> Iterator[Finding]:
     first_path: dict[str, str] = {}
-    for entry in ledger.projects:
+    # By path, so the file reported is the same whatever order the files were read in.
+    for entry in sorted(ledger.projects, key=lambda e: e.source.path):
         path = entry.source.path
         if entry.id in first_path:
             yield (
