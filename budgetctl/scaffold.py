@@ -128,7 +128,11 @@ def plan(root: Path, project: NewProject, folder: str | None = None, *, force: b
         raise ScaffoldError(
             f"project id {project.id!r}: use lower-case letters, digits and single hyphens, e.g. youth-diversion"
         )
-    path = root.joinpath(PROJECTS_DIR, *folder_parts(folder or project.stream), f"{project.id}.yaml")
+    parts = folder_parts(folder or project.stream)
+    for depth in range(len(parts) + 1):
+        if root.joinpath(PROJECTS_DIR, *parts[:depth]).is_symlink():  # it could lead outside the ledger
+            raise ScaffoldError(f"{display_path(root, root.joinpath(PROJECTS_DIR, *parts[:depth]))} is a symbolic link")
+    path = root.joinpath(PROJECTS_DIR, *parts, f"{project.id}.yaml")
     shown = display_path(root, path)
     files = read_ledger(root)
     replaces: bytes | None = None
@@ -151,3 +155,11 @@ def plan(root: Path, project: NewProject, folder: str | None = None, *, force: b
     after = check_files(files).problems
     added = Counter(after) - Counter(before)
     return Plan(path, shown, formatted.output, replaces, sorted(added.elements(), key=Diagnostic.sort_key))
+
+
+def write(planned: Plan) -> None:
+    """Write a plan that was not refused: its folder is made if needed, the file atomically."""
+    from budgetctl.atomic import write_atomic
+
+    planned.path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(planned.path, planned.data, expected=planned.replaces)

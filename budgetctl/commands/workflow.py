@@ -309,9 +309,9 @@ def new_project_command(
 
     Example: budgetctl new project mentoring --stream intervention-and-prevention --title Mentoring --lead Manager --amount 2023/24=5000
     """  # noqa: E501
-    from budgetctl.atomic import WriteRefused, write_atomic
+    from budgetctl.atomic import WriteRefused
     from budgetctl.discovery import NoLedger, find_root
-    from budgetctl.scaffold import NewProject, ScaffoldError, parse_amount, plan
+    from budgetctl.scaffold import NewProject, ScaffoldError, parse_amount, plan, write
 
     allocations: dict = {}
     try:
@@ -352,8 +352,8 @@ def new_project_command(
     if planned.refused:
         fail(f"not written: {planned.shown} would bring the error(s) above into the ledger", code=1)
     try:
-        write_atomic(planned.path, planned.data, expected=planned.replaces)
-    except WriteRefused as exc:
+        write(planned)
+    except (OSError, WriteRefused) as exc:
         fail(str(exc))
     typer.echo(f"{'replaced' if planned.replaces is not None else 'created'} {planned.shown}")
 
