@@ -1,0 +1,92 @@
+"""Start-up: each command imports only what it needs (checked by module, never by time).
+
+`budgetctl --version` answers before typer, pydantic, rich or a YAML library
+is imported; `--help` needs typer only; machine-readable output never loads
+Rich; the read-only commands never load ruamel (the writer's YAML library),
+and a small ledger never starts worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "data"
+
+# Runs budgetctl's entry point in a fresh interpreter and prints the top-level
+# packages that were imported.
+_PROBE = """
+import json, sys
+from budgetctl.__main__ import main
+sys.argv = ["budgetctl", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout.flush()
+print("\\n" + json.dumps(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+HEAVY = {"typer", "click", "pydantic", "pydantic_core", "rich", "yaml", "ruamel", "multiprocessing", "concurrent"}
+
+
+def imported(tmp_path: Path, *args: str) -> set[str]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, env=env, cwd=tmp_path, check=False
+    )
+    last = result.stderr.strip().splitlines()[-1]
+    return set(json.loads(last)) & HEAVY
+
+
+def test_version_imports_nothing_heavy(tmp_path: Path) -> None:
+    assert imported(tmp_path, "--version") == set()
+
+
+def test_version_with_python_x_importtime(tmp_path: Path) -> None:
+    """The same, as `python -X importtime` sees it."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "budgetctl", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert result.stdout.startswith("budgetctl ")
+    modules = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
+    assert "budgetctl" in modules
+    assert modules & HEAVY == set()
+
+
+def test_help_needs_typer_only(tmp_path: Path) -> None:
+    assert imported(tmp_path, "--help") <= {"typer", "click"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "--format", "json"),
+        ("validate", "--format", "github"),
+        ("summary", "--year", "2023/24", "--format", "json"),
+        ("summary", "--year", "2023/24", "--format", "csv"),
+    ],
+)
+@pytest.mark.parametrize("cache", ["--no-cache", None])
+def test_machine_readable_output_never_loads_rich(tmp_path: Path, args: tuple[str, ...], cache: str | None) -> None:
+    extra = (cache,) if cache else ()
+    for _ in range(2):  # the second run reads the cache
+        found = imported(tmp_path, *args, "--data", str(SHIPPED), *extra)
+        assert "rich" not in found
+        assert "ruamel" not in found
+        assert not found & {"multiprocessing", "concurrent"}  # 35 files: no worker processes
+
+
+def test_text_output_loads_rich_but_not_the_writer(tmp_path: Path) -> None:
+    found = imported(tmp_path, "validate", "--data", str(SHIPPED))
+    assert "rich" in found
+    assert "ruamel" not in found
