@@ -501,6 +501,20 @@ def test_csv_cells_that_could_run_as_formulas_are_neutralised(runner, tmp_path: 
     assert rows[1][2:5] == ["10000000.00", "100.00", "9999900.00"]  # money stays a number
 
 
+def test_export_csv_neutralises_formulas_in_every_text_column(runner, tmp_path: Path) -> None:
+    streams = STREAMS.replace("Victims Services", "'=1+1'").replace("Specific Grant", "'@cmd'")
+    text = project().replace("title: T", 'title: \'=HYPERLINK("http://x","y")\'').replace("lead: L", "lead: '-2+3'")
+    data = write_ledger(tmp_path, {"streams.yaml": streams, "projects/p.yaml": text + "provider: '+44 0121'\n"})
+    result = runner.invoke(app, ["export", "--data", str(data), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["title"] == '\'=HYPERLINK("http://x","y")'
+    assert (row["programme"], row["funding"], row["lead"], row["provider"]) == ("'=1+1", "'@cmd", "'-2+3", "'+44 0121")
+    assert row["amount"] == "100.00"
+
+
 # --- seeds for the fuzzer (fuzz/build_seeds.py) ---------------------------------------------
 
 
