@@ -59,6 +59,7 @@ class Case:
     problems: list[tuple[str, str, int, int]] = field(default_factory=list)
     exit: int | None = None  # default: 1 when any problem is expected, else 0
     exact: bool = True  # False: the listed problems are among those reported
+    message: str = ""  # text the first problem's message contains
 
     @property
     def expected_exit(self) -> int:
@@ -71,9 +72,10 @@ def money_case(name: str, amount: str, code: str = "S005") -> Case:
     return Case(f"money-{name}", {"projects/p.yaml": project(amount=amount)}, [(code, P, 5, 12)])
 
 
-def p(name: str, text: str | bytes, *problems: tuple[str, int, int], exact: bool = True) -> Case:
+def p(name: str, text: str | bytes, *problems: tuple[str, int, int], exact: bool = True, message: str = "") -> Case:
     """A case with one project file p.yaml; problems are (code, line, column) in it."""
-    return Case(name, {"projects/p.yaml": text}, [(c, P, line, col) for c, line, col in problems], exact=exact)
+    located = [(c, P, line, col) for c, line, col in problems]
+    return Case(name, {"projects/p.yaml": text}, located, exact=exact, message=message)
 
 
 BILLION_LAUGHS = "\n".join(['a0: &a0 "lol"'] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)])
@@ -120,12 +122,26 @@ CASES: list[Case] = [
     money_case("nan", ".nan"),
     p("impossible-date", project("award_date: 2023-02-30\n"), ("S008", 6, 13)),
     p("impossible-date-as-year", project().replace("2023/24", "2023-02-30"), ("S004", 5, 3)),
-    p("python-object-tag", project("description: !!python/object/apply:os.system ['echo PWNED']\n"), ("Y005", 6, 14)),
-    p("include-tag", project("description: !include {path: ../../etc/passwd}\n"), ("Y005", 6, 14)),
+    p(
+        "python-object-tag",
+        project("description: !!python/object/apply:os.system ['echo PWNED']\n"),
+        ("Y005", 6, 14),
+        message="tag !!python/object/apply:os.system is not allowed",
+    ),
+    p(
+        "include-tag",
+        project("description: !include {path: ../../etc/passwd}\n"),
+        ("Y005", 6, 14),
+        message="tag !include is",
+    ),
     p("str-tag-on-money", project(amount="!!str 12.50"), ("Y005", 5, 12)),
     p("binary-tag", project("description: !!binary aGVsbG8=\n"), ("Y005", 6, 14)),
     p("set-tag", project("description: !!set {a, b}\n"), ("Y005", 6, 14)),
-    p("verbatim-tag", project("description: !<tag:yaml.org,2002:str> x\n"), ("Y005", 6, 14)),
+    p("verbatim-tag", project("description: !<tag:yaml.org,2002:str> x\n"), ("Y005", 6, 14), message="tag !!str is"),
+    p("verbatim-local-tag", project("description: !<!bar> x\n"), ("Y005", 6, 14), message="tag !bar is"),
+    p("leading-blank-line", "\n" + project("description: a\x07b\n"), ("Y012", 7, 15), message="U+0007"),
+    p("leading-blank-line-long", "\n" + "#" * 10_001 + "\n" + project(), ("Y014", 2, 1)),
+    p("leading-blank-line-directive", "\n%YAML 1.2\n---\n" + project(), ("Y008", 2, 1)),
     p("bool-tag-famse", project("description: !!bool famse\n"), ("Y005", 6, 14)),
     p("int-tag-on-decimal", project(amount="!!int 12.50"), ("Y005", 5, 12)),
     p(
@@ -271,6 +287,8 @@ def test_hostile_case(case: Case, runner, tmp_path: Path) -> None:
         assert {c for c, *_ in found} == {c for c, *_ in case.problems}
     assert code == case.expected_exit
     assert all(p["line"] >= 1 and p["column"] >= 1 and p["message"] for p in payload["problems"])
+    if case.message:
+        assert case.message in payload["problems"][0]["message"]
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_FILES))

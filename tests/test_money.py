@@ -28,6 +28,7 @@ from budgetctl.money import (
     split,
     total,
 )
+from budgetctl.years import YearError, parse_year, year_sort_key
 
 settings.register_profile("nightly", max_examples=20_000, derandomize=True, deadline=None)
 FAST = settings(max_examples=300, derandomize=True, deadline=None)
@@ -66,10 +67,16 @@ def test_money_is_taken_exactly_as_written(text: str, expected: str) -> None:
         ("", "found an empty value; write an amount such as 250000 or 1234.50"),
         ("  ", "found an empty value"),
         ("true", "found 'true', a yes/no value; write an amount such as 250000"),
+        ("false", "found 'false', a yes/no value"),
+        ("Yes", "found 'Yes', a yes/no value"),
         ("No", "a yes/no value"),
+        ("on", "found 'on', a yes/no value"),
         ("off", "a yes/no value"),
         (".inf", "found '.inf'; an amount must be a finite number such as 250000"),
         ("-.inf", "must be a finite number"),
+        ("inf", "found 'inf'; an amount must be a finite number"),
+        (".NaN", "found '.NaN'; an amount must be a finite number"),
+        ("nan", "found 'nan'; an amount must be a finite number"),
         ("NaN", "must be a finite number"),
         ("+Infinity", "must be a finite number"),
         ("-5", "found '-5'; amounts cannot be negative: reduce another allocation instead"),
@@ -98,6 +105,19 @@ def test_bad_money_says_what_was_found_and_how_to_write_it(text: str, hint: str)
     with pytest.raises(MoneyError) as raised:
         parse_money(text)
     assert hint in str(raised.value)
+
+
+def test_messages_are_exact() -> None:
+    cases = {
+        "": "found an empty value; write an amount such as 250000 or 1234.50",
+        "yes": "found 'yes', a yes/no value; write an amount such as 250000",
+        "-5": "found '-5'; amounts cannot be negative: reduce another allocation instead",
+        "0012.50": "found '0012.50'; leave out the leading zeros: 12.50",
+    }
+    for text, message in cases.items():
+        with pytest.raises(MoneyError) as raised:
+            parse_money(text)
+        assert str(raised.value) == message
 
 
 def test_quoted_money_is_refused_even_when_it_looks_right() -> None:
@@ -275,3 +295,48 @@ def test_split_parts_are_within_a_penny_of_their_share_and_rounded_up_by_remaind
 def test_split_refuses_bad_inputs(amount: str, ws: list[int], error: type[Exception]) -> None:
     with pytest.raises(error):
         split(Decimal(amount), ws)
+
+
+# --- financial years (spec section 2, beside money) ---------------------------
+
+
+@pytest.mark.parametrize("text", ["2023/24", "2099/00", "1999/00", "2000/01"])
+def test_good_years(text: str) -> None:
+    assert parse_year(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2023/25", "found '2023/25': the year after 2023 is 2024, so write 2023/24"),
+        ("2099/01", "found '2099/01': the year after 2099 is 2100, so write 2099/00"),
+        ("2019-20", "found '2019-20'; write a financial year as YYYY/YY, e.g. 2019/20"),
+        ("2019-2020", "found '2019-2020'; write a financial year as YYYY/YY, e.g. 2019/20"),
+        (" 2018 _ 19 ", "found ' 2018 _ 19 '; write a financial year as YYYY/YY, e.g. 2018/19"),
+        ("2017 18", "e.g. 2017/18"),
+        ("2016/2017", "e.g. 2016/17"),
+        ("19/20", "found '19/20'; write a financial year as YYYY/YY, e.g. 2019/20"),
+        ("2019", "found '2019'; write a financial year as YYYY/YY, e.g. 2023/24"),
+        ("201x/20", "e.g. 2023/24"),
+        ("2019/2", "e.g. 2023/24"),
+        ("2019/20 ", "e.g. 2019/20"),
+        ("2019/20x", "e.g. 2023/24"),
+        ("x2019/20", "e.g. 2023/24"),
+        ("2019--20", "e.g. 2023/24"),
+        ("2019/201", "e.g. 2023/24"),
+        ("1/20", "e.g. 2023/24"),
+        ("119/20", "e.g. 2023/24"),
+        ("19/2", "e.g. 2023/24"),
+        ("19/200", "e.g. 2023/24"),
+        ("", "found ''; write a financial year as YYYY/YY, e.g. 2023/24"),
+    ],
+)
+def test_bad_years_say_how_to_write_them(text: str, message: str) -> None:
+    with pytest.raises(YearError) as raised:
+        parse_year(text)
+    assert str(raised.value).endswith(message) and str(raised.value).startswith("found ")
+
+
+def test_years_sort_by_their_first_calendar_year() -> None:
+    years = ["2099/00", "2023/24", "1999/00", "2100/01"]
+    assert sorted(years, key=year_sort_key) == ["1999/00", "2023/24", "2099/00", "2100/01"]
