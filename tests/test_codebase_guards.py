@@ -136,3 +136,19 @@ def test_the_guards_catch_what_they_look_for(source: str, check) -> None:  # typ
 )
 def test_the_guards_pass_safe_code(source: str, check) -> None:  # type: ignore[no-untyped-def]
     assert not check(ast.parse(source))
+
+
+def test_every_code_in_the_catalogue_is_well_formed() -> None:
+    """Rules describe themselves from their docstrings: the first line is the summary."""
+    import inspect
+
+    from budgetctl.rules import RULES, catalogue
+
+    codes = catalogue()
+    for rule in RULES:
+        code = codes[rule.code]
+        first, _, rest = inspect.cleandoc(rule.doc).partition("\n")
+        assert code.summary == first.strip() and code.summary.endswith(".")
+        assert code.explanation == rest.strip() and code.explanation
+        assert code.affects_totals is rule.affects_totals
+    assert codes["R001"].affects_totals is True and codes["A001"].affects_totals is False

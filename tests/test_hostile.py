@@ -218,6 +218,18 @@ CASES: list[Case] = [
     Case("other-files-ignored", {"projects/notes.txt": b"\x00\xff garbage", "projects/p.yml": project()}),
     Case("directory-named-like-a-project", {"projects/x.yaml/inner.yaml": project()}),
     Case("streams-with-bad-money", {"streams.yaml": STREAMS.replace("10000000", "10,000,000")}, [("S005", S, 8, 16)]),
+    Case(
+        "sources-over-by-pence",
+        {"streams.yaml": STREAMS + "    sources: {grant: {2023/24: 9999999}, partners: {2023/24: 1.50}}\n"},
+        [("A002", S, 8, 16)],
+        message="sources sum to £10,000,000.50 in 2023/24 but the budget is £10,000,000.00 (£0.50 over)",
+    ),
+    Case(
+        "sources-short",
+        {"streams.yaml": STREAMS + "    sources: {grant: {2023/24: 9999859}}\n"},
+        [("A002", S, 8, 16)],
+        message="(£141.00 short); make them equal",
+    ),
     Case("streams-unreadable-yaml", {"streams.yaml": "streams: [\n"}, [("Y002", S, 2, 1)]),
 ]
 
