@@ -255,3 +255,66 @@ def test_duplicate_id_is_reported_at_the_later_path_in_any_order() -> None:
                 "project id 'p0' is also used by data/projects/a/p0.yaml; rename one of the files",
             )
         ]
+
+
+# --- fmt: keeps every value and comment, and is idempotent ---------------------------------------
+
+
+def _comments(text: str) -> list[str]:
+    # Generated text has no '#' inside values, so every '#' starts a comment.
+    return sorted(line[line.index("#") :].strip() for line in text.splitlines() if "#" in line)
+
+
+def _values(data: Path) -> dict[str, object]:
+    from budgetctl.source import plain
+    from budgetctl.yamlsubset import strict_load
+
+    values = {}
+    for path in sorted(data.rglob("*.yaml")):
+        source, problems = strict_load(path.read_bytes(), path.name)
+        assert source is not None and not problems, problems
+        values[str(path.relative_to(data))] = plain(source.root)
+    return values
+
+
+@st.composite
+def messy_ledgers(draw: st.DrawFn) -> dict[str, str]:
+    """A valid ledger written untidily: keys out of order, flow mappings, odd money, comments."""
+    files = draw(ledgers()).files()
+    messy = {}
+    for name, text in files.items():
+        lines = text.splitlines()
+        if name != "streams.yaml":
+            head = [line for line in lines if not line.startswith(("allocations:", "  "))]
+            amounts = [line.strip() for line in lines if line.startswith("  ")]
+            head = draw(st.permutations(head))
+            if draw(st.booleans()):
+                lines = [*head, "allocations: {" + ", ".join(amounts) + "}"]
+            else:
+                lines = [*head, "allocations:", *(f"    {a}" for a in amounts)]
+        out = []
+        for index, line in enumerate(lines):
+            if draw(st.integers(0, 4)) == 0:
+                out.append(f"# note {index} on {name}")
+            out.append(line + (f"  # end {index}" if draw(st.integers(0, 3)) == 0 else ""))
+        messy[name] = "\n".join(out) + "\n"
+    return messy
+
+
+@settings(max_examples=30, derandomize=True, deadline=None)
+@given(messy_ledgers())
+def test_fmt_keeps_values_and_comments_and_is_idempotent(files: dict[str, str]) -> None:
+    runner = CliRunner()
+    with tempfile.TemporaryDirectory() as tmp:
+        data = write(Path(tmp), files)
+        before_values = _values(data)
+        before_comments = {name: _comments(text) for name, text in files.items()}
+        result = runner.invoke(app, ["fmt", "--data", str(data)])
+        assert result.exit_code == 0, result.output
+        assert _values(data) == before_values
+        after = {name: (data / name).read_text(encoding="utf-8") for name in files}
+        assert {name: _comments(text) for name, text in after.items()} == before_comments
+        check = runner.invoke(app, ["fmt", "--data", str(data), "--check"])
+        assert check.exit_code == 0, check.output
+        runner.invoke(app, ["fmt", "--data", str(data)])
+        assert {name: (data / name).read_text(encoding="utf-8") for name in files} == after
