@@ -183,6 +183,7 @@ class FileCache:
     def drop(self) -> None:
         """Forget everything read: an entry was malformed, so none of them is trusted."""
         self._old = {}
+        self._new = {}
         self._changed = True
 
     def disable(self) -> None:

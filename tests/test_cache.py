@@ -159,7 +159,6 @@ def test_cached_and_uncached_runs_report_the_same(case: str, tmp_path: Path, cac
     assert outputs(runner, data) == uncached  # warm cache: every file from the cache
     # Worker processes, with and without the cache.
     monkeypatch.setattr(ledger_module, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(ledger_module, "_CHUNK", 7)
     assert outputs(runner, data, "--no-cache") == uncached
     for path in cache_files(cache_home):
         path.unlink()
