@@ -343,9 +343,46 @@ def model_decoder(model: type) -> Any:
     (it was validated when cached, and the entry is keyed by the file's content)."""
     if model in _MODEL_DECODERS:
         return _MODEL_DECODERS[model]
-    fields = {name: _decoder(info.annotation) for name, info in model.model_fields.items()}  # type: ignore[attr-defined]
+    fields = {name: _field_kind(info.annotation) for name, info in model.model_fields.items()}  # type: ignore[attr-defined]
     _MODEL_DECODERS[model] = decode = _constructor(model, fields)
     return decode
+
+
+# Most fields are text or optional text: checked inline, without a call each.
+_TEXT, _OPT_TEXT = "text", "optional text"
+
+
+def _field_kind(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if annotation is str:
+        return _TEXT
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and set(typing.get_args(annotation)) == {
+        str,
+        type(None),
+    }:
+        return _OPT_TEXT
+    return _decoder(annotation)
+
+
+def _decode_fields(value: Any, kinds: dict[str, Any]) -> dict[str, Any]:
+    if type(value) is not dict:
+        raise Malformed("model")
+    decoded = {}
+    for name, item in value.items():
+        kind = kinds.get(name)
+        if kind is _TEXT:
+            if type(item) is not str:
+                raise Malformed("text")
+        elif kind is _OPT_TEXT:
+            if item is not None and type(item) is not str:
+                raise Malformed("text")
+        elif kind is None:
+            raise Malformed("unknown field")
+        else:
+            item = kind(item)
+        decoded[name] = item
+    return decoded
 
 
 def _constructor(model: Any, fields: dict[str, Any]) -> Any:
@@ -367,12 +404,7 @@ def _constructor(model: Any, fields: dict[str, Any]) -> Any:
         construct = model.model_construct
 
         def decode_slow(value: Any) -> Any:
-            if type(value) is not dict:
-                raise Malformed("model")
-            try:
-                return construct(**{name: fields[name](v) for name, v in value.items()})
-            except KeyError:
-                raise Malformed("unknown field") from None
+            return construct(**_decode_fields(value, fields))
 
         return decode_slow
     required = frozenset(name for name, default in defaults.items() if default is _MISSING)
@@ -380,12 +412,7 @@ def _constructor(model: Any, fields: dict[str, Any]) -> Any:
     new = model.__new__
 
     def decode(value: Any) -> Any:
-        if type(value) is not dict:
-            raise Malformed("model")
-        try:
-            decoded = {name: fields[name](v) for name, v in value.items()}
-        except KeyError:
-            raise Malformed("unknown field") from None
+        decoded = _decode_fields(value, fields)
         if not required.issubset(decoded):
             raise Malformed("missing field")
         values = {name: decoded.get(name, default) for name, default in defaults.items()}
