@@ -40,43 +40,102 @@ YEAR = generate.SUMMARY_YEAR
 VERIFY_MAX_N = 10_000
 
 # Runs in a fresh interpreter per measurement, so RUSAGE_CHILDREN holds only
-# the measured command (and its descendants that were waited for).
+# the measured command (and its descendants that were waited for). That gives
+# the largest single process; budgetctl may use worker processes, so a thread
+# also samples the summed PSS of the whole process tree every 50 ms (PSS splits
+# the pages that forked workers share, so nothing is counted twice).
 _WRAPPER = r"""
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, threading, time
 out, err, cwd, cmd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+
+def children():
+    kids = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            kids.setdefault(ppid, []).append(int(name))
+    return kids
+
+def pss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+tree = {"kib": 0, "procs": 1}
+def sample(root):
+    while root.poll() is None:
+        kids, pids = children(), [root.pid]
+        for pid in pids:
+            pids.extend(kids.get(pid, ()))
+        if len(pids) > 1:  # one process: getrusage below is exact
+            tree["procs"] = max(tree["procs"], len(pids))
+            tree["kib"] = max(tree["kib"], sum(pss_kib(p) for p in pids))
+        time.sleep(0.05)
+
 with open(out, "wb") as fo, open(err, "wb") as fe:
     t0 = time.perf_counter()
-    rc = subprocess.run(cmd, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, cwd=cwd).returncode
+    proc = subprocess.Popen(cmd, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, cwd=cwd)
+    sampler = threading.Thread(target=sample, args=(proc,), daemon=True)
+    if os.path.exists("/proc/self/smaps_rollup"):
+        sampler.start()
+    rc = proc.wait()
     wall = time.perf_counter() - t0
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rc": rc, "wall": wall, "maxrss_kib": ru.ru_maxrss}))
+print(json.dumps({"rc": rc, "wall": wall, "maxrss_kib": ru.ru_maxrss,
+                  "tree_kib": tree["kib"], "procs": tree["procs"]}))
 """
 
 
 @dataclass
+class Sample:
+    wall: float
+    peak_kib: int  # the larger of the biggest process and the sampled tree
+    procs: int  # most processes seen at once in the tree
+    rc: int
+    output: str  # stdout + stderr when rc != 0
+
+
+@dataclass
 class Cell:
-    walls: list[float] = field(default_factory=list)
-    rss_kib: list[int] = field(default_factory=list)
-    rcs: list[int] = field(default_factory=list)
-    failure: str = ""  # output of the first run that exited non-zero
+    samples: list[Sample] = field(default_factory=list)
     note: str = ""
 
     @property
     def median(self) -> float:
-        return statistics.median(self.walls)
+        return statistics.median(s.wall for s in self.samples)
 
     @property
     def peak_mib(self) -> float:
-        return max(self.rss_kib) / 1024
+        return max(s.peak_kib for s in self.samples) / 1024
+
+    @property
+    def rcs(self) -> list[int]:
+        return [s.rc for s in self.samples]
 
     @property
     def failed(self) -> bool:
         return any(self.rcs)
 
+    @property
+    def failure(self) -> str:
+        return next((s.output for s in self.samples if s.rc), "")
+
     def text(self, with_mem: bool = True) -> str:
-        s = f"{fmt_s(self.median)} [{len(self.walls)}]"
+        s = f"{fmt_s(self.median)} [{len(self.samples)}]"
         if with_mem:
             s += f" / {self.peak_mib:.0f} MiB"
+            procs = max(x.procs for x in self.samples)
+            if procs > 1:
+                s += f" ({procs} procs)"
         if self.failed:
             s += f" (exit {','.join(str(r) for r in sorted(set(self.rcs)) if r)})"
         if self.note:
@@ -104,8 +163,8 @@ class Runner:
         self.scratch = scratch
         self.runs = runs
 
-    def once(self, argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int, str]:
-        """One timed run in a fresh wrapper: (wall s, peak RSS KiB, exit code, output if failed)."""
+    def once(self, argv: list[str], env: dict[str, str], cwd: Path) -> Sample:
+        """One timed run in a fresh wrapper process."""
         out, err = self.scratch / "stdout", self.scratch / "stderr"
         wrapper = [sys.executable, "-I", "-S", "-c", _WRAPPER, str(out), str(err), str(cwd)]
         res = subprocess.run(wrapper + argv, env=env, capture_output=True, text=True, check=True)
@@ -113,7 +172,7 @@ class Runner:
         text = ""
         if r["rc"]:
             text = (out.read_text(errors="replace") + err.read_text(errors="replace"))[:3000]
-        return r["wall"], r["maxrss_kib"], r["rc"], text
+        return Sample(r["wall"], max(r["maxrss_kib"], r["tree_kib"]), r["procs"], r["rc"], text)
 
     def rounds(self, tasks: list[Task], what: str, runs: int | None = None) -> dict[str, Cell]:
         """Time the tasks in interleaved rounds (each task once per round), so a
@@ -127,14 +186,8 @@ class Runner:
             t0 = time.perf_counter()
             for t in tasks:
                 extra = t.before(k) if t.before else None
-                wall, rss, rc, text = self.once(t.argv, {**self.base_env, **t.env, **(extra or {})},
-                                                REPO)
-                cell = cells[t.label]
-                cell.walls.append(wall)
-                cell.rss_kib.append(rss)
-                cell.rcs.append(rc)
-                if rc and not cell.failure:
-                    cell.failure = text
+                cells[t.label].samples.append(
+                    self.once(t.argv, {**self.base_env, **t.env, **(extra or {})}, REPO))
             log(f"[{what}] round {k + 1}/{runs or self.runs}: {time.perf_counter() - t0:.1f} s")
         for label, cell in cells.items():
             log(f"[{what}] {label}: {cell.text()}")
@@ -258,7 +311,10 @@ def bench_size(
             # Its warm-up writes the pickle; each timed run then rewrites it.
             Task(R_BC_CHANGED, [bean_check, str(main)], before=touch, warmup=True),
             Task(R_BC_WARM, [bean_check, str(main)]),
-            Task(R_BC_C, [bean_check, "-C", str(main)]),
+            # `-C` deletes the cache file it would have used: point it elsewhere
+            # so the pickle of the other rows survives.
+            Task(R_BC_C, [bean_check, "-C", str(main)],
+                 {"BEANCOUNT_LOAD_CACHE_FILENAME": ".{filename}.bench-unused"}),
         ]
     if hledger:
         journal = str(d / "hledger" / "main.journal")
