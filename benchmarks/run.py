@@ -478,8 +478,10 @@ def render(
       f"bean-check: {tool_version([bean_check, '--version']) if bean_check else 'not installed'}"
       f" · hledger: {tool_version([hledger, '--version']) if hledger else 'not installed'}")
     w("")
-    w(f"Median wall time of {runs} fresh-process runs [runs] / largest peak RSS. "
-      f"Ledger: N projects × 3 years on max(5, N/100) streams (benchmarks/generate.py).")
+    w(f"Median wall time of {runs} fresh-process runs [runs] / peak memory: the RSS of the "
+      "largest process, or the summed PSS of the process tree if larger (N procs). "
+      "Ledger: N projects × 3 years on max(5, N/100) streams (benchmarks/generate.py). "
+      "Commands of one size run in interleaved rounds.")
     w("")
     w("| command | " + " | ".join(f"N={n:,}" for n in sizes) + " |")
     w("|---|" + "---|" * len(sizes))
