@@ -27,6 +27,7 @@ import sys
 import types
 import typing
 from decimal import Decimal
+from json.decoder import scanstring as _scanstring
 from pathlib import Path
 from typing import Any
 
@@ -104,13 +105,19 @@ def _code_key() -> str:
 
 
 class FileCache:
-    """The cached entries of one ledger folder: ``get`` on read, ``put`` on a miss, ``save`` once."""
+    """The cached entries of one ledger folder: ``get`` on read, ``put`` on a miss, ``save`` once.
 
-    def __init__(self, path: Path, key: str, entries: dict[str, list[Any]]) -> None:
+    The file is JSON Lines: a header ``{"format": ..., "key": ...}``, then one
+    line per project file, ``[content key, display path, loader problems,
+    schema problems, project]``. A line is parsed only when its file's content
+    key matches, and lines that still match are written back as they were read.
+    """
+
+    def __init__(self, path: Path, key: str) -> None:
         self.path = path
         self.key = key
-        self._old = entries
-        self._new: dict[str, list[Any]] = {}
+        self._old: dict[str, str] = {}
+        self._new: dict[str, str] = {}
         self._changed = False
         self.enabled = True
 
@@ -127,14 +134,14 @@ class FileCache:
             if _inside(folder, _repository_top(ledger)) or _inside(folder, ledger):
                 return None
             name = hashlib.sha256(os.fsencode(ledger)).hexdigest()[:32]
-            cache = cls(folder / f"ledger-{name}.json", _code_key(), {})
+            cache = cls(folder / f"ledger-{name}.jsonl", _code_key())
             cache._old = cache._read()
             return cache
         except Exception:  # a cache problem must never fail a run
             return None
 
-    def _read(self) -> dict[str, list[Any]]:
-        """The stored entries, or none when the file is missing or not exactly ours."""
+    def _read(self) -> dict[str, str]:
+        """Each stored line by display path, or none when the file is missing or not exactly ours."""
         try:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
@@ -151,33 +158,47 @@ class FileCache:
             return {}
         finally:
             os.close(fd)
-        if len(data) != info.st_size:  # changed while read: another run is writing it
+        if len(data) != info.st_size or not data.isascii():  # being rewritten, or not what we write
             return {}
+        header, _, body = data.decode("ascii").partition("\n")
         try:
-            document = json.loads(data)
+            head = json.loads(header)
         except (ValueError, RecursionError):
             return {}
-        if (
-            type(document) is not dict
-            or document.get("format") != FORMAT
-            or document.get("key") != self.key
-            or type(document.get("files")) is not dict
-        ):
+        if type(head) is not dict or head.get("format") != FORMAT or head.get("key") != self.key:
             return {}
-        return document["files"]
+        lines: dict[str, str] = {}
+        for line in body.splitlines():
+            # ["<64 hex digits>","<path>",...: the path is read without parsing the rest.
+            if line[:2] != '["' or line[66:69] != '","':
+                return {}
+            try:
+                path, _ = _scanstring(line, 69)
+            except ValueError:
+                return {}
+            lines[path] = line
+        return lines
 
     def get(self, path: str, key: str) -> list[Any] | None:
-        """The entry stored for ``path`` with content ``key``, kept for the next save."""
+        """``[loader problems, schema problems, project]`` stored for ``path`` with content
+        ``key`` (kept for the next save), or None. Raises Malformed for a damaged line."""
         if not self.enabled:
             return None
-        entry = self._old.get(path)
-        if type(entry) is not list or len(entry) != 4 or entry[0] != key:
+        line = self._old.get(path)
+        if line is None or line[2:66] != key:
             return None
-        self._new[path] = entry
-        return entry
+        try:
+            entry = json.loads(line)
+        except (ValueError, RecursionError):
+            raise Malformed("line") from None
+        if type(entry) is not list or len(entry) != 5 or entry[0] != key or entry[1] != path:
+            raise Malformed("line")
+        self._new[path] = line
+        return entry[2:]
 
-    def put(self, path: str, entry: list[Any]) -> None:
-        self._new[path] = entry
+    def put(self, path: str, key: str, entry: list[Any]) -> None:
+        """Store ``[loader problems, schema problems, project]`` for ``path`` with content ``key``."""
+        self._new[path] = json.dumps([key, path, *entry], separators=(",", ":"))  # ASCII: one line
         self._changed = True
 
     def drop(self) -> None:
@@ -192,20 +213,21 @@ class FileCache:
 
     def save(self) -> None:
         """Write the entries of this run's files (others are forgotten), if anything changed."""
-        if not self.enabled or not (self._changed or len(self._new) != len(self._old)):
+        if not self.enabled or not (self._changed or self._new.keys() != self._old.keys()):
             return
         from budgetctl.atomic import write_atomic
 
-        document = {"format": FORMAT, "key": self.key, "files": self._new}
+        header = json.dumps({"format": FORMAT, "key": self.key}).encode()
+        data = b"\n".join([header, *(line.encode() for line in self._new.values())]) + b"\n"
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_atomic(self.path, json.dumps(document, separators=(",", ":")).encode(), mode=0o600)
+            write_atomic(self.path, data, mode=0o600)
         except Exception:  # read-only, full, a symlink...: run without a cache
             return
 
 
-# Entries: [content key, loader problems, schema problems or None when the file
-# did not load, the project's fields as JSON-safe values or None when invalid].
+# Entries: [loader problems, schema problems or None when the file did not
+# load, the project's fields as JSON-safe values or None when it is invalid].
 
 
 def encode_problems(problems: list[Diagnostic]) -> list[list[Any]]:

@@ -279,7 +279,7 @@ def _check_here_and_there(
         results[index] = checked
         if cache is not None and cache.enabled:
             try:
-                cache.put(projects[index].path, [keys[index], *(entry or _to_entry(checked))])
+                cache.put(projects[index].path, keys[index], entry or _to_entry(checked))
             except cached.Malformed:
                 cache.disable()
 
@@ -317,10 +317,12 @@ def _to_entry(checked: FileCheck) -> list[Any]:
 
 
 def _from_entry(entry: list[Any], path: str, decode: Callable[[Any], Any]) -> FileCheck:
-    """A check rebuilt from an entry (with or without its leading content key)."""
+    """A check rebuilt from an entry: ``[loader problems, schema problems, project]``."""
     from budgetctl import cache as cached
 
-    load, schema, data = entry[-3:]
+    if type(entry) is not list or len(entry) != 3:
+        raise cached.Malformed("entry")
+    load, schema, data = entry
     if (schema is None and data is not None) or (data is not None and type(schema) is not list):
         raise cached.Malformed("entry")
     return FileCheck(

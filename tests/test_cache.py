@@ -145,7 +145,17 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def cache_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("ledger-*.json")) if folder.exists() else []
+    return sorted(folder.glob("ledger-*.jsonl")) if folder.exists() else []
+
+
+def read_cache(path: Path) -> tuple[dict, list[list]]:  # type: ignore[type-arg]
+    """The header and the entries ``[content key, path, loader problems, schema problems, project]``."""
+    header, *lines = path.read_text().splitlines()
+    return json.loads(header), [json.loads(line) for line in lines]
+
+
+def write_cache(path: Path, header: dict, entries: list[list]) -> None:  # type: ignore[type-arg]
+    path.write_text("\n".join(json.dumps(x, separators=(",", ":")) for x in [header, *entries]) + "\n")
 
 
 @pytest.mark.parametrize("case", sorted(BREAKS))
@@ -235,32 +245,48 @@ def _corrupt_not_a_mapping(path: Path) -> None:
 
 
 def _corrupt_other_version(path: Path) -> None:
-    document = json.loads(path.read_text())
-    document["key"] = "0" * 64
-    path.write_text(json.dumps(document))
+    header, entries = read_cache(path)
+    header["key"] = "0" * 64
+    write_cache(path, header, entries)
 
 
 def _corrupt_entry_shape(path: Path) -> None:
-    document = json.loads(path.read_text())
-    for entry in document["files"].values():
-        entry[1] = "not a list of problems"
-    path.write_text(json.dumps(document))
+    header, entries = read_cache(path)
+    for entry in entries:
+        entry[2] = "not a list of problems"
+    write_cache(path, header, entries)
 
 
 def _corrupt_amount_type(path: Path) -> None:
-    document = json.loads(path.read_text())
-    for entry in document["files"].values():
-        if entry[3] is not None:
-            entry[3]["allocations"] = {year: 1.5 for year in entry[3]["allocations"]}  # a float: never money
-    path.write_text(json.dumps(document))
+    header, entries = read_cache(path)
+    for entry in entries:
+        if entry[4] is not None:
+            entry[4]["allocations"] = {year: 1.5 for year in entry[4]["allocations"]}  # a float: never money
+    write_cache(path, header, entries)
+
+
+def _corrupt_amount_text(path: Path) -> None:
+    header, entries = read_cache(path)
+    for entry in entries:
+        if entry[4] is not None:
+            entry[4]["allocations"] = {year: " 1_000" for year in entry[4]["allocations"]}  # not as written
+    write_cache(path, header, entries)
 
 
 def _corrupt_unknown_field(path: Path) -> None:
-    document = json.loads(path.read_text())
-    for entry in document["files"].values():
-        if entry[3] is not None:
-            entry[3]["no_such_field"] = "x"
-    path.write_text(json.dumps(document))
+    header, entries = read_cache(path)
+    for entry in entries:
+        if entry[4] is not None:
+            entry[4]["no_such_field"] = "x"
+    write_cache(path, header, entries)
+
+
+def _corrupt_line_prefix(path: Path) -> None:
+    path.write_text(path.read_text() + "not a line budgetctl writes\n")
+
+
+def _corrupt_not_ascii(path: Path) -> None:
+    path.write_bytes(path.read_bytes().replace(b"title", b"t\xc3\xaftle", 1))
 
 
 def _corrupt_deeply_nested(path: Path) -> None:
@@ -276,7 +302,10 @@ def _corrupt_deeply_nested(path: Path) -> None:
         _corrupt_other_version,
         _corrupt_entry_shape,
         _corrupt_amount_type,
+        _corrupt_amount_text,
         _corrupt_unknown_field,
+        _corrupt_line_prefix,
+        _corrupt_not_ascii,
         _corrupt_deeply_nested,
     ],
 )
@@ -284,8 +313,8 @@ def test_a_damaged_cache_is_ignored_and_replaced(corrupt, tmp_path: Path, cache_
     data, path, expected = _warm(tmp_path, cache_home)
     corrupt(path)
     assert outputs(CliRunner(), data) == expected
-    document = json.loads(path.read_text())  # rewritten whole and well-formed
-    assert document["format"] == "budgetctl-cache"
+    header, entries = read_cache(path)  # rewritten whole and well-formed
+    assert header["format"] == "budgetctl-cache" and len(entries) == 20
     assert outputs(CliRunner(), data) == expected
 
 
@@ -295,12 +324,11 @@ def test_a_symlinked_cache_file_is_neither_read_nor_written_through(tmp_path: Pa
     elsewhere.write_bytes(path.read_bytes())
     path.unlink()
     path.symlink_to(elsewhere)
-    before = elsewhere.read_bytes()
     # Make the target lie: if it were read, its entries would hide every problem.
-    document = json.loads(before)
-    for entry in document["files"].values():
-        entry[1], entry[2] = [], []
-    elsewhere.write_text(json.dumps(document))
+    header, entries = read_cache(elsewhere)
+    for entry in entries:
+        entry[2], entry[3] = [], []
+    write_cache(elsewhere, header, entries)
     lie = elsewhere.read_bytes()
     assert outputs(CliRunner(), data) == expected
     assert path.is_symlink() and elsewhere.read_bytes() == lie
@@ -350,11 +378,11 @@ def test_a_cache_inside_the_ledger_or_its_repository_is_never_used(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "honest"))
     outputs(CliRunner(), data)
     (honest,) = cache_files(tmp_path / "honest" / "budgetctl")
-    document = json.loads(honest.read_text())
-    for entry in document["files"].values():
-        entry[1], entry[2] = [], []
+    header, entries = read_cache(honest)
+    for entry in entries:
+        entry[2], entry[3] = [], []
     (inside / "budgetctl").mkdir(parents=True)
-    (inside / "budgetctl" / honest.name).write_text(json.dumps(document))
+    write_cache(inside / "budgetctl" / honest.name, header, entries)
     monkeypatch.setenv("XDG_CACHE_HOME", str(inside))
     before = sorted(p.name for p in (inside / "budgetctl").iterdir())
     assert outputs(CliRunner(), data) == expected
