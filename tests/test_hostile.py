@@ -546,6 +546,87 @@ def test_export_csv_neutralises_formulas_in_every_text_column(runner, tmp_path: 
     assert row["amount"] == "100.00"
 
 
+# --- rule edge cases (found by mutation testing) -------------------------------------------
+
+RULE_STREAMS = """\
+streams:
+  plain:
+    programme: Plain
+    funding: F
+    budget: {}
+  grant:
+    programme: Grant
+    funding: G
+    budget: {2023/24: 1000, 2024/25: 1000}
+    purposes: {a: A, b: B}
+    sources: {x: {2023/24: 600, 2025/26: 1}, y: {2023/24: 400}}
+    eligibility:
+      allowed: {partnership_priorities: {p: P, q: Q}, npu: {dudley: Dudley}}
+      excluded_costs: {officers: Police officers}
+"""
+
+
+def test_rules_after_a_project_they_skip_still_check_the_rest(runner, tmp_path: Path) -> None:
+    """Projects on an unknown stream or a stream without eligibility come first, and do not stop
+    the rules; a year in the sources but not the budget (and the reverse) counts as zero."""
+    files = {
+        "streams.yaml": RULE_STREAMS,
+        "projects/a-first.yaml": "title: T\nstream: nowhere\nlead: L\nallocations: {2023/24: 1}\n",
+        "projects/b.yaml": "title: T\nstream: plain\nlead: L\nallocations: {2023/24: 0}\n",
+        "projects/c.yaml": "title: T\nstream: grant\nlead: L\ncosts: [officers]\npartnership_priorities: [p, z]\n"
+        "npu: leeds\nallocations: {2023/24: 10, 2026/27: 5}\n",
+    }
+    data = write_ledger(tmp_path, files)
+    code, payload = run_json(runner, data)
+    assert code == 1
+    found = [((p["code"], p["file"], p["line"], p["column"]), p["message"]) for p in payload["problems"]]
+    a, b, c = (f"data/projects/{name}.yaml" for name in ("a-first", "b", "c"))
+    assert found == [
+        (
+            ("R001", a, 2, 9),
+            "unknown stream 'nowhere'; expected one of: plain, grant; streams are defined in streams.yaml",
+        ),
+        (("A003", b, 4, 14), "the project allocates nothing; add amounts under allocations or remove the project"),
+        (
+            ("R003", b, 4, 15),
+            "stream 'plain' has no budget for 2023/24 (its years: none); add one to streams.yaml or "
+            "move the allocation",
+        ),
+        (("E001", c, 1, 1), "stream 'grant' funds only its listed purposes; add `purpose:` with one of: a, b"),
+        (
+            ("E006", c, 4, 9),
+            "stream 'grant' does not pay for 'officers' (Police officers); remove it and fund it elsewhere",
+        ),
+        (
+            ("E004", c, 5, 29),
+            "'z' is not allowed for `partnership_priorities` on stream 'grant'; expected one of: p, q",
+        ),
+        (("E004", c, 6, 6), "'leeds' is not allowed for `npu` on stream 'grant'; expected one of: dudley"),
+        (
+            ("R003", c, 7, 28),
+            "stream 'grant' has no budget for 2026/27 (its years: 2023/24, 2024/25); add one to streams.yaml or "
+            "move the allocation",
+        ),
+        (
+            ("A002", S, 9, 38),
+            "stream 'grant': sources sum to £0.00 in 2024/25 but the budget is £1,000.00 (£1,000.00 short); "
+            "make them equal",
+        ),
+        (
+            ("A002", S, 11, 14),
+            "stream 'grant': sources sum to £1.00 in 2025/26 but the budget is £0.00 (£1.00 over); make them equal",
+        ),
+    ]
+
+
+def test_duplicate_id_names_the_other_file(runner, tmp_path: Path) -> None:
+    data = write_ledger(tmp_path, {"projects/a/p.yaml": project(), "projects/b/p.yaml": project()})
+    _, payload = run_json(runner, data)
+    assert [p["message"] for p in payload["problems"]] == [
+        "project id 'p' is also used by data/projects/a/p.yaml; rename one of the files"
+    ]
+
+
 # --- seeds for the fuzzer (fuzz/build_seeds.py) ---------------------------------------------
 
 

@@ -132,6 +132,9 @@ def test_long_found_text_is_cut_to_forty_characters() -> None:
         parse_money("x" * 100)
     assert f"found '{'x' * 37}...'" in str(raised.value)
     with pytest.raises(MoneyError) as raised:
+        parse_money("z" * 41)
+    assert f"found '{'z' * 37}...'" in str(raised.value)
+    with pytest.raises(MoneyError) as raised:
         parse_money("y" * 40)
     assert f"found '{'y' * 40}'" in str(raised.value)
 
@@ -287,6 +290,7 @@ def test_split_parts_are_within_a_penny_of_their_share_and_rounded_up_by_remaind
     [
         ("1.00", [], ValueError),
         ("1.00", [1, -1], ValueError),
+        ("1.00", [2, -1], ValueError),
         ("1.00", [0, 0], ValueError),
         ("-1.00", [1], ValueError),
         ("1.234", [1], decimal.Inexact),
@@ -295,6 +299,13 @@ def test_split_parts_are_within_a_penny_of_their_share_and_rounded_up_by_remaind
 def test_split_refuses_bad_inputs(amount: str, ws: list[int], error: type[Exception]) -> None:
     with pytest.raises(error):
         split(Decimal(amount), ws)
+
+
+def test_split_says_why_it_refuses() -> None:
+    with pytest.raises(ValueError, match=r"^weights must be non-negative and not all zero$"):
+        split(Decimal(1), [2, -1])
+    with pytest.raises(ValueError, match=r"^cannot split a negative amount$"):
+        split(Decimal(-1), [1])
 
 
 # --- financial years (spec section 2, beside money) ---------------------------
