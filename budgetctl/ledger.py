@@ -161,6 +161,10 @@ _SHORT = 40
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 
 
+def _shared(value: Any) -> Any:
+    return sys.intern(value) if type(value) is str and len(value) <= _SHORT else value
+
+
 def _share_text(project: Project) -> None:
     """Make the project's short texts (ids, years, names) and its set of fields set the
     objects other projects hold for the same values: equal values, a third less memory
@@ -172,10 +176,10 @@ def _share_text(project: Project) -> None:
             if len(value) <= _SHORT:
                 values[name] = sys.intern(value)
         elif kind is tuple:
-            if all(type(v) is str and len(v) <= _SHORT for v in value):
-                values[name] = tuple(sys.intern(v) for v in value)
-        elif kind is dict and all(type(k) is str and len(k) <= _SHORT for k in value):
-            values[name] = {sys.intern(k): v for k, v in value.items()}
+            if value:
+                values[name] = tuple([_shared(v) for v in value])
+        elif kind is dict and value:
+            values[name] = {_shared(k): v for k, v in value.items()}
     if project.model_config.get("frozen"):
         names = frozenset(project.model_fields_set)
         shared = _FIELDS_SETS.setdefault(names, set(names))
