@@ -124,7 +124,7 @@ def load(data: Path | None, *, cache: bool = True, output: str = "json"):  # typ
         return text[line - 1] if 0 < line <= len(text) else None
 
     cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
-    with progress.maybe(len(raw), output) as advance:
+    with progress.maybe(len(files.projects), output) as advance:
         checked = check_files(files, cache=cached, progress=advance)
     if cached is not None:
         cached.save()
