@@ -291,7 +291,7 @@ def _check_projects(
         _check_here_and_there(projects, todo, workers, results, keys, cache, progress)
     finally:
         for worker in workers:
-            worker.close()
+            worker.close(stop=True)  # a no-op unless this run failed before reading its result
     return results  # type: ignore[return-value]
 
 
@@ -331,6 +331,7 @@ def _check_here_and_there(
                 for i, e in zip(worker.indices, entries, strict=True)
             ]
         except Exception:  # the worker died or sent something wrong: check its files here
+            entries = [None] * len(worker.indices)
             checks = [check_project(projects[i]) for i in worker.indices]
         for index, checked, entry in zip(worker.indices, checks, entries, strict=True):
             keep(index, checked, entry)
@@ -402,18 +403,22 @@ class _Worker:
             raise RuntimeError("worker sent a wrong answer")
         return entries
 
-    def close(self) -> None:
+    def close(self, *, stop: bool = False) -> None:
+        """Reap the worker (stopping it first with ``stop``): no process outlives the run."""
         import os
+        import signal
 
         if self.status is None:
             self.pipe.close()
+            if stop:
+                os.kill(self.pid, signal.SIGKILL)
             _, code = os.waitpid(self.pid, 0)
             self.status = os.waitstatus_to_exitcode(code)
 
 
 def _start_workers(projects: list[RawFile], todo: list[int]) -> list[_Worker]:
     """Fork workers for the later shares of ``todo``; this process checks the first share
-    itself. None where processes cannot be forked, or the entries cannot carry a project."""
+    itself. No workers where processes cannot be forked or entries cannot carry a project."""
     import os
 
     from budgetctl import cache as cached

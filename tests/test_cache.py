@@ -180,6 +180,28 @@ def test_cached_and_uncached_runs_report_the_same(case: str, tmp_path: Path, cac
         assert uncached[0][0] == 1
 
 
+@pytest.mark.parametrize("failure", ["dies", "sends garbage"])
+def test_a_failing_worker_costs_time_not_results(failure: str, tmp_path: Path, cache_home: Path, monkeypatch) -> None:
+    data = make(tmp_path, 30, BREAKS["many"])
+    expected = outputs(CliRunner(), data, "--no-cache")
+    parent = os.getpid()
+    real = ledger_module._to_entry
+
+    def broken(checked):  # type: ignore[no-untyped-def]
+        if os.getpid() == parent:
+            return real(checked)
+        if failure == "dies":
+            os._exit(3)
+        return ["garbage"]
+
+    monkeypatch.setattr(ledger_module, "_to_entry", broken)
+    monkeypatch.setattr(ledger_module, "PARALLEL_MIN_FILES", 1)
+    assert outputs(CliRunner(), data, "--no-cache") == expected
+    assert outputs(CliRunner(), data) == expected  # and the cache holds only what this process checked
+    monkeypatch.setattr(ledger_module, "PARALLEL_MIN_FILES", 10**9)
+    assert outputs(CliRunner(), data) == expected
+
+
 def test_one_changed_file_is_checked_again(tmp_path: Path, cache_home: Path) -> None:
     data = make(tmp_path, 30, [])
     runner = CliRunner()
