@@ -170,7 +170,8 @@ def did_you_mean(text: str, choices: tuple[str, ...] | list[str]) -> str:
     close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
     if close:
         return f" (did you mean {close[0]!r}?)"
-    return f"; expected one of: {', '.join(choices)}" if len(choices) <= 12 else ""
+    # No list at all when there is nothing to choose from ("expected one of: ;" misleads).
+    return f"; expected one of: {', '.join(choices)}" if 0 < len(choices) <= 12 else ""
 
 
 Text = Annotated[str, BeforeValidator(_text)]

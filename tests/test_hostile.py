@@ -619,6 +619,50 @@ def test_rules_after_a_project_they_skip_still_check_the_rest(runner, tmp_path: 
     ]
 
 
+def test_eligibility_and_purpose_rules_keep_going_and_say_what_to_do(runner, tmp_path: Path) -> None:
+    streams = RULE_STREAMS.replace(
+        "      allowed: {partnership_priorities",
+        "      required: [npu, provider, partnership]\n      max_award: 5\n      allowed: {partnership: {walsall: W}, "
+        "partnership_priorities",
+    )
+    head = "title: T\nstream: {}\nlead: L\n"
+    files = {
+        "streams.yaml": streams,
+        "projects/a-first.yaml": head.format("nowhere") + "purpose: a\nallocations: {2023/24: 1}\n",
+        "projects/b.yaml": head.format("plain") + "purpose: x\nallocations: {2023/24: 1}\n",
+        "projects/c.yaml": head.format("grant") + "purpose: c\nnpu: dudley\npriorities: [nope]\n"
+        "allocations: {2023/24: 10}\n",
+    }
+    data = write_ledger(tmp_path, files)
+    _, payload = run_json(runner, data)
+    messages = {(p["code"], p["file"][len("data/projects/") :]): p["message"] for p in payload["problems"]}
+    assert (
+        messages[("E002", "b.yaml")]
+        == "stream 'plain' declares no purposes; remove `purpose:` or add 'x' to the stream's purposes"
+    )
+    assert messages[("E002", "c.yaml")] == "'c' is not a purpose of stream 'grant'; expected one of: a, b"
+    assert messages[("E005", "c.yaml")] == (
+        "£10.00 in 2023/24 is £5.00 over the cap of £5.00 per award on stream 'grant'"
+    )
+    assert messages[("R002", "c.yaml")] == "unknown priority 'nope'; priorities are listed at the top of streams.yaml"
+    required = sorted(p["message"] for p in payload["problems"] if p["code"] == "E003")
+    assert required == [
+        "stream 'grant' requires `partnership:` on every project; add it (one of: walsall)",
+        "stream 'grant' requires `provider:` on every project; add it",
+    ]
+
+
+@pytest.mark.parametrize(("count", "more"), [(8, ""), (9, " and 1 more"), (10, " and 2 more")])
+def test_over_allocation_names_eight_projects_then_counts_the_rest(runner, tmp_path: Path, count, more) -> None:
+    files = {f"projects/p{i}.yaml": project(amount=str(2_000_000 + i)) for i in range(count)}
+    data = write_ledger(tmp_path, files)
+    _, payload = run_json(runner, data)
+    [over] = [p for p in payload["problems"] if p["code"] == "A001"]
+    named = ", ".join(f"p{i} £{2_000_000 + i:,}.00" for i in reversed(range(count)))
+    named = ", ".join(named.split(", ")[:8])
+    assert over["message"].endswith(f"by {count} projects ({named}{more}); reduce allocations or raise the budget")
+
+
 def test_duplicate_id_names_the_other_file(runner, tmp_path: Path) -> None:
     data = write_ledger(tmp_path, {"projects/a/p.yaml": project(), "projects/b/p.yaml": project()})
     _, payload = run_json(runner, data)
