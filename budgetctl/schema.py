@@ -69,9 +69,9 @@ def _clean_loc(source: SourceFile, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     node: Any = source.root
     kept: list[Any] = []
     for part in loc:
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, Sequence) and isinstance(part, int) and 0 <= part < len(node):
+        in_mapping = isinstance(node, Mapping) and part in node
+        in_sequence = isinstance(node, Sequence) and isinstance(part, int) and 0 <= part < len(node)
+        if in_mapping or in_sequence:
             node = node[part]
         elif isinstance(part, str) and "[" in part and part != "[key]":
             continue

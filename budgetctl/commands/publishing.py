@@ -163,6 +163,7 @@ def export(
     """
     from budgetctl import giving360
     from budgetctl.cli import _print_problems_to_stderr
+    from budgetctl.render.tables import csv_text
     from budgetctl.reports import export as exports
 
     chosen = _checked_year(year)
@@ -184,7 +185,7 @@ def export(
         text = giving360.to_json(package) + "\n"
     else:
         table = exports.allocations(ledger, years)
-        text = exports.to_csv(table) if format is ExportFormat.csv else exports.to_json(table)
+        text = csv_text(table, with_total=False) if format is ExportFormat.csv else exports.to_json(table)
     _emit(text, output)
     _trailing_problems(checked, source_line)
 

@@ -62,24 +62,13 @@ def render_text(problems: Sequence[Diagnostic], file_count: int, source: Sources
     console.print(Text(counts_line(problems, file_count), style=style))
 
 
-def problem_json(p: Diagnostic) -> dict[str, object]:
-    return {
-        "code": p.code,
-        "severity": p.severity.value,
-        "message": p.message,
-        "file": p.file,
-        "line": p.line,
-        "column": p.column,
-    }
-
-
 def render_json(problems: Sequence[Diagnostic], ok: bool, file_count: int) -> None:
     errors = sum(1 for p in problems if p.is_error)
     print(
         json.dumps(
             {
                 "ok": ok,
-                "problems": [problem_json(p) for p in problems],
+                "problems": [p.as_json() for p in problems],
                 "errors": errors,
                 "warnings": len(problems) - errors,
                 "files": file_count,

@@ -69,15 +69,19 @@ def render_rich(table: Table) -> None:
         console.print(Text(note, style="dim"))
 
 
-def render_csv(table: Table) -> None:
+def csv_text(table: Table, *, with_total: bool = True) -> str:
+    """CSV with a header of column keys; exports leave the total out so the file sums cleanly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.key for c in table.columns])
-    for row in table.rows:
+    rows = [*table.rows, table.total] if with_total and table.total else table.rows
+    for row in rows:
         writer.writerow([machine_cell(c, v) for c, v in zip(table.columns, row, strict=True)])
-    if table.total:
-        writer.writerow([machine_cell(c, v) for c, v in zip(table.columns, table.total, strict=True)])
-    print(out.getvalue(), end="")
+    return out.getvalue()
+
+
+def render_csv(table: Table) -> None:
+    print(csv_text(table), end="")
 
 
 def _md_escape(text: str) -> str:

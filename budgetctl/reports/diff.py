@@ -202,8 +202,8 @@ class LedgerDiff:
             ],
             "priorities": [_change_json(c) for c in self.priorities],
             "problems": {
-                "new": [_problem_json(p) for p in self.new_problems],
-                "fixed": [_problem_json(p) for p in self.fixed_problems],
+                "new": [p.as_json() for p in self.new_problems],
+                "fixed": [p.as_json() for p in self.fixed_problems],
             },
             "approvals": [{"stream": a.stream, "owners": list(a.owners)} for a in self.approvals],
             "approvers": self.approvers(),

@@ -7,14 +7,11 @@ two-decimal number in CSV and a two-decimal string in JSON, as everywhere else.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from decimal import Decimal
 
 from budgetctl.ledger import Ledger
 from budgetctl.money import format_json, total
-from budgetctl.render.tables import machine_cell
 from budgetctl.reports.table import Column, Table
 from budgetctl.years import year_sort_key
 
@@ -86,14 +83,6 @@ def allocations(ledger: Ledger, years: list[str]) -> Table:
     return table
 
 
-def to_csv(table: Table) -> str:
-    """CSV text with a header of column keys; no total row, so the file sums cleanly in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in table.columns])
-    for row in table.rows:
-        writer.writerow([machine_cell(c, v) for c, v in zip(table.columns, row, strict=True)])
-    return out.getvalue()
 
 
 def to_json(table: Table) -> str:
