@@ -83,7 +83,5 @@ def allocations(ledger: Ledger, years: list[str]) -> Table:
     return table
 
 
-
-
 def to_json(table: Table) -> str:
     return json.dumps(table.data, indent=2, ensure_ascii=False) + "\n"
