@@ -105,7 +105,7 @@ def project_id(path: str) -> str:
 
 
 class LazySource(SourceFile):
-    """A project file's source, parsed again from its bytes only when a position is asked for.
+    """A ledger file's source, parsed again from its bytes only when a position is asked for.
 
     Keeping every file's tree would cost about 10 KiB per project; rules need
     positions only for the few files they report on. The bytes are the ones
@@ -139,11 +139,11 @@ class LazySource(SourceFile):
 
 @dataclass(slots=True)
 class FileCheck:
-    """What the loader and schema stages found in one project file."""
+    """What the loader and schema stages found in one file (a project file, or streams.yaml)."""
 
     load_problems: list[Diagnostic]
     schema_problems: list[Diagnostic] | None  # None: the file did not load
-    project: Project | None  # None: it did not load or is invalid
+    project: Any  # the model (Project or StreamsFile); None: it did not load or is invalid
 
 
 def check_project(raw: RawFile) -> FileCheck:
@@ -206,11 +206,8 @@ def build(
     count = 0
     if streams is not None:
         count += 1
-        streams_source, found = strict_load(streams.data, streams.path)
+        streams_source, streams_file, found = _load_streams(streams, cache)
         problems.extend(found)
-        if streams_source is not None:
-            streams_file, found = validate(StreamsFile, streams_source)
-            problems.extend(found)
     projects = list(projects)
     entries: list[ProjectEntry] = []
     for raw, checked in zip(projects, check_projects(projects, cache, progress), strict=True):
@@ -237,6 +234,38 @@ def build(
     if streams_file is not None and streams_source is not None:
         ledger = Ledger(streams_source, streams_file, entries)
     return Loaded(ledger, problems, count, incomplete or ledger is None)
+
+
+def _load_streams(
+    raw: RawFile, cache: FileCache | None
+) -> tuple[SourceFile | None, StreamsFile | None, list[Diagnostic]]:
+    """streams.yaml's source, model and problems, from the cache when its content was checked before."""
+    from budgetctl import cache as cached
+
+    decode = key = None
+    if cache is not None and cache.enabled:
+        try:
+            decode = cached.model_decoder(StreamsFile)
+        except cached.Malformed:  # a field type the cache cannot hold exactly: not cached
+            decode = None
+    if cache is not None and decode is not None:
+        key = cached.digest(raw.data)
+        try:
+            entry = cache.get(raw.path, key)
+            if entry is not None:
+                checked = _from_entry(entry, raw.path, decode)
+                source = None if checked.schema_problems is None else LazySource(raw.path, raw.data)
+                return source, checked.project, checked.load_problems + (checked.schema_problems or [])
+        except cached.Malformed:
+            cache.drop()  # one bad entry and none is trusted
+    source, load_problems = strict_load(raw.data, raw.path)
+    streams_file, schema_problems = validate(StreamsFile, source) if source is not None else (None, None)
+    if cache is not None and key is not None and cache.enabled:
+        try:
+            cache.put(raw.path, key, _to_entry(FileCheck(load_problems, schema_problems, streams_file)))
+        except cached.Malformed:
+            cache.disable()
+    return source, streams_file, load_problems + (schema_problems or [])
 
 
 # Below this many files to check, worker processes cost more than they save.

@@ -94,6 +94,24 @@ def _not_utf8(files: list[Path]) -> None:
     files[9].write_bytes(files[9].read_bytes().replace(b"title: ", b"title: \xa3", 1))
 
 
+def _streams(files: list[Path]) -> Path:
+    return files[0].parents[2] / "streams.yaml"
+
+
+def _streams_unknown_key(files: list[Path]) -> None:
+    _replace_in(_streams(files), "programme:", "programe:")
+
+
+def _streams_syntax(files: list[Path]) -> None:
+    _streams(files).write_text(_streams(files).read_text() + "  bad: [unclosed\n")
+
+
+def _streams_budget_cut(files: list[Path]) -> None:
+    text = _streams(files).read_text()
+    line = next(x for x in text.splitlines() if x.startswith("      2024/25:"))
+    _streams(files).write_text(text.replace(line, "      2024/25: 1.00", 1))  # over-allocated, located in streams
+
+
 BREAKS = {
     "valid": [],
     "syntax": [_syntax],
@@ -106,6 +124,9 @@ BREAKS = {
     "bad-file-name": [_bad_file_name],
     "tag-and-anchor": [_tag_and_anchor],
     "not-utf8": [_not_utf8],
+    "streams-unknown-key": [_streams_unknown_key],
+    "streams-syntax": [_streams_syntax],
+    "streams-budget-cut": [_streams_budget_cut],
     "many": [_syntax, _unknown_key, _unknown_stream, _over_allocated, _bad_file_name, _year_without_budget],
 }
 
@@ -282,15 +303,18 @@ def _corrupt_entry_shape(path: Path) -> None:
 def _corrupt_amount_type(path: Path) -> None:
     header, entries = read_cache(path)
     for entry in entries:
-        if entry[4] is not None:
+        if entry[4] is not None and "allocations" in entry[4]:
             entry[4]["allocations"] = {year: 1.5 for year in entry[4]["allocations"]}  # a float: never money
+        elif entry[4] is not None:  # streams.yaml
+            for stream in entry[4]["streams"].values():
+                stream["budget"] = {year: 2.5 for year in stream["budget"]}
     write_cache(path, header, entries)
 
 
 def _corrupt_amount_text(path: Path) -> None:
     header, entries = read_cache(path)
     for entry in entries:
-        if entry[4] is not None:
+        if entry[4] is not None and "allocations" in entry[4]:
             entry[4]["allocations"] = {year: " 1_000" for year in entry[4]["allocations"]}  # not as written
     write_cache(path, header, entries)
 
@@ -336,7 +360,7 @@ def test_a_damaged_cache_is_ignored_and_replaced(corrupt, tmp_path: Path, cache_
     corrupt(path)
     assert outputs(CliRunner(), data) == expected
     header, entries = read_cache(path)  # rewritten whole and well-formed
-    assert header["format"] == "budgetctl-cache" and len(entries) == 20
+    assert header["format"] == "budgetctl-cache" and len(entries) == 21  # 20 projects and streams.yaml
     assert outputs(CliRunner(), data) == expected
 
 
