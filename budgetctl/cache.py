@@ -1,19 +1,20 @@
-"""A cache of checked project files that cannot lie: keyed by content, JSON, outside the ledger.
+"""A cache of checked ledger files that cannot lie: keyed by content, JSON, outside the ledger.
 
-One JSON file per ledger folder in the user's cache directory
+One JSON Lines file per ledger folder in the user's cache directory
 (``$XDG_CACHE_HOME/budgetctl``, else ``~/.cache/budgetctl``). Each entry is
 keyed by the file's display path and the SHA-256 of its bytes, and holds what
 checking that file produced: its loader problems, its schema problems and its
-validated project as JSON-safe values (money as exact decimal text). The whole
-cache is keyed by budgetctl's version, ``SCHEMA`` and a fingerprint of the
-modules whose code decides an entry, so a new budgetctl never reads an old
-entry. Rules are never cached: they look across files and always run.
+validated model (a project, or streams.yaml) as JSON-safe values, money as
+exact decimal text. The whole cache is keyed by budgetctl's version,
+``SCHEMA``, the Python, PyYAML and pydantic versions and a fingerprint of the
+modules whose code decides an entry, so no other budgetctl reads an entry.
+Rules are never cached: they look across files and always run.
 
 Nothing here can fail a run: a cache that is missing, unreadable, not ours,
-malformed, a symbolic link or inside the ledger's repository is ignored, and a
-cache that cannot be written is skipped. No pickle: a cache file is data that
-is checked before use, never code. ``--no-cache`` or ``BUDGETCTL_NO_CACHE=1``
-bypass it entirely (nothing is read or written).
+malformed, a symbolic link or inside the ledger's repository is ignored (and
+rewritten), and a cache that cannot be written is skipped. No pickle: a cache
+file is data that is checked before use, never code. ``--no-cache`` or
+``BUDGETCTL_NO_CACHE=1`` bypass it entirely (nothing is read or written).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from budgetctl.diagnostics import Diagnostic, Severity
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 1
 FORMAT = "budgetctl-cache"
-# A cache file larger than this is not read (about 400 bytes per project file).
+# A cache file larger than this is not read (about 600 bytes per project file).
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 # Modules whose code decides what an entry holds; editing one invalidates every cache.
 _KEY_MODULES = (
