@@ -16,6 +16,7 @@ Stdlib only; the peers are optional and found on PATH or in benchmarks/.peers-ve
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -238,6 +239,36 @@ def edited(text: str, delta: Decimal) -> str:
     return "".join(lines)
 
 
+def package_dir(budgetctl: str) -> Path | None:
+    """The budgetctl package folder, via the interpreter in the script's #! line."""
+    try:
+        first = Path(budgetctl).read_bytes()[:200].split(b"\n", 1)[0]
+    except OSError:
+        return None
+    if not first.startswith(b"#!"):
+        return None
+    py = first[2:].decode(errors="replace").strip().split()[0]
+    code = "import budgetctl, pathlib; print(pathlib.Path(budgetctl.__file__).parent)"
+    try:
+        res = subprocess.run([py, "-c", code], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return Path(res.stdout.strip()) if res.returncode == 0 and res.stdout.strip() else None
+
+
+def code_stamp(pkg: Path | None) -> str:
+    """Changes whenever a source file of the package does. In an editable
+    install that others are editing, a change mid-run invalidates budgetctl's
+    cache and turns "cached" rows into full runs; the report says so."""
+    if pkg is None:
+        return ""
+    h = hashlib.sha256()
+    for f in sorted(pkg.rglob("*.py")):
+        st = f.stat()
+        h.update(f"{f.relative_to(pkg)}:{st.st_mtime_ns}:{st.st_size}\n".encode())
+    return h.hexdigest()
+
+
 def summary_allocated(budgetctl: str, data: Path, env: dict[str, str]) -> Decimal | None:
     """budgetctl's own 2023/24 allocated total (JSON), or None if unavailable."""
     argv = [budgetctl, "summary", "--year", YEAR, "--data", str(data), "--format", "json"]
@@ -392,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     hledger = None if args.no_peers else generate.find_tool("hledger", args.hledger)
     vhelp = subprocess.run([budgetctl, "validate", "--help"], capture_output=True, text=True)
     no_cache = "--no-cache" in vhelp.stdout + vhelp.stderr
+    pkg = package_dir(budgetctl)
 
     with tempfile.TemporaryDirectory(prefix="budgetctl-bench-") as tmp:
         scratch = Path(tmp)
@@ -415,7 +447,12 @@ def main(argv: list[str] | None = None) -> int:
             if journals and n <= VERIFY_MAX_N:
                 ok, lines = generate.verify(d, bean_check, hledger)
                 checks.append(f"N={n}: {'OK' if ok else 'MISMATCH'}: " + "; ".join(lines))
+            before = code_stamp(pkg)
             results[n] = bench_size(n, d, r, budgetctl, no_cache, bean_check, hledger, notes)
+            if code_stamp(pkg) != before:
+                notes.append(f"N={n}: **budgetctl's source changed during these runs** "
+                             f"({pkg}): a changed cache key makes warm-cache rows full runs; "
+                             "measure again on a quiet tree")
 
         k_small = max(args.runs, 5)  # cheap cells, and noisier than the big ones
         start_tasks = [Task("budgetctl --version", [budgetctl, "--version"], warmup=True),
