@@ -469,6 +469,29 @@ def test_long_value_over_short_lines_is_refused(runner, tmp_path: Path) -> None:
 # --- text crafted against terminals, CI logs and spreadsheets ---------------------------------
 
 
+@pytest.mark.parametrize(("length", "refused"), [(10_000, False), (10_001, True)])
+def test_value_length_limit_is_exact(runner, tmp_path: Path, length: int, refused: bool) -> None:
+    chunks = ["x" * 100] * (length // 100) + ["y" * (length % 100)]
+    # Double-quoted over short lines: an escaped line break joins the lines with nothing between.
+    folded = 'description: "' + "\\\n  ".join(chunk for chunk in chunks if chunk) + '"\n'
+    data = write_ledger(tmp_path, {"projects/p.yaml": project(folded)})
+    _, payload = run_json(runner, data)
+    expected = [("Y014", P, 6, 14)] if refused else []
+    assert located(payload) == expected
+    if refused:
+        assert payload["problems"][0]["message"] == "value longer than 10,000 characters; shorten it"
+
+
+def test_loader_messages_say_how_to_fix(runner, tmp_path: Path) -> None:
+    text = project('description: !!str x\nprovider: "a\\u202eb"\n')
+    data = write_ledger(tmp_path, {"projects/p.yaml": text})
+    _, payload = run_json(runner, data)
+    assert [p["message"] for p in payload["problems"]] == [
+        "tag !!str is not allowed; budgetctl never builds objects from tags: remove it",
+        "escaped forbidden character U+202E (control, bidi or invisible); delete it",
+    ]
+
+
 def test_terminal_escapes_are_shown_escaped_never_sent(runner, tmp_path: Path) -> None:
     data = write_ledger(tmp_path, {"projects/p.yaml": project("description: \x1b]8;;https://evil\x07click\x1b[2J\n")})
     result = runner.invoke(app, ["validate", "--data", str(data)])
