@@ -645,8 +645,8 @@ def test_rules_after_a_project_they_skip_still_check_the_rest(runner, tmp_path: 
 def test_eligibility_and_purpose_rules_keep_going_and_say_what_to_do(runner, tmp_path: Path) -> None:
     streams = RULE_STREAMS.replace(
         "      allowed: {partnership_priorities",
-        "      required: [npu, provider, partnership]\n      max_award: 5\n      allowed: {partnership: {walsall: W}, "
-        "partnership_priorities",
+        "      required: [npu, provider, partnership]\n      max_award: 5\n"
+        "      allowed: {partnership: {walsall: W, dudley: D}, partnership_priorities",
     )
     head = "title: T\nstream: {}\nlead: L\n"
     files = {
@@ -670,7 +670,7 @@ def test_eligibility_and_purpose_rules_keep_going_and_say_what_to_do(runner, tmp
     assert messages[("R002", "c.yaml")] == "unknown priority 'nope'; priorities are listed at the top of streams.yaml"
     required = sorted(p["message"] for p in payload["problems"] if p["code"] == "E003")
     assert required == [
-        "stream 'grant' requires `partnership:` on every project; add it (one of: walsall)",
+        "stream 'grant' requires `partnership:` on every project; add it (one of: walsall, dudley)",
         "stream 'grant' requires `provider:` on every project; add it",
     ]
 
@@ -684,6 +684,22 @@ def test_over_allocation_names_eight_projects_then_counts_the_rest(runner, tmp_p
     named = ", ".join(f"p{i} £{2_000_000 + i:,}.00" for i in reversed(range(count)))
     named = ", ".join(named.split(", ")[:8])
     assert over["message"].endswith(f"by {count} projects ({named}{more}); reduce allocations or raise the budget")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("projects/victims-services/p.yaml", []),
+        ("projects/victims-services/deeper/p.yaml", []),
+        ("projects/elsewhere/p.yaml", [("R006", "data/projects/elsewhere/p.yaml", 2, 9)]),
+        ("projects/p.yaml", [("R006", "data/projects/p.yaml", 2, 9)]),
+    ],
+)
+def test_projects_of_owned_streams_live_in_their_folder(runner, tmp_path: Path, path: str, expected) -> None:
+    streams = STREAMS + "    owners: ['@org/victims']\n"
+    data = write_ledger(tmp_path, {"streams.yaml": streams, path: project()})
+    _, payload = run_json(runner, data)
+    assert located(payload) == expected
 
 
 def test_duplicate_id_names_the_other_file(runner, tmp_path: Path) -> None:
