@@ -140,6 +140,8 @@ CASES: list[Case] = [
     p("verbatim-tag", project("description: !<tag:yaml.org,2002:str> x\n"), ("Y005", 6, 14), message="tag !!str is"),
     p("verbatim-local-tag", project("description: !<!bar> x\n"), ("Y005", 6, 14), message="tag !bar is"),
     p("leading-blank-line", "\n" + project("description: a\x07b\n"), ("Y012", 7, 15), message="U+0007"),
+    p("control-on-line-two-after-a-blank-line", "\ndescription: a\x07b\n", ("Y012", 2, 15)),
+    p("alias-as-key", "a: &x k\n*x : v\n", ("Y006", 1, 4), ("Y006", 2, 1), ("Y011", 2, 1)),
     p("leading-blank-line-long", "\n" + "#" * 10_001 + "\n" + project(), ("Y014", 2, 1)),
     p("leading-blank-line-directive", "\n%YAML 1.2\n---\n" + project(), ("Y008", 2, 1)),
     p("bool-tag-famse", project("description: !!bool famse\n"), ("Y005", 6, 14)),
