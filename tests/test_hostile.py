@@ -153,7 +153,12 @@ CASES: list[Case] = [
         ("Y007", 2, 1),
         ("Y006", 2, 5),
     ),
-    p("second-document", project("---\ntitle: Hidden\n"), ("Y009", 6, 1)),
+    p(
+        "second-document",
+        project("---\ntitle: Hidden\n"),
+        ("Y009", 6, 1),
+        message="a second YAML document is not allowed; keep one document per file",
+    ),
     p("document-end-then-document", project("...\n---\ntitle: Hidden\n"), ("Y009", 7, 1)),
     p("empty-file", "", ("Y016", 1, 1)),
     p("comment-only", "# nothing here\n", ("Y016", 1, 1)),
