@@ -250,7 +250,7 @@ def rules() -> None:
     grid = Table(title="Problem codes (budgetctl explain CODE for details)", title_justify="left")
     for header in ("Code", "Name", "Severity", "What it means"):
         grid.add_column(header)
-    for code in catalogue().values():
+    for code in catalogue(commands=True).values():
         grid.add_row(code.code, code.name, Text(code.severity.value), code.summary)
     stdout().print(grid)
 
@@ -268,7 +268,7 @@ def explain(
 
     found = lookup(code)
     if found is None:
-        codes = catalogue()
+        codes = catalogue(commands=True)
         hint = did_you_mean(code.upper(), list(codes)) or did_you_mean(code.lower(), [c.name for c in codes.values()])
         fail(f"unknown code {code!r}{hint}; `budgetctl rules` lists them")
     print(f"{found.code} {found.name} ({found.severity.value})\n\n{found.summary}\n\n{found.explanation}")

@@ -74,6 +74,9 @@ GUARD = Code(
     "with the file attached.",
 )
 
+# Listed by `budgetctl rules`, explained by `budgetctl explain F001`.
+COMMAND_CODES = (UNSUPPORTED, GUARD)
+
 BOM = "\ufeff"
 _YEAR = re.compile(r"[0-9]{4}/[0-9]{2}")
 

@@ -77,7 +77,9 @@ BAD_DATES = Code(
     "Planned dates that end before they start, or an end without a start.",
     "Give `start_date:` with `end_date:`, and an end date on or after the start date.",
 )
-CODES = {c.code: c for c in (GRANT_FIELD_MISSING, BAD_ORG_ID, PUBLISHER_MISSING, BAD_PUBLISHER, NO_GRANTS, BAD_DATES)}
+# Listed by `budgetctl rules`, explained by `budgetctl explain X001`.
+COMMAND_CODES = (GRANT_FIELD_MISSING, BAD_ORG_ID, PUBLISHER_MISSING, BAD_PUBLISHER, NO_GRANTS, BAD_DATES)
+CODES = {c.code: c for c in COMMAND_CODES}
 
 PREFIX_PATTERN = re.compile(r"360G-[A-Za-z0-9_]+(-[A-Za-z0-9_]+)*")
 

@@ -59,15 +59,21 @@ def run_rules(ledger: Ledger) -> list[Diagnostic]:
     return problems
 
 
-def catalogue() -> dict[str, Code]:
-    """Every problem code budgetctl can report, loader and schema codes first."""
+def catalogue(*, commands: bool = False) -> dict[str, Code]:
+    """Every problem code ``validate`` can report, loader and schema codes first; with
+    ``commands``, also those of ``fmt`` (F) and the 360Giving export (X)."""
     codes = dict(CODES)
     codes.update((rule.code, rule.as_code()) for rule in RULES)
+    if commands:
+        # Imported here: validate's hot path needs neither module.
+        from budgetctl import fmt, giving360
+
+        codes.update((code.code, code) for code in (*fmt.COMMAND_CODES, *giving360.COMMAND_CODES))
     return codes
 
 
 def lookup(code_or_name: str) -> Code | None:
     """A code by its code (``A001``, any case) or its name (``over-allocated-stream``)."""
     key = code_or_name.strip()
-    codes = catalogue()
+    codes = catalogue(commands=True)
     return codes.get(key.upper()) or next((c for c in codes.values() if c.name == key.lower()), None)
