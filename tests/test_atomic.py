@@ -159,9 +159,7 @@ def test_expected_but_file_gone_refused(tmp_path: Path) -> None:
     assert temps(tmp_path) == set()
 
 
-def test_os_error_becomes_write_refused_and_temp_removed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_os_error_becomes_write_refused_and_temp_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "budget.yaml"
     target.write_bytes(b"old\n")
 
@@ -231,9 +229,7 @@ def test_sigkill_mid_write_leaves_old_or_new_content(tmp_path: Path) -> None:
 
         content = target.read_bytes()
         assert content in (old, new), f"partial content after kill {kills} (seed {seed})"
-        assert {p.name for p in tmp_path.iterdir()} - {p.name for p in temps(tmp_path)} == {
-            target.name
-        }
+        assert {p.name for p in tmp_path.iterdir()} - {p.name for p in temps(tmp_path)} == {target.name}
 
     assert kills >= 10, "too slow to exercise the kill path"
     # A killed writer may leave its temp file; a later write must not add any.

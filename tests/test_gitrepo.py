@@ -36,9 +36,7 @@ SUBMODULE = "data/vendored"
 
 def git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
     """Run a git command for the test's own set-up and return its stripped output."""
-    result = subprocess.run(
-        ["git", "-C", str(repo), *args], input=stdin, capture_output=True, env=GIT_ENV, check=True
-    )
+    result = subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True, env=GIT_ENV, check=True)
     return result.stdout.decode().strip()
 
 
@@ -145,9 +143,7 @@ def test_resolve_short_sha(repo: Repo) -> None:
     assert resolve_revision(repo.root, repo.first[:7]) == repo.first
 
 
-def test_resolve_ignores_git_dir_from_a_hook(
-    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_resolve_ignores_git_dir_from_a_hook(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     other = make_repo(tmp_path / "other")
     write(other, "x", "x\n")
     git(other, "add", "x")
@@ -170,9 +166,7 @@ def test_refuses_output_option(repo: Repo, tmp_path: Path) -> None:
     assert not target.exists()
 
 
-def test_no_shell_runs_the_revision(
-    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_shell_runs_the_revision(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     for rev in ("HEAD;touch x", "HEAD && touch x", "$(touch x)", "`touch x`"):
         with pytest.raises(GitError, match="not a commit"):

@@ -138,11 +138,7 @@ CASES = {
         [("E005", "data/projects/a.yaml", 7, 12)],
     ),
     "excluded cost": (
-        {
-            "projects/a.yaml": GOOD_GRANT.replace(
-                "allocations:", "costs: [hire, police-officer-costs]\nallocations:"
-            )
-        },
+        {"projects/a.yaml": GOOD_GRANT.replace("allocations:", "costs: [hire, police-officer-costs]\nallocations:")},
         [("E006", "data/projects/a.yaml", 6, 15)],
     ),
 }
