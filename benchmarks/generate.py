@@ -85,8 +85,20 @@ FUNDINGS = (
     "Core Grant",
 )
 WORDS = (
-    "community", "support", "advice", "outreach", "youth", "family", "recovery",
-    "safety", "mentoring", "housing", "advocacy", "prevention", "education", "diversion",
+    "community",
+    "support",
+    "advice",
+    "outreach",
+    "youth",
+    "family",
+    "recovery",
+    "safety",
+    "mentoring",
+    "housing",
+    "advocacy",
+    "prevention",
+    "education",
+    "diversion",
 )
 
 # Stream kinds cycle by index so every kind occurs once S >= 5 (S is at least 5).
@@ -238,15 +250,12 @@ def _project(j: int, pid: str, s: Stream, seed: int) -> Project:
         f["partnership"] = _pick(seed, (pid, "partnership"), list(PARTNERSHIPS))
         pps = list(PARTNERSHIP_PRIORITIES)
         first = rnd(seed, pid, "pp") % len(pps)
-        f["partnership_priorities"] = [pps[first], pps[(first + 1) % len(pps)]][
-            : 1 + rnd(seed, pid, "pp-n") % 2
-        ]
+        f["partnership_priorities"] = [pps[first], pps[(first + 1) % len(pps)]][: 1 + rnd(seed, pid, "pp-n") % 2]
     if s.kind in (HCF, PLAIN) or rnd(seed, pid, "has-costs") % 2:
         first = rnd(seed, pid, "costs") % len(ALLOWED_COSTS)
         f["costs"] = [ALLOWED_COSTS[first], ALLOWED_COSTS[(first + 2) % len(ALLOWED_COSTS)]]
     f["description"] = (
-        f"Generated benchmark project {j + 1} funded from {s.id}; delivers {w1} and {w2} "
-        f"services in the force area."
+        f"Generated benchmark project {j + 1} funded from {s.id}; delivers {w1} and {w2} services in the force area."
     )
     allocs: dict[str, int] = {}
     for y in ALLOC_YEARS:
@@ -409,8 +418,12 @@ def write_hledger(ledger: Ledger, outdir: Path) -> Path:
     w("account Equity:Budget\n\n")
     for s in ledger.streams:
         tags = _hl_tags(
-            [("stream", s.id), ("programme", s.programme), ("funding", s.funding),
-             ("ring_fenced", "true" if s.kind == RING_FENCED else "false")]
+            [
+                ("stream", s.id),
+                ("programme", s.programme),
+                ("funding", s.funding),
+                ("ring_fenced", "true" if s.kind == RING_FENCED else "false"),
+            ]
         )
         w(f"account Income:Grant:{s.account}  ; {tags}\n")
     w("\n")
@@ -482,8 +495,21 @@ def beancount_total(bean_check: str, main: Path, year: str) -> Decimal:
 
 
 def hledger_total(hledger: str, main: Path, year: str) -> Decimal:
-    argv = [hledger, "-f", str(main), "bal", "Income:Grant", "-b", _fy_start(year),
-            "-e", _fy_end(year), "-N", "-1", "-O", "csv"]
+    argv = [
+        hledger,
+        "-f",
+        str(main),
+        "bal",
+        "Income:Grant",
+        "-b",
+        _fy_start(year),
+        "-e",
+        _fy_end(year),
+        "-N",
+        "-1",
+        "-O",
+        "csv",
+    ]
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     rows = list(csv.reader(io.StringIO(out)))[1:]
     if not rows:
@@ -515,8 +541,10 @@ def verify(outdir: Path, bean_check: str | None, hledger: str | None) -> tuple[b
             got = hledger_total(tool, main, SUMMARY_YEAR)
         good = rc.returncode == 0 and got == want
         ok &= good
-        lines.append(f"{name:9} {SUMMARY_YEAR} total: {got}  ({Path(tool).name} exit "
-                     f"{rc.returncode}) {'OK' if good else 'MISMATCH'}")
+        lines.append(
+            f"{name:9} {SUMMARY_YEAR} total: {got}  ({Path(tool).name} exit "
+            f"{rc.returncode}) {'OK' if good else 'MISMATCH'}"
+        )
         if rc.returncode:
             lines.append((rc.stdout + rc.stderr)[-2000:])
     return ok, lines
@@ -556,8 +584,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n", type=int, help="number of projects")
     ap.add_argument("outdir", type=Path)
     ap.add_argument("--journals", action="store_true", help="also write beancount and hledger")
-    ap.add_argument("--verify", action="store_true",
-                    help="check the journals with bean-check/hledger (implies --journals)")
+    ap.add_argument(
+        "--verify", action="store_true", help="check the journals with bean-check/hledger (implies --journals)"
+    )
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--bean-check", help="bean-check executable (default: PATH, .peers-venv)")
     ap.add_argument("--hledger", help="hledger executable (default: PATH)")
@@ -565,11 +594,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.n < 1:
         ap.error("N must be at least 1")
     ledger = generate(args.n, args.outdir, args.journals or args.verify, args.seed)
-    print(f"wrote {args.n} projects on {len(ledger.streams)} streams to {args.outdir}/data"
-          + (" (+ beancount, hledger journals)" if args.journals or args.verify else ""))
+    print(
+        f"wrote {args.n} projects on {len(ledger.streams)} streams to {args.outdir}/data"
+        + (" (+ beancount, hledger journals)" if args.journals or args.verify else "")
+    )
     if args.verify:
-        ok, lines = verify(args.outdir, find_tool("bean-check", args.bean_check),
-                           find_tool("hledger", args.hledger))
+        ok, lines = verify(args.outdir, find_tool("bean-check", args.bean_check), find_tool("hledger", args.hledger))
         print("\n".join(lines))
         return 0 if ok else 1
     return 0

@@ -189,8 +189,7 @@ class Runner:
             t0 = time.perf_counter()
             for t in tasks:
                 extra = t.before(k) if t.before else None
-                cells[t.label].samples.append(
-                    self.once(t.argv, {**self.base_env, **t.env, **(extra or {})}, REPO))
+                cells[t.label].samples.append(self.once(t.argv, {**self.base_env, **t.env, **(extra or {})}, REPO))
             log(f"[{what}] round {k + 1}/{runs or self.runs}: {time.perf_counter() - t0:.1f} s")
         for label, cell in cells.items():
             log(f"[{what}] {label}: {cell.text()}")
@@ -317,13 +316,18 @@ R_BC_WARM = "bean-check (warm pickle cache)"
 R_BC_CHANGED = "bean-check, one file touched"
 R_HL_CHECK = "hledger check"
 R_HL_BAL = f"hledger bal Income:Grant {YEAR} (summary equiv.)"
-ROWS = (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED, R_SUMMARY,
-        R_BC_C, R_BC_WARM, R_BC_CHANGED, R_HL_CHECK, R_HL_BAL)
+ROWS = (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED, R_SUMMARY, R_BC_C, R_BC_WARM, R_BC_CHANGED, R_HL_CHECK, R_HL_BAL)
 
 
 def bench_size(
-    n: int, d: Path, r: Runner, budgetctl: str, no_cache: bool,
-    bean_check: str | None, hledger: str | None, notes: list[str],
+    n: int,
+    d: Path,
+    r: Runner,
+    budgetctl: str,
+    no_cache: bool,
+    bean_check: str | None,
+    hledger: str | None,
+    notes: list[str],
 ) -> dict[str, Cell]:
     data = d / "data"
     caches = r.scratch / f"cache-{n}"
@@ -371,16 +375,14 @@ def bench_size(
             Task(R_BC_WARM, [bean_check, str(main)]),
             # `-C` deletes the cache file it would have used: point it elsewhere
             # so the pickle of the other rows survives.
-            Task(R_BC_C, [bean_check, "-C", str(main)],
-                 {"BEANCOUNT_LOAD_CACHE_FILENAME": ".{filename}.bench-unused"}),
+            Task(R_BC_C, [bean_check, "-C", str(main)], {"BEANCOUNT_LOAD_CACHE_FILENAME": ".{filename}.bench-unused"}),
         ]
     if hledger:
         journal = str(d / "hledger" / "main.journal")
         fy = [f"{YEAR[:4]}-04-01", f"{int(YEAR[:4]) + 1}-04-01"]
         tasks += [
             Task(R_HL_CHECK, [hledger, "-f", journal, "check"], warmup=True),
-            Task(R_HL_BAL, [hledger, "-f", journal, "bal", "Income:Grant", "-b", fy[0],
-                            "-e", fy[1]]),
+            Task(R_HL_BAL, [hledger, "-f", journal, "bal", "Income:Grant", "-b", fy[0], "-e", fy[1]]),
         ]
     try:
         cells = r.rounds(tasks, f"N={n}")
@@ -392,26 +394,29 @@ def bench_size(
     finally:
         target.write_text(original, encoding="utf-8")
     if got is None:
-        notes.append(f"N={n}: cache consistency after edits not checked "
-                     "(`summary --format json` gave no total)")
+        notes.append(f"N={n}: cache consistency after edits not checked (`summary --format json` gave no total)")
     elif got != want:
-        notes.append(f"N={n}: **stale result**: after the edits summary says {YEAR} "
-                     f"allocated {got}, expected {want}")
+        notes.append(f"N={n}: **stale result**: after the edits summary says {YEAR} allocated {got}, expected {want}")
     else:
-        notes.append(f"N={n}: after the edits, summary's {YEAR} allocated total "
-                     f"{got} matches the edited ledger")
+        notes.append(f"N={n}: after the edits, summary's {YEAR} allocated total {got} matches the edited ledger")
     if pickle is not None and not pickle.exists():
         cells[R_BC_WARM].note = "no cache written: load < 1 s"
     for label, cell in cells.items():
         if cell.failure:
-            notes.append(f"N={n}, {label}: exit {cell.rcs}; first output:\n\n```\n"
-                         f"{cell.failure.strip()}\n```")
+            notes.append(f"N={n}, {label}: exit {cell.rcs}; first output:\n\n```\n{cell.failure.strip()}\n```")
     return cells
 
 
 def ratio_line(
-    name: str, a: Cell | None, a_label: str, b: Cell | None, b_label: str, limit: float,
-    *, mem: bool = False, missing: str = "",
+    name: str,
+    a: Cell | None,
+    a_label: str,
+    b: Cell | None,
+    b_label: str,
+    limit: float,
+    *,
+    mem: bool = False,
+    missing: str = "",
 ) -> str:
     if a is None or b is None:
         return f"- {name}: n/a ({missing or 'not measured in this run'})"
@@ -420,22 +425,26 @@ def ratio_line(
     ratio = av / bv
     verdict = "PASS" if ratio <= limit and not a.failed else "FAIL"
     extra = " (budgetctl exited non-zero)" if a.failed else ""
-    return (f"- {name}: {a_label} {unit(av)} / {b_label} {unit(bv)} = **{ratio:.2f}** "
-            f"(target ≤ {limit}) **{verdict}**{extra}")
+    return (
+        f"- {name}: {a_label} {unit(av)} / {b_label} {unit(bv)} = **{ratio:.2f}** "
+        f"(target ≤ {limit}) **{verdict}**{extra}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="100,1000,10000,50000",
-                    help="comma-separated project counts (default: %(default)s)")
+    ap.add_argument(
+        "--sizes", default="100,1000,10000,50000", help="comma-separated project counts (default: %(default)s)"
+    )
     ap.add_argument("--runs", type=int, default=3, help="timed runs per cell (median)")
     ap.add_argument("--budgetctl", help="budgetctl executable (default: next to this python)")
     ap.add_argument("--bean-check", help="bean-check executable (default: PATH, .peers-venv)")
     ap.add_argument("--hledger", help="hledger executable (default: PATH)")
     ap.add_argument("--no-peers", action="store_true", help="skip bean-check and hledger")
     ap.add_argument("--out", type=Path, help="also write the Markdown report here")
-    ap.add_argument("--tmp", action="store_true",
-                    help="generate into a temporary folder instead of reusing benchmarks/out/")
+    ap.add_argument(
+        "--tmp", action="store_true", help="generate into a temporary folder instead of reusing benchmarks/out/"
+    )
     args = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     if args.runs < 1 or not sizes or min(sizes) < 1:
@@ -463,8 +472,10 @@ def main(argv: list[str] | None = None) -> int:
         journals = bool(bean_check or hledger)
         notes: list[str] = []
         if not no_cache:
-            notes.append("`validate --no-cache` is not accepted by this budgetctl: its row is "
-                         "left out and the targets use the first run with an empty cache.")
+            notes.append(
+                "`validate --no-cache` is not accepted by this budgetctl: its row is "
+                "left out and the targets use the first run with an empty cache."
+            )
         results: dict[int, dict[str, Cell]] = {}
         checks: list[str] = []
         # Other work on the machine skews every cell; the report shows how busy it was.
@@ -477,13 +488,17 @@ def main(argv: list[str] | None = None) -> int:
             before = code_stamp(pkg)
             results[n] = bench_size(n, d, r, budgetctl, no_cache, bean_check, hledger, notes)
             if code_stamp(pkg) != before:
-                notes.append(f"N={n}: **budgetctl's source changed during these runs** "
-                             f"({pkg}): a changed cache key makes warm-cache rows full runs; "
-                             "measure again on a quiet tree")
+                notes.append(
+                    f"N={n}: **budgetctl's source changed during these runs** "
+                    f"({pkg}): a changed cache key makes warm-cache rows full runs; "
+                    "measure again on a quiet tree"
+                )
 
         k_small = max(args.runs, 5)  # cheap cells, and noisier than the big ones
-        start_tasks = [Task("budgetctl --version", [budgetctl, "--version"], warmup=True),
-                       Task("budgetctl --help", [budgetctl, "--help"], warmup=True)]
+        start_tasks = [
+            Task("budgetctl --version", [budgetctl, "--version"], warmup=True),
+            Task("budgetctl --help", [budgetctl, "--help"], warmup=True),
+        ]
         if bean_check:
             start_tasks.append(Task("bean-check --version", [bean_check, "--version"], warmup=True))
         if hledger:
@@ -492,35 +507,45 @@ def main(argv: list[str] | None = None) -> int:
 
         shipped: dict[str, Cell] = {}
         shipped_data = REPO / "data"
-        n_shipped = len([*shipped_data.glob("projects/**/*.yaml"),
-                         *shipped_data.glob("projects/**/*.yml")])
+        n_shipped = len([*shipped_data.glob("projects/**/*.yaml"), *shipped_data.glob("projects/**/*.yml")])
         if (shipped_data / "streams.yaml").exists():
             warm = {"XDG_CACHE_HOME": str(scratch / "cache-shipped")}
             sv = [budgetctl, "validate", "--data", str(shipped_data)]
             ship_tasks = [
                 Task("budgetctl validate (warm cache)", sv, warm, warmup=True),
-                Task(f"budgetctl summary --year {YEAR} (warm cache)",
-                     [budgetctl, "summary", "--year", YEAR, "--data", str(shipped_data)], warm),
+                Task(
+                    f"budgetctl summary --year {YEAR} (warm cache)",
+                    [budgetctl, "summary", "--year", YEAR, "--data", str(shipped_data)],
+                    warm,
+                ),
             ]
             if no_cache:
                 ship_tasks.append(Task("budgetctl validate --no-cache", [*sv, "--no-cache"]))
             if bean_check:
                 d100 = prepare(100, out_root, True, scratch / "ledgers")
-                ship_tasks.append(Task("bean-check, 100-project journal",
-                                       [bean_check, str(d100 / "beancount" / "main.beancount")],
-                                       warmup=True))
+                ship_tasks.append(
+                    Task(
+                        "bean-check, 100-project journal",
+                        [bean_check, str(d100 / "beancount" / "main.beancount")],
+                        warmup=True,
+                    )
+                )
             shipped = r.rounds(ship_tasks, "shipped", runs=k_small)
             for label, cell in shipped.items():
                 if cell.failure:
-                    notes.append(f"shipped ledger, {label}: exit {cell.rcs}; first output:"
-                                 f"\n\n```\n{cell.failure.strip()}\n```")
+                    notes.append(
+                        f"shipped ledger, {label}: exit {cell.rcs}; first output:\n\n```\n{cell.failure.strip()}\n```"
+                    )
         load_end = os.getloadavg()
 
-    notes.append(f"load average (1 min): {load_start[0]:.2f} before the runs, {load_end[0]:.2f} "
-                 f"after, on {os.cpu_count()} CPUs. The benchmark itself adds about 1, so a "
-                 "figure well above that means other work competed with these runs")
-    report = render(sizes, results, startup, shipped, n_shipped, checks, notes, no_cache,
-                    budgetctl, bean_check, hledger, args.runs)
+    notes.append(
+        f"load average (1 min): {load_start[0]:.2f} before the runs, {load_end[0]:.2f} "
+        f"after, on {os.cpu_count()} CPUs. The benchmark itself adds about 1, so a "
+        "figure well above that means other work competed with these runs"
+    )
+    report = render(
+        sizes, results, startup, shipped, n_shipped, checks, notes, no_cache, budgetctl, bean_check, hledger, args.runs
+    )
     print(report)
     if args.out:
         args.out.write_text(report, encoding="utf-8")
@@ -528,24 +553,39 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def render(
-    sizes: list[int], results: dict[int, dict[str, Cell]], startup: dict[str, Cell],
-    shipped: dict[str, Cell], n_shipped: int, checks: list[str], notes: list[str],
-    no_cache: bool, budgetctl: str, bean_check: str | None, hledger: str | None, runs: int,
+    sizes: list[int],
+    results: dict[int, dict[str, Cell]],
+    startup: dict[str, Cell],
+    shipped: dict[str, Cell],
+    n_shipped: int,
+    checks: list[str],
+    notes: list[str],
+    no_cache: bool,
+    budgetctl: str,
+    bean_check: str | None,
+    hledger: str | None,
+    runs: int,
 ) -> str:
     out: list[str] = []
     w = out.append
     w("# budgetctl benchmark")
     w("")
-    w(f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.platform()} · {os.cpu_count()} CPUs · "
-      f"Python {platform.python_version()}")
-    w(f"budgetctl: `{tool_version([budgetctl, '--version'])}` ({budgetctl}) · "
-      f"bean-check: {tool_version([bean_check, '--version']) if bean_check else 'not installed'}"
-      f" · hledger: {tool_version([hledger, '--version']) if hledger else 'not installed'}")
+    w(
+        f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.platform()} · {os.cpu_count()} CPUs · "
+        f"Python {platform.python_version()}"
+    )
+    w(
+        f"budgetctl: `{tool_version([budgetctl, '--version'])}` ({budgetctl}) · "
+        f"bean-check: {tool_version([bean_check, '--version']) if bean_check else 'not installed'}"
+        f" · hledger: {tool_version([hledger, '--version']) if hledger else 'not installed'}"
+    )
     w("")
-    w(f"Median wall time of {runs} fresh-process runs [runs] / peak memory: the RSS of the "
-      "largest process, or the summed PSS of the process tree if larger (N procs). "
-      "Ledger: N projects × 3 years on max(5, N/100) streams (benchmarks/generate.py). "
-      "Commands of one size run in interleaved rounds.")
+    w(
+        f"Median wall time of {runs} fresh-process runs [runs] / peak memory: the RSS of the "
+        "largest process, or the summed PSS of the process tree if larger (N procs). "
+        "Ledger: N projects × 3 years on max(5, N/100) streams (benchmarks/generate.py). "
+        "Commands of one size run in interleaved rounds."
+    )
     w("")
     w("| command | " + " | ".join(f"N={n:,}" for n in sizes) + " |")
     w("|---|" + "---|" * len(sizes))
@@ -575,34 +615,86 @@ def render(
     w("")
     w("## Targets (issue 6), ratios measured side by side in this run")
     w("")
-    w(ratio_line("validate, nothing cached, N=10,000", get(10_000, base), "budgetctl",
-                 get(10_000, R_BC_C), "bean-check -C", 0.5, missing=why10))
-    w(ratio_line("validate repeated, nothing changed, N=10,000", get(10_000, R_REPEAT),
-                 "budgetctl", get(10_000, R_BC_WARM), "bean-check warm", 0.5, missing=why10))
-    w(ratio_line("validate after one file changed, N=10,000", get(10_000, R_CHANGED),
-                 "budgetctl", get(10_000, R_BC_WARM), "bean-check warm", 1.2, missing=why10))
+    w(
+        ratio_line(
+            "validate, nothing cached, N=10,000",
+            get(10_000, base),
+            "budgetctl",
+            get(10_000, R_BC_C),
+            "bean-check -C",
+            0.5,
+            missing=why10,
+        )
+    )
+    w(
+        ratio_line(
+            "validate repeated, nothing changed, N=10,000",
+            get(10_000, R_REPEAT),
+            "budgetctl",
+            get(10_000, R_BC_WARM),
+            "bean-check warm",
+            0.5,
+            missing=why10,
+        )
+    )
+    w(
+        ratio_line(
+            "validate after one file changed, N=10,000",
+            get(10_000, R_CHANGED),
+            "budgetctl",
+            get(10_000, R_BC_WARM),
+            "bean-check warm",
+            1.2,
+            missing=why10,
+        )
+    )
     # Strict reading: budgetctl's largest validate peak against bean-check's
     # smaller (uncached) peak.
-    peaks = [c for row in (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED)
-             if (c := get(50_000, row)) is not None]
+    peaks = [c for row in (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED) if (c := get(50_000, row)) is not None]
     worst = max(peaks, key=lambda c: c.peak_mib) if peaks else None
-    w(ratio_line("peak memory, validate, N=50,000 (largest budgetctl validate row)", worst,
-                 "budgetctl", get(50_000, R_BC_C), "bean-check -C", 0.5, mem=True,
-                 missing=why50))
-    for row, label in ((base, "validate, nothing cached"), (R_REPEAT, "validate repeated"),
-                       (R_SUMMARY, "summary")):
-        w(ratio_line(f"scaling, {label}: time at 50,000 / time at 10,000", get(50_000, row),
-                     "N=50,000", get(10_000, row), "N=10,000", 5.5,
-                     missing="needs N=10,000 and N=50,000"))
+    w(
+        ratio_line(
+            "peak memory, validate, N=50,000 (largest budgetctl validate row)",
+            worst,
+            "budgetctl",
+            get(50_000, R_BC_C),
+            "bean-check -C",
+            0.5,
+            mem=True,
+            missing=why50,
+        )
+    )
+    for row, label in ((base, "validate, nothing cached"), (R_REPEAT, "validate repeated"), (R_SUMMARY, "summary")):
+        w(
+            ratio_line(
+                f"scaling, {label}: time at 50,000 / time at 10,000",
+                get(50_000, row),
+                "N=50,000",
+                get(10_000, row),
+                "N=10,000",
+                5.5,
+                missing="needs N=10,000 and N=50,000",
+            )
+        )
     bc100 = shipped.get("bean-check, 100-project journal")
     miss = "no shipped ledger" if not shipped else "bean-check not installed"
     for label in [k for k in shipped if k.startswith("budgetctl")]:
-        w(ratio_line(f"shipped ledger ({n_shipped} projects), {label.removeprefix('budgetctl ')}",
-                     shipped[label], "budgetctl", bc100, "bean-check on 100 projects", 1.5,
-                     missing=miss))
+        w(
+            ratio_line(
+                f"shipped ledger ({n_shipped} projects), {label.removeprefix('budgetctl ')}",
+                shipped[label],
+                "budgetctl",
+                bc100,
+                "bean-check on 100 projects",
+                1.5,
+                missing=miss,
+            )
+        )
     ver = startup["budgetctl --version"]
-    w(f"- `budgetctl --version`: {fmt_s(ver.median)} (target ≤ 0.1 s) "
-      f"**{'PASS' if ver.median <= 0.1 and not ver.failed else 'FAIL'}**")
+    w(
+        f"- `budgetctl --version`: {fmt_s(ver.median)} (target ≤ 0.1 s) "
+        f"**{'PASS' if ver.median <= 0.1 and not ver.failed else 'FAIL'}**"
+    )
     if checks:
         w("")
         w("## Journal equivalence (untimed)")
