@@ -63,54 +63,55 @@ def read_ledger(root: Path) -> LedgerFiles:
     """Read streams.yaml and every project file under projects/, sorted by path."""
     files = LedgerFiles(root, None)
     streams_path = root / STREAMS_FILE
-    files.streams = _read(root, streams_path, files.problems)
+    files.streams = _read(streams_path, display_path(root, streams_path), files.problems)
     projects = root / PROJECTS_DIR
     if projects.is_symlink():
-        files.problems.append(_symlink(root, projects))
+        files.problems.append(_symlink(display_path(root, projects)))
     elif projects.is_dir():
-        for path in sorted(_walk(root, projects, files.problems), key=lambda p: display_path(root, p)):
-            raw = _read(root, path, files.problems)
+        # Display paths are built as strings while walking: relpath per file costs
+        # more than reading the file.
+        shown = display_path(root, projects)
+        for path, display in sorted(_walk(os.fspath(projects), shown, files.problems), key=lambda pair: pair[1]):
+            raw = _read(path, display, files.problems)
             if raw is not None:
                 files.projects.append(raw)
     return files
 
 
-def _walk(root: Path, folder: Path, problems: list[Diagnostic]) -> list[Path]:
-    """Project files under ``folder``; symbolic links are reported, never followed."""
-    found: list[Path] = []
-    pending = [folder]
+def _walk(folder: str, shown: str, problems: list[Diagnostic]) -> list[tuple[str, str]]:
+    """Project files under ``folder`` as (path, display path); symbolic links are reported, never followed."""
+    found: list[tuple[str, str]] = []
+    pending = [(folder, shown)]
     while pending:
-        current = pending.pop()
+        current, current_shown = pending.pop()
         try:
             entries = list(os.scandir(current))
         except OSError as exc:
-            problems.append(CODES["Y001"].at(f"cannot read folder: {exc.strerror}", display_path(root, current)))
+            problems.append(CODES["Y001"].at(f"cannot read folder: {exc.strerror}", current_shown))
             continue
         for entry in entries:
-            path = Path(entry.path)
+            display = f"{current_shown}/{entry.name}"
             if entry.is_symlink():
                 if entry.name.endswith(PROJECT_SUFFIXES) or entry.is_dir():
-                    problems.append(_symlink(root, path))
+                    problems.append(_symlink(display))
             elif entry.is_dir(follow_symlinks=False):
-                pending.append(path)
+                pending.append((entry.path, display))
             elif entry.name.endswith(PROJECT_SUFFIXES):
-                found.append(path)
+                found.append((entry.path, display))
     return found
 
 
-def _symlink(root: Path, path: Path) -> Diagnostic:
+def _symlink(shown: str) -> Diagnostic:
     return CODES["Y010"].at(
-        "symbolic links are not followed in a ledger; replace the link with a real file or folder",
-        display_path(root, path),
+        "symbolic links are not followed in a ledger; replace the link with a real file or folder", shown
     )
 
 
-def _read(root: Path, path: Path, problems: list[Diagnostic]) -> RawFile | None:
-    shown = display_path(root, path)
+def _read(path: str | Path, shown: str, problems: list[Diagnostic]) -> RawFile | None:
     try:
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode):
-            problems.append(_symlink(root, path))
+            problems.append(_symlink(shown))
             return None
         if not stat.S_ISREG(info.st_mode):
             problems.append(CODES["Y001"].at("not a regular file; remove it or rename it", shown))
@@ -123,7 +124,10 @@ def _read(root: Path, path: Path, problems: list[Diagnostic]) -> RawFile | None:
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(path, flags)
         with os.fdopen(fd, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            # read(n) allocates n bytes first: ask for the size seen, then for any growth.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         problems.append(CODES["Y001"].at(f"cannot read the file: {exc.strerror or exc}", shown))
         return None
