@@ -192,7 +192,8 @@ IdField = Annotated[str, BeforeValidator(_field_name(ID_FIELDS))]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    # defer_build: a run served wholly from the cache never builds a validator.
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 class Eligibility(_Strict):

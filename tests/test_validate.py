@@ -247,3 +247,12 @@ def test_internal_error_is_one_line_exit_3(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert "Traceback" not in result.stderr
     assert "internal error: RuntimeError: bug" in result.stderr
+
+
+def test_text_is_coloured_only_when_asked_for(runner, monkeypatch) -> None:
+    plain = runner.invoke(app, ["validate", "--data", str(OVER)]).stdout
+    assert "\x1b[" not in plain
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = runner.invoke(app, ["validate", "--data", str(OVER)]).stdout
+    assert "\x1b[" in coloured
+    assert "A001" in coloured and coloured.count("\n") == plain.count("\n")

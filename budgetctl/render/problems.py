@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -36,30 +38,53 @@ def _excerpt(text: str, column: int) -> tuple[str, int]:
     return text[start : start + MAX_EXCERPT], column - 1 - start
 
 
+Segment = tuple[str, str]  # text, Rich style
+
+
+def _text_lines(problems: Sequence[Diagnostic], file_count: int, source: Sources) -> list[list[Segment]]:
+    lines: list[list[Segment]] = []
+    for p in problems:
+        colour = "red" if p.is_error else "yellow"
+        lines.append(
+            [
+                (f"{printable(p.file)}:{p.line}:{p.column}:", "bold"),
+                (" ", ""),
+                (p.code, f"bold {colour}"),
+                (" " if p.is_error else " warning: ", ""),
+                (printable(p.message), ""),
+            ]
+        )
+        line = source(p.file, p.line)
+        if line:
+            excerpt, offset = _excerpt(line, p.column)
+            gutter = f"{p.line:>5} | "
+            lines.append([(gutter, "blue"), (excerpt, "")])
+            lines.append([(" " * (len(gutter) - 2) + "| ", "blue"), (" " * offset + "^", colour)])
+    errors = any(p.is_error for p in problems)
+    style = "bold red" if errors else "bold yellow" if problems else "bold green"
+    lines.append([(counts_line(problems, file_count), style)])
+    return lines
+
+
+def _colour_wanted() -> bool:
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
 def render_text(problems: Sequence[Diagnostic], file_count: int, source: Sources) -> None:
+    lines = _text_lines(problems, file_count, source)
+    if not _colour_wanted():
+        # Plain text needs no Rich: piped output (CI logs, editors) starts faster.
+        print("\n".join("".join(text for text, _ in line) for line in lines))
+        return
     from rich.text import Text
 
     from budgetctl.render.console import stdout
 
     console = stdout()
-    for p in problems:
-        colour = "red" if p.is_error else "yellow"
-        head = Text()
-        head.append(f"{printable(p.file)}:{p.line}:{p.column}:", style="bold")
-        head.append(" ")
-        head.append(p.code, style=f"bold {colour}")
-        head.append(" " if p.is_error else " warning: ")
-        head.append(printable(p.message))
-        console.print(head, soft_wrap=True)
-        line = source(p.file, p.line)
-        if line:
-            excerpt, offset = _excerpt(line, p.column)
-            gutter = f"{p.line:>5} | "
-            console.print(Text(gutter, style="blue") + Text(excerpt), soft_wrap=True)
-            console.print(Text(" " * (len(gutter) - 2) + "| ", style="blue") + Text(" " * offset + "^", style=colour))
-    errors = any(p.is_error for p in problems)
-    style = "bold red" if errors else "bold yellow" if problems else "bold green"
-    console.print(Text(counts_line(problems, file_count), style=style))
+    for line in lines:
+        console.print(Text.assemble(*line), soft_wrap=True)
 
 
 def render_json(problems: Sequence[Diagnostic], ok: bool, file_count: int) -> None:
