@@ -253,6 +253,8 @@ def test_text_is_coloured_only_when_asked_for(runner, monkeypatch) -> None:
     plain = runner.invoke(app, ["validate", "--data", str(OVER)]).stdout
     assert "\x1b[" not in plain
     monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "xterm-256color")
     coloured = runner.invoke(app, ["validate", "--data", str(OVER)]).stdout
     assert "\x1b[" in coloured
     assert "A001" in coloured and coloured.count("\n") == plain.count("\n")
