@@ -92,12 +92,21 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _code_key() -> str:
-    """budgetctl's version, SCHEMA, the Python, PyYAML and pydantic versions, and each
-    deciding module's size and modification time (an edited checkout gets a new key)."""
-    import pydantic
-    import yaml
+    """budgetctl's version, SCHEMA, the Python and pydantic versions, PyYAML's installed
+    files, and each deciding module's size and modification time (an edited checkout
+    or an upgraded parser gets a new key)."""
+    import importlib.util
 
-    parts = [FORMAT, str(SCHEMA), __version__, sys.version, yaml.__version__, pydantic.VERSION]
+    import pydantic
+
+    parts = [FORMAT, str(SCHEMA), __version__, sys.version, pydantic.VERSION]
+    # PyYAML by its installed files, without importing it: a warm run never parses YAML.
+    spec = importlib.util.find_spec("yaml")
+    for folder in spec.submodule_search_locations or [] if spec else []:
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith((".py", ".so")):
+                info = entry.stat()
+                parts.append(f"yaml/{entry.name}:{info.st_size}:{info.st_mtime_ns}")
     package = Path(__file__).resolve().parent
     for name in _KEY_MODULES:
         info = (package / f"{name}.py").stat()

@@ -50,7 +50,7 @@ from budgetctl.codes import CODES, Code
 from budgetctl.diagnostics import Diagnostic, Severity
 from budgetctl.money import MONEY_TEXT, parse_money
 from budgetctl.source import Mapping, Node, Scalar
-from budgetctl.yamlsubset import _Loader, strict_load
+from budgetctl.yamlsubset import parser_class, strict_load
 from budgetctl.years import year_sort_key
 
 UNSUPPORTED = Code(
@@ -223,7 +223,7 @@ class _Ev:
 
 def _parse(text: str) -> _Ev:
     """Build a span tree from parser events (the strict loader has already accepted the text)."""
-    parser = _Loader(text)
+    parser = parser_class()(text)
     stack: list[_Ev] = []
     pending_key: list[_Ev | None] = []
     root: _Ev | None = None

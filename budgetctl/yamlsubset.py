@@ -16,8 +16,7 @@ fuzzing found a dozen non-YAMLError crash sites in YAML parsers.
 from __future__ import annotations
 
 import re
-
-import yaml
+from functools import cache
 
 from budgetctl.codes import CODES
 from budgetctl.diagnostics import Diagnostic
@@ -38,7 +37,16 @@ _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _NULL_KEYS = frozenset(("", "~", "null", "Null", "NULL"))
 _QUOTED = ("'", '"')
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+@cache
+def parser_class() -> type:
+    """libyaml's C parser (PyYAML's pure-Python one where libyaml is missing).
+
+    Imported on first use: a run served from the cache never parses YAML.
+    """
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def describe_char(char: str) -> str:
@@ -119,6 +127,8 @@ def _prescan(text: str, problems: _Problems) -> bool:
 
 def strict_load(data: bytes, path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Load one ledger file: a ``SourceFile`` when it is in the subset, and its problems."""
+    import yaml
+
     problems = _Problems(path)
     text = decode(data, problems)
     if text is None or not _prescan(text, problems):
@@ -158,7 +168,9 @@ def _build(text: str, problems: _Problems) -> Node | None:
     # Each frame: [container, key awaiting its value (mapping only), key is invalid]
     stack: list[list] = []
     documents = 0
-    parser = _Loader(text)
+    import yaml
+
+    parser = parser_class()(text)
     try:
         while parser.check_event():
             event = parser.get_event()
