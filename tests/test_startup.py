@@ -90,3 +90,10 @@ def test_piped_text_output_needs_neither_rich_nor_the_writer(tmp_path: Path) -> 
     found = imported(tmp_path, "validate", "--data", str(SHIPPED))
     assert "rich" not in found  # colour only on a terminal, so plain text is printed directly
     assert "ruamel" not in found
+
+
+def test_a_run_served_from_the_cache_parses_no_yaml(tmp_path: Path) -> None:
+    first = imported(tmp_path, "validate", "--data", str(SHIPPED))
+    assert "yaml" in first  # the first run parses every file and fills the cache
+    again = imported(tmp_path, "validate", "--data", str(SHIPPED))
+    assert "yaml" not in again
