@@ -28,7 +28,7 @@ import sys
 import types
 import typing
 from decimal import Decimal
-from json.decoder import scanstring as _scanstring
+from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # exists at runtime; typeshed omits it
 from pathlib import Path
 from typing import Any
 
@@ -469,6 +469,7 @@ def _constructor(model: Any, fields: dict[str, Any]) -> Any:
         values = {name: decoded.get(name, default) for name, default in defaults.items()}
         instance = new(model)
         setattr_(instance, "__dict__", values)
+        fields_set: set[str] | None
         if shared_sets is None:
             fields_set = set(decoded)
         else:

@@ -12,11 +12,18 @@ import sys
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from budgetctl import __version__
+
+if TYPE_CHECKING:  # only for annotations: start-up imports stay light
+    from collections.abc import Iterable
+
+    from budgetctl.diagnostics import Diagnostic
+    from budgetctl.pipeline import Checked
+    from budgetctl.render.problems import Sources
 
 app = typer.Typer(
     name="budgetctl",
@@ -97,7 +104,7 @@ NoCacheOption = Annotated[
 ]
 
 
-def load(data: Path | None, *, cache: bool = True, output: str = "json"):  # type: ignore[no-untyped-def]
+def load(data: Path | None, *, cache: bool = True, output: str = "json") -> tuple[Checked, Sources]:
     """Find, read and check the ledger; exit 2 when there is none.
 
     ``cache=False`` bypasses the cache of checked files; ``output`` is the
@@ -227,7 +234,7 @@ def summary(
         print(render.counts_line(checked.problems, checked.file_count), file=sys.stderr)
 
 
-def _print_problems_to_stderr(problems, source_line) -> None:  # type: ignore[no-untyped-def]
+def _print_problems_to_stderr(problems: Iterable[Diagnostic], source_line: Sources) -> None:
     from budgetctl.yamlsubset import printable
 
     for p in problems:

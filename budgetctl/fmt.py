@@ -283,8 +283,8 @@ def _comments(text: str, lines: list[str], spans: list[tuple[int, int]]) -> list
     """Every comment: a '#' outside every scalar's span, to the end of its line."""
     starts = [s for s, _ in spans]
     line_starts = [0]
-    for line in lines[:-1]:
-        line_starts.append(line_starts[-1] + len(line) + 1)
+    for row in lines[:-1]:
+        line_starts.append(line_starts[-1] + len(row) + 1)
     found: list[_Comment] = []
     index = text.find("#")
     while index != -1:
@@ -445,8 +445,12 @@ class _Reader:
                 continue
             if number in self.inside:
                 continue
-            free = full.get(number) if number in full else (None if content.strip() == "" else False)
-            if free is False:
+            free: _Comment | None
+            if number in full:
+                free = full[number]
+            elif content.strip() == "":
+                free = None
+            else:
                 continue
             if previous is not None and (previous.block is None or previous.inline) and number <= previous.last_line:
                 raise Unsupported(

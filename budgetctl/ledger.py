@@ -128,12 +128,14 @@ class LazySource(SourceFile):
             self._parsed = parsed
         return self._parsed
 
-    @property  # type: ignore[override]
-    def text(self) -> str:
+    # Read-only properties over SourceFile's writable fields: the tree is parsed on
+    # first use, and nothing assigns ``text`` or ``root`` after a source is built.
+    @property
+    def text(self) -> str:  # type: ignore[override]
         return self._source().text
 
-    @property  # type: ignore[override]
-    def root(self) -> Mapping:
+    @property
+    def root(self) -> Mapping:  # type: ignore[override]
         return self._source().root
 
 
@@ -254,7 +256,7 @@ def _load_streams(
             entry = cache.get(raw.path, key)
             if entry is not None:
                 checked = _from_entry(entry, raw.path, decode)
-                source = None if checked.schema_problems is None else LazySource(raw.path, raw.data)
+                source: SourceFile | None = None if checked.schema_problems is None else LazySource(raw.path, raw.data)
                 return source, checked.project, checked.load_problems + (checked.schema_problems or [])
         except cached.Malformed:
             cache.drop()  # one bad entry and none is trusted

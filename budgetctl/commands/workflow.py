@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from budgetctl.cli import DataOption, app, fail
+
+if TYPE_CHECKING:  # only for annotations: start-up imports stay light
+    from budgetctl.diagnostics import Diagnostic
 
 # --- diff and owners: reviewing a change (issue 3, items 1 and 5) -------------------
 
@@ -253,7 +256,7 @@ def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool) -> str:
     return ", ".join(parts)
 
 
-def _print_problem(problem) -> None:  # type: ignore[no-untyped-def]
+def _print_problem(problem: Diagnostic) -> None:
     from budgetctl.yamlsubset import printable
 
     label = "" if problem.is_error else "warning: "

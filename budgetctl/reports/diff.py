@@ -341,7 +341,7 @@ def _projects(base: Side, head: Side) -> list[ProjectChange]:
     old_paths, new_paths = base.project_paths(), head.project_paths()
     old_models, new_models = base.projects(), head.projects()
     old_bytes, new_bytes = _bytes(base), _bytes(head)
-    changes: list[ProjectChange] = []
+    changes: list[dict[str, Any]] = []  # ProjectChange fields, built up then sorted
     removed = [i for i in old_paths if i not in new_paths]
     added = [i for i in new_paths if i not in old_paths]
     for old_id, new_id in _renames(removed, added, old_models, new_models):
