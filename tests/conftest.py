@@ -6,6 +6,7 @@ Golden files hold real CLI output; regenerate them through the CLI with
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,20 @@ SHIPPED = REPO / "data"
 LEDGERS = Path(__file__).resolve().parent / "ledgers"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SHARED = REPO.parent / "shared"
+
+# Identity, fixed dates and isolation for the tests' own git commands (commits and
+# the short ids in golden output are reproducible); nothing global changes.
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+    "GIT_AUTHOR_DATE": "2023-04-01T12:00:00+00:00",
+    "GIT_COMMITTER_DATE": "2023-04-01T12:00:00+00:00",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
@@ -15,19 +14,10 @@ import yaml
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from tests.conftest import REPO, SHIPPED
+from tests.conftest import GIT_ENV, REPO, SHIPPED
 
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 WORKFLOW = REPO / "docs" / "github-workflow.yml"
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.org",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.org",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-}
 
 
 def hooks() -> dict[str, dict[str, Any]]:

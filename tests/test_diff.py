@@ -12,22 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from tests.conftest import SHIPPED
+from tests.conftest import GIT_ENV, SHIPPED
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-# Fixed identity and dates: commits (and the short ids in golden output) are reproducible.
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.org",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.org",
-    "GIT_AUTHOR_DATE": "2023-04-01T12:00:00+00:00",
-    "GIT_COMMITTER_DATE": "2023-04-01T12:00:00+00:00",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-}
 IDVA = "data/projects/victims-services/idva-service.yaml"
 
 

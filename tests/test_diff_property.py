@@ -4,7 +4,6 @@ in totals, per year and per stream, whatever A and B are (hypothesis, real git).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -16,22 +15,14 @@ from hypothesis import given, settings
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
+from tests.conftest import GIT_ENV
 from tests.test_properties import YEARS, GenLedger, ledgers, write
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.org",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.org",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "HOME": tempfile.gettempdir(),
-}
-
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=GIT_ENV)
 
 
 def expected(ledger: GenLedger, year: str) -> dict[str, tuple[int, int]]:

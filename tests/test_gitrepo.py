@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import subprocess
@@ -12,19 +11,10 @@ from pathlib import Path
 import pytest
 
 from budgetctl.gitrepo import GitError, list_tree, read_blobs, repo_root, resolve_revision
+from tests.conftest import GIT_ENV
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-# Identity and isolation for the test's own git commands; nothing global changes.
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.org",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.org",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-}
 
 BINARY = b"\x00head\n\r\n\x00 blob 3\n\xff\xfe" + bytes(range(256)) + b"no newline at end"
 SPACE = "data/projects/with space.yaml"
