@@ -100,3 +100,28 @@ def test_invalid_utf8_is_located_at_the_first_bad_byte() -> None:
     assert [(p.code, p.line, p.column, p.message) for p in problems] == [
         ("Y003", 2, 12, "byte 0xe9 is not UTF-8 (Windows-1252 '£' is 0xa3); save the file as UTF-8")
     ]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"", [("Y016", 1, 1, "the file is empty; it must hold a mapping of keys to values")]),
+        (b"# only a comment\n", [("Y016", 1, 1, "the file is empty; it must hold a mapping of keys to values")]),
+        (b"\n- a\n", [("Y016", 2, 1, "the file holds a list; it must hold a mapping of keys to values")]),
+        (b"  just text\n", [("Y016", 1, 3, "the file holds a single value; it must hold a mapping of keys to values")]),
+        # Tiny files: one NUL in three bytes is a forbidden character, not UTF-16 ...
+        (b"a\x00\n", [("Y012", 1, 2, "forbidden character U+0000 (control, bidi or invisible); delete it")]),
+        # ... but two in four bytes is many.
+        (b"a\x00\x00b", [("Y003", 1, 1, "the file looks like UTF-16 or UTF-32 (many NUL bytes); save it as UTF-8")]),
+    ],
+)
+def test_what_the_file_holds(data: bytes, expected: list[tuple[str, int, int, str]]) -> None:
+    source, problems = strict_load(data, "p.yaml")
+    assert source is None
+    assert [(p.code, p.line, p.column, p.message) for p in problems] == expected
+
+
+def test_a_loaded_file_keeps_its_text_for_later_stages() -> None:
+    text = "title: x  # a comment\n"
+    source, _ = strict_load(text.encode(), "p.yaml")
+    assert source is not None and source.text == text
