@@ -84,22 +84,28 @@ def list_tree(repo: Path, sha: str, folder: str) -> list[TreeFile]:
     return [f for f in files if f.path.startswith(prefix + "/")]
 
 
-def read_blobs(repo: Path, oids: list[str]) -> dict[str, bytes]:
-    """The exact bytes of each blob in `oids`, read by one `git cat-file --batch`."""
+def _cat_file(repo: Path, oids: list[str], mode: str) -> tuple[list[str], bytes]:
+    """Ask one `git cat-file --batch` or `--batch-check` about each distinct id in `oids`."""
     wanted = list(dict.fromkeys(oids))
     for oid in wanted:
         # cat-file --batch takes any object name per line ("HEAD:../x" too),
         # so only full ids go in, one per line.
         _check_object_id(oid)
     if not wanted:
-        return {}
+        return [], b""
     request = "".join(oid + "\n" for oid in wanted).encode("ascii")
     # run() feeds stdin and drains stdout together, so a large request cannot
     # deadlock against git's blocked output.
-    result = _run(["-C", str(repo), "cat-file", "--batch"], stdin=request)
+    result = _run(["-C", str(repo), "cat-file", mode], stdin=request)
     if result.returncode != 0:
         raise GitError(f"cannot read objects from {repo}: {_first_line(result.stderr)}")
-    return _parse_batch(result.stdout, wanted)
+    return wanted, result.stdout
+
+
+def read_blobs(repo: Path, oids: list[str]) -> dict[str, bytes]:
+    """The exact bytes of each blob in `oids`, read by one `git cat-file --batch`."""
+    wanted, output = _cat_file(repo, oids, "--batch")
+    return _parse_batch(output, wanted) if wanted else {}
 
 
 def blob_sizes(repo: Path, oids: list[str]) -> dict[str, int]:
@@ -107,17 +113,11 @@ def blob_sizes(repo: Path, oids: list[str]) -> dict[str, int]:
 
     Lets a caller refuse an oversized file before its bytes are loaded into memory.
     """
-    wanted = list(dict.fromkeys(oids))
-    for oid in wanted:
-        _check_object_id(oid)
+    wanted, output = _cat_file(repo, oids, "--batch-check")
     if not wanted:
         return {}
-    request = "".join(oid + "\n" for oid in wanted).encode("ascii")
-    result = _run(["-C", str(repo), "cat-file", "--batch-check"], stdin=request)
-    if result.returncode != 0:
-        raise GitError(f"cannot read objects from {repo}: {_first_line(result.stderr)}")
     sizes: dict[str, int] = {}
-    replies = result.stdout.decode("ascii", "replace").splitlines()
+    replies = output.decode("ascii", "replace").splitlines()
     if len(replies) != len(wanted):
         raise GitError("unexpected output from git cat-file --batch-check")
     for oid, reply in zip(wanted, replies, strict=True):
