@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # only for annotations: start-up imports stay light
     from collections.abc import Iterable
 
     from budgetctl.diagnostics import Diagnostic
+    from budgetctl.ledger import Ledger
     from budgetctl.pipeline import Checked
     from budgetctl.render.problems import Sources
 
@@ -203,32 +204,56 @@ def summary(
 
     Example: budgetctl summary --year 2023/24 --by funding --format markdown
     """
-    from budgetctl.render import problems as render
     from budgetctl.render.tables import RENDERERS
     from budgetctl.reports.summary import summary as build_summary
+
+    year = checked_year(year)
+    ledger, checked, source_line = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
+    RENDERERS[format.value](build_summary(ledger, budget_year(ledger, year), by.value))
+    trailing_problems(checked, source_line)
+
+
+def checked_year(year: str | None) -> str | None:
+    """A ``--year`` option checked as a financial year (exit 2 when it is not one)."""
     from budgetctl.years import YearError, parse_year
 
-    if year is not None:
-        try:
-            parse_year(year)
-        except YearError as exc:
-            fail(f"--year: {exc}")
-    checked, source_line = load(data, cache=not no_cache, output=format.value)
+    if year is None:
+        return None
+    try:
+        return parse_year(year)
+    except YearError as exc:
+        fail(f"--year: {exc}")
+
+
+def reliable_ledger(
+    data: Path | None, what: str, *, cache: bool = True, output: str = "json"
+) -> tuple[Ledger, Checked, Sources]:
+    """The checked ledger, refused (exit 1, the problems on stderr) when errors make its totals wrong."""
+    checked, source_line = load(data, cache=cache, output=output)
     broken = checked.totals_broken()
     if checked.ledger is None or broken:
         _print_problems_to_stderr(broken or checked.errors, source_line)
         fail(
-            f"summary refused: {len(broken or checked.errors)} error(s) make the totals unreliable; "
+            f"{what} refused: {len(broken or checked.errors)} error(s) make the totals unreliable; "
             "fix them (see `budgetctl validate`)",
             code=1,
         )
-    ledger = checked.ledger
+    return checked.ledger, checked, source_line
+
+
+def budget_year(ledger: Ledger, year: str | None) -> str:
+    """``year``, or the latest year with a budget; exit 2 when the ledger has no budget for it."""
     years = ledger.budget_years()
     chosen = year or (years[-1] if years else None)
     if chosen is None or chosen not in years:
-        known = ", ".join(years) or "none"
-        fail(f"no budget for {chosen} in this ledger; years with a budget: {known}")
-    RENDERERS[format.value](build_summary(ledger, chosen, by.value))
+        fail(f"no budget for {chosen} in this ledger; years with a budget: {', '.join(years) or 'none'}")
+    return chosen
+
+
+def trailing_problems(checked: Checked, source_line: Sources) -> None:
+    """The problems that did not stop a report, listed on stderr after it."""
+    from budgetctl.render import problems as render
+
     if checked.problems:
         _print_problems_to_stderr(checked.problems, source_line)
         print(render.counts_line(checked.problems, checked.file_count), file=sys.stderr)

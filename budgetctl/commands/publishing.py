@@ -5,11 +5,20 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from budgetctl.cli import DataOption, TableFormat, app, fail
+from budgetctl.cli import (
+    DataOption,
+    TableFormat,
+    app,
+    budget_year,
+    checked_year,
+    fail,
+    reliable_ledger,
+    trailing_problems,
+)
 
 
 class ReportFormat(StrEnum):
@@ -38,44 +47,6 @@ OutputOption = Annotated[
 ]
 
 
-def _checked_year(year: str | None) -> str | None:
-    from budgetctl.years import YearError, parse_year
-
-    if year is None:
-        return None
-    try:
-        return parse_year(year)
-    except YearError as exc:
-        fail(f"--year: {exc}")
-
-
-def _reliable_ledger(data: Path | None, what: str) -> tuple[Any, Any]:
-    """The checked ledger, refused (exit 1, problems on stderr) when errors make its totals wrong.
-
-    Other problems are listed on stderr after the output, as `budgetctl summary` does.
-    """
-    from budgetctl.cli import _print_problems_to_stderr, load
-
-    checked, source_line = load(data)
-    broken = checked.totals_broken()
-    if checked.ledger is None or broken:
-        _print_problems_to_stderr(broken or checked.errors, source_line)
-        fail(
-            f"{what} refused: {len(broken or checked.errors)} error(s) make the totals unreliable; "
-            "fix them (see `budgetctl validate`)",
-            code=1,
-        )
-    return checked, source_line
-
-
-def _budget_year(ledger: Any, year: str | None) -> str:
-    years = ledger.budget_years()
-    chosen = year or (years[-1] if years else None)
-    if chosen is None or chosen not in years:
-        fail(f"no budget for {chosen} in this ledger; years with a budget: {', '.join(years) or 'none'}")
-    return chosen
-
-
 def _emit(text: str, output: Path | None) -> None:
     """Print ``text``, or write it to ``output`` through the atomic writer."""
     from budgetctl.atomic import WriteRefused, write_atomic
@@ -88,15 +59,6 @@ def _emit(text: str, output: Path | None) -> None:
     except WriteRefused as exc:
         fail(str(exc))
     print(f"wrote {output}", file=sys.stderr)
-
-
-def _trailing_problems(checked: Any, source_line: Any) -> None:
-    from budgetctl.cli import _print_problems_to_stderr
-    from budgetctl.render import problems as render
-
-    if checked.problems:
-        _print_problems_to_stderr(checked.problems, source_line)
-        print(render.counts_line(checked.problems, checked.file_count), file=sys.stderr)
 
 
 @app.command()
@@ -119,12 +81,12 @@ def report(
     from budgetctl.render import board_html, board_markdown
     from budgetctl.reports.board import board_report
 
-    chosen = _checked_year(year)
-    checked, source_line = _reliable_ledger(data, "report")
-    paper = board_report(checked.ledger, _budget_year(checked.ledger, chosen))
+    chosen = checked_year(year)
+    ledger, checked, source_line = reliable_ledger(data, "report")
+    paper = board_report(ledger, budget_year(ledger, chosen))
     renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
     _emit(renderers[format](paper), output)
-    _trailing_problems(checked, source_line)
+    trailing_problems(checked, source_line)
 
 
 @app.command()
@@ -166,13 +128,12 @@ def export(
     from budgetctl.render.tables import csv_text
     from budgetctl.reports import export as exports
 
-    chosen = _checked_year(year)
+    chosen = checked_year(year)
     for flag, key, value in (("--prefix", "prefix", prefix), ("--funder-id", "org_id", funder_id)):
         reason = giving360.setting_problem(key, value) if value is not None else None
         if reason:
             fail(f"{flag}: {reason}")
-    checked, source_line = _reliable_ledger(data, "export")
-    ledger = checked.ledger
+    ledger, checked, source_line = reliable_ledger(data, "export")
     if chosen is not None and chosen not in ledger.years():
         fail(f"nothing in {chosen}; years in this ledger: {', '.join(ledger.years()) or 'none'}")
     years = [chosen] if chosen else ledger.years()
@@ -187,7 +148,7 @@ def export(
         table = exports.allocations(ledger, years)
         text = csv_text(table, with_total=False) if format is ExportFormat.csv else exports.to_json(table)
     _emit(text, output)
-    _trailing_problems(checked, source_line)
+    trailing_problems(checked, source_line)
 
 
 @app.command()
@@ -212,15 +173,14 @@ def projects(
     from budgetctl.render.tables import RENDERERS
     from budgetctl.reports.projects import project_list
 
-    chosen = _checked_year(year)
-    checked, source_line = _reliable_ledger(data, "projects")
-    ledger = checked.ledger
+    chosen = checked_year(year)
+    ledger, checked, source_line = reliable_ledger(data, "projects")
     if stream is not None and stream not in ledger.streams:
         fail(f"no stream {stream!r}{did_you_mean(stream, list(ledger.streams))}")
     if chosen is not None and chosen not in ledger.years():
         fail(f"nothing in {chosen}; years in this ledger: {', '.join(ledger.years()) or 'none'}")
     RENDERERS[format.value](project_list(ledger, chosen, stream))
-    _trailing_problems(checked, source_line)
+    trailing_problems(checked, source_line)
 
 
 @app.command()
