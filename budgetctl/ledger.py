@@ -148,15 +148,21 @@ class FileCheck:
     project: Any  # the model (Project or StreamsFile); None: it did not load or is invalid
 
 
-def check_project(raw: RawFile) -> FileCheck:
-    """Load and validate one project file."""
+def check_file(raw: RawFile, model: type[Project] | type[StreamsFile]) -> FileCheck:
+    """Load one file and validate it as ``model``."""
     source, load_problems = strict_load(raw.data, raw.path)
     if source is None:
         return FileCheck(load_problems, None, None)
-    project, schema_problems = validate(Project, source)
-    if project is not None:
-        _share_text(project)
-    return FileCheck(load_problems, schema_problems, project)
+    value, schema_problems = validate(model, source)
+    return FileCheck(load_problems, schema_problems, value)
+
+
+def check_project(raw: RawFile) -> FileCheck:
+    """Load and validate one project file."""
+    checked = check_file(raw, Project)
+    if checked.project is not None:
+        _share_text(checked.project)
+    return checked
 
 
 _SHORT = 40
@@ -244,7 +250,7 @@ def _load_streams(
     """streams.yaml's source, model and problems, from the cache when its content was checked before."""
     from budgetctl import cache as cached
 
-    decode = key = None
+    decode = key = checked = None
     if cache is not None and cache.enabled:
         try:
             decode = cached.model_decoder(StreamsFile)
@@ -256,18 +262,27 @@ def _load_streams(
             entry = cache.get(raw.path, key)
             if entry is not None:
                 checked = _from_entry(entry, raw.path, decode)
-                source: SourceFile | None = None if checked.schema_problems is None else LazySource(raw.path, raw.data)
-                return source, checked.project, checked.load_problems + (checked.schema_problems or [])
         except cached.Malformed:
             cache.drop()  # one bad entry and none is trusted
-    source, load_problems = strict_load(raw.data, raw.path)
-    streams_file, schema_problems = validate(StreamsFile, source) if source is not None else (None, None)
-    if cache is not None and key is not None and cache.enabled:
+    if checked is None:
+        checked = check_file(raw, StreamsFile)
+        if cache is not None and key is not None:
+            _store(cache, raw.path, key, checked)
+    # Positions are parsed again from the bytes only if a problem needs one.
+    source = None if checked.schema_problems is None else LazySource(raw.path, raw.data)
+    return source, checked.project, checked.load_problems + (checked.schema_problems or [])
+
+
+def _store(cache: FileCache, path: str, key: str, checked: FileCheck, entry: list[Any] | None = None) -> None:
+    """Cache one file's check (``entry``: already encoded, as a worker sends it); a value the
+    cache cannot hold exactly turns caching off for the run."""
+    from budgetctl import cache as cached
+
+    if cache.enabled:
         try:
-            cache.put(raw.path, key, _to_entry(FileCheck(load_problems, schema_problems, streams_file)))
+            cache.put(path, key, entry or _to_entry(checked))
         except cached.Malformed:
             cache.disable()
-    return source, streams_file, load_problems + (schema_problems or [])
 
 
 # Below this many files to check, worker processes cost more than they save.
@@ -340,11 +355,8 @@ def _check_here_and_there(
 
     def keep(index: int, checked: FileCheck, entry: list[Any] | None) -> None:
         results[index] = checked
-        if cache is not None and cache.enabled:
-            try:
-                cache.put(projects[index].path, keys[index], entry or _to_entry(checked))
-            except cached.Malformed:
-                cache.disable()
+        if cache is not None:
+            _store(cache, projects[index].path, keys[index], checked, entry)
 
     handed = {i for worker in workers for i in worker.indices}
     for index in todo:
