@@ -208,9 +208,9 @@ def summary(
     from budgetctl.reports.summary import summary as build_summary
 
     year = checked_year(year)
-    ledger, checked, source_line = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
+    ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
     RENDERERS[format.value](build_summary(ledger, budget_year(ledger, year), by.value))
-    trailing_problems(checked, source_line)
+    trailing_problems(checked)
 
 
 def checked_year(year: str | None) -> str | None:
@@ -227,18 +227,18 @@ def checked_year(year: str | None) -> str | None:
 
 def reliable_ledger(
     data: Path | None, what: str, *, cache: bool = True, output: str = "json"
-) -> tuple[Ledger, Checked, Sources]:
+) -> tuple[Ledger, Checked]:
     """The checked ledger, refused (exit 1, the problems on stderr) when errors make its totals wrong."""
-    checked, source_line = load(data, cache=cache, output=output)
+    checked, _ = load(data, cache=cache, output=output)
     broken = checked.totals_broken()
     if checked.ledger is None or broken:
-        _print_problems_to_stderr(broken or checked.errors, source_line)
+        problems_to_stderr(broken or checked.errors)
         fail(
             f"{what} refused: {len(broken or checked.errors)} error(s) make the totals unreliable; "
             "fix them (see `budgetctl validate`)",
             code=1,
         )
-    return checked.ledger, checked, source_line
+    return checked.ledger, checked
 
 
 def budget_year(ledger: Ledger, year: str | None) -> str:
@@ -250,16 +250,17 @@ def budget_year(ledger: Ledger, year: str | None) -> str:
     return chosen
 
 
-def trailing_problems(checked: Checked, source_line: Sources) -> None:
+def trailing_problems(checked: Checked) -> None:
     """The problems that did not stop a report, listed on stderr after it."""
     from budgetctl.render import problems as render
 
     if checked.problems:
-        _print_problems_to_stderr(checked.problems, source_line)
+        problems_to_stderr(checked.problems)
         print(render.counts_line(checked.problems, checked.file_count), file=sys.stderr)
 
 
-def _print_problems_to_stderr(problems: Iterable[Diagnostic], source_line: Sources) -> None:
+def problems_to_stderr(problems: Iterable[Diagnostic]) -> None:
+    """One ``path:line:col: CODE message`` line per problem on stderr, beside a command's output."""
     from budgetctl.yamlsubset import printable
 
     for p in problems:

@@ -16,6 +16,7 @@ from budgetctl.cli import (
     budget_year,
     checked_year,
     fail,
+    problems_to_stderr,
     reliable_ledger,
     trailing_problems,
 )
@@ -82,11 +83,11 @@ def report(
     from budgetctl.reports.board import board_report
 
     chosen = checked_year(year)
-    ledger, checked, source_line = reliable_ledger(data, "report")
+    ledger, checked = reliable_ledger(data, "report")
     paper = board_report(ledger, budget_year(ledger, chosen))
     renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
     _emit(renderers[format](paper), output)
-    trailing_problems(checked, source_line)
+    trailing_problems(checked)
 
 
 @app.command()
@@ -124,7 +125,6 @@ def export(
     Example: budgetctl export --year 2023/24 --format 360giving -o grants.json
     """
     from budgetctl import giving360
-    from budgetctl.cli import _print_problems_to_stderr
     from budgetctl.render.tables import csv_text
     from budgetctl.reports import export as exports
 
@@ -133,7 +133,7 @@ def export(
         reason = giving360.setting_problem(key, value) if value is not None else None
         if reason:
             fail(f"{flag}: {reason}")
-    ledger, checked, source_line = reliable_ledger(data, "export")
+    ledger, checked = reliable_ledger(data, "export")
     if chosen is not None and chosen not in ledger.years():
         fail(f"nothing in {chosen}; years in this ledger: {', '.join(ledger.years()) or 'none'}")
     years = [chosen] if chosen else ledger.years()
@@ -141,14 +141,14 @@ def export(
         publisher, problems = giving360.resolve_publisher(ledger, prefix, funder_id, funder_name)
         package, problems = giving360.build_package(ledger, years, publisher, problems)
         if package is None:
-            _print_problems_to_stderr(problems, source_line)
+            problems_to_stderr(problems)
             fail(f"360Giving export refused: {len(problems)} problem(s); nothing written", code=1)
         text = giving360.to_json(package) + "\n"
     else:
         table = exports.allocations(ledger, years)
         text = csv_text(table, with_total=False) if format is ExportFormat.csv else exports.to_json(table)
     _emit(text, output)
-    trailing_problems(checked, source_line)
+    trailing_problems(checked)
 
 
 @app.command()
@@ -174,13 +174,13 @@ def projects(
     from budgetctl.reports.projects import project_list
 
     chosen = checked_year(year)
-    ledger, checked, source_line = reliable_ledger(data, "projects")
+    ledger, checked = reliable_ledger(data, "projects")
     if stream is not None and stream not in ledger.streams:
         fail(f"no stream {stream!r}{did_you_mean(stream, list(ledger.streams))}")
     if chosen is not None and chosen not in ledger.years():
         fail(f"nothing in {chosen}; years in this ledger: {', '.join(ledger.years()) or 'none'}")
     RENDERERS[format.value](project_list(ledger, chosen, stream))
-    trailing_problems(checked, source_line)
+    trailing_problems(checked)
 
 
 @app.command()

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from budgetctl.cli import DataOption, app, fail
-
-if TYPE_CHECKING:  # only for annotations: start-up imports stay light
-    from budgetctl.diagnostics import Diagnostic
+from budgetctl.cli import DataOption, app, fail, problems_to_stderr
 
 # --- diff and owners: reviewing a change (issue 3, items 1 and 5) -------------------
 
@@ -204,14 +201,14 @@ def fmt_command(
             fail(str(exc))
         targets, problems = ledger_targets(root)
     for problem in problems:
-        _print_problem(problem)
+        problems_to_stderr([problem])
     changed = refused = failed = 0
     for target in targets:
         result = format_file(target.data, target.shown)
         if result.output is None:
             refused += 1
             for problem in result.problems:
-                _print_problem(problem)
+                problems_to_stderr([problem])
             continue
         if not result.changed:
             continue
@@ -254,14 +251,6 @@ def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool) -> str:
     if refused:
         parts.append(f"{files(refused)} refused (nothing written)")
     return ", ".join(parts)
-
-
-def _print_problem(problem: Diagnostic) -> None:
-    from budgetctl.yamlsubset import printable
-
-    label = "" if problem.is_error else "warning: "
-    where = f"{printable(problem.file)}:{problem.line}:{problem.column}"
-    typer.echo(f"{where}: {problem.code} {label}{printable(problem.message)}", err=True)
 
 
 new_app = typer.Typer(
@@ -351,7 +340,7 @@ def new_project_command(
     except ScaffoldError as exc:
         fail(str(exc), code=1 if "already exists" in str(exc) else 2)
     for problem in planned.problems:
-        _print_problem(problem)
+        problems_to_stderr([problem])
     if planned.refused:
         fail(f"not written: {planned.shown} would bring the error(s) above into the ledger", code=1)
     try:
