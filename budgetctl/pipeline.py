@@ -6,10 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from budgetctl.codes import CODES
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.discovery import LedgerFiles
 from budgetctl.ledger import Ledger, build
-from budgetctl.rules import catalogue, run_rules
+from budgetctl.rules import RULES, run_rules
 
 if TYPE_CHECKING:
     from budgetctl.cache import FileCache
@@ -32,8 +33,9 @@ class Checked:
 
     def totals_broken(self) -> list[Diagnostic]:
         """Errors that make totals wrong: a file or project that could not be counted."""
-        codes = catalogue()
-        return [p for p in self.errors if codes[p.code].affects_totals]
+        # From the registries directly: building the catalogue's help texts is not needed here.
+        breaking = {c.code for c in CODES.values() if c.affects_totals} | {r.code for r in RULES if r.affects_totals}
+        return [p for p in self.errors if p.code in breaking]
 
 
 def check_files(

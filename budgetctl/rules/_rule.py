@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -24,5 +23,7 @@ class Rule:
     affects_totals: bool = False
 
     def as_code(self) -> Code:
+        import inspect  # only `rules` and `explain` read the help texts
+
         summary, _, explanation = inspect.cleandoc(self.doc).partition("\n")
         return Code(self.code, self.name, self.severity, summary.strip(), explanation.strip(), self.affects_totals)
