@@ -6,9 +6,14 @@ keyed by the file's display path and the SHA-256 of its bytes, and holds what
 checking that file produced: its loader problems, its schema problems and its
 validated model (a project, or streams.yaml) as JSON-safe values, money as
 exact decimal text. The whole cache is keyed by budgetctl's version,
-``SCHEMA``, the Python, PyYAML and pydantic versions and a fingerprint of the
-modules whose code decides an entry, so no other budgetctl reads an entry.
-Rules are never cached: they look across files and always run.
+``SCHEMA``, the Python version and a fingerprint of budgetctl's modules and
+the installed PyYAML and pydantic, so no other budgetctl reads an entry.
+
+Beside it, ``.check.json`` keeps the last whole check of the ledger (every
+problem, from every stage and rule), keyed by every file's display path and
+bytes: ``validate`` on a ledger that has not changed reads, hashes and prints,
+and neither parses, validates nor runs a rule. Any change to any file's bytes,
+or a file added, removed or renamed, gives another key, so the rules run again.
 
 Nothing here can fail a run: a cache that is missing, unreadable, not ours,
 malformed, a symbolic link or inside the ledger's repository is ignored (and
@@ -30,29 +35,19 @@ import typing
 from decimal import Decimal
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # exists at runtime; typeshed omits it
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
 from budgetctl.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from budgetctl.discovery import LedgerFiles
 
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 1
 FORMAT = "budgetctl-cache"
 # A cache file larger than this is not read (about 600 bytes per project file).
 MAX_CACHE_BYTES = 512 * 1024 * 1024
-# Modules whose code decides what an entry holds; editing one invalidates every cache.
-_KEY_MODULES = (
-    "cache",
-    "codes",
-    "diagnostics",
-    "ledger",
-    "models",
-    "money",
-    "schema",
-    "source",
-    "yamlsubset",
-    "years",
-)
 
 
 class Malformed(Exception):
@@ -92,26 +87,28 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _code_key() -> str:
-    """budgetctl's version, SCHEMA, the Python and pydantic versions, PyYAML's installed
-    files, and each deciding module's size and modification time (an edited checkout
-    or an upgraded parser gets a new key)."""
+    """budgetctl's version, SCHEMA, the Python version, and the size and modification
+    time of every module of budgetctl and of the installed PyYAML, pydantic and
+    pydantic-core (an edited checkout or an upgraded parser gets a new key). Found
+    without importing them: a warm run never parses YAML or validates a model."""
     import importlib.util
 
-    import pydantic
-
-    parts = [FORMAT, str(SCHEMA), __version__, sys.version, pydantic.VERSION]
-    # PyYAML by its installed files, without importing it: a warm run never parses YAML.
-    spec = importlib.util.find_spec("yaml")
-    for folder in spec.submodule_search_locations or [] if spec else []:
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.name.endswith((".py", ".so")):
-                info = entry.stat()
-                parts.append(f"yaml/{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+    parts = [FORMAT, str(SCHEMA), __version__, sys.version]
     package = Path(__file__).resolve().parent
-    for name in _KEY_MODULES:
-        info = (package / f"{name}.py").stat()
-        parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+    folders = [package, *(p for p in package.iterdir() if (p / "__init__.py").is_file())]
+    for name in _LIBRARIES:  # their top-level files: an upgrade changes version.py at least
+        spec = importlib.util.find_spec(name)
+        folders.extend(Path(f) for f in (spec.submodule_search_locations or [] if spec else []))
+    for folder in folders:
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith((".py", ".so", ".pyd")):
+                info = entry.stat()
+                parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+# Libraries whose installed files decide an entry: the YAML parser and the validator.
+_LIBRARIES = ("yaml", "pydantic", "pydantic_core")
 
 
 class FileCache:
@@ -126,14 +123,15 @@ class FileCache:
     def __init__(self, path: Path, key: str) -> None:
         self.path = path
         self.key = key
-        self._old: dict[str, bytes] = {}
+        self._old: dict[str, bytes] | None = None  # read on first use
         self._new: dict[str, bytes] = {}
         self._changed = False
         self.enabled = True
 
     @classmethod
     def open(cls, root: Path) -> FileCache | None:
-        """The cache for the ledger at ``root``; None when no usable cache directory exists."""
+        """The cache for the ledger at ``root``; None when no usable cache directory exists.
+        Nothing is read until an entry is asked for."""
         try:
             folder = cache_dir()
             if folder is None:
@@ -144,38 +142,27 @@ class FileCache:
             if _inside(folder, _repository_top(ledger)) or _inside(folder, ledger):
                 return None
             name = hashlib.sha256(os.fsencode(ledger)).hexdigest()[:32]
-            cache = cls(folder / f"ledger-{name}.jsonl", _code_key())
-            cache._old = cache._read()
-            return cache
+            return cls(folder / f"ledger-{name}.jsonl", _code_key())
         except Exception:  # a cache problem must never fail a run
             return None
 
+    @property
+    def check_path(self) -> Path:
+        """Where the last whole-ledger check is kept, beside the entries."""
+        return self.path.with_suffix(".check.json")
+
+    def _entries(self) -> dict[str, bytes]:
+        if self._old is None:
+            self._old = self._read()
+        return self._old
+
     def _read(self) -> dict[str, bytes]:
         """Each stored line by display path, or none when the file is missing or not exactly ours."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            return {}
-        try:
-            info = os.fstat(fd)
-            mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-            if not stat.S_ISREG(info.st_mode) or not mine or info.st_size > MAX_CACHE_BYTES:
-                return {}
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                # read(n) allocates n bytes up front: ask for what fstat saw (and one more).
-                data = handle.read(info.st_size + 1)
-        except OSError:
-            return {}
-        finally:
-            os.close(fd)
-        if len(data) != info.st_size or not data.isascii():  # being rewritten, or not what we write
+        data = _read_own(self.path)
+        if data is None:
             return {}
         header, *body = data.split(b"\n")
-        try:
-            head = json.loads(header)
-        except (ValueError, RecursionError):
-            return {}
-        if type(head) is not dict or head.get("format") != FORMAT or head.get("key") != self.key:
+        if not self._our_header(header):
             return {}
         if body and body[-1] == b"":
             body.pop()
@@ -191,12 +178,50 @@ class FileCache:
             lines[path] = line
         return lines
 
+    def _our_header(self, line: bytes) -> dict[str, Any] | None:
+        try:
+            head = json.loads(line)
+        except (ValueError, RecursionError):
+            return None
+        if type(head) is not dict or head.get("format") != FORMAT or head.get("key") != self.key:
+            return None
+        return head
+
+    def last_check(self, ledger: str) -> tuple[list[Diagnostic], int, bool] | None:
+        """The problems, file count and incompleteness of the last whole check of the ledger
+        whose ``ledger_key`` is ``ledger``, or None (never checked, since changed, or damaged)."""
+        if not self.enabled:
+            return None
+        data = _read_own(self.check_path)
+        if data is None:
+            return None
+        header, *body = data.split(b"\n")
+        head = self._our_header(header)
+        if head is None or head.get("ledger") != ledger:
+            return None
+        count, incomplete = head.get("files"), head.get("incomplete")
+        if type(count) is not int or type(incomplete) is not bool:
+            return None
+        try:
+            problems = [_decode_problem(json.loads(line)) for line in body if line]
+        except (ValueError, RecursionError, Malformed):
+            return None
+        return problems, count, incomplete
+
+    def save_check(self, ledger: str, problems: list[Diagnostic], file_count: int, incomplete: bool) -> None:
+        """Keep this run's whole check of the ledger with key ``ledger`` for the next run."""
+        if not self.enabled or self.last_check(ledger) is not None:
+            return
+        head = {"format": FORMAT, "key": self.key, "ledger": ledger, "files": file_count, "incomplete": incomplete}
+        lines = [json.dumps(head), *(json.dumps([p.file, *_encode_problem(p)]) for p in problems)]
+        _write_own(self.check_path, ("\n".join(lines) + "\n").encode())
+
     def get(self, path: str, key: str) -> list[Any] | None:
         """``[loader problems, schema problems, project]`` stored for ``path`` with content
         ``key`` (kept for the next save), or None. Raises Malformed for a damaged line."""
         if not self.enabled:
             return None
-        line = self._old.get(path)
+        line = self._entries().get(path)
         if line is None or line[2:66] != key.encode():
             return None
         try:
@@ -225,17 +250,59 @@ class FileCache:
 
     def save(self) -> None:
         """Write the entries of this run's files (others are forgotten), if anything changed."""
-        if not self.enabled or not (self._changed or self._new.keys() != self._old.keys()):
+        if not self.enabled or not (self._changed or self._new.keys() != self._entries().keys()):
             return
-        from budgetctl.atomic import write_atomic
-
         header = json.dumps({"format": FORMAT, "key": self.key}).encode()
-        data = b"\n".join([header, *self._new.values(), b""])  # one copy of the lines, no more
-        try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_atomic(self.path, data, mode=0o600)
-        except Exception:  # read-only, full, a symlink...: run without a cache
-            return
+        _write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
+
+
+def ledger_key(files: LedgerFiles) -> str:
+    """The content key of a whole ledger: what discovery refused, then every file's display
+    path and bytes, in order (lengths first, so no two ledgers run together the same way)."""
+    whole = hashlib.sha256()
+    for problem in files.problems:
+        whole.update(json.dumps(problem.as_json()).encode() + b"\n")
+    for raw in ([files.streams] if files.streams is not None else []) + files.projects:
+        path = raw.path.encode("utf-8", "surrogateescape")
+        whole.update(b"%d:%d:" % (len(path), len(raw.data)))
+        whole.update(path)
+        whole.update(raw.data)
+    return whole.hexdigest()
+
+
+def _read_own(path: Path) -> bytes | None:
+    """A cache file's bytes, or None when it is missing, a symbolic link, someone else's,
+    too large, being rewritten, or holds anything but ASCII (all we write)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if not stat.S_ISREG(info.st_mode) or not mine or info.st_size > MAX_CACHE_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            # read(n) allocates n bytes up front: ask for what fstat saw (and one more).
+            data = handle.read(info.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) != info.st_size or not data.isascii():
+        return None
+    return data
+
+
+def _write_own(path: Path, data: bytes) -> None:
+    """Write a cache file atomically, readable by its owner only; a failure is ignored."""
+    from budgetctl.atomic import write_atomic
+
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomic(path, data, mode=0o600)
+    except Exception:  # read-only, full, a symlink...: run without a cache
+        return
 
 
 # Entries: [loader problems, schema problems or None when the file did not
@@ -243,25 +310,31 @@ class FileCache:
 
 
 def encode_problems(problems: list[Diagnostic]) -> list[list[Any]]:
-    return [[p.code, p.severity.value, p.message, p.line, p.column] for p in problems]
+    return [_encode_problem(p) for p in problems]
+
+
+def _encode_problem(p: Diagnostic) -> list[Any]:
+    return [p.code, p.severity.value, p.message, p.line, p.column]
 
 
 def decode_problems(items: Any, path: str) -> list[Diagnostic]:
     if type(items) is not list:
         raise Malformed("problems")
-    problems = []
-    for item in items:
-        if type(item) is not list or len(item) != 5:
-            raise Malformed("problem")
-        code, severity, message, line, column = item
-        if type(code) is not str or type(message) is not str or type(line) is not int or type(column) is not int:
-            raise Malformed("problem")
-        try:
-            level = Severity(severity)
-        except ValueError:
-            raise Malformed("severity") from None
-        problems.append(Diagnostic(code, level, message, path, line, column))
-    return problems
+    return [_decode_problem([path, *item] if type(item) is list else item) for item in items]
+
+
+def _decode_problem(item: Any) -> Diagnostic:
+    """A problem from ``[file, code, severity, message, line, column]``."""
+    if type(item) is not list or len(item) != 6:
+        raise Malformed("problem")
+    path, code, severity, message, line, column = item
+    if any(type(text) is not str for text in (path, code, message)) or type(line) is not int or type(column) is not int:
+        raise Malformed("problem")
+    try:
+        level = Severity(severity)
+    except ValueError:
+        raise Malformed("severity") from None
+    return Diagnostic(code, level, message, path, line, column)
 
 
 def encode_value(value: Any) -> Any:

@@ -105,11 +105,15 @@ NoCacheOption = Annotated[
 ]
 
 
-def load(data: Path | None, *, cache: bool = True, output: str = "json") -> tuple[Checked, Sources]:
+def load(
+    data: Path | None, *, cache: bool = True, output: str = "json", ledger_needed: bool = True
+) -> tuple[Checked, Sources]:
     """Find, read and check the ledger; exit 2 when there is none.
 
     ``cache=False`` bypasses the cache of checked files; ``output`` is the
-    output format, which decides whether a long run shows progress on stderr.
+    output format, which decides whether a long run shows progress on stderr;
+    ``ledger_needed=False`` (only the problems are wanted) lets an unchanged
+    ledger's problems come from the cache.
     """
     from budgetctl import cache as file_cache
     from budgetctl import progress
@@ -133,7 +137,7 @@ def load(data: Path | None, *, cache: bool = True, output: str = "json") -> tupl
 
     cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
     with progress.maybe(len(files.projects), output) as advance:
-        checked = check_files(files, cache=cached, progress=advance)
+        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed)
     if cached is not None:
         cached.save()
     return checked, source_line
@@ -165,7 +169,7 @@ def validate(
     from budgetctl.render import problems as render
 
     chosen = format or (ProblemFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ProblemFormat.text)
-    checked, source_line = load(data, cache=not no_cache, output=chosen.value)
+    checked, source_line = load(data, cache=not no_cache, output=chosen.value, ledger_needed=False)
     failed = count_errors(checked.problems, strict=strict) > 0
     renderers = {
         ProblemFormat.text: lambda: render.render_text(checked.problems, checked.file_count, source_line),

@@ -6,18 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from budgetctl.codes import CODES
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.discovery import LedgerFiles
-from budgetctl.ledger import Ledger, build
-from budgetctl.rules import RULES, run_rules
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the models are imported only when a file must be checked
     from budgetctl.cache import FileCache
+    from budgetctl.discovery import LedgerFiles
+    from budgetctl.ledger import Ledger
 
 
 @dataclass
 class Checked:
+    """The ledger (None when streams.yaml is unusable, or when it was not needed and
+    the problems came from the cache's last whole check) and every problem."""
+
     ledger: Ledger | None
     problems: list[Diagnostic]
     file_count: int
@@ -33,22 +34,44 @@ class Checked:
 
     def totals_broken(self) -> list[Diagnostic]:
         """Errors that make totals wrong: a file or project that could not be counted."""
+        from budgetctl.codes import CODES
+        from budgetctl.rules import RULES
+
         # From the registries directly: building the catalogue's help texts is not needed here.
         breaking = {c.code for c in CODES.values() if c.affects_totals} | {r.code for r in RULES if r.affects_totals}
         return [p for p in self.errors if p.code in breaking]
 
 
 def check_files(
-    files: LedgerFiles, *, cache: FileCache | None = None, progress: Callable[[int], None] | None = None
+    files: LedgerFiles,
+    *,
+    cache: FileCache | None = None,
+    progress: Callable[[int], None] | None = None,
+    ledger_needed: bool = True,
 ) -> Checked:
     """Run every stage over the files and return the ledger and all problems.
 
-    ``cache`` (see ``budgetctl.cache``) skips loading files checked before; the
-    rules always run. ``progress`` is told how many files each step finished.
+    ``cache`` (see ``budgetctl.cache``) skips loading files checked before, and
+    with ``ledger_needed=False`` returns the problems of the last whole check
+    when no file has changed since (then ``ledger`` is None). ``progress`` is
+    told how many files each step finished.
     """
+    from budgetctl.cache import ledger_key
+
+    key = ledger_key(files) if cache is not None else ""
+    if cache is not None and not ledger_needed:
+        last = cache.last_check(key)
+        if last is not None:
+            return Checked(None, *last)
+
+    from budgetctl.ledger import build
+    from budgetctl.rules import run_rules
+
     loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)
     problems = list(loaded.problems)
     if loaded.ledger is not None:
         problems.extend(run_rules(loaded.ledger))
     problems.sort(key=Diagnostic.sort_key)
+    if cache is not None:
+        cache.save_check(key, problems, loaded.file_count, loaded.incomplete)
     return Checked(loaded.ledger, problems, loaded.file_count, loaded.incomplete)

@@ -364,6 +364,85 @@ def test_a_damaged_cache_is_ignored_and_replaced(corrupt, tmp_path: Path, cache_
     assert outputs(CliRunner(), data) == expected
 
 
+def check_file(cache_home: Path) -> Path:
+    (path,) = sorted(cache_home.glob("ledger-*.check.json"))
+    return path
+
+
+def test_an_unchanged_ledger_is_recognised_by_its_bytes_not_its_timestamps(tmp_path: Path, cache_home: Path) -> None:
+    data = make(tmp_path, 20, [])
+    runner = CliRunner()
+    assert runner.invoke(app, ["validate", "--data", str(data)]).exit_code == 0
+    assert runner.invoke(app, ["validate", "--data", str(data)]).exit_code == 0  # from the last check
+    target = sorted((data / "projects").rglob("*.yaml"))[3]
+    before = target.stat()
+    text = target.read_text()
+    line = next(x for x in text.splitlines() if x.startswith("stream:"))
+    changed = text.replace(line, "stream: " + "x" * (len(line) - len("stream: ")))  # same size
+    assert len(changed) == len(text)
+    target.write_text(changed)
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same timestamps
+    result = runner.invoke(app, ["validate", "--data", str(data), "--format", "json"])
+    assert result.exit_code == 1
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert problem["code"] == "R001" and problem["file"].endswith(target.name) and problem["line"] == 2
+    assert outputs(runner, data) == outputs(runner, data, "--no-cache")
+
+
+def test_a_renamed_file_is_a_changed_ledger(tmp_path: Path, cache_home: Path) -> None:
+    data = make(tmp_path, 20, BREAKS["unknown-stream"])
+    runner = CliRunner()
+    first = runner.invoke(app, ["validate", "--data", str(data), "--format", "json"]).stdout
+    (problem,) = json.loads(first)["problems"]
+    broken = data.parent / problem["file"]
+    broken.rename(broken.with_name("renamed-project.yaml"))
+    again = runner.invoke(app, ["validate", "--data", str(data), "--format", "json"]).stdout
+    (moved,) = json.loads(again)["problems"]
+    assert moved["file"].endswith("/renamed-project.yaml")
+    assert again == runner.invoke(app, ["validate", "--data", str(data), "--format", "json", "--no-cache"]).stdout
+
+
+def _lie(path: Path) -> None:
+    """Keep the header (the right ledger key) and claim there are no problems."""
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+
+
+def _check_wrong_problem_shape(path: Path) -> None:
+    header, *lines = path.read_text().splitlines()
+    path.write_text("\n".join([header, *(line.replace('"error"', '"fatal"') for line in lines)]) + "\n")
+
+
+def _check_wrong_count(path: Path) -> None:
+    header, *lines = path.read_text().splitlines()
+    head = json.loads(header)
+    head["files"] = "21"
+    path.write_text("\n".join([json.dumps(head), *lines]) + "\n")
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [_corrupt_garbage, _corrupt_truncated, _corrupt_other_version, _check_wrong_problem_shape, _check_wrong_count],
+)
+def test_a_damaged_last_check_is_ignored_and_replaced(corrupt, tmp_path: Path, cache_home: Path) -> None:  # type: ignore[no-untyped-def]
+    data, _, expected = _warm(tmp_path, cache_home)
+    corrupt(check_file(cache_home))
+    assert outputs(CliRunner(), data) == expected
+    assert outputs(CliRunner(), data) == expected
+
+
+def test_a_symlinked_last_check_is_neither_read_nor_written_through(tmp_path: Path, cache_home: Path) -> None:
+    data, _, expected = _warm(tmp_path, cache_home)
+    path = check_file(cache_home)
+    elsewhere = tmp_path / "elsewhere.check.json"
+    elsewhere.write_bytes(path.read_bytes())
+    _lie(elsewhere)  # if it were read, validate would find nothing wrong
+    lie = elsewhere.read_bytes()
+    path.unlink()
+    path.symlink_to(elsewhere)
+    assert outputs(CliRunner(), data) == expected
+    assert path.is_symlink() and elsewhere.read_bytes() == lie
+
+
 def test_a_symlinked_cache_file_is_neither_read_nor_written_through(tmp_path: Path, cache_home: Path) -> None:
     data, path, expected = _warm(tmp_path, cache_home)
     elsewhere = tmp_path / "elsewhere.json"

@@ -97,3 +97,9 @@ def test_a_run_served_from_the_cache_parses_no_yaml(tmp_path: Path) -> None:
     assert "yaml" in first  # the first run parses every file and fills the cache
     again = imported(tmp_path, "validate", "--data", str(SHIPPED))
     assert "yaml" not in again
+
+
+def test_validate_on_an_unchanged_ledger_neither_validates_nor_runs_a_rule(tmp_path: Path) -> None:
+    imported(tmp_path, "summary", "--data", str(SHIPPED), "--format", "json")  # any full check fills the cache
+    again = imported(tmp_path, "validate", "--data", str(SHIPPED))
+    assert not again & {"pydantic", "pydantic_core", "yaml"}
