@@ -24,6 +24,7 @@ file is data that is checked before use, never code. ``--no-cache`` or
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -39,12 +40,13 @@ from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
 from budgetctl.diagnostics import Diagnostic, Severity
+from budgetctl.models import fields_of, is_record
 
 if TYPE_CHECKING:
     from budgetctl.discovery import LedgerFiles
 
 # Bump when the meaning or shape of an entry changes.
-SCHEMA = 1
+SCHEMA = 2
 FORMAT = "budgetctl-cache"
 # A cache file larger than this is not read (about 600 bytes per project file).
 MAX_CACHE_BYTES = 512 * 1024 * 1024
@@ -354,14 +356,36 @@ def encode_value(value: Any) -> Any:
         if not all(type(k) is str for k in value):
             raise Malformed("a key that is not text")
         return {k: encode_value(v) for k, v in value.items()}
-    if hasattr(kind, "model_fields"):
+    if is_record(value):
         return encode_model(value)
     raise Malformed(f"a value of type {kind.__name__}")
 
 
-def encode_model(model: Any) -> dict[str, Any]:
-    """The fields a file set (defaults are filled in again on decode)."""
-    return {name: encode_value(getattr(model, name)) for name in sorted(model.model_fields_set)}
+def encode_model(record: Any) -> dict[str, Any]:
+    """The fields that differ from their defaults (which are filled in again on decode)."""
+    return {
+        name: encode_value(value)
+        for name, default in _defaults(type(record)).items()
+        if (value := getattr(record, name)) != default or type(value) is not type(default)
+    }
+
+
+def _defaults(record: type) -> dict[str, Any]:
+    """Each field's default (``_MISSING`` for a required one; a factory's value, made once)."""
+    found = _DEFAULTS.get(record)
+    if found is None:
+        found = _DEFAULTS[record] = {}
+        for info in dataclasses.fields(record):
+            if info.default is not dataclasses.MISSING:
+                found[info.name] = info.default
+            elif info.default_factory is not dataclasses.MISSING:
+                found[info.name] = info.default_factory()
+            else:
+                found[info.name] = _MISSING
+    return found
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
 
 
 # --- decoding: one decoder per field, built from the model's annotations -----------
@@ -444,23 +468,29 @@ def _decoder(annotation: Any) -> Any:
             return {key(k): item(v) for k, v in value.items()}
 
         return decode_dict
-    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+    if is_record(annotation):
         return model_decoder(annotation)
     raise Malformed(f"unsupported type {annotation!r}")
 
 
 _MODEL_DECODERS: dict[type, Any] = {}
 _MISSING = object()
-_IMMUTABLE = (type(None), bool, str, int, Decimal, datetime.date)
 
 
 def model_decoder(model: type) -> Any:
-    """A function from an encoded model back to the model, built without validating again
+    """A function from an encoded record back to the record, built without validating again
     (it was validated when cached, and the entry is keyed by the file's content)."""
     if model in _MODEL_DECODERS:
         return _MODEL_DECODERS[model]
-    fields = {name: _field_kind(info.annotation) for name, info in model.model_fields.items()}  # type: ignore[attr-defined]
-    _MODEL_DECODERS[model] = decode = _constructor(model, fields)
+    kinds = {name: _field_kind(annotation) for name, annotation in fields_of(model).items()}
+
+    def decode(value: Any) -> Any:
+        try:
+            return model(**_decode_fields(value, kinds))
+        except TypeError:  # a required field missing
+            raise Malformed("missing field") from None
+
+    _MODEL_DECODERS[model] = decode
     return decode
 
 
@@ -504,55 +534,3 @@ def _decode_fields(value: Any, kinds: dict[str, Any]) -> dict[str, Any]:
             item = kind(item)
         decoded[name] = item
     return decoded
-
-
-def _constructor(model: Any, fields: dict[str, Any]) -> Any:
-    """``model.model_construct`` for the fields a file set, without its per-field overhead.
-
-    pydantic's ``model_construct`` asks every field for its default on every
-    call (16 us a project). Here the defaults are taken once, which is exact
-    for immutable defaults (None, (), text...); a model with a default factory, private attributes
-    or extra fields falls back to ``model_construct``.
-    """
-    infos = model.model_fields
-    simple = (
-        not model.__private_attributes__
-        and model.model_config.get("extra") != "allow"
-        and all(info.default_factory is None for info in infos.values())
-    )
-    defaults = {name: _MISSING if info.is_required() else info.default for name, info in infos.items()}
-    if not simple or not all(v is _MISSING or type(v) in _IMMUTABLE or v == () for v in defaults.values()):
-        construct = model.model_construct
-
-        def decode_slow(value: Any) -> Any:
-            return construct(**_decode_fields(value, fields))
-
-        return decode_slow
-    required = frozenset(name for name, default in defaults.items() if default is _MISSING)
-    setattr_ = object.__setattr__
-    new = model.__new__
-    # A frozen model never changes its set of fields set, so projects that set the
-    # same fields can share one (about 450 bytes each).
-    shared_sets: dict[frozenset[str], set[str]] | None = {} if model.model_config.get("frozen") else None
-
-    def decode(value: Any) -> Any:
-        decoded = _decode_fields(value, fields)
-        if not required.issubset(decoded):
-            raise Malformed("missing field")
-        values = {name: decoded.get(name, default) for name, default in defaults.items()}
-        instance = new(model)
-        setattr_(instance, "__dict__", values)
-        fields_set: set[str] | None
-        if shared_sets is None:
-            fields_set = set(decoded)
-        else:
-            names = frozenset(decoded)
-            fields_set = shared_sets.get(names)
-            if fields_set is None:
-                fields_set = shared_sets[names] = set(names)
-        setattr_(instance, "__pydantic_fields_set__", fields_set)
-        setattr_(instance, "__pydantic_extra__", None)
-        setattr_(instance, "__pydantic_private__", None)
-        return instance
-
-    return decode

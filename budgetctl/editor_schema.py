@@ -23,11 +23,11 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
 from budgetctl import models
 from budgetctl.money import MONEY_TEXT
+from budgetctl.schema import adapter
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 YEAR_PATTERN = r"^[0-9]{4}/[0-9]{2}$"
@@ -105,7 +105,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
 }
 
-TARGETS: dict[str, tuple[type[BaseModel], str]] = {
+TARGETS: dict[str, tuple[type, str]] = {
     "streams": (models.StreamsFile, "budgetctl streams.yaml"),
     "project": (models.Project, "budgetctl project file"),
 }
@@ -137,7 +137,7 @@ class _Generator(GenerateJsonSchema):
 def generate(target: str) -> dict[str, Any]:
     """The JSON Schema for ``streams`` or ``project``."""
     model, title = TARGETS[target]
-    body = model.model_json_schema(schema_generator=_Generator, mode="validation")
+    body = adapter(model).json_schema(schema_generator=_Generator, mode="validation")
     for name, definition in [(model.__name__, body), *body.get("$defs", {}).items()]:
         definition["title"] = name
         for field, prop in definition.get("properties", {}).items():

@@ -104,17 +104,15 @@ def _layout(kind: str) -> _Layout:
 
 
 def _walk(annotation: Any, path: tuple[str, ...], layout: _Layout) -> None:
-    from pydantic import BaseModel
-
     from budgetctl import models
 
     validators, base = _validators(annotation)
     if models._money in validators:
         layout.money.append(path)
-    elif isinstance(base, type) and issubclass(base, BaseModel):
-        layout.orders[path] = tuple(base.model_fields)
-        for name, info in base.model_fields.items():
-            inner = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    elif models.is_record(base):
+        fields = models.fields_of(base)
+        layout.orders[path] = tuple(fields)
+        for name, inner in fields.items():
             _walk(inner, (*path, name), layout)
     elif typing.get_origin(base) is dict:
         keys, values = typing.get_args(base)

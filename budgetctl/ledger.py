@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 from budgetctl.codes import CODES
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.discovery import RawFile
-from budgetctl.models import ID_PATTERN, Project, Stream, StreamsFile
-from budgetctl.schema import validate
+from budgetctl.models import ID_PATTERN, Project, Stream, StreamsFile, fields_of
 from budgetctl.source import Mapping, SourceFile
 from budgetctl.yamlsubset import printable, strict_load
 from budgetctl.years import year_sort_key
@@ -150,6 +149,8 @@ class FileCheck:
 
 def check_file(raw: RawFile, model: type[Project] | type[StreamsFile]) -> FileCheck:
     """Load one file and validate it as ``model``."""
+    from budgetctl.schema import validate  # pydantic: only when a file must be checked
+
     source, load_problems = strict_load(raw.data, raw.path)
     if source is None:
         return FileCheck(load_problems, None, None)
@@ -166,7 +167,6 @@ def check_project(raw: RawFile) -> FileCheck:
 
 
 _SHORT = 40
-_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 
 
 def _shared(value: Any) -> Any:
@@ -174,24 +174,20 @@ def _shared(value: Any) -> Any:
 
 
 def _share_text(project: Project) -> None:
-    """Make the project's short texts (ids, years, names) and its set of fields set the
-    objects other projects hold for the same values: equal values, a third less memory
-    at 50,000 projects. The model is frozen, so nothing shared is ever changed."""
-    values = project.__dict__
-    for name, value in values.items():
+    """Make the project's short texts (ids, years, names) the objects other projects hold
+    for the same values: equal values, less memory at 50,000 projects. The record is
+    frozen, so nothing shared is ever changed (hence ``object.__setattr__`` here, once)."""
+    for name in fields_of(Project):
+        value = getattr(project, name)
         kind = type(value)
         if kind is str:
             if len(value) <= _SHORT:
-                values[name] = sys.intern(value)
+                object.__setattr__(project, name, sys.intern(value))
         elif kind is tuple:
             if value:
-                values[name] = tuple([_shared(v) for v in value])
+                object.__setattr__(project, name, tuple([_shared(v) for v in value]))
         elif kind is dict and value:
-            values[name] = {_shared(k): v for k, v in value.items()}
-    if project.model_config.get("frozen"):
-        names = frozenset(project.model_fields_set)
-        shared = _FIELDS_SETS.setdefault(names, set(names))
-        object.__setattr__(project, "__pydantic_fields_set__", shared)
+            object.__setattr__(project, name, {_shared(k): v for k, v in value.items()})
 
 
 def build(

@@ -6,19 +6,21 @@ import types
 import typing
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from budgetctl.codes import CODES
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.models import did_you_mean, found
+from budgetctl.models import did_you_mean, fields_of, found, is_record
 from budgetctl.source import Mapping, Sequence, SourceFile
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
+# Keys a dataclass does not have (pydantic's name for them, and the models' older one).
+_UNKNOWN_KEY = ("unexpected_keyword_argument", "extra_forbidden")
 # pydantic error type -> our code; anything else is a wrong type (S003).
 _CODE_BY_TYPE = {
     "missing": "S002",
-    "extra_forbidden": "S001",
+    **dict.fromkeys(_UNKNOWN_KEY, "S001"),
     "bad_year": "S004",
     "bad_money": "S005",
     "bad_id": "S006",
@@ -27,16 +29,27 @@ _CODE_BY_TYPE = {
 }
 
 
+def adapter(model: type[M]) -> TypeAdapter[M]:
+    """pydantic's validator for one of the models, built on first use."""
+    found = _ADAPTERS.get(model)
+    if found is None:
+        found = _ADAPTERS[model] = TypeAdapter(model)
+    return found
+
+
+_ADAPTERS: dict[type, Any] = {}
+
+
 def validate(model: type[M], source: SourceFile) -> tuple[M | None, list[Diagnostic]]:
     """The file as a ``model``, or ``None`` and every schema problem with its position."""
     try:
-        return model.model_validate(source.root), []
+        return adapter(model).validate_python(source.root), []
     except ValidationError as exc:
         problems = [_diagnostic(model, source, error) for error in exc.errors(include_url=False)]
         return None, problems
 
 
-def _diagnostic(model: type[BaseModel], source: SourceFile, error: Any) -> Diagnostic:
+def _diagnostic(model: type, source: SourceFile, error: Any) -> Diagnostic:
     kind = error["type"]
     loc = _clean_loc(source, tuple(error["loc"]))
     code = _CODE_BY_TYPE.get(kind, "S003")
@@ -46,7 +59,7 @@ def _diagnostic(model: type[BaseModel], source: SourceFile, error: Any) -> Diagn
         line, column = source.locate(loc[:-1])
         message = f"missing required key {name!r}{_in(loc[:-1])}"
         message += f"; add `{name}:` with a value"
-    elif kind == "extra_forbidden":
+    elif kind in _UNKNOWN_KEY:
         name = str(loc[-1])
         line, column = source.locate(loc, key=True)
         message = f"unknown key {name!r}{_in(loc[:-1])}{did_you_mean(name, _fields_at(model, loc[:-1]))}"
@@ -86,8 +99,8 @@ def _generic(error: Any) -> str:
         "dict_type": "a mapping of keys to values",
         "list_type": "a list",
         "tuple_type": "a list",
-        "model_type": "a mapping of keys to values",
-        "model_attributes_type": "a mapping of keys to values",
+        "dataclass_type": "a mapping of keys to values",
+        "dataclass_args_type": "a mapping of keys to values",
     }.get(error["type"])
     if expected:
         return f"expected {expected}, found {found(error.get('input'))}"
@@ -117,16 +130,15 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+def _fields_at(model: type, loc: tuple[Any, ...]) -> list[str]:
     """The keys the model allows at ``loc``, for "did you mean" hints."""
     tp: Any = model
     for part in loc:
         tp = _unwrap(tp)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            field = tp.model_fields.get(str(part))
-            if field is None:
+        if is_record(tp):
+            tp = fields_of(tp).get(str(part))
+            if tp is None:
                 return []
-            tp = field.annotation if not field.metadata else typing.Annotated[(field.annotation, *field.metadata)]
         elif typing.get_origin(tp) is dict:
             tp = typing.get_args(tp)[1]
         elif typing.get_origin(tp) in (list, tuple):
@@ -134,6 +146,4 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         else:
             return []
     tp = _unwrap(tp)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return list(tp.model_fields)
-    return []
+    return list(fields_of(tp)) if is_record(tp) else []

@@ -99,6 +99,14 @@ def test_a_run_served_from_the_cache_parses_no_yaml(tmp_path: Path) -> None:
     assert "yaml" not in again
 
 
+@pytest.mark.parametrize("command", ["summary", "report", "projects"])
+def test_a_report_served_from_the_cache_never_loads_the_validator(tmp_path: Path, command: str) -> None:
+    first = imported(tmp_path, command, "--data", str(SHIPPED))
+    assert "pydantic" in first  # the first run validates every file and fills the cache
+    again = imported(tmp_path, command, "--data", str(SHIPPED))
+    assert not again & {"pydantic", "pydantic_core", "yaml"}
+
+
 def test_validate_on_an_unchanged_ledger_neither_validates_nor_runs_a_rule(tmp_path: Path) -> None:
     imported(tmp_path, "summary", "--data", str(SHIPPED), "--format", "json")  # any full check fills the cache
     again = imported(tmp_path, "validate", "--data", str(SHIPPED))

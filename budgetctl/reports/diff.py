@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
-
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.ledger import Ledger
-from budgetctl.models import Project
+from budgetctl.models import Project, fields_of, is_record
 from budgetctl.money import ZERO, format_json, format_pounds, total
 from budgetctl.owners import stream_owners
 from budgetctl.revision import Side
@@ -296,8 +294,8 @@ def _programme(stream: str, before: Ledger | None, after: Ledger | None) -> str:
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Value]:
     """A model as dotted paths to comparable leaves: money stays Decimal, the rest becomes text."""
-    if isinstance(value, BaseModel):
-        value = {name: getattr(value, name) for name in type(value).model_fields}
+    if is_record(value):
+        value = {name: getattr(value, name) for name in fields_of(type(value))}
     if isinstance(value, dict):
         flat: dict[str, Value] = {}
         for key, item in value.items():

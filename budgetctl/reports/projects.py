@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from budgetctl.ledger import Ledger, ProjectEntry
+from budgetctl.models import Project, fields_of
 from budgetctl.money import ZERO, format_json, format_pounds, total
 from budgetctl.reports.summary import percent
 from budgetctl.reports.table import Column, Table
@@ -79,7 +80,7 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
     """Every field of one project, and each of its allocations against its stream's budget that year."""
     p = entry.project
     stream = ledger.streams.get(p.stream)
-    values = p.model_dump(exclude={"allocations"})
+    values = {name: getattr(p, name) for name in fields_of(Project) if name != "allocations"}
     fields = [("id", entry.id), ("file", entry.source.path)]
     stream_text = f"{p.stream} ({stream.programme}, {stream.funding})" if stream else f"{p.stream} (unknown stream)"
     for key, value in values.items():
