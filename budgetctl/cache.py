@@ -251,8 +251,11 @@ class FileCache:
         self.enabled = False
 
     def save(self) -> None:
-        """Write the entries of this run's files (others are forgotten), if anything changed."""
-        if not self.enabled or not (self._changed or self._new.keys() != self._entries().keys()):
+        """Write the entries of this run's files (others are forgotten), if anything changed.
+        A run that asked for no entry (its whole check came from ``last_check``) writes nothing."""
+        if not self.enabled or (self._old is None and not self._changed):
+            return
+        if not (self._changed or self._new.keys() != self._entries().keys()):
             return
         header = json.dumps({"format": FORMAT, "key": self.key}).encode()
         _write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more

@@ -111,3 +111,6 @@ def test_validate_on_an_unchanged_ledger_neither_validates_nor_runs_a_rule(tmp_p
     imported(tmp_path, "summary", "--data", str(SHIPPED), "--format", "json")  # any full check fills the cache
     again = imported(tmp_path, "validate", "--data", str(SHIPPED))
     assert not again & {"pydantic", "pydantic_core", "yaml"}
+    # ...and leaves the cache of checked files as it was: the next report is served from it.
+    report = imported(tmp_path, "summary", "--data", str(SHIPPED), "--format", "json")
+    assert not report & {"pydantic", "pydantic_core", "yaml"}
