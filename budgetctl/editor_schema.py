@@ -27,7 +27,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from budgetctl import models
 from budgetctl.money import MONEY_TEXT
-from budgetctl.schema import adapter
+from budgetctl.schema import core_schema
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 YEAR_PATTERN = r"^[0-9]{4}/[0-9]{2}$"
@@ -137,7 +137,7 @@ class _Generator(GenerateJsonSchema):
 def generate(target: str) -> dict[str, Any]:
     """The JSON Schema for ``streams`` or ``project``."""
     model, title = TARGETS[target]
-    body = adapter(model).json_schema(schema_generator=_Generator, mode="validation")
+    body = _Generator().generate(core_schema(model), mode="validation")
     for name, definition in [(model.__name__, body), *body.get("$defs", {}).items()]:
         definition["title"] = name
         for field, prop in definition.get("properties", {}).items():

@@ -102,7 +102,7 @@ def test_a_run_served_from_the_cache_parses_no_yaml(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", ["summary", "report", "projects"])
 def test_a_report_served_from_the_cache_never_loads_the_validator(tmp_path: Path, command: str) -> None:
     first = imported(tmp_path, command, "--data", str(SHIPPED))
-    assert "pydantic" in first  # the first run validates every file and fills the cache
+    assert "pydantic_core" in first  # the first run validates every file and fills the cache
     again = imported(tmp_path, command, "--data", str(SHIPPED))
     assert not again & {"pydantic", "pydantic_core", "yaml"}
 
