@@ -4,9 +4,9 @@ Validators take ``Scalar`` nodes, so every conversion (money, years, ids,
 true/false) starts from the text as written and knows whether it was quoted.
 Errors carry a custom type that ``schema`` maps to a problem code.
 
-The classes are plain dataclasses, not pydantic models: pydantic (imported by
-``schema`` only when a file must be checked) validates them through their
-annotations, and a run served from the cache builds them without importing it.
+The classes are plain dataclasses, not pydantic models: ``schema`` builds their
+pydantic-core validator from these annotations when a file must be checked,
+and a run served from the cache builds them without importing pydantic at all.
 """
 
 from __future__ import annotations
