@@ -192,15 +192,10 @@ class FileCache:
     def last_check(self, ledger: str) -> tuple[list[Diagnostic], int, bool] | None:
         """The problems, file count and incompleteness of the last whole check of the ledger
         whose ``ledger_key`` is ``ledger``, or None (never checked, since changed, or damaged)."""
-        if not self.enabled:
+        found = self._read_check(ledger)
+        if found is None:
             return None
-        data = _read_own(self.check_path)
-        if data is None:
-            return None
-        header, *body = data.split(b"\n")
-        head = self._our_header(header)
-        if head is None or head.get("ledger") != ledger:
-            return None
+        head, body = found
         count, incomplete = head.get("files"), head.get("incomplete")
         if type(count) is not int or type(incomplete) is not bool:
             return None
@@ -210,8 +205,18 @@ class FileCache:
             return None
         return problems, count, incomplete
 
+    def _read_check(self, ledger: str) -> tuple[dict[str, Any], list[bytes]] | None:
+        """The check file's header and problem lines, if it is ours and holds ``ledger``."""
+        data = _read_own(self.check_path) if self.enabled else None
+        if data is None:
+            return None
+        header, *body = data.split(b"\n")
+        head = self._our_header(header)
+        return None if head is None or head.get("ledger") != ledger else (head, body)
+
     def save_check(self, ledger: str, problems: list[Diagnostic], file_count: int, incomplete: bool) -> None:
-        """Keep this run's whole check of the ledger with key ``ledger`` for the next run."""
+        """Keep this run's whole check of the ledger with key ``ledger`` for the next run
+        (a check file that already holds exactly this is left alone; a damaged one is replaced)."""
         if not self.enabled or self.last_check(ledger) is not None:
             return
         head = {"format": FORMAT, "key": self.key, "ledger": ledger, "files": file_count, "incomplete": incomplete}

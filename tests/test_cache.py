@@ -425,8 +425,10 @@ def _check_wrong_count(path: Path) -> None:
 )
 def test_a_damaged_last_check_is_ignored_and_replaced(corrupt, tmp_path: Path, cache_home: Path) -> None:  # type: ignore[no-untyped-def]
     data, _, expected = _warm(tmp_path, cache_home)
+    pristine = check_file(cache_home).read_bytes()
     corrupt(check_file(cache_home))
     assert outputs(CliRunner(), data) == expected
+    assert check_file(cache_home).read_bytes() == pristine  # rewritten by the first full check
     assert outputs(CliRunner(), data) == expected
 
 
