@@ -149,7 +149,7 @@ class FileCheck:
 
 def check_file(raw: RawFile, model: type[Project] | type[StreamsFile]) -> FileCheck:
     """Load one file and validate it as ``model``."""
-    from budgetctl.schema import validate  # pydantic: only when a file must be checked
+    from budgetctl.schema import validate  # the validator: only when a file must be checked
 
     source, load_problems = strict_load(raw.data, raw.path)
     if source is None:
