@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from budgetctl.codes import CODES
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.discovery import RawFile
-from budgetctl.models import ID_PATTERN, Project, Stream, StreamsFile, fields_of
+from budgetctl.models import ID_PATTERN, Project, Stream, StreamsFile, fields_of, shared
 from budgetctl.source import Mapping, SourceFile
 from budgetctl.yamlsubset import printable, strict_load
 from budgetctl.years import year_sort_key
@@ -166,28 +165,19 @@ def check_project(raw: RawFile) -> FileCheck:
     return checked
 
 
-_SHORT = 40
-
-
-def _shared(value: Any) -> Any:
-    return sys.intern(value) if type(value) is str and len(value) <= _SHORT else value
-
-
 def _share_text(project: Project) -> None:
     """Make the project's short texts (ids, years, names) the objects other projects hold
-    for the same values: equal values, less memory at 50,000 projects. The record is
-    frozen, so nothing shared is ever changed (hence ``object.__setattr__`` here, once)."""
+    for the same values (``models.shared``). The record is frozen: ``object.__setattr__``
+    here, once, before anything else sees it."""
     for name in fields_of(Project):
         value = getattr(project, name)
         kind = type(value)
         if kind is str:
-            if len(value) <= _SHORT:
-                object.__setattr__(project, name, sys.intern(value))
-        elif kind is tuple:
-            if value:
-                object.__setattr__(project, name, tuple([_shared(v) for v in value]))
+            object.__setattr__(project, name, shared(value))
+        elif kind is tuple and value:
+            object.__setattr__(project, name, tuple([shared(v) for v in value]))
         elif kind is dict and value:
-            object.__setattr__(project, name, {_shared(k): v for k, v in value.items()})
+            object.__setattr__(project, name, {shared(k): v for k, v in value.items()})
 
 
 def build(
