@@ -87,7 +87,7 @@ def _record_schema(record: type) -> cs.CoreSchema:
     name = record.__name__
     return cs.dataclass_schema(
         record,
-        cs.dataclass_args_schema(name, fields, collect_init_only=False, extra_behavior="forbid"),
+        cs.dataclass_args_schema(name, fields, collect_init_only=False),
         list(hints),
         slots=True,
         config={"title": name, "extra_fields_behavior": "forbid"},
