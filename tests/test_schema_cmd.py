@@ -9,6 +9,7 @@ schema expects, so the loader here does too.
 from __future__ import annotations
 
 import json
+import typing
 from pathlib import Path
 
 import jsonschema
@@ -101,6 +102,19 @@ def test_every_key_has_a_description() -> None:
     for model in (models.StreamsFile, models.Stream, models.Eligibility, models.Project, models.Publisher):
         assert set(DESCRIPTIONS[model.__name__]) == set(models.fields_of(model)), model.__name__
     assert generate("project")["properties"]["allocations"]["description"].startswith("Required")
+
+
+def _holds_ids(annotation: object) -> bool:
+    """Whether the id converter appears anywhere in a field's annotation (Id, OptId, IdList)."""
+    found = [m for m in getattr(annotation, "__metadata__", ()) if getattr(m, "func", None) is models._id]
+    return bool(found) or any(_holds_ids(arg) for arg in typing.get_args(annotation))
+
+
+def test_the_fields_an_allowed_list_can_restrict_are_the_project_fields_holding_ids() -> None:
+    project = models.fields_of(models.Project)
+    assert set(models.CONDITION_FIELDS) <= set(project)
+    expected = [name for name in models.CONDITION_FIELDS if _holds_ids(project[name])]
+    assert list(models.ID_FIELDS) == expected
 
 
 def test_cli_prints_and_writes_the_same_schema(runner, tmp_path: Path) -> None:
