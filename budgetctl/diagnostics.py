@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -44,3 +45,21 @@ class Diagnostic:
 def count_errors(diagnostics: list[Diagnostic], *, strict: bool = False) -> int:
     """Problems that fail a run: errors, and warnings too under ``--strict``."""
     return sum(1 for d in diagnostics if d.is_error or strict)
+
+
+# Text safety: what any output may show of text that came from a ledger or a file name.
+# C0 controls but tab/LF/CR, DEL, C1, zero-width, bidi controls, line/paragraph
+# separators, and U+FEFF (allowed only as the very first character).
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def describe_char(char: str) -> str:
+    """A visible name for an invisible character: ``U+202E``."""
+    return f"U+{ord(char):04X}"
+
+
+def printable(text: str) -> str:
+    """Text safe to show on a terminal or in CI logs: invisible characters escaped."""
+    return FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from budgetctl.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # the models are imported only when a file must be checked
-    from budgetctl.cache import FileCache
-    from budgetctl.discovery import LedgerFiles
-    from budgetctl.ledger import Ledger
+    from budgetctl.loading.cache import FileCache
+    from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.model.ledger import Ledger
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Checked:
 
     def totals_broken(self) -> list[Diagnostic]:
         """Errors that make totals wrong: a file or project that could not be counted."""
-        from budgetctl.codes import CODES
+        from budgetctl.loading.codes import CODES
         from budgetctl.rules import RULES
 
         # From the registries directly: building the catalogue's help texts is not needed here.
@@ -51,12 +51,12 @@ def check_files(
 ) -> Checked:
     """Run every stage over the files and return the ledger and all problems.
 
-    ``cache`` (see ``budgetctl.cache``) skips loading files checked before, and
+    ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before, and
     with ``ledger_needed=False`` returns the problems of the last whole check
     when no file has changed since (then ``ledger`` is None). ``progress`` is
     told how many files each step finished.
     """
-    from budgetctl.cache import ledger_key
+    from budgetctl.loading.cache import ledger_key
 
     key = ledger_key(files) if cache is not None else ""
     if cache is not None and not ledger_needed:
@@ -64,7 +64,7 @@ def check_files(
         if last is not None:
             return Checked(None, *last)
 
-    from budgetctl.ledger import build
+    from budgetctl.loading.build import build
     from budgetctl.rules import run_rules
 
     loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)

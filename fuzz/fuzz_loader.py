@@ -23,13 +23,13 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["budgetctl", "yaml"]):
-    from budgetctl.codes import CODES
-    from budgetctl.ledger import Ledger, ProjectEntry
-    from budgetctl.models import Project, StreamsFile
+    from budgetctl.loading.codes import CODES
+    from budgetctl.loading.schema import validate
+    from budgetctl.loading.yamlsubset import strict_load
+    from budgetctl.model.ledger import Ledger, ProjectEntry
+    from budgetctl.model.records import Project, StreamsFile
     from budgetctl.render.problems import github_line
     from budgetctl.rules import RULES, run_rules
-    from budgetctl.schema import validate
-    from budgetctl.yamlsubset import strict_load
 
 PROJECT_PATH = "data/projects/fuzz.yaml"
 STREAMS_PATH = "data/streams.yaml"

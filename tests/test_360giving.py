@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from budgetctl.cli import app
-from budgetctl.giving360 import org_id_problem
+from budgetctl.reports.giving360 import org_id_problem
 from tests.conftest import SHIPPED, make_ledger
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "data" / "360giving"

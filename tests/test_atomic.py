@@ -1,4 +1,4 @@
-"""Tests for budgetctl.atomic: real files in tmp_path, and a writer killed with SIGKILL."""
+"""Tests for budgetctl.infra.atomic: real files in tmp_path, and a writer killed with SIGKILL."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from budgetctl import atomic
-from budgetctl.atomic import WriteRefused, read_for_update, write_atomic
+from budgetctl.infra import atomic
+from budgetctl.infra.atomic import WriteRefused, read_for_update, write_atomic
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -183,7 +183,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, sys.argv[1])
-from budgetctl.atomic import write_atomic
+from budgetctl.infra.atomic import write_atomic
 
 target = Path(sys.argv[2])
 size = int(sys.argv[3])

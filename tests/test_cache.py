@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from budgetctl import ledger as ledger_module
-from budgetctl import progress
 from budgetctl.cli import app
+from budgetctl.loading import build as ledger_module
+from budgetctl.render import progress
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -559,7 +559,7 @@ def test_progress_reports_every_file(tmp_path: Path, cache_home: Path, monkeypat
     """The display's counter reaches the number of files, cached or not, serial or in workers."""
     seen: list[int] = []
     data = make(tmp_path, 25, BREAKS["many"])
-    from budgetctl.discovery import read_ledger
+    from budgetctl.loading.discover import read_ledger
     from budgetctl.pipeline import check_files
 
     files = read_ledger(data)

@@ -18,11 +18,11 @@ from tests.conftest import REPO
 PACKAGE = REPO / "budgetctl"
 MONEY_MODULES = sorted(
     [
-        PACKAGE / "money.py",
-        PACKAGE / "yamlsubset.py",
-        PACKAGE / "models.py",
-        PACKAGE / "schema.py",
-        PACKAGE / "years.py",
+        PACKAGE / "model" / "money.py",
+        PACKAGE / "loading" / "yamlsubset.py",
+        PACKAGE / "model" / "records.py",
+        PACKAGE / "loading" / "schema.py",
+        PACKAGE / "model" / "periods.py",
         *(PACKAGE / "rules").glob("*.py"),
     ]
 )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -365,9 +365,11 @@ def test_fresh_clone_subprocess(repo: Path, tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, env=GIT_ENV, capture_output=True)
     edit(clone, IDVA, "2023/24: 1275000", "2023/24: 1287500")
-    budgetctl = Path(os.environ.get("VIRTUAL_ENV", "/work/venv")) / "bin" / "budgetctl"
-    exe = str(budgetctl) if budgetctl.exists() else shutil.which("budgetctl")
-    assert exe, "budgetctl is not installed"
+    # The installed script beside the running interpreter (the README's command runs
+    # `.venv/bin/python -m pytest` with no VIRTUAL_ENV and no venv on PATH).
+    script = Path(sys.executable).parent / "budgetctl"
+    assert script.exists(), f"budgetctl is not installed beside {sys.executable}"
+    exe = str(script)
     env = {k: v for k, v in GIT_ENV.items() if k != "BUDGETCTL_DATA"}
     result = subprocess.run([exe, "diff", "HEAD"], cwd=clone, capture_output=True, env=env, check=False)
     assert result.returncode == 0, result.stderr

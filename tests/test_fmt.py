@@ -12,9 +12,9 @@ from conftest import SHIPPED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budgetctl import fmt
 from budgetctl.cli import app
-from budgetctl.fmt import comments, format_file
+from budgetctl.edit import fmt
+from budgetctl.edit.fmt import comments, format_file
 
 CASES = Path(__file__).parent / "fmt_cases"
 SHIPPED_FILES = sorted(p for p in SHIPPED.rglob("*") if p.suffix in (".yaml", ".yml"))

@@ -1,4 +1,4 @@
-"""Tests for budgetctl.gitrepo against real repositories built in a temporary directory."""
+"""Tests for budgetctl.infra.git against real repositories built in a temporary directory."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from budgetctl.gitrepo import GitError, list_tree, read_blobs, repo_root, resolve_revision
+from budgetctl.infra.git import GitError, list_tree, read_blobs, repo_root, resolve_revision
 from tests.conftest import GIT_ENV
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

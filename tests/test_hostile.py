@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from budgetctl import yamlsubset
 from budgetctl.cli import app
-from budgetctl.yamlsubset import MAX_DEPTH, MAX_FILE_BYTES, strict_load
+from budgetctl.loading import yamlsubset
+from budgetctl.loading.yamlsubset import MAX_DEPTH, MAX_FILE_BYTES, strict_load
 
 HERE = Path(__file__).resolve().parent / "hostile"
 
@@ -402,7 +402,7 @@ def test_unreadable_file(runner, tmp_path: Path) -> None:
 
 def test_read_error_is_a_located_problem(runner, tmp_path: Path, monkeypatch) -> None:
     """The same path as an unreadable file, for runs as root (which reads any file)."""
-    from budgetctl import discovery
+    from budgetctl.loading import discover as discovery
 
     real_open = os.open
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from budgetctl.cli import app
-from budgetctl.init import financial_year
+from budgetctl.edit.init import financial_year
 
 
 def init(runner, directory: Path):  # type: ignore[no-untyped-def]

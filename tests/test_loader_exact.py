@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from budgetctl.yamlsubset import strict_load
+from budgetctl.loading.yamlsubset import strict_load
 
 UTF16_MESSAGE = "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8"
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budgetctl.money import (
+from budgetctl.model.money import (
     PENNY,
     ZERO,
     MoneyError,
@@ -28,7 +28,7 @@ from budgetctl.money import (
     split,
     total,
 )
-from budgetctl.years import YearError, parse_year, year_sort_key
+from budgetctl.model.periods import YearError, parse_year, year_sort_key
 
 settings.register_profile("nightly", max_examples=20_000, derandomize=True, deadline=None)
 FAST = settings(max_examples=300, derandomize=True, deadline=None)

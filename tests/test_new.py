@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from budgetctl.cli import app
-from budgetctl.fmt import format_file
+from budgetctl.edit.fmt import format_file
 
 IAP = "intervention-and-prevention"
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from budgetctl.owners import owner_problem
+from budgetctl.model.owners import owner_problem
 from tests.conftest import make_ledger
 
 STREAMS = """\

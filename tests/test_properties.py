@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from budgetctl.discovery import LedgerFiles, RawFile, read_ledger
+from budgetctl.loading.discover import LedgerFiles, RawFile, read_ledger
 from budgetctl.pipeline import check_files
 
 settings.register_profile("nightly", max_examples=2_000, derandomize=True, deadline=None)
@@ -266,8 +266,8 @@ def _comments(text: str) -> list[str]:
 
 
 def _values(data: Path) -> dict[str, object]:
-    from budgetctl.source import plain
-    from budgetctl.yamlsubset import strict_load
+    from budgetctl.loading.yamlsubset import strict_load
+    from budgetctl.model.source import plain
 
     values = {}
     for path in sorted(data.rglob("*.yaml")):

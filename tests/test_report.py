@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from budgetctl.cli import app
-from budgetctl.discovery import read_ledger
+from budgetctl.loading.discover import read_ledger
 from budgetctl.pipeline import check_files
 from budgetctl.reports.board import board_report
 from budgetctl.reports.summary import summary

@@ -17,9 +17,9 @@ import pytest
 import yaml
 from conftest import SHIPPED
 
-from budgetctl import models
 from budgetctl.cli import app
-from budgetctl.editor_schema import DESCRIPTIONS, generate
+from budgetctl.model import records as models
+from budgetctl.reports.editor_schema import DESCRIPTIONS, generate
 
 PROJECTS = sorted((SHIPPED / "projects").rglob("*.yaml"))
 
@@ -88,7 +88,7 @@ def test_bad_values_fail(changes: dict[str, object], fragment: str) -> None:
 
 
 def test_pence_pass() -> None:
-    """No multipleOf 0.01: float validators would reject 1234.56 (see budgetctl.editor_schema)."""
+    """No multipleOf 0.01: float validators would reject 1234.56 (see budgetctl.reports.editor_schema)."""
     assert _errors("project", _project(allocations={"2023/24": 1234.56, "2024/25": 0.07})) == []
 
 

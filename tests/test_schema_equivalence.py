@@ -1,4 +1,4 @@
-"""budgetctl builds the models' validator from their annotations (budgetctl/schema.py);
+"""budgetctl builds the models' validator from their annotations (budgetctl/loading/schema.py);
 pydantic's own schema generator is the oracle: over the shipped ledger, every
 hostile-corpus file and generated projects, both validators must accept the same
 values and report the same errors at the same locations."""
@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from test_hostile import CASES
 
-from budgetctl.models import Project, StreamsFile
-from budgetctl.schema import validator
-from budgetctl.yamlsubset import strict_load
+from budgetctl.loading.schema import validator
+from budgetctl.loading.yamlsubset import strict_load
+from budgetctl.model.records import Project, StreamsFile
 
 ORACLES = {Project: TypeAdapter(Project), StreamsFile: TypeAdapter(StreamsFile)}
 

@@ -11,10 +11,10 @@ import html
 from decimal import ROUND_HALF_UP, Decimal
 
 from budgetctl import __version__
-from budgetctl.money import format_pounds, needs_pence
+from budgetctl.diagnostics import printable
+from budgetctl.model.money import format_pounds, needs_pence
 from budgetctl.render.board_markdown import money_column
 from budgetctl.reports.board import Bar, BoardReport, Bullets, Programme, StreamRules
-from budgetctl.yamlsubset import printable
 
 NAVY = "#12355b"
 PALE = "#b7c6da"

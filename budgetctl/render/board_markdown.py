@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from budgetctl.money import format_pounds, needs_pence
+from budgetctl.diagnostics import printable
+from budgetctl.model.money import format_pounds, needs_pence
 from budgetctl.reports.board import BoardReport, Bullets, Programme
 from budgetctl.reports.table import Cell
-from budgetctl.yamlsubset import printable
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 

@@ -7,9 +7,8 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from budgetctl.diagnostics import Diagnostic
+from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.reports.diff import Change, Figures, LedgerDiff, ProjectChange, StreamChange, pounds, signed
-from budgetctl.yamlsubset import printable
 
 MAX_TEXT = 100  # characters of a changed text value shown; JSON has it whole
 

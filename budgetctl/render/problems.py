@@ -8,8 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from budgetctl.diagnostics import Diagnostic
-from budgetctl.yamlsubset import printable
+from budgetctl.diagnostics import Diagnostic, printable
 
 MAX_EXCERPT = 120  # characters of a source line shown under a problem
 

@@ -8,9 +8,9 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 
-from budgetctl.money import format_json, format_pounds, needs_pence
+from budgetctl.diagnostics import printable
+from budgetctl.model.money import format_json, format_pounds, needs_pence
 from budgetctl.reports.table import Cell, Column, Table
-from budgetctl.yamlsubset import printable
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from budgetctl.ledger import Ledger
-from budgetctl.models import Stream
-from budgetctl.money import ZERO, format_pounds, total
+from budgetctl.model.ledger import Ledger
+from budgetctl.model.money import ZERO, format_pounds, total
+from budgetctl.model.records import Stream
 from budgetctl.reports.summary import percent, summary
 from budgetctl.reports.table import Table
 

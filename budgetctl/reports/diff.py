@@ -15,12 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.ledger import Ledger
-from budgetctl.models import Project, fields_of, is_record
-from budgetctl.money import ZERO, format_json, format_pounds, total
-from budgetctl.owners import stream_owners
-from budgetctl.revision import Side
-from budgetctl.years import year_sort_key
+from budgetctl.loading.revision import Side
+from budgetctl.model.ledger import Ledger
+from budgetctl.model.money import ZERO, format_json, format_pounds, total
+from budgetctl.model.owners import stream_owners
+from budgetctl.model.periods import year_sort_key
+from budgetctl.model.records import Project, fields_of, is_record
 
 Value = Decimal | str | None
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from budgetctl.ledger import Ledger
-from budgetctl.money import format_json, total
+from budgetctl.model.ledger import Ledger
+from budgetctl.model.money import format_json, total
+from budgetctl.model.periods import year_sort_key
 from budgetctl.reports.table import Column, Table
-from budgetctl.years import year_sort_key
 
 COLUMNS = [
     Column("project", "Project"),

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from budgetctl.ledger import Ledger, ProjectEntry
-from budgetctl.models import Project, fields_of
-from budgetctl.money import ZERO, format_json, format_pounds, total
+from budgetctl.model.ledger import Ledger, ProjectEntry
+from budgetctl.model.money import ZERO, format_json, format_pounds, total
+from budgetctl.model.periods import year_sort_key
+from budgetctl.model.records import Project, fields_of
 from budgetctl.reports.summary import percent
 from budgetctl.reports.table import Column, Table
-from budgetctl.years import year_sort_key
 
 
 def project_list(ledger: Ledger, year: str | None = None, stream: str | None = None) -> Table:

@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from budgetctl.ledger import Ledger
-from budgetctl.money import ZERO, format_json, split, total
+from budgetctl.model.ledger import Ledger
+from budgetctl.model.money import ZERO, format_json, split, total
 from budgetctl.reports.table import Column, Table
 
 BY_CHOICES = ("stream", "funding", "priority")

@@ -9,9 +9,9 @@ rules read their parameters from streams.yaml; no rule knows a stream by name.
 
 from __future__ import annotations
 
-from budgetctl.codes import CODES, Code
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.ledger import Ledger
+from budgetctl.loading.codes import CODES, Code
+from budgetctl.model.ledger import Ledger
 from budgetctl.rules import (
     award_over_cap,
     bad_owner,
@@ -66,7 +66,8 @@ def catalogue(*, commands: bool = False) -> dict[str, Code]:
     codes.update((rule.code, rule.as_code()) for rule in RULES)
     if commands:
         # Imported here: validate's hot path needs neither module.
-        from budgetctl import fmt, giving360
+        from budgetctl.edit import fmt
+        from budgetctl.reports import giving360
 
         codes.update((code.code, code) for code in (*fmt.COMMAND_CODES, *giving360.COMMAND_CODES))
     return codes

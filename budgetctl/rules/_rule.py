@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from budgetctl.codes import Code
 from budgetctl.diagnostics import Severity
-from budgetctl.ledger import Ledger, Place
+from budgetctl.loading.codes import Code
+from budgetctl.model.ledger import Ledger, Place
 
 Finding = tuple[str, Place]
 Check = Callable[[Ledger], Iterator[Finding]]

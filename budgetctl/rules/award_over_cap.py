@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
-from budgetctl.ledger import Ledger
-from budgetctl.money import format_pounds
+from budgetctl.model.ledger import Ledger
+from budgetctl.model.money import format_pounds
 from budgetctl.rules._rule import Finding, Rule
 
 

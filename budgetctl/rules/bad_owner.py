@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
-from budgetctl.ledger import Ledger
-from budgetctl.owners import owner_problem
+from budgetctl.model.ledger import Ledger
+from budgetctl.model.owners import owner_problem
 from budgetctl.rules._rule import Finding, Rule
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
-from budgetctl.ledger import Ledger
+from budgetctl.model.ledger import Ledger
 from budgetctl.rules._rule import Finding, Rule
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
-from budgetctl.ledger import Ledger
-from budgetctl.money import format_pounds, total
+from budgetctl.model.ledger import Ledger
+from budgetctl.model.money import format_pounds, total
+from budgetctl.model.periods import year_sort_key
 from budgetctl.rules._rule import Finding, Rule
-from budgetctl.years import year_sort_key
 
 _NAMED = 8  # projects named in the message before "and N more"
 

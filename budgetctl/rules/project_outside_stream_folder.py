@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from budgetctl.diagnostics import Severity
-from budgetctl.ledger import Ledger
+from budgetctl.model.ledger import Ledger
 from budgetctl.rules._rule import Finding, Rule
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
-from budgetctl.ledger import Ledger
-from budgetctl.models import did_you_mean
+from budgetctl.model.ledger import Ledger
+from budgetctl.model.records import did_you_mean
 from budgetctl.rules._rule import Finding, Rule
 
 

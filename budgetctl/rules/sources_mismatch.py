@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from budgetctl.diagnostics import Severity
-from budgetctl.ledger import Ledger
-from budgetctl.money import ZERO, format_pounds, total
+from budgetctl.model.ledger import Ledger
+from budgetctl.model.money import ZERO, format_pounds, total
+from budgetctl.model.periods import year_sort_key
 from budgetctl.rules._rule import Finding, Rule
-from budgetctl.years import year_sort_key
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:

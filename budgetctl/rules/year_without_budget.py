@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
-from budgetctl.ledger import Ledger
+from budgetctl.model.ledger import Ledger
+from budgetctl.model.periods import year_sort_key
 from budgetctl.rules._rule import Finding, Rule
-from budgetctl.years import year_sort_key
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:

@@ -1,87 +1,23 @@
-"""The ledger: validated streams and projects, each with its source for positions."""
+"""Build the ledger from raw files: load and validate each file (cached by content, in worker
+processes for large ledgers), then assemble the records."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import cached_property
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from budgetctl.codes import CODES
-from budgetctl.diagnostics import Diagnostic
-from budgetctl.discovery import RawFile
-from budgetctl.models import ID_PATTERN, Project, Stream, StreamsFile, fields_of, shared
-from budgetctl.source import Mapping, SourceFile
-from budgetctl.yamlsubset import printable, strict_load
-from budgetctl.years import year_sort_key
+from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.loading.codes import CODES
+from budgetctl.loading.discover import RawFile
+from budgetctl.loading.yamlsubset import strict_load
+from budgetctl.model.kinds import project_id
+from budgetctl.model.ledger import Ledger, ProjectEntry
+from budgetctl.model.records import ID_PATTERN, Project, StreamsFile, fields_of, shared
+from budgetctl.model.source import Mapping, SourceFile
 
 if TYPE_CHECKING:
-    from budgetctl.cache import FileCache
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a value was written."""
-
-    file: str
-    line: int
-    column: int
-
-
-@dataclass
-class ProjectEntry:
-    id: str
-    source: SourceFile
-    project: Project
-
-    def at(self, *loc: str | int, key: bool = False) -> Place:
-        return Place(self.source.path, *self.source.locate(loc, key=key))
-
-
-@dataclass
-class Ledger:
-    streams_source: SourceFile
-    streams_file: StreamsFile
-    projects: list[ProjectEntry] = field(default_factory=list)
-
-    @property
-    def streams(self) -> dict[str, Stream]:
-        return self.streams_file.streams
-
-    @property
-    def priorities(self) -> dict[str, str]:
-        return self.streams_file.priorities
-
-    def stream_at(self, stream_id: str, *loc: str | int, key: bool = False) -> Place:
-        located = self.streams_source.locate(("streams", stream_id, *loc), key=key)
-        return Place(self.streams_source.path, *located)
-
-    def years(self) -> list[str]:
-        """Every financial year with a budget or an allocation, oldest first."""
-        found = {y for s in self.streams.values() for y in s.budget}
-        found.update(y for p in self.projects for y in p.project.allocations)
-        return sorted(found, key=year_sort_key)
-
-    def budget_years(self) -> list[str]:
-        return sorted({y for s in self.streams.values() for y in s.budget}, key=year_sort_key)
-
-    @cached_property
-    def projects_by_stream(self) -> dict[str, list[ProjectEntry]]:
-        """Projects grouped by stream id, in path order (built once: rules and reports
-        ask per stream and year, which would otherwise scan every project each time)."""
-        grouped: dict[str, list[ProjectEntry]] = {}
-        for entry in self.projects:
-            grouped.setdefault(entry.project.stream, []).append(entry)
-        return grouped
-
-    def allocated(self, stream_id: str, year: str) -> list[tuple[ProjectEntry, Decimal]]:
-        """Projects on ``stream_id`` with their allocation in ``year``."""
-        return [
-            (p, p.project.allocations[year])
-            for p in self.projects_by_stream.get(stream_id, ())
-            if year in p.project.allocations
-        ]
+    from budgetctl.loading.cache import FileCache
 
 
 @dataclass
@@ -94,12 +30,6 @@ class Loaded:
     problems: list[Diagnostic]
     file_count: int
     incomplete: bool
-
-
-def project_id(path: str) -> str:
-    # String operations: a PurePosixPath per file costs more than checking it from the cache.
-    name = path.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[0]
 
 
 class LazySource(SourceFile):
@@ -148,7 +78,7 @@ class FileCheck:
 
 def check_file(raw: RawFile, model: type[Project] | type[StreamsFile]) -> FileCheck:
     """Load one file and validate it as ``model``."""
-    from budgetctl.schema import validate  # the validator: only when a file must be checked
+    from budgetctl.loading.schema import validate  # the validator: only when a file must be checked
 
     source, load_problems = strict_load(raw.data, raw.path)
     if source is None:
@@ -234,7 +164,7 @@ def _load_streams(
     raw: RawFile, cache: FileCache | None
 ) -> tuple[SourceFile | None, StreamsFile | None, list[Diagnostic]]:
     """streams.yaml's source, model and problems, from the cache when its content was checked before."""
-    from budgetctl import cache as cached
+    from budgetctl.loading import cache as cached
 
     decode = key = checked = None
     if cache is not None and cache.enabled:
@@ -262,7 +192,7 @@ def _load_streams(
 def _store(cache: FileCache, path: str, key: str, checked: FileCheck, entry: list[Any] | None = None) -> None:
     """Cache one file's check (``entry``: already encoded, as a worker sends it); a value the
     cache cannot hold exactly turns caching off for the run."""
-    from budgetctl import cache as cached
+    from budgetctl.loading import cache as cached
 
     if cache.enabled:
         try:
@@ -295,7 +225,7 @@ def check_projects(
 def _check_projects(
     projects: list[RawFile], cache: FileCache | None, progress: Callable[[int], None] | None
 ) -> list[FileCheck]:
-    from budgetctl import cache as cached
+    from budgetctl.loading import cache as cached
 
     results: list[FileCheck | None] = [None] * len(projects)
     keys: list[str] = []
@@ -337,7 +267,7 @@ def _check_here_and_there(
     progress: Callable[[int], None] | None,
 ) -> None:
     """Check the files of ``todo`` no worker took here, then collect the workers' shares."""
-    from budgetctl import cache as cached
+    from budgetctl.loading import cache as cached
 
     def keep(index: int, checked: FileCheck, entry: list[Any] | None) -> None:
         results[index] = checked
@@ -369,7 +299,7 @@ def _check_here_and_there(
 
 
 def _to_entry(checked: FileCheck) -> list[Any]:
-    from budgetctl import cache as cached
+    from budgetctl.loading import cache as cached
 
     return [
         cached.encode_problems(checked.load_problems),
@@ -380,7 +310,7 @@ def _to_entry(checked: FileCheck) -> list[Any]:
 
 def _from_entry(entry: list[Any], path: str, decode: Callable[[Any], Any]) -> FileCheck:
     """A check rebuilt from an entry: ``[loader problems, schema problems, project]``."""
-    from budgetctl import cache as cached
+    from budgetctl.loading import cache as cached
 
     if type(entry) is not list or len(entry) != 3:
         raise cached.Malformed("entry")
@@ -450,7 +380,7 @@ def _start_workers(projects: list[RawFile], todo: list[int]) -> list[_Worker]:
     itself. No workers where processes cannot be forked or entries cannot carry a project."""
     import os
 
-    from budgetctl import cache as cached
+    from budgetctl.loading import cache as cached
 
     try:
         cpus = len(os.sched_getaffinity(0))

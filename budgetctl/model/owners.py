@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from budgetctl.ledger import Ledger
+from budgetctl.model.ledger import Ledger
 
 # A user or team on a git host (GitLab groups nest: @group/sub/team), or an e-mail address.
 # Nothing else may reach CODEOWNERS: a space or newline in an owner would add patterns or lines.

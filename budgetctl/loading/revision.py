@@ -1,6 +1,6 @@
 """The ledger at a git revision, or in the working tree, checked like `validate` checks it.
 
-A revision is read straight from git objects through ``budgetctl.gitrepo``: no
+A revision is read straight from git objects through ``budgetctl.infra.git``: no
 checkout, and the working tree and the index are never touched. Files get the
 same display paths as on disk (``data/projects/x.yaml``), so problems on the
 two sides of a comparison can be matched.
@@ -13,23 +13,21 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from budgetctl import gitrepo
-from budgetctl.codes import CODES
-from budgetctl.diagnostics import Diagnostic
-from budgetctl.discovery import (
-    PROJECT_SUFFIXES,
-    PROJECTS_DIR,
-    STREAMS_FILE,
+from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.infra import git as gitrepo
+from budgetctl.loading.codes import CODES
+from budgetctl.loading.discover import (
     LedgerFiles,
     NoLedger,
     RawFile,
     find_root,
     read_ledger,
 )
-from budgetctl.models import Project
+from budgetctl.loading.schema import validate
+from budgetctl.loading.yamlsubset import MAX_FILE_BYTES, strict_load
+from budgetctl.model.kinds import IN_YEAR, PROJECT_SUFFIXES, PROJECTS_DIR, STREAMS_FILE, FileKind, misplaced
+from budgetctl.model.records import Project
 from budgetctl.pipeline import Checked, check_files
-from budgetctl.schema import validate
-from budgetctl.yamlsubset import MAX_FILE_BYTES, printable, strict_load
 
 _LINK, _SUBMODULE = "120000", "160000"
 
@@ -160,9 +158,22 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
 
     problems: list[Diagnostic] = []
     wanted = []
+    in_year_kind: dict[str, str] = {}  # path -> kind name, for the in-year files
     for entry in entries:
         is_streams = entry.path == streams_path
         in_projects = entry.path.startswith(projects_prefix) or entry.path == projects_prefix[:-1]
+        kind = _in_year_kind(entry.path, folder)
+        if kind is not None:
+            if entry.mode in (_LINK, _SUBMODULE):
+                problems.append(_refused(entry, shown(entry.path)))
+                continue
+            why = misplaced(kind, tuple(entry.path[len(folder) + len(kind.folder) + 2 :].split("/")))
+            if why is not None:
+                problems.append(CODES["Y018"].at(printable(why), printable(shown(entry.path))))
+                continue
+            in_year_kind[entry.path] = kind.name
+            wanted.append(entry)
+            continue
         if not (is_streams or in_projects):
             continue  # e.g. data/README.md: not part of the ledger
         if entry.mode in (_LINK, _SUBMODULE):
@@ -190,10 +201,22 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
         raw = RawFile(shown(entry.path), blobs[entry.oid])
         if entry.path == streams_path:
             files.streams = raw
+        elif entry.path in in_year_kind:
+            files.in_year.setdefault(in_year_kind[entry.path], []).append(raw)
         else:
             files.projects.append(raw)
     files.projects.sort(key=lambda f: f.path)
+    for found in files.in_year.values():
+        found.sort(key=lambda f: f.path)
     return files
+
+
+def _in_year_kind(path: str, folder: str) -> FileKind | None:
+    """The in-year kind whose folder holds ``path`` (under the ledger ``folder``), if any."""
+    for kind in IN_YEAR:
+        if path.startswith(f"{folder}/{kind.folder}/"):
+            return kind
+    return None
 
 
 def _could_be_ledger(entry: gitrepo.TreeFile) -> bool:

@@ -18,20 +18,15 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from budgetctl.codes import CODES
-from budgetctl.diagnostics import Diagnostic
-from budgetctl.source import Mapping, Node, Scalar, Sequence, SourceFile
+from budgetctl.diagnostics import FORBIDDEN, Diagnostic, describe_char, printable
+from budgetctl.loading.codes import CODES
+from budgetctl.model.source import Mapping, Node, Scalar, Sequence, SourceFile
 
 MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 32
 MAX_SCALAR = 10_000
 MAX_PROBLEMS_PER_FILE = 50
 
-# C0 controls but tab/LF/CR, DEL, C1, zero-width, bidi controls, line/paragraph
-# separators, and U+FEFF (allowed only as the very first character).
-FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
-)
 _LONG_LINE = re.compile(f"[^\n]{{{MAX_SCALAR + 1}}}")
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _NULL_KEYS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -47,16 +42,6 @@ def parser_class() -> type:
     import yaml
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def describe_char(char: str) -> str:
-    """A visible name for an invisible character: ``U+202E``."""
-    return f"U+{ord(char):04X}"
-
-
-def printable(text: str) -> str:
-    """Text safe to show on a terminal or in CI logs: invisible characters escaped."""
-    return FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class _Problems(list[Diagnostic]):

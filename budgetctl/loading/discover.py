@@ -7,13 +7,10 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetctl.codes import CODES
-from budgetctl.diagnostics import Diagnostic
-from budgetctl.yamlsubset import MAX_FILE_BYTES, printable
-
-STREAMS_FILE = "streams.yaml"
-PROJECTS_DIR = "projects"
-PROJECT_SUFFIXES = (".yaml", ".yml")
+from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.loading.codes import CODES
+from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
+from budgetctl.model.kinds import IN_YEAR, PROJECT_SUFFIXES, PROJECTS_DIR, STREAMS_FILE, FileKind, misplaced
 
 
 class NoLedger(Exception):
@@ -34,6 +31,16 @@ class LedgerFiles:
     streams: RawFile | None
     projects: list[RawFile] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    # The in-year files, by kind name (actuals, adjustment, forecast), sorted by path.
+    in_year: dict[str, list[RawFile]] = field(default_factory=dict)
+
+    def every_file(self) -> list[RawFile]:
+        """streams.yaml, the project files, then the in-year files by kind: the order of the content key."""
+        found = [self.streams] if self.streams is not None else []
+        found += self.projects
+        for kind in IN_YEAR:
+            found += self.in_year.get(kind.name, [])
+        return found
 
 
 def find_root(data: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path:
@@ -75,11 +82,36 @@ def read_ledger(root: Path) -> LedgerFiles:
             raw = _read(path, display, files.problems)
             if raw is not None:
                 files.projects.append(raw)
+    for kind in IN_YEAR:
+        files.in_year[kind.name] = _read_in_year(root, kind, files.problems)
     return files
 
 
-def _walk(folder: str, shown: str, problems: list[Diagnostic]) -> list[tuple[str, str]]:
-    """Project files under ``folder`` as (path, display path); symbolic links are reported, never followed."""
+def _read_in_year(root: Path, kind: FileKind, problems: list[Diagnostic]) -> list[RawFile]:
+    """The files of one in-year kind: ``<kind folder>/YYYY-YY/<file>``; anything else there is an error."""
+    folder = root / kind.folder
+    shown = display_path(root, folder)
+    if folder.is_symlink():
+        problems.append(_symlink(shown))
+        return []
+    if not folder.is_dir():
+        return []
+    found: list[RawFile] = []
+    for path, display in sorted(_walk(os.fspath(folder), shown, problems, every_file=True), key=lambda pair: pair[1]):
+        parts = tuple(display[len(shown) + 1 :].split("/"))
+        why = misplaced(kind, parts)
+        if why is not None:
+            problems.append(CODES["Y018"].at(printable(why), display))
+            continue
+        raw = _read(path, display, problems)
+        if raw is not None:
+            found.append(raw)
+    return found
+
+
+def _walk(folder: str, shown: str, problems: list[Diagnostic], *, every_file: bool = False) -> list[tuple[str, str]]:
+    """Project files (``every_file``: all files) under ``folder`` as (path, display path); symbolic
+    links are reported, never followed."""
     found: list[tuple[str, str]] = []
     pending = [(folder, shown)]
     while pending:
@@ -92,11 +124,11 @@ def _walk(folder: str, shown: str, problems: list[Diagnostic]) -> list[tuple[str
         for entry in entries:
             display = f"{current_shown}/{entry.name}"
             if entry.is_symlink():
-                if entry.name.endswith(PROJECT_SUFFIXES) or entry.is_dir():
+                if every_file or entry.name.endswith(PROJECT_SUFFIXES) or entry.is_dir():
                     problems.append(_symlink(display))
             elif entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, display))
-            elif entry.name.endswith(PROJECT_SUFFIXES):
+            elif every_file or entry.name.endswith(PROJECT_SUFFIXES):
                 found.append((entry.path, display))
     return found
 

@@ -16,13 +16,13 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.discovery import PROJECTS_DIR, RawFile, display_path, read_ledger
-from budgetctl.fmt import canonical_money, format_file
-from budgetctl.ledger import project_id
-from budgetctl.models import ID_PATTERN
-from budgetctl.money import MoneyError, parse_money
+from budgetctl.edit.fmt import canonical_money, format_file
+from budgetctl.loading.discover import PROJECTS_DIR, RawFile, display_path, read_ledger
+from budgetctl.model.kinds import project_id
+from budgetctl.model.money import MoneyError, parse_money
+from budgetctl.model.periods import YearError, parse_year, year_sort_key
+from budgetctl.model.records import ID_PATTERN
 from budgetctl.pipeline import check_files
-from budgetctl.years import YearError, parse_year, year_sort_key
 
 
 class ScaffoldError(ValueError):
@@ -159,7 +159,7 @@ def plan(root: Path, project: NewProject, folder: str | None = None, *, force: b
 
 def write(planned: Plan) -> None:
     """Write a plan that was not refused: its folder is made if needed, the file atomically."""
-    from budgetctl.atomic import write_atomic
+    from budgetctl.infra.atomic import write_atomic
 
     planned.path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(planned.path, planned.data, expected=planned.replaces)

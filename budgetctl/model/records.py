@@ -20,9 +20,9 @@ import typing
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
-from budgetctl.money import MoneyError, parse_money
-from budgetctl.source import Mapping, Scalar, Sequence
-from budgetctl.years import YearError, parse_year
+from budgetctl.model.money import MoneyError, parse_money
+from budgetctl.model.periods import YearError, parse_year
+from budgetctl.model.source import Mapping, Scalar, Sequence
 
 if TYPE_CHECKING:
     from pydantic_core import PydanticCustomError

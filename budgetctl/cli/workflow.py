@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from budgetctl.cli import DataOption, app, fail, problems_to_stderr
+from budgetctl.cli.options import DataOption, fail, problems_to_stderr
 
 # --- diff and owners: reviewing a change (issue 3, items 1 and 5) -------------------
 
@@ -19,7 +19,6 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
-@app.command("diff")
 def diff_command(
     base: Annotated[str, typer.Argument(metavar="BASE", help="The revision to compare from: a branch, tag or commit.")],
     head: Annotated[
@@ -45,10 +44,10 @@ def diff_command(
 
     Example: budgetctl diff origin/main --format markdown
     """
-    from budgetctl.gitrepo import GitError
+    from budgetctl.infra.git import GitError
+    from budgetctl.loading.revision import locate, revision_side, working_tree_side
     from budgetctl.render.diff import RENDERERS
     from budgetctl.reports.diff import compare
-    from budgetctl.revision import locate, revision_side, working_tree_side
 
     try:
         where = locate(data)
@@ -61,7 +60,6 @@ def diff_command(
     raise typer.Exit(1 if fail_on_new_errors and result.new_errors else 0)
 
 
-@app.command("owners")
 def owners_command(
     admins: Annotated[
         list[str] | None,
@@ -100,10 +98,10 @@ def owners_command(
 
     Example: budgetctl owners --admins @org/finance-admins > .github/CODEOWNERS
     """
-    from budgetctl.discovery import NoLedger, read_ledger
-    from budgetctl.owners import DEFAULT_FILE, codeowners, owner_problem, path_problem
+    from budgetctl.loading.discover import NoLedger, read_ledger
+    from budgetctl.loading.revision import ledger_place
+    from budgetctl.model.owners import DEFAULT_FILE, codeowners, owner_problem, path_problem
     from budgetctl.pipeline import check_files
-    from budgetctl.revision import ledger_place
 
     for admin in admins or []:
         if owner_problem(admin):
@@ -157,7 +155,6 @@ def _admin_flags(admins: list[str] | None) -> str:
 # --- fmt, new project, schema: writing ledger files (issue 3, items 2 to 4) ---------
 
 
-@app.command("fmt")
 def fmt_command(
     paths: Annotated[
         list[Path] | None,
@@ -185,9 +182,9 @@ def fmt_command(
     import difflib
     import sys
 
-    from budgetctl.atomic import WriteRefused, write_atomic
-    from budgetctl.discovery import NoLedger, find_root
-    from budgetctl.fmt import format_file, ledger_targets, path_targets
+    from budgetctl.edit.fmt import format_file, ledger_targets, path_targets
+    from budgetctl.infra.atomic import WriteRefused, write_atomic
+    from budgetctl.loading.discover import NoLedger, find_root
 
     if paths:
         missing = [p for p in paths if not p.exists() and not p.is_symlink()]
@@ -256,7 +253,6 @@ def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool) -> str:
 new_app = typer.Typer(
     help="Create ledger files in canonical layout, checked against the ledger first.", no_args_is_help=True
 )
-app.add_typer(new_app, name="new")
 
 
 @new_app.command("project")
@@ -301,9 +297,9 @@ def new_project_command(
 
     Example: budgetctl new project mentoring --stream intervention-and-prevention --title Mentoring --lead Manager --amount 2023/24=5000
     """  # noqa: E501
-    from budgetctl.atomic import WriteRefused
-    from budgetctl.discovery import NoLedger, find_root
-    from budgetctl.scaffold import NewProject, ScaffoldError, parse_amount, plan, write
+    from budgetctl.edit.new_project import NewProject, ScaffoldError, parse_amount, plan, write
+    from budgetctl.infra.atomic import WriteRefused
+    from budgetctl.loading.discover import NoLedger, find_root
 
     allocations: dict = {}
     try:
@@ -355,7 +351,6 @@ class SchemaTarget(StrEnum):
     project = "project"
 
 
-@app.command("schema")
 def schema_command(
     target: Annotated[SchemaTarget, typer.Argument(help="streams (for streams.yaml) or project (for project files).")],
     output: Annotated[
@@ -373,8 +368,8 @@ def schema_command(
     """
     import json
 
-    from budgetctl.atomic import WriteRefused, write_atomic
-    from budgetctl.editor_schema import generate
+    from budgetctl.infra.atomic import WriteRefused, write_atomic
+    from budgetctl.reports.editor_schema import generate
 
     text = json.dumps(generate(target.value), indent=2, ensure_ascii=False) + "\n"
     if output is None:

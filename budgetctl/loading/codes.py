@@ -172,6 +172,18 @@ _ALL = (
         "shown, or simplify the YAML to block mappings and plain values.",
     ),
     Code(
+        "Y018",
+        "misplaced-in-year-file",
+        E,
+        "A file or folder under actuals/, adjustments/ or forecasts/ that is not where the format puts one.",
+        "In-year files sit in a folder per financial year named YYYY-YY (2023-24 holds\n"
+        "2023/24): actuals/2023-24/*.csv, adjustments/2023-24/<id>.yaml and\n"
+        "forecasts/2023-24/q1.yaml to q4.yaml. Anything else there would silently drop out of\n"
+        "every total, so it is an error: move or rename it.\n\n"
+        "    data/actuals/2023-24/2023-04.csv      read\n"
+        "    data/actuals/2023-04.csv              Y018: move it into actuals/2023-24/",
+    ),
+    Code(
         "S001",
         "unknown-key",
         E,

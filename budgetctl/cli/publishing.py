@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from budgetctl.cli import (
+from budgetctl.cli.options import (
     DataOption,
+    OutputOption,
     TableFormat,
-    app,
+    YearOption,
     budget_year,
     checked_year,
+    emit,
     fail,
     problems_to_stderr,
     reliable_ledger,
@@ -38,31 +39,6 @@ class ShowFormat(StrEnum):
     json = "json"
 
 
-YearOption = Annotated[
-    str | None,
-    typer.Option("--year", "-y", metavar="YYYY/YY", help="Financial year.", show_default=False),
-]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of standard output."),
-]
-
-
-def _emit(text: str, output: Path | None) -> None:
-    """Print ``text``, or write it to ``output`` through the atomic writer."""
-    from budgetctl.atomic import WriteRefused, write_atomic
-
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        write_atomic(output, text.encode("utf-8"))
-    except WriteRefused as exc:
-        fail(str(exc))
-    print(f"wrote {output}", file=sys.stderr)
-
-
-@app.command()
 def report(
     year: YearOption = None,
     format: Annotated[
@@ -86,11 +62,10 @@ def report(
     ledger, checked = reliable_ledger(data, "report")
     paper = board_report(ledger, budget_year(ledger, chosen))
     renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
-    _emit(renderers[format](paper), output)
+    emit(renderers[format](paper), output)
     trailing_problems(checked)
 
 
-@app.command()
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, json or 360giving.")],
     year: Annotated[
@@ -124,9 +99,9 @@ def export(
 
     Example: budgetctl export --year 2023/24 --format 360giving -o grants.json
     """
-    from budgetctl import giving360
     from budgetctl.render.tables import csv_text
     from budgetctl.reports import export as exports
+    from budgetctl.reports import giving360
 
     chosen = checked_year(year)
     for flag, key, value in (("--prefix", "prefix", prefix), ("--funder-id", "org_id", funder_id)):
@@ -147,11 +122,10 @@ def export(
     else:
         table = exports.allocations(ledger, years)
         text = csv_text(table, with_total=False) if format is ExportFormat.csv else exports.to_json(table)
-    _emit(text, output)
+    emit(text, output)
     trailing_problems(checked)
 
 
-@app.command()
 def projects(
     year: YearOption = None,
     stream: Annotated[
@@ -169,7 +143,7 @@ def projects(
 
     Example: budgetctl projects --year 2023/24 --stream victims-services
     """
-    from budgetctl.models import did_you_mean
+    from budgetctl.model.records import did_you_mean
     from budgetctl.render.tables import RENDERERS
     from budgetctl.reports.projects import project_list
 
@@ -183,7 +157,6 @@ def projects(
     trailing_problems(checked)
 
 
-@app.command()
 def show(
     project: Annotated[str, typer.Argument(metavar="ID", help="A project id (its file name without .yaml).")],
     format: Annotated[ShowFormat, typer.Option("--format", "-f", help="text or json.")] = ShowFormat.text,
@@ -196,11 +169,11 @@ def show(
     """
     import json
 
-    from budgetctl.cli import load
-    from budgetctl.models import did_you_mean
+    from budgetctl.cli.options import load
+    from budgetctl.diagnostics import printable
+    from budgetctl.model.records import did_you_mean
     from budgetctl.render.tables import render_rich
     from budgetctl.reports.projects import project_detail
-    from budgetctl.yamlsubset import printable
 
     checked, _ = load(data)
     if checked.ledger is None:
@@ -219,7 +192,6 @@ def show(
     render_rich(detail.allocations)
 
 
-@app.command()
 def init(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the new ledger (DIR/data).")],
 ) -> None:
@@ -230,7 +202,7 @@ def init(
 
     Example: budgetctl init ../west-mercia-budget
     """
-    from budgetctl.init import InitRefused, create
+    from budgetctl.edit.init import InitRefused, create
 
     try:
         written = create(directory)

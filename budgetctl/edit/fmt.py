@@ -2,7 +2,7 @@
 
 The layout (one way to write each file):
 
-- keys in the order of the spec (the order of the fields in ``budgetctl.models``);
+- keys in the order of the spec (the order of the fields in ``budgetctl.model.records``);
   keys budgetctl does not know follow, in the order they were written;
 - financial years sorted, oldest first;
 - money written one way: whole pounds without decimals (``250000.00`` ->
@@ -46,12 +46,12 @@ from typing import Annotated, Any
 
 import yaml
 
-from budgetctl.codes import CODES, Code
 from budgetctl.diagnostics import Diagnostic, Severity
-from budgetctl.money import MONEY_TEXT, parse_money
-from budgetctl.source import Mapping, Node, Scalar
-from budgetctl.yamlsubset import parser_class, strict_load
-from budgetctl.years import year_sort_key
+from budgetctl.loading.codes import CODES, Code
+from budgetctl.loading.yamlsubset import parser_class, strict_load
+from budgetctl.model.money import MONEY_TEXT, parse_money
+from budgetctl.model.periods import year_sort_key
+from budgetctl.model.source import Mapping, Node, Scalar
 
 UNSUPPORTED = Code(
     "F001",
@@ -96,7 +96,7 @@ class _Layout:
 @functools.cache
 def _layout(kind: str) -> _Layout:
     """Read the layout off the models, so a field added there is ordered and normalised here too."""
-    from budgetctl.models import Project, StreamsFile
+    from budgetctl.model.records import Project, StreamsFile
 
     layout = _Layout()
     _walk(Project if kind == "project" else StreamsFile, (), layout)
@@ -104,7 +104,7 @@ def _layout(kind: str) -> _Layout:
 
 
 def _walk(annotation: Any, path: tuple[str, ...], layout: _Layout) -> None:
-    from budgetctl import models
+    from budgetctl.model import records as models
 
     validators, base = _validators(annotation)
     if models._money in validators:
@@ -633,7 +633,7 @@ class Target:
 
 def ledger_targets(root: Path) -> tuple[list[Target], list[Diagnostic]]:
     """streams.yaml and every project file of the ledger at ``root``, as discovery reads them."""
-    from budgetctl.discovery import read_ledger
+    from budgetctl.loading.discover import read_ledger
 
     files = read_ledger(root)
     raws = ([files.streams] if files.streams else []) + files.projects
@@ -642,9 +642,9 @@ def ledger_targets(root: Path) -> tuple[list[Target], list[Diagnostic]]:
 
 def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
     """The files named, and the .yaml/.yml files under the folders named (links are never followed)."""
-    from budgetctl.atomic import WriteRefused, read_for_update
-    from budgetctl.discovery import PROJECT_SUFFIXES
-    from budgetctl.yamlsubset import MAX_FILE_BYTES
+    from budgetctl.infra.atomic import WriteRefused, read_for_update
+    from budgetctl.loading.discover import PROJECT_SUFFIXES
+    from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
 
     found: list[Target] = []
     problems: list[Diagnostic] = []

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from budgetctl.codes import Code
 from budgetctl.diagnostics import Diagnostic, Severity
-from budgetctl.ledger import Ledger, ProjectEntry
-from budgetctl.money import format_json
+from budgetctl.loading.codes import Code
+from budgetctl.model.ledger import Ledger, ProjectEntry
+from budgetctl.model.money import format_json
 
 SCHEMA_VERSION = "1.4"
 CURRENCY = "GBP"

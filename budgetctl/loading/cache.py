@@ -40,10 +40,10 @@ from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
 from budgetctl.diagnostics import Diagnostic, Severity
-from budgetctl.models import SHARED_TEXT_MAX, fields_of, is_record, shared
+from budgetctl.model.records import SHARED_TEXT_MAX, fields_of, is_record, shared
 
 if TYPE_CHECKING:
-    from budgetctl.discovery import LedgerFiles
+    from budgetctl.loading.discover import LedgerFiles
 
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 2
@@ -272,7 +272,7 @@ def ledger_key(files: LedgerFiles) -> str:
     whole = hashlib.sha256()
     for problem in files.problems:
         whole.update(json.dumps(problem.as_json()).encode() + b"\n")
-    for raw in ([files.streams] if files.streams is not None else []) + files.projects:
+    for raw in files.every_file():
         path = raw.path.encode("utf-8", "surrogateescape")
         whole.update(b"%d:%d:" % (len(path), len(raw.data)))
         whole.update(path)
@@ -306,7 +306,7 @@ def _read_own(path: Path) -> bytes | None:
 
 def _write_own(path: Path, data: bytes) -> None:
     """Write a cache file atomically, readable by its owner only; a failure is ignored."""
-    from budgetctl.atomic import write_atomic
+    from budgetctl.infra.atomic import write_atomic
 
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

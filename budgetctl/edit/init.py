@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from budgetctl.atomic import WriteRefused, write_atomic
+from budgetctl.infra.atomic import WriteRefused, write_atomic
 
 
 class InitRefused(Exception):

@@ -21,10 +21,10 @@ from typing import Any, TypeVar
 from pydantic_core import SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
-from budgetctl.codes import CODES
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.models import Converter, did_you_mean, fields_of, found, is_record
-from budgetctl.source import Mapping, Sequence, SourceFile
+from budgetctl.loading.codes import CODES
+from budgetctl.model.records import Converter, did_you_mean, fields_of, found, is_record
+from budgetctl.model.source import Mapping, Sequence, SourceFile
 
 M = TypeVar("M")
 

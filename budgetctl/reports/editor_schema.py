@@ -25,9 +25,9 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from budgetctl import models
-from budgetctl.money import MONEY_TEXT
-from budgetctl.schema import core_schema
+from budgetctl.loading.schema import core_schema
+from budgetctl.model import records as models
+from budgetctl.model.money import MONEY_TEXT
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 YEAR_PATTERN = r"^[0-9]{4}/[0-9]{2}$"

@@ -1,0 +1,131 @@
+"""Commands: checking and summarising (validate, summary, rules, explain)."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from budgetctl.cli.options import (
+    DataOption,
+    GroupBy,
+    NoCacheOption,
+    ProblemFormat,
+    TableFormat,
+    budget_year,
+    checked_year,
+    fail,
+    load,
+    reliable_ledger,
+    trailing_problems,
+)
+
+
+def validate(
+    data: DataOption = None,
+    format: Annotated[
+        ProblemFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (default), json, or github annotations (default when GITHUB_ACTIONS=true).",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Check every file and rule; report each problem with file, line and column.
+
+    Exit 0 when there is no error, 1 when there is one or more (with --strict,
+    warnings count), 2 when no ledger is found.
+
+    Example: budgetctl validate --format github
+    """
+    from budgetctl.diagnostics import count_errors
+    from budgetctl.render import problems as render
+
+    chosen = format or (ProblemFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ProblemFormat.text)
+    checked, source_line = load(data, cache=not no_cache, output=chosen.value, ledger_needed=False)
+    failed = count_errors(checked.problems, strict=strict) > 0
+    renderers = {
+        ProblemFormat.text: lambda: render.render_text(checked.problems, checked.file_count, source_line),
+        ProblemFormat.json: lambda: render.render_json(checked.problems, not failed, checked.file_count),
+        ProblemFormat.github: lambda: render.render_github(checked.problems, checked.file_count),
+    }
+    renderers[chosen]()
+    raise typer.Exit(1 if failed else 0)
+
+
+def summary(
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year",
+            "-y",
+            metavar="YYYY/YY",
+            help="Financial year (default: the latest with a budget).",
+            show_default=False,
+        ),
+    ] = None,
+    by: Annotated[
+        GroupBy, typer.Option("--by", help="Group rows by stream, funding label or priority.")
+    ] = GroupBy.stream,
+    format: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table, csv, json or markdown.")
+    ] = TableFormat.table,
+    data: DataOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """The reconciled table per stream: budget, allocated, unallocated, with a total.
+
+    Refused (exit 1, with the problems) when errors would make the totals wrong;
+    other problems are listed under the table on stderr.
+
+    Example: budgetctl summary --year 2023/24 --by funding --format markdown
+    """
+    from budgetctl.render.tables import RENDERERS
+    from budgetctl.reports.summary import summary as build_summary
+
+    year = checked_year(year)
+    ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
+    RENDERERS[format.value](build_summary(ledger, budget_year(ledger, year), by.value))
+    trailing_problems(checked)
+
+
+def rules() -> None:
+    """List every problem code: its name, severity and what it means.
+
+    Example: budgetctl rules
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    from budgetctl.render.console import stdout
+    from budgetctl.rules import catalogue
+
+    grid = Table(title="Problem codes (budgetctl explain CODE for details)", title_justify="left")
+    for header in ("Code", "Name", "Severity", "What it means"):
+        grid.add_column(header)
+    for code in catalogue(commands=True).values():
+        grid.add_row(code.code, code.name, Text(code.severity.value), code.summary)
+    stdout().print(grid)
+
+
+def explain(
+    code: Annotated[str, typer.Argument(help="A code such as A001, or a name such as over-allocated-stream.")],
+) -> None:
+    """Explain one problem code: what it checks, why, and an example.
+
+    Example: budgetctl explain A001
+    """
+    from budgetctl.model.records import did_you_mean
+    from budgetctl.rules import catalogue, lookup
+
+    found = lookup(code)
+    if found is None:
+        codes = catalogue(commands=True)
+        hint = did_you_mean(code.upper(), list(codes)) or did_you_mean(code.lower(), [c.name for c in codes.values()])
+        fail(f"unknown code {code!r}{hint}; `budgetctl rules` lists them")
+    print(f"{found.code} {found.name} ({found.severity.value})\n\n{found.summary}\n\n{found.explanation}")

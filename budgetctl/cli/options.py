@@ -1,0 +1,186 @@
+"""What the commands share: options, the one way to fail, loading the ledger, problems beside output."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:  # only for annotations: start-up imports stay light
+    from collections.abc import Iterable
+
+    from budgetctl.diagnostics import Diagnostic
+    from budgetctl.model.ledger import Ledger
+    from budgetctl.pipeline import Checked
+    from budgetctl.render.problems import Sources
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        metavar="DIR",
+        help="Ledger folder (default: $BUDGETCTL_DATA, ./data, or the "
+        "nearest parent folder holding data/streams.yaml).",
+        show_default=False,
+    ),
+]
+
+
+class ProblemFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+class GroupBy(StrEnum):
+    stream = "stream"
+    funding = "funding"
+    priority = "priority"
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One red line on stderr, then exit (2: usage, IO or git failure)."""
+    from rich.text import Text
+
+    from budgetctl.diagnostics import printable
+    from budgetctl.render.console import stderr
+
+    stderr().print(Text(f"budgetctl: {printable(message)}", style="red"))
+    raise typer.Exit(code)
+
+
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Check every file again; neither read nor write the cache (also BUDGETCTL_NO_CACHE=1).",
+    ),
+]
+
+
+def load(
+    data: Path | None, *, cache: bool = True, output: str = "json", ledger_needed: bool = True
+) -> tuple[Checked, Sources]:
+    """Find, read and check the ledger; exit 2 when there is none.
+
+    ``cache=False`` bypasses the cache of checked files; ``output`` is the
+    output format, which decides whether a long run shows progress on stderr;
+    ``ledger_needed=False`` (only the problems are wanted) lets an unchanged
+    ledger's problems come from the cache.
+    """
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.discover import NoLedger, find_root, read_ledger
+    from budgetctl.pipeline import check_files
+    from budgetctl.render import progress
+
+    try:
+        root = find_root(data)
+    except NoLedger as exc:
+        fail(str(exc))
+    files = read_ledger(root)
+    raw = {f.path: f.data for f in files.every_file()}
+
+    @lru_cache(maxsize=256)
+    def lines(path: str) -> list[str]:
+        return raw[path].decode("utf-8", "replace").splitlines() if path in raw else []
+
+    def source_line(path: str, line: int) -> str | None:
+        text = lines(path)
+        return text[line - 1] if 0 < line <= len(text) else None
+
+    cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
+    with progress.maybe(len(files.projects), output) as advance:
+        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed)
+    if cached is not None:
+        cached.save()
+    return checked, source_line
+
+
+def checked_year(year: str | None) -> str | None:
+    """A ``--year`` option checked as a financial year (exit 2 when it is not one)."""
+    from budgetctl.model.periods import YearError, parse_year
+
+    if year is None:
+        return None
+    try:
+        return parse_year(year)
+    except YearError as exc:
+        fail(f"--year: {exc}")
+
+
+def reliable_ledger(
+    data: Path | None, what: str, *, cache: bool = True, output: str = "json"
+) -> tuple[Ledger, Checked]:
+    """The checked ledger, refused (exit 1, the problems on stderr) when errors make its totals wrong."""
+    checked, _ = load(data, cache=cache, output=output)
+    broken = checked.totals_broken()
+    if checked.ledger is None or broken:
+        problems_to_stderr(broken or checked.errors)
+        fail(
+            f"{what} refused: {len(broken or checked.errors)} error(s) make the totals unreliable; "
+            "fix them (see `budgetctl validate`)",
+            code=1,
+        )
+    return checked.ledger, checked
+
+
+def budget_year(ledger: Ledger, year: str | None) -> str:
+    """``year``, or the latest year with a budget; exit 2 when the ledger has no budget for it."""
+    years = ledger.budget_years()
+    chosen = year or (years[-1] if years else None)
+    if chosen is None or chosen not in years:
+        fail(f"no budget for {chosen} in this ledger; years with a budget: {', '.join(years) or 'none'}")
+    return chosen
+
+
+def trailing_problems(checked: Checked) -> None:
+    """The problems that did not stop a report, listed on stderr after it."""
+    from budgetctl.render import problems as render
+
+    if checked.problems:
+        problems_to_stderr(checked.problems)
+        print(render.counts_line(checked.problems, checked.file_count), file=sys.stderr)
+
+
+def problems_to_stderr(problems: Iterable[Diagnostic]) -> None:
+    """One ``path:line:col: CODE message`` line per problem on stderr, beside a command's output."""
+    from budgetctl.diagnostics import printable
+
+    for p in problems:
+        label = "" if p.is_error else "warning: "
+        print(f"{printable(p.file)}:{p.line}:{p.column}: {p.code} {label}{printable(p.message)}", file=sys.stderr)
+
+
+YearOption = Annotated[
+    str | None,
+    typer.Option("--year", "-y", metavar="YYYY/YY", help="Financial year.", show_default=False),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of standard output."),
+]
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it to ``output`` through the atomic writer."""
+    from budgetctl.infra.atomic import WriteRefused, write_atomic
+
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except WriteRefused as exc:
+        fail(str(exc))
+    print(f"wrote {output}", file=sys.stderr)

@@ -1,1 +1,0 @@
-"""Command groups beyond the core, each registering its commands on ``budgetctl.cli.app``."""

@@ -1,0 +1,1 @@
+"""Everything that writes ledger files: fmt, new, init, import."""

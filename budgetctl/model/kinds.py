@@ -1,0 +1,87 @@
+"""The one table of ledger file kinds: where each kind lives and how its files are named.
+
+Discovery on disk, discovery in a git tree, ``fmt``, the editor schema, the cache
+and ``new`` read this table; adding a file kind is one row here and one record
+type. Paths are relative to the ledger folder, as tuples of their parts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetctl.model.periods import YearError, parse_year
+
+STREAMS_FILE = "streams.yaml"
+PROJECTS_DIR = "projects"
+PROJECT_SUFFIXES = (".yaml", ".yml")
+ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of ledger file."""
+
+    name: str  # the kind's name, as records and messages call it
+    folder: str  # top-level folder under the ledger root ("" for streams.yaml)
+    by_year: bool  # files sit in YYYY-YY folders (the in-year kinds)
+    described: str  # what a file of this kind must be called, for messages
+
+    def accepts(self, name: str) -> bool:
+        """Whether ``name`` is a valid file name for this kind (inside its folder)."""
+        if self.name == "actuals":
+            return name.endswith(".csv") and len(name) > 4
+        if self.name == "adjustment":
+            return name.endswith(".yaml") and bool(ID.fullmatch(name[:-5]))
+        if self.name == "forecast":
+            return name in ("q1.yaml", "q2.yaml", "q3.yaml", "q4.yaml")
+        if self.name == "project":
+            return name.endswith(PROJECT_SUFFIXES)
+        return name == STREAMS_FILE
+
+
+STREAMS = FileKind("streams", "", False, STREAMS_FILE)
+PROJECT = FileKind("project", PROJECTS_DIR, False, "<project-id>.yaml")
+ACTUALS = FileKind("actuals", "actuals", True, "<name>.csv")
+ADJUSTMENT = FileKind("adjustment", "adjustments", True, "<adjustment-id>.yaml")
+FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml")
+
+KINDS = (STREAMS, PROJECT, ACTUALS, ADJUSTMENT, FORECAST)
+IN_YEAR = (ACTUALS, ADJUSTMENT, FORECAST)
+BY_FOLDER = {k.folder: k for k in KINDS if k.folder}
+
+
+def year_of_folder(name: str) -> str | None:
+    """``2023-24`` -> ``2023/24``; None when ``name`` is not a financial-year folder."""
+    if len(name) != 7 or name[4] != "-":
+        return None
+    try:
+        return parse_year(f"{name[:4]}/{name[5:]}")
+    except YearError:
+        return None
+
+
+def misplaced(kind: FileKind, parts: tuple[str, ...]) -> str | None:
+    """Why ``parts`` (below the kind's folder) is not a file of ``kind``; None when it is one."""
+    folder = f"{kind.folder}/"
+    if len(parts) == 1:
+        return (
+            f"{folder} holds only financial-year folders named like 2023-24; "
+            f"move this file into one (as {folder}2023-24/{kind.described})"
+        )
+    if year_of_folder(parts[0]) is None:
+        return (
+            f"{parts[0]!r} is not a financial-year folder: name it YYYY-YY (2023-24 holds 2023/24), "
+            f"or move its files into one"
+        )
+    if len(parts) > 2:
+        return f"a year folder of {folder} holds files, not folders: move it to {folder}{parts[0]}/{kind.described}"
+    if not kind.accepts(parts[1]):
+        return f"a file in {folder}{parts[0]}/ must be {kind.described}: rename or move it"
+    return None
+
+
+def project_id(path: str) -> str:
+    # String operations: a PurePosixPath per file costs more than checking it from the cache.
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0]
