@@ -1,17 +1,35 @@
-"""The read-only pipeline: files -> loader -> models -> rules, problems sorted."""
+"""The one place the stages run: a ledger on disk or at a git revision -> loader -> models -> rules.
+
+``check_ledger`` is what every command calls: find the ledger, read it, check it
+(through the cache of checked files unless told not to, with an optional
+progress display), keep the cache. ``check_files`` runs the stages over files
+already read; ``check_revision`` and ``check_working_tree`` give the two sides
+of a comparison.
+"""
 
 from __future__ import annotations
 
+import os
+import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # the models are imported only when a file must be checked
+    from pathlib import Path
+
     from budgetctl.loading.cache import FileCache
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.model.ledger import Ledger
+    from budgetctl.model.records import Project
+
+Advance = Callable[[int], None]
+# Given how many files a run may check, a context that shows progress and yields
+# ``advance(done_files)``, or None when no progress is shown.
+Progress = Callable[[int], AbstractContextManager[Advance | None]]
 
 
 @dataclass
@@ -23,6 +41,8 @@ class Checked:
     problems: list[Diagnostic]
     file_count: int
     incomplete: bool
+    files: LedgerFiles | None = field(default=None, repr=False)
+    _lines: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -41,12 +61,48 @@ class Checked:
         breaking = {c.code for c in CODES.values() if c.affects_totals} | {r.code for r in RULES if r.affects_totals}
         return [p for p in self.errors if p.code in breaking]
 
+    def source_line(self, path: str, line: int) -> str | None:
+        """Line ``line`` (from 1) of the checked file ``path`` as read, for showing under a problem."""
+        text = self._lines.get(path)
+        if text is None:
+            raw = {f.path: f.data for f in self.files.every_file()} if self.files is not None else {}
+            text = self._lines[path] = raw[path].decode("utf-8", "replace").splitlines() if path in raw else []
+        return text[line - 1] if 0 < line <= len(text) else None
+
+
+def check_ledger(
+    data: str | os.PathLike[str] | None,
+    *,
+    cache: bool = True,
+    progress: Progress | None = None,
+    ledger_needed: bool = True,
+) -> Checked:
+    """Find the ledger (``--data``, $BUDGETCTL_DATA, ./data or a parent's data/), read and check it.
+
+    Raises ``NoLedger`` when there is none. ``cache=False`` (or BUDGETCTL_NO_CACHE)
+    neither reads nor writes the cache of checked files; ``progress`` is asked
+    for a display given the number of project files; ``ledger_needed=False``
+    (only the problems are wanted) lets an unchanged ledger's problems come from
+    the cache's last whole check.
+    """
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.discover import find_root, read_ledger
+
+    root = find_root(data)
+    files = read_ledger(root)
+    cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
+    with progress(len(files.projects)) if progress is not None else nullcontext() as advance:
+        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed)
+    if cached is not None:
+        cached.save()
+    return checked
+
 
 def check_files(
     files: LedgerFiles,
     *,
     cache: FileCache | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Advance | None = None,
     ledger_needed: bool = True,
 ) -> Checked:
     """Run every stage over the files and return the ledger and all problems.
@@ -62,7 +118,7 @@ def check_files(
     if cache is not None and not ledger_needed:
         last = cache.last_check(key)
         if last is not None:
-            return Checked(None, *last)
+            return Checked(None, *last, files=files)
 
     from budgetctl.loading.build import build
     from budgetctl.rules import run_rules
@@ -74,4 +130,68 @@ def check_files(
     problems.sort(key=Diagnostic.sort_key)
     if cache is not None:
         cache.save_check(key, problems, loaded.file_count, loaded.incomplete)
-    return Checked(loaded.ledger, problems, loaded.file_count, loaded.incomplete)
+    return Checked(loaded.ledger, problems, loaded.file_count, loaded.incomplete, files=files)
+
+
+# --- the two sides of a comparison ----------------------------------------------------
+
+
+@dataclass
+class Side:
+    """One side of a comparison: what it is called, and the checked ledger (None: no ledger there)."""
+
+    label: str  # "HEAD~1 (1a2b3c4)" or "the working tree"
+    revision: str | None  # what the user typed; None for the working tree
+    commit: str | None  # the full commit id; None for the working tree
+    checked: Checked | None
+    files: LedgerFiles | None
+
+    @property
+    def empty(self) -> bool:
+        return self.checked is None
+
+    def project_paths(self) -> dict[str, str]:
+        """Every project file's id and display path, including files too broken to load."""
+        if self.files is None:
+            return {}
+        return {posixpath.basename(f.path).rsplit(".", 1)[0]: f.path for f in self.files.projects}
+
+    def projects(self) -> dict[str, Project]:
+        """The projects that validate, by id, whether or not streams.yaml loads."""
+        if self.checked is None or self.files is None:
+            return {}
+        if self.checked.ledger is not None:
+            return {entry.id: entry.project for entry in self.checked.ledger.projects}
+        from budgetctl.loading.checks import check_project
+
+        # streams.yaml is broken on this side: still compare the project files themselves.
+        found: dict[str, Project] = {}
+        for raw in self.files.projects:
+            project = check_project(raw).project
+            if project is not None:
+                found[posixpath.basename(raw.path).rsplit(".", 1)[0]] = project
+        return found
+
+
+def check_working_tree(root: Path) -> Side:
+    """The ledger as it is on disk now (an empty side when it has no streams.yaml)."""
+    from budgetctl.model.kinds import STREAMS_FILE
+
+    if not (root / STREAMS_FILE).is_file():
+        return Side("the working tree", None, None, None, None)
+    checked = check_ledger(root, cache=False)
+    return Side("the working tree", None, None, checked, checked.files)
+
+
+def check_revision(repo: Path, revision: str, folder: str) -> Side:
+    """The ledger in ``folder`` at ``revision``; raises GitError for a bad revision."""
+    from budgetctl.diagnostics import printable
+    from budgetctl.infra import git
+    from budgetctl.loading.revision import files_at
+
+    sha = git.resolve_revision(repo, revision)
+    label = f"{printable(revision)} ({sha[:7]})"
+    files = files_at(repo, sha, folder)
+    if files is None:
+        return Side(label, revision, sha, None, None)
+    return Side(label, revision, sha, check_files(files), files)

@@ -2,17 +2,22 @@
 
 Each command resolves the ledger, calls the stages, picks a renderer from a
 dict keyed by ``--format`` and sets the exit code: 0 clean, 1 problems,
-2 usage / no ledger / IO / git failures.
+2 usage / no ledger / IO / git failures. A ``UserError`` from any command or
+library function is shown here, in one place (``_shown``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
 from budgetctl import __version__
 from budgetctl.cli import check, publishing, workflow
+from budgetctl.cli.options import show_failure
+from budgetctl.diagnostics import UserError
 
 app = typer.Typer(
     name="budgetctl",
@@ -59,9 +64,32 @@ COMMANDS = (
     ("fmt", workflow.fmt_command),
     ("schema", workflow.schema_command),
 )
-GROUPS = (("new", workflow.new_app),)
+GROUPS = (
+    (
+        "new",
+        "Create ledger files in canonical layout, checked against the ledger first.",
+        (("project", workflow.new_project_command),),
+    ),
+)
+
+
+def _shown(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The command, with any ``UserError`` it raises shown as one red line and its exit code."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except UserError as error:
+            show_failure(error)
+
+    return run
+
 
 for _name, _command in COMMANDS:
-    app.command(_name)(_command)
-for _name, _group in GROUPS:
+    app.command(_name)(_shown(_command))
+for _name, _help, _members in GROUPS:
+    _group = typer.Typer(help=_help, no_args_is_help=True)
+    for _member, _run in _members:
+        _group.command(_member)(_shown(_run))
     app.add_typer(_group, name=_name)

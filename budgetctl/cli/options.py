@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -13,10 +12,9 @@ import typer
 if TYPE_CHECKING:  # only for annotations: start-up imports stay light
     from collections.abc import Iterable
 
-    from budgetctl.diagnostics import Diagnostic
+    from budgetctl.diagnostics import Diagnostic, UserError
     from budgetctl.model.ledger import Ledger
     from budgetctl.pipeline import Checked
-    from budgetctl.render.problems import Sources
 
 DataOption = Annotated[
     Path | None,
@@ -50,14 +48,21 @@ class GroupBy(StrEnum):
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """One red line on stderr, then exit (2: usage, IO or git failure)."""
+    """Stop the command: one red line on stderr, then exit ``code`` (2: usage, IO or git failure)."""
+    from budgetctl.diagnostics import UserError
+
+    raise UserError(message, code)
+
+
+def show_failure(error: UserError) -> NoReturn:
+    """The one place a ``UserError`` becomes output: ``budgetctl: <message>`` in red, and its exit code."""
     from rich.text import Text
 
     from budgetctl.diagnostics import printable
     from budgetctl.render.console import stderr
 
-    stderr().print(Text(f"budgetctl: {printable(message)}", style="red"))
-    raise typer.Exit(code)
+    stderr().print(Text(f"budgetctl: {printable(str(error))}", style="red"))
+    raise typer.Exit(error.exit_code)
 
 
 NoCacheOption = Annotated[
@@ -69,42 +74,15 @@ NoCacheOption = Annotated[
 ]
 
 
-def load(
-    data: Path | None, *, cache: bool = True, output: str = "json", ledger_needed: bool = True
-) -> tuple[Checked, Sources]:
-    """Find, read and check the ledger; exit 2 when there is none.
-
-    ``cache=False`` bypasses the cache of checked files; ``output`` is the
-    output format, which decides whether a long run shows progress on stderr;
-    ``ledger_needed=False`` (only the problems are wanted) lets an unchanged
-    ledger's problems come from the cache.
-    """
-    from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.discover import NoLedger, find_root, read_ledger
-    from budgetctl.pipeline import check_files
+def load(data: Path | None, *, cache: bool = True, output: str = "json", ledger_needed: bool = True) -> Checked:
+    """Find, read and check the ledger (``budgetctl.pipeline.check_ledger``), showing progress
+    on stderr when ``output`` is for reading and the run is long."""
+    from budgetctl.pipeline import check_ledger
     from budgetctl.render import progress
 
-    try:
-        root = find_root(data)
-    except NoLedger as exc:
-        fail(str(exc))
-    files = read_ledger(root)
-    raw = {f.path: f.data for f in files.every_file()}
-
-    @lru_cache(maxsize=256)
-    def lines(path: str) -> list[str]:
-        return raw[path].decode("utf-8", "replace").splitlines() if path in raw else []
-
-    def source_line(path: str, line: int) -> str | None:
-        text = lines(path)
-        return text[line - 1] if 0 < line <= len(text) else None
-
-    cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
-    with progress.maybe(len(files.projects), output) as advance:
-        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed)
-    if cached is not None:
-        cached.save()
-    return checked, source_line
+    return check_ledger(
+        data, cache=cache, progress=lambda total: progress.maybe(total, output), ledger_needed=ledger_needed
+    )
 
 
 def checked_year(year: str | None) -> str | None:
@@ -123,7 +101,7 @@ def reliable_ledger(
     data: Path | None, what: str, *, cache: bool = True, output: str = "json"
 ) -> tuple[Ledger, Checked]:
     """The checked ledger, refused (exit 1, the problems on stderr) when errors make its totals wrong."""
-    checked, _ = load(data, cache=cache, output=output)
+    checked = load(data, cache=cache, output=output)
     broken = checked.totals_broken()
     if checked.ledger is None or broken:
         problems_to_stderr(broken or checked.errors)
@@ -174,13 +152,10 @@ OutputOption = Annotated[
 
 def emit(text: str, output: Path | None) -> None:
     """Print ``text``, or write it to ``output`` through the atomic writer."""
-    from budgetctl.infra.atomic import WriteRefused, write_atomic
+    from budgetctl.infra.atomic import write_atomic
 
     if output is None:
         sys.stdout.write(text)
         return
-    try:
-        write_atomic(output, text.encode("utf-8"))
-    except WriteRefused as exc:
-        fail(str(exc))
+    write_atomic(output, text.encode("utf-8"))
     print(f"wrote {output}", file=sys.stderr)

@@ -17,6 +17,7 @@ from budgetctl.cli.options import (
     checked_year,
     emit,
     fail,
+    load,
     problems_to_stderr,
     reliable_ledger,
     trailing_problems,
@@ -169,13 +170,12 @@ def show(
     """
     import json
 
-    from budgetctl.cli.options import load
     from budgetctl.diagnostics import printable
     from budgetctl.model.records import did_you_mean
     from budgetctl.render.tables import render_rich
     from budgetctl.reports.projects import project_detail
 
-    checked, _ = load(data)
+    checked = load(data)
     if checked.ledger is None:
         fail("the ledger cannot be read (streams.yaml has errors); see `budgetctl validate`", code=1)
     entries = {e.id: e for e in checked.ledger.projects}
@@ -202,12 +202,9 @@ def init(
 
     Example: budgetctl init ../west-mercia-budget
     """
-    from budgetctl.edit.init import InitRefused, create
+    from budgetctl.edit.init import create
 
-    try:
-        written = create(directory)
-    except InitRefused as exc:
-        fail(str(exc))
+    written = create(directory)
     for path in written:
         print(f"created {path}")
     print(f"next: edit {directory / 'data' / 'streams.yaml'}, then run budgetctl validate --data {directory / 'data'}")

@@ -1,4 +1,4 @@
-"""Commands: workflow (see README)."""
+"""Commands: the review and writing workflow (diff, owners, fmt, new project, schema)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 
 from budgetctl.cli.options import DataOption, fail, problems_to_stderr
 
-# --- diff and owners: reviewing a change (issue 3, items 1 and 5) -------------------
+# --- diff and owners: reviewing a change ----------------------------------------------
 
 
 class DiffFormat(StrEnum):
@@ -44,17 +44,14 @@ def diff_command(
 
     Example: budgetctl diff origin/main --format markdown
     """
-    from budgetctl.infra.git import GitError
-    from budgetctl.loading.revision import locate, revision_side, working_tree_side
+    from budgetctl.loading.revision import locate
+    from budgetctl.pipeline import check_revision, check_working_tree
     from budgetctl.render.diff import RENDERERS
     from budgetctl.reports.diff import compare
 
-    try:
-        where = locate(data)
-        before = revision_side(where.repo, base, where.folder)
-        after = revision_side(where.repo, head, where.folder) if head is not None else working_tree_side(where.root)
-    except GitError as exc:
-        fail(str(exc))
+    where = locate(data)
+    before = check_revision(where.repo, base, where.folder)
+    after = check_revision(where.repo, head, where.folder) if head is not None else check_working_tree(where.root)
     result = compare(before, after)
     RENDERERS[format.value](result)
     raise typer.Exit(1 if fail_on_new_errors and result.new_errors else 0)
@@ -98,19 +95,16 @@ def owners_command(
 
     Example: budgetctl owners --admins @org/finance-admins > .github/CODEOWNERS
     """
-    from budgetctl.loading.discover import NoLedger, read_ledger
     from budgetctl.loading.revision import ledger_place
-    from budgetctl.model.owners import DEFAULT_FILE, codeowners, owner_problem, path_problem
-    from budgetctl.pipeline import check_files
+    from budgetctl.model.owners import owner_problem
+    from budgetctl.pipeline import check_ledger
+    from budgetctl.reports.codeowners import DEFAULT_FILE, codeowners, path_problem
 
     for admin in admins or []:
         if owner_problem(admin):
             fail(f"--admins: {owner_problem(admin)}")
-    try:
-        root, folder, top = ledger_place(data)
-    except NoLedger as exc:
-        fail(str(exc))
-    checked = check_files(read_ledger(root))
+    root, folder, top = ledger_place(data)
+    checked = check_ledger(root, cache=False)
     blocking = [p for p in checked.problems if p.code in ("R005",)]
     if checked.ledger is None or blocking:
         for p in blocking or checked.errors:
@@ -152,7 +146,7 @@ def _admin_flags(admins: list[str] | None) -> str:
     return "".join(f" --admins {a}" for a in admins or [])
 
 
-# --- fmt, new project, schema: writing ledger files (issue 3, items 2 to 4) ---------
+# --- fmt, new project, schema: writing ledger files -------------------------------------
 
 
 def fmt_command(
@@ -179,12 +173,10 @@ def fmt_command(
 
     Example: budgetctl fmt --check
     """
-    import difflib
     import sys
 
-    from budgetctl.edit.fmt import format_file, ledger_targets, path_targets
-    from budgetctl.infra.atomic import WriteRefused, write_atomic
-    from budgetctl.loading.discover import NoLedger, find_root
+    from budgetctl.edit.fmt import format_targets, ledger_targets, path_targets, unified_diff
+    from budgetctl.loading.discover import find_root
 
     if paths:
         missing = [p for p in paths if not p.exists() and not p.is_symlink()]
@@ -192,16 +184,12 @@ def fmt_command(
             fail(f"no such file or folder: {missing[0]}")
         targets, problems = path_targets(paths)
     else:
-        try:
-            root = find_root(data)
-        except NoLedger as exc:
-            fail(str(exc))
-        targets, problems = ledger_targets(root)
+        targets, problems = ledger_targets(find_root(data))
     for problem in problems:
         problems_to_stderr([problem])
     changed = refused = failed = 0
-    for target in targets:
-        result = format_file(target.data, target.shown)
+    for outcome in format_targets(targets, write=not (check or diff)):
+        target, result = outcome.target, outcome.result
         if result.output is None:
             refused += 1
             for problem in result.problems:
@@ -211,28 +199,18 @@ def fmt_command(
             continue
         changed += 1
         if diff:
-            before, after = (_diff_lines(b) for b in (target.data, result.output))
-            a, b = ("", "") if Path(target.shown).is_absolute() else ("a/", "b/")
-            sys.stdout.writelines(difflib.unified_diff(before, after, a + target.shown, b + target.shown))
+            sys.stdout.writelines(unified_diff(target, result.output))
         if check or diff:
             typer.echo(f"would reformat {target.shown}", err=True)
-            continue
-        try:
-            write_atomic(target.path, result.output, expected=target.data)
-        except WriteRefused as exc:
+        elif outcome.write_error is not None:
             failed += 1
-            typer.echo(f"budgetctl: {exc}", err=True)
-            continue
-        typer.echo(f"reformatted {target.shown}", err=True)
+            typer.echo(f"budgetctl: {outcome.write_error}", err=True)
+        else:
+            typer.echo(f"reformatted {target.shown}", err=True)
     typer.echo(_fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff), err=True)
     if failed:
         raise typer.Exit(2)
     raise typer.Exit(1 if refused or problems or (check and changed) else 0)
-
-
-def _diff_lines(data: bytes) -> list[str]:
-    lines = data.decode("utf-8", "replace").splitlines(keepends=True)
-    return [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]
 
 
 def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool) -> str:
@@ -250,12 +228,6 @@ def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool) -> str:
     return ", ".join(parts)
 
 
-new_app = typer.Typer(
-    help="Create ledger files in canonical layout, checked against the ledger first.", no_args_is_help=True
-)
-
-
-@new_app.command("project")
 def new_project_command(
     project_id: Annotated[
         str, typer.Argument(metavar="ID", help="The project id, also its file name: youth-diversion.")
@@ -297,25 +269,15 @@ def new_project_command(
 
     Example: budgetctl new project mentoring --stream intervention-and-prevention --title Mentoring --lead Manager --amount 2023/24=5000
     """  # noqa: E501
-    from budgetctl.edit.new_project import NewProject, ScaffoldError, parse_amount, plan, write
-    from budgetctl.infra.atomic import WriteRefused
-    from budgetctl.loading.discover import NoLedger, find_root
+    from budgetctl.edit.new_project import NewProject, add_project, allocations_from
+    from budgetctl.pipeline import check_ledger
 
-    allocations: dict = {}
-    try:
-        for text in amount:
-            year, money = parse_amount(text)
-            if year in allocations:
-                raise ScaffoldError(f"--amount: {year} is given twice")
-            allocations[year] = money
-    except ScaffoldError as exc:
-        fail(str(exc))
     project = NewProject(
         project_id,
         title,
         stream,
         lead,
-        allocations,
+        allocations_from(amount),
         provider=provider,
         provider_sector=provider_sector,
         purpose=purpose,
@@ -327,22 +289,11 @@ def new_project_command(
         costs=cost or [],
         description=description,
     )
-    try:
-        root = find_root(data)
-    except NoLedger as exc:
-        fail(str(exc))
-    try:
-        planned = plan(root, project, folder, force=force)
-    except ScaffoldError as exc:
-        fail(str(exc), code=1 if "already exists" in str(exc) else 2)
+    planned = add_project(check_ledger(data, cache=False), project, folder, force=force)
     for problem in planned.problems:
         problems_to_stderr([problem])
     if planned.refused:
         fail(f"not written: {planned.shown} would bring the error(s) above into the ledger", code=1)
-    try:
-        write(planned)
-    except (OSError, WriteRefused) as exc:
-        fail(str(exc))
     typer.echo(f"{'replaced' if planned.replaces is not None else 'created'} {planned.shown}")
 
 
@@ -368,15 +319,12 @@ def schema_command(
     """
     import json
 
-    from budgetctl.infra.atomic import WriteRefused, write_atomic
+    from budgetctl.infra.atomic import write_atomic
     from budgetctl.reports.editor_schema import generate
 
     text = json.dumps(generate(target.value), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        write_atomic(output, text.encode())
-    except WriteRefused as exc:
-        fail(str(exc))
+    write_atomic(output, text.encode())
     typer.echo(f"wrote {output}", err=True)

@@ -39,6 +39,7 @@ import re
 import types
 import typing
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -46,36 +47,14 @@ from typing import Annotated, Any
 
 import yaml
 
-from budgetctl.diagnostics import Diagnostic, Severity
-from budgetctl.loading.codes import CODES, Code
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.loading.codes import CODES
+from budgetctl.loading.codes import FMT_GUARD_FAILED as GUARD
+from budgetctl.loading.codes import FMT_UNSUPPORTED as UNSUPPORTED
 from budgetctl.loading.yamlsubset import parser_class, strict_load
 from budgetctl.model.money import MONEY_TEXT, parse_money
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.source import Mapping, Node, Scalar
-
-UNSUPPORTED = Code(
-    "F001",
-    "fmt-unsupported-layout",
-    Severity.ERROR,
-    "fmt cannot rewrite this YAML layout exactly, so it leaves the file alone.",
-    "fmt rewrites block mappings, plain and quoted values and lists of ids. Flow\n"
-    "mappings ({a: 1}), block scalars (| and >), lists of mappings and comments\n"
-    "inside a value that spans several lines are refused rather than guessed at.\n"
-    "Rewrite the value as the message says, then run fmt again.",
-)
-GUARD = Code(
-    "F002",
-    "fmt-guard-failed",
-    Severity.ERROR,
-    "fmt's own output failed its safety check, so nothing was written.",
-    "Before writing, fmt proves that its output loads, holds the same values and the\n"
-    "same comments as the input, and is stable when formatted again. This problem\n"
-    "means fmt has a bug for this file: the file is untouched. Please report it\n"
-    "with the file attached.",
-)
-
-# Listed by `budgetctl rules`, explained by `budgetctl explain F001`.
-COMMAND_CODES = (UNSUPPORTED, GUARD)
 
 BOM = "\ufeff"
 _YEAR = re.compile(r"[0-9]{4}/[0-9]{2}")
@@ -672,3 +651,44 @@ def _linked(path: Path, top: Path) -> bool:
             return True
         path = path.parent
     return False
+
+
+# --- the run: format each file, write what changed --------------------------------------
+
+
+@dataclass
+class Outcome:
+    """One file of a run: its result, and why writing it failed (None when it did not)."""
+
+    target: Target
+    result: Formatted
+    write_error: str | None = None
+
+
+def format_targets(targets: list[Target], *, write: bool) -> Iterator[Outcome]:
+    """Format each file and, with ``write``, replace each one that changed (atomically, only
+    if it still holds the bytes read); yields each file's outcome as it is done."""
+    from budgetctl.infra.atomic import WriteRefused, write_atomic
+
+    for target in targets:
+        outcome = Outcome(target, format_file(target.data, target.shown))
+        if write and outcome.result.changed and outcome.result.output is not None:
+            try:
+                write_atomic(target.path, outcome.result.output, expected=target.data)
+            except WriteRefused as exc:
+                outcome.write_error = str(exc)
+        yield outcome
+
+
+def unified_diff(target: Target, output: bytes) -> list[str]:
+    """The change to one file as a unified diff (``a/``, ``b/`` prefixes for relative paths)."""
+    import difflib
+
+    before, after = (_diff_lines(b) for b in (target.data, output))
+    a, b = ("", "") if Path(target.shown).is_absolute() else ("a/", "b/")
+    return list(difflib.unified_diff(before, after, a + target.shown, b + target.shown))
+
+
+def _diff_lines(data: bytes) -> list[str]:
+    lines = data.decode("utf-8", "replace").splitlines(keepends=True)
+    return [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]

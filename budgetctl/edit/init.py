@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from budgetctl.diagnostics import UserError
 from budgetctl.infra.atomic import WriteRefused, write_atomic
 
 
-class InitRefused(Exception):
+class InitRefused(UserError):
     """``init`` will not write here; str() says why (exit 2)."""
 
 

@@ -17,13 +17,15 @@ import stat
 import tempfile
 from pathlib import Path
 
+from budgetctl.diagnostics import UserError
+
 __all__ = ["WriteRefused", "read_for_update", "write_atomic"]
 
 TEMP_PREFIX = ".budgetctl-"
 TEMP_SUFFIX = ".tmp"
 
 
-class WriteRefused(Exception):
+class WriteRefused(UserError):
     """A write that budgetctl will not perform; str(exc) is a one-line user message."""
 
 

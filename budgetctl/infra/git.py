@@ -15,13 +15,15 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from budgetctl.diagnostics import UserError
+
 __all__ = ["GitError", "TreeFile", "blob_sizes", "list_tree", "read_blobs", "repo_root", "resolve_revision"]
 
 # A full object id: SHA-1 (40 hex) or SHA-256 (64 hex) repositories.
 _OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
-class GitError(Exception):
+class GitError(UserError):
     """A git problem to show the user as one line (exit 2)."""
 
 

@@ -24,36 +24,28 @@ file is data that is checked before use, never code. ``--no-cache`` or
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
 import hashlib
 import json
 import os
 import stat
 import sys
-import types
-import typing
-from decimal import Decimal
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # exists at runtime; typeshed omits it
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
-from budgetctl.diagnostics import Diagnostic, Severity
-from budgetctl.model.records import SHARED_TEXT_MAX, fields_of, is_record, shared
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.loading.codec import Malformed, decode_problem, encode_problem
 
 if TYPE_CHECKING:
-    from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.loading.checks import FileCheck
+    from budgetctl.loading.discover import LedgerFiles, RawFile
 
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 2
 FORMAT = "budgetctl-cache"
 # A cache file larger than this is not read (about 600 bytes per project file).
 MAX_CACHE_BYTES = 512 * 1024 * 1024
-
-
-class Malformed(Exception):
-    """A cache entry that does not have exactly the shape this version writes."""
 
 
 def disabled_by_env() -> bool:
@@ -90,23 +82,34 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _code_key() -> str:
     """budgetctl's version, SCHEMA, the Python version, and the size and modification
-    time of every module of budgetctl and of the installed PyYAML, pydantic and
-    pydantic-core (an edited checkout or an upgraded parser gets a new key). Found
-    without importing them: a warm run never parses YAML or validates a model."""
+    time of each of ``_code_files`` (an edited checkout or an upgraded parser gets a
+    new key). Found without importing them: a warm run never parses YAML or validates a model."""
+    parts = [FORMAT, str(SCHEMA), __version__, sys.version]
+    for entry in _code_files():
+        info = entry.stat()
+        parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _code_files() -> list[os.DirEntry[str]]:
+    """Every module of budgetctl, at any depth, and the top-level files of the installed
+    PyYAML, pydantic and pydantic-core (an upgrade changes their version.py at least)."""
     import importlib.util
 
-    parts = [FORMAT, str(SCHEMA), __version__, sys.version]
-    package = Path(__file__).resolve().parent
-    folders = [package, *(p for p in package.iterdir() if (p / "__init__.py").is_file())]
-    for name in _LIBRARIES:  # their top-level files: an upgrade changes version.py at least
+    package = Path(__file__).resolve().parents[1]
+    folders = []
+    for folder, subfolders, _ in os.walk(package):
+        subfolders[:] = sorted(s for s in subfolders if s != "__pycache__")
+        folders.append(folder)
+    for name in _LIBRARIES:
         spec = importlib.util.find_spec(name)
-        folders.extend(Path(f) for f in (spec.submodule_search_locations or [] if spec else []))
+        folders.extend(spec.submodule_search_locations or [] if spec else [])
+    found = []
     for folder in folders:
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.endswith((".py", ".so", ".pyd")):
-                info = entry.stat()
-                parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+                found.append(entry)
+    return found
 
 
 # Libraries whose installed files decide an entry: the YAML parser and the validator.
@@ -200,7 +203,7 @@ class FileCache:
         if type(count) is not int or type(incomplete) is not bool:
             return None
         try:
-            problems = [_decode_problem(json.loads(line)) for line in body if line]
+            problems = [decode_problem(json.loads(line)) for line in body if line]
         except (ValueError, RecursionError, Malformed):
             return None
         return problems, count, incomplete
@@ -220,7 +223,7 @@ class FileCache:
         if not self.enabled or self.last_check(ledger) is not None:
             return
         head = {"format": FORMAT, "key": self.key, "ledger": ledger, "files": file_count, "incomplete": incomplete}
-        lines = [json.dumps(head), *(json.dumps([p.file, *_encode_problem(p)]) for p in problems)]
+        lines = [json.dumps(head), *(json.dumps([p.file, *encode_problem(p)]) for p in problems)]
         _write_own(self.check_path, ("\n".join(lines) + "\n").encode())
 
     def get(self, path: str, key: str) -> list[Any] | None:
@@ -315,221 +318,41 @@ def _write_own(path: Path, data: bytes) -> None:
         return
 
 
-# Entries: [loader problems, schema problems or None when the file did not
-# load, the project's fields as JSON-safe values or None when it is invalid].
+# --- around the check: each file's check recalled by its content, or remembered --------
 
 
-def encode_problems(problems: list[Diagnostic]) -> list[list[Any]]:
-    return [_encode_problem(p) for p in problems]
+def recall(cache: FileCache | None, raws: list[RawFile], model: type) -> tuple[list[FileCheck | None], list[str]]:
+    """Each file's check as the cache holds it for the file's content (None where it holds
+    none), and the files' content keys (empty when nothing is to be stored this run)."""
+    from budgetctl.loading.codec import from_entry, model_decoder
 
-
-def _encode_problem(p: Diagnostic) -> list[Any]:
-    return [p.code, p.severity.value, p.message, p.line, p.column]
-
-
-def decode_problems(items: Any, path: str) -> list[Diagnostic]:
-    if type(items) is not list:
-        raise Malformed("problems")
-    return [_decode_problem([path, *item] if type(item) is list else item) for item in items]
-
-
-def _decode_problem(item: Any) -> Diagnostic:
-    """A problem from ``[file, code, severity, message, line, column]``."""
-    if type(item) is not list or len(item) != 6:
-        raise Malformed("problem")
-    path, code, severity, message, line, column = item
-    if any(type(text) is not str for text in (path, code, message)) or type(line) is not int or type(column) is not int:
-        raise Malformed("problem")
+    found: list[FileCheck | None] = [None] * len(raws)
+    if cache is None or not cache.enabled:
+        return found, []
     try:
-        level = Severity(severity)
-    except ValueError:
-        raise Malformed("severity") from None
-    return Diagnostic(code, level, message, path, line, column)
-
-
-def encode_value(value: Any) -> Any:
-    """A validated value as JSON-safe data; anything unexpected refuses to be cached."""
-    kind = type(value)
-    if kind is str or kind is bool or value is None:
-        return value
-    if kind is Decimal:
-        if not value.is_finite():
-            raise Malformed("a non-finite amount")
-        return str(value)  # exact: Decimal(str(d)) has the same digits and exponent
-    if kind is datetime.date:
-        return value.isoformat()
-    if kind is tuple:
-        return [encode_value(v) for v in value]
-    if kind is dict:
-        if not all(type(k) is str for k in value):
-            raise Malformed("a key that is not text")
-        return {k: encode_value(v) for k, v in value.items()}
-    if is_record(value):
-        return encode_model(value)
-    raise Malformed(f"a value of type {kind.__name__}")
-
-
-def encode_model(record: Any) -> dict[str, Any]:
-    """The fields that differ from their defaults (which are filled in again on decode)."""
-    return {
-        name: encode_value(value)
-        for name, default in _defaults(type(record)).items()
-        if (value := getattr(record, name)) != default or type(value) is not type(default)
-    }
-
-
-def _defaults(record: type) -> dict[str, Any]:
-    """Each field's default (``_MISSING`` for a required one; a factory's value, made once)."""
-    found = _DEFAULTS.get(record)
-    if found is None:
-        found = _DEFAULTS[record] = {}
-        for info in dataclasses.fields(record):
-            if info.default is not dataclasses.MISSING:
-                found[info.name] = info.default
-            elif info.default_factory is not dataclasses.MISSING:
-                found[info.name] = info.default_factory()
-            else:
-                found[info.name] = _MISSING
-    return found
-
-
-_DEFAULTS: dict[type, dict[str, Any]] = {}
-
-
-# --- decoding: one decoder per field, built from the model's annotations -----------
-
-
-def _text(value: Any) -> str:
-    if type(value) is not str:
-        raise Malformed("text")
-    return shared(value)
-
-
-def _flag(value: Any) -> bool:
-    if type(value) is not bool:
-        raise Malformed("true/false")
-    return value
-
-
-def _amount(value: Any) -> Decimal:
-    if type(value) is not str:
-        raise Malformed("amount")
+        decode = model_decoder(model)
+    except Malformed:  # a field type the cache cannot hold exactly: no caching this run
+        cache.disable()
+        return found, []
+    keys = [digest(raw.data) for raw in raws]
     try:
-        amount = Decimal(value)
-    except ArithmeticError:
-        raise Malformed("amount") from None
-    if not amount.is_finite() or str(amount) != value:
-        raise Malformed("amount")
-    return amount
+        for index, raw in enumerate(raws):
+            entry = cache.get(raw.path, keys[index])
+            if entry is not None:
+                found[index] = from_entry(entry, raw.path, decode)
+    except Malformed:
+        cache.drop()  # one bad entry and none is trusted
+        found = [None] * len(raws)
+    return found, keys
 
 
-def _date(value: Any) -> datetime.date:
-    if type(value) is not str:
-        raise Malformed("date")
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise Malformed("date") from None
+def remember(cache: FileCache, path: str, key: str, checked: FileCheck, entry: list[Any] | None = None) -> None:
+    """Keep one file's check (``entry``: already encoded, as a worker sends it); a value the
+    cache cannot hold exactly turns caching off for the run."""
+    from budgetctl.loading import codec
 
-
-_SCALARS = {str: _text, bool: _flag, Decimal: _amount, datetime.date: _date}
-
-
-def _decoder(annotation: Any) -> Any:
-    """A function from cached JSON to the value pydantic validated; unknown types refuse."""
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if annotation in _SCALARS:
-        return _SCALARS[annotation]
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin in (typing.Union, types.UnionType):
-        rest = [a for a in args if a is not type(None)]
-        if len(rest) != 1 or len(args) != 2:
-            raise Malformed(f"unsupported type {annotation!r}")
-        inner = _decoder(rest[0])
-        return lambda value: None if value is None else inner(value)
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item = _decoder(args[0])
-
-        def decode_tuple(value: Any) -> tuple[Any, ...]:
-            if type(value) is not list:
-                raise Malformed("list")
-            return tuple(item(v) for v in value)
-
-        return decode_tuple
-    if origin is dict and len(args) == 2:
-        key, item = _decoder(args[0]), _decoder(args[1])
-
-        def decode_dict(value: Any) -> dict[Any, Any]:
-            if type(value) is not dict:
-                raise Malformed("mapping")
-            return {key(k): item(v) for k, v in value.items()}
-
-        return decode_dict
-    if is_record(annotation):
-        return model_decoder(annotation)
-    raise Malformed(f"unsupported type {annotation!r}")
-
-
-_MODEL_DECODERS: dict[type, Any] = {}
-_MISSING = object()
-
-
-def model_decoder(model: type) -> Any:
-    """A function from an encoded record back to the record, built without validating again
-    (it was validated when cached, and the entry is keyed by the file's content)."""
-    if model in _MODEL_DECODERS:
-        return _MODEL_DECODERS[model]
-    kinds = {name: _field_kind(annotation) for name, annotation in fields_of(model).items()}
-
-    def decode(value: Any) -> Any:
+    if cache.enabled:
         try:
-            return model(**_decode_fields(value, kinds))
-        except TypeError:  # a required field missing
-            raise Malformed("missing field") from None
-
-    _MODEL_DECODERS[model] = decode
-    return decode
-
-
-# Most fields are text or optional text: checked inline, without a call each.
-_TEXT, _OPT_TEXT = "text", "optional text"
-
-
-def _field_kind(annotation: Any) -> Any:
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if annotation is str:
-        return _TEXT
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and set(typing.get_args(annotation)) == {
-        str,
-        type(None),
-    }:
-        return _OPT_TEXT
-    return _decoder(annotation)
-
-
-def _decode_fields(value: Any, kinds: dict[str, Any]) -> dict[str, Any]:
-    if type(value) is not dict:
-        raise Malformed("model")
-    decoded = {}
-    for name, item in value.items():
-        kind = kinds.get(name)
-        if kind is _TEXT:
-            if type(item) is not str:
-                raise Malformed("text")
-            if len(item) <= SHARED_TEXT_MAX:
-                item = sys.intern(item)
-        elif kind is _OPT_TEXT:
-            if item is not None:
-                if type(item) is not str:
-                    raise Malformed("text")
-                if len(item) <= SHARED_TEXT_MAX:
-                    item = sys.intern(item)
-        elif kind is None:
-            raise Malformed("unknown field")
-        else:
-            item = kind(item)
-        decoded[name] = item
-    return decoded
+            cache.put(path, key, entry or codec.to_entry(checked))
+        except Malformed:
+            cache.disable()

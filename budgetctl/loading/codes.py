@@ -252,3 +252,80 @@ _ALL = (
 
 # The loader's and the schema's codes; ``budgetctl.rules.catalogue()`` adds the rules'.
 CODES: dict[str, Code] = {code.code: code for code in _ALL}
+
+# Codes of the commands other than `validate`, found where they are named: fmt (F) in
+# ``budgetctl.edit.fmt``, the 360Giving export (X) in ``budgetctl.reports.giving360``.
+# `budgetctl rules` lists them and `budgetctl explain` explains them with the rest.
+FMT_UNSUPPORTED = Code(
+    "F001",
+    "fmt-unsupported-layout",
+    E,
+    "fmt cannot rewrite this YAML layout exactly, so it leaves the file alone.",
+    "fmt rewrites block mappings, plain and quoted values and lists of ids. Flow\n"
+    "mappings ({a: 1}), block scalars (| and >), lists of mappings and comments\n"
+    "inside a value that spans several lines are refused rather than guessed at.\n"
+    "Rewrite the value as the message says, then run fmt again.",
+)
+FMT_GUARD_FAILED = Code(
+    "F002",
+    "fmt-guard-failed",
+    E,
+    "fmt's own output failed its safety check, so nothing was written.",
+    "Before writing, fmt proves that its output loads, holds the same values and the\n"
+    "same comments as the input, and is stable when formatted again. This problem\n"
+    "means fmt has a bug for this file: the file is untouched. Please report it\n"
+    "with the file attached.",
+)
+GRANT_FIELD_MISSING = Code(
+    "X001",
+    "grant-field-missing",
+    E,
+    "A grant lacks a field the 360Giving Data Standard requires.",
+    "Every grant needs a description, an award date and a recipient (the provider).",
+)
+BAD_ORG_ID = Code(
+    "X002",
+    "bad-org-id",
+    E,
+    "An organisation identifier that is not an org-id such as GB-CHC-1070468.",
+    "Write the list code and the registered number: GB-CHC-1070468, GB-COH-09668396, GB-LAE-BIR.",
+)
+PUBLISHER_MISSING = Code(
+    "X003",
+    "publisher-missing",
+    E,
+    "The 360Giving prefix or the funder's name or identifier is not configured.",
+    "Add `publisher:` with `prefix:`, `name:` and `org_id:` to streams.yaml, or pass --prefix, "
+    "--funder-name and --funder-id.",
+)
+BAD_PUBLISHER = Code(
+    "X004",
+    "bad-publisher",
+    E,
+    "A 360Giving prefix or funder identifier that is not well formed.",
+    "A prefix is 360G- followed by letters, digits, hyphens or underscores, e.g. 360G-OPCCWM.",
+)
+NO_GRANTS = Code(
+    "X005",
+    "no-grants",
+    E,
+    "No project marked `grant: true` allocates in the year exported.",
+    "A 360Giving package holds at least one grant. Mark grant projects with `grant: true`.",
+)
+BAD_DATES = Code(
+    "X006",
+    "bad-planned-dates",
+    E,
+    "Planned dates that end before they start, or an end without a start.",
+    "Give `start_date:` with `end_date:`, and an end date on or after the start date.",
+)
+COMMAND_CODES = (
+    FMT_UNSUPPORTED,
+    FMT_GUARD_FAILED,
+    GRANT_FIELD_MISSING,
+    BAD_ORG_ID,
+    PUBLISHER_MISSING,
+    BAD_PUBLISHER,
+    NO_GRANTS,
+    BAD_DATES,
+)

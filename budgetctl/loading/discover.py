@@ -7,13 +7,13 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.diagnostics import Diagnostic, UserError, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
 from budgetctl.model.kinds import IN_YEAR, PROJECT_SUFFIXES, PROJECTS_DIR, STREAMS_FILE, FileKind, misplaced
 
 
-class NoLedger(Exception):
+class NoLedger(UserError):
     """No ledger where one was looked for; str() says where (exit 2)."""
 
 

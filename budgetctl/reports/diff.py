@@ -15,12 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.loading.revision import Side
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.owners import stream_owners
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Project, fields_of, is_record
+from budgetctl.pipeline import Side
 
 Value = Decimal | str | None
 
@@ -504,14 +504,3 @@ def _change_json(change: Change) -> dict[str, Any]:
     if change.delta is not None:
         shown["change"] = format_json(change.delta)
     return shown
-
-
-def _problem_json(p: Diagnostic) -> dict[str, Any]:
-    return {
-        "code": p.code,
-        "severity": p.severity.value,
-        "message": p.message,
-        "file": p.file,
-        "line": p.line,
-        "column": p.column,
-    }

@@ -10,7 +10,7 @@ rules read their parameters from streams.yaml; no rule knows a stream by name.
 from __future__ import annotations
 
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.loading.codes import CODES, Code
+from budgetctl.loading.codes import CODES, COMMAND_CODES, Code
 from budgetctl.model.ledger import Ledger
 from budgetctl.rules import (
     award_over_cap,
@@ -65,11 +65,7 @@ def catalogue(*, commands: bool = False) -> dict[str, Code]:
     codes = dict(CODES)
     codes.update((rule.code, rule.as_code()) for rule in RULES)
     if commands:
-        # Imported here: validate's hot path needs neither module.
-        from budgetctl.edit import fmt
-        from budgetctl.reports import giving360
-
-        codes.update((code.code, code) for code in (*fmt.COMMAND_CODES, *giving360.COMMAND_CODES))
+        codes.update((code.code, code) for code in COMMAND_CODES)
     return codes
 
 

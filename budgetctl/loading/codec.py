@@ -1,0 +1,267 @@
+"""The cache's codec: a file's check as plain JSON-safe data, and back, exactly.
+
+An entry is ``[loader problems, schema problems or None when the file did not
+load, the record's fields as JSON-safe values or None when it is invalid]``;
+money is exact decimal text. Decoding refuses (``Malformed``) anything but the
+exact shape this version writes, and builds the record without validating it
+again: it was validated when it was stored, and the entry is keyed by the
+file's content. The worker pool sends the same entries through its pipes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import sys
+import types
+import typing
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from budgetctl.diagnostics import Diagnostic, Severity
+from budgetctl.loading.checks import FileCheck
+from budgetctl.model.records import SHARED_TEXT_MAX, fields_of, is_record, shared
+
+
+class Malformed(Exception):
+    """A cache entry that does not have exactly the shape this version writes."""
+
+
+def to_entry(checked: FileCheck) -> list[Any]:
+    """One file's check as an entry."""
+    return [
+        encode_problems(checked.load_problems),
+        None if checked.schema_problems is None else encode_problems(checked.schema_problems),
+        None if checked.project is None else encode_model(checked.project),
+    ]
+
+
+def from_entry(entry: list[Any], path: str, decode: Callable[[Any], Any]) -> FileCheck:
+    """A check rebuilt from an entry: ``[loader problems, schema problems, project]``."""
+    if type(entry) is not list or len(entry) != 3:
+        raise Malformed("entry")
+    load, schema, data = entry
+    if (schema is None and data is not None) or (data is not None and type(schema) is not list):
+        raise Malformed("entry")
+    return FileCheck(
+        decode_problems(load, path),
+        None if schema is None else decode_problems(schema, path),
+        None if data is None else decode(data),
+    )
+
+
+def encode_problems(problems: list[Diagnostic]) -> list[list[Any]]:
+    return [encode_problem(p) for p in problems]
+
+
+def encode_problem(p: Diagnostic) -> list[Any]:
+    return [p.code, p.severity.value, p.message, p.line, p.column]
+
+
+def decode_problems(items: Any, path: str) -> list[Diagnostic]:
+    if type(items) is not list:
+        raise Malformed("problems")
+    return [decode_problem([path, *item] if type(item) is list else item) for item in items]
+
+
+def decode_problem(item: Any) -> Diagnostic:
+    """A problem from ``[file, code, severity, message, line, column]``."""
+    if type(item) is not list or len(item) != 6:
+        raise Malformed("problem")
+    path, code, severity, message, line, column = item
+    if any(type(text) is not str for text in (path, code, message)) or type(line) is not int or type(column) is not int:
+        raise Malformed("problem")
+    try:
+        level = Severity(severity)
+    except ValueError:
+        raise Malformed("severity") from None
+    return Diagnostic(code, level, message, path, line, column)
+
+
+def encode_value(value: Any) -> Any:
+    """A validated value as JSON-safe data; anything unexpected refuses to be cached."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is Decimal:
+        if not value.is_finite():
+            raise Malformed("a non-finite amount")
+        return str(value)  # exact: Decimal(str(d)) has the same digits and exponent
+    if kind is datetime.date:
+        return value.isoformat()
+    if kind is tuple:
+        return [encode_value(v) for v in value]
+    if kind is dict:
+        if not all(type(k) is str for k in value):
+            raise Malformed("a key that is not text")
+        return {k: encode_value(v) for k, v in value.items()}
+    if is_record(value):
+        return encode_model(value)
+    raise Malformed(f"a value of type {kind.__name__}")
+
+
+def encode_model(record: Any) -> dict[str, Any]:
+    """The fields that differ from their defaults (which are filled in again on decode)."""
+    return {
+        name: encode_value(value)
+        for name, default in _defaults(type(record)).items()
+        if (value := getattr(record, name)) != default or type(value) is not type(default)
+    }
+
+
+def _defaults(record: type) -> dict[str, Any]:
+    """Each field's default (``_MISSING`` for a required one; a factory's value, made once)."""
+    found = _DEFAULTS.get(record)
+    if found is None:
+        found = _DEFAULTS[record] = {}
+        for info in dataclasses.fields(record):
+            if info.default is not dataclasses.MISSING:
+                found[info.name] = info.default
+            elif info.default_factory is not dataclasses.MISSING:
+                found[info.name] = info.default_factory()
+            else:
+                found[info.name] = _MISSING
+    return found
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+# --- decoding: one decoder per field, built from the model's annotations -----------
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise Malformed("text")
+    return shared(value)
+
+
+def _flag(value: Any) -> bool:
+    if type(value) is not bool:
+        raise Malformed("true/false")
+    return value
+
+
+def _amount(value: Any) -> Decimal:
+    if type(value) is not str:
+        raise Malformed("amount")
+    try:
+        amount = Decimal(value)
+    except ArithmeticError:
+        raise Malformed("amount") from None
+    if not amount.is_finite() or str(amount) != value:
+        raise Malformed("amount")
+    return amount
+
+
+def _date(value: Any) -> datetime.date:
+    if type(value) is not str:
+        raise Malformed("date")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Malformed("date") from None
+
+
+_SCALARS = {str: _text, bool: _flag, Decimal: _amount, datetime.date: _date}
+
+
+def _decoder(annotation: Any) -> Any:
+    """A function from cached JSON to the value pydantic validated; unknown types refuse."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if annotation in _SCALARS:
+        return _SCALARS[annotation]
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) != 1 or len(args) != 2:
+            raise Malformed(f"unsupported type {annotation!r}")
+        inner = _decoder(rest[0])
+        return lambda value: None if value is None else inner(value)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0])
+
+        def decode_tuple(value: Any) -> tuple[Any, ...]:
+            if type(value) is not list:
+                raise Malformed("list")
+            return tuple(item(v) for v in value)
+
+        return decode_tuple
+    if origin is dict and len(args) == 2:
+        key, item = _decoder(args[0]), _decoder(args[1])
+
+        def decode_dict(value: Any) -> dict[Any, Any]:
+            if type(value) is not dict:
+                raise Malformed("mapping")
+            return {key(k): item(v) for k, v in value.items()}
+
+        return decode_dict
+    if is_record(annotation):
+        return model_decoder(annotation)
+    raise Malformed(f"unsupported type {annotation!r}")
+
+
+_MODEL_DECODERS: dict[type, Any] = {}
+_MISSING = object()
+
+
+def model_decoder(model: type) -> Any:
+    """A function from an encoded record back to the record, built without validating again
+    (it was validated when cached, and the entry is keyed by the file's content)."""
+    if model in _MODEL_DECODERS:
+        return _MODEL_DECODERS[model]
+    kinds = {name: _field_kind(annotation) for name, annotation in fields_of(model).items()}
+
+    def decode(value: Any) -> Any:
+        try:
+            return model(**_decode_fields(value, kinds))
+        except TypeError:  # a required field missing
+            raise Malformed("missing field") from None
+
+    _MODEL_DECODERS[model] = decode
+    return decode
+
+
+# Most fields are text or optional text: checked inline, without a call each.
+_TEXT, _OPT_TEXT = "text", "optional text"
+
+
+def _field_kind(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if annotation is str:
+        return _TEXT
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and set(typing.get_args(annotation)) == {
+        str,
+        type(None),
+    }:
+        return _OPT_TEXT
+    return _decoder(annotation)
+
+
+def _decode_fields(value: Any, kinds: dict[str, Any]) -> dict[str, Any]:
+    if type(value) is not dict:
+        raise Malformed("model")
+    decoded = {}
+    for name, item in value.items():
+        kind = kinds.get(name)
+        if kind is _TEXT:
+            if type(item) is not str:
+                raise Malformed("text")
+            if len(item) <= SHARED_TEXT_MAX:
+                item = sys.intern(item)
+        elif kind is _OPT_TEXT:
+            if item is not None:
+                if type(item) is not str:
+                    raise Malformed("text")
+                if len(item) <= SHARED_TEXT_MAX:
+                    item = sys.intern(item)
+        elif kind is None:
+            raise Malformed("unknown field")
+        else:
+            item = kind(item)
+        decoded[name] = item
+    return decoded
