@@ -2,7 +2,8 @@
 
 The layout (one way to write each file):
 
-- keys in the order of the spec (the order of the fields in ``budgetctl.model.records``);
+- keys in the order of the spec (the order of the fields of the kind's record in
+  ``budgetctl.model.kinds``, read through ``budgetctl.model.shape``);
   keys budgetctl does not know follow, in the order they were written;
 - financial years sorted, oldest first;
 - money written one way: whole pounds without decimals (``250000.00`` ->
@@ -36,14 +37,12 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import types
-import typing
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -55,6 +54,9 @@ from budgetctl.loading.yamlsubset import parser_class, strict_load
 from budgetctl.model.money import MONEY_TEXT, parse_money
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.source import Mapping, Node, Scalar
+
+if TYPE_CHECKING:
+    from budgetctl.model.shape import Shape
 
 BOM = "\ufeff"
 _YEAR = re.compile(r"[0-9]{4}/[0-9]{2}")
@@ -74,47 +76,33 @@ class _Layout:
 
 @functools.cache
 def _layout(kind: str) -> _Layout:
-    """Read the layout off the models, so a field added there is ordered and normalised here too."""
-    from budgetctl.model.records import Project, StreamsFile
+    """Read the layout off the records' shapes, so a field added there is ordered and normalised here too."""
+    from budgetctl.model.kinds import by_name
+    from budgetctl.model.shape import Shape
 
     layout = _Layout()
-    _walk(Project if kind == "project" else StreamsFile, (), layout)
+    record = by_name(kind).record
+    if record is not None:
+        _walk(Shape("record", record), (), layout)
     return layout
 
 
-def _walk(annotation: Any, path: tuple[str, ...], layout: _Layout) -> None:
-    from budgetctl.model import records as models
+def _walk(shape: Shape, path: tuple[str, ...], layout: _Layout) -> None:
+    from budgetctl.model.shape import fields
 
-    validators, base = _validators(annotation)
-    if models._money in validators:
+    meanings, base = shape.meanings(), shape.present()
+    if "money" in meanings:
         layout.money.append(path)
-    elif models.is_record(base):
-        fields = models.fields_of(base)
-        layout.orders[path] = tuple(fields)
-        for name, inner in fields.items():
-            _walk(inner, (*path, name), layout)
-    elif typing.get_origin(base) is dict:
-        keys, values = typing.get_args(base)
-        if models._year in _validators(keys)[0]:
+    elif base.kind == "record":
+        found = fields(base.type)
+        layout.orders[path] = tuple(f.name for f in found)
+        for field in found:
+            _walk(field.shape, (*path, field.name), layout)
+    elif base.kind == "mapping":
+        keys, values = base.items
+        if "year" in keys.meanings():
             layout.year_maps.append(path)
         _walk(values, (*path, "*"), layout)
-
-
-def _validators(annotation: Any) -> tuple[set[Any], Any]:
-    """The before-validator functions on an annotation, and the type under them and any Optional."""
-    found: set[Any] = set()
-    while True:
-        if typing.get_origin(annotation) is Annotated:
-            args = typing.get_args(annotation)
-            found.update(getattr(meta, "func", None) for meta in args[1:])
-            annotation = args[0]
-        elif typing.get_origin(annotation) in (typing.Union, types.UnionType):
-            rest = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(rest) != 1:
-                return found, annotation
-            annotation = rest[0]
-        else:
-            return found, annotation
 
 
 def _matches(path: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
@@ -122,8 +110,10 @@ def _matches(path: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
 
 
 def kind_of(path: str) -> str:
-    """``streams`` for a streams.yaml, ``project`` for any other ledger file."""
-    return "streams" if PurePosixPath(path).name == "streams.yaml" else "project"
+    """The name of the kind of ledger file at ``path`` (``streams``, ``project``...)."""
+    from budgetctl.model.kinds import kind_of_path
+
+    return kind_of_path(path).name
 
 
 def _is_year_map(kind: str, path: tuple[str, ...]) -> bool:

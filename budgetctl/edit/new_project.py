@@ -20,7 +20,7 @@ from budgetctl.diagnostics import Diagnostic, UserError
 from budgetctl.edit.fmt import canonical_money, format_file
 from budgetctl.infra.atomic import WriteRefused, write_atomic
 from budgetctl.loading.discover import PROJECTS_DIR, RawFile, display_path
-from budgetctl.model.kinds import project_id
+from budgetctl.model.kinds import PROJECT, key_order, project_id
 from budgetctl.model.money import MoneyError, parse_money
 from budgetctl.model.periods import YearError, parse_year, year_sort_key
 from budgetctl.model.records import ID_PATTERN
@@ -102,19 +102,18 @@ def scalar(text: str) -> str:
 
 
 def project_text(project: NewProject) -> str:
-    """The project file, in canonical layout."""
-    lines = [f"title: {scalar(project.title)}", f"stream: {scalar(project.stream)}", f"lead: {scalar(project.lead)}"]
-    for key in ("provider", "provider_sector", "purpose"):
-        _single(lines, key, getattr(project, key))
-    _list(lines, "priorities", project.priorities)
-    for key in ("npu", "approved_by", "partnership"):
-        _single(lines, key, getattr(project, key))
-    _list(lines, "partnership_priorities", project.partnership_priorities)
-    _list(lines, "costs", project.costs)
-    _single(lines, "description", project.description)
-    lines.append("allocations:")
-    for year in sorted(project.allocations, key=year_sort_key):
-        lines.append(f"  {year}: {canonical_money(project.allocations[year])}")
+    """The project file, in canonical layout: the keys given, in the project record's order."""
+    lines: list[str] = []
+    for key in key_order(PROJECT):
+        value = getattr(project, key, None)
+        if key == "allocations":
+            lines.append("allocations:")
+            for year in sorted(project.allocations, key=year_sort_key):
+                lines.append(f"  {year}: {canonical_money(project.allocations[year])}")
+        elif isinstance(value, list):
+            _list(lines, key, value)
+        else:
+            _single(lines, key, value)
     return "\n".join(lines) + "\n"
 
 

@@ -10,18 +10,16 @@ file's content. The worker pool sends the same entries through its pipes.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import sys
-import types
-import typing
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from budgetctl.diagnostics import Diagnostic, Severity
 from budgetctl.loading.checks import FileCheck
-from budgetctl.model.records import SHARED_TEXT_MAX, fields_of, is_record, shared
+from budgetctl.model.records import SHARED_TEXT_MAX, is_record, shared
+from budgetctl.model.shape import Shape, fields
 
 
 class Malformed(Exception):
@@ -114,21 +112,14 @@ def _defaults(record: type) -> dict[str, Any]:
     """Each field's default (``_MISSING`` for a required one; a factory's value, made once)."""
     found = _DEFAULTS.get(record)
     if found is None:
-        found = _DEFAULTS[record] = {}
-        for info in dataclasses.fields(record):
-            if info.default is not dataclasses.MISSING:
-                found[info.name] = info.default
-            elif info.default_factory is not dataclasses.MISSING:
-                found[info.name] = info.default_factory()
-            else:
-                found[info.name] = _MISSING
+        found = _DEFAULTS[record] = {f.name: _MISSING if f.required else f.default_value() for f in fields(record)}
     return found
 
 
 _DEFAULTS: dict[type, dict[str, Any]] = {}
 
 
-# --- decoding: one decoder per field, built from the model's annotations -----------
+# --- decoding: one decoder per field, built from the record's shape ---------------
 
 
 def _text(value: Any) -> str:
@@ -167,22 +158,15 @@ def _date(value: Any) -> datetime.date:
 _SCALARS = {str: _text, bool: _flag, Decimal: _amount, datetime.date: _date}
 
 
-def _decoder(annotation: Any) -> Any:
-    """A function from cached JSON to the value pydantic validated; unknown types refuse."""
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if annotation in _SCALARS:
-        return _SCALARS[annotation]
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin in (typing.Union, types.UnionType):
-        rest = [a for a in args if a is not type(None)]
-        if len(rest) != 1 or len(args) != 2:
-            raise Malformed(f"unsupported type {annotation!r}")
-        inner = _decoder(rest[0])
+def _decoder(shape: Shape) -> Any:
+    """A function from cached JSON to the value pydantic validated."""
+    if shape.kind == "scalar":
+        return _SCALARS[shape.type]
+    if shape.kind == "optional":
+        inner = _decoder(shape.items[0])
         return lambda value: None if value is None else inner(value)
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item = _decoder(args[0])
+    if shape.kind == "list":
+        item = _decoder(shape.items[0])
 
         def decode_tuple(value: Any) -> tuple[Any, ...]:
             if type(value) is not list:
@@ -190,18 +174,16 @@ def _decoder(annotation: Any) -> Any:
             return tuple(item(v) for v in value)
 
         return decode_tuple
-    if origin is dict and len(args) == 2:
-        key, item = _decoder(args[0]), _decoder(args[1])
+    if shape.kind == "mapping":
+        key, value_of = _decoder(shape.items[0]), _decoder(shape.items[1])
 
         def decode_dict(value: Any) -> dict[Any, Any]:
             if type(value) is not dict:
                 raise Malformed("mapping")
-            return {key(k): item(v) for k, v in value.items()}
+            return {key(k): value_of(v) for k, v in value.items()}
 
         return decode_dict
-    if is_record(annotation):
-        return model_decoder(annotation)
-    raise Malformed(f"unsupported type {annotation!r}")
+    return model_decoder(shape.type)
 
 
 _MODEL_DECODERS: dict[type, Any] = {}
@@ -213,7 +195,10 @@ def model_decoder(model: type) -> Any:
     (it was validated when cached, and the entry is keyed by the file's content)."""
     if model in _MODEL_DECODERS:
         return _MODEL_DECODERS[model]
-    kinds = {name: _field_kind(annotation) for name, annotation in fields_of(model).items()}
+    try:
+        kinds = {field.name: _field_kind(field.shape) for field in fields(model)}
+    except TypeError as exc:  # an annotation the records do not use: not cached
+        raise Malformed(str(exc)) from None
 
     def decode(value: Any) -> Any:
         try:
@@ -229,17 +214,12 @@ def model_decoder(model: type) -> Any:
 _TEXT, _OPT_TEXT = "text", "optional text"
 
 
-def _field_kind(annotation: Any) -> Any:
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if annotation is str:
+def _field_kind(shape: Shape) -> Any:
+    if shape.kind == "scalar" and shape.type is str:
         return _TEXT
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and set(typing.get_args(annotation)) == {
-        str,
-        type(None),
-    }:
+    if shape.kind == "optional" and shape.items[0].kind == "scalar" and shape.items[0].type is str:
         return _OPT_TEXT
-    return _decoder(annotation)
+    return _decoder(shape)
 
 
 def _decode_fields(value: Any, kinds: dict[str, Any]) -> dict[str, Any]:

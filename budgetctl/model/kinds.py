@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from budgetctl.model.periods import YearError, parse_year
+from budgetctl.model.records import Project, StreamsFile
 
 STREAMS_FILE = "streams.yaml"
 PROJECTS_DIR = "projects"
@@ -26,6 +27,9 @@ class FileKind:
     folder: str  # top-level folder under the ledger root ("" for streams.yaml)
     by_year: bool  # files sit in YYYY-YY folders (the in-year kinds)
     described: str  # what a file of this kind must be called, for messages
+    # The record a file of this kind holds: its fields give the file's keys and their order
+    # (fmt, the editor schema, the cache, `new`). None until the kind has one.
+    record: type | None = None
 
     def accepts(self, name: str) -> bool:
         """Whether ``name`` is a valid file name for this kind (inside its folder)."""
@@ -40,8 +44,8 @@ class FileKind:
         return name == STREAMS_FILE
 
 
-STREAMS = FileKind("streams", "", False, STREAMS_FILE)
-PROJECT = FileKind("project", PROJECTS_DIR, False, "<project-id>.yaml")
+STREAMS = FileKind("streams", "", False, STREAMS_FILE, StreamsFile)
+PROJECT = FileKind("project", PROJECTS_DIR, False, "<project-id>.yaml", Project)
 ACTUALS = FileKind("actuals", "actuals", True, "<name>.csv")
 ADJUSTMENT = FileKind("adjustment", "adjustments", True, "<adjustment-id>.yaml")
 FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml")
@@ -49,6 +53,24 @@ FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml")
 KINDS = (STREAMS, PROJECT, ACTUALS, ADJUSTMENT, FORECAST)
 IN_YEAR = (ACTUALS, ADJUSTMENT, FORECAST)
 BY_FOLDER = {k.folder: k for k in KINDS if k.folder}
+
+
+def by_name(name: str) -> FileKind:
+    """The kind called ``name`` (KeyError for none)."""
+    return {k.name: k for k in KINDS}[name]
+
+
+def kind_of_path(path: str) -> FileKind:
+    """The kind of a YAML file named outside discovery (``budgetctl fmt PATH``): a streams.yaml
+    is the streams file; any other is read as a project file."""
+    return STREAMS if path.rsplit("/", 1)[-1] == STREAMS_FILE else PROJECT
+
+
+def key_order(kind: FileKind) -> tuple[str, ...]:
+    """The keys of a file of ``kind`` in the order the spec writes them: its record's fields."""
+    import dataclasses
+
+    return tuple(f.name for f in dataclasses.fields(kind.record)) if kind.record is not None else ()
 
 
 def year_of_folder(name: str) -> str | None:

@@ -187,12 +187,16 @@ def did_you_mean(text: str, choices: tuple[str, ...] | list[str]) -> str:
 
 class Converter:
     """Annotation metadata: convert the raw node with ``func`` before the type is checked
-    (pydantic's ``BeforeValidator``, without importing pydantic to declare it)."""
+    (pydantic's ``BeforeValidator``, without importing pydantic to declare it). ``name``
+    says what the value is ("money", "year", "id"...): readers of a record's shape
+    (``budgetctl.model.shape``) go by it; ``choices`` are the texts a field name may be."""
 
-    __slots__ = ("func",)
+    __slots__ = ("choices", "func", "name")
 
-    def __init__(self, func: Any) -> None:
+    def __init__(self, func: Any, name: str, choices: tuple[str, ...] = ()) -> None:
         self.func = func
+        self.name = name
+        self.choices = choices
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
@@ -200,21 +204,21 @@ class Converter:
         return core_schema.no_info_before_validator_function(self.func, handler(source))
 
 
-Text = Annotated[str, Converter(_text)]
-OptText = Annotated[str | None, Converter(_text)]
-Id = Annotated[str, Converter(_id)]
-OptId = Annotated[str | None, Converter(_id)]
-Money = Annotated[Decimal, Converter(_money)]
-OptMoney = Annotated[Decimal | None, Converter(_money)]
-Year = Annotated[str, Converter(_year)]
-Flag = Annotated[bool, Converter(_flag)]
-OptDate = Annotated[datetime.date | None, Converter(_date)]
-IdList = Annotated[tuple[Id, ...], Converter(_list)]
-TextList = Annotated[tuple[Text, ...], Converter(_list)]
-ByYear = Annotated[dict[Year, Money], Converter(_mapping)]
-Labels = Annotated[dict[Id, Text], Converter(_mapping)]
-ConditionField = Annotated[str, Converter(_field_name(CONDITION_FIELDS))]
-IdField = Annotated[str, Converter(_field_name(ID_FIELDS))]
+Text = Annotated[str, Converter(_text, "text")]
+OptText = Annotated[str | None, Converter(_text, "text")]
+Id = Annotated[str, Converter(_id, "id")]
+OptId = Annotated[str | None, Converter(_id, "id")]
+Money = Annotated[Decimal, Converter(_money, "money")]
+OptMoney = Annotated[Decimal | None, Converter(_money, "money")]
+Year = Annotated[str, Converter(_year, "year")]
+Flag = Annotated[bool, Converter(_flag, "flag")]
+OptDate = Annotated[datetime.date | None, Converter(_date, "date")]
+IdList = Annotated[tuple[Id, ...], Converter(_list, "list")]
+TextList = Annotated[tuple[Text, ...], Converter(_list, "list")]
+ByYear = Annotated[dict[Year, Money], Converter(_mapping, "mapping")]
+Labels = Annotated[dict[Id, Text], Converter(_mapping, "mapping")]
+ConditionField = Annotated[str, Converter(_field_name(CONDITION_FIELDS), "field-name", CONDITION_FIELDS)]
+IdField = Annotated[str, Converter(_field_name(ID_FIELDS), "field-name", ID_FIELDS)]
 
 # Frozen: a checked file never changes; slots: 50,000 projects in a third less memory;
 # keyword-only: required fields may follow optional ones, in the order files are written.
@@ -229,8 +233,8 @@ class Eligibility:
     """Conditions every project on a stream must meet, declared as data."""
 
     __pydantic_config__ = _STRICT
-    required: Annotated[tuple[ConditionField, ...], Converter(_list)] = ()
-    allowed: Annotated[dict[IdField, Labels], Converter(_mapping)] = _empty()
+    required: Annotated[tuple[ConditionField, ...], Converter(_list, "list")] = ()
+    allowed: Annotated[dict[IdField, Labels], Converter(_mapping, "mapping")] = _empty()
     max_award: OptMoney = None
     excluded_costs: Labels = _empty()
 
@@ -244,7 +248,7 @@ class Stream:
     ring_fenced: Flag = False
     budget: ByYear
     purposes: Labels = _empty()
-    sources: Annotated[dict[Id, ByYear], Converter(_mapping)] = _empty()
+    sources: Annotated[dict[Id, ByYear], Converter(_mapping, "mapping")] = _empty()
     owners: TextList = ()
     eligibility: Eligibility | None = None
 
@@ -264,7 +268,7 @@ class StreamsFile:
     __pydantic_config__ = _STRICT
     publisher: Publisher | None = None
     priorities: Labels = _empty()
-    streams: Annotated[dict[Id, Stream], Converter(_mapping)]
+    streams: Annotated[dict[Id, Stream], Converter(_mapping, "mapping")]
 
 
 @_record
