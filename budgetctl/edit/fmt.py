@@ -19,12 +19,12 @@ The layout (one way to write each file):
 
 The emitter is written from our own parse of the small YAML subset the ledger
 uses, not from ruamel's round-trip dump, which was observed to merge list items,
-drop comments and flip layouts (reliability.md, section 3.2). A file outside
+drop comments and flip layouts. A file outside
 what the emitter can rewrite exactly (flow mappings, block scalars ``|``/``>``,
 comments inside a value spanning several lines) is refused with a located
 problem rather than guessed at.
 
-Every result passes the guard of reliability.md 3.3 before it can be written:
+Every result passes a guard of five checks before it can be written:
 input and output load under the strict subset, their values are equal (money
 compared as Decimal, key order ignored only where fmt reorders), their comments
 are the same multiset (counted by ruamel's scanner, an implementation
@@ -532,7 +532,7 @@ def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
 
 
 def guard(original: bytes, output: bytes, path: str, kind: str) -> str | None:
-    """The five checks of reliability.md 3.3; a reason to refuse, or None when the output is safe."""
+    """The guard's five checks (see the module's docstring); a reason to refuse, or None when the output is safe."""
     before, problems = strict_load(original, path)
     if before is None or problems:
         return "the input is not in the YAML subset"
@@ -544,7 +544,7 @@ def guard(original: bytes, output: bytes, path: str, kind: str) -> str | None:
     try:
         if comments(before.text) != comments(after.text):
             return "the output's comments differ from the input's"
-    except Exception as exc:  # ruamel's scanner has crash sites of its own (reliability.md 1.2)
+    except Exception as exc:  # ruamel's scanner has crash sites of its own
         return f"the comments could not be counted ({type(exc).__name__})"
     try:
         again = _render(output, kind)

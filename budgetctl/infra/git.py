@@ -2,9 +2,8 @@
 
 Git is run as a program with argument lists, never through a shell. A user's
 revision is checked, resolved once with `rev-parse --verify --end-of-options`,
-and from then on only the resulting commit id is passed to git: the research
-note reliability.md, section 4.3, shows `--output=FILE` passed as a revision
-creating files, and a shell running whatever follows a `;`.
+and from then on only the resulting commit id is passed to git: `--output=FILE`
+passed as a revision creates files, and a shell runs whatever follows a `;`.
 """
 
 from __future__ import annotations

@@ -49,7 +49,6 @@ class LazySource(SourceFile):
         self.path = path
         self._data = data
         self._parsed: SourceFile | None = None
-        self._lines = None
 
     def _source(self) -> SourceFile:
         if self._parsed is None:

@@ -27,7 +27,7 @@ class Code:
         return Diagnostic(self.code, self.severity, message, file, line, column)
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E = Severity.ERROR
 
 _ALL = (
     Code(

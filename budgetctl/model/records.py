@@ -241,6 +241,10 @@ class Eligibility:
 
 @_record
 class Stream:
+    """A funding stream in streams.yaml: its programme and funding labels, its approved budget
+    per financial year, where that money comes from (``sources``), its owners, and the rules
+    its projects must meet (``ring_fenced`` with ``purposes``, ``eligibility``)."""
+
     __pydantic_config__ = _STRICT
     programme: Text
     funding: Text
@@ -265,6 +269,8 @@ class Publisher:
 
 @_record
 class StreamsFile:
+    """streams.yaml: the publisher, the Police and Crime Plan priorities, and the streams by id."""
+
     __pydantic_config__ = _STRICT
     publisher: Publisher | None = None
     priorities: Labels = _empty()
@@ -273,6 +279,10 @@ class StreamsFile:
 
 @_record
 class Project:
+    """A project file (``projects/<stream>/<id>.yaml``, the id is the file name): what the money
+    pays for, who leads and delivers it, the stream that funds it, the fields its stream's
+    conditions may name, and its allocation per financial year."""
+
     __pydantic_config__ = _STRICT
     title: Text
     stream: Id

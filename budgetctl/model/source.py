@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class Scalar:
@@ -61,12 +61,6 @@ class SourceFile:
     path: str
     text: str
     root: Mapping
-    _lines: list[str] | None = field(default=None, repr=False)
-
-    def line_text(self, line: int) -> str:
-        if self._lines is None:
-            self._lines = self.text.splitlines()
-        return self._lines[line - 1] if 0 < line <= len(self._lines) else ""
 
     def locate(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         """The (line, column) of the value at ``loc``, or of its key when ``key``.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from budgetctl.diagnostics import Diagnostic, printable
@@ -127,6 +127,3 @@ def render_github(problems: Sequence[Diagnostic], file_count: int) -> None:
     for p in problems:
         print(github_line(p))
     print(counts_line(problems, file_count), file=sys.stderr)
-
-
-TextRenderer = Callable[[Sequence[Diagnostic], int, Sources], None]

@@ -10,7 +10,6 @@ from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, format_json, split, total
 from budgetctl.reports.table import Column, Table
 
-BY_CHOICES = ("stream", "funding", "priority")
 NO_PRIORITY = "(no priority)"
 
 
