@@ -60,9 +60,9 @@ def render(report: BoardReport) -> str:
 
 def _funding(report: BoardReport) -> list[str]:
     table = report.funding
-    rows = [*table.rows, table.total or []]
+    rows = [*table.body(), table.footer() or []]
     columns = {}
-    for index, column in enumerate(table.columns):
+    for index, column in enumerate(table.shown):
         if column.kind == "money":
             columns[index] = money_column(row[index] for row in rows)  # type: ignore[misc]
     headers = ["Programme", "Funding Stream", f"Budget {report.year} £", "Allocated £", "Unallocated £", "% allocated"]
@@ -72,7 +72,7 @@ def _funding(report: BoardReport) -> list[str]:
         for index, value in enumerate(row):
             if index in columns:
                 cells.append(columns[index][number])
-            elif table.columns[index].kind == "percent":
+            elif table.shown[index].kind == "percent":
                 cells.append("—" if value is None else f"{value}%")
             else:
                 cells.append(_cell(value))

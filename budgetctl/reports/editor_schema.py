@@ -54,6 +54,12 @@ _FRAGMENTS: dict[str, dict[str, Any]] = {
     "date": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"},
 }
 
+# Hover help for a whole record, where the editor shows one.
+RECORD_DESCRIPTIONS = {
+    "Eligibility": "Conditions every project on a stream must meet, declared as data.",
+    "Publisher": "Who publishes the ledger's grants as 360Giving data (all optional; CLI options override).",
+}
+
 # Hover help for every key; a test checks that each model field has one.
 DESCRIPTIONS: dict[str, dict[str, str]] = {
     "StreamsFile": {
@@ -143,6 +149,14 @@ def generate(target: str) -> dict[str, Any]:
     body = _Generator().generate(core_schema(model), mode="validation")
     for name, definition in [(model.__name__, body), *body.get("$defs", {}).items()]:
         definition["title"] = name
+        # Hover help for a whole record comes from RECORD_DESCRIPTIONS, never from its docstring
+        # (written for developers); keys stay in the generator's sorted order.
+        definition.pop("description", None)
+        if name in RECORD_DESCRIPTIONS:
+            definition["description"] = RECORD_DESCRIPTIONS[name]
+            ordered = sorted(definition.items())
+            definition.clear()
+            definition.update(ordered)
         for field, prop in definition.get("properties", {}).items():
             _tidy(prop)
             text = DESCRIPTIONS.get(name, {}).get(field)

@@ -8,7 +8,6 @@ two-decimal number in CSV and a two-decimal string in JSON, as everywhere else.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import format_json, total
@@ -23,10 +22,11 @@ COLUMNS = [
     Column("programme", "Programme"),
     Column("funding", "Funding stream"),
     Column("purpose", "Purpose"),
-    Column("priorities", "Priorities"),
+    Column("priorities", "Priorities", joiner="; "),
     Column("lead", "Lead"),
     Column("provider", "Provider"),
     Column("amount", "Amount £", "money"),
+    Column("file", "File", shown=False),
 ]
 
 
@@ -40,48 +40,30 @@ def allocations(ledger: Ledger, years: list[str]) -> Table:
         if year in years
     ]
     found.sort(key=lambda f: (year_sort_key(f[0]), order.get(f[1].project.stream, len(order)), f[1].id))
-    table = Table(f"Allocations {', '.join(years)}", list(COLUMNS), [])
-    rows_json = []
+    table = Table(f"Allocations {', '.join(years)}", list(COLUMNS), [], head={"years": years})
     for year, entry, amount in found:
         project = entry.project
         stream = ledger.streams.get(project.stream)
-        programme = stream.programme if stream else None
-        funding = stream.funding if stream else None
         table.rows.append(
-            [
-                entry.id,
-                year,
-                project.title,
-                project.stream,
-                programme,
-                funding,
-                project.purpose,
-                "; ".join(project.priorities),
-                project.lead,
-                project.provider,
-                amount,
-            ]
-        )
-        rows_json.append(
             {
                 "project": entry.id,
                 "year": year,
                 "title": project.title,
                 "stream": project.stream,
-                "programme": programme,
-                "funding": funding,
+                "programme": stream.programme if stream else None,
+                "funding": stream.funding if stream else None,
                 "purpose": project.purpose,
-                "priorities": list(project.priorities),
+                "priorities": project.priorities,
                 "lead": project.lead,
                 "provider": project.provider,
-                "amount": format_json(amount),
+                "amount": amount,
                 "file": entry.source.path,
             }
         )
-    grand: Decimal = total(amount for _, _, amount in found)
-    table.data = {"years": years, "rows": rows_json, "total": format_json(grand)}
     return table
 
 
 def to_json(table: Table) -> str:
-    return json.dumps(table.data, indent=2, ensure_ascii=False) + "\n"
+    """The export as JSON: the rows, and the total of their amounts."""
+    data = {**table.data, "total": format_json(total(row["amount"] for row in table.rows))}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

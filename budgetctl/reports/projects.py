@@ -11,7 +11,7 @@ from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Project, fields_of
 from budgetctl.reports.summary import percent
-from budgetctl.reports.table import Column, Table
+from budgetctl.reports.table import Column, Table, json_value
 
 
 def project_list(ledger: Ledger, year: str | None = None, stream: str | None = None) -> Table:
@@ -29,36 +29,36 @@ def project_list(ledger: Ledger, year: str | None = None, stream: str | None = N
     chosen.sort(key=lambda e: (order.get(e.project.stream, len(order)), e.id))
     years = [year] if year else sorted({y for e in chosen for y in e.project.allocations}, key=year_sort_key)
     columns = [Column("id", "Project"), Column("title", "Title"), Column("stream", "Stream"), Column("lead", "Lead")]
-    columns += [Column(y, y, "money") for y in years]
-    columns.append(Column("total", "Total (all years)", "money"))
+    columns += [Column(y, y, "money", exported=False) for y in years]
+    columns += [
+        Column("allocations", "Allocations", shown=False),
+        Column("total", "Total (all years)", "money"),
+        Column("file", "File", shown=False),
+    ]
     scope = " ".join(part for part in (stream, year) if part)
-    table = Table(f"Projects{' ' + scope if scope else ''}", columns, [])
-    rows_json = []
+    table = Table(f"Projects{' ' + scope if scope else ''}", columns, [], head={"year": year, "stream": stream})
     for entry in chosen:
         p = entry.project
-        amounts = [p.allocations.get(y) for y in years]
-        whole = total(p.allocations.values())
-        table.rows.append([entry.id, p.title, p.stream, p.lead, *amounts, whole])
-        table.flags.append(False)
-        rows_json.append(
+        table.rows.append(
             {
                 "id": entry.id,
                 "title": p.title,
                 "stream": p.stream,
                 "lead": p.lead,
-                "allocations": {y: format_json(a) for y, a in sorted(p.allocations.items(), key=_by_year)},
-                "total": format_json(whole),
+                **{y: p.allocations.get(y) for y in years},
+                "allocations": dict(sorted(p.allocations.items(), key=_by_year)),
+                "total": total(p.allocations.values()),
                 "file": entry.source.path,
             }
         )
-    by_year = [total(e.project.allocations.get(y, ZERO) for e in chosen) for y in years]
-    grand = total(total(e.project.allocations.values()) for e in chosen)
-    table.total = [f"Total ({len(chosen)} projects)", "", "", "", *by_year, grand]
-    table.data = {
-        "year": year,
-        "stream": stream,
-        "rows": rows_json,
-        "total": {**{y: format_json(a) for y, a in zip(years, by_year, strict=True)}, "total": format_json(grand)},
+        table.flags.append(False)
+    table.total = {
+        "id": f"Total ({len(chosen)} projects)",
+        "title": "",
+        "stream": "",
+        "lead": "",
+        **{y: total(e.project.allocations.get(y, ZERO) for e in chosen) for y in years},
+        "total": total(total(e.project.allocations.values()) for e in chosen),
     }
     return table
 
@@ -104,46 +104,37 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
         [
             Column("year", "Year"),
             Column("allocation", "This project £", "money"),
-            Column("budget", "Stream budget £", "money"),
-            Column("allocated", "Stream allocated £", "money"),
-            Column("unallocated", "Stream unallocated £", "money"),
-            Column("share", "Share of budget", "percent"),
+            Column("stream_budget", "Stream budget £", "money"),
+            Column("stream_allocated", "Stream allocated £", "money"),
+            Column("stream_unallocated", "Stream unallocated £", "money"),
+            Column("share", "Share of budget", "percent", exported=False),
         ],
         [],
     )
-    years = []
     for year, amount in sorted(p.allocations.items(), key=_by_year):
         budget = stream.budget.get(year) if stream else None
         allocated = total(a for _, a in ledger.allocated(p.stream, year)) if stream else None
         unallocated = budget - allocated if budget is not None and allocated is not None else None
         share = percent(amount, budget) if budget else None
-        table.rows.append([year, amount, budget, allocated, unallocated, share])
-        table.flags.append(unallocated is not None and unallocated < 0)
-        years.append(
+        table.rows.append(
             {
                 "year": year,
-                "allocation": format_json(amount),
-                "stream_budget": format_json(budget) if budget is not None else None,
-                "stream_allocated": format_json(allocated) if allocated is not None else None,
-                "stream_unallocated": format_json(unallocated) if unallocated is not None else None,
+                "allocation": amount,
+                "stream_budget": budget,
+                "stream_allocated": allocated,
+                "stream_unallocated": unallocated,
+                "share": share,
             }
         )
+        table.flags.append(unallocated is not None and unallocated < 0)
     whole = total(p.allocations.values())
-    table.total = ["Total", whole, None, None, None, None]
+    table.total = {"year": "Total", "allocation": whole}
     fields.append(("total", f"£{format_pounds(whole)} over {len(p.allocations)} year(s)"))
     data = {
         "id": entry.id,
         "file": entry.source.path,
-        **{k: _json_value(v) for k, v in values.items()},
-        "allocations": years,
+        **{k: json_value(v) for k, v in values.items()},
+        "allocations": table.data["rows"],
         "total": format_json(whole),
     }
     return ProjectDetail(fields, table, data)
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return list(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value

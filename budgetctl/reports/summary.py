@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import ZERO, format_json, split, total
+from budgetctl.model.money import ZERO, split, total
 from budgetctl.reports.table import Column, Table
 
 NO_PRIORITY = "(no priority)"
@@ -20,11 +19,12 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _amounts(budget: Decimal, allocated: Decimal) -> dict[str, str]:
+def _amounts(budget: Decimal, allocated: Decimal) -> dict[str, Decimal | None]:
     return {
-        "budget": format_json(budget),
-        "allocated": format_json(allocated),
-        "unallocated": format_json(budget - allocated),
+        "budget": budget,
+        "allocated": allocated,
+        "unallocated": budget - allocated,
+        "percent": percent(allocated, budget),
     }
 
 
@@ -47,7 +47,7 @@ _MONEY = [
     Column("budget", "Budget £", "money"),
     Column("allocated", "Allocated £", "money"),
     Column("unallocated", "Unallocated £", "money"),
-    Column("percent", "% allocated", "percent"),
+    Column("percent", "% allocated", "percent", exported=False),
 ]
 
 
@@ -55,17 +55,18 @@ def _by_stream(ledger: Ledger, year: str) -> Table:
     figures = _stream_figures(ledger, year)
     table = Table(
         f"Commissioning budget {year}",
-        [Column("programme", "Programme"), Column("funding", "Funding Stream"), *_MONEY],
+        [
+            Column("stream", "Stream", shown=False),
+            Column("programme", "Programme"),
+            Column("funding", "Funding Stream"),
+            *_MONEY,
+        ],
         [],
+        head={"year": year},
     )
-    rows_json = []
     for stream_id, budget, allocated in figures:
         stream = ledger.streams[stream_id]
         table.rows.append(
-            [stream.programme, stream.funding, budget, allocated, budget - allocated, percent(allocated, budget)]
-        )
-        table.flags.append(allocated > budget)
-        rows_json.append(
             {
                 "stream": stream_id,
                 "programme": stream.programme,
@@ -73,7 +74,8 @@ def _by_stream(ledger: Ledger, year: str) -> Table:
                 **_amounts(budget, allocated),
             }
         )
-    _finish(table, year, figures, rows_json)
+        table.flags.append(allocated > budget)
+    _finish(table, figures)
     return table
 
 
@@ -84,27 +86,28 @@ def _by_funding(ledger: Ledger, year: str) -> Table:
         groups[ledger.streams[figure[0]].funding].append(figure)
     table = Table(
         f"Commissioning budget {year} by funding stream",
-        [Column("funding", "Funding Stream"), Column("programmes", "Programmes"), *_MONEY],
+        [
+            Column("funding", "Funding Stream"),
+            Column("streams", "Streams", shown=False),
+            Column("programmes", "Programmes"),
+            *_MONEY,
+        ],
         [],
+        head={"year": year, "by": "funding"},
     )
-    rows_json = []
     for funding, members in groups.items():
         budget = total(b for _, b, _ in members)
         allocated = total(a for _, _, a in members)
-        programmes = [ledger.streams[s].programme for s, _, _ in members]
         table.rows.append(
-            [funding, ", ".join(programmes), budget, allocated, budget - allocated, percent(allocated, budget)]
-        )
-        table.flags.append(allocated > budget)
-        rows_json.append(
             {
                 "funding": funding,
                 "streams": [s for s, _, _ in members],
-                "programmes": programmes,
+                "programmes": [ledger.streams[s].programme for s, _, _ in members],
                 **_amounts(budget, allocated),
             }
         )
-    _finish(table, year, figures, rows_json, by="funding")
+        table.flags.append(allocated > budget)
+    _finish(table, figures)
     return table
 
 
@@ -129,44 +132,36 @@ def _by_priority(ledger: Ledger, year: str) -> Table:
     table = Table(
         f"Allocations {year} by Police and Crime Plan priority",
         [
-            Column("priority", "Priority"),
+            Column("priority_id", "Priority id", shown=False, json_key="priority"),
+            Column("priority", "Priority", json_key="label"),
             Column("projects", "Projects", "count"),
             Column("allocated", "Allocated", "money"),
-            Column("share", "% of allocated", "percent"),
+            Column("share", "% of allocated", "percent", exported=False),
         ],
         [],
+        head={"year": year, "by": "priority"},
     )
-    rows_json = []
     for priority in order:
-        label = ledger.priorities.get(priority, priority)
-        table.rows.append([label, counts[priority], shares[priority], percent(shares[priority], grand)])
-        table.flags.append(False)
-        rows_json.append(
+        table.rows.append(
             {
-                "priority": priority,
-                "label": label,
+                "priority_id": priority,
+                "priority": ledger.priorities.get(priority, priority),
                 "projects": counts[priority],
-                "allocated": format_json(shares[priority]),
+                "allocated": shares[priority],
+                "share": percent(shares[priority], grand),
             }
         )
-    table.total = ["Total", funded, grand, percent(grand, grand)]
+        table.flags.append(False)
+    table.total = {"priority": "Total", "projects": funded, "allocated": grand, "share": percent(grand, grand)}
     table.notes.append("A project serving several priorities is split equally between them.")
-    table.data = {"year": year, "by": "priority", "rows": rows_json, "total": {"allocated": format_json(grand)}}
     return table
 
 
-def _finish(
-    table: Table,
-    year: str,
-    figures: list[tuple[str, Decimal, Decimal]],
-    rows_json: Sequence[Mapping[str, object]],
-    by: str | None = None,
-) -> None:
+def _finish(table: Table, figures: list[tuple[str, Decimal, Decimal]]) -> None:
     budget = total(b for _, b, _ in figures)
     allocated = total(a for _, _, a in figures)
-    lead = ["Total", ""]
-    table.total = [*lead, budget, allocated, budget - allocated, percent(allocated, budget)]
-    over = [row[0] for row, flag in zip(table.rows, table.flags, strict=True) if flag]
+    first = table.shown[0].key
+    table.total = {first: "Total", table.shown[1].key: "", **_amounts(budget, allocated)}
+    over = [row[first] for row, flag in zip(table.rows, table.flags, strict=True) if flag]
     if over:
         table.notes.append(f"Over-allocated: {', '.join(str(name) for name in over)}.")
-    table.data = {"year": year, **({"by": by} if by else {}), "rows": rows_json, "total": _amounts(budget, allocated)}
