@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.loading.checks import FileCheck, check_streams
 from budgetctl.loading.codes import CODES
-from budgetctl.loading.discover import RawFile
 from budgetctl.loading.yamlsubset import strict_load
 from budgetctl.model.kinds import project_id
 from budgetctl.model.ledger import Ledger, ProjectEntry
 from budgetctl.model.records import ID_PATTERN, Project, StreamsFile
-from budgetctl.model.source import Mapping, SourceFile
+from budgetctl.model.source import Mapping, RawFile, SourceFile
 
 if TYPE_CHECKING:
     from budgetctl.loading.cache import FileCache

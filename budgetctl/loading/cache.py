@@ -39,7 +39,8 @@ from budgetctl.loading.codec import Malformed, decode_problem, encode_problem
 
 if TYPE_CHECKING:
     from budgetctl.loading.checks import FileCheck
-    from budgetctl.loading.discover import LedgerFiles, RawFile
+    from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.model.source import RawFile
 
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 2

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.loading.discover import RawFile
 from budgetctl.loading.yamlsubset import strict_load
 from budgetctl.model.records import Project, StreamsFile, fields_of, shared
+from budgetctl.model.source import RawFile
 
 
 @dataclass(slots=True)

@@ -11,18 +11,13 @@ from budgetctl.diagnostics import Diagnostic, UserError, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
 from budgetctl.model.kinds import IN_YEAR, PROJECT_SUFFIXES, PROJECTS_DIR, STREAMS_FILE, FileKind, misplaced
+from budgetctl.model.source import RawFile
+
+__all__ = ["LedgerFiles", "NoLedger", "RawFile", "display_path", "find_root", "read_ledger"]
 
 
 class NoLedger(UserError):
     """No ledger where one was looked for; str() says where (exit 2)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RawFile:
-    """A ledger file's display path and bytes, from disk or from a git revision."""
-
-    path: str
-    data: bytes
 
 
 @dataclass

@@ -13,8 +13,8 @@ from typing import Any
 
 from budgetctl.loading import codec
 from budgetctl.loading.checks import FileCheck, check_project
-from budgetctl.loading.discover import RawFile
 from budgetctl.model.records import Project
+from budgetctl.model.source import RawFile
 
 # Below this many files to check, worker processes cost more than they save.
 PARALLEL_MIN_FILES = 2000

@@ -54,6 +54,14 @@ class Sequence(list["Node"]):
 Node = Scalar | Mapping | Sequence
 
 
+@dataclass(frozen=True, slots=True)
+class RawFile:
+    """A ledger file's display path and bytes, from disk or from a git revision: what is checked."""
+
+    path: str
+    data: bytes
+
+
 @dataclass(slots=True)
 class SourceFile:
     """One parsed ledger file: its display path, its text and its root mapping."""
