@@ -12,6 +12,7 @@ from pathlib import Path
 
 from budgetctl.diagnostics import UserError
 from budgetctl.infra.atomic import WriteRefused, write_atomic
+from budgetctl.model.kinds import PROJECTS_DIR, STREAMS_FILE
 
 
 class InitRefused(UserError):
@@ -126,12 +127,12 @@ def create(directory: Path, today: datetime.date | None = None) -> list[Path]:
         raise InitRefused(f"{data} already exists and is not empty; budgetctl init never overwrites a ledger")
     year = financial_year(today or datetime.date.today())
     files = {
-        data / "streams.yaml": STREAMS.format(year=year),
+        data / STREAMS_FILE: STREAMS.format(year=year),
         data / "README.md": README.format(year=year),
-        data / "projects" / ".gitkeep": "",
+        data / PROJECTS_DIR / ".gitkeep": "",
     }
     try:
-        (data / "projects").mkdir(parents=True, exist_ok=True)
+        (data / PROJECTS_DIR).mkdir(parents=True, exist_ok=True)
         for path, text in files.items():
             write_atomic(path, text.encode("utf-8"))
     except (OSError, WriteRefused) as exc:
