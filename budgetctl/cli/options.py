@@ -133,11 +133,10 @@ def trailing_problems(checked: Checked) -> None:
 
 def problems_to_stderr(problems: Iterable[Diagnostic]) -> None:
     """One ``path:line:col: CODE message`` line per problem on stderr, beside a command's output."""
-    from budgetctl.diagnostics import printable
+    from budgetctl.render.problems import one_line
 
     for p in problems:
-        label = "" if p.is_error else "warning: "
-        print(f"{printable(p.file)}:{p.line}:{p.column}: {p.code} {label}{printable(p.message)}", file=sys.stderr)
+        print(one_line(p), file=sys.stderr)
 
 
 YearOption = Annotated[

@@ -107,8 +107,7 @@ def owners_command(
     checked = check_ledger(root, cache=False)
     blocking = [p for p in checked.problems if p.code in ("R005",)]
     if checked.ledger is None or blocking:
-        for p in blocking or checked.errors:
-            typer.echo(f"{p.file}:{p.line}:{p.column}: {p.code} {p.message}", err=True)
+        problems_to_stderr(blocking or checked.errors)
         fail("owners refused: fix these errors first (see `budgetctl validate`)", code=1)
     file = path or (_in_repo(check, top) if check is not None else None) or DEFAULT_FILE
     for shown in (folder, file):

@@ -17,6 +17,13 @@ class Sources(Protocol):
     def __call__(self, path: str, line: int) -> str | None: ...
 
 
+def one_line(p: Diagnostic) -> str:
+    """A problem on one line, ``path:line:col: CODE message`` (``warning:`` before a warning's
+    message), for stderr beside a command's output."""
+    label = "" if p.is_error else "warning: "
+    return f"{printable(p.file)}:{p.line}:{p.column}: {p.code} {label}{printable(p.message)}"
+
+
 def counts_line(problems: Sequence[Diagnostic], file_count: int) -> str:
     """``2 errors, 1 warning in 3 files`` or ``no problems in 35 files``."""
     errors = sum(1 for p in problems if p.is_error)
