@@ -121,6 +121,19 @@ def test_the_model_reaches_no_files_or_processes() -> None:
     assert reaching == []
 
 
+def test_command_modules_import_only_the_shared_options_from_the_cli() -> None:
+    found = modules()
+    known = set(found)
+    wrong = [
+        f"{name} imports {target}"
+        for name, path in found.items()
+        if name.startswith("budgetctl.cli.") and name != "budgetctl.cli.options"
+        for target, _ in imports(path, known)
+        if (target == "budgetctl.cli" or target.startswith("budgetctl.cli.")) and target != "budgetctl.cli.options"
+    ]
+    assert wrong == []
+
+
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components of more than one module (Tarjan's algorithm)."""
     index: dict[str, int] = {}
