@@ -10,7 +10,6 @@ of a comparison.
 from __future__ import annotations
 
 import os
-import posixpath
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -154,7 +153,9 @@ class Side:
         """Every project file's id and display path, including files too broken to load."""
         if self.files is None:
             return {}
-        return {posixpath.basename(f.path).rsplit(".", 1)[0]: f.path for f in self.files.projects}
+        from budgetctl.model.kinds import project_id
+
+        return {project_id(f.path): f.path for f in self.files.projects}
 
     def projects(self) -> dict[str, Project]:
         """The projects that validate, by id, whether or not streams.yaml loads."""
@@ -163,13 +164,14 @@ class Side:
         if self.checked.ledger is not None:
             return {entry.id: entry.project for entry in self.checked.ledger.projects}
         from budgetctl.loading.checks import check_project
+        from budgetctl.model.kinds import project_id
 
         # streams.yaml is broken on this side: still compare the project files themselves.
         found: dict[str, Project] = {}
         for raw in self.files.projects:
             project = check_project(raw).project
             if project is not None:
-                found[posixpath.basename(raw.path).rsplit(".", 1)[0]] = project
+                found[project_id(raw.path)] = project
         return found
 
 

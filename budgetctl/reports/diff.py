@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from budgetctl.diagnostics import Diagnostic
+from budgetctl.model.kinds import project_id
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.owners import stream_owners
@@ -408,7 +409,7 @@ def _renames(
 def _bytes(side: Side) -> dict[str, bytes]:
     if side.files is None:
         return {}
-    return {f.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]: f.data for f in side.files.projects}
+    return {project_id(f.path): f.data for f in side.files.projects}
 
 
 # --- problems and approvals -------------------------------------------------------
