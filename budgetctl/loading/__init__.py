@@ -1,1 +1,2 @@
-"""Bytes to positioned values to records, with diagnostics: discovery, the YAML subset, schema, cache."""
+"""Bytes to positioned values to records, with diagnostics: discovery on disk and in git, the YAML
+subset, the schema, the check of one file, and around it the cache, its codec and the worker pool."""
