@@ -122,8 +122,8 @@ def _pounds(amount: Decimal) -> str:
 
 def _funding_table(report: BoardReport) -> str:
     table = report.funding
-    rows = [*table.body(), table.footer() or []]
-    money = {i: money_column(row[i] for row in rows) for i, c in enumerate(table.shown) if c.kind == "money"}  # type: ignore[misc]
+    rows = [*table.rows, table.total or []]
+    money = {i: money_column(row[i] for row in rows) for i, c in enumerate(table.columns) if c.kind == "money"}  # type: ignore[misc]
     head = ["Programme", "Funding stream", f"Budget {report.year} £", "Allocated £", "Unallocated £", "% allocated"]
     out = [
         '<table class="funding"><colgroup><col style="width:23%"><col style="width:27%"><col style="width:13%">'
@@ -141,7 +141,7 @@ def _funding_table(report: BoardReport) -> str:
         for index, value in enumerate(row):
             if index in money:
                 out.append(f'<td class="num">{_e(money[index][number])}</td>')
-            elif table.shown[index].kind == "percent":
+            elif table.columns[index].kind == "percent":
                 out.append(f'<td class="num">{"—" if value is None else _e(value) + "%"}</td>')
             else:
                 out.append(f"<td>{'' if value is None else _e(value)}</td>")

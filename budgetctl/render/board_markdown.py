@@ -60,9 +60,9 @@ def render(report: BoardReport) -> str:
 
 def _funding(report: BoardReport) -> list[str]:
     table = report.funding
-    rows = [*table.body(), table.footer() or []]
+    rows = [*table.rows, table.total or []]
     columns = {}
-    for index, column in enumerate(table.shown):
+    for index, column in enumerate(table.columns):
         if column.kind == "money":
             columns[index] = money_column(row[index] for row in rows)  # type: ignore[misc]
     headers = ["Programme", "Funding Stream", f"Budget {report.year} £", "Allocated £", "Unallocated £", "% allocated"]
@@ -72,7 +72,7 @@ def _funding(report: BoardReport) -> list[str]:
         for index, value in enumerate(row):
             if index in columns:
                 cells.append(columns[index][number])
-            elif table.shown[index].kind == "percent":
+            elif table.columns[index].kind == "percent":
                 cells.append("—" if value is None else f"{value}%")
             else:
                 cells.append(_cell(value))

@@ -16,7 +16,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
 def _pence(table: Table) -> bool:
-    amounts = [c for row in [*table.body(), table.footer() or []] for c in row if isinstance(c, Decimal)]
+    amounts = [c for row in [*table.rows, table.total or []] for c in row if isinstance(c, Decimal)]
     return needs_pence(amounts)
 
 
@@ -51,14 +51,13 @@ def render_rich(table: Table) -> None:
 
     pence = _pence(table)
     over = " OVER"
-    total = table.footer()
-    grid = RichTable(title=table.title, title_justify="left", show_footer=total is not None)
-    for index, column in enumerate(table.shown):
+    grid = RichTable(title=table.title, title_justify="left", show_footer=table.total is not None)
+    for index, column in enumerate(table.columns):
         right = column.kind != "text"
-        footer = human_cell(column, total[index], pence) if total else ""
+        footer = human_cell(column, table.total[index], pence) if table.total else ""
         grid.add_column(column.header, justify="right" if right else "left", footer=Text(footer), no_wrap=right)
-    for row, flag in zip(table.body(), table.flags or [False] * len(table.rows), strict=True):
-        cells = [Text(human_cell(c, v, pence)) for c, v in zip(table.shown, row, strict=True)]
+    for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
+        cells = [Text(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]
         if flag:
             cells[-1].append(over, style="bold red")
             for cell in cells:
@@ -74,10 +73,10 @@ def csv_text(table: Table, *, with_total: bool = True) -> str:
     """CSV with a header of column keys; exports leave the total out so the file sums cleanly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in table.shown])
-    total = table.footer() if with_total else None
-    for row in [*table.body(), total] if total else table.body():
-        writer.writerow([machine_cell(c, v) for c, v in zip(table.shown, row, strict=True)])
+    writer.writerow([c.key for c in table.columns])
+    rows = [*table.rows, table.total] if with_total and table.total else table.rows
+    for row in rows:
+        writer.writerow([machine_cell(c, v) for c, v in zip(table.columns, row, strict=True)])
     return out.getvalue()
 
 
@@ -92,16 +91,15 @@ def _md_escape(text: str) -> str:
 def render_markdown(table: Table) -> None:
     pence = _pence(table)
     lines = [f"### {_md_escape(table.title)}", ""]
-    lines.append("| " + " | ".join(_md_escape(c.header) for c in table.shown) + " |")
-    lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.shown) + "|")
-    for row, flag in zip(table.body(), table.flags or [False] * len(table.rows), strict=True):
-        cells = [_md_escape(human_cell(c, v, pence)) for c, v in zip(table.shown, row, strict=True)]
+    lines.append("| " + " | ".join(_md_escape(c.header) for c in table.columns) + " |")
+    lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
+    for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
+        cells = [_md_escape(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]
         if flag:
             cells[-1] += " **OVER**"
         lines.append("| " + " | ".join(cells) + " |")
-    total = table.footer()
-    if total:
-        cells = [_md_escape(human_cell(c, v, pence)) for c, v in zip(table.shown, total, strict=True)]
+    if table.total:
+        cells = [_md_escape(human_cell(c, v, pence)) for c, v in zip(table.columns, table.total, strict=True)]
         lines.append("| " + " | ".join(f"**{c}**" if c else "" for c in cells) + " |")
     lines.extend(["", *table.notes] if table.notes else [])
     print("\n".join(lines))

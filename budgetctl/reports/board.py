@@ -109,7 +109,7 @@ class BoardReport:
 def board_report(ledger: Ledger, year: str) -> BoardReport:
     """The board paper for ``year``."""
     table = summary(ledger, year, "stream")
-    stream_ids = [row["stream"] for row in table.rows]
+    stream_ids = [row["stream"] for row in table.data["rows"]]
     programmes = [_programme(ledger, stream_id, year) for stream_id in stream_ids]
     budget = total(p.budget for p in programmes)
     allocated = total(p.subtotal for p in programmes)

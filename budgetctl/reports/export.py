@@ -12,7 +12,7 @@ import json
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import format_json, total
 from budgetctl.model.periods import year_sort_key
-from budgetctl.reports.table import Column, Table
+from budgetctl.reports.table import Column, Table, keyed_table
 
 COLUMNS = [
     Column("project", "Project"),
@@ -40,11 +40,11 @@ def allocations(ledger: Ledger, years: list[str]) -> Table:
         if year in years
     ]
     found.sort(key=lambda f: (year_sort_key(f[0]), order.get(f[1].project.stream, len(order)), f[1].id))
-    table = Table(f"Allocations {', '.join(years)}", list(COLUMNS), [], head={"years": years})
+    rows = []
     for year, entry, amount in found:
         project = entry.project
         stream = ledger.streams.get(project.stream)
-        table.rows.append(
+        rows.append(
             {
                 "project": entry.id,
                 "year": year,
@@ -60,10 +60,10 @@ def allocations(ledger: Ledger, years: list[str]) -> Table:
                 "file": entry.source.path,
             }
         )
+    table = keyed_table(f"Allocations {', '.join(years)}", COLUMNS, rows, head={"years": years})
+    table.data["total"] = format_json(total(amount for _, _, amount in found))
     return table
 
 
 def to_json(table: Table) -> str:
-    """The export as JSON: the rows, and the total of their amounts."""
-    data = {**table.data, "total": format_json(total(row["amount"] for row in table.rows))}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(table.data, indent=2, ensure_ascii=False) + "\n"

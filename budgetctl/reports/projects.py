@@ -11,7 +11,7 @@ from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Project, fields_of
 from budgetctl.reports.summary import percent
-from budgetctl.reports.table import Column, Table, json_value
+from budgetctl.reports.table import Column, Table, json_value, keyed_table
 
 
 def project_list(ledger: Ledger, year: str | None = None, stream: str | None = None) -> Table:
@@ -36,23 +36,20 @@ def project_list(ledger: Ledger, year: str | None = None, stream: str | None = N
         Column("file", "File", shown=False),
     ]
     scope = " ".join(part for part in (stream, year) if part)
-    table = Table(f"Projects{' ' + scope if scope else ''}", columns, [], head={"year": year, "stream": stream})
-    for entry in chosen:
-        p = entry.project
-        table.rows.append(
-            {
-                "id": entry.id,
-                "title": p.title,
-                "stream": p.stream,
-                "lead": p.lead,
-                **{y: p.allocations.get(y) for y in years},
-                "allocations": dict(sorted(p.allocations.items(), key=_by_year)),
-                "total": total(p.allocations.values()),
-                "file": entry.source.path,
-            }
-        )
-        table.flags.append(False)
-    table.total = {
+    rows = [
+        {
+            "id": entry.id,
+            "title": entry.project.title,
+            "stream": entry.project.stream,
+            "lead": entry.project.lead,
+            **{y: entry.project.allocations.get(y) for y in years},
+            "allocations": dict(sorted(entry.project.allocations.items(), key=_by_year)),
+            "total": total(entry.project.allocations.values()),
+            "file": entry.source.path,
+        }
+        for entry in chosen
+    ]
+    totals = {
         "id": f"Total ({len(chosen)} projects)",
         "title": "",
         "stream": "",
@@ -60,7 +57,8 @@ def project_list(ledger: Ledger, year: str | None = None, stream: str | None = N
         **{y: total(e.project.allocations.get(y, ZERO) for e in chosen) for y in years},
         "total": total(total(e.project.allocations.values()) for e in chosen),
     }
-    return table
+    title = f"Projects{' ' + scope if scope else ''}"
+    return keyed_table(title, columns, rows, total=totals, head={"year": year, "stream": stream})
 
 
 def _by_year(item: tuple[str, Decimal]) -> int:
@@ -99,7 +97,24 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
         else:
             text = str(value)
         fields.append((key, text))
-    table = Table(
+    rows, flags = [], []
+    for year, amount in sorted(p.allocations.items(), key=_by_year):
+        budget = stream.budget.get(year) if stream else None
+        allocated = total(a for _, a in ledger.allocated(p.stream, year)) if stream else None
+        unallocated = budget - allocated if budget is not None and allocated is not None else None
+        rows.append(
+            {
+                "year": year,
+                "allocation": amount,
+                "stream_budget": budget,
+                "stream_allocated": allocated,
+                "stream_unallocated": unallocated,
+                "share": percent(amount, budget) if budget else None,
+            }
+        )
+        flags.append(unallocated is not None and unallocated < 0)
+    whole = total(p.allocations.values())
+    table = keyed_table(
         f"Allocations of {entry.id}",
         [
             Column("year", "Year"),
@@ -109,26 +124,10 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
             Column("stream_unallocated", "Stream unallocated £", "money"),
             Column("share", "Share of budget", "percent", exported=False),
         ],
-        [],
+        rows,
+        total={"year": "Total", "allocation": whole},
+        flags=flags,
     )
-    for year, amount in sorted(p.allocations.items(), key=_by_year):
-        budget = stream.budget.get(year) if stream else None
-        allocated = total(a for _, a in ledger.allocated(p.stream, year)) if stream else None
-        unallocated = budget - allocated if budget is not None and allocated is not None else None
-        share = percent(amount, budget) if budget else None
-        table.rows.append(
-            {
-                "year": year,
-                "allocation": amount,
-                "stream_budget": budget,
-                "stream_allocated": allocated,
-                "stream_unallocated": unallocated,
-                "share": share,
-            }
-        )
-        table.flags.append(unallocated is not None and unallocated < 0)
-    whole = total(p.allocations.values())
-    table.total = {"year": "Total", "allocation": whole}
     fields.append(("total", f"£{format_pounds(whole)} over {len(p.allocations)} year(s)"))
     data = {
         "id": entry.id,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, split, total
-from budgetctl.reports.table import Column, Table
+from budgetctl.reports.table import Column, Table, keyed_table
 
 NO_PRIORITY = "(no priority)"
 
@@ -53,30 +54,17 @@ _MONEY = [
 
 def _by_stream(ledger: Ledger, year: str) -> Table:
     figures = _stream_figures(ledger, year)
-    table = Table(
-        f"Commissioning budget {year}",
-        [
-            Column("stream", "Stream", shown=False),
-            Column("programme", "Programme"),
-            Column("funding", "Funding Stream"),
-            *_MONEY,
-        ],
-        [],
-        head={"year": year},
-    )
+    columns = [
+        Column("stream", "Stream", shown=False),
+        Column("programme", "Programme"),
+        Column("funding", "Funding Stream"),
+    ]
+    rows = []
     for stream_id, budget, allocated in figures:
         stream = ledger.streams[stream_id]
-        table.rows.append(
-            {
-                "stream": stream_id,
-                "programme": stream.programme,
-                "funding": stream.funding,
-                **_amounts(budget, allocated),
-            }
-        )
-        table.flags.append(allocated > budget)
-    _finish(table, figures)
-    return table
+        names = {"stream": stream_id, "programme": stream.programme, "funding": stream.funding}
+        rows.append({**names, **_amounts(budget, allocated)})
+    return _finish(f"Commissioning budget {year}", [*columns, *_MONEY], rows, figures, {"year": year})
 
 
 def _by_funding(ledger: Ledger, year: str) -> Table:
@@ -84,21 +72,16 @@ def _by_funding(ledger: Ledger, year: str) -> Table:
     groups: dict[str, list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
     for figure in figures:
         groups[ledger.streams[figure[0]].funding].append(figure)
-    table = Table(
-        f"Commissioning budget {year} by funding stream",
-        [
-            Column("funding", "Funding Stream"),
-            Column("streams", "Streams", shown=False),
-            Column("programmes", "Programmes"),
-            *_MONEY,
-        ],
-        [],
-        head={"year": year, "by": "funding"},
-    )
+    columns = [
+        Column("funding", "Funding Stream"),
+        Column("streams", "Streams", shown=False),
+        Column("programmes", "Programmes"),
+    ]
+    rows = []
     for funding, members in groups.items():
         budget = total(b for _, b, _ in members)
         allocated = total(a for _, _, a in members)
-        table.rows.append(
+        rows.append(
             {
                 "funding": funding,
                 "streams": [s for s, _, _ in members],
@@ -106,9 +89,8 @@ def _by_funding(ledger: Ledger, year: str) -> Table:
                 **_amounts(budget, allocated),
             }
         )
-        table.flags.append(allocated > budget)
-    _finish(table, figures)
-    return table
+    head = {"year": year, "by": "funding"}
+    return _finish(f"Commissioning budget {year} by funding stream", [*columns, *_MONEY], rows, figures, head)
 
 
 def _by_priority(ledger: Ledger, year: str) -> Table:
@@ -129,7 +111,17 @@ def _by_priority(ledger: Ledger, year: str) -> Table:
             counts[priority] += 1
     order = [p for p in ledger.priorities if p in shares] + sorted(p for p in shares if p not in ledger.priorities)
     grand = total(shares.values())
-    table = Table(
+    rows = [
+        {
+            "priority_id": priority,
+            "priority": ledger.priorities.get(priority, priority),
+            "projects": counts[priority],
+            "allocated": shares[priority],
+            "share": percent(shares[priority], grand),
+        }
+        for priority in order
+    ]
+    return keyed_table(
         f"Allocations {year} by Police and Crime Plan priority",
         [
             Column("priority_id", "Priority id", shown=False, json_key="priority"),
@@ -138,30 +130,32 @@ def _by_priority(ledger: Ledger, year: str) -> Table:
             Column("allocated", "Allocated", "money"),
             Column("share", "% of allocated", "percent", exported=False),
         ],
-        [],
+        rows,
+        total={"priority": "Total", "projects": funded, "allocated": grand, "share": percent(grand, grand)},
         head={"year": year, "by": "priority"},
+        notes=["A project serving several priorities is split equally between them."],
     )
-    for priority in order:
-        table.rows.append(
-            {
-                "priority_id": priority,
-                "priority": ledger.priorities.get(priority, priority),
-                "projects": counts[priority],
-                "allocated": shares[priority],
-                "share": percent(shares[priority], grand),
-            }
-        )
-        table.flags.append(False)
-    table.total = {"priority": "Total", "projects": funded, "allocated": grand, "share": percent(grand, grand)}
-    table.notes.append("A project serving several priorities is split equally between them.")
-    return table
 
 
-def _finish(table: Table, figures: list[tuple[str, Decimal, Decimal]]) -> None:
+def _finish(
+    title: str,
+    columns: list[Column],
+    rows: list[dict[str, Any]],
+    figures: list[tuple[str, Decimal, Decimal]],
+    head: dict[str, Any],
+) -> Table:
+    """The table with its total row, over-allocated rows flagged and named in a note."""
     budget = total(b for _, b, _ in figures)
     allocated = total(a for _, _, a in figures)
-    first = table.shown[0].key
-    table.total = {first: "Total", table.shown[1].key: "", **_amounts(budget, allocated)}
-    over = [row[first] for row, flag in zip(table.rows, table.flags, strict=True) if flag]
-    if over:
-        table.notes.append(f"Over-allocated: {', '.join(str(name) for name in over)}.")
+    first, second = [c.key for c in columns if c.shown][:2]
+    flags = [row["allocated"] > row["budget"] for row in rows]
+    over = [row[first] for row, flag in zip(rows, flags, strict=True) if flag]
+    return keyed_table(
+        title,
+        columns,
+        rows,
+        total={first: "Total", second: "", **_amounts(budget, allocated)},
+        head=head,
+        flags=flags,
+        notes=[f"Over-allocated: {', '.join(str(name) for name in over)}."] if over else [],
+    )

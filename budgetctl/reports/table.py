@@ -1,13 +1,14 @@
 """A neutral table: what a report produces and every renderer consumes.
 
 A report builds each row once, as a mapping from column key to raw value
-(Decimal money, not formatted text); every renderer works from those rows:
-the people's table, CSV and Markdown show the ``shown`` columns, and JSON
-(``Table.data``) holds the ``exported`` ones, money as two-decimal strings.
+(Decimal money, not formatted text), and ``keyed_table`` makes the table from
+those rows: the cells of the ``shown`` columns, which the people's table, CSV
+and Markdown format, and ``data``, the JSON of the ``exported`` columns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -16,9 +17,6 @@ from budgetctl.model.money import format_json
 
 Kind = Literal["text", "money", "percent", "count"]
 Cell = str | Decimal | int | None
-# A row by column key. A value may be a list (shown joined by the column's ``joiner``) or,
-# in a column that is not shown, any JSON-able value of raw cells (e.g. money by year).
-Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -26,59 +24,66 @@ class Column:
     key: str
     header: str
     kind: Kind = "text"
-    shown: bool = True  # in the table, CSV and Markdown
-    exported: bool = True  # in JSON rows (``Table.data``)
+    shown: bool = True  # a column of the table people and spreadsheets see; False: in JSON only
+    exported: bool = True  # in the JSON rows (``Table.data``)
     json_key: str | None = None  # its name in JSON, when not ``key`` (the CSV header)
     joiner: str = ", "  # between the items of a list value, where it is shown
 
 
 @dataclass
 class Table:
-    """Rows of raw cells keyed by column; renderers format them.
+    """Rows of raw cells (Decimal money, not formatted text); renderers format them.
 
-    ``total`` is a row of the same columns (its money columns are the JSON total);
-    ``flags`` marks rows to highlight (e.g. over-allocated streams); ``head`` holds
-    the JSON's fields before the rows (``{"year": ...}``).
+    ``data`` is the report's machine-readable form for ``--format json``.
+    ``flags`` marks rows to highlight (e.g. over-allocated streams).
     """
 
     title: str
     columns: list[Column]
-    rows: list[Row]
-    total: Row | None = None
+    rows: list[list[Cell]]
+    total: list[Cell] | None = None
     flags: list[bool] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    head: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def shown(self) -> list[Column]:
-        """The columns people see, in order."""
-        return [c for c in self.columns if c.shown]
 
-    def cells(self, row: Row) -> list[Cell]:
-        """One row's cells for the shown columns (a list joined into text)."""
-        return [_joined(c, row.get(c.key)) for c in self.shown]
+Row = Mapping[str, Any]  # raw values by column key; a list value is shown joined by its column's ``joiner``
 
-    def body(self) -> list[list[Cell]]:
-        return [self.cells(row) for row in self.rows]
 
-    def footer(self) -> list[Cell] | None:
-        return self.cells(self.total) if self.total is not None else None
-
-    @property
-    def data(self) -> dict[str, Any]:
-        """The report's machine-readable form for ``--format json``."""
-        exported = [c for c in self.columns if c.exported]
-        found: dict[str, Any] = {
-            **self.head,
-            "rows": [{c.json_key or c.key: json_value(row.get(c.key)) for c in exported} for row in self.rows],
+def keyed_table(
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[Row],
+    *,
+    total: Row | None = None,
+    head: Mapping[str, Any] | None = None,
+    flags: list[bool] | None = None,
+    notes: list[str] | None = None,
+) -> Table:
+    """The table of ``rows`` (each built once, keyed by column): cells for the shown columns,
+    and as ``data`` the JSON ``{**head, "rows": [...], "total": {...}}`` of the exported columns,
+    money as two-decimal strings; the JSON total holds the total row's money columns."""
+    shown = [c for c in columns if c.shown]
+    exported = [c for c in columns if c.exported]
+    data: dict[str, Any] = {
+        **(head or {}),
+        "rows": [{c.json_key or c.key: json_value(row.get(c.key)) for c in exported} for row in rows],
+    }
+    if total is not None:
+        data["total"] = {
+            c.json_key or c.key: json_value(total[c.key])
+            for c in columns
+            if c.kind == "money" and total.get(c.key) is not None
         }
-        if self.total is not None:
-            found["total"] = {
-                c.json_key or c.key: json_value(self.total[c.key])
-                for c in self.columns
-                if c.kind == "money" and self.total.get(c.key) is not None
-            }
-        return found
+    return Table(
+        title,
+        shown,
+        [[_cell(c, row.get(c.key)) for c in shown] for row in rows],
+        [_cell(c, total.get(c.key)) for c in shown] if total is not None else None,
+        list(flags) if flags is not None else [False] * len(rows),
+        list(notes or []),
+        data,
+    )
 
 
 def json_value(value: Any) -> Any:
@@ -94,7 +99,7 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def _joined(column: Column, value: Any) -> Cell:
+def _cell(column: Column, value: Any) -> Cell:
     if isinstance(value, tuple | list):
         return column.joiner.join(str(v) for v in value)
     return value
