@@ -64,13 +64,7 @@ COMMANDS = (
     ("fmt", workflow.fmt_command),
     ("schema", workflow.schema_command),
 )
-GROUPS = (
-    (
-        "new",
-        "Create ledger files in canonical layout, checked against the ledger first.",
-        (("project", workflow.new_project_command),),
-    ),
-)
+GROUPS = (("new", workflow.new_app),)
 
 
 def _shown(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,8 +82,8 @@ def _shown(command: Callable[..., Any]) -> Callable[..., Any]:
 
 for _name, _command in COMMANDS:
     app.command(_name)(_shown(_command))
-for _name, _help, _members in GROUPS:
-    _group = typer.Typer(help=_help, no_args_is_help=True)
-    for _member, _run in _members:
-        _group.command(_member)(_shown(_run))
+for _name, _group in GROUPS:
+    for _info in _group.registered_commands:
+        if _info.callback is not None:
+            _info.callback = _shown(_info.callback)
     app.add_typer(_group, name=_name)

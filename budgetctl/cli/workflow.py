@@ -227,6 +227,12 @@ def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool) -> str:
     return ", ".join(parts)
 
 
+new_app = typer.Typer(
+    help="Create ledger files in canonical layout, checked against the ledger first.", no_args_is_help=True
+)
+
+
+@new_app.command("project")
 def new_project_command(
     project_id: Annotated[
         str, typer.Argument(metavar="ID", help="The project id, also its file name: youth-diversion.")
