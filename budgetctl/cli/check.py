@@ -47,10 +47,10 @@ def validate(
     from budgetctl.render import problems as render
 
     chosen = format or (ProblemFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ProblemFormat.text)
-    checked = load(data, cache=not no_cache, output=chosen.value, ledger_needed=False)
+    checked, source_line = load(data, cache=not no_cache, output=chosen.value, ledger_needed=False)
     failed = count_errors(checked.problems, strict=strict) > 0
     renderers = {
-        ProblemFormat.text: lambda: render.render_text(checked.problems, checked.file_count, checked.source_line),
+        ProblemFormat.text: lambda: render.render_text(checked.problems, checked.file_count, source_line),
         ProblemFormat.json: lambda: render.render_json(checked.problems, not failed, checked.file_count),
         ProblemFormat.github: lambda: render.render_github(checked.problems, checked.file_count),
     }

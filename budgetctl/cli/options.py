@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # only for annotations: start-up imports stay light
     from budgetctl.diagnostics import Diagnostic, UserError
     from budgetctl.model.ledger import Ledger
     from budgetctl.pipeline import Checked
+    from budgetctl.render.problems import Sources
 
 DataOption = Annotated[
     Path | None,
@@ -74,15 +75,18 @@ NoCacheOption = Annotated[
 ]
 
 
-def load(data: Path | None, *, cache: bool = True, output: str = "json", ledger_needed: bool = True) -> Checked:
+def load(
+    data: Path | None, *, cache: bool = True, output: str = "json", ledger_needed: bool = True
+) -> tuple[Checked, Sources]:
     """Find, read and check the ledger (``budgetctl.pipeline.check_ledger``), showing progress
-    on stderr when ``output`` is for reading and the run is long."""
+    on stderr when ``output`` is for reading and the run is long; with the checked files' lines."""
     from budgetctl.pipeline import check_ledger
     from budgetctl.render import progress
 
-    return check_ledger(
+    checked = check_ledger(
         data, cache=cache, progress=lambda total: progress.maybe(total, output), ledger_needed=ledger_needed
     )
+    return checked, checked.source_line
 
 
 def checked_year(year: str | None) -> str | None:
@@ -101,7 +105,7 @@ def reliable_ledger(
     data: Path | None, what: str, *, cache: bool = True, output: str = "json"
 ) -> tuple[Ledger, Checked]:
     """The checked ledger, refused (exit 1, the problems on stderr) when errors make its totals wrong."""
-    checked = load(data, cache=cache, output=output)
+    checked, _ = load(data, cache=cache, output=output)
     broken = checked.totals_broken()
     if checked.ledger is None or broken:
         problems_to_stderr(broken or checked.errors)

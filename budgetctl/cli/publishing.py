@@ -17,7 +17,6 @@ from budgetctl.cli.options import (
     checked_year,
     emit,
     fail,
-    load,
     problems_to_stderr,
     reliable_ledger,
     trailing_problems,
@@ -170,12 +169,13 @@ def show(
     """
     import json
 
+    from budgetctl.cli.options import load
     from budgetctl.diagnostics import printable
     from budgetctl.model.records import did_you_mean
     from budgetctl.render.tables import render_rich
     from budgetctl.reports.projects import project_detail
 
-    checked = load(data)
+    checked, _ = load(data)
     if checked.ledger is None:
         fail("the ledger cannot be read (streams.yaml has errors); see `budgetctl validate`", code=1)
     entries = {e.id: e for e in checked.ledger.projects}
