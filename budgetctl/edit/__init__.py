@@ -1,0 +1,1 @@
+"""Changing the ledger: imports and canonical writers."""

@@ -1,0 +1,1 @@
+"""Infrastructure: file formats and I/O that the stages use (workbooks)."""
