@@ -390,5 +390,61 @@ _ALL += (
     ),
 )
 
+# Importing exports: the workbook reader (I001-I006), the import mapping and rows (I010-).
+_ALL += (
+    Code(
+        "I001",
+        "workbook-unreadable",
+        E,
+        "A workbook that is not a readable .xlsx file.",
+        "The file is not a zip archive, or a part the importer needs (xl/workbook.xml, the\n"
+        "sheet) is missing or is not well-formed XML. Save it again from Excel as an Excel\n"
+        "Workbook (.xlsx), or export CSV UTF-8 instead.",
+    ),
+    Code(
+        "I002",
+        "workbook-too-large",
+        E,
+        "A workbook over the size, row or cell limits.",
+        "Parts are checked against their declared sizes before they are read, and rows and\n"
+        "cells are counted while the sheet is read, so a zip bomb is refused at once. Split\n"
+        "the export (one month per file) if a real one is refused.",
+    ),
+    Code(
+        "I003",
+        "workbook-dtd-refused",
+        E,
+        "A workbook part declares a DTD or entities.",
+        "Excel never writes a <!DOCTYPE>. One in a workbook is an attack (billion laughs,\n"
+        "external entities reading local files), so the part is refused before any entity\n"
+        "is declared.",
+    ),
+    Code(
+        "I004",
+        "formula-without-value",
+        E,
+        "A formula cell has no cached value.",
+        "budgetctl never calculates formulas; it takes the value Excel saved with the formula.\n"
+        "A workbook written by a program (not saved by Excel) may lack it: open it in Excel,\n"
+        "save it, and import again; or paste the column as values.",
+    ),
+    Code(
+        "I005",
+        "sheet-missing",
+        E,
+        "The workbook has no sheet of the name the mapping gives.",
+        "The message lists the workbook's sheets; set `sheet:` in the import mapping to one.",
+    ),
+    Code(
+        "I006",
+        "bad-workbook-cell",
+        E,
+        "A workbook cell holds an error value or an unreadable number or date.",
+        "Cells holding #REF!, #N/A, #DIV/0! and the like are refused, as are numbers that are\n"
+        "not numbers, and the serial 60 of the 1900 date system (29 February 1900, which\n"
+        "never existed). Fix the cell in the workbook.",
+    ),
+)
+
 # The loader's and the schema's codes; ``budgetctl.rules.catalogue()`` adds the rules'.
 CODES: dict[str, Code] = {code.code: code for code in _ALL}
