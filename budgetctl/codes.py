@@ -446,5 +446,95 @@ _ALL += (
     ),
 )
 
+_ALL += (
+    Code(
+        "I010",
+        "mapping-key-missing",
+        E,
+        "An import mapping lacks a key it needs.",
+        "A mapping (data/imports/NAME.yaml) names the export columns and translates codes:\n\n"
+        "    columns: {date: Posting date, amount: Net amount, reference: Document no,\n"
+        "              project: Cost centre}\n"
+        "    projects: {CC1234: isva-service}\n\n"
+        "columns needs date, amount, reference and project; kinds is needed with columns.kind.",
+    ),
+    Code(
+        "I011",
+        "mapping-unknown-key",
+        E,
+        "An import mapping has a key budgetctl does not know.",
+        "The keys are sheet, header_row, columns, date_format, kinds, projects and skip; the\n"
+        "column roles are date, amount, reference, project, supplier, description and kind.\n"
+        "A misspelt key would otherwise be ignored silently.",
+    ),
+    Code(
+        "I012",
+        "mapping-bad-value",
+        E,
+        "An import mapping value of the wrong form.",
+        "For example a kinds value that is not payment, accrual, credit or accrual-reversal,\n"
+        "a projects value that is not a project id, a date_format without a day and a year\n"
+        "(%d/%m/%Y), or a skip rule that is not {column: Cost centre, values: [CC9999]}.",
+    ),
+    Code(
+        "I020",
+        "export-column-missing",
+        E,
+        "The export's header row lacks a column the mapping names.",
+        "The mapping's columns (and skip rules) name export columns exactly as the header row\n"
+        "writes them. The message lists the header's columns; fix the mapping, or header_row\n"
+        "if the header is not on row 1.",
+    ),
+    Code(
+        "I021",
+        "export-unreadable",
+        E,
+        "A CSV export that is not UTF-8 CSV.",
+        "Export the report as CSV UTF-8 (or as an Excel workbook). The message gives the line\n"
+        "of the first byte or quote that could not be read.",
+    ),
+    Code(
+        "I022",
+        "import-bad-date",
+        E,
+        "An export date that does not match the mapping's date_format.",
+        "date_format is a strptime format; the UK norm %d/%m/%Y reads 28/04/2023. Workbook\n"
+        "cells formatted as dates need no format.",
+    ),
+    Code(
+        "I023",
+        "import-bad-amount",
+        E,
+        "An export amount that is not pounds and pence.",
+        "Accepted: 1234.50, 1,234.50, £1,234.50, -1234.50 and (1,234.50) for a credit. Refused:\n"
+        "more than two decimals (1234.505), misplaced separators (12,34.50), and a negative\n"
+        "amount for a kind that adds to spend.",
+    ),
+    Code(
+        "I024",
+        "import-unmapped-project",
+        E,
+        "An export project code that the mapping's projects do not list.",
+        "Every cost centre or project code in the export maps to a project id, or is skipped\n"
+        "by a skip rule. Add it to projects:  CC1299: new-project-id",
+    ),
+    Code(
+        "I025",
+        "import-unmapped-kind",
+        E,
+        "An export kind that the mapping's kinds do not list.",
+        "With columns.kind, every value of that column maps to payment, accrual, credit or\n"
+        "accrual-reversal. Add it to kinds:  RCR: credit",
+    ),
+    Code(
+        "I026",
+        "import-duplicate-row",
+        E,
+        "Two export rows with the same reference and kind.",
+        "(reference, kind) identifies a row of actuals, so a re-import adds nothing twice. Two\n"
+        "rows sharing it in one export would be one payment counted twice: fix the export.",
+    ),
+)
+
 # The loader's and the schema's codes; ``budgetctl.rules.catalogue()`` adds the rules'.
 CODES: dict[str, Code] = {code.code: code for code in _ALL}
