@@ -1,0 +1,204 @@
+"""Actuals files, ``data/actuals/YYYY-YY/*.csv`` (in-year spec, section 2).
+
+``read_actuals`` reads one file through the CSV subset and checks each row's
+values on its own: the date (real, inside the folder's year; an accrual on 31
+March), the project id's form, the kind, the amount (ledger money; CSV quoting
+is syntax, so ``"5.00"`` is 5.00), a reference, and no text cell that a
+spreadsheet would run as a formula. Checks across files (the project exists,
+(reference, kind) is unique in the ledger, actual above allocation) are rules'.
+
+``format_actuals`` writes rows canonically: header, rows by date, reference,
+kind, then line; two-decimal money; LF; quotes only where RFC 4180 needs them;
+UTF-8 without BOM. Reading what it writes gives the same rows back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.loading.codes import CODES
+from budgetctl.loading.csvsubset import MAX_PROBLEMS_PER_FILE, read_csv
+from budgetctl.model.money import MoneyError, format_json, parse_money, total
+
+HEADER = ("date", "project", "kind", "amount", "reference", "supplier", "description")
+KINDS = ("payment", "accrual", "credit", "accrual-reversal")
+REDUCING = frozenset(("credit", "accrual-reversal"))
+TEXT_FIELDS = (4, 5, 6)  # reference, supplier, description: the formula rule applies to these
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class ActualRow:
+    """One actuals row, its values checked; ``line`` and ``columns`` locate it (not compared)."""
+
+    date: date
+    project: str
+    kind: str
+    amount: Decimal
+    reference: str
+    supplier: str
+    description: str
+    line: int = field(default=0, compare=False)
+    columns: tuple[int, ...] = field(default=(1, 1, 1, 1, 1, 1, 1), compare=False, repr=False)
+
+    @property
+    def signed(self) -> Decimal:
+        """The amount with the sign of its kind: credits and accrual reversals reduce spend."""
+        return -self.amount if self.kind in REDUCING else self.amount
+
+    def cells(self) -> tuple[str, ...]:
+        """The row's cells as the canonical file writes them."""
+        return (
+            self.date.isoformat(),
+            self.project,
+            self.kind,
+            format_json(self.amount),
+            self.reference,
+            self.supplier,
+            self.description,
+        )
+
+
+# A value problem: the index of the cell at fault, its code and its message.
+ValueProblem = tuple[int, str, str]
+
+
+def year_bounds(year: str) -> tuple[date, date]:
+    """The first and last day of a financial year written ``YYYY/YY`` (already checked)."""
+    first = int(year[:4])
+    return date(first, 4, 1), date(first + 1, 3, 31)
+
+
+def check_values(
+    cells: Sequence[str], year: str, line: int = 0, columns: tuple[int, ...] = (1,) * 7
+) -> tuple[ActualRow | None, list[ValueProblem]]:
+    """Check the seven cells of one row; the row when all are good, and the problems.
+
+    The importer calls this too, with the cells it built from an export row, so an
+    imported row obeys exactly the rules of a hand-written one.
+    """
+    problems: list[ValueProblem] = []
+    when = _check_date(cells[0], year, problems)
+    project, kind, amount_text = cells[1], cells[2], cells[3]
+    if not _ID.fullmatch(project):
+        problems.append((1, "C013", f"found {_show(project)}; write a project id such as isva-service"))
+    if kind not in KINDS:
+        close = difflib.get_close_matches(kind.strip().lower(), KINDS, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        problems.append((2, "C014", f"found {_show(kind)}; {hint}a kind is one of {', '.join(KINDS)}"))
+    amount = _check_amount(amount_text, problems)
+    if cells[4].strip() == "":
+        problems.append((4, "C016", "the reference is empty; write the finance system's reference, e.g. AP-104233"))
+    for index in TEXT_FIELDS:
+        text = cells[index]
+        if text.startswith(FORMULA_STARTS):
+            problems.append(
+                (
+                    index,
+                    "C017",
+                    f"{HEADER[index]} {_show(text)} starts with {text[0]!r} and would run as a spreadsheet "
+                    "formula; reword it so it starts with a letter or digit",
+                )
+            )
+    if kind == "accrual" and when is not None and (when.month, when.day) != (3, 31):
+        problems.append(
+            (0, "C018", f"an accrual is dated 31 March, the year end: write {year_bounds(year)[1].isoformat()}")
+        )
+    if problems or when is None or amount is None:
+        return None, problems
+    row = ActualRow(when, project, kind, amount, cells[4], cells[5], cells[6], line, columns)
+    return row, problems
+
+
+def _show(text: str) -> str:
+    return repr(printable(text if len(text) <= 40 else text[:37] + "..."))
+
+
+def _check_date(text: str, year: str, problems: list[ValueProblem]) -> date | None:
+    first, last = year_bounds(year)
+    if not _DATE.fullmatch(text):
+        problems.append((0, "C011", f"found {_show(text)}; write the date as YYYY-MM-DD, e.g. {first.isoformat()}"))
+        return None
+    try:
+        when = date.fromisoformat(text)
+    except ValueError:
+        problems.append((0, "C011", f"{_show(text)} is not a real date; check the day and the month"))
+        return None
+    if not first <= when <= last:
+        problems.append(
+            (
+                0,
+                "C012",
+                f"{text} is outside {year} ({first.isoformat()} to {last.isoformat()}); "
+                "move the row to the file of its year",
+            )
+        )
+    return when
+
+
+def _check_amount(text: str, problems: list[ValueProblem]) -> Decimal | None:
+    # CSV quoting is syntax: "5.00" is the money 5.00, so quoted is never passed on.
+    try:
+        return parse_money(text)
+    except MoneyError as exc:
+        stripped = text.strip()
+        if stripped.startswith("-") or (stripped.startswith("(") and stripped.endswith(")")):
+            digits = stripped.strip("-() ")
+            message = f"found {_show(text)}; the kind gives the sign: write {digits} with kind credit"
+        else:
+            message = printable(str(exc))
+        problems.append((3, "C015", message))
+        return None
+
+
+def read_actuals(data: bytes, path: str, year: str) -> tuple[list[ActualRow], list[Diagnostic]]:
+    """Read one actuals file of the financial year ``year`` (``2023/24``): its good rows and its problems."""
+    table, problems = read_csv(data, path, HEADER)
+    if table is None:
+        return [], problems
+    rows: list[ActualRow] = []
+    for csv_row in table.rows:
+        columns = tuple(csv_row.column(i) for i in range(7))
+        row, found = check_values(csv_row.cells, year, csv_row.line, columns)
+        if row is not None:
+            rows.append(row)
+        for index, code, message in found:
+            if len(problems) < MAX_PROBLEMS_PER_FILE:
+                problems.append(CODES[code].at(message, path, csv_row.line, columns[index]))
+    return rows, problems
+
+
+def totals_by_project(rows: Iterable[ActualRow], up_to: date | None = None) -> dict[str, Decimal]:
+    """Actual spend per project (spec section 2): signed amounts of rows dated on or before ``up_to``."""
+    signed: dict[str, list[Decimal]] = {}
+    for row in rows:
+        if up_to is None or row.date <= up_to:
+            signed.setdefault(row.project, []).append(row.signed)
+    return {project: total(amounts) for project, amounts in sorted(signed.items())}
+
+
+def _quote(cell: str) -> str:
+    if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def sort_key(row: ActualRow) -> tuple[date, str, str, int, tuple[str, ...]]:
+    """Date, reference, kind, then line; the cells last, so equal keys still sort one way."""
+    return (row.date, row.reference, row.kind, row.line, row.cells())
+
+
+def format_actuals(rows: Iterable[ActualRow]) -> bytes:
+    """The canonical actuals file: header, sorted rows, two-decimal money, LF, UTF-8 without BOM."""
+    lines = [",".join(HEADER)]
+    lines += [",".join(map(_quote, row.cells())) for row in sorted(rows, key=sort_key)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
