@@ -65,13 +65,17 @@ def check_files(
             return Checked(None, *last)
 
     from budgetctl.loading.build import build
+    from budgetctl.loading.inyear_monitoring import attach_in_year
     from budgetctl.rules import run_rules
 
     loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)
     problems = list(loaded.problems)
+    in_year_problems, in_year_count = attach_in_year(loaded.ledger, files.in_year)
+    problems += in_year_problems
     if loaded.ledger is not None:
         problems.extend(run_rules(loaded.ledger))
     problems.sort(key=Diagnostic.sort_key)
+    file_count = loaded.file_count + in_year_count
     if cache is not None:
-        cache.save_check(key, problems, loaded.file_count, loaded.incomplete)
-    return Checked(loaded.ledger, problems, loaded.file_count, loaded.incomplete)
+        cache.save_check(key, problems, file_count, loaded.incomplete)
+    return Checked(loaded.ledger, problems, file_count, loaded.incomplete)

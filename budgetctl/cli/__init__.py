@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from budgetctl import __version__
-from budgetctl.cli import check, publishing, workflow
+from budgetctl.cli import check, monitoring, publishing, workflow
 
 app = typer.Typer(
     name="budgetctl",
@@ -49,6 +49,7 @@ COMMANDS = (
     ("summary", check.summary),
     ("rules", check.rules),
     ("explain", check.explain),
+    ("monitor", monitoring.monitor),
     ("report", publishing.report),
     ("export", publishing.export),
     ("projects", publishing.projects),

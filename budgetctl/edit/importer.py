@@ -56,9 +56,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from budgetctl.diagnostics import FORBIDDEN, Diagnostic, printable
-from budgetctl.loading.actuals import HEADER, KINDS, REDUCING, ActualRow, check_values
+from budgetctl.loading.actuals import check_values
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.yamlsubset import strict_load
+from budgetctl.model.actuals import HEADER, KINDS, REDUCING, ActualRow
 from budgetctl.model.money import format_json, total
 from budgetctl.model.source import Mapping, Node, Scalar, Sequence
 

@@ -17,18 +17,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.csvsubset import MAX_PROBLEMS_PER_FILE, read_csv
-from budgetctl.model.money import MoneyError, format_json, parse_money, total
+from budgetctl.model.actuals import HEADER, KINDS, ActualRow
+from budgetctl.model.money import MoneyError, parse_money, total
+from budgetctl.model.periods import year_bounds
 
-HEADER = ("date", "project", "kind", "amount", "reference", "supplier", "description")
-KINDS = ("payment", "accrual", "credit", "accrual-reversal")
-REDUCING = frozenset(("credit", "accrual-reversal"))
 TEXT_FIELDS = (4, 5, 6)  # reference, supplier, description: the formula rule applies to these
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -36,46 +34,8 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
-@dataclass(frozen=True, slots=True)
-class ActualRow:
-    """One actuals row, its values checked; ``line`` and ``columns`` locate it (not compared)."""
-
-    date: date
-    project: str
-    kind: str
-    amount: Decimal
-    reference: str
-    supplier: str
-    description: str
-    line: int = field(default=0, compare=False)
-    columns: tuple[int, ...] = field(default=(1, 1, 1, 1, 1, 1, 1), compare=False, repr=False)
-
-    @property
-    def signed(self) -> Decimal:
-        """The amount with the sign of its kind: credits and accrual reversals reduce spend."""
-        return -self.amount if self.kind in REDUCING else self.amount
-
-    def cells(self) -> tuple[str, ...]:
-        """The row's cells as the canonical file writes them."""
-        return (
-            self.date.isoformat(),
-            self.project,
-            self.kind,
-            format_json(self.amount),
-            self.reference,
-            self.supplier,
-            self.description,
-        )
-
-
 # A value problem: the index of the cell at fault, its code and its message.
 ValueProblem = tuple[int, str, str]
-
-
-def year_bounds(year: str) -> tuple[date, date]:
-    """The first and last day of a financial year written ``YYYY/YY`` (already checked)."""
-    first = int(year[:4])
-    return date(first, 4, 1), date(first + 1, 3, 31)
 
 
 def check_values(

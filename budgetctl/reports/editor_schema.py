@@ -50,6 +50,8 @@ _FRAGMENTS: dict[Any, dict[str, Any]] = {
         "description": "A financial year: YYYY/YY, the second year following the first, e.g. 2023/24.",
     },
     models._flag: {"type": "boolean"},
+    models._percent: {"type": "number", "minimum": 0, "description": "A percentage without the % sign, e.g. 2.5."},
+    models._variance_class: {"type": "string", "enum": list(models.VARIANCE_CLASSES)},
     models._date: {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"},
 }
 
@@ -57,6 +59,7 @@ _FRAGMENTS: dict[Any, dict[str, Any]] = {
 DESCRIPTIONS: dict[str, dict[str, str]] = {
     "StreamsFile": {
         "publisher": "Who publishes the ledger's grants as 360Giving data.",
+        "monitoring": "How the monitoring report judges variances: rag thresholds.",
         "priorities": "Police and Crime Plan objectives: id -> label. Projects name them in `priorities`.",
         "streams": "Funding streams: stream id -> its programme, funding, budget and rules.",
     },
@@ -75,6 +78,22 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "sources": "Where the money comes from: source id -> money per year; sums exactly to `budget`.",
         "owners": "GitHub users or teams who must approve changes to this stream's projects.",
         "eligibility": "Conditions every project on this stream must meet.",
+    },
+    "Monitoring": {
+        "rag": "RAG thresholds in per cent of the revised budget: {amber: 2, red: 5} (the defaults).",
+    },
+    "Rag": {
+        "amber": "Green while |variance| is at most this per cent of the revised budget (default 2).",
+        "red": "Amber while |variance| is at most this per cent; red beyond (default 5).",
+    },
+    "Forecast": {
+        "as_at": "Required: the last day of the file's quarter, e.g. 2023-09-30 in q2.yaml of 2023-24.",
+        "projects": "Project id -> its forecast; a project not listed is forecast at its allocation.",
+    },
+    "ProjectForecast": {
+        "outturn": "Required: the forecast spend for the whole year.",
+        "reason": "Why the forecast differs from the allocation (needed beyond the amber threshold).",
+        "class": "The kind of variance: slippage, underspend, overspend or reprofile.",
     },
     "Eligibility": {
         "required": "Project keys every project on the stream must fill in, e.g. [npu, approved_by].",
@@ -108,6 +127,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
 TARGETS: dict[str, tuple[type, str]] = {
     "streams": (models.StreamsFile, "budgetctl streams.yaml"),
     "project": (models.Project, "budgetctl project file"),
+    "forecast": (models.Forecast, "budgetctl forecast file (forecasts/YYYY-YY/qN.yaml)"),
 }
 
 
