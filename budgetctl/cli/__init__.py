@@ -60,7 +60,7 @@ COMMANDS = (
     ("fmt", workflow.fmt_command),
     ("schema", workflow.schema_command),
 )
-GROUPS = (("new", workflow.new_app),)
+GROUPS = (("new", workflow.new_app), ("import", monitoring.import_app))
 
 for _name, _command in COMMANDS:
     app.command(_name)(_command)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +18,8 @@ from budgetctl.cli.options import (
     checked_year,
     emit,
     fail,
+    load,
+    problems_to_stderr,
     reliable_ledger,
     trailing_problems,
 )
@@ -119,3 +123,70 @@ def monitor(
             fail("--output: choose csv, json, markdown or html for a file")
         render.render_table(report)
     trailing_problems(checked)
+
+
+import_app = typer.Typer(
+    help="Import data from other systems into the ledger.", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+@import_app.command("actuals")
+def import_actuals_command(
+    export: Annotated[
+        Path, typer.Argument(metavar="EXPORT", help="The finance system's export: a .csv or .xlsx file.")
+    ],
+    mapping: Annotated[
+        Path,
+        typer.Option("--map", metavar="FILE", help="The import mapping, e.g. data/imports/agresso.yaml."),
+    ],
+    year: Annotated[str, typer.Option("--year", "-y", metavar="YYYY/YY", help="The financial year of the rows.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Import a finance-system export as one canonical actuals file, with control totals.
+
+    Writes data/actuals/YYYY-YY/<export name>.csv atomically (rows already in the ledger,
+    by reference and kind, are left out, so a re-import adds nothing) and the control
+    totals to data/imports/receipts/<export name>.yaml; or nothing at all when any row is
+    refused (exit 1, each refusal with the export's row, and sheet and cell for a workbook).
+
+    Example: budgetctl import actuals ap-2023-05.csv --map data/imports/agresso.yaml --year 2023/24
+    """
+    from budgetctl.diagnostics import printable
+    from budgetctl.edit.import_actuals import ImportRefused, import_actuals
+    from budgetctl.loading.discover import find_root
+    from budgetctl.model.money import format_pounds
+
+    chosen = checked_year(year) or year
+    checked, _ = load(data)
+    ledger = checked.ledger
+    if ledger is None:
+        fail("the ledger cannot be read (streams.yaml has errors); see `budgetctl validate`", code=1)
+    broken = [p for p in checked.errors if "/actuals/" in p.file]
+    if broken:
+        problems_to_stderr(broken)
+        fail("import refused: the actuals already in the ledger have errors; fix them first", code=1)
+    root = find_root(data)
+    try:
+        result = import_actuals(root, ledger, export, mapping, chosen, dry_run=dry_run)
+    except ImportRefused as exc:
+        fail(str(exc))
+    plan = result.plan
+    if result.refusals:
+        problems_to_stderr(result.refusals)
+        fail(f"import refused: {len(result.refusals)} problem(s); nothing written", code=1)
+    print(f"export {printable(plan.export_name)}  sha256 {plan.sha256}")
+    print(
+        f"rows read {plan.rows_read}, skipped {plan.rows_skipped}, already in the ledger "
+        f"{plan.rows_already_present}, to add {plan.rows_added}"
+    )
+    print(f"total to add {format_pounds(sum(result.by_stream.values(), Decimal(0)))}")
+    for stream, amount in sorted(result.by_stream.items()):
+        print(f"  {printable(stream)}  {format_pounds(amount)}")
+    if dry_run:
+        print("dry run: nothing written")
+    elif result.written:
+        kept = f", beside its {result.kept_rows} earlier rows" if result.kept_rows else ""
+        print(f"wrote {result.target} ({plan.rows_added} rows{kept}) and the control totals to {result.receipt}")
+    else:
+        print("nothing to add: every row is already in the ledger; nothing written")
