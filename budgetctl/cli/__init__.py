@@ -50,6 +50,7 @@ COMMANDS = (
     ("rules", check.rules),
     ("explain", check.explain),
     ("monitor", monitoring.monitor),
+    ("trace", monitoring.trace_command),
     ("report", publishing.report),
     ("export", publishing.export),
     ("projects", publishing.projects),

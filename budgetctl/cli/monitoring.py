@@ -190,3 +190,73 @@ def import_actuals_command(
         print(f"wrote {result.target} ({plan.rows_added} rows{kept}) and the control totals to {result.receipt}")
     else:
         print("nothing to add: every row is already in the ledger; nothing written")
+
+
+class TraceFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Measure(StrEnum):
+    budget = "budget"
+    approved_budget = "approved_budget"
+    adjustments = "adjustments"
+    revised_budget = "revised_budget"
+    allocated = "allocated"
+    unallocated = "unallocated"
+    actual = "actual"
+    forecast = "forecast"
+    variance = "variance"
+
+
+def trace_command(
+    subject: Annotated[str, typer.Argument(metavar="ID", help="A stream id or a project id.")],
+    measure: Annotated[Measure, typer.Option("--measure", "-m", help="The figure to trace.")],
+    year: YearOption = None,
+    as_at: AsAtOption = None,
+    format: Annotated[TraceFormat, typer.Option("--format", "-f", help="text or json.")] = TraceFormat.text,
+    data: DataOption = None,
+) -> None:
+    """Every value behind one figure of summary or monitor, with its file:line:column, and their total.
+
+    A stream's budget, approved_budget, adjustments, revised_budget, allocated,
+    unallocated, actual, forecast or variance; a project's allocated, actual, forecast
+    or variance (forecast - allocation). In-year measures are as at --as-at, with
+    monitor's default.
+
+    Example: budgetctl trace victims-services --measure actual --year 2023/24 --as-at q2
+    """
+    import datetime
+    import json
+
+    from budgetctl.diagnostics import printable
+    from budgetctl.model.money import format_pounds
+    from budgetctl.model.records import did_you_mean
+    from budgetctl.reports.monitor import AsAtError, default_as_at, parse_as_at
+    from budgetctl.reports.trace import PROJECT_MEASURES, trace
+
+    chosen = checked_year(year)
+    ledger, checked = reliable_ledger(data, "trace")
+    year = budget_year(ledger, chosen)
+    if subject not in ledger.streams and subject not in ledger.projects_by_id:
+        known = [*ledger.streams, *ledger.projects_by_id]
+        fail(f"no stream or project {subject!r}{did_you_mean(subject, known)}")
+    if subject not in ledger.streams and measure.value not in PROJECT_MEASURES:
+        fail(f"a project's figures are {', '.join(PROJECT_MEASURES)}; {measure.value} is a stream's")
+    try:
+        when = parse_as_at(as_at, year) if as_at is not None else default_as_at(ledger, year, datetime.date.today())
+    except AsAtError as exc:
+        fail(f"--as-at: {exc}")
+    found = trace(ledger, subject, year, measure.value, when)
+    if format is TraceFormat.json:
+        body = {"subject": subject, "year": year, "measure": measure.value, "as_at": when.isoformat()}
+        print(json.dumps({**body, **found.as_json()}, indent=2, ensure_ascii=False))
+    else:
+        print(f"{measure.value} of {subject} in {year} as at {when.isoformat()}: {len(found.terms)} value(s)")
+        places = [printable(f"{t.place.file}:{t.place.line}:{t.place.column}") for t in found.terms]
+        width = max((len(format_pounds(t.amount)) for t in found.terms), default=4)
+        left = max((len(p) for p in places), default=0)
+        for where, term in zip(places, found.terms, strict=True):
+            print(f"{where:<{left}}  {format_pounds(term.amount):>{width}}  {printable(term.what)}")
+        print(f"total {format_pounds(found.total)}")
+    trailing_problems(checked)
