@@ -51,11 +51,11 @@ def _shared(row: ActualRow) -> ActualRow:
 
 
 def read_forecasts(raws: list[RawFile]) -> tuple[list[QuarterForecast], list[Diagnostic]]:
-    from budgetctl.loading.schema import validate
-
     forecasts: list[QuarterForecast] = []
     problems: list[Diagnostic] = []
     for raw in raws:
+        from budgetctl.loading.schema import validate  # the validator: only when there is a forecast
+
         source, found = strict_load(raw.data, raw.path)
         problems += found
         if source is None:

@@ -188,7 +188,9 @@ def render_csv(report: Monitor) -> None:
 
 
 def _md(text: str) -> str:
-    return printable(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    from budgetctl.render.board_markdown import escape
+
+    return escape(text)
 
 
 def markdown_text(report: Monitor) -> str:
