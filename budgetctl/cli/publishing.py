@@ -70,7 +70,7 @@ def report(
     from budgetctl.reports.board import board_report
 
     chosen = checked_year(year)
-    ledger, checked = reliable_ledger(data, "report")
+    ledger, checked = reliable_ledger(data, "report", in_year=monitor is not None)
     year = budget_year(ledger, chosen)
     paper = board_report(ledger, year)
     if monitor is None:
@@ -137,7 +137,7 @@ def export(
         reason = giving360.setting_problem(key, value) if value is not None else None
         if reason:
             fail(f"{flag}: {reason}")
-    ledger, checked = reliable_ledger(data, "export")
+    ledger, checked = reliable_ledger(data, "export", in_year=False)
     if chosen is not None and chosen not in ledger.years():
         fail(f"nothing in {chosen}; years in this ledger: {', '.join(ledger.years()) or 'none'}")
     years = [chosen] if chosen else ledger.years()
@@ -177,7 +177,7 @@ def projects(
     from budgetctl.reports.projects import project_list
 
     chosen = checked_year(year)
-    ledger, checked = reliable_ledger(data, "projects")
+    ledger, checked = reliable_ledger(data, "projects", in_year=False)
     if stream is not None and stream not in ledger.streams:
         fail(f"no stream {stream!r}{did_you_mean(stream, list(ledger.streams))}")
     if chosen is not None and chosen not in ledger.years():

@@ -12,11 +12,11 @@ from budgetctl.diagnostics import Diagnostic
 from budgetctl.loading.actuals import read_actuals
 from budgetctl.loading.discover import RawFile
 from budgetctl.loading.yamlsubset import strict_load
-from budgetctl.model.actuals import ActualRow, ActualsFile
+from budgetctl.model.actuals import ActualsFile
 from budgetctl.model.kinds import ACTUALS, FORECAST
 from budgetctl.model.ledger import Ledger, QuarterForecast
 from budgetctl.model.periods import folder_year
-from budgetctl.model.records import Forecast, shared
+from budgetctl.model.records import Forecast
 
 
 def attach_in_year(ledger: Ledger | None, in_year: dict[str, list[RawFile]]) -> tuple[list[Diagnostic], int]:
@@ -39,15 +39,8 @@ def read_actuals_files(raws: list[RawFile]) -> tuple[list[ActualsFile], list[Dia
         year = folder_year(raw.path)
         rows, found = read_actuals(raw.data, raw.path, year)
         problems += found
-        # Project ids repeat on every row: one object per id (120,000 rows hold a few thousand).
-        files.append(ActualsFile(raw.path, year, tuple(_shared(row) for row in rows)))
+        files.append(ActualsFile(raw.path, year, tuple(rows)))
     return files, problems
-
-
-def _shared(row: ActualRow) -> ActualRow:
-    object.__setattr__(row, "project", shared(row.project))
-    object.__setattr__(row, "kind", shared(row.kind))
-    return row
 
 
 def read_forecasts(raws: list[RawFile]) -> tuple[list[QuarterForecast], list[Diagnostic]]:

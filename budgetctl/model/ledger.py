@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from budgetctl.model.actuals import ActualRow, ActualsFile
+from budgetctl.model.money import total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Forecast, Project, Stream, StreamsFile
 from budgetctl.model.source import SourceFile
@@ -103,11 +104,22 @@ class Ledger:
     @cached_property
     def actuals_by_project(self) -> dict[tuple[str, str], list[tuple[str, ActualRow]]]:
         """Actuals rows as (file, row) by (project, year), in file then line order."""
-        grouped: dict[tuple[str, str], list[tuple[str, ActualRow]]] = {}
-        for file in self.actuals:
+        by_year: dict[str, dict[str, list[tuple[str, ActualRow]]]] = {}
+        for file in self.actuals:  # grouped by year first: no key tuple per row
+            group = by_year.setdefault(file.year, {})
+            path = file.path
             for row in file.rows:
-                grouped.setdefault((row.project, file.year), []).append((file.path, row))
-        return grouped
+                found = group.get(row.project)
+                if found is None:
+                    group[row.project] = [(path, row)]
+                else:
+                    found.append((path, row))
+        return {(project, year): rows for year, group in by_year.items() for project, rows in group.items()}
+
+    @cached_property
+    def actual_totals(self) -> dict[tuple[str, str], Decimal]:
+        """Each project's actual spend in each year with actuals (every row of the year)."""
+        return {key: total(row.signed for _, row in rows) for key, rows in self.actuals_by_project.items()}
 
     def forecasts_of(self, year: str) -> list[QuarterForecast]:
         """The year's forecast files, oldest ``as_at`` first."""

@@ -8,6 +8,7 @@ and each stream's forecast movement since the previous quarter.
 from __future__ import annotations
 
 import json
+import textwrap
 from decimal import Decimal
 from typing import Any
 
@@ -116,7 +117,6 @@ def movement_table(report: Monitor) -> Table:
 
 
 def render_table(report: Monitor) -> None:
-    from rich.padding import Padding
     from rich.text import Text
 
     from budgetctl.render.console import stdout
@@ -128,9 +128,17 @@ def render_table(report: Monitor) -> None:
     for note in table.notes:
         console.print(Text(note, style="dim"))
     console.print()
+    # Plain wrapped text in one write: Rich wraps and flushes line by line, which costs
+    # seconds when thousands of projects give a reason.
+    width = max(console.width, 40)
+    out: list[str] = []
     for level, text in explanation_lines(report):
-        console.print(Padding(Text(printable(text), style="bold" if level == 0 else ""), (0, 0, 0, 2 * level)))
-    console.print()
+        indent = "  " * level
+        out += textwrap.wrap(
+            printable(text), width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        )
+    console.file.write("\n".join(out) + "\n\n")
+    console.file.flush()
     render_rich(movement_table(report))
 
 

@@ -14,14 +14,14 @@ from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import format_pounds, total
+from budgetctl.model.money import format_pounds
 from budgetctl.rules._actuals import cell, crossing
 from budgetctl.rules._rule import Finding, Rule
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:
     for (project_id, year), rows in ledger.actuals_by_project.items():
-        spent = total(row.signed for _, row in rows)
+        spent = ledger.actual_totals[project_id, year]
         if spent < 0:
             path, row = crossing(rows, False)
             yield (

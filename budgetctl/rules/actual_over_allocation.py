@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import format_pounds, total
+from budgetctl.model.money import format_pounds
 from budgetctl.rules._actuals import cell, crossing
 from budgetctl.rules._rule import Finding, Rule
 
@@ -27,7 +27,7 @@ def check(ledger: Ledger) -> Iterator[Finding]:
         allocation = entry.project.allocations.get(year) if entry is not None else None
         if allocation is None:
             continue  # M001 or M004
-        spent = total(row.signed for _, row in rows)
+        spent = ledger.actual_totals[project_id, year]
         if spent > allocation:
             path, row = crossing(rows, True, allocation)
             yield (

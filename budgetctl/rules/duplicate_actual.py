@@ -21,16 +21,17 @@ from budgetctl.rules._rule import Finding, Rule
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:
-    first: dict[tuple[str, str], str] = {}
+    first: dict[tuple[str, str], tuple[str, int]] = {}
     for file in ledger.actuals:  # in path order, rows in line order: the first is the earlier line
+        path = file.path
         for row in file.rows:
             key = (row.reference, row.kind)
             seen = first.get(key)
             if seen is None:
-                first[key] = f"{file.path}:{row.line}"
+                first[key] = (path, row.line)
                 continue
             yield (
-                f"reference {row.reference!r} with kind {row.kind} is also at {seen}; "
+                f"reference {row.reference!r} with kind {row.kind} is also at {seen[0]}:{seen[1]}; "
                 "the pair is counted once: delete the copy, or correct the reference",
                 cell(file.path, row, "reference"),
             )

@@ -181,3 +181,16 @@ def test_csv_has_ids_and_pence(runner, in_year) -> None:
     )
     assert lines[4].startswith("victims-services,Victims Services,Specific Grant,6529875.00,0.00,6529875.00,")
     assert lines[-1].startswith("Total,Total,,17175399.00,")
+
+
+def test_summary_reads_the_plan_only(runner, tmp_path) -> None:
+    """A broken actuals file stops monitor (its figures would be wrong) but not summary."""
+    target = tmp_path / "data"
+    shutil.copytree(IN_YEAR, target)
+    (target / "actuals/2023-24/broken.csv").write_text("date,project\n")
+    summary = runner.invoke(app, ["summary", "--data", str(target), "--year", "2023/24", "--format", "json"])
+    assert summary.exit_code == 0
+    assert json.loads(summary.stdout)["total"]["budget"] == "17175399.00"
+    assert runner.invoke(app, ["monitor", "--data", str(target), "--year", "2023/24"]).exit_code == 1
+    validate = runner.invoke(app, ["validate", "--data", str(target), "--format", "json"])
+    assert "C003" in {p["code"] for p in json.loads(validate.stdout)["problems"]}
