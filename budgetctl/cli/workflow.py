@@ -350,12 +350,16 @@ class SchemaTarget(StrEnum):
     streams = "streams"
     project = "project"
     forecast = "forecast"
+    mapping = "mapping"
 
 
 def schema_command(
     target: Annotated[
         SchemaTarget,
-        typer.Argument(help="streams (for streams.yaml), project (project files) or forecast (forecasts/*/qN.yaml)."),
+        typer.Argument(
+            help="streams (streams.yaml), project (project files), forecast (forecasts/*/qN.yaml) "
+            "or mapping (imports/NAME.yaml)."
+        ),
     ],
     output: Annotated[
         Path | None,

@@ -154,8 +154,59 @@ class _Generator(GenerateJsonSchema):
         return result
 
 
+def _mapping_schema() -> dict[str, Any]:
+    """The import mapping (``imports/NAME.yaml``) is read by ``edit.importer``, not a record:
+    its schema is written here, key for key with that reader."""
+    from budgetctl.model.actuals import KINDS
+
+    text = {"type": "string", "minLength": 1}
+    column = {**text, "description": "An export column name, exactly as the header row writes it."}
+    roles = ("date", "amount", "reference", "project", "supplier", "description", "kind")
+    return {
+        "$schema": DIALECT,
+        "title": "budgetctl import mapping (imports/NAME.yaml)",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["columns", "projects"],
+        "properties": {
+            "sheet": {**text, "description": "Workbooks only: the sheet to read (default: the first)."},
+            "header_row": {"type": "integer", "minimum": 1, "description": "The row holding the column names."},
+            "columns": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["date", "amount", "reference", "project"],
+                "properties": {role: column for role in roles},
+                "description": "Which export column holds each value of an actuals row.",
+            },
+            "date_format": {**text, "description": "A strptime format; the UK norm is %d/%m/%Y (the default)."},
+            "kinds": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "enum": list(KINDS)},
+                "description": "With columns.kind: export value -> payment, accrual, credit or accrual-reversal.",
+            },
+            "projects": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "pattern": ID_PATTERN},
+                "description": "Export value (a cost centre or project code) -> project id.",
+            },
+            "skip": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["column", "values"],
+                    "properties": {"column": column, "values": {"type": "array", "items": {"type": "string"}}},
+                },
+                "description": "Rows left out on purpose, e.g. internal recharges: {column, values}.",
+            },
+        },
+    }
+
+
 def generate(target: str) -> dict[str, Any]:
-    """The JSON Schema for ``streams`` or ``project``."""
+    """The JSON Schema for ``streams``, ``project``, ``forecast`` or ``mapping``."""
+    if target == "mapping":
+        return _mapping_schema()
     model, title = TARGETS[target]
     body = _Generator().generate(core_schema(model), mode="validation")
     for name, definition in [(model.__name__, body), *body.get("$defs", {}).items()]:
