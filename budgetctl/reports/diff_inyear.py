@@ -11,7 +11,7 @@ from typing import Any
 from budgetctl.model import figures
 from budgetctl.model.actuals import ActualRow
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import ZERO, format_json, total
+from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.periods import quarter_end, year_sort_key
 
 
@@ -50,8 +50,6 @@ class InYearDiff:
         return bool(self.actuals or self.forecasts)
 
     def headline_parts(self) -> list[str]:
-        from budgetctl.reports.diff import signed
-
         parts = []
         if self.actuals:
             rows = sum(a.added_rows + a.removed_rows for a in self.actuals)
@@ -90,6 +88,12 @@ class InYearDiff:
                 for f in self.forecasts
             ],
         }
+
+
+def signed(amount: Decimal) -> str:
+    """``+£12,500.00``, ``-£5,000.00``, ``£0.00`` (as the rest of diff writes money)."""
+    sign = "+" if amount > 0 else "-" if amount < 0 else ""
+    return f"{sign}£{format_pounds(abs(amount))}"
 
 
 def _rows(ledger: Ledger | None) -> dict[tuple[str, str], tuple[str, ActualRow]]:
