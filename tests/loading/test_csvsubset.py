@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from budgetctl.loading.codes import CODES
@@ -104,16 +102,14 @@ def test_problems_are_capped_and_messages_show_characters_visibly() -> None:
 
 
 @pytest.mark.parametrize("quote", [False, True])
-def test_120000_rows_parse_in_well_under_a_second(quote: bool) -> None:
+def test_120000_rows_parse_with_and_without_quotes(quote: bool) -> None:
     header = ("date", "project", "kind", "amount", "reference", "supplier", "description")
     supplier = '"Example, Support ""Services"""' if quote else "Example Support Services"
     body = "".join(
         f"2023-05-{1 + i % 28:02d},isva-service,payment,{i}.25,AP-{i},{supplier},ISVA April\n" for i in range(120_000)
     )
     data = (",".join(header) + "\n" + body).encode()
-    start = time.perf_counter()
+    # Speed is measured by benchmarks/run.py, not here.
     table, found = read_csv(data, "f.csv", header)
-    elapsed = time.perf_counter() - start
     assert found == [] and table is not None and len(table.rows) == 120_000
     assert table.rows[7].cells[5] == ('Example, Support "Services"' if quote else "Example Support Services")
-    assert elapsed < 2.5  # about 0.3 s and 0.8 s here; generous for slow CI machines
