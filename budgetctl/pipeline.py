@@ -75,6 +75,7 @@ def check_ledger(
     cache: bool = True,
     progress: Progress | None = None,
     ledger_needed: bool = True,
+    in_year: bool = True,
 ) -> Checked:
     """Find the ledger (``--data``, $BUDGETCTL_DATA, ./data or a parent's data/), read and check it.
 
@@ -82,7 +83,8 @@ def check_ledger(
     neither reads nor writes the cache of checked files; ``progress`` is asked
     for a display given the number of project files; ``ledger_needed=False``
     (only the problems are wanted) lets an unchanged ledger's problems come from
-    the cache's last whole check.
+    the cache's last whole check; ``in_year=False`` leaves actuals and forecasts
+    unread (commands about the plan only).
     """
     from budgetctl.loading import cache as file_cache
     from budgetctl.loading.discover import find_root, read_ledger
@@ -91,7 +93,7 @@ def check_ledger(
     files = read_ledger(root)
     cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
     with progress(len(files.projects)) if progress is not None else nullcontext() as advance:
-        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed)
+        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year)
     if cached is not None:
         cached.save()
     return checked
@@ -103,13 +105,16 @@ def check_files(
     cache: FileCache | None = None,
     progress: Advance | None = None,
     ledger_needed: bool = True,
+    in_year: bool = True,
 ) -> Checked:
     """Run every stage over the files and return the ledger and all problems.
 
     ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before, and
     with ``ledger_needed=False`` returns the problems of the last whole check
     when no file has changed since (then ``ledger`` is None). ``progress`` is
-    told how many files each step finished.
+    told how many files each step finished. ``in_year=False`` leaves the actuals and
+    forecasts unread (a report of the plan needs neither): the check is then partial,
+    so it is not saved as the ledger's last whole check.
     """
     from budgetctl.loading.cache import ledger_key
 
@@ -120,16 +125,21 @@ def check_files(
             return Checked(None, *last, files=files)
 
     from budgetctl.loading.build import build
+    from budgetctl.loading.inyear_monitoring import attach_in_year
     from budgetctl.rules import run_rules
 
     loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)
     problems = list(loaded.problems)
+    in_year_problems, in_year_count = attach_in_year(loaded.ledger, files.in_year) if in_year else ([], 0)
+    problems += in_year_problems
     if loaded.ledger is not None:
         problems.extend(run_rules(loaded.ledger))
     problems.sort(key=Diagnostic.sort_key)
-    if cache is not None:
-        cache.save_check(key, problems, loaded.file_count, loaded.incomplete)
-    return Checked(loaded.ledger, problems, loaded.file_count, loaded.incomplete, files=files)
+    file_count = loaded.file_count + in_year_count
+    whole = in_year or not (files.in_year.get("actuals") or files.in_year.get("forecast"))
+    if cache is not None and whole:
+        cache.save_check(key, problems, file_count, loaded.incomplete)
+    return Checked(loaded.ledger, problems, file_count, loaded.incomplete, files=files)
 
 
 # --- the two sides of a comparison ----------------------------------------------------

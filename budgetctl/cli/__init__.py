@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from budgetctl import __version__
-from budgetctl.cli import check, publishing, workflow
+from budgetctl.cli import check, monitoring, publishing, workflow
 from budgetctl.cli.options import show_failure
 from budgetctl.diagnostics import UserError
 
@@ -54,6 +54,8 @@ COMMANDS = (
     ("summary", check.summary),
     ("rules", check.rules),
     ("explain", check.explain),
+    ("monitor", monitoring.monitor),
+    ("trace", monitoring.trace_command),
     ("report", publishing.report),
     ("export", publishing.export),
     ("projects", publishing.projects),
@@ -64,7 +66,7 @@ COMMANDS = (
     ("fmt", workflow.fmt_command),
     ("schema", workflow.schema_command),
 )
-GROUPS = (("new", workflow.new_app),)
+GROUPS = (("new", workflow.new_app), ("import", monitoring.import_app))
 
 
 def _shown(command: Callable[..., Any]) -> Callable[..., Any]:

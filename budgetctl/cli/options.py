@@ -76,15 +76,20 @@ NoCacheOption = Annotated[
 
 
 def load(
-    data: Path | None, *, cache: bool = True, output: str = "json", ledger_needed: bool = True
+    data: Path | None, *, cache: bool = True, output: str = "json", ledger_needed: bool = True, in_year: bool = True
 ) -> tuple[Checked, Sources]:
     """Find, read and check the ledger (``budgetctl.pipeline.check_ledger``), showing progress
-    on stderr when ``output`` is for reading and the run is long; with the checked files' lines."""
+    on stderr when ``output`` is for reading and the run is long; with the checked files' lines.
+    ``in_year=False`` leaves actuals and forecasts unread (commands about the plan only)."""
     from budgetctl.pipeline import check_ledger
     from budgetctl.render import progress
 
     checked = check_ledger(
-        data, cache=cache, progress=lambda total: progress.maybe(total, output), ledger_needed=ledger_needed
+        data,
+        cache=cache,
+        progress=lambda total: progress.maybe(total, output),
+        ledger_needed=ledger_needed,
+        in_year=in_year,
     )
     return checked, checked.source_line
 
@@ -102,10 +107,11 @@ def checked_year(year: str | None) -> str | None:
 
 
 def reliable_ledger(
-    data: Path | None, what: str, *, cache: bool = True, output: str = "json"
+    data: Path | None, what: str, *, cache: bool = True, output: str = "json", in_year: bool = True
 ) -> tuple[Ledger, Checked]:
-    """The checked ledger, refused (exit 1, the problems on stderr) when errors make its totals wrong."""
-    checked, _ = load(data, cache=cache, output=output)
+    """The checked ledger, refused (exit 1, the problems on stderr) when errors make its totals wrong.
+    ``in_year=False``: the plan only, without reading actuals and forecasts."""
+    checked, _ = load(data, cache=cache, output=output, in_year=in_year)
     broken = checked.totals_broken()
     if checked.ledger is None or broken:
         problems_to_stderr(broken or checked.errors)

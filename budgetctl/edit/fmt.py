@@ -41,7 +41,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import yaml
@@ -95,9 +95,9 @@ def _walk(shape: Shape, path: tuple[str, ...], layout: _Layout) -> None:
         layout.money.append(path)
     elif base.kind == "record":
         found = fields(base.type)
-        layout.orders[path] = tuple(f.name for f in found)
+        layout.orders[path] = tuple(f.key for f in found)  # `class:` for variance_class
         for field in found:
-            _walk(field.shape, (*path, field.name), layout)
+            _walk(field.shape, (*path, field.key), layout)
     elif base.kind == "mapping":
         keys, values = base.items
         if "year" in keys.meanings():
@@ -110,7 +110,8 @@ def _matches(path: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
 
 
 def kind_of(path: str) -> str:
-    """The name of the kind of ledger file at ``path`` (``streams``, ``project``...)."""
+    """The name of the kind of ledger file at ``path`` (``model/kinds.py``): ``streams``,
+    ``forecast``, ``actuals`` or ``project``."""
     from budgetctl.model.kinds import kind_of_path
 
     return kind_of_path(path).name
@@ -518,6 +519,8 @@ def _render(data: bytes, kind: str) -> bytes:
 def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
     """Format one file's bytes; refused (output None) with located problems when unsafe."""
     kind = kind or kind_of(path)
+    if kind == "actuals":
+        return _format_actuals(data, path)
     _, problems = strict_load(data, path)
     if problems:
         return Formatted(path, data, None, problems)
@@ -528,6 +531,27 @@ def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
     failure = guard(data, output, path, kind)
     if failure:
         return Formatted(path, data, None, [GUARD.at(f"nothing written: {failure}", path)])
+    return Formatted(path, data, output, [])
+
+
+def _format_actuals(data: bytes, path: str) -> Formatted:
+    """An actuals file in canonical form: rows sorted by date then reference, money with two
+    decimals, LF, quotes only where needed. Refused when the file has any problem, or when
+    the output would not read back to the same rows."""
+    from budgetctl.loading.actuals import format_actuals, read_actuals
+    from budgetctl.model.kinds import year_of_folder
+
+    parts = PurePosixPath(path).parts
+    year = year_of_folder(parts[-2]) if len(parts) >= 2 else None
+    if year is None:
+        return Formatted(path, data, None, [UNSUPPORTED.at("an actuals file sits in a YYYY-YY folder", path)])
+    rows, problems = read_actuals(data, path, year)
+    if problems:
+        return Formatted(path, data, None, problems)
+    output = format_actuals(rows)
+    again, found = read_actuals(output, path, year)
+    if found or sorted(r.cells() for r in again) != sorted(r.cells() for r in rows) or format_actuals(again) != output:
+        return Formatted(path, data, None, [GUARD.at("nothing written: the rows would not read back the same", path)])
     return Formatted(path, data, output, [])
 
 
@@ -606,6 +630,7 @@ def ledger_targets(root: Path) -> tuple[list[Target], list[Diagnostic]]:
 
     files = read_ledger(root)
     raws = ([files.streams] if files.streams else []) + files.projects
+    raws += files.in_year.get("actuals", []) + files.in_year.get("forecast", [])
     return [Target(root.parent / raw.path, raw.path, raw.data) for raw in raws], list(files.problems)
 
 

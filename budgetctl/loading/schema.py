@@ -80,7 +80,8 @@ def _record_schema(record: type) -> cs.CoreSchema:
             schema = cs.with_default_schema(schema, default=field.default)
         elif field.default_factory is not MISSING:
             schema = cs.with_default_schema(schema, default_factory=field.default_factory)
-        found.append(cs.dataclass_field(field.name, schema, kw_only=True))
+        alias = field.key if field.key != field.name else None
+        found.append(cs.dataclass_field(field.name, schema, kw_only=True, validation_alias=alias))
     name = record.__name__
     return cs.dataclass_schema(
         record,

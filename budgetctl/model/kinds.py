@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from budgetctl.model.periods import YearError, parse_year
-from budgetctl.model.records import Project, StreamsFile
+from budgetctl.model.records import Forecast, Project, StreamsFile
 
 STREAMS_FILE = "streams.yaml"
 PROJECTS_DIR = "projects"
@@ -48,7 +48,7 @@ STREAMS = FileKind("streams", "", False, STREAMS_FILE, StreamsFile)
 PROJECT = FileKind("project", PROJECTS_DIR, False, "<project-id>.yaml", Project)
 ACTUALS = FileKind("actuals", "actuals", True, "<name>.csv")
 ADJUSTMENT = FileKind("adjustment", "adjustments", True, "<adjustment-id>.yaml")
-FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml")
+FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml", Forecast)
 
 KINDS = (STREAMS, PROJECT, ACTUALS, ADJUSTMENT, FORECAST)
 IN_YEAR = (ACTUALS, ADJUSTMENT, FORECAST)
@@ -61,9 +61,17 @@ def by_name(name: str) -> FileKind:
 
 
 def kind_of_path(path: str) -> FileKind:
-    """The kind of a YAML file named outside discovery (``budgetctl fmt PATH``): a streams.yaml
-    is the streams file; any other is read as a project file."""
-    return STREAMS if path.rsplit("/", 1)[-1] == STREAMS_FILE else PROJECT
+    """The kind of a file named outside discovery (``budgetctl fmt PATH``): a streams.yaml is the
+    streams file, a .csv file actuals, ``forecasts/<folder>/qN.yaml`` a forecast; any other is
+    read as a project file."""
+    parts = path.split("/")
+    if parts[-1] == STREAMS_FILE:
+        return STREAMS
+    if parts[-1].endswith(".csv"):
+        return ACTUALS
+    if len(parts) >= 3 and parts[-3] == FORECAST.folder and FORECAST.accepts(parts[-1]):
+        return FORECAST
+    return PROJECT
 
 
 def key_order(kind: FileKind) -> tuple[str, ...]:

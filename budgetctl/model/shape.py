@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from budgetctl.model.records import Converter, fields_of, is_record
+from budgetctl.model.records import Converter, fields_of, is_record, key_of
 
 SCALARS = (str, bool, Decimal, datetime.date)
 MISSING = dataclasses.MISSING
@@ -60,9 +60,11 @@ class Shape:
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a record: its name, shape and default (``MISSING`` when it is required)."""
+    """One field of a record: its name, the key it is written as in a file (``class:`` for
+    ``variance_class``), its shape and its default (``MISSING`` when it is required)."""
 
     name: str
+    key: str
     shape: Shape
     default: Any = MISSING
     default_factory: Any = MISSING
@@ -106,7 +108,7 @@ def fields(record: type) -> tuple[Field, ...]:
     if found is None:
         hints = fields_of(record)
         found = _FIELDS[record] = tuple(
-            Field(info.name, shape_of(hints[info.name]), info.default, info.default_factory)
+            Field(info.name, key_of(info), shape_of(hints[info.name]), info.default, info.default_factory)
             for info in dataclasses.fields(record)
         )
     return found
@@ -116,13 +118,13 @@ _FIELDS: dict[type, tuple[Field, ...]] = {}
 
 
 def fields_at(record: type, loc: tuple[Any, ...]) -> list[str]:
-    """The field names of the record found at key path ``loc`` below ``record`` (none when
-    the path leads to no record), for "did you mean" hints."""
+    """The keys of the record found at key path ``loc`` below ``record`` (none when the path
+    leads to no record), for "did you mean" hints."""
     shape = Shape("record", record)
     for part in loc:
         shape = shape.present()
         if shape.kind == "record":
-            found = next((f for f in fields(shape.type) if f.name == str(part)), None)
+            found = next((f for f in fields(shape.type) if f.key == str(part)), None)
             if found is None:
                 return []
             shape = found.shape
@@ -133,4 +135,4 @@ def fields_at(record: type, loc: tuple[Any, ...]) -> list[str]:
         else:
             return []
     shape = shape.present()
-    return [f.name for f in fields(shape.type)] if shape.kind == "record" else []
+    return [f.key for f in fields(shape.type)] if shape.kind == "record" else []
