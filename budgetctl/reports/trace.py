@@ -19,17 +19,6 @@ from budgetctl.model.ledger import Ledger, Place, ProjectEntry
 from budgetctl.model.money import format_json, total
 from budgetctl.reports.monitor import Monitor
 
-STREAM_MEASURES = (
-    "budget",
-    "approved_budget",
-    "adjustments",
-    "revised_budget",
-    "allocated",
-    "unallocated",
-    "actual",
-    "forecast",
-    "variance",
-)
 PROJECT_MEASURES = ("allocated", "actual", "forecast", "variance")
 AMOUNT = HEADER.index("amount")
 
