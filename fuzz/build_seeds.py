@@ -1,7 +1,7 @@
 """Build the fuzzing seed corpus in fuzz/seeds/ (one file per input).
 
 Seeds: the shipped ledger, the single-file cases of the hostile-input suite
-(tests/test_hostile.py and tests/hostile/), and, when present, the 402 inputs of
+(tests/loading/test_hostile.py and tests/hostile/), and, when present, the 402 inputs of
 the YAML test suite in ../shared/data/yaml-test-suite/. Files are named by the
 hash of their content, so rebuilding is idempotent.
 

@@ -9,7 +9,7 @@ import pytest
 from budgetctl.loading.discover import LedgerFiles
 from budgetctl.model.source import RawFile
 from budgetctl.pipeline import check_files
-from tests.test_rules import CASES, GOOD_GRANT, STREAMS
+from tests.rules.test_rules import CASES, GOOD_GRANT, STREAMS
 
 
 def in_memory(files: dict[str, str]) -> LedgerFiles:

@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import SHIPPED
+from tests.conftest import SHIPPED
 
 from budgetctl.cli import app
 from budgetctl.model import records as models

@@ -25,7 +25,7 @@ from budgetctl.cli import app
 from budgetctl.loading import codec, parallel
 from budgetctl.render import progress
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _generator():  # type: ignore[no-untyped-def]
