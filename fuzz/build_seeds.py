@@ -22,7 +22,7 @@ MAX_SEED = 64_000  # larger inputs only slow the fuzzer down
 
 
 def _hostile_cases() -> Iterator[bytes]:
-    path = REPO / "tests" / "test_hostile.py"
+    path = REPO / "tests" / "loading" / "test_hostile.py"
     spec = importlib.util.spec_from_file_location("_hostile", path)
     if not path.is_file() or spec is None or spec.loader is None:
         return
