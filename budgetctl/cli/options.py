@@ -65,7 +65,8 @@ NoCacheOption = Annotated[
     bool,
     typer.Option(
         "--no-cache",
-        help="Check every file again; neither read nor write the cache (also BUDGETCTL_NO_CACHE=1).",
+        help="Check every file again; neither read nor write the cache (also BUDGETCTL_NO_CACHE=1; "
+        "off by default when CI is set, BUDGETCTL_CACHE=1 turns it on).",
     ),
 ]
 
