@@ -227,7 +227,8 @@ def fmt_command(
             typer.echo(f"budgetctl: {printable(str(exc))}", err=True)
             continue
         typer.echo(f"reformatted {printable(target.shown)}", err=True)
-    typer.echo(_fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff), err=True)
+    summary = _fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff, failed)
+    typer.echo(summary, err=True)
     if failed:
         raise typer.Exit(2)
     raise typer.Exit(1 if refused or problems or (check and changed) else 0)
@@ -238,16 +239,18 @@ def _diff_lines(data: bytes) -> list[str]:
     return [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]
 
 
-def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool) -> str:
-    """``1 file reformatted, 34 files already formatted``."""
+def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool, failed: int = 0) -> str:
+    """``1 file reformatted, 34 files already formatted``: "reformatted" counts only files written."""
 
     def files(n: int) -> str:
         return f"{n} file{'s' if n != 1 else ''}"
 
     parts = []
-    if changed:
-        parts.append(f"{files(changed)} {'would be reformatted' if dry else 'reformatted'}")
+    if changed - failed:
+        parts.append(f"{files(changed - failed)} {'would be reformatted' if dry else 'reformatted'}")
     parts.append(f"{files(formatted - changed)} already formatted")
+    if failed:
+        parts.append(f"{files(failed)} not written (see above)")
     if refused:
         parts.append(f"{files(refused)} refused (nothing written)")
     return ", ".join(parts)
