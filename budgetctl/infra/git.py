@@ -19,6 +19,8 @@ __all__ = ["GitError", "TreeFile", "blob_sizes", "list_tree", "read_blobs", "rep
 
 # A full object id: SHA-1 (40 hex) or SHA-256 (64 hex) repositories.
 _OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
+# A tree entry's mode: octal digits (100644, 100755, 120000, 160000, 040000).
+_MODE = re.compile(rb"[0-7]{5,6}")
 
 
 class GitError(Exception):
@@ -137,6 +139,8 @@ def _parse_tree_entry(entry: bytes) -> TreeFile:
     if not tab or len(fields) != 3 or not raw_path or not _OBJECT_ID.fullmatch(fields[2]):
         raise GitError(f"unexpected output from git ls-tree: {entry[:80]!r}")
     mode, _kind, oid = fields
+    if not _MODE.fullmatch(mode):
+        raise GitError(f"unexpected output from git ls-tree: {entry[:80]!r}")
     # git stores names as bytes; surrogateescape keeps a non-UTF-8 name
     # round-trippable so the caller can report it rather than lose it.
     path = raw_path.decode("utf-8", "surrogateescape")

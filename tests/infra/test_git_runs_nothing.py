@@ -108,3 +108,20 @@ def test_replace_refs_never_change_what_is_read(tmp_path: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["headline"] == "No changes to the ledger."
     assert payload["projects"] == [] and payload["years"] == []
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        b"1\xbc\xbc\xbc\xbc\xbc blob " + b"a" * 40 + b"\tdata/streams.yaml",  # found by fuzzing: exit 3 before
+        b"10064x blob " + b"a" * 40 + b"\tdata/streams.yaml",
+        b"100644 blob " + b"a" * 40 + b"data/streams.yaml",  # no tab
+        b"100644 blob " + b"A" * 40 + b"\tdata/streams.yaml",  # not a lowercase id
+    ],
+)
+def test_a_tree_record_git_would_never_print_is_a_git_error(record: bytes) -> None:
+    """What a hostile repository or a broken git could print is a one-line exit 2, never a crash."""
+    from budgetctl.infra.git import GitError, _parse_tree_entry
+
+    with pytest.raises(GitError, match="unexpected output from git ls-tree"):
+        _parse_tree_entry(record)
