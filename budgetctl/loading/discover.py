@@ -81,7 +81,7 @@ def read_ledger(root: Path) -> LedgerFiles:
     files.streams = _read(streams_path, display_path(root, streams_path), files.problems)
     projects = root / PROJECTS_DIR
     if projects.is_symlink():
-        files.problems.append(_symlink(display_path(root, projects)))
+        files.problems.append(refused_link(display_path(root, projects)))
     elif projects.is_dir():
         # Display paths are built as strings while walking: relpath per file costs
         # more than reading the file.
@@ -100,7 +100,7 @@ def _read_in_year(root: Path, kind: FileKind, problems: list[Diagnostic]) -> lis
     folder = root / kind.folder
     shown = display_path(root, folder)
     if folder.is_symlink():
-        problems.append(_symlink(shown))
+        problems.append(refused_link(shown))
         return []
     if not folder.is_dir():
         return []
@@ -134,7 +134,7 @@ def _walk(folder: str, shown: str, problems: list[Diagnostic], *, every_file: bo
             if entry.is_symlink():
                 # Never followed, not even to see where it leads (a link to itself loops).
                 if every_file or link_may_be_ledger(entry.name):
-                    problems.append(_symlink(display))
+                    problems.append(refused_link(display))
             elif entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, display))
             elif every_file or entry.name.endswith(PROJECT_SUFFIXES):
@@ -157,14 +157,11 @@ def refused_link(shown: str, what: str = "a symbolic link") -> Diagnostic:
     )
 
 
-_symlink = refused_link
-
-
 def _read(path: str | Path, shown: str, problems: list[Diagnostic]) -> RawFile | None:
     try:
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode):
-            problems.append(_symlink(shown))
+            problems.append(refused_link(shown))
             return None
         if not stat.S_ISREG(info.st_mode):
             problems.append(CODES["Y001"].at("not a regular file; remove it or rename it", shown))
