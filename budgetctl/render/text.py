@@ -23,8 +23,11 @@ _AUTOLINK = re.compile(r"(?i)(:)(//)|\b(www)(\.)")
 
 def md(text: str) -> str:
     """Untrusted text as literal Markdown on one line: no formatting, links, images, raw HTML
-    or @mentions, and no line break (controls and line separators are shown as ``\\u000a``)."""
-    text = _SPECIAL.sub(r"\\\1", printable(text))
+    or @mentions, and no line break (LF becomes a space; other controls and line separators
+    are shown as ``\\u000d``)."""
+    # A line break in a description is a space, as Markdown renders one inside a paragraph;
+    # every other control and separator is escaped.
+    text = _SPECIAL.sub(r"\\\1", printable(text.replace("\n", " ")))
     text = _LEADING.sub(lambda m: m[1] + "\\" if m[1][0].isdigit() else "\\" + m[1], text)
     text = _AUTOLINK.sub(lambda m: f"{m[1]}\\/\\/" if m[1] else f"{m[3]}\\.", text)
     # An entity written in the text would be decoded; a mention would notify people. A

@@ -128,6 +128,10 @@ def test_every_command_keeps_ledger_text_on_its_line(runner, tmp_path: Path) -> 
             assert "\\<img" in result.stdout
     shown = runner.invoke(app, ["show", "p", "--data", str(data)]).stdout
     assert f"one\\u000a{FORGED}two" in shown  # the description, whole and on one line
+    # In a document a description's line break is the space Markdown and HTML would show.
+    for form in ("markdown", "html"):
+        paper = runner.invoke(app, ["report", "--year", "2023/24", "--format", form, "--data", str(data)]).stdout
+        assert "first line ::error file=x.yaml,line=1::forged" in paper
 
     # A file name holding every line separator, each followed by a forged command.
     bad = data / "projects" / "vs" / ("x" + "".join(sep + "::error::e" for sep in SEPARATORS) + ".yaml")
