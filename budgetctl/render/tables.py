@@ -89,7 +89,7 @@ def render_csv(table: Table) -> None:
     print(csv_text(table), end="")
 
 
-def _md_cell(column: Column, cell: Cell, pence: bool) -> str:
+def md_cell(column: Column, cell: Cell, pence: bool) -> str:
     """Text from the ledger escaped; amounts and percentages are budgetctl's own."""
     text = human_cell(column, cell, pence)
     return md(text) if column.kind == "text" else text
@@ -101,12 +101,12 @@ def render_markdown(table: Table) -> None:
     lines.append("| " + " | ".join(md(c.header) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
     for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
-        cells = [_md_cell(c, v, pence) for c, v in zip(table.columns, row, strict=True)]
+        cells = [md_cell(c, v, pence) for c, v in zip(table.columns, row, strict=True)]
         if flag:
             cells[-1] += " **OVER**"
         lines.append("| " + " | ".join(cells) + " |")
     if table.total:
-        cells = [_md_cell(c, v, pence) for c, v in zip(table.columns, table.total, strict=True)]
+        cells = [md_cell(c, v, pence) for c, v in zip(table.columns, table.total, strict=True)]
         lines.append("| " + " | ".join(f"**{c}**" if c else "" for c in cells) + " |")
     lines.extend(["", *map(md, table.notes)] if table.notes else [])
     print("\n".join(lines))

@@ -208,3 +208,26 @@ def test_csv_quotes_every_line_break_and_every_field_round_trips() -> None:
     # Outside quotes, the only CR is the one of a line end.
     unquoted = "".join(part for index, part in enumerate(out.split('"')) if index % 2 == 0)
     assert unquoted.replace("\r\n", "").count("\r") == 0 and unquoted.replace("\r\n", "").count("\n") == 0
+
+
+def test_monitoring_keeps_a_hostile_reason_on_its_line_and_its_markdown_inert(runner, tmp_path: Path) -> None:
+    """A forecast's reason may run over several lines; no output lets it start one of its own."""
+    root = Path(__file__).resolve().parents[1] / "ledgers" / "in-year"
+    shutil.copytree(root, tmp_path / "ledger")
+    data = tmp_path / "ledger" / "data"
+    q3 = data / "forecasts" / "2023-24" / "q3.yaml"
+    reason = "The extra cohort started in December, paid for by the Q3 virement from Community Safety."
+    q3.write_text(q3.read_text().replace(reason, f'"{HTML}\\n{FORGED}"'), encoding="utf-8")
+    # The fixture over-allocates two streams on purpose (A001); the reason itself is accepted.
+    problems = runner.invoke(app, ["validate", "--data", str(data), "--format", "json"]).stdout
+    assert "forecasts/2023-24/q3.yaml" not in problems
+    for form in ("table", "markdown", "html", "csv", "json"):
+        result = runner.invoke(
+            app, ["monitor", "--year", "2023/24", "--as-at", "q3", "--format", form, "--data", str(data)]
+        )
+        assert result.exit_code == 0, (form, result.output)
+        if form != "json":
+            _no_forged_line(result.output)
+        if form == "markdown":
+            _inert_markdown(result.stdout)
+            assert "\\<img" in result.stdout
