@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +10,7 @@ from typing import Annotated
 import typer
 
 from budgetctl.cli.options import DataOption, fail, problems_to_stderr
+from budgetctl.diagnostics import printable
 
 # --- diff and owners: reviewing a change ----------------------------------------------
 
@@ -178,7 +180,8 @@ def fmt_command(
     from budgetctl.loading.discover import find_root
 
     if paths:
-        missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+        # lexists: a name too long for the system is missing, not an internal error.
+        missing = [p for p in paths if not os.path.lexists(p)]
         if missing:
             fail(f"no such file or folder: {missing[0]}")
         targets, problems = path_targets(paths)
@@ -200,28 +203,31 @@ def fmt_command(
         if diff:
             sys.stdout.writelines(unified_diff(target, result.output))
         if check or diff:
-            typer.echo(f"would reformat {target.shown}", err=True)
+            typer.echo(f"would reformat {printable(target.shown)}", err=True)
         elif outcome.write_error is not None:
             failed += 1
-            typer.echo(f"budgetctl: {outcome.write_error}", err=True)
+            typer.echo(f"budgetctl: {printable(outcome.write_error)}", err=True)
         else:
-            typer.echo(f"reformatted {target.shown}", err=True)
-    typer.echo(_fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff), err=True)
+            typer.echo(f"reformatted {printable(target.shown)}", err=True)
+    summary = _fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff, failed)
+    typer.echo(summary, err=True)
     if failed:
         raise typer.Exit(2)
     raise typer.Exit(1 if refused or problems or (check and changed) else 0)
 
 
-def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool) -> str:
-    """``1 file reformatted, 34 files already formatted``."""
+def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool, failed: int = 0) -> str:
+    """``1 file reformatted, 34 files already formatted``: "reformatted" counts only files written."""
 
     def files(n: int) -> str:
         return f"{n} file{'s' if n != 1 else ''}"
 
     parts = []
-    if changed:
-        parts.append(f"{files(changed)} {'would be reformatted' if dry else 'reformatted'}")
+    if changed - failed:
+        parts.append(f"{files(changed - failed)} {'would be reformatted' if dry else 'reformatted'}")
     parts.append(f"{files(formatted - changed)} already formatted")
+    if failed:
+        parts.append(f"{files(failed)} not written (see above)")
     if refused:
         parts.append(f"{files(refused)} refused (nothing written)")
     return ", ".join(parts)
@@ -299,7 +305,7 @@ def new_project_command(
         problems_to_stderr([problem])
     if planned.refused:
         fail(f"not written: {planned.shown} would bring the error(s) above into the ledger", code=1)
-    typer.echo(f"{'replaced' if planned.replaces is not None else 'created'} {planned.shown}")
+    typer.echo(f"{'replaced' if planned.replaces is not None else 'created'} {printable(planned.shown)}")
 
 
 class SchemaTarget(StrEnum):

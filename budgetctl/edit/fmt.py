@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -642,6 +643,7 @@ def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
 
     found: list[Target] = []
     problems: list[Diagnostic] = []
+    seen: set[str] = set()  # a file named twice (or as x and ./x) is formatted, and reported, once
     for given in paths:
         if given.is_dir() and not given.is_symlink():
             files = sorted(p for p in given.rglob("*") if p.name.endswith(PROJECT_SUFFIXES) and not _linked(p, given))
@@ -649,6 +651,10 @@ def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
             files = [given]
         for path in files:
             shown = path.as_posix()
+            real = os.path.realpath(path)
+            if real in seen:
+                continue
+            seen.add(real)
             try:
                 if path.lstat().st_size > MAX_FILE_BYTES:
                     problems.append(CODES["Y015"].at(f"the file is larger than {MAX_FILE_BYTES:,} bytes", shown))
@@ -699,9 +705,12 @@ def unified_diff(target: Target, output: bytes) -> list[str]:
     """The change to one file as a unified diff (``a/``, ``b/`` prefixes for relative paths)."""
     import difflib
 
+    from budgetctl.diagnostics import printable
+
     before, after = (_diff_lines(b) for b in (target.data, output))
     a, b = ("", "") if Path(target.shown).is_absolute() else ("a/", "b/")
-    return list(difflib.unified_diff(before, after, a + target.shown, b + target.shown))
+    name = printable(target.shown)  # a file name is shown, never obeyed
+    return list(difflib.unified_diff(before, after, a + name, b + name))
 
 
 def _diff_lines(data: bytes) -> list[str]:

@@ -18,12 +18,15 @@ or a file added, removed or renamed, gives another key, so the rules run again.
 Nothing here can fail a run: a cache that is missing, unreadable, not ours,
 malformed, a symbolic link or inside the ledger's repository is ignored (and
 rewritten), and a cache that cannot be written is skipped. No pickle: a cache
-file is data that is checked before use, never code. ``--no-cache`` or
-``BUDGETCTL_NO_CACHE=1`` bypass it entirely (nothing is read or written).
+file is data that is checked before use, never code, and every value decoded
+from it is held to the rules a value parsed from a file meets (a forged entry is
+at worst ignored). ``--no-cache`` or ``BUDGETCTL_NO_CACHE=1`` bypass it entirely
+(nothing is read or written); so does ``CI`` being set, unless ``BUDGETCTL_CACHE=1``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -49,19 +52,50 @@ FORMAT = "budgetctl-cache"
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 
 
+def _set(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
 def disabled_by_env() -> bool:
-    return os.environ.get("BUDGETCTL_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
+    """``BUDGETCTL_NO_CACHE=1``; and in CI (``CI`` set, as every CI service sets it) unless
+    ``BUDGETCTL_CACHE=1``: a cache restored into a CI job may have been written by a job that
+    ran someone else's pull request, so it is not used unless asked for."""
+    if _set("BUDGETCTL_NO_CACHE"):
+        return True
+    return _set("CI") and not _set("BUDGETCTL_CACHE")
 
 
 def cache_dir() -> Path | None:
-    """``$XDG_CACHE_HOME/budgetctl`` (an absolute XDG_CACHE_HOME only), else ``~/.cache/budgetctl``."""
+    """``$XDG_CACHE_HOME/budgetctl`` (an absolute XDG_CACHE_HOME only), else ``$HOME/.cache/budgetctl``
+    (an absolute HOME only): a relative one would put the cache wherever the command runs,
+    where no later run finds it. None when there is neither."""
     base = Path(os.environ.get("XDG_CACHE_HOME", ""))
-    if not base.is_absolute():
-        try:
-            base = Path.home() / ".cache"
-        except (RuntimeError, KeyError, OSError):  # no home directory
-            return None
-    return base / "budgetctl"
+    if base.is_absolute():
+        return base / "budgetctl"
+    home = os.environ.get("HOME")
+    if home is not None and not Path(home).is_absolute():  # empty or relative
+        return None
+    try:
+        base = Path.home() / ".cache"
+    except (RuntimeError, KeyError, OSError):  # no home directory
+        return None
+    return base / "budgetctl" if base.is_absolute() else None
+
+
+def _usable_folder(folder: Path) -> Path | None:
+    """The cache folder with its parents resolved, if it is ours or can be made: a symbolic
+    link there (dangling or not) would send the cache elsewhere, and another user's folder
+    is theirs."""
+    folder = folder.parent.resolve() / folder.name
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return folder  # made, owner-only, when the cache is first written
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        return None
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return None
+    return folder
 
 
 def digest(data: bytes) -> str:
@@ -139,10 +173,10 @@ class FileCache:
         """The cache for the ledger at ``root``; None when no usable cache directory exists.
         Nothing is read until an entry is asked for."""
         try:
-            folder = cache_dir()
+            found = cache_dir()
+            folder = _usable_folder(found) if found is not None else None
             if folder is None:
                 return None
-            folder = folder.resolve()
             ledger = root.resolve()
             # A ledger repository could ship a cache: never use one inside it.
             if _inside(folder, _repository_top(ledger)) or _inside(folder, ledger):
@@ -313,7 +347,19 @@ def _write_own(path: Path, data: bytes) -> None:
     from budgetctl.infra.atomic import write_atomic
 
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if _usable_folder(path.parent) is None:  # replaced by a link or another user's since opened
+            return
+        path.parent.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            path.parent.mkdir(mode=0o700)  # never through a link: mkdir refuses an existing name
+        if _usable_folder(path.parent) is None:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            info = os.lstat(path)
+            if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                # Not ours, in our folder: never read, and the writer would give the new file
+                # the old owner (as root), so it would never be read either. Ours replaces it.
+                path.unlink()
         write_atomic(path, data, mode=0o600)
     except Exception:  # read-only, full, a symlink...: run without a cache
         return

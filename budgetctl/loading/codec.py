@@ -3,23 +3,25 @@
 An entry is ``[loader problems, schema problems or None when the file did not
 load, the record's fields as JSON-safe values or None when it is invalid]``;
 money is exact decimal text. Decoding refuses (``Malformed``) anything but the
-exact shape this version writes, and builds the record without validating it
-again: it was validated when it was stored, and the entry is keyed by the
-file's content. The worker pool sends the same entries through its pipes.
+exact shape this version writes, and holds every value to the rules a value
+parsed from a file meets (its converter runs on it again), without pydantic.
+The worker pool sends the same entries through its pipes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-import sys
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from budgetctl.diagnostics import Diagnostic, Severity
+from budgetctl.diagnostics import FORBIDDEN, Diagnostic, Severity
 from budgetctl.loading.checks import FileCheck
-from budgetctl.model.records import SHARED_TEXT_MAX, is_record, shared
+from budgetctl.model.records import is_record, shared
 from budgetctl.model.shape import Shape, fields
+from budgetctl.model.source import Scalar
 
 
 class Malformed(Exception):
@@ -158,10 +160,47 @@ def _date(value: Any) -> datetime.date:
 _SCALARS = {str: _text, bool: _flag, Decimal: _amount, datetime.date: _date}
 
 
-def _decoder(shape: Shape) -> Any:
-    """A function from cached JSON to the value pydantic validated."""
+def _held_to_the_rules(decode: Any, convert: Any, key: bool) -> Any:
+    """``decode``, then the same conversion a value parsed from a file goes through: a cache
+    entry is data that could have been forged (a restored CI cache), so a negative amount,
+    a bad year or id, an empty title or a forbidden character in it is refused, never used."""
+
+    checked: dict[Any, Any] = {}  # text already held to the rules (years, ids, names repeat)
+
+    def decode_checked(value: Any) -> Any:
+        if type(value) is str:
+            hit = checked.get(value)
+            if hit is not None:
+                return hit
+        decoded = decode(value)
+        text = value if type(value) is str else "true" if value is True else "false" if value is False else None
+        if text is None or _UNSAFE.search(text):
+            raise Malformed("a value no ledger file can hold")
+        try:
+            # Keys reach the converter as text, values as scalars: exactly as when parsing.
+            converted = convert(text if key else Scalar(text, 1, 1, False))
+        except Exception:  # the converter's own refusal (a pydantic error, raised lazily)
+            raise Malformed("a value the ledger's rules refuse") from None
+        if converted != decoded:
+            raise Malformed("a value written otherwise than parsing gives")
+        if type(converted) is str:
+            converted = shared(converted)
+        if type(value) is str:
+            checked[value] = converted
+        return converted
+
+    return decode_checked
+
+
+# What parsing never lets into a value: the loader's forbidden characters, and CR.
+_UNSAFE = re.compile(f"[\r{FORBIDDEN.pattern[1:-1]}]")
+
+
+def _decoder(shape: Shape, key: bool = False) -> Any:
+    """A function from cached JSON to the value the validator built."""
     if shape.kind == "scalar":
-        return _SCALARS[shape.type]
+        base = _SCALARS[shape.type]
+        return _held_to_the_rules(base, shape.converters[0].func, key) if shape.converters else base
     if shape.kind == "optional":
         inner = _decoder(shape.items[0])
         return lambda value: None if value is None else inner(value)
@@ -175,12 +214,12 @@ def _decoder(shape: Shape) -> Any:
 
         return decode_tuple
     if shape.kind == "mapping":
-        key, value_of = _decoder(shape.items[0]), _decoder(shape.items[1])
+        key_decoder, value_of = _decoder(shape.items[0], key=True), _decoder(shape.items[1])
 
         def decode_dict(value: Any) -> dict[Any, Any]:
             if type(value) is not dict:
                 raise Malformed("mapping")
-            return {key(k): value_of(v) for k, v in value.items()}
+            return {key_decoder(k): value_of(v) for k, v in value.items()}
 
         return decode_dict
     return model_decoder(shape.type)
@@ -191,12 +230,13 @@ _MISSING = object()
 
 
 def model_decoder(model: type) -> Any:
-    """A function from an encoded record back to the record, built without validating again
-    (it was validated when cached, and the entry is keyed by the file's content)."""
+    """A function from an encoded record back to the record, each value held to the rules a
+    parsed value meets (the record's own shape, not pydantic, is rebuilt: a warm run never
+    imports pydantic)."""
     if model in _MODEL_DECODERS:
         return _MODEL_DECODERS[model]
     try:
-        kinds = {field.name: _field_kind(field.shape) for field in fields(model)}
+        kinds = {field.name: _field_decoder(field.shape) for field in fields(model)}
     except TypeError as exc:  # an annotation the records do not use: not cached
         raise Malformed(str(exc)) from None
 
@@ -210,15 +250,12 @@ def model_decoder(model: type) -> Any:
     return decode
 
 
-# Most fields are text or optional text: checked inline, without a call each.
-_TEXT, _OPT_TEXT = "text", "optional text"
-
-
-def _field_kind(shape: Shape) -> Any:
-    if shape.kind == "scalar" and shape.type is str:
-        return _TEXT
-    if shape.kind == "optional" and shape.items[0].kind == "scalar" and shape.items[0].type is str:
-        return _OPT_TEXT
+def _field_decoder(shape: Shape) -> Any:
+    """A field's decoder; an optional field (``X | None`` under its converter) may be null, and
+    its value otherwise goes through that converter."""
+    if shape.kind == "optional" and shape.converters:
+        decode = _decoder(dataclasses.replace(shape.items[0], converters=shape.converters))
+        return lambda value: None if value is None else decode(value)
     return _decoder(shape)
 
 
@@ -228,20 +265,7 @@ def _decode_fields(value: Any, kinds: dict[str, Any]) -> dict[str, Any]:
     decoded = {}
     for name, item in value.items():
         kind = kinds.get(name)
-        if kind is _TEXT:
-            if type(item) is not str:
-                raise Malformed("text")
-            if len(item) <= SHARED_TEXT_MAX:
-                item = sys.intern(item)
-        elif kind is _OPT_TEXT:
-            if item is not None:
-                if type(item) is not str:
-                    raise Malformed("text")
-                if len(item) <= SHARED_TEXT_MAX:
-                    item = sys.intern(item)
-        elif kind is None:
+        if kind is None:
             raise Malformed("unknown field")
-        else:
-            item = kind(item)
-        decoded[name] = item
+        decoded[name] = kind(item)
     return decoded

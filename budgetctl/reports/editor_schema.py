@@ -42,7 +42,8 @@ _MONEY = {
 }
 # By converter name (records.Converter.name).
 _FRAGMENTS: dict[str, dict[str, Any]] = {
-    "text": {"type": "string", "minLength": 1, "pattern": r"\S"},
+    "text": {"type": "string", "minLength": 1, "pattern": r"^[^\n\r]*\S[^\n\r]*$"},
+    "paragraph": {"type": "string", "minLength": 1, "pattern": r"\S"},
     "id": {"type": "string", "pattern": ID_PATTERN},
     "money": _MONEY,
     "year": {

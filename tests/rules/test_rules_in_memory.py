@@ -1,4 +1,4 @@
-"""Every rule case of tests/test_rules.py through the library, with no files and no command line:
+"""Every rule case of tests/rules/test_rules.py through the library, with no files and no command line:
 ``pipeline.check_files`` over ledger files held in memory finds the same problems at the same
 places as ``budgetctl validate`` finds on disk."""
 
