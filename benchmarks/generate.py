@@ -626,7 +626,7 @@ def verify(outdir: Path, bean_check: str | None, hledger: str | None) -> tuple[b
 # ---------------------------------------------------------------- main
 
 
-def generate(n: int, outdir: Path, journals: bool, seed: int = DEFAULT_SEED, git: bool = True) -> Ledger:
+def generate(n: int, outdir: Path, journals: bool, seed: int = DEFAULT_SEED, git: bool = False) -> Ledger:
     ledger = build(n, seed)
     outdir.mkdir(parents=True, exist_ok=True)
     write_ledger(ledger, outdir)

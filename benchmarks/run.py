@@ -256,7 +256,7 @@ def prepare(n: int, root: Path, journals: bool, spare: Path) -> Path:
     if not fresh:
         t0 = time.perf_counter()
         log(f"[N={n}] generating into {d} ...")
-        generate.generate(n, d, journals)
+        generate.generate(n, d, journals, git=True)
         log(f"[N={n}] generated in {time.perf_counter() - t0:.1f} s")
     return d
 

@@ -556,6 +556,10 @@ def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
         output = _render(data, kind)
     except Unsupported as exc:
         return Formatted(path, data, None, [UNSUPPORTED.at(str(exc), path, exc.line + 1, exc.column + 1)])
+    if output == data:
+        # Nothing to write, and the guard holds by itself: the input loaded above, the values and
+        # comments are the input's own, and formatting the output again is formatting the input.
+        return Formatted(path, data, output, [])
     failure = guard(data, output, path, kind)
     if failure:
         return Formatted(path, data, None, [GUARD.at(f"nothing written: {failure}", path)])

@@ -44,6 +44,7 @@ from budgetctl.model.records import SHARED_TEXT_MAX, fields_of, is_record, share
 
 if TYPE_CHECKING:
     from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.loading.statindex import StatIndex
 
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 2
@@ -72,7 +73,7 @@ def cache_dir() -> Path | None:
 
 
 def digest(data: bytes) -> str:
-    """The content key of one file."""
+    """The content key of one file (as ``RawFile.digest``)."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -147,6 +148,12 @@ class FileCache:
             return cls(folder / f"ledger-{name}.jsonl", _code_key())
         except Exception:  # a cache problem must never fail a run
             return None
+
+    def stat_index(self) -> StatIndex:
+        """The stat-keyed index of this ledger's files (``loading.statindex``), kept beside the entries."""
+        from budgetctl.loading.statindex import StatIndex
+
+        return StatIndex(self.path.with_suffix(".stat") if self.enabled else None)
 
     @property
     def check_path(self) -> Path:
@@ -268,15 +275,16 @@ class FileCache:
 
 def ledger_key(files: LedgerFiles) -> str:
     """The content key of a whole ledger: what discovery refused, then every file's display
-    path and bytes, in order (lengths first, so no two ledgers run together the same way)."""
+    path and content key (the SHA-256 of its bytes), in order (lengths first, so no two
+    ledgers run together the same way)."""
     whole = hashlib.sha256()
     for problem in files.problems:
         whole.update(json.dumps(problem.as_json()).encode() + b"\n")
+    parts = []
     for raw in files.every_file():
         path = raw.path.encode("utf-8", "surrogateescape")
-        whole.update(b"%d:%d:" % (len(path), len(raw.data)))
-        whole.update(path)
-        whole.update(raw.data)
+        parts += [b"%d:" % len(path), path, raw.digest.encode()]
+    whole.update(b"".join(parts))
     return whole.hexdigest()
 
 
