@@ -98,7 +98,7 @@ def owners_command(
 
     Example: budgetctl owners --admins @org/finance-admins > .github/CODEOWNERS
     """
-    from budgetctl.loading.discover import NoLedger, read_ledger
+    from budgetctl.loading.discover import NoLedger, read_streams
     from budgetctl.loading.revision import ledger_place
     from budgetctl.model.owners import DEFAULT_FILE, codeowners, owner_problem, path_problem
     from budgetctl.pipeline import check_files
@@ -110,7 +110,8 @@ def owners_command(
         root, folder, top = ledger_place(data)
     except NoLedger as exc:
         fail(str(exc))
-    checked = check_files(read_ledger(root))
+    # Owners and the stream folders they own come from streams.yaml alone: no project file is read.
+    checked = check_files(read_streams(root))
     blocking = [p for p in checked.problems if p.code in ("R005",)]
     if checked.ledger is None or blocking:
         for p in blocking or checked.errors:

@@ -150,6 +150,14 @@ def read_ledger(root: Path, index: StatIndex | None = None) -> LedgerFiles:
     return files
 
 
+def read_streams(root: Path) -> LedgerFiles:
+    """streams.yaml alone (no project or in-year file is read): for commands that need only the streams."""
+    files = LedgerFiles(root, None)
+    streams_path = root / STREAMS_FILE
+    files.streams = _read(streams_path, display_path(root, streams_path), files.problems)
+    return files
+
+
 def _read_in_year(
     root: Path, kind: FileKind, problems: list[Diagnostic], index: StatIndex | None = None
 ) -> list[RawFile]:
