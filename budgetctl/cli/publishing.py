@@ -171,17 +171,38 @@ def show(
 
     from budgetctl.cli.options import load
     from budgetctl.diagnostics import printable
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.discover import NoLedger, find_root, read_ledger
     from budgetctl.model.records import did_you_mean
+    from budgetctl.pipeline import one_project
     from budgetctl.render.tables import render_rich
     from budgetctl.reports.projects import project_detail
 
-    checked, _ = load(data)
-    if checked.ledger is None:
-        fail("the ledger cannot be read (streams.yaml has errors); see `budgetctl validate`", code=1)
-    entries = {e.id: e for e in checked.ledger.projects}
-    if project not in entries:
-        fail(f"no project {project!r}{did_you_mean(project, sorted(entries))}")
-    detail = project_detail(checked.ledger, entries[project])
+    try:
+        root = find_root(data)
+    except NoLedger as exc:
+        fail(str(exc))
+    cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
+    fast = None
+    if cache is not None:
+        # Warm: every file is stat'ed, only streams.yaml and the project's file are read and checked.
+        index = cache.stat_index()
+        fast = one_project(read_ledger(root, index), project, cache)
+        index.save()
+    if fast is not None:
+        detail = project_detail(fast.ledger, fast.entry, fast.allocated)
+        problems = fast.problems
+    else:
+        checked, _ = load(data)
+        if checked.ledger is None:
+            fail("the ledger cannot be read (streams.yaml has errors); see `budgetctl validate`", code=1)
+        entries = {e.id: e for e in checked.ledger.projects}
+        if project not in entries:
+            fail(f"no project {project!r}{did_you_mean(project, sorted(entries))}")
+        detail = project_detail(checked.ledger, entries[project])
+        paths = {checked.ledger.streams_source.path, entries[project].source.path}
+        problems = [p for p in checked.problems if p.file in paths]
+    problems_to_stderr(problems)  # the problems of the files shown: streams.yaml and the project's
     if format is ShowFormat.json:
         print(json.dumps(detail.data, indent=2, ensure_ascii=False))
         return

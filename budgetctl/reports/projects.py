@@ -76,8 +76,14 @@ class ProjectDetail:
     data: dict[str, Any]
 
 
-def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
-    """Every field of one project, and each of its allocations against its stream's budget that year."""
+def project_detail(
+    ledger: Ledger, entry: ProjectEntry, allocated_by_stream: dict[str, dict[str, Decimal]] | None = None
+) -> ProjectDetail:
+    """Every field of one project, and each of its allocations against its stream's budget that year.
+
+    ``allocated_by_stream`` gives each stream's allocated money per year when ``ledger``
+    holds only this project (from the last whole check of the same ledger content).
+    """
     p = entry.project
     stream = ledger.streams.get(p.stream)
     values = {name: getattr(p, name) for name in fields_of(Project) if name != "allocations"}
@@ -114,7 +120,12 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
     years = []
     for year, amount in sorted(p.allocations.items(), key=_by_year):
         budget = stream.budget.get(year) if stream else None
-        allocated = total(a for _, a in ledger.allocated(p.stream, year)) if stream else None
+        if stream is None:
+            allocated = None
+        elif allocated_by_stream is not None:
+            allocated = allocated_by_stream.get(p.stream, {}).get(year, ZERO)
+        else:
+            allocated = total(a for _, a in ledger.allocated(p.stream, year))
         unallocated = budget - allocated if budget is not None and allocated is not None else None
         share = percent(amount, budget) if budget else None
         table.rows.append([year, amount, budget, allocated, unallocated, share])
