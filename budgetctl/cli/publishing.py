@@ -28,6 +28,12 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
+class ProjectList(StrEnum):
+    auto = "auto"
+    all = "all"
+    summary = "summary"
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
@@ -45,10 +51,21 @@ def report(
         ReportFormat, typer.Option("--format", "-f", help="markdown or html (one self-contained file).")
     ] = ReportFormat.markdown,
     output: OutputOption = None,
+    projects: Annotated[
+        ProjectList,
+        typer.Option(
+            "--projects",
+            help="Appendix A: all (every project), summary (one row per programme), or auto "
+            "(every project up to 200 in the year, else summary).",
+        ),
+    ] = ProjectList.auto,
     data: DataOption = None,
 ) -> None:
     """The board paper: funding by stream with its total, a chart, Appendix A (projects by
     programme, with subtotals that reconcile to the table) and Appendix B (each stream's conditions).
+
+    With more than 200 projects in the year, Appendix A summarises each programme in one row
+    (projects, largest award, allocated) unless --projects all; the export lists every project.
 
     The HTML is a single file with inline CSS and SVG that prints on A4. Refused
     (exit 1) when errors would make the totals wrong. Default year: the latest with a budget.
@@ -60,7 +77,8 @@ def report(
 
     chosen = checked_year(year)
     ledger, checked = reliable_ledger(data, "report")
-    paper = board_report(ledger, budget_year(ledger, chosen))
+    listing = {ProjectList.auto: None, ProjectList.all: True, ProjectList.summary: False}[projects]
+    paper = board_report(ledger, budget_year(ledger, chosen), listing)
     renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
     emit(renderers[format](paper), output)
     trailing_problems(checked)
