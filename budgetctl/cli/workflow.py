@@ -183,10 +183,13 @@ def fmt_command(
     import difflib
     import sys
 
-    from budgetctl.edit.fmt import format_file, ledger_targets, path_targets
+    from budgetctl.edit.canonical import CanonicalSet
+    from budgetctl.edit.fmt import format_file, kind_of, ledger_targets, path_targets
     from budgetctl.infra.atomic import WriteRefused, write_atomic
-    from budgetctl.loading.discover import NoLedger, find_root
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.discover import FileChanged, NoLedger, find_root
 
+    index = canonical = None
     if paths:
         missing = [p for p in paths if not p.exists() and not p.is_symlink()]
         if missing:
@@ -197,12 +200,24 @@ def fmt_command(
             root = find_root(data)
         except NoLedger as exc:
             fail(str(exc))
-        targets, problems = ledger_targets(root)
+        cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
+        if cache is not None:
+            # Files the stat index vouches for are not read; those fmt found canonical before are not formatted.
+            index, canonical = cache.stat_index(), CanonicalSet.beside(cache)
+        targets, problems = ledger_targets(root, index)
     for problem in problems:
         problems_to_stderr([problem])
     changed = refused = failed = 0
     for target in targets:
-        result = format_file(target.data, target.shown)
+        kind = kind_of(target.shown)
+        if canonical is not None and canonical.known(kind, target.key):
+            continue
+        try:
+            result = format_file(target.data, target.shown)
+        except FileChanged as exc:
+            fail(str(exc))
+        if canonical is not None and result.output is not None and not result.changed:
+            canonical.add(kind, target.key)
         if result.output is None:
             refused += 1
             for problem in result.problems:
@@ -225,6 +240,9 @@ def fmt_command(
             typer.echo(f"budgetctl: {exc}", err=True)
             continue
         typer.echo(f"reformatted {target.shown}", err=True)
+    if canonical is not None and index is not None:
+        canonical.save()
+        index.save()
     typer.echo(_fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff), err=True)
     if failed:
         raise typer.Exit(2)
