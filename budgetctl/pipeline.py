@@ -49,13 +49,16 @@ def check_files(
     cache: FileCache | None = None,
     progress: Callable[[int], None] | None = None,
     ledger_needed: bool = True,
+    remember: bool = True,
 ) -> Checked:
     """Run every stage over the files and return the ledger and all problems.
 
     ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before, and
     with ``ledger_needed=False`` returns the problems of the last whole check
     when no file has changed since (then ``ledger`` is None). ``progress`` is
-    told how many files each step finished.
+    told how many files each step finished. ``remember=False`` keeps this whole
+    check out of the cache (a ledger at a git revision is not the one on disk
+    whose last check ``validate`` looks for).
     """
     from budgetctl.loading.cache import ledger_key
 
@@ -73,7 +76,7 @@ def check_files(
     if loaded.ledger is not None:
         problems.extend(run_rules(loaded.ledger))
     problems.sort(key=Diagnostic.sort_key)
-    if cache is not None:
+    if cache is not None and remember:
         allocated = None if loaded.ledger is None else allocated_by_stream(loaded.ledger)
         cache.save_check(key, problems, loaded.file_count, loaded.incomplete, allocated)
     return Checked(loaded.ledger, problems, loaded.file_count, loaded.incomplete)

@@ -45,16 +45,24 @@ def diff_command(
     Example: budgetctl diff origin/main --format markdown
     """
     from budgetctl.infra.git import GitError
+    from budgetctl.loading import cache as file_cache
     from budgetctl.loading.revision import locate, revision_side, working_tree_side
     from budgetctl.render.diff import RENDERERS
     from budgetctl.reports.diff import compare
 
     try:
         where = locate(data)
-        before = revision_side(where.repo, base, where.folder)
-        after = revision_side(where.repo, head, where.folder) if head is not None else working_tree_side(where.root)
+        # Files are checked once: both sides are served by the cache of checked files (keyed by content).
+        cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(where.root)
+        before = revision_side(where.repo, base, where.folder, cache)
+        if head is not None:
+            after = revision_side(where.repo, head, where.folder, cache)
+        else:
+            after = working_tree_side(where.root, cache)
     except GitError as exc:
         fail(str(exc))
+    if cache is not None:
+        cache.save()
     result = compare(before, after)
     RENDERERS[format.value](result)
     raise typer.Exit(1 if fail_on_new_errors and result.new_errors else 0)
