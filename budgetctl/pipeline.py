@@ -77,8 +77,8 @@ def check_files(
         problems.extend(run_rules(loaded.ledger))
     problems.sort(key=Diagnostic.sort_key)
     if cache is not None and remember:
-        allocated = None if loaded.ledger is None else allocated_by_stream(loaded.ledger)
-        cache.save_check(key, problems, loaded.file_count, loaded.incomplete, allocated)
+        figures = None if loaded.ledger is None else stream_figures(loaded.ledger)
+        cache.save_check(key, problems, loaded.file_count, loaded.incomplete, figures)
     return Checked(loaded.ledger, problems, loaded.file_count, loaded.incomplete)
 
 
@@ -89,7 +89,7 @@ class OneProject:
 
     ledger: Ledger  # streams.yaml and this project only
     entry: ProjectEntry
-    allocated: dict[str, dict[str, Decimal]]
+    figures: dict[str, dict[str, tuple[int, Decimal]]]  # see stream_figures
     problems: list[Diagnostic]  # the whole check's problems in streams.yaml and in this project's file
 
 
@@ -103,9 +103,9 @@ def one_project(files: LedgerFiles, wanted: str, cache: FileCache) -> OneProject
 
     key = ledger_key(files)
     last = cache.last_check(key)
-    allocated = cache.last_allocated(key)
+    figures = cache.last_figures(key)
     matches = [raw for raw in files.projects if project_id(raw.path) == wanted]
-    if last is None or allocated is None or files.streams is None or len(matches) != 1:
+    if last is None or figures is None or files.streams is None or len(matches) != 1:
         return None
     # The two files' checks come from the cache too (never saved here: that would forget the others).
     loaded = build(files.streams, matches, [], cache=cache)
@@ -113,13 +113,36 @@ def one_project(files: LedgerFiles, wanted: str, cache: FileCache) -> OneProject
         return None
     paths = {files.streams.path, matches[0].path}
     problems = [p for p in last[0] if p.file in paths]
-    return OneProject(loaded.ledger, loaded.ledger.projects[0], allocated, problems)
+    return OneProject(loaded.ledger, loaded.ledger.projects[0], figures, problems)
 
 
-def allocated_by_stream(ledger: Ledger) -> dict[str, dict[str, Decimal]]:
-    """Each stream's allocated money per year (``model.figures.allocated``), for commands that
-    show one stream's figures without loading every project."""
+def streams_only(
+    files: LedgerFiles, cache: FileCache
+) -> tuple[Checked, dict[str, dict[str, tuple[int, Decimal]]]] | None:
+    """The ledger's streams (no project loaded) with each stream's figures and every problem,
+    from the last whole check of exactly this ledger content (keyed by every file's content);
+    None when the cache does not hold it."""
+    from budgetctl.loading.build import build
+    from budgetctl.loading.cache import ledger_key
+
+    key = ledger_key(files)
+    last = cache.last_check(key)
+    figures = cache.last_figures(key)
+    if last is None or figures is None or files.streams is None:
+        return None
+    loaded = build(files.streams, [], [], cache=cache)  # never saved here: that would forget the others
+    if loaded.ledger is None:
+        return None
+    return Checked(loaded.ledger, *last), figures
+
+
+def stream_figures(ledger: Ledger) -> dict[str, dict[str, tuple[int, Decimal]]]:
+    """Each stream's number of allocations and allocated money (``model.figures.allocated``) per
+    year, kept with the whole check for commands that report streams without loading every project."""
     from budgetctl.model import figures
 
     years = sorted({y for entry in ledger.projects for y in entry.project.allocations})
-    return {stream_id: {y: figures.allocated(ledger, stream_id, y) for y in years} for stream_id in ledger.streams}
+    return {
+        stream_id: {y: (len(ledger.allocated(stream_id, y)), figures.allocated(ledger, stream_id, y)) for y in years}
+        for stream_id in ledger.streams
+    }

@@ -208,7 +208,7 @@ def show(
         fast = one_project(read_ledger(root, index), project, cache)
         index.save()
     if fast is not None:
-        detail = project_detail(fast.ledger, fast.entry, fast.allocated)
+        detail = project_detail(fast.ledger, fast.entry, fast.figures)
         problems = fast.problems
     else:
         checked, _ = load(data)

@@ -221,21 +221,27 @@ class FileCache:
         head = self._our_header(header)
         return None if head is None or head.get("ledger") != ledger else (head, body)
 
-    def last_allocated(self, ledger: str) -> dict[str, dict[str, Decimal]] | None:
-        """Each stream's allocated money per year in the last whole check of the ledger whose
-        ``ledger_key`` is ``ledger`` (None: never checked, since changed, no ledger, or damaged)."""
+    def last_figures(self, ledger: str) -> dict[str, dict[str, tuple[int, Decimal]]] | None:
+        """Each stream's number of allocations and allocated money per year in the last whole
+        check of the ledger whose ``ledger_key`` is ``ledger`` (None: never checked, since
+        changed, no ledger, or damaged)."""
         found = self._read_check(ledger)
         allocated = found[0].get("allocated") if found is not None else None
         if type(allocated) is not dict:
             return None
-        try:
-            return {
-                stream: {year: _amount(text) for year, text in years.items()}
-                for stream, years in allocated.items()
-                if type(stream) is str and type(years) is dict and all(type(y) is str for y in years)
-            }
-        except (Malformed, AttributeError):
-            return None
+        figures: dict[str, dict[str, tuple[int, Decimal]]] = {}
+        for stream, years in allocated.items():
+            if type(years) is not dict:
+                return None
+            figures[stream] = {}
+            for year, pair in years.items():
+                if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not int:
+                    return None
+                try:
+                    figures[stream][year] = (pair[0], _amount(pair[1]))
+                except Malformed:
+                    return None
+        return figures
 
     def save_check(
         self,
@@ -243,11 +249,11 @@ class FileCache:
         problems: list[Diagnostic],
         file_count: int,
         incomplete: bool,
-        allocated: dict[str, dict[str, Decimal]] | None = None,
+        figures: dict[str, dict[str, tuple[int, Decimal]]] | None = None,
     ) -> None:
         """Keep this run's whole check of the ledger with key ``ledger`` for the next run, with
-        ``allocated`` (per stream and year) when the ledger was built (a check file that
-        already holds exactly this is left alone; a damaged one is replaced)."""
+        ``figures`` (per stream and year: allocations and money) when the ledger was built (a
+        check file that already holds exactly this is left alone; a damaged one is replaced)."""
         if not self.enabled or self.last_check(ledger) is not None:
             return
         head: dict[str, Any] = {
@@ -257,8 +263,8 @@ class FileCache:
             "files": file_count,
             "incomplete": incomplete,
         }
-        if allocated is not None:
-            head["allocated"] = {s: {y: str(a) for y, a in years.items()} for s, years in allocated.items()}
+        if figures is not None:
+            head["allocated"] = {s: {y: [n, str(a)] for y, (n, a) in years.items()} for s, years in figures.items()}
         lines = [json.dumps(head), *(json.dumps([p.file, *_encode_problem(p)]) for p in problems)]
         _write_own(self.check_path, ("\n".join(lines) + "\n").encode())
 

@@ -77,11 +77,11 @@ class ProjectDetail:
 
 
 def project_detail(
-    ledger: Ledger, entry: ProjectEntry, allocated_by_stream: dict[str, dict[str, Decimal]] | None = None
+    ledger: Ledger, entry: ProjectEntry, figures: dict[str, dict[str, tuple[int, Decimal]]] | None = None
 ) -> ProjectDetail:
     """Every field of one project, and each of its allocations against its stream's budget that year.
 
-    ``allocated_by_stream`` gives each stream's allocated money per year when ``ledger``
+    ``figures`` gives each stream's (allocations, allocated money) per year when ``ledger``
     holds only this project (from the last whole check of the same ledger content).
     """
     p = entry.project
@@ -122,8 +122,8 @@ def project_detail(
         budget = stream.budget.get(year) if stream else None
         if stream is None:
             allocated = None
-        elif allocated_by_stream is not None:
-            allocated = allocated_by_stream.get(p.stream, {}).get(year, ZERO)
+        elif figures is not None:
+            allocated = figures.get(p.stream, {}).get(year, (0, ZERO))[1]
         else:
             allocated = total(a for _, a in ledger.allocated(p.stream, year))
         unallocated = budget - allocated if budget is not None and allocated is not None else None
