@@ -14,7 +14,10 @@ inode, device) to the SHA-256 of the bytes read when that entry was taken
 - git's racy-clean rule: the file's mtime is older than the index file's own
   modification time.
 
-Anything else is read and hashed again. The index lives beside the cache of
+Anything else is read and hashed again. Like git, this assumes that the clock
+stamping the ledger's files (a network file system's server) and this machine's
+clock agree within ``SETTLE_NS``; ``--no-cache`` reads and hashes every file.
+The index lives beside the cache of
 checked files (``loading.cache``), with the same care: ours, never a link, never
 inside the ledger's repository, and a damaged index is ignored and rewritten.
 """
