@@ -53,9 +53,10 @@ def check_files(
 ) -> Checked:
     """Run every stage over the files and return the ledger and all problems.
 
-    ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before, and
-    with ``ledger_needed=False`` returns the problems of the last whole check
-    when no file has changed since (then ``ledger`` is None). ``progress`` is
+    ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before;
+    when no file has changed since the last whole check, its problems stand (no rule
+    runs), and with ``ledger_needed=False`` they are all that is returned (then
+    ``ledger`` is None). ``progress`` is
     told how many files each step finished. ``remember=False`` keeps this whole
     check out of the cache (a ledger at a git revision is not the one on disk
     whose last check ``validate`` looks for).
@@ -63,15 +64,17 @@ def check_files(
     from budgetctl.loading.cache import ledger_key
 
     key = ledger_key(files) if cache is not None else ""
-    if cache is not None and not ledger_needed:
-        last = cache.last_check(key)
-        if last is not None:
-            return Checked(None, *last)
+    last = cache.last_check(key) if cache is not None else None
+    if last is not None and not ledger_needed:
+        return Checked(None, *last)
 
     from budgetctl.loading.build import build
     from budgetctl.rules import run_rules
 
     loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)
+    if last is not None and loaded.ledger is not None:
+        # This exact content (every file's path and SHA-256) was checked whole before: its problems stand.
+        return Checked(loaded.ledger, *last)
     problems = list(loaded.problems)
     if loaded.ledger is not None:
         problems.extend(run_rules(loaded.ledger))
