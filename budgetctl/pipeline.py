@@ -50,16 +50,19 @@ def check_files(
     progress: Callable[[int], None] | None = None,
     ledger_needed: bool = True,
     remember: bool = True,
+    in_year: bool = True,
 ) -> Checked:
     """Run every stage over the files and return the ledger and all problems.
 
     ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before;
     when no file has changed since the last whole check, its problems stand (no rule
-    runs), and with ``ledger_needed=False`` they are all that is returned (then
-    ``ledger`` is None). ``progress`` is
-    told how many files each step finished. ``remember=False`` keeps this whole
-    check out of the cache (a ledger at a git revision is not the one on disk
-    whose last check ``validate`` looks for).
+    runs again), and with ``ledger_needed=False`` they are all that is returned (then
+    ``ledger`` is None). ``progress`` is told how many files each step finished.
+    ``remember=False`` keeps this check out of the cache (a ledger at a git revision
+    is not the one on disk whose last check ``validate`` looks for). ``in_year=False``
+    leaves the actuals and forecasts unread (a report of the plan needs neither): the
+    check is then partial, so it is neither saved as nor served by the ledger's last
+    whole check.
     """
     from budgetctl.loading.cache import ledger_key
 
@@ -69,20 +72,32 @@ def check_files(
         return Checked(None, *last)
 
     from budgetctl.loading.build import build
+    from budgetctl.loading.inyear_monitoring import attach_in_year
     from budgetctl.rules import run_rules
 
+    whole = in_year or not has_in_year(files)
     loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)
-    if last is not None and loaded.ledger is not None:
+    if last is not None and loaded.ledger is not None and whole:
         # This exact content (every file's path and SHA-256) was checked whole before: its problems stand.
+        if in_year:
+            attach_in_year(loaded.ledger, files.in_year)  # the year's files, for reports; their problems are in last
         return Checked(loaded.ledger, *last)
     problems = list(loaded.problems)
+    in_year_problems, in_year_count = attach_in_year(loaded.ledger, files.in_year) if in_year else ([], 0)
+    problems += in_year_problems
     if loaded.ledger is not None:
         problems.extend(run_rules(loaded.ledger))
     problems.sort(key=Diagnostic.sort_key)
-    if cache is not None and remember:
+    file_count = loaded.file_count + in_year_count
+    if cache is not None and remember and whole:
         figures = None if loaded.ledger is None else stream_figures(loaded.ledger)
-        cache.save_check(key, problems, loaded.file_count, loaded.incomplete, figures)
-    return Checked(loaded.ledger, problems, loaded.file_count, loaded.incomplete)
+        cache.save_check(key, problems, file_count, loaded.incomplete, figures)
+    return Checked(loaded.ledger, problems, file_count, loaded.incomplete)
+
+
+def has_in_year(files: LedgerFiles) -> bool:
+    """Whether the ledger has actuals or forecasts (a check without them is not a whole check)."""
+    return bool(files.in_year.get("actuals") or files.in_year.get("forecast"))
 
 
 @dataclass
@@ -128,6 +143,8 @@ def streams_only(
     from budgetctl.loading.build import build
     from budgetctl.loading.cache import ledger_key
 
+    if has_in_year(files):
+        return None  # the whole check's problems include the year's files, which a report of the plan leaves out
     key = ledger_key(files)
     last = cache.last_check(key)
     figures = cache.last_figures(key)

@@ -98,7 +98,8 @@ def summary(
         assert checked.ledger is not None
         ledger = checked.ledger
     else:
-        ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
+        # The plan only: summary's figures read no actuals or forecasts (validate checks those).
+        ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)
         figures = None
     RENDERERS[format.value](build_summary(ledger, budget_year(ledger, year), by.value, figures))
     trailing_problems(checked)

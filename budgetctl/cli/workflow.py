@@ -106,7 +106,7 @@ def owners_command(
 
     Example: budgetctl owners --admins @org/finance-admins > .github/CODEOWNERS
     """
-    from budgetctl.loading.discover import NoLedger, read_streams
+    from budgetctl.loading.discover import NoLedger, has_year_files, read_streams
     from budgetctl.loading.revision import ledger_place
     from budgetctl.model.owners import DEFAULT_FILE, codeowners, owner_problem, path_problem
     from budgetctl.pipeline import check_files
@@ -118,7 +118,7 @@ def owners_command(
         root, folder, top = ledger_place(data)
     except NoLedger as exc:
         fail(str(exc))
-    # Owners and the stream folders they own come from streams.yaml alone: no project file is read.
+    # Owners come from streams.yaml and the names of the ledger's folders: no project or year file is read.
     checked = check_files(read_streams(root))
     blocking = [p for p in checked.problems if p.code in ("R005",)]
     if checked.ledger is None or blocking:
@@ -129,7 +129,7 @@ def owners_command(
     for shown in (folder, file):
         if path_problem(shown):
             fail(path_problem(shown) or "")
-    text = codeowners(checked.ledger, folder, admins or [], file)
+    text = codeowners(checked.ledger, folder, admins or [], file, year_files=has_year_files(root))
     if check is None:
         typer.echo(text, nl=False)
         return
@@ -218,14 +218,14 @@ def fmt_command(
     changed = refused = failed = 0
     for target in targets:
         kind = kind_of(target.shown)
-        if canonical is not None and canonical.known(kind, target.key):
+        if canonical is not None and canonical.known(kind, target.key, target.shown):
             continue
         try:
             result = format_file(target.data, target.shown)
         except FileChanged as exc:
             fail(str(exc))
         if canonical is not None and result.output is not None and not result.changed:
-            canonical.add(kind, target.key)
+            canonical.add(kind, target.key, target.shown)
         if result.output is None:
             refused += 1
             for problem in result.problems:
@@ -376,10 +376,18 @@ def new_project_command(
 class SchemaTarget(StrEnum):
     streams = "streams"
     project = "project"
+    forecast = "forecast"
+    mapping = "mapping"
 
 
 def schema_command(
-    target: Annotated[SchemaTarget, typer.Argument(help="streams (for streams.yaml) or project (for project files).")],
+    target: Annotated[
+        SchemaTarget,
+        typer.Argument(
+            help="streams (streams.yaml), project (project files), forecast (forecasts/*/qN.yaml) "
+            "or mapping (imports/NAME.yaml)."
+        ),
+    ],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of printing.", show_default=False),

@@ -1,10 +1,11 @@
 """Which files ``fmt`` already found canonical: a set of content keys beside the cache.
 
-An entry is ``<kind> <SHA-256 of the bytes>``: formatting those exact bytes as that
-kind of file gave back the same bytes, with no problem. The set is keyed by the
-cache's code key (budgetctl's modules and the installed YAML parser), so no other
-budgetctl reads it; formatting is a function of the bytes and the kind alone, so an
-entry is exactly what running the formatter again would find. Lost, damaged or
+An entry is ``<kind> <SHA-256 of the bytes> <display path>``: formatting those exact
+bytes at that path (which decides the kind, and for the year's files the year) gave
+back the same bytes, with no problem. The set is keyed by the cache's code key
+(budgetctl's modules and the installed YAML parser), so no other budgetctl reads it;
+formatting is a function of the bytes and the path alone, so an entry is exactly
+what running the formatter again would find. Lost, damaged or
 foreign sets are ignored, as the cache's files are.
 """
 
@@ -14,7 +15,7 @@ import re
 from pathlib import Path
 
 FORMAT = "budgetctl-fmt-canonical 1"
-_ENTRY = re.compile(r"(streams|project|[a-z-]+) [0-9a-f]{64}")
+_ENTRY = re.compile(r"[a-z-]+ [0-9a-f]{64} [ -~]+")
 
 
 class CanonicalSet:
@@ -38,15 +39,16 @@ class CanonicalSet:
         path: Path = cache.path  # type: ignore[attr-defined]
         return cls(path.with_suffix(".fmt"), cache.key)  # type: ignore[attr-defined]
 
-    def known(self, kind: str, key: str) -> bool:
-        entry = f"{kind} {key}"
+    def known(self, kind: str, key: str, path: str) -> bool:
+        entry = f"{kind} {key} {path}"
         if entry in self._known:
             self._found.add(entry)
             return True
         return False
 
-    def add(self, kind: str, key: str) -> None:
-        self._found.add(f"{kind} {key}")
+    def add(self, kind: str, key: str, path: str) -> None:
+        if _ENTRY.fullmatch(entry := f"{kind} {key} {path}"):  # a path that fits on one ASCII line
+            self._found.add(entry)
 
     def save(self) -> None:
         """Keep the canonical files of this run (others are forgotten), if that changes the set."""

@@ -150,6 +150,22 @@ def read_ledger(root: Path, index: StatIndex | None = None) -> LedgerFiles:
     return files
 
 
+def has_year_files(root: Path) -> bool:
+    """Whether the ledger has an actuals or forecast file where discovery would take it, by
+    folder and file names alone (nothing is read)."""
+    for kind in IN_YEAR:
+        if kind.name not in ("actuals", "forecast"):
+            continue
+        folder = root / kind.folder
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        shown = display_path(root, folder)
+        for _, display in _walk(os.fspath(folder), shown, [], every_file=True):
+            if misplaced(kind, tuple(display[len(shown) + 1 :].split("/"))) is None:
+                return True
+    return False
+
+
 def read_streams(root: Path) -> LedgerFiles:
     """streams.yaml alone (no project or in-year file is read): for commands that need only the streams."""
     files = LedgerFiles(root, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 _YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
@@ -43,3 +44,34 @@ def _raise(message: str) -> str:
 def year_sort_key(year: str) -> int:
     """Years sort by their first calendar year."""
     return int(year[:4])
+
+
+def year_bounds(year: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a financial year (1 April to 31 March)."""
+    first = int(year[:4])
+    return datetime.date(first, 4, 1), datetime.date(first + 1, 3, 31)
+
+
+def quarter_end(year: str, quarter: int) -> datetime.date:
+    """The last day of quarter 1-4 of a financial year: q1 ends 30 June, q4 31 March."""
+    first = int(year[:4])
+    return {
+        1: datetime.date(first, 6, 30),
+        2: datetime.date(first, 9, 30),
+        3: datetime.date(first, 12, 31),
+        4: datetime.date(first + 1, 3, 31),
+    }[quarter]
+
+
+def quarter_of(year: str, day: datetime.date) -> int | None:
+    """The quarter (1-4) of ``year`` holding ``day``; None when the day is outside the year."""
+    first, last = year_bounds(year)
+    if not first <= day <= last:
+        return None
+    return next(q for q in (1, 2, 3, 4) if day <= quarter_end(year, q))
+
+
+def folder_year(path: str) -> str:
+    """The financial year of an in-year file from its folder: ``.../2023-24/q2.yaml`` -> ``2023/24``."""
+    folder = path.rsplit("/", 2)[-2]
+    return f"{folder[:4]}/{folder[5:]}"

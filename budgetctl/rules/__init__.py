@@ -13,15 +13,25 @@ from budgetctl.diagnostics import Diagnostic
 from budgetctl.loading.codes import CODES, Code
 from budgetctl.model.ledger import Ledger
 from budgetctl.rules import (
+    actual_below_zero,
+    actual_over_allocation,
+    actual_unknown_project,
+    actual_without_allocation,
     award_over_cap,
     bad_owner,
+    duplicate_actual,
     duplicate_project_id,
     empty_allocation,
     excluded_cost,
+    forecast_below_actual,
+    forecast_date,
+    forecast_reason_missing,
+    forecast_unknown_project,
     over_allocated_stream,
     project_outside_stream_folder,
     purpose_missing,
     purpose_not_allowed,
+    rag_thresholds_order,
     required_field_missing,
     sources_mismatch,
     unknown_priority,
@@ -47,6 +57,16 @@ RULES: tuple[Rule, ...] = (
     excluded_cost.RULE,
     bad_owner.RULE,
     project_outside_stream_folder.RULE,
+    actual_unknown_project.RULE,
+    duplicate_actual.RULE,
+    actual_over_allocation.RULE,
+    actual_without_allocation.RULE,
+    actual_below_zero.RULE,
+    forecast_date.RULE,
+    forecast_unknown_project.RULE,
+    forecast_reason_missing.RULE,
+    forecast_below_actual.RULE,
+    rag_thresholds_order.RULE,
 )
 
 
