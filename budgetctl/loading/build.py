@@ -239,9 +239,13 @@ def _check_projects(
         keys = [raw.digest for raw in projects]
         try:
             for index, raw in enumerate(projects):
+                known = cache.decoded.get((raw.path, keys[index]))
+                if known is not None:
+                    results[index] = known
+                    continue
                 entry = cache.get(raw.path, keys[index])
                 if entry is not None:
-                    results[index] = _from_entry(entry, raw.path, decode)
+                    results[index] = cache.decoded[(raw.path, keys[index])] = _from_entry(entry, raw.path, decode)
         except cached.Malformed:
             cache.drop()  # one bad entry and none is trusted
             results = [None] * len(projects)

@@ -130,6 +130,9 @@ class FileCache:
         self._new: dict[str, bytes] = {}
         self._changed = False
         self.enabled = True
+        # Checks rebuilt from entries this run, by (display path, content key): a second ledger
+        # in the same run (the other side of a diff) reuses them instead of decoding again.
+        self.decoded: dict[tuple[str, str], Any] = {}
 
     @classmethod
     def open(cls, root: Path) -> FileCache | None:
@@ -294,6 +297,7 @@ class FileCache:
         """Forget everything read: an entry was malformed, so none of them is trusted."""
         self._old = {}
         self._new = {}
+        self.decoded = {}
         self._changed = True
 
     def disable(self) -> None:

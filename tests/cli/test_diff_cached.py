@@ -73,3 +73,19 @@ def test_diff_leaves_validates_last_check_alone(repo: Path) -> None:
     assert next(cache_dir.glob("*.check.json")).read_bytes() == check
     after = runner.invoke(app, ["validate", "--format", "json", "--data", data])
     assert json.loads(after.stdout) == json.loads(before.stdout)
+
+
+def test_a_file_the_same_on_both_sides_is_decoded_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from budgetctl.loading import build
+
+    run(repo, "HEAD~1", "HEAD")  # fills the cache
+    calls = []
+    real = build._from_entry
+    monkeypatch.setattr(
+        build, "_from_entry", lambda entry, path, decode: calls.append(path) or real(entry, path, decode)
+    )
+    warm = run(repo, "HEAD~1", "HEAD")
+    assert warm == run(repo, "HEAD~1", "HEAD", env={"BUDGETCTL_NO_CACHE": "1"})
+    projects = len(list((repo / "data" / "projects").rglob("*.yaml")))
+    # streams.yaml on each side, each project file once, and the three files the commit changed.
+    assert len(calls) <= 2 + projects + 3
