@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, needs_pence
+from budgetctl.render.text import md
 from budgetctl.reports.board import BoardReport, Bullets, Programme, full_list_note
 from budgetctl.reports.table import Cell
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-
-
-def escape(text: str) -> str:
-    """Ledger text as literal Markdown: no emphasis, links, HTML or table breaks."""
-    return _SPECIAL.sub(r"\\\1", printable(text)).replace("\n", " ")
 
 
 def money_column(amounts: Iterable[Decimal]) -> list[str]:
@@ -27,7 +19,7 @@ def money_column(amounts: Iterable[Decimal]) -> list[str]:
 
 
 def _cell(value: Cell) -> str:
-    return "" if value is None else escape(str(value))
+    return "" if value is None else md(str(value))
 
 
 def _row(cells: list[str]) -> str:
@@ -39,9 +31,9 @@ def render(report: BoardReport, monitoring: str = "") -> str:
     appendices (the in-year monitoring report)."""
     lines = [f"# Commissioning Budget {report.year}", ""]
     if report.publisher:
-        lines += [escape(report.publisher), ""]
+        lines += [md(report.publisher), ""]
     lines += ["## Funding by stream", ""]
-    lines += [" ".join(escape(text) for text in report.overview), ""]
+    lines += [" ".join(md(text) for text in report.overview), ""]
     lines += _funding(report)
     if monitoring:
         lines += ["", monitoring.rstrip("\n")]
@@ -55,14 +47,14 @@ def render(report: BoardReport, monitoring: str = "") -> str:
     lines += [f"Appendix A allocates £{amount} in total, the Allocated total of the funding table.", ""]
     lines += ["## Appendix B – Funding streams", ""]
     for stream in report.appendix_b:
-        lines += [f"### {escape(stream.programme)}", "", f"*Funding stream: {escape(stream.funding)}*", ""]
+        lines += [f"### {md(stream.programme)}", "", f"*Funding stream: {md(stream.funding)}*", ""]
         for block in stream.blocks:
             if isinstance(block, Bullets):
-                lines += [escape(block.lead), "", *[f"- {escape(item)}" for item in block.items], ""]
+                lines += [md(block.lead), "", *[f"- {md(item)}" for item in block.items], ""]
             else:
-                lines += [escape(block), ""]
+                lines += [md(block), ""]
         if stream.same_as:
-            lines += [f"The same conditions apply to: {escape(', '.join(stream.same_as))}.", ""]
+            lines += [f"The same conditions apply to: {md(', '.join(stream.same_as))}.", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -109,7 +101,7 @@ def _programme_rows(report: BoardReport) -> list[str]:
 
 
 def _programme(year: str, programme: Programme) -> list[str]:
-    out = [f"### {escape(programme.programme)}", "", f"*Funding stream: {escape(programme.funding)}*", ""]
+    out = [f"### {md(programme.programme)}", "", f"*Funding stream: {md(programme.funding)}*", ""]
     if not programme.projects:
         return [*out, "No projects are allocated on this programme.", ""]
     amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal])
