@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic
@@ -22,7 +23,7 @@ if TYPE_CHECKING:  # the models are imported only when a file must be checked
 
     from budgetctl.loading.cache import FileCache
     from budgetctl.loading.discover import LedgerFiles
-    from budgetctl.model.ledger import Ledger
+    from budgetctl.model.ledger import Ledger, ProjectEntry
     from budgetctl.model.records import Project
 
 Advance = Callable[[int], None]
@@ -62,10 +63,16 @@ class Checked:
 
     def source_line(self, path: str, line: int) -> str | None:
         """Line ``line`` (from 1) of the checked file ``path`` as read, for showing under a problem."""
+        from budgetctl.loading.discover import FileChanged
+
         text = self._lines.get(path)
         if text is None:
-            raw = {f.path: f.data for f in self.files.every_file()} if self.files is not None else {}
-            text = self._lines[path] = raw[path].decode("utf-8", "replace").splitlines() if path in raw else []
+            raw = {f.path: f for f in self.files.every_file()} if self.files is not None else {}
+            try:
+                text = raw[path].data.decode("utf-8", "replace").splitlines() if path in raw else []
+            except FileChanged:  # changed since it was checked: no line to quote
+                text = []
+            self._lines[path] = text
         return text[line - 1] if 0 < line <= len(text) else None
 
 
@@ -90,12 +97,16 @@ def check_ledger(
     from budgetctl.loading.discover import find_root, read_ledger
 
     root = find_root(data)
-    files = read_ledger(root)
     cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
+    # The stat index vouches for files unchanged since they were read: those are not read again.
+    index = cached.stat_index() if cached is not None else None
+    files = read_ledger(root, index)
     with progress(len(files.projects)) if progress is not None else nullcontext() as advance:
         checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year)
     if cached is not None:
         cached.save()
+    if index is not None:
+        index.save()
     return checked
 
 
@@ -105,30 +116,39 @@ def check_files(
     cache: FileCache | None = None,
     progress: Advance | None = None,
     ledger_needed: bool = True,
+    remember: bool = True,
     in_year: bool = True,
 ) -> Checked:
     """Run every stage over the files and return the ledger and all problems.
 
-    ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before, and
-    with ``ledger_needed=False`` returns the problems of the last whole check
-    when no file has changed since (then ``ledger`` is None). ``progress`` is
-    told how many files each step finished. ``in_year=False`` leaves the actuals and
-    forecasts unread (a report of the plan needs neither): the check is then partial,
-    so it is not saved as the ledger's last whole check.
+    ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before;
+    when no file has changed since the last whole check, its problems stand (no rule
+    runs again), and with ``ledger_needed=False`` they are all that is returned (then
+    ``ledger`` is None). ``progress`` is told how many files each step finished.
+    ``remember=False`` keeps this check out of the cache (a ledger at a git revision
+    is not the one on disk whose last check ``validate`` looks for). ``in_year=False``
+    leaves the actuals and forecasts unread (a report of the plan needs neither): the
+    check is then partial, so it is neither saved as nor served by the ledger's last
+    whole check.
     """
     from budgetctl.loading.cache import ledger_key
 
     key = ledger_key(files) if cache is not None else ""
-    if cache is not None and not ledger_needed:
-        last = cache.last_check(key)
-        if last is not None:
-            return Checked(None, *last, files=files)
+    last = cache.last_check(key) if cache is not None else None
+    if last is not None and not ledger_needed:
+        return Checked(None, *last, files=files)
 
     from budgetctl.loading.build import build
     from budgetctl.loading.inyear_monitoring import attach_in_year
     from budgetctl.rules import run_rules
 
+    whole = in_year or not has_in_year(files)
     loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)
+    if last is not None and loaded.ledger is not None and whole:
+        # This exact content (every file's path and SHA-256) was checked whole before: its problems stand.
+        if in_year:
+            attach_in_year(loaded.ledger, files.in_year)  # the year's files, for reports; their problems are in last
+        return Checked(loaded.ledger, *last, files=files)
     problems = list(loaded.problems)
     in_year_problems, in_year_count = attach_in_year(loaded.ledger, files.in_year) if in_year else ([], 0)
     problems += in_year_problems
@@ -136,9 +156,9 @@ def check_files(
         problems.extend(run_rules(loaded.ledger))
     problems.sort(key=Diagnostic.sort_key)
     file_count = loaded.file_count + in_year_count
-    whole = in_year or not (files.in_year.get("actuals") or files.in_year.get("forecast"))
-    if cache is not None and whole:
-        cache.save_check(key, problems, file_count, loaded.incomplete)
+    if cache is not None and remember and whole:
+        figures = None if loaded.ledger is None else stream_figures(loaded.ledger)
+        cache.save_check(key, problems, file_count, loaded.incomplete, figures)
     return Checked(loaded.ledger, problems, file_count, loaded.incomplete, files=files)
 
 
@@ -185,18 +205,24 @@ class Side:
         return found
 
 
-def check_working_tree(root: Path) -> Side:
-    """The ledger as it is on disk now (an empty side when it has no streams.yaml)."""
+def check_working_tree(root: Path, cache: FileCache | None = None) -> Side:
+    """The ledger as it is on disk now (an empty side when it has no streams.yaml); ``cache``
+    (content-keyed, ``loading.cache``) serves the files checked before, and this check is
+    not saved as the last whole check (``validate`` keeps that)."""
     from budgetctl.model.kinds import STREAMS_FILE
 
     if not (root / STREAMS_FILE).is_file():
         return Side("the working tree", None, None, None, None)
-    checked = check_ledger(root, cache=False)
-    return Side("the working tree", None, None, checked, checked.files)
+    from budgetctl.loading.discover import read_ledger
+
+    files = read_ledger(root)
+    return Side("the working tree", None, None, check_files(files, cache=cache, remember=False), files)
 
 
-def check_revision(repo: Path, revision: str, folder: str) -> Side:
-    """The ledger in ``folder`` at ``revision``; raises GitError for a bad revision."""
+def check_revision(repo: Path, revision: str, folder: str, cache: FileCache | None = None) -> Side:
+    """The ledger in ``folder`` at ``revision``; raises GitError for a bad revision. ``cache``
+    (keyed by each file's content, so a committed file is the file it was on disk) serves
+    the files checked before."""
     from budgetctl.diagnostics import printable
     from budgetctl.infra import git
     from budgetctl.loading.revision import files_at
@@ -206,4 +232,77 @@ def check_revision(repo: Path, revision: str, folder: str) -> Side:
     files = files_at(repo, sha, folder)
     if files is None:
         return Side(label, revision, sha, None, None)
-    return Side(label, revision, sha, check_files(files), files)
+    return Side(label, revision, sha, check_files(files, cache=cache, remember=False), files)
+
+
+def has_in_year(files: LedgerFiles) -> bool:
+    """Whether the ledger has actuals or forecasts (a check without them is not a whole check)."""
+    return bool(files.in_year.get("actuals") or files.in_year.get("forecast"))
+
+
+@dataclass
+class OneProject:
+    """One project checked on its own, with its stream's figures and its problems taken from
+    the last whole check of exactly the same ledger content."""
+
+    ledger: Ledger  # streams.yaml and this project only
+    entry: ProjectEntry
+    figures: dict[str, dict[str, tuple[int, Decimal]]]  # see stream_figures
+    problems: list[Diagnostic]  # the whole check's problems in streams.yaml and in this project's file
+
+
+def one_project(files: LedgerFiles, wanted: str, cache: FileCache) -> OneProject | None:
+    """The project whose file is named ``wanted``, reading only streams.yaml and that file, when
+    the cache holds the last whole check of this ledger (keyed by every file's content); None
+    otherwise, or when no single valid project has that id (the caller then checks everything)."""
+    from budgetctl.loading.build import build
+    from budgetctl.loading.cache import ledger_key
+    from budgetctl.model.kinds import project_id
+
+    key = ledger_key(files)
+    last = cache.last_check(key)
+    figures = cache.last_figures(key)
+    matches = [raw for raw in files.projects if project_id(raw.path) == wanted]
+    if last is None or figures is None or files.streams is None or len(matches) != 1:
+        return None
+    # The two files' checks come from the cache too (never saved here: that would forget the others).
+    loaded = build(files.streams, matches, [], cache=cache)
+    if loaded.ledger is None or len(loaded.ledger.projects) != 1:
+        return None
+    paths = {files.streams.path, matches[0].path}
+    problems = [p for p in last[0] if p.file in paths]
+    return OneProject(loaded.ledger, loaded.ledger.projects[0], figures, problems)
+
+
+def streams_only(
+    files: LedgerFiles, cache: FileCache
+) -> tuple[Checked, dict[str, dict[str, tuple[int, Decimal]]]] | None:
+    """The ledger's streams (no project loaded) with each stream's figures and every problem,
+    from the last whole check of exactly this ledger content (keyed by every file's content);
+    None when the cache does not hold it."""
+    from budgetctl.loading.build import build
+    from budgetctl.loading.cache import ledger_key
+
+    if has_in_year(files):
+        return None  # the whole check's problems include the year's files, which a report of the plan leaves out
+    key = ledger_key(files)
+    last = cache.last_check(key)
+    figures = cache.last_figures(key)
+    if last is None or figures is None or files.streams is None:
+        return None
+    loaded = build(files.streams, [], [], cache=cache)  # never saved here: that would forget the others
+    if loaded.ledger is None:
+        return None
+    return Checked(loaded.ledger, *last, files=files), figures
+
+
+def stream_figures(ledger: Ledger) -> dict[str, dict[str, tuple[int, Decimal]]]:
+    """Each stream's number of allocations and allocated money (``model.figures.allocated``) per
+    year, kept with the whole check for commands that report streams without loading every project."""
+    from budgetctl.model import figures
+
+    years = sorted({y for entry in ledger.projects for y in entry.project.allocations})
+    return {
+        stream_id: {y: (len(ledger.allocated(stream_id, y)), figures.allocated(ledger, stream_id, y)) for y in years}
+        for stream_id in ledger.streams
+    }

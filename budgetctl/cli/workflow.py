@@ -46,14 +46,22 @@ def diff_command(
 
     Example: budgetctl diff origin/main --format markdown
     """
+    from budgetctl.loading import cache as file_cache
     from budgetctl.loading.revision import locate
     from budgetctl.pipeline import check_revision, check_working_tree
     from budgetctl.render.diff import RENDERERS
     from budgetctl.reports.diff import compare
 
     where = locate(data)
-    before = check_revision(where.repo, base, where.folder)
-    after = check_revision(where.repo, head, where.folder) if head is not None else check_working_tree(where.root)
+    # Files are checked once: both sides are served by the cache of checked files (keyed by content).
+    cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(where.root)
+    before = check_revision(where.repo, base, where.folder, cache)
+    if head is not None:
+        after = check_revision(where.repo, head, where.folder, cache)
+    else:
+        after = check_working_tree(where.root, cache)
+    if cache is not None:
+        cache.save()
     result = compare(before, after)
     RENDERERS[format.value](result)
     raise typer.Exit(1 if fail_on_new_errors and result.new_errors else 0)
@@ -97,16 +105,18 @@ def owners_command(
 
     Example: budgetctl owners --admins @org/finance-admins > .github/CODEOWNERS
     """
+    from budgetctl.loading.discover import has_year_files, read_streams
     from budgetctl.loading.revision import ledger_place
     from budgetctl.model.owners import owner_problem
-    from budgetctl.pipeline import check_ledger
+    from budgetctl.pipeline import check_files
     from budgetctl.reports.codeowners import DEFAULT_FILE, codeowners, path_problem
 
     for admin in admins or []:
         if owner_problem(admin):
             fail(f"--admins: {owner_problem(admin)}")
     root, folder, top = ledger_place(data)
-    checked = check_ledger(root, cache=False)
+    # Owners come from streams.yaml and the names of the ledger's folders: no project or year file is read.
+    checked = check_files(read_streams(root))
     blocking = [p for p in checked.problems if p.code in ("R005",)]
     if checked.ledger is None or blocking:
         problems_to_stderr(blocking or checked.errors)
@@ -115,7 +125,7 @@ def owners_command(
     for shown in (folder, file):
         if path_problem(shown):
             fail(path_problem(shown) or "")
-    text = codeowners(checked.ledger, folder, admins or [], file)
+    text = codeowners(checked.ledger, folder, admins or [], file, year_files=has_year_files(root))
     if check is None:
         typer.echo(text, nl=False)
         return
@@ -176,9 +186,12 @@ def fmt_command(
     """
     import sys
 
+    from budgetctl.edit.canonical import CanonicalSet
     from budgetctl.edit.fmt import format_targets, ledger_targets, path_targets, unified_diff
+    from budgetctl.loading import cache as file_cache
     from budgetctl.loading.discover import find_root
 
+    index = canonical = None
     if paths:
         # lexists: a name too long for the system is missing, not an internal error.
         missing = [p for p in paths if not os.path.lexists(p)]
@@ -186,11 +199,16 @@ def fmt_command(
             fail(f"no such file or folder: {missing[0]}")
         targets, problems = path_targets(paths)
     else:
-        targets, problems = ledger_targets(find_root(data))
+        root = find_root(data)
+        cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
+        if cache is not None:
+            # Files the stat index vouches for are not read; those fmt found canonical before are not formatted.
+            index, canonical = cache.stat_index(), CanonicalSet.beside(cache)
+        targets, problems = ledger_targets(root, index)
     for problem in problems:
         problems_to_stderr([problem])
     changed = refused = failed = 0
-    for outcome in format_targets(targets, write=not (check or diff)):
+    for outcome in format_targets(targets, write=not (check or diff), canonical=canonical):
         target, result = outcome.target, outcome.result
         if result.output is None:
             refused += 1
@@ -209,6 +227,9 @@ def fmt_command(
             typer.echo(f"budgetctl: {printable(outcome.write_error)}", err=True)
         else:
             typer.echo(f"reformatted {printable(target.shown)}", err=True)
+    if canonical is not None and index is not None:
+        canonical.save()
+        index.save()
     summary = _fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff, failed)
     typer.echo(summary, err=True)
     if failed:

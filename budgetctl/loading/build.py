@@ -42,16 +42,16 @@ class LazySource(SourceFile):
     checked (a cached entry is keyed by them), so the tree is the same tree.
     """
 
-    __slots__ = ("_data", "_parsed")
+    __slots__ = ("_parsed", "_raw")
 
-    def __init__(self, path: str, data: bytes) -> None:
+    def __init__(self, path: str, raw: RawFile) -> None:
         self.path = path
-        self._data = data
+        self._raw = raw  # its bytes are read only if a position is asked for
         self._parsed: SourceFile | None = None
 
     def _source(self) -> SourceFile:
         if self._parsed is None:
-            parsed, _ = strict_load(self._data, self.path)
+            parsed, _ = strict_load(self._raw.data, self.path)
             if parsed is None:  # cannot happen: only files that loaded get a LazySource
                 raise RuntimeError(f"{self.path} no longer loads")
             self._parsed = parsed
@@ -111,7 +111,7 @@ def build(
         if checked.project is None:
             incomplete = True
             continue
-        entries.append(ProjectEntry(ident, LazySource(raw.path, raw.data), checked.project))
+        entries.append(ProjectEntry(ident, LazySource(raw.path, raw), checked.project))
     ledger = None
     if streams_file is not None and streams_source is not None:
         ledger = Ledger(streams_source, streams_file, entries)
@@ -131,7 +131,7 @@ def _load_streams(
         if cache is not None and keys:
             remember(cache, raw.path, keys[0], checked)
     # Positions are parsed again from the bytes only if a problem needs one.
-    source = None if checked.schema_problems is None else LazySource(raw.path, raw.data)
+    source = None if checked.schema_problems is None else LazySource(raw.path, raw)
     return source, checked.project, checked.load_problems + (checked.schema_problems or [])
 
 

@@ -26,11 +26,9 @@ at worst ignored). ``--no-cache`` or ``BUDGETCTL_NO_CACHE=1`` bypass it entirely
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import stat
 import sys
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # exists at runtime; typeshed omits it
 from pathlib import Path
@@ -38,18 +36,20 @@ from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.loading.codec import Malformed, decode_problem, encode_problem
+from budgetctl.loading.codec import Malformed, decode_amount, decode_problem, encode_problem
+from budgetctl.loading.ownfiles import read_own, usable_folder, write_own
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from budgetctl.loading.checks import FileCheck
     from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.loading.statindex import StatIndex
     from budgetctl.model.source import RawFile
 
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 2
 FORMAT = "budgetctl-cache"
-# A cache file larger than this is not read (about 600 bytes per project file).
-MAX_CACHE_BYTES = 512 * 1024 * 1024
 
 
 def _set(name: str) -> bool:
@@ -82,24 +82,8 @@ def cache_dir() -> Path | None:
     return base / "budgetctl" if base.is_absolute() else None
 
 
-def _usable_folder(folder: Path) -> Path | None:
-    """The cache folder with its parents resolved, if it is ours or can be made: a symbolic
-    link there (dangling or not) would send the cache elsewhere, and another user's folder
-    is theirs."""
-    folder = folder.parent.resolve() / folder.name
-    try:
-        info = os.lstat(folder)
-    except FileNotFoundError:
-        return folder  # made, owner-only, when the cache is first written
-    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        return None
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        return None
-    return folder
-
-
 def digest(data: bytes) -> str:
-    """The content key of one file."""
+    """The content key of one file (as ``RawFile.digest``)."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -167,6 +151,9 @@ class FileCache:
         self._new: dict[str, bytes] = {}
         self._changed = False
         self.enabled = True
+        # Checks rebuilt from entries this run, by (display path, content key): a second ledger
+        # in the same run (the other side of a diff) reuses them instead of decoding again.
+        self.decoded: dict[tuple[str, str], Any] = {}
 
     @classmethod
     def open(cls, root: Path) -> FileCache | None:
@@ -174,7 +161,7 @@ class FileCache:
         Nothing is read until an entry is asked for."""
         try:
             found = cache_dir()
-            folder = _usable_folder(found) if found is not None else None
+            folder = usable_folder(found) if found is not None else None
             if folder is None:
                 return None
             ledger = root.resolve()
@@ -185,6 +172,12 @@ class FileCache:
             return cls(folder / f"ledger-{name}.jsonl", _code_key())
         except Exception:  # a cache problem must never fail a run
             return None
+
+    def stat_index(self) -> StatIndex:
+        """The stat-keyed index of this ledger's files (``loading.statindex``), kept beside the entries."""
+        from budgetctl.loading.statindex import StatIndex
+
+        return StatIndex(self.path.with_suffix(".stat") if self.enabled else None)
 
     @property
     def check_path(self) -> Path:
@@ -198,7 +191,7 @@ class FileCache:
 
     def _read(self) -> dict[str, bytes]:
         """Each stored line by display path, or none when the file is missing or not exactly ours."""
-        data = _read_own(self.path)
+        data = read_own(self.path)
         if data is None:
             return {}
         header, *body = data.split(b"\n")
@@ -245,21 +238,59 @@ class FileCache:
 
     def _read_check(self, ledger: str) -> tuple[dict[str, Any], list[bytes]] | None:
         """The check file's header and problem lines, if it is ours and holds ``ledger``."""
-        data = _read_own(self.check_path) if self.enabled else None
+        data = read_own(self.check_path) if self.enabled else None
         if data is None:
             return None
         header, *body = data.split(b"\n")
         head = self._our_header(header)
         return None if head is None or head.get("ledger") != ledger else (head, body)
 
-    def save_check(self, ledger: str, problems: list[Diagnostic], file_count: int, incomplete: bool) -> None:
-        """Keep this run's whole check of the ledger with key ``ledger`` for the next run
-        (a check file that already holds exactly this is left alone; a damaged one is replaced)."""
+    def last_figures(self, ledger: str) -> dict[str, dict[str, tuple[int, Decimal]]] | None:
+        """Each stream's number of allocations and allocated money per year in the last whole
+        check of the ledger whose ``ledger_key`` is ``ledger`` (None: never checked, since
+        changed, no ledger, or damaged)."""
+        found = self._read_check(ledger)
+        allocated = found[0].get("allocated") if found is not None else None
+        if type(allocated) is not dict:
+            return None
+        figures: dict[str, dict[str, tuple[int, Decimal]]] = {}
+        for stream, years in allocated.items():
+            if type(years) is not dict:
+                return None
+            figures[stream] = {}
+            for year, pair in years.items():
+                if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not int:
+                    return None
+                try:
+                    figures[stream][year] = (pair[0], decode_amount(pair[1]))
+                except Malformed:
+                    return None
+        return figures
+
+    def save_check(
+        self,
+        ledger: str,
+        problems: list[Diagnostic],
+        file_count: int,
+        incomplete: bool,
+        figures: dict[str, dict[str, tuple[int, Decimal]]] | None = None,
+    ) -> None:
+        """Keep this run's whole check of the ledger with key ``ledger`` for the next run, with
+        ``figures`` (per stream and year: allocations and money) when the ledger was built (a
+        check file that already holds exactly this is left alone; a damaged one is replaced)."""
         if not self.enabled or self.last_check(ledger) is not None:
             return
-        head = {"format": FORMAT, "key": self.key, "ledger": ledger, "files": file_count, "incomplete": incomplete}
+        head: dict[str, Any] = {
+            "format": FORMAT,
+            "key": self.key,
+            "ledger": ledger,
+            "files": file_count,
+            "incomplete": incomplete,
+        }
+        if figures is not None:
+            head["allocated"] = {s: {y: [n, str(a)] for y, (n, a) in years.items()} for s, years in figures.items()}
         lines = [json.dumps(head), *(json.dumps([p.file, *encode_problem(p)]) for p in problems)]
-        _write_own(self.check_path, ("\n".join(lines) + "\n").encode())
+        write_own(self.check_path, ("\n".join(lines) + "\n").encode())
 
     def get(self, path: str, key: str) -> list[Any] | None:
         """``[loader problems, schema problems, project]`` stored for ``path`` with content
@@ -287,6 +318,7 @@ class FileCache:
         """Forget everything read: an entry was malformed, so none of them is trusted."""
         self._old = {}
         self._new = {}
+        self.decoded = {}
         self._changed = True
 
     def disable(self) -> None:
@@ -301,68 +333,22 @@ class FileCache:
         if not (self._changed or self._new.keys() != self._entries().keys()):
             return
         header = json.dumps({"format": FORMAT, "key": self.key}).encode()
-        _write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
+        write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
 
 
 def ledger_key(files: LedgerFiles) -> str:
     """The content key of a whole ledger: what discovery refused, then every file's display
-    path and bytes, in order (lengths first, so no two ledgers run together the same way)."""
+    path and content key (the SHA-256 of its bytes), in order (lengths first, so no two
+    ledgers run together the same way)."""
     whole = hashlib.sha256()
     for problem in files.problems:
         whole.update(json.dumps(problem.as_json()).encode() + b"\n")
+    parts = []
     for raw in files.every_file():
         path = raw.path.encode("utf-8", "surrogateescape")
-        whole.update(b"%d:%d:" % (len(path), len(raw.data)))
-        whole.update(path)
-        whole.update(raw.data)
+        parts += [b"%d:" % len(path), path, raw.digest.encode()]
+    whole.update(b"".join(parts))
     return whole.hexdigest()
-
-
-def _read_own(path: Path) -> bytes | None:
-    """A cache file's bytes, or None when it is missing, a symbolic link, someone else's,
-    too large, being rewritten, or holds anything but ASCII (all we write)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-        if not stat.S_ISREG(info.st_mode) or not mine or info.st_size > MAX_CACHE_BYTES:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            # read(n) allocates n bytes up front: ask for what fstat saw (and one more).
-            data = handle.read(info.st_size + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    if len(data) != info.st_size or not data.isascii():
-        return None
-    return data
-
-
-def _write_own(path: Path, data: bytes) -> None:
-    """Write a cache file atomically, readable by its owner only; a failure is ignored."""
-    from budgetctl.infra.atomic import write_atomic
-
-    try:
-        if _usable_folder(path.parent) is None:  # replaced by a link or another user's since opened
-            return
-        path.parent.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            path.parent.mkdir(mode=0o700)  # never through a link: mkdir refuses an existing name
-        if _usable_folder(path.parent) is None:
-            return
-        with contextlib.suppress(FileNotFoundError):
-            info = os.lstat(path)
-            if hasattr(os, "getuid") and info.st_uid != os.getuid():
-                # Not ours, in our folder: never read, and the writer would give the new file
-                # the old owner (as root), so it would never be read either. Ours replaces it.
-                path.unlink()
-        write_atomic(path, data, mode=0o600)
-    except Exception:  # read-only, full, a symlink...: run without a cache
-        return
 
 
 # --- around the check: each file's check recalled by its content, or remembered --------
@@ -381,12 +367,17 @@ def recall(cache: FileCache | None, raws: list[RawFile], model: type) -> tuple[l
     except Malformed:  # a field type the cache cannot hold exactly: no caching this run
         cache.disable()
         return found, []
-    keys = [digest(raw.data) for raw in raws]
+    keys = [raw.digest for raw in raws]
     try:
         for index, raw in enumerate(raws):
+            # Rebuilt once per run: the other side of a diff holds the same file with the same key.
+            known = cache.decoded.get((raw.path, keys[index]))
+            if known is not None:
+                found[index] = known
+                continue
             entry = cache.get(raw.path, keys[index])
             if entry is not None:
-                found[index] = from_entry(entry, raw.path, decode)
+                found[index] = cache.decoded[(raw.path, keys[index])] = from_entry(entry, raw.path, decode)
     except Malformed:
         cache.drop()  # one bad entry and none is trusted
         found = [None] * len(raws)

@@ -136,7 +136,8 @@ def _flag(value: Any) -> bool:
     return value
 
 
-def _amount(value: Any) -> Decimal:
+def decode_amount(value: Any) -> Decimal:
+    """An amount as the cache holds it (its exact text); Malformed otherwise."""
     if type(value) is not str:
         raise Malformed("amount")
     try:
@@ -157,7 +158,7 @@ def _date(value: Any) -> datetime.date:
         raise Malformed("date") from None
 
 
-_SCALARS = {str: _text, bool: _flag, Decimal: _amount, datetime.date: _date}
+_SCALARS = {str: _text, bool: _flag, Decimal: decode_amount, datetime.date: _date}
 
 
 def _held_to_the_rules(decode: Any, convert: Any, key: bool) -> Any:

@@ -6,14 +6,27 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic, UserError, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
 from budgetctl.model.kinds import IN_YEAR, PROJECT_SUFFIXES, PROJECTS_DIR, STREAMS_FILE, FileKind, misplaced
-from budgetctl.model.source import RawFile
+from budgetctl.model.source import FileChanged, RawFile, digest
 
-__all__ = ["LedgerFiles", "NoLedger", "RawFile", "display_path", "find_root", "read_ledger"]
+__all__ = [
+    "FileChanged",
+    "LedgerFiles",
+    "NoLedger",
+    "RawFile",
+    "digest",
+    "display_path",
+    "find_root",
+    "read_ledger",
+]
+
+if TYPE_CHECKING:
+    from budgetctl.loading.statindex import StatIndex
 
 
 class NoLedger(UserError):
@@ -69,11 +82,16 @@ def display_path(root: Path, path: Path) -> str:
     return Path(os.path.relpath(path, root.parent)).as_posix()
 
 
-def read_ledger(root: Path) -> LedgerFiles:
-    """Read streams.yaml and every project file under projects/, sorted by path."""
+def read_ledger(root: Path, index: StatIndex | None = None) -> LedgerFiles:
+    """Read streams.yaml and every project file under projects/, sorted by path.
+
+    With ``index``, a file whose stat entry the index vouches for is not read
+    (its bytes are read if and when they are needed); every other file is read,
+    hashed and recorded in the index.
+    """
     files = LedgerFiles(root, None)
     streams_path = root / STREAMS_FILE
-    files.streams = _read(streams_path, display_path(root, streams_path), files.problems)
+    files.streams = _read(streams_path, display_path(root, streams_path), files.problems, index)
     projects = root / PROJECTS_DIR
     if projects.is_symlink():
         files.problems.append(refused_link(display_path(root, projects)))
@@ -82,15 +100,41 @@ def read_ledger(root: Path) -> LedgerFiles:
         # more than reading the file.
         shown = display_path(root, projects)
         for path, display in sorted(_walk(os.fspath(projects), shown, files.problems), key=lambda pair: pair[1]):
-            raw = _read(path, display, files.problems)
+            raw = _read(path, display, files.problems, index)
             if raw is not None:
                 files.projects.append(raw)
     for kind in IN_YEAR:
-        files.in_year[kind.name] = _read_in_year(root, kind, files.problems)
+        files.in_year[kind.name] = _read_in_year(root, kind, files.problems, index)
     return files
 
 
-def _read_in_year(root: Path, kind: FileKind, problems: list[Diagnostic]) -> list[RawFile]:
+def has_year_files(root: Path) -> bool:
+    """Whether the ledger has an actuals or forecast file where discovery would take it, by
+    folder and file names alone (nothing is read)."""
+    for kind in IN_YEAR:
+        if kind.name not in ("actuals", "forecast"):
+            continue
+        folder = root / kind.folder
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        shown = display_path(root, folder)
+        for _, display in _walk(os.fspath(folder), shown, [], every_file=True):
+            if misplaced(kind, tuple(display[len(shown) + 1 :].split("/"))) is None:
+                return True
+    return False
+
+
+def read_streams(root: Path) -> LedgerFiles:
+    """streams.yaml alone (no project or in-year file is read): for commands that need only the streams."""
+    files = LedgerFiles(root, None)
+    streams_path = root / STREAMS_FILE
+    files.streams = _read(streams_path, display_path(root, streams_path), files.problems)
+    return files
+
+
+def _read_in_year(
+    root: Path, kind: FileKind, problems: list[Diagnostic], index: StatIndex | None = None
+) -> list[RawFile]:
     """The files of one in-year kind: ``<kind folder>/YYYY-YY/<file>``; anything else there is an error."""
     folder = root / kind.folder
     shown = display_path(root, folder)
@@ -106,7 +150,7 @@ def _read_in_year(root: Path, kind: FileKind, problems: list[Diagnostic]) -> lis
         if why is not None:
             problems.append(CODES["Y018"].at(printable(why), display))
             continue
-        raw = _read(path, display, problems)
+        raw = _read(path, display, problems, index)
         if raw is not None:
             found.append(raw)
     return found
@@ -152,9 +196,13 @@ def refused_link(shown: str, what: str = "a symbolic link") -> Diagnostic:
     )
 
 
-def _read(path: str | Path, shown: str, problems: list[Diagnostic]) -> RawFile | None:
+def _read(path: str | Path, shown: str, problems: list[Diagnostic], index: StatIndex | None = None) -> RawFile | None:
     try:
         info = os.lstat(path)
+        if index is not None and stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES:
+            known = index.lookup(shown, info)
+            if known is not None:
+                return RawFile(shown, key=known, load=lambda: _reread(os.fspath(path), shown))
         if stat.S_ISLNK(info.st_mode):
             problems.append(refused_link(shown))
             return None
@@ -179,4 +227,15 @@ def _read(path: str | Path, shown: str, problems: list[Diagnostic]) -> RawFile |
     if len(data) > MAX_FILE_BYTES:  # it grew after the size check
         problems.append(CODES["Y015"].at(f"the file is larger than {MAX_FILE_BYTES:,} bytes", shown))
         return None
-    return RawFile(shown, data)
+    raw = RawFile(shown, data)
+    if index is not None:
+        # The stat taken before reading: a change after it gives the file another stat
+        # entry, or falls within the index's racy window (it is then hashed again).
+        index.record(shown, info, raw.digest)
+    return raw
+
+
+def _reread(path: str, shown: str) -> bytes | None:
+    """The bytes of a file the stat index vouched for, read when first needed (None: unreadable now)."""
+    again = _read(path, shown, [])
+    return None if again is None else again.data

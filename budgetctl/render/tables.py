@@ -9,27 +9,12 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from budgetctl.diagnostics import printable
-from budgetctl.model.money import format_json, format_pounds, needs_pence
+from budgetctl.model.money import format_json
+from budgetctl.render.cells import human_cell, table_pence
 from budgetctl.render.text import md
 from budgetctl.reports.table import Cell, Column, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
-
-
-def _pence(table: Table) -> bool:
-    amounts = [c for row in [*table.rows, table.total or []] for c in row if isinstance(c, Decimal)]
-    return needs_pence(amounts)
-
-
-def human_cell(column: Column, cell: Cell, pence: bool) -> str:
-    """A cell for people: money with thousands separators, percentages with %."""
-    if cell is None:
-        return "—" if column.kind in ("percent", "money") else ""
-    if column.kind == "money" and isinstance(cell, Decimal):
-        return format_pounds(cell, pence=pence)
-    if column.kind == "percent":
-        return f"{cell}%"
-    return printable(str(cell))
 
 
 def machine_cell(column: Column, cell: Cell) -> str:
@@ -50,7 +35,7 @@ def render_rich(table: Table) -> None:
 
     from budgetctl.render.console import stdout
 
-    pence = _pence(table)
+    pence = table_pence(table)
     over = " OVER"
     grid = RichTable(title=printable(table.title), title_justify="left", show_footer=table.total is not None)
     for index, column in enumerate(table.columns):
@@ -96,7 +81,7 @@ def md_cell(column: Column, cell: Cell, pence: bool) -> str:
 
 
 def render_markdown(table: Table) -> None:
-    pence = _pence(table)
+    pence = table_pence(table)
     lines = [f"### {md(table.title)}", ""]
     lines.append("| " + " | ".join(md(c.header) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
@@ -116,8 +101,19 @@ def render_json(table: Table) -> None:
     print(json.dumps(table.data, indent=2, ensure_ascii=False))
 
 
+def render_table(table: Table) -> None:
+    """A terminal table: Rich for a short one, plain fixed-width text for a long one (Rich's layout
+    costs about 2 ms a row)."""
+    from budgetctl.render import plain
+
+    if len(table.rows) > plain.PLAIN_MIN_ROWS:
+        plain.render_plain(table)
+    else:
+        render_rich(table)
+
+
 RENDERERS: dict[str, Callable[[Table], None]] = {
-    "table": render_rich,
+    "table": render_table,
     "csv": render_csv,
     "markdown": render_markdown,
     "json": render_json,

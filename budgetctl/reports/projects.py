@@ -74,8 +74,14 @@ class ProjectDetail:
     data: dict[str, Any]
 
 
-def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
-    """Every field of one project, and each of its allocations against its stream's budget that year."""
+def project_detail(
+    ledger: Ledger, entry: ProjectEntry, figures: dict[str, dict[str, tuple[int, Decimal]]] | None = None
+) -> ProjectDetail:
+    """Every field of one project, and each of its allocations against its stream's budget that year.
+
+    ``figures`` gives each stream's (allocations, allocated money) per year when ``ledger``
+    holds only this project (from the last whole check of the same ledger content).
+    """
     p = entry.project
     stream = ledger.streams.get(p.stream)
     values = {name: getattr(p, name) for name in fields_of(Project) if name != "allocations"}
@@ -100,7 +106,12 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
     rows, flags = [], []
     for year, amount in sorted(p.allocations.items(), key=_by_year):
         budget = stream.budget.get(year) if stream else None
-        allocated = total(a for _, a in ledger.allocated(p.stream, year)) if stream else None
+        if stream is None:
+            allocated = None
+        elif figures is not None:
+            allocated = figures.get(p.stream, {}).get(year, (0, ZERO))[1]
+        else:
+            allocated = total(a for _, a in ledger.allocated(p.stream, year))
         unallocated = budget - allocated if budget is not None and allocated is not None else None
         rows.append(
             {

@@ -29,18 +29,34 @@ def _amounts(budget: Decimal, allocated: Decimal) -> dict[str, Decimal | None]:
     }
 
 
-def summary(ledger: Ledger, year: str, by: str = "stream") -> Table:
-    """The summary table for ``year``, grouped ``by`` stream, funding label or priority."""
-    return {"stream": _by_stream, "funding": _by_funding, "priority": _by_priority}[by](ledger, year)
+# Each stream's (number of allocations, allocated money) per year, as ``pipeline.stream_figures`` keeps them.
+Figures = dict[str, dict[str, tuple[int, Decimal]]]
+# The groupings that need only the streams and their figures, not the projects.
+BY_STREAMS = ("stream", "funding")
 
 
-def _stream_figures(ledger: Ledger, year: str) -> list[tuple[str, Decimal, Decimal]]:
+def summary(ledger: Ledger, year: str, by: str = "stream", figures: Figures | None = None) -> Table:
+    """The summary table for ``year``, grouped ``by`` stream, funding label or priority.
+
+    ``figures`` stands in for the projects when ``ledger`` holds only the streams (for a
+    grouping in BY_STREAMS), taken from the last whole check of the same ledger content.
+    """
+    if figures is not None and by not in BY_STREAMS:
+        raise ValueError(f"grouping by {by} needs the projects")
+    return {"stream": _by_stream, "funding": _by_funding, "priority": _by_priority}[by](ledger, year, figures)
+
+
+def _stream_figures(ledger: Ledger, year: str, known: Figures | None = None) -> list[tuple[str, Decimal, Decimal]]:
     """(stream, budget, allocated) for the streams funded or allocated in ``year``."""
     figures = []
     for stream_id, stream in ledger.streams.items():
-        allocations = ledger.allocated(stream_id, year)
-        if year in stream.budget or allocations:
-            figures.append((stream_id, stream.budget.get(year, ZERO), total(amount for _, amount in allocations)))
+        if known is not None:
+            count, allocated = known.get(stream_id, {}).get(year, (0, ZERO))
+        else:
+            allocations = ledger.allocated(stream_id, year)
+            count, allocated = len(allocations), total(amount for _, amount in allocations)
+        if year in stream.budget or count:
+            figures.append((stream_id, stream.budget.get(year, ZERO), allocated))
     return figures
 
 
@@ -52,8 +68,8 @@ _MONEY = [
 ]
 
 
-def _by_stream(ledger: Ledger, year: str) -> Table:
-    figures = _stream_figures(ledger, year)
+def _by_stream(ledger: Ledger, year: str, known: Figures | None = None) -> Table:
+    figures = _stream_figures(ledger, year, known)
     columns = [
         Column("stream", "Stream", shown=False),
         Column("programme", "Programme"),
@@ -67,8 +83,8 @@ def _by_stream(ledger: Ledger, year: str) -> Table:
     return _finish(f"Commissioning budget {year}", [*columns, *_MONEY], rows, figures, {"year": year})
 
 
-def _by_funding(ledger: Ledger, year: str) -> Table:
-    figures = _stream_figures(ledger, year)
+def _by_funding(ledger: Ledger, year: str, known: Figures | None = None) -> Table:
+    figures = _stream_figures(ledger, year, known)
     groups: dict[str, list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
     for figure in figures:
         groups[ledger.streams[figure[0]].funding].append(figure)
@@ -93,7 +109,7 @@ def _by_funding(ledger: Ledger, year: str) -> Table:
     return _finish(f"Commissioning budget {year} by funding stream", [*columns, *_MONEY], rows, figures, head)
 
 
-def _by_priority(ledger: Ledger, year: str) -> Table:
+def _by_priority(ledger: Ledger, year: str, known: Figures | None = None) -> Table:
     """Allocations per Police and Crime Plan priority; a project serving several
     priorities is split equally between them (largest remainder, to the penny),
     so the rows add up to the stream totals."""
