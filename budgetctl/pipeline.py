@@ -69,9 +69,20 @@ def check_files(
 
     loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)
     problems = list(loaded.problems)
+    file_count, incomplete = loaded.file_count, loaded.incomplete
+    raws = files.in_year.get("adjustment", [])
+    if raws:
+        from budgetctl.loading.adjustments import load_adjustments
+
+        adjusted = load_adjustments(raws)
+        problems.extend(adjusted.problems)
+        file_count += len(raws)
+        incomplete = incomplete or adjusted.incomplete
+        if loaded.ledger is not None:
+            loaded.ledger.adjustments = adjusted.entries
     if loaded.ledger is not None:
         problems.extend(run_rules(loaded.ledger))
     problems.sort(key=Diagnostic.sort_key)
     if cache is not None:
-        cache.save_check(key, problems, loaded.file_count, loaded.incomplete)
-    return Checked(loaded.ledger, problems, loaded.file_count, loaded.incomplete)
+        cache.save_check(key, problems, file_count, incomplete)
+    return Checked(loaded.ledger, problems, file_count, incomplete)

@@ -23,7 +23,7 @@ from pydantic_core import core_schema as cs
 
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.loading.codes import CODES
-from budgetctl.model.records import Converter, did_you_mean, fields_of, found, is_record
+from budgetctl.model.records import Converter, did_you_mean, fields_of, found, is_record, key_of
 from budgetctl.model.source import Mapping, Sequence, SourceFile
 
 M = TypeVar("M")
@@ -83,7 +83,8 @@ def _record_schema(record: type) -> cs.CoreSchema:
             schema = cs.with_default_schema(schema, default=info.default)
         elif info.default_factory is not dataclasses.MISSING:
             schema = cs.with_default_schema(schema, default_factory=info.default_factory)
-        fields.append(cs.dataclass_field(info.name, schema, kw_only=True))
+        key = info.metadata.get("key")  # a key that is a Python keyword (``from``)
+        fields.append(cs.dataclass_field(info.name, schema, kw_only=True, validation_alias=key))
     name = record.__name__
     return cs.dataclass_schema(
         record,
@@ -202,7 +203,8 @@ def _fields_at(model: type, loc: tuple[Any, ...]) -> list[str]:
     for part in loc:
         tp = _unwrap(tp)
         if is_record(tp):
-            tp = fields_of(tp).get(str(part))
+            names = {key_of(tp, name): name for name in fields_of(tp)}
+            tp = fields_of(tp).get(names.get(str(part), str(part)))
             if tp is None:
                 return []
         elif typing.get_origin(tp) is dict:
@@ -212,4 +214,4 @@ def _fields_at(model: type, loc: tuple[Any, ...]) -> list[str]:
         else:
             return []
     tp = _unwrap(tp)
-    return list(fields_of(tp)) if is_record(tp) else []
+    return [key_of(tp, name) for name in fields_of(tp)] if is_record(tp) else []

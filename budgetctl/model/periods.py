@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 _YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
@@ -43,3 +44,15 @@ def _raise(message: str) -> str:
 def year_sort_key(year: str) -> int:
     """Years sort by their first calendar year."""
     return int(year[:4])
+
+
+def previous_year(year: str) -> str:
+    """``2024/25`` -> ``2023/24``."""
+    first = int(year[:4]) - 1
+    return f"{first:04d}/{(first + 1) % 100:02d}"
+
+
+def year_dates(year: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a financial year: 1 April to 31 March."""
+    first = int(year[:4])
+    return datetime.date(first, 4, 1), datetime.date(first + 1, 3, 31)

@@ -59,6 +59,35 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "publisher": "Who publishes the ledger's grants as 360Giving data.",
         "priorities": "Police and Crime Plan objectives: id -> label. Projects name them in `priorities`.",
         "streams": "Funding streams: stream id -> its programme, funding, budget and rules.",
+        "years": "Each financial year's state: when its budget was approved (and closed).",
+        "monitoring": "Thresholds of the monitoring report.",
+        "reserves": "Reserves a reserve-drawdown adjustment may draw on: id -> name.",
+        "delegations": "Who may approve a change to an approved budget, by type and amount.",
+    },
+    "YearState": {
+        "approved": "Required: the date the board approved the year's budget (YYYY-MM-DD).",
+        "decision": "The reference of that approval, e.g. SPCB 28 March 2023.",
+        "closed": "The date the year's outturn became final; its in-year files are then frozen.",
+    },
+    "Delegations": {
+        "approvers": "Required: who may approve, lowest authority first: id -> title.",
+        "cumulative": "true: a tier is chosen by the running total of a type per stream and year.",
+        "limits": "Per adjustment type: tiers in ascending order of up_to.",
+    },
+    "Tier": {
+        "up_to": "The largest amount this tier covers; leave out on the last tier (everything above).",
+        "approver": "Required: the lowest approver (an id from approvers) this tier needs.",
+        "decision": "true when an approval under this tier must cite a decision reference.",
+    },
+    "Monitoring": {"rag": "RAG thresholds in per cent of the revised budget: {amber: 2, red: 5}."},
+    "Rag": {
+        "amber": "Amber when the variance is above this per cent of the revised budget (default 2).",
+        "red": "Red when the variance is above this per cent of the revised budget (default 5).",
+    },
+    "Agreement": {
+        "ref": "Required: the agreement's reference.",
+        "signed": "When it was signed: YYYY-MM-DD.",
+        "committed": "Money the agreement commits per financial year, e.g. 2024/25: 420000.",
     },
     "Publisher": {
         "name": "The publishing organisation's name.",
@@ -75,6 +104,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "sources": "Where the money comes from: source id -> money per year; sums exactly to `budget`.",
         "owners": "GitHub users or teams who must approve changes to this stream's projects.",
         "eligibility": "Conditions every project on this stream must meet.",
+        "year_end": "What happens to unspent money: return, carry-with-consent, carry-with-approval or balance.",
+        "budget_status": "Per year: indicative when the grantor has not yet confirmed the budget.",
     },
     "Eligibility": {
         "required": "Project keys every project on the stream must fill in, e.g. [npu, approved_by].",
@@ -102,6 +133,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "start_date": "When the project starts: YYYY-MM-DD.",
         "end_date": "When the project ends: YYYY-MM-DD.",
         "allocations": "Required: money per financial year, e.g. 2023/24: 250000.",
+        "agreement": "The signed agreement that binds the project: {ref, signed, committed: {year: money}}.",
     },
 }
 
@@ -122,6 +154,9 @@ class _Generator(GenerateJsonSchema):
         allowed = inspect.getclosurevars(function).nonlocals.get("allowed")
         if isinstance(allowed, tuple):  # models._field_name: a project field name
             return {"type": "string", "enum": list(allowed)}
+        choices = inspect.getclosurevars(function).nonlocals.get("choices")
+        if isinstance(choices, tuple):  # models._choice: one of a few words
+            return {"type": "string", "enum": list(choices)}
         return super().function_before_schema(schema)
 
     def dict_schema(self, schema: Any) -> dict[str, Any]:

@@ -13,8 +13,16 @@ from budgetctl.diagnostics import Diagnostic
 from budgetctl.loading.codes import CODES, Code
 from budgetctl.model.ledger import Ledger
 from budgetctl.rules import (
+    adjustment_source,
+    adjustment_unknown_stream,
+    adjustment_without_budget,
+    approval_before_proposal,
+    approver_below_tier,
     award_over_cap,
+    bad_delegation_tier,
     bad_owner,
+    carry_forward_year,
+    decision_required,
     duplicate_project_id,
     empty_allocation,
     excluded_cost,
@@ -23,10 +31,16 @@ from budgetctl.rules import (
     purpose_missing,
     purpose_not_allowed,
     required_field_missing,
+    revised_below_zero,
+    ring_fenced_without_purposes,
     sources_mismatch,
+    unknown_approver,
     unknown_priority,
+    unknown_reserve,
     unknown_stream,
     value_not_allowed,
+    virement_from_ring_fenced,
+    virement_to_itself,
     year_without_budget,
 )
 from budgetctl.rules._rule import Rule
@@ -47,6 +61,20 @@ RULES: tuple[Rule, ...] = (
     excluded_cost.RULE,
     bad_owner.RULE,
     project_outside_stream_folder.RULE,
+    ring_fenced_without_purposes.RULE,
+    adjustment_unknown_stream.RULE,
+    adjustment_without_budget.RULE,
+    virement_from_ring_fenced.RULE,
+    adjustment_source.RULE,
+    revised_below_zero.RULE,
+    carry_forward_year.RULE,
+    unknown_reserve.RULE,
+    approval_before_proposal.RULE,
+    unknown_approver.RULE,
+    approver_below_tier.RULE,
+    decision_required.RULE,
+    virement_to_itself.RULE,
+    bad_delegation_tier.RULE,
 )
 
 

@@ -1,8 +1,10 @@
-"""A stream's sources do not sum exactly to its budget in a year.
+"""A stream's sources do not sum exactly to its revised budget in a year.
 
 When a stream lists `sources:` (where its money comes from, such as a grant
 and partner contributions), they must add up to the stream's budget in every
-year of either, to the penny.
+year of either, to the penny. Adjustments keep this true: each one on such a
+stream names the `source` it changes, so revised sources sum to the revised
+budget when the approved ones sum to the approved budget.
 
     budget:
       2023/24: 4485221
@@ -17,8 +19,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from budgetctl.diagnostics import Severity
+from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import ZERO, format_pounds, total
+from budgetctl.model.money import format_pounds, total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.rules._rule import Finding, Rule
 
@@ -29,16 +32,17 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             continue
         years = set(stream.budget).union(*(set(by_year) for by_year in stream.sources.values()))
         for year in sorted(years, key=year_sort_key):
-            budget = stream.budget.get(year, ZERO)
-            sources = total(by_year.get(year, ZERO) for by_year in stream.sources.values())
+            budget = figures.revised_budget(ledger, stream_id, year)
+            sources = total(figures.revised_source(ledger, stream_id, s, year) for s in stream.sources)
             if sources != budget:
                 where = (
                     ledger.stream_at(stream_id, "budget", year)
                     if year in stream.budget
                     else ledger.stream_at(stream_id, "sources")
                 )
+                label = "revised budget" if figures.stream_adjustments(ledger, stream_id, year) else "budget"
                 yield (
-                    f"stream {stream_id!r}: sources sum to £{format_pounds(sources)} in {year} but the budget "
+                    f"stream {stream_id!r}: sources sum to £{format_pounds(sources)} in {year} but the {label} "
                     f"is £{format_pounds(budget)} ({_gap(sources - budget)}); make them equal",
                     where,
                 )
