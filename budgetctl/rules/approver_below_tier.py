@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from budgetctl.diagnostics import Severity
 from budgetctl.model.approvals import may_approve, rank, tier_checks
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import format_pounds
+from budgetctl.model.money import ZERO, format_pounds
 from budgetctl.rules._rule import Finding, Rule
 
 
@@ -36,7 +36,7 @@ def check(ledger: Ledger) -> Iterator[Finding]:
         if found.tier is None:
             yield (
                 f"no tier of delegations.limits.{kind} covers {found.basis()}: the highest ends at "
-                f"£{format_pounds(found.tiers[-1].up_to or 0)}; add a last tier without `up_to`",
+                f"£{format_pounds(found.tiers[-1].up_to or ZERO)}; add a last tier without `up_to`",
                 found.entry.at("approval", "approver"),
             )
         elif rank(delegations, approver) is not None and not may_approve(delegations, found.tier, approver):
