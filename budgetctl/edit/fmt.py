@@ -96,10 +96,10 @@ class _Layout:
 @functools.cache
 def _layout(kind: str) -> _Layout:
     """Read the layout off the models, so a field added there is ordered and normalised here too."""
-    from budgetctl.model.records import Project, StreamsFile
+    from budgetctl.model.records import Adjustment, Project, StreamsFile
 
     layout = _Layout()
-    _walk(Project if kind == "project" else StreamsFile, (), layout)
+    _walk({"project": Project, "adjustment": Adjustment}.get(kind, StreamsFile), (), layout)
     return layout
 
 
@@ -110,7 +110,7 @@ def _walk(annotation: Any, path: tuple[str, ...], layout: _Layout) -> None:
     if models._money in validators:
         layout.money.append(path)
     elif models.is_record(base):
-        fields = models.fields_of(base)
+        fields = {models.key_of(base, name): inner for name, inner in models.fields_of(base).items()}
         layout.orders[path] = tuple(fields)
         for name, inner in fields.items():
             _walk(inner, (*path, name), layout)
@@ -143,8 +143,12 @@ def _matches(path: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
 
 
 def kind_of(path: str) -> str:
-    """``streams`` for a streams.yaml, ``project`` for any other ledger file."""
-    return "streams" if PurePosixPath(path).name == "streams.yaml" else "project"
+    """``streams`` for a streams.yaml, ``adjustment`` for a file in ``adjustments/<year>/``,
+    ``project`` for any other ledger file."""
+    parts = PurePosixPath(path).parts
+    if parts[-1] == "streams.yaml":
+        return "streams"
+    return "adjustment" if len(parts) >= 3 and parts[-3] == "adjustments" else "project"
 
 
 def _is_year_map(kind: str, path: tuple[str, ...]) -> bool:
@@ -313,6 +317,13 @@ class _Entry:
     parents: tuple[_Block, ...] = ()  # enclosing blocks, outermost first
     leading: list[str] = field(default_factory=list)  # "" for a blank line, else a comment
     eol: str | None = None
+    mappings: bool = False  # ``flow`` holds one-line flow mappings, written as a block list
+
+
+def _one_line_map(item: _Ev) -> bool:
+    return item.kind == "map" and item.flow and item.end_line == item.line and all(
+        k.kind == "scalar" and v.kind == "scalar" for k, v in item.items
+    )
 
 
 @dataclass
@@ -378,7 +389,12 @@ class _Reader:
                 entry.value_line, entry.last_line = value.line, max(value.end_line, entry.line)
         elif value.kind == "seq":
             items = []
+            # A block list of one-line flow mappings ({up_to: 50000, approver: x}) is kept item by item.
+            entry.mappings = bool(value.items) and not value.flow and all(_one_line_map(i) for i in value.items)
             for item in value.items:
+                if entry.mappings:
+                    items.append(self._source(item))
+                    continue
                 if item.kind != "scalar" or item.end_line != item.line:
                     what = "a list inside a list" if item.kind == "seq" else "a mapping inside a list"
                     if item.kind == "scalar":
@@ -497,6 +513,8 @@ def _emit_block(block: _Block, indent: int, kind: str, out: list[str]) -> None:
         if entry.scalar:
             lines[0] += " " + entry.scalar[0]
             lines.extend(" " * (indent + 2) + line if line else "" for line in entry.scalar[1:])
+        elif entry.flow is not None and entry.mappings:
+            lines.extend(f"{pad}  - {item}" for item in entry.flow)
         elif entry.flow is not None:
             lines[0] += " [" + ", ".join(entry.flow) + "]"
         if entry.eol is not None:
@@ -636,7 +654,7 @@ def ledger_targets(root: Path) -> tuple[list[Target], list[Diagnostic]]:
     from budgetctl.loading.discover import read_ledger
 
     files = read_ledger(root)
-    raws = ([files.streams] if files.streams else []) + files.projects
+    raws = ([files.streams] if files.streams else []) + files.projects + files.in_year.get("adjustment", [])
     return [Target(root.parent / raw.path, raw.path, raw.data) for raw in raws], list(files.problems)
 
 

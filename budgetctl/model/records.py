@@ -416,9 +416,6 @@ class Adjustment:
     __pydantic_config__ = _STRICT
     type: AdjustmentType
     date: Date
-    amount: Money
-    reason: Text
-    approval: Approval
     from_: Side | None = dataclasses.field(default=None, metadata={"key": "from"})
     to: Side | None = None
     stream: OptId = None
@@ -426,6 +423,9 @@ class Adjustment:
     source: OptId = None
     from_year: Annotated[str | None, Converter(_year)] = None
     reserve: OptId = None
+    amount: Money
+    reason: Text
+    approval: Approval
 
 
 # The keys each type of adjustment takes besides type, date, amount, reason and approval;
