@@ -58,8 +58,9 @@ class TierCheck:
         if not self.cumulative:
             return f"its amount £{format_pounds(self.chosen_by)}"
         parts = ", ".join(f"{e.id} {e.record.date.isoformat()} £{format_pounds(e.record.amount)}" for e in self.records)
+        side = "from" if kind == "virement" else "on"
         return (
-            f"the running total £{format_pounds(self.chosen_by)} of {kind} from stream {self.stream!r} "
+            f"the running total £{format_pounds(self.chosen_by)} of {kind} {side} stream {self.stream!r} "
             f"in {self.entry.year} ({parts})"
         )
 

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from budgetctl import __version__
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, needs_pence
-from budgetctl.render.board_markdown import money_column
+from budgetctl.render.board_markdown import funding_headers, money_column
 from budgetctl.reports.board import Bar, BoardReport, Bullets, Programme, StreamRules
 
 NAVY = "#12355b"
@@ -124,12 +124,12 @@ def _funding_table(report: BoardReport) -> str:
     table = report.funding
     rows = [*table.rows, table.total or []]
     money = {i: money_column(row[i] for row in rows) for i, c in enumerate(table.columns) if c.kind == "money"}  # type: ignore[misc]
-    head = ["Programme", "Funding stream", f"Budget {report.year} £", "Allocated £", "Unallocated £", "% allocated"]
-    out = [
-        '<table class="funding"><colgroup><col style="width:23%"><col style="width:27%"><col style="width:13%">'
-        '<col style="width:13%"><col style="width:13%"><col style="width:11%"></colgroup>',
-        "<thead><tr>",
-    ]
+    head = funding_headers(report)
+    head[1] = "Funding stream"
+    # With adjustments the table has two more money columns (Adjustments, Revised).
+    widths = (23, 27, 13, 13, 13, 11) if len(head) == 6 else (17, 19, 10, 10, 11, 11, 11, 11)
+    cols = "".join(f'<col style="width:{w}%">' for w in widths)
+    out = [f'<table class="funding"><colgroup>{cols}</colgroup>', "<thead><tr>"]
     out += [f"<th{' class=num' if i >= 2 else ''}>{_e(h)}</th>" for i, h in enumerate(head)]
     out.append("</tr></thead><tbody>")
     for number, row in enumerate(rows):
@@ -179,7 +179,7 @@ def _programme(year: str, programme: Programme) -> str:
     )
     left = programme.budget - programme.subtotal
     word = "unallocated" if left >= 0 else "over-allocated"
-    out.append(f'<p class="note">Budget £{_e(_pounds(programme.budget))}; £{_e(_pounds(abs(left)))} {word}.</p></div>')
+    out.append(f'<p class="note">{_e(programme.budget_label())}; £{_e(_pounds(abs(left)))} {word}.</p></div>')
     return "".join(out)
 
 

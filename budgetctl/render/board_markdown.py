@@ -30,6 +30,11 @@ def _cell(value: Cell) -> str:
     return "" if value is None else escape(str(value))
 
 
+def funding_headers(report: BoardReport) -> list[str]:
+    """The funding table's headers: the summary's, with the year on the (approved) budget."""
+    return [f"Budget {report.year} £" if c.key == "budget" else c.header for c in report.funding.columns]
+
+
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
@@ -65,8 +70,8 @@ def _funding(report: BoardReport) -> list[str]:
     for index, column in enumerate(table.columns):
         if column.kind == "money":
             columns[index] = money_column(row[index] for row in rows)  # type: ignore[misc]
-    headers = ["Programme", "Funding Stream", f"Budget {report.year} £", "Allocated £", "Unallocated £", "% allocated"]
-    out = [_row(headers), "|---|---|---:|---:|---:|---:|"]
+    headers = funding_headers(report)
+    out = [_row(headers), "|---|---|" + "---:|" * (len(headers) - 2)]
     for number, row in enumerate(rows):
         cells = []
         for index, value in enumerate(row):
@@ -94,7 +99,6 @@ def _programme(year: str, programme: Programme) -> list[str]:
         out.append(_row([_cell(line.title), _cell(line.lead), _cell(line.provider), _cell(line.purpose), amount]))
     out.append(_row(["**Subtotal**", "", "", "", f"**{amounts[-1]}**"]))
     left = programme.budget - programme.subtotal
-    budget = format_pounds(programme.budget, pence=needs_pence([programme.budget]))
     remainder = format_pounds(left, pence=needs_pence([left]))
     word = "unallocated" if left >= 0 else "over-allocated"
-    return [*out, "", f"Budget £{budget}; £{remainder.lstrip('-')} {word}.", ""]
+    return [*out, "", f"{programme.budget_label()}; £{remainder.lstrip('-')} {word}.", ""]

@@ -16,11 +16,13 @@ from typing import Any
 
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.loading.revision import Side
+from budgetctl.model import figures
+from budgetctl.model.approvals import tier_checks
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.owners import stream_owners
 from budgetctl.model.periods import year_sort_key
-from budgetctl.model.records import Project, fields_of, is_record
+from budgetctl.model.records import Adjustment, Project, fields_of, is_record
 
 Value = Decimal | str | None
 
@@ -49,12 +51,17 @@ class Change:
 
 @dataclass(frozen=True)
 class Figures:
-    budget: Decimal
+    budget: Decimal  # approved
     allocated: Decimal
+    adjustments: Decimal = ZERO
+
+    @property
+    def revised_budget(self) -> Decimal:
+        return self.budget + self.adjustments
 
     @property
     def unallocated(self) -> Decimal:
-        return self.budget - self.allocated
+        return self.revised_budget - self.allocated
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,24 @@ class YearChange:
 
     def allocated_streams(self) -> int:
         return sum(1 for r in self.rows if r.before.allocated != r.after.allocated)
+
+    def adjusted_streams(self) -> int:
+        return sum(1 for r in self.rows if r.before.adjustments != r.after.adjustments)
+
+
+@dataclass(frozen=True)
+class AdjustmentChange:
+    """An adjustment file added, removed or changed, with what it does and the tier it needs (head side)."""
+
+    id: str
+    year: str
+    kind: str  # added | removed | changed
+    path: str
+    summary: str  # "virement £120,000.00 from community-safety-fund to intervention-and-prevention"
+    approval: str  # "approved by chief-executive on 2023-11-06 (WMPCC 052/2023)"
+    tier: str | None  # "tier 2 (up to £500,000.00: chief-executive), chosen by its amount £120,000.00"
+    streams: tuple[str, ...]
+    fields: list[Change]
 
 
 @dataclass(frozen=True)
@@ -125,6 +150,12 @@ class LedgerDiff:
     fixed_problems: list[Diagnostic] = field(default_factory=list)
     approvals: list[Approval] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    adjustments: list[AdjustmentChange] = field(default_factory=list)
+
+    @property
+    def adjusted(self) -> bool:
+        """Whether any compared stream has adjustments on either side (the tables then show Revised)."""
+        return any(r.before.adjustments or r.after.adjustments for y in self.years for r in y.rows)
 
     @property
     def new_errors(self) -> list[Diagnostic]:
@@ -132,7 +163,7 @@ class LedgerDiff:
 
     @property
     def ledger_changed(self) -> bool:
-        return bool(self.years or self.projects or self.streams or self.priorities)
+        return bool(self.years or self.projects or self.streams or self.priorities or self.adjustments)
 
     def approvers(self) -> list[str]:
         """Everyone whose approval the change needs, each once."""
@@ -145,6 +176,9 @@ class LedgerDiff:
             bits = []
             if year.budget_streams():
                 bits.append(f"budget {signed(year.after.budget - year.before.budget)}{_across(year.budget_streams())}")
+            if year.adjusted_streams():
+                change = year.after.adjustments - year.before.adjustments
+                bits.append(f"adjustments {signed(change)}{_across(year.adjusted_streams())}")
             if year.allocated_streams():
                 bits.append(
                     f"allocated {signed(year.after.allocated - year.before.allocated)}"
@@ -155,6 +189,7 @@ class LedgerDiff:
             counted = [
                 _count(len(self.projects), "project") + " changed" if self.projects else "",
                 _count(len(self.streams), "stream") + " changed" if self.streams else "",
+                _count(len(self.adjustments), "adjustment") + " changed" if self.adjustments else "",
                 "priorities changed" if self.priorities else "",
             ]
             parts.append("no change to amounts; " + ", ".join(c for c in counted if c))
@@ -203,6 +238,20 @@ class LedgerDiff:
                 "new": [p.as_json() for p in self.new_problems],
                 "fixed": [p.as_json() for p in self.fixed_problems],
             },
+            "adjustments": [
+                {
+                    "id": a.id,
+                    "year": a.year,
+                    "change": a.kind,
+                    "file": a.path,
+                    "summary": a.summary,
+                    "approval": a.approval,
+                    "tier": a.tier,
+                    "streams": list(a.streams),
+                    "fields": [_change_json(c) for c in a.fields],
+                }
+                for a in self.adjustments
+            ],
             "approvals": [{"stream": a.stream, "owners": list(a.owners)} for a in self.approvals],
             "approvers": self.approvers(),
             "notes": self.notes,
@@ -232,6 +281,7 @@ def compare(base: Side, head: Side) -> LedgerDiff:
         diff.streams = _streams(before, after)
         diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
     diff.projects = _projects(base, head)
+    diff.adjustments = _adjustments(before, after)
     diff.new_problems, diff.fixed_problems = _problems(base, head)
     diff.approvals = _approvals(diff, before, after)
     for side in (base, head):
@@ -258,8 +308,11 @@ def _ledger(side: Side) -> Ledger | None:
 def _figures(ledger: Ledger | None, stream: str, year: str) -> Figures:
     if ledger is None or stream not in ledger.streams:
         return Figures(ZERO, ZERO)
-    allocated = total(amount for _, amount in ledger.allocated(stream, year))
-    return Figures(ledger.streams[stream].budget.get(year, ZERO), allocated)
+    return Figures(
+        figures.approved_budget(ledger, stream, year),
+        figures.allocated(ledger, stream, year),
+        figures.adjustments(ledger, stream, year),
+    )
 
 
 def _years(before: Ledger | None, after: Ledger | None) -> list[YearChange]:
@@ -277,9 +330,68 @@ def _years(before: Ledger | None, after: Ledger | None) -> list[YearChange]:
     return changes
 
 
-def _sum(figures: Iterable[Figures]) -> Figures:
-    listed = list(figures)
-    return Figures(total(f.budget for f in listed), total(f.allocated for f in listed))
+def _sum(found: Iterable[Figures]) -> Figures:
+    listed = list(found)
+    return Figures(
+        total(f.budget for f in listed), total(f.allocated for f in listed), total(f.adjustments for f in listed)
+    )
+
+
+# --- adjustments -----------------------------------------------------------------------
+
+
+def _adjustments(before: Ledger | None, after: Ledger | None) -> list[AdjustmentChange]:
+    """Adjustment files added, removed or changed (by path), with the head side's tier check."""
+    old = {e.source.path: e for e in (before.adjustments if before else [])}
+    new = {e.source.path: e for e in (after.adjustments if after else [])}
+    tiers = {c.entry.source.path: c for c in tier_checks(after)} if after is not None else {}
+    changes = []
+    for path in sorted(set(old) | set(new)):
+        entry = new.get(path) or old[path]
+        kind = "added" if path not in old else "removed" if path not in new else "changed"
+        fields = _fields(old[path].record, new[path].record) if kind == "changed" else []
+        if kind == "changed" and not fields:
+            continue
+        found = tiers.get(path) if kind != "removed" else None
+        tier = f"{found.describe()}, chosen by {found.basis()}" if found is not None and found.tiers else None
+        changes.append(
+            AdjustmentChange(
+                entry.id,
+                entry.year,
+                kind,
+                path,
+                describe_adjustment(entry.record),
+                _approval_text(entry.record),
+                tier,
+                tuple(dict.fromkeys(s for s, _, _ in figures.effects(entry.record))),
+                fields,
+            )
+        )
+    return changes
+
+
+def describe_adjustment(record: Adjustment) -> str:
+    """One line: ``virement £120,000.00 from community-safety-fund to intervention-and-prevention``."""
+    amount = f"£{format_pounds(record.amount)}"
+    if record.type == "virement" and record.from_ is not None and record.to is not None:
+        return f"virement {amount} from {_side(record.from_.stream, record.from_.source)} to " + _side(
+            record.to.stream, record.to.source
+        )
+    stream = _side(record.stream or "", record.source)
+    if record.type == "grant-variation":
+        return f"grant variation: {record.change} of {amount} on {stream}"
+    if record.type == "carry-forward":
+        return f"carry-forward of {amount} from {record.from_year} into {stream}"
+    return f"reserve drawdown of {amount} from {record.reserve} into {stream}"
+
+
+def _side(stream: str, source: str | None) -> str:
+    return f"{stream} ({source})" if source else stream
+
+
+def _approval_text(record: Adjustment) -> str:
+    decision = f" ({record.approval.decision})" if record.approval.decision else ""
+    return f"approved by {record.approval.approver} on {record.approval.date.isoformat()}{decision}"
 
 
 def _programme(stream: str, before: Ledger | None, after: Ledger | None) -> str:
@@ -443,6 +555,8 @@ def _approvals(diff: LedgerDiff, before: Ledger | None, after: Ledger | None) ->
     touched = [s.id for s in diff.streams]
     for p in diff.projects:
         touched += [s for s in (p.stream_before, p.stream_after) if s]
+    for a in diff.adjustments:  # an adjustment needs the owners of every stream it touches
+        touched += list(a.streams)
     # In the order streams.yaml lists them, new streams first as they appear on the head side.
     order = list(dict.fromkeys([*(after.streams if after else ()), *(before.streams if before else ())]))
     touched = sorted(set(touched), key=lambda s: (order.index(s) if s in order else len(order), s))
@@ -492,7 +606,7 @@ def _figures_json(before: Figures, after: Figures) -> dict[str, Any]:
             "after": format_json(getattr(after, name)),
             "change": format_json(getattr(after, name) - getattr(before, name)),
         }
-        for name in ("budget", "allocated", "unallocated")
+        for name in ("budget", "adjustments", "revised_budget", "allocated", "unallocated")
     }
 
 

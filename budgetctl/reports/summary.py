@@ -1,14 +1,16 @@
-"""The reconciled summary: budget, allocated and unallocated per stream in a year."""
+"""The reconciled summary per stream in a year: approved budget, adjustments, revised budget, allocated, unallocated."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, format_json, split, total
-from budgetctl.reports.table import Column, Table
+from budgetctl.reports.table import Cell, Column, Table
 
 BY_CHOICES = ("stream", "funding", "priority")
 NO_PRIORITY = "(no priority)"
@@ -21,12 +23,42 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _amounts(budget: Decimal, allocated: Decimal) -> dict[str, str]:
+@dataclass(frozen=True)
+class Figures:
+    """A stream's (or a group's) money in the year, from ``model.figures``."""
+
+    stream: str
+    budget: Decimal  # approved
+    adjustments: Decimal
+    allocated: Decimal
+
+    @property
+    def revised(self) -> Decimal:
+        return self.budget + self.adjustments
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.revised - self.allocated
+
+
+def _amounts(f: Figures) -> dict[str, str]:
+    """The JSON money of a row: ``budget`` stays the approved budget; unallocated is revised - allocated."""
     return {
-        "budget": format_json(budget),
-        "allocated": format_json(allocated),
-        "unallocated": format_json(budget - allocated),
+        "budget": format_json(f.budget),
+        "adjustments": format_json(f.adjustments),
+        "revised_budget": format_json(f.revised),
+        "allocated": format_json(f.allocated),
+        "unallocated": format_json(f.unallocated),
     }
+
+
+def _group(stream: str, members: Sequence[Figures]) -> Figures:
+    return Figures(
+        stream,
+        total(f.budget for f in members),
+        total(f.adjustments for f in members),
+        total(f.allocated for f in members),
+    )
 
 
 def summary(ledger: Ledger, year: str, by: str = "stream") -> Table:
@@ -34,78 +66,79 @@ def summary(ledger: Ledger, year: str, by: str = "stream") -> Table:
     return {"stream": _by_stream, "funding": _by_funding, "priority": _by_priority}[by](ledger, year)
 
 
-def _stream_figures(ledger: Ledger, year: str) -> list[tuple[str, Decimal, Decimal]]:
-    """(stream, budget, allocated) for the streams funded or allocated in ``year``."""
-    figures = []
+def _stream_figures(ledger: Ledger, year: str) -> list[Figures]:
+    """The figures of the streams funded or allocated in ``year``."""
+    found = []
     for stream_id, stream in ledger.streams.items():
-        allocations = ledger.allocated(stream_id, year)
+        allocations = figures.allocations(ledger, stream_id, year)
         if year in stream.budget or allocations:
-            figures.append((stream_id, stream.budget.get(year, ZERO), total(amount for _, amount in allocations)))
-    return figures
+            found.append(
+                Figures(
+                    stream_id,
+                    figures.approved_budget(ledger, stream_id, year),
+                    figures.adjustments(ledger, stream_id, year),
+                    total(amount for _, amount in allocations),
+                )
+            )
+    return found
 
 
-_MONEY = [
-    Column("budget", "Budget £", "money"),
-    Column("allocated", "Allocated £", "money"),
-    Column("unallocated", "Unallocated £", "money"),
-    Column("percent", "% allocated", "percent"),
-]
+def _money_columns(adjusted: bool) -> list[Column]:
+    """Budget, then (when the year has adjustments) Adjustments and Revised, then allocated."""
+    extra = [Column("adjustments", "Adjustments £", "money"), Column("revised", "Revised £", "money")]
+    return [
+        Column("budget", "Budget £", "money"),
+        *(extra if adjusted else []),
+        Column("allocated", "Allocated £", "money"),
+        Column("unallocated", "Unallocated £", "money"),
+        Column("percent", "% allocated", "percent"),
+    ]
+
+
+def _money_cells(f: Figures, adjusted: bool) -> list[Cell]:
+    extra: list[Cell] = [f.adjustments, f.revised] if adjusted else []
+    return [f.budget, *extra, f.allocated, f.unallocated, percent(f.allocated, f.revised)]
 
 
 def _by_stream(ledger: Ledger, year: str) -> Table:
-    figures = _stream_figures(ledger, year)
+    found = _stream_figures(ledger, year)
+    adjusted = figures.has_adjustments(ledger, year)
     table = Table(
         f"Commissioning budget {year}",
-        [Column("programme", "Programme"), Column("funding", "Funding Stream"), *_MONEY],
+        [Column("programme", "Programme"), Column("funding", "Funding Stream"), *_money_columns(adjusted)],
         [],
     )
     rows_json = []
-    for stream_id, budget, allocated in figures:
-        stream = ledger.streams[stream_id]
-        table.rows.append(
-            [stream.programme, stream.funding, budget, allocated, budget - allocated, percent(allocated, budget)]
-        )
-        table.flags.append(allocated > budget)
-        rows_json.append(
-            {
-                "stream": stream_id,
-                "programme": stream.programme,
-                "funding": stream.funding,
-                **_amounts(budget, allocated),
-            }
-        )
-    _finish(table, year, figures, rows_json)
+    for f in found:
+        stream = ledger.streams[f.stream]
+        table.rows.append([stream.programme, stream.funding, *_money_cells(f, adjusted)])
+        table.flags.append(f.allocated > f.revised)
+        rows_json.append({"stream": f.stream, "programme": stream.programme, "funding": stream.funding, **_amounts(f)})
+    _finish(table, year, found, rows_json, adjusted)
     return table
 
 
 def _by_funding(ledger: Ledger, year: str) -> Table:
-    figures = _stream_figures(ledger, year)
-    groups: dict[str, list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
-    for figure in figures:
-        groups[ledger.streams[figure[0]].funding].append(figure)
+    found = _stream_figures(ledger, year)
+    adjusted = figures.has_adjustments(ledger, year)
+    groups: dict[str, list[Figures]] = defaultdict(list)
+    for f in found:
+        groups[ledger.streams[f.stream].funding].append(f)
     table = Table(
         f"Commissioning budget {year} by funding stream",
-        [Column("funding", "Funding Stream"), Column("programmes", "Programmes"), *_MONEY],
+        [Column("funding", "Funding Stream"), Column("programmes", "Programmes"), *_money_columns(adjusted)],
         [],
     )
     rows_json = []
     for funding, members in groups.items():
-        budget = total(b for _, b, _ in members)
-        allocated = total(a for _, _, a in members)
-        programmes = [ledger.streams[s].programme for s, _, _ in members]
-        table.rows.append(
-            [funding, ", ".join(programmes), budget, allocated, budget - allocated, percent(allocated, budget)]
-        )
-        table.flags.append(allocated > budget)
+        group = _group(funding, members)
+        programmes = [ledger.streams[f.stream].programme for f in members]
+        table.rows.append([funding, ", ".join(programmes), *_money_cells(group, adjusted)])
+        table.flags.append(group.allocated > group.revised)
         rows_json.append(
-            {
-                "funding": funding,
-                "streams": [s for s, _, _ in members],
-                "programmes": programmes,
-                **_amounts(budget, allocated),
-            }
+            {"funding": funding, "streams": [f.stream for f in members], "programmes": programmes, **_amounts(group)}
         )
-    _finish(table, year, figures, rows_json, by="funding")
+    _finish(table, year, found, rows_json, adjusted, by="funding")
     return table
 
 
@@ -159,15 +192,16 @@ def _by_priority(ledger: Ledger, year: str) -> Table:
 def _finish(
     table: Table,
     year: str,
-    figures: list[tuple[str, Decimal, Decimal]],
+    found: list[Figures],
     rows_json: Sequence[Mapping[str, object]],
+    adjusted: bool,
     by: str | None = None,
 ) -> None:
-    budget = total(b for _, b, _ in figures)
-    allocated = total(a for _, _, a in figures)
-    lead = ["Total", ""]
-    table.total = [*lead, budget, allocated, budget - allocated, percent(allocated, budget)]
+    whole = _group("", found)
+    table.total = ["Total", "", *_money_cells(whole, adjusted)]
     over = [row[0] for row, flag in zip(table.rows, table.flags, strict=True) if flag]
+    if adjusted:
+        table.notes.append("Revised = budget approved by the board + adjustments (budgetctl adjustments --year).")
     if over:
         table.notes.append(f"Over-allocated: {', '.join(str(name) for name in over)}.")
-    table.data = {"year": year, **({"by": by} if by else {}), "rows": rows_json, "total": _amounts(budget, allocated)}
+    table.data = {"year": year, **({"by": by} if by else {}), "rows": rows_json, "total": _amounts(whole)}
