@@ -74,7 +74,7 @@ def check_files(
     if raws:
         from budgetctl.loading.adjustments import load_adjustments
 
-        adjusted = load_adjustments(raws)
+        adjusted = load_adjustments(raws, cache)
         problems.extend(adjusted.problems)
         file_count += len(raws)
         incomplete = incomplete or adjusted.incomplete

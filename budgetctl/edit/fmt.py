@@ -321,8 +321,11 @@ class _Entry:
 
 
 def _one_line_map(item: _Ev) -> bool:
-    return item.kind == "map" and item.flow and item.end_line == item.line and all(
-        k.kind == "scalar" and v.kind == "scalar" for k, v in item.items
+    return (
+        item.kind == "map"
+        and item.flow
+        and item.end_line == item.line
+        and all(k.kind == "scalar" and v.kind == "scalar" for k, v in item.items)
     )
 
 

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic
+from budgetctl.loading.build import FileCheck, LazySource
+from budgetctl.loading.build import _from_entry as from_entry
+from budgetctl.loading.build import _store as store
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.discover import RawFile
 from budgetctl.loading.yamlsubset import strict_load
@@ -20,6 +24,9 @@ from budgetctl.model.kinds import year_of_folder
 from budgetctl.model.ledger import AdjustmentEntry
 from budgetctl.model.records import ADJUSTMENT_KEYS, Adjustment
 from budgetctl.model.source import Mapping, SourceFile
+
+if TYPE_CHECKING:
+    from budgetctl.loading.cache import FileCache
 
 # Keys every type takes.
 COMMON_KEYS = ("type", "date", "amount", "reason", "approval")
@@ -32,31 +39,58 @@ class LoadedAdjustments:
     incomplete: bool = False  # a file could not be used: its change is missing from revised budgets
 
 
-def load_adjustments(raws: Iterable[RawFile]) -> LoadedAdjustments:
-    """Every adjustment file as a record, or its problems."""
-    from budgetctl.loading.schema import validate  # the validator: only when there are adjustments
-
+def load_adjustments(raws: Iterable[RawFile], cache: FileCache | None = None) -> LoadedAdjustments:
+    """Every adjustment file as a record, or its problems (from ``cache`` when its bytes were checked before)."""
     loaded = LoadedAdjustments()
     for raw in raws:
         folder, name = raw.path.rsplit("/", 2)[-2:]
         year = year_of_folder(folder)
-        source, problems = strict_load(raw.data, raw.path)
-        loaded.problems.extend(problems)
-        if source is None or year is None:
+        checked = _check(raw, cache)
+        loaded.problems.extend(checked.load_problems)
+        loaded.problems.extend(checked.schema_problems or [])
+        if checked.project is None or year is None:
             loaded.incomplete = True
             continue
-        record, problems = validate(Adjustment, source)
-        loaded.problems.extend(problems)
-        if record is None:
-            loaded.incomplete = True
-            continue
-        problems = type_keys(record.type, source)
-        loaded.problems.extend(problems)
-        if problems:
-            loaded.incomplete = True
-            continue
-        loaded.entries.append(AdjustmentEntry(name.removesuffix(".yaml"), year, source, record))
+        # Positions are parsed again from the bytes only if a problem needs one.
+        loaded.entries.append(AdjustmentEntry(name.removesuffix(".yaml"), year, LazySource(raw.path, raw.data),
+                                              checked.project))  # fmt: skip
     return loaded
+
+
+def check_adjustment(raw: RawFile) -> FileCheck:
+    """Load one adjustment file, validate it as an ``Adjustment`` and check the keys its type takes."""
+    from budgetctl.loading.schema import validate  # the validator: only when a file must be checked
+
+    source, load_problems = strict_load(raw.data, raw.path)
+    if source is None:
+        return FileCheck(load_problems, None, None)
+    record, schema_problems = validate(Adjustment, source)
+    if record is not None:
+        wrong = type_keys(record.type, source)
+        if wrong:
+            return FileCheck(load_problems, wrong, None)
+    return FileCheck(load_problems, schema_problems, record)
+
+
+def _check(raw: RawFile, cache: FileCache | None) -> FileCheck:
+    from budgetctl.loading import cache as cached
+
+    if cache is None or not cache.enabled:
+        return check_adjustment(raw)
+    try:
+        decode = cached.model_decoder(Adjustment)
+    except cached.Malformed:  # a field type the cache cannot hold exactly: not cached
+        return check_adjustment(raw)
+    key = cached.digest(raw.data)
+    try:
+        entry = cache.get(raw.path, key)
+        if entry is not None:
+            return from_entry(entry, raw.path, decode)
+    except cached.Malformed:
+        cache.drop()  # one bad entry and none is trusted
+    checked = check_adjustment(raw)
+    store(cache, raw.path, key, checked)
+    return checked
 
 
 def type_keys(kind: str, source: SourceFile) -> list[Diagnostic]:

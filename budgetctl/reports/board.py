@@ -112,8 +112,9 @@ class BoardReport:
     programmes: list[Programme]
     appendix_b: list[StreamRules]
     chart: list[Bar]
-    total_budget: Decimal
+    total_budget: Decimal  # approved by the board
     total_allocated: Decimal
+    total_revised: Decimal  # approved plus the year's adjustments
 
 
 def board_report(ledger: Ledger, year: str) -> BoardReport:
@@ -132,8 +133,9 @@ def board_report(ledger: Ledger, year: str) -> BoardReport:
         programmes=programmes,
         appendix_b=[_rules(ledger, stream_id, year) for stream_id in stream_ids],
         chart=[Bar(p.programme, p.budget, p.subtotal) for p in programmes],
-        total_budget=budget,
+        total_budget=total(p.approved if p.approved is not None else p.budget for p in programmes),
         total_allocated=allocated,
+        total_revised=budget,
     )
 
 
@@ -164,9 +166,7 @@ def _purpose(stream: Stream, purpose: str | None, description: str | None) -> st
     return description
 
 
-def _overview(
-    ledger: Ledger, year: str, programmes: list[Programme], budget: Decimal, allocated: Decimal
-) -> list[str]:
+def _overview(ledger: Ledger, year: str, programmes: list[Programme], budget: Decimal, allocated: Decimal) -> list[str]:
     count = sum(len(p.projects) for p in programmes)
     share = f" ({percent(allocated, budget)}%)" if budget else ""
     approved = total(p.approved if p.approved is not None else p.budget for p in programmes)

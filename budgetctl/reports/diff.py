@@ -280,8 +280,8 @@ def compare(base: Side, head: Side) -> LedgerDiff:
         diff.years = _years(before, after)
         diff.streams = _streams(before, after)
         diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
+        diff.adjustments = _adjustments(before, after)
     diff.projects = _projects(base, head)
-    diff.adjustments = _adjustments(before, after)
     diff.new_problems, diff.fixed_problems = _problems(base, head)
     diff.approvals = _approvals(diff, before, after)
     for side in (base, head):
