@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from budgetctl import __version__
-from budgetctl.cli import check, publishing, workflow
+from budgetctl.cli import adjustments, check, publishing, workflow
 
 app = typer.Typer(
     name="budgetctl",
@@ -47,6 +47,7 @@ def main(
 COMMANDS = (
     ("validate", check.validate),
     ("summary", check.summary),
+    ("adjustments", adjustments.adjustments_command),
     ("rules", check.rules),
     ("explain", check.explain),
     ("report", publishing.report),
@@ -63,5 +64,6 @@ GROUPS = (("new", workflow.new_app),)
 
 for _name, _command in COMMANDS:
     app.command(_name)(_command)
+workflow.new_app.command("adjustment")(adjustments.new_adjustment_command)
 for _name, _group in GROUPS:
     app.add_typer(_group, name=_name)

@@ -56,3 +56,9 @@ def year_dates(year: str) -> tuple[datetime.date, datetime.date]:
     """The first and last day of a financial year: 1 April to 31 March."""
     first = int(year[:4])
     return datetime.date(first, 4, 1), datetime.date(first + 1, 3, 31)
+
+
+def year_of_date(day: datetime.date) -> str:
+    """The financial year holding ``day``: 2023-11-02 -> ``2023/24``."""
+    first = day.year if day.month >= 4 else day.year - 1
+    return f"{first:04d}/{(first + 1) % 100:02d}"
