@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from budgetctl.diagnostics import Diagnostic
+from budgetctl.diagnostics import Diagnostic, Severity
+from budgetctl.loading.codes import Code
 from budgetctl.loading.revision import Side
 from budgetctl.model import figures
 from budgetctl.model.approvals import tier_checks
@@ -283,6 +284,9 @@ def compare(base: Side, head: Side) -> LedgerDiff:
         diff.adjustments = _adjustments(before, after)
     diff.projects = _projects(base, head)
     diff.new_problems, diff.fixed_problems = _problems(base, head)
+    if not unloadable and before is not None and after is not None:
+        found = _approved_changed_in_place(before, after) + _closed_year_changed(before, base, head)
+        diff.new_problems = sorted([*diff.new_problems, *found], key=Diagnostic.sort_key)
     diff.approvals = _approvals(diff, before, after)
     for side in (base, head):
         if side.empty:
@@ -335,6 +339,102 @@ def _sum(found: Iterable[Figures]) -> Figures:
     return Figures(
         total(f.budget for f in listed), total(f.allocated for f in listed), total(f.adjustments for f in listed)
     )
+
+
+# --- the state of years: approved budgets and closed years are not edited in place ----------
+
+APPROVED_CHANGED = Code(
+    "D014",
+    "approved-budget-changed",
+    Severity.ERROR,
+    "An approved year's budget or sources edited in place (found by `budgetctl diff`).",
+    "Once `years:` in streams.yaml gives a year an `approved` date, its `budget:` and\n"
+    "`sources:` are the figures the board approved and are never edited: a change is an\n"
+    "adjustment record (`budgetctl new adjustment`), so the approved figure stays and the\n"
+    "decision is reviewed. `diff --fail-on-new-errors` fails on it.\n\n"
+    "    budget:\n      2023/24: 1925538     # D014 when 2023/24 was approved at 1805538",
+)
+CLOSED_CHANGED = Code(
+    "D015",
+    "closed-year-changed",
+    Severity.ERROR,
+    "A file of a closed year's actuals, adjustments or forecasts changed (found by `budgetctl diff`).",
+    "A year with `closed:` in streams.yaml has a final outturn: its files under actuals/,\n"
+    "adjustments/ and forecasts/ are frozen. Record the change in the current year instead.\n"
+    "`diff --fail-on-new-errors` fails on it.",
+)
+# Listed by `budgetctl rules`, explained by `budgetctl explain D014`.
+COMMAND_CODES = (APPROVED_CHANGED, CLOSED_CHANGED)
+
+
+def _approved_changed_in_place(before: Ledger, after: Ledger) -> list[Diagnostic]:
+    """A change to ``budget:`` or ``sources:`` of a year the base side had approved."""
+    found = []
+    for year, state in before.streams_file.years.items():
+        for stream in dict.fromkeys([*before.streams, *after.streams]):
+            old, new = before.streams.get(stream), after.streams.get(stream)
+            pairs: list[tuple[str, tuple[str, ...], Decimal | None, Decimal | None]] = [
+                (
+                    "budget",
+                    ("budget", year),
+                    old.budget.get(year) if old else None,
+                    new.budget.get(year) if new else None,
+                )
+            ]
+            for source in dict.fromkeys([*(old.sources if old else {}), *(new.sources if new else {})]):
+                pairs.append(
+                    (
+                        f"sources.{source}",
+                        ("sources", source, year),
+                        old.sources.get(source, {}).get(year) if old else None,
+                        new.sources.get(source, {}).get(year) if new else None,
+                    )
+                )
+            for label, loc, was, now in pairs:
+                if was == now:
+                    continue
+                where = after.stream_at(stream, *loc) if new else after.streams_at("streams")
+                shown = " → ".join(pounds(v) if v is not None else "(none)" for v in (was, now))
+                found.append(
+                    APPROVED_CHANGED.at(
+                        f"approved budget changed in place: record an adjustment (stream {stream!r} {label} "
+                        f"{year}: {shown}; {year} was approved on {state.approved.isoformat()}); restore the "
+                        "approved figure and record the change with `budgetctl new adjustment`",
+                        where.file,
+                        where.line,
+                        where.column,
+                    )
+                )
+    return found
+
+
+def _closed_year_changed(before: Ledger, base: Side, head: Side) -> list[Diagnostic]:
+    """An in-year file of a year the base side had closed, added, removed or changed."""
+    closed = {y.replace("/", "-"): (y, s.closed) for y, s in before.streams_file.years.items() if s.closed}
+    if not closed or base.files is None or head.files is None:
+        return []
+
+    def files(side: Side) -> dict[str, bytes]:
+        assert side.files is not None
+        return {r.path: r.data for raws in side.files.in_year.values() for r in raws}
+
+    old, new = files(base), files(head)
+    found = []
+    for path in sorted(set(old) | set(new)):
+        folder = path.rsplit("/", 2)[-2] if path.count("/") >= 2 else ""
+        if folder not in closed or old.get(path) == new.get(path):
+            continue
+        year, date = closed[folder]
+        what = "added" if path not in old else "removed" if path not in new else "changed"
+        found.append(
+            CLOSED_CHANGED.at(
+                f"{year} is closed (its outturn became final on {date.isoformat() if date else '?'}): this file was "
+                f"{what}; its actuals, adjustments and forecasts cannot change: undo it and record the change "
+                "in the current year",
+                path,
+            )
+        )
+    return found
 
 
 # --- adjustments -----------------------------------------------------------------------

@@ -95,9 +95,10 @@ def catalogue(*, commands: bool = False) -> dict[str, Code]:
     if commands:
         # Imported here: validate's hot path needs neither module.
         from budgetctl.edit import fmt
-        from budgetctl.reports import giving360
+        from budgetctl.reports import diff, giving360
 
-        codes.update((code.code, code) for code in (*fmt.COMMAND_CODES, *giving360.COMMAND_CODES))
+        found = (*fmt.COMMAND_CODES, *giving360.COMMAND_CODES, *diff.COMMAND_CODES)
+        codes.update((code.code, code) for code in found)
     return codes
 
 
