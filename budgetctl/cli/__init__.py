@@ -48,6 +48,7 @@ COMMANDS = (
     ("validate", check.validate),
     ("summary", check.summary),
     ("adjustments", adjustments.adjustments_command),
+    ("commitments", adjustments.commitments_command),
     ("rules", check.rules),
     ("explain", check.explain),
     ("report", publishing.report),

@@ -53,6 +53,32 @@ def adjustments_command(
     trailing_problems(checked)
 
 
+def commitments_command(
+    year: YearOption = None,
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="table, csv, json or markdown.")] = (
+        TableFormat.table
+    ),
+    data: DataOption = None,
+) -> None:
+    """What signed agreements already promise, per year and stream, against the budget.
+
+    One row per year and stream with a budget: the approved budget (and whether it
+    is indicative), the revised budget, allocated, committed by projects' signed
+    agreements, uncommitted (revised - committed) and the agreements whose last
+    committed year it is. Default: every year with a budget.
+
+    Example: budgetctl commitments --year 2024/25
+    """
+    from budgetctl.render.tables import RENDERERS
+    from budgetctl.reports.commitments import commitments
+
+    chosen = checked_year(year)
+    ledger, checked = reliable_ledger(data, "commitments", output=format.value)
+    years = [budget_year(ledger, chosen)] if chosen else ledger.budget_years()
+    RENDERERS[format.value](commitments(ledger, years))
+    trailing_problems(checked)
+
+
 class AdjustmentType(StrEnum):
     virement = "virement"
     grant_variation = "grant-variation"

@@ -22,6 +22,8 @@ from budgetctl.rules import (
     bad_delegation_tier,
     bad_owner,
     carry_forward_year,
+    commitment_on_indicative_budget,
+    committed_above_allocation,
     decision_required,
     duplicate_project_id,
     empty_allocation,
@@ -75,6 +77,8 @@ RULES: tuple[Rule, ...] = (
     decision_required.RULE,
     virement_to_itself.RULE,
     bad_delegation_tier.RULE,
+    committed_above_allocation.RULE,
+    commitment_on_indicative_budget.RULE,
 )
 
 
