@@ -205,3 +205,50 @@ def _finish(
     if over:
         table.notes.append(f"Over-allocated: {', '.join(str(name) for name in over)}.")
     table.data = {"year": year, **({"by": by} if by else {}), "rows": rows_json, "total": _amounts(whole)}
+
+
+def summary_years(ledger: Ledger, years: list[str]) -> Table:
+    """Several years side by side, per stream: each year's revised budget and allocated money.
+
+    JSON has every figure of each year (budget, adjustments, revised_budget,
+    allocated, unallocated), as the one-year summary has.
+    """
+    table = Table(
+        f"Commissioning budget {years[0]} to {years[-1]}",
+        [Column("programme", "Programme"), Column("funding", "Funding Stream")],
+        [],
+    )
+    for year in years:
+        table.columns += [Column(f"{year}-revised", f"{year} revised £", "money"),
+                          Column(f"{year}-allocated", f"{year} allocated £", "money")]  # fmt: skip
+    per_year = {year: {f.stream: f for f in _stream_figures(ledger, year)} for year in years}
+    rows_json = []
+    for stream_id, stream in ledger.streams.items():
+        found = {y: per_year[y][stream_id] for y in years if stream_id in per_year[y]}
+        if not found:
+            continue
+        cells: list[Cell] = [stream.programme, stream.funding]
+        for year in years:
+            f = found.get(year)
+            cells += [f.revised, f.allocated] if f else [None, None]
+        table.rows.append(cells)
+        table.flags.append(any(f.allocated > f.revised for f in found.values()))
+        rows_json.append(
+            {
+                "stream": stream_id,
+                "programme": stream.programme,
+                "funding": stream.funding,
+                "years": {y: _amounts(f) for y, f in found.items()},
+            }
+        )
+    totals = {year: _group("", list(per_year[year].values())) for year in years}
+    table.total = ["Total", ""]
+    for year in years:
+        table.total += [totals[year].revised, totals[year].allocated]
+    indicative = [
+        f"{ledger.streams[s].programme} {y}" for y in years for s in per_year[y] if figures.is_indicative(ledger, s, y)
+    ]
+    if indicative:
+        table.notes.append(f"Indicative (not yet confirmed by the grantor): {', '.join(indicative)}.")
+    table.data = {"years": years, "rows": rows_json, "total": {y: _amounts(t) for y, t in totals.items()}}
+    return table
