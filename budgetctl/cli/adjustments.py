@@ -133,6 +133,9 @@ def new_adjustment_command(
     ] = None,
     change: Annotated[Change | None, typer.Option("--change", help="grant-variation: increase or decrease.")] = None,
     reserve: Annotated[str | None, typer.Option("--reserve", help="reserve-drawdown: a reserve id.")] = None,
+    consent: Annotated[
+        str | None, typer.Option("--consent", help="carry-forward: the grantor's consent, where year_end asks for it.")
+    ] = None,
     year: Annotated[
         str | None,
         typer.Option(
@@ -198,6 +201,7 @@ def new_adjustment_command(
         source=source,
         from_year=previous_year(chosen) if kind is AdjustmentType.carry_forward else None,
         reserve=reserve,
+        consent=consent,
     )
     try:
         root = find_root(data)

@@ -46,6 +46,7 @@ class NewAdjustment:
     source: str | None = None
     from_year: str | None = None  # carry-forward
     reserve: str | None = None  # reserve-drawdown
+    consent: str | None = None  # carry-forward, where the stream's year_end asks for it
 
 
 @dataclass
@@ -79,6 +80,8 @@ def adjustment_text(a: NewAdjustment) -> str:
             lines.append(f"source: {scalar(a.source)}")
         if a.from_year:
             lines.append(f"from_year: {a.from_year}")
+        if a.consent:
+            lines.append(f"consent: {scalar(a.consent)}")
         if a.reserve:
             lines.append(f"reserve: {scalar(a.reserve)}")
     lines += [

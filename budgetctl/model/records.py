@@ -422,6 +422,7 @@ class Adjustment:
     change: Annotated[str | None, Converter(_choice("increase", "decrease"))] = None
     source: OptId = None
     from_year: Annotated[str | None, Converter(_year)] = None
+    consent: OptText = None  # carry-forward: the grantor's consent, where the stream's year_end asks for it
     reserve: OptId = None
     amount: Money
     reason: Text
@@ -433,7 +434,7 @@ class Adjustment:
 ADJUSTMENT_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "virement": (("from", "to"), ()),
     "grant-variation": (("stream", "change"), ("source",)),
-    "carry-forward": (("stream", "from_year"), ("source",)),
+    "carry-forward": (("stream", "from_year"), ("source", "consent")),
     "reserve-drawdown": (("stream", "reserve"), ("source",)),
 }
 
