@@ -9,7 +9,7 @@ from decimal import Decimal
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, needs_pence
 from budgetctl.reports.board import BoardReport, Bullets, Programme
-from budgetctl.reports.table import Cell
+from budgetctl.reports.table import Cell, Table
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -60,7 +60,21 @@ def render(report: BoardReport) -> str:
                 lines += [escape(block.lead), "", *[f"- {escape(item)}" for item in block.items], ""]
             else:
                 lines += [escape(block), ""]
+    if report.adjustments is not None:
+        lines += ["## Appendix C – Changes to the approved budget", "", *_register(report.adjustments), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _register(table: Table) -> list[str]:
+    """The year's adjustments, as `budgetctl adjustments` lists them."""
+    from budgetctl.render.tables import human_cell
+
+    pence = needs_pence([c for row in table.rows for c in row if isinstance(c, Decimal)])
+    out = [_row([escape(c.header) for c in table.columns])]
+    out.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
+    for row in [*table.rows, *([table.total] if table.total else [])]:
+        out.append(_row([escape(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]))
+    return [*out, "", *(escape(note) for note in table.notes)]
 
 
 def _funding(report: BoardReport) -> list[str]:

@@ -16,6 +16,7 @@ from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import format_pounds, needs_pence, total
 from budgetctl.model.records import Stream
+from budgetctl.reports.adjustments import register
 from budgetctl.reports.summary import percent, summary
 from budgetctl.reports.table import Table
 
@@ -115,6 +116,7 @@ class BoardReport:
     total_budget: Decimal  # approved by the board
     total_allocated: Decimal
     total_revised: Decimal  # approved plus the year's adjustments
+    adjustments: Table | None = None  # Appendix C: the register of the year's adjustments (None without any)
 
 
 def board_report(ledger: Ledger, year: str) -> BoardReport:
@@ -136,7 +138,20 @@ def board_report(ledger: Ledger, year: str) -> BoardReport:
         total_budget=total(p.approved if p.approved is not None else p.budget for p in programmes),
         total_allocated=allocated,
         total_revised=budget,
+        adjustments=_appendix_c(ledger, year),
     )
+
+
+def _appendix_c(ledger: Ledger, year: str) -> Table | None:
+    """The year's adjustments as the register shows them, without its problems column."""
+    if not figures.has_adjustments(ledger, year):
+        return None
+    records = register(ledger, year, []).records
+    keep = [i for i, c in enumerate(records.columns) if c.key != "problems"]
+    records.columns = [records.columns[i] for i in keep]
+    records.rows = [[row[i] for i in keep] for row in records.rows]
+    records.total = [records.total[i] for i in keep] if records.total else None
+    return records
 
 
 def _programme(ledger: Ledger, stream_id: str, year: str) -> Programme:
