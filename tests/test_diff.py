@@ -176,7 +176,9 @@ def test_a_renamed_project_is_recognised(repo: Path) -> None:
 def test_a_stream_budget_change(repo: Path) -> None:
     edit(repo, "data/streams.yaml", "2023/24: 6529875", "2023/24: 6524875")
     data = diff_json(repo, "HEAD")
-    assert data["headline"] == "2023/24: budget -£5,000.00 across 1 stream"
+    # 2023/24 is approved in the shipped ledger: an in-place edit of its budget is a new error (D014).
+    assert data["headline"] == "2023/24: budget -£5,000.00 across 1 stream; 1 new error"
+    assert [p["code"] for p in data["problems"]["new"]] == ["D014"]
     [stream] = data["streams"]
     assert stream["id"] == "victims-services" and stream["change"] == "changed"
     assert stream["fields"] == [
