@@ -109,6 +109,27 @@ def allocated(ledger: Ledger, stream_id: str, year: str) -> Decimal:
     return total(amount for _, amount in ledger.allocated(stream_id, year))
 
 
+def carried_forward(ledger: Ledger, stream_id: str, from_year: str) -> Decimal:
+    """Money carried forward out of ``from_year`` into the next year by the stream's carry-forwards."""
+    return total(
+        e.record.amount
+        for e in ledger.adjustments
+        if e.record.type == "carry-forward" and e.record.stream == stream_id and e.record.from_year == from_year
+    )
+
+
+def year_end(ledger: Ledger, stream_id: str) -> str | None:
+    """What happens to the stream's unspent money at year end (``return``, ``carry-with-consent``,
+    ``carry-with-approval``, ``balance``); None when streams.yaml does not say."""
+    return ledger.streams[stream_id].year_end
+
+
+def is_closed(ledger: Ledger, year: str) -> bool:
+    """Whether the year's outturn is final (``years: {Y: {closed: ...}}``)."""
+    state = ledger.streams_file.years.get(year)
+    return state is not None and state.closed is not None
+
+
 def committed(ledger: Ledger, stream_id: str, year: str) -> Decimal:
     """Money the stream's projects' signed agreements commit in the year."""
     return total(

@@ -50,7 +50,7 @@ def replace(path: Path, old: str, new: str) -> None:
 def test_an_in_place_edit_of_an_approved_budget_is_a_new_error(repo: Path) -> None:
     # Intervention and Prevention's approved 2023/24 budget, raised in place instead of by an adjustment.
     replace(repo / "data" / "streams.yaml", "      2023/24: 1805538\n", "      2023/24: 1925538\n")
-    code, out, _ = diff(repo, "HEAD", "--format", "json")
+    _, out, _ = diff(repo, "HEAD", "--format", "json")
     payload = json.loads(out)
     [problem] = [p for p in payload["problems"]["new"] if p["code"] == "D014"]
     assert problem["message"].startswith(
