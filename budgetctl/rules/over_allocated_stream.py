@@ -30,7 +30,8 @@ def check(ledger: Ledger) -> Iterator[Finding]:
     for stream_id, stream in ledger.streams.items():
         for year in sorted(stream.budget, key=year_sort_key):
             changes = figures.stream_adjustments(ledger, stream_id, year)
-            budget = total((stream.budget[year], *(amount for _, amount in changes)))
+            approved = figures.approved_budget(ledger, stream_id, year)
+            budget = figures.revised_budget(ledger, stream_id, year)
             allocations = sorted(figures.allocations(ledger, stream_id, year), key=lambda pair: (-pair[1], pair[0].id))
             allocated = total(amount for _, amount in allocations)
             if allocated > budget:
@@ -39,7 +40,7 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 if changes:
                     listed = ", ".join(f"{e.id} {_signed(a)}" for e, a in changes)
                     shown = (
-                        f"revised budget £{format_pounds(budget)} (approved £{format_pounds(stream.budget[year])}, "
+                        f"revised budget £{format_pounds(budget)} (approved £{format_pounds(approved)}, "
                         f"adjusted by {listed})"
                     )
                     fix = "reduce allocations or record an adjustment"
