@@ -349,10 +349,14 @@ def new_project_command(
 class SchemaTarget(StrEnum):
     streams = "streams"
     project = "project"
+    adjustment = "adjustment"
 
 
 def schema_command(
-    target: Annotated[SchemaTarget, typer.Argument(help="streams (for streams.yaml) or project (for project files).")],
+    target: Annotated[
+        SchemaTarget,
+        typer.Argument(help="streams (for streams.yaml), project (project files) or adjustment (adjustment files)."),
+    ],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of printing.", show_default=False),

@@ -135,11 +135,36 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "allocations": "Required: money per financial year, e.g. 2023/24: 250000.",
         "agreement": "The signed agreement that binds the project: {ref, signed, committed: {year: money}}.",
     },
+    "Adjustment": {
+        "type": "Required: virement, grant-variation, carry-forward or reserve-drawdown.",
+        "date": "Required: when the change was proposed (YYYY-MM-DD).",
+        "from_": "virement: the stream (and source) the money leaves.",
+        "to": "virement: the stream (and source) the money goes to.",
+        "stream": "grant-variation, carry-forward, reserve-drawdown: the stream whose budget changes.",
+        "change": "grant-variation: increase or decrease.",
+        "source": "The source it changes, when the stream has sources.",
+        "from_year": "carry-forward: the year the money comes from (the year before the folder's).",
+        "consent": "carry-forward: the grantor's consent, when the stream's year_end is carry-with-consent.",
+        "reserve": "reserve-drawdown: a reserve id from streams.yaml reserves.",
+        "amount": "Required: the amount (no sign: the type and change give it).",
+        "reason": "Required: why the budget changes.",
+        "approval": "Required: who approved it, when, and the decision reference where a tier needs one.",
+    },
+    "Side": {
+        "stream": "Required: a stream id.",
+        "source": "One of the stream's sources, when it has any.",
+    },
+    "Approval": {
+        "approver": "Required: an id from delegations.approvers (any text without delegations).",
+        "date": "Required: the approval date, not before `date`.",
+        "decision": "The decision reference, e.g. WMPCC 052/2023.",
+    },
 }
 
 TARGETS: dict[str, tuple[type, str]] = {
     "streams": (models.StreamsFile, "budgetctl streams.yaml"),
     "project": (models.Project, "budgetctl project file"),
+    "adjustment": (models.Adjustment, "budgetctl adjustment file"),
 }
 
 
@@ -177,7 +202,8 @@ def generate(target: str) -> dict[str, Any]:
         definition["title"] = name
         for field, prop in definition.get("properties", {}).items():
             _tidy(prop)
-            text = DESCRIPTIONS.get(name, {}).get(field)
+            # A key that is a Python keyword (``from``) is described under its field name (``from_``).
+            text = DESCRIPTIONS.get(name, {}).get(field) or DESCRIPTIONS.get(name, {}).get(field + "_")
             if text:
                 prop["description"] = text
     return {"$schema": DIALECT, "title": title, **{k: v for k, v in body.items() if k != "title"}}
