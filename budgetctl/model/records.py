@@ -316,6 +316,8 @@ class Delegations:
     __pydantic_config__ = _STRICT
     approvers: Labels
     cumulative: Flag = False
+    # What a decision reference looks like: `#` stands for a number, the rest is literal ("WMPCC #/#").
+    decision_format: OptText = None
     limits: Annotated[dict[AdjustmentType, Annotated[tuple[Tier, ...], Converter(_list)]], Converter(_mapping)] = (
         _empty()
     )

@@ -72,6 +72,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Delegations": {
         "approvers": "Required: who may approve, lowest authority first: id -> title.",
         "cumulative": "true: a tier is chosen by the running total of a type per stream and year.",
+        "decision_format": "What a decision reference looks like; # stands for a number: WMPCC #/#.",
         "limits": "Per adjustment type: tiers in ascending order of up_to.",
     },
     "Tier": {

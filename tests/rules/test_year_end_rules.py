@@ -90,3 +90,23 @@ def test_codeowners_asks_the_owners_of_every_stream_an_adjustment_touches(runner
     result = runner.invoke(app, ["owners", "--data", str(data)])
     assert result.exit_code == 0, result.output
     assert "/data/adjustments/2023-24/v.yaml @jane @org/grant-team\n" in result.stdout
+
+
+DELEGATIONS = textwrap.dedent(
+    """\
+    delegations:
+      approvers: {cfo: Chief Finance Officer}
+      decision_format: "WMPCC #/#"
+    """
+)
+
+
+@pytest.mark.parametrize(("decision", "expected"), [("WMPCC 052/2023", []), ("WMPCC52/2023", [("D017", 10, 13)])])
+def test_a_decision_reference_follows_the_declared_format(runner, tmp_path: Path, decision, expected) -> None:
+    text = (
+        "type: grant-variation\ndate: 2023-07-01\nstream: local\nchange: increase\namount: 1\nreason: r\n"
+        f"approval:\n  approver: cfo\n  date: 2023-07-02\n  decision: {decision}\n"
+    )
+    streams = DELEGATIONS + STREAMS.format(year_end="return")
+    data = make_ledger(tmp_path, {"streams.yaml": streams, "adjustments/2023-24/g.yaml": text})
+    assert found(runner, data) == expected
