@@ -9,7 +9,7 @@ from typing import Any
 
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.model import figures
-from budgetctl.model.approvals import TierCheck, tier_checks
+from budgetctl.model.approvals import TierCheck, choose_tier, tier_checks
 from budgetctl.model.ledger import AdjustmentEntry, Ledger
 from budgetctl.model.money import format_json, format_pounds, total
 from budgetctl.model.records import Adjustment, Tier
@@ -89,7 +89,8 @@ def register(ledger: Ledger, year: str, problems: list[Diagnostic]) -> Register:
     for (stream, kind), members in groups.items():
         check = members[-1]
         amount = total(c.entry.record.amount for c in members)
-        tier = _tier_for_total(check, amount)
+        index = choose_tier(check.tiers, amount)  # the tier the stream's total for the type falls in
+        tier = check.tiers[index] if index is not None else None
         totals.rows.append([stream, kind, len(members), amount, _tier_text(tier, check), tier.approver if tier else ""])
         totals.flags.append(False)
         totals_json.append(
@@ -144,13 +145,6 @@ def _needs(check: TierCheck | None) -> str:
         return "no tier covers it"
     decision = " + decision" if check.tier.decision else ""
     return f"{check.index + 1 if check.index is not None else 0}: {check.tier.approver}{decision}"
-
-
-def _tier_for_total(check: TierCheck, amount: Decimal) -> Tier | None:
-    for tier in check.tiers:
-        if tier.up_to is None or tier.up_to >= amount:
-            return tier
-    return None
 
 
 def _tier_text(tier: Tier | None, check: TierCheck) -> str:
