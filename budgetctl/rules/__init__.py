@@ -45,6 +45,7 @@ from budgetctl.rules import (
     value_not_allowed,
     virement_from_ring_fenced,
     virement_to_itself,
+    year_state,
     year_without_budget,
 )
 from budgetctl.rules._rule import Rule
@@ -83,6 +84,7 @@ RULES: tuple[Rule, ...] = (
     bad_delegation_tier.RULE,
     committed_above_allocation.RULE,
     commitment_on_indicative_budget.RULE,
+    year_state.RULE,
 )
 
 

@@ -110,3 +110,9 @@ def test_a_decision_reference_follows_the_declared_format(runner, tmp_path: Path
     streams = DELEGATIONS + STREAMS.format(year_end="return")
     data = make_ledger(tmp_path, {"streams.yaml": streams, "adjustments/2023-24/g.yaml": text})
     assert found(runner, data) == expected
+
+
+def test_a_year_cannot_close_before_it_was_approved(runner, tmp_path: Path) -> None:
+    years = "years:\n  2023/24:\n    approved: 2023-03-28\n    closed: 2023-01-31\n"
+    data = make_ledger(tmp_path, {"streams.yaml": years + STREAMS.format(year_end="return")})
+    assert found(runner, data) == [("D018", 4, 13)]
