@@ -124,6 +124,27 @@ def year_end(ledger: Ledger, stream_id: str) -> str | None:
     return ledger.streams[stream_id].year_end
 
 
+def year_end_split(ledger: Ledger, stream_id: str, year: str, spent: Decimal) -> dict[str, Decimal]:
+    """Where a stream's unspent money of ``year`` goes, given what was ``spent`` (the outturn):
+    ``carry`` (what carry-forwards into the next year take), ``balance`` (a fund that keeps it)
+    and ``return`` (the rest: to the grantor, or back to the office's funds).
+
+    Unspent is the revised budget minus ``spent``; an overspend leaves nothing to split.
+    """
+    unspent = max(revised_budget(ledger, stream_id, year) - spent, ZERO)
+    if year_end(ledger, stream_id) == "balance":
+        return {"carry": ZERO, "balance": unspent, "return": ZERO}
+    carried = min(carried_forward(ledger, stream_id, year), unspent)
+    return {"carry": carried, "balance": ZERO, "return": unspent - carried}
+
+
+def carried_beyond_unspent(ledger: Ledger, stream_id: str, year: str, spent: Decimal) -> Decimal:
+    """How much the carry-forwards out of ``year`` exceed what was left unspent (zero when they fit):
+    once the year is closed, a carry-forward may take only money that was not spent."""
+    unspent = max(revised_budget(ledger, stream_id, year) - spent, ZERO)
+    return max(carried_forward(ledger, stream_id, year) - unspent, ZERO)
+
+
 def is_closed(ledger: Ledger, year: str) -> bool:
     """Whether the year's outturn is final (``years: {Y: {closed: ...}}``)."""
     state = ledger.streams_file.years.get(year)

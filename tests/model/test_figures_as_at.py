@@ -28,3 +28,23 @@ def test_revised_budget_as_at_counts_adjustments_by_approval_date() -> None:
     assert figures.revised_source(ledger, vrp, "home-office-grant", "2023/24") == Decimal("4473080.00")
     assert figures.carried_forward(ledger, "community-safety-fund", "2023/24") == Decimal("40000.00")
     assert figures.committed(ledger, "victims-services", "2024/25") == Decimal("2925000.00")
+
+
+def test_year_end_split_follows_the_streams_year_end() -> None:
+    ledger = check_files(read_ledger(SHIPPED)).ledger
+    assert ledger is not None
+    # Community Safety (carry-with-approval): revised 3,834,765; 40,000 carried into 2024/25.
+    split = figures.year_end_split(ledger, "community-safety-fund", "2023/24", Decimal("3700000.00"))
+    assert split == {"carry": Decimal("40000.00"), "balance": Decimal("0.00"), "return": Decimal("94765.00")}
+    assert figures.carried_beyond_unspent(ledger, "community-safety-fund", "2023/24", Decimal("3700000.00")) == 0
+    # Spent all but 10,000: the 40,000 carry-forward goes 30,000 beyond what was left.
+    assert figures.carried_beyond_unspent(ledger, "community-safety-fund", "2023/24", Decimal("3824765.00")) == Decimal(
+        "30000.00"
+    )
+    # Helping Communities Fund (balance): the unspent money stays in the fund.
+    split = figures.year_end_split(ledger, "helping-communities-fund", "2023/24", Decimal("395000.50"))
+    assert split == {"carry": Decimal("0.00"), "balance": Decimal("4999.50"), "return": Decimal("0.00")}
+    # An overspend leaves nothing to split.
+    assert set(figures.year_end_split(ledger, "victims-services", "2023/24", Decimal("7000000.00")).values()) == {
+        Decimal("0.00")
+    }
