@@ -83,3 +83,9 @@ def test_commitments_table_marks_indicative_years(runner, monkeypatch) -> None:
     assert result.exit_code == 0
     vrp = next(line for line in result.stdout.splitlines() if "2024/25" in line and "Violence" in line)
     assert "indicative" in vrp
+
+
+def test_commitments_markdown_golden(runner, golden) -> None:
+    result = runner.invoke(app, ["commitments", "--year", "2024/25", "--data", str(SHIPPED), "-f", "markdown"])
+    assert result.exit_code == 0
+    golden("commitments-2024-25.md", result.stdout)
