@@ -213,7 +213,10 @@ def test_a_revision_before_the_ledger_existed_counts_as_empty(tmp_path: Path) ->
         data["headline"]
         == "2023/24: budget +£17,175,399.00 across 5 streams, adjustments +£301,276.30 across 4 streams, "
         "allocated +£17,325,360.40 across 5 streams; 2024/25: budget +£17,527,321.00 across 5 streams, "
-        "adjustments +£40,000.00 across 1 stream, allocated +£3,385,000.00 across 3 streams"
+        "adjustments +£40,000.00 across 1 stream, allocated +£3,385,000.00 across 3 streams; "
+        "actuals +£17,165,213.90 (449 rows); 2023/24 forecast +£17,189,947.90; RAG helping-communities-fund -→green, "
+        "community-safety-fund -→green, intervention-and-prevention -→green, victims-services -→green, "
+        "violence-reduction-partnership -→green"
     )
     assert {p["change"] for p in data["projects"]} == {"added"}
     assert len(data["projects"]) == 139
@@ -404,6 +407,6 @@ def test_a_broken_project_file_is_changed_not_removed(repo: Path) -> None:
     assert "has errors in the working tree" in project["note"]
     assert data["headline"] == (
         "2023/24: allocated -£1,275,000.00 across 1 stream; 2024/25: allocated -£1,275,000.00 across 1 stream; "
-        "1 new error"
-    )
+        "actuals £0.00 (30 rows); 2023/24 forecast -£1,235,000.00; RAG victims-services green→red; 18 new errors"
+    )  # the file's own error, then its actuals rows and forecast naming a project that no longer loads
     assert any("left out of its totals" in note for note in data["notes"])

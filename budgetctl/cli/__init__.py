@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from budgetctl import __version__
-from budgetctl.cli import adjustments, check, publishing, workflow
+from budgetctl.cli import adjustments, check, monitoring, publishing, workflow
 
 app = typer.Typer(
     name="budgetctl",
@@ -51,6 +51,8 @@ COMMANDS = (
     ("commitments", adjustments.commitments_command),
     ("rules", check.rules),
     ("explain", check.explain),
+    ("monitor", monitoring.monitor),
+    ("trace", monitoring.trace_command),
     ("report", publishing.report),
     ("export", publishing.export),
     ("projects", publishing.projects),
@@ -61,7 +63,7 @@ COMMANDS = (
     ("fmt", workflow.fmt_command),
     ("schema", workflow.schema_command),
 )
-GROUPS = (("new", workflow.new_app),)
+GROUPS = (("new", workflow.new_app), ("import", monitoring.import_app))
 
 for _name, _command in COMMANDS:
     app.command(_name)(_command)

@@ -102,7 +102,8 @@ def summary(
         trailing_problems(checked)
         return
     year = checked_year(year)
-    ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
+    # The plan only: summary's figures read no actuals or forecasts (validate checks those).
+    ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)
     RENDERERS[format.value](build_summary(ledger, budget_year(ledger, year), by.value))
     trailing_problems(checked)
 

@@ -349,13 +349,18 @@ def new_project_command(
 class SchemaTarget(StrEnum):
     streams = "streams"
     project = "project"
+    forecast = "forecast"
+    mapping = "mapping"
     adjustment = "adjustment"
 
 
 def schema_command(
     target: Annotated[
         SchemaTarget,
-        typer.Argument(help="streams (for streams.yaml), project (project files) or adjustment (adjustment files)."),
+        typer.Argument(
+            help="streams (streams.yaml), project (project files), forecast (forecasts/*/qN.yaml), "
+            "mapping (imports/NAME.yaml) or adjustment (adjustments/*/ID.yaml)."
+        ),
     ],
     output: Annotated[
         Path | None,

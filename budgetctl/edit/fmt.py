@@ -34,6 +34,7 @@ Otherwise the file is refused and nothing is written.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 import types
@@ -96,10 +97,11 @@ class _Layout:
 @functools.cache
 def _layout(kind: str) -> _Layout:
     """Read the layout off the models, so a field added there is ordered and normalised here too."""
-    from budgetctl.model.records import Adjustment, Project, StreamsFile
+    from budgetctl.model.records import Adjustment, Forecast, Project, StreamsFile
 
     layout = _Layout()
-    _walk({"project": Project, "adjustment": Adjustment}.get(kind, StreamsFile), (), layout)
+    by_kind = {"project": Project, "forecast": Forecast, "adjustment": Adjustment}
+    _walk(by_kind.get(kind, StreamsFile), (), layout)
     return layout
 
 
@@ -110,10 +112,11 @@ def _walk(annotation: Any, path: tuple[str, ...], layout: _Layout) -> None:
     if models._money in validators:
         layout.money.append(path)
     elif models.is_record(base):
-        fields = {models.key_of(base, name): inner for name, inner in models.fields_of(base).items()}
-        layout.orders[path] = tuple(fields)
+        fields = models.fields_of(base)
+        keys = {info.name: models.key_of(info) for info in dataclasses.fields(base)}  # `class:` for variance_class
+        layout.orders[path] = tuple(keys[name] for name in fields)
         for name, inner in fields.items():
-            _walk(inner, (*path, name), layout)
+            _walk(inner, (*path, keys[name]), layout)
     elif typing.get_origin(base) is dict:
         keys, values = typing.get_args(base)
         if models._year in _validators(keys)[0]:
@@ -143,12 +146,18 @@ def _matches(path: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
 
 
 def kind_of(path: str) -> str:
-    """``streams`` for a streams.yaml, ``adjustment`` for a file in ``adjustments/<year>/``,
-    ``project`` for any other ledger file."""
+    """``streams`` for a streams.yaml, ``forecast`` for forecasts/YYYY-YY/qN.yaml, ``adjustment`` for
+    adjustments/YYYY-YY/<id>.yaml, ``actuals`` for a .csv file, ``project`` for any other ledger file."""
     parts = PurePosixPath(path).parts
     if parts[-1] == "streams.yaml":
         return "streams"
-    return "adjustment" if len(parts) >= 3 and parts[-3] == "adjustments" else "project"
+    if parts[-1].endswith(".csv"):
+        return "actuals"
+    if len(parts) >= 3 and parts[-3] == "forecasts" and re.fullmatch(r"q[1-4]\.yaml", parts[-1]):
+        return "forecast"
+    if len(parts) >= 3 and parts[-3] == "adjustments":
+        return "adjustment"
+    return "project"
 
 
 def _is_year_map(kind: str, path: tuple[str, ...]) -> bool:
@@ -570,6 +579,8 @@ def _render(data: bytes, kind: str) -> bytes:
 def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
     """Format one file's bytes; refused (output None) with located problems when unsafe."""
     kind = kind or kind_of(path)
+    if kind == "actuals":
+        return _format_actuals(data, path)
     _, problems = strict_load(data, path)
     if problems:
         return Formatted(path, data, None, problems)
@@ -580,6 +591,27 @@ def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
     failure = guard(data, output, path, kind)
     if failure:
         return Formatted(path, data, None, [GUARD.at(f"nothing written: {failure}", path)])
+    return Formatted(path, data, output, [])
+
+
+def _format_actuals(data: bytes, path: str) -> Formatted:
+    """An actuals file in canonical form: rows sorted by date then reference, money with two
+    decimals, LF, quotes only where needed. Refused when the file has any problem, or when
+    the output would not read back to the same rows."""
+    from budgetctl.loading.actuals import format_actuals, read_actuals
+    from budgetctl.model.kinds import year_of_folder
+
+    parts = PurePosixPath(path).parts
+    year = year_of_folder(parts[-2]) if len(parts) >= 2 else None
+    if year is None:
+        return Formatted(path, data, None, [UNSUPPORTED.at("an actuals file sits in a YYYY-YY folder", path)])
+    rows, problems = read_actuals(data, path, year)
+    if problems:
+        return Formatted(path, data, None, problems)
+    output = format_actuals(rows)
+    again, found = read_actuals(output, path, year)
+    if found or sorted(r.cells() for r in again) != sorted(r.cells() for r in rows) or format_actuals(again) != output:
+        return Formatted(path, data, None, [GUARD.at("nothing written: the rows would not read back the same", path)])
     return Formatted(path, data, output, [])
 
 
@@ -657,7 +689,8 @@ def ledger_targets(root: Path) -> tuple[list[Target], list[Diagnostic]]:
     from budgetctl.loading.discover import read_ledger
 
     files = read_ledger(root)
-    raws = ([files.streams] if files.streams else []) + files.projects + files.in_year.get("adjustment", [])
+    raws = ([files.streams] if files.streams else []) + files.projects
+    raws += files.in_year.get("actuals", []) + files.in_year.get("adjustment", []) + files.in_year.get("forecast", [])
     return [Target(root.parent / raw.path, raw.path, raw.data) for raw in raws], list(files.problems)
 
 

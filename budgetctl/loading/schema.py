@@ -83,8 +83,9 @@ def _record_schema(record: type) -> cs.CoreSchema:
             schema = cs.with_default_schema(schema, default=info.default)
         elif info.default_factory is not dataclasses.MISSING:
             schema = cs.with_default_schema(schema, default_factory=info.default_factory)
-        key = info.metadata.get("key")  # a key that is a Python keyword (``from``)
-        fields.append(cs.dataclass_field(info.name, schema, kw_only=True, validation_alias=key))
+        key = key_of(info)
+        alias = key if key != info.name else None
+        fields.append(cs.dataclass_field(info.name, schema, kw_only=True, validation_alias=alias))
     name = record.__name__
     return cs.dataclass_schema(
         record,
@@ -203,8 +204,8 @@ def _fields_at(model: type, loc: tuple[Any, ...]) -> list[str]:
     for part in loc:
         tp = _unwrap(tp)
         if is_record(tp):
-            names = {key_of(tp, name): name for name in fields_of(tp)}
-            tp = fields_of(tp).get(names.get(str(part), str(part)))
+            names = {key_of(info): info.name for info in dataclasses.fields(tp)}
+            tp = fields_of(tp).get(names.get(str(part), ""))
             if tp is None:
                 return []
         elif typing.get_origin(tp) is dict:
@@ -214,4 +215,4 @@ def _fields_at(model: type, loc: tuple[Any, ...]) -> list[str]:
         else:
             return []
     tp = _unwrap(tp)
-    return [key_of(tp, name) for name in fields_of(tp)] if is_record(tp) else []
+    return [key_of(info) for info in dataclasses.fields(tp)] if is_record(tp) else []

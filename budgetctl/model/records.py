@@ -133,6 +133,33 @@ def _choice(*choices: str) -> Any:
     return check
 
 
+def _percent(value: Any) -> Decimal:
+    if isinstance(value, Scalar) and not value.quoted and value.value.strip():
+        try:
+            return parse_money(value.value)
+        except MoneyError:
+            pass
+    raise _invalid(
+        "wrong_type",
+        "expected a percentage such as 2 or 2.5 (no % sign), found {found}",
+        {"found": found(value)},
+    )
+
+
+VARIANCE_CLASSES = ("slippage", "underspend", "overspend", "reprofile")
+
+
+def _variance_class(value: Any) -> str:
+    text = _text(value)
+    if text in VARIANCE_CLASSES:
+        return text
+    raise _invalid(
+        "wrong_type",
+        "{found} is not a variance class{hint}",
+        {"found": found(value), "hint": did_you_mean(text, VARIANCE_CLASSES)},
+    )
+
+
 def _list(value: Any) -> Any:
     if isinstance(value, Scalar):
         raise _wrong("a list such as [a, b]", value)
@@ -224,9 +251,10 @@ OptId = Annotated[str | None, Converter(_id)]
 Money = Annotated[Decimal, Converter(_money)]
 OptMoney = Annotated[Decimal | None, Converter(_money)]
 Year = Annotated[str, Converter(_year)]
+Percent = Annotated[Decimal, Converter(_percent)]
 Flag = Annotated[bool, Converter(_flag)]
-Date = Annotated[datetime.date, Converter(_date)]
 OptDate = Annotated[datetime.date | None, Converter(_date)]
+Date = Annotated[datetime.date, Converter(_date)]
 IdList = Annotated[tuple[Id, ...], Converter(_list)]
 TextList = Annotated[tuple[Text, ...], Converter(_list)]
 ByYear = Annotated[dict[Year, Money], Converter(_mapping)]
@@ -325,17 +353,19 @@ class Delegations:
 
 @_record
 class Rag:
+    """RAG thresholds of the monitoring report, in per cent of the revised budget."""
+
     __pydantic_config__ = _STRICT
-    amber: OptMoney = None
-    red: OptMoney = None
+    amber: Percent = Decimal(2)
+    red: Percent = Decimal(5)
 
 
 @_record
 class Monitoring:
-    """Thresholds of the monitoring report, in per cent of the revised budget."""
+    """How the monitoring report judges variances (``monitoring:`` in streams.yaml)."""
 
     __pydantic_config__ = _STRICT
-    rag: Rag | None = None
+    rag: Rag = Rag()
 
 
 @_record
@@ -441,12 +471,31 @@ ADJUSTMENT_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def key_of(record: type, name: str) -> str:
-    """The key a field is written as in a file (``from_`` is written ``from``)."""
-    for info in dataclasses.fields(record):
-        if info.name == name:
-            return str(info.metadata.get("key", name))
-    return name
+@_record
+class ProjectForecast:
+    """One project's forecast outturn for the whole year, and why it differs from the allocation."""
+
+    __pydantic_config__ = _STRICT
+    outturn: Money
+    reason: OptText = None
+    # Written `class:` in the file (a Python keyword): schema reads the key from the metadata.
+    variance_class: Annotated[str | None, Converter(_variance_class)] = dataclasses.field(
+        default=None, metadata={"key": "class"}
+    )
+
+
+@_record
+class Forecast:
+    """A quarter's forecast file, ``forecasts/YYYY-YY/qN.yaml``."""
+
+    __pydantic_config__ = _STRICT
+    as_at: Date
+    projects: Annotated[dict[Id, ProjectForecast], Converter(_mapping)] = _empty()
+
+
+def key_of(info: dataclasses.Field[Any]) -> str:
+    """The key a field is written as in a file: its name, unless its metadata names another."""
+    return str(info.metadata.get("key", info.name))
 
 
 def is_record(value: Any) -> bool:

@@ -24,6 +24,7 @@ from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.owners import stream_owners
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Adjustment, Project, fields_of, is_record
+from budgetctl.reports.diff_inyear import InYearDiff, compare_in_year
 
 Value = Decimal | str | None
 
@@ -151,6 +152,7 @@ class LedgerDiff:
     fixed_problems: list[Diagnostic] = field(default_factory=list)
     approvals: list[Approval] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    in_year: InYearDiff = field(default_factory=InYearDiff)
     adjustments: list[AdjustmentChange] = field(default_factory=list)
 
     @property
@@ -164,7 +166,9 @@ class LedgerDiff:
 
     @property
     def ledger_changed(self) -> bool:
-        return bool(self.years or self.projects or self.streams or self.priorities or self.adjustments)
+        return bool(
+            self.years or self.projects or self.streams or self.priorities or self.adjustments or self.in_year.changed
+        )
 
     def approvers(self) -> list[str]:
         """Everyone whose approval the change needs, each once."""
@@ -186,6 +190,7 @@ class LedgerDiff:
                     f"{_across(year.allocated_streams())}"
                 )
             parts.append(f"{year.year}: {', '.join(bits)}")
+        parts += self.in_year.headline_parts()
         if not parts and self.ledger_changed:
             counted = [
                 _count(len(self.projects), "project") + " changed" if self.projects else "",
@@ -256,6 +261,7 @@ class LedgerDiff:
             "approvals": [{"stream": a.stream, "owners": list(a.owners)} for a in self.approvals],
             "approvers": self.approvers(),
             "notes": self.notes,
+            "in_year": self.in_year.to_json(),
         }
 
 
@@ -282,6 +288,7 @@ def compare(base: Side, head: Side) -> LedgerDiff:
         diff.streams = _streams(before, after)
         diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
         diff.adjustments = _adjustments(before, after)
+        diff.in_year = compare_in_year(before, after)
     diff.projects = _projects(base, head)
     diff.new_problems, diff.fixed_problems = _problems(base, head)
     if not unloadable and before is not None and after is not None:

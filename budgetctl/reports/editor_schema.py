@@ -50,6 +50,8 @@ _FRAGMENTS: dict[Any, dict[str, Any]] = {
         "description": "A financial year: YYYY/YY, the second year following the first, e.g. 2023/24.",
     },
     models._flag: {"type": "boolean"},
+    models._percent: {"type": "number", "minimum": 0, "description": "A percentage without the % sign, e.g. 2.5."},
+    models._variance_class: {"type": "string", "enum": list(models.VARIANCE_CLASSES)},
     models._date: {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"},
 }
 
@@ -57,10 +59,10 @@ _FRAGMENTS: dict[Any, dict[str, Any]] = {
 DESCRIPTIONS: dict[str, dict[str, str]] = {
     "StreamsFile": {
         "publisher": "Who publishes the ledger's grants as 360Giving data.",
+        "monitoring": "How the monitoring report judges variances: rag thresholds.",
         "priorities": "Police and Crime Plan objectives: id -> label. Projects name them in `priorities`.",
         "streams": "Funding streams: stream id -> its programme, funding, budget and rules.",
         "years": "Each financial year's state: when its budget was approved (and closed).",
-        "monitoring": "Thresholds of the monitoring report.",
         "reserves": "Reserves a reserve-drawdown adjustment may draw on: id -> name.",
         "delegations": "Who may approve a change to an approved budget, by type and amount.",
     },
@@ -79,11 +81,6 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "up_to": "The largest amount this tier covers; leave out on the last tier (everything above).",
         "approver": "Required: the lowest approver (an id from approvers) this tier needs.",
         "decision": "true when an approval under this tier must cite a decision reference.",
-    },
-    "Monitoring": {"rag": "RAG thresholds in per cent of the revised budget: {amber: 2, red: 5}."},
-    "Rag": {
-        "amber": "Amber when the variance is above this per cent of the revised budget (default 2).",
-        "red": "Red when the variance is above this per cent of the revised budget (default 5).",
     },
     "Agreement": {
         "ref": "Required: the agreement's reference.",
@@ -107,6 +104,22 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "eligibility": "Conditions every project on this stream must meet.",
         "year_end": "What happens to unspent money: return, carry-with-consent, carry-with-approval or balance.",
         "budget_status": "Per year: indicative when the grantor has not yet confirmed the budget.",
+    },
+    "Monitoring": {
+        "rag": "RAG thresholds in per cent of the revised budget: {amber: 2, red: 5} (the defaults).",
+    },
+    "Rag": {
+        "amber": "Green while |variance| is at most this per cent of the revised budget (default 2).",
+        "red": "Amber while |variance| is at most this per cent; red beyond (default 5).",
+    },
+    "Forecast": {
+        "as_at": "Required: the last day of the file's quarter, e.g. 2023-09-30 in q2.yaml of 2023-24.",
+        "projects": "Project id -> its forecast; a project not listed is forecast at its allocation.",
+    },
+    "ProjectForecast": {
+        "outturn": "Required: the forecast spend for the whole year.",
+        "reason": "Why the forecast differs from the allocation (needed beyond the amber threshold).",
+        "class": "The kind of variance: slippage, underspend, overspend or reprofile.",
     },
     "Eligibility": {
         "required": "Project keys every project on the stream must fill in, e.g. [npu, approved_by].",
@@ -139,7 +152,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Adjustment": {
         "type": "Required: virement, grant-variation, carry-forward or reserve-drawdown.",
         "date": "Required: when the change was proposed (YYYY-MM-DD).",
-        "from_": "virement: the stream (and source) the money leaves.",
+        "from": "virement: the stream (and source) the money leaves.",
         "to": "virement: the stream (and source) the money goes to.",
         "stream": "grant-variation, carry-forward, reserve-drawdown: the stream whose budget changes.",
         "change": "grant-variation: increase or decrease.",
@@ -166,6 +179,7 @@ TARGETS: dict[str, tuple[type, str]] = {
     "streams": (models.StreamsFile, "budgetctl streams.yaml"),
     "project": (models.Project, "budgetctl project file"),
     "adjustment": (models.Adjustment, "budgetctl adjustment file"),
+    "forecast": (models.Forecast, "budgetctl forecast file (forecasts/YYYY-YY/qN.yaml)"),
 }
 
 
@@ -195,16 +209,66 @@ class _Generator(GenerateJsonSchema):
         return result
 
 
+def _mapping_schema() -> dict[str, Any]:
+    """The import mapping (``imports/NAME.yaml``) is read by ``edit.importer``, not a record:
+    its schema is written here, key for key with that reader."""
+    from budgetctl.model.actuals import KINDS
+
+    text = {"type": "string", "minLength": 1}
+    column = {**text, "description": "An export column name, exactly as the header row writes it."}
+    roles = ("date", "amount", "reference", "project", "supplier", "description", "kind")
+    return {
+        "$schema": DIALECT,
+        "title": "budgetctl import mapping (imports/NAME.yaml)",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["columns", "projects"],
+        "properties": {
+            "sheet": {**text, "description": "Workbooks only: the sheet to read (default: the first)."},
+            "header_row": {"type": "integer", "minimum": 1, "description": "The row holding the column names."},
+            "columns": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["date", "amount", "reference", "project"],
+                "properties": {role: column for role in roles},
+                "description": "Which export column holds each value of an actuals row.",
+            },
+            "date_format": {**text, "description": "A strptime format; the UK norm is %d/%m/%Y (the default)."},
+            "kinds": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "enum": list(KINDS)},
+                "description": "With columns.kind: export value -> payment, accrual, credit or accrual-reversal.",
+            },
+            "projects": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "pattern": ID_PATTERN},
+                "description": "Export value (a cost centre or project code) -> project id.",
+            },
+            "skip": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["column", "values"],
+                    "properties": {"column": column, "values": {"type": "array", "items": {"type": "string"}}},
+                },
+                "description": "Rows left out on purpose, e.g. internal recharges: {column, values}.",
+            },
+        },
+    }
+
+
 def generate(target: str) -> dict[str, Any]:
-    """The JSON Schema for ``streams`` or ``project``."""
+    """The JSON Schema for ``streams``, ``project``, ``forecast`` or ``mapping``."""
+    if target == "mapping":
+        return _mapping_schema()
     model, title = TARGETS[target]
     body = _Generator().generate(core_schema(model), mode="validation")
     for name, definition in [(model.__name__, body), *body.get("$defs", {}).items()]:
         definition["title"] = name
         for field, prop in definition.get("properties", {}).items():
             _tidy(prop)
-            # A key that is a Python keyword (``from``) is described under its field name (``from_``).
-            text = DESCRIPTIONS.get(name, {}).get(field) or DESCRIPTIONS.get(name, {}).get(field + "_")
+            text = DESCRIPTIONS.get(name, {}).get(field)
             if text:
                 prop["description"] = text
     return {"$schema": DIALECT, "title": title, **{k: v for k, v in body.items() if k != "title"}}

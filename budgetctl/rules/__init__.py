@@ -13,6 +13,10 @@ from budgetctl.diagnostics import Diagnostic
 from budgetctl.loading.codes import CODES, Code
 from budgetctl.model.ledger import Ledger
 from budgetctl.rules import (
+    actual_below_zero,
+    actual_over_allocation,
+    actual_unknown_project,
+    actual_without_allocation,
     adjustment_source,
     adjustment_unknown_stream,
     adjustment_without_budget,
@@ -27,13 +31,19 @@ from budgetctl.rules import (
     committed_above_allocation,
     decision_format,
     decision_required,
+    duplicate_actual,
     duplicate_project_id,
     empty_allocation,
     excluded_cost,
+    forecast_below_actual,
+    forecast_date,
+    forecast_reason_missing,
+    forecast_unknown_project,
     over_allocated_stream,
     project_outside_stream_folder,
     purpose_missing,
     purpose_not_allowed,
+    rag_thresholds_order,
     required_field_missing,
     revised_below_zero,
     ring_fenced_without_purposes,
@@ -85,6 +95,16 @@ RULES: tuple[Rule, ...] = (
     committed_above_allocation.RULE,
     commitment_on_indicative_budget.RULE,
     year_state.RULE,
+    actual_unknown_project.RULE,
+    duplicate_actual.RULE,
+    actual_over_allocation.RULE,
+    actual_without_allocation.RULE,
+    actual_below_zero.RULE,
+    forecast_date.RULE,
+    forecast_unknown_project.RULE,
+    forecast_reason_missing.RULE,
+    forecast_below_actual.RULE,
+    rag_thresholds_order.RULE,
 )
 
 
