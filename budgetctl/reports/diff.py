@@ -183,7 +183,11 @@ class LedgerDiff:
                 bits.append(f"budget {signed(year.after.budget - year.before.budget)}{_across(year.budget_streams())}")
             if year.adjusted_streams():
                 change = year.after.adjustments - year.before.adjustments
-                bits.append(f"adjustments {signed(change)}{_across(year.adjusted_streams())}")
+                if change:
+                    bits.append(f"adjustments {signed(change)}{_across(year.adjusted_streams())}")
+                else:  # virements only: nothing added, money moved between streams
+                    moved = total(max(r.after.adjustments - r.before.adjustments, ZERO) for r in year.rows)
+                    bits.append(f"adjustments moving £{format_pounds(moved)}{_across(year.adjusted_streams())}")
             if year.allocated_streams():
                 bits.append(
                     f"allocated {signed(year.after.allocated - year.before.allocated)}"

@@ -127,3 +127,14 @@ def test_explain_knows_the_diff_codes(runner) -> None:
     result = runner.invoke(app, ["explain", "D014"])
     assert result.exit_code == 0
     assert "approved-budget-changed" in result.stdout
+
+
+def test_a_virement_shows_the_money_it_moves_in_the_headline(repo: Path) -> None:
+    (repo / "data" / "adjustments" / "2023-24" / "cs-to-hcf.yaml").write_text(
+        "type: virement\ndate: 2023-12-01\nfrom:\n  stream: community-safety-fund\nto:\n"
+        "  stream: helping-communities-fund\namount: 1000\nreason: r\napproval:\n"
+        "  approver: chief-finance-officer\n  date: 2023-12-02\n",
+        encoding="utf-8",
+    )
+    _, out, _ = diff(repo, "HEAD", "--format", "json")
+    assert json.loads(out)["headline"].startswith("2023/24: adjustments moving £1,000.00 across 2 streams")
