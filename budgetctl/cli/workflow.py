@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +10,7 @@ from typing import Annotated
 import typer
 
 from budgetctl.cli.options import DataOption, fail, problems_to_stderr
+from budgetctl.diagnostics import printable
 
 # --- diff and owners: reviewing a change (issue 3, items 1 and 5) -------------------
 
@@ -113,8 +115,7 @@ def owners_command(
     checked = check_files(read_ledger(root))
     blocking = [p for p in checked.problems if p.code in ("R005",)]
     if checked.ledger is None or blocking:
-        for p in blocking or checked.errors:
-            typer.echo(f"{p.file}:{p.line}:{p.column}: {p.code} {p.message}", err=True)
+        problems_to_stderr(blocking or checked.errors)
         fail("owners refused: fix these errors first (see `budgetctl validate`)", code=1)
     file = path or (_in_repo(check, top) if check is not None else None) or DEFAULT_FILE
     for shown in (folder, file):
@@ -187,7 +188,8 @@ def fmt_command(
     from budgetctl.loading.discover import NoLedger, find_root
 
     if paths:
-        missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+        # lexists: a name too long for the system is missing, not an internal error.
+        missing = [p for p in paths if not os.path.lexists(p)]
         if missing:
             fail(f"no such file or folder: {missing[0]}")
         targets, problems = path_targets(paths)
@@ -213,18 +215,20 @@ def fmt_command(
         if diff:
             before, after = (_diff_lines(b) for b in (target.data, result.output))
             a, b = ("", "") if Path(target.shown).is_absolute() else ("a/", "b/")
-            sys.stdout.writelines(difflib.unified_diff(before, after, a + target.shown, b + target.shown))
+            name = printable(target.shown)
+            sys.stdout.writelines(difflib.unified_diff(before, after, a + name, b + name))
         if check or diff:
-            typer.echo(f"would reformat {target.shown}", err=True)
+            typer.echo(f"would reformat {printable(target.shown)}", err=True)
             continue
         try:
             write_atomic(target.path, result.output, expected=target.data)
         except WriteRefused as exc:
             failed += 1
-            typer.echo(f"budgetctl: {exc}", err=True)
+            typer.echo(f"budgetctl: {printable(str(exc))}", err=True)
             continue
-        typer.echo(f"reformatted {target.shown}", err=True)
-    typer.echo(_fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff), err=True)
+        typer.echo(f"reformatted {printable(target.shown)}", err=True)
+    summary = _fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff, failed)
+    typer.echo(summary, err=True)
     if failed:
         raise typer.Exit(2)
     raise typer.Exit(1 if refused or problems or (check and changed) else 0)
@@ -235,16 +239,18 @@ def _diff_lines(data: bytes) -> list[str]:
     return [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]
 
 
-def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool) -> str:
-    """``1 file reformatted, 34 files already formatted``."""
+def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool, failed: int = 0) -> str:
+    """``1 file reformatted, 34 files already formatted``: "reformatted" counts only files written."""
 
     def files(n: int) -> str:
         return f"{n} file{'s' if n != 1 else ''}"
 
     parts = []
-    if changed:
-        parts.append(f"{files(changed)} {'would be reformatted' if dry else 'reformatted'}")
+    if changed - failed:
+        parts.append(f"{files(changed - failed)} {'would be reformatted' if dry else 'reformatted'}")
     parts.append(f"{files(formatted - changed)} already formatted")
+    if failed:
+        parts.append(f"{files(failed)} not written (see above)")
     if refused:
         parts.append(f"{files(refused)} refused (nothing written)")
     return ", ".join(parts)
@@ -343,7 +349,7 @@ def new_project_command(
         write(planned)
     except (OSError, WriteRefused) as exc:
         fail(str(exc))
-    typer.echo(f"{'replaced' if planned.replaces is not None else 'created'} {planned.shown}")
+    typer.echo(f"{'replaced' if planned.replaces is not None else 'created'} {printable(planned.shown)}")
 
 
 class SchemaTarget(StrEnum):

@@ -36,6 +36,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import os
 import re
 import types
 import typing
@@ -702,6 +703,7 @@ def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
 
     found: list[Target] = []
     problems: list[Diagnostic] = []
+    seen: set[str] = set()  # a file named twice (or as x and ./x) is formatted, and reported, once
     for given in paths:
         if given.is_dir() and not given.is_symlink():
             files = sorted(p for p in given.rglob("*") if p.name.endswith(PROJECT_SUFFIXES) and not _linked(p, given))
@@ -709,6 +711,10 @@ def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
             files = [given]
         for path in files:
             shown = path.as_posix()
+            real = os.path.realpath(path)
+            if real in seen:
+                continue
+            seen.add(real)
             try:
                 if path.lstat().st_size > MAX_FILE_BYTES:
                     problems.append(CODES["Y015"].at(f"the file is larger than {MAX_FILE_BYTES:,} bytes", shown))

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, needs_pence
+from budgetctl.render.text import md
 from budgetctl.reports.board import BoardReport, Bullets, Programme
 from budgetctl.reports.table import Cell, Table
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-
-
-def escape(text: str) -> str:
-    """Ledger text as literal Markdown: no emphasis, links, HTML or table breaks."""
-    return _SPECIAL.sub(r"\\\1", printable(text)).replace("\n", " ")
 
 
 def money_column(amounts: Iterable[Decimal]) -> list[str]:
@@ -27,7 +19,7 @@ def money_column(amounts: Iterable[Decimal]) -> list[str]:
 
 
 def _cell(value: Cell) -> str:
-    return "" if value is None else escape(str(value))
+    return "" if value is None else md(str(value))
 
 
 def funding_headers(report: BoardReport) -> list[str]:
@@ -44,9 +36,9 @@ def render(report: BoardReport, monitoring: str = "") -> str:
     appendices (the in-year monitoring report)."""
     lines = [f"# Commissioning Budget {report.year}", ""]
     if report.publisher:
-        lines += [escape(report.publisher), ""]
+        lines += [md(report.publisher), ""]
     lines += ["## Funding by stream", ""]
-    lines += [" ".join(escape(text) for text in report.overview), ""]
+    lines += [" ".join(md(text) for text in report.overview), ""]
     lines += _funding(report)
     if monitoring:
         lines += ["", monitoring.rstrip("\n")]
@@ -57,12 +49,12 @@ def render(report: BoardReport, monitoring: str = "") -> str:
     lines += [f"Appendix A allocates £{amount} in total, the Allocated total of the funding table.", ""]
     lines += ["## Appendix B – Funding streams", ""]
     for stream in report.appendix_b:
-        lines += [f"### {escape(stream.programme)}", "", f"*Funding stream: {escape(stream.funding)}*", ""]
+        lines += [f"### {md(stream.programme)}", "", f"*Funding stream: {md(stream.funding)}*", ""]
         for block in stream.blocks:
             if isinstance(block, Bullets):
-                lines += [escape(block.lead), "", *[f"- {escape(item)}" for item in block.items], ""]
+                lines += [md(block.lead), "", *[f"- {md(item)}" for item in block.items], ""]
             else:
-                lines += [escape(block), ""]
+                lines += [md(block), ""]
     if report.adjustments is not None:
         lines += ["## Appendix C – Changes to the approved budget", "", *_register(report.adjustments), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -73,11 +65,11 @@ def _register(table: Table) -> list[str]:
     from budgetctl.render.tables import human_cell
 
     pence = needs_pence([c for row in table.rows for c in row if isinstance(c, Decimal)])
-    out = [_row([escape(c.header) for c in table.columns])]
+    out = [_row([md(c.header) for c in table.columns])]
     out.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
     for row in [*table.rows, *([table.total] if table.total else [])]:
-        out.append(_row([escape(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]))
-    return [*out, "", *(escape(note) for note in table.notes)]
+        out.append(_row([md(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]))
+    return [*out, "", *(md(note) for note in table.notes)]
 
 
 def _funding(report: BoardReport) -> list[str]:
@@ -107,7 +99,7 @@ def _funding(report: BoardReport) -> list[str]:
 
 
 def _programme(year: str, programme: Programme) -> list[str]:
-    out = [f"### {escape(programme.programme)}", "", f"*Funding stream: {escape(programme.funding)}*", ""]
+    out = [f"### {md(programme.programme)}", "", f"*Funding stream: {md(programme.funding)}*", ""]
     if not programme.projects:
         return [*out, "No projects are allocated on this programme.", ""]
     amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal])

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from decimal import Decimal
 
 from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.render.text import md
 from budgetctl.reports.diff import Change, Figures, LedgerDiff, ProjectChange, StreamChange, pounds, signed
 from budgetctl.reports.diff_inyear import ActualsChange, ForecastChange
 
@@ -25,7 +25,7 @@ def _headers(diff: LedgerDiff) -> list[str]:
 
 
 def _short(text: str) -> str:
-    text = printable(text).replace("\n", " ")
+    text = printable(text)
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
@@ -59,7 +59,8 @@ def _figure_cells(before: Figures, after: Figures, adjusted: bool = False) -> li
 
 def project_title(p: ProjectChange) -> str:
     """``Renamed old-id → new-id 'Title' (victims-services)``."""
-    name = f"{p.previous_id} → {p.id}" if p.previous_id else p.id
+    # Ids come from file names, which may hold anything.
+    name = printable(f"{p.previous_id} → {p.id}" if p.previous_id else p.id)
     stream = p.stream_after or p.stream_before
     if p.stream_before and p.stream_after and p.stream_before != p.stream_after:
         stream = f"{p.stream_before} → {p.stream_after}"
@@ -91,7 +92,7 @@ def _stream_details(s: StreamChange) -> list[str]:
 
 
 def stream_title(s: StreamChange) -> str:
-    return f"{_KIND[s.kind]} stream {s.id} ({_short(s.programme)})"
+    return f"{_KIND[s.kind]} stream {printable(s.id)} ({_short(s.programme)})"
 
 
 def problem_text(p: Diagnostic) -> str:
@@ -137,7 +138,7 @@ def render_table(diff: LedgerDiff) -> None:
     if diff.approvals:
         console.print(Text("\nApprovals needed", style="bold"))
         for a in diff.approvals:
-            console.print(Text(f"  {a.stream}: {' '.join(a.owners) or _NO_OWNERS}"))
+            console.print(Text(printable(f"  {a.stream}: {' '.join(a.owners) or _NO_OWNERS}")))
     for note in diff.notes:
         console.print(Text(note, style="dim"))
 
@@ -194,17 +195,6 @@ def _forecast_line(f: ForecastChange) -> str:
 
 # --- Markdown --------------------------------------------------------------------------
 
-# Characters that would start Markdown or HTML in a pull-request comment.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
-
-
-def md(text: str) -> str:
-    """Untrusted text made inert in GitHub Markdown: no formatting, links, HTML or @mentions."""
-    text = _MD_SPECIAL.sub(r"\\\1", printable(text).replace("\n", " ").replace("\r", " "))
-    # A mention in a posted comment would notify people; a zero-width space stops it
-    # (as dependency bots do), and so does escaping a leading '&' entity.
-    return text.replace("&", "&amp;").replace("@", "@&#8203;")
-
 
 def render_markdown(diff: LedgerDiff) -> None:
     print(markdown(diff), end="")
@@ -235,7 +225,7 @@ def markdown(diff: LedgerDiff) -> str:
         for a in diff.approvals:
             # Owners are checked (R005), so they can sit in code spans: shown, not notified on every push.
             owners = ", ".join(f"`{owner}`" for owner in a.owners if "`" not in owner) or _NO_OWNERS
-            lines.append(f"- {a.stream}: {owners}")
+            lines.append(f"- {md(a.stream)}: {owners}")
         lines.append("")
     lines += [f"_{md(note)}_" for note in diff.notes]
     return "\n".join(lines).rstrip("\n") + "\n"

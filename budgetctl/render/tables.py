@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_json, format_pounds, needs_pence
+from budgetctl.render.text import md
 from budgetctl.reports.table import Cell, Column, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
@@ -51,11 +52,13 @@ def render_rich(table: Table) -> None:
 
     pence = _pence(table)
     over = " OVER"
-    grid = RichTable(title=table.title, title_justify="left", show_footer=table.total is not None)
+    grid = RichTable(title=printable(table.title), title_justify="left", show_footer=table.total is not None)
     for index, column in enumerate(table.columns):
         right = column.kind != "text"
         footer = human_cell(column, table.total[index], pence) if table.total else ""
-        grid.add_column(column.header, justify="right" if right else "left", footer=Text(footer), no_wrap=right)
+        grid.add_column(
+            printable(column.header), justify="right" if right else "left", footer=Text(footer), no_wrap=right
+        )
     for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
         cells = [Text(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]
         if flag:
@@ -66,13 +69,15 @@ def render_rich(table: Table) -> None:
     console = stdout()
     console.print(grid)
     for note in table.notes:
-        console.print(Text(note, style="dim"))
+        console.print(Text(printable(note), style="dim"))
 
 
 def csv_text(table: Table, *, with_total: bool = True) -> str:
     """CSV with a header of column keys; exports leave the total out so the file sums cleanly."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180 line ends: the writer quotes a field holding CR or LF only when they are part
+    # of its line terminator, and a bare CR left unquoted splits the row in a spreadsheet.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.key for c in table.columns])
     rows = [*table.rows, table.total] if with_total and table.total else table.rows
     for row in rows:
@@ -84,24 +89,26 @@ def render_csv(table: Table) -> None:
     print(csv_text(table), end="")
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def md_cell(column: Column, cell: Cell, pence: bool) -> str:
+    """Text from the ledger escaped; amounts and percentages are budgetctl's own."""
+    text = human_cell(column, cell, pence)
+    return md(text) if column.kind == "text" else text
 
 
 def render_markdown(table: Table) -> None:
     pence = _pence(table)
-    lines = [f"### {_md_escape(table.title)}", ""]
-    lines.append("| " + " | ".join(_md_escape(c.header) for c in table.columns) + " |")
+    lines = [f"### {md(table.title)}", ""]
+    lines.append("| " + " | ".join(md(c.header) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
     for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
-        cells = [_md_escape(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]
+        cells = [md_cell(c, v, pence) for c, v in zip(table.columns, row, strict=True)]
         if flag:
             cells[-1] += " **OVER**"
         lines.append("| " + " | ".join(cells) + " |")
     if table.total:
-        cells = [_md_escape(human_cell(c, v, pence)) for c, v in zip(table.columns, table.total, strict=True)]
+        cells = [md_cell(c, v, pence) for c, v in zip(table.columns, table.total, strict=True)]
         lines.append("| " + " | ".join(f"**{c}**" if c else "" for c in cells) + " |")
-    lines.extend(["", *table.notes] if table.notes else [])
+    lines.extend(["", *map(md, table.notes)] if table.notes else [])
     print("\n".join(lines))
 
 

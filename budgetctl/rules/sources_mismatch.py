@@ -30,24 +30,30 @@ def check(ledger: Ledger) -> Iterator[Finding]:
     for stream_id, stream in ledger.streams.items():
         if not stream.sources:
             continue
-        years = set(stream.budget).union(*(set(by_year) for by_year in stream.sources.values()))
-        for year in sorted(years, key=year_sort_key):
-            # An adjustment naming no source of the stream is D004's to report, not a mismatch here.
-            unsourced = [
+        # Each source's amounts once, by year (not every source in every year: an author
+        # controls both counts).
+        by_year: dict[str, list[Decimal]] = {year: [] for year in stream.budget}
+        for amounts in stream.sources.values():
+            for year, amount in amounts.items():
+                by_year.setdefault(year, []).append(amount)
+        for year in sorted(by_year, key=year_sort_key):
+            # Adjustments naming one of the stream's sources change both sides alike; one naming
+            # none of them is D004's to report, not a mismatch here.
+            sourced = [
                 amount
-                for entry in figures.year_adjustments(ledger, year)
+                for entry in (figures.year_adjustments(ledger, year) if ledger.adjustments else ())
                 for named, source, amount in figures.effects(entry.record)
-                if named == stream_id and source not in stream.sources
+                if named == stream_id and source in stream.sources
             ]
-            budget = figures.revised_budget(ledger, stream_id, year) - total(unsourced)
-            sources = total(figures.revised_source(ledger, stream_id, s, year) for s in stream.sources)
+            budget = total((figures.approved_budget(ledger, stream_id, year), *sourced))
+            sources = total((*by_year[year], *sourced))
             if sources != budget:
                 where = (
                     ledger.stream_at(stream_id, "budget", year)
                     if year in stream.budget
                     else ledger.stream_at(stream_id, "sources")
                 )
-                label = "revised budget" if figures.stream_adjustments(ledger, stream_id, year) else "budget"
+                label = "revised budget" if sourced else "budget"
                 yield (
                     f"stream {stream_id!r}: sources sum to £{format_pounds(sources)} in {year} but the {label} "
                     f"is £{format_pounds(budget)} ({_gap(sources - budget)}); make them equal",
