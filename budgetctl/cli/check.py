@@ -86,9 +86,10 @@ def summary(
 
     Example: budgetctl summary --year 2023/24 --by funding --format markdown
     """
+    from budgetctl.cli.options import streams_with_figures
     from budgetctl.render.tables import RENDERERS
+    from budgetctl.reports.summary import BY_STREAMS, summary_years
     from budgetctl.reports.summary import summary as build_summary
-    from budgetctl.reports.summary import summary_years
 
     if year is not None and ".." in year:  # a medium-term view: several years side by side
         first, _, last = year.partition("..")
@@ -102,9 +103,17 @@ def summary(
         trailing_problems(checked)
         return
     year = checked_year(year)
-    # The plan only: summary's figures read no actuals or forecasts (validate checks those).
-    ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)
-    RENDERERS[format.value](build_summary(ledger, budget_year(ledger, year), by.value))
+    # By stream or funding label, a warm ledger needs only streams.yaml and the figures of its last whole check.
+    fast = streams_with_figures(data) if by.value in BY_STREAMS and not no_cache else None
+    if fast is not None:
+        checked, figures = fast
+        assert checked.ledger is not None
+        ledger = checked.ledger
+    else:
+        # The plan only: summary's figures read no actuals or forecasts (validate checks those).
+        ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)
+        figures = None
+    RENDERERS[format.value](build_summary(ledger, budget_year(ledger, year), by.value, figures))
     trailing_problems(checked)
 
 

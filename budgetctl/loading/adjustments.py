@@ -52,7 +52,7 @@ def load_adjustments(raws: Iterable[RawFile], cache: FileCache | None = None) ->
             loaded.incomplete = True
             continue
         # Positions are parsed again from the bytes only if a problem needs one.
-        loaded.entries.append(AdjustmentEntry(name.removesuffix(".yaml"), year, LazySource(raw.path, raw.data),
+        loaded.entries.append(AdjustmentEntry(name.removesuffix(".yaml"), year, LazySource(raw.path, raw),
                                               checked.project))  # fmt: skip
     return loaded
 

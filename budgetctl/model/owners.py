@@ -67,12 +67,17 @@ def path_problem(path: str) -> str | None:
     return f"the path {path!r} has characters CODEOWNERS would need escaped; use letters, digits, '.', '_', '-'"
 
 
-def codeowners(ledger: Ledger, folder: str, admins: Sequence[str], file: str = DEFAULT_FILE) -> str:
+def codeowners(
+    ledger: Ledger, folder: str, admins: Sequence[str], file: str = DEFAULT_FILE, year_files: bool | None = None
+) -> str:
     """The CODEOWNERS text for ``ledger`` kept in repo folder ``folder`` (e.g. ``data``).
 
     Order matters: GitHub applies the last matching line, so the ledger-wide
-    line comes first and each stream's folder overrides it.
+    line comes first and each stream's folder overrides it. ``year_files`` says
+    whether the ledger has actuals or forecasts (default: whether ``ledger`` holds any).
     """
+    if year_files is None:
+        year_files = bool(ledger.actuals or ledger.forecasts)
     union = all_owners(ledger)
     top = list(admins) or union
     lines = [
@@ -104,7 +109,7 @@ def codeowners(ledger: Ledger, folder: str, admins: Sequence[str], file: str = D
     # streams.yaml holds every stream's budget and rules, so its own line comes after the folders.
     if top:
         lines += ["", f"# Budgets and rules of every stream: {who}.", _line(f"/{folder}/streams.yaml", top)]
-    if top and (ledger.actuals or ledger.forecasts):
+    if top and year_files:
         # Payments, their import mappings and receipts, and forecasts are the finance team's.
         lines += ["", f"# The year's actuals, imports and forecasts: {who}."]
         lines += [_line(f"/{folder}/{name}/", top) for name in ("actuals", "imports", "forecasts")]

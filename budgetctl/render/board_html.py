@@ -14,7 +14,7 @@ from budgetctl import __version__
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, needs_pence
 from budgetctl.render.board_markdown import funding_headers, money_column
-from budgetctl.reports.board import Bar, BoardReport, Bullets, Programme, StreamRules
+from budgetctl.reports.board import Bar, BoardReport, Bullets, Programme, StreamRules, full_list_note
 from budgetctl.reports.table import Table
 
 NAVY = "#12355b"
@@ -105,7 +105,7 @@ def render(report: BoardReport, monitoring: str = "", extra_css: str = "") -> st
         monitoring,
         '<section class="appendix">',
         "<h2>Appendix A – Projects by programme</h2>",
-        *[_programme(report.year, p) for p in report.programmes],
+        *([_programme(report.year, p) for p in report.programmes] if report.listed else [_programme_rows(report)]),
         f'<p class="note">Appendix A allocates £{_e(_pounds(report.total_allocated))} in total, the Allocated '
         "total of the funding table.</p>",
         "</section>",
@@ -179,6 +179,34 @@ def _register(table: Table) -> str:
     return "".join(out)
 
 
+def _programme_rows(report: BoardReport) -> str:
+    """Appendix A in short: one row per programme, then where the full list is."""
+    programmes = report.programmes
+    largest = [max((p.amount for p in g.projects), default=None) for g in programmes]
+    allocated = money_column([*(g.subtotal for g in programmes), report.total_allocated])
+    top = iter(money_column([a for a in largest if a is not None]))
+    out = [
+        '<table class="funding"><colgroup><col style="width:30%"><col style="width:30%"><col style="width:10%">'
+        '<col style="width:15%"><col style="width:15%"></colgroup>',
+        "<thead><tr><th>Programme</th><th>Funding stream</th><th class=num>Projects</th>"
+        f"<th class=num>Largest {_e(report.year)} £</th><th class=num>Allocated {_e(report.year)} £</th></tr></thead>"
+        "<tbody>",
+    ]
+    for programme, big, amount in zip(programmes, largest, allocated, strict=False):
+        out.append(
+            f"<tr><td>{_e(programme.programme)}</td><td>{_e(programme.funding)}</td>"
+            f'<td class="num">{len(programme.projects)}</td>'
+            f'<td class="num">{"—" if big is None else _e(next(top))}</td><td class="num">{_e(amount)}</td></tr>'
+        )
+    out.append(
+        f'</tbody><tfoot><tr class="total"><td colspan="2">Total</td><td class="num">{report.project_count}</td>'
+        f'<td></td><td class="num">{_e(allocated[-1])}</td></tr></tfoot></table>'
+    )
+    note = _e(full_list_note(report)).replace("`", "")
+    out.append(f'<p class="note">{note}</p>')
+    return "".join(out)
+
+
 def _programme(year: str, programme: Programme) -> str:
     out = [
         '<div class="programme">',
@@ -225,6 +253,8 @@ def _stream(stream: StreamRules) -> str:
             out.append(f"<p>{_e(block.lead)}</p><ul{' class=long' if short else ''}>{items}</ul>")
         else:
             out.append(f"<p>{_e(block)}</p>")
+    if stream.same_as:
+        out.append(f"<p>The same conditions apply to: {_e(', '.join(stream.same_as))}.</p>")
     out.append("</div>")
     return "".join(out)
 

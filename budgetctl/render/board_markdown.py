@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from budgetctl.model.money import format_pounds, needs_pence
 from budgetctl.render.text import md
-from budgetctl.reports.board import BoardReport, Bullets, Programme
+from budgetctl.reports.board import BoardReport, Bullets, Programme, full_list_note
 from budgetctl.reports.table import Cell, Table
 
 
@@ -43,8 +43,11 @@ def render(report: BoardReport, monitoring: str = "") -> str:
     if monitoring:
         lines += ["", monitoring.rstrip("\n")]
     lines += ["", "## Appendix A – Projects by programme", ""]
-    for programme in report.programmes:
-        lines += _programme(report.year, programme)
+    if report.listed:
+        for programme in report.programmes:
+            lines += _programme(report.year, programme)
+    else:
+        lines += _programme_rows(report)
     amount = format_pounds(report.total_allocated, pence=needs_pence([report.total_allocated]))
     lines += [f"Appendix A allocates £{amount} in total, the Allocated total of the funding table.", ""]
     lines += ["## Appendix B – Funding streams", ""]
@@ -55,6 +58,8 @@ def render(report: BoardReport, monitoring: str = "") -> str:
                 lines += [md(block.lead), "", *[f"- {md(item)}" for item in block.items], ""]
             else:
                 lines += [md(block), ""]
+        if stream.same_as:
+            lines += [f"The same conditions apply to: {md(', '.join(stream.same_as))}.", ""]
     if report.adjustments is not None:
         lines += ["## Appendix C – Changes to the approved budget", "", *_register(report.adjustments), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -96,6 +101,22 @@ def _funding(report: BoardReport) -> list[str]:
             cells[-1] += " **OVER**"
         out.append(_row(cells))
     return out
+
+
+def _programme_rows(report: BoardReport) -> list[str]:
+    """Appendix A in short: one row per programme, then where the full list is."""
+    programmes = report.programmes
+    largest = [max((p.amount for p in g.projects), default=None) for g in programmes]
+    allocated = money_column([*(g.subtotal for g in programmes), report.total_allocated])
+    tops = money_column([a for a in largest if a is not None])
+    top = iter(tops)
+    out = [_row(["Programme", "Funding stream", "Projects", f"Largest {report.year} £", f"Allocated {report.year} £"])]
+    out.append("|---|---|---:|---:|---:|")
+    for programme, big, amount in zip(programmes, largest, allocated, strict=False):
+        cells = [_cell(programme.programme), _cell(programme.funding), str(len(programme.projects))]
+        out.append(_row([*cells, "—" if big is None else next(top), amount]))
+    out.append(_row(["**Total**", "", f"**{report.project_count}**", "", f"**{allocated[-1]}**"]))
+    return [*out, "", full_list_note(report), ""]  # our own text: a checked year, no ledger text
 
 
 def _programme(year: str, programme: Programme) -> list[str]:

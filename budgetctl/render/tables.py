@@ -116,8 +116,19 @@ def render_json(table: Table) -> None:
     print(json.dumps(table.data, indent=2, ensure_ascii=False))
 
 
+def render_table(table: Table) -> None:
+    """A terminal table: Rich for a short one, plain fixed-width text for a long one (Rich's layout
+    costs about 2 ms a row)."""
+    from budgetctl.render import plain
+
+    if len(table.rows) > plain.PLAIN_MIN_ROWS:
+        plain.render_plain(table)
+    else:
+        render_rich(table)
+
+
 RENDERERS: dict[str, Callable[[Table], None]] = {
-    "table": render_rich,
+    "table": render_table,
     "csv": render_csv,
     "markdown": render_markdown,
     "json": render_json,

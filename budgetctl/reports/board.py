@@ -40,6 +40,12 @@ FIELD_LABELS = {
 
 LIST_FIELDS = ("priorities", "partnership_priorities", "costs")
 
+# Above this many projects in the year, Appendix A summarises each programme in one row unless
+# every project is asked for: a board paper stays a paper (the full list is in the exports).
+LIST_MAX_PROJECTS = 200
+# A summarised paper charts this many streams (the largest budgets) and one bar for the rest.
+CHART_MAX_BARS = 12
+
 
 @dataclass(frozen=True)
 class ProjectLine:
@@ -93,6 +99,8 @@ class StreamRules:
     programme: str
     funding: str
     blocks: list[str | Bullets] = field(default_factory=list)
+    # Other streams with exactly these conditions (a summarised paper states them once).
+    same_as: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -117,24 +125,33 @@ class BoardReport:
     total_allocated: Decimal
     total_revised: Decimal  # approved plus the year's adjustments
     adjustments: Table | None = None  # Appendix C: the register of the year's adjustments (None without any)
+    listed: bool = True  # Appendix A lists every project; False: one row per programme
+
+    @property
+    def project_count(self) -> int:
+        return sum(len(p.projects) for p in self.programmes)
 
 
-def board_report(ledger: Ledger, year: str) -> BoardReport:
-    """The board paper for ``year``."""
+def board_report(ledger: Ledger, year: str, list_projects: bool | None = None) -> BoardReport:
+    """The board paper for ``year``; Appendix A lists every project when ``list_projects`` is
+    True, one row per programme when False, and by default lists them up to LIST_MAX_PROJECTS."""
     table = summary(ledger, year, "stream")
     stream_ids = [row["stream"] for row in table.data["rows"]]
     programmes = [_programme(ledger, stream_id, year) for stream_id in stream_ids]
     budget = total(p.budget for p in programmes)
     allocated = total(p.subtotal for p in programmes)
     publisher = ledger.streams_file.publisher
+    count = sum(len(p.projects) for p in programmes)
+    listed = count <= LIST_MAX_PROJECTS if list_projects is None else list_projects
     return BoardReport(
         year=year,
         publisher=publisher.name if publisher else None,
         funding=table,
-        overview=_overview(ledger, year, programmes, budget, allocated),
+        listed=listed,
+        overview=_overview(ledger, year, programmes, budget, allocated, listed),
         programmes=programmes,
-        appendix_b=[_rules(ledger, stream_id, year) for stream_id in stream_ids],
-        chart=[Bar(p.programme, p.budget, p.subtotal) for p in programmes],
+        appendix_b=_grouped([_rules(ledger, stream_id, year) for stream_id in stream_ids], not listed),
+        chart=_bars([Bar(p.programme, p.budget, p.subtotal) for p in programmes], not listed),
         total_budget=total(p.approved if p.approved is not None else p.budget for p in programmes),
         total_allocated=allocated,
         total_revised=budget,
@@ -181,15 +198,18 @@ def _purpose(stream: Stream, purpose: str | None, description: str | None) -> st
     return description
 
 
-def _overview(ledger: Ledger, year: str, programmes: list[Programme], budget: Decimal, allocated: Decimal) -> list[str]:
+def _overview(
+    ledger: Ledger, year: str, programmes: list[Programme], budget: Decimal, allocated: Decimal, listed: bool = True
+) -> list[str]:
     count = sum(len(p.projects) for p in programmes)
     share = f" ({percent(allocated, budget)}%)" if budget else ""
     approved = total(p.approved if p.approved is not None else p.budget for p in programmes)
+    where = "listed in Appendix A" if listed else "summarised by programme in Appendix A"
     lines = [
         f"The commissioning budget for {year} is £{format_pounds(approved, pence=False)} across "
         f"{len(programmes)} funding stream{'s' if len(programmes) != 1 else ''}.",
         f"£{_money(allocated)}{share} is allocated to {count} project{'s' if count != 1 else ''} "
-        f"listed in Appendix A, leaving £{_money(budget - allocated)} unallocated.",
+        f"{where}, leaving £{_money(budget - allocated)} unallocated.",
     ]
     count_adjusted = len(figures.year_adjustments(ledger, year))
     if count_adjusted:
@@ -202,6 +222,38 @@ def _overview(ledger: Ledger, year: str, programmes: list[Programme], budget: De
     if over:
         lines.append(f"Over-allocated: {', '.join(over)}.")
     return lines
+
+
+def _bars(bars: list[Bar], short: bool) -> list[Bar]:
+    """Every stream's bar, or for a short paper the largest budgets and one bar for the others."""
+    if not short or len(bars) <= CHART_MAX_BARS:
+        return bars
+    keep = set(sorted(range(len(bars)), key=lambda i: -bars[i].budget)[: CHART_MAX_BARS - 1])
+    rest = [b for i, b in enumerate(bars) if i not in keep]
+    others = Bar(f"{len(rest)} other streams", total(b.budget for b in rest), total(b.allocated for b in rest))
+    return [b for i, b in enumerate(bars) if i in keep] + [others]
+
+
+def _grouped(streams: list[StreamRules], short: bool) -> list[StreamRules]:
+    """For a short paper, streams whose conditions are word for word the same are stated once."""
+    if not short:
+        return streams
+    first: dict[str, StreamRules] = {}
+    for rules in streams:
+        key = repr(rules.blocks)
+        if key in first:
+            first[key].same_as.append(rules.programme)
+        else:
+            first[key] = rules
+    return list(first.values())
+
+
+def full_list_note(report: BoardReport) -> str:
+    """Where a summarised Appendix A's projects are listed in full."""
+    return (
+        f"The {report.project_count} projects are listed one by one in `budgetctl report --year {report.year} "
+        f"--projects all` and in `budgetctl export --year {report.year} --format csv`."
+    )
 
 
 def _money(amount: Decimal) -> str:

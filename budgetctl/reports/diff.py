@@ -609,6 +609,8 @@ def _projects(base: Side, head: Side) -> list[ProjectChange]:
         if ident not in new_paths:
             continue
         moved = old_paths[ident] != new_paths[ident]
+        if not moved and ident in old_bytes and old_bytes[ident] == new_bytes.get(ident):
+            continue  # the same file with the same bytes: the same project, nothing to compare
         if ident in old_models and ident in new_models:
             change = _changed(ident, "moved" if moved else "changed", old_models[ident], new_models[ident],
                               old_paths[ident], new_paths[ident])  # fmt: skip

@@ -77,8 +77,14 @@ class ProjectDetail:
     data: dict[str, Any]
 
 
-def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
-    """Every field of one project, and each of its allocations against its stream's budget that year."""
+def project_detail(
+    ledger: Ledger, entry: ProjectEntry, known: dict[str, dict[str, tuple[int, Decimal]]] | None = None
+) -> ProjectDetail:
+    """Every field of one project, and each of its allocations against its stream's budget that year.
+
+    ``known`` gives each stream's (allocations, allocated money) per year when ``ledger``
+    holds only this project (from the last whole check of the same ledger content).
+    """
     p = entry.project
     stream = ledger.streams.get(p.stream)
     values = {name: getattr(p, name) for name in fields_of(Project) if name != "allocations"}
@@ -122,7 +128,12 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
         funded = stream is not None and year in stream.budget
         approved = figures.approved_budget(ledger, p.stream, year) if funded else None
         budget = figures.revised_budget(ledger, p.stream, year) if funded else None
-        allocated = figures.allocated(ledger, p.stream, year) if stream else None
+        if stream is None:
+            allocated = None
+        elif known is not None:  # the stream's figures from the last whole check (only this project is loaded)
+            allocated = known.get(p.stream, {}).get(year, (0, ZERO))[1]
+        else:
+            allocated = figures.allocated(ledger, p.stream, year)
         unallocated = budget - allocated if budget is not None and allocated is not None else None
         share = percent(amount, budget) if budget else None
         table.rows.append([year, amount, budget, allocated, unallocated, share])

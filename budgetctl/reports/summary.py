@@ -61,23 +61,39 @@ def _group(stream: str, members: Sequence[Figures]) -> Figures:
     )
 
 
-def summary(ledger: Ledger, year: str, by: str = "stream") -> Table:
-    """The summary table for ``year``, grouped ``by`` stream, funding label or priority."""
-    return {"stream": _by_stream, "funding": _by_funding, "priority": _by_priority}[by](ledger, year)
+# Each stream's (number of allocations, allocated money) per year, as ``pipeline.stream_figures`` keeps them.
+Known = dict[str, dict[str, tuple[int, Decimal]]]
+# The groupings that need only the streams and their figures, not the projects.
+BY_STREAMS = ("stream", "funding")
 
 
-def _stream_figures(ledger: Ledger, year: str) -> list[Figures]:
+def summary(ledger: Ledger, year: str, by: str = "stream", known: Known | None = None) -> Table:
+    """The summary table for ``year``, grouped ``by`` stream, funding label or priority.
+
+    ``known`` stands in for the projects when ``ledger`` holds only the streams (for a
+    grouping in BY_STREAMS), taken from the last whole check of the same ledger content.
+    """
+    if known is not None and by not in BY_STREAMS:
+        raise ValueError(f"grouping by {by} needs the projects")
+    return {"stream": _by_stream, "funding": _by_funding, "priority": _by_priority}[by](ledger, year, known)
+
+
+def _stream_figures(ledger: Ledger, year: str, known: Known | None = None) -> list[Figures]:
     """The figures of the streams funded or allocated in ``year``."""
     found = []
     for stream_id, stream in ledger.streams.items():
-        allocations = figures.allocations(ledger, stream_id, year)
-        if year in stream.budget or allocations:
+        if known is not None:
+            count, allocated = known.get(stream_id, {}).get(year, (0, ZERO))
+        else:
+            allocations = figures.allocations(ledger, stream_id, year)
+            count, allocated = len(allocations), total(amount for _, amount in allocations)
+        if year in stream.budget or count:
             found.append(
                 Figures(
                     stream_id,
                     figures.approved_budget(ledger, stream_id, year),
                     figures.adjustments(ledger, stream_id, year),
-                    total(amount for _, amount in allocations),
+                    allocated,
                 )
             )
     return found
@@ -100,8 +116,8 @@ def _money_cells(f: Figures, adjusted: bool) -> list[Cell]:
     return [f.budget, *extra, f.allocated, f.unallocated, percent(f.allocated, f.revised)]
 
 
-def _by_stream(ledger: Ledger, year: str) -> Table:
-    found = _stream_figures(ledger, year)
+def _by_stream(ledger: Ledger, year: str, known: Known | None = None) -> Table:
+    found = _stream_figures(ledger, year, known)
     adjusted = figures.has_adjustments(ledger, year)
     table = Table(
         f"Commissioning budget {year}",
@@ -118,8 +134,8 @@ def _by_stream(ledger: Ledger, year: str) -> Table:
     return table
 
 
-def _by_funding(ledger: Ledger, year: str) -> Table:
-    found = _stream_figures(ledger, year)
+def _by_funding(ledger: Ledger, year: str, known: Known | None = None) -> Table:
+    found = _stream_figures(ledger, year, known)
     adjusted = figures.has_adjustments(ledger, year)
     groups: dict[str, list[Figures]] = defaultdict(list)
     for f in found:
@@ -142,7 +158,7 @@ def _by_funding(ledger: Ledger, year: str) -> Table:
     return table
 
 
-def _by_priority(ledger: Ledger, year: str) -> Table:
+def _by_priority(ledger: Ledger, year: str, known: Known | None = None) -> Table:
     """Allocations per Police and Crime Plan priority; a project serving several
     priorities is split equally between them (largest remainder, to the penny),
     so the rows add up to the stream totals."""
