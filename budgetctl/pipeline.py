@@ -144,22 +144,35 @@ def check_files(
 
     whole = in_year or not has_in_year(files)
     loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)
+    raws = files.in_year.get("adjustment", [])
+    adjusted = None
+    if raws:  # read even for a report of the plan, or one served from the last check: revised budgets need them
+        from budgetctl.loading.adjustments import load_adjustments
+
+        adjusted = load_adjustments(raws, cache)
+        if loaded.ledger is not None:
+            loaded.ledger.adjustments = adjusted.entries
     if last is not None and loaded.ledger is not None and whole:
         # This exact content (every file's path and SHA-256) was checked whole before: its problems stand.
         if in_year:
             attach_in_year(loaded.ledger, files.in_year)  # the year's files, for reports; their problems are in last
         return Checked(loaded.ledger, *last, files=files)
     problems = list(loaded.problems)
+    incomplete = loaded.incomplete
     in_year_problems, in_year_count = attach_in_year(loaded.ledger, files.in_year) if in_year else ([], 0)
     problems += in_year_problems
+    if adjusted is not None:
+        problems.extend(adjusted.problems)
+        in_year_count += len(raws)
+        incomplete = incomplete or adjusted.incomplete
     if loaded.ledger is not None:
         problems.extend(run_rules(loaded.ledger))
     problems.sort(key=Diagnostic.sort_key)
     file_count = loaded.file_count + in_year_count
     if cache is not None and remember and whole:
         figures = None if loaded.ledger is None else stream_figures(loaded.ledger)
-        cache.save_check(key, problems, file_count, loaded.incomplete, figures)
-    return Checked(loaded.ledger, problems, file_count, loaded.incomplete, files=files)
+        cache.save_check(key, problems, file_count, incomplete, figures)
+    return Checked(loaded.ledger, problems, file_count, incomplete, files=files)
 
 
 # --- the two sides of a comparison ----------------------------------------------------
@@ -265,6 +278,8 @@ def one_project(files: LedgerFiles, wanted: str, cache: FileCache) -> OneProject
     matches = [raw for raw in files.projects if project_id(raw.path) == wanted]
     if last is None or figures is None or files.streams is None or len(matches) != 1:
         return None
+    if files.in_year.get("adjustment"):
+        return None  # the stream's revised budget needs the adjustments, which this path does not read
     # The two files' checks come from the cache too (never saved here: that would forget the others).
     loaded = build(files.streams, matches, [], cache=cache)
     if loaded.ledger is None or len(loaded.ledger.projects) != 1:
@@ -285,6 +300,8 @@ def streams_only(
 
     if has_in_year(files):
         return None  # the whole check's problems include the year's files, which a report of the plan leaves out
+    if files.in_year.get("adjustment"):
+        return None  # revised budgets need the adjustments, which this path does not read
     key = ledger_key(files)
     last = cache.last_check(key)
     figures = cache.last_figures(key)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from budgetctl import __version__
-from budgetctl.cli import check, monitoring, publishing, workflow
+from budgetctl.cli import adjustments, check, monitoring, publishing, workflow
 from budgetctl.cli.options import show_failure
 from budgetctl.diagnostics import UserError
 
@@ -52,6 +52,8 @@ def main(
 COMMANDS = (
     ("validate", check.validate),
     ("summary", check.summary),
+    ("adjustments", adjustments.adjustments_command),
+    ("commitments", adjustments.commitments_command),
     ("rules", check.rules),
     ("explain", check.explain),
     ("monitor", monitoring.monitor),
@@ -84,6 +86,7 @@ def _shown(command: Callable[..., Any]) -> Callable[..., Any]:
 
 for _name, _command in COMMANDS:
     app.command(_name)(_shown(_command))
+workflow.new_app.command("adjustment")(adjustments.new_adjustment_command)  # wrapped with the group below
 for _name, _group in GROUPS:
     for _info in _group.registered_commands:
         if _info.callback is not None:

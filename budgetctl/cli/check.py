@@ -19,6 +19,7 @@ from budgetctl.cli.options import (
     load,
     reliable_ledger,
     trailing_problems,
+    year_range,
 )
 
 
@@ -65,7 +66,7 @@ def summary(
             "--year",
             "-y",
             metavar="YYYY/YY",
-            help="Financial year (default: the latest with a budget).",
+            help="Financial year (default: the latest with a budget), or a range FIRST..LAST side by side.",
             show_default=False,
         ),
     ] = None,
@@ -87,9 +88,20 @@ def summary(
     """
     from budgetctl.cli.options import streams_with_figures
     from budgetctl.render.tables import RENDERERS
-    from budgetctl.reports.summary import BY_STREAMS
+    from budgetctl.reports.summary import BY_STREAMS, summary_years
     from budgetctl.reports.summary import summary as build_summary
 
+    if year is not None and ".." in year:  # a medium-term view: several years side by side
+        first, _, last = year.partition("..")
+        years = year_range(checked_year(first) or "", checked_year(last) or "")
+        ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
+        if not set(years) & set(ledger.budget_years()):
+            fail(f"no budget in {year}; years with a budget: {', '.join(ledger.budget_years()) or 'none'}")
+        if by is not GroupBy.stream:
+            fail("--by works with one year; a range of years is shown by stream")
+        RENDERERS[format.value](summary_years(ledger, years))
+        trailing_problems(checked)
+        return
     year = checked_year(year)
     # By stream or funding label, a warm ledger needs only streams.yaml and the figures of its last whole check.
     fast = streams_with_figures(data) if by.value in BY_STREAMS and not no_cache else None

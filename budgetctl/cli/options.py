@@ -128,6 +128,14 @@ def checked_year(year: str | None) -> str | None:
         fail(f"--year: {exc}")
 
 
+def year_range(first: str, last: str) -> list[str]:
+    """``2023/24``..``2025/26`` as every year between them (exit 2 when backwards or longer than 10 years)."""
+    start, end = int(first[:4]), int(last[:4])
+    if end < start or end - start > 9:
+        fail(f"--year {first}..{last}: give the earlier year first, at most 10 years")
+    return [f"{y}/{(y + 1) % 100:02d}" for y in range(start, end + 1)]
+
+
 def reliable_ledger(
     data: Path | None, what: str, *, cache: bool = True, output: str = "json", in_year: bool = True
 ) -> tuple[Ledger, Checked]:

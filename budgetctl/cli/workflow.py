@@ -105,8 +105,9 @@ def owners_command(
 
     Example: budgetctl owners --admins @org/finance-admins > .github/CODEOWNERS
     """
-    from budgetctl.loading.discover import has_year_files, read_streams
+    from budgetctl.loading.discover import has_year_files, read_in_year, read_streams
     from budgetctl.loading.revision import ledger_place
+    from budgetctl.model.kinds import ADJUSTMENT
     from budgetctl.model.owners import owner_problem
     from budgetctl.pipeline import check_files
     from budgetctl.reports.codeowners import DEFAULT_FILE, codeowners, path_problem
@@ -115,8 +116,11 @@ def owners_command(
         if owner_problem(admin):
             fail(f"--admins: {owner_problem(admin)}")
     root, folder, top = ledger_place(data)
-    # Owners come from streams.yaml and the names of the ledger's folders: no project or year file is read.
-    checked = check_files(read_streams(root))
+    # Owners come from streams.yaml, the names of the ledger's folders and the adjustment files (each
+    # needs the owners of the streams it touches): no project, actuals or forecast file is read.
+    files = read_streams(root)
+    files.in_year[ADJUSTMENT.name] = read_in_year(root, ADJUSTMENT, files.problems)
+    checked = check_files(files)
     blocking = [p for p in checked.problems if p.code in ("R005",)]
     if checked.ledger is None or blocking:
         problems_to_stderr(blocking or checked.errors)
@@ -334,14 +338,15 @@ class SchemaTarget(StrEnum):
     project = "project"
     forecast = "forecast"
     mapping = "mapping"
+    adjustment = "adjustment"
 
 
 def schema_command(
     target: Annotated[
         SchemaTarget,
         typer.Argument(
-            help="streams (streams.yaml), project (project files), forecast (forecasts/*/qN.yaml) "
-            "or mapping (imports/NAME.yaml)."
+            help="streams (streams.yaml), project (project files), forecast (forecasts/*/qN.yaml), "
+            "mapping (imports/NAME.yaml) or adjustment (adjustments/*/ID.yaml)."
         ),
     ],
     output: Annotated[

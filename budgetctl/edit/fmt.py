@@ -115,7 +115,7 @@ def _matches(path: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
 
 def kind_of(path: str) -> str:
     """The name of the kind of ledger file at ``path`` (``model/kinds.py``): ``streams``,
-    ``forecast``, ``actuals`` or ``project``."""
+    ``forecast``, ``adjustment``, ``actuals`` or ``project``."""
     from budgetctl.model.kinds import kind_of_path
 
     return kind_of_path(path).name
@@ -287,6 +287,16 @@ class _Entry:
     parents: tuple[_Block, ...] = ()  # enclosing blocks, outermost first
     leading: list[str] = field(default_factory=list)  # "" for a blank line, else a comment
     eol: str | None = None
+    mappings: bool = False  # ``flow`` holds one-line flow mappings, written as a block list
+
+
+def _one_line_map(item: _Ev) -> bool:
+    return (
+        item.kind == "map"
+        and item.flow
+        and item.end_line == item.line
+        and all(k.kind == "scalar" and v.kind == "scalar" for k, v in item.items)
+    )
 
 
 @dataclass
@@ -352,7 +362,12 @@ class _Reader:
                 entry.value_line, entry.last_line = value.line, max(value.end_line, entry.line)
         elif value.kind == "seq":
             items = []
+            # A block list of one-line flow mappings ({up_to: 50000, approver: x}) is kept item by item.
+            entry.mappings = bool(value.items) and not value.flow and all(_one_line_map(i) for i in value.items)
             for item in value.items:
+                if entry.mappings:
+                    items.append(self._source(item))
+                    continue
                 if item.kind != "scalar" or item.end_line != item.line:
                     what = "a list inside a list" if item.kind == "seq" else "a mapping inside a list"
                     if item.kind == "scalar":
@@ -471,6 +486,8 @@ def _emit_block(block: _Block, indent: int, kind: str, out: list[str]) -> None:
         if entry.scalar:
             lines[0] += " " + entry.scalar[0]
             lines.extend(" " * (indent + 2) + line if line else "" for line in entry.scalar[1:])
+        elif entry.flow is not None and entry.mappings:
+            lines.extend(f"{pad}  - {item}" for item in entry.flow)
         elif entry.flow is not None:
             lines[0] += " [" + ", ".join(entry.flow) + "]"
         if entry.eol is not None:
@@ -733,7 +750,7 @@ def ledger_targets(root: Path, index: StatIndex | None = None) -> tuple[list[Tar
 
     files = read_ledger(root, index)
     raws = ([files.streams] if files.streams else []) + files.projects
-    raws += files.in_year.get("actuals", []) + files.in_year.get("forecast", [])
+    raws += files.in_year.get("actuals", []) + files.in_year.get("adjustment", []) + files.in_year.get("forecast", [])
     return [Target(root.parent / raw.path, raw.path, raw) for raw in raws], list(files.problems)
 
 

@@ -617,6 +617,27 @@ BAD_DATES = Code(
     "Planned dates that end before they start, or an end without a start.",
     "Give `start_date:` with `end_date:`, and an end date on or after the start date.",
 )
+APPROVED_CHANGED = Code(
+    "D014",
+    "approved-budget-changed",
+    E,
+    "An approved year's budget or sources edited in place (found by `budgetctl diff`).",
+    "Once `years:` in streams.yaml gives a year an `approved` date, its `budget:` and\n"
+    "`sources:` are the figures the board approved and are never edited: a change is an\n"
+    "adjustment record (`budgetctl new adjustment`), so the approved figure stays and the\n"
+    "decision is reviewed. `diff --fail-on-new-errors` fails on it.\n\n"
+    "    budget:\n      2023/24: 1925538     # D014 when 2023/24 was approved at 1805538",
+)
+CLOSED_CHANGED = Code(
+    "D015",
+    "closed-year-changed",
+    E,
+    "A file of a closed year's actuals, adjustments or forecasts changed (found by `budgetctl diff`).",
+    "A year with `closed:` in streams.yaml has a final outturn: its files under actuals/,\n"
+    "adjustments/ and forecasts/ are frozen. Record the change in the current year instead.\n"
+    "`diff --fail-on-new-errors` fails on it.",
+)
+# Found by `budgetctl diff` (two sides of a ledger), not by a check of one ledger.
 COMMAND_CODES = (
     FMT_UNSUPPORTED,
     FMT_GUARD_FAILED,
@@ -626,4 +647,6 @@ COMMAND_CODES = (
     BAD_PUBLISHER,
     NO_GRANTS,
     BAD_DATES,
+    APPROVED_CHANGED,
+    CLOSED_CHANGED,
 )

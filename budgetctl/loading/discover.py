@@ -104,7 +104,7 @@ def read_ledger(root: Path, index: StatIndex | None = None) -> LedgerFiles:
             if raw is not None:
                 files.projects.append(raw)
     for kind in IN_YEAR:
-        files.in_year[kind.name] = _read_in_year(root, kind, files.problems, index)
+        files.in_year[kind.name] = read_in_year(root, kind, files.problems, index)
     return files
 
 
@@ -132,7 +132,7 @@ def read_streams(root: Path) -> LedgerFiles:
     return files
 
 
-def _read_in_year(
+def read_in_year(
     root: Path, kind: FileKind, problems: list[Diagnostic], index: StatIndex | None = None
 ) -> list[RawFile]:
     """The files of one in-year kind: ``<kind folder>/YYYY-YY/<file>``; anything else there is an error."""

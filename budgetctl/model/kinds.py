@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from budgetctl.model.periods import YearError, parse_year
-from budgetctl.model.records import Forecast, Project, StreamsFile
+from budgetctl.model.records import Adjustment, Forecast, Project, StreamsFile, key_of
 
 STREAMS_FILE = "streams.yaml"
 PROJECTS_DIR = "projects"
@@ -47,7 +47,7 @@ class FileKind:
 STREAMS = FileKind("streams", "", False, STREAMS_FILE, StreamsFile)
 PROJECT = FileKind("project", PROJECTS_DIR, False, "<project-id>.yaml", Project)
 ACTUALS = FileKind("actuals", "actuals", True, "<name>.csv")
-ADJUSTMENT = FileKind("adjustment", "adjustments", True, "<adjustment-id>.yaml")
+ADJUSTMENT = FileKind("adjustment", "adjustments", True, "<adjustment-id>.yaml", Adjustment)
 FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml", Forecast)
 
 KINDS = (STREAMS, PROJECT, ACTUALS, ADJUSTMENT, FORECAST)
@@ -62,8 +62,8 @@ def by_name(name: str) -> FileKind:
 
 def kind_of_path(path: str) -> FileKind:
     """The kind of a file named outside discovery (``budgetctl fmt PATH``): a streams.yaml is the
-    streams file, a .csv file actuals, ``forecasts/<folder>/qN.yaml`` a forecast; any other is
-    read as a project file."""
+    streams file, a .csv file actuals, ``forecasts/<folder>/qN.yaml`` a forecast,
+    ``adjustments/<folder>/<name>`` an adjustment; any other is read as a project file."""
     parts = path.split("/")
     if parts[-1] == STREAMS_FILE:
         return STREAMS
@@ -71,6 +71,8 @@ def kind_of_path(path: str) -> FileKind:
         return ACTUALS
     if len(parts) >= 3 and parts[-3] == FORECAST.folder and FORECAST.accepts(parts[-1]):
         return FORECAST
+    if len(parts) >= 3 and parts[-3] == ADJUSTMENT.folder:
+        return ADJUSTMENT
     return PROJECT
 
 
@@ -78,7 +80,7 @@ def key_order(kind: FileKind) -> tuple[str, ...]:
     """The keys of a file of ``kind`` in the order the spec writes them: its record's fields."""
     import dataclasses
 
-    return tuple(f.name for f in dataclasses.fields(kind.record)) if kind.record is not None else ()
+    return tuple(key_of(f) for f in dataclasses.fields(kind.record)) if kind.record is not None else ()
 
 
 def year_of_folder(name: str) -> str | None:

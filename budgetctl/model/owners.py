@@ -38,3 +38,15 @@ def stream_owners(ledger: Ledger | None, stream_id: str) -> tuple[str, ...]:
 def all_owners(ledger: Ledger) -> list[str]:
     """Every valid owner of any stream, in order of first appearance."""
     return list(dict.fromkeys(o for s in ledger.streams for o in stream_owners(ledger, s)))
+
+
+def adjustment_owners(ledger: Ledger) -> list[tuple[str, tuple[str, ...]]]:
+    """Each adjustment file (``adjustments/YYYY-YY/<id>.yaml``) with the owners of the streams it names."""
+    found = []
+    for entry in ledger.adjustments:
+        record = entry.record
+        named = [record.from_.stream if record.from_ else None, record.to.stream if record.to else None, record.stream]
+        owners = dict.fromkeys(o for stream in named if stream for o in stream_owners(ledger, stream))
+        path = f"adjustments/{entry.year.replace('/', '-')}/{entry.file_name}"
+        found.append((path, tuple(owners)))
+    return found

@@ -8,7 +8,7 @@ from decimal import Decimal
 from budgetctl.model.money import format_pounds, needs_pence
 from budgetctl.render.text import md
 from budgetctl.reports.board import BoardReport, Bullets, Programme, full_list_note
-from budgetctl.reports.table import Cell
+from budgetctl.reports.table import Cell, Table
 
 
 def money_column(amounts: Iterable[Decimal]) -> list[str]:
@@ -20,6 +20,11 @@ def money_column(amounts: Iterable[Decimal]) -> list[str]:
 
 def _cell(value: Cell) -> str:
     return "" if value is None else md(str(value))
+
+
+def funding_headers(report: BoardReport) -> list[str]:
+    """The funding table's headers: the summary's, with the year on the (approved) budget."""
+    return [f"Budget {report.year} £" if c.key == "budget" else c.header for c in report.funding.columns]
 
 
 def _row(cells: list[str]) -> str:
@@ -55,7 +60,21 @@ def render(report: BoardReport, monitoring: str = "") -> str:
                 lines += [md(block), ""]
         if stream.same_as:
             lines += [f"The same conditions apply to: {md(', '.join(stream.same_as))}.", ""]
+    if report.adjustments is not None:
+        lines += ["## Appendix C – Changes to the approved budget", "", *_register(report.adjustments), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _register(table: Table) -> list[str]:
+    """The year's adjustments, as `budgetctl adjustments` lists them."""
+    from budgetctl.render.tables import human_cell
+
+    pence = needs_pence([c for row in table.rows for c in row if isinstance(c, Decimal)])
+    out = [_row([md(c.header) for c in table.columns])]
+    out.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
+    for row in [*table.rows, *([table.total] if table.total else [])]:
+        out.append(_row([md(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]))
+    return [*out, "", *(md(note) for note in table.notes)]
 
 
 def _funding(report: BoardReport) -> list[str]:
@@ -65,8 +84,8 @@ def _funding(report: BoardReport) -> list[str]:
     for index, column in enumerate(table.columns):
         if column.kind == "money":
             columns[index] = money_column(row[index] for row in rows)  # type: ignore[misc]
-    headers = ["Programme", "Funding Stream", f"Budget {report.year} £", "Allocated £", "Unallocated £", "% allocated"]
-    out = [_row(headers), "|---|---|---:|---:|---:|---:|"]
+    headers = funding_headers(report)
+    out = [_row(headers), "|---|---|" + "---:|" * (len(headers) - 2)]
     for number, row in enumerate(rows):
         cells = []
         for index, value in enumerate(row):
@@ -110,7 +129,6 @@ def _programme(year: str, programme: Programme) -> list[str]:
         out.append(_row([_cell(line.title), _cell(line.lead), _cell(line.provider), _cell(line.purpose), amount]))
     out.append(_row(["**Subtotal**", "", "", "", f"**{amounts[-1]}**"]))
     left = programme.budget - programme.subtotal
-    budget = format_pounds(programme.budget, pence=needs_pence([programme.budget]))
     remainder = format_pounds(left, pence=needs_pence([left]))
     word = "unallocated" if left >= 0 else "over-allocated"
-    return [*out, "", f"Budget £{budget}; £{remainder.lstrip('-')} {word}.", ""]
+    return [*out, "", f"{programme.budget_label()}; £{remainder.lstrip('-')} {word}.", ""]

@@ -15,6 +15,13 @@ MAX_TEXT = 100  # characters of a changed text value shown; JSON has it whole
 
 _KIND = {"added": "Added", "removed": "Removed", "changed": "Changed", "moved": "Moved", "renamed": "Renamed"}
 _FIGURES = ("budget", "allocated", "unallocated")
+# With adjustments on either side: the revised budget too (unallocated is revised - allocated).
+_ADJUSTED = ("budget", "revised_budget", "allocated", "unallocated")
+
+
+def _headers(diff: LedgerDiff) -> list[str]:
+    names = ["Budget", "±", *(["Revised", "±"] if diff.adjusted else []), "Allocated", "±", "Unallocated", "±"]
+    return ["Year", "Stream", *names]
 
 
 def _short(text: str) -> str:
@@ -42,9 +49,9 @@ def _delta(before: Decimal, after: Decimal) -> str:
     return "—" if before == after else signed(after - before)
 
 
-def _figure_cells(before: Figures, after: Figures) -> list[str]:
+def _figure_cells(before: Figures, after: Figures, adjusted: bool = False) -> list[str]:
     cells = []
-    for name in _FIGURES:
+    for name in _ADJUSTED if adjusted else _FIGURES:
         old, new = getattr(before, name), getattr(after, name)
         cells += [pounds(new), _delta(old, new)]
     return cells
@@ -112,14 +119,13 @@ def render_table(diff: LedgerDiff) -> None:
     console.print(Text(_comparing(diff), style="dim"))
     if diff.years:
         grid = Table(title="Budget and allocations", title_justify="left")
-        for header in ("Year", "Stream", "Budget", "±", "Allocated", "±", "Unallocated", "±"):
+        for header in _headers(diff):
             grid.add_column(header, justify="left" if header in ("Year", "Stream") else "right", no_wrap=True)
         for year in diff.years:
             for row in year.rows:
-                grid.add_row(
-                    *(Text(c) for c in [year.year, _short(row.programme), *_figure_cells(row.before, row.after)])
-                )
-            cells = [year.year, "All streams", *_figure_cells(year.before, year.after)]
+                cells = [year.year, _short(row.programme), *_figure_cells(row.before, row.after, diff.adjusted)]
+                grid.add_row(*(Text(c) for c in cells))
+            cells = [year.year, "All streams", *_figure_cells(year.before, year.after, diff.adjusted)]
             grid.add_row(*(Text(c, style="bold") for c in cells), end_section=True)
         console.print(grid)
     sections = _sections(diff)
@@ -142,6 +148,13 @@ def _sections(diff: LedgerDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]
     sections = []
     if diff.projects:
         sections.append(("Projects", [(project_title(p), _project_details(p)) for p in diff.projects]))
+    if diff.adjustments:
+        items = []
+        for a in diff.adjustments:
+            details = [a.summary, a.approval] + ([f"needs {a.tier}"] if a.tier else [])
+            details += [change_text(c) for c in a.fields]
+            items.append((f"{_KIND[a.kind]} {a.year} {a.id} ({printable(a.path)})", details))
+        sections.append(("Adjustments", items))
     if diff.streams or diff.priorities:
         items = [(stream_title(s), _stream_details(s)) for s in diff.streams]
         if diff.priorities:
@@ -192,14 +205,13 @@ def markdown(diff: LedgerDiff) -> str:
     # The headline is built from amounts and counts only, never from file text.
     lines = [diff.headline(), "", f"<sub>{md(_comparing(diff))}</sub>", ""]
     if diff.years:
-        lines += [
-            "| Year | Stream | Budget | ± | Allocated | ± | Unallocated | ± |",
-            "|---|---|---:|---:|---:|---:|---:|---:|",
-        ]
+        headers = _headers(diff)
+        lines += [_md_row(headers), "|---|---|" + "---:|" * (len(headers) - 2)]
         for year in diff.years:
             for row in year.rows:
-                lines.append(_md_row([year.year, md(row.programme), *_figure_cells(row.before, row.after)]))
-            cells = [f"**{c}**" if c != "—" else c for c in _figure_cells(year.before, year.after)]
+                cells = _figure_cells(row.before, row.after, diff.adjusted)
+                lines.append(_md_row([year.year, md(row.programme), *cells]))
+            cells = [f"**{c}**" if c != "—" else c for c in _figure_cells(year.before, year.after, diff.adjusted)]
             lines.append(_md_row([year.year, "**All streams**", *cells]))
         lines.append("")
     for heading, items in _sections(diff):

@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import ZERO, format_pounds, total
+from budgetctl.model.money import format_pounds, needs_pence, total
 from budgetctl.model.records import Stream
+from budgetctl.reports.adjustments import register
 from budgetctl.reports.summary import percent, summary
 from budgetctl.reports.table import Table
 
@@ -64,12 +66,21 @@ class Programme:
     stream: str
     programme: str
     funding: str
-    budget: Decimal
+    budget: Decimal  # the revised budget: approved plus the year's adjustments
     projects: list[ProjectLine]
+    approved: Decimal | None = None  # the approved budget, when adjustments changed it
 
     @property
     def subtotal(self) -> Decimal:
         return total(p.amount for p in self.projects)
+
+    def budget_label(self) -> str:
+        """``Budget £400,000`` or ``Revised budget £2,000,538 (approved £1,805,538)``."""
+        shown = format_pounds(self.budget, pence=needs_pence([self.budget]))
+        if self.approved is None:
+            return f"Budget £{shown}"
+        approved = format_pounds(self.approved, pence=needs_pence([self.approved]))
+        return f"Revised budget £{shown} (approved £{approved})"
 
 
 @dataclass(frozen=True)
@@ -110,8 +121,10 @@ class BoardReport:
     programmes: list[Programme]
     appendix_b: list[StreamRules]
     chart: list[Bar]
-    total_budget: Decimal
+    total_budget: Decimal  # approved by the board
     total_allocated: Decimal
+    total_revised: Decimal  # approved plus the year's adjustments
+    adjustments: Table | None = None  # Appendix C: the register of the year's adjustments (None without any)
     listed: bool = True  # Appendix A lists every project; False: one row per programme
 
     @property
@@ -135,13 +148,27 @@ def board_report(ledger: Ledger, year: str, list_projects: bool | None = None) -
         publisher=publisher.name if publisher else None,
         funding=table,
         listed=listed,
-        overview=_overview(year, programmes, budget, allocated, listed),
+        overview=_overview(ledger, year, programmes, budget, allocated, listed),
         programmes=programmes,
         appendix_b=_grouped([_rules(ledger, stream_id, year) for stream_id in stream_ids], not listed),
         chart=_bars([Bar(p.programme, p.budget, p.subtotal) for p in programmes], not listed),
-        total_budget=budget,
+        total_budget=total(p.approved if p.approved is not None else p.budget for p in programmes),
         total_allocated=allocated,
+        total_revised=budget,
+        adjustments=_appendix_c(ledger, year),
     )
+
+
+def _appendix_c(ledger: Ledger, year: str) -> Table | None:
+    """The year's adjustments as the register shows them, without its problems column."""
+    if not figures.has_adjustments(ledger, year):
+        return None
+    records = register(ledger, year, []).records
+    keep = [i for i, c in enumerate(records.columns) if c.key != "problems"]
+    records.columns = [records.columns[i] for i in keep]
+    records.rows = [[row[i] for i in keep] for row in records.rows]
+    records.total = [records.total[i] for i in keep] if records.total else None
+    return records
 
 
 def _programme(ledger: Ledger, stream_id: str, year: str) -> Programme:
@@ -157,7 +184,11 @@ def _programme(ledger: Ledger, stream_id: str, year: str) -> Programme:
         )
         for entry, amount in sorted(ledger.allocated(stream_id, year), key=lambda pair: (-pair[1], pair[0].id))
     ]
-    return Programme(stream_id, stream.programme, stream.funding, stream.budget.get(year, ZERO), lines)
+    approved = figures.approved_budget(ledger, stream_id, year)
+    revised = figures.revised_budget(ledger, stream_id, year)
+    return Programme(
+        stream_id, stream.programme, stream.funding, revised, lines, approved if revised != approved else None
+    )
 
 
 def _purpose(stream: Stream, purpose: str | None, description: str | None) -> str | None:
@@ -168,17 +199,25 @@ def _purpose(stream: Stream, purpose: str | None, description: str | None) -> st
 
 
 def _overview(
-    year: str, programmes: list[Programme], budget: Decimal, allocated: Decimal, listed: bool = True
+    ledger: Ledger, year: str, programmes: list[Programme], budget: Decimal, allocated: Decimal, listed: bool = True
 ) -> list[str]:
     count = sum(len(p.projects) for p in programmes)
     share = f" ({percent(allocated, budget)}%)" if budget else ""
+    approved = total(p.approved if p.approved is not None else p.budget for p in programmes)
     where = "listed in Appendix A" if listed else "summarised by programme in Appendix A"
     lines = [
-        f"The commissioning budget for {year} is £{format_pounds(budget, pence=False)} across "
+        f"The commissioning budget for {year} is £{format_pounds(approved, pence=False)} across "
         f"{len(programmes)} funding stream{'s' if len(programmes) != 1 else ''}.",
         f"£{_money(allocated)}{share} is allocated to {count} project{'s' if count != 1 else ''} "
         f"{where}, leaving £{_money(budget - allocated)} unallocated.",
     ]
+    count_adjusted = len(figures.year_adjustments(ledger, year))
+    if count_adjusted:
+        lines.insert(
+            1,
+            f"{count_adjusted} adjustment{'s' if count_adjusted != 1 else ''} since approval "
+            f"({_signed(budget - approved)}) bring the revised budget to £{_money(budget)}.",
+        )
     over = [p.programme for p in programmes if p.subtotal > p.budget]
     if over:
         lines.append(f"Over-allocated: {', '.join(over)}.")
@@ -221,6 +260,10 @@ def _money(amount: Decimal) -> str:
     return format_pounds(amount, pence=amount != amount.to_integral_value())
 
 
+def _signed(amount: Decimal) -> str:
+    return f"-£{_money(-amount)}" if amount < 0 else f"+£{_money(amount)}"
+
+
 def _sentence_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -239,10 +282,15 @@ def _rules(ledger: Ledger, stream_id: str, year: str) -> StreamRules:
         blocks.append("This is a ring-fenced grant: it may be spent only on its declared purposes.")
     if stream.purposes:
         blocks.append(Bullets("Every project must name one of these purposes:", list(stream.purposes.values())))
-    sources = [(s, by_year[year]) for s, by_year in stream.sources.items() if year in by_year]
+    sources = [
+        (s, figures.revised_source(ledger, stream_id, s, year))
+        for s, by_year in stream.sources.items()
+        if year in by_year or figures.revised_source(ledger, stream_id, s, year)
+    ]
     if sources:
         items = [f"{_source_label(s)}: £{_money(amount)}" for s, amount in sources]
-        blocks.append(Bullets(f"The {year} budget comes from:", items))
+        revised = "revised " if figures.stream_adjustments(ledger, stream_id, year) else ""
+        blocks.append(Bullets(f"The {year} {revised}budget comes from:", items))
     rules = stream.eligibility
     if rules is not None:
         if rules.required:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.owners import all_owners, stream_owners
+from budgetctl.model.owners import adjustment_owners, all_owners, stream_owners
 
 # A path CODEOWNERS can hold without escaping.
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
@@ -58,6 +58,14 @@ def codeowners(
             lines.append(_line(f"/{folder}/projects/{stream_id}/", owners))
         else:
             lines.append(f"# {stream_id}: no owners in streams.yaml")
+    adjusted = adjustment_owners(ledger)
+    if adjusted:
+        # An adjustment changes the budgets of every stream it touches: all their owners are asked
+        # (a host accepts any one of a line's owners; `budgetctl diff` lists each stream's).
+        lines += ["", "# Each adjustment: the owners of every stream it touches."]
+        for path, owners in adjusted:
+            shown = f"/{folder}/{path}"
+            lines.append(_line(shown, owners) if owners else f"# {path}: no owners in streams.yaml")
     # streams.yaml holds every stream's budget and rules, so its own line comes after the folders.
     if top:
         lines += ["", f"# Budgets and rules of every stream: {who}.", _line(f"/{folder}/streams.yaml", top)]

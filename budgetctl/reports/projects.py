@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger, ProjectEntry
 from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.periods import year_sort_key
-from budgetctl.model.records import Project, fields_of
+from budgetctl.model.records import Agreement, Project, fields_of
 from budgetctl.reports.summary import percent
 from budgetctl.reports.table import Column, Table, json_value, keyed_table
 
@@ -75,11 +76,11 @@ class ProjectDetail:
 
 
 def project_detail(
-    ledger: Ledger, entry: ProjectEntry, figures: dict[str, dict[str, tuple[int, Decimal]]] | None = None
+    ledger: Ledger, entry: ProjectEntry, known: dict[str, dict[str, tuple[int, Decimal]]] | None = None
 ) -> ProjectDetail:
     """Every field of one project, and each of its allocations against its stream's budget that year.
 
-    ``figures`` gives each stream's (allocations, allocated money) per year when ``ledger``
+    ``known`` gives each stream's (allocations, allocated money) per year when ``ledger``
     holds only this project (from the last whole check of the same ledger content).
     """
     p = entry.project
@@ -96,6 +97,10 @@ def project_detail(
             text = f"{value} ({stream.purposes[value]})" if value in stream.purposes else str(value)
         elif key == "priorities":
             text = ", ".join(f"{v} ({ledger.priorities[v]})" if v in ledger.priorities else v for v in value)
+        elif key == "agreement":
+            signed = f", signed {value.signed.isoformat()}" if value.signed else ""
+            commits = ", ".join(f"{y} £{format_pounds(a)}" for y, a in sorted(value.committed.items(), key=_by_year))
+            text = f"{value.ref}{signed}" + (f"; commits {commits}" if commits else "")
         elif isinstance(value, tuple):
             text = ", ".join(value)
         elif value is True:
@@ -105,19 +110,23 @@ def project_detail(
         fields.append((key, text))
     rows, flags = [], []
     for year, amount in sorted(p.allocations.items(), key=_by_year):
-        budget = stream.budget.get(year) if stream else None
+        # The stream's revised budget (approved plus the year's adjustments): what allocations are held to.
+        funded = stream is not None and year in stream.budget
+        approved = figures.approved_budget(ledger, p.stream, year) if funded else None
+        budget = figures.revised_budget(ledger, p.stream, year) if funded else None
         if stream is None:
             allocated = None
-        elif figures is not None:
-            allocated = figures.get(p.stream, {}).get(year, (0, ZERO))[1]
+        elif known is not None:  # the stream's figures from the last whole check (only this project is loaded)
+            allocated = known.get(p.stream, {}).get(year, (0, ZERO))[1]
         else:
-            allocated = total(a for _, a in ledger.allocated(p.stream, year))
+            allocated = figures.allocated(ledger, p.stream, year)
         unallocated = budget - allocated if budget is not None and allocated is not None else None
         rows.append(
             {
                 "year": year,
                 "allocation": amount,
                 "stream_budget": budget,
+                "stream_approved_budget": approved,
                 "stream_allocated": allocated,
                 "stream_unallocated": unallocated,
                 "share": percent(amount, budget) if budget else None,
@@ -130,7 +139,8 @@ def project_detail(
         [
             Column("year", "Year"),
             Column("allocation", "This project £", "money"),
-            Column("stream_budget", "Stream budget £", "money"),
+            Column("stream_budget", "Stream revised budget £", "money"),
+            Column("stream_approved_budget", "Stream approved budget £", "money", shown=False),
             Column("stream_allocated", "Stream allocated £", "money"),
             Column("stream_unallocated", "Stream unallocated £", "money"),
             Column("share", "Share of budget", "percent", exported=False),
@@ -143,8 +153,19 @@ def project_detail(
     data = {
         "id": entry.id,
         "file": entry.source.path,
-        **{k: json_value(v) for k, v in values.items()},
+        **{k: _json_value(v) for k, v in values.items()},
         "allocations": table.data["rows"],
         "total": format_json(whole),
     }
     return ProjectDetail(fields, table, data)
+
+
+def _json_value(value: Any) -> Any:
+    """A field's value as JSON: an agreement with its commitments by year, anything else as tables have it."""
+    if isinstance(value, Agreement):
+        return {
+            "ref": value.ref,
+            "signed": value.signed.isoformat() if value.signed else None,
+            "committed": {y: format_json(a) for y, a in sorted(value.committed.items(), key=_by_year)},
+        }
+    return json_value(value)

@@ -1,14 +1,17 @@
-"""The reconciled summary: budget, allocated and unallocated per stream in a year."""
+"""The reconciled summary per stream in a year: approved budget, adjustments, revised budget, allocated, unallocated."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, split, total
-from budgetctl.reports.table import Column, Table, keyed_table
+from budgetctl.reports.table import Column, Table, json_value, keyed_table
 
 NO_PRIORITY = "(no priority)"
 
@@ -20,74 +23,117 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _amounts(budget: Decimal, allocated: Decimal) -> dict[str, Decimal | None]:
+@dataclass(frozen=True)
+class Figures:
+    """A stream's (or a group's) money in the year, from ``model.figures``."""
+
+    stream: str
+    budget: Decimal  # approved
+    adjustments: Decimal
+    allocated: Decimal
+
+    @property
+    def revised(self) -> Decimal:
+        return self.budget + self.adjustments
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.revised - self.allocated
+
+
+def _amounts(f: Figures) -> dict[str, Decimal | None]:
+    """A row's money by column key: ``budget`` stays the approved budget; unallocated is revised - allocated."""
     return {
-        "budget": budget,
-        "allocated": allocated,
-        "unallocated": budget - allocated,
-        "percent": percent(allocated, budget),
+        "budget": f.budget,
+        "adjustments": f.adjustments,
+        "revised": f.revised,
+        "allocated": f.allocated,
+        "unallocated": f.unallocated,
+        "percent": percent(f.allocated, f.revised),
     }
 
 
+def _group(stream: str, members: Sequence[Figures]) -> Figures:
+    return Figures(
+        stream,
+        total(f.budget for f in members),
+        total(f.adjustments for f in members),
+        total(f.allocated for f in members),
+    )
+
+
 # Each stream's (number of allocations, allocated money) per year, as ``pipeline.stream_figures`` keeps them.
-Figures = dict[str, dict[str, tuple[int, Decimal]]]
+Known = dict[str, dict[str, tuple[int, Decimal]]]
 # The groupings that need only the streams and their figures, not the projects.
 BY_STREAMS = ("stream", "funding")
 
 
-def summary(ledger: Ledger, year: str, by: str = "stream", figures: Figures | None = None) -> Table:
+def summary(ledger: Ledger, year: str, by: str = "stream", known: Known | None = None) -> Table:
     """The summary table for ``year``, grouped ``by`` stream, funding label or priority.
 
-    ``figures`` stands in for the projects when ``ledger`` holds only the streams (for a
+    ``known`` stands in for the projects when ``ledger`` holds only the streams (for a
     grouping in BY_STREAMS), taken from the last whole check of the same ledger content.
     """
-    if figures is not None and by not in BY_STREAMS:
+    if known is not None and by not in BY_STREAMS:
         raise ValueError(f"grouping by {by} needs the projects")
-    return {"stream": _by_stream, "funding": _by_funding, "priority": _by_priority}[by](ledger, year, figures)
+    return {"stream": _by_stream, "funding": _by_funding, "priority": _by_priority}[by](ledger, year, known)
 
 
-def _stream_figures(ledger: Ledger, year: str, known: Figures | None = None) -> list[tuple[str, Decimal, Decimal]]:
-    """(stream, budget, allocated) for the streams funded or allocated in ``year``."""
-    figures = []
+def _stream_figures(ledger: Ledger, year: str, known: Known | None = None) -> list[Figures]:
+    """The figures of the streams funded or allocated in ``year``."""
+    found = []
     for stream_id, stream in ledger.streams.items():
         if known is not None:
             count, allocated = known.get(stream_id, {}).get(year, (0, ZERO))
         else:
-            allocations = ledger.allocated(stream_id, year)
+            allocations = figures.allocations(ledger, stream_id, year)
             count, allocated = len(allocations), total(amount for _, amount in allocations)
         if year in stream.budget or count:
-            figures.append((stream_id, stream.budget.get(year, ZERO), allocated))
-    return figures
+            found.append(
+                Figures(
+                    stream_id,
+                    figures.approved_budget(ledger, stream_id, year),
+                    figures.adjustments(ledger, stream_id, year),
+                    allocated,
+                )
+            )
+    return found
 
 
-_MONEY = [
-    Column("budget", "Budget £", "money"),
-    Column("allocated", "Allocated £", "money"),
-    Column("unallocated", "Unallocated £", "money"),
-    Column("percent", "% allocated", "percent", exported=False),
-]
+def _money_columns(adjusted: bool) -> list[Column]:
+    """Budget, then (shown when the year has adjustments; always in JSON) Adjustments and Revised, then allocated."""
+    return [
+        Column("budget", "Budget £", "money"),
+        Column("adjustments", "Adjustments £", "money", shown=adjusted),
+        Column("revised", "Revised £", "money", shown=adjusted, json_key="revised_budget"),
+        Column("allocated", "Allocated £", "money"),
+        Column("unallocated", "Unallocated £", "money"),
+        Column("percent", "% allocated", "percent", exported=False),
+    ]
 
 
-def _by_stream(ledger: Ledger, year: str, known: Figures | None = None) -> Table:
-    figures = _stream_figures(ledger, year, known)
+def _by_stream(ledger: Ledger, year: str, known: Known | None = None) -> Table:
+    found = _stream_figures(ledger, year, known)
+    adjusted = figures.has_adjustments(ledger, year)
     columns = [
         Column("stream", "Stream", shown=False),
         Column("programme", "Programme"),
         Column("funding", "Funding Stream"),
     ]
     rows = []
-    for stream_id, budget, allocated in figures:
-        stream = ledger.streams[stream_id]
-        names = {"stream": stream_id, "programme": stream.programme, "funding": stream.funding}
-        rows.append({**names, **_amounts(budget, allocated)})
-    return _finish(f"Commissioning budget {year}", [*columns, *_MONEY], rows, figures, {"year": year})
+    for f in found:
+        stream = ledger.streams[f.stream]
+        rows.append({"stream": f.stream, "programme": stream.programme, "funding": stream.funding, **_amounts(f)})
+    title = f"Commissioning budget {year}"
+    return _finish(title, [*columns, *_money_columns(adjusted)], rows, found, adjusted, {"year": year})
 
 
-def _by_funding(ledger: Ledger, year: str, known: Figures | None = None) -> Table:
-    figures = _stream_figures(ledger, year, known)
-    groups: dict[str, list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
-    for figure in figures:
-        groups[ledger.streams[figure[0]].funding].append(figure)
+def _by_funding(ledger: Ledger, year: str, known: Known | None = None) -> Table:
+    found = _stream_figures(ledger, year, known)
+    adjusted = figures.has_adjustments(ledger, year)
+    groups: dict[str, list[Figures]] = defaultdict(list)
+    for f in found:
+        groups[ledger.streams[f.stream].funding].append(f)
     columns = [
         Column("funding", "Funding Stream"),
         Column("streams", "Streams", shown=False),
@@ -95,21 +141,20 @@ def _by_funding(ledger: Ledger, year: str, known: Figures | None = None) -> Tabl
     ]
     rows = []
     for funding, members in groups.items():
-        budget = total(b for _, b, _ in members)
-        allocated = total(a for _, _, a in members)
         rows.append(
             {
                 "funding": funding,
-                "streams": [s for s, _, _ in members],
-                "programmes": [ledger.streams[s].programme for s, _, _ in members],
-                **_amounts(budget, allocated),
+                "streams": [f.stream for f in members],
+                "programmes": [ledger.streams[f.stream].programme for f in members],
+                **_amounts(_group(funding, members)),
             }
         )
     head = {"year": year, "by": "funding"}
-    return _finish(f"Commissioning budget {year} by funding stream", [*columns, *_MONEY], rows, figures, head)
+    title = f"Commissioning budget {year} by funding stream"
+    return _finish(title, [*columns, *_money_columns(adjusted)], rows, found, adjusted, head)
 
 
-def _by_priority(ledger: Ledger, year: str, known: Figures | None = None) -> Table:
+def _by_priority(ledger: Ledger, year: str, known: Known | None = None) -> Table:
     """Allocations per Police and Crime Plan priority; a project serving several
     priorities is split equally between them (largest remainder, to the penny),
     so the rows add up to the stream totals."""
@@ -157,21 +202,87 @@ def _finish(
     title: str,
     columns: list[Column],
     rows: list[dict[str, Any]],
-    figures: list[tuple[str, Decimal, Decimal]],
+    found: list[Figures],
+    adjusted: bool,
     head: dict[str, Any],
 ) -> Table:
-    """The table with its total row, over-allocated rows flagged and named in a note."""
-    budget = total(b for _, b, _ in figures)
-    allocated = total(a for _, _, a in figures)
+    """The table with its total row, over-allocated rows (above the revised budget) flagged and named in a note."""
     first, second = [c.key for c in columns if c.shown][:2]
-    flags = [row["allocated"] > row["budget"] for row in rows]
+    flags = [row["allocated"] > row["revised"] for row in rows]
     over = [row[first] for row, flag in zip(rows, flags, strict=True) if flag]
+    notes = []
+    if adjusted:
+        notes.append("Revised = budget approved by the board + adjustments (budgetctl adjustments --year).")
+    if over:
+        notes.append(f"Over-allocated: {', '.join(str(name) for name in over)}.")
     return keyed_table(
         title,
         columns,
         rows,
-        total={first: "Total", second: "", **_amounts(budget, allocated)},
+        total={first: "Total", second: "", **_amounts(_group("", found))},
         head=head,
         flags=flags,
-        notes=[f"Over-allocated: {', '.join(str(name) for name in over)}."] if over else [],
+        notes=notes,
     )
+
+
+def summary_years(ledger: Ledger, years: list[str]) -> Table:
+    """Several years side by side, per stream: each year's revised budget and allocated money.
+
+    JSON has every figure of each year (budget, adjustments, revised_budget,
+    allocated, unallocated), as the one-year summary has.
+    """
+    columns = [
+        Column("stream", "Stream", shown=False),
+        Column("programme", "Programme"),
+        Column("funding", "Funding Stream"),
+    ]
+    for year in years:
+        columns += [
+            Column(f"{year}-revised", f"{year} revised £", "money", exported=False),
+            Column(f"{year}-allocated", f"{year} allocated £", "money", exported=False),
+        ]
+    columns.append(Column("years", "Years", shown=False))
+    per_year = {year: {f.stream: f for f in _stream_figures(ledger, year)} for year in years}
+    rows: list[dict[str, Any]] = []
+    flags = []
+    for stream_id, stream in ledger.streams.items():
+        found = {y: per_year[y][stream_id] for y in years if stream_id in per_year[y]}
+        if not found:
+            continue
+        row: dict[str, Any] = {"stream": stream_id, "programme": stream.programme, "funding": stream.funding}
+        for year, f in found.items():
+            row[f"{year}-revised"], row[f"{year}-allocated"] = f.revised, f.allocated
+        row["years"] = {y: _json_amounts(f) for y, f in found.items()}
+        rows.append(row)
+        flags.append(any(f.allocated > f.revised for f in found.values()))
+    totals = {year: _group("", list(per_year[year].values())) for year in years}
+    total_row: dict[str, Any] = {"programme": "Total", "funding": ""}
+    for year in years:
+        total_row[f"{year}-revised"], total_row[f"{year}-allocated"] = totals[year].revised, totals[year].allocated
+    indicative = [
+        f"{ledger.streams[s].programme} {y}" for y in years for s in per_year[y] if figures.is_indicative(ledger, s, y)
+    ]
+    notes = [f"Indicative (not yet confirmed by the grantor): {', '.join(indicative)}."] if indicative else []
+    table = keyed_table(
+        f"Commissioning budget {years[0]} to {years[-1]}",
+        columns,
+        rows,
+        total=total_row,
+        head={"years": years},
+        flags=flags,
+        notes=notes,
+    )
+    table.data["total"] = {y: json_value(_json_amounts(t)) for y, t in totals.items()}
+    return table
+
+
+def _json_amounts(f: Figures) -> dict[str, Decimal]:
+    """One year's money as the one-year summary's JSON has it (percent is for people only)."""
+    return {
+        "budget": f.budget,
+        "adjustments": f.adjustments,
+        "revised_budget": f.revised,
+        "allocated": f.allocated,
+        "unallocated": f.unallocated,
+    }

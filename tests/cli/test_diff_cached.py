@@ -87,5 +87,6 @@ def test_a_file_the_same_on_both_sides_is_decoded_once(repo: Path, monkeypatch: 
     warm = run(repo, "HEAD~1", "HEAD")
     assert warm == run(repo, "HEAD~1", "HEAD", env={"BUDGETCTL_NO_CACHE": "1"})
     projects = len(list((repo / "data" / "projects").rglob("*.yaml")))
-    # streams.yaml on each side, each project file once, and the three files the commit changed.
-    assert len(calls) <= 2 + projects + 3
+    adjustments = len(list((repo / "data" / "adjustments").rglob("*.yaml")))
+    # streams.yaml on each side, each project and adjustment file once, and the three files the commit changed.
+    assert len(calls) <= 2 + projects + adjustments + 3
