@@ -172,6 +172,8 @@ def show(
     from budgetctl.cli.options import load
     from budgetctl.diagnostics import printable
     from budgetctl.model.records import did_you_mean
+    from budgetctl.render.console import stdout
+    from budgetctl.render.fit import print_fields
     from budgetctl.render.tables import render_rich
     from budgetctl.reports.projects import project_detail
 
@@ -185,10 +187,9 @@ def show(
     if format is ShowFormat.json:
         print(json.dumps(detail.data, indent=2, ensure_ascii=False))
         return
-    width = max(len(label) for label, _ in detail.fields)
-    for label, value in detail.fields:
-        print(f"{label.ljust(width)}  {printable(value)}")
-    print()
+    console = stdout()
+    print_fields(console, [(label, printable(value)) for label, value in detail.fields])
+    console.print()
     render_rich(detail.allocations)
 
 

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_json, format_pounds, needs_pence
+from budgetctl.render.fit import Grid
+from budgetctl.render.fit import render as render_grid
 from budgetctl.reports.table import Cell, Column, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
@@ -43,28 +45,29 @@ def machine_cell(column: Column, cell: Cell) -> str:
     return text
 
 
+def grid_of(table: Table) -> Grid:
+    """The table's cells written for people, ready to fit a terminal."""
+    pence = _pence(table)
+    numeric = [c.kind != "text" for c in table.columns]
+    rows, styles = [], []
+    for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
+        cells = [human_cell(c, v, pence) for c, v in zip(table.columns, row, strict=True)]
+        if flag:
+            # In words as well as in red: the flag must survive a black-and-white print.
+            cells[-1] += " OVER"
+        rows.append(cells)
+        styles.append("red" if flag else None)
+    footer = [human_cell(c, v, pence) for c, v in zip(table.columns, table.total, strict=True)] if table.total else None
+    return Grid(table.title, [c.header for c in table.columns], numeric, rows, styles, footer=footer)
+
+
 def render_rich(table: Table) -> None:
-    from rich.table import Table as RichTable
     from rich.text import Text
 
     from budgetctl.render.console import stdout
 
-    pence = _pence(table)
-    over = " OVER"
-    grid = RichTable(title=table.title, title_justify="left", show_footer=table.total is not None)
-    for index, column in enumerate(table.columns):
-        right = column.kind != "text"
-        footer = human_cell(column, table.total[index], pence) if table.total else ""
-        grid.add_column(column.header, justify="right" if right else "left", footer=Text(footer), no_wrap=right)
-    for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
-        cells = [Text(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]
-        if flag:
-            cells[-1].append(over, style="bold red")
-            for cell in cells:
-                cell.stylize("red")
-        grid.add_row(*cells)
     console = stdout()
-    console.print(grid)
+    render_grid(grid_of(table), console)
     for note in table.notes:
         console.print(Text(note, style="dim"))
 
