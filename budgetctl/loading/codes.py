@@ -184,6 +184,16 @@ _ALL = (
         "    data/actuals/2023-04.csv              Y018: move it into actuals/2023-24/",
     ),
     Code(
+        "Y019",
+        "text-cut-at-hash",
+        W,
+        "A plain value followed by '#' and more text: YAML read the rest as a comment.",
+        "In YAML a '#' after a space starts a comment, so `title: Project #2 for youth`\n"
+        "is read as the title 'Project'. Put the whole value in quotes to keep the '#':\n\n"
+        '    title: "Project #2 for youth"',
+        affects_totals=False,
+    ),
+    Code(
         "S001",
         "unknown-key",
         E,
