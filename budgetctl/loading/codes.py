@@ -194,6 +194,20 @@ _ALL = (
         affects_totals=False,
     ),
     Code(
+        "Y020",
+        "file-not-read",
+        W,
+        "A file under the ledger folder that looks like a ledger file but is not read.",
+        "budgetctl reads streams.yaml, projects/**/*.yaml (or .yml) and the in-year folders.\n"
+        "A YAML or CSV file anywhere else under the ledger folder, a project file named\n"
+        "x.YAML or x.yaml.txt, or a folder the format does not define (a typo such as\n"
+        "project/) would silently leave its money out of every total: move or rename it.\n\n"
+        "    data/projects/youth.yaml      read\n"
+        "    data/youth.yaml               Y020: move it into projects/\n"
+        "    data/project/youth.yaml       Y020: the folder project/ is not part of the format",
+        affects_totals=False,
+    ),
+    Code(
         "S001",
         "unknown-key",
         E,

@@ -10,7 +10,16 @@ from pathlib import Path
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
-from budgetctl.model.kinds import IN_YEAR, PROJECT_SUFFIXES, PROJECTS_DIR, STREAMS_FILE, FileKind, misplaced
+from budgetctl.model.kinds import (
+    IN_YEAR,
+    KNOWN_FOLDERS,
+    PROJECT_SUFFIXES,
+    PROJECTS_DIR,
+    STREAMS_FILE,
+    FileKind,
+    misplaced,
+    unread_files,
+)
 
 
 class NoLedger(Exception):
@@ -84,7 +93,35 @@ def read_ledger(root: Path) -> LedgerFiles:
                 files.projects.append(raw)
     for kind in IN_YEAR:
         files.in_year[kind.name] = _read_in_year(root, kind, files.problems)
+    shown_root = display_path(root, root)
+    for relative, why in unread_files(_left_out(root)):
+        files.problems.append(CODES["Y020"].at(printable(why), f"{shown_root}/{relative}"))
     return files
+
+
+def _left_out(root: Path) -> list[tuple[str, ...]]:
+    """Files discovery does not read, as parts relative to the ledger folder (hidden ones and imports/ aside)."""
+    left: list[tuple[str, ...]] = []
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return left
+    for entry in entries:
+        if entry.name.startswith(".") or entry.is_symlink():
+            continue
+        if not entry.is_dir(follow_symlinks=False):
+            left.append((entry.name,))
+        elif entry.name == PROJECTS_DIR or entry.name not in KNOWN_FOLDERS:
+            for folder, _, names in os.walk(entry.path):
+                relative = tuple(Path(os.path.relpath(folder, root)).parts)
+                if any(part.startswith(".") for part in relative):
+                    continue
+                left += [(*relative, name) for name in names if entry.name != PROJECTS_DIR or not _is_project(name)]
+    return left
+
+
+def _is_project(name: str) -> bool:
+    return name.endswith(PROJECT_SUFFIXES)
 
 
 def _read_in_year(root: Path, kind: FileKind, problems: list[Diagnostic]) -> list[RawFile]:

@@ -25,7 +25,16 @@ from budgetctl.loading.discover import (
 )
 from budgetctl.loading.schema import validate
 from budgetctl.loading.yamlsubset import MAX_FILE_BYTES, strict_load
-from budgetctl.model.kinds import IN_YEAR, PROJECT_SUFFIXES, PROJECTS_DIR, STREAMS_FILE, FileKind, misplaced
+from budgetctl.model.kinds import (
+    IMPORTS_DIR,
+    IN_YEAR,
+    PROJECT_SUFFIXES,
+    PROJECTS_DIR,
+    STREAMS_FILE,
+    FileKind,
+    misplaced,
+    unread_files,
+)
 from budgetctl.model.records import Project
 from budgetctl.pipeline import Checked, check_files
 
@@ -159,6 +168,7 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
     problems: list[Diagnostic] = []
     wanted = []
     in_year_kind: dict[str, str] = {}  # path -> kind name, for the in-year files
+    left_out: list[tuple[str, ...]] = []  # files not read, relative to the ledger folder
     for entry in entries:
         is_streams = entry.path == streams_path
         in_projects = entry.path.startswith(projects_prefix) or entry.path == projects_prefix[:-1]
@@ -174,8 +184,13 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
             in_year_kind[entry.path] = kind.name
             wanted.append(entry)
             continue
-        if not (is_streams or in_projects):
-            continue  # e.g. data/README.md: not part of the ledger
+        if not (is_streams or in_projects) or (in_projects and not entry.path.endswith(PROJECT_SUFFIXES)):
+            # e.g. data/README.md: not part of the ledger, but said when it looks like a ledger file
+            relative = tuple(entry.path[len(folder) + 1 :].split("/"))
+            hidden = any(part.startswith(".") for part in relative[:-1])
+            if entry.mode not in (_LINK, _SUBMODULE) and relative[0] != IMPORTS_DIR and not hidden:
+                left_out.append(relative)
+            continue
         if entry.mode in (_LINK, _SUBMODULE):
             # As on disk: a link that is, or may be, a project file or a folder is
             # reported; a link named like another kind of file is ignored.
@@ -184,6 +199,8 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
             continue
         if is_streams or entry.path.endswith(PROJECT_SUFFIXES):
             wanted.append(entry)
+    for unread, why in unread_files(left_out):
+        problems.append(CODES["Y020"].at(printable(why), printable(shown(f"{folder}/{unread}"))))
     sizes = gitrepo.blob_sizes(repo, [e.oid for e in wanted])
     readable = []
     for entry in wanted:
