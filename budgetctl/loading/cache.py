@@ -96,7 +96,7 @@ def _code_key() -> str:
     import importlib.util
 
     parts = [FORMAT, str(SCHEMA), __version__, sys.version]
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # budgetctl/, not loading/: the rules' modules count too
     folders = [package, *(p for p in package.iterdir() if (p / "__init__.py").is_file())]
     for name in _LIBRARIES:  # their top-level files: an upgrade changes version.py at least
         spec = importlib.util.find_spec(name)
