@@ -151,7 +151,7 @@ def test_no_pull_request_text_is_interpolated_into_scripts() -> None:
 
 def test_workflow_validates_with_annotations_and_writes_the_diff_summary() -> None:
     scripts = [step.get("run", "") for step in steps()]
-    assert "budgetctl validate --format github" in scripts
+    assert "budgetctl validate --format github --changed-since HEAD^1" in scripts
     summary = [s for s in scripts if s.startswith("budgetctl diff ")]
     assert len(summary) == 1
     assert re.fullmatch(r'budgetctl diff \S+ \S+ --format markdown >> "\$GITHUB_STEP_SUMMARY"', summary[0])

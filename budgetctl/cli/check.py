@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +22,10 @@ from budgetctl.cli.options import (
     trailing_problems,
 )
 
+if TYPE_CHECKING:
+    from budgetctl.diagnostics import Diagnostic
+    from budgetctl.model.ledger import Ledger
+
 
 def validate(
     data: DataOption = None,
@@ -35,6 +40,15 @@ def validate(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
     no_cache: NoCacheOption = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Also report an over-allocation at the project files changed since git revision REV (A004).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check every file and rule; report each problem with file, line and column.
 
@@ -47,7 +61,12 @@ def validate(
     from budgetctl.render import problems as render
 
     chosen = format or (ProblemFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ProblemFormat.text)
-    checked, source_line = load(data, cache=not no_cache, output=chosen.value, ledger_needed=False)
+    checked, source_line = load(data, cache=not no_cache, output=chosen.value, ledger_needed=changed_since is not None)
+    if changed_since is not None and checked.ledger is not None:
+        checked.problems = sorted(
+            [*checked.problems, *changed_project_problems(data, checked.ledger, changed_since)],
+            key=lambda p: p.sort_key(),
+        )
     failed = count_errors(checked.problems, strict=strict) > 0
     renderers = {
         ProblemFormat.text: lambda: render.render_text(checked.problems, checked.file_count, source_line),
@@ -56,6 +75,21 @@ def validate(
     }
     renderers[chosen]()
     raise typer.Exit(1 if failed else 0)
+
+
+def changed_project_problems(data: Path | None, ledger: Ledger, revision: str) -> list[Diagnostic]:
+    """A004 at the changed project files allocating in an over-allocated stream and year."""
+    from budgetctl.infra.git import GitError
+    from budgetctl.loading.discover import find_root, read_ledger
+    from budgetctl.loading.revision import changed_paths
+    from budgetctl.rules import allocation_in_over_allocated_stream
+
+    root = find_root(data)
+    try:
+        changed = changed_paths(root, read_ledger(root), revision)
+    except GitError as exc:
+        fail(f"--changed-since: {exc}")
+    return allocation_in_over_allocated_stream.check(ledger, changed)
 
 
 def summary(

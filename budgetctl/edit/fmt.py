@@ -633,11 +633,11 @@ class Target:
 
 def ledger_targets(root: Path) -> tuple[list[Target], list[Diagnostic]]:
     """streams.yaml and every project file of the ledger at ``root``, as discovery reads them."""
-    from budgetctl.loading.discover import read_ledger
+    from budgetctl.loading.discover import disk_path, read_ledger
 
     files = read_ledger(root)
     raws = ([files.streams] if files.streams else []) + files.projects
-    return [Target(root.parent / raw.path, raw.path, raw.data) for raw in raws], list(files.problems)
+    return [Target(disk_path(root, raw.path), raw.path, raw.data) for raw in raws], list(files.problems)
 
 
 def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:

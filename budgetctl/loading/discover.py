@@ -70,32 +70,55 @@ def find_root(data: str | os.PathLike[str] | None, cwd: Path | None = None) -> P
     )
 
 
+def display_base(root: Path, cwd: Path | None = None) -> str:
+    """The ledger folder as paths show it: from the working directory when it lies under it,
+    as compilers print paths (``finance/data``; ``.`` inside it), else its own name (``data``)."""
+    here = (cwd or Path.cwd()).resolve()
+    real = root.resolve()
+    if real == here or here in real.parents:
+        return Path(os.path.relpath(real, here)).as_posix()
+    return real.name
+
+
+def join_shown(base: str, relative: str) -> str:
+    """A path inside the ledger (``projects/x.yaml``) as shown under ``base``."""
+    if relative in ("", "."):
+        return base
+    return relative if base == "." else f"{base}/{relative}"
+
+
 def display_path(root: Path, path: Path) -> str:
-    """Paths are shown from the folder holding the ledger: ``data/projects/x.yaml``."""
-    return Path(os.path.relpath(path, root.parent)).as_posix()
+    """``path`` inside the ledger as problems show it: ``finance/data/projects/x.yaml`` run at a repository's top."""
+    return join_shown(display_base(root), Path(os.path.relpath(path, root)).as_posix())
+
+
+def disk_path(root: Path, shown: str) -> Path:
+    """The file a display path of the ledger at ``root`` names (the inverse of ``display_path``)."""
+    base = display_base(root)
+    relative = shown if base == "." else shown[len(base) + 1 :]
+    return root / relative
 
 
 def read_ledger(root: Path) -> LedgerFiles:
     """Read streams.yaml and every project file under projects/, sorted by path."""
     files = LedgerFiles(root, None)
-    streams_path = root / STREAMS_FILE
-    files.streams = _read(streams_path, display_path(root, streams_path), files.problems)
+    base = display_base(root)
+    files.streams = _read(root / STREAMS_FILE, join_shown(base, STREAMS_FILE), files.problems)
     projects = root / PROJECTS_DIR
     if projects.is_symlink():
-        files.problems.append(_symlink(display_path(root, projects)))
+        files.problems.append(_symlink(join_shown(base, PROJECTS_DIR)))
     elif projects.is_dir():
         # Display paths are built as strings while walking: relpath per file costs
         # more than reading the file.
-        shown = display_path(root, projects)
+        shown = join_shown(base, PROJECTS_DIR)
         for path, display in sorted(_walk(os.fspath(projects), shown, files.problems), key=lambda pair: pair[1]):
             raw = _read(path, display, files.problems)
             if raw is not None:
                 files.projects.append(raw)
     for kind in IN_YEAR:
-        files.in_year[kind.name] = _read_in_year(root, kind, files.problems)
-    shown_root = display_path(root, root)
+        files.in_year[kind.name] = _read_in_year(root, kind, base, files.problems)
     for relative, why in unread_files(_left_out(root)):
-        files.problems.append(CODES["Y020"].at(printable(why), f"{shown_root}/{relative}"))
+        files.problems.append(CODES["Y020"].at(printable(why), join_shown(base, relative)))
     return files
 
 
@@ -124,10 +147,10 @@ def _is_project(name: str) -> bool:
     return name.endswith(PROJECT_SUFFIXES)
 
 
-def _read_in_year(root: Path, kind: FileKind, problems: list[Diagnostic]) -> list[RawFile]:
+def _read_in_year(root: Path, kind: FileKind, base: str, problems: list[Diagnostic]) -> list[RawFile]:
     """The files of one in-year kind: ``<kind folder>/YYYY-YY/<file>``; anything else there is an error."""
     folder = root / kind.folder
-    shown = display_path(root, folder)
+    shown = join_shown(base, kind.folder)
     if folder.is_symlink():
         problems.append(_symlink(shown))
         return []

@@ -20,7 +20,9 @@ from budgetctl.loading.discover import (
     LedgerFiles,
     NoLedger,
     RawFile,
+    display_base,
     find_root,
+    join_shown,
     read_ledger,
 )
 from budgetctl.loading.schema import validate
@@ -159,11 +161,12 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
     projects_prefix = f"{folder}/{PROJECTS_DIR}/"
     if not any(e.path == streams_path for e in entries):
         return None
-    # Paths are shown from the folder holding the ledger, as discovery.display_path does.
-    parent = posixpath.dirname(folder)
+    # Paths are shown as discovery shows the ledger on disk (display_path), so that
+    # problems on the two sides of a comparison match and name files a user can open.
+    base = display_base(repo / folder)
 
     def shown(path: str) -> str:
-        return posixpath.relpath(path, parent) if parent else path
+        return join_shown(base, path[len(folder) + 1 :])
 
     problems: list[Diagnostic] = []
     wanted = []
@@ -246,3 +249,13 @@ def _refused(entry: gitrepo.TreeFile, shown: str) -> Diagnostic:
     return CODES["Y010"].at(
         f"{what} is not followed in a ledger; replace it with a real file or folder", printable(shown)
     )
+
+
+def changed_paths(root: Path, files: LedgerFiles, revision: str) -> set[str]:
+    """Display paths of the ledger files on disk (``files``, read from ``root``) that are new or
+    different from ``revision``; raises GitError outside a repository or for a bad revision."""
+    repo = gitrepo.repo_root(root)
+    sha = gitrepo.resolve_revision(repo, revision)
+    before = files_at(repo, sha, ledger_folder(repo, root))
+    old = {raw.path: raw.data for raw in before.every_file()} if before is not None else {}
+    return {raw.path for raw in files.every_file() if old.get(raw.path) != raw.data}

@@ -62,8 +62,11 @@ def run_rules(ledger: Ledger) -> list[Diagnostic]:
 def catalogue(*, commands: bool = False) -> dict[str, Code]:
     """Every problem code ``validate`` can report, loader and schema codes first; with
     ``commands``, also those of ``fmt`` (F) and the 360Giving export (X)."""
+    from budgetctl.rules import allocation_in_over_allocated_stream as changed  # run by validate --changed-since
+
     codes = dict(CODES)
     codes.update((rule.code, rule.as_code()) for rule in RULES)
+    codes[changed.CODE.code] = changed.CODE
     if commands:
         # Imported here: validate's hot path needs neither module.
         from budgetctl.edit import fmt
