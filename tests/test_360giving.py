@@ -214,7 +214,7 @@ def test_org_ids_accepted(org_id: str) -> None:
         ("GB-SC-012345", "Scottish charity number"),
         ("GB-UKPRN-2000000", "UK provider reference number"),
         ("1070468", "known org-id list code"),
-        ("US-EIN-123456789", "known org-id list code"),
+        ("XX-NOPE-123456789", "known org-id list code"),
     ],
 )
 def test_org_ids_refused(org_id: str, reason: str) -> None:

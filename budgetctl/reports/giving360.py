@@ -29,6 +29,7 @@ from budgetctl.diagnostics import Diagnostic, Severity
 from budgetctl.loading.codes import Code
 from budgetctl.model.ledger import Ledger, ProjectEntry
 from budgetctl.model.money import format_json
+from budgetctl.model.orgid import org_id_problem
 
 SCHEMA_VERSION = "1.4"
 CURRENCY = "GBP"
@@ -82,39 +83,6 @@ COMMAND_CODES = (GRANT_FIELD_MISSING, BAD_ORG_ID, PUBLISHER_MISSING, BAD_PUBLISH
 CODES = {c.code: c for c in COMMAND_CODES}
 
 PREFIX_PATTERN = re.compile(r"360G-[A-Za-z0-9_]+(-[A-Za-z0-9_]+)*")
-
-# org-id.guide list codes used in UK grant data, with the form of their identifiers.
-ORG_ID_LISTS: dict[str, tuple[re.Pattern[str], str]] = {
-    "GB-CHC": (re.compile(r"[0-9]{6,7}"), "a 6 or 7 digit charity number, e.g. GB-CHC-1070468"),
-    "GB-COH": (re.compile(r"[0-9]{8}|[A-Z]{2}[0-9]{6}"), "an 8 character company number, e.g. GB-COH-09668396"),
-    "GB-LAE": (re.compile(r"[A-Z]{3,4}"), "a local authority code, e.g. GB-LAE-BIR"),
-    "GB-LAS": (re.compile(r"[A-Z]{3,4}"), "a local authority code, e.g. GB-LAS-EDH"),
-    "GB-PLA": (re.compile(r"[A-Z]{3,4}"), "a local authority code, e.g. GB-PLA-CRF"),
-    "GB-SC": (re.compile(r"SC[0-9]{6}"), "a Scottish charity number, e.g. GB-SC-SC012345"),
-    "GB-NIC": (re.compile(r"[0-9]{5,6}"), "a Northern Ireland charity number, e.g. GB-NIC-100012"),
-    "GB-EDU": (re.compile(r"[0-9]{6}"), "a 6 digit school URN, e.g. GB-EDU-103456"),
-    "GB-UKPRN": (re.compile(r"1[0-9]{7}"), "an 8 digit UK provider reference number, e.g. GB-UKPRN-10007760"),
-    "GB-NHS": (re.compile(r"[A-Z0-9]{3,6}"), "an NHS ODS code, e.g. GB-NHS-RRK"),
-    "GB-GOR": (re.compile(r"[A-Z]{1,3}[0-9]{1,4}"), "a government organisation code, e.g. GB-GOR-PB123"),
-    "GB-MPR": (re.compile(r"[A-Z0-9]{1,12}"), "a mutuals register number, e.g. GB-MPR-IP12345R"),
-    "GB-REV": (re.compile(r"[A-Z0-9]{1,10}"), "an HMRC charity reference, e.g. GB-REV-AB12345"),
-}
-_XI = re.compile(r"XI-[A-Z]+-[A-Za-z0-9._-]+")
-_OWN = re.compile(r"360G-[A-Za-z0-9_-]+")
-
-
-def org_id_problem(text: str) -> str | None:
-    """Why ``text`` is not an acceptable organisation identifier, or None when it is."""
-    if _OWN.fullmatch(text) or _XI.fullmatch(text):
-        return None
-    for code in sorted(ORG_ID_LISTS, key=len, reverse=True):
-        if text.startswith(code + "-"):
-            pattern, form = ORG_ID_LISTS[code]
-            if pattern.fullmatch(text[len(code) + 1 :]):
-                return None
-            return f"{text!r} is not a valid {code} identifier: expected {form}"
-    known = ", ".join([*ORG_ID_LISTS, "XI-…", "360G-…"])
-    return f"{text!r} does not start with a known org-id list code ({known})"
 
 
 def slug(text: str) -> str:

@@ -14,15 +14,20 @@ from budgetctl.loading.codes import CODES, Code
 from budgetctl.model.ledger import Ledger
 from budgetctl.rules import (
     award_over_cap,
+    bad_org_id,
     bad_owner,
+    date_outside_allocations,
     duplicate_project_id,
     empty_allocation,
+    end_before_start,
     excluded_cost,
+    grant_incomplete,
     over_allocated_stream,
     project_outside_stream_folder,
     purpose_missing,
     purpose_not_allowed,
     required_field_missing,
+    ring_fenced_without_purposes,
     sources_mismatch,
     unknown_priority,
     unknown_stream,
@@ -47,6 +52,11 @@ RULES: tuple[Rule, ...] = (
     excluded_cost.RULE,
     bad_owner.RULE,
     project_outside_stream_folder.RULE,
+    ring_fenced_without_purposes.RULE,
+    grant_incomplete.RULE,
+    bad_org_id.RULE,
+    end_before_start.RULE,
+    date_outside_allocations.RULE,
 )
 
 
