@@ -125,6 +125,7 @@ class LedgerDiff:
     fixed_problems: list[Diagnostic] = field(default_factory=list)
     approvals: list[Approval] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    uncompared: str | None = None  # why budgets and allocations were not compared (counts only, no file text)
 
     @property
     def new_errors(self) -> list[Diagnostic]:
@@ -141,15 +142,22 @@ class LedgerDiff:
     def headline(self) -> str:
         """One line: ``2023/24: allocated +£12,500.00 across 2 streams; 1 new error``."""
         parts = []
+        if self.uncompared:
+            parts.append(f"totals could not be compared: {self.uncompared}")
         for year in self.years:
             bits = []
-            if year.budget_streams():
-                bits.append(f"budget {signed(year.after.budget - year.before.budget)}{_across(year.budget_streams())}")
-            if year.allocated_streams():
-                bits.append(
-                    f"allocated {signed(year.after.allocated - year.before.allocated)}"
-                    f"{_across(year.allocated_streams())}"
-                )
+            for name in ("budget", "allocated"):
+                deltas = [getattr(r.after, name) - getattr(r.before, name) for r in year.rows]
+                deltas = [d for d in deltas if d]
+                if not deltas:
+                    continue
+                net = getattr(year.after, name) - getattr(year.before, name)
+                if net == 0 and len(deltas) > 1:
+                    # Money that left one stream for another: a move, not a change of £0.00.
+                    moved = total(d for d in deltas if d > 0)
+                    bits.append(f"{name} £{format_pounds(moved)} moved between {_count(len(deltas), 'stream')}")
+                else:
+                    bits.append(f"{name} {signed(net)}{_across(len(deltas))}")
             parts.append(f"{year.year}: {', '.join(bits)}")
         if not parts and self.ledger_changed:
             counted = [
@@ -162,7 +170,7 @@ class LedgerDiff:
         if not parts:
             return "No changes to the ledger."
         line = "; ".join(parts)
-        return line[0].upper() + line[1:] if line.startswith("no change") else line
+        return line[0].upper() + line[1:] if line.startswith(("no change", "totals")) else line
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape: money as strings with two decimals."""
@@ -227,7 +235,18 @@ def compare(base: Side, head: Side) -> LedgerDiff:
     # A streams.yaml that does not load is not an empty ledger: comparing it as one
     # would report every stream removed. Its problems and projects are still compared.
     unloadable = [side for side in (base, head) if side.checked is not None and side.checked.ledger is None]
-    if not unloadable:
+    # A project file that has errors on one side only (or changed while broken) is left out of
+    # that side's totals: comparing them would report its whole allocation as moved.
+    broken = [_left_out(side) for side in (base, head)]
+    if unloadable:
+        sides = ["before" if side is base else "after" for side in unloadable]
+        diff.uncompared = f"streams.yaml has errors {' and '.join(sides)} the change"
+    elif broken[0] != broken[1]:
+        only_before, only_after = broken[0] - broken[1], broken[1] - broken[0]
+        sides = [where for where, part in (("before", only_before), ("after", only_after)) if part]
+        count = len({path for path, _ in only_before | only_after})
+        diff.uncompared = f"{_count(count, 'project file')} with errors {' and '.join(sides)} the change"
+    if not unloadable and not diff.uncompared:
         diff.years = _years(before, after)
         diff.streams = _streams(before, after)
         diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
@@ -246,6 +265,14 @@ def compare(base: Side, head: Side) -> LedgerDiff:
         elif side.checked is not None and side.checked.incomplete:
             diff.notes.append(f"Some files in {side.label} have errors and are left out of its totals.")
     return diff
+
+
+def _left_out(side: Side) -> set[tuple[str, bytes]]:
+    """The project files of a side that are not in its totals (they have errors), with their bytes."""
+    if side.files is None or side.checked is None or side.checked.ledger is None:
+        return set()
+    counted = {entry.source.path for entry in side.checked.ledger.projects}
+    return {(raw.path, raw.data) for raw in side.files.projects if raw.path not in counted}
 
 
 def _ledger(side: Side) -> Ledger | None:
@@ -389,16 +416,32 @@ def _changed(
     }
 
 
+RENAME_EDITS = 2  # a renamed file may also change this many values (say its title and an amount)
+
+
 def _renames(
     removed: list[str], added: list[str], old: dict[str, Project], new: dict[str, Project]
 ) -> list[tuple[str, str]]:
     """Pairs (old id, new id) that are one project under a new name: identical content,
-    else the same title on the same stream (only when that match is unique)."""
+    else the same title on the same stream, else the same stream with at most RENAME_EDITS
+    other values changed and most kept (a rename with edits); each only when the match is unique."""
+
+    def edited(a: str, b: str) -> bool:
+        before, after = flatten(old[a]), flatten(new[b])
+        keys = before.keys() | after.keys()
+        changed = sum(1 for k in keys if before.get(k) != after.get(k))
+        return old[a].stream == new[b].stream and changed <= RENAME_EDITS and 2 * changed < len(keys)
+
     pairs: list[tuple[str, str]] = []
     free = [i for i in added if i in new]
-    for same in (lambda a, b: flatten(a) == flatten(b), lambda a, b: (a.title, a.stream) == (b.title, b.stream)):
+    criteria = (
+        lambda a, b: flatten(old[a]) == flatten(new[b]),
+        lambda a, b: (old[a].title, old[a].stream) == (new[b].title, new[b].stream),
+        edited,
+    )
+    for same in criteria:
         for old_id in [i for i in removed if i in old and i not in {p[0] for p in pairs}]:
-            matches = [n for n in free if same(old[old_id], new[n])]
+            matches = [n for n in free if same(old_id, n)]
             if len(matches) == 1:
                 pairs.append((old_id, matches[0]))
                 free.remove(matches[0])
