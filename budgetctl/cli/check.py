@@ -12,13 +12,16 @@ from budgetctl.cli.options import (
     DataOption,
     GroupBy,
     NoCacheOption,
+    OutputOption,
     ProblemFormat,
     TableFormat,
     budget_year,
     checked_year,
+    emit,
     fail,
     load,
     reliable_ledger,
+    to_stdout,
     trailing_problems,
 )
 
@@ -99,7 +102,7 @@ def summary(
             "--year",
             "-y",
             metavar="YYYY/YY",
-            help="Financial year (default: the latest with a budget).",
+            help="Financial year (default: the current one when it has a budget, else the latest with one).",
             show_default=False,
         ),
     ] = None,
@@ -111,6 +114,7 @@ def summary(
     ] = TableFormat.table,
     data: DataOption = None,
     no_cache: NoCacheOption = False,
+    output: OutputOption = None,
 ) -> None:
     """The reconciled table per stream: budget, allocated, unallocated, with a total.
 
@@ -119,12 +123,24 @@ def summary(
 
     Example: budgetctl summary --year 2023/24 --by funding --format markdown
     """
-    from budgetctl.render.tables import RENDERERS
+    from budgetctl.render.tables import RENDERERS, csv_text
     from budgetctl.reports.summary import summary as build_summary
 
     year = checked_year(year)
     ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
-    RENDERERS[format.value](build_summary(ledger, budget_year(ledger, year), by.value))
+    table = build_summary(ledger, budget_year(ledger, year), by.value)
+    if to_stdout(output):
+        RENDERERS[format.value](table)
+    elif format is TableFormat.csv:
+        emit(csv_text(table, for_excel=True), output)
+    else:
+        import contextlib
+        import io
+
+        text = io.StringIO()
+        with contextlib.redirect_stdout(text):
+            RENDERERS[format.value](table)
+        emit(text.getvalue(), output)
     trailing_problems(checked)
 
 

@@ -136,9 +136,15 @@ def reliable_ledger(
 
 
 def budget_year(ledger: Ledger, year: str | None) -> str:
-    """``year``, or the latest year with a budget; exit 2 when the ledger has no budget for it."""
+    """``year``, else the current financial year when the ledger has a budget for it, else the
+    latest year with a budget; exit 2 when the ledger has no budget for the year."""
+    import datetime
+
+    from budgetctl.model.periods import year_of_date
+
     years = ledger.budget_years()
-    chosen = year or (years[-1] if years else None)
+    current = year_of_date(datetime.date.today())
+    chosen = year or (current if current in years else years[-1] if years else None)
     if chosen is None or chosen not in years:
         fail(f"no budget for {chosen} in this ledger; years with a budget: {', '.join(years) or 'none'}")
     return chosen
@@ -172,13 +178,19 @@ OutputOption = Annotated[
 ]
 
 
+def to_stdout(output: Path | None) -> bool:
+    """``-o -`` (or no -o) means standard output, as in most command-line tools."""
+    return output is None or str(output) == "-"
+
+
 def emit(text: str, output: Path | None) -> None:
-    """Print ``text``, or write it to ``output`` through the atomic writer."""
+    """Print ``text``, or write it to ``output`` through the atomic writer (``-o -``: print)."""
     from budgetctl.infra.atomic import WriteRefused, write_atomic
 
-    if output is None:
+    if to_stdout(output):
         sys.stdout.write(text)
         return
+    assert output is not None
     try:
         write_atomic(output, text.encode("utf-8"))
     except WriteRefused as exc:

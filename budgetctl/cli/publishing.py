@@ -19,6 +19,7 @@ from budgetctl.cli.options import (
     fail,
     problems_to_stderr,
     reliable_ledger,
+    to_stdout,
     trailing_problems,
 )
 
@@ -121,7 +122,10 @@ def export(
         text = giving360.to_json(package) + "\n"
     else:
         table = exports.allocations(ledger, years)
-        text = csv_text(table, with_total=False) if format is ExportFormat.csv else exports.to_json(table)
+        if format is ExportFormat.csv:
+            text = csv_text(table, with_total=False, for_excel=not to_stdout(output))
+        else:
+            text = exports.to_json(table)
     emit(text, output)
     trailing_problems(checked)
 

@@ -372,7 +372,7 @@ def schema_command(
     from budgetctl.reports.editor_schema import generate
 
     text = json.dumps(generate(target.value), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
+    if output is None or str(output) == "-":
         typer.echo(text, nl=False)
         return
     try:

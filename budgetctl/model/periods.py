@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 _YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
@@ -43,3 +44,9 @@ def _raise(message: str) -> str:
 def year_sort_key(year: str) -> int:
     """Years sort by their first calendar year."""
     return int(year[:4])
+
+
+def year_of_date(day: datetime.date) -> str:
+    """The financial year (April to March) holding ``day``: 2023-04-01 -> 2023/24, 2024-03-31 -> 2023/24."""
+    first = day.year if day.month >= 4 else day.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"

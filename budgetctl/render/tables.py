@@ -47,6 +47,7 @@ def machine_cell(column: Column, cell: Cell) -> str:
 
 def grid_of(table: Table) -> Grid:
     """The table's cells written for people, ready to fit a terminal."""
+    table = table.for_people()
     pence = _pence(table)
     numeric = [c.kind != "text" for c in table.columns]
     rows, styles = [], []
@@ -72,10 +73,17 @@ def render_rich(table: Table) -> None:
         console.print(Text(note, style="dim"))
 
 
-def csv_text(table: Table, *, with_total: bool = True) -> str:
-    """CSV with a header of column keys; exports leave the total out so the file sums cleanly."""
+def csv_text(table: Table, *, with_total: bool = True, for_excel: bool = False) -> str:
+    """CSV with a header of column keys; exports leave the total out so the file sums cleanly.
+
+    ``for_excel`` (a file written with -o): a UTF-8 byte order mark and CRLF line ends, so
+    Excel on Windows opens it by double-click with £, accents and dashes intact. Piped CSV
+    stays plain UTF-8 with LF, as scripts expect.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    if for_excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n" if for_excel else "\n")
     writer.writerow([c.key for c in table.columns])
     rows = [*table.rows, table.total] if with_total and table.total else table.rows
     for row in rows:
@@ -92,6 +100,7 @@ def _md_escape(text: str) -> str:
 
 
 def render_markdown(table: Table) -> None:
+    table = table.for_people()
     pence = _pence(table)
     lines = [f"### {_md_escape(table.title)}", ""]
     lines.append("| " + " | ".join(_md_escape(c.header) for c in table.columns) + " |")

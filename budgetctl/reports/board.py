@@ -108,7 +108,7 @@ class BoardReport:
 
 def board_report(ledger: Ledger, year: str) -> BoardReport:
     """The board paper for ``year``."""
-    table = summary(ledger, year, "stream")
+    table = summary(ledger, year, "stream").for_people()  # the paper is for people: no id column
     stream_ids = [row["stream"] for row in table.data["rows"]]
     programmes = [_programme(ledger, stream_id, year) for stream_id in stream_ids]
     budget = total(p.budget for p in programmes)

@@ -7,12 +7,15 @@ two-decimal number in CSV and a two-decimal string in JSON, as everywhere else.
 
 from __future__ import annotations
 
+import datetime
 import json
 from decimal import Decimal
+from typing import Any
 
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import format_json, total
 from budgetctl.model.periods import year_sort_key
+from budgetctl.model.records import Project, fields_of
 from budgetctl.reports.table import Column, Table
 
 COLUMNS = [
@@ -28,6 +31,32 @@ COLUMNS = [
     Column("provider", "Provider"),
     Column("amount", "Amount £", "money"),
 ]
+_SHOWN = {"title", "stream", "purpose", "priorities", "lead", "provider", "allocations"}
+# Every other field of a project, after the amount (so the columns above keep their
+# places): a spreadsheet made from the export holds everything the project file says.
+EXTRA = [name for name in fields_of(Project) if name not in _SHOWN]
+COLUMNS += [Column(name, name.replace("_", " ").capitalize()) for name in EXTRA]
+
+
+def _cell(value: Any) -> str | None:
+    """A field's value in a CSV cell: lists joined with '; ', dates as YYYY-MM-DD, flags as true/false."""
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return "; ".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
 def allocations(ledger: Ledger, years: list[str]) -> Table:
@@ -60,6 +89,7 @@ def allocations(ledger: Ledger, years: list[str]) -> Table:
                 project.lead,
                 project.provider,
                 amount,
+                *(_cell(getattr(project, name)) for name in EXTRA),
             ]
         )
         rows_json.append(
@@ -75,6 +105,7 @@ def allocations(ledger: Ledger, years: list[str]) -> Table:
                 "lead": project.lead,
                 "provider": project.provider,
                 "amount": format_json(amount),
+                **{name: _json_value(getattr(project, name)) for name in EXTRA},
                 "file": entry.source.path,
             }
         )

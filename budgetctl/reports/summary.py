@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, format_json, split, total
-from budgetctl.reports.table import Column, Table
+from budgetctl.reports.table import Cell, Column, Table
 
 BY_CHOICES = ("stream", "funding", "priority")
 NO_PRIORITY = "(no priority)"
@@ -56,14 +56,27 @@ def _by_stream(ledger: Ledger, year: str) -> Table:
     figures = _stream_figures(ledger, year)
     table = Table(
         f"Commissioning budget {year}",
-        [Column("programme", "Programme"), Column("funding", "Funding Stream"), *_MONEY],
+        [
+            Column("stream", "Stream", for_people=False),
+            Column("programme", "Programme"),
+            Column("funding", "Funding Stream"),
+            *_MONEY,
+        ],
         [],
     )
     rows_json = []
     for stream_id, budget, allocated in figures:
         stream = ledger.streams[stream_id]
         table.rows.append(
-            [stream.programme, stream.funding, budget, allocated, budget - allocated, percent(allocated, budget)]
+            [
+                stream_id,
+                stream.programme,
+                stream.funding,
+                budget,
+                allocated,
+                budget - allocated,
+                percent(allocated, budget),
+            ]
         )
         table.flags.append(allocated > budget)
         rows_json.append(
@@ -74,7 +87,7 @@ def _by_stream(ledger: Ledger, year: str) -> Table:
                 **_amounts(budget, allocated),
             }
         )
-    _finish(table, year, figures, rows_json)
+    _finish(table, year, figures, rows_json, lead=["Total", "", ""])
     return table
 
 
@@ -125,7 +138,11 @@ def _by_priority(ledger: Ledger, year: str) -> Table:
         for priority, part in zip(priorities, split(amount, [1] * len(priorities)), strict=True):
             shares[priority] = total((shares.get(priority, ZERO), part))
             counts[priority] += 1
-    order = [p for p in ledger.priorities if p in shares] + sorted(p for p in shares if p not in ledger.priorities)
+    # Every priority of the plan is listed, with zero where nothing is allocated: a
+    # priority missing from the table would look like one nobody had thought of.
+    for priority in ledger.priorities:
+        shares.setdefault(priority, ZERO)
+    order = list(ledger.priorities) + sorted(p for p in shares if p not in ledger.priorities)
     grand = total(shares.values())
     table = Table(
         f"Allocations {year} by Police and Crime Plan priority",
@@ -140,7 +157,8 @@ def _by_priority(ledger: Ledger, year: str) -> Table:
     rows_json = []
     for priority in order:
         label = ledger.priorities.get(priority, priority)
-        table.rows.append([label, counts[priority], shares[priority], percent(shares[priority], grand)])
+        share = percent(shares[priority], grand) if grand else Decimal("0.0")
+        table.rows.append([label, counts[priority], shares[priority], share])
         table.flags.append(False)
         rows_json.append(
             {
@@ -162,12 +180,14 @@ def _finish(
     figures: list[tuple[str, Decimal, Decimal]],
     rows_json: Sequence[Mapping[str, object]],
     by: str | None = None,
+    lead: list[Cell] | None = None,
 ) -> None:
     budget = total(b for _, b, _ in figures)
     allocated = total(a for _, _, a in figures)
-    lead = ["Total", ""]
+    lead = lead or ["Total", ""]
     table.total = [*lead, budget, allocated, budget - allocated, percent(allocated, budget)]
-    over = [row[0] for row, flag in zip(table.rows, table.flags, strict=True) if flag]
+    named = next(i for i, c in enumerate(table.columns) if c.for_people)  # the first label people see
+    over = [row[named] for row, flag in zip(table.rows, table.flags, strict=True) if flag]
     if over:
         table.notes.append(f"Over-allocated: {', '.join(str(name) for name in over)}.")
     table.data = {"year": year, **({"by": by} if by else {}), "rows": rows_json, "total": _amounts(budget, allocated)}

@@ -12,19 +12,12 @@ a date in a year with no allocation usually means a missing year under
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.periods import year_sort_key
+from budgetctl.model.periods import year_of_date, year_sort_key
 from budgetctl.rules._rule import Finding, Rule
-
-
-def financial_year(day: datetime.date) -> str:
-    """The financial year (April to March) holding ``day``: 2023-04-01 -> 2023/24."""
-    first = day.year if day.month >= 4 else day.year - 1
-    return f"{first}/{(first + 1) % 100:02d}"
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:
@@ -35,9 +28,9 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             continue
         for field in ("start_date", "end_date"):
             day = getattr(project, field)
-            if day is None or financial_year(day) in project.allocations:
+            if day is None or year_of_date(day) in project.allocations:
                 continue
-            year = financial_year(day)
+            year = year_of_date(day)
             yield (
                 f"{field} {day} is in {year}, but the project allocates only in {', '.join(years)}; "
                 f"add {year} under allocations or correct the date",
