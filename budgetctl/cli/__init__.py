@@ -7,7 +7,8 @@ dict keyed by ``--format`` and sets the exit code: 0 clean, 1 problems,
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -19,8 +20,9 @@ app = typer.Typer(
     help="A command-line ledger over plain-text budget files kept in git.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish and PowerShell
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -32,15 +34,46 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            metavar="DIR",
+            help="Ledger folder for the command (its own --data wins), e.g. budgetctl --data finance/data validate.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """A command-line ledger over plain-text budget files kept in git.
 
     Streams are in data/streams.yaml, one file per project in data/projects/.
     Start with `budgetctl validate` and `budgetctl summary --year 2023/24`.
     """
+    if data is not None:
+        # `budgetctl --data DIR validate`: the command's --data defaults to DIR.
+        ctx.default_map = _defaults(ctx.command, {"data": data})
+
+
+def _defaults(group: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Click defaults for every command under ``group`` that has those options."""
+    found: dict[str, Any] = {}
+    for name, command in getattr(group, "commands", {}).items():
+        if hasattr(command, "commands"):
+            found[name] = _defaults(command, values)
+        else:
+            names = {param.name for param in command.params}
+            found[name] = {key: value for key, value in values.items() if key in names}
+    return found
+
+
+def _short_help(function: Any) -> str:
+    """The docstring's first paragraph on one line: --help lists it whole, not cut at 45 characters."""
+    first = (function.__doc__ or "").strip().split("\n\n")[0]
+    return " ".join(first.split())
 
 
 # Every command, once, in the order --help lists them. Command modules import only options.
@@ -62,6 +95,6 @@ COMMANDS = (
 GROUPS = (("new", workflow.new_app),)
 
 for _name, _command in COMMANDS:
-    app.command(_name)(_command)
+    app.command(_name, short_help=_short_help(_command))(_command)
 for _name, _group in GROUPS:
-    app.add_typer(_group, name=_name)
+    app.add_typer(_group, name=_name, short_help=_group.info.help)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,6 +25,12 @@ from budgetctl.cli.options import (
     to_stdout,
     trailing_problems,
 )
+
+
+class RulesFormat(StrEnum):
+    table = "table"
+    json = "json"
+
 
 if TYPE_CHECKING:
     from budgetctl.diagnostics import Diagnostic
@@ -144,16 +151,30 @@ def summary(
     trailing_problems(checked)
 
 
-def rules() -> None:
+def rules(
+    format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="table, or json for scripts and editors.")
+    ] = RulesFormat.table,
+) -> None:
     """List every problem code: its name, severity and what it means.
 
-    Example: budgetctl rules
+    Example: budgetctl rules --format json
     """
     from rich.table import Table
     from rich.text import Text
 
     from budgetctl.render.console import stdout
     from budgetctl.rules import catalogue
+
+    if format is RulesFormat.json:
+        import json
+
+        listed = [
+            {"code": c.code, "name": c.name, "severity": c.severity.value, "summary": c.summary}
+            for c in catalogue(commands=True).values()
+        ]
+        print(json.dumps(listed, indent=2, ensure_ascii=False))
+        return
 
     grid = Table(title="Problem codes (budgetctl explain CODE for details)", title_justify="left")
     for header in ("Code", "Name", "Severity", "What it means"):

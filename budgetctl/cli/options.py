@@ -56,7 +56,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
     from budgetctl.diagnostics import printable
     from budgetctl.render.console import stderr
 
-    stderr().print(Text(f"budgetctl: {printable(message)}", style="red"))
+    stderr().print(Text(f"budgetctl: {printable(message)}", style="red"), soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -196,3 +196,19 @@ def emit(text: str, output: Path | None) -> None:
     except WriteRefused as exc:
         fail(str(exc))
     print(f"wrote {output}", file=sys.stderr)
+
+
+def complete_project_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for a project id: the file names under projects/ (cheap: no file is read)."""
+    import os
+
+    from budgetctl.loading.discover import PROJECT_SUFFIXES, NoLedger, find_root
+
+    try:
+        root = find_root(ctx.params.get("data") or (ctx.default_map or {}).get("data"))
+    except NoLedger:
+        return []
+    found: set[str] = set()
+    for _, _, names in os.walk(root / "projects"):
+        found.update(name.rsplit(".", 1)[0] for name in names if name.endswith(PROJECT_SUFFIXES))
+    return sorted(i for i in found if i.startswith(incomplete))

@@ -15,6 +15,7 @@ from budgetctl.cli.options import (
     YearOption,
     budget_year,
     checked_year,
+    complete_project_id,
     emit,
     fail,
     problems_to_stderr,
@@ -162,7 +163,12 @@ def projects(
 
 
 def show(
-    project: Annotated[str, typer.Argument(metavar="ID", help="A project id (its file name without .yaml).")],
+    project: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A project id (its file name without .yaml).", autocompletion=complete_project_id
+        ),
+    ],
     format: Annotated[ShowFormat, typer.Option("--format", "-f", help="text or json.")] = ShowFormat.text,
     data: DataOption = None,
 ) -> None:
@@ -186,7 +192,8 @@ def show(
         fail("the ledger cannot be read (streams.yaml has errors); see `budgetctl validate`", code=1)
     entries = {e.id: e for e in checked.ledger.projects}
     if project not in entries:
-        fail(f"no project {project!r}{did_you_mean(project, sorted(entries))}")
+        hint = did_you_mean(project, sorted(entries)) or "; `budgetctl projects` lists them"
+        fail(f"no project {project!r}{hint}")
     detail = project_detail(checked.ledger, entries[project])
     if format is ShowFormat.json:
         print(json.dumps(detail.data, indent=2, ensure_ascii=False))

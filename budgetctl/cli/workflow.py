@@ -19,6 +19,17 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
+def _range_hint(base: str, head: str | None) -> str:
+    """`diff main..HEAD` as git users type it: say how budgetctl takes the two revisions."""
+    for dots in ("...", ".."):
+        if head is None and dots in base:
+            left, _, right = base.partition(dots)
+            if left and right:
+                return f"; budgetctl takes the two revisions apart: budgetctl diff {left} {right}"
+            return f"; budgetctl takes revisions apart, not as a range: budgetctl diff {left or 'BASE'} [HEAD]"
+    return ""
+
+
 def diff_command(
     base: Annotated[str, typer.Argument(metavar="BASE", help="The revision to compare from: a branch, tag or commit.")],
     head: Annotated[
@@ -54,7 +65,7 @@ def diff_command(
         before = revision_side(where.repo, base, where.folder)
         after = revision_side(where.repo, head, where.folder) if head is not None else working_tree_side(where.root)
     except GitError as exc:
-        fail(str(exc))
+        fail(str(exc) + _range_hint(base, head))
     result = compare(before, after)
     RENDERERS[format.value](result)
     raise typer.Exit(1 if fail_on_new_errors and result.new_errors else 0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -65,15 +64,11 @@ def _text_lines(problems: Sequence[Diagnostic], file_count: int, source: Sources
     return lines
 
 
-def _colour_wanted() -> bool:
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
 def render_text(problems: Sequence[Diagnostic], file_count: int, source: Sources) -> None:
     lines = _text_lines(problems, file_count, source)
-    if not _colour_wanted():
+    from budgetctl.render.console import colour_wanted  # no Rich import: plain output starts fast
+
+    if not colour_wanted(sys.stdout):
         # Plain text needs no Rich: piped output (CI logs, editors) starts faster.
         print("\n".join("".join(text for text, _ in line) for line in lines))
         return
