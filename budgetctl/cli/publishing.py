@@ -206,20 +206,48 @@ def show(
 
 def init(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the new ledger (DIR/data).")],
+    git: Annotated[
+        bool,
+        typer.Option(
+            "--git/--no-git", help="Make DIR a git repository when it is not inside one (needs git installed)."
+        ),
+    ] = True,
+    ci: Annotated[
+        bool,
+        typer.Option("--ci", help="Also write .pre-commit-config.yaml, .github/workflows/ledger.yml and Dependabot."),
+    ] = False,
 ) -> None:
     """Start a new ledger in DIR/data: a streams.yaml skeleton with commented examples of
     every rule, an empty projects/ folder and a README, which `budgetctl validate` passes.
 
-    Refused (exit 2) when DIR/data already exists and is not empty.
+    DIR becomes a git repository unless it is inside one already (or --no-git); when
+    git is missing, init says how to do it. Refused (exit 2) when DIR/data already
+    exists and is not empty.
 
-    Example: budgetctl init ../west-mercia-budget
+    Example: budgetctl init ../west-mercia-budget --ci
     """
-    from budgetctl.edit.init import InitRefused, create
+    from budgetctl import __version__
+    from budgetctl.edit.init import InitRefused, create, create_ci
+    from budgetctl.infra import git as gitrepo
 
     try:
         written = create(directory)
+        if ci:
+            written += create_ci(directory, __version__)
     except InitRefused as exc:
         fail(str(exc))
     for path in written:
         print(f"created {path}")
+    if git:
+        try:
+            top = gitrepo.repo_root(directory)
+            print(f"{directory} is inside the git repository {top}: commit the new files there")
+        except gitrepo.GitError:
+            try:
+                gitrepo.init_repository(directory)
+                print(f"initialised a git repository in {directory}")
+            except gitrepo.GitError as exc:
+                print(f"not a git repository yet ({exc}): install git, then run `git init {directory}`")
+    else:
+        print(f"no git repository made: run `git init {directory}` when you want one")
     print(f"next: edit {directory / 'data' / 'streams.yaml'}, then run budgetctl validate --data {directory / 'data'}")

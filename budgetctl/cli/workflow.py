@@ -292,6 +292,21 @@ def new_project_command(
     ] = None,
     cost: Annotated[list[str] | None, typer.Option("--cost", help="A cost category id (repeatable).")] = None,
     description: Annotated[str | None, typer.Option("--description", help="What the money pays for.")] = None,
+    grant: Annotated[
+        bool,
+        typer.Option("--grant", help="Publish it as a grant (360Giving): needs description, award date, provider."),
+    ] = False,
+    award_date: Annotated[
+        str | None, typer.Option("--award-date", metavar="YYYY-MM-DD", help="When the award was decided.")
+    ] = None,
+    start_date: Annotated[
+        str | None, typer.Option("--start-date", metavar="YYYY-MM-DD", help="When the work starts.")
+    ] = None,
+    end_date: Annotated[str | None, typer.Option("--end-date", metavar="YYYY-MM-DD", help="When it ends.")] = None,
+    recipient_org_id: Annotated[
+        str | None,
+        typer.Option("--recipient-org-id", metavar="ORG-ID", help="The provider's org-id, e.g. GB-CHC-1070468."),
+    ] = None,
     folder: Annotated[
         str | None,
         typer.Option("--folder", help="Sub-folder of projects/ (default: the stream id).", show_default=False),
@@ -308,17 +323,20 @@ def new_project_command(
 
     Example: budgetctl new project mentoring --stream intervention-and-prevention --title Mentoring --lead Manager --amount 2023/24=5000
     """  # noqa: E501
-    from budgetctl.edit.new_project import NewProject, ScaffoldError, parse_amount, plan, write
+    from budgetctl.edit.new_project import NewProject, ScaffoldError, parse_amount, parse_date, plan, write
     from budgetctl.infra.atomic import WriteRefused
     from budgetctl.loading.discover import NoLedger, find_root
 
     allocations: dict = {}
+    dates = {}
     try:
         for text in amount:
             year, money = parse_amount(text)
             if year in allocations:
                 raise ScaffoldError(f"--amount: {year} is given twice")
             allocations[year] = money
+        for option, given in (("--award-date", award_date), ("--start-date", start_date), ("--end-date", end_date)):
+            dates[option[2:].replace("-", "_")] = parse_date(option, given) if given is not None else None
     except ScaffoldError as exc:
         fail(str(exc))
     project = NewProject(
@@ -337,6 +355,9 @@ def new_project_command(
         partnership_priorities=partnership_priority or [],
         costs=cost or [],
         description=description,
+        recipient_org_id=recipient_org_id,
+        grant=grant,
+        **dates,
     )
     try:
         root = find_root(data)

@@ -136,3 +136,88 @@ def create(directory: Path, today: datetime.date | None = None) -> list[Path]:
     except (OSError, WriteRefused) as exc:
         raise InitRefused(f"cannot create the ledger in {data}: {exc}") from exc
     return list(files)
+
+
+# Hooks that run only on files inside the ledger folder (docs/projects/notes.yaml is
+# not a ledger file), from the budgetctl installed where git commits are made.
+PRE_COMMIT = """\
+# pre-commit (https://pre-commit.com): `pip install pre-commit && pre-commit install`.
+# The hooks run the budgetctl installed in the environment that makes the commit.
+repos:
+  - repo: local
+    hooks:
+      - id: budgetctl-validate
+        name: budgetctl validate
+        entry: budgetctl validate --data data
+        language: system
+        pass_filenames: false
+        files: ^data/(streams\\.ya?ml|projects/.+\\.ya?ml)$
+      - id: budgetctl-fmt-check
+        name: budgetctl fmt --check
+        entry: budgetctl fmt --check
+        language: system
+        files: ^data/(streams\\.ya?ml|projects/.+\\.ya?ml)$
+"""
+
+WORKFLOW = """\
+# Checks every pull request (and every merge-queue group) of this ledger:
+# annotations on the changed files, and `budgetctl diff` in the job summary.
+# Make the `ledger` job a required status check. Pin BUDGETCTL to the release you use.
+name: ledger
+
+on:
+  pull_request:
+  merge_group:   # a required check must also run in a merge queue, or nothing can merge
+
+permissions:
+  contents: read
+
+env:
+  BUDGETCTL: "budgetctl @ git+https://github.com/your-org/budgetctl@v{version}"
+
+jobs:
+  ledger:
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          fetch-depth: 2   # the merge commit and the base it is compared with
+          persist-credentials: false
+      - uses: actions/setup-python@0b93645e9fea7318ecaed2b359559ac225c90a2b # v5.3.0
+        with:
+          python-version: "3.11"
+      - run: python -m pip install --disable-pip-version-check --no-input "$BUDGETCTL"
+      - run: budgetctl validate --data data --format github --changed-since HEAD^1
+      - if: ${{{{ !cancelled() }}}}
+        run: budgetctl diff HEAD^1 HEAD --data data --format markdown >> "$GITHUB_STEP_SUMMARY"
+"""
+
+DEPENDABOT = """\
+# Keeps the actions pinned in .github/workflows/ at their current releases.
+version: 2
+updates:
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: weekly
+"""
+
+
+def create_ci(directory: Path, version: str) -> list[Path]:
+    """The pre-commit configuration, the Actions workflow and a Dependabot configuration beside the ledger."""
+    files = {
+        directory / ".pre-commit-config.yaml": PRE_COMMIT,
+        directory / ".github" / "workflows" / "ledger.yml": WORKFLOW.format(version=version),
+        directory / ".github" / "dependabot.yml": DEPENDABOT,
+    }
+    for path in files:
+        if path.exists():
+            raise InitRefused(f"{path} already exists; budgetctl init never overwrites it")
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text.encode("utf-8"))
+    except (OSError, WriteRefused) as exc:
+        raise InitRefused(f"cannot write {exc}") from exc
+    return list(files)

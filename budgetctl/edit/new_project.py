@@ -7,6 +7,7 @@ over-allocate its stream is refused with the amount over, and nothing is written
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -48,6 +49,19 @@ class NewProject:
     partnership_priorities: list[str] = field(default_factory=list)
     costs: list[str] = field(default_factory=list)
     description: str | None = None
+    recipient_org_id: str | None = None
+    grant: bool = False
+    award_date: datetime.date | None = None
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+
+
+def parse_date(option: str, text: str) -> datetime.date:
+    """``2023-04-01`` as a date; ScaffoldError names the option and the form."""
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ScaffoldError(f"{option} {text!r}: write a date as YYYY-MM-DD, e.g. 2023-04-01") from None
 
 
 @dataclass
@@ -90,7 +104,7 @@ def scalar(text: str) -> str:
 def project_text(project: NewProject) -> str:
     """The project file, in canonical layout."""
     lines = [f"title: {scalar(project.title)}", f"stream: {scalar(project.stream)}", f"lead: {scalar(project.lead)}"]
-    for key in ("provider", "provider_sector", "purpose"):
+    for key in ("provider", "provider_sector", "recipient_org_id", "purpose"):
         _single(lines, key, getattr(project, key))
     _list(lines, "priorities", project.priorities)
     for key in ("npu", "approved_by", "partnership"):
@@ -98,6 +112,12 @@ def project_text(project: NewProject) -> str:
     _list(lines, "partnership_priorities", project.partnership_priorities)
     _list(lines, "costs", project.costs)
     _single(lines, "description", project.description)
+    if project.grant:
+        lines.append("grant: true")
+    for key in ("award_date", "start_date", "end_date"):
+        day = getattr(project, key)
+        if day is not None:
+            lines.append(f"{key}: {day.isoformat()}")
     lines.append("allocations:")
     for year in sorted(project.allocations, key=year_sort_key):
         lines.append(f"  {year}: {canonical_money(project.allocations[year])}")

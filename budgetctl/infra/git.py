@@ -1,4 +1,5 @@
-"""Read-only access to a git repository: resolve a revision, list a folder, read blobs.
+"""Access to a git repository: resolve a revision, list a folder, read blobs (read-only), and
+`git init` for a new ledger.
 
 Git is run as a program with argument lists, never through a shell. A user's
 revision is checked, resolved once with `rev-parse --verify --end-of-options`,
@@ -15,7 +16,16 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["GitError", "TreeFile", "blob_sizes", "list_tree", "read_blobs", "repo_root", "resolve_revision"]
+__all__ = [
+    "GitError",
+    "TreeFile",
+    "blob_sizes",
+    "init_repository",
+    "list_tree",
+    "read_blobs",
+    "repo_root",
+    "resolve_revision",
+]
 
 # A full object id: SHA-1 (40 hex) or SHA-256 (64 hex) repositories.
 _OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -214,3 +224,10 @@ def _first_line(stderr: bytes) -> str:
     """git's first message line, for a one-line error."""
     lines = stderr.decode("utf-8", "replace").strip().splitlines()
     return lines[0] if lines else "git failed"
+
+
+def init_repository(folder: Path) -> None:
+    """`git init` in ``folder`` (the one write this module makes: a new, empty repository)."""
+    result = _run(["init", "-q", "--", str(folder)])
+    if result.returncode != 0:
+        raise GitError(f"git init failed in {folder}: {_first_line(result.stderr)}")
