@@ -127,3 +127,18 @@ def test_a_git_range_gets_a_hint(tmp_path: Path) -> None:
     code, _, err = invoke("diff", "main..HEAD", "--data", str(tmp_path / "data"))
     assert code == 2
     assert err.strip().endswith("budgetctl takes the two revisions apart: budgetctl diff main HEAD")
+
+
+def test_the_workflow_recipe_runs_in_a_merge_queue_and_has_dependabot() -> None:
+    import yaml
+
+    from tests.conftest import REPO
+
+    workflow = yaml.safe_load((REPO / "docs" / "github-workflow.yml").read_text(encoding="utf-8"))
+    assert {"pull_request", "merge_group"} <= set(workflow[True])
+    text = (REPO / "docs" / "github-workflow.yml").read_text(encoding="utf-8")
+    assert "github.event.merge_group.base_sha" in text  # the base checkout works in a merge queue
+    dependabot = yaml.safe_load((REPO / "docs" / "dependabot.yml").read_text(encoding="utf-8"))
+    assert dependabot["updates"] == [
+        {"package-ecosystem": "github-actions", "directory": "/", "schedule": {"interval": "weekly"}}
+    ]
