@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import struct
 import subprocess
+import tempfile
 import zlib
 from decimal import Decimal
 from pathlib import Path
@@ -66,8 +68,17 @@ def small_ledger(tmp_path: Path) -> Path:
     )
 
 
+@functools.cache
+def _outside_git(data: Path) -> Path:
+    """A copy of ``data`` outside any git repository: the paper's revision line stays the same."""
+    copy = Path(tempfile.mkdtemp(prefix="budgetctl-report-")) / "data"
+    shutil.copytree(data, copy)
+    return copy
+
+
 def run(runner, data: Path, *args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["report", "--data", str(data), *args])
+    """The report of ``data`` dated 28 March 2023 (the board's date), from outside git."""
+    return runner.invoke(app, ["report", "--data", str(_outside_git(data)), "--as-at", "2023-03-28", *args])
 
 
 def test_shipped_markdown_report_golden(runner, golden) -> None:

@@ -48,6 +48,15 @@ def report(
     ] = ReportFormat.markdown,
     output: OutputOption = None,
     data: DataOption = None,
+    as_at: Annotated[
+        str | None,
+        typer.Option(
+            "--as-at",
+            metavar="YYYY-MM-DD",
+            help="The paper's date (default: today, or $SOURCE_DATE_EPOCH for reproducible output).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """The board paper: funding by stream with its total, a chart, Appendix A (projects by
     programme, with subtotals that reconcile to the table) and Appendix B (each stream's conditions).
@@ -57,12 +66,26 @@ def report(
 
     Example: budgetctl report --year 2023/24 --format html -o board-paper.html
     """
+    import datetime
+    import os
+
+    from budgetctl.infra.git import worktree_revision
+    from budgetctl.loading.discover import find_root
     from budgetctl.render import board_html, board_markdown
     from budgetctl.reports.board import board_report
 
     chosen = checked_year(year)
+    try:
+        if as_at is not None:
+            day = datetime.date.fromisoformat(as_at)
+        elif os.environ.get("SOURCE_DATE_EPOCH"):
+            day = datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.UTC).date()
+        else:
+            day = datetime.date.today()
+    except ValueError:
+        fail(f"--as-at {as_at!r}: write a date as YYYY-MM-DD, e.g. 2023-03-28")
     ledger, checked = reliable_ledger(data, "report")
-    paper = board_report(ledger, budget_year(ledger, chosen))
+    paper = board_report(ledger, budget_year(ledger, chosen), day, worktree_revision(find_root(data)))
     renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
     emit(renderers[format](paper), output)
     trailing_problems(checked)

@@ -25,6 +25,7 @@ __all__ = [
     "read_blobs",
     "repo_root",
     "resolve_revision",
+    "worktree_revision",
 ]
 
 # A full object id: SHA-1 (40 hex) or SHA-256 (64 hex) repositories.
@@ -231,3 +232,17 @@ def init_repository(folder: Path) -> None:
     result = _run(["init", "-q", "--", str(folder)])
     if result.returncode != 0:
         raise GitError(f"git init failed in {folder}: {_first_line(result.stderr)}")
+
+
+def worktree_revision(folder: Path) -> tuple[str, bool] | None:
+    """The commit checked out where ``folder`` lies (short id) and whether ``folder`` differs
+    from it (changed or untracked files); None outside a repository or before its first commit."""
+    try:
+        top = repo_root(folder)
+    except GitError:
+        return None
+    head = _run(["-C", str(top), "rev-parse", "--short", "--verify", "--quiet", "HEAD"])
+    if head.returncode != 0:
+        return None
+    status = _run(["-C", str(top), "status", "--porcelain", "--untracked-files=normal", "--", str(folder.resolve())])
+    return head.stdout.decode().strip(), bool(status.stdout.strip())

@@ -86,6 +86,7 @@ def render(report: BoardReport) -> str:
         f'<p class="publisher">{_e(report.publisher)}</p>' if report.publisher else "",
         f"<h1>{_e(title)}</h1>",
         '<p class="subtitle">Funding by stream, projects by programme and the conditions of each funding stream.</p>',
+        f'<p class="asat">{_e(report.as_at)}</p>',
         "</header>",
         "<main>",
         "<section>",
@@ -142,7 +143,10 @@ def _funding_table(report: BoardReport) -> str:
             if index in money:
                 out.append(f'<td class="num">{_e(money[index][number])}</td>')
             elif table.columns[index].kind == "percent":
-                out.append(f'<td class="num">{"—" if value is None else _e(value) + "%"}</td>')
+                # OVER in words as well as in red: a paper is often printed in black and white.
+                flagged = number < len(table.rows) and bool(table.flags and table.flags[number])
+                text = ("—" if value is None else _e(value) + "%") + (" <strong>OVER</strong>" if flagged else "")
+                out.append(f'<td class="num">{text}</td>')
             else:
                 out.append(f"<td>{'' if value is None else _e(value)}</td>")
         out.append("</tr>")

@@ -39,6 +39,7 @@ def render(report: BoardReport) -> str:
     lines = [f"# Commissioning Budget {report.year}", ""]
     if report.publisher:
         lines += [escape(report.publisher), ""]
+    lines += [f"*{escape(report.as_at)}*", ""]
     lines += ["## Funding by stream", ""]
     lines += [" ".join(escape(text) for text in report.overview), ""]
     lines += _funding(report)

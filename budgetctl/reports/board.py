@@ -9,6 +9,7 @@ always says what ``budgetctl validate`` enforces.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -97,6 +98,7 @@ class Bar:
 class BoardReport:
     year: str
     publisher: str | None
+    as_at: str  # "As at 28 March 2023 · ledger commit 1a2b3c4" (the paper's date and the data it shows)
     funding: Table
     overview: list[str]
     programmes: list[Programme]
@@ -106,8 +108,19 @@ class BoardReport:
     total_allocated: Decimal
 
 
-def board_report(ledger: Ledger, year: str) -> BoardReport:
-    """The board paper for ``year``."""
+def as_at_line(day: datetime.date, revision: tuple[str, bool] | None) -> str:
+    """``As at 28 March 2023 · ledger commit 1a2b3c4 (with changes not yet committed)``."""
+    line = f"As at {day.day} {day:%B %Y}"
+    if revision is None:
+        return line + " · ledger not in a git repository"
+    commit, dirty = revision
+    return line + f" · ledger commit {commit}" + (" (with changes not yet committed)" if dirty else "")
+
+
+def board_report(
+    ledger: Ledger, year: str, as_at: datetime.date | None = None, revision: tuple[str, bool] | None = None
+) -> BoardReport:
+    """The board paper for ``year``, dated ``as_at`` (today) from the ledger at ``revision``."""
     table = summary(ledger, year, "stream").for_people()  # the paper is for people: no id column
     stream_ids = [row["stream"] for row in table.data["rows"]]
     programmes = [_programme(ledger, stream_id, year) for stream_id in stream_ids]
@@ -117,6 +130,7 @@ def board_report(ledger: Ledger, year: str) -> BoardReport:
     return BoardReport(
         year=year,
         publisher=publisher.name if publisher else None,
+        as_at=as_at_line(as_at or datetime.date.today(), revision),
         funding=table,
         overview=_overview(year, programmes, budget, allocated),
         programmes=programmes,
