@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,9 @@ from budgetctl.cli.options import (
     to_stdout,
     trailing_problems,
 )
+
+if TYPE_CHECKING:
+    import datetime
 
 
 class ReportFormat(StrEnum):
@@ -66,29 +69,33 @@ def report(
 
     Example: budgetctl report --year 2023/24 --format html -o board-paper.html
     """
-    import datetime
-    import os
-
     from budgetctl.infra.git import worktree_revision
     from budgetctl.loading.discover import find_root
     from budgetctl.render import board_html, board_markdown
     from budgetctl.reports.board import board_report
 
     chosen = checked_year(year)
-    try:
-        if as_at is not None:
-            day = datetime.date.fromisoformat(as_at)
-        elif os.environ.get("SOURCE_DATE_EPOCH"):
-            day = datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.UTC).date()
-        else:
-            day = datetime.date.today()
-    except ValueError:
-        fail(f"--as-at {as_at!r}: write a date as YYYY-MM-DD, e.g. 2023-03-28")
+    day = _date_option("--as-at", as_at)
     ledger, checked = reliable_ledger(data, "report")
     paper = board_report(ledger, budget_year(ledger, chosen), day, worktree_revision(find_root(data)))
     renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
     emit(renderers[format](paper), output)
     trailing_problems(checked)
+
+
+def _date_option(option: str, text: str | None) -> datetime.date:
+    """A date option: as given, else $SOURCE_DATE_EPOCH (reproducible output), else today."""
+    import datetime
+    import os
+
+    try:
+        if text is not None:
+            return datetime.date.fromisoformat(text)
+        if os.environ.get("SOURCE_DATE_EPOCH"):
+            return datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.UTC).date()
+    except ValueError:
+        fail(f"{option} {text!r}: write a date as YYYY-MM-DD, e.g. 2023-03-28")
+    return datetime.date.today()
 
 
 def export(
@@ -112,6 +119,24 @@ def export(
     ] = None,
     funder_name: Annotated[
         str | None, typer.Option(help="Funder's name (default: publisher.name).", show_default=False)
+    ] = None,
+    licence: Annotated[
+        str | None,
+        typer.Option(
+            "--licence",
+            metavar="URL",
+            help="360Giving: the data's licence (default: CC BY 4.0, as 360Giving recommends).",
+            show_default=False,
+        ),
+    ] = None,
+    issued: Annotated[
+        str | None,
+        typer.Option(
+            "--issued",
+            metavar="YYYY-MM-DD",
+            help="360Giving: the package's issue date (default: today, or $SOURCE_DATE_EPOCH).",
+            show_default=False,
+        ),
     ] = None,
     data: DataOption = None,
 ) -> None:
@@ -139,7 +164,14 @@ def export(
     years = [chosen] if chosen else ledger.years()
     if format is ExportFormat.giving360:
         publisher, problems = giving360.resolve_publisher(ledger, prefix, funder_id, funder_name)
-        package, problems = giving360.build_package(ledger, years, publisher, problems)
+        package, problems = giving360.build_package(
+            ledger,
+            years,
+            publisher,
+            problems,
+            issued=_date_option("--issued", issued).isoformat(),
+            licence=licence or giving360.DEFAULT_LICENCE,
+        )
         if package is None:
             problems_to_stderr(problems)
             fail(f"360Giving export refused: {len(problems)} problem(s); nothing written", code=1)

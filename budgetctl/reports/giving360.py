@@ -32,6 +32,8 @@ from budgetctl.model.money import format_json
 from budgetctl.model.orgid import org_id_problem
 
 SCHEMA_VERSION = "1.4"
+# 360Giving asks for an open licence and recommends this one.
+DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 CURRENCY = "GBP"
 
 E = Severity.ERROR
@@ -226,6 +228,9 @@ def _grant(entry: ProjectEntry, year: str, amount: Decimal, ledger: Ledger, publ
             dates["endDate"] = project.end_date.isoformat()
         grant["plannedDates"] = [dates]
     grant["recipientOrganization"] = [_recipient(entry, publisher.prefix)]
+    location = beneficiary_location(ledger, entry)
+    if location is not None:
+        grant["beneficiaryLocation"] = [location]
     grant["fundingOrganization"] = [{"id": publisher.funder_id, "name": publisher.funder_name}]
     stream = ledger.streams.get(project.stream)
     programme = {"code": project.stream}
@@ -235,10 +240,31 @@ def _grant(entry: ProjectEntry, year: str, amount: Decimal, ledger: Ledger, publ
     return grant
 
 
+def beneficiary_location(ledger: Ledger, entry: ProjectEntry) -> dict[str, str] | None:
+    """Where a grant's beneficiaries are: the project's Neighbourhood Policing Unit, by the
+    name its stream gives it (``allowed: npu:``), else by its id; None without an npu."""
+    npu = entry.project.npu
+    if npu is None:
+        return None
+    stream = ledger.streams.get(entry.project.stream)
+    labels = stream.eligibility.allowed.get("npu", {}) if stream and stream.eligibility else {}
+    return {"name": labels.get(npu, npu), "description": "Neighbourhood Policing Unit"}
+
+
 def build_package(
-    ledger: Ledger, years: list[str], publisher: Publisher, problems: list[Diagnostic] | None = None
+    ledger: Ledger,
+    years: list[str],
+    publisher: Publisher,
+    problems: list[Diagnostic] | None = None,
+    *,
+    issued: str | None = None,
+    licence: str | None = None,
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
-    """The 360Giving package for the grants in ``years``, or None and every problem found."""
+    """The 360Giving package for the grants in ``years``, or None and every problem found.
+
+    ``issued`` (YYYY-MM-DD) and ``licence`` (the licence's canonical URL) are the
+    package's own fields, so a reader knows when the data was published and how it may be reused.
+    """
     found = list(problems or [])
     grants = grant_projects(ledger, years)
     checked: set[str] = set()
@@ -258,6 +284,8 @@ def build_package(
         return None, sorted(found, key=Diagnostic.sort_key)
     package: dict[str, Any] = {
         "version": SCHEMA_VERSION,
+        **({"issued": issued} if issued else {}),
+        **({"license": licence} if licence else {}),
         "publisher": {"name": publisher.funder_name, "identifier": publisher.funder_id},
         "grants": [_grant(entry, year, amount, ledger, publisher) for entry, year, amount in grants],
     }

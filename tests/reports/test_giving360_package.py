@@ -1,0 +1,40 @@
+"""360Giving: where a grant's beneficiaries are (the NPU), and the package's licence and issue date."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from budgetctl.cli import app
+from tests.conftest import SHIPPED
+
+
+def export(*args: str) -> tuple[int, dict | None, str]:
+    result = CliRunner().invoke(
+        app, ["export", "--format", "360giving", "--year", "2023/24", "--data", str(SHIPPED), *args]
+    )
+    return result.exit_code, json.loads(result.stdout) if result.exit_code == 0 else None, result.stderr
+
+
+def test_beneficiary_location_is_the_npu_by_its_name() -> None:
+    code, package, _ = export("--issued", "2023-04-30")
+    assert code == 0 and package is not None
+    boxing = next(g for g in package["grants"] if g["id"].endswith("-birmingham-east-youth-boxing-nights-2023-24"))
+    assert boxing["beneficiaryLocation"] == [{"name": "Birmingham East", "description": "Neighbourhood Policing Unit"}]
+    for grant in package["grants"]:
+        assert grant.get("beneficiaryLocation", [{"name": "x"}])[0]["name"]
+
+
+def test_licence_and_issue_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    _, package, _ = export("--issued", "2023-04-30")
+    assert package is not None
+    assert (package["issued"], package["license"]) == ("2023-04-30", "https://creativecommons.org/licenses/by/4.0/")
+    _, package, _ = export("--licence", "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
+    assert package is not None and package["license"].endswith("open-government-licence/version/3/")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1680000000")
+    _, package, _ = export()
+    assert package is not None and package["issued"] == "2023-03-28"
+    code, _, err = export("--issued", "30/04/2023")
+    assert code == 2 and "--issued '30/04/2023': write a date as YYYY-MM-DD" in err
