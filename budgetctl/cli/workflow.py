@@ -185,8 +185,9 @@ def fmt_command(
     1234.50), two-space indentation. Each file is proven safe first (same
     values, same comments, stable when formatted again) and written atomically;
     a file that cannot be proven safe is reported and left untouched. Exit 0
-    when every file is formatted, 1 with --check when a file would change or
-    when a file was refused, 2 when no ledger is found or a write fails.
+    when every file is formatted, 1 with --check when a file would change, 1 when
+    a file was refused (with --check only when it has YAML errors: a valid file
+    fmt cannot rewrite is left as written), 2 when no ledger is found or a write fails.
 
     Example: budgetctl fmt --check
     """
@@ -210,11 +211,20 @@ def fmt_command(
         targets, problems = ledger_targets(root)
     for problem in problems:
         problems_to_stderr([problem])
-    changed = refused = failed = 0
+    changed = written = refused = failed = left = 0
     for target in targets:
         result = format_file(target.data, target.shown)
         if result.output is None:
             refused += 1
+            # A valid file whose layout fmt cannot rewrite is left as written: it must not
+            # fail `fmt --check` (the pre-commit hook), since fmt could never then fix it.
+            if check and all(p.code in ("F001", "F002") for p in result.problems):
+                left += 1
+                for problem in result.problems:
+                    typer.echo(
+                        f"{problem.file}:{problem.line}:{problem.column}: left as written: {problem.message}", err=True
+                    )
+                continue
             for problem in result.problems:
                 problems_to_stderr([problem])
             continue
@@ -234,11 +244,18 @@ def fmt_command(
             failed += 1
             typer.echo(f"budgetctl: {exc}", err=True)
             continue
+        written += 1
         typer.echo(f"reformatted {target.shown}", err=True)
-    typer.echo(_fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff), err=True)
+    dry = check or diff
+    summary = _fmt_summary(len(targets) - refused, changed if dry else written, refused - left + len(problems), dry)
+    if left:
+        summary += f", {left} file{'s' if left != 1 else ''} left as written"
+    if failed:
+        summary += f", {failed} file{'s' if failed != 1 else ''} not written"
+    typer.echo(summary, err=True)
     if failed:
         raise typer.Exit(2)
-    raise typer.Exit(1 if refused or problems or (check and changed) else 0)
+    raise typer.Exit(1 if (refused - left) or problems or (check and changed) else 0)
 
 
 def _diff_lines(data: bytes) -> list[str]:

@@ -30,7 +30,9 @@ MAX_PROBLEMS_PER_FILE = 50
 _LONG_LINE = re.compile(f"[^\n]{{{MAX_SCALAR + 1}}}")
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _NULL_KEYS = frozenset(("", "~", "null", "Null", "NULL"))
-_QUOTED = ("'", '"')
+# Styles that make a scalar explicit text: quotes, and block scalars (| and >), which
+# YAML never reads as a number or true/false either.
+_QUOTED = ("'", '"', "|", ">")
 
 
 @cache
