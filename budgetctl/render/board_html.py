@@ -15,6 +15,7 @@ from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, needs_pence
 from budgetctl.render.board_markdown import money_column
 from budgetctl.reports.board import Bar, BoardReport, Bullets, Programme, StreamRules
+from budgetctl.reports.summary import percent
 
 NAVY = "#12355b"
 PALE = "#b7c6da"
@@ -58,6 +59,13 @@ figure svg {{ width: 100%; height: auto; display: block; }}
 figcaption {{ font-size: 8.5pt; color: #555; margin-top: 1mm; }}
 section.appendix {{ break-before: page; page-break-before: always; }}
 .stream {{ break-inside: avoid-page; }}
+.wide {{ overflow-x: auto; }}
+@media screen and (max-width: 40em) {{
+  body {{ padding: 3mm; }}
+  table.funding {{ font-size: 7.5pt; }}
+  table.funding col {{ width: auto !important; }}
+  table.funding th, table.funding td {{ padding: 0.8mm 1mm; }}
+}}
 ul {{ margin: 0 0 2.5mm; padding-left: 5mm; }}
 ul.long {{ columns: 2; column-gap: 8mm; }}
 li {{ margin-bottom: 0.6mm; }}
@@ -92,7 +100,7 @@ def render(report: BoardReport) -> str:
         "<section>",
         "<h2>Funding by stream</h2>",
         *[f"<p>{_e(text)}</p>" for text in report.overview],
-        _funding_table(report),
+        f'<div class="wide">{_funding_table(report)}</div>',
         "<figure>",
         _chart(report.chart, report.year),
         f"<figcaption>Budget and allocated amounts per funding stream, {_e(report.year)}, in pounds "
@@ -228,7 +236,7 @@ def _wrap(text: str, width: int = 26) -> list[str]:
 
 def _chart(bars: list[Bar], year: str) -> str:
     """A horizontal bar chart: for each stream, its budget (pale) and its allocation (dark)."""
-    area = Decimal(WIDTH - LABEL - 110)
+    area = Decimal(WIDTH - LABEL - 170)  # room after the longest bar for "£12,345,678.90 (100.0% OVER)"
     biggest = max([b.budget for b in bars] + [b.allocated for b in bars] + [Decimal(1)])
     height = TOP + ROW * len(bars) + 4
     out = [
@@ -241,6 +249,9 @@ def _chart(bars: list[Bar], year: str) -> str:
         f'<text x="{LABEL + 92}" y="13" font-size="11" fill="#333">Allocated</text>',
         f'<line x1="{LABEL}" y1="{TOP - 6}" x2="{LABEL}" y2="{height - 2}" stroke="#888" stroke-width="1"/>',
     ]
+    # Amounts and shares written as the funding table writes them: pence in a column when
+    # any amount of it has pence, the share to one decimal place, OVER in words.
+    pence = (needs_pence([b.budget for b in bars]), needs_pence([b.allocated for b in bars]))
     for index, bar in enumerate(bars):
         y = TOP + index * ROW
         lines = _wrap(bar.label)
@@ -255,11 +266,11 @@ def _chart(bars: list[Bar], year: str) -> str:
             length = amount * area / biggest
             share = ""
             if row == 1 and bar.budget:
-                share = f" ({(bar.allocated * 100 / bar.budget).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%)"
+                share = f" ({percent(bar.allocated, bar.budget)}%{' OVER' if over else ''})"
             out.append(
                 f'<rect x="{LABEL}" y="{top}" width="{_coord(length)}" height="{BAR_H}" fill="{colour}"/>'
                 f'<text x="{_coord(LABEL + length + 5)}" y="{top + BAR_H - 3.5}" font-size="10.5" fill="#333">'
-                f"£{_e(format_pounds(amount, pence=False))}{_e(share)}</text>"
+                f"£{_e(format_pounds(amount, pence=pence[row]))}{_e(share)}</text>"
             )
     out.append("</svg>")
     return "".join(out)

@@ -48,3 +48,13 @@ def test_an_over_allocated_row_says_over_in_words_in_html() -> None:
     row = next(part for part in html.split("<tr") if "Small Grants" in part and "125.0%" in part)
     assert "125.0% <strong>OVER</strong>" in row
     assert "<strong>OVER</strong>" not in html.split("Victims Services", 1)[1].split("</tr>", 1)[0]
+
+
+def test_chart_labels_agree_with_the_table() -> None:
+    html = report(SHIPPED, "--format", "html", "--as-at", "2023-03-28")
+    chart = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    # Helping Communities Fund: the table says 29,875.50 and 7.5%, and so does the chart.
+    assert "£29,875.50 (7.5%)" in chart and "£400,000<" in chart
+    assert '<div class="wide"><table class="funding">' in html and "@media screen and (max-width: 40em)" in html
+    over = report(LEDGERS / "over-allocated" / "data", "--format", "html", "--as-at", "2023-03-28")
+    assert "£12,500.25 (125.0% OVER)" in over.split("<svg", 1)[1]
