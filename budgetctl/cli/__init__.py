@@ -7,6 +7,7 @@ dict keyed by ``--format`` and sets the exit code: 0 clean, 1 problems,
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -94,7 +95,19 @@ COMMANDS = (
 )
 GROUPS = (("new", workflow.new_app),)
 
+
+def _copyable_examples(doc: str | None) -> str | None:
+    """The help text with its ``Example:`` paragraph kept on one line (Click's ``\\b``),
+    so a command copied from --help is never split at a space or a hyphen."""
+    if not doc:
+        return doc
+    text = inspect.cleandoc(doc)
+    return text.replace("\n\nExample:", "\n\n\b\nExample:")
+
+
 for _name, _command in COMMANDS:
-    app.command(_name, short_help=_short_help(_command))(_command)
+    app.command(_name, short_help=_short_help(_command), help=_copyable_examples(_command.__doc__))(_command)
 for _name, _group in GROUPS:
+    for _info in _group.registered_commands:
+        _info.help = _copyable_examples(_info.help or (_info.callback.__doc__ if _info.callback else None))
     app.add_typer(_group, name=_name, short_help=_group.info.help)

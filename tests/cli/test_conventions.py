@@ -142,3 +142,17 @@ def test_the_workflow_recipe_runs_in_a_merge_queue_and_has_dependabot() -> None:
     assert dependabot["updates"] == [
         {"package-ecosystem": "github-actions", "directory": "/", "schedule": {"interval": "weekly"}}
     ]
+
+
+@pytest.mark.parametrize("command", [[name] for name, _ in COMMANDS] + [["new", "project"]], ids=" ".join)
+def test_help_examples_stay_on_one_line_to_copy(command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    _, out, _ = invoke(*command, "--help")
+    [example] = [line.strip() for line in out.splitlines() if line.strip().startswith("Example: budgetctl")]
+    import shlex
+
+    words = shlex.split(example.removeprefix("Example: "))
+    assert words[0] == "budgetctl" and words[1 : 1 + len(command)] == command
+    # The next line is not a continuation of the command.
+    after = out.splitlines()[out.splitlines().index(next(line for line in out.splitlines() if "Example:" in line)) + 1]
+    assert after.strip() == "" or after.startswith(("Options", "Arguments"))
