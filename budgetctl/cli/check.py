@@ -18,6 +18,7 @@ from budgetctl.cli.options import (
     TableFormat,
     budget_year,
     checked_year,
+    complete_year,
     emit,
     fail,
     load,
@@ -111,6 +112,7 @@ def summary(
             metavar="YYYY/YY",
             help="Financial year (default: the current one when it has a budget, else the latest with one).",
             show_default=False,
+            autocompletion=complete_year,
         ),
     ] = None,
     by: Annotated[

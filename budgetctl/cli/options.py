@@ -6,7 +6,7 @@ import sys
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -168,10 +168,6 @@ def problems_to_stderr(problems: Iterable[Diagnostic]) -> None:
         print(f"{printable(p.file)}:{p.line}:{p.column}: {p.code} {label}{printable(p.message)}", file=sys.stderr)
 
 
-YearOption = Annotated[
-    str | None,
-    typer.Option("--year", "-y", metavar="YYYY/YY", help="Financial year.", show_default=False),
-]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of standard output."),
@@ -198,6 +194,39 @@ def emit(text: str, output: Path | None) -> None:
     print(f"wrote {output}", file=sys.stderr)
 
 
+def _streams_file(ctx: typer.Context) -> Any:
+    """The ledger's streams.yaml as loaded values, for completion (None when there is none)."""
+    from budgetctl.loading.discover import NoLedger, find_root
+    from budgetctl.loading.yamlsubset import strict_load
+    from budgetctl.model.source import Mapping
+
+    try:
+        root = find_root(ctx.params.get("data") or (ctx.default_map or {}).get("data"))
+        source, _ = strict_load((root / "streams.yaml").read_bytes(), "streams.yaml")
+    except (NoLedger, OSError):
+        return None
+    streams = source.root.get("streams") if source is not None else None
+    return streams if isinstance(streams, Mapping) else None
+
+
+def complete_stream(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for a stream id, from streams.yaml."""
+    streams = _streams_file(ctx)
+    return [s for s in streams or () if s.startswith(incomplete)]
+
+
+def complete_year(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for a financial year: the years with a budget in streams.yaml."""
+    from budgetctl.model.source import Mapping
+
+    years: set[str] = set()
+    for stream in (_streams_file(ctx) or {}).values():
+        budget = stream.get("budget") if isinstance(stream, Mapping) else None
+        if isinstance(budget, Mapping):
+            years.update(budget)
+    return sorted(y for y in years if y.startswith(incomplete))
+
+
 def complete_project_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for a project id: the file names under projects/ (cheap: no file is read)."""
     import os
@@ -212,3 +241,11 @@ def complete_project_id(ctx: typer.Context, incomplete: str) -> list[str]:
     for _, _, names in os.walk(root / "projects"):
         found.update(name.rsplit(".", 1)[0] for name in names if name.endswith(PROJECT_SUFFIXES))
     return sorted(i for i in found if i.startswith(incomplete))
+
+
+YearOption = Annotated[
+    str | None,
+    typer.Option(
+        "--year", "-y", metavar="YYYY/YY", help="Financial year.", show_default=False, autocompletion=complete_year
+    ),
+]

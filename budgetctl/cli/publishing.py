@@ -16,6 +16,8 @@ from budgetctl.cli.options import (
     budget_year,
     checked_year,
     complete_project_id,
+    complete_stream,
+    complete_year,
     emit,
     fail,
     problems_to_stderr,
@@ -103,7 +105,12 @@ def export(
     year: Annotated[
         str | None,
         typer.Option(
-            "--year", "-y", metavar="YYYY/YY", help="Financial year (default: every year).", show_default=False
+            "--year",
+            "-y",
+            metavar="YYYY/YY",
+            help="Financial year (default: every year).",
+            show_default=False,
+            autocompletion=complete_year,
         ),
     ] = None,
     output: OutputOption = None,
@@ -190,7 +197,14 @@ def projects(
     year: YearOption = None,
     stream: Annotated[
         str | None,
-        typer.Option("--stream", "-s", metavar="ID", help="Only this stream's projects.", show_default=False),
+        typer.Option(
+            "--stream",
+            "-s",
+            metavar="ID",
+            help="Only this stream's projects.",
+            show_default=False,
+            autocompletion=complete_stream,
+        ),
     ] = None,
     format: Annotated[
         TableFormat, typer.Option("--format", "-f", help="table, csv, json or markdown.")

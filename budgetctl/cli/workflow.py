@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from budgetctl.cli.options import DataOption, fail, problems_to_stderr
+from budgetctl.cli.options import DataOption, complete_stream, fail, problems_to_stderr
 
 # --- diff and owners: reviewing a change (issue 3, items 1 and 5) -------------------
 
@@ -288,7 +288,9 @@ def new_project_command(
     project_id: Annotated[
         str, typer.Argument(metavar="ID", help="The project id, also its file name: youth-diversion.")
     ],
-    stream: Annotated[str, typer.Option("--stream", help="The stream id that funds it.")],
+    stream: Annotated[
+        str, typer.Option("--stream", help="The stream id that funds it.", autocompletion=complete_stream)
+    ],
     title: Annotated[str, typer.Option("--title", help="The project's title.")],
     lead: Annotated[str, typer.Option("--lead", help="The accountable OPCC lead.")],
     amount: Annotated[

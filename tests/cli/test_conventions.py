@@ -104,6 +104,8 @@ def test_shell_completion_of_commands_options_and_project_ids(tmp_path: Path) ->
     assert completions("budgetctl va", 1, tmp_path) == ["validate"]
     assert "--year" in completions("budgetctl summary --", 2, tmp_path)
     assert completions("budgetctl show idva", 2, tmp_path) == ["idva-service"]
+    assert completions("budgetctl summary --year 20", 3, tmp_path) == ["2023/24"]
+    assert completions("budgetctl projects --stream vic", 3, tmp_path) == ["victims-services"]
     for shell in ("bash", "zsh", "fish"):
         script = subprocess.run(
             [str(SCRIPT), "--show-completion", shell], capture_output=True, text=True, check=False, cwd=tmp_path
