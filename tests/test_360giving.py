@@ -93,7 +93,7 @@ def test_grant_fields_come_from_the_project_file(runner, tmp_path: Path, validat
     assert package["publisher"] == {"name": "Example OPCC", "identifier": "GB-GOR-PB123"}
     (grant,) = package["grants"]
     assert grant == {
-        "id": "360G-EXAMPLE-boxing-2023-24",
+        "id": "360G-EXAMPLE-boxing",
         "title": "Boxing nights",
         "description": "Friday sessions.",
         "currency": "GBP",
@@ -159,7 +159,7 @@ def test_command_line_options_override_the_file(runner, tmp_path: Path) -> None:
     data = ledger(tmp_path, boxing=GRANT)
     result = export(runner, data, "--prefix", "360G-OTHER", "--funder-id", "GB-COH-09668396", "--funder-name", "X")
     package = json.loads(result.stdout)
-    assert package["grants"][0]["id"] == "360G-OTHER-boxing-2023-24"
+    assert package["grants"][0]["id"] == "360G-OTHER-boxing"
     assert package["grants"][0]["fundingOrganization"] == [{"id": "GB-COH-09668396", "name": "X"}]
 
 

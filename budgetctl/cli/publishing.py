@@ -149,7 +149,7 @@ def export(
 ) -> None:
     """Export allocations: CSV or JSON (one row per project and year), or a 360Giving grants package.
 
-    360giving publishes the projects marked `grant: true`, one grant per project and year.
+    360giving publishes the projects marked `grant: true`, one grant per project (its whole award).
     A grant lacking a field the standard requires (description, award_date, provider), a bad
     org-id or missing publisher settings is reported with file and line, exit 1, and nothing
     is written.

@@ -1,8 +1,10 @@
 """360Giving Data Standard export: a grants package built from the ledger, or problems.
 
 Which projects are grants: those marked ``grant: true`` in their file. Each one
-becomes one grant per financial year it allocates in, identified as
-``<prefix>-<project id>-<year>`` (``360G-OPCCWM-dudley-home-security-packs-2023-24``).
+becomes one grant, awarded once on its ``award_date`` for the whole of its
+allocations, identified as ``<prefix>-<project id>``
+(``360G-OPCCWM-dudley-home-security-packs``); ``--year`` chooses the grants with
+money in that year.
 
 The standard requires, for every grant, an id, title, description, currency,
 amount awarded, award date, a recipient organisation (id and name) and a funding
@@ -28,7 +30,7 @@ from typing import Any
 from budgetctl.diagnostics import Diagnostic, Severity
 from budgetctl.loading.codes import Code
 from budgetctl.model.ledger import Ledger, ProjectEntry
-from budgetctl.model.money import format_json
+from budgetctl.model.money import format_json, total
 from budgetctl.model.orgid import org_id_problem
 
 SCHEMA_VERSION = "1.4"
@@ -141,15 +143,17 @@ def resolve_publisher(
     return Publisher(prefix_value, chosen["org_id"], chosen["name"]), problems
 
 
-def grant_projects(ledger: Ledger, years: Iterable[str]) -> list[tuple[ProjectEntry, str, Decimal]]:
-    """(project, year, amount) for every project marked ``grant: true`` allocating in ``years``."""
-    wanted = list(years)
+def grant_projects(ledger: Ledger, years: Iterable[str]) -> list[tuple[ProjectEntry, Decimal]]:
+    """(project, amount awarded) for every project marked ``grant: true`` allocating in ``years``.
+
+    A grant is awarded once, on its award date: one grant per project, for the whole of
+    its allocations (every year of them), whichever of its years the export asks for.
+    """
+    wanted = set(years)
     return [
-        (entry, year, entry.project.allocations[year])
+        (entry, total(entry.project.allocations.values()))
         for entry in sorted(ledger.projects, key=lambda e: e.id)
-        if entry.project.grant
-        for year in wanted
-        if year in entry.project.allocations
+        if entry.project.grant and wanted & set(entry.project.allocations)
     ]
 
 
@@ -211,11 +215,11 @@ def _recipient(entry: ProjectEntry, prefix: str) -> dict[str, Any]:
     return org
 
 
-def _grant(entry: ProjectEntry, year: str, amount: Decimal, ledger: Ledger, publisher: Publisher) -> dict[str, Any]:
+def _grant(entry: ProjectEntry, amount: Decimal, ledger: Ledger, publisher: Publisher) -> dict[str, Any]:
     project = entry.project
     assert publisher.prefix and publisher.funder_id and publisher.funder_name
     grant: dict[str, Any] = {
-        "id": f"{publisher.prefix}-{entry.id}-{year.replace('/', '-')}",
+        "id": f"{publisher.prefix}-{entry.id}",
         "title": project.title,
         "description": project.description,
         "currency": CURRENCY,
@@ -268,7 +272,7 @@ def build_package(
     found = list(problems or [])
     grants = grant_projects(ledger, years)
     checked: set[str] = set()
-    for entry, _, _ in grants:
+    for entry, _ in grants:
         if entry.id not in checked:
             checked.add(entry.id)
             found.extend(_check_grant(entry))
@@ -287,7 +291,7 @@ def build_package(
         **({"issued": issued} if issued else {}),
         **({"license": licence} if licence else {}),
         "publisher": {"name": publisher.funder_name, "identifier": publisher.funder_id},
-        "grants": [_grant(entry, year, amount, ledger, publisher) for entry, year, amount in grants],
+        "grants": [_grant(entry, amount, ledger, publisher) for entry, amount in grants],
     }
     return package, []
 

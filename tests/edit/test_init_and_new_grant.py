@@ -98,7 +98,7 @@ def test_new_project_takes_the_grant_fields(tmp_path: Path) -> None:
     assert invoke("fmt", "--check", "--data", str(data))[0] == 0
     code, out, _ = invoke("export", "--format", "360giving", "--year", "2023/24", "--data", str(data))
     assert code == 0
-    [grant] = [g for g in json.loads(out)["grants"] if g["id"] == "360G-OPCCWM-boxing-nights-2023-24"]
+    [grant] = [g for g in json.loads(out)["grants"] if g["id"] == "360G-OPCCWM-boxing-nights"]
     assert grant["recipientOrganization"][0]["id"] == "GB-CHC-1070468"
 
 
