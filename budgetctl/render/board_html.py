@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from budgetctl import __version__
 from budgetctl.diagnostics import printable
-from budgetctl.model.money import format_pounds, needs_pence
+from budgetctl.model.money import format_pounds
 from budgetctl.render.board_markdown import money_column
 from budgetctl.reports.board import Bar, BoardReport, Bullets, Programme, StreamRules
 from budgetctl.reports.summary import percent
@@ -102,16 +102,16 @@ def render(report: BoardReport) -> str:
         *[f"<p>{_e(text)}</p>" for text in report.overview],
         f'<div class="wide">{_funding_table(report)}</div>',
         "<figure>",
-        _chart(report.chart, report.year),
+        _chart(report.chart, report.year, (report.budget_pence, report.pence)),
         f"<figcaption>Budget and allocated amounts per funding stream, {_e(report.year)}, in pounds "
         "rounded to the nearest pound.</figcaption>",
         "</figure>",
         "</section>",
         '<section class="appendix">',
         "<h2>Appendix A – Projects by programme</h2>",
-        *[_programme(report.year, p) for p in report.programmes],
-        f'<p class="note">Appendix A allocates £{_e(_pounds(report.total_allocated))} in total, the Allocated '
-        "total of the funding table.</p>",
+        *[_programme(report.year, p, report.budget_pence, report.pence) for p in report.programmes],
+        f'<p class="note">Appendix A allocates £{_e(_pounds(report.total_allocated, report.pence))} in total, '
+        "the Allocated total of the funding table.</p>",
         "</section>",
         '<section class="appendix">',
         "<h2>Appendix B – Funding streams</h2>",
@@ -125,14 +125,21 @@ def render(report: BoardReport) -> str:
     return "\n".join(p for p in parts if p) + "\n"
 
 
-def _pounds(amount: Decimal) -> str:
-    return format_pounds(amount, pence=needs_pence([amount]))
+def _pounds(amount: Decimal, pence: bool) -> str:
+    return format_pounds(amount, pence=pence)
 
 
 def _funding_table(report: BoardReport) -> str:
     table = report.funding
     rows = [*table.rows, table.total or []]
-    money = {i: money_column(row[i] for row in rows) for i, c in enumerate(table.columns) if c.kind == "money"}  # type: ignore[misc]
+    money = {
+        i: money_column(
+            (row[i] for row in rows),  # type: ignore[misc]
+            report.budget_pence if c.key == "budget" else report.pence,
+        )
+        for i, c in enumerate(table.columns)
+        if c.kind == "money"
+    }
     head = ["Programme", "Funding stream", f"Budget {report.year} £", "Allocated £", "Unallocated £", "% allocated"]
     out = [
         '<table class="funding"><colgroup><col style="width:23%"><col style="width:27%"><col style="width:13%">'
@@ -162,7 +169,7 @@ def _funding_table(report: BoardReport) -> str:
     return "".join(out)
 
 
-def _programme(year: str, programme: Programme) -> str:
+def _programme(year: str, programme: Programme, budget_pence: bool, pence: bool) -> str:
     out = [
         '<div class="programme">',
         f"<h3>{_e(programme.programme)}</h3>",
@@ -171,7 +178,7 @@ def _programme(year: str, programme: Programme) -> str:
     if not programme.projects:
         out.append("<p>No projects are allocated on this programme.</p></div>")
         return "".join(out)
-    amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal])
+    amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal], pence)
     out.append(
         '<table><colgroup><col style="width:26%"><col style="width:16%"><col style="width:18%">'
         '<col style="width:27%"><col style="width:13%"></colgroup>'
@@ -191,7 +198,8 @@ def _programme(year: str, programme: Programme) -> str:
     )
     left = programme.budget - programme.subtotal
     word = "unallocated" if left >= 0 else "over-allocated"
-    out.append(f'<p class="note">Budget £{_e(_pounds(programme.budget))}; £{_e(_pounds(abs(left)))} {word}.</p></div>')
+    budget, rest = _e(_pounds(programme.budget, budget_pence)), _e(_pounds(abs(left), pence))
+    out.append(f'<p class="note">Budget £{budget}; £{rest} {word}.</p></div>')
     return "".join(out)
 
 
@@ -234,7 +242,7 @@ def _wrap(text: str, width: int = 26) -> list[str]:
     return [text[:cut], text[cut + 1 :]]
 
 
-def _chart(bars: list[Bar], year: str) -> str:
+def _chart(bars: list[Bar], year: str, pence: tuple[bool, bool]) -> str:
     """A horizontal bar chart: for each stream, its budget (pale) and its allocation (dark)."""
     area = Decimal(WIDTH - LABEL - 170)  # room after the longest bar for "£12,345,678.90 (100.0% OVER)"
     biggest = max([b.budget for b in bars] + [b.allocated for b in bars] + [Decimal(1)])
@@ -251,7 +259,6 @@ def _chart(bars: list[Bar], year: str) -> str:
     ]
     # Amounts and shares written as the funding table writes them: pence in a column when
     # any amount of it has pence, the share to one decimal place, OVER in words.
-    pence = (needs_pence([b.budget for b in bars]), needs_pence([b.allocated for b in bars]))
     for index, bar in enumerate(bars):
         y = TOP + index * ROW
         lines = _wrap(bar.label)

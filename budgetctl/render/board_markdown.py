@@ -19,10 +19,10 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", printable(text)).replace("\n", " ")
 
 
-def money_column(amounts: Iterable[Decimal]) -> list[str]:
-    """Amounts formatted alike: pence throughout a column only when one of them has pence."""
+def money_column(amounts: Iterable[Decimal], pence: bool | None = None) -> list[str]:
+    """Amounts formatted alike: ``pence`` (the paper's one rule), else pence throughout when one has them."""
     values = list(amounts)
-    pence = needs_pence(values)
+    pence = needs_pence(values) if pence is None else pence
     return [format_pounds(a, pence=pence) for a in values]
 
 
@@ -45,8 +45,8 @@ def render(report: BoardReport) -> str:
     lines += _funding(report)
     lines += ["", "## Appendix A – Projects by programme", ""]
     for programme in report.programmes:
-        lines += _programme(report.year, programme)
-    amount = format_pounds(report.total_allocated, pence=needs_pence([report.total_allocated]))
+        lines += _programme(report.year, programme, report.budget_pence, report.pence)
+    amount = format_pounds(report.total_allocated, pence=report.pence)
     lines += [f"Appendix A allocates £{amount} in total, the Allocated total of the funding table.", ""]
     lines += ["## Appendix B – Funding streams", ""]
     for stream in report.appendix_b:
@@ -65,7 +65,8 @@ def _funding(report: BoardReport) -> list[str]:
     columns = {}
     for index, column in enumerate(table.columns):
         if column.kind == "money":
-            columns[index] = money_column(row[index] for row in rows)  # type: ignore[misc]
+            pence = report.budget_pence if column.key == "budget" else report.pence
+            columns[index] = money_column((row[index] for row in rows), pence)  # type: ignore[misc]
     headers = ["Programme", "Funding Stream", f"Budget {report.year} £", "Allocated £", "Unallocated £", "% allocated"]
     out = [_row(headers), "|---|---|---:|---:|---:|---:|"]
     for number, row in enumerate(rows):
@@ -85,17 +86,17 @@ def _funding(report: BoardReport) -> list[str]:
     return out
 
 
-def _programme(year: str, programme: Programme) -> list[str]:
+def _programme(year: str, programme: Programme, budget_pence: bool, pence: bool) -> list[str]:
     out = [f"### {escape(programme.programme)}", "", f"*Funding stream: {escape(programme.funding)}*", ""]
     if not programme.projects:
         return [*out, "No projects are allocated on this programme.", ""]
-    amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal])
+    amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal], pence)
     out += [_row(["Project", "Lead", "Provider", "Purpose", f"{year} £"]), "|---|---|---|---|---:|"]
     for line, amount in zip(programme.projects, amounts, strict=False):
         out.append(_row([_cell(line.title), _cell(line.lead), _cell(line.provider), _cell(line.purpose), amount]))
     out.append(_row(["**Subtotal**", "", "", "", f"**{amounts[-1]}**"]))
     left = programme.budget - programme.subtotal
-    budget = format_pounds(programme.budget, pence=needs_pence([programme.budget]))
-    remainder = format_pounds(left, pence=needs_pence([left]))
+    budget = format_pounds(programme.budget, pence=budget_pence)
+    remainder = format_pounds(left, pence=pence)
     word = "unallocated" if left >= 0 else "over-allocated"
     return [*out, "", f"Budget £{budget}; £{remainder.lstrip('-')} {word}.", ""]

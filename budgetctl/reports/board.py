@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import ZERO, format_pounds, total
+from budgetctl.model.money import ZERO, format_pounds, needs_pence, total
 from budgetctl.model.records import Stream
 from budgetctl.reports.summary import percent, summary
 from budgetctl.reports.table import Table
@@ -99,6 +99,10 @@ class BoardReport:
     year: str
     publisher: str | None
     as_at: str  # "As at 28 March 2023 · ledger commit 1a2b3c4" (the paper's date and the data it shows)
+    # One way to write each kind of money throughout the paper (table, text, chart, appendices):
+    # budgets with pence when any budget has them, allocated and unallocated money likewise.
+    budget_pence: bool
+    pence: bool
     funding: Table
     overview: list[str]
     programmes: list[Programme]
@@ -127,14 +131,18 @@ def board_report(
     budget = total(p.budget for p in programmes)
     allocated = total(p.subtotal for p in programmes)
     publisher = ledger.streams_file.publisher
+    budget_pence = needs_pence([p.budget for p in programmes])
+    pence = needs_pence([line.amount for p in programmes for line in p.projects])
     return BoardReport(
         year=year,
         publisher=publisher.name if publisher else None,
         as_at=as_at_line(as_at or datetime.date.today(), revision),
+        budget_pence=budget_pence,
+        pence=pence,
         funding=table,
-        overview=_overview(year, programmes, budget, allocated),
+        overview=_overview(year, programmes, budget, allocated, budget_pence, pence),
         programmes=programmes,
-        appendix_b=[_rules(ledger, stream_id, year) for stream_id in stream_ids],
+        appendix_b=[_rules(ledger, stream_id, year, budget_pence) for stream_id in stream_ids],
         chart=[Bar(p.programme, p.budget, p.subtotal) for p in programmes],
         total_budget=budget,
         total_allocated=allocated,
@@ -164,23 +172,21 @@ def _purpose(stream: Stream, purpose: str | None, description: str | None) -> st
     return description
 
 
-def _overview(year: str, programmes: list[Programme], budget: Decimal, allocated: Decimal) -> list[str]:
+def _overview(
+    year: str, programmes: list[Programme], budget: Decimal, allocated: Decimal, budget_pence: bool, pence: bool
+) -> list[str]:
     count = sum(len(p.projects) for p in programmes)
     share = f" ({percent(allocated, budget)}%)" if budget else ""
     lines = [
-        f"The commissioning budget for {year} is £{format_pounds(budget, pence=False)} across "
+        f"The commissioning budget for {year} is £{format_pounds(budget, pence=budget_pence)} across "
         f"{len(programmes)} funding stream{'s' if len(programmes) != 1 else ''}.",
-        f"£{_money(allocated)}{share} is allocated to {count} project{'s' if count != 1 else ''} "
-        f"listed in Appendix A, leaving £{_money(budget - allocated)} unallocated.",
+        f"£{format_pounds(allocated, pence=pence)}{share} is allocated to {count} project{'s' if count != 1 else ''} "
+        f"listed in Appendix A, leaving £{format_pounds(budget - allocated, pence=pence)} unallocated.",
     ]
     over = [p.programme for p in programmes if p.subtotal > p.budget]
     if over:
         lines.append(f"Over-allocated: {', '.join(over)}.")
     return lines
-
-
-def _money(amount: Decimal) -> str:
-    return format_pounds(amount, pence=amount != amount.to_integral_value())
 
 
 def _sentence_list(items: list[str]) -> str:
@@ -191,7 +197,7 @@ def _source_label(source_id: str) -> str:
     return source_id.replace("-", " ").title()
 
 
-def _rules(ledger: Ledger, stream_id: str, year: str) -> StreamRules:
+def _rules(ledger: Ledger, stream_id: str, year: str, pence: bool) -> StreamRules:
     """Appendix B for one stream, generated from its declared rules."""
     stream = ledger.streams[stream_id]
     blocks: list[str | Bullets] = []
@@ -203,7 +209,7 @@ def _rules(ledger: Ledger, stream_id: str, year: str) -> StreamRules:
         blocks.append(Bullets("Every project must name one of these purposes:", list(stream.purposes.values())))
     sources = [(s, by_year[year]) for s, by_year in stream.sources.items() if year in by_year]
     if sources:
-        items = [f"{_source_label(s)}: £{_money(amount)}" for s, amount in sources]
+        items = [f"{_source_label(s)}: £{format_pounds(amount, pence=pence)}" for s, amount in sources]
         blocks.append(Bullets(f"The {year} budget comes from:", items))
     rules = stream.eligibility
     if rules is not None:
@@ -219,7 +225,9 @@ def _rules(ledger: Ledger, stream_id: str, year: str) -> StreamRules:
             else:
                 blocks.append(Bullets(f"The {label} must be one of:", list(allowed.values())))
         if rules.max_award is not None:
-            blocks.append(f"No project may receive more than £{_money(rules.max_award)} in a financial year.")
+            blocks.append(
+                f"No project may receive more than £{format_pounds(rules.max_award, pence=pence)} in a financial year."
+            )
         if rules.excluded_costs:
             blocks.append(Bullets("These costs are never funded:", list(rules.excluded_costs.values())))
     if len(blocks) == (1 if stream.description else 0):

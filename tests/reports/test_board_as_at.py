@@ -58,3 +58,12 @@ def test_chart_labels_agree_with_the_table() -> None:
     assert '<div class="wide"><table class="funding">' in html and "@media screen and (max-width: 40em)" in html
     over = report(LEDGERS / "over-allocated" / "data", "--format", "html", "--as-at", "2023-03-28")
     assert "£12,500.25 (125.0% OVER)" in over.split("<svg", 1)[1]
+
+
+def test_money_is_written_one_way_throughout_the_paper() -> None:
+    paper = report(SHIPPED, "--as-at", "2023-03-28")
+    # Community Safety: the table's Unallocated cell and the appendix sentence agree.
+    assert "| Community Safety | Police Grant | 3,954,765 | 2,825,500.00 | 1,129,265.00 | 71.4% |" in paper
+    assert "Budget £3,954,765; £1,129,265.00 unallocated." in paper
+    assert "| **Subtotal** |  |  |  | **2,825,500.00** |" in paper
+    assert "is £17,175,399 across 5 funding streams. £12,509,735.40 (72.8%)" in paper
