@@ -201,7 +201,7 @@ def print_wrapped(console: Console, text: str, *, indent: int = 0, hang: int = 4
         max(console.width, 20),
         initial_indent=" " * indent,
         subsequent_indent=" " * (indent + hang),
-        break_long_words=True,
+        break_long_words=False,  # a path longer than the line runs on: the terminal wraps it whole
         break_on_hyphens=False,
     )
     _print_lines(console, [(line, style) for line in lines or [""]])
