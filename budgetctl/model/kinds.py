@@ -142,16 +142,15 @@ def unread_files(paths: list[tuple[str, ...]]) -> list[tuple[str, str]]:
         elif parts[0] not in KNOWN_FOLDERS:
             folders[parts[0]] = folders.get(parts[0], 0) + 1
     for folder, count in folders.items():
-        files = (
-            "1 file in it that looks like a ledger file is"
-            if count == 1
-            else (f"{count} files in it that look like ledger files are")
-        )
+        if count == 1:
+            files, its, them = "1 file in it that looks like a ledger file is", "its", "it"
+        else:
+            files, its, them = f"{count} files in it that look like ledger files are", "their", "them"
         hint = did_you_mean(folder, list(KNOWN_FOLDERS))
         hint = hint if "did you mean" in hint else ""
         found[folder] = (
             f"the folder {folder}/ is not part of the ledger format{hint}: {files} not read, "
-            f"so their money is in no total; move them into "
+            f"so {its} money is in no total; move {them} into "
             f"{', '.join(f + '/' for f in KNOWN_FOLDERS[:-1])} or out of the ledger folder"
         )
     return sorted(found.items())
