@@ -579,6 +579,60 @@ def generate(n: int, outdir: Path, journals: bool, seed: int = DEFAULT_SEED) -> 
     return ledger
 
 
+# ---------------------------------------------------------------- in-year files
+
+IN_YEAR = "2023/24"
+MONTHS = ("2023-04", "2023-05", "2023-06", "2023-07", "2023-08", "2023-09",
+          "2023-10", "2023-11", "2023-12", "2024-01", "2024-02", "2024-03")  # fmt: skip
+QUARTER_ENDS = ("2023-06-30", "2023-09-30", "2023-12-31", "2024-03-31")
+IMPORT_ROWS = 10_000
+
+
+def write_in_year(ledger: Ledger, outdir: Path, import_rows: int = IMPORT_ROWS) -> dict[str, object]:
+    """Twelve monthly actuals files (one payment per project and month: each project's
+    2023/24 actual is exactly its allocation), four quarterly forecasts (a tenth of the
+    projects each, up to 5% above their allocation, with a reason), and an export of
+    ``import_rows`` new rows with its import mapping. Returns counts for expected.json."""
+    data = outdir / "data"
+    folder = data / "actuals" / "2023-24"
+    folder.mkdir(parents=True, exist_ok=True)
+    funded = [p for p in ledger.projects if IN_YEAR in p.allocations]
+    header = "date,project,kind,amount,reference,supplier,description\n"
+    for m, month in enumerate(MONTHS):
+        lines = [header]
+        for p in funded:
+            whole = p.allocations[IN_YEAR]
+            part = whole // 12 + (whole - whole // 12 * 12 if m == 11 else 0)
+            lines.append(
+                f"{month}-15,{p.id},payment,{money2(part)},AP-{month}-{p.index},{p.fields['provider']},{p.id} {month}\n"
+            )
+        (folder / f"{month}.csv").write_text("".join(lines), encoding="utf-8")
+    forecasts = data / "forecasts" / "2023-24"
+    forecasts.mkdir(parents=True, exist_ok=True)
+    for q, as_at in enumerate(QUARTER_ENDS, 1):
+        lines = [f"as_at: {as_at}\nprojects:\n"]
+        for p in funded[q - 1 :: 10]:
+            up = rnd(ledger.seed, "forecast", p.id, q) % 6
+            outturn = p.allocations[IN_YEAR] * (100 + up) // 100
+            lines.append(f"  {p.id}:\n    outturn: {money2(outturn)}\n    reason: Demand above plan in q{q}.\n")
+        (forecasts / f"q{q}.yaml").write_text("".join(lines), encoding="utf-8")
+    imports = data / "imports"
+    imports.mkdir(parents=True, exist_ok=True)
+    chosen = [funded[i % len(funded)] for i in range(import_rows)]
+    mapping = [
+        "header_row: 1\ncolumns:\n  date: Posting date\n  amount: Net amount\n  reference: Document no\n",
+        "  project: Cost centre\n  supplier: Supplier name\n  description: Narrative\n",
+        'date_format: "%d/%m/%Y"\nprojects:\n',
+        *[f"  CC{p.index:06d}: {p.id}\n" for p in funded],
+    ]
+    (imports / "bench.yaml").write_text("".join(mapping), encoding="utf-8")
+    export = ["Posting date,Cost centre,Document no,Supplier name,Narrative,Net amount\n"]
+    for i, p in enumerate(chosen):
+        export.append(f'28/03/2024,CC{p.index:06d},INV-{i:07d},Supplier {i % 500},Late invoice {i},"1,234.56"\n')
+    (outdir / "export-10000.csv").write_text("".join(export), encoding="utf-8")
+    return {"actuals_rows": len(funded) * 12, "forecast_files": 4, "import_rows": import_rows}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int, help="number of projects")
@@ -588,12 +642,18 @@ def main(argv: list[str] | None = None) -> int:
         "--verify", action="store_true", help="check the journals with bean-check/hledger (implies --journals)"
     )
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument(
+        "--in-year", action="store_true", help="also write 2023/24 actuals, forecasts and an export to import"
+    )
     ap.add_argument("--bean-check", help="bean-check executable (default: PATH, .peers-venv)")
     ap.add_argument("--hledger", help="hledger executable (default: PATH)")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
     ledger = generate(args.n, args.outdir, args.journals or args.verify, args.seed)
+    if args.in_year:
+        counts = write_in_year(ledger, args.outdir)
+        print(f"wrote {counts['actuals_rows']} actuals rows, 4 forecasts and a {IMPORT_ROWS}-row export")
     print(
         f"wrote {args.n} projects on {len(ledger.streams)} streams to {args.outdir}/data"
         + (" (+ beancount, hledger journals)" if args.journals or args.verify else "")

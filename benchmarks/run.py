@@ -93,7 +93,7 @@ with open(out, "wb") as fo, open(err, "wb") as fe:
     rc = proc.wait()
     wall = time.perf_counter() - t0
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rc": rc, "wall": wall, "maxrss_kib": ru.ru_maxrss,
+print(json.dumps({"rc": rc, "wall": wall, "maxrss_kib": ru.ru_maxrss, "cpu": ru.ru_utime + ru.ru_stime,
                   "tree_kib": tree["kib"], "procs": tree["procs"]}))
 """
 
@@ -105,6 +105,7 @@ class Sample:
     procs: int  # most processes seen at once in the tree
     rc: int
     output: str  # stdout + stderr when rc != 0
+    cpu: float = 0.0  # user + system seconds of the command and the children it waited for
 
 
 @dataclass
@@ -115,6 +116,10 @@ class Cell:
     @property
     def median(self) -> float:
         return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
 
     @property
     def peak_mib(self) -> float:
@@ -175,7 +180,7 @@ class Runner:
         text = ""
         if r["rc"]:
             text = (out.read_text(errors="replace") + err.read_text(errors="replace"))[:3000]
-        return Sample(r["wall"], max(r["maxrss_kib"], r["tree_kib"]), r["procs"], r["rc"], text)
+        return Sample(r["wall"], max(r["maxrss_kib"], r["tree_kib"]), r["procs"], r["rc"], text, r.get("cpu", 0.0))
 
     def rounds(self, tasks: list[Task], what: str, runs: int | None = None) -> dict[str, Cell]:
         """Time the tasks in interleaved rounds (each task once per round), so a
@@ -431,12 +436,105 @@ def ratio_line(
     )
 
 
+# The in-year rows: a ledger of N projects with twelve monthly actuals files (one row per
+# project and month), four forecasts, and a 10,000-row export to import.
+R_IY_PLAIN = "validate, same ledger without in-year files, empty cache"
+R_IY_COLD = "validate, empty cache"
+R_IY_PLAIN_WARM = "validate, same ledger without in-year files, warm cache"
+R_IY_WARM = "validate, warm cache"
+R_IY_SUMMARY = f"summary --year {YEAR}, warm cache"
+R_IY_MONITOR = f"monitor --year {YEAR} --as-at q4, warm cache"
+R_IY_IMPORT = "import actuals, 10,000-row export (writes the file)"
+R_IY_TRACE = "trace <first stream> --measure actual, warm cache"
+
+
+def bench_in_year(n: int, root: Path, r: Runner, budgetctl: str) -> tuple[dict[str, Cell], list[str]]:
+    """Time the in-year rows on a fresh N-project ledger (and its copy without in-year files)."""
+    d = root / f"in-year-{n}"
+    shutil.rmtree(d, ignore_errors=True)
+    ledger = generate.generate(n, d, False)
+    counts = generate.write_in_year(ledger, d)
+    plain = root / f"plain-{n}"
+    shutil.rmtree(plain, ignore_errors=True)
+    (plain / "data").mkdir(parents=True)
+    shutil.copy2(d / "data" / "streams.yaml", plain / "data" / "streams.yaml")
+    shutil.copytree(d / "data" / "projects", plain / "data" / "projects")
+    data, plain_data = str(d / "data"), str(plain / "data")
+    caches = r.scratch / f"cache-in-year-{n}"
+    caches.mkdir(exist_ok=True)
+    warm = {"XDG_CACHE_HOME": str(caches / "warm")}
+    plain_warm = {"XDG_CACHE_HOME": str(caches / "plain-warm")}
+
+    written = d / "data" / "actuals" / "2023-24" / "export-10000.csv"
+
+    def fresh(k: int) -> dict[str, str]:
+        # The last round's import is undone first, so the warm rows find the cached ledger.
+        written.unlink(missing_ok=True)
+        return {"XDG_CACHE_HOME": tempfile.mkdtemp(prefix=f"fresh-{k}-", dir=caches)}
+
+    def unimport(k: int) -> None:
+        written.unlink(missing_ok=True)  # each timed import adds its 10,000 rows again
+
+    stream = ledger.streams[0].id
+    mapping = str(d / "data" / "imports" / "bench.yaml")
+    importing = [budgetctl, "import", "actuals", str(d / "export-10000.csv"), "--map", mapping, "--year", YEAR]
+    importing += ["--data", data]
+    tasks = [
+        Task(R_IY_PLAIN, [budgetctl, "validate", "--data", plain_data], before=fresh),
+        Task(R_IY_COLD, [budgetctl, "validate", "--data", data], before=fresh),
+        Task(R_IY_PLAIN_WARM, [budgetctl, "validate", "--data", plain_data], plain_warm, warmup=True),
+        Task(R_IY_WARM, [budgetctl, "validate", "--data", data], warm, warmup=True),
+        Task(R_IY_SUMMARY, [budgetctl, "summary", "--year", YEAR, "--data", data], warm, warmup=True),
+        Task(R_IY_MONITOR, [budgetctl, "monitor", "--year", YEAR, "--as-at", "q4", "--data", data], warm),
+        Task(R_IY_TRACE, [budgetctl, "trace", stream, "-m", "actual", "-y", YEAR, "--data", data], warm),
+        Task(R_IY_IMPORT, importing, warm, before=unimport),
+    ]
+    cells = r.rounds(tasks, f"in-year N={n}")
+    written.unlink(missing_ok=True)
+    notes = [f"in-year N={n}: {counts['actuals_rows']:,} actuals rows in 12 files, 4 forecasts"]
+    for label, cell in cells.items():
+        if cell.failure:
+            notes.append(f"in-year N={n}, {label}: exit {cell.rcs}; first output:\n\n```\n{cell.failure.strip()}\n```")
+    return cells, notes
+
+
+def render_in_year(n: int, cells: dict[str, Cell], notes: list[str]) -> str:
+    lines = [
+        f"## In-year monitoring, {n:,} projects",
+        "",
+        "| command | wall (median) | CPU s (median) | peak memory |",
+        "|---|---:|---:|---:|",
+    ]
+    for label, cell in cells.items():
+        lines.append(f"| budgetctl {label} | {fmt_s(cell.median)} | {cell.cpu:.2f} | {cell.peak_mib:.0f} MiB |")
+    cold, plain = cells[R_IY_COLD], cells[R_IY_PLAIN]
+    warm, plain_warm = cells[R_IY_WARM], cells[R_IY_PLAIN_WARM]
+    lines += [
+        "",
+        f"- validate cold, with / without in-year files: CPU {cold.cpu / plain.cpu:.2f}, "
+        f"wall {cold.median / plain.median:.2f} (target ≤ 1.5)",
+        f"- validate warm, with / without in-year files: CPU {warm.cpu / plain_warm.cpu:.2f}, "
+        f"wall {warm.median / plain_warm.median:.2f} (target ≤ 1.2)",
+        f"- monitor warm / summary warm: CPU {cells[R_IY_MONITOR].cpu / cells[R_IY_SUMMARY].cpu:.2f}",
+        f"- memory, validate cold with / without in-year files: {cold.peak_mib / plain.peak_mib:.2f}",
+        "",
+        *[f"- {note}" for note in notes],
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--sizes", default="100,1000,10000,50000", help="comma-separated project counts (default: %(default)s)"
     )
     ap.add_argument("--runs", type=int, default=3, help="timed runs per cell (median)")
+    ap.add_argument(
+        "--in-year",
+        type=int,
+        metavar="N",
+        help="only the in-year rows, on an N-project ledger with twelve months of actuals and four forecasts",
+    )
     ap.add_argument("--budgetctl", help="budgetctl executable (default: next to this python)")
     ap.add_argument("--bean-check", help="bean-check executable (default: PATH, .peers-venv)")
     ap.add_argument("--hledger", help="hledger executable (default: PATH)")
@@ -460,6 +558,20 @@ def main(argv: list[str] | None = None) -> int:
     vhelp = subprocess.run([budgetctl, "validate", "--help"], capture_output=True, text=True)
     no_cache = "--no-cache" in vhelp.stdout + vhelp.stderr
     pkg = package_dir(budgetctl)
+
+    if args.in_year:
+        with tempfile.TemporaryDirectory(prefix="budgetctl-bench-") as tmp:
+            env = {k: v for k, v in os.environ.items() if k != "BUDGETCTL_DATA"}
+            env["XDG_CACHE_HOME"] = str(Path(tmp) / "cache-default")
+            r = Runner(env, Path(tmp), args.runs)
+            cells, notes = bench_in_year(args.in_year, Path(tmp), r, budgetctl)
+            load = os.getloadavg()[0]
+            notes.append(f"load average (1 min) after the runs: {load:.2f} on {os.cpu_count()} CPUs")
+            report = render_in_year(args.in_year, cells, notes)
+        print(report)
+        if args.out:
+            args.out.write_text(report, encoding="utf-8")
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="budgetctl-bench-") as tmp:
         scratch = Path(tmp)

@@ -48,13 +48,16 @@ def check_files(
     cache: FileCache | None = None,
     progress: Callable[[int], None] | None = None,
     ledger_needed: bool = True,
+    in_year: bool = True,
 ) -> Checked:
     """Run every stage over the files and return the ledger and all problems.
 
     ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before, and
     with ``ledger_needed=False`` returns the problems of the last whole check
     when no file has changed since (then ``ledger`` is None). ``progress`` is
-    told how many files each step finished.
+    told how many files each step finished. ``in_year=False`` leaves the actuals and
+    forecasts unread (a report of the plan needs neither): the check is then partial,
+    so it is not saved as the ledger's last whole check.
     """
     from budgetctl.loading.cache import ledger_key
 
@@ -65,13 +68,18 @@ def check_files(
             return Checked(None, *last)
 
     from budgetctl.loading.build import build
+    from budgetctl.loading.inyear_monitoring import attach_in_year
     from budgetctl.rules import run_rules
 
     loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)
     problems = list(loaded.problems)
+    in_year_problems, in_year_count = attach_in_year(loaded.ledger, files.in_year) if in_year else ([], 0)
+    problems += in_year_problems
     if loaded.ledger is not None:
         problems.extend(run_rules(loaded.ledger))
     problems.sort(key=Diagnostic.sort_key)
-    if cache is not None:
-        cache.save_check(key, problems, loaded.file_count, loaded.incomplete)
-    return Checked(loaded.ledger, problems, loaded.file_count, loaded.incomplete)
+    file_count = loaded.file_count + in_year_count
+    whole = in_year or not (files.in_year.get("actuals") or files.in_year.get("forecast"))
+    if cache is not None and whole:
+        cache.save_check(key, problems, file_count, loaded.incomplete)
+    return Checked(loaded.ledger, problems, file_count, loaded.incomplete)

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from budgetctl import __version__
-from budgetctl.cli import check, publishing, workflow
+from budgetctl.cli import check, monitoring, publishing, workflow
 
 app = typer.Typer(
     name="budgetctl",
@@ -83,6 +83,8 @@ COMMANDS = (
     ("summary", check.summary),
     ("rules", check.rules),
     ("explain", check.explain),
+    ("monitor", monitoring.monitor),
+    ("trace", monitoring.trace_command),
     ("report", publishing.report),
     ("export", publishing.export),
     ("projects", publishing.projects),
@@ -93,7 +95,7 @@ COMMANDS = (
     ("fmt", workflow.fmt_command),
     ("schema", workflow.schema_command),
 )
-GROUPS = (("new", workflow.new_app),)
+GROUPS = (("new", workflow.new_app), ("import", monitoring.import_app))
 
 
 def _copyable_examples(doc: str | None) -> str | None:

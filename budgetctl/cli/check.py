@@ -136,7 +136,8 @@ def summary(
     from budgetctl.reports.summary import summary as build_summary
 
     year = checked_year(year)
-    ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
+    # The plan only: summary's figures read no actuals or forecasts (validate checks those).
+    ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)
     table = build_summary(ledger, budget_year(ledger, year), by.value)
     if to_stdout(output):
         RENDERERS[format.value](table)

@@ -70,14 +70,15 @@ NoCacheOption = Annotated[
 
 
 def load(
-    data: Path | None, *, cache: bool = True, output: str = "json", ledger_needed: bool = True
+    data: Path | None, *, cache: bool = True, output: str = "json", ledger_needed: bool = True, in_year: bool = True
 ) -> tuple[Checked, Sources]:
     """Find, read and check the ledger; exit 2 when there is none.
 
     ``cache=False`` bypasses the cache of checked files; ``output`` is the
     output format, which decides whether a long run shows progress on stderr;
     ``ledger_needed=False`` (only the problems are wanted) lets an unchanged
-    ledger's problems come from the cache.
+    ledger's problems come from the cache; ``in_year=False`` leaves actuals and forecasts
+    unread (commands about the plan only).
     """
     from budgetctl.loading import cache as file_cache
     from budgetctl.loading.discover import NoLedger, find_root, read_ledger
@@ -101,7 +102,7 @@ def load(
 
     cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
     with progress.maybe(len(files.projects), output) as advance:
-        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed)
+        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year)
     if cached is not None:
         cached.save()
     return checked, source_line
@@ -120,10 +121,11 @@ def checked_year(year: str | None) -> str | None:
 
 
 def reliable_ledger(
-    data: Path | None, what: str, *, cache: bool = True, output: str = "json"
+    data: Path | None, what: str, *, cache: bool = True, output: str = "json", in_year: bool = True
 ) -> tuple[Ledger, Checked]:
-    """The checked ledger, refused (exit 1, the problems on stderr) when errors make its totals wrong."""
-    checked, _ = load(data, cache=cache, output=output)
+    """The checked ledger, refused (exit 1, the problems on stderr) when errors make its totals wrong.
+    ``in_year=False``: the plan only, without reading actuals and forecasts."""
+    checked, _ = load(data, cache=cache, output=output, in_year=in_year)
     broken = checked.totals_broken()
     if checked.ledger is None or broken:
         problems_to_stderr(broken or checked.errors)

@@ -52,6 +52,16 @@ def report(
         ReportFormat, typer.Option("--format", "-f", help="markdown or html (one self-contained file).")
     ] = ReportFormat.markdown,
     output: OutputOption = None,
+    monitor: Annotated[
+        str | None,
+        typer.Option(
+            "--monitor",
+            metavar="qN|YYYY-MM-DD",
+            help="Add the monitoring report as at this quarter's end or date: the table, the variance "
+            "explanations and the forecast movement.",
+            show_default=False,
+        ),
+    ] = None,
     data: DataOption = None,
     as_at: Annotated[
         str | None,
@@ -65,6 +75,7 @@ def report(
 ) -> None:
     """The board paper: funding by stream with its total, a chart, Appendix A (projects by
     programme, with subtotals that reconcile to the table) and Appendix B (each stream's conditions).
+    With --monitor, the monitoring report of the year comes before the appendices.
 
     The HTML is a single file with inline CSS and SVG that prints on A4. Refused
     (exit 1) when errors would make the totals wrong. Default year: the latest with a budget.
@@ -78,10 +89,28 @@ def report(
 
     chosen = checked_year(year)
     day = _date_option("--as-at", as_at)
-    ledger, checked = reliable_ledger(data, "report")
-    paper = board_report(ledger, budget_year(ledger, chosen), day, worktree_revision(find_root(data)))
-    renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
-    emit(renderers[format](paper), output)
+    ledger, checked = reliable_ledger(data, "report", in_year=monitor is not None)
+    year = budget_year(ledger, chosen)
+    paper = board_report(ledger, year, day, worktree_revision(find_root(data)))
+    if monitor is None:
+        renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
+        emit(renderers[format](paper), output)
+    else:
+        from budgetctl.render import monitor_html
+        from budgetctl.render.monitor import markdown_text
+        from budgetctl.reports.monitor import AsAtError, parse_as_at
+        from budgetctl.reports.monitor import monitor as monitoring
+
+        try:
+            when = parse_as_at(monitor, year)
+        except AsAtError as exc:
+            fail(f"--monitor: {exc}")
+        report = monitoring(ledger, year, when)
+        if format is ReportFormat.html:
+            emit(board_html.render(paper, monitor_html.section(report), monitor_html.RAG_CSS), output)
+        else:
+            text = markdown_text(report).replace("### ", "## ", 1).replace("#### ", "### ")
+            emit(board_markdown.render(paper, text), output)
     trailing_problems(checked)
 
 
@@ -165,7 +194,7 @@ def export(
         reason = giving360.setting_problem(key, value) if value is not None else None
         if reason:
             fail(f"{flag}: {reason}")
-    ledger, checked = reliable_ledger(data, "export")
+    ledger, checked = reliable_ledger(data, "export", in_year=False)
     if chosen is not None and chosen not in ledger.years():
         fail(f"nothing in {chosen}; years in this ledger: {', '.join(ledger.years()) or 'none'}")
     years = [chosen] if chosen else ledger.years()
@@ -222,7 +251,7 @@ def projects(
     from budgetctl.reports.projects import project_list
 
     chosen = checked_year(year)
-    ledger, checked = reliable_ledger(data, "projects")
+    ledger, checked = reliable_ledger(data, "projects", in_year=False)
     if stream is not None and stream not in ledger.streams:
         fail(f"no stream {stream!r}{did_you_mean(stream, list(ledger.streams))}")
     if chosen is not None and chosen not in ledger.years():

@@ -400,10 +400,18 @@ def new_project_command(
 class SchemaTarget(StrEnum):
     streams = "streams"
     project = "project"
+    forecast = "forecast"
+    mapping = "mapping"
 
 
 def schema_command(
-    target: Annotated[SchemaTarget, typer.Argument(help="streams (for streams.yaml) or project (for project files).")],
+    target: Annotated[
+        SchemaTarget,
+        typer.Argument(
+            help="streams (streams.yaml), project (project files), forecast (forecasts/*/qN.yaml) "
+            "or mapping (imports/NAME.yaml)."
+        ),
+    ],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of printing.", show_default=False),

@@ -35,6 +35,7 @@ Otherwise the file is refused and nothing is written.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import json
 import re
@@ -80,6 +81,7 @@ GUARD = Code(
 COMMAND_CODES = (UNSUPPORTED, GUARD)
 
 BOM = "\ufeff"
+MODELINE = "# yaml-language-server:"  # the editor's schema line the README recommends
 _YEAR = re.compile(r"[0-9]{4}/[0-9]{2}")
 
 
@@ -98,10 +100,10 @@ class _Layout:
 @functools.cache
 def _layout(kind: str) -> _Layout:
     """Read the layout off the models, so a field added there is ordered and normalised here too."""
-    from budgetctl.model.records import Project, StreamsFile
+    from budgetctl.model.records import Forecast, Project, StreamsFile
 
     layout = _Layout()
-    _walk(Project if kind == "project" else StreamsFile, (), layout)
+    _walk({"project": Project, "forecast": Forecast}.get(kind, StreamsFile), (), layout)
     return layout
 
 
@@ -113,9 +115,10 @@ def _walk(annotation: Any, path: tuple[str, ...], layout: _Layout) -> None:
         layout.money.append(path)
     elif models.is_record(base):
         fields = models.fields_of(base)
-        layout.orders[path] = tuple(fields)
+        keys = {info.name: models.key_of(info) for info in dataclasses.fields(base)}  # `class:` for variance_class
+        layout.orders[path] = tuple(keys[name] for name in fields)
         for name, inner in fields.items():
-            _walk(inner, (*path, name), layout)
+            _walk(inner, (*path, keys[name]), layout)
     elif typing.get_origin(base) is dict:
         keys, values = typing.get_args(base)
         if models._year in _validators(keys)[0]:
@@ -145,8 +148,16 @@ def _matches(path: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
 
 
 def kind_of(path: str) -> str:
-    """``streams`` for a streams.yaml, ``project`` for any other ledger file."""
-    return "streams" if PurePosixPath(path).name == "streams.yaml" else "project"
+    """``streams`` for a streams.yaml, ``forecast`` for forecasts/YYYY-YY/qN.yaml, ``actuals``
+    for a .csv file, ``project`` for any other ledger file."""
+    parts = PurePosixPath(path).parts
+    if parts[-1] == "streams.yaml":
+        return "streams"
+    if parts[-1].endswith(".csv"):
+        return "actuals"
+    if len(parts) >= 3 and parts[-3] == "forecasts" and re.fullmatch(r"q[1-4]\.yaml", parts[-1]):
+        return "forecast"
+    return "project"
 
 
 def _is_year_map(kind: str, path: tuple[str, ...]) -> bool:
@@ -342,11 +353,14 @@ class _Reader:
         self.spans.sort()
         self._attach(_comments(self.text, self.lines, self.spans))
         first = block.entries[0]
-        # The comments that open the file (a header, an editor's modeline) stay at the
-        # top whichever key comes first after formatting: those up to the last blank line
-        # before the first key, or all of them when no blank line separates them from it.
+        # The comments that open the file stay at the top whichever key comes first after
+        # formatting: a header (the comments up to the last blank line before the first key)
+        # and the editor's modeline. A comment right above the first key goes with that key.
         blanks = [n for n, text in enumerate(first.leading) if text == ""]
-        cut = blanks[-1] + 1 if blanks else len(first.leading)
+        cut = blanks[-1] + 1 if blanks else 0
+        modeline = [n for n, text in enumerate(first.leading) if text.startswith(MODELINE)]
+        if modeline:
+            cut = max(cut, modeline[-1] + 1)
         header, first.leading = first.leading[:cut], first.leading[cut:]
         while header and header[0] == "":
             header.pop(0)
@@ -566,6 +580,8 @@ def _render(data: bytes, kind: str) -> bytes:
 def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
     """Format one file's bytes; refused (output None) with located problems when unsafe."""
     kind = kind or kind_of(path)
+    if kind == "actuals":
+        return _format_actuals(data, path)
     _, problems = strict_load(data, path)
     if problems:
         return Formatted(path, data, None, problems)
@@ -576,6 +592,27 @@ def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
     failure = guard(data, output, path, kind)
     if failure:
         return Formatted(path, data, None, [GUARD.at(f"nothing written: {failure}", path)])
+    return Formatted(path, data, output, [])
+
+
+def _format_actuals(data: bytes, path: str) -> Formatted:
+    """An actuals file in canonical form: rows sorted by date then reference, money with two
+    decimals, LF, quotes only where needed. Refused when the file has any problem, or when
+    the output would not read back to the same rows."""
+    from budgetctl.loading.actuals import format_actuals, read_actuals
+    from budgetctl.model.kinds import year_of_folder
+
+    parts = PurePosixPath(path).parts
+    year = year_of_folder(parts[-2]) if len(parts) >= 2 else None
+    if year is None:
+        return Formatted(path, data, None, [UNSUPPORTED.at("an actuals file sits in a YYYY-YY folder", path)])
+    rows, problems = read_actuals(data, path, year)
+    if problems:
+        return Formatted(path, data, None, problems)
+    output = format_actuals(rows)
+    again, found = read_actuals(output, path, year)
+    if found or sorted(r.cells() for r in again) != sorted(r.cells() for r in rows) or format_actuals(again) != output:
+        return Formatted(path, data, None, [GUARD.at("nothing written: the rows would not read back the same", path)])
     return Formatted(path, data, output, [])
 
 
@@ -657,6 +694,7 @@ def ledger_targets(root: Path) -> tuple[list[Target], list[Diagnostic]]:
 
     files = read_ledger(root)
     raws = ([files.streams] if files.streams else []) + files.projects
+    raws += files.in_year.get("actuals", []) + files.in_year.get("forecast", [])
     return [Target(disk_path(root, raw.path), raw.path, raw.data) for raw in raws], list(files.problems)
 
 

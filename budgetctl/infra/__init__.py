@@ -1,1 +1,1 @@
-"""Atomic writes and git, driven safely."""
+"""Atomic writes, git driven safely, and the workbook reader."""

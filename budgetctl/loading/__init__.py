@@ -1,1 +1,2 @@
-"""Bytes to positioned values to records, with diagnostics: discovery, the YAML subset, schema, cache."""
+"""Bytes to positioned values to records, with diagnostics: discovery, the YAML and CSV
+subsets, actuals rows, schema, cache."""

@@ -29,7 +29,7 @@ class Code:
 
 E, W = Severity.ERROR, Severity.WARNING
 
-_ALL = (
+_ALL: tuple[Code, ...] = (
     Code(
         "Y001",
         "unreadable-file",
@@ -271,6 +271,304 @@ _ALL = (
         E,
         "A date that is not a real date written YYYY-MM-DD.",
         "Dates (award_date, start_date, end_date) are written 2023-04-01.",
+    ),
+)
+
+# In-year actuals: the CSV subset (C001-C010), an actuals row's values (C011-C018).
+_ALL += (
+    Code(
+        "C001",
+        "csv-not-utf8",
+        E,
+        "A CSV file is not UTF-8 text.",
+        "Actuals files are UTF-8 (one byte order mark at the start is allowed). A file saved\n"
+        "as Windows-1252 is refused at its first byte that is not UTF-8, e.g. 0xa3 for '£':\n"
+        'save the export as "CSV UTF-8".',
+    ),
+    Code(
+        "C002",
+        "csv-too-large",
+        E,
+        "A CSV file is over the size or row limit.",
+        "A CSV file may hold at most 20,000,000 bytes and 500,000 rows. Split a larger export\n"
+        "into one file per month: data/actuals/2023-24/2023-04.csv, 2023-05.csv ...",
+    ),
+    Code(
+        "C003",
+        "csv-header-mismatch",
+        E,
+        "The first line of a CSV file is not the expected header.",
+        "The header is exactly the expected column names in order, e.g. for actuals:\n\n"
+        "    date,project,kind,amount,reference,supplier,description\n\n"
+        "The message names the first column that differs and suggests the closest name.",
+    ),
+    Code(
+        "C004",
+        "csv-cell-count",
+        E,
+        "A CSV row has more or fewer cells than the header.",
+        "Every row has one cell per header column. A comma inside a text cell must be quoted:\n\n"
+        '    2023-04-28,isva-service,payment,100.00,AP-1,"Smith, Jones & Co",April',
+    ),
+    Code(
+        "C005",
+        "csv-blank-line",
+        E,
+        "A CSV file holds an empty line.",
+        "A blank line is not a row and could hide a missing one; delete it. A single line\n"
+        "break at the end of the file is fine.",
+    ),
+    Code(
+        "C006",
+        "csv-line-break-in-cell",
+        E,
+        "A quoted CSV cell holds a line break.",
+        'A row is one line: a cell such as "April\\nMay" (a quoted line break) is refused,\n'
+        "because line-based tools (git diff, grep) would split the row. Write it on one line.",
+    ),
+    Code(
+        "C007",
+        "csv-control-character",
+        E,
+        "A CSV cell holds a control or invisible character.",
+        "Tabs, other C0/C1 control characters, DEL, U+2028/U+2029/U+0085, a carriage return\n"
+        "that does not end a line, and bidi or zero-width characters are refused: they hide\n"
+        "text on screen or break lines in other tools. The message names the character.",
+    ),
+    Code(
+        "C008",
+        "csv-unterminated-quote",
+        E,
+        "A quoted CSV cell never ends.",
+        "A cell that starts with a double quote ends with the next double quote that is not\n"
+        'doubled. Close the quote, or write a quote inside a quoted cell as two: "5"" pipe".',
+    ),
+    Code(
+        "C009",
+        "csv-stray-quote",
+        E,
+        "A double quote inside a CSV cell that is not quoted.",
+        'In RFC 4180 a quote may only appear inside a quoted cell, doubled. Write\n    5" pipe   as   "5"" pipe"',
+    ),
+    Code(
+        "C010",
+        "csv-text-after-quote",
+        E,
+        "Text follows the closing quote of a CSV cell.",
+        "After a quoted cell's closing quote comes a comma or the end of the line:\n"
+        '    "Smith" Ltd,   is refused; write   "Smith Ltd",',
+    ),
+    Code(
+        "C011",
+        "actual-bad-date",
+        E,
+        "An actuals date that is not a real date written YYYY-MM-DD.",
+        "Dates are written 2023-04-28. 28/04/2023, 2023-4-28 and 2023-02-30 are refused.",
+    ),
+    Code(
+        "C012",
+        "actual-date-outside-year",
+        E,
+        "An actuals row dated outside its folder's financial year.",
+        "A file in data/actuals/2023-24/ holds rows dated 2023-04-01 to 2024-03-31. Move the\n"
+        "row to the file of the year it belongs to.",
+    ),
+    Code(
+        "C013",
+        "actual-bad-project-id",
+        E,
+        "An actuals project that is not a project id.",
+        "The project column holds a project id: lower-case words joined by hyphens, as in\n"
+        "isva-service. Whether the project exists is checked across files.",
+    ),
+    Code(
+        "C014",
+        "actual-unknown-kind",
+        E,
+        "An actuals kind other than payment, accrual, credit or accrual-reversal.",
+        "payment and accrual add to spend; credit and accrual-reversal reduce it. The\n"
+        "message suggests the closest kind, e.g. Payment -> payment.",
+    ),
+    Code(
+        "C015",
+        "actual-bad-amount",
+        E,
+        "An actuals amount that is not written as budgetctl money.",
+        "Amounts are pounds with at most two decimals and no sign (the kind gives it):\n"
+        '1275000, 20833.33. Quoting is CSV syntax, so "5.00" is 5.00; £, thousands\n'
+        "separators and a minus sign are refused: 1,275,000 is written 1275000.",
+    ),
+    Code(
+        "C016",
+        "actual-empty-reference",
+        E,
+        "An actuals row without a reference.",
+        "Each row has the finance system's reference (AP-104233); the pair (reference, kind)\n"
+        "is unique in the ledger, so a re-import cannot count a payment twice.",
+    ),
+    Code(
+        "C017",
+        "actual-formula-text",
+        E,
+        "A text cell starts with =, +, - or @.",
+        "reference, supplier and description cells starting with = + - or @ would run as a\n"
+        "formula when the file is opened in a spreadsheet (CSV injection). Reword the text,\n"
+        "e.g.  -Refund   as   Refund.",
+    ),
+    Code(
+        "C018",
+        "accrual-not-year-end",
+        E,
+        "An accrual dated other than 31 March.",
+        "An accrual records spend incurred but not paid at the year end, so it is dated the\n"
+        "last day of the financial year: 2024-03-31 for 2023/24. Reverse it in the next year\n"
+        "with an accrual-reversal.",
+    ),
+)
+
+# Importing exports: the workbook reader (I001-I006), the import mapping and rows (I010-).
+_ALL += (
+    Code(
+        "I001",
+        "workbook-unreadable",
+        E,
+        "A workbook that is not a readable .xlsx file.",
+        "The file is not a zip archive, or a part the importer needs (xl/workbook.xml, the\n"
+        "sheet) is missing or is not well-formed XML. Save it again from Excel as an Excel\n"
+        "Workbook (.xlsx), or export CSV UTF-8 instead.",
+    ),
+    Code(
+        "I002",
+        "workbook-too-large",
+        E,
+        "A workbook over the size, row or cell limits.",
+        "Parts are checked against their declared sizes before they are read, and rows and\n"
+        "cells are counted while the sheet is read, so a zip bomb is refused at once. Split\n"
+        "the export (one month per file) if a real one is refused.",
+    ),
+    Code(
+        "I003",
+        "workbook-dtd-refused",
+        E,
+        "A workbook part declares a DTD or entities.",
+        "Excel never writes a <!DOCTYPE>. One in a workbook is an attack (billion laughs,\n"
+        "external entities reading local files), so the part is refused before any entity\n"
+        "is declared.",
+    ),
+    Code(
+        "I004",
+        "formula-without-value",
+        E,
+        "A formula cell has no cached value.",
+        "budgetctl never calculates formulas; it takes the value Excel saved with the formula.\n"
+        "A workbook written by a program (not saved by Excel) may lack it: open it in Excel,\n"
+        "save it, and import again; or paste the column as values.",
+    ),
+    Code(
+        "I005",
+        "sheet-missing",
+        E,
+        "The workbook has no sheet of the name the mapping gives.",
+        "The message lists the workbook's sheets; set `sheet:` in the import mapping to one.",
+    ),
+    Code(
+        "I006",
+        "bad-workbook-cell",
+        E,
+        "A workbook cell holds an error value or an unreadable number or date.",
+        "Cells holding #REF!, #N/A, #DIV/0! and the like are refused, as are numbers that are\n"
+        "not numbers, and the serial 60 of the 1900 date system (29 February 1900, which\n"
+        "never existed). Fix the cell in the workbook.",
+    ),
+)
+
+_ALL += (
+    Code(
+        "I010",
+        "mapping-key-missing",
+        E,
+        "An import mapping lacks a key it needs.",
+        "A mapping (data/imports/NAME.yaml) names the export columns and translates codes:\n\n"
+        "    columns: {date: Posting date, amount: Net amount, reference: Document no,\n"
+        "              project: Cost centre}\n"
+        "    projects: {CC1234: isva-service}\n\n"
+        "columns needs date, amount, reference and project; kinds is needed with columns.kind.",
+    ),
+    Code(
+        "I011",
+        "mapping-unknown-key",
+        E,
+        "An import mapping has a key budgetctl does not know.",
+        "The keys are sheet, header_row, columns, date_format, kinds, projects and skip; the\n"
+        "column roles are date, amount, reference, project, supplier, description and kind.\n"
+        "A misspelt key would otherwise be ignored silently.",
+    ),
+    Code(
+        "I012",
+        "mapping-bad-value",
+        E,
+        "An import mapping value of the wrong form.",
+        "For example a kinds value that is not payment, accrual, credit or accrual-reversal,\n"
+        "a projects value that is not a project id, a date_format without a day and a year\n"
+        "(%d/%m/%Y), or a skip rule that is not {column: Cost centre, values: [CC9999]}.",
+    ),
+    Code(
+        "I020",
+        "export-column-missing",
+        E,
+        "The export's header row lacks a column the mapping names.",
+        "The mapping's columns (and skip rules) name export columns exactly as the header row\n"
+        "writes them. The message lists the header's columns; fix the mapping, or header_row\n"
+        "if the header is not on row 1.",
+    ),
+    Code(
+        "I021",
+        "export-unreadable",
+        E,
+        "A CSV export that is not UTF-8 CSV.",
+        "Export the report as CSV UTF-8 (or as an Excel workbook). The message gives the line\n"
+        "of the first byte or quote that could not be read.",
+    ),
+    Code(
+        "I022",
+        "import-bad-date",
+        E,
+        "An export date that does not match the mapping's date_format.",
+        "date_format is a strptime format; the UK norm %d/%m/%Y reads 28/04/2023. Workbook\n"
+        "cells formatted as dates need no format.",
+    ),
+    Code(
+        "I023",
+        "import-bad-amount",
+        E,
+        "An export amount that is not pounds and pence.",
+        "Accepted: 1234.50, 1,234.50, £1,234.50, -1234.50 and (1,234.50) for a credit. Refused:\n"
+        "more than two decimals (1234.505), misplaced separators (12,34.50), and a negative\n"
+        "amount for a kind that adds to spend.",
+    ),
+    Code(
+        "I024",
+        "import-unmapped-project",
+        E,
+        "An export project code that the mapping's projects do not list.",
+        "Every cost centre or project code in the export maps to a project id, or is skipped\n"
+        "by a skip rule. Add it to projects:  CC1299: new-project-id",
+    ),
+    Code(
+        "I025",
+        "import-unmapped-kind",
+        E,
+        "An export kind that the mapping's kinds do not list.",
+        "With columns.kind, every value of that column maps to payment, accrual, credit or\n"
+        "accrual-reversal. Add it to kinds:  RCR: credit",
+    ),
+    Code(
+        "I026",
+        "import-duplicate-row",
+        E,
+        "Two export rows with the same reference and kind.",
+        "(reference, kind) identifies a row of actuals, so a re-import adds nothing twice. Two\n"
+        "rows sharing it in one export would be one payment counted twice: fix the export.",
     ),
 )
 

@@ -24,7 +24,7 @@ from pydantic_core import core_schema as cs
 
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.loading.codes import CODES
-from budgetctl.model.records import Converter, did_you_mean, fields_of, found, is_record
+from budgetctl.model.records import Converter, did_you_mean, fields_of, found, is_record, key_of
 from budgetctl.model.source import Mapping, Scalar, Sequence, SourceFile
 
 NBSP = "\u00a0"
@@ -86,7 +86,9 @@ def _record_schema(record: type) -> cs.CoreSchema:
             schema = cs.with_default_schema(schema, default=info.default)
         elif info.default_factory is not dataclasses.MISSING:
             schema = cs.with_default_schema(schema, default_factory=info.default_factory)
-        fields.append(cs.dataclass_field(info.name, schema, kw_only=True))
+        key = key_of(info)
+        alias = key if key != info.name else None
+        fields.append(cs.dataclass_field(info.name, schema, kw_only=True, validation_alias=alias))
     name = record.__name__
     return cs.dataclass_schema(
         record,
@@ -229,7 +231,8 @@ def _fields_at(model: type, loc: tuple[Any, ...]) -> list[str]:
     for part in loc:
         tp = _unwrap(tp)
         if is_record(tp):
-            tp = fields_of(tp).get(str(part))
+            names = {key_of(info): info.name for info in dataclasses.fields(tp)}
+            tp = fields_of(tp).get(names.get(str(part), ""))
             if tp is None:
                 return []
         elif typing.get_origin(tp) is dict:
@@ -239,4 +242,4 @@ def _fields_at(model: type, loc: tuple[Any, ...]) -> list[str]:
         else:
             return []
     tp = _unwrap(tp)
-    return list(fields_of(tp)) if is_record(tp) else []
+    return [key_of(info) for info in dataclasses.fields(tp)] if is_record(tp) else []

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from budgetctl.model.actuals import ActualRow, ActualsFile
+from budgetctl.model.money import total
 from budgetctl.model.periods import year_sort_key
-from budgetctl.model.records import Project, Stream, StreamsFile
+from budgetctl.model.records import Forecast, Project, Stream, StreamsFile
 from budgetctl.model.source import SourceFile
 
 
@@ -31,10 +33,27 @@ class ProjectEntry:
 
 
 @dataclass
+class QuarterForecast:
+    """One forecast file: its year (``2023/24``), quarter (1-4), source for positions and record."""
+
+    path: str
+    year: str
+    quarter: int
+    source: SourceFile
+    forecast: Forecast
+
+    def at(self, *loc: str | int, key: bool = False) -> Place:
+        return Place(self.path, *self.source.locate(loc, key=key))
+
+
+@dataclass
 class Ledger:
     streams_source: SourceFile
     streams_file: StreamsFile
     projects: list[ProjectEntry] = field(default_factory=list)
+    # The in-year files that loaded, in path order.
+    actuals: list[ActualsFile] = field(default_factory=list)
+    forecasts: list[QuarterForecast] = field(default_factory=list)
 
     @property
     def streams(self) -> dict[str, Stream]:
@@ -73,3 +92,35 @@ class Ledger:
             for p in self.projects_by_stream.get(stream_id, ())
             if year in p.project.allocations
         ]
+
+    @cached_property
+    def projects_by_id(self) -> dict[str, ProjectEntry]:
+        """Projects by id (the first of any duplicates, which R004 reports)."""
+        found: dict[str, ProjectEntry] = {}
+        for entry in self.projects:
+            found.setdefault(entry.id, entry)
+        return found
+
+    @cached_property
+    def actuals_by_project(self) -> dict[tuple[str, str], list[tuple[str, ActualRow]]]:
+        """Actuals rows as (file, row) by (project, year), in file then line order."""
+        by_year: dict[str, dict[str, list[tuple[str, ActualRow]]]] = {}
+        for file in self.actuals:  # grouped by year first: no key tuple per row
+            group = by_year.setdefault(file.year, {})
+            path = file.path
+            for row in file.rows:
+                found = group.get(row.project)
+                if found is None:
+                    group[row.project] = [(path, row)]
+                else:
+                    found.append((path, row))
+        return {(project, year): rows for year, group in by_year.items() for project, rows in group.items()}
+
+    @cached_property
+    def actual_totals(self) -> dict[tuple[str, str], Decimal]:
+        """Each project's actual spend in each year with actuals (every row of the year)."""
+        return {key: total(row.signed for _, row in rows) for key, rows in self.actuals_by_project.items()}
+
+    def forecasts_of(self, year: str) -> list[QuarterForecast]:
+        """The year's forecast files, oldest ``as_at`` first."""
+        return sorted((f for f in self.forecasts if f.year == year), key=lambda f: (f.forecast.as_at, f.quarter))

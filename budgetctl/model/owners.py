@@ -91,6 +91,10 @@ def codeowners(ledger: Ledger, folder: str, admins: Sequence[str], file: str = D
     # streams.yaml holds every stream's budget and rules, so its own line comes after the folders.
     if top:
         lines += ["", f"# Budgets and rules of every stream: {who}.", _line(f"/{folder}/streams.yaml", top)]
+    if top and (ledger.actuals or ledger.forecasts):
+        # Payments, their import mappings and receipts, and forecasts are the finance team's.
+        lines += ["", f"# The year's actuals, imports and forecasts: {who}."]
+        lines += [_line(f"/{folder}/{name}/", top) for name in ("actuals", "imports", "forecasts")]
     lines.append("")
     if admins:
         lines.append("# This file, the CI workflows and the pre-commit hooks: admins.")

@@ -50,3 +50,34 @@ def year_of_date(day: datetime.date) -> str:
     """The financial year (April to March) holding ``day``: 2023-04-01 -> 2023/24, 2024-03-31 -> 2023/24."""
     first = day.year if day.month >= 4 else day.year - 1
     return f"{first}/{(first + 1) % 100:02d}"
+
+
+def year_bounds(year: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a financial year (1 April to 31 March)."""
+    first = int(year[:4])
+    return datetime.date(first, 4, 1), datetime.date(first + 1, 3, 31)
+
+
+def quarter_end(year: str, quarter: int) -> datetime.date:
+    """The last day of quarter 1-4 of a financial year: q1 ends 30 June, q4 31 March."""
+    first = int(year[:4])
+    return {
+        1: datetime.date(first, 6, 30),
+        2: datetime.date(first, 9, 30),
+        3: datetime.date(first, 12, 31),
+        4: datetime.date(first + 1, 3, 31),
+    }[quarter]
+
+
+def quarter_of(year: str, day: datetime.date) -> int | None:
+    """The quarter (1-4) of ``year`` holding ``day``; None when the day is outside the year."""
+    first, last = year_bounds(year)
+    if not first <= day <= last:
+        return None
+    return next(q for q in (1, 2, 3, 4) if day <= quarter_end(year, q))
+
+
+def folder_year(path: str) -> str:
+    """The financial year of an in-year file from its folder: ``.../2023-24/q2.yaml`` -> ``2023/24``."""
+    folder = path.rsplit("/", 2)[-2]
+    return f"{folder[:4]}/{folder[5:]}"

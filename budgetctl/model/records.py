@@ -116,6 +116,33 @@ def _date(value: Any) -> datetime.date:
     raise _invalid("bad_date", "{found} is not a date; write YYYY-MM-DD, e.g. 2023-04-01", {"found": found(value)})
 
 
+def _percent(value: Any) -> Decimal:
+    if isinstance(value, Scalar) and not value.quoted and value.value.strip():
+        try:
+            return parse_money(value.value)
+        except MoneyError:
+            pass
+    raise _invalid(
+        "wrong_type",
+        "expected a percentage such as 2 or 2.5 (no % sign), found {found}",
+        {"found": found(value)},
+    )
+
+
+VARIANCE_CLASSES = ("slippage", "underspend", "overspend", "reprofile")
+
+
+def _variance_class(value: Any) -> str:
+    text = _text(value)
+    if text in VARIANCE_CLASSES:
+        return text
+    raise _invalid(
+        "wrong_type",
+        "{found} is not a variance class{hint}",
+        {"found": found(value), "hint": did_you_mean(text, VARIANCE_CLASSES)},
+    )
+
+
 def _list(value: Any) -> Any:
     if isinstance(value, Scalar):
         raise _wrong("a list such as [a, b]", value)
@@ -207,8 +234,10 @@ OptId = Annotated[str | None, Converter(_id)]
 Money = Annotated[Decimal, Converter(_money)]
 OptMoney = Annotated[Decimal | None, Converter(_money)]
 Year = Annotated[str, Converter(_year)]
+Percent = Annotated[Decimal, Converter(_percent)]
 Flag = Annotated[bool, Converter(_flag)]
 OptDate = Annotated[datetime.date | None, Converter(_date)]
+Date = Annotated[datetime.date, Converter(_date)]
 IdList = Annotated[tuple[Id, ...], Converter(_list)]
 TextList = Annotated[tuple[Text, ...], Converter(_list)]
 ByYear = Annotated[dict[Year, Money], Converter(_mapping)]
@@ -260,9 +289,27 @@ class Publisher:
 
 
 @_record
+class Rag:
+    """RAG thresholds of the monitoring report, in per cent of the revised budget."""
+
+    __pydantic_config__ = _STRICT
+    amber: Percent = Decimal(2)
+    red: Percent = Decimal(5)
+
+
+@_record
+class Monitoring:
+    """How the monitoring report judges variances (``monitoring:`` in streams.yaml)."""
+
+    __pydantic_config__ = _STRICT
+    rag: Rag = Rag()
+
+
+@_record
 class StreamsFile:
     __pydantic_config__ = _STRICT
     publisher: Publisher | None = None
+    monitoring: Monitoring | None = None
     priorities: Labels = _empty()
     streams: Annotated[dict[Id, Stream], Converter(_mapping)]
 
@@ -293,6 +340,33 @@ class Project:
     def condition_value(self, name: str) -> Any:
         """The value of a field a condition names, ``None`` or ``()`` when absent."""
         return getattr(self, name)
+
+
+@_record
+class ProjectForecast:
+    """One project's forecast outturn for the whole year, and why it differs from the allocation."""
+
+    __pydantic_config__ = _STRICT
+    outturn: Money
+    reason: OptText = None
+    # Written `class:` in the file (a Python keyword): schema reads the key from the metadata.
+    variance_class: Annotated[str | None, Converter(_variance_class)] = dataclasses.field(
+        default=None, metadata={"key": "class"}
+    )
+
+
+@_record
+class Forecast:
+    """A quarter's forecast file, ``forecasts/YYYY-YY/qN.yaml``."""
+
+    __pydantic_config__ = _STRICT
+    as_at: Date
+    projects: Annotated[dict[Id, ProjectForecast], Converter(_mapping)] = _empty()
+
+
+def key_of(info: dataclasses.Field[Any]) -> str:
+    """The key a field is written as in a file: its name, unless its metadata names another."""
+    return str(info.metadata.get("key", info.name))
 
 
 def is_record(value: Any) -> bool:

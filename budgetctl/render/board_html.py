@@ -77,8 +77,9 @@ def _e(text: object) -> str:
     return html.escape(printable(str(text)), quote=True)
 
 
-def render(report: BoardReport) -> str:
-    """The whole paper as one HTML document."""
+def render(report: BoardReport, monitoring: str = "", extra_css: str = "") -> str:
+    """The whole paper as one HTML document; ``monitoring``, an HTML section placed before
+    the appendices (the in-year monitoring report), with its ``extra_css``."""
     title = f"Commissioning Budget {report.year}"
     parts = [
         "<!DOCTYPE html>",
@@ -87,7 +88,7 @@ def render(report: BoardReport) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{extra_css}</style>",
         "</head>",
         "<body>",
         "<header>",
@@ -107,6 +108,7 @@ def render(report: BoardReport) -> str:
         "rounded to the nearest pound.</figcaption>",
         "</figure>",
         "</section>",
+        monitoring,
         '<section class="appendix">',
         "<h2>Appendix A – Projects by programme</h2>",
         *[_programme(report.year, p, report.budget_pence, report.pence) for p in report.programmes],

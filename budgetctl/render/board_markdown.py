@@ -34,8 +34,9 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def render(report: BoardReport) -> str:
-    """The whole paper as one Markdown document."""
+def render(report: BoardReport, monitoring: str = "") -> str:
+    """The whole paper as one Markdown document; ``monitoring``, Markdown placed before the
+    appendices (the in-year monitoring report)."""
     lines = [f"# Commissioning Budget {report.year}", ""]
     if report.publisher:
         lines += [escape(report.publisher), ""]
@@ -43,6 +44,8 @@ def render(report: BoardReport) -> str:
     lines += ["## Funding by stream", ""]
     lines += [" ".join(escape(text) for text in report.overview), ""]
     lines += _funding(report)
+    if monitoring:
+        lines += ["", monitoring.rstrip("\n")]
     lines += ["", "## Appendix A – Projects by programme", ""]
     for programme in report.programmes:
         lines += _programme(report.year, programme, report.budget_pence, report.pence)

@@ -11,6 +11,7 @@ from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.render.fit import Grid, print_wrapped
 from budgetctl.render.fit import render as render_grid
 from budgetctl.reports.diff import Change, Figures, LedgerDiff, ProjectChange, StreamChange, pounds, signed
+from budgetctl.reports.diff_inyear import ActualsChange, ForecastChange
 
 MAX_TEXT = 100  # characters of a changed text value shown; JSON has it whole
 
@@ -155,6 +156,10 @@ def _sections(diff: LedgerDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]
         if diff.priorities:
             items.append(("Changed priorities", [change_text(c) for c in diff.priorities]))
         sections.append(("Streams", items))
+    if diff.in_year.actuals:
+        sections.append(("Actuals", [(_actuals_line(a), []) for a in diff.in_year.actuals]))
+    if diff.in_year.forecasts:
+        sections.append(("Forecasts and RAG", [(_forecast_line(f), []) for f in diff.in_year.forecasts]))
     if diff.new_problems:
         sections.append(("Problems this change introduces", [(problem_text(p), []) for p in diff.new_problems]))
     if diff.fixed_problems:
@@ -163,6 +168,25 @@ def _sections(diff: LedgerDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]
 
 
 _NO_OWNERS = "no owners declared in streams.yaml"
+
+
+def _actuals_line(a: ActualsChange) -> str:
+    """``victims-services 2023-05: 12 rows added, +£250,000.00``."""
+    bits = []
+    if a.added_rows:
+        bits.append(f"{a.added_rows} row{'s' if a.added_rows != 1 else ''} added, {signed(a.added)}")
+    if a.removed_rows:
+        bits.append(f"{a.removed_rows} row{'s' if a.removed_rows != 1 else ''} removed, {signed(-a.removed)}")
+    return f"{a.stream} {a.month}: {'; '.join(bits)}"
+
+
+def _forecast_line(f: ForecastChange) -> str:
+    """``victims-services 2023/24 as at 2023-09-30: forecast £1.00 → £2.00 (+£1.00); RAG green → red``."""
+    line = f"{f.stream} {f.year} as at {f.as_at.isoformat()}: forecast {pounds(f.forecast_before)} → "
+    line += f"{pounds(f.forecast_after)} ({signed(f.forecast_after - f.forecast_before)})"
+    if f.rag_before != f.rag_after:
+        line += f"; RAG {f.rag_before or 'none'} → {f.rag_after or 'none'}"
+    return line
 
 
 # --- Markdown --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.owners import stream_owners
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Project, fields_of, is_record
+from budgetctl.reports.diff_inyear import InYearDiff, compare_in_year
 
 Value = Decimal | str | None
 
@@ -126,6 +127,7 @@ class LedgerDiff:
     approvals: list[Approval] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     uncompared: str | None = None  # why budgets and allocations were not compared (counts only, no file text)
+    in_year: InYearDiff = field(default_factory=InYearDiff)
 
     @property
     def new_errors(self) -> list[Diagnostic]:
@@ -133,7 +135,7 @@ class LedgerDiff:
 
     @property
     def ledger_changed(self) -> bool:
-        return bool(self.years or self.projects or self.streams or self.priorities)
+        return bool(self.years or self.projects or self.streams or self.priorities or self.in_year.changed)
 
     def approvers(self) -> list[str]:
         """Everyone whose approval the change needs, each once."""
@@ -159,6 +161,7 @@ class LedgerDiff:
                 else:
                     bits.append(f"{name} {signed(net)}{_across(len(deltas))}")
             parts.append(f"{year.year}: {', '.join(bits)}")
+        parts += self.in_year.headline_parts()
         if not parts and self.ledger_changed:
             counted = [
                 _count(len(self.projects), "project") + " changed" if self.projects else "",
@@ -214,6 +217,7 @@ class LedgerDiff:
             "approvals": [{"stream": a.stream, "owners": list(a.owners)} for a in self.approvals],
             "approvers": self.approvers(),
             "notes": self.notes,
+            "in_year": self.in_year.to_json(),
         }
 
 
@@ -250,6 +254,7 @@ def compare(base: Side, head: Side) -> LedgerDiff:
         diff.years = _years(before, after)
         diff.streams = _streams(before, after)
         diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
+        diff.in_year = compare_in_year(before, after)
     diff.projects = _projects(base, head)
     diff.new_problems, diff.fixed_problems = _problems(base, head)
     diff.approvals = _approvals(diff, before, after)

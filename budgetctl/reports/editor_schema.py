@@ -50,6 +50,8 @@ _FRAGMENTS: dict[Any, dict[str, Any]] = {
         "description": "A financial year: YYYY/YY, the second year following the first, e.g. 2023/24.",
     },
     models._flag: {"type": "boolean"},
+    models._percent: {"type": "number", "minimum": 0, "description": "A percentage without the % sign, e.g. 2.5."},
+    models._variance_class: {"type": "string", "enum": list(models.VARIANCE_CLASSES)},
     models._date: {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"},
 }
 
@@ -57,6 +59,7 @@ _FRAGMENTS: dict[Any, dict[str, Any]] = {
 DESCRIPTIONS: dict[str, dict[str, str]] = {
     "StreamsFile": {
         "publisher": "Who publishes the ledger's grants as 360Giving data.",
+        "monitoring": "How the monitoring report judges variances: rag thresholds.",
         "priorities": "Police and Crime Plan objectives: id -> label. Projects name them in `priorities`.",
         "streams": "Funding streams: stream id -> its programme, funding, budget and rules.",
     },
@@ -75,6 +78,22 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "sources": "Where the money comes from: source id -> money per year; sums exactly to `budget`.",
         "owners": "GitHub users or teams who must approve changes to this stream's projects.",
         "eligibility": "Conditions every project on this stream must meet.",
+    },
+    "Monitoring": {
+        "rag": "RAG thresholds in per cent of the revised budget: {amber: 2, red: 5} (the defaults).",
+    },
+    "Rag": {
+        "amber": "Green while |variance| is at most this per cent of the revised budget (default 2).",
+        "red": "Amber while |variance| is at most this per cent; red beyond (default 5).",
+    },
+    "Forecast": {
+        "as_at": "Required: the last day of the file's quarter, e.g. 2023-09-30 in q2.yaml of 2023-24.",
+        "projects": "Project id -> its forecast; a project not listed is forecast at its allocation.",
+    },
+    "ProjectForecast": {
+        "outturn": "Required: the forecast spend for the whole year.",
+        "reason": "Why the forecast differs from the allocation (needed beyond the amber threshold).",
+        "class": "The kind of variance: slippage, underspend, overspend or reprofile.",
     },
     "Eligibility": {
         "required": "Project keys every project on the stream must fill in, e.g. [npu, approved_by].",
@@ -108,6 +127,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
 TARGETS: dict[str, tuple[type, str]] = {
     "streams": (models.StreamsFile, "budgetctl streams.yaml"),
     "project": (models.Project, "budgetctl project file"),
+    "forecast": (models.Forecast, "budgetctl forecast file (forecasts/YYYY-YY/qN.yaml)"),
 }
 
 
@@ -134,8 +154,59 @@ class _Generator(GenerateJsonSchema):
         return result
 
 
+def _mapping_schema() -> dict[str, Any]:
+    """The import mapping (``imports/NAME.yaml``) is read by ``edit.importer``, not a record:
+    its schema is written here, key for key with that reader."""
+    from budgetctl.model.actuals import KINDS
+
+    text = {"type": "string", "minLength": 1}
+    column = {**text, "description": "An export column name, exactly as the header row writes it."}
+    roles = ("date", "amount", "reference", "project", "supplier", "description", "kind")
+    return {
+        "$schema": DIALECT,
+        "title": "budgetctl import mapping (imports/NAME.yaml)",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["columns", "projects"],
+        "properties": {
+            "sheet": {**text, "description": "Workbooks only: the sheet to read (default: the first)."},
+            "header_row": {"type": "integer", "minimum": 1, "description": "The row holding the column names."},
+            "columns": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["date", "amount", "reference", "project"],
+                "properties": {role: column for role in roles},
+                "description": "Which export column holds each value of an actuals row.",
+            },
+            "date_format": {**text, "description": "A strptime format; the UK norm is %d/%m/%Y (the default)."},
+            "kinds": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "enum": list(KINDS)},
+                "description": "With columns.kind: export value -> payment, accrual, credit or accrual-reversal.",
+            },
+            "projects": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "pattern": ID_PATTERN},
+                "description": "Export value (a cost centre or project code) -> project id.",
+            },
+            "skip": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["column", "values"],
+                    "properties": {"column": column, "values": {"type": "array", "items": {"type": "string"}}},
+                },
+                "description": "Rows left out on purpose, e.g. internal recharges: {column, values}.",
+            },
+        },
+    }
+
+
 def generate(target: str) -> dict[str, Any]:
-    """The JSON Schema for ``streams`` or ``project``."""
+    """The JSON Schema for ``streams``, ``project``, ``forecast`` or ``mapping``."""
+    if target == "mapping":
+        return _mapping_schema()
     model, title = TARGETS[target]
     body = _Generator().generate(core_schema(model), mode="validation")
     for name, definition in [(model.__name__, body), *body.get("$defs", {}).items()]:

@@ -1,0 +1,262 @@
+"""Commands: the year after approval: monitor, trace, import actuals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from budgetctl.cli.options import (
+    DataOption,
+    NoCacheOption,
+    OutputOption,
+    YearOption,
+    budget_year,
+    checked_year,
+    emit,
+    fail,
+    load,
+    problems_to_stderr,
+    reliable_ledger,
+    trailing_problems,
+)
+
+
+class MonitorFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+class MonitorBy(StrEnum):
+    stream = "stream"
+    project = "project"
+
+
+AsAtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-at",
+        metavar="qN|YYYY-MM-DD",
+        help="A quarter (q1-q4: its last day) or a date of the year (default: the end of the latest "
+        "quarter with a forecast, else the year end or today, whichever is earlier).",
+        show_default=False,
+    ),
+]
+
+
+def monitor(
+    year: YearOption = None,
+    as_at: AsAtOption = None,
+    by: Annotated[
+        MonitorBy, typer.Option("--by", help="stream (the report), or project (the drill-down by programme).")
+    ] = MonitorBy.stream,
+    format: Annotated[
+        MonitorFormat, typer.Option("--format", "-f", help="table, csv, json, markdown or html.")
+    ] = MonitorFormat.table,
+    trace: Annotated[
+        bool, typer.Option("--trace", help="With --format json: every value behind each figure, with file:line:col.")
+    ] = False,
+    output: OutputOption = None,
+    data: DataOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """The monitoring report: per stream, approved and revised budget, allocated, actual,
+    forecast and variance with a RAG status, then the explanations of amber and red
+    streams, the projects with a reason by variance class, and the forecast movement
+    since the previous quarter.
+
+    Refused (exit 1, with the problems) when errors would make the figures wrong.
+    Default year: the latest with a budget.
+
+    Example: budgetctl monitor --year 2023/24 --as-at q2
+    """
+    import datetime
+
+    from budgetctl.render import monitor as render
+    from budgetctl.reports.monitor import AsAtError, default_as_at, parse_as_at, project_table
+    from budgetctl.reports.monitor import monitor as build
+
+    chosen = checked_year(year)
+    if trace and format is not MonitorFormat.json:
+        fail("--trace needs --format json (or use `budgetctl trace` for one figure)")
+    ledger, checked = reliable_ledger(data, "monitor", cache=not no_cache, output=format.value)
+    year = budget_year(ledger, chosen)
+    try:
+        when = parse_as_at(as_at, year) if as_at is not None else default_as_at(ledger, year, datetime.date.today())
+    except AsAtError as exc:
+        fail(f"--as-at: {exc}")
+    if by is MonitorBy.project:
+        from budgetctl.render.tables import RENDERERS
+
+        if format is MonitorFormat.html or trace:
+            fail("--by project: choose table, csv, json or markdown, without --trace")
+        table = project_table(ledger, year, when)
+        (render.render_projects if format is MonitorFormat.table else RENDERERS[format.value])(table)
+        trailing_problems(checked)
+        return
+    report = build(ledger, year, when)
+    if format is MonitorFormat.json:
+        traced = None
+        if trace:
+            from budgetctl.reports.trace import monitor_trace
+
+            traced = monitor_trace(ledger, report)
+        emit(render.json_text(report, traced), output)
+    elif format is MonitorFormat.markdown:
+        emit(render.markdown_text(report), output)
+    elif format is MonitorFormat.csv:
+        from budgetctl.render.tables import csv_text
+
+        emit(csv_text(report.table()), output)
+    elif format is MonitorFormat.html:
+        from budgetctl.render.monitor_html import render as html
+
+        emit(html(report), output)
+    else:
+        if output is not None:
+            fail("--output: choose csv, json, markdown or html for a file")
+        render.render_table(report)
+    trailing_problems(checked)
+
+
+import_app = typer.Typer(
+    help="Import data from other systems into the ledger.", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+@import_app.command("actuals")
+def import_actuals_command(
+    export: Annotated[
+        Path, typer.Argument(metavar="EXPORT", help="The finance system's export: a .csv or .xlsx file.")
+    ],
+    mapping: Annotated[
+        Path,
+        typer.Option("--map", metavar="FILE", help="The import mapping, e.g. data/imports/agresso.yaml."),
+    ],
+    year: Annotated[str, typer.Option("--year", "-y", metavar="YYYY/YY", help="The financial year of the rows.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Import a finance-system export as one canonical actuals file, with control totals.
+
+    Writes data/actuals/YYYY-YY/<export name>.csv atomically (rows already in the ledger,
+    by reference and kind, are left out, so a re-import adds nothing) and the control
+    totals to data/imports/receipts/<export name>.yaml; or nothing at all when any row is
+    refused (exit 1, each refusal with the export's row, and sheet and cell for a workbook).
+
+    Example: budgetctl import actuals ap-2023-05.csv --map data/imports/agresso.yaml --year 2023/24
+    """
+    from budgetctl.diagnostics import printable
+    from budgetctl.edit.import_actuals import ImportRefused, import_actuals
+    from budgetctl.loading.discover import find_root
+    from budgetctl.model.money import format_pounds
+
+    chosen = checked_year(year) or year
+    checked, _ = load(data)
+    ledger = checked.ledger
+    if ledger is None:
+        fail("the ledger cannot be read (streams.yaml has errors); see `budgetctl validate`", code=1)
+    broken = [p for p in checked.errors if "/actuals/" in p.file]
+    if broken:
+        problems_to_stderr(broken)
+        fail("import refused: the actuals already in the ledger have errors; fix them first", code=1)
+    root = find_root(data)
+    try:
+        result = import_actuals(root, ledger, export, mapping, chosen, dry_run=dry_run)
+    except ImportRefused as exc:
+        fail(str(exc))
+    plan = result.plan
+    if result.refusals:
+        problems_to_stderr(result.refusals)
+        fail(f"import refused: {len(result.refusals)} problem(s); nothing written", code=1)
+    print(f"export {printable(plan.export_name)}  sha256 {plan.sha256}")
+    print(
+        f"rows read {plan.rows_read}, skipped {plan.rows_skipped}, already in the ledger "
+        f"{plan.rows_already_present}, to add {plan.rows_added}"
+    )
+    print(f"total to add {format_pounds(sum(result.by_stream.values(), Decimal(0)))}")
+    for stream, amount in sorted(result.by_stream.items()):
+        print(f"  {printable(stream)}  {format_pounds(amount)}")
+    if dry_run:
+        print("dry run: nothing written")
+    elif result.written:
+        kept = f", beside its {result.kept_rows} earlier rows" if result.kept_rows else ""
+        print(f"wrote {result.target} ({plan.rows_added} rows{kept}) and the control totals to {result.receipt}")
+    else:
+        print("nothing to add: every row is already in the ledger; nothing written")
+
+
+class TraceFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Measure(StrEnum):
+    budget = "budget"
+    approved_budget = "approved_budget"
+    adjustments = "adjustments"
+    revised_budget = "revised_budget"
+    allocated = "allocated"
+    unallocated = "unallocated"
+    actual = "actual"
+    forecast = "forecast"
+    variance = "variance"
+
+
+def trace_command(
+    subject: Annotated[str, typer.Argument(metavar="ID", help="A stream id or a project id.")],
+    measure: Annotated[Measure, typer.Option("--measure", "-m", help="The figure to trace.")],
+    year: YearOption = None,
+    as_at: AsAtOption = None,
+    format: Annotated[TraceFormat, typer.Option("--format", "-f", help="text or json.")] = TraceFormat.text,
+    data: DataOption = None,
+) -> None:
+    """Every value behind one figure of summary or monitor, with its file:line:column, and their total.
+
+    A stream's budget, approved_budget, adjustments, revised_budget, allocated,
+    unallocated, actual, forecast or variance; a project's allocated, actual, forecast
+    or variance (forecast - allocation). In-year measures are as at --as-at, with
+    monitor's default.
+
+    Example: budgetctl trace victims-services --measure actual --year 2023/24 --as-at q2
+    """
+    import datetime
+    import json
+
+    from budgetctl.diagnostics import printable
+    from budgetctl.model.money import format_pounds
+    from budgetctl.model.records import did_you_mean
+    from budgetctl.reports.monitor import AsAtError, default_as_at, parse_as_at
+    from budgetctl.reports.trace import PROJECT_MEASURES, trace
+
+    chosen = checked_year(year)
+    ledger, checked = reliable_ledger(data, "trace")
+    year = budget_year(ledger, chosen)
+    if subject not in ledger.streams and subject not in ledger.projects_by_id:
+        known = [*ledger.streams, *ledger.projects_by_id]
+        fail(f"no stream or project {subject!r}{did_you_mean(subject, known)}")
+    if subject not in ledger.streams and measure.value not in PROJECT_MEASURES:
+        fail(f"a project's figures are {', '.join(PROJECT_MEASURES)}; {measure.value} is a stream's")
+    try:
+        when = parse_as_at(as_at, year) if as_at is not None else default_as_at(ledger, year, datetime.date.today())
+    except AsAtError as exc:
+        fail(f"--as-at: {exc}")
+    found = trace(ledger, subject, year, measure.value, when)
+    if format is TraceFormat.json:
+        body = {"subject": subject, "year": year, "measure": measure.value, "as_at": when.isoformat()}
+        print(json.dumps({**body, **found.as_json()}, indent=2, ensure_ascii=False))
+    else:
+        print(f"{measure.value} of {subject} in {year} as at {when.isoformat()}: {len(found.terms)} value(s)")
+        places = [printable(f"{t.place.file}:{t.place.line}:{t.place.column}") for t in found.terms]
+        width = max((len(format_pounds(t.amount)) for t in found.terms), default=4)
+        left = max((len(p) for p in places), default=0)
+        for where, term in zip(places, found.terms, strict=True):
+            print(f"{where:<{left}}  {format_pounds(term.amount):>{width}}  {printable(term.what)}")
+        print(f"total {format_pounds(found.total)}")
+    trailing_problems(checked)

@@ -1,0 +1,212 @@
+"""Actuals files, ``data/actuals/YYYY-YY/*.csv`` (in-year spec, section 2).
+
+``read_actuals`` reads one file through the CSV subset and checks each row's
+values on its own: the date (real, inside the folder's year; an accrual on 31
+March), the project id's form, the kind, the amount (ledger money; CSV quoting
+is syntax, so ``"5.00"`` is 5.00), a reference, and no text cell that a
+spreadsheet would run as a formula. Checks across files (the project exists,
+(reference, kind) is unique in the ledger, actual above allocation) are rules'.
+
+``format_actuals`` writes rows canonically: header, rows by date, reference,
+kind, then line; two-decimal money; LF; quotes only where RFC 4180 needs them;
+UTF-8 without BOM. Reading what it writes gives the same rows back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.loading.codes import CODES
+from budgetctl.loading.csvsubset import MAX_PROBLEMS_PER_FILE, read_csv
+from budgetctl.model.actuals import HEADER, KINDS, ActualRow
+from budgetctl.model.money import MoneyError, parse_money, total
+from budgetctl.model.periods import year_bounds
+
+TEXT_FIELDS = (4, 5, 6)  # reference, supplier, description: the formula rule applies to these
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+# A value problem: the index of the cell at fault, its code and its message.
+ValueProblem = tuple[int, str, str]
+
+
+def check_values(
+    cells: Sequence[str], year: str, line: int = 0, columns: tuple[int, ...] = (1,) * 7
+) -> tuple[ActualRow | None, list[ValueProblem]]:
+    """Check the seven cells of one row; the row when all are good, and the problems.
+
+    The importer calls this too, with the cells it built from an export row, so an
+    imported row obeys exactly the rules of a hand-written one.
+    """
+    problems: list[ValueProblem] = []
+    when = _check_date(cells[0], year, problems)
+    project, kind, amount_text = cells[1], cells[2], cells[3]
+    if not _ID.fullmatch(project):
+        problems.append((1, "C013", f"found {_show(project)}; write a project id such as isva-service"))
+    if kind not in KINDS:
+        close = difflib.get_close_matches(kind.strip().lower(), KINDS, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        problems.append((2, "C014", f"found {_show(kind)}; {hint}a kind is one of {', '.join(KINDS)}"))
+    amount = _check_amount(amount_text, problems)
+    if cells[4].strip() == "":
+        problems.append((4, "C016", "the reference is empty; write the finance system's reference, e.g. AP-104233"))
+    for index in TEXT_FIELDS:
+        text = cells[index]
+        if text.startswith(FORMULA_STARTS):
+            problems.append(
+                (
+                    index,
+                    "C017",
+                    f"{HEADER[index]} {_show(text)} starts with {text[0]!r} and would run as a spreadsheet "
+                    "formula; reword it so it starts with a letter or digit",
+                )
+            )
+    if kind == "accrual" and when is not None and (when.month, when.day) != (3, 31):
+        problems.append(
+            (0, "C018", f"an accrual is dated 31 March, the year end: write {year_bounds(year)[1].isoformat()}")
+        )
+    if problems or when is None or amount is None:
+        return None, problems
+    row = ActualRow(when, project, kind, amount, cells[4], cells[5], cells[6], line, columns)
+    return row, problems
+
+
+def _show(text: str) -> str:
+    return repr(printable(text if len(text) <= 40 else text[:37] + "..."))
+
+
+def _check_date(text: str, year: str, problems: list[ValueProblem]) -> date | None:
+    first, last = year_bounds(year)
+    if not _DATE.fullmatch(text):
+        problems.append((0, "C011", f"found {_show(text)}; write the date as YYYY-MM-DD, e.g. {first.isoformat()}"))
+        return None
+    try:
+        when = date.fromisoformat(text)
+    except ValueError:
+        problems.append((0, "C011", f"{_show(text)} is not a real date; check the day and the month"))
+        return None
+    if not first <= when <= last:
+        problems.append(
+            (
+                0,
+                "C012",
+                f"{text} is outside {year} ({first.isoformat()} to {last.isoformat()}); "
+                "move the row to the file of its year",
+            )
+        )
+    return when
+
+
+def _check_amount(text: str, problems: list[ValueProblem]) -> Decimal | None:
+    # CSV quoting is syntax: "5.00" is the money 5.00, so quoted is never passed on.
+    try:
+        return parse_money(text)
+    except MoneyError as exc:
+        stripped = text.strip()
+        if stripped.startswith("-") or (stripped.startswith("(") and stripped.endswith(")")):
+            digits = stripped.strip("-() ")
+            message = f"found {_show(text)}; the kind gives the sign: write {digits} with kind credit"
+        else:
+            message = printable(str(exc))
+        problems.append((3, "C015", message))
+        return None
+
+
+def read_actuals(data: bytes, path: str, year: str) -> tuple[list[ActualRow], list[Diagnostic]]:
+    """Read one actuals file of the financial year ``year`` (``2023/24``): its good rows and its problems."""
+    table, problems = read_csv(data, path, HEADER)
+    if table is None:
+        return [], problems
+    rows: list[ActualRow] = []
+    append = rows.append
+    # A year holds 365 dates and a ledger a few thousand projects: a date or an id that
+    # passed check_values once passes again, so repeats skip straight to the row. Ids
+    # and kinds map to one shared string each (120,000 rows name a few thousand ids).
+    dates: dict[str, date] = {}
+    ids: dict[str, str] = {}
+    kinds = _PLAIN_KINDS
+    plain_money = _PLAIN_MONEY.fullmatch
+    for csv_row in table.rows:
+        cells = csv_row.cells
+        columns: tuple[int, ...]
+        if csv_row.written is None and csv_row.starts is None and len(cells) == 7:  # cells as written
+            c1 = len(cells[0]) + 2
+            c2 = c1 + len(cells[1]) + 1
+            c3 = c2 + len(cells[2]) + 1
+            c4 = c3 + len(cells[3]) + 1
+            c5 = c4 + len(cells[4]) + 1
+            columns = (1, c1, c2, c3, c4, c5, c5 + len(cells[5]) + 1)
+        else:
+            columns = tuple(csv_row.column(i) for i in range(len(cells)))
+        when = dates.get(cells[0])
+        project = ids.get(cells[1]) or (cells[1] if _ID.fullmatch(cells[1]) else None)
+        kind = kinds.get(cells[2])
+        reference, supplier, description = cells[4], cells[5], cells[6]
+        if (
+            when is not None
+            and project is not None
+            and kind is not None
+            and plain_money(cells[3])
+            and reference.strip()
+            and not reference.startswith(FORMULA_STARTS)
+            and not supplier.startswith(FORMULA_STARTS)
+            and not description.startswith(FORMULA_STARTS)
+        ):
+            ids[project] = project
+            # Two decimals already: the Decimal parse_money returns.
+            append(
+                ActualRow(
+                    when, project, kind, Decimal(cells[3]), reference, supplier, description, csv_row.line, columns
+                )
+            )
+            continue
+        row, found = check_values(cells, year, csv_row.line, columns)
+        if row is not None:
+            rows.append(row)
+            dates[cells[0]] = row.date
+            ids[row.project] = row.project
+        for index, code, message in found:
+            if len(problems) < MAX_PROBLEMS_PER_FILE:
+                problems.append(CODES[code].at(message, path, csv_row.line, columns[index]))
+    return rows, problems
+
+
+# The fast path's forms: an accrual's date is checked by check_values; money with exactly
+# two decimals and at most twelve digits before them is parse_money's result as written.
+_PLAIN_KINDS = {kind: kind for kind in ("payment", "credit", "accrual-reversal")}
+_PLAIN_MONEY = re.compile(r"(0|[1-9][0-9]{0,11})\.[0-9]{2}")
+
+
+def totals_by_project(rows: Iterable[ActualRow], up_to: date | None = None) -> dict[str, Decimal]:
+    """Actual spend per project (spec section 2): signed amounts of rows dated on or before ``up_to``."""
+    signed: dict[str, list[Decimal]] = {}
+    for row in rows:
+        if up_to is None or row.date <= up_to:
+            signed.setdefault(row.project, []).append(row.signed)
+    return {project: total(amounts) for project, amounts in sorted(signed.items())}
+
+
+def _quote(cell: str) -> str:
+    if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def sort_key(row: ActualRow) -> tuple[date, str, str, int, tuple[str, ...]]:
+    """Date, reference, kind, then line; the cells last, so equal keys still sort one way."""
+    return (row.date, row.reference, row.kind, row.line, row.cells())
+
+
+def format_actuals(rows: Iterable[ActualRow]) -> bytes:
+    """The canonical actuals file: header, sorted rows, two-decimal money, LF, UTF-8 without BOM."""
+    lines = [",".join(HEADER)]
+    lines += [",".join(map(_quote, row.cells())) for row in sorted(rows, key=sort_key)]
+    return ("\n".join(lines) + "\n").encode("utf-8")

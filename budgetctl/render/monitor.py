@@ -1,0 +1,251 @@
+"""Render the monitoring report: a Rich table, CSV, Markdown or JSON (HTML: ``monitor_html``).
+
+The table of streams comes first; the text formats follow it with the explanations
+of amber and red streams, the projects with a reason grouped by variance class,
+and each stream's forecast movement since the previous quarter.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from decimal import Decimal
+from typing import Any
+
+from budgetctl.diagnostics import printable
+from budgetctl.model.money import format_json, format_pounds, total
+from budgetctl.render.tables import csv_text, human_cell
+from budgetctl.reports.monitor import Monitor, ProjectVariance, StreamRow, share
+from budgetctl.reports.table import Column, Table
+
+# Columns a person reads; CSV and JSON carry the ids and funding labels too.
+HUMAN = (
+    "programme",
+    "approved_budget",
+    "adjustments",
+    "revised_budget",
+    "allocated",
+    "actual",
+    "forecast",
+    "variance",
+    "rag",
+)
+
+
+def _select(table: Table, keys: tuple[str, ...]) -> Table:
+    index = [i for i, c in enumerate(table.columns) if c.key in keys]
+    return Table(
+        table.title,
+        [table.columns[i] for i in index],
+        [[row[i] for i in index] for row in table.rows],
+        [table.total[i] for i in index] if table.total else None,
+        list(table.flags),
+        list(table.notes),
+        table.data,
+    )
+
+
+def signed(amount: Decimal) -> str:
+    """Money with its sign always shown: ``+140,000.00``, ``-1,239,002.60``."""
+    text = format_pounds(amount)
+    return text if text.startswith("-") or amount == 0 else f"+{text}"
+
+
+def _percent_of(part: Decimal, whole: Decimal) -> str:
+    found = share(part, whole)
+    return "no budget" if found is None else f"{found}% of the revised budget"
+
+
+def explanation_lines(report: Monitor) -> list[tuple[int, str]]:
+    """The explanations as (indent level, text) lines: amber and red streams, then classes."""
+    lines: list[tuple[int, str]] = []
+    to_explain = report.streams_to_explain()
+    lines.append((0, "Amber and red streams"))
+    if not to_explain:
+        lines.append((1, "None: every stream is green."))
+    for row in to_explain:
+        lines.append(
+            (
+                1,
+                f"{row.programme}: {row.rag.upper()}, variance {signed(row.variance)} "
+                f"({_percent_of(row.variance, row.revised_budget)})",
+            )
+        )
+        projects = [v for v in report.variances if v.stream == row.stream]
+        if not projects:
+            lines.append((2, "No project forecast differs from its allocation: the variance is unallocated budget."))
+        for v in projects:
+            lines.append((2, _project_line(v)))
+            if v.reason:
+                lines.append((3, v.reason))
+    lines.append((0, "Forecast variances by class"))
+    groups = report.by_class()
+    if not groups:
+        lines.append((1, "No forecast gives a reason."))
+    for name, members in groups:
+        amount = total(v.difference for v in members)
+        count = f"{len(members)} project{'s' if len(members) != 1 else ''}"
+        lines.append((1, f"{name.capitalize()}: {count}, {signed(amount)}"))
+        for v in members:
+            lines.append((2, f"{_project_line(v)} ({v.programme})"))
+            if v.reason:
+                lines.append((3, v.reason))
+    return lines
+
+
+def _project_line(v: ProjectVariance) -> str:
+    return (
+        f"{v.project}: forecast {format_pounds(v.forecast)} against allocation {format_pounds(v.allocated)}, "
+        f"{signed(v.difference)}"
+    )
+
+
+def movement_table(report: Monitor) -> Table:
+    since = report.previous_as_at.isoformat() if report.previous_as_at else "the allocations"
+    columns = [
+        Column("programme", "Programme"),
+        Column("previous", f"Forecast at {since} £" if report.previous_as_at else "Allocated £", "money"),
+        Column("forecast", f"Forecast at {report.as_at.isoformat()} £", "money"),
+        Column("movement", "Movement £", "money"),
+    ]
+    rows: list[list[Any]] = [[r.programme, before, r.forecast, r.forecast - before] for r, before in report.movements]
+    before_total = total(before for _, before in report.movements)
+    table = Table(f"Forecast movement since {since}", columns, rows)
+    table.flags = [False] * len(rows)
+    table.total = ["Total", before_total, report.total["forecast"], report.total["forecast"] - before_total]
+    return table
+
+
+def render_table(report: Monitor) -> None:
+    from rich.text import Text
+
+    from budgetctl.render.console import stdout
+    from budgetctl.render.tables import render_rich
+
+    console = stdout()
+    table = _select(report.table(), HUMAN)
+    _rich_grid(table, console)
+    for note in table.notes:
+        console.print(Text(note, style="dim"))
+    console.print()
+    # Plain wrapped text in one write: Rich wraps and flushes line by line, which costs
+    # seconds when thousands of projects give a reason.
+    width = max(console.width, 40)
+    out: list[str] = []
+    for level, text in explanation_lines(report):
+        indent = "  " * level
+        out += textwrap.wrap(
+            printable(text), width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        )
+    console.file.write("\n".join(out) + "\n\n")
+    console.file.flush()
+    render_rich(movement_table(report))
+
+
+def render_projects(table: Table) -> None:
+    """The drill-down by project as a compact Rich table."""
+    from rich.text import Text
+
+    from budgetctl.render.console import stdout
+
+    console = stdout()
+    _rich_grid(table, console)
+    for note in table.notes:
+        console.print(Text(note, style="dim"))
+
+
+def _rich_grid(table: Table, console: Any) -> None:
+    """A compact table: the stream table's eight money columns must fit 120 characters."""
+    from rich import box
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    grid = RichTable(
+        title=table.title,
+        title_justify="left",
+        show_footer=True,
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        collapse_padding=True,
+        pad_edge=False,
+        show_edge=False,
+    )
+    for index, column in enumerate(table.columns):
+        right = column.kind != "text"
+        footer = human_cell(column, table.total[index], True) if table.total else ""
+        grid.add_column(
+            column.header,
+            justify="right" if right else "left",
+            footer=Text(footer),
+            no_wrap=right or column.key == "rag",
+            min_width=14 if column.key == "programme" else None,
+            overflow="fold",
+        )
+    keys = [c.key for c in table.columns]
+    for row in table.rows:
+        cells = [Text(human_cell(c, v, True)) for c, v in zip(table.columns, row, strict=True)]
+        if "rag" in keys:
+            rag = keys.index("rag")
+            cells[rag].stylize({"red": "bold red", "amber": "bold yellow", "green": "green"}.get(str(row[rag]), ""))
+        grid.add_row(*cells)
+    console.print(grid)
+
+
+def render_csv(report: Monitor) -> None:
+    print(csv_text(report.table()), end="")
+
+
+def _md(text: str) -> str:
+    from budgetctl.render.board_markdown import escape
+
+    return escape(text)
+
+
+def markdown_text(report: Monitor) -> str:
+    table = _select(report.table(), HUMAN)
+    out = [f"### {_md(table.title)}", ""]
+    out += _md_table(table, bold_total=True)
+    out += ["", *table.notes, "", "#### Variance explanations"]
+    for level, text in explanation_lines(report):
+        if level == 0:
+            out += ["", f"**{_md(text)}**", ""]
+        else:
+            out.append("  " * (level - 1) + f"- {_md(text)}")
+    movement = movement_table(report)
+    out += ["", f"#### {_md(movement.title)}", ""]
+    out += _md_table(movement, bold_total=True)
+    return "\n".join(out) + "\n"
+
+
+def _md_table(table: Table, *, bold_total: bool) -> list[str]:
+    lines = ["| " + " | ".join(_md(c.header) for c in table.columns) + " |"]
+    lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
+    for row in table.rows:
+        lines.append(
+            "| " + " | ".join(_md(human_cell(c, v, True)) for c, v in zip(table.columns, row, strict=True)) + " |"
+        )
+    if table.total:
+        cells = [_md(human_cell(c, v, True)) for c, v in zip(table.columns, table.total, strict=True)]
+        lines.append("| " + " | ".join(f"**{c}**" if c and bold_total else c for c in cells) + " |")
+    return lines
+
+
+def render_markdown(report: Monitor) -> None:
+    print(markdown_text(report), end="")
+
+
+def json_text(report: Monitor, trace: dict[str, Any] | None = None) -> str:
+    data: dict[str, Any] = dict(report.data())
+    if trace is not None:
+        for row in data["rows"]:
+            row["trace"] = trace[row["stream"]]
+        data["total"] = {**data["total"], "trace": trace[""]} if "" in trace else data["total"]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_json(report: Monitor) -> None:
+    print(json_text(report), end="")
+
+
+def project_money(row: StreamRow) -> dict[str, str]:
+    return {m: format_json(v) for m, v in row.money().items()}

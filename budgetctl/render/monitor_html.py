@@ -1,0 +1,137 @@
+"""The monitoring report as HTML: a section for the board paper, or one self-contained file.
+
+The same CSS as the board paper (inline, printable on A4); RAG is written as a word
+in a coloured cell, so it reads in black and white too. Every value from the ledger
+goes through ``html.escape``.
+"""
+
+from __future__ import annotations
+
+import html
+
+from budgetctl import __version__
+from budgetctl.diagnostics import printable
+from budgetctl.model.money import format_pounds
+from budgetctl.render.board_html import CSS
+from budgetctl.render.monitor import explanation_lines, movement_table
+from budgetctl.reports.monitor import Monitor
+
+RAG_CSS = """
+td.rag { font-weight: 700; text-align: center; text-transform: uppercase; font-size: 8pt; }
+td.rag-green { background: #d7eedb !important; color: #1d5b2a; }
+td.rag-amber { background: #fbe3b5 !important; color: #7a4a00; }
+td.rag-red { background: #f6cfd2 !important; color: #8a0010; }
+table.monitor { font-size: 8pt; }
+table.monitor th, table.monitor td { padding: 1mm 1.1mm; }
+.explanations p.stream { font-weight: 700; margin: 3mm 0 1mm; break-after: avoid; page-break-after: avoid; }
+.explanations ul { margin-bottom: 1.5mm; }
+.explanations .reason { color: #333; font-style: italic; }
+.explanations h4 { font-size: 10pt; margin: 4mm 0 1mm; }
+"""
+
+HEADERS = (
+    ("Programme", "programme"),
+    ("Approved £", "approved_budget"),
+    ("Adjust&shy;ments £", "adjustments"),
+    ("Revised £", "revised_budget"),
+    ("Allocated £", "allocated"),
+    ("Actual £", "actual"),
+    ("Forecast £", "forecast"),
+    ("Variance £", "variance"),
+    ("RAG", "rag"),
+)
+
+
+def _e(text: object) -> str:
+    return html.escape(printable(str(text)), quote=True)
+
+
+def section(report: Monitor, *, heading: str = "h2") -> str:
+    """The monitoring table, the explanations and the forecast movement as an HTML fragment."""
+    out = [
+        '<section class="monitoring">',
+        f"<{heading}>Budget monitoring {_e(report.year)} as at {_e(report.as_at.isoformat())}</{heading}>",
+        '<table class="monitor"><thead><tr>',
+    ]
+    out += [f"<th{'' if key in ('programme', 'rag') else ' class=num'}>{label}</th>" for label, key in HEADERS]
+    out.append("</tr></thead><tbody>")
+    for row in report.rows:
+        cells = [f"<td>{_e(row.programme)}</td>"]
+        cells += [f'<td class="num">{_e(format_pounds(v))}</td>' for v in row.money().values()]
+        cells.append(f'<td class="rag rag-{_e(row.rag)}">{_e(row.rag)}</td>')
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append('</tbody><tfoot><tr class="total"><td>Total</td>')
+    out += [f'<td class="num">{_e(format_pounds(v))}</td>' for v in report.total.values()]
+    out.append("<td></td></tr></tfoot></table>")
+    out.append(f'<p class="note">{_e(report.table().notes[0])}</p>')
+    out.append('<div class="explanations"><h3>Variance explanations</h3>')
+    out += _explanations(report)
+    out.append("</div>")
+    movement = movement_table(report)
+    out.append(f"<h3>{_e(movement.title)}</h3>")
+    out.append('<table class="movement"><thead><tr>')
+    out += [f"<th{'' if c.kind == 'text' else ' class=num'}>{_e(c.header)}</th>" for c in movement.columns]
+    out.append("</tr></thead><tbody>")
+    for values in movement.rows:
+        out.append(
+            f"<tr><td>{_e(values[0])}</td>"
+            + "".join(f'<td class="num">{_e(format_pounds(v))}</td>' for v in values[1:])  # type: ignore[arg-type]
+            + "</tr>"
+        )
+    total = movement.total or []
+    out.append(
+        f'</tbody><tfoot><tr class="total"><td>{_e(total[0])}</td>'
+        + "".join(f'<td class="num">{_e(format_pounds(v))}</td>' for v in total[1:])  # type: ignore[arg-type]
+        + "</tr></tfoot></table>"
+    )
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _explanations(report: Monitor) -> list[str]:
+    """The explanation lines as paragraphs (level 0 and 1) and nested lists (levels 2 and 3)."""
+    out: list[str] = []
+    open_lists = 0
+    for level, text in explanation_lines(report):
+        if level <= 1:
+            out.append("</ul>" * open_lists)
+            open_lists = 0
+            tag = "h4" if level == 0 else 'p class="stream"'
+            out.append(f"<{tag}>{_e(text)}</{tag.split()[0]}>")
+        elif level == 2:
+            if open_lists == 0:
+                out.append("<ul>")
+                open_lists = 1
+            out.append(f"<li>{_e(text)}</li>")
+        else:  # the reason of the project listed just before
+            out[-1] = out[-1].removesuffix("</li>") + f'<br><span class="reason">{_e(text)}</span></li>'
+
+    out.append("</ul>" * open_lists)
+    return out
+
+
+def render(report: Monitor) -> str:
+    """The monitoring report as one self-contained HTML document."""
+    title = f"Budget monitoring {report.year}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{CSS}{RAG_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="subtitle">Budget, actual and forecast outturn as at {_e(report.as_at.isoformat())}.</p>',
+        "</header>",
+        "<main>",
+        section(report),
+        "</main>",
+        f"<footer>Generated by budgetctl {_e(__version__)} from the budget ledger.</footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"

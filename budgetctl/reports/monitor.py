@@ -1,0 +1,367 @@
+"""The monitoring report: per stream, budget against actual and forecast with a RAG status,
+then the explanations of the variances and each stream's forecast movement (in-year spec, section 6).
+
+Every figure comes from ``model.figures``; this module only arranges them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budgetctl.model import figures
+from budgetctl.model.ledger import Ledger, ProjectEntry
+from budgetctl.model.money import ZERO, format_json, total
+from budgetctl.model.periods import quarter_end, quarter_of, year_bounds
+from budgetctl.model.records import VARIANCE_CLASSES
+from budgetctl.reports.summary import percent
+from budgetctl.reports.table import Column, Table
+
+MEASURES = (
+    "approved_budget",
+    "adjustments",
+    "revised_budget",
+    "allocated",
+    "actual",
+    "forecast",
+    "variance",
+)
+UNCLASSIFIED = "unclassified"
+
+
+class AsAtError(ValueError):
+    """An ``--as-at`` that is not a quarter or a date of the year; str() says what to write."""
+
+
+def default_as_at(ledger: Ledger, year: str, today: datetime.date) -> datetime.date:
+    """The end of the latest quarter of ``year`` with a forecast file, else the last day of
+    the year or ``today``, whichever is earlier."""
+    quarters = [f.quarter for f in ledger.forecasts if f.year == year]
+    if quarters:
+        return quarter_end(year, max(quarters))
+    return min(year_bounds(year)[1], today)
+
+
+def parse_as_at(text: str, year: str) -> datetime.date:
+    """``q1``..``q4`` (the quarter's last day) or a date ``YYYY-MM-DD`` inside ``year``."""
+    first, last = year_bounds(year)
+    quarter = re.fullmatch(r"[qQ]([1-4])", text.strip())
+    if quarter:
+        return quarter_end(year, int(quarter[1]))
+    try:
+        day = datetime.date.fromisoformat(text.strip()) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise AsAtError(f"found {text!r}; write a quarter (q1 to q4) or a date such as {quarter_end(year, 2)}")
+    if not first <= day <= last:
+        raise AsAtError(f"{day} is outside {year} ({first} to {last})")
+    return day
+
+
+@dataclass(frozen=True)
+class StreamRow:
+    stream: str
+    programme: str
+    funding: str
+    approved_budget: Decimal
+    adjustments: Decimal
+    revised_budget: Decimal
+    allocated: Decimal
+    actual: Decimal
+    forecast: Decimal
+    variance: Decimal
+    rag: str
+
+    def money(self) -> dict[str, Decimal]:
+        return {m: getattr(self, m) for m in MEASURES}
+
+
+@dataclass(frozen=True)
+class ProjectVariance:
+    """A project whose forecast has a reason, or differs from its allocation."""
+
+    project: str
+    title: str
+    stream: str
+    programme: str
+    allocated: Decimal
+    forecast: Decimal
+    reason: str | None
+    variance_class: str
+    source: str  # the forecast file the figure comes from
+
+    @property
+    def difference(self) -> Decimal:
+        return self.forecast - self.allocated
+
+
+@dataclass
+class Monitor:
+    """The report's values: the stream rows and total, explanations and movements."""
+
+    year: str
+    as_at: datetime.date
+    rows: list[StreamRow]
+    total: dict[str, Decimal]
+    thresholds: tuple[Decimal, Decimal]
+    variances: list[ProjectVariance] = field(default_factory=list)
+    previous_as_at: datetime.date | None = None
+    movements: list[tuple[StreamRow, Decimal]] = field(default_factory=list)  # (row, previous forecast)
+
+    def data(self) -> dict[str, object]:
+        """The normative JSON shape."""
+        return {
+            "year": self.year,
+            "as_at": self.as_at.isoformat(),
+            "rows": [
+                {
+                    "stream": r.stream,
+                    "programme": r.programme,
+                    "funding": r.funding,
+                    **{m: format_json(v) for m, v in r.money().items()},
+                    "rag": r.rag,
+                }
+                for r in self.rows
+            ],
+            "total": {m: format_json(v) for m, v in self.total.items()},
+        }
+
+    def table(self) -> Table:
+        columns = [
+            Column("stream", "Stream"),
+            Column("programme", "Programme"),
+            Column("funding", "Funding"),
+            Column("approved_budget", "Approved £", "money"),
+            Column("adjustments", "Adj. £", "money"),
+            Column("revised_budget", "Revised £", "money"),
+            Column("allocated", "Allocated £", "money"),
+            Column("actual", "Actual £", "money"),
+            Column("forecast", "Forecast £", "money"),
+            Column("variance", "Variance £", "money"),
+            Column("rag", "RAG"),
+        ]
+        table = Table(f"Budget monitoring {self.year} as at {self.as_at.isoformat()}", columns, [])
+        for r in self.rows:
+            table.rows.append([r.stream, r.programme, r.funding, *r.money().values(), r.rag])
+            table.flags.append(False)
+        table.total = ["Total", "Total", "", *self.total.values(), ""]
+        amber, red = (_number(t) for t in self.thresholds)
+        table.notes.append(
+            f"Variance = forecast - revised budget (negative: an underspend). RAG: green within {amber}% of the "
+            f"revised budget, amber within {red}%, red beyond; a ring-fenced stream forecast above its budget is red."
+        )
+        table.data = self.data()
+        return table
+
+    def streams_to_explain(self) -> list[StreamRow]:
+        return [r for r in self.rows if r.rag in ("amber", "red")]
+
+    def by_class(self) -> list[tuple[str, list[ProjectVariance]]]:
+        """Projects with a reason, grouped by variance class (in the spec's order, unclassified last)."""
+        groups: dict[str, list[ProjectVariance]] = {}
+        for v in self.variances:
+            if v.reason is not None:
+                groups.setdefault(v.variance_class, []).append(v)
+        order = [*VARIANCE_CLASSES, UNCLASSIFIED]
+        return [(name, groups[name]) for name in order if name in groups]
+
+
+def _number(value: Decimal) -> str:
+    """A threshold as written: 2, 2.5 (not 2.00)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _stream_row(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date) -> StreamRow:
+    stream = ledger.streams[stream_id]
+    approved = figures.approved_budget(ledger, stream_id, year)
+    revised = figures.revised_budget(ledger, stream_id, year, as_at)
+    forecast = figures.forecast(ledger, stream_id, year, as_at)
+    variance = forecast - revised
+    return StreamRow(
+        stream_id,
+        stream.programme,
+        stream.funding,
+        approved,
+        revised - approved,
+        revised,
+        figures.allocated(ledger, stream_id, year),
+        figures.actual(ledger, stream_id, year, as_at),
+        forecast,
+        variance,
+        figures.rag_of(variance, revised, thresholds=figures.rag_thresholds(ledger), ring_fenced=stream.ring_fenced),
+    )
+
+
+def _variances(ledger: Ledger, stream_ids: list[str], year: str, as_at: datetime.date) -> list[ProjectVariance]:
+    found: list[ProjectVariance] = []
+    for stream_id in stream_ids:
+        for entry in figures.stream_projects(ledger, stream_id):
+            value, source = figures.forecast_source(ledger, entry, year, as_at)
+            if source is None:
+                continue
+            listed = source.forecast.projects[entry.id]
+            allocated = entry.project.allocations.get(year, ZERO)
+            if listed.reason is None and value == allocated:
+                continue
+            found.append(
+                ProjectVariance(
+                    entry.id,
+                    entry.project.title,
+                    stream_id,
+                    ledger.streams[stream_id].programme,
+                    allocated,
+                    value,
+                    listed.reason,
+                    listed.variance_class or UNCLASSIFIED,
+                    source.path,
+                )
+            )
+    return found
+
+
+def previous_quarter_end(year: str, as_at: datetime.date) -> datetime.date | None:
+    """The last quarter end of ``year`` before ``as_at``; None in q1 (compared with the allocations)."""
+    quarter = quarter_of(year, as_at)
+    if quarter is None:
+        return None
+    ends = [quarter_end(year, q) for q in (1, 2, 3, 4) if quarter_end(year, q) < as_at]
+    return ends[-1] if ends else None
+
+
+def monitor(ledger: Ledger, year: str, as_at: datetime.date) -> Monitor:
+    """The monitoring report of ``year`` as at ``as_at``: one row per stream with a budget that year."""
+    stream_ids = [s for s, stream in ledger.streams.items() if year in stream.budget]
+    rows = [_stream_row(ledger, s, year, as_at) for s in stream_ids]
+    totals = {m: total(getattr(r, m) for r in rows) for m in MEASURES}
+    report = Monitor(year, as_at, rows, totals, figures.rag_thresholds(ledger))
+    report.variances = _variances(ledger, stream_ids, year, as_at)
+    report.previous_as_at = previous_quarter_end(year, as_at)
+    # Before the first quarter end, the previous forecast is the allocation (no forecast applies).
+    previous = report.previous_as_at or (year_bounds(year)[0] - datetime.timedelta(days=1))
+    report.movements = [(r, figures.forecast(ledger, r.stream, year, previous)) for r in rows]
+    return report
+
+
+# --- the drill-down: one row per project, grouped by programme --------------------------
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    stream: str
+    programme: str
+    project: str
+    title: str
+    allocated: Decimal
+    actual: Decimal
+    forecast: Decimal
+    variance_class: str | None
+    reason: str | None
+
+    @property
+    def variance(self) -> Decimal:
+        return self.forecast - self.allocated
+
+
+def project_rows(ledger: Ledger, year: str, as_at: datetime.date) -> list[ProjectRow]:
+    """Every project of the year's streams with an allocation, actual or forecast in it."""
+    rows: list[ProjectRow] = []
+    for stream_id, stream in ledger.streams.items():
+        if year not in stream.budget:
+            continue
+        for entry in figures.stream_projects(ledger, stream_id):
+            row = _project_row(ledger, entry, stream_id, year, as_at)
+            if row is not None:
+                rows.append(row)
+    return rows
+
+
+def _project_row(
+    ledger: Ledger, entry: ProjectEntry, stream_id: str, year: str, as_at: datetime.date
+) -> ProjectRow | None:
+    value, source = figures.forecast_source(ledger, entry, year, as_at)
+    actual = figures.project_actual(ledger, entry.id, year, as_at)
+    allocated = entry.project.allocations.get(year)
+    if allocated is None and source is None and not figures.actual_rows(ledger, entry.id, year, as_at):
+        return None
+    listed = source.forecast.projects[entry.id] if source is not None else None
+    return ProjectRow(
+        stream_id,
+        ledger.streams[stream_id].programme,
+        entry.id,
+        entry.project.title,
+        allocated or ZERO,
+        actual,
+        value,
+        listed.variance_class if listed else None,
+        listed.reason if listed else None,
+    )
+
+
+def project_table(ledger: Ledger, year: str, as_at: datetime.date) -> Table:
+    """The drill-down as a table: projects grouped by programme, each group with its subtotal."""
+    rows = project_rows(ledger, year, as_at)
+    columns = [
+        Column("programme", "Programme"),
+        Column("project", "Project"),
+        Column("allocated", "Allocated £", "money"),
+        Column("actual", "Actual £", "money"),
+        Column("forecast", "Forecast £", "money"),
+        Column("variance", "Variance £", "money"),
+        Column("class", "Class"),
+    ]
+    table = Table(f"Budget monitoring {year} as at {as_at.isoformat()}, by project", columns, [])
+    data_rows = []
+    groups: dict[str, list[ProjectRow]] = {}
+    for row in rows:
+        groups.setdefault(row.programme, []).append(row)
+    for programme, members in groups.items():
+        for index, row in enumerate(members):
+            table.rows.append(
+                [
+                    programme if index == 0 else "",
+                    row.project,
+                    row.allocated,
+                    row.actual,
+                    row.forecast,
+                    row.variance,
+                    row.variance_class or "",
+                ]
+            )
+            table.flags.append(False)
+            data_rows.append(
+                {
+                    "stream": row.stream,
+                    "programme": row.programme,
+                    "project": row.project,
+                    "title": row.title,
+                    "allocated": format_json(row.allocated),
+                    "actual": format_json(row.actual),
+                    "forecast": format_json(row.forecast),
+                    "variance": format_json(row.variance),
+                    "class": row.variance_class,
+                    "reason": row.reason,
+                }
+            )
+        sums = [total(getattr(r, m) for r in members) for m in ("allocated", "actual", "forecast", "variance")]
+        table.rows.append(["", f"{programme} subtotal", *sums, ""])
+        table.flags.append(False)
+    sums = [total(getattr(r, m) for r in rows) for m in ("allocated", "actual", "forecast", "variance")]
+    table.total = ["Total", "", *sums, ""]
+    table.notes.append("Variance = forecast - allocation (negative: an underspend).")
+    table.data = {
+        "year": year,
+        "as_at": as_at.isoformat(),
+        "by": "project",
+        "rows": data_rows,
+        "total": dict(zip(("allocated", "actual", "forecast", "variance"), map(format_json, sums), strict=True)),
+    }
+    return table
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part`` as a percentage of ``whole`` (one decimal), None when whole is zero."""
+    return percent(part, whole)

@@ -1,0 +1,183 @@
+"""Trace a figure to the values that make it: each with its file, line and column.
+
+For any figure of ``summary`` or ``monitor`` (a stream or a project, a year, a
+measure and, for in-year measures, an as-at date) ``trace`` returns the terms
+whose sum is the figure, reading the same selections as ``model.figures``
+(``actual_rows``, ``forecast_source``), so a trace cannot disagree with a report.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from budgetctl.model import figures
+from budgetctl.model.actuals import HEADER
+from budgetctl.model.ledger import Ledger, Place, ProjectEntry
+from budgetctl.model.money import format_json, total
+from budgetctl.reports.monitor import Monitor
+
+STREAM_MEASURES = (
+    "budget",
+    "approved_budget",
+    "adjustments",
+    "revised_budget",
+    "allocated",
+    "unallocated",
+    "actual",
+    "forecast",
+    "variance",
+)
+PROJECT_MEASURES = ("allocated", "actual", "forecast", "variance")
+AMOUNT = HEADER.index("amount")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One value behind a figure: its amount (signed as it counts), where it is, and what it is."""
+
+    amount: Decimal
+    place: Place
+    what: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.place.file,
+            "line": self.place.line,
+            "column": self.place.column,
+            "amount": format_json(self.amount),
+            "what": self.what,
+        }
+
+
+@dataclass(frozen=True)
+class Trace:
+    subject: str
+    year: str
+    measure: str
+    as_at: datetime.date | None
+    terms: list[Term]
+
+    @property
+    def total(self) -> Decimal:
+        return total(t.amount for t in self.terms)
+
+    def as_json(self) -> dict[str, object]:
+        return {"total": format_json(self.total), "values": [t.as_json() for t in self.terms]}
+
+
+def _negated(terms: list[Term]) -> list[Term]:
+    return [Term(-t.amount, t.place, f"minus {t.what}") for t in terms]
+
+
+# --- the terms of each measure ----------------------------------------------------------
+
+
+def _approved(ledger: Ledger, stream: str, year: str) -> list[Term]:
+    if year not in ledger.streams[stream].budget:
+        return []
+    amount = figures.approved_budget(ledger, stream, year)
+    return [Term(amount, ledger.stream_at(stream, "budget", year), f"approved budget of {stream} for {year}")]
+
+
+def _adjustments(ledger: Ledger, stream: str, year: str, as_at: datetime.date | None) -> list[Term]:
+    amount = figures.adjustments(ledger, stream, year, as_at)
+    if amount == 0:
+        return []
+    folder = f"{ledger.streams_source.path.rsplit('/', 1)[0]}/adjustments/{year[:4]}-{year[5:]}"
+    return [Term(amount, Place(folder, 1, 1), f"adjustments of {stream} for {year} approved by {as_at or 'any date'}")]
+
+
+def _revised(ledger: Ledger, stream: str, year: str, as_at: datetime.date | None) -> list[Term]:
+    return _approved(ledger, stream, year) + _adjustments(ledger, stream, year, as_at)
+
+
+def _allocation(entry: ProjectEntry, year: str) -> list[Term]:
+    amount = entry.project.allocations.get(year)
+    if amount is None:
+        return []
+    return [Term(amount, entry.at("allocations", year), f"allocation of {entry.id} for {year}")]
+
+
+def _project_actual(ledger: Ledger, entry: ProjectEntry, year: str, as_at: datetime.date | None) -> list[Term]:
+    return [
+        Term(
+            row.signed,
+            Place(path, row.line, row.columns[AMOUNT]),
+            f"{row.kind} {row.reference} of {row.date.isoformat()} to {entry.id}",
+        )
+        for path, row in figures.actual_rows(ledger, entry.id, year, as_at)
+    ]
+
+
+def _project_forecast(ledger: Ledger, entry: ProjectEntry, year: str, as_at: datetime.date) -> list[Term]:
+    amount, source = figures.forecast_source(ledger, entry, year, as_at)
+    if source is None:
+        found = _allocation(entry, year)
+        return [Term(t.amount, t.place, f"{t.what} (no forecast lists it)") for t in found]
+    place = source.at("projects", entry.id, "outturn")
+    return [Term(amount, place, f"q{source.quarter} forecast outturn of {entry.id}")]
+
+
+def _per_project(ledger: Ledger, stream: str, each: Callable[[ProjectEntry], list[Term]]) -> list[Term]:
+    return [t for entry in figures.stream_projects(ledger, stream) for t in each(entry)]
+
+
+def trace(ledger: Ledger, subject: str, year: str, measure: str, as_at: datetime.date) -> Trace:
+    """The terms of ``measure`` for a stream or project id in ``year`` as at ``as_at``.
+
+    ``budget``, ``allocated`` and ``unallocated`` are summary's figures (every
+    adjustment of the year counts); the others are monitor's at ``as_at``.
+    """
+    if subject in ledger.streams:
+        terms = _stream_terms(ledger, subject, year, measure, as_at)
+    else:
+        terms = _project_terms(ledger, ledger.projects_by_id[subject], year, measure, as_at)
+    return Trace(subject, year, measure, as_at, terms)
+
+
+def _stream_terms(ledger: Ledger, stream: str, year: str, measure: str, as_at: datetime.date) -> list[Term]:
+    allocated = _per_project(ledger, stream, lambda e: _allocation(e, year))
+    forecast = _per_project(ledger, stream, lambda e: _project_forecast(ledger, e, year, as_at))
+    table: dict[str, Callable[[], list[Term]]] = {
+        "budget": lambda: _approved(ledger, stream, year),
+        "approved_budget": lambda: _approved(ledger, stream, year),
+        "adjustments": lambda: _adjustments(ledger, stream, year, as_at),
+        "revised_budget": lambda: _revised(ledger, stream, year, as_at),
+        "allocated": lambda: allocated,
+        "unallocated": lambda: _revised(ledger, stream, year, None) + _negated(allocated),
+        "actual": lambda: _per_project(ledger, stream, lambda e: _project_actual(ledger, e, year, as_at)),
+        "forecast": lambda: forecast,
+        "variance": lambda: forecast + _negated(_revised(ledger, stream, year, as_at)),
+    }
+    return table[measure]()
+
+
+def _project_terms(ledger: Ledger, entry: ProjectEntry, year: str, measure: str, as_at: datetime.date) -> list[Term]:
+    table: dict[str, Callable[[], list[Term]]] = {
+        "allocated": lambda: _allocation(entry, year),
+        "actual": lambda: _project_actual(ledger, entry, year, as_at),
+        "forecast": lambda: _project_forecast(ledger, entry, year, as_at),
+        "variance": lambda: _project_forecast(ledger, entry, year, as_at) + _negated(_allocation(entry, year)),
+    }
+    return table[measure]()
+
+
+MONITOR_MEASURES = ("approved_budget", "adjustments", "revised_budget", "allocated", "actual", "forecast", "variance")
+
+
+def monitor_trace(ledger: Ledger, report: Monitor) -> dict[str, dict[str, object]]:
+    """For ``monitor --format json --trace``: per stream (and ``""`` for the total), each
+    measure's total and values."""
+    found: dict[str, dict[str, object]] = {}
+    every: dict[str, list[Term]] = {m: [] for m in MONITOR_MEASURES}
+    for row in report.rows:
+        found[row.stream] = {}
+        for measure in MONITOR_MEASURES:
+            terms = _stream_terms(ledger, row.stream, report.year, measure, report.as_at)
+            every[measure] += terms
+            found[row.stream][measure] = Trace(row.stream, report.year, measure, report.as_at, terms).as_json()
+    found[""] = {m: Trace("", report.year, m, report.as_at, every[m]).as_json() for m in MONITOR_MEASURES}
+    return found
