@@ -633,6 +633,59 @@ def write_in_year(ledger: Ledger, outdir: Path, import_rows: int = IMPORT_ROWS) 
     return {"actuals_rows": len(funded) * 12, "forecast_files": 4, "import_rows": import_rows}
 
 
+# ---------------------------------------------------------------- hostile inputs
+
+
+def write_rename_repo(n: int, outdir: Path, seed: int = DEFAULT_SEED) -> None:
+    """A git repository holding the N-project ledger, committed, then every project
+    renamed (a new id, the same content) in the working tree: `budgetctl diff HEAD`
+    must match N renames."""
+    generate(n, outdir, False, seed)
+    env = {
+        "GIT_AUTHOR_NAME": "b",
+        "GIT_AUTHOR_EMAIL": "b@example.org",
+        "GIT_COMMITTER_NAME": "b",
+        "GIT_COMMITTER_EMAIL": "b@example.org",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+    }
+    if (outdir / ".git").exists():
+        shutil.rmtree(outdir / ".git")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A", "data"], ["commit", "-q", "-m", "ledger"]):
+        subprocess.run(["git", "-C", str(outdir), *args], check=True, env=env, capture_output=True)
+    for path in sorted((outdir / "data" / "projects").rglob("*.yaml")):
+        path.rename(path.with_name(f"{path.stem}-renamed.yaml"))
+
+
+def largest_flow_list(items: int) -> str:
+    """A valid project file whose ``costs`` is a flow list of ``items`` one-character ids,
+    4,000 to a line (lines stay under the length limit): the most parser events per byte
+    a file can hold, 2 bytes an item."""
+    head = "title: T\nstream: s\nlead: L\nallocations:\n  2023/24: 1\ncosts: [\n"
+    lines = [",".join("a" * min(4000, items - start)) for start in range(0, items, 4000)]
+    return head + ",\n".join(lines) + "]\n"
+
+
+# budgetctl's limit on values in one file (MAX_NODES in budgetctl/loading/yamlsubset.py;
+# a test keeps the two equal), and the values of largest_flow_list besides its items.
+NODE_LIMIT = 100_000
+FLOW_LIST_OVERHEAD = 13
+
+
+def write_largest_file(outdir: Path, items: int = NODE_LIMIT - FLOW_LIST_OVERHEAD) -> None:
+    """A one-project ledger whose project file is ``largest_flow_list(items)``: by default the
+    most values the limits allow in one file."""
+    data = outdir / "data"
+    if data.exists():
+        shutil.rmtree(data)
+    (data / "projects").mkdir(parents=True)
+    (data / "streams.yaml").write_text(
+        "streams:\n  s:\n    programme: S\n    funding: F\n    budget:\n      2023/24: 10\n", encoding="utf-8"
+    )
+    (data / "projects" / "p.yaml").write_text(largest_flow_list(items), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int, help="number of projects")

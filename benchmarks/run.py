@@ -523,6 +523,43 @@ def render_in_year(n: int, cells: dict[str, Cell], notes: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def bench_hostile(r: Runner, budgetctl: str, scratch: Path, renames: int) -> dict[str, Cell]:
+    """What an author controls, at the most the limits allow: every project renamed in one
+    change, and the file with the most values a file may hold (and one far over it)."""
+    root = scratch / "hostile"
+    log(f"[hostile] generating a repository of {renames:,} projects, all renamed ...")
+    generate.write_rename_repo(renames, root / "renames")
+    generate.write_largest_file(root / "largest")
+    over = root / "over"
+    generate.write_largest_file(over, 2_450_000)  # 4.9 MB: far over the node limit
+    tasks = [
+        Task(
+            f"diff HEAD, {renames:,} projects renamed",
+            [budgetctl, "diff", "HEAD", "--format", "json", "--data", str(root / "renames" / "data")],
+        ),
+        Task(
+            f"validate --no-cache, the largest file the limits allow ({generate.NODE_LIMIT:,} values)",
+            [budgetctl, "validate", "--no-cache", "--data", str(root / "largest" / "data")],
+        ),
+        Task(
+            "validate --no-cache, a 4.9 MB flow list of 2,450,000 items (refused, Y015)",
+            [budgetctl, "validate", "--no-cache", "--data", str(over / "data")],
+        ),
+    ]
+    return r.rounds(tasks, "hostile")
+
+
+def render_hostile(hostile: dict[str, Cell]) -> str:
+    if not hostile:
+        return ""
+    lines = ["", "## Hostile input at the limits", "", "| command | median / peak |", "|---|---|"]
+    # A refused file exits 1 by design: that is the answer, not a failure.
+    lines += [
+        f"| {label} | {cell.text().replace(' (exit 1)', ' (exit 1: refused)')} |" for label, cell in hostile.items()
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -542,6 +579,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, help="also write the Markdown report here")
     ap.add_argument(
         "--tmp", action="store_true", help="generate into a temporary folder instead of reusing benchmarks/out/"
+    )
+    ap.add_argument(
+        "--renames",
+        type=int,
+        default=10_000,
+        help="projects renamed in the hostile diff row (default: %(default)s; 0 skips the hostile rows)",
     )
     args = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -648,6 +691,7 @@ def main(argv: list[str] | None = None) -> int:
                     notes.append(
                         f"shipped ledger, {label}: exit {cell.rcs}; first output:\n\n```\n{cell.failure.strip()}\n```"
                     )
+        hostile = bench_hostile(r, budgetctl, scratch, args.renames) if args.renames else {}
         load_end = os.getloadavg()
 
     notes.append(
@@ -658,6 +702,7 @@ def main(argv: list[str] | None = None) -> int:
     report = render(
         sizes, results, startup, shipped, n_shipped, checks, notes, no_cache, budgetctl, bean_check, hledger, args.runs
     )
+    report += render_hostile(hostile)
     print(report)
     if args.out:
         args.out.write_text(report, encoding="utf-8")

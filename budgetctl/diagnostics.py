@@ -60,6 +60,19 @@ def describe_char(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-def printable(text: str) -> str:
-    """Text safe to show on a terminal or in CI logs: invisible characters escaped."""
+# What output escapes: everything FORBIDDEN, plus tab, LF and CR, so that no text from a
+# ledger or a file name ever starts a line of its own (a CI runner obeys a line that
+# starts "::error" or "::add-mask::"). U+0085, U+2028 and U+2029 are already FORBIDDEN.
+UNPRINTABLE = re.compile(f"[\t\n\r{FORBIDDEN.pattern[1:-1]}]")
+
+
+def visible(text: str) -> str:
+    """Invisible characters escaped, line breaks kept: for formats with their own escaping of
+    line breaks (GitHub annotations encode them as %0A, so a file name keeps its real spelling)."""
     return FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def printable(text: str) -> str:
+    """Text safe to show as (part of) one line on a terminal or in CI logs: every control,
+    line break, line separator and invisible character escaped as ``\\u000a``."""
+    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -53,6 +53,9 @@ def _stable_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.T
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("BUDGETCTL_DATA", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+    # The cache is off by default in CI; the tests decide for themselves.
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("BUDGETCTL_CACHE", raising=False)
 
 
 @pytest.fixture

@@ -539,9 +539,10 @@ def test_github_annotations_cannot_be_forged(runner, tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines and all(line.startswith(("::error ", "::warning ")) for line in lines), lines
     assert len(lines) == 2
-    excluded = next(line for line in lines if "E006" in line)
-    assert excluded.startswith("::error file=data/projects/a%2Cb%3Ac/p.yaml,line=6,col=9,title=E006::")
-    assert "(Officers%0A::error file=x.yaml,line=1::forged%0D::add-mask::%250A)" in excluded
+    # A label holding a line break (or the CR escape) is refused where it is written, so
+    # the forged text never reaches a message.
+    label = next(line for line in lines if "data/streams.yaml" in line)
+    assert label.startswith("::error file=data/streams.yaml,line=10,col=46,title=Y012::")
     folder = next(line for line in lines if "S005" in line)
     assert "file=data/projects/x%0A%3A%3Aerror file=y%3A%3Aforged/q.yaml," in folder
 

@@ -187,7 +187,8 @@ def import_actuals_command(
         print("dry run: nothing written")
     elif result.written:
         kept = f", beside its {result.kept_rows} earlier rows" if result.kept_rows else ""
-        print(f"wrote {result.target} ({plan.rows_added} rows{kept}) and the control totals to {result.receipt}")
+        target, receipt = printable(str(result.target)), printable(str(result.receipt))
+        print(f"wrote {target} ({plan.rows_added} rows{kept}) and the control totals to {receipt}")
     else:
         print("nothing to add: every row is already in the ledger; nothing written")
 
@@ -252,7 +253,8 @@ def trace_command(
         body = {"subject": subject, "year": year, "measure": measure.value, "as_at": when.isoformat()}
         print(json.dumps({**body, **found.as_json()}, indent=2, ensure_ascii=False))
     else:
-        print(f"{measure.value} of {subject} in {year} as at {when.isoformat()}: {len(found.terms)} value(s)")
+        head = f"{measure.value} of {printable(subject)} in {year} as at {when.isoformat()}"
+        print(f"{head}: {len(found.terms)} value(s)")
         places = [printable(f"{t.place.file}:{t.place.line}:{t.place.column}") for t in found.terms]
         width = max((len(format_pounds(t.amount)) for t in found.terms), default=4)
         left = max((len(p) for p in places), default=0)

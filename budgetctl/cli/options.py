@@ -56,6 +56,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
     from budgetctl.diagnostics import printable
     from budgetctl.render.console import stderr
 
+    # soft_wrap: one line, however long (a path can be thousands of characters).
     stderr().print(Text(f"budgetctl: {printable(message)}", style="red"), soft_wrap=True)
     raise typer.Exit(code)
 
@@ -64,7 +65,8 @@ NoCacheOption = Annotated[
     bool,
     typer.Option(
         "--no-cache",
-        help="Check every file again; neither read nor write the cache (also BUDGETCTL_NO_CACHE=1).",
+        help="Check every file again; neither read nor write the cache (also BUDGETCTL_NO_CACHE=1; "
+        "off by default when CI is set, BUDGETCTL_CACHE=1 turns it on).",
     ),
 ]
 

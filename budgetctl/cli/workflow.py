@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +10,7 @@ from typing import Annotated
 import typer
 
 from budgetctl.cli.options import DataOption, complete_stream, fail, problems_to_stderr
+from budgetctl.diagnostics import printable
 
 # --- diff and owners: reviewing a change (issue 3, items 1 and 5) -------------------
 
@@ -124,8 +126,7 @@ def owners_command(
     checked = check_files(read_ledger(root))
     blocking = [p for p in checked.problems if p.code in ("R005",)]
     if checked.ledger is None or blocking:
-        for p in blocking or checked.errors:
-            typer.echo(f"{p.file}:{p.line}:{p.column}: {p.code} {p.message}", err=True)
+        problems_to_stderr(blocking or checked.errors)
         fail("owners refused: fix these errors first (see `budgetctl validate`)", code=1)
     file = path or (_in_repo(check, top) if check is not None else None) or DEFAULT_FILE
     for shown in (folder, file):
@@ -194,12 +195,13 @@ def fmt_command(
     import difflib
     import sys
 
-    from budgetctl.edit.fmt import format_file, ledger_targets, path_targets
+    from budgetctl.edit.fmt import format_file, ledger_targets, path_targets, valid_as_written
     from budgetctl.infra.atomic import WriteRefused, write_atomic
     from budgetctl.loading.discover import NoLedger, find_root
 
     if paths:
-        missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+        # lexists: a name too long for the system is missing, not an internal error.
+        missing = [p for p in paths if not os.path.lexists(p)]
         if missing:
             fail(f"no such file or folder: {missing[0]}")
         targets, problems = path_targets(paths)
@@ -211,18 +213,21 @@ def fmt_command(
         targets, problems = ledger_targets(root)
     for problem in problems:
         problems_to_stderr([problem])
-    changed = written = refused = failed = left = 0
+    changed = refused = failed = left = 0
     for target in targets:
         result = format_file(target.data, target.shown)
         if result.output is None:
             refused += 1
             # A valid file whose layout fmt cannot rewrite is left as written: it must not
             # fail `fmt --check` (the pre-commit hook), since fmt could never then fix it.
-            if check and all(p.code in ("F001", "F002") for p in result.problems):
+            unfixable = all(p.code in ("F001", "F002") for p in result.problems)
+            if check and unfixable and valid_as_written(target.data, target.shown):
                 left += 1
                 for problem in result.problems:
                     typer.echo(
-                        f"{problem.file}:{problem.line}:{problem.column}: left as written: {problem.message}", err=True
+                        f"{printable(problem.file)}:{problem.line}:{problem.column}: left as written: "
+                        f"{printable(problem.message)}",
+                        err=True,
                     )
                 continue
             for problem in result.problems:
@@ -234,24 +239,21 @@ def fmt_command(
         if diff:
             before, after = (_diff_lines(b) for b in (target.data, result.output))
             a, b = ("", "") if Path(target.shown).is_absolute() else ("a/", "b/")
-            sys.stdout.writelines(difflib.unified_diff(before, after, a + target.shown, b + target.shown))
+            name = printable(target.shown)
+            sys.stdout.writelines(difflib.unified_diff(before, after, a + name, b + name))
         if check or diff:
-            typer.echo(f"would reformat {target.shown}", err=True)
+            typer.echo(f"would reformat {printable(target.shown)}", err=True)
             continue
         try:
             write_atomic(target.path, result.output, expected=target.data)
         except WriteRefused as exc:
             failed += 1
-            typer.echo(f"budgetctl: {exc}", err=True)
+            typer.echo(f"budgetctl: {printable(str(exc))}", err=True)
             continue
-        written += 1
-        typer.echo(f"reformatted {target.shown}", err=True)
-    dry = check or diff
-    summary = _fmt_summary(len(targets) - refused, changed if dry else written, refused - left + len(problems), dry)
+        typer.echo(f"reformatted {printable(target.shown)}", err=True)
+    summary = _fmt_summary(len(targets) - refused, changed, refused - left + len(problems), check or diff, failed)
     if left:
         summary += f", {left} file{'s' if left != 1 else ''} left as written"
-    if failed:
-        summary += f", {failed} file{'s' if failed != 1 else ''} not written"
     typer.echo(summary, err=True)
     if failed:
         raise typer.Exit(2)
@@ -263,16 +265,18 @@ def _diff_lines(data: bytes) -> list[str]:
     return [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]
 
 
-def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool) -> str:
-    """``1 file reformatted, 34 files already formatted``."""
+def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool, failed: int = 0) -> str:
+    """``1 file reformatted, 34 files already formatted``: "reformatted" counts only files written."""
 
     def files(n: int) -> str:
         return f"{n} file{'s' if n != 1 else ''}"
 
     parts = []
-    if changed:
-        parts.append(f"{files(changed)} {'would be reformatted' if dry else 'reformatted'}")
+    if changed - failed:
+        parts.append(f"{files(changed - failed)} {'would be reformatted' if dry else 'reformatted'}")
     parts.append(f"{files(formatted - changed)} already formatted")
+    if failed:
+        parts.append(f"{files(failed)} not written (see above)")
     if refused:
         parts.append(f"{files(refused)} refused (nothing written)")
     return ", ".join(parts)
@@ -394,7 +398,7 @@ def new_project_command(
         write(planned)
     except (OSError, WriteRefused) as exc:
         fail(str(exc))
-    typer.echo(f"{'replaced' if planned.replaces is not None else 'created'} {planned.shown}")
+    typer.echo(f"{'replaced' if planned.replaces is not None else 'created'} {printable(planned.shown)}")
 
 
 class SchemaTarget(StrEnum):

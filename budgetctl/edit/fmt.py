@@ -38,6 +38,7 @@ import bisect
 import dataclasses
 import functools
 import json
+import os
 import re
 import types
 import typing
@@ -706,6 +707,7 @@ def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
 
     found: list[Target] = []
     problems: list[Diagnostic] = []
+    seen: set[str] = set()  # a file named twice (or as x and ./x) is formatted, and reported, once
     for given in paths:
         if given.is_dir() and not given.is_symlink():
             files = sorted(p for p in given.rglob("*") if p.name.endswith(PROJECT_SUFFIXES) and not _linked(p, given))
@@ -713,6 +715,10 @@ def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
             files = [given]
         for path in files:
             shown = path.as_posix()
+            real = os.path.realpath(path)
+            if real in seen:
+                continue
+            seen.add(real)
             try:
                 if path.lstat().st_size > MAX_FILE_BYTES:
                     problems.append(CODES["Y015"].at(f"the file is larger than {MAX_FILE_BYTES:,} bytes", shown))
@@ -730,3 +736,17 @@ def _linked(path: Path, top: Path) -> bool:
             return True
         path = path.parent
     return False
+
+
+def valid_as_written(data: bytes, path: str) -> bool:
+    """Whether a project file or streams.yaml loads and validates as it is: such a file, if fmt
+    cannot rewrite its layout, is left as written rather than failing `fmt --check`."""
+    from budgetctl.loading.build import check_file
+    from budgetctl.loading.discover import RawFile
+    from budgetctl.model.records import Project, StreamsFile
+
+    kind = kind_of(path)
+    if kind not in ("project", "streams"):
+        return False
+    checked = check_file(RawFile(path, data), StreamsFile if kind == "streams" else Project)
+    return checked.project is not None and not checked.load_problems and not checked.schema_problems

@@ -8,6 +8,10 @@ uncomment, so a new office learns the format from the file itself.
 from __future__ import annotations
 
 import datetime
+import errno
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from budgetctl.infra.atomic import WriteRefused, write_atomic
@@ -116,8 +120,16 @@ needs to know: where the budgets come from, who approves changes.
 """
 
 
+STAGING_PREFIX = ".budgetctl-init-"
+
+
 def create(directory: Path, today: datetime.date | None = None) -> list[Path]:
-    """Write the skeleton under ``directory/data``; refuse a non-empty existing ``data`` folder."""
+    """Write the skeleton under ``directory/data``; refuse a non-empty existing ``data`` folder.
+
+    The ledger is built in a folder beside ``data`` and renamed into place in one step, so
+    an ``init`` killed at any moment leaves either no ledger or a complete one. A staging
+    folder left by a killed ``init`` is removed by the next one.
+    """
     data = directory / "data"
     if data.is_symlink() or (data.exists() and not data.is_dir()):
         raise InitRefused(f"{data} exists and is not a folder; choose another DIR")
@@ -125,17 +137,69 @@ def create(directory: Path, today: datetime.date | None = None) -> list[Path]:
         raise InitRefused(f"{data} already exists and is not empty; budgetctl init never overwrites a ledger")
     year = financial_year(today or datetime.date.today())
     files = {
-        data / "streams.yaml": STREAMS.format(year=year),
-        data / "README.md": README.format(year=year),
-        data / "projects" / ".gitkeep": "",
+        Path("streams.yaml"): STREAMS.format(year=year),
+        Path("README.md"): README.format(year=year),
+        Path("projects") / ".gitkeep": "",
     }
     try:
-        (data / "projects").mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True)
+        _sweep(directory)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=directory))
+    except OSError as exc:
+        raise InitRefused(f"cannot create the ledger in {data}: {exc.strerror or exc}") from exc
+    try:
+        (staging / "projects").mkdir()
         for path, text in files.items():
-            write_atomic(path, text.encode("utf-8"))
+            write_atomic(staging / path, text.encode("utf-8"))
+        # mkdtemp makes an owner-only folder; a ledger folder is made as mkdir would make it.
+        mode = 0o777 & ~_umask()
+        for folder in (staging / "projects", staging):
+            folder.chmod(mode)
+        # rename(2) replaces only a missing name or an empty folder: a ledger that appeared
+        # meanwhile is never overwritten.
+        staging.rename(data)
     except (OSError, WriteRefused) as exc:
-        raise InitRefused(f"cannot create the ledger in {data}: {exc}") from exc
-    return list(files)
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            raise InitRefused(f"{data} appeared meanwhile and is not empty; nothing was written") from exc
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise InitRefused(f"cannot create the ledger in {data}: {reason}") from exc
+    _fsync_folder(directory)
+    return [data / path for path in files]
+
+
+def _sweep(directory: Path) -> None:
+    """Remove staging folders of ``init`` runs that were killed (their process is gone)."""
+    for entry in directory.glob(f"{STAGING_PREFIX}*"):
+        pid = entry.name[len(STAGING_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or entry.is_symlink() or not entry.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            pass  # alive, someone else's: leave it
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 # Hooks that run only on files inside the ledger folder (docs/projects/notes.yaml is

@@ -30,6 +30,8 @@ __all__ = [
 
 # A full object id: SHA-1 (40 hex) or SHA-256 (64 hex) repositories.
 _OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
+# A tree entry's mode: octal digits (100644, 100755, 120000, 160000, 040000).
+_MODE = re.compile(rb"[0-7]{5,6}")
 
 
 class GitError(Exception):
@@ -133,6 +135,8 @@ def blob_sizes(repo: Path, oids: list[str]) -> dict[str, int]:
         raise GitError("unexpected output from git cat-file --batch-check")
     for oid, reply in zip(wanted, replies, strict=True):
         fields = reply.split(" ")
+        if fields[-1] == "missing":
+            raise GitError(_missing(oid))
         if len(fields) != 3 or fields[0] != oid or fields[1] != "blob" or not fields[2].isdigit():
             raise GitError(f"object {oid} is not a readable file: {reply[:80]!r}")
         sizes[oid] = int(fields[2])
@@ -146,6 +150,8 @@ def _parse_tree_entry(entry: bytes) -> TreeFile:
     if not tab or len(fields) != 3 or not raw_path or not _OBJECT_ID.fullmatch(fields[2]):
         raise GitError(f"unexpected output from git ls-tree: {entry[:80]!r}")
     mode, _kind, oid = fields
+    if not _MODE.fullmatch(mode):
+        raise GitError(f"unexpected output from git ls-tree: {entry[:80]!r}")
     # git stores names as bytes; surrogateescape keeps a non-UTF-8 name
     # round-trippable so the caller can report it rather than lose it.
     path = raw_path.decode("utf-8", "surrogateescape")
@@ -163,7 +169,7 @@ def _parse_batch(out: bytes, wanted: list[str]) -> dict[str, bytes]:
         header = out[pos:end].decode("ascii", "replace")
         fields = header.split(" ")
         if fields[-1] == "missing":
-            raise GitError(f"object {oid} is missing from the repository")
+            raise GitError(_missing(oid))
         if len(fields) != 3 or fields[0] != oid or not fields[2].isdigit():
             raise GitError(f"unexpected output from git cat-file: {header[:80]!r}")
         if fields[1] != "blob":
@@ -175,6 +181,13 @@ def _parse_batch(out: bytes, wanted: list[str]) -> dict[str, bytes]:
         blobs[oid] = out[start:stop]
         pos = stop + 1
     return blobs
+
+
+def _missing(oid: str) -> str:
+    return (
+        f"object {oid} is missing from the repository (a partial or shallow clone?); budgetctl "
+        "never fetches: fetch the history with git, or compare in a full clone"
+    )
 
 
 def _check_object_id(oid: str) -> None:
@@ -191,13 +204,27 @@ def _check_folder(folder: str) -> str:
     return "/".join(parts)
 
 
+# Settings on every command line, above the repository's own configuration: a ledger may
+# arrive in a repository nobody has vetted, and nothing it configures may run.
+_SAFE_CONFIG = (
+    "protocol.allow=never",  # no transport (a partial clone would fetch a missing object)
+    "core.fsmonitor=false",  # a command that would run to list changed files
+    "core.hooksPath=/dev/null",  # no hooks
+    "core.sshCommand=false",  # belt and braces: no transport reaches ssh anyway
+    "core.askPass=",
+    "credential.helper=",  # empty: forget every configured helper
+    "core.alternateRefsCommand=",
+)
+
+
 def _run(
     args: list[str], *, stdin: bytes | None = None, extra_env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run `git ARGS` without a shell, a terminal prompt or a pager."""
+    """Run `git ARGS` without a shell, a terminal prompt, a pager, a transport or replace refs."""
+    config = [arg for setting in _SAFE_CONFIG for arg in ("-c", setting)]
     try:
         return subprocess.run(
-            ["git", *args],
+            ["git", "--no-replace-objects", *config, *args],
             input=stdin,
             stdin=None if stdin is not None else subprocess.DEVNULL,
             capture_output=True,
@@ -216,7 +243,22 @@ def _git_env(extra: dict[str, str] | None) -> dict[str, str]:
     # Set by git hooks; they would override the repository given with -C.
     for name in ("GIT_DIR", "GIT_WORK_TREE"):
         env.pop(name, None)
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", PAGER="cat", LC_ALL="C")
+    # Variables that would run a program or reach the network on git's behalf.
+    for name in ("GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF"):
+        env.pop(name, None)
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_PAGER="cat",
+        PAGER="cat",
+        LC_ALL="C",
+        # Empty: no protocol at all, whatever the repository's protocol.<name>.allow says
+        # (protocol.allow=never alone loses to a repository's protocol.ext.allow=always).
+        GIT_ALLOW_PROTOCOL="",
+        GIT_PROTOCOL_FROM_USER="0",
+        # git 2.44 and later: never fetch a missing object of a partial clone.
+        GIT_NO_LAZY_FETCH="1",
+        GIT_NO_REPLACE_OBJECTS="1",
+    )
     env.update(extra or {})
     return env
 

@@ -200,9 +200,10 @@ def _quote(cell: str) -> str:
     return cell
 
 
-def sort_key(row: ActualRow) -> tuple[date, str, str, int, tuple[str, ...]]:
-    """Date, reference, kind, then line; the cells last, so equal keys still sort one way."""
-    return (row.date, row.reference, row.kind, row.line, row.cells())
+def sort_key(row: ActualRow) -> tuple[date, str, str, tuple[str, ...]]:
+    """Date, reference, kind, then the cells: a function of the row's values alone, so the
+    canonical file does not depend on the order the rows were written in."""
+    return (row.date, row.reference, row.kind, row.cells())
 
 
 def format_actuals(rows: Iterable[ActualRow]) -> bytes:

@@ -18,17 +18,21 @@ or a file added, removed or renamed, gives another key, so the rules run again.
 Nothing here can fail a run: a cache that is missing, unreadable, not ours,
 malformed, a symbolic link or inside the ledger's repository is ignored (and
 rewritten), and a cache that cannot be written is skipped. No pickle: a cache
-file is data that is checked before use, never code. ``--no-cache`` or
-``BUDGETCTL_NO_CACHE=1`` bypass it entirely (nothing is read or written).
+file is data that is checked before use, never code, and every value decoded
+from it is held to the rules a value parsed from a file meets (a forged entry is
+at worst ignored). ``--no-cache`` or ``BUDGETCTL_NO_CACHE=1`` bypass it entirely
+(nothing is read or written); so does ``CI`` being set, unless ``BUDGETCTL_CACHE=1``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 import types
@@ -39,8 +43,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
-from budgetctl.diagnostics import Diagnostic, Severity
-from budgetctl.model.records import SHARED_TEXT_MAX, fields_of, is_record, shared
+from budgetctl.diagnostics import FORBIDDEN, Diagnostic, Severity
+from budgetctl.model.records import Converter, fields_of, is_record, shared
+from budgetctl.model.source import Scalar
 
 if TYPE_CHECKING:
     from budgetctl.loading.discover import LedgerFiles
@@ -56,19 +61,50 @@ class Malformed(Exception):
     """A cache entry that does not have exactly the shape this version writes."""
 
 
+def _set(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
 def disabled_by_env() -> bool:
-    return os.environ.get("BUDGETCTL_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
+    """``BUDGETCTL_NO_CACHE=1``; and in CI (``CI`` set, as every CI service sets it) unless
+    ``BUDGETCTL_CACHE=1``: a cache restored into a CI job may have been written by a job that
+    ran someone else's pull request, so it is not used unless asked for."""
+    if _set("BUDGETCTL_NO_CACHE"):
+        return True
+    return _set("CI") and not _set("BUDGETCTL_CACHE")
 
 
 def cache_dir() -> Path | None:
-    """``$XDG_CACHE_HOME/budgetctl`` (an absolute XDG_CACHE_HOME only), else ``~/.cache/budgetctl``."""
+    """``$XDG_CACHE_HOME/budgetctl`` (an absolute XDG_CACHE_HOME only), else ``$HOME/.cache/budgetctl``
+    (an absolute HOME only): a relative one would put the cache wherever the command runs,
+    where no later run finds it. None when there is neither."""
     base = Path(os.environ.get("XDG_CACHE_HOME", ""))
-    if not base.is_absolute():
-        try:
-            base = Path.home() / ".cache"
-        except (RuntimeError, KeyError, OSError):  # no home directory
-            return None
-    return base / "budgetctl"
+    if base.is_absolute():
+        return base / "budgetctl"
+    home = os.environ.get("HOME")
+    if home is not None and not Path(home).is_absolute():  # empty or relative
+        return None
+    try:
+        base = Path.home() / ".cache"
+    except (RuntimeError, KeyError, OSError):  # no home directory
+        return None
+    return base / "budgetctl" if base.is_absolute() else None
+
+
+def _usable_folder(folder: Path) -> Path | None:
+    """The cache folder with its parents resolved, if it is ours or can be made: a symbolic
+    link there (dangling or not) would send the cache elsewhere, and another user's folder
+    is theirs."""
+    folder = folder.parent.resolve() / folder.name
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return folder  # made, owner-only, when the cache is first written
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        return None
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return None
+    return folder
 
 
 def digest(data: bytes) -> str:
@@ -135,10 +171,10 @@ class FileCache:
         """The cache for the ledger at ``root``; None when no usable cache directory exists.
         Nothing is read until an entry is asked for."""
         try:
-            folder = cache_dir()
+            found = cache_dir()
+            folder = _usable_folder(found) if found is not None else None
             if folder is None:
                 return None
-            folder = folder.resolve()
             ledger = root.resolve()
             # A ledger repository could ship a cache: never use one inside it.
             if _inside(folder, _repository_top(ledger)) or _inside(folder, ledger):
@@ -309,7 +345,19 @@ def _write_own(path: Path, data: bytes) -> None:
     from budgetctl.infra.atomic import write_atomic
 
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if _usable_folder(path.parent) is None:  # replaced by a link or another user's since opened
+            return
+        path.parent.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            path.parent.mkdir(mode=0o700)  # never through a link: mkdir refuses an existing name
+        if _usable_folder(path.parent) is None:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            info = os.lstat(path)
+            if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                # Not ours, in our folder: never read, and the writer would give the new file
+                # the old owner (as root), so it would never be read either. Ours replaces it.
+                path.unlink()
         write_atomic(path, data, mode=0o600)
     except Exception:  # read-only, full, a symlink...: run without a cache
         return
@@ -435,12 +483,59 @@ def _date(value: Any) -> datetime.date:
 _SCALARS = {str: _text, bool: _flag, Decimal: _amount, datetime.date: _date}
 
 
-def _decoder(annotation: Any) -> Any:
+def _converter(annotation: Any) -> Any:
+    """The function a parsed value goes through (``records.Converter``), if the annotation has one."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        for meta in typing.get_args(annotation)[1:]:
+            if isinstance(meta, Converter):
+                return meta.func
+    return None
+
+
+def _held_to_the_rules(decode: Any, convert: Any, key: bool) -> Any:
+    """``decode``, then the same conversion a value parsed from a file goes through: a cache
+    entry is data that could have been forged (a restored CI cache), so a negative amount,
+    a bad year or id, an empty title or a forbidden character in it is refused, never used."""
+
+    checked: dict[Any, Any] = {}  # text already held to the rules (years, ids, names repeat)
+
+    def decode_checked(value: Any) -> Any:
+        if type(value) is str:
+            hit = checked.get(value)
+            if hit is not None:
+                return hit
+        decoded = decode(value)
+        text = value if type(value) is str else "true" if value is True else "false" if value is False else None
+        if text is None or _UNSAFE.search(text):
+            raise Malformed("a value no ledger file can hold")
+        try:
+            # Keys reach the converter as text, values as scalars: exactly as when parsing.
+            converted = convert(text if key else Scalar(text, 1, 1, False))
+        except Exception:  # the converter's own refusal (a pydantic error, raised lazily)
+            raise Malformed("a value the ledger's rules refuse") from None
+        if converted != decoded:
+            raise Malformed("a value written otherwise than parsing gives")
+        if type(converted) is str:
+            converted = shared(converted)
+        if type(value) is str:
+            checked[value] = converted
+        return converted
+
+    return decode_checked
+
+
+# What parsing never lets into a value: the loader's forbidden characters, and CR.
+_UNSAFE = re.compile(f"[\r{FORBIDDEN.pattern[1:-1]}]")
+
+
+def _decoder(annotation: Any, key: bool = False) -> Any:
     """A function from cached JSON to the value pydantic validated; unknown types refuse."""
+    convert = _converter(annotation)
     while typing.get_origin(annotation) is typing.Annotated:
         annotation = typing.get_args(annotation)[0]
     if annotation in _SCALARS:
-        return _SCALARS[annotation]
+        base = _SCALARS[annotation]
+        return base if convert is None else _held_to_the_rules(base, convert, key)
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):
@@ -459,12 +554,12 @@ def _decoder(annotation: Any) -> Any:
 
         return decode_tuple
     if origin is dict and len(args) == 2:
-        key, item = _decoder(args[0]), _decoder(args[1])
+        key_decoder, item = _decoder(args[0], key=True), _decoder(args[1])
 
         def decode_dict(value: Any) -> dict[Any, Any]:
             if type(value) is not dict:
                 raise Malformed("mapping")
-            return {key(k): item(v) for k, v in value.items()}
+            return {key_decoder(k): item(v) for k, v in value.items()}
 
         return decode_dict
     if is_record(annotation):
@@ -477,11 +572,12 @@ _MISSING = object()
 
 
 def model_decoder(model: type) -> Any:
-    """A function from an encoded record back to the record, built without validating again
-    (it was validated when cached, and the entry is keyed by the file's content)."""
+    """A function from an encoded record back to the record, each value held to the rules a
+    parsed value meets (the record's own shape, not pydantic, is rebuilt: a warm run never
+    imports pydantic)."""
     if model in _MODEL_DECODERS:
         return _MODEL_DECODERS[model]
-    kinds = {name: _field_kind(annotation) for name, annotation in fields_of(model).items()}
+    kinds = {name: _optional(annotation) for name, annotation in fields_of(model).items()}
 
     def decode(value: Any) -> Any:
         try:
@@ -493,20 +589,17 @@ def model_decoder(model: type) -> Any:
     return decode
 
 
-# Most fields are text or optional text: checked inline, without a call each.
-_TEXT, _OPT_TEXT = "text", "optional text"
-
-
-def _field_kind(annotation: Any) -> Any:
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if annotation is str:
-        return _TEXT
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and set(typing.get_args(annotation)) == {
-        str,
-        type(None),
-    }:
-        return _OPT_TEXT
+def _optional(annotation: Any) -> Any:
+    """A field's decoder; an optional field (``X | None`` under its converter) may be null."""
+    convert = _converter(annotation)
+    inner = annotation
+    while typing.get_origin(inner) is typing.Annotated:
+        inner = typing.get_args(inner)[0]
+    args = typing.get_args(inner)
+    if typing.get_origin(inner) in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        rest = next(a for a in args if a is not type(None))
+        decode = _decoder(typing.Annotated[rest, Converter(convert)] if convert is not None else rest)
+        return lambda value: None if value is None else decode(value)
     return _decoder(annotation)
 
 
@@ -516,20 +609,7 @@ def _decode_fields(value: Any, kinds: dict[str, Any]) -> dict[str, Any]:
     decoded = {}
     for name, item in value.items():
         kind = kinds.get(name)
-        if kind is _TEXT:
-            if type(item) is not str:
-                raise Malformed("text")
-            if len(item) <= SHARED_TEXT_MAX:
-                item = sys.intern(item)
-        elif kind is _OPT_TEXT:
-            if item is not None:
-                if type(item) is not str:
-                    raise Malformed("text")
-                if len(item) <= SHARED_TEXT_MAX:
-                    item = sys.intern(item)
-        elif kind is None:
+        if kind is None:
             raise Malformed("unknown field")
-        else:
-            item = kind(item)
-        decoded[name] = item
+        decoded[name] = kind(item)
     return decoded

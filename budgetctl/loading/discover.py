@@ -59,7 +59,15 @@ def find_root(data: str | os.PathLike[str] | None, cwd: Path | None = None) -> P
     given = data if data is not None else os.environ.get("BUDGETCTL_DATA") or None
     if given is not None:
         root = cwd / Path(given)
-        if not (root / STREAMS_FILE).is_file():
+        try:
+            if ".." in root.parts:
+                # Display paths are taken from the folder above the ledger: for "x/.." that
+                # is x, not the parent the system means.
+                root = root.resolve()
+            found = (root / STREAMS_FILE).is_file()
+        except OSError as exc:  # a name too long for the system, a loop in the path ...
+            raise NoLedger(f"no ledger found: {printable(str(given))}: {exc.strerror or exc}") from None
+        if not found:
             raise NoLedger(f"no ledger found: {printable(str(given))} has no {STREAMS_FILE}")
         return root
     for folder in (cwd, *cwd.parents):
@@ -106,7 +114,7 @@ def read_ledger(root: Path) -> LedgerFiles:
     files.streams = _read(root / STREAMS_FILE, join_shown(base, STREAMS_FILE), files.problems)
     projects = root / PROJECTS_DIR
     if projects.is_symlink():
-        files.problems.append(_symlink(join_shown(base, PROJECTS_DIR)))
+        files.problems.append(refused_link(join_shown(base, PROJECTS_DIR)))
     elif projects.is_dir():
         # Display paths are built as strings while walking: relpath per file costs
         # more than reading the file.
@@ -152,7 +160,7 @@ def _read_in_year(root: Path, kind: FileKind, base: str, problems: list[Diagnost
     folder = root / kind.folder
     shown = join_shown(base, kind.folder)
     if folder.is_symlink():
-        problems.append(_symlink(shown))
+        problems.append(refused_link(shown))
         return []
     if not folder.is_dir():
         return []
@@ -184,8 +192,9 @@ def _walk(folder: str, shown: str, problems: list[Diagnostic], *, every_file: bo
         for entry in entries:
             display = f"{current_shown}/{entry.name}"
             if entry.is_symlink():
-                if every_file or entry.name.endswith(PROJECT_SUFFIXES) or entry.is_dir():
-                    problems.append(_symlink(display))
+                # Never followed, not even to see where it leads (a link to itself loops).
+                if every_file or link_may_be_ledger(entry.name):
+                    problems.append(refused_link(display))
             elif entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, display))
             elif every_file or entry.name.endswith(PROJECT_SUFFIXES):
@@ -193,9 +202,18 @@ def _walk(folder: str, shown: str, problems: list[Diagnostic], *, every_file: bo
     return found
 
 
-def _symlink(shown: str) -> Diagnostic:
+def link_may_be_ledger(name: str) -> bool:
+    """Whether a link named ``name`` among the project files is, or may be, a project file or a
+    folder: such a link is reported; a link named like another kind of file is ignored. The
+    same rule on disk and in a git tree, from the name alone."""
+    return name.endswith(PROJECT_SUFFIXES) or "." not in name
+
+
+def refused_link(shown: str, what: str = "a symbolic link") -> Diagnostic:
+    """Y010 at a link (or a git submodule): the same message from disk and from a revision, so
+    an unchanged link is never a new problem in ``diff``."""
     return CODES["Y010"].at(
-        "symbolic links are not followed in a ledger; replace the link with a real file or folder", shown
+        f"{what} is not followed in a ledger; replace it with a real file or folder", printable(shown)
     )
 
 
@@ -203,7 +221,7 @@ def _read(path: str | Path, shown: str, problems: list[Diagnostic]) -> RawFile |
     try:
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode):
-            problems.append(_symlink(shown))
+            problems.append(refused_link(shown))
             return None
         if not stat.S_ISREG(info.st_mode):
             problems.append(CODES["Y001"].at("not a regular file; remove it or rename it", shown))

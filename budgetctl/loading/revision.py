@@ -23,7 +23,9 @@ from budgetctl.loading.discover import (
     display_base,
     find_root,
     join_shown,
+    link_may_be_ledger,
     read_ledger,
+    refused_link,
 )
 from budgetctl.loading.schema import validate
 from budgetctl.loading.yamlsubset import MAX_FILE_BYTES, strict_load
@@ -101,9 +103,22 @@ def locate(data: Path | None, cwd: Path | None = None) -> Location:
     except NoLedger:
         given = data if data is not None else os.environ.get("BUDGETCTL_DATA") or None
         root = cwd / Path(given) if given is not None else gitrepo.repo_root(cwd) / "data"
-    existing = next((p for p in (root, *root.parents) if p.is_dir()), cwd)
+        try:
+            root.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            pass  # the ledger is gone from the working tree: compare with an empty side
+        except OSError as exc:  # a name too long for the system, a loop in the path ...
+            raise gitrepo.GitError(f"cannot use the ledger folder {printable(str(root))}: {exc.strerror}") from None
+    existing = next((p for p in (root, *root.parents) if _is_dir(p)), cwd)
     repo = gitrepo.repo_root(existing)
     return Location(root, repo, ledger_folder(repo, root))
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long for the system
+        return False
 
 
 def ledger_place(data: Path | None) -> tuple[Path, str, Path | None]:
@@ -187,7 +202,10 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
             in_year_kind[entry.path] = kind.name
             wanted.append(entry)
             continue
-        if not (is_streams or in_projects) or (in_projects and not entry.path.endswith(PROJECT_SUFFIXES)):
+        linked = entry.mode in (_LINK, _SUBMODULE)
+        if not (is_streams or in_projects) or (
+            in_projects and not linked and not entry.path.endswith(PROJECT_SUFFIXES)
+        ):
             # e.g. data/README.md: not part of the ledger, but said when it looks like a ledger file
             relative = tuple(entry.path[len(folder) + 1 :].split("/"))
             hidden = any(part.startswith(".") for part in relative[:-1])
@@ -240,15 +258,11 @@ def _in_year_kind(path: str, folder: str) -> FileKind | None:
 
 
 def _could_be_ledger(entry: gitrepo.TreeFile) -> bool:
-    name = posixpath.basename(entry.path)
-    return entry.mode == _SUBMODULE or name.endswith(PROJECT_SUFFIXES) or "." not in name
+    return entry.mode == _SUBMODULE or link_may_be_ledger(posixpath.basename(entry.path))
 
 
 def _refused(entry: gitrepo.TreeFile, shown: str) -> Diagnostic:
-    what = "a symbolic link" if entry.mode == _LINK else "a git submodule"
-    return CODES["Y010"].at(
-        f"{what} is not followed in a ledger; replace it with a real file or folder", printable(shown)
-    )
+    return refused_link(shown, "a symbolic link" if entry.mode == _LINK else "a git submodule")
 
 
 def changed_paths(root: Path, files: LedgerFiles, revision: str) -> set[str]:

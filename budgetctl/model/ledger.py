@@ -85,13 +85,19 @@ class Ledger:
             grouped.setdefault(entry.project.stream, []).append(entry)
         return grouped
 
+    @cached_property
+    def _allocations(self) -> dict[tuple[str, str], list[tuple[ProjectEntry, Decimal]]]:
+        """Every allocation by (stream, year), in path order, built once: asking per stream and
+        year by scanning the stream's projects cost years x projects, both an author's to set."""
+        found: dict[tuple[str, str], list[tuple[ProjectEntry, Decimal]]] = {}
+        for entry in self.projects:
+            for year, amount in entry.project.allocations.items():
+                found.setdefault((entry.project.stream, year), []).append((entry, amount))
+        return found
+
     def allocated(self, stream_id: str, year: str) -> list[tuple[ProjectEntry, Decimal]]:
         """Projects on ``stream_id`` with their allocation in ``year``."""
-        return [
-            (p, p.project.allocations[year])
-            for p in self.projects_by_stream.get(stream_id, ())
-            if year in p.project.allocations
-        ]
+        return list(self._allocations.get((stream_id, year), ()))
 
     @cached_property
     def projects_by_id(self) -> dict[str, ProjectEntry]:

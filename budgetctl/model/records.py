@@ -56,7 +56,8 @@ def _wrong(expected: str, value: Any) -> PydanticCustomError:
     return _invalid("wrong_type", "expected {expected}, found {found}", {"expected": expected, "found": found(value)})
 
 
-def _text(value: Any) -> str:
+def _paragraph(value: Any) -> str:
+    """Text that may run over several lines (a description)."""
     if isinstance(value, str):  # a mapping key
         if value.strip():
             return value
@@ -66,6 +67,15 @@ def _text(value: Any) -> str:
             raise _invalid("wrong_type", "the value is empty; write some text or remove the key")
         return value.value
     raise _wrong("text", value)
+
+
+def _text(value: Any) -> str:
+    """One line of text: a title, a name, a label. A line break in it would show as a line of
+    its own in CSV and in logs, where a line starting "::error" is obeyed by a CI runner."""
+    text = _paragraph(value)
+    if "\n" in text or "\r" in text:
+        raise _invalid("wrong_type", "a line break is not allowed here; keep the text on one line")
+    return text
 
 
 def _id(value: Any) -> str:
@@ -229,6 +239,7 @@ class Converter:
 
 Text = Annotated[str, Converter(_text)]
 OptText = Annotated[str | None, Converter(_text)]
+OptParagraph = Annotated[str | None, Converter(_paragraph)]
 Id = Annotated[str, Converter(_id)]
 OptId = Annotated[str | None, Converter(_id)]
 Money = Annotated[Decimal, Converter(_money)]
@@ -269,7 +280,7 @@ class Stream:
     __pydantic_config__ = _STRICT
     programme: Text
     funding: Text
-    description: OptText = None
+    description: OptParagraph = None
     ring_fenced: Flag = False
     budget: ByYear
     purposes: Labels = _empty()
@@ -330,7 +341,7 @@ class Project:
     partnership: OptId = None
     partnership_priorities: IdList = ()
     costs: IdList = ()
-    description: OptText = None
+    description: OptParagraph = None
     grant: Flag = False  # published by `budgetctl export --format 360giving`
     award_date: OptDate = None
     start_date: OptDate = None
@@ -348,7 +359,7 @@ class ProjectForecast:
 
     __pydantic_config__ = _STRICT
     outturn: Money
-    reason: OptText = None
+    reason: OptParagraph = None  # an explanation: it may run over several lines
     # Written `class:` in the file (a Python keyword): schema reads the key from the metadata.
     variance_class: Annotated[str | None, Converter(_variance_class)] = dataclasses.field(
         default=None, metadata={"key": "class"}

@@ -74,7 +74,9 @@ footer {{ margin-top: 8mm; border-top: 0.5pt solid #c9ced6; padding-top: 1.5mm; 
 
 
 def _e(text: object) -> str:
-    return html.escape(printable(str(text)), quote=True)
+    # A line break in a description is a space, as HTML shows it; every other control is
+    # escaped. Either way the page's lines are budgetctl's own.
+    return html.escape(printable(str(text).replace("\n", " ")), quote=True)
 
 
 def render(report: BoardReport, monitoring: str = "", extra_css: str = "") -> str:

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, needs_pence
+from budgetctl.render.text import md
 from budgetctl.reports.board import BoardReport, Bullets, Programme
 from budgetctl.reports.table import Cell
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-
-
-def escape(text: str) -> str:
-    """Ledger text as literal Markdown: no emphasis, links, HTML or table breaks."""
-    return _SPECIAL.sub(r"\\\1", printable(text)).replace("\n", " ")
 
 
 def money_column(amounts: Iterable[Decimal], pence: bool | None = None) -> list[str]:
@@ -27,7 +19,7 @@ def money_column(amounts: Iterable[Decimal], pence: bool | None = None) -> list[
 
 
 def _cell(value: Cell) -> str:
-    return "" if value is None else escape(str(value))
+    return "" if value is None else md(str(value))
 
 
 def _row(cells: list[str]) -> str:
@@ -39,10 +31,10 @@ def render(report: BoardReport, monitoring: str = "") -> str:
     appendices (the in-year monitoring report)."""
     lines = [f"# Commissioning Budget {report.year}", ""]
     if report.publisher:
-        lines += [escape(report.publisher), ""]
-    lines += [f"*{escape(report.as_at)}*", ""]
+        lines += [md(report.publisher), ""]
+    lines += [f"*{md(report.as_at)}*", ""]
     lines += ["## Funding by stream", ""]
-    lines += [" ".join(escape(text) for text in report.overview), ""]
+    lines += [" ".join(md(text) for text in report.overview), ""]
     lines += _funding(report)
     if monitoring:
         lines += ["", monitoring.rstrip("\n")]
@@ -53,12 +45,12 @@ def render(report: BoardReport, monitoring: str = "") -> str:
     lines += [f"Appendix A allocates £{amount} in total, the Allocated total of the funding table.", ""]
     lines += ["## Appendix B – Funding streams", ""]
     for stream in report.appendix_b:
-        lines += [f"### {escape(stream.programme)}", "", f"*Funding stream: {escape(stream.funding)}*", ""]
+        lines += [f"### {md(stream.programme)}", "", f"*Funding stream: {md(stream.funding)}*", ""]
         for block in stream.blocks:
             if isinstance(block, Bullets):
-                lines += [escape(block.lead), "", *[f"- {escape(item)}" for item in block.items], ""]
+                lines += [md(block.lead), "", *[f"- {md(item)}" for item in block.items], ""]
             else:
-                lines += [escape(block), ""]
+                lines += [md(block), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -90,7 +82,7 @@ def _funding(report: BoardReport) -> list[str]:
 
 
 def _programme(year: str, programme: Programme, budget_pence: bool, pence: bool) -> list[str]:
-    out = [f"### {escape(programme.programme)}", "", f"*Funding stream: {escape(programme.funding)}*", ""]
+    out = [f"### {md(programme.programme)}", "", f"*Funding stream: {md(programme.funding)}*", ""]
     if not programme.projects:
         return [*out, "No projects are allocated on this programme.", ""]
     amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal], pence)

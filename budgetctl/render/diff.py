@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from decimal import Decimal
 
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.render.fit import Grid, print_wrapped
 from budgetctl.render.fit import render as render_grid
+from budgetctl.render.text import md
 from budgetctl.reports.diff import Change, Figures, LedgerDiff, ProjectChange, StreamChange, pounds, signed
 from budgetctl.reports.diff_inyear import ActualsChange, ForecastChange
 
@@ -21,7 +21,7 @@ _FIGURE_HEADERS = ("Budget", "Allocated", "Unallocated")
 
 
 def _short(text: str) -> str:
-    text = printable(text).replace("\n", " ")
+    text = printable(text)
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
@@ -55,7 +55,8 @@ def _figure_cells(before: Figures, after: Figures) -> list[str]:
 
 def project_title(p: ProjectChange) -> str:
     """``Renamed old-id → new-id 'Title' (victims-services)``."""
-    name = f"{p.previous_id} → {p.id}" if p.previous_id else p.id
+    # Ids come from file names, which may hold anything.
+    name = printable(f"{p.previous_id} → {p.id}" if p.previous_id else p.id)
     stream = p.stream_after or p.stream_before
     if p.stream_before and p.stream_after and p.stream_before != p.stream_after:
         stream = f"{p.stream_before} → {p.stream_after}"
@@ -87,7 +88,7 @@ def _stream_details(s: StreamChange) -> list[str]:
 
 
 def stream_title(s: StreamChange) -> str:
-    return f"{_KIND[s.kind]} stream {s.id} ({_short(s.programme)})"
+    return f"{_KIND[s.kind]} stream {printable(s.id)} ({_short(s.programme)})"
 
 
 def problem_text(p: Diagnostic) -> str:
@@ -141,9 +142,9 @@ def render_table(diff: LedgerDiff) -> None:
         console.print()
         console.print(Text("Approvals needed", style="bold"))
         for a in diff.approvals:
-            print_wrapped(console, f"{a.stream}: {' '.join(a.owners) or _NO_OWNERS}", indent=2)
+            print_wrapped(console, printable(f"{a.stream}: {' '.join(a.owners) or _NO_OWNERS}"), indent=2)
     for note in diff.notes:
-        print_wrapped(console, note, style="dim")
+        print_wrapped(console, printable(note), style="dim")
 
 
 def _sections(diff: LedgerDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]:
@@ -191,17 +192,6 @@ def _forecast_line(f: ForecastChange) -> str:
 
 # --- Markdown --------------------------------------------------------------------------
 
-# Characters that would start Markdown or HTML in a pull-request comment.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
-
-
-def md(text: str) -> str:
-    """Untrusted text made inert in GitHub Markdown: no formatting, links, HTML or @mentions."""
-    text = _MD_SPECIAL.sub(r"\\\1", printable(text).replace("\n", " ").replace("\r", " "))
-    # A mention in a posted comment would notify people; a zero-width space stops it
-    # (as dependency bots do), and so does escaping a leading '&' entity.
-    return text.replace("&", "&amp;").replace("@", "@&#8203;")
-
 
 def render_markdown(diff: LedgerDiff) -> None:
     print(markdown(diff), end="")
@@ -233,7 +223,7 @@ def markdown(diff: LedgerDiff) -> str:
         for a in diff.approvals:
             # Owners are checked (R005), so they can sit in code spans: shown, not notified on every push.
             owners = ", ".join(f"`{owner}`" for owner in a.owners if "`" not in owner) or _NO_OWNERS
-            lines.append(f"- {a.stream}: {owners}")
+            lines.append(f"- {md(a.stream)}: {owners}")
         lines.append("")
     lines += [f"_{md(note)}_" for note in diff.notes]
     return "\n".join(lines).rstrip("\n") + "\n"

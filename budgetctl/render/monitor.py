@@ -14,7 +14,8 @@ from typing import Any
 
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_json, format_pounds, total
-from budgetctl.render.tables import csv_text, human_cell
+from budgetctl.render.tables import csv_text, human_cell, md_cell
+from budgetctl.render.text import md
 from budgetctl.reports.monitor import Monitor, ProjectVariance, StreamRow, share
 from budgetctl.reports.table import Column, Table
 
@@ -126,7 +127,7 @@ def render_table(report: Monitor) -> None:
     table = _select(report.table(), HUMAN)
     _rich_grid(table, console)
     for note in table.notes:
-        console.print(Text(note, style="dim"))
+        console.print(Text(printable(note), style="dim"))
     console.print()
     # Plain wrapped text in one write: Rich wraps and flushes line by line, which costs
     # seconds when thousands of projects give a reason.
@@ -135,7 +136,11 @@ def render_table(report: Monitor) -> None:
     for level, text in explanation_lines(report):
         indent = "  " * level
         out += textwrap.wrap(
-            printable(text), width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+            printable(text.replace("\n", " ")),  # a reason over several lines is wrapped as one paragraph
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
         )
     console.file.write("\n".join(out) + "\n\n")
     console.file.flush()
@@ -195,37 +200,29 @@ def render_csv(report: Monitor) -> None:
     print(csv_text(report.table()), end="")
 
 
-def _md(text: str) -> str:
-    from budgetctl.render.board_markdown import escape
-
-    return escape(text)
-
-
 def markdown_text(report: Monitor) -> str:
     table = _select(report.table(), HUMAN)
-    out = [f"### {_md(table.title)}", ""]
+    out = [f"### {md(table.title)}", ""]
     out += _md_table(table, bold_total=True)
-    out += ["", *table.notes, "", "#### Variance explanations"]
+    out += ["", *map(md, table.notes), "", "#### Variance explanations"]
     for level, text in explanation_lines(report):
         if level == 0:
-            out += ["", f"**{_md(text)}**", ""]
+            out += ["", f"**{md(text)}**", ""]
         else:
-            out.append("  " * (level - 1) + f"- {_md(text)}")
+            out.append("  " * (level - 1) + f"- {md(text)}")
     movement = movement_table(report)
-    out += ["", f"#### {_md(movement.title)}", ""]
+    out += ["", f"#### {md(movement.title)}", ""]
     out += _md_table(movement, bold_total=True)
     return "\n".join(out) + "\n"
 
 
 def _md_table(table: Table, *, bold_total: bool) -> list[str]:
-    lines = ["| " + " | ".join(_md(c.header) for c in table.columns) + " |"]
+    lines = ["| " + " | ".join(md(c.header) for c in table.columns) + " |"]
     lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
     for row in table.rows:
-        lines.append(
-            "| " + " | ".join(_md(human_cell(c, v, True)) for c, v in zip(table.columns, row, strict=True)) + " |"
-        )
+        lines.append("| " + " | ".join(md_cell(c, v, True) for c, v in zip(table.columns, row, strict=True)) + " |")
     if table.total:
-        cells = [_md(human_cell(c, v, True)) for c, v in zip(table.columns, table.total, strict=True)]
+        cells = [md_cell(c, v, True) for c, v in zip(table.columns, table.total, strict=True)]
         lines.append("| " + " | ".join(f"**{c}**" if c and bold_total else c for c in cells) + " |")
     return lines
 

@@ -43,7 +43,8 @@ HEADERS = (
 
 
 def _e(text: object) -> str:
-    return html.escape(printable(str(text)), quote=True)
+    # A line break in a reason is the space HTML shows; every other control is escaped.
+    return html.escape(printable(str(text).replace("\n", " ")), quote=True)
 
 
 def section(report: Monitor, *, heading: str = "h2") -> str:

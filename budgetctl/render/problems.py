@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.diagnostics import Diagnostic, printable, visible
 
 MAX_EXCERPT = 120  # characters of a source line shown under a problem
 
@@ -111,8 +111,8 @@ def escape_property(text: str) -> str:
 def github_line(p: Diagnostic) -> str:
     kind = "error" if p.is_error else "warning"
     return (
-        f"::{kind} file={escape_property(printable(p.file))},line={p.line},col={p.column},"
-        f"title={escape_property(p.code)}::{escape_data(printable(p.message))}"
+        f"::{kind} file={escape_property(visible(p.file))},line={p.line},col={p.column},"
+        f"title={escape_property(p.code)}::{escape_data(visible(p.message))}"
     )
 
 

@@ -12,6 +12,7 @@ from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_json, format_pounds, needs_pence
 from budgetctl.render.fit import Grid
 from budgetctl.render.fit import render as render_grid
+from budgetctl.render.text import md
 from budgetctl.reports.table import Cell, Column, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
@@ -59,7 +60,8 @@ def grid_of(table: Table) -> Grid:
         rows.append(cells)
         styles.append("red" if flag else None)
     footer = [human_cell(c, v, pence) for c, v in zip(table.columns, table.total, strict=True)] if table.total else None
-    return Grid(table.title, [c.header for c in table.columns], numeric, rows, styles, footer=footer)
+    headers = [printable(c.header) for c in table.columns]
+    return Grid(printable(table.title), headers, numeric, rows, styles, footer=footer)
 
 
 def render_rich(table: Table) -> None:
@@ -70,7 +72,7 @@ def render_rich(table: Table) -> None:
     console = stdout()
     render_grid(grid_of(table), console)
     for note in table.notes:
-        console.print(Text(note, style="dim"))
+        console.print(Text(printable(note), style="dim"))
 
 
 def csv_text(table: Table, *, with_total: bool = True, for_excel: bool = False) -> str:
@@ -83,7 +85,9 @@ def csv_text(table: Table, *, with_total: bool = True, for_excel: bool = False) 
     out = io.StringIO()
     if for_excel:
         out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n" if for_excel else "\n")
+    # RFC 4180 line ends: the writer quotes a field holding CR or LF only when they are part
+    # of its line terminator, and a bare CR left unquoted splits the row in a spreadsheet.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.key for c in table.columns])
     rows = [*table.rows, table.total] if with_total and table.total else table.rows
     for row in rows:
@@ -95,25 +99,27 @@ def render_csv(table: Table) -> None:
     print(csv_text(table), end="")
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def md_cell(column: Column, cell: Cell, pence: bool) -> str:
+    """Text from the ledger escaped; amounts and percentages are budgetctl's own."""
+    text = human_cell(column, cell, pence)
+    return md(text) if column.kind == "text" else text
 
 
 def render_markdown(table: Table) -> None:
     table = table.for_people()
     pence = _pence(table)
-    lines = [f"### {_md_escape(table.title)}", ""]
-    lines.append("| " + " | ".join(_md_escape(c.header) for c in table.columns) + " |")
+    lines = [f"### {md(table.title)}", ""]
+    lines.append("| " + " | ".join(md(c.header) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
     for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
-        cells = [_md_escape(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]
+        cells = [md_cell(c, v, pence) for c, v in zip(table.columns, row, strict=True)]
         if flag:
             cells[-1] += " **OVER**"
         lines.append("| " + " | ".join(cells) + " |")
     if table.total:
-        cells = [_md_escape(human_cell(c, v, pence)) for c, v in zip(table.columns, table.total, strict=True)]
+        cells = [md_cell(c, v, pence) for c, v in zip(table.columns, table.total, strict=True)]
         lines.append("| " + " | ".join(f"**{c}**" if c else "" for c in cells) + " |")
-    lines.extend(["", *table.notes] if table.notes else [])
+    lines.extend(["", *map(md, table.notes)] if table.notes else [])
     print("\n".join(lines))
 
 

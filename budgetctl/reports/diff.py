@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -287,25 +287,40 @@ def _ledger(side: Side) -> Ledger | None:
 # --- money per year and stream -------------------------------------------------------
 
 
-def _figures(ledger: Ledger | None, stream: str, year: str) -> Figures:
-    if ledger is None or stream not in ledger.streams:
-        return Figures(ZERO, ZERO)
-    allocated = total(amount for _, amount in ledger.allocated(stream, year))
-    return Figures(ledger.streams[stream].budget.get(year, ZERO), allocated)
+def _figures_by_year(ledger: Ledger | None) -> dict[str, dict[str, Figures]]:
+    """Each year's figures of the streams with a budget or an allocation in it (the others are zero)."""
+    found: dict[str, dict[str, list[Decimal]]] = {}
+    if ledger is None:
+        return {}
+    for stream_id, stream in ledger.streams.items():
+        for year, amount in stream.budget.items():
+            found.setdefault(year, {}).setdefault(stream_id, [amount, ZERO])[0] = amount
+    for entry in ledger.projects:
+        if entry.project.stream not in ledger.streams:
+            continue
+        for year, amount in entry.project.allocations.items():
+            pair = found.setdefault(year, {}).setdefault(entry.project.stream, [ZERO, ZERO])
+            pair[1] = total((pair[1], amount))
+    return {y: {s: Figures(b, a) for s, (b, a) in streams.items()} for y, streams in found.items()}
 
 
 def _years(before: Ledger | None, after: Ledger | None) -> list[YearChange]:
-    years = sorted({y for ledger in (before, after) if ledger for y in ledger.years()}, key=year_sort_key)
-    streams = list(dict.fromkeys([*(after.streams if after else ()), *(before.streams if before else ())]))
+    """Years in which a stream's figures changed. Only the streams with figures in a year are
+    visited (not every stream in every year: an author controls both counts)."""
+    old, new = _figures_by_year(before), _figures_by_year(after)
+    order = {
+        s: i
+        for i, s in enumerate(dict.fromkeys([*(after.streams if after else ()), *(before.streams if before else ())]))
+    }
+    none = Figures(ZERO, ZERO)
     changes = []
-    for year in years:
-        rows = [
-            StreamYear(s, _programme(s, before, after), _figures(before, s, year), _figures(after, s, year))
-            for s in streams
-        ]
+    for year in sorted({*old, *new}, key=year_sort_key):
+        was, now = old.get(year, {}), new.get(year, {})
+        streams = sorted({*was, *now}, key=order.__getitem__)
+        rows = [StreamYear(s, _programme(s, before, after), was.get(s, none), now.get(s, none)) for s in streams]
         changed = [r for r in rows if r.before != r.after]
         if changed:
-            changes.append(YearChange(year, changed, _sum(r.before for r in rows), _sum(r.after for r in rows)))
+            changes.append(YearChange(year, changed, _sum(was.values()), _sum(now.values())))
     return changes
 
 
@@ -346,8 +361,8 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Value]:
     return {prefix: str(value)}
 
 
-def _fields(before: Any, after: Any) -> list[Change]:
-    old, new = flatten(before), flatten(after)
+def _fields(before: Any, after: Any, flat: Callable[[Any], dict[str, Value]] = flatten) -> list[Change]:
+    old, new = flat(before), flat(after)
     keys = list(dict.fromkeys([*new, *old]))
     return [Change(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)]
 
@@ -374,9 +389,24 @@ def _projects(base: Side, head: Side) -> list[ProjectChange]:
     changes: list[dict[str, Any]] = []  # ProjectChange fields, built up then sorted
     removed = [i for i in old_paths if i not in new_paths]
     added = [i for i in new_paths if i not in old_paths]
-    for old_id, new_id in _renames(removed, added, old_models, new_models):
-        removed.remove(old_id)
-        added.remove(new_id)
+    flattened: dict[int, dict[str, Value]] = {}  # by id(project): each project is flattened once
+
+    def flat(project: Project | None) -> dict[str, Value]:
+        if project is None:
+            return {}
+        found = flattened.get(id(project))
+        if found is None:
+            found = flattened[id(project)] = flatten(project)
+        return found
+
+    def _changed(*args: Any) -> dict[str, Any]:
+        return _change(*args, flat=flat)
+
+    renames = _renames(removed, added, old_models, new_models, flat)
+    paired = {i for pair in renames for i in pair}
+    removed = [i for i in removed if i not in paired]
+    added = [i for i in added if i not in paired]
+    for old_id, new_id in renames:
         changes.append(
             _changed(new_id, "renamed", old_models[old_id], new_models[new_id], old_paths[old_id], new_paths[new_id])
             | {"previous_id": old_id}
@@ -405,8 +435,15 @@ def _projects(base: Side, head: Side) -> list[ProjectChange]:
     return [ProjectChange(**c) for c in sorted(changes, key=lambda c: (order[c["kind"]], c["id"]))]
 
 
-def _changed(
-    ident: str, kind: str, old: Project | None, new: Project | None, path_before: str | None, path_after: str | None
+def _change(
+    ident: str,
+    kind: str,
+    old: Project | None,
+    new: Project | None,
+    path_before: str | None,
+    path_after: str | None,
+    *,
+    flat: Callable[[Any], dict[str, Value]],
 ) -> dict[str, Any]:
     shown = new or old
     return {
@@ -417,40 +454,72 @@ def _changed(
         "stream_after": new.stream if new else None,
         "path_before": path_before,
         "path_after": path_after,
-        "fields": _fields(old, new),
+        "fields": _fields(old, new, flat),
     }
 
 
 RENAME_EDITS = 2  # a renamed file may also change this many values (say its title and an amount)
+RENAME_PAIRS = 400  # at most this many (old, new) pairs of one stream are compared value by value
+
+
+def _edited(before: dict[str, Value], after: dict[str, Value]) -> bool:
+    keys = before.keys() | after.keys()
+    changed = sum(1 for k in keys if before.get(k) != after.get(k))
+    return changed <= RENAME_EDITS and 2 * changed < len(keys)
 
 
 def _renames(
-    removed: list[str], added: list[str], old: dict[str, Project], new: dict[str, Project]
+    removed: list[str],
+    added: list[str],
+    old: dict[str, Project],
+    new: dict[str, Project],
+    flat: Callable[[Any], dict[str, Value]] = flatten,
 ) -> list[tuple[str, str]]:
     """Pairs (old id, new id) that are one project under a new name: identical content,
-    else the same title on the same stream, else the same stream with at most RENAME_EDITS
-    other values changed and most kept (a rename with edits); each only when the match is unique."""
+    else the same title on the same stream, else (a rename with edits) the same stream with at
+    most RENAME_EDITS values changed and most kept; each only when the match is unique.
 
-    def edited(a: str, b: str) -> bool:
-        before, after = flatten(old[a]), flatten(new[b])
-        keys = before.keys() | after.keys()
-        changed = sum(1 for k in keys if before.get(k) != after.get(k))
-        return old[a].stream == new[b].stream and changed <= RENAME_EDITS and 2 * changed < len(keys)
-
+    Matched through dictionaries keyed by content, then by title and stream, with each
+    project flattened once: an author renaming every project costs linear time.
+    """
+    olds = [i for i in removed if i in old]
+    news = [i for i in added if i in new]
+    content = {i: frozenset(flat(old[i]).items()) for i in olds}
+    content |= {i: frozenset(flat(new[i]).items()) for i in news}
     pairs: list[tuple[str, str]] = []
-    free = [i for i in added if i in new]
-    criteria = (
-        lambda a, b: flatten(old[a]) == flatten(new[b]),
-        lambda a, b: (old[a].title, old[a].stream) == (new[b].title, new[b].stream),
-        edited,
-    )
-    for same in criteria:
-        for old_id in [i for i in removed if i in old and i not in {p[0] for p in pairs}]:
-            matches = [n for n in free if same(old_id, n)]
+    for key in (lambda i: content[i], lambda i: (_either(old, new, i).title, _either(old, new, i).stream)):
+        free: dict[object, list[str]] = {}
+        for i in news:
+            free.setdefault(key(i), []).append(i)
+        unpaired = []
+        for old_id in olds:
+            matches = free.get(key(old_id))
+            if matches is not None and len(matches) == 1:
+                pairs.append((old_id, matches.pop()))
+            else:
+                unpaired.append(old_id)
+        taken = {n for _, n in pairs}
+        olds, news = unpaired, [i for i in news if i not in taken]
+    # A rename with edits: compared pairwise only within a stream, and only while the
+    # pairs to compare stay few, so renaming every project of a stream stays linear.
+    by_stream: dict[str, tuple[list[str], list[str]]] = {}
+    for i in olds:
+        by_stream.setdefault(old[i].stream, ([], []))[0].append(i)
+    for i in news:
+        by_stream.setdefault(new[i].stream, ([], []))[1].append(i)
+    for stream_olds, stream_news in by_stream.values():
+        if len(stream_olds) * len(stream_news) > RENAME_PAIRS:
+            continue
+        for old_id in stream_olds:
+            matches = [n for n in stream_news if _edited(flat(old[old_id]), flat(new[n]))]
             if len(matches) == 1:
                 pairs.append((old_id, matches[0]))
-                free.remove(matches[0])
+                stream_news.remove(matches[0])
     return pairs
+
+
+def _either(old: dict[str, Project], new: dict[str, Project], ident: str) -> Project:
+    return old[ident] if ident in old else new[ident]
 
 
 def _bytes(side: Side) -> dict[str, bytes]:
@@ -492,8 +561,11 @@ def _approvals(diff: LedgerDiff, before: Ledger | None, after: Ledger | None) ->
     for p in diff.projects:
         touched += [s for s in (p.stream_before, p.stream_after) if s]
     # In the order streams.yaml lists them, new streams first as they appear on the head side.
-    order = list(dict.fromkeys([*(after.streams if after else ()), *(before.streams if before else ())]))
-    touched = sorted(set(touched), key=lambda s: (order.index(s) if s in order else len(order), s))
+    order = {
+        s: i
+        for i, s in enumerate(dict.fromkeys([*(after.streams if after else ()), *(before.streams if before else ())]))
+    }
+    touched = sorted(set(touched), key=lambda s: (order.get(s, len(order)), s))
     approvals = []
     for stream in touched:
         owners = stream_owners(before, stream) if before and stream in before.streams else stream_owners(after, stream)

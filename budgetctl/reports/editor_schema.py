@@ -41,7 +41,8 @@ _MONEY = {
     f"{MONEY_TEXT.pattern}): 250000 or 1234.50; no quotes, £ sign or thousands commas.",
 }
 _FRAGMENTS: dict[Any, dict[str, Any]] = {
-    models._text: {"type": "string", "minLength": 1, "pattern": r"\S"},
+    models._text: {"type": "string", "minLength": 1, "pattern": r"^[^\n\r]*\S[^\n\r]*$"},
+    models._paragraph: {"type": "string", "minLength": 1, "pattern": r"\S"},
     models._id: {"type": "string", "pattern": ID_PATTERN},
     models._money: _MONEY,
     models._year: {

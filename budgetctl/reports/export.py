@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -48,7 +49,12 @@ def _cell(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value)
+    # A description's line break is the space a spreadsheet cell would show: every row of
+    # the file stays one line (JSON keeps the text whole).
+    return _LINE_BREAK.sub(" ", str(value))
+
+
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _json_value(value: Any) -> Any:

@@ -27,10 +27,15 @@ def check(ledger: Ledger) -> Iterator[Finding]:
     for stream_id, stream in ledger.streams.items():
         if not stream.sources:
             continue
-        years = set(stream.budget).union(*(set(by_year) for by_year in stream.sources.values()))
-        for year in sorted(years, key=year_sort_key):
+        # Each source's amounts once, by year (not every source in every year: an author
+        # controls both counts).
+        by_year: dict[str, list[Decimal]] = {year: [] for year in stream.budget}
+        for amounts in stream.sources.values():
+            for year, amount in amounts.items():
+                by_year.setdefault(year, []).append(amount)
+        for year in sorted(by_year, key=year_sort_key):
             budget = stream.budget.get(year, ZERO)
-            sources = total(by_year.get(year, ZERO) for by_year in stream.sources.values())
+            sources = total(by_year[year])
             if sources != budget:
                 where = (
                     ledger.stream_at(stream_id, "budget", year)

@@ -1,0 +1,35 @@
+"""The one Markdown escaper: ledger text made inert in every Markdown output.
+
+Summary, projects, the board report and the diff comment are posted to pull requests
+and job summaries, where Markdown from a ledger could hide a value, link to a lookalike
+site, show an image that tracks its readers, or notify people. Every writer of Markdown
+passes untrusted text through ``md`` and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from budgetctl.diagnostics import printable
+
+# Every character that can start emphasis, code, a link or image, raw HTML, a heading,
+# a table cell, a strikethrough or a block quote; backslash first.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+# What starts a list item or underlines a heading only at the start of a line.
+_LEADING = re.compile(r"^([-+=]|[0-9]+(?=[.)]))")
+# GitHub links bare addresses ("https://", "www.") by themselves.
+_AUTOLINK = re.compile(r"(?i)(:)(//)|\b(www)(\.)")
+
+
+def md(text: str) -> str:
+    """Untrusted text as literal Markdown on one line: no formatting, links, images, raw HTML
+    or @mentions, and no line break (LF becomes a space; other controls and line separators
+    are shown as ``\\u000d``)."""
+    # A line break in a description is a space, as Markdown renders one inside a paragraph;
+    # every other control and separator is escaped.
+    text = _SPECIAL.sub(r"\\\1", printable(text.replace("\n", " ")))
+    text = _LEADING.sub(lambda m: m[1] + "\\" if m[1][0].isdigit() else "\\" + m[1], text)
+    text = _AUTOLINK.sub(lambda m: f"{m[1]}\\/\\/" if m[1] else f"{m[3]}\\.", text)
+    # An entity written in the text would be decoded; a mention would notify people. A
+    # zero-width space after '@' stops the mention (as dependency bots do) and shows nothing.
+    return text.replace("&", "&amp;").replace("@", "@&#8203;")
