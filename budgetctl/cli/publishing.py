@@ -309,7 +309,7 @@ def init(
         typer.Option(
             "--git/--no-git", help="Make DIR a git repository when it is not inside one (needs git installed)."
         ),
-    ] = True,
+    ] = False,
     ci: Annotated[
         bool,
         typer.Option("--ci", help="Also write .pre-commit-config.yaml, .github/workflows/ledger.yml and Dependabot."),
@@ -318,8 +318,8 @@ def init(
     """Start a new ledger in DIR/data: a streams.yaml skeleton with commented examples of
     every rule, an empty projects/ folder and a README, which `budgetctl validate` passes.
 
-    DIR becomes a git repository unless it is inside one already (or --no-git); when
-    git is missing, init says how to do it. Refused (exit 2) when DIR/data already
+    With --git, DIR becomes a git repository unless it is inside one already; without
+    it, init says how (git init DIR). Refused (exit 2) when DIR/data already
     exists and is not empty.
 
     Example: budgetctl init ../west-mercia-budget --ci
@@ -347,5 +347,9 @@ def init(
             except gitrepo.GitError as exc:
                 print(f"not a git repository yet ({exc}): install git, then run `git init {directory}`")
     else:
-        print(f"no git repository made: run `git init {directory}` when you want one")
+        try:
+            top = gitrepo.repo_root(directory)
+            print(f"{directory} is inside the git repository {top}: commit the new files there")
+        except gitrepo.GitError:
+            print(f"not a git repository yet: run `git init {directory}` (or budgetctl init --git)")
     print(f"next: edit {directory / 'data' / 'streams.yaml'}, then run budgetctl validate --data {directory / 'data'}")

@@ -78,9 +78,9 @@ def render_rich(table: Table) -> None:
 def csv_text(table: Table, *, with_total: bool = True, for_excel: bool = False) -> str:
     """CSV with a header of column keys; exports leave the total out so the file sums cleanly.
 
-    ``for_excel`` (a file written with -o): a UTF-8 byte order mark and CRLF line ends, so
-    Excel on Windows opens it by double-click with £, accents and dashes intact. Piped CSV
-    stays plain UTF-8 with LF, as scripts expect.
+    ``for_excel`` (a file written with -o): a UTF-8 byte order mark, so Excel on Windows
+    opens it by double-click with £, accents and dashes intact. Piped CSV has none, as
+    scripts expect.
     """
     out = io.StringIO()
     if for_excel:

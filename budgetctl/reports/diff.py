@@ -484,8 +484,10 @@ def _renames(
     """
     olds = [i for i in removed if i in old]
     news = [i for i in added if i in new]
-    content = {i: frozenset(flat(old[i]).items()) for i in olds}
-    content |= {i: frozenset(flat(new[i]).items()) for i in news}
+    flats = {i: flat(old[i]) for i in olds}
+    flats_new = {i: flat(new[i]) for i in news}
+    content = {i: frozenset(f.items()) for i, f in flats.items()}
+    content |= {i: frozenset(f.items()) for i, f in flats_new.items()}
     pairs: list[tuple[str, str]] = []
     for key in (lambda i: content[i], lambda i: (_either(old, new, i).title, _either(old, new, i).stream)):
         free: dict[object, list[str]] = {}
@@ -511,7 +513,7 @@ def _renames(
         if len(stream_olds) * len(stream_news) > RENAME_PAIRS:
             continue
         for old_id in stream_olds:
-            matches = [n for n in stream_news if _edited(flat(old[old_id]), flat(new[n]))]
+            matches = [n for n in stream_news if _edited(flats[old_id], flats_new[n])]
             if len(matches) == 1:
                 pairs.append((old_id, matches[0]))
                 stream_news.remove(matches[0])

@@ -25,7 +25,7 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 @needs_git
 def test_init_makes_a_git_repository(tmp_path: Path) -> None:
-    code, out, _ = invoke("init", str(tmp_path / "office"))
+    code, out, _ = invoke("init", str(tmp_path / "office"), "--git")
     assert code == 0 and f"initialised a git repository in {tmp_path / 'office'}" in out
     assert (tmp_path / "office" / ".git").is_dir()
     assert not (tmp_path / "office" / ".pre-commit-config.yaml").exists()  # only with --ci
@@ -41,11 +41,11 @@ def test_init_inside_a_repository_says_so(tmp_path: Path) -> None:
 
 def test_init_without_git_says_how(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
-    code, out, _ = invoke("init", str(tmp_path / "office"))
+    code, out, _ = invoke("init", str(tmp_path / "office"), "--git")
     assert code == 0
     assert f"install git, then run `git init {tmp_path / 'office'}`" in out
-    code, out, _ = invoke("init", str(tmp_path / "other"), "--no-git")
-    assert f"run `git init {tmp_path / 'other'}` when you want one" in out
+    code, out, _ = invoke("init", str(tmp_path / "other"))
+    assert f"not a git repository yet: run `git init {tmp_path / 'other'}` (or budgetctl init --git)" in out
 
 
 def test_init_ci_writes_hooks_workflow_and_dependabot(tmp_path: Path) -> None:
