@@ -1,13 +1,15 @@
 """Generate a deterministic budgetctl ledger of N projects, and optionally the
 equivalent beancount and hledger journals, for the benchmark suite.
 
-    python benchmarks/generate.py N OUTDIR [--journals] [--verify] [--seed S]
+    python benchmarks/generate.py N OUTDIR [--journals] [--verify] [--seed S] [--no-git]
 
 Writes OUTDIR/data/ (streams.yaml + data/projects/<stream-id>/<project-id>.yaml),
 OUTDIR/expected.json (counts and exact totals per year, for checks), and with
 --journals OUTDIR/beancount/main.beancount and OUTDIR/hledger/main.journal, each
 with 50 included part files. --verify runs bean-check and hledger on the journals
-and checks that their 2023/24 totals equal the generator's.
+and checks that their 2023/24 totals equal the generator's. Unless --no-git,
+OUTDIR becomes a git repository whose branches bench-base, bench-one and
+bench-hundred hold the ledger and the same ledger with 1 and 100 projects changed.
 
 Stdlib only. All money is integer pence, written as exact text: no float anywhere.
 """
@@ -19,6 +21,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -27,13 +30,15 @@ from decimal import Decimal
 from pathlib import Path
 
 # Bump when the output changes, so run.py regenerates reused folders.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 DEFAULT_SEED = 20230401
 
 BUDGET_YEARS = ("2021/22", "2022/23", "2023/24", "2024/25", "2025/26", "2026/27")
 ALLOC_YEARS = ("2023/24", "2024/25", "2025/26")
 SUMMARY_YEAR = "2023/24"
 JOURNAL_PARTS = 50
+# Branches of the git repository: the base commit and two children with 1 and 100 projects changed.
+GIT_BASE, GIT_ONE, GIT_HUNDRED = "bench-base", "bench-one", "bench-hundred"
 
 PRIORITIES = {
     "preventing-and-reducing-crime": "Preventing and reducing crime",
@@ -343,6 +348,74 @@ def write_ledger(ledger: Ledger, outdir: Path) -> None:
         (outdir / p.relpath).write_text(project_yaml(p), encoding="utf-8")
 
 
+# ---------------------------------------------------------------- git
+
+
+def _git(outdir: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> str:
+    fixed = {
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+        "GIT_AUTHOR_DATE": "2023-04-01T00:00:00Z",
+        "GIT_COMMITTER_DATE": "2023-04-01T00:00:00Z",
+    }
+    res = subprocess.run(
+        ["git", "-c", "core.autocrlf=false", "-c", "commit.gpgsign=false", *args],
+        cwd=outdir,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **fixed, **(env or {})},
+    )
+    return res.stdout.strip()
+
+
+def changed_projects(ledger: Ledger, count: int) -> list[Project]:
+    """``count`` projects spread over the ledger, each with its first allocation £1 lower (still valid)."""
+    step = max(1, len(ledger.projects) // count)
+    chosen = ledger.projects[::step][:count]
+    out = []
+    for p in chosen:
+        first = next(iter(p.allocations))
+        allocations = {**p.allocations, first: p.allocations[first] - 100}
+        out.append(Project(p.index, p.id, p.stream, p.fields, allocations, p.one_decimal))
+    return out
+
+
+def write_git(ledger: Ledger, outdir: Path) -> bool:
+    """Make OUTDIR a git repository: branch bench-base holds data/ as written, and bench-one and
+    bench-hundred are its children with 1 and 100 projects changed (built from objects only: the
+    working tree stays at bench-base). False when git is not available."""
+    if shutil.which("git") is None:
+        return False
+    shutil.rmtree(outdir / ".git", ignore_errors=True)
+    _git(outdir, "init", "-q", "-b", GIT_BASE)
+    _git(outdir, "add", "data")
+    _git(outdir, "commit", "-q", "-m", "generated ledger")
+    base = _git(outdir, "rev-parse", "HEAD")
+    scratch = outdir / ".git" / "bench-edits"
+    scratch.mkdir()
+    for branch, count in ((GIT_ONE, 1), (GIT_HUNDRED, 100)):
+        index = {"GIT_INDEX_FILE": str(outdir / ".git" / f"index-{branch}")}
+        _git(outdir, "read-tree", base, env=index)
+        projects = changed_projects(ledger, count)
+        paths = []
+        for p in projects:
+            path = scratch / f"{p.id}.yaml"
+            path.write_text(project_yaml(p), encoding="utf-8")
+            paths.append(str(path))
+        blobs = _git(outdir, "hash-object", "-w", "--stdin-paths", stdin="\n".join(paths) + "\n").split()
+        info = "".join(f"100644 {blob}\t{p.relpath}\n" for blob, p in zip(blobs, projects, strict=True))
+        _git(outdir, "update-index", "--index-info", env=index, stdin=info)
+        tree = _git(outdir, "write-tree", env=index)
+        commit = _git(outdir, "commit-tree", tree, "-p", base, "-m", f"{count} project(s) changed")
+        _git(outdir, "update-ref", f"refs/heads/{branch}", commit)
+    shutil.rmtree(scratch)
+    return True
+
+
 # ---------------------------------------------------------------- journals
 
 
@@ -553,10 +626,11 @@ def verify(outdir: Path, bean_check: str | None, hledger: str | None) -> tuple[b
 # ---------------------------------------------------------------- main
 
 
-def generate(n: int, outdir: Path, journals: bool, seed: int = DEFAULT_SEED) -> Ledger:
+def generate(n: int, outdir: Path, journals: bool, seed: int = DEFAULT_SEED, git: bool = False) -> Ledger:
     ledger = build(n, seed)
     outdir.mkdir(parents=True, exist_ok=True)
     write_ledger(ledger, outdir)
+    has_git = write_git(ledger, outdir) if git else False
     if journals:
         write_beancount(ledger, outdir)
         write_hledger(ledger, outdir)
@@ -567,6 +641,8 @@ def generate(n: int, outdir: Path, journals: bool, seed: int = DEFAULT_SEED) -> 
         "projects": n,
         "streams": len(ledger.streams),
         "journals": journals,
+        # Branches for `diff BASE HEAD`: HEAD changes 1 or 100 projects (None: git was not available).
+        "git": {"base": GIT_BASE, "one": GIT_ONE, "hundred": GIT_HUNDRED} if has_git else None,
         "totals": {y: money2(v) for y, v in totals.items()},
         "budgets": {y: money2(sum(s.budget[y] for s in ledger.streams)) for y in BUDGET_YEARS},
         # A project on a plain stream: run.py edits its first allocation.
@@ -695,6 +771,7 @@ def main(argv: list[str] | None = None) -> int:
         "--verify", action="store_true", help="check the journals with bean-check/hledger (implies --journals)"
     )
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--no-git", action="store_true", help="do not make OUTDIR a git repository")
     ap.add_argument(
         "--in-year", action="store_true", help="also write 2023/24 actuals, forecasts and an export to import"
     )
@@ -703,7 +780,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
-    ledger = generate(args.n, args.outdir, args.journals or args.verify, args.seed)
+    ledger = generate(args.n, args.outdir, args.journals or args.verify, args.seed, git=not args.no_git)
     if args.in_year:
         counts = write_in_year(ledger, args.outdir)
         print(f"wrote {counts['actuals_rows']} actuals rows, 4 forecasts and a {IMPORT_ROWS}-row export")

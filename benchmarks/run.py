@@ -163,6 +163,8 @@ class Task:
     # Untimed, ahead of timed run k; may return extra env vars for that run.
     before: Callable[[int], dict[str, str] | None] | None = None
     warmup: bool = False
+    # Exit codes that are a normal result (fmt --check exits 1 when a file would change).
+    ok_exit: tuple[int, ...] = (0,)
 
 
 class Runner:
@@ -194,7 +196,10 @@ class Runner:
             t0 = time.perf_counter()
             for t in tasks:
                 extra = t.before(k) if t.before else None
-                cells[t.label].samples.append(self.once(t.argv, {**self.base_env, **t.env, **(extra or {})}, REPO))
+                sample = self.once(t.argv, {**self.base_env, **t.env, **(extra or {})}, REPO)
+                if sample.rc in t.ok_exit:
+                    sample.rc = 0
+                cells[t.label].samples.append(sample)
             log(f"[{what}] round {k + 1}/{runs or self.runs}: {time.perf_counter() - t0:.1f} s")
         for label, cell in cells.items():
             log(f"[{what}] {label}: {cell.text()}")
@@ -251,7 +256,7 @@ def prepare(n: int, root: Path, journals: bool, spare: Path) -> Path:
     if not fresh:
         t0 = time.perf_counter()
         log(f"[N={n}] generating into {d} ...")
-        generate.generate(n, d, journals)
+        generate.generate(n, d, journals, git=True)
         log(f"[N={n}] generated in {time.perf_counter() - t0:.1f} s")
     return d
 
@@ -321,7 +326,54 @@ R_BC_WARM = "bean-check (warm pickle cache)"
 R_BC_CHANGED = "bean-check, one file touched"
 R_HL_CHECK = "hledger check"
 R_HL_BAL = f"hledger bal Income:Grant {YEAR} (summary equiv.)"
-ROWS = (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED, R_SUMMARY, R_BC_C, R_BC_WARM, R_BC_CHANGED, R_HL_CHECK, R_HL_BAL)
+R_PROJECTS = "budgetctl projects (table, warm cache)"
+R_PROJECTS_CSV = "budgetctl projects --format csv (warm cache)"
+R_SHOW = "budgetctl show ID (warm cache)"
+R_OWNERS = "budgetctl owners"
+R_FMT = "budgetctl fmt --check"
+R_REPORT = f"budgetctl report --year {YEAR} --format html (warm cache)"
+R_DIFF1 = "budgetctl diff BASE HEAD, 1 project changed"
+R_DIFF100 = "budgetctl diff BASE HEAD, 100 projects changed"
+R_FLOOR = "floor: python start + stat walk of the ledger"
+ROWS = (
+    R_NOCACHE,
+    R_FIRST,
+    R_REPEAT,
+    R_CHANGED,
+    R_SUMMARY,
+    R_PROJECTS,
+    R_PROJECTS_CSV,
+    R_SHOW,
+    R_OWNERS,
+    R_FMT,
+    R_REPORT,
+    R_DIFF1,
+    R_DIFF100,
+    R_FLOOR,
+    R_BC_C,
+    R_BC_WARM,
+    R_BC_CHANGED,
+    R_HL_CHECK,
+    R_HL_BAL,
+)
+# What --only selects: a name for each group of rows.
+GROUPS = {
+    "validate": (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED),
+    "summary": (R_SUMMARY,),
+    "projects": (R_PROJECTS, R_PROJECTS_CSV),
+    "show": (R_SHOW,),
+    "owners": (R_OWNERS,),
+    "fmt": (R_FMT,),
+    "report": (R_REPORT,),
+    "diff": (R_DIFF1, R_DIFF100),
+    "floor": (R_FLOOR,),
+    "peers": (R_BC_C, R_BC_WARM, R_BC_CHANGED, R_HL_CHECK, R_HL_BAL),
+}
+
+# The floor of a warm run: an interpreter that starts and stats every ledger file.
+_STAT_WALK = (
+    "import os,sys\nfor top, dirs, files in os.walk(sys.argv[1]):\n    [os.stat(os.path.join(top, f)) for f in files]"
+)
 
 
 def bench_size(
@@ -333,6 +385,8 @@ def bench_size(
     bean_check: str | None,
     hledger: str | None,
     notes: list[str],
+    only: set[str],
+    extras: dict[str, str],
 ) -> dict[str, Cell]:
     data = d / "data"
     caches = r.scratch / f"cache-{n}"
@@ -355,7 +409,7 @@ def bench_size(
         target.write_text(changed_text if k % 2 == 0 else original, encoding="utf-8")
 
     # Round order matters: "changed" leaves the warm cache up to date for
-    # "repeated"; the warm-up runs are the first of "twice in a row".
+    # "repeated" and the other warm rows; the warm-up runs are the first of "twice in a row".
     tasks = [
         Task(R_CHANGED, validate, warm, before=change, warmup=True),
         Task(R_REPEAT, validate, warm),
@@ -364,8 +418,38 @@ def bench_size(
     ]
     if no_cache:
         tasks.append(Task(R_NOCACHE, [*validate, "--no-cache"]))
+    shown_id = Path(exp["edit_target"]).stem
+    report_file = r.scratch / f"report-{n}.html"
+    tasks += [
+        Task(R_PROJECTS, [budgetctl, "projects", "--data", str(data)], warm),
+        Task(R_PROJECTS_CSV, [budgetctl, "projects", "--format", "csv", "--data", str(data)], warm),
+        Task(R_SHOW, [budgetctl, "show", shown_id, "--data", str(data)], warm),
+        Task(R_OWNERS, [budgetctl, "owners", "--data", str(data)], warm),
+        # The generated ledger is not all canonical (one-decimal amounts, flow mappings): exit 1 is normal.
+        Task(R_FMT, [budgetctl, "fmt", "--check", "--data", str(data)], warm, ok_exit=(0, 1)),
+        Task(
+            R_REPORT,
+            [budgetctl, "report", "--year", YEAR, "--format", "html", "--data", str(data), "-o", str(report_file)],
+            warm,
+        ),
+        Task(R_FLOOR, [sys.executable, "-I", "-S", "-c", _STAT_WALK, str(data)]),
+    ]
+    refs = exp.get("git")
+    if refs:
+        diff = [budgetctl, "diff", refs["base"]]
+        tasks += [
+            Task(R_DIFF1, [*diff, refs["one"], "--data", str(data)], warm, warmup=True),
+            Task(R_DIFF100, [*diff, refs["hundred"], "--data", str(data)], warm, warmup=True),
+        ]
+    elif only & {"diff"}:
+        notes.append(f"N={n}: no diff rows: the generated ledger has no git repository (is git installed?)")
+    wanted = {row for group in only for row in GROUPS[group]}
+    if not wanted & set(GROUPS["validate"]):
+        # The warm rows still need a warm cache: one untimed validate fills it.
+        r.once(validate, {**r.base_env, **warm}, REPO)
+    tasks = [t for t in tasks if t.label in wanted]
     pickle: Path | None = None
-    if bean_check:
+    if bean_check and "peers" in only:
         main = d / "beancount" / "main.beancount"
         pickle = main.parent / f".{main.name}.picklecache"
         pickle.unlink(missing_ok=True)
@@ -382,7 +466,7 @@ def bench_size(
             # so the pickle of the other rows survives.
             Task(R_BC_C, [bean_check, "-C", str(main)], {"BEANCOUNT_LOAD_CACHE_FILENAME": ".{filename}.bench-unused"}),
         ]
-    if hledger:
+    if hledger and "peers" in only:
         journal = str(d / "hledger" / "main.journal")
         fy = [f"{YEAR[:4]}-04-01", f"{int(YEAR[:4]) + 1}-04-01"]
         tasks += [
@@ -398,6 +482,11 @@ def bench_size(
         got = summary_allocated(budgetctl, data, {**r.base_env, **warm})
     finally:
         target.write_text(original, encoding="utf-8")
+    if R_REPORT in cells and report_file.exists():
+        extras[f"report-kb-{n}"] = f"{report_file.stat().st_size / 1000:.0f}"
+        pages = pdf_pages(report_file, r.scratch)
+        if pages is not None:
+            extras[f"report-pages-{n}"] = str(pages)
     if got is None:
         notes.append(f"N={n}: cache consistency after edits not checked (`summary --format json` gave no total)")
     elif got != want:
@@ -412,6 +501,138 @@ def bench_size(
     return cells
 
 
+def pdf_pages(html: Path, scratch: Path) -> int | None:
+    """The A4 pages of an HTML file printed by a headless Chromium, if one is installed (untimed)."""
+    browser = next((b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
+    if browser is None:
+        return None
+    pdf = scratch / "report.pdf"
+    pdf.unlink(missing_ok=True)
+    argv = [browser, "--headless", "--disable-gpu", "--no-sandbox", "--no-pdf-header-footer"]
+    argv += [f"--user-data-dir={scratch / 'chromium'}", f"--print-to-pdf={pdf}", html.as_uri()]
+    try:
+        subprocess.run(argv, capture_output=True, timeout=300)
+        data = pdf.read_bytes()
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data)) or None
+
+
+def verdict(ok: bool) -> str:
+    return "**PASS**" if ok else "**FAIL**"
+
+
+def issue15(
+    w: Callable[[str], None],
+    sizes: list[int],
+    get: Callable[[int, str], Cell | None],
+    base: str,
+    bean_check: str | None,
+    extras: dict[str, str],
+) -> None:
+    """Each target of issue 15 as a figure or a ratio, with its verdict."""
+    bc = "needs bean-check" if not bean_check else "needs this size"
+    for n in (10_000, 50_000):
+        changed, repeat = get(n, R_CHANGED), get(n, R_REPEAT)
+        if changed is None or repeat is None:
+            w(f"- one file changed minus nothing changed, validate, N={n:,}: n/a (needs the validate rows at N={n:,})")
+        else:
+            extra = changed.median - repeat.median
+            w(
+                f"- one file changed minus nothing changed, validate, N={n:,}: {fmt_s(changed.median)} − "
+                f"{fmt_s(repeat.median)} = **{extra * 1000:.0f} ms** (target ≤ 30 ms) "
+                f"{verdict(extra <= 0.030 and not changed.failed)} "
+                f"(in CPU seconds: {(changed.cpu - repeat.cpu) * 1000:.0f} ms)"
+            )
+    for n in (10_000, 50_000):
+        one, hundred, repeat = get(n, R_DIFF1), get(n, R_DIFF100), get(n, R_REPEAT)
+        label = f"N={n:,}"
+        w(ratio_line(f"diff, 1 project changed / warm validate, {label}", one, "diff", repeat, "validate", 1.5))
+        if one is not None and hundred is not None:
+            more = hundred.median - one.median
+            w(
+                f"- diff, 100 changed minus 1 changed, {label}: **{more * 1000:.0f} ms** (target ≤ 100 ms) "
+                f"{verdict(more <= 0.1 and not hundred.failed)} "
+                f"(in CPU seconds: {(hundred.cpu - one.cpu) * 1000:.0f} ms)"
+            )
+        w(
+            ratio_line(
+                f"warm validate / bean-check warm, {label}",
+                repeat,
+                "validate",
+                get(n, R_BC_WARM),
+                "bean-check",
+                0.1,
+                missing=bc,
+            )
+        )
+        w(
+            ratio_line(
+                f"warm validate / (start + stat walk), {label}", repeat, "validate", get(n, R_FLOOR), "floor", 2.0
+            )
+        )
+        w(ratio_line(f"warm summary / warm validate, {label}", get(n, R_SUMMARY), "summary", repeat, "validate", 1.2))
+        w(
+            ratio_line(
+                f"cold validate / bean-check -C, CPU seconds, {label}",
+                get(n, base),
+                "validate",
+                get(n, R_BC_C),
+                "bean-check -C",
+                0.25,
+                cpu=True,
+                missing=bc,
+            )
+        )
+        w(
+            ratio_line(
+                f"fmt --check / cold validate, CPU seconds, {label}",
+                get(n, R_FMT),
+                "fmt --check",
+                get(n, base),
+                "validate",
+                1.0,
+                cpu=True,
+            )
+        )
+    peaks = [c for row in (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED) if (c := get(50_000, row)) is not None]
+    worst = max(peaks, key=lambda c: c.peak_mib) if peaks else None
+    w(
+        ratio_line(
+            "peak memory, validate, N=50,000",
+            worst,
+            "budgetctl",
+            get(50_000, R_BC_C),
+            "bean-check -C",
+            0.2,
+            mem=True,
+            missing="needs N=50,000 and bean-check",
+        )
+    )
+    for row, limit in ((R_PROJECTS, 1.0), (R_PROJECTS_CSV, 1.0), (R_SHOW, 0.2), (R_OWNERS, 0.2)):
+        cell = get(10_000, row)
+        if cell is None:
+            w(f"- {row}, N=10,000: n/a (not measured in this run)")
+        else:
+            w(
+                f"- {row}, N=10,000: {fmt_s(cell.median)} (target < {limit} s) "
+                f"{verdict(cell.median < limit and not cell.failed)} ({fmt_s(cell.cpu)} CPU)"
+            )
+    report, summary = get(10_000, R_REPORT), get(10_000, R_SUMMARY)
+    w(ratio_line("report --format html / warm summary, N=10,000", report, "report", summary, "summary", 2.0))
+    kb, pages = extras.get("report-kb-10000"), extras.get("report-pages-10000")
+    if kb is None:
+        w("- report size, N=10,000: n/a (not measured in this run)")
+    else:
+        w(f"- report size, N=10,000: **{kb} kB** (target < 300 kB) {verdict(int(kb) < 300)}")
+        if pages is None:
+            w("- report pages, N=10,000: n/a (no headless Chromium to print it)")
+        else:
+            w(f"- report pages, N=10,000, A4 in Chromium: **{pages}** (target ≤ 40) {verdict(int(pages) <= 40)}")
+
+
 def ratio_line(
     name: str,
     a: Cell | None,
@@ -421,15 +642,19 @@ def ratio_line(
     limit: float,
     *,
     mem: bool = False,
+    cpu: bool = False,
     missing: str = "",
 ) -> str:
     if a is None or b is None:
         return f"- {name}: n/a ({missing or 'not measured in this run'})"
-    av, bv = (a.peak_mib, b.peak_mib) if mem else (a.median, b.median)
+    av, bv = (a.peak_mib, b.peak_mib) if mem else (a.cpu, b.cpu) if cpu else (a.median, b.median)
     unit = (lambda v: f"{v:.0f} MiB") if mem else fmt_s
     ratio = av / bv
     verdict = "PASS" if ratio <= limit and not a.failed else "FAIL"
     extra = " (budgetctl exited non-zero)" if a.failed else ""
+    if not mem and not cpu and b.cpu:
+        # On a busy machine wall time drifts; CPU seconds drift less: both are shown, wall decides.
+        extra += f" (in CPU seconds: {fmt_s(a.cpu)} / {fmt_s(b.cpu)} = {a.cpu / b.cpu:.2f})"
     return (
         f"- {name}: {a_label} {unit(av)} / {b_label} {unit(bv)} = **{ratio:.2f}** "
         f"(target ≤ {limit}) **{verdict}**{extra}"
@@ -576,6 +801,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bean-check", help="bean-check executable (default: PATH, .peers-venv)")
     ap.add_argument("--hledger", help="hledger executable (default: PATH)")
     ap.add_argument("--no-peers", action="store_true", help="skip bean-check and hledger")
+    ap.add_argument(
+        "--only",
+        help=f"comma-separated groups of rows to run (default: all): {', '.join(GROUPS)}",
+    )
     ap.add_argument("--out", type=Path, help="also write the Markdown report here")
     ap.add_argument(
         "--tmp", action="store_true", help="generate into a temporary folder instead of reusing benchmarks/out/"
@@ -590,6 +819,11 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     if args.runs < 1 or not sizes or min(sizes) < 1:
         ap.error("--runs and every size must be at least 1")
+    only = set(GROUPS) if not args.only else {g.strip() for g in args.only.split(",") if g.strip()}
+    if only - set(GROUPS):
+        ap.error(f"--only: unknown group(s) {', '.join(sorted(only - set(GROUPS)))}; choose from {', '.join(GROUPS)}")
+    if "peers" not in only:
+        args.no_peers = True
 
     beside = Path(sys.executable).parent / "budgetctl"  # not resolved: venv python is a link
     budgetctl = args.budgetctl or (str(beside) if beside.exists() else shutil.which("budgetctl"))
@@ -632,6 +866,7 @@ def main(argv: list[str] | None = None) -> int:
                 "left out and the targets use the first run with an empty cache."
             )
         results: dict[int, dict[str, Cell]] = {}
+        extras: dict[str, str] = {}
         checks: list[str] = []
         # Other work on the machine skews every cell; the report shows how busy it was.
         load_start = os.getloadavg()
@@ -641,7 +876,7 @@ def main(argv: list[str] | None = None) -> int:
                 ok, lines = generate.verify(d, bean_check, hledger)
                 checks.append(f"N={n}: {'OK' if ok else 'MISMATCH'}: " + "; ".join(lines))
             before = code_stamp(pkg)
-            results[n] = bench_size(n, d, r, budgetctl, no_cache, bean_check, hledger, notes)
+            results[n] = bench_size(n, d, r, budgetctl, no_cache, bean_check, hledger, notes, only, extras)
             if code_stamp(pkg) != before:
                 notes.append(
                     f"N={n}: **budgetctl's source changed during these runs** "
@@ -663,7 +898,7 @@ def main(argv: list[str] | None = None) -> int:
         shipped: dict[str, Cell] = {}
         shipped_data = REPO / "data"
         n_shipped = len([*shipped_data.glob("projects/**/*.yaml"), *shipped_data.glob("projects/**/*.yml")])
-        if (shipped_data / "streams.yaml").exists():
+        if (shipped_data / "streams.yaml").exists() and only & {"validate", "summary"}:
             warm = {"XDG_CACHE_HOME": str(scratch / "cache-shipped")}
             sv = [budgetctl, "validate", "--data", str(shipped_data)]
             ship_tasks = [
@@ -700,7 +935,19 @@ def main(argv: list[str] | None = None) -> int:
         "figure well above that means other work competed with these runs"
     )
     report = render(
-        sizes, results, startup, shipped, n_shipped, checks, notes, no_cache, budgetctl, bean_check, hledger, args.runs
+        sizes,
+        results,
+        startup,
+        shipped,
+        n_shipped,
+        checks,
+        notes,
+        no_cache,
+        budgetctl,
+        bean_check,
+        hledger,
+        args.runs,
+        extras,
     )
     report += render_hostile(hostile)
     print(report)
@@ -722,6 +969,7 @@ def render(
     bean_check: str | None,
     hledger: str | None,
     runs: int,
+    extras: dict[str, str],
 ) -> str:
     out: list[str] = []
     w = out.append
@@ -739,17 +987,20 @@ def render(
     w("")
     w(
         f"Median wall time of {runs} fresh-process runs [runs] / peak memory: the RSS of the "
-        "largest process, or the summed PSS of the process tree if larger (N procs). "
+        "largest process, or the summed PSS of the process tree if larger (N procs); then the "
+        "median CPU seconds (user + system, with the worker processes). "
         "Ledger: N projects × 3 years on max(5, N/100) streams (benchmarks/generate.py). "
         "Commands of one size run in interleaved rounds."
     )
     w("")
-    w("| command | " + " | ".join(f"N={n:,}" for n in sizes) + " |")
-    w("|---|" + "---|" * len(sizes))
+    w("| command | " + " | ".join(f"N={n:,} | CPU" for n in sizes) + " |")
+    w("|---|" + "---|---|" * len(sizes))
     for row in ROWS:
         if not any(row in results[n] for n in sizes):
             continue
-        cells = [results[n][row].text() if row in results[n] else "" for n in sizes]
+        cells = [
+            f"{results[n][row].text()} | {fmt_s(results[n][row].cpu)}" if row in results[n] else " | " for n in sizes
+        ]
         w(f"| {row} | " + " | ".join(cells) + " |")
     w("")
     w("| start-up | median / peak |")
@@ -847,6 +1098,10 @@ def render(
                 missing=miss,
             )
         )
+    w("")
+    w("## Targets (issue 15): the cost of a change scales with the change")
+    w("")
+    issue15(w, sizes, get, base, bean_check, extras)
     ver = startup["budgetctl --version"]
     w(
         f"- `budgetctl --version`: {fmt_s(ver.median)} (target ≤ 0.1 s) "

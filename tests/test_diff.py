@@ -69,10 +69,10 @@ def test_an_edited_allocation_shows_in_diff_head_with_amounts_and_headline(repo:
     [year] = data["years"]
     [row] = year["streams"]
     assert row["stream"] == "victims-services"
-    assert row["allocated"] == {"before": "5304872.40", "after": "5317372.40", "change": "12500.00"}
+    assert row["allocated"] == {"before": "6599872.40", "after": "6612372.40", "change": "12500.00"}
     assert row["unallocated"]["change"] == "-12500.00"
     assert row["budget"]["change"] == "0.00"
-    assert year["total"]["allocated"]["after"] == "12522235.40"
+    assert year["total"]["allocated"]["after"] == "17337860.40"
     [project] = data["projects"]
     assert project["id"] == "idva-service" and project["change"] == "changed"
     assert project["fields"] == [
@@ -82,8 +82,13 @@ def test_an_edited_allocation_shows_in_diff_head_with_amounts_and_headline(repo:
 
 def test_changes_on_two_streams_and_a_new_error_make_one_headline(repo: Path) -> None:
     edit(repo, IDVA, "2023/24: 1275000", "2023/24: 1287500")
-    # 400,000 Helping Communities Fund: one grant over its 5,000 cap is a new error.
-    edit(repo, "data/projects/helping-communities-fund/dudley-home-security-packs.yaml", "2023/24: ", "2023/24: 1")
+    # 400,000 Helping Communities Fund (4,999.50 unallocated): one grant over its 5,000 cap is a new error.
+    edit(
+        repo,
+        "data/projects/helping-communities-fund/dudley-home-security-packs.yaml",
+        "2023/24: 2750.50",
+        "2023/24: 5050.50",
+    )
     data = diff_json(repo, "HEAD")
     assert data["headline"].startswith("2023/24: allocated +£")
     assert data["headline"].endswith(" across 2 streams; 1 new error")
@@ -171,7 +176,9 @@ def test_a_renamed_project_is_recognised(repo: Path) -> None:
 def test_a_stream_budget_change(repo: Path) -> None:
     edit(repo, "data/streams.yaml", "2023/24: 6529875", "2023/24: 6524875")
     data = diff_json(repo, "HEAD")
-    assert data["headline"] == "2023/24: budget -£5,000.00 across 1 stream"
+    # 2023/24 is approved in the shipped ledger: an in-place edit of its budget is a new error (D014).
+    assert data["headline"] == "2023/24: budget -£5,000.00 across 1 stream; 1 new error"
+    assert [p["code"] for p in data["problems"]["new"]] == ["D014"]
     [stream] = data["streams"]
     assert stream["id"] == "victims-services" and stream["change"] == "changed"
     assert stream["fields"] == [
@@ -204,10 +211,15 @@ def test_a_revision_before_the_ledger_existed_counts_as_empty(tmp_path: Path) ->
     assert data["base"]["empty"] is True and data["head"]["empty"] is False
     assert (
         data["headline"]
-        == "2023/24: budget +£17,175,399.00 across 5 streams, allocated +£12,509,735.40 across 5 streams"
+        == "2023/24: budget +£17,175,399.00 across 5 streams, adjustments +£301,276.30 across 4 streams, "
+        "allocated +£17,325,360.40 across 5 streams; 2024/25: budget +£17,527,321.00 across 5 streams, "
+        "adjustments +£40,000.00 across 1 stream, allocated +£3,385,000.00 across 3 streams; "
+        "actuals +£17,165,213.90 (449 rows); 2023/24 forecast +£17,189,947.90; RAG helping-communities-fund -→green, "
+        "community-safety-fund -→green, intervention-and-prevention -→green, victims-services -→green, "
+        "violence-reduction-partnership -→green"
     )
     assert {p["change"] for p in data["projects"]} == {"added"}
-    assert len(data["projects"]) == 34
+    assert len(data["projects"]) == 139
     assert any("has no ledger" in note for note in data["notes"])
     # And the other way round: deleting the ledger removes everything.
     back = diff_json(root, "HEAD", "HEAD~1")
@@ -393,5 +405,9 @@ def test_a_broken_project_file_is_changed_not_removed(repo: Path) -> None:
     [project] = data["projects"]
     assert project["change"] == "changed" and project["fields"] == []
     assert "has errors in the working tree" in project["note"]
-    assert data["headline"] == "Totals could not be compared: 1 project file with errors after the change; 1 new error"
+    # Totals are not compared with a broken project file; its actuals rows and forecast name a project
+    # that no longer loads (the file's own error, then theirs).
+    assert (
+        data["headline"] == "Totals could not be compared: 1 project file with errors after the change; 18 new errors"
+    )
     assert any("left out of its totals" in note for note in data["notes"])

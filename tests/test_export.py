@@ -34,7 +34,7 @@ def test_shipped_csv_has_one_row_per_allocation_and_sums_exactly(runner) -> None
     result = export(runner, SHIPPED, "--format", "csv", "--year", "2023/24")
     assert result.exit_code == 0, result.output
     table = rows(result.stdout)
-    assert len(table) == 34
+    assert len(table) == 139
     assert list(table[0])[:11] == [
         "project",
         "year",
@@ -48,7 +48,7 @@ def test_shipped_csv_has_one_row_per_allocation_and_sums_exactly(runner) -> None
         "provider",
         "amount",
     ]
-    assert sum(Decimal(r["amount"]) for r in table) == Decimal("12509735.40")
+    assert sum(Decimal(r["amount"]) for r in table) == Decimal("17325360.40")
     dudley = next(r for r in table if r["project"] == "dudley-home-security-packs")
     assert dudley["amount"] == "2750.50"
     assert dudley["programme"] == "Helping Communities Fund"
@@ -62,9 +62,9 @@ def test_shipped_csv_has_one_row_per_allocation_and_sums_exactly(runner) -> None
 def test_shipped_json_money_is_two_decimal_text(runner) -> None:
     result = export(runner, SHIPPED, "--format", "json")
     payload = json.loads(result.stdout)
-    assert payload["years"] == ["2023/24"]
-    assert payload["total"] == "12509735.40"
-    assert len(payload["rows"]) == 34
+    assert payload["years"] == ["2023/24", "2024/25"]
+    assert payload["total"] == "20710360.40"
+    assert len(payload["rows"]) == 143
     hub = next(r for r in payload["rows"] if r["project"] == "hate-crime-third-party-reporting")
     assert hub["amount"] == "64487.50"
     assert hub["priorities"] == ["increased-confidence-in-west-midlands-police", "prioritising-victims"]
@@ -126,7 +126,7 @@ def test_output_file_is_written_atomically(runner, tmp_path: Path) -> None:
     result = export(runner, SHIPPED, "--format", "csv", "-o", str(target))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert len(rows(target.read_text(encoding="utf-8"))) == 34
+    assert len(rows(target.read_text(encoding="utf-8"))) == 143
     assert target.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["allocations.csv"]
 

@@ -39,7 +39,7 @@ def test_creates_a_canonical_file_that_validates(runner, ledger_copy: Path) -> N
         "--priority",
         "reducing-violence",
         "--amount",
-        "2023/24=25000.5",
+        "2023/24=5000.5",
         "--description",
         "yes",
     )
@@ -53,7 +53,7 @@ def test_creates_a_canonical_file_that_validates(runner, ledger_copy: Path) -> N
         "priorities: [reducing-violence]\n"
         'description: "yes"\n'
         "allocations:\n"
-        "  2023/24: 25000.50\n"
+        "  2023/24: 5000.50\n"
     )
     # Every reader takes the text as written: PyYAML (YAML 1.1) would read a plain yes as true.
     assert yaml.safe_load(path.read_text())["description"] == "yes"
@@ -69,8 +69,8 @@ def test_over_allocation_is_refused_with_the_amount_over(runner, ledger_copy: Pa
         runner, ledger_copy, "big-one", "--stream", IAP, "--title", "Big", "--lead", "L", "--amount", "2023/24=2000000"
     )
     assert result.exit_code == 1
-    # The stream's budget is 1,805,538.00 and its projects allocate 1,294,487.50 before this one.
-    over = f"data/streams.yaml:92:16: A001 stream '{IAP}' is over-allocated in 2023/24 by £1,488,949.50"
+    # The stream's revised budget is 2,000,538.00 and its projects allocate 1,984,987.50 before this one.
+    over = f"data/streams.yaml:140:16: A001 stream '{IAP}' is over-allocated in 2023/24 by £1,984,449.50"
     assert over in _oneline(result.stderr)
     assert "not written: data/projects/intervention-and-prevention/big-one.yaml" in _oneline(result.stderr)
     assert _files(ledger_copy) == before

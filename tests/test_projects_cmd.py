@@ -80,9 +80,10 @@ def test_unknown_stream_suggests_the_closest(runner, tmp_path: Path) -> None:
 
 def test_shipped_projects_total_matches_the_summary(runner) -> None:
     payload = json.loads(invoke(runner, "projects", "--data", str(SHIPPED), "--format", "json").stdout)
-    assert len(payload["rows"]) == 34
-    assert payload["total"]["total"] == "12509735.40"
-    assert sum(Decimal(r["total"]) for r in payload["rows"]) == Decimal("12509735.40")
+    assert len(payload["rows"]) == 139
+    assert payload["total"]["2023/24"] == "17325360.40"  # the summary's allocated total
+    assert payload["total"]["total"] == "20710360.40"
+    assert sum(Decimal(r["total"]) for r in payload["rows"]) == Decimal("20710360.40")
 
 
 def test_shipped_projects_markdown_golden(runner, golden) -> None:
@@ -102,8 +103,8 @@ def test_show_prints_every_field_and_the_stream_context(runner) -> None:
     assert fields["grant"] == "yes"
     assert fields["award_date"] == "2023-06-21"
     assert fields["total"] == "£2,750.50 over 1 year(s)"
-    # 2023/24: the project's 2,750.50 against the stream's 400,000 budget, 29,875.50 allocated.
-    assert "2,750.50 │      400,000.00 │          29,875.50 │           370,124.50 │" in result.stdout
+    # 2023/24: the project's 2,750.50 against the stream's 400,000 budget, 395,000.50 allocated.
+    assert "2,750.50 │              400,000.00 │         395,000.50 │             4,999.50 │" in result.stdout
 
 
 def test_show_json(runner, tmp_path: Path) -> None:
@@ -116,6 +117,7 @@ def test_show_json(runner, tmp_path: Path) -> None:
             "year": "2023/24",
             "allocation": "100.00",
             "stream_budget": "1000.00",
+            "stream_approved_budget": "1000.00",
             "stream_allocated": "100.00",
             "stream_unallocated": "900.00",
         },
@@ -123,6 +125,7 @@ def test_show_json(runner, tmp_path: Path) -> None:
             "year": "2024/25",
             "allocation": "250.50",
             "stream_budget": "1000.00",
+            "stream_approved_budget": "1000.00",
             "stream_allocated": "550.50",
             "stream_unallocated": "449.50",
         },

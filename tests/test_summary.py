@@ -33,10 +33,14 @@ def test_shipped_ledger_reproduces_paragraph_4(runner) -> None:
     assert [(r["programme"], r["funding"], r["budget"]) for r in payload["rows"]] == PARAGRAPH_4
     assert payload["total"]["budget"] == "17175399.00"
     for row in payload["rows"]:
-        assert set(row) == {"stream", "programme", "funding", "budget", "allocated", "unallocated"}
-        assert Decimal(row["allocated"]) + Decimal(row["unallocated"]) == Decimal(row["budget"])
-        assert Decimal(row["allocated"]) < Decimal(row["budget"])  # visible headroom
-    for key in ("budget", "allocated", "unallocated"):
+        assert set(row) == {
+            "stream", "programme", "funding", "budget", "adjustments", "revised_budget", "allocated", "unallocated"
+        }  # fmt: skip
+        # budget stays the approved budget; unallocated is what the revised budget leaves.
+        assert Decimal(row["budget"]) + Decimal(row["adjustments"]) == Decimal(row["revised_budget"])
+        assert Decimal(row["allocated"]) + Decimal(row["unallocated"]) == Decimal(row["revised_budget"])
+        assert Decimal(row["allocated"]) < Decimal(row["revised_budget"])  # visible headroom
+    for key in ("budget", "adjustments", "revised_budget", "allocated", "unallocated"):
         assert sum(Decimal(r[key]) for r in payload["rows"]) == Decimal(payload["total"][key])
 
 
@@ -58,7 +62,8 @@ def test_shipped_summary_golden(name: str, args: list[str], runner, golden) -> N
     golden(name, result.stdout)
 
 
-def test_table_shows_thousands_separators_and_total(runner) -> None:
+def test_table_shows_thousands_separators_and_total(runner, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # eight columns: programme names on one line
     out = runner.invoke(app, ["summary", "--year", "2023/24", "--data", str(SHIPPED)]).stdout
     assert "17,175,399" in out and "6,529,875" in out
     for programme, *_ in PARAGRAPH_4:
@@ -66,7 +71,7 @@ def test_table_shows_thousands_separators_and_total(runner) -> None:
 
 
 def test_year_defaults_to_latest_budget_year(runner) -> None:
-    assert summary_json(runner)["year"] == "2023/24"
+    assert summary_json(runner)["year"] == "2024/25"  # the shipped ledger has an indicative 2024/25
     assert summary_json(runner, data=LEDGERS / "over-allocated" / "data")["year"] == "2024/25"
 
 

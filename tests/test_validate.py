@@ -20,7 +20,7 @@ def test_shipped_ledger_is_clean(runner, monkeypatch) -> None:
     monkeypatch.chdir(SHIPPED.parent)
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0
-    assert result.stdout == "no problems in 35 files\n"
+    assert result.stdout == "no problems in 160 files\n"
 
 
 def test_text_format_is_compiler_style_with_caret(runner, golden, monkeypatch) -> None:
@@ -227,7 +227,7 @@ def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert (result.returncode, result.stdout) == (0, "no problems in 35 files\n")
+    assert (result.returncode, result.stdout) == (0, "no problems in 160 files\n")
     version = subprocess.run(
         [sys.executable, "-m", "budgetctl", "--version"], capture_output=True, text=True, check=False
     )

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from budgetctl import __version__
-from budgetctl.cli import check, monitoring, publishing, workflow
+from budgetctl.cli import adjustments, check, monitoring, publishing, workflow
 
 app = typer.Typer(
     name="budgetctl",
@@ -81,6 +81,8 @@ def _short_help(function: Any) -> str:
 COMMANDS = (
     ("validate", check.validate),
     ("summary", check.summary),
+    ("adjustments", adjustments.adjustments_command),
+    ("commitments", adjustments.commitments_command),
     ("rules", check.rules),
     ("explain", check.explain),
     ("monitor", monitoring.monitor),
@@ -109,6 +111,7 @@ def _copyable_examples(doc: str | None) -> str | None:
 
 for _name, _command in COMMANDS:
     app.command(_name, short_help=_short_help(_command), help=_copyable_examples(_command.__doc__))(_command)
+workflow.new_app.command("adjustment")(adjustments.new_adjustment_command)
 for _name, _group in GROUPS:
     for _info in _group.registered_commands:
         _info.help = _copyable_examples(_info.help or (_info.callback.__doc__ if _info.callback else None))

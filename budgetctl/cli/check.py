@@ -25,6 +25,7 @@ from budgetctl.cli.options import (
     reliable_ledger,
     to_stdout,
     trailing_problems,
+    year_range,
 )
 
 
@@ -56,7 +57,7 @@ def validate(
         typer.Option(
             "--changed-since",
             metavar="REV",
-            help="Also report an over-allocation at the project files changed since git revision REV (A004).",
+            help="Also report an over-allocation at the project files changed since git revision REV (A006).",
             show_default=False,
         ),
     ] = None,
@@ -89,7 +90,7 @@ def validate(
 
 
 def changed_project_problems(data: Path | None, ledger: Ledger, revision: str) -> list[Diagnostic]:
-    """A004 at the changed project files allocating in an over-allocated stream and year."""
+    """A006 at the changed project files allocating in an over-allocated stream and year."""
     from budgetctl.infra.git import GitError
     from budgetctl.loading.discover import find_root, read_ledger
     from budgetctl.loading.revision import changed_paths
@@ -110,7 +111,10 @@ def summary(
             "--year",
             "-y",
             metavar="YYYY/YY",
-            help="Financial year (default: the current one when it has a budget, else the latest with one).",
+            help=(
+                "Financial year (default: the current one when it has a budget, else the latest with one), "
+                "or a range FIRST..LAST side by side."
+            ),
             show_default=False,
             autocompletion=complete_year,
         ),
@@ -132,13 +136,34 @@ def summary(
 
     Example: budgetctl summary --year 2023/24 --by funding --format markdown
     """
+    from budgetctl.cli.options import streams_with_figures
     from budgetctl.render.tables import RENDERERS, csv_text
+    from budgetctl.reports.summary import BY_STREAMS, summary_years
     from budgetctl.reports.summary import summary as build_summary
 
+    if year is not None and ".." in year:  # a medium-term view: several years side by side
+        first, _, last = year.partition("..")
+        years = year_range(checked_year(first) or "", checked_year(last) or "")
+        ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
+        if not set(years) & set(ledger.budget_years()):
+            fail(f"no budget in {year}; years with a budget: {', '.join(ledger.budget_years()) or 'none'}")
+        if by is not GroupBy.stream:
+            fail("--by works with one year; a range of years is shown by stream")
+        RENDERERS[format.value](summary_years(ledger, years))
+        trailing_problems(checked)
+        return
     year = checked_year(year)
-    # The plan only: summary's figures read no actuals or forecasts (validate checks those).
-    ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)
-    table = build_summary(ledger, budget_year(ledger, year), by.value)
+    # By stream or funding label, a warm ledger needs only streams.yaml and the figures of its last whole check.
+    fast = streams_with_figures(data) if by.value in BY_STREAMS and not no_cache else None
+    if fast is not None:
+        checked, figures = fast
+        assert checked.ledger is not None
+        ledger = checked.ledger
+    else:
+        # The plan only: summary's figures read no actuals or forecasts (validate checks those).
+        ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)
+        figures = None
+    table = build_summary(ledger, budget_year(ledger, year), by.value, figures)
     if to_stdout(output):
         RENDERERS[format.value](table)
     elif format is TableFormat.csv:

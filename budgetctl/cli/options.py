@@ -83,7 +83,7 @@ def load(
     unread (commands about the plan only).
     """
     from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.discover import NoLedger, find_root, read_ledger
+    from budgetctl.loading.discover import FileChanged, NoLedger, find_root, read_ledger
     from budgetctl.pipeline import check_files
     from budgetctl.render import progress
 
@@ -91,23 +91,55 @@ def load(
         root = find_root(data)
     except NoLedger as exc:
         fail(str(exc))
-    files = read_ledger(root)
-    raw = {f.path: f.data for f in files.every_file()}
+    cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
+    index = cached.stat_index() if cached is not None else None
+    files = read_ledger(root, index)
+    raw = {f.path: f for f in files.every_file()}
 
     @lru_cache(maxsize=256)
     def lines(path: str) -> list[str]:
-        return raw[path].decode("utf-8", "replace").splitlines() if path in raw else []
+        try:
+            return raw[path].data.decode("utf-8", "replace").splitlines() if path in raw else []
+        except FileChanged:  # changed since it was checked: no line to quote
+            return []
 
     def source_line(path: str, line: int) -> str | None:
         text = lines(path)
         return text[line - 1] if 0 < line <= len(text) else None
 
-    cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
     with progress.maybe(len(files.projects), output) as advance:
-        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year)
+        try:
+            checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year)
+        except FileChanged as exc:
+            fail(str(exc))
     if cached is not None:
         cached.save()
+    if index is not None:
+        index.save()
     return checked, source_line
+
+
+def streams_with_figures(data: Path | None) -> tuple[Checked, dict] | None:
+    """The streams (no project loaded), every problem and each stream's figures, when the cache
+    holds the last whole check of exactly the ledger on disk and its totals are reliable; None
+    otherwise (then the caller checks everything, and refuses unreliable totals as before)."""
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.discover import NoLedger, find_root, read_ledger
+    from budgetctl.pipeline import streams_only
+
+    try:
+        root = find_root(data)
+    except NoLedger as exc:
+        fail(str(exc))
+    cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
+    if cache is None:
+        return None
+    index = cache.stat_index()
+    found = streams_only(read_ledger(root, index), cache)
+    index.save()
+    if found is None or found[0].ledger is None or found[0].totals_broken():
+        return None
+    return found
 
 
 def checked_year(year: str | None) -> str | None:
@@ -120,6 +152,14 @@ def checked_year(year: str | None) -> str | None:
         return parse_year(year)
     except YearError as exc:
         fail(f"--year: {exc}")
+
+
+def year_range(first: str, last: str) -> list[str]:
+    """``2023/24``..``2025/26`` as every year between them (exit 2 when backwards or longer than 10 years)."""
+    start, end = int(first[:4]), int(last[:4])
+    if end < start or end - start > 9:
+        fail(f"--year {first}..{last}: give the earlier year first, at most 10 years")
+    return [f"{y}/{(y + 1) % 100:02d}" for y in range(start, end + 1)]
 
 
 def reliable_ledger(

@@ -35,6 +35,12 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
+class ProjectList(StrEnum):
+    auto = "auto"
+    all = "all"
+    summary = "summary"
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
@@ -52,6 +58,14 @@ def report(
         ReportFormat, typer.Option("--format", "-f", help="markdown or html (one self-contained file).")
     ] = ReportFormat.markdown,
     output: OutputOption = None,
+    projects: Annotated[
+        ProjectList,
+        typer.Option(
+            "--projects",
+            help="Appendix A: all (every project), summary (one row per programme), or auto "
+            "(every project up to 200 in the year, else summary).",
+        ),
+    ] = ProjectList.auto,
     monitor: Annotated[
         str | None,
         typer.Option(
@@ -77,6 +91,9 @@ def report(
     programme, with subtotals that reconcile to the table) and Appendix B (each stream's conditions).
     With --monitor, the monitoring report of the year comes before the appendices.
 
+    With more than 200 projects in the year, Appendix A summarises each programme in one row
+    (projects, largest award, allocated) unless --projects all; the export lists every project.
+
     The HTML is a single file with inline CSS and SVG that prints on A4. Refused
     (exit 1) when errors would make the totals wrong. Default year: the latest with a budget.
 
@@ -91,7 +108,8 @@ def report(
     day = _date_option("--as-at", as_at)
     ledger, checked = reliable_ledger(data, "report", in_year=monitor is not None)
     year = budget_year(ledger, chosen)
-    paper = board_report(ledger, year, day, worktree_revision(find_root(data)))
+    listing = {ProjectList.auto: None, ProjectList.all: True, ProjectList.summary: False}[projects]
+    paper = board_report(ledger, year, day, worktree_revision(find_root(data)), listing)
     if monitor is None:
         renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
         emit(renderers[format](paper), output)
@@ -279,20 +297,41 @@ def show(
 
     from budgetctl.cli.options import load
     from budgetctl.diagnostics import printable
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.discover import NoLedger, find_root, read_ledger
     from budgetctl.model.records import did_you_mean
+    from budgetctl.pipeline import one_project
     from budgetctl.render.console import stdout
     from budgetctl.render.fit import print_fields
     from budgetctl.render.tables import render_rich
     from budgetctl.reports.projects import project_detail
 
-    checked, _ = load(data)
-    if checked.ledger is None:
-        fail("the ledger cannot be read (streams.yaml has errors); see `budgetctl validate`", code=1)
-    entries = {e.id: e for e in checked.ledger.projects}
-    if project not in entries:
-        hint = did_you_mean(project, sorted(entries)) or "; `budgetctl projects` lists them"
-        fail(f"no project {project!r}{hint}")
-    detail = project_detail(checked.ledger, entries[project])
+    try:
+        root = find_root(data)
+    except NoLedger as exc:
+        fail(str(exc))
+    cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
+    fast = None
+    if cache is not None:
+        # Warm: every file is stat'ed, only streams.yaml and the project's file are read and checked.
+        index = cache.stat_index()
+        fast = one_project(read_ledger(root, index), project, cache)
+        index.save()
+    if fast is not None:
+        detail = project_detail(fast.ledger, fast.entry, fast.figures)
+        problems = fast.problems
+    else:
+        checked, _ = load(data)
+        if checked.ledger is None:
+            fail("the ledger cannot be read (streams.yaml has errors); see `budgetctl validate`", code=1)
+        entries = {e.id: e for e in checked.ledger.projects}
+        if project not in entries:
+            hint = did_you_mean(project, sorted(entries)) or "; `budgetctl projects` lists them"
+            fail(f"no project {project!r}{hint}")
+        detail = project_detail(checked.ledger, entries[project])
+        paths = {checked.ledger.streams_source.path, entries[project].source.path}
+        problems = [p for p in checked.problems if p.file in paths]
+    problems_to_stderr(problems)  # the problems of the files shown: streams.yaml and the project's
     if format is ShowFormat.json:
         print(json.dumps(detail.data, indent=2, ensure_ascii=False))
         return

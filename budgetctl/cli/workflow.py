@@ -58,16 +58,24 @@ def diff_command(
     Example: budgetctl diff origin/main --format markdown
     """
     from budgetctl.infra.git import GitError
+    from budgetctl.loading import cache as file_cache
     from budgetctl.loading.revision import locate, revision_side, working_tree_side
     from budgetctl.render.diff import RENDERERS
     from budgetctl.reports.diff import compare
 
     try:
         where = locate(data)
-        before = revision_side(where.repo, base, where.folder)
-        after = revision_side(where.repo, head, where.folder) if head is not None else working_tree_side(where.root)
+        # Files are checked once: both sides are served by the cache of checked files (keyed by content).
+        cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(where.root)
+        before = revision_side(where.repo, base, where.folder, cache)
+        if head is not None:
+            after = revision_side(where.repo, head, where.folder, cache)
+        else:
+            after = working_tree_side(where.root, cache)
     except GitError as exc:
         fail(str(exc) + _range_hint(base, head))
+    if cache is not None:
+        cache.save()
     result = compare(before, after)
     RENDERERS[format.value](result)
     raise typer.Exit(1 if fail_on_new_errors and result.new_errors else 0)
@@ -111,8 +119,9 @@ def owners_command(
 
     Example: budgetctl owners --admins @org/finance-admins > .github/CODEOWNERS
     """
-    from budgetctl.loading.discover import NoLedger, read_ledger
+    from budgetctl.loading.discover import NoLedger, has_year_files, read_in_year, read_streams
     from budgetctl.loading.revision import ledger_place
+    from budgetctl.model.kinds import ADJUSTMENT
     from budgetctl.model.owners import DEFAULT_FILE, codeowners, owner_problem, path_problem
     from budgetctl.pipeline import check_files
 
@@ -123,7 +132,11 @@ def owners_command(
         root, folder, top = ledger_place(data)
     except NoLedger as exc:
         fail(str(exc))
-    checked = check_files(read_ledger(root))
+    # Owners come from streams.yaml, the names of the ledger's folders and the adjustment files (each
+    # needs the owners of the streams it touches): no project, actuals or forecast file is read.
+    files = read_streams(root)
+    files.in_year[ADJUSTMENT.name] = read_in_year(root, ADJUSTMENT, files.problems)
+    checked = check_files(files)
     blocking = [p for p in checked.problems if p.code in ("R005",)]
     if checked.ledger is None or blocking:
         problems_to_stderr(blocking or checked.errors)
@@ -132,7 +145,7 @@ def owners_command(
     for shown in (folder, file):
         if path_problem(shown):
             fail(path_problem(shown) or "")
-    text = codeowners(checked.ledger, folder, admins or [], file)
+    text = codeowners(checked.ledger, folder, admins or [], file, year_files=has_year_files(root))
     if check is None:
         typer.echo(text, nl=False)
         return
@@ -195,10 +208,13 @@ def fmt_command(
     import difflib
     import sys
 
-    from budgetctl.edit.fmt import format_file, ledger_targets, path_targets, valid_as_written
+    from budgetctl.edit.canonical import CanonicalSet
+    from budgetctl.edit.fmt import format_file, kind_of, ledger_targets, path_targets, valid_as_written
     from budgetctl.infra.atomic import WriteRefused, write_atomic
-    from budgetctl.loading.discover import NoLedger, find_root
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.discover import FileChanged, NoLedger, find_root
 
+    index = canonical = None
     if paths:
         # lexists: a name too long for the system is missing, not an internal error.
         missing = [p for p in paths if not os.path.lexists(p)]
@@ -210,12 +226,24 @@ def fmt_command(
             root = find_root(data)
         except NoLedger as exc:
             fail(str(exc))
-        targets, problems = ledger_targets(root)
+        cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
+        if cache is not None:
+            # Files the stat index vouches for are not read; those fmt found canonical before are not formatted.
+            index, canonical = cache.stat_index(), CanonicalSet.beside(cache)
+        targets, problems = ledger_targets(root, index)
     for problem in problems:
         problems_to_stderr([problem])
     changed = refused = failed = left = 0
     for target in targets:
-        result = format_file(target.data, target.shown)
+        kind = kind_of(target.shown)
+        if canonical is not None and canonical.known(kind, target.key, target.shown):
+            continue
+        try:
+            result = format_file(target.data, target.shown)
+        except FileChanged as exc:
+            fail(str(exc))
+        if canonical is not None and result.output is not None and not result.changed:
+            canonical.add(kind, target.key, target.shown)
         if result.output is None:
             refused += 1
             # A valid file whose layout fmt cannot rewrite is left as written: it must not
@@ -251,6 +279,9 @@ def fmt_command(
             typer.echo(f"budgetctl: {printable(str(exc))}", err=True)
             continue
         typer.echo(f"reformatted {printable(target.shown)}", err=True)
+    if canonical is not None and index is not None:
+        canonical.save()
+        index.save()
     summary = _fmt_summary(len(targets) - refused, changed, refused - left + len(problems), check or diff, failed)
     if left:
         summary += f", {left} file{'s' if left != 1 else ''} left as written"
@@ -406,14 +437,15 @@ class SchemaTarget(StrEnum):
     project = "project"
     forecast = "forecast"
     mapping = "mapping"
+    adjustment = "adjustment"
 
 
 def schema_command(
     target: Annotated[
         SchemaTarget,
         typer.Argument(
-            help="streams (streams.yaml), project (project files), forecast (forecasts/*/qN.yaml) "
-            "or mapping (imports/NAME.yaml)."
+            help="streams (streams.yaml), project (project files), forecast (forecasts/*/qN.yaml), "
+            "mapping (imports/NAME.yaml) or adjustment (adjustments/*/ID.yaml)."
         ),
     ],
     output: Annotated[

@@ -46,16 +46,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import yaml
 
 from budgetctl.diagnostics import Diagnostic, Severity
 from budgetctl.loading.codes import CODES, Code
+from budgetctl.loading.discover import RawFile
 from budgetctl.loading.yamlsubset import parser_class, strict_load
 from budgetctl.model.money import MONEY_TEXT, parse_money
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.source import Mapping, Node, Scalar
+
+if TYPE_CHECKING:
+    from budgetctl.loading.statindex import StatIndex
 
 UNSUPPORTED = Code(
     "F001",
@@ -101,10 +105,11 @@ class _Layout:
 @functools.cache
 def _layout(kind: str) -> _Layout:
     """Read the layout off the models, so a field added there is ordered and normalised here too."""
-    from budgetctl.model.records import Forecast, Project, StreamsFile
+    from budgetctl.model.records import Adjustment, Forecast, Project, StreamsFile
 
     layout = _Layout()
-    _walk({"project": Project, "forecast": Forecast}.get(kind, StreamsFile), (), layout)
+    by_kind = {"project": Project, "forecast": Forecast, "adjustment": Adjustment}
+    _walk(by_kind.get(kind, StreamsFile), (), layout)
     return layout
 
 
@@ -149,15 +154,18 @@ def _matches(path: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
 
 
 def kind_of(path: str) -> str:
-    """``streams`` for a streams.yaml, ``forecast`` for forecasts/YYYY-YY/qN.yaml, ``actuals``
-    for a .csv file, ``project`` for any other ledger file."""
-    parts = PurePosixPath(path).parts
-    if parts[-1] == "streams.yaml":
+    """``streams`` for a streams.yaml, ``forecast`` for forecasts/YYYY-YY/qN.yaml, ``adjustment`` for
+    adjustments/YYYY-YY/<id>.yaml, ``actuals`` for a .csv file, ``project`` for any other ledger file."""
+    parts = path.split("/")  # a display path or a POSIX path: no Path object for 10,000 files
+    name = parts[-1]
+    if name == "streams.yaml":
         return "streams"
-    if parts[-1].endswith(".csv"):
+    if name.endswith(".csv"):
         return "actuals"
-    if len(parts) >= 3 and parts[-3] == "forecasts" and re.fullmatch(r"q[1-4]\.yaml", parts[-1]):
+    if len(parts) >= 3 and parts[-3] == "forecasts" and re.fullmatch(r"q[1-4]\.yaml", name):
         return "forecast"
+    if len(parts) >= 3 and parts[-3] == "adjustments":
+        return "adjustment"
     return "project"
 
 
@@ -325,6 +333,16 @@ class _Entry:
     parents: tuple[_Block, ...] = ()  # enclosing blocks, outermost first
     leading: list[str] = field(default_factory=list)  # "" for a blank line, else a comment
     eol: str | None = None
+    mappings: bool = False  # ``flow`` holds one-line flow mappings, written as a block list
+
+
+def _one_line_map(item: _Ev) -> bool:
+    return (
+        item.kind == "map"
+        and item.flow
+        and item.end_line == item.line
+        and all(k.kind == "scalar" and v.kind == "scalar" for k, v in item.items)
+    )
 
 
 @dataclass
@@ -401,7 +419,12 @@ class _Reader:
                 entry.value_line, entry.last_line = value.line, max(value.end_line, entry.line)
         elif value.kind == "seq":
             items = []
+            # A block list of one-line flow mappings ({up_to: 50000, approver: x}) is kept item by item.
+            entry.mappings = bool(value.items) and not value.flow and all(_one_line_map(i) for i in value.items)
             for item in value.items:
+                if entry.mappings:
+                    items.append(self._source(item))
+                    continue
                 if item.kind != "scalar" or item.end_line != item.line:
                     what = "a list inside a list" if item.kind == "seq" else "a mapping inside a list"
                     if item.kind == "scalar":
@@ -524,8 +547,9 @@ def _emit_block(block: _Block, indent: int, kind: str, out: list[str]) -> None:
         if entry.scalar:
             lines[0] += " " + entry.scalar[0]
             lines.extend(" " * (indent + 2) + line if line else "" for line in entry.scalar[1:])
-        elif entry.flow is not None and entry.item_eol:
-            # Comments on list items are kept on their items: the list stays a block list.
+        elif entry.flow is not None and (entry.item_eol or entry.mappings):
+            # Comments on list items are kept on their items, and a list of flow mappings is
+            # written item by item: either list stays a block list.
             for number, item in enumerate(entry.flow):
                 comment = entry.item_eol.get(number)
                 lines.append(f"{pad}  - {item}" + (f"  {comment}" if comment else ""))
@@ -590,6 +614,10 @@ def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
         output = _render(data, kind)
     except Unsupported as exc:
         return Formatted(path, data, None, [UNSUPPORTED.at(str(exc), path, exc.line + 1, exc.column + 1)])
+    if output == data:
+        # Nothing to write, and the guard holds by itself: the input loaded above, the values and
+        # comments are the input's own, and formatting the output again is formatting the input.
+        return Formatted(path, data, output, [])
     failure = guard(data, output, path, kind)
     if failure:
         return Formatted(path, data, None, [GUARD.at(f"nothing written: {failure}", path)])
@@ -628,7 +656,7 @@ def guard(original: bytes, output: bytes, path: str, kind: str) -> str | None:
     if _values(before.root, (), kind) != _values(after.root, (), kind):
         return "the output's values differ from the input's"
     try:
-        if comments(before.text) != comments(after.text):
+        if _comments_differ(before.text, after.text):
             return "the output's comments differ from the input's"
     except Exception as exc:  # ruamel's scanner has crash sites of its own (reliability.md 1.2)
         return f"the comments could not be counted ({type(exc).__name__})"
@@ -651,6 +679,91 @@ def _values(node: Node, path: tuple[str, ...], kind: str) -> object:
         items = [(key, _values(value, (*path, key), kind)) for key, value in node.items()]
         return ("map", sorted(items, key=lambda item: item[0]) if reorders(kind, path) else items)
     return ("list", [_values(item, path, kind) for item in node])
+
+
+def _comments_differ(before: str, after: str) -> bool:
+    """Whether the two texts' comments differ as multisets.
+
+    Two readings independent of the emitter and of each other count them: a lexer of
+    the YAML the ledger uses (``lexed_comments``) and every ``#`` outside libyaml's
+    scalar spans. When both agree on both texts, their answer stands; otherwise
+    ruamel's scanner (a third implementation, about ten times slower) decides.
+    """
+    lexed = [lexed_comments(before), lexed_comments(after)]
+    try:
+        spans = [_span_comments(before), _span_comments(after)]
+    except Unsupported:
+        spans = []
+    if lexed == spans:
+        return lexed[0] != lexed[1]
+    return comments(before) != comments(after)
+
+
+# Characters that can change the lexer's state on a line (outside a quoted scalar).
+_LEXED = ("#", "'", '"', "[", "]", "{", "}")
+
+
+def lexed_comments(text: str) -> Counter[str]:
+    """The multiset of comments in ``text`` (``#`` to the end of its line, trailing spaces
+    dropped), found by a lexer that tracks quoted scalars (over several lines too) and
+    flow collections: a ``#`` starts a comment at the start of a line, after a space or tab,
+    or right after a closing quote or bracket, outside a quoted scalar."""
+    found: Counter[str] = Counter()
+    quote = ""  # the quote of the quoted scalar we are in, if any
+    depth = 0  # flow collections open
+    for line in text.split("\n"):
+        if not quote and not any(mark in line for mark in _LEXED):
+            continue  # nothing here can start a comment, a quote or a flow collection
+        start = True  # where a scalar may begin: the line's start, after an indicator
+        closed = -1  # the index right after a closing quote or bracket
+        i, n = 0, len(line)
+        while i < n:
+            c = line[i]
+            if quote:
+                if c == "\\" and quote == '"':
+                    i += 2
+                    continue
+                if c == quote:
+                    if quote == "'" and i + 1 < n and line[i + 1] == "'":
+                        i += 2
+                        continue
+                    quote, closed = "", i + 1
+                i += 1
+                continue
+            if c == "#" and (i == 0 or line[i - 1] in " \t" or closed == i):
+                found[line[i:].rstrip()] += 1
+                break
+            if c in " \t":
+                pass
+            elif c in "'\"" and start:
+                quote, start = c, False
+            elif c in "[{" and start:
+                depth += 1
+            elif c in "]}" and depth:
+                depth, start, closed = depth - 1, False, i + 1
+            elif (c == "," and depth) or (c in "-?:" and (i + 1 == n or line[i + 1] in " \t") and (c == ":" or start)):
+                start = True
+            else:
+                start = False  # inside a plain scalar
+            i += 1
+    return found
+
+
+def _span_comments(text: str) -> Counter[str]:
+    """The multiset of comments in ``text``: every ``#`` outside libyaml's scalar spans, to the end of its line."""
+    spans: list[tuple[int, int]] = []
+    pending = [_parse(text)]
+    while pending:
+        node = pending.pop()
+        if node.kind == "scalar":
+            spans.append((node.start, node.end))
+        elif node.kind == "seq":
+            pending.extend(node.items)
+        else:
+            for key, value in node.items:
+                pending += [key, value]
+    spans.sort()
+    return Counter(c.text for c in _comments(text, text.split("\n"), spans))
 
 
 def comments(text: str) -> Counter[str]:
@@ -682,21 +795,31 @@ def comments(text: str) -> Counter[str]:
 
 @dataclass(frozen=True)
 class Target:
-    """A file to format: where it is, how it is shown, and the bytes read."""
+    """A file to format: where it is, how it is shown, and its bytes (read on first use when
+    the stat index vouched for the file, then checked against its content key)."""
 
     path: Path
     shown: str
-    data: bytes
+    raw: RawFile
+
+    @property
+    def data(self) -> bytes:
+        return self.raw.data
+
+    @property
+    def key(self) -> str:
+        """The SHA-256 of the bytes."""
+        return self.raw.digest
 
 
-def ledger_targets(root: Path) -> tuple[list[Target], list[Diagnostic]]:
+def ledger_targets(root: Path, index: StatIndex | None = None) -> tuple[list[Target], list[Diagnostic]]:
     """streams.yaml and every project file of the ledger at ``root``, as discovery reads them."""
     from budgetctl.loading.discover import disk_path, read_ledger
 
-    files = read_ledger(root)
+    files = read_ledger(root, index)
     raws = ([files.streams] if files.streams else []) + files.projects
-    raws += files.in_year.get("actuals", []) + files.in_year.get("forecast", [])
-    return [Target(disk_path(root, raw.path), raw.path, raw.data) for raw in raws], list(files.problems)
+    raws += files.in_year.get("actuals", []) + files.in_year.get("adjustment", []) + files.in_year.get("forecast", [])
+    return [Target(disk_path(root, raw.path), raw.path, raw) for raw in raws], list(files.problems)
 
 
 def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
@@ -723,7 +846,7 @@ def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
                 if path.lstat().st_size > MAX_FILE_BYTES:
                     problems.append(CODES["Y015"].at(f"the file is larger than {MAX_FILE_BYTES:,} bytes", shown))
                     continue
-                found.append(Target(path, shown, read_for_update(path)))
+                found.append(Target(path, shown, RawFile(shown, read_for_update(path))))
             except (OSError, WriteRefused) as exc:
                 problems.append(CODES["Y001"].at(f"not formatted: {exc}", shown))
     return found, problems

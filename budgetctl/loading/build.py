@@ -40,17 +40,17 @@ class LazySource(SourceFile):
     checked (a cached entry is keyed by them), so the tree is the same tree.
     """
 
-    __slots__ = ("_data", "_parsed")
+    __slots__ = ("_parsed", "_raw")
 
-    def __init__(self, path: str, data: bytes) -> None:
+    def __init__(self, path: str, raw: RawFile) -> None:
         self.path = path
-        self._data = data
+        self._raw = raw  # its bytes are read only if a position is asked for
         self._parsed: SourceFile | None = None
         self._lines = None
 
     def _source(self) -> SourceFile:
         if self._parsed is None:
-            parsed, _ = strict_load(self._data, self.path)
+            parsed, _ = strict_load(self._raw.data, self.path)
             if parsed is None:  # cannot happen: only files that loaded get a LazySource
                 raise RuntimeError(f"{self.path} no longer loads")
             self._parsed = parsed
@@ -153,7 +153,7 @@ def build(
         if checked.project is None:
             incomplete = True
             continue
-        entries.append(ProjectEntry(ident, LazySource(raw.path, raw.data), checked.project))
+        entries.append(ProjectEntry(ident, LazySource(raw.path, raw), checked.project))
     ledger = None
     if streams_file is not None and streams_source is not None:
         ledger = Ledger(streams_source, streams_file, entries)
@@ -173,7 +173,7 @@ def _load_streams(
         except cached.Malformed:  # a field type the cache cannot hold exactly: not cached
             decode = None
     if cache is not None and decode is not None:
-        key = cached.digest(raw.data)
+        key = raw.digest
         try:
             entry = cache.get(raw.path, key)
             if entry is not None:
@@ -185,7 +185,7 @@ def _load_streams(
         if cache is not None and key is not None:
             _store(cache, raw.path, key, checked)
     # Positions are parsed again from the bytes only if a problem needs one.
-    source = None if checked.schema_problems is None else LazySource(raw.path, raw.data)
+    source = None if checked.schema_problems is None else LazySource(raw.path, raw)
     return source, checked.project, checked.load_problems + (checked.schema_problems or [])
 
 
@@ -236,12 +236,16 @@ def _check_projects(
         except cached.Malformed:  # a field type the cache cannot hold exactly
             cache.disable()
     if cache is not None and cache.enabled and decode is not None:
-        keys = [cached.digest(raw.data) for raw in projects]
+        keys = [raw.digest for raw in projects]
         try:
             for index, raw in enumerate(projects):
+                known = cache.decoded.get((raw.path, keys[index]))
+                if known is not None:
+                    results[index] = known
+                    continue
                 entry = cache.get(raw.path, keys[index])
                 if entry is not None:
-                    results[index] = _from_entry(entry, raw.path, decode)
+                    results[index] = cache.decoded[(raw.path, keys[index])] = _from_entry(entry, raw.path, decode)
         except cached.Malformed:
             cache.drop()  # one bad entry and none is trusted
             results = [None] * len(projects)

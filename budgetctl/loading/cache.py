@@ -49,6 +49,7 @@ from budgetctl.model.source import Scalar
 
 if TYPE_CHECKING:
     from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.loading.statindex import StatIndex
 
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 2
@@ -108,7 +109,7 @@ def _usable_folder(folder: Path) -> Path | None:
 
 
 def digest(data: bytes) -> str:
-    """The content key of one file."""
+    """The content key of one file (as ``RawFile.digest``)."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -132,7 +133,7 @@ def _code_key() -> str:
     import importlib.util
 
     parts = [FORMAT, str(SCHEMA), __version__, sys.version]
-    package = Path(__file__).resolve().parents[1]  # budgetctl/, not loading/: the rules' modules count too
+    package = Path(__file__).resolve().parents[1]  # budgetctl/, not loading/: every stage decides an entry
     folders = [package, *(p for p in package.iterdir() if (p / "__init__.py").is_file())]
     for name in _LIBRARIES:  # their top-level files: an upgrade changes version.py at least
         spec = importlib.util.find_spec(name)
@@ -165,6 +166,9 @@ class FileCache:
         self._new: dict[str, bytes] = {}
         self._changed = False
         self.enabled = True
+        # Checks rebuilt from entries this run, by (display path, content key): a second ledger
+        # in the same run (the other side of a diff) reuses them instead of decoding again.
+        self.decoded: dict[tuple[str, str], Any] = {}
 
     @classmethod
     def open(cls, root: Path) -> FileCache | None:
@@ -183,6 +187,12 @@ class FileCache:
             return cls(folder / f"ledger-{name}.jsonl", _code_key())
         except Exception:  # a cache problem must never fail a run
             return None
+
+    def stat_index(self) -> StatIndex:
+        """The stat-keyed index of this ledger's files (``loading.statindex``), kept beside the entries."""
+        from budgetctl.loading.statindex import StatIndex
+
+        return StatIndex(self.path.with_suffix(".stat") if self.enabled else None)
 
     @property
     def check_path(self) -> Path:
@@ -250,12 +260,50 @@ class FileCache:
         head = self._our_header(header)
         return None if head is None or head.get("ledger") != ledger else (head, body)
 
-    def save_check(self, ledger: str, problems: list[Diagnostic], file_count: int, incomplete: bool) -> None:
-        """Keep this run's whole check of the ledger with key ``ledger`` for the next run
-        (a check file that already holds exactly this is left alone; a damaged one is replaced)."""
+    def last_figures(self, ledger: str) -> dict[str, dict[str, tuple[int, Decimal]]] | None:
+        """Each stream's number of allocations and allocated money per year in the last whole
+        check of the ledger whose ``ledger_key`` is ``ledger`` (None: never checked, since
+        changed, no ledger, or damaged)."""
+        found = self._read_check(ledger)
+        allocated = found[0].get("allocated") if found is not None else None
+        if type(allocated) is not dict:
+            return None
+        figures: dict[str, dict[str, tuple[int, Decimal]]] = {}
+        for stream, years in allocated.items():
+            if type(years) is not dict:
+                return None
+            figures[stream] = {}
+            for year, pair in years.items():
+                if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not int:
+                    return None
+                try:
+                    figures[stream][year] = (pair[0], _amount(pair[1]))
+                except Malformed:
+                    return None
+        return figures
+
+    def save_check(
+        self,
+        ledger: str,
+        problems: list[Diagnostic],
+        file_count: int,
+        incomplete: bool,
+        figures: dict[str, dict[str, tuple[int, Decimal]]] | None = None,
+    ) -> None:
+        """Keep this run's whole check of the ledger with key ``ledger`` for the next run, with
+        ``figures`` (per stream and year: allocations and money) when the ledger was built (a
+        check file that already holds exactly this is left alone; a damaged one is replaced)."""
         if not self.enabled or self.last_check(ledger) is not None:
             return
-        head = {"format": FORMAT, "key": self.key, "ledger": ledger, "files": file_count, "incomplete": incomplete}
+        head: dict[str, Any] = {
+            "format": FORMAT,
+            "key": self.key,
+            "ledger": ledger,
+            "files": file_count,
+            "incomplete": incomplete,
+        }
+        if figures is not None:
+            head["allocated"] = {s: {y: [n, str(a)] for y, (n, a) in years.items()} for s, years in figures.items()}
         lines = [json.dumps(head), *(json.dumps([p.file, *_encode_problem(p)]) for p in problems)]
         _write_own(self.check_path, ("\n".join(lines) + "\n").encode())
 
@@ -285,6 +333,7 @@ class FileCache:
         """Forget everything read: an entry was malformed, so none of them is trusted."""
         self._old = {}
         self._new = {}
+        self.decoded = {}
         self._changed = True
 
     def disable(self) -> None:
@@ -304,15 +353,16 @@ class FileCache:
 
 def ledger_key(files: LedgerFiles) -> str:
     """The content key of a whole ledger: what discovery refused, then every file's display
-    path and bytes, in order (lengths first, so no two ledgers run together the same way)."""
+    path and content key (the SHA-256 of its bytes), in order (lengths first, so no two
+    ledgers run together the same way)."""
     whole = hashlib.sha256()
     for problem in files.problems:
         whole.update(json.dumps(problem.as_json()).encode() + b"\n")
+    parts = []
     for raw in files.every_file():
         path = raw.path.encode("utf-8", "surrogateescape")
-        whole.update(b"%d:%d:" % (len(path), len(raw.data)))
-        whole.update(path)
-        whole.update(raw.data)
+        parts += [b"%d:" % len(path), path, raw.digest.encode()]
+    whole.update(b"".join(parts))
     return whole.hexdigest()
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.loading.codes import CODES
@@ -21,17 +23,73 @@ from budgetctl.model.kinds import (
     unread_files,
 )
 
+if TYPE_CHECKING:
+    from budgetctl.loading.statindex import StatIndex
+
 
 class NoLedger(Exception):
     """No ledger where one was looked for; str() says where (exit 2)."""
 
 
-@dataclass(frozen=True, slots=True)
-class RawFile:
-    """A ledger file's display path and bytes, from disk or from a git revision."""
+class FileChanged(Exception):
+    """A file's bytes, read when first needed, are not the bytes its content key was made from."""
 
-    path: str
-    data: bytes
+
+def digest(data: bytes) -> str:
+    """The content key of one file: the SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class RawFile:
+    """A ledger file's display path and bytes, from disk or from a git revision.
+
+    A file that the stat index vouches for (``budgetctl.loading.statindex``) is not
+    read by discovery: it comes with its content key and its place on disk, and
+    its bytes are read on first use, refused (FileChanged) unless they hash to that key.
+    """
+
+    __slots__ = ("_data", "_digest", "_disk", "path")
+
+    def __init__(self, path: str, data: bytes | None = None, *, key: str | None = None, disk: str | None = None):
+        if data is None and (key is None or disk is None):
+            raise ValueError("a file without its bytes needs its content key and its place on disk")
+        self.path = path
+        self._data = data
+        self._digest = key
+        self._disk = disk
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            assert self._disk is not None
+            problems: list[Diagnostic] = []
+            again = _read(self._disk, self.path, problems)
+            if again is None or again.digest != self._digest:
+                raise FileChanged(f"{self.path} changed while budgetctl was reading the ledger; run it again")
+            self._data = again.data
+        return self._data
+
+    @property
+    def digest(self) -> str:
+        """The content key (computed from the bytes when discovery did not already know it)."""
+        if self._digest is None:
+            self._digest = digest(self.data)
+        return self._digest
+
+    @property
+    def was_read(self) -> bool:
+        return self._data is not None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RawFile):
+            return NotImplemented
+        return self.path == other.path and self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.digest))
+
+    def __repr__(self) -> str:
+        return f"RawFile({self.path!r}, {self.digest[:12]})"
 
 
 @dataclass
@@ -107,11 +165,16 @@ def disk_path(root: Path, shown: str) -> Path:
     return root / relative
 
 
-def read_ledger(root: Path) -> LedgerFiles:
-    """Read streams.yaml and every project file under projects/, sorted by path."""
+def read_ledger(root: Path, index: StatIndex | None = None) -> LedgerFiles:
+    """Read streams.yaml and every project file under projects/, sorted by path.
+
+    With ``index``, a file whose stat entry the index vouches for is not read
+    (its bytes are read if and when they are needed); every other file is read,
+    hashed and recorded in the index.
+    """
     files = LedgerFiles(root, None)
     base = display_base(root)
-    files.streams = _read(root / STREAMS_FILE, join_shown(base, STREAMS_FILE), files.problems)
+    files.streams = _read(root / STREAMS_FILE, join_shown(base, STREAMS_FILE), files.problems, index)
     projects = root / PROJECTS_DIR
     if projects.is_symlink():
         files.problems.append(refused_link(join_shown(base, PROJECTS_DIR)))
@@ -120,11 +183,11 @@ def read_ledger(root: Path) -> LedgerFiles:
         # more than reading the file.
         shown = join_shown(base, PROJECTS_DIR)
         for path, display in sorted(_walk(os.fspath(projects), shown, files.problems), key=lambda pair: pair[1]):
-            raw = _read(path, display, files.problems)
+            raw = _read(path, display, files.problems, index)
             if raw is not None:
                 files.projects.append(raw)
     for kind in IN_YEAR:
-        files.in_year[kind.name] = _read_in_year(root, kind, base, files.problems)
+        files.in_year[kind.name] = read_in_year(root, kind, files.problems, index, base)
     for relative, why in unread_files(_left_out(root)):
         files.problems.append(CODES["Y020"].at(printable(why), join_shown(base, relative)))
     return files
@@ -155,10 +218,36 @@ def _is_project(name: str) -> bool:
     return name.endswith(PROJECT_SUFFIXES)
 
 
-def _read_in_year(root: Path, kind: FileKind, base: str, problems: list[Diagnostic]) -> list[RawFile]:
+def has_year_files(root: Path) -> bool:
+    """Whether the ledger has an actuals or forecast file where discovery would take it, by
+    folder and file names alone (nothing is read)."""
+    for kind in IN_YEAR:
+        if kind.name not in ("actuals", "forecast"):
+            continue
+        folder = root / kind.folder
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        shown = display_path(root, folder)
+        for _, display in _walk(os.fspath(folder), shown, [], every_file=True):
+            if misplaced(kind, tuple(display[len(shown) + 1 :].split("/"))) is None:
+                return True
+    return False
+
+
+def read_streams(root: Path) -> LedgerFiles:
+    """streams.yaml alone (no project or in-year file is read): for commands that need only the streams."""
+    files = LedgerFiles(root, None)
+    streams_path = root / STREAMS_FILE
+    files.streams = _read(streams_path, display_path(root, streams_path), files.problems)
+    return files
+
+
+def read_in_year(
+    root: Path, kind: FileKind, problems: list[Diagnostic], index: StatIndex | None = None, base: str | None = None
+) -> list[RawFile]:
     """The files of one in-year kind: ``<kind folder>/YYYY-YY/<file>``; anything else there is an error."""
     folder = root / kind.folder
-    shown = join_shown(base, kind.folder)
+    shown = join_shown(display_base(root) if base is None else base, kind.folder)
     if folder.is_symlink():
         problems.append(refused_link(shown))
         return []
@@ -171,7 +260,7 @@ def _read_in_year(root: Path, kind: FileKind, base: str, problems: list[Diagnost
         if why is not None:
             problems.append(CODES["Y018"].at(printable(why), display))
             continue
-        raw = _read(path, display, problems)
+        raw = _read(path, display, problems, index)
         if raw is not None:
             found.append(raw)
     return found
@@ -217,9 +306,13 @@ def refused_link(shown: str, what: str = "a symbolic link") -> Diagnostic:
     )
 
 
-def _read(path: str | Path, shown: str, problems: list[Diagnostic]) -> RawFile | None:
+def _read(path: str | Path, shown: str, problems: list[Diagnostic], index: StatIndex | None = None) -> RawFile | None:
     try:
         info = os.lstat(path)
+        if index is not None and stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES:
+            known = index.lookup(shown, info)
+            if known is not None:
+                return RawFile(shown, key=known, disk=os.fspath(path))
         if stat.S_ISLNK(info.st_mode):
             problems.append(refused_link(shown))
             return None
@@ -244,4 +337,9 @@ def _read(path: str | Path, shown: str, problems: list[Diagnostic]) -> RawFile |
     if len(data) > MAX_FILE_BYTES:  # it grew after the size check
         problems.append(CODES["Y015"].at(f"the file is larger than {MAX_FILE_BYTES:,} bytes", shown))
         return None
-    return RawFile(shown, data)
+    raw = RawFile(shown, data)
+    if index is not None:
+        # The stat taken before reading: a change after it gives the file another stat
+        # entry, or falls within the index's racy window (it is then hashed again).
+        index.record(shown, info, raw.digest)
+    return raw

@@ -12,6 +12,7 @@ import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.infra import git as gitrepo
@@ -41,6 +42,9 @@ from budgetctl.model.kinds import (
 )
 from budgetctl.model.records import Project
 from budgetctl.pipeline import Checked, check_files
+
+if TYPE_CHECKING:
+    from budgetctl.loading.cache import FileCache
 
 _LINK, _SUBMODULE = "120000", "160000"
 
@@ -146,22 +150,25 @@ def ledger_folder(repo: Path, root: Path) -> str:
     return folder
 
 
-def working_tree_side(root: Path) -> Side:
-    """The ledger as it is on disk now (an empty side when it has no streams.yaml)."""
+def working_tree_side(root: Path, cache: FileCache | None = None) -> Side:
+    """The ledger as it is on disk now (an empty side when it has no streams.yaml); ``cache``
+    (content-keyed, ``loading.cache``) serves the files checked before."""
     if not (root / STREAMS_FILE).is_file():
         return Side("the working tree", None, None, None, None)
     files = read_ledger(root)
-    return Side("the working tree", None, None, check_files(files), files)
+    return Side("the working tree", None, None, check_files(files, cache=cache, remember=False), files)
 
 
-def revision_side(repo: Path, revision: str, folder: str) -> Side:
-    """The ledger in ``folder`` at ``revision``; raises GitError for a bad revision."""
+def revision_side(repo: Path, revision: str, folder: str, cache: FileCache | None = None) -> Side:
+    """The ledger in ``folder`` at ``revision``; raises GitError for a bad revision. ``cache``
+    (keyed by each file's content, so a committed file is the file it was on disk) serves
+    the files checked before."""
     sha = gitrepo.resolve_revision(repo, revision)
     label = f"{printable(revision)} ({sha[:7]})"
     files = files_at(repo, sha, folder)
     if files is None:
         return Side(label, revision, sha, None, None)
-    return Side(label, revision, sha, check_files(files), files)
+    return Side(label, revision, sha, check_files(files, cache=cache, remember=False), files)
 
 
 def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:

@@ -9,11 +9,13 @@ monitor, the board paper, diff and the rules cannot disagree about what
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from budgetctl.model.actuals import ActualRow
-from budgetctl.model.ledger import Ledger, ProjectEntry, QuarterForecast
+from budgetctl.model.ledger import AdjustmentEntry, Ledger, ProjectEntry, QuarterForecast
 from budgetctl.model.money import ZERO, total
+from budgetctl.model.records import Adjustment
 
 
 def approved_budget(ledger: Ledger, stream_id: str, year: str) -> Decimal:
@@ -21,12 +23,76 @@ def approved_budget(ledger: Ledger, stream_id: str, year: str) -> Decimal:
     return ledger.streams[stream_id].budget.get(year, ZERO)
 
 
-def adjustments(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
-    """The net effect of the year's adjustments on the stream's budget (approved on or before ``as_at``).
+Effect = tuple[str, str | None, Decimal]  # (stream, source or None, signed change)
 
-    Zero until the ledger records adjustments.
-    """
-    return ZERO
+
+def effects(record: Adjustment) -> list[Effect]:
+    """What one adjustment does to revised budgets: a virement moves money from one stream
+    (and source) to another, a grant variation adds or takes away, a carry-forward and a
+    reserve drawdown add."""
+    if record.type == "virement":
+        if record.from_ is None or record.to is None:  # loading refuses such a record
+            return []
+        return [
+            (record.from_.stream, record.from_.source, -record.amount),
+            (record.to.stream, record.to.source, record.amount),
+        ]
+    if record.stream is None:
+        return []
+    sign = -1 if record.type == "grant-variation" and record.change == "decrease" else 1
+    return [(record.stream, record.source, sign * record.amount)]
+
+
+def in_order(entries: Iterable[AdjustmentEntry]) -> list[AdjustmentEntry]:
+    """Adjustments in the order the spec runs them: by ``date``, then file name."""
+    return sorted(entries, key=lambda e: (e.record.date, e.file_name, e.source.path))
+
+
+def year_adjustments(ledger: Ledger, year: str, as_at: datetime.date | None = None) -> list[AdjustmentEntry]:
+    """The year's adjustments (with ``as_at``: those approved on or before it), in date then file-name order."""
+    return in_order(
+        e for e in ledger.adjustments if e.year == year and (as_at is None or e.record.approval.date <= as_at)
+    )
+
+
+def stream_adjustments(
+    ledger: Ledger, stream_id: str, year: str, as_at: datetime.date | None = None
+) -> list[tuple[AdjustmentEntry, Decimal]]:
+    """The adjustments that change the stream's budget in the year, each with its net effect on it."""
+    found = []
+    for entry in year_adjustments(ledger, year, as_at):
+        changes = [amount for stream, _, amount in effects(entry.record) if stream == stream_id]
+        if changes:
+            found.append((entry, total(changes)))
+    return found
+
+
+def adjustments(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
+    """The net effect of the year's adjustments on the stream's budget (approved on or before ``as_at``)."""
+    return total(amount for _, amount in stream_adjustments(ledger, stream_id, year, as_at))
+
+
+def has_adjustments(ledger: Ledger, year: str) -> bool:
+    """Whether any adjustment changes a budget of ``year``."""
+    return any(e.year == year for e in ledger.adjustments)
+
+
+def approved_source(ledger: Ledger, stream_id: str, source: str, year: str) -> Decimal:
+    """A source's approved amount: ``sources:`` in streams.yaml (zero when absent)."""
+    return ledger.streams[stream_id].sources.get(source, {}).get(year, ZERO)
+
+
+def revised_source(
+    ledger: Ledger, stream_id: str, source: str, year: str, as_at: datetime.date | None = None
+) -> Decimal:
+    """A source's approved amount plus the effects of the adjustments naming it."""
+    changes = [
+        amount
+        for entry in year_adjustments(ledger, year, as_at)
+        for stream, named, amount in effects(entry.record)
+        if stream == stream_id and named == source
+    ]
+    return total((approved_source(ledger, stream_id, source, year), *changes))
 
 
 def revised_budget(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
@@ -42,6 +108,62 @@ def allocations(ledger: Ledger, stream_id: str, year: str) -> list[tuple[Project
 def allocated(ledger: Ledger, stream_id: str, year: str) -> Decimal:
     """The sum of the stream's project allocations in the year."""
     return total(amount for _, amount in ledger.allocated(stream_id, year))
+
+
+def carried_forward(ledger: Ledger, stream_id: str, from_year: str) -> Decimal:
+    """Money carried forward out of ``from_year`` into the next year by the stream's carry-forwards."""
+    return total(
+        e.record.amount
+        for e in ledger.adjustments
+        if e.record.type == "carry-forward" and e.record.stream == stream_id and e.record.from_year == from_year
+    )
+
+
+def year_end(ledger: Ledger, stream_id: str) -> str | None:
+    """What happens to the stream's unspent money at year end (``return``, ``carry-with-consent``,
+    ``carry-with-approval``, ``balance``); None when streams.yaml does not say."""
+    return ledger.streams[stream_id].year_end
+
+
+def year_end_split(ledger: Ledger, stream_id: str, year: str, spent: Decimal) -> dict[str, Decimal]:
+    """Where a stream's unspent money of ``year`` goes, given what was ``spent`` (the outturn):
+    ``carry`` (what carry-forwards into the next year take), ``balance`` (a fund that keeps it)
+    and ``return`` (the rest: to the grantor, or back to the office's funds).
+
+    Unspent is the revised budget minus ``spent``; an overspend leaves nothing to split.
+    """
+    unspent = max(revised_budget(ledger, stream_id, year) - spent, ZERO)
+    if year_end(ledger, stream_id) == "balance":
+        return {"carry": ZERO, "balance": unspent, "return": ZERO}
+    carried = min(carried_forward(ledger, stream_id, year), unspent)
+    return {"carry": carried, "balance": ZERO, "return": unspent - carried}
+
+
+def carried_beyond_unspent(ledger: Ledger, stream_id: str, year: str, spent: Decimal) -> Decimal:
+    """How much the carry-forwards out of ``year`` exceed what was left unspent (zero when they fit):
+    once the year is closed, a carry-forward may take only money that was not spent."""
+    unspent = max(revised_budget(ledger, stream_id, year) - spent, ZERO)
+    return max(carried_forward(ledger, stream_id, year) - unspent, ZERO)
+
+
+def is_closed(ledger: Ledger, year: str) -> bool:
+    """Whether the year's outturn is final (``years: {Y: {closed: ...}}``)."""
+    state = ledger.streams_file.years.get(year)
+    return state is not None and state.closed is not None
+
+
+def committed(ledger: Ledger, stream_id: str, year: str) -> Decimal:
+    """Money the stream's projects' signed agreements commit in the year."""
+    return total(
+        e.project.agreement.committed.get(year, ZERO)
+        for e in ledger.projects_by_stream.get(stream_id, ())
+        if e.project.agreement is not None
+    )
+
+
+def is_indicative(ledger: Ledger, stream_id: str, year: str) -> bool:
+    """Whether the stream's budget for the year is indicative (not yet confirmed by the grantor)."""
+    return ledger.streams[stream_id].budget_status.get(year) == "indicative"
 
 
 # --- In-year monitoring: actual, forecast, variance and RAG of a project or stream ------

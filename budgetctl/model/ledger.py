@@ -9,7 +9,7 @@ from functools import cached_property
 from budgetctl.model.actuals import ActualRow, ActualsFile
 from budgetctl.model.money import total
 from budgetctl.model.periods import year_sort_key
-from budgetctl.model.records import Forecast, Project, Stream, StreamsFile
+from budgetctl.model.records import Adjustment, Forecast, Project, Stream, StreamsFile
 from budgetctl.model.source import SourceFile
 
 
@@ -27,6 +27,23 @@ class ProjectEntry:
     id: str
     source: SourceFile
     project: Project
+
+    def at(self, *loc: str | int, key: bool = False) -> Place:
+        return Place(self.source.path, *self.source.locate(loc, key=key))
+
+
+@dataclass
+class AdjustmentEntry:
+    """An adjustment record: its id (the file name without .yaml), the year of its folder, its file."""
+
+    id: str
+    year: str
+    source: SourceFile
+    record: Adjustment
+
+    @property
+    def file_name(self) -> str:
+        return self.source.path.rsplit("/", 1)[-1]
 
     def at(self, *loc: str | int, key: bool = False) -> Place:
         return Place(self.source.path, *self.source.locate(loc, key=key))
@@ -54,6 +71,8 @@ class Ledger:
     # The in-year files that loaded, in path order.
     actuals: list[ActualsFile] = field(default_factory=list)
     forecasts: list[QuarterForecast] = field(default_factory=list)
+    # The adjustment records of every year, in path order.
+    adjustments: list[AdjustmentEntry] = field(default_factory=list)
 
     @property
     def streams(self) -> dict[str, Stream]:
@@ -66,6 +85,10 @@ class Ledger:
     def stream_at(self, stream_id: str, *loc: str | int, key: bool = False) -> Place:
         located = self.streams_source.locate(("streams", stream_id, *loc), key=key)
         return Place(self.streams_source.path, *located)
+
+    def streams_at(self, *loc: str | int, key: bool = False) -> Place:
+        """A place in streams.yaml outside ``streams:`` (``delegations``, ``years``...)."""
+        return Place(self.streams_source.path, *self.streams_source.locate(loc, key=key))
 
     def years(self) -> list[str]:
         """Every financial year with a budget or an allocation, oldest first."""

@@ -55,6 +55,18 @@ def all_owners(ledger: Ledger) -> list[str]:
     return list(dict.fromkeys(o for s in ledger.streams for o in stream_owners(ledger, s)))
 
 
+def adjustment_owners(ledger: Ledger) -> list[tuple[str, tuple[str, ...]]]:
+    """Each adjustment file (``adjustments/YYYY-YY/<id>.yaml``) with the owners of the streams it names."""
+    found = []
+    for entry in ledger.adjustments:
+        record = entry.record
+        named = [record.from_.stream if record.from_ else None, record.to.stream if record.to else None, record.stream]
+        owners = dict.fromkeys(o for stream in named if stream for o in stream_owners(ledger, stream))
+        path = f"adjustments/{entry.year.replace('/', '-')}/{entry.file_name}"
+        found.append((path, tuple(owners)))
+    return found
+
+
 def path_problem(path: str) -> str | None:
     """Why ``path`` cannot be written in CODEOWNERS as is, or None."""
     if _PLAIN_PATH.fullmatch(path) and ".." not in path.split("/"):
@@ -62,12 +74,17 @@ def path_problem(path: str) -> str | None:
     return f"the path {path!r} has characters CODEOWNERS would need escaped; use letters, digits, '.', '_', '-'"
 
 
-def codeowners(ledger: Ledger, folder: str, admins: Sequence[str], file: str = DEFAULT_FILE) -> str:
+def codeowners(
+    ledger: Ledger, folder: str, admins: Sequence[str], file: str = DEFAULT_FILE, year_files: bool | None = None
+) -> str:
     """The CODEOWNERS text for ``ledger`` kept in repo folder ``folder`` (e.g. ``data``).
 
     Order matters: GitHub applies the last matching line, so the ledger-wide
-    line comes first and each stream's folder overrides it.
+    line comes first and each stream's folder overrides it. ``year_files`` says
+    whether the ledger has actuals or forecasts (default: whether ``ledger`` holds any).
     """
+    if year_files is None:
+        year_files = bool(ledger.actuals or ledger.forecasts)
     union = all_owners(ledger)
     top = list(admins) or union
     lines = [
@@ -88,10 +105,18 @@ def codeowners(ledger: Ledger, folder: str, admins: Sequence[str], file: str = D
             lines.append(_line(f"/{folder}/projects/{stream_id}/", owners))
         else:
             lines.append(f"# {stream_id}: no owners in streams.yaml")
+    adjusted = adjustment_owners(ledger)
+    if adjusted:
+        # An adjustment changes the budgets of every stream it touches: all their owners are asked
+        # (a host accepts any one of a line's owners; `budgetctl diff` lists each stream's).
+        lines += ["", "# Each adjustment: the owners of every stream it touches."]
+        for path, owners in adjusted:
+            shown = f"/{folder}/{path}"
+            lines.append(_line(shown, owners) if owners else f"# {path}: no owners in streams.yaml")
     # streams.yaml holds every stream's budget and rules, so its own line comes after the folders.
     if top:
         lines += ["", f"# Budgets and rules of every stream: {who}.", _line(f"/{folder}/streams.yaml", top)]
-    if top and (ledger.actuals or ledger.forecasts):
+    if top and year_files:
         # Payments, their import mappings and receipts, and forecasts are the finance team's.
         lines += ["", f"# The year's actuals, imports and forecasts: {who}."]
         lines += [_line(f"/{folder}/{name}/", top) for name in ("actuals", "imports", "forecasts")]

@@ -46,16 +46,22 @@ def year_sort_key(year: str) -> int:
     return int(year[:4])
 
 
-def year_of_date(day: datetime.date) -> str:
-    """The financial year (April to March) holding ``day``: 2023-04-01 -> 2023/24, 2024-03-31 -> 2023/24."""
-    first = day.year if day.month >= 4 else day.year - 1
-    return f"{first}/{(first + 1) % 100:02d}"
+def previous_year(year: str) -> str:
+    """``2024/25`` -> ``2023/24``."""
+    first = int(year[:4]) - 1
+    return f"{first:04d}/{(first + 1) % 100:02d}"
 
 
 def year_bounds(year: str) -> tuple[datetime.date, datetime.date]:
     """The first and last day of a financial year (1 April to 31 March)."""
     first = int(year[:4])
     return datetime.date(first, 4, 1), datetime.date(first + 1, 3, 31)
+
+
+def year_of_date(day: datetime.date) -> str:
+    """The financial year holding ``day``: 2023-11-02 -> ``2023/24``."""
+    first = day.year if day.month >= 4 else day.year - 1
+    return f"{first:04d}/{(first + 1) % 100:02d}"
 
 
 def quarter_end(year: str, quarter: int) -> datetime.date:

@@ -126,6 +126,23 @@ def _date(value: Any) -> datetime.date:
     raise _invalid("bad_date", "{found} is not a date; write YYYY-MM-DD, e.g. 2023-04-01", {"found": found(value)})
 
 
+def _choice(*choices: str) -> Any:
+    """A converter accepting one of ``choices`` (unquoted or quoted text)."""
+
+    def check(value: Any) -> str:
+        text = value.value if isinstance(value, Scalar) else value
+        if isinstance(text, str) and text in choices:
+            return text
+        shown = found(value) if isinstance(value, Scalar) else repr(text)
+        raise _invalid(
+            "wrong_type",
+            "{found} is not allowed here; write one of: {choices}",
+            {"found": shown, "choices": ", ".join(choices)},
+        )
+
+    return check
+
+
 def _percent(value: Any) -> Decimal:
     if isinstance(value, Scalar) and not value.quoted and value.value.strip():
         try:
@@ -256,6 +273,14 @@ Labels = Annotated[dict[Id, Text], Converter(_mapping)]
 ConditionField = Annotated[str, Converter(_field_name(CONDITION_FIELDS))]
 IdField = Annotated[str, Converter(_field_name(ID_FIELDS))]
 
+# The four kinds of change to an approved budget, and what each stream does with unspent money.
+ADJUSTMENT_TYPES = ("virement", "grant-variation", "carry-forward", "reserve-drawdown")
+YEAR_END = ("return", "carry-with-consent", "carry-with-approval", "balance")
+BUDGET_STATUS = ("indicative", "confirmed")
+AdjustmentType = Annotated[str, Converter(_choice(*ADJUSTMENT_TYPES))]
+OptYearEnd = Annotated[str | None, Converter(_choice(*YEAR_END))]
+Status = Annotated[str, Converter(_choice(*BUDGET_STATUS))]
+
 # Frozen: a checked file never changes; slots: 50,000 projects in a third less memory;
 # keyword-only: required fields may follow optional ones, in the order files are written.
 _record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -283,6 +308,10 @@ class Stream:
     description: OptParagraph = None
     ring_fenced: Flag = False
     budget: ByYear
+    # What happens to unspent money at the end of a year.
+    year_end: OptYearEnd = None
+    # Years whose budget the grantor has not yet confirmed (indicative).
+    budget_status: Annotated[dict[Year, Status], Converter(_mapping)] = _empty()
     purposes: Labels = _empty()
     sources: Annotated[dict[Id, ByYear], Converter(_mapping)] = _empty()
     owners: TextList = ()
@@ -297,6 +326,40 @@ class Publisher:
     name: OptText = None
     org_id: OptText = None
     prefix: OptText = None
+
+
+@_record
+class YearState:
+    """A financial year's state: when the board approved its budget and, once final, when it closed."""
+
+    __pydantic_config__ = _STRICT
+    approved: Date
+    decision: OptText = None
+    closed: OptDate = None
+
+
+@_record
+class Tier:
+    """One delegation tier: changes up to ``up_to`` (no limit when absent) need ``approver`` or above."""
+
+    __pydantic_config__ = _STRICT
+    up_to: OptMoney = None
+    approver: Id
+    decision: Flag = False
+
+
+@_record
+class Delegations:
+    """Who may approve a change to an approved budget: approvers lowest authority first, tiers per type."""
+
+    __pydantic_config__ = _STRICT
+    approvers: Labels
+    cumulative: Flag = False
+    # What a decision reference looks like: `#` stands for a number, the rest is literal ("WMPCC #/#").
+    decision_format: OptText = None
+    limits: Annotated[dict[AdjustmentType, Annotated[tuple[Tier, ...], Converter(_list)]], Converter(_mapping)] = (
+        _empty()
+    )
 
 
 @_record
@@ -320,9 +383,22 @@ class Monitoring:
 class StreamsFile:
     __pydantic_config__ = _STRICT
     publisher: Publisher | None = None
-    monitoring: Monitoring | None = None
     priorities: Labels = _empty()
+    years: Annotated[dict[Year, YearState], Converter(_mapping)] = _empty()
+    monitoring: Monitoring | None = None
+    reserves: Labels = _empty()
+    delegations: Delegations | None = None
     streams: Annotated[dict[Id, Stream], Converter(_mapping)]
+
+
+@_record
+class Agreement:
+    """The signed agreement that binds a project, with the money it commits per year."""
+
+    __pydantic_config__ = _STRICT
+    ref: Text
+    signed: OptDate = None
+    committed: ByYear = _empty()
 
 
 @_record
@@ -347,10 +423,63 @@ class Project:
     start_date: OptDate = None
     end_date: OptDate = None
     allocations: ByYear
+    agreement: Agreement | None = None
 
     def condition_value(self, name: str) -> Any:
         """The value of a field a condition names, ``None`` or ``()`` when absent."""
         return getattr(self, name)
+
+
+@_record
+class Side:
+    """One side of a virement: a stream, and which of its sources when it has any."""
+
+    __pydantic_config__ = _STRICT
+    stream: Id
+    source: OptId = None
+
+
+@_record
+class Approval:
+    __pydantic_config__ = _STRICT
+    approver: Text
+    date: Date
+    decision: OptText = None
+
+
+@_record
+class Adjustment:
+    """A decision that changes an approved budget (``adjustments/YYYY-YY/<id>.yaml``).
+
+    One record for the four types; which keys each type takes is checked when
+    the file is loaded (``loading.adjustments``). ``from`` is a Python keyword,
+    so the field is ``from_`` with the file's key in its metadata.
+    """
+
+    __pydantic_config__ = _STRICT
+    type: AdjustmentType
+    date: Date
+    from_: Side | None = dataclasses.field(default=None, metadata={"key": "from"})
+    to: Side | None = None
+    stream: OptId = None
+    change: Annotated[str | None, Converter(_choice("increase", "decrease"))] = None
+    source: OptId = None
+    from_year: Annotated[str | None, Converter(_year)] = None
+    consent: OptText = None  # carry-forward: the grantor's consent, where the stream's year_end asks for it
+    reserve: OptId = None
+    amount: Money
+    reason: Text
+    approval: Approval
+
+
+# The keys each type of adjustment takes besides type, date, amount, reason and approval;
+# the first tuple is required, the second optional.
+ADJUSTMENT_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "virement": (("from", "to"), ()),
+    "grant-variation": (("stream", "change"), ("source",)),
+    "carry-forward": (("stream", "from_year"), ("source", "consent")),
+    "reserve-drawdown": (("stream", "reserve"), ("source",)),
+}
 
 
 @_record

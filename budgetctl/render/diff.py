@@ -17,7 +17,16 @@ MAX_TEXT = 100  # characters of a changed text value shown; JSON has it whole
 
 _KIND = {"added": "Added", "removed": "Removed", "changed": "Changed", "moved": "Moved", "renamed": "Renamed"}
 _FIGURES = ("budget", "allocated", "unallocated")
-_FIGURE_HEADERS = ("Budget", "Allocated", "Unallocated")
+# With adjustments on either side: the revised budget too (unallocated is revised - allocated).
+_ADJUSTED = ("budget", "revised_budget", "allocated", "unallocated")
+
+
+def _figure_names(diff: LedgerDiff) -> list[str]:
+    return ["Budget", *(["Revised"] if diff.adjusted else []), "Allocated", "Unallocated"]
+
+
+def _headers(diff: LedgerDiff) -> list[str]:
+    return ["Year", "Stream", *(h for name in _figure_names(diff) for h in (name, "±"))]
 
 
 def _short(text: str) -> str:
@@ -45,9 +54,9 @@ def _delta(before: Decimal, after: Decimal) -> str:
     return "—" if before == after else signed(after - before)
 
 
-def _figure_cells(before: Figures, after: Figures) -> list[str]:
+def _figure_cells(before: Figures, after: Figures, adjusted: bool = False) -> list[str]:
     cells = []
-    for name in _FIGURES:
+    for name in _ADJUSTED if adjusted else _FIGURES:
         old, new = getattr(before, name), getattr(after, name)
         cells += [pounds(new), _delta(old, new)]
     return cells
@@ -105,16 +114,16 @@ def _comparing(diff: LedgerDiff) -> str:
 
 
 def _figures_grid(diff: LedgerDiff) -> Grid:
-    headers = ["Year", "Stream", "Budget", "±", "Allocated", "±", "Unallocated", "±"]
+    headers = _headers(diff)
     # Spelled out when each amount gets a line of its own, where a bare "±" would be lost.
-    labels = headers[:2] + [f"{name}{suffix}" for name in _FIGURE_HEADERS for suffix in ("", " change")]
-    grid = Grid("Budget and allocations", headers, [False, False] + [True] * 6, [], labels=labels)
+    labels = headers[:2] + [f"{name}{suffix}" for name in _figure_names(diff) for suffix in ("", " change")]
+    grid = Grid("Budget and allocations", headers, [False, False] + [True] * (len(headers) - 2), [], labels=labels)
     for year in diff.years:
         for row in year.rows:
-            grid.rows.append([year.year, _short(row.programme), *_figure_cells(row.before, row.after)])
+            grid.rows.append([year.year, _short(row.programme), *_figure_cells(row.before, row.after, diff.adjusted)])
             grid.styles.append(None)
             grid.section_ends.append(False)
-        grid.rows.append([year.year, "All streams", *_figure_cells(year.before, year.after)])
+        grid.rows.append([year.year, "All streams", *_figure_cells(year.before, year.after, diff.adjusted)])
         grid.styles.append("bold")
         grid.section_ends.append(True)
     return grid
@@ -152,6 +161,13 @@ def _sections(diff: LedgerDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]
     sections = []
     if diff.projects:
         sections.append(("Projects", [(project_title(p), _project_details(p)) for p in diff.projects]))
+    if diff.adjustments:
+        items = []
+        for a in diff.adjustments:
+            details = [a.summary, a.approval] + ([f"needs {a.tier}"] if a.tier else [])
+            details += [change_text(c) for c in a.fields]
+            items.append((f"{_KIND[a.kind]} {a.year} {a.id} ({printable(a.path)})", details))
+        sections.append(("Adjustments", items))
     if diff.streams or diff.priorities:
         items = [(stream_title(s), _stream_details(s)) for s in diff.streams]
         if diff.priorities:
@@ -202,14 +218,13 @@ def markdown(diff: LedgerDiff) -> str:
     # The headline is built from amounts and counts only, never from file text.
     lines = [diff.headline(), "", f"<sub>{md(_comparing(diff))}</sub>", ""]
     if diff.years:
-        lines += [
-            "| Year | Stream | Budget | ± | Allocated | ± | Unallocated | ± |",
-            "|---|---|---:|---:|---:|---:|---:|---:|",
-        ]
+        headers = _headers(diff)
+        lines += [_md_row(headers), "|---|---|" + "---:|" * (len(headers) - 2)]
         for year in diff.years:
             for row in year.rows:
-                lines.append(_md_row([year.year, md(row.programme), *_figure_cells(row.before, row.after)]))
-            cells = [f"**{c}**" if c != "—" else c for c in _figure_cells(year.before, year.after)]
+                cells = _figure_cells(row.before, row.after, diff.adjusted)
+                lines.append(_md_row([year.year, md(row.programme), *cells]))
+            cells = [f"**{c}**" if c != "—" else c for c in _figure_cells(year.before, year.after, diff.adjusted)]
             lines.append(_md_row([year.year, "**All streams**", *cells]))
         lines.append("")
     for heading, items in _sections(diff):

@@ -127,8 +127,19 @@ def render_json(table: Table) -> None:
     print(json.dumps(table.data, indent=2, ensure_ascii=False))
 
 
+def render_table(table: Table) -> None:
+    """A terminal table: Rich for a short one, plain fixed-width text for a long one (Rich's layout
+    costs about 2 ms a row) when it fits the terminal uncut, else laid out to fit (nothing cut)."""
+    from budgetctl.render import plain
+    from budgetctl.render.console import stdout
+
+    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, max_width=stdout().width):
+        return
+    render_rich(table)
+
+
 RENDERERS: dict[str, Callable[[Table], None]] = {
-    "table": render_rich,
+    "table": render_table,
     "csv": render_csv,
     "markdown": render_markdown,
     "json": render_json,

@@ -13,9 +13,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import ZERO, format_pounds, needs_pence, total
+from budgetctl.model.money import format_pounds, needs_pence, total
 from budgetctl.model.records import Stream
+from budgetctl.reports.adjustments import register
 from budgetctl.reports.summary import percent, summary
 from budgetctl.reports.table import Table
 
@@ -39,6 +41,12 @@ FIELD_LABELS = {
 
 LIST_FIELDS = ("priorities", "partnership_priorities", "costs")
 
+# Above this many projects in the year, Appendix A summarises each programme in one row unless
+# every project is asked for: a board paper stays a paper (the full list is in the exports).
+LIST_MAX_PROJECTS = 200
+# A summarised paper charts this many streams (the largest budgets) and one bar for the rest.
+CHART_MAX_BARS = 12
+
 
 @dataclass(frozen=True)
 class ProjectLine:
@@ -59,12 +67,22 @@ class Programme:
     stream: str
     programme: str
     funding: str
-    budget: Decimal
+    budget: Decimal  # the revised budget: approved plus the year's adjustments
     projects: list[ProjectLine]
+    approved: Decimal | None = None  # the approved budget, when adjustments changed it
 
     @property
     def subtotal(self) -> Decimal:
         return total(p.amount for p in self.projects)
+
+    def budget_label(self, pence: bool | None = None) -> str:
+        """``Budget £400,000`` or ``Revised budget £2,000,538 (approved £1,805,538)``; ``pence``: the
+        paper's rule for budgets (else pence only where an amount has them)."""
+        shown = format_pounds(self.budget, pence=needs_pence([self.budget]) if pence is None else pence)
+        if self.approved is None:
+            return f"Budget £{shown}"
+        approved = format_pounds(self.approved, pence=needs_pence([self.approved]) if pence is None else pence)
+        return f"Revised budget £{shown} (approved £{approved})"
 
 
 @dataclass(frozen=True)
@@ -83,6 +101,8 @@ class StreamRules:
     programme: str
     funding: str
     blocks: list[str | Bullets] = field(default_factory=list)
+    # Other streams with exactly these conditions (a summarised paper states them once).
+    same_as: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,8 +128,15 @@ class BoardReport:
     programmes: list[Programme]
     appendix_b: list[StreamRules]
     chart: list[Bar]
-    total_budget: Decimal
+    total_budget: Decimal  # approved by the board
     total_allocated: Decimal
+    total_revised: Decimal  # approved plus the year's adjustments
+    adjustments: Table | None = None  # Appendix C: the register of the year's adjustments (None without any)
+    listed: bool = True  # Appendix A lists every project; False: one row per programme
+
+    @property
+    def project_count(self) -> int:
+        return sum(len(p.projects) for p in self.programmes)
 
 
 def as_at_line(day: datetime.date, revision: tuple[str, bool] | None) -> str:
@@ -122,17 +149,26 @@ def as_at_line(day: datetime.date, revision: tuple[str, bool] | None) -> str:
 
 
 def board_report(
-    ledger: Ledger, year: str, as_at: datetime.date | None = None, revision: tuple[str, bool] | None = None
+    ledger: Ledger,
+    year: str,
+    as_at: datetime.date | None = None,
+    revision: tuple[str, bool] | None = None,
+    list_projects: bool | None = None,
 ) -> BoardReport:
-    """The board paper for ``year``, dated ``as_at`` (today) from the ledger at ``revision``."""
+    """The board paper for ``year``, dated ``as_at`` (today) from the ledger at ``revision``; Appendix A
+    lists every project when ``list_projects`` is True, one row per programme when False, and by
+    default lists them up to LIST_MAX_PROJECTS."""
     table = summary(ledger, year, "stream").for_people()  # the paper is for people: no id column
     stream_ids = [row["stream"] for row in table.data["rows"]]
     programmes = [_programme(ledger, stream_id, year) for stream_id in stream_ids]
     budget = total(p.budget for p in programmes)
     allocated = total(p.subtotal for p in programmes)
     publisher = ledger.streams_file.publisher
-    budget_pence = needs_pence([p.budget for p in programmes])
+    approved = [p.approved for p in programmes if p.approved is not None]
+    budget_pence = needs_pence([p.budget for p in programmes] + approved)
     pence = needs_pence([line.amount for p in programmes for line in p.projects])
+    count = sum(len(p.projects) for p in programmes)
+    listed = count <= LIST_MAX_PROJECTS if list_projects is None else list_projects
     return BoardReport(
         year=year,
         publisher=publisher.name if publisher else None,
@@ -140,13 +176,28 @@ def board_report(
         budget_pence=budget_pence,
         pence=pence,
         funding=table,
-        overview=_overview(year, programmes, budget, allocated, budget_pence, pence),
+        listed=listed,
+        overview=_overview(ledger, year, programmes, budget, allocated, budget_pence, pence, listed),
         programmes=programmes,
-        appendix_b=[_rules(ledger, stream_id, year, budget_pence) for stream_id in stream_ids],
-        chart=[Bar(p.programme, p.budget, p.subtotal) for p in programmes],
-        total_budget=budget,
+        appendix_b=_grouped([_rules(ledger, stream_id, year, budget_pence) for stream_id in stream_ids], not listed),
+        chart=_bars([Bar(p.programme, p.budget, p.subtotal) for p in programmes], not listed),
+        total_budget=total(p.approved if p.approved is not None else p.budget for p in programmes),
         total_allocated=allocated,
+        total_revised=budget,
+        adjustments=_appendix_c(ledger, year),
     )
+
+
+def _appendix_c(ledger: Ledger, year: str) -> Table | None:
+    """The year's adjustments as the register shows them, without its problems column."""
+    if not figures.has_adjustments(ledger, year):
+        return None
+    records = register(ledger, year, []).records
+    keep = [i for i, c in enumerate(records.columns) if c.key != "problems"]
+    records.columns = [records.columns[i] for i in keep]
+    records.rows = [[row[i] for i in keep] for row in records.rows]
+    records.total = [records.total[i] for i in keep] if records.total else None
+    return records
 
 
 def _programme(ledger: Ledger, stream_id: str, year: str) -> Programme:
@@ -162,7 +213,11 @@ def _programme(ledger: Ledger, stream_id: str, year: str) -> Programme:
         )
         for entry, amount in sorted(ledger.allocated(stream_id, year), key=lambda pair: (-pair[1], pair[0].id))
     ]
-    return Programme(stream_id, stream.programme, stream.funding, stream.budget.get(year, ZERO), lines)
+    approved = figures.approved_budget(ledger, stream_id, year)
+    revised = figures.revised_budget(ledger, stream_id, year)
+    return Programme(
+        stream_id, stream.programme, stream.funding, revised, lines, approved if revised != approved else None
+    )
 
 
 def _purpose(stream: Stream, purpose: str | None, description: str | None) -> str | None:
@@ -173,20 +228,76 @@ def _purpose(stream: Stream, purpose: str | None, description: str | None) -> st
 
 
 def _overview(
-    year: str, programmes: list[Programme], budget: Decimal, allocated: Decimal, budget_pence: bool, pence: bool
+    ledger: Ledger,
+    year: str,
+    programmes: list[Programme],
+    budget: Decimal,
+    allocated: Decimal,
+    budget_pence: bool,
+    pence: bool,
+    listed: bool = True,
 ) -> list[str]:
     count = sum(len(p.projects) for p in programmes)
     share = f" ({percent(allocated, budget)}%)" if budget else ""
+    approved = total(p.approved if p.approved is not None else p.budget for p in programmes)
+    where = "listed in Appendix A" if listed else "summarised by programme in Appendix A"
     lines = [
-        f"The commissioning budget for {year} is £{format_pounds(budget, pence=budget_pence)} across "
+        f"The commissioning budget for {year} is £{format_pounds(approved, pence=budget_pence)} across "
         f"{len(programmes)} funding stream{'s' if len(programmes) != 1 else ''}.",
         f"£{format_pounds(allocated, pence=pence)}{share} is allocated to {count} project{'s' if count != 1 else ''} "
-        f"listed in Appendix A, leaving £{format_pounds(budget - allocated, pence=pence)} unallocated.",
+        f"{where}, leaving £{format_pounds(budget - allocated, pence=pence)} unallocated.",
     ]
+    count_adjusted = len(figures.year_adjustments(ledger, year))
+    if count_adjusted:
+        lines.insert(
+            1,
+            f"{count_adjusted} adjustment{'s' if count_adjusted != 1 else ''} since approval "
+            f"({_signed(budget - approved)}) bring the revised budget to £{format_pounds(budget, pence=budget_pence)}.",
+        )
     over = [p.programme for p in programmes if p.subtotal > p.budget]
     if over:
         lines.append(f"Over-allocated: {', '.join(over)}.")
     return lines
+
+
+def _bars(bars: list[Bar], short: bool) -> list[Bar]:
+    """Every stream's bar, or for a short paper the largest budgets and one bar for the others."""
+    if not short or len(bars) <= CHART_MAX_BARS:
+        return bars
+    keep = set(sorted(range(len(bars)), key=lambda i: -bars[i].budget)[: CHART_MAX_BARS - 1])
+    rest = [b for i, b in enumerate(bars) if i not in keep]
+    others = Bar(f"{len(rest)} other streams", total(b.budget for b in rest), total(b.allocated for b in rest))
+    return [b for i, b in enumerate(bars) if i in keep] + [others]
+
+
+def _grouped(streams: list[StreamRules], short: bool) -> list[StreamRules]:
+    """For a short paper, streams whose conditions are word for word the same are stated once."""
+    if not short:
+        return streams
+    first: dict[str, StreamRules] = {}
+    for rules in streams:
+        key = repr(rules.blocks)
+        if key in first:
+            first[key].same_as.append(rules.programme)
+        else:
+            first[key] = rules
+    return list(first.values())
+
+
+def full_list_note(report: BoardReport) -> str:
+    """Where a summarised Appendix A's projects are listed in full."""
+    return (
+        f"The {report.project_count} projects are listed one by one in `budgetctl report --year {report.year} "
+        f"--projects all` and in `budgetctl export --year {report.year} --format csv`."
+    )
+
+
+def _money(amount: Decimal) -> str:
+    return format_pounds(amount, pence=amount != amount.to_integral_value())
+
+
+def _signed(amount: Decimal) -> str:
+    return f"-£{_money(-amount)}" if amount < 0 else f"+£{_money(amount)}"
 
 
 def _sentence_list(items: list[str]) -> str:
@@ -207,10 +318,15 @@ def _rules(ledger: Ledger, stream_id: str, year: str, pence: bool) -> StreamRule
         blocks.append("This is a ring-fenced grant: it may be spent only on its declared purposes.")
     if stream.purposes:
         blocks.append(Bullets("Every project must name one of these purposes:", list(stream.purposes.values())))
-    sources = [(s, by_year[year]) for s, by_year in stream.sources.items() if year in by_year]
+    sources = [
+        (s, figures.revised_source(ledger, stream_id, s, year))
+        for s, by_year in stream.sources.items()
+        if year in by_year or figures.revised_source(ledger, stream_id, s, year)
+    ]
     if sources:
         items = [f"{_source_label(s)}: £{format_pounds(amount, pence=pence)}" for s, amount in sources]
-        blocks.append(Bullets(f"The {year} budget comes from:", items))
+        revised = "revised " if figures.stream_adjustments(ledger, stream_id, year) else ""
+        blocks.append(Bullets(f"The {year} {revised}budget comes from:", items))
     rules = stream.eligibility
     if rules is not None:
         if rules.required:

@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from budgetctl.diagnostics import Diagnostic
+from budgetctl.diagnostics import Diagnostic, Severity
+from budgetctl.loading.codes import Code
 from budgetctl.loading.revision import Side
+from budgetctl.model import figures
+from budgetctl.model.approvals import tier_checks
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.owners import stream_owners
 from budgetctl.model.periods import year_sort_key
-from budgetctl.model.records import Project, fields_of, is_record
+from budgetctl.model.records import Adjustment, Project, fields_of, is_record
 from budgetctl.reports.diff_inyear import InYearDiff, compare_in_year
 
 Value = Decimal | str | None
@@ -50,12 +53,17 @@ class Change:
 
 @dataclass(frozen=True)
 class Figures:
-    budget: Decimal
+    budget: Decimal  # approved
     allocated: Decimal
+    adjustments: Decimal = ZERO
+
+    @property
+    def revised_budget(self) -> Decimal:
+        return self.budget + self.adjustments
 
     @property
     def unallocated(self) -> Decimal:
-        return self.budget - self.allocated
+        return self.revised_budget - self.allocated
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,24 @@ class YearChange:
 
     def allocated_streams(self) -> int:
         return sum(1 for r in self.rows if r.before.allocated != r.after.allocated)
+
+    def adjusted_streams(self) -> int:
+        return sum(1 for r in self.rows if r.before.adjustments != r.after.adjustments)
+
+
+@dataclass(frozen=True)
+class AdjustmentChange:
+    """An adjustment file added, removed or changed, with what it does and the tier it needs (head side)."""
+
+    id: str
+    year: str
+    kind: str  # added | removed | changed
+    path: str
+    summary: str  # "virement £120,000.00 from community-safety-fund to intervention-and-prevention"
+    approval: str  # "approved by chief-executive on 2023-11-06 (WMPCC 052/2023)"
+    tier: str | None  # "tier 2 (up to £500,000.00: chief-executive), chosen by its amount £120,000.00"
+    streams: tuple[str, ...]
+    fields: list[Change]
 
 
 @dataclass(frozen=True)
@@ -128,6 +154,12 @@ class LedgerDiff:
     notes: list[str] = field(default_factory=list)
     uncompared: str | None = None  # why budgets and allocations were not compared (counts only, no file text)
     in_year: InYearDiff = field(default_factory=InYearDiff)
+    adjustments: list[AdjustmentChange] = field(default_factory=list)
+
+    @property
+    def adjusted(self) -> bool:
+        """Whether any compared stream has adjustments on either side (the tables then show Revised)."""
+        return any(r.before.adjustments or r.after.adjustments for y in self.years for r in y.rows)
 
     @property
     def new_errors(self) -> list[Diagnostic]:
@@ -135,7 +167,9 @@ class LedgerDiff:
 
     @property
     def ledger_changed(self) -> bool:
-        return bool(self.years or self.projects or self.streams or self.priorities or self.in_year.changed)
+        return bool(
+            self.years or self.projects or self.streams or self.priorities or self.adjustments or self.in_year.changed
+        )
 
     def approvers(self) -> list[str]:
         """Everyone whose approval the change needs, each once."""
@@ -148,7 +182,7 @@ class LedgerDiff:
             parts.append(f"totals could not be compared: {self.uncompared}")
         for year in self.years:
             bits = []
-            for name in ("budget", "allocated"):
+            for name in ("budget", "adjustments", "allocated"):
                 deltas = [getattr(r.after, name) - getattr(r.before, name) for r in year.rows]
                 deltas = [d for d in deltas if d]
                 if not deltas:
@@ -157,7 +191,10 @@ class LedgerDiff:
                 if net == 0 and len(deltas) > 1:
                     # Money that left one stream for another: a move, not a change of £0.00.
                     moved = total(d for d in deltas if d > 0)
-                    bits.append(f"{name} £{format_pounds(moved)} moved between {_count(len(deltas), 'stream')}")
+                    if name == "adjustments":  # virements only: nothing added
+                        bits.append(f"adjustments moving £{format_pounds(moved)}{_across(len(deltas))}")
+                    else:
+                        bits.append(f"{name} £{format_pounds(moved)} moved between {_count(len(deltas), 'stream')}")
                 else:
                     bits.append(f"{name} {signed(net)}{_across(len(deltas))}")
             parts.append(f"{year.year}: {', '.join(bits)}")
@@ -166,6 +203,7 @@ class LedgerDiff:
             counted = [
                 _count(len(self.projects), "project") + " changed" if self.projects else "",
                 _count(len(self.streams), "stream") + " changed" if self.streams else "",
+                _count(len(self.adjustments), "adjustment") + " changed" if self.adjustments else "",
                 "priorities changed" if self.priorities else "",
             ]
             parts.append("no change to amounts; " + ", ".join(c for c in counted if c))
@@ -214,6 +252,20 @@ class LedgerDiff:
                 "new": [p.as_json() for p in self.new_problems],
                 "fixed": [p.as_json() for p in self.fixed_problems],
             },
+            "adjustments": [
+                {
+                    "id": a.id,
+                    "year": a.year,
+                    "change": a.kind,
+                    "file": a.path,
+                    "summary": a.summary,
+                    "approval": a.approval,
+                    "tier": a.tier,
+                    "streams": list(a.streams),
+                    "fields": [_change_json(c) for c in a.fields],
+                }
+                for a in self.adjustments
+            ],
             "approvals": [{"stream": a.stream, "owners": list(a.owners)} for a in self.approvals],
             "approvers": self.approvers(),
             "notes": self.notes,
@@ -254,9 +306,13 @@ def compare(base: Side, head: Side) -> LedgerDiff:
         diff.years = _years(before, after)
         diff.streams = _streams(before, after)
         diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
+        diff.adjustments = _adjustments(before, after)
         diff.in_year = compare_in_year(before, after)
     diff.projects = _projects(base, head)
     diff.new_problems, diff.fixed_problems = _problems(base, head)
+    if not unloadable and before is not None and after is not None:
+        found = _approved_changed_in_place(before, after) + _closed_year_changed(before, base, head)
+        diff.new_problems = sorted([*diff.new_problems, *found], key=Diagnostic.sort_key)
     diff.approvals = _approvals(diff, before, after)
     for side in (base, head):
         if side.empty:
@@ -288,20 +344,26 @@ def _ledger(side: Side) -> Ledger | None:
 
 
 def _figures_by_year(ledger: Ledger | None) -> dict[str, dict[str, Figures]]:
-    """Each year's figures of the streams with a budget or an allocation in it (the others are zero)."""
+    """Each year's figures of the streams with a budget, an allocation or an adjustment in it (the
+    others are zero): approved budget, allocated and the net of the year's adjustments (``model.figures``)."""
     found: dict[str, dict[str, list[Decimal]]] = {}
     if ledger is None:
         return {}
     for stream_id, stream in ledger.streams.items():
         for year, amount in stream.budget.items():
-            found.setdefault(year, {}).setdefault(stream_id, [amount, ZERO])[0] = amount
+            found.setdefault(year, {}).setdefault(stream_id, [amount, ZERO, ZERO])[0] = amount
     for entry in ledger.projects:
         if entry.project.stream not in ledger.streams:
             continue
         for year, amount in entry.project.allocations.items():
-            pair = found.setdefault(year, {}).setdefault(entry.project.stream, [ZERO, ZERO])
-            pair[1] = total((pair[1], amount))
-    return {y: {s: Figures(b, a) for s, (b, a) in streams.items()} for y, streams in found.items()}
+            row = found.setdefault(year, {}).setdefault(entry.project.stream, [ZERO, ZERO, ZERO])
+            row[1] = total((row[1], amount))
+    for adjustment in ledger.adjustments:
+        for stream_id, _, amount in figures.effects(adjustment.record):
+            if stream_id in ledger.streams:
+                row = found.setdefault(adjustment.year, {}).setdefault(stream_id, [ZERO, ZERO, ZERO])
+                row[2] = total((row[2], amount))
+    return {y: {s: Figures(b, a, d) for s, (b, a, d) in streams.items()} for y, streams in found.items()}
 
 
 def _years(before: Ledger | None, after: Ledger | None) -> list[YearChange]:
@@ -324,9 +386,164 @@ def _years(before: Ledger | None, after: Ledger | None) -> list[YearChange]:
     return changes
 
 
-def _sum(figures: Iterable[Figures]) -> Figures:
-    listed = list(figures)
-    return Figures(total(f.budget for f in listed), total(f.allocated for f in listed))
+def _sum(found: Iterable[Figures]) -> Figures:
+    listed = list(found)
+    return Figures(
+        total(f.budget for f in listed), total(f.allocated for f in listed), total(f.adjustments for f in listed)
+    )
+
+
+# --- the state of years: approved budgets and closed years are not edited in place ----------
+
+APPROVED_CHANGED = Code(
+    "D014",
+    "approved-budget-changed",
+    Severity.ERROR,
+    "An approved year's budget or sources edited in place (found by `budgetctl diff`).",
+    "Once `years:` in streams.yaml gives a year an `approved` date, its `budget:` and\n"
+    "`sources:` are the figures the board approved and are never edited: a change is an\n"
+    "adjustment record (`budgetctl new adjustment`), so the approved figure stays and the\n"
+    "decision is reviewed. `diff --fail-on-new-errors` fails on it.\n\n"
+    "    budget:\n      2023/24: 1925538     # D014 when 2023/24 was approved at 1805538",
+)
+CLOSED_CHANGED = Code(
+    "D015",
+    "closed-year-changed",
+    Severity.ERROR,
+    "A file of a closed year's actuals, adjustments or forecasts changed (found by `budgetctl diff`).",
+    "A year with `closed:` in streams.yaml has a final outturn: its files under actuals/,\n"
+    "adjustments/ and forecasts/ are frozen. Record the change in the current year instead.\n"
+    "`diff --fail-on-new-errors` fails on it.",
+)
+# Listed by `budgetctl rules`, explained by `budgetctl explain D014`.
+COMMAND_CODES = (APPROVED_CHANGED, CLOSED_CHANGED)
+
+
+def _approved_changed_in_place(before: Ledger, after: Ledger) -> list[Diagnostic]:
+    """A change to ``budget:`` or ``sources:`` of a year the base side had approved."""
+    found = []
+    for year, state in before.streams_file.years.items():
+        for stream in dict.fromkeys([*before.streams, *after.streams]):
+            old, new = before.streams.get(stream), after.streams.get(stream)
+            pairs: list[tuple[str, tuple[str, ...], Decimal | None, Decimal | None]] = [
+                (
+                    "budget",
+                    ("budget", year),
+                    old.budget.get(year) if old else None,
+                    new.budget.get(year) if new else None,
+                )
+            ]
+            for source in dict.fromkeys([*(old.sources if old else {}), *(new.sources if new else {})]):
+                pairs.append(
+                    (
+                        f"sources.{source}",
+                        ("sources", source, year),
+                        old.sources.get(source, {}).get(year) if old else None,
+                        new.sources.get(source, {}).get(year) if new else None,
+                    )
+                )
+            for label, loc, was, now in pairs:
+                if was == now:
+                    continue
+                where = after.stream_at(stream, *loc) if new else after.streams_at("streams")
+                shown = " → ".join(pounds(v) if v is not None else "(none)" for v in (was, now))
+                found.append(
+                    APPROVED_CHANGED.at(
+                        f"approved budget changed in place: record an adjustment (stream {stream!r} {label} "
+                        f"{year}: {shown}; {year} was approved on {state.approved.isoformat()}); restore the "
+                        "approved figure and record the change with `budgetctl new adjustment`",
+                        where.file,
+                        where.line,
+                        where.column,
+                    )
+                )
+    return found
+
+
+def _closed_year_changed(before: Ledger, base: Side, head: Side) -> list[Diagnostic]:
+    """An in-year file of a year the base side had closed, added, removed or changed."""
+    closed = {y.replace("/", "-"): (y, s.closed) for y, s in before.streams_file.years.items() if s.closed}
+    if not closed or base.files is None or head.files is None:
+        return []
+
+    def files(side: Side) -> dict[str, bytes]:
+        assert side.files is not None
+        return {r.path: r.data for raws in side.files.in_year.values() for r in raws}
+
+    old, new = files(base), files(head)
+    found = []
+    for path in sorted(set(old) | set(new)):
+        folder = path.rsplit("/", 2)[-2] if path.count("/") >= 2 else ""
+        if folder not in closed or old.get(path) == new.get(path):
+            continue
+        year, date = closed[folder]
+        what = "added" if path not in old else "removed" if path not in new else "changed"
+        found.append(
+            CLOSED_CHANGED.at(
+                f"{year} is closed (its outturn became final on {date.isoformat() if date else '?'}): this file was "
+                f"{what}; its actuals, adjustments and forecasts cannot change: undo it and record the change "
+                "in the current year",
+                path,
+            )
+        )
+    return found
+
+
+# --- adjustments -----------------------------------------------------------------------
+
+
+def _adjustments(before: Ledger | None, after: Ledger | None) -> list[AdjustmentChange]:
+    """Adjustment files added, removed or changed (by path), with the head side's tier check."""
+    old = {e.source.path: e for e in (before.adjustments if before else [])}
+    new = {e.source.path: e for e in (after.adjustments if after else [])}
+    tiers = {c.entry.source.path: c for c in tier_checks(after)} if after is not None else {}
+    changes = []
+    for path in sorted(set(old) | set(new)):
+        entry = new.get(path) or old[path]
+        kind = "added" if path not in old else "removed" if path not in new else "changed"
+        fields = _fields(old[path].record, new[path].record) if kind == "changed" else []
+        if kind == "changed" and not fields:
+            continue
+        found = tiers.get(path) if kind != "removed" else None
+        tier = f"{found.describe()}, chosen by {found.basis()}" if found is not None and found.tiers else None
+        changes.append(
+            AdjustmentChange(
+                entry.id,
+                entry.year,
+                kind,
+                path,
+                describe_adjustment(entry.record),
+                _approval_text(entry.record),
+                tier,
+                tuple(dict.fromkeys(s for s, _, _ in figures.effects(entry.record))),
+                fields,
+            )
+        )
+    return changes
+
+
+def describe_adjustment(record: Adjustment) -> str:
+    """One line: ``virement £120,000.00 from community-safety-fund to intervention-and-prevention``."""
+    amount = f"£{format_pounds(record.amount)}"
+    if record.type == "virement" and record.from_ is not None and record.to is not None:
+        return f"virement {amount} from {_side(record.from_.stream, record.from_.source)} to " + _side(
+            record.to.stream, record.to.source
+        )
+    stream = _side(record.stream or "", record.source)
+    if record.type == "grant-variation":
+        return f"grant variation: {record.change} of {amount} on {stream}"
+    if record.type == "carry-forward":
+        return f"carry-forward of {amount} from {record.from_year} into {stream}"
+    return f"reserve drawdown of {amount} from {record.reserve} into {stream}"
+
+
+def _side(stream: str, source: str | None) -> str:
+    return f"{stream} ({source})" if source else stream
+
+
+def _approval_text(record: Adjustment) -> str:
+    decision = f" ({record.approval.decision})" if record.approval.decision else ""
+    return f"approved by {record.approval.approver} on {record.approval.date.isoformat()}{decision}"
 
 
 def _programme(stream: str, before: Ledger | None, after: Ledger | None) -> str:
@@ -415,6 +632,8 @@ def _projects(base: Side, head: Side) -> list[ProjectChange]:
         if ident not in new_paths:
             continue
         moved = old_paths[ident] != new_paths[ident]
+        if not moved and ident in old_bytes and old_bytes[ident] == new_bytes.get(ident):
+            continue  # the same file with the same bytes: the same project, nothing to compare
         if ident in old_models and ident in new_models:
             change = _changed(ident, "moved" if moved else "changed", old_models[ident], new_models[ident],
                               old_paths[ident], new_paths[ident])  # fmt: skip
@@ -562,6 +781,8 @@ def _approvals(diff: LedgerDiff, before: Ledger | None, after: Ledger | None) ->
     touched = [s.id for s in diff.streams]
     for p in diff.projects:
         touched += [s for s in (p.stream_before, p.stream_after) if s]
+    for a in diff.adjustments:  # an adjustment needs the owners of every stream it touches
+        touched += list(a.streams)
     # In the order streams.yaml lists them, new streams first as they appear on the head side.
     order = {
         s: i
@@ -614,7 +835,7 @@ def _figures_json(before: Figures, after: Figures) -> dict[str, Any]:
             "after": format_json(getattr(after, name)),
             "change": format_json(getattr(after, name) - getattr(before, name)),
         }
-        for name in ("budget", "allocated", "unallocated")
+        for name in ("budget", "adjustments", "revised_budget", "allocated", "unallocated")
     }
 
 

@@ -63,6 +63,30 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "monitoring": "How the monitoring report judges variances: rag thresholds.",
         "priorities": "Police and Crime Plan objectives: id -> label. Projects name them in `priorities`.",
         "streams": "Funding streams: stream id -> its programme, funding, budget and rules.",
+        "years": "Each financial year's state: when its budget was approved (and closed).",
+        "reserves": "Reserves a reserve-drawdown adjustment may draw on: id -> name.",
+        "delegations": "Who may approve a change to an approved budget, by type and amount.",
+    },
+    "YearState": {
+        "approved": "Required: the date the board approved the year's budget (YYYY-MM-DD).",
+        "decision": "The reference of that approval, e.g. SPCB 28 March 2023.",
+        "closed": "The date the year's outturn became final; its in-year files are then frozen.",
+    },
+    "Delegations": {
+        "approvers": "Required: who may approve, lowest authority first: id -> title.",
+        "cumulative": "true: a tier is chosen by the running total of a type per stream and year.",
+        "decision_format": "What a decision reference looks like; # stands for a number: WMPCC #/#.",
+        "limits": "Per adjustment type: tiers in ascending order of up_to.",
+    },
+    "Tier": {
+        "up_to": "The largest amount this tier covers; leave out on the last tier (everything above).",
+        "approver": "Required: the lowest approver (an id from approvers) this tier needs.",
+        "decision": "true when an approval under this tier must cite a decision reference.",
+    },
+    "Agreement": {
+        "ref": "Required: the agreement's reference.",
+        "signed": "When it was signed: YYYY-MM-DD.",
+        "committed": "Money the agreement commits per financial year, e.g. 2024/25: 420000.",
     },
     "Publisher": {
         "name": "The publishing organisation's name.",
@@ -79,6 +103,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "sources": "Where the money comes from: source id -> money per year; sums exactly to `budget`.",
         "owners": "GitHub users or teams who must approve changes to this stream's projects.",
         "eligibility": "Conditions every project on this stream must meet.",
+        "year_end": "What happens to unspent money: return, carry-with-consent, carry-with-approval or balance.",
+        "budget_status": "Per year: indicative when the grantor has not yet confirmed the budget.",
     },
     "Monitoring": {
         "rag": "RAG thresholds in per cent of the revised budget: {amber: 2, red: 5} (the defaults).",
@@ -122,12 +148,38 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "start_date": "When the project starts: YYYY-MM-DD.",
         "end_date": "When the project ends: YYYY-MM-DD.",
         "allocations": "Required: money per financial year, e.g. 2023/24: 250000.",
+        "agreement": "The signed agreement that binds the project: {ref, signed, committed: {year: money}}.",
+    },
+    "Adjustment": {
+        "type": "Required: virement, grant-variation, carry-forward or reserve-drawdown.",
+        "date": "Required: when the change was proposed (YYYY-MM-DD).",
+        "from": "virement: the stream (and source) the money leaves.",
+        "to": "virement: the stream (and source) the money goes to.",
+        "stream": "grant-variation, carry-forward, reserve-drawdown: the stream whose budget changes.",
+        "change": "grant-variation: increase or decrease.",
+        "source": "The source it changes, when the stream has sources.",
+        "from_year": "carry-forward: the year the money comes from (the year before the folder's).",
+        "consent": "carry-forward: the grantor's consent, when the stream's year_end is carry-with-consent.",
+        "reserve": "reserve-drawdown: a reserve id from streams.yaml reserves.",
+        "amount": "Required: the amount (no sign: the type and change give it).",
+        "reason": "Required: why the budget changes.",
+        "approval": "Required: who approved it, when, and the decision reference where a tier needs one.",
+    },
+    "Side": {
+        "stream": "Required: a stream id.",
+        "source": "One of the stream's sources, when it has any.",
+    },
+    "Approval": {
+        "approver": "Required: an id from delegations.approvers (any text without delegations).",
+        "date": "Required: the approval date, not before `date`.",
+        "decision": "The decision reference, e.g. WMPCC 052/2023.",
     },
 }
 
 TARGETS: dict[str, tuple[type, str]] = {
     "streams": (models.StreamsFile, "budgetctl streams.yaml"),
     "project": (models.Project, "budgetctl project file"),
+    "adjustment": (models.Adjustment, "budgetctl adjustment file"),
     "forecast": (models.Forecast, "budgetctl forecast file (forecasts/YYYY-YY/qN.yaml)"),
 }
 
@@ -143,6 +195,9 @@ class _Generator(GenerateJsonSchema):
         allowed = inspect.getclosurevars(function).nonlocals.get("allowed")
         if isinstance(allowed, tuple):  # models._field_name: a project field name
             return {"type": "string", "enum": list(allowed)}
+        choices = inspect.getclosurevars(function).nonlocals.get("choices")
+        if isinstance(choices, tuple):  # models._choice: one of a few words
+            return {"type": "string", "enum": list(choices)}
         return super().function_before_schema(schema)
 
     def dict_schema(self, schema: Any) -> dict[str, Any]:

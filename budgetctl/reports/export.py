@@ -7,9 +7,11 @@ two-decimal number in CSV and a two-decimal string in JSON, as everywhere else.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +51,13 @@ def _cell(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return format_json(value)
+    if isinstance(value, Mapping):  # committed per year: "2023/24 1000.00, 2024/25 500.00"
+        return ", ".join(f"{k} {_cell(v)}" for k, v in value.items())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a nested record: "ref: X; signed: ..."
+        parts = ((f.name, _cell(getattr(value, f.name))) for f in dataclasses.fields(value))
+        return "; ".join(f"{name}: {text}" for name, text in parts if text)
     # A description's line break is the space a spreadsheet cell would show: every row of
     # the file stays one line (JSON keeps the text whole).
     return _LINE_BREAK.sub(" ", str(value))
@@ -58,10 +67,17 @@ _LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _json_value(value: Any) -> Any:
+    """A field's value in JSON; a nested record (a project's agreement) as an object, money as text."""
     if isinstance(value, tuple):
-        return list(value)
+        return [_json_value(v) for v in value]
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return format_json(value)
+    if isinstance(value, Mapping):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
     return value
 
 

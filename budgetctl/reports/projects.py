@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger, ProjectEntry
 from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.periods import year_sort_key
-from budgetctl.model.records import Project, fields_of
+from budgetctl.model.records import Agreement, Project, fields_of
 from budgetctl.reports.summary import percent
 from budgetctl.reports.table import Column, Table
 
@@ -76,8 +77,14 @@ class ProjectDetail:
     data: dict[str, Any]
 
 
-def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
-    """Every field of one project, and each of its allocations against its stream's budget that year."""
+def project_detail(
+    ledger: Ledger, entry: ProjectEntry, known: dict[str, dict[str, tuple[int, Decimal]]] | None = None
+) -> ProjectDetail:
+    """Every field of one project, and each of its allocations against its stream's budget that year.
+
+    ``known`` gives each stream's (allocations, allocated money) per year when ``ledger``
+    holds only this project (from the last whole check of the same ledger content).
+    """
     p = entry.project
     stream = ledger.streams.get(p.stream)
     values = {name: getattr(p, name) for name in fields_of(Project) if name != "allocations"}
@@ -92,6 +99,10 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
             text = f"{value} ({stream.purposes[value]})" if value in stream.purposes else str(value)
         elif key == "priorities":
             text = ", ".join(f"{v} ({ledger.priorities[v]})" if v in ledger.priorities else v for v in value)
+        elif key == "agreement":
+            signed = f", signed {value.signed.isoformat()}" if value.signed else ""
+            commits = ", ".join(f"{y} £{format_pounds(a)}" for y, a in sorted(value.committed.items(), key=_by_year))
+            text = f"{value.ref}{signed}" + (f"; commits {commits}" if commits else "")
         elif isinstance(value, tuple):
             text = ", ".join(value)
         elif value is True:
@@ -104,7 +115,7 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
         [
             Column("year", "Year"),
             Column("allocation", "This project £", "money"),
-            Column("budget", "Stream budget £", "money"),
+            Column("budget", "Stream revised budget £", "money"),
             Column("allocated", "Stream allocated £", "money"),
             Column("unallocated", "Stream unallocated £", "money"),
             Column("share", "Share of budget", "percent"),
@@ -113,8 +124,16 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
     )
     years = []
     for year, amount in sorted(p.allocations.items(), key=_by_year):
-        budget = stream.budget.get(year) if stream else None
-        allocated = total(a for _, a in ledger.allocated(p.stream, year)) if stream else None
+        # The stream's revised budget (approved plus the year's adjustments): what allocations are held to.
+        funded = stream is not None and year in stream.budget
+        approved = figures.approved_budget(ledger, p.stream, year) if funded else None
+        budget = figures.revised_budget(ledger, p.stream, year) if funded else None
+        if stream is None:
+            allocated = None
+        elif known is not None:  # the stream's figures from the last whole check (only this project is loaded)
+            allocated = known.get(p.stream, {}).get(year, (0, ZERO))[1]
+        else:
+            allocated = figures.allocated(ledger, p.stream, year)
         unallocated = budget - allocated if budget is not None and allocated is not None else None
         share = percent(amount, budget) if budget else None
         table.rows.append([year, amount, budget, allocated, unallocated, share])
@@ -124,6 +143,7 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
                 "year": year,
                 "allocation": format_json(amount),
                 "stream_budget": format_json(budget) if budget is not None else None,
+                "stream_approved_budget": format_json(approved) if approved is not None else None,
                 "stream_allocated": format_json(allocated) if allocated is not None else None,
                 "stream_unallocated": format_json(unallocated) if unallocated is not None else None,
             }
@@ -142,6 +162,12 @@ def project_detail(ledger: Ledger, entry: ProjectEntry) -> ProjectDetail:
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, Agreement):
+        return {
+            "ref": value.ref,
+            "signed": value.signed.isoformat() if value.signed else None,
+            "committed": {y: format_json(a) for y, a in sorted(value.committed.items(), key=_by_year)},
+        }
     if isinstance(value, tuple):
         return list(value)
     if hasattr(value, "isoformat"):

@@ -17,10 +17,23 @@ from budgetctl.rules import (
     actual_over_allocation,
     actual_unknown_project,
     actual_without_allocation,
+    adjustment_source,
+    adjustment_unknown_stream,
+    adjustment_without_budget,
+    approval_before_proposal,
+    approver_below_tier,
     award_over_cap,
+    bad_delegation_tier,
     bad_org_id,
     bad_owner,
+    carry_forward_beyond_unspent,
+    carry_forward_year,
+    carry_forward_year_end,
+    commitment_on_indicative_budget,
+    committed_above_allocation,
     date_outside_allocations,
+    decision_format,
+    decision_required,
     duplicate_actual,
     duplicate_project_id,
     empty_allocation,
@@ -37,11 +50,17 @@ from budgetctl.rules import (
     purpose_not_allowed,
     rag_thresholds_order,
     required_field_missing,
+    revised_below_zero,
     ring_fenced_without_purposes,
     sources_mismatch,
+    unknown_approver,
     unknown_priority,
+    unknown_reserve,
     unknown_stream,
     value_not_allowed,
+    virement_from_ring_fenced,
+    virement_to_itself,
+    year_state,
     year_without_budget,
 )
 from budgetctl.rules._rule import Rule
@@ -67,6 +86,25 @@ RULES: tuple[Rule, ...] = (
     bad_org_id.RULE,
     end_before_start.RULE,
     date_outside_allocations.RULE,
+    adjustment_unknown_stream.RULE,
+    adjustment_without_budget.RULE,
+    virement_from_ring_fenced.RULE,
+    adjustment_source.RULE,
+    revised_below_zero.RULE,
+    carry_forward_year.RULE,
+    carry_forward_year_end.RULE,
+    unknown_reserve.RULE,
+    approval_before_proposal.RULE,
+    unknown_approver.RULE,
+    approver_below_tier.RULE,
+    decision_required.RULE,
+    decision_format.RULE,
+    virement_to_itself.RULE,
+    bad_delegation_tier.RULE,
+    committed_above_allocation.RULE,
+    commitment_on_indicative_budget.RULE,
+    year_state.RULE,
+    carry_forward_beyond_unspent.RULE,
     actual_unknown_project.RULE,
     duplicate_actual.RULE,
     actual_over_allocation.RULE,
@@ -100,9 +138,10 @@ def catalogue(*, commands: bool = False) -> dict[str, Code]:
     if commands:
         # Imported here: validate's hot path needs neither module.
         from budgetctl.edit import fmt
-        from budgetctl.reports import giving360
+        from budgetctl.reports import diff, giving360
 
-        codes.update((code.code, code) for code in (*fmt.COMMAND_CODES, *giving360.COMMAND_CODES))
+        found = (*fmt.COMMAND_CODES, *giving360.COMMAND_CODES, *diff.COMMAND_CODES)
+        codes.update((code.code, code) for code in found)
     return codes
 
 

@@ -8,7 +8,7 @@ or edits in that stream and year: the reviewer sees it on the lines they review.
 A warning, so the count of errors stays one per stream and year.
 
     allocations:
-      2023/24: 150000    # A004 when this file changed and its stream is over-allocated in 2023/24
+      2023/24: 150000    # A006 when this file changed and its stream is over-allocated in 2023/24
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from budgetctl.model.money import format_pounds
 from budgetctl.model.periods import year_sort_key
 
 CODE = Code(
-    "A004",
+    "A006",
     "over-allocation-in-changed-project",
     Severity.WARNING,
     "A changed project allocates in a stream and year that is over-allocated.",
@@ -33,7 +33,7 @@ CODE = Code(
 
 
 def check(ledger: Ledger, changed: Collection[str]) -> list[Diagnostic]:
-    """A004 at each allocation of a project file in ``changed`` (display paths) in an over-allocated year."""
+    """A006 at each allocation of a project file in ``changed`` (display paths) in an over-allocated year."""
     found: list[Diagnostic] = []
     for stream_id, stream in ledger.streams.items():
         for year in sorted(stream.budget, key=year_sort_key):

@@ -5,7 +5,7 @@ a date in a year with no allocation usually means a missing year under
 `allocations:` or a wrong date. A warning: a later year may not be budgeted yet.
 
     start_date: 2023-04-01
-    end_date: 2025-03-31     # D002: 2024/25 has no allocation
+    end_date: 2025-03-31     # G004: 2024/25 has no allocation
     allocations:
       2023/24: 25000
 """
@@ -38,4 +38,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D002", "date-outside-allocations", Severity.WARNING, check, __doc__)
+RULE = Rule("G004", "date-outside-allocations", Severity.WARNING, check, __doc__)

@@ -4,7 +4,7 @@ Planned dates are published (360Giving's plannedDates) and read by people
 planning the year; an end before the start is always a typing slip.
 
     start_date: 2023-04-01
-    end_date: 2023-03-31     # D001
+    end_date: 2023-03-31     # G003
 """
 
 from __future__ import annotations
@@ -26,4 +26,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D001", "end-before-start", Severity.ERROR, check, __doc__)
+RULE = Rule("G003", "end-before-start", Severity.ERROR, check, __doc__)

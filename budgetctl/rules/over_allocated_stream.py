@@ -1,9 +1,11 @@
-"""A stream's allocations exceed its budget in a year.
+"""A stream's allocations exceed its revised budget in a year.
 
 The sum of the allocations of a stream's projects in a financial year must
-not exceed the stream's budget for that year. The message names the stream,
-the year, the exact amount over, and the projects; reduce allocations or
-raise the budget. Reported at the budget figure in streams.yaml.
+not exceed the stream's revised budget for that year: its approved `budget:`
+plus the effects of the year's adjustments. The message names the stream,
+the year, the exact amount over, the projects and the adjustments that
+changed the budget; reduce allocations or record an adjustment. Reported at
+the budget figure in streams.yaml.
 
     budget:
       2023/24: 400000    # A001 when its projects allocate 412,500.00 in 2023/24
@@ -12,8 +14,10 @@ raise the budget. Reported at the budget figure in streams.yaml.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from budgetctl.diagnostics import Severity
+from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import format_pounds, total
 from budgetctl.model.periods import year_sort_key
@@ -25,18 +29,34 @@ _NAMED = 8  # projects named in the message before "and N more"
 def check(ledger: Ledger) -> Iterator[Finding]:
     for stream_id, stream in ledger.streams.items():
         for year in sorted(stream.budget, key=year_sort_key):
-            budget = stream.budget[year]
-            allocations = sorted(ledger.allocated(stream_id, year), key=lambda pair: (-pair[1], pair[0].id))
+            changes = figures.stream_adjustments(ledger, stream_id, year)
+            approved = figures.approved_budget(ledger, stream_id, year)
+            budget = figures.revised_budget(ledger, stream_id, year)
+            allocations = sorted(figures.allocations(ledger, stream_id, year), key=lambda pair: (-pair[1], pair[0].id))
             allocated = total(amount for _, amount in allocations)
             if allocated > budget:
                 names = ", ".join(f"{p.id} £{format_pounds(a)}" for p, a in allocations[:_NAMED])
                 more = f" and {len(allocations) - _NAMED} more" if len(allocations) > _NAMED else ""
+                if changes:
+                    listed = ", ".join(f"{e.id} {_signed(a)}" for e, a in changes)
+                    shown = (
+                        f"revised budget £{format_pounds(budget)} (approved £{format_pounds(approved)}, "
+                        f"adjusted by {listed})"
+                    )
+                    fix = "reduce allocations or record an adjustment"
+                else:
+                    shown = f"budget £{format_pounds(budget)}"
+                    fix = "reduce allocations or raise the budget"
                 yield (
                     f"stream {stream_id!r} is over-allocated in {year} by £{format_pounds(allocated - budget)}: "
-                    f"budget £{format_pounds(budget)}, allocated £{format_pounds(allocated)} "
-                    f"by {len(allocations)} projects ({names}{more}); reduce allocations or raise the budget",
+                    f"{shown}, allocated £{format_pounds(allocated)} "
+                    f"by {len(allocations)} projects ({names}{more}); {fix}",
                     ledger.stream_at(stream_id, "budget", year),
                 )
+
+
+def _signed(amount: Decimal) -> str:
+    return f"-£{format_pounds(-amount)}" if amount < 0 else f"+£{format_pounds(amount)}"
 
 
 RULE = Rule("A001", "over-allocated-stream", Severity.ERROR, check, __doc__)

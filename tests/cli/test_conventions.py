@@ -64,9 +64,9 @@ def test_rules_as_json() -> None:
         "code": "A001",
         "name": "over-allocated-stream",
         "severity": "error",
-        "summary": "A stream's allocations exceed its budget in a year.",
+        "summary": "A stream's allocations exceed its revised budget in a year.",
     }
-    assert {"Y019", "Y020", "A004", "G001", "G002", "D001", "D002", "E007", "X001"} <= set(codes)
+    assert {"Y019", "Y020", "A006", "G001", "G002", "G003", "G004", "E007", "X001"} <= set(codes)
 
 
 COLOUR_COMMANDS = [
@@ -104,7 +104,7 @@ def test_shell_completion_of_commands_options_and_project_ids(tmp_path: Path) ->
     assert completions("budgetctl va", 1, tmp_path) == ["validate"]
     assert "--year" in completions("budgetctl summary --", 2, tmp_path)
     assert completions("budgetctl show idva", 2, tmp_path) == ["idva-service"]
-    assert completions("budgetctl summary --year 20", 3, tmp_path) == ["2023/24"]
+    assert completions("budgetctl summary --year 20", 3, tmp_path) == ["2023/24", "2024/25"]
     assert completions("budgetctl projects --stream vic", 3, tmp_path) == ["victims-services"]
     for shell in ("bash", "zsh", "fish"):
         script = subprocess.run(

@@ -77,7 +77,9 @@ def test_summary_csv_has_the_stream_id_and_the_table_does_not(tmp_path: Path) ->
     _, table, _ = invoke("summary", "--year", "2023/24", "--data", str(SHIPPED))
     assert "helping-communities-fund" not in table and "│ Total " in table
     _, out, _ = invoke("summary", "--year", "2023/24", "--format", "json", "--data", str(SHIPPED))
-    assert set(json.loads(out)["rows"][0]) == {"stream", "programme", "funding", "budget", "allocated", "unallocated"}
+    assert set(json.loads(out)["rows"][0]) == {
+        "stream", "programme", "funding", "budget", "adjustments", "revised_budget", "allocated", "unallocated"
+    }  # fmt: skip
 
 
 def test_summary_file_output_is_for_excel_and_dash_is_stdout(tmp_path: Path) -> None:

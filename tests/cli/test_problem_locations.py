@@ -89,7 +89,7 @@ def test_an_over_allocation_is_marked_on_the_changed_project(tmp_path: Path, mon
     code, out = invoke("validate", "--data", "finance/data", "--changed-since", "HEAD^1", "--format", "github")
     assert code == 1
     lines = out.splitlines()
-    assert lines[0].startswith("::warning file=finance/data/projects/new.yaml,line=5,col=12,title=A004::")
+    assert lines[0].startswith("::warning file=finance/data/projects/new.yaml,line=5,col=12,title=A006::")
     assert (
         "this change allocates £40,000.00 in 2023/24 to stream 'youth', which is over-allocated by £5,000.00"
         in (lines[0])
@@ -100,7 +100,7 @@ def test_an_over_allocation_is_marked_on_the_changed_project(tmp_path: Path, mon
     # An edit in the working tree counts as a change too.
     (data / "projects" / "small.yaml").write_text(project("5000.01"), encoding="utf-8")
     _, out = invoke("validate", "--data", "finance/data", "--changed-since", "HEAD", "--format", "json")
-    assert [p["file"] for p in json.loads(out)["problems"] if p["code"] == "A004"] == [
+    assert [p["file"] for p in json.loads(out)["problems"] if p["code"] == "A006"] == [
         "finance/data/projects/small.yaml"
     ]
     code, _ = invoke("validate", "--data", "finance/data", "--changed-since", "no-such-rev")

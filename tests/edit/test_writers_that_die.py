@@ -65,7 +65,8 @@ def _kill_after(argv: list[str], delay: float, wait_ready: bool) -> None:
 def test_init_killed_at_any_moment_leaves_no_ledger_or_a_complete_one(tmp_path: Path, slow: bool) -> None:
     start = time.perf_counter()
     subprocess.run([str(BUDGETCTL), "init", str(tmp_path / "timing")], check=True, capture_output=True)
-    whole = time.perf_counter() - start if not slow else 0.25  # the slowed steps take about 0.2 s
+    # The slowed steps take about 0.2 s; kills up to three times that apart reach past the rename.
+    whole = time.perf_counter() - start if not slow else 0.6
     states = []
     for attempt in range(12):
         directory = tmp_path / f"run{attempt}"
@@ -77,7 +78,8 @@ def test_init_killed_at_any_moment_leaves_no_ledger_or_a_complete_one(tmp_path: 
         assert again.returncode == (0 if states[-1] == "none" else 2), again.stderr
         assert _state(directory) == "complete"
         assert sorted(p.name for p in directory.iterdir()) == ["data"]
-    assert "none" in states and "complete" in states  # the kills hit before and after the rename
+    if slow:  # the real command's moments depend on the machine's load; the slowed copy's do not
+        assert "none" in states and "complete" in states  # the kills hit before and after the rename
 
 
 def test_init_over_an_empty_folder_and_beside_a_stale_staging_folder(tmp_path: Path) -> None:

@@ -24,3 +24,14 @@ def test_an_edited_module_in_any_stage_gives_a_new_key(module: str) -> None:
     finally:
         os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert cache._code_key() == before
+
+
+def test_code_key_changes_when_a_rule_module_changes() -> None:
+    rule = PACKAGE / "rules" / "over_allocated_stream.py"
+    info = rule.stat()
+    before = cache._code_key()
+    try:
+        os.utime(rule, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+        assert cache._code_key() != before
+    finally:
+        os.utime(rule, ns=(info.st_atime_ns, info.st_mtime_ns))

@@ -53,8 +53,9 @@ def test_an_over_allocated_row_says_over_in_words_in_html() -> None:
 def test_chart_labels_agree_with_the_table() -> None:
     html = report(SHIPPED, "--format", "html", "--as-at", "2023-03-28")
     chart = html.split("<svg", 1)[1].split("</svg>", 1)[0]
-    # Helping Communities Fund: the table says 29,875.50 and 7.5%, and so does the chart.
-    assert "£29,875.50 (7.5%)" in chart and "£400,000<" in chart
+    # Helping Communities Fund: the table says 395,000.50 and 98.8%, and so does the chart (budgets
+    # have pence throughout because a revised budget has pence).
+    assert "£395,000.50 (98.8%)" in chart and "£400,000.00<" in chart
     assert '<div class="wide"><table class="funding">' in html and "@media screen and (max-width: 40em)" in html
     over = report(LEDGERS / "over-allocated" / "data", "--format", "html", "--as-at", "2023-03-28")
     assert "£12,500.25 (125.0% OVER)" in over.split("<svg", 1)[1]
@@ -63,7 +64,11 @@ def test_chart_labels_agree_with_the_table() -> None:
 def test_money_is_written_one_way_throughout_the_paper() -> None:
     paper = report(SHIPPED, "--as-at", "2023-03-28")
     # Community Safety: the table's Unallocated cell and the appendix sentence agree.
-    assert "| Community Safety | Police Grant | 3,954,765 | 2,825,500.00 | 1,129,265.00 | 71.4% |" in paper
-    assert "Budget £3,954,765; £1,129,265.00 unallocated." in paper
-    assert "| **Subtotal** |  |  |  | **2,825,500.00** |" in paper
-    assert "is £17,175,399 across 5 funding streams. £12,509,735.40 (72.8%)" in paper
+    row = (
+        "| Community Safety | Police Grant | 3,954,765.00 | -120,000.00 | 3,834,765.00 | 3,815,500.00 | 19,265.00 "
+        "| 99.5% |"
+    )
+    assert row in paper
+    assert "Revised budget £3,834,765.00 (approved £3,954,765.00); £19,265.00 unallocated." in paper
+    assert "| **Subtotal** |  |  |  | **3,815,500.00** |" in paper
+    assert "is £17,175,399.00 across 5 funding streams." in paper and "£17,325,360.40 (99.1%)" in paper

@@ -48,7 +48,9 @@ def test_a_file_with_an_error_is_no_money_movement(repo: Path) -> None:
     # The case: a typo in an amount used to read "allocated -£1,275,000.00".
     replace(repo, IDVA, "2023/24: 1275000", '2023/24: "1,275,000"')
     data = diff(repo)
-    assert data["headline"] == "Totals could not be compared: 1 project file with errors after the change; 1 new error"
+    assert (
+        data["headline"] == "Totals could not be compared: 1 project file with errors after the change; 18 new errors"
+    )
     assert data["years"] == []
     assert "£" not in data["headline"]
     out = CliRunner().invoke(app, ["diff", "HEAD", "--data", str(repo / "data")]).stdout
@@ -58,7 +60,7 @@ def test_a_file_with_an_error_is_no_money_movement(repo: Path) -> None:
 def test_a_file_broken_on_both_sides_and_unchanged_still_compares(repo: Path) -> None:
     replace(repo, IDVA, "2023/24: 1275000", '2023/24: "1,275,000"')
     git(repo, "commit", "-q", "-am", "broken")
-    replace(repo, "data/projects/victims-services/isva-service.yaml", "2023/24: 1150000", "2023/24: 1160000")
+    replace(repo, "data/projects/victims-services/isva-service.yaml", "2023/24: 1290000", "2023/24: 1300000")
     assert diff(repo)["headline"] == "2023/24: allocated +£10,000.00 across 1 stream"
 
 
@@ -66,7 +68,9 @@ def test_a_budget_moved_between_two_streams_reads_as_a_move(repo: Path) -> None:
     replace(repo, "data/streams.yaml", "2023/24: 3954765", "2023/24: 3904765")  # community safety -50,000
     replace(repo, "data/streams.yaml", "2023/24: 1805538", "2023/24: 1855538")  # intervention +50,000
     data = diff(repo)
-    assert data["headline"] == "2023/24: budget £50,000.00 moved between 2 streams"
+    assert data["headline"] == (
+        "2023/24: budget £50,000.00 moved between 2 streams; RAG intervention-and-prevention green→amber; 3 new errors"
+    )
     [year] = data["years"]
     assert year["total"]["budget"]["change"] == "0.00"
 
@@ -85,7 +89,10 @@ def test_a_rename_with_edits_reads_as_a_rename_with_changes(repo: Path) -> None:
     replace(repo, new, "2023/24: 1275000", "2023/24: 1300000")
     replace(repo, new, "title: Independent domestic violence advisers", "title: Domestic abuse advocacy")
     data = diff(repo)
-    assert data["headline"] == "2023/24: allocated +£25,000.00 across 1 stream"
+    assert data["headline"] == (
+        "2023/24: allocated +£25,000.00 across 1 stream; actuals £0.00 (30 rows); 2023/24 forecast +£65,000.00; "
+        "17 new errors"
+    )
     [project] = data["projects"]
     assert (project["change"], project["previous_id"], project["id"]) == ("renamed", "idva-service", "idva-advocacy")
     assert [f["field"] for f in project["fields"]] == ["title", "allocations.2023/24"]

@@ -48,9 +48,7 @@ def test_a_multi_year_grant_is_one_award_with_one_award_date(tmp_path) -> None: 
     path = data / "projects" / "helping-communities-fund" / "dudley-home-security-packs.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("allocations:\n", "allocations:\n  2024/25: 1000\n"), encoding="utf-8")
-    streams = data / "streams.yaml"
-    streams.write_text(streams.read_text(encoding="utf-8").replace("      2023/24: 400000\n",
-                       "      2023/24: 400000\n      2024/25: 400000\n", 1), encoding="utf-8")  # fmt: skip
+    assert "2024/25: 400000" in (data / "streams.yaml").read_text(encoding="utf-8")  # the fund's 2024/25 budget
     for year in ("2023/24", "2024/25"):
         result = CliRunner().invoke(
             app, ["export", "--format", "360giving", "--year", year, "--data", str(data), "--issued", "2024-04-01"]

@@ -52,9 +52,9 @@ ALLOC = "allocations:\n  2023/24: 5000\n"
         (GRANT.replace("grant: true\n", "").replace("description: Friday boxing\n", "") + ALLOC, []),
         (GRANT + "recipient_org_id: GB-CHARITY-123\n" + ALLOC, [("G002", "projects/p.yaml", 8, 19)]),
         (GRANT + "recipient_org_id: GB-CHC-12\n" + ALLOC, [("G002", "projects/p.yaml", 8, 19)]),
-        (GRANT + "start_date: 2023-06-01\nend_date: 2023-05-31\n" + ALLOC, [("D001", "projects/p.yaml", 9, 11)]),
-        (GRANT + "start_date: 2023-04-01\nend_date: 2025-03-31\n" + ALLOC, [("D002", "projects/p.yaml", 9, 11)]),
-        (GRANT + "start_date: 2022-10-01\nend_date: 2024-03-31\n" + ALLOC, [("D002", "projects/p.yaml", 8, 13)]),
+        (GRANT + "start_date: 2023-06-01\nend_date: 2023-05-31\n" + ALLOC, [("G003", "projects/p.yaml", 9, 11)]),
+        (GRANT + "start_date: 2023-04-01\nend_date: 2025-03-31\n" + ALLOC, [("G004", "projects/p.yaml", 9, 11)]),
+        (GRANT + "start_date: 2022-10-01\nend_date: 2024-03-31\n" + ALLOC, [("G004", "projects/p.yaml", 8, 13)]),
         (GRANT + "start_date: 2023-04-01\nend_date: 2024-03-31\n" + ALLOC, []),
     ],
 )

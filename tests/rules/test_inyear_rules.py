@@ -18,10 +18,13 @@ streams:
     budget:
       2022/23: 100000
       2023/24: 300000
+    purposes:
+      support: Support for victims
 """
-ISVA = "title: ISVA\nstream: victims\nlead: Lead\nallocations:\n  2023/24: 100000\n"
-IDVA = "title: IDVA\nstream: victims\nlead: Lead\nallocations:\n  2022/23: 50000\n  2023/24: 200000\n"
-OLD = "title: Old pilot\nstream: victims\nlead: Lead\nallocations:\n  2022/23: 50000\n"
+# A ring-fenced stream declares its purposes (E007 otherwise), so each project names one.
+ISVA = "title: ISVA\nstream: victims\nlead: Lead\npurpose: support\nallocations:\n  2023/24: 100000\n"
+IDVA = "title: IDVA\nstream: victims\nlead: Lead\npurpose: support\nallocations:\n  2022/23: 50000\n  2023/24: 200000\n"
+OLD = "title: Old pilot\nstream: victims\nlead: Lead\npurpose: support\nallocations:\n  2022/23: 50000\n"
 HEADER = "date,project,kind,amount,reference,supplier,description\n"
 APRIL_FILE = "actuals/2023-24/2023-04.csv"
 APRIL = f"data/{APRIL_FILE}"
