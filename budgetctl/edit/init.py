@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from budgetctl.infra.atomic import WriteRefused, write_atomic
+from budgetctl.infra.atomic import WriteRefused, fsync_directory, write_atomic
 
 
 class InitRefused(Exception):
@@ -164,7 +164,7 @@ def create(directory: Path, today: datetime.date | None = None) -> list[Path]:
             raise InitRefused(f"{data} appeared meanwhile and is not empty; nothing was written") from exc
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise InitRefused(f"cannot create the ledger in {data}: {reason}") from exc
-    _fsync_folder(directory)
+    fsync_directory(directory)
     return [data / path for path in files]
 
 
@@ -186,20 +186,6 @@ def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)
     return current
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # Hooks that run only on files inside the ledger folder (docs/projects/notes.yaml is
