@@ -248,6 +248,55 @@ def check_revision(repo: Path, revision: str, folder: str, cache: FileCache | No
     return Side(label, revision, sha, check_files(files, cache=cache, remember=False), files)
 
 
+def compare_sides(data: Path | None, base: str, head: str | None) -> tuple[Side, Side]:
+    """The ledger at ``base`` and at ``head`` (None: the working tree), checked through the
+    cache of checked files (keyed by content, so each file is checked once for both sides).
+    A bad revision or no repository is a GitError that says how budgetctl takes revisions."""
+    from budgetctl.infra.git import GitError
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.revision import locate
+
+    try:
+        where = locate(data)
+        cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(where.root)
+        before = check_revision(where.repo, base, where.folder, cache)
+        if head is not None:
+            after = check_revision(where.repo, head, where.folder, cache)
+        else:
+            after = check_working_tree(where.root, cache)
+    except GitError as exc:
+        raise GitError(str(exc) + _range_hint(base, head)) from None
+    if cache is not None:
+        cache.save()
+    return before, after
+
+
+def _range_hint(base: str, head: str | None) -> str:
+    """`diff main..HEAD` as git users type it: say how budgetctl takes the two revisions."""
+    for dots in ("...", ".."):
+        if head is None and dots in base:
+            left, _, right = base.partition(dots)
+            if left and right:
+                return f"; budgetctl takes the two revisions apart: budgetctl diff {left} {right}"
+            return f"; budgetctl takes revisions apart, not as a range: budgetctl diff {left or 'BASE'} [HEAD]"
+    return ""
+
+
+def changed_since_problems(root: Path, ledger: Ledger, revision: str) -> list[Diagnostic]:
+    """A006 at the project files changed since ``revision`` that allocate in an over-allocated
+    stream and year; a bad revision or no repository is a GitError naming --changed-since."""
+    from budgetctl.infra.git import GitError
+    from budgetctl.loading.discover import read_ledger
+    from budgetctl.loading.revision import changed_paths
+    from budgetctl.rules import allocation_in_over_allocated_stream
+
+    try:
+        changed = changed_paths(root, read_ledger(root), revision)
+    except GitError as exc:
+        raise GitError(f"--changed-since: {exc}") from None
+    return allocation_in_over_allocated_stream.check(ledger, changed)
+
+
 def has_in_year(files: LedgerFiles) -> bool:
     """Whether the ledger has actuals or forecasts (a check without them is not a whole check)."""
     return bool(files.in_year.get("actuals") or files.in_year.get("forecast"))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,16 +12,29 @@ from budgetctl.cli.options import (
     DataOption,
     GroupBy,
     NoCacheOption,
+    OutputOption,
     ProblemFormat,
     TableFormat,
     budget_year,
     checked_year,
+    complete_year,
+    emit,
     fail,
     load,
     reliable_ledger,
+    to_stdout,
     trailing_problems,
     year_range,
 )
+
+
+class RulesFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+if TYPE_CHECKING:
+    pass
 
 
 def validate(
@@ -36,6 +50,15 @@ def validate(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
     no_cache: NoCacheOption = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Also report an over-allocation at the project files changed since git revision REV (A006).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check every file and rule; report each problem with file, line and column.
 
@@ -45,10 +68,17 @@ def validate(
     Example: budgetctl validate --format github
     """
     from budgetctl.diagnostics import count_errors
+    from budgetctl.loading.discover import find_root
+    from budgetctl.pipeline import changed_since_problems
     from budgetctl.render import problems as render
 
     chosen = format or (ProblemFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ProblemFormat.text)
-    checked, source_line = load(data, cache=not no_cache, output=chosen.value, ledger_needed=False)
+    checked, source_line = load(data, cache=not no_cache, output=chosen.value, ledger_needed=changed_since is not None)
+    if changed_since is not None and checked.ledger is not None:
+        checked.problems = sorted(
+            [*checked.problems, *changed_since_problems(find_root(data), checked.ledger, changed_since)],
+            key=lambda p: p.sort_key(),
+        )
     failed = count_errors(checked.problems, strict=strict) > 0
     renderers = {
         ProblemFormat.text: lambda: render.render_text(checked.problems, checked.file_count, source_line),
@@ -66,8 +96,12 @@ def summary(
             "--year",
             "-y",
             metavar="YYYY/YY",
-            help="Financial year (default: the latest with a budget), or a range FIRST..LAST side by side.",
+            help=(
+                "Financial year (default: the current one when it has a budget, else the latest with one), "
+                "or a range FIRST..LAST side by side."
+            ),
             show_default=False,
+            autocompletion=complete_year,
         ),
     ] = None,
     by: Annotated[
@@ -78,6 +112,7 @@ def summary(
     ] = TableFormat.table,
     data: DataOption = None,
     no_cache: NoCacheOption = False,
+    output: OutputOption = None,
 ) -> None:
     """The reconciled table per stream: budget, allocated, unallocated, with a total.
 
@@ -87,7 +122,7 @@ def summary(
     Example: budgetctl summary --year 2023/24 --by funding --format markdown
     """
     from budgetctl.cli.options import streams_with_figures
-    from budgetctl.render.tables import RENDERERS
+    from budgetctl.render.tables import RENDERERS, csv_text
     from budgetctl.reports.summary import BY_STREAMS, summary_years
     from budgetctl.reports.summary import summary as build_summary
 
@@ -113,20 +148,46 @@ def summary(
         # The plan only: summary's figures read no actuals or forecasts (validate checks those).
         ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)
         figures = None
-    RENDERERS[format.value](build_summary(ledger, budget_year(ledger, year), by.value, figures))
+    table = build_summary(ledger, budget_year(ledger, year), by.value, figures)
+    if to_stdout(output):
+        RENDERERS[format.value](table)
+    elif format is TableFormat.csv:
+        emit(csv_text(table, for_excel=True), output)
+    else:
+        import contextlib
+        import io
+
+        text = io.StringIO()
+        with contextlib.redirect_stdout(text):
+            RENDERERS[format.value](table)
+        emit(text.getvalue(), output)
     trailing_problems(checked)
 
 
-def rules() -> None:
+def rules(
+    format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="table, or json for scripts and editors.")
+    ] = RulesFormat.table,
+) -> None:
     """List every problem code: its name, severity and what it means.
 
-    Example: budgetctl rules
+    Example: budgetctl rules --format json
     """
     from rich.table import Table
     from rich.text import Text
 
     from budgetctl.render.console import stdout
     from budgetctl.rules import catalogue
+
+    if format is RulesFormat.json:
+        import json
+
+        listed = [
+            {"code": c.code, "name": c.name, "severity": c.severity.value, "summary": c.summary}
+            for c in catalogue(commands=True).values()
+        ]
+        print(json.dumps(listed, indent=2, ensure_ascii=False))
+        return
 
     grid = Table(title="Problem codes (budgetctl explain CODE for details)", title_justify="left")
     for header in ("Code", "Name", "Severity", "What it means"):

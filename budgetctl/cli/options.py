@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -154,9 +154,15 @@ def reliable_ledger(
 
 
 def budget_year(ledger: Ledger, year: str | None) -> str:
-    """``year``, or the latest year with a budget; exit 2 when the ledger has no budget for it."""
+    """``year``, else the current financial year when the ledger has a budget for it, else the
+    latest year with a budget; exit 2 when the ledger has no budget for the year."""
+    import datetime
+
+    from budgetctl.model.periods import year_of_date
+
     years = ledger.budget_years()
-    chosen = year or (years[-1] if years else None)
+    current = year_of_date(datetime.date.today())
+    chosen = year or (current if current in years else years[-1] if years else None)
     if chosen is None or chosen not in years:
         fail(f"no budget for {chosen} in this ledger; years with a budget: {', '.join(years) or 'none'}")
     return chosen
@@ -179,22 +185,58 @@ def problems_to_stderr(problems: Iterable[Diagnostic]) -> None:
         print(one_line(p), file=sys.stderr)
 
 
-YearOption = Annotated[
-    str | None,
-    typer.Option("--year", "-y", metavar="YYYY/YY", help="Financial year.", show_default=False),
-]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of standard output."),
 ]
 
 
+def to_stdout(output: Path | None) -> bool:
+    """``-o -`` (or no -o) means standard output, as in most command-line tools."""
+    return output is None or str(output) == "-"
+
+
 def emit(text: str, output: Path | None) -> None:
-    """Print ``text``, or write it to ``output`` through the atomic writer."""
+    """Print ``text``, or write it to ``output`` through the atomic writer (``-o -``: print)."""
     from budgetctl.infra.atomic import write_atomic
 
-    if output is None:
+    if to_stdout(output):
         sys.stdout.write(text)
         return
+    assert output is not None
     write_atomic(output, text.encode("utf-8"))
     print(f"wrote {output}", file=sys.stderr)
+
+
+def _data(ctx: typer.Context) -> Any:
+    """The --data given so far on the command line (or before the command), for completion."""
+    return ctx.params.get("data") or (ctx.default_map or {}).get("data")
+
+
+def complete_stream(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for a stream id, from streams.yaml."""
+    from budgetctl.loading.completion import stream_ids
+
+    return [s for s in stream_ids(_data(ctx)) if s.startswith(incomplete)]
+
+
+def complete_year(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for a financial year: the years with a budget in streams.yaml."""
+    from budgetctl.loading.completion import budget_years
+
+    return [y for y in budget_years(_data(ctx)) if y.startswith(incomplete)]
+
+
+def complete_project_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for a project id: the file names under projects/ (no file is read)."""
+    from budgetctl.loading.completion import project_ids
+
+    return [i for i in project_ids(_data(ctx)) if i.startswith(incomplete)]
+
+
+YearOption = Annotated[
+    str | None,
+    typer.Option(
+        "--year", "-y", metavar="YYYY/YY", help="Financial year.", show_default=False, autocompletion=complete_year
+    ),
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,12 +15,19 @@ from budgetctl.cli.options import (
     YearOption,
     budget_year,
     checked_year,
+    complete_project_id,
+    complete_stream,
+    complete_year,
     emit,
     fail,
     problems_to_stderr,
     reliable_ledger,
+    to_stdout,
     trailing_problems,
 )
+
+if TYPE_CHECKING:
+    import datetime
 
 
 class ReportFormat(StrEnum):
@@ -70,6 +77,15 @@ def report(
         ),
     ] = None,
     data: DataOption = None,
+    as_at: Annotated[
+        str | None,
+        typer.Option(
+            "--as-at",
+            metavar="YYYY-MM-DD",
+            help="The paper's date (default: today, or $SOURCE_DATE_EPOCH for reproducible output).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """The board paper: funding by stream with its total, a chart, Appendix A (projects by
     programme, with subtotals that reconcile to the table) and Appendix B (each stream's conditions).
@@ -83,14 +99,17 @@ def report(
 
     Example: budgetctl report --year 2023/24 --format html -o board-paper.html
     """
+    from budgetctl.infra.git import worktree_revision
+    from budgetctl.loading.discover import find_root
     from budgetctl.render import board_html, board_markdown
     from budgetctl.reports.board import board_report
 
     chosen = checked_year(year)
+    day = _date_option("--as-at", as_at)
     ledger, checked = reliable_ledger(data, "report", in_year=monitor is not None)
     year = budget_year(ledger, chosen)
     listing = {ProjectList.auto: None, ProjectList.all: True, ProjectList.summary: False}[projects]
-    paper = board_report(ledger, year, listing)
+    paper = board_report(ledger, year, day, worktree_revision(find_root(data)), listing)
     if monitor is None:
         renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
         emit(renderers[format](paper), output)
@@ -113,12 +132,32 @@ def report(
     trailing_problems(checked)
 
 
+def _date_option(option: str, text: str | None) -> datetime.date:
+    """A date option: as given, else $SOURCE_DATE_EPOCH (reproducible output), else today."""
+    import datetime
+    import os
+
+    try:
+        if text is not None:
+            return datetime.date.fromisoformat(text)
+        if os.environ.get("SOURCE_DATE_EPOCH"):
+            return datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.UTC).date()
+    except ValueError:
+        fail(f"{option} {text!r}: write a date as YYYY-MM-DD, e.g. 2023-03-28")
+    return datetime.date.today()
+
+
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, json or 360giving.")],
     year: Annotated[
         str | None,
         typer.Option(
-            "--year", "-y", metavar="YYYY/YY", help="Financial year (default: every year).", show_default=False
+            "--year",
+            "-y",
+            metavar="YYYY/YY",
+            help="Financial year (default: every year).",
+            show_default=False,
+            autocompletion=complete_year,
         ),
     ] = None,
     output: OutputOption = None,
@@ -135,11 +174,29 @@ def export(
     funder_name: Annotated[
         str | None, typer.Option(help="Funder's name (default: publisher.name).", show_default=False)
     ] = None,
+    licence: Annotated[
+        str | None,
+        typer.Option(
+            "--licence",
+            metavar="URL",
+            help="360Giving: the data's licence (default: CC BY 4.0, as 360Giving recommends).",
+            show_default=False,
+        ),
+    ] = None,
+    issued: Annotated[
+        str | None,
+        typer.Option(
+            "--issued",
+            metavar="YYYY-MM-DD",
+            help="360Giving: the package's issue date (default: today, or $SOURCE_DATE_EPOCH).",
+            show_default=False,
+        ),
+    ] = None,
     data: DataOption = None,
 ) -> None:
     """Export allocations: CSV or JSON (one row per project and year), or a 360Giving grants package.
 
-    360giving publishes the projects marked `grant: true`, one grant per project and year.
+    360giving publishes the projects marked `grant: true`, one grant per project (its whole award).
     A grant lacking a field the standard requires (description, award_date, provider), a bad
     org-id or missing publisher settings is reported with file and line, exit 1, and nothing
     is written.
@@ -161,14 +218,24 @@ def export(
     years = [chosen] if chosen else ledger.years()
     if format is ExportFormat.giving360:
         publisher, problems = giving360.resolve_publisher(ledger, prefix, funder_id, funder_name)
-        package, problems = giving360.build_package(ledger, years, publisher, problems)
+        package, problems = giving360.build_package(
+            ledger,
+            years,
+            publisher,
+            problems,
+            issued=_date_option("--issued", issued).isoformat(),
+            licence=licence or giving360.DEFAULT_LICENCE,
+        )
         if package is None:
             problems_to_stderr(problems)
             fail(f"360Giving export refused: {len(problems)} problem(s); nothing written", code=1)
         text = giving360.to_json(package) + "\n"
     else:
         table = exports.allocations(ledger, years)
-        text = csv_text(table, with_total=False) if format is ExportFormat.csv else exports.to_json(table)
+        if format is ExportFormat.csv:
+            text = csv_text(table, with_total=False, for_excel=not to_stdout(output))
+        else:
+            text = exports.to_json(table)
     emit(text, output)
     trailing_problems(checked)
 
@@ -177,7 +244,14 @@ def projects(
     year: YearOption = None,
     stream: Annotated[
         str | None,
-        typer.Option("--stream", "-s", metavar="ID", help="Only this stream's projects.", show_default=False),
+        typer.Option(
+            "--stream",
+            "-s",
+            metavar="ID",
+            help="Only this stream's projects.",
+            show_default=False,
+            autocompletion=complete_stream,
+        ),
     ] = None,
     format: Annotated[
         TableFormat, typer.Option("--format", "-f", help="table, csv, json or markdown.")
@@ -205,7 +279,12 @@ def projects(
 
 
 def show(
-    project: Annotated[str, typer.Argument(metavar="ID", help="A project id (its file name without .yaml).")],
+    project: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A project id (its file name without .yaml).", autocompletion=complete_project_id
+        ),
+    ],
     format: Annotated[ShowFormat, typer.Option("--format", "-f", help="text or json.")] = ShowFormat.text,
     data: DataOption = None,
 ) -> None:
@@ -222,6 +301,8 @@ def show(
     from budgetctl.loading.discover import find_root, read_ledger
     from budgetctl.model.records import did_you_mean
     from budgetctl.pipeline import one_project
+    from budgetctl.render.console import stdout
+    from budgetctl.render.fit import print_fields
     from budgetctl.render.tables import render_rich
     from budgetctl.reports.projects import project_detail
 
@@ -242,7 +323,8 @@ def show(
             fail("the ledger cannot be read (streams.yaml has errors); see `budgetctl validate`", code=1)
         entries = {e.id: e for e in checked.ledger.projects}
         if project not in entries:
-            fail(f"no project {project!r}{did_you_mean(project, sorted(entries))}")
+            hint = did_you_mean(project, sorted(entries)) or "; `budgetctl projects` lists them"
+            fail(f"no project {project!r}{hint}")
         detail = project_detail(checked.ledger, entries[project])
         paths = {checked.ledger.streams_source.path, entries[project].source.path}
         problems = [p for p in checked.problems if p.file in paths]
@@ -250,26 +332,41 @@ def show(
     if format is ShowFormat.json:
         print(json.dumps(detail.data, indent=2, ensure_ascii=False))
         return
-    width = max(len(label) for label, _ in detail.fields)
-    for label, value in detail.fields:
-        print(f"{label.ljust(width)}  {printable(value)}")
-    print()
+    console = stdout()
+    print_fields(console, [(label, printable(value)) for label, value in detail.fields])
+    console.print()
     render_rich(detail.allocations)
 
 
 def init(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the new ledger (DIR/data).")],
+    git: Annotated[
+        bool,
+        typer.Option(
+            "--git/--no-git", help="Make DIR a git repository when it is not inside one (needs git installed)."
+        ),
+    ] = False,
+    ci: Annotated[
+        bool,
+        typer.Option("--ci", help="Also write .pre-commit-config.yaml, .github/workflows/ledger.yml and Dependabot."),
+    ] = False,
 ) -> None:
     """Start a new ledger in DIR/data: a streams.yaml skeleton with commented examples of
     every rule, an empty projects/ folder and a README, which `budgetctl validate` passes.
 
-    Refused (exit 2) when DIR/data already exists and is not empty.
+    With --git, DIR becomes a git repository unless it is inside one already; without
+    it, init says how (git init DIR). Refused (exit 2) when DIR/data already
+    exists and is not empty.
 
-    Example: budgetctl init ../west-mercia-budget
+    Example: budgetctl init ../west-mercia-budget --ci
     """
-    from budgetctl.edit.init import create
+    from budgetctl import __version__
+    from budgetctl.edit.init import create, create_ci, git_repository
 
     written = create(directory)
+    if ci:
+        written += create_ci(directory, __version__)
     for path in written:
         print(f"created {path}")
+    print(git_repository(directory, make=git))
     print(f"next: edit {directory / 'data' / 'streams.yaml'}, then run budgetctl validate --data {directory / 'data'}")

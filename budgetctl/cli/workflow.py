@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from budgetctl.cli.options import DataOption, fail, problems_to_stderr
+from budgetctl.cli.options import DataOption, complete_stream, fail, problems_to_stderr
 from budgetctl.diagnostics import printable
 
 # --- diff and owners: reviewing a change ----------------------------------------------
@@ -46,22 +46,11 @@ def diff_command(
 
     Example: budgetctl diff origin/main --format markdown
     """
-    from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.revision import locate
-    from budgetctl.pipeline import check_revision, check_working_tree
+    from budgetctl.pipeline import compare_sides
     from budgetctl.render.diff import RENDERERS
     from budgetctl.reports.diff import compare
 
-    where = locate(data)
-    # Files are checked once: both sides are served by the cache of checked files (keyed by content).
-    cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(where.root)
-    before = check_revision(where.repo, base, where.folder, cache)
-    if head is not None:
-        after = check_revision(where.repo, head, where.folder, cache)
-    else:
-        after = check_working_tree(where.root, cache)
-    if cache is not None:
-        cache.save()
+    before, after = compare_sides(data, base, head)
     result = compare(before, after)
     RENDERERS[format.value](result)
     raise typer.Exit(1 if fail_on_new_errors and result.new_errors else 0)
@@ -183,15 +172,16 @@ def fmt_command(
     1234.50), two-space indentation. Each file is proven safe first (same
     values, same comments, stable when formatted again) and written atomically;
     a file that cannot be proven safe is reported and left untouched. Exit 0
-    when every file is formatted, 1 with --check when a file would change or
-    when a file was refused, 2 when no ledger is found or a write fails.
+    when every file is formatted, 1 with --check when a file would change, 1 when
+    a file was refused (with --check only when it has YAML errors: a valid file
+    fmt cannot rewrite is left as written), 2 when no ledger is found or a write fails.
 
     Example: budgetctl fmt --check
     """
     import sys
 
     from budgetctl.edit.canonical import CanonicalSet
-    from budgetctl.edit.fmt import format_targets, ledger_targets, path_targets, unified_diff
+    from budgetctl.edit.fmt import format_targets, ledger_targets, path_targets, unified_diff, valid_as_written
     from budgetctl.loading import cache as file_cache
     from budgetctl.loading.discover import find_root
 
@@ -211,11 +201,23 @@ def fmt_command(
         targets, problems = ledger_targets(root, index)
     for problem in problems:
         problems_to_stderr([problem])
-    changed = refused = failed = 0
+    changed = refused = failed = left = 0
     for outcome in format_targets(targets, write=not (check or diff), canonical=canonical):
         target, result = outcome.target, outcome.result
         if result.output is None:
             refused += 1
+            # A valid file whose layout fmt cannot rewrite is left as written: it must not
+            # fail `fmt --check` (the pre-commit hook), since fmt could never then fix it.
+            unfixable = all(p.code in ("F001", "F002") for p in result.problems)
+            if check and unfixable and valid_as_written(target.data, target.shown):
+                left += 1
+                for problem in result.problems:
+                    typer.echo(
+                        f"{printable(problem.file)}:{problem.line}:{problem.column}: left as written: "
+                        f"{printable(problem.message)}",
+                        err=True,
+                    )
+                continue
             for problem in result.problems:
                 problems_to_stderr([problem])
             continue
@@ -234,11 +236,13 @@ def fmt_command(
     if canonical is not None and index is not None:
         canonical.save()
         index.save()
-    summary = _fmt_summary(len(targets) - refused, changed, refused + len(problems), check or diff, failed)
+    summary = _fmt_summary(len(targets) - refused, changed, refused - left + len(problems), check or diff, failed)
+    if left:
+        summary += f", {left} file{'s' if left != 1 else ''} left as written"
     typer.echo(summary, err=True)
     if failed:
         raise typer.Exit(2)
-    raise typer.Exit(1 if refused or problems or (check and changed) else 0)
+    raise typer.Exit(1 if (refused - left) or problems or (check and changed) else 0)
 
 
 def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool, failed: int = 0) -> str:
@@ -268,7 +272,9 @@ def new_project_command(
     project_id: Annotated[
         str, typer.Argument(metavar="ID", help="The project id, also its file name: youth-diversion.")
     ],
-    stream: Annotated[str, typer.Option("--stream", help="The stream id that funds it.")],
+    stream: Annotated[
+        str, typer.Option("--stream", help="The stream id that funds it.", autocompletion=complete_stream)
+    ],
     title: Annotated[str, typer.Option("--title", help="The project's title.")],
     lead: Annotated[str, typer.Option("--lead", help="The accountable OPCC lead.")],
     amount: Annotated[
@@ -289,6 +295,21 @@ def new_project_command(
     ] = None,
     cost: Annotated[list[str] | None, typer.Option("--cost", help="A cost category id (repeatable).")] = None,
     description: Annotated[str | None, typer.Option("--description", help="What the money pays for.")] = None,
+    grant: Annotated[
+        bool,
+        typer.Option("--grant", help="Publish it as a grant (360Giving): needs description, award date, provider."),
+    ] = False,
+    award_date: Annotated[
+        str | None, typer.Option("--award-date", metavar="YYYY-MM-DD", help="When the award was decided.")
+    ] = None,
+    start_date: Annotated[
+        str | None, typer.Option("--start-date", metavar="YYYY-MM-DD", help="When the work starts.")
+    ] = None,
+    end_date: Annotated[str | None, typer.Option("--end-date", metavar="YYYY-MM-DD", help="When it ends.")] = None,
+    recipient_org_id: Annotated[
+        str | None,
+        typer.Option("--recipient-org-id", metavar="ORG-ID", help="The provider's org-id, e.g. GB-CHC-1070468."),
+    ] = None,
     folder: Annotated[
         str | None,
         typer.Option("--folder", help="Sub-folder of projects/ (default: the stream id).", show_default=False),
@@ -305,9 +326,13 @@ def new_project_command(
 
     Example: budgetctl new project mentoring --stream intervention-and-prevention --title Mentoring --lead Manager --amount 2023/24=5000
     """  # noqa: E501
-    from budgetctl.edit.new_project import NewProject, add_project, allocations_from
+    from budgetctl.edit.new_project import NewProject, add_project, allocations_from, parse_date
     from budgetctl.pipeline import check_ledger
 
+    given = {"award_date": award_date, "start_date": start_date, "end_date": end_date}
+    dates = {
+        key: parse_date("--" + key.replace("_", "-"), text) if text is not None else None for key, text in given.items()
+    }
     project = NewProject(
         project_id,
         title,
@@ -324,6 +349,9 @@ def new_project_command(
         partnership_priorities=partnership_priority or [],
         costs=cost or [],
         description=description,
+        recipient_org_id=recipient_org_id,
+        grant=grant,
+        **dates,
     )
     planned = add_project(check_ledger(data, cache=False), project, folder, force=force)
     for problem in planned.problems:
@@ -368,7 +396,7 @@ def schema_command(
     from budgetctl.reports.editor_schema import generate
 
     text = json.dumps(generate(target.value), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
+    if output is None or str(output) == "-":
         typer.echo(text, nl=False)
         return
     write_atomic(output, text.encode())

@@ -19,10 +19,10 @@ The layout (one way to write each file):
 
 The emitter is written from our own parse of the small YAML subset the ledger
 uses, not from ruamel's round-trip dump, which was observed to merge list items,
-drop comments and flip layouts. A file outside
-what the emitter can rewrite exactly (flow mappings, block scalars ``|``/``>``,
-comments inside a value spanning several lines) is refused with a located
-problem rather than guessed at.
+drop comments and flip layouts. A file outside what the emitter can rewrite
+exactly (flow mappings holding lists, lists of mappings, comments inside a value
+spanning several lines) is refused with a located problem rather than guessed at.
+A block scalar (``|``/``>``) becomes the same text as one double-quoted line.
 
 Every result passes a guard of five checks before it can be written:
 input and output load under the strict subset, their values are equal (money
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
 import os
 import re
 from collections import Counter
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     from budgetctl.model.shape import Shape
 
 BOM = "\ufeff"
+MODELINE = "# yaml-language-server:"  # the editor's schema line the README recommends
 _YEAR = re.compile(r"[0-9]{4}/[0-9]{2}")
 
 
@@ -189,6 +191,7 @@ class _Ev:
     end_line: int
     value: str = ""
     quoted: bool = False
+    block: bool = False  # a block scalar (| or >): rewritten as one double-quoted line
     flow: bool = False
     items: list = field(default_factory=list)  # seq: nodes; map: (key, value) pairs
 
@@ -206,13 +209,8 @@ def _parse(text: str) -> _Ev:
             start, end = event.start_mark, event.end_mark
             if kind is yaml.ScalarEvent:
                 node = _Ev("scalar", start.line, start.column, start.index, end.index, end.line, event.value)
-                node.quoted = event.style in ("'", '"')
-                if event.style in ("|", ">"):
-                    raise Unsupported(
-                        "block scalars (| or >) are not rewritten by fmt; write the text on one line",
-                        start.line,
-                        start.column,
-                    )
+                node.quoted = event.style in ("'", '"', "|", ">")
+                node.block = event.style in ("|", ">")
             elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
                 node = _Ev(
                     "seq" if kind is yaml.SequenceStartEvent else "map", start.line, start.column, start.index, 0, 0
@@ -281,6 +279,8 @@ class _Entry:
     path: tuple[str, ...]
     scalar: list[str] | None = None  # the value's lines as written (first line, then continuations)
     flow: list[str] | None = None  # list items as written
+    item_lines: list[int] | None = None  # a block list's item lines, for comments on its items
+    item_eol: dict[int, str] = field(default_factory=dict)  # comments on list items: kept, list stays a block
     block: _Block | None = None
     inline: bool = False  # a flow mapping written out as a block: one value for comments
     value_line: int = -1  # where a leaf's value starts, when not on the key line
@@ -326,10 +326,15 @@ class _Reader:
         self.spans.sort()
         self._attach(_comments(self.text, self.lines, self.spans))
         first = block.entries[0]
+        # The comments that open the file stay at the top whichever key comes first after
+        # formatting: a header (the comments up to the last blank line before the first key)
+        # and the editor's modeline. A comment right above the first key goes with that key.
         blanks = [n for n, text in enumerate(first.leading) if text == ""]
-        header: list[str] = []
-        if blanks:
-            header, first.leading = first.leading[: blanks[-1] + 1], first.leading[blanks[-1] + 1 :]
+        cut = blanks[-1] + 1 if blanks else 0
+        modeline = [n for n, text in enumerate(first.leading) if text.startswith(MODELINE)]
+        if modeline:
+            cut = max(cut, modeline[-1] + 1)
+        header, first.leading = first.leading[:cut], first.leading[cut:]
         while header and header[0] == "":
             header.pop(0)
         return header, block
@@ -352,7 +357,13 @@ class _Reader:
         return block
 
     def _value(self, entry: _Entry, value: _Ev, parents: tuple[_Block, ...]) -> None:
-        if value.kind == "scalar":
+        if value.kind == "scalar" and value.block:
+            # The same text as one double-quoted line (a JSON string is valid YAML), so the
+            # value, and any comment around it, is kept exactly.
+            self._source(value)
+            entry.scalar = [json.dumps(value.value, ensure_ascii=False)]
+            entry.value_line, entry.last_line = value.line, max(value.line, entry.line)
+        elif value.kind == "scalar":
             text = self._source(value)
             if is_money(self.kind, entry.path) and not value.quoted and MONEY_TEXT.fullmatch(text):
                 text = canonical_money(parse_money(text))
@@ -377,6 +388,7 @@ class _Reader:
                     )
                 items.append(self._source(item))
             entry.flow = items
+            entry.item_lines = None if value.flow else [item.line for item in value.items]
             entry.value_line = value.line
             entry.last_line = max(value.end_line if value.flow else value.items[-1].end_line, entry.line)
         elif value.flow:
@@ -405,7 +417,10 @@ class _Reader:
         eol = {c.line: c for c in comments if not c.full_line}
         full = {c.line: c for c in comments if c.full_line}
         for entry in self.entries:
-            if entry.block is not None and not entry.inline:
+            for index, line in enumerate(entry.item_lines or ()):
+                if line in eol and line != entry.line:
+                    entry.item_eol[index] = eol.pop(line).text
+            if (entry.block is not None and not entry.inline) or entry.item_eol:
                 lines = {entry.line}
             else:  # a leaf: its last line, or its key line when the value starts below it
                 lines = {entry.last_line} | ({entry.line} if entry.value_line > entry.line else set())
@@ -486,12 +501,16 @@ def _emit_block(block: _Block, indent: int, kind: str, out: list[str]) -> None:
         if entry.scalar:
             lines[0] += " " + entry.scalar[0]
             lines.extend(" " * (indent + 2) + line if line else "" for line in entry.scalar[1:])
-        elif entry.flow is not None and entry.mappings:
-            lines.extend(f"{pad}  - {item}" for item in entry.flow)
+        elif entry.flow is not None and (entry.item_eol or entry.mappings):
+            # Comments on list items are kept on their items, and a list of flow mappings is
+            # written item by item: either list stays a block list.
+            for number, item in enumerate(entry.flow):
+                comment = entry.item_eol.get(number)
+                lines.append(f"{pad}  - {item}" + (f"  {comment}" if comment else ""))
         elif entry.flow is not None:
             lines[0] += " [" + ", ".join(entry.flow) + "]"
         if entry.eol is not None:
-            lines[-1 if entry.block is None else 0] += "  " + entry.eol
+            lines[0 if entry.block is not None or entry.item_eol else -1] += "  " + entry.eol
         out.extend(lines)
         if entry.block is not None:
             _emit_block(entry.block, indent + 2, kind, out)
@@ -717,6 +736,9 @@ def comments(text: str) -> Counter[str]:
                 if line.startswith("#"):
                     found[line.rstrip()] += 1
 
+    # YAML allows a tab before a comment; ruamel's scanner stops at one. The comment's
+    # own text (from '#') is what is counted, so the tab can be a space here.
+    text = re.sub(r"\t+(?=#)", " ", text)
     for token in YAML(typ="rt", pure=True).scan(text):
         collect(getattr(token, "_comment", None))
     return found
@@ -746,12 +768,12 @@ class Target:
 
 def ledger_targets(root: Path, index: StatIndex | None = None) -> tuple[list[Target], list[Diagnostic]]:
     """streams.yaml and every project file of the ledger at ``root``, as discovery reads them."""
-    from budgetctl.loading.discover import read_ledger
+    from budgetctl.loading.discover import disk_path, read_ledger
 
     files = read_ledger(root, index)
     raws = ([files.streams] if files.streams else []) + files.projects
     raws += files.in_year.get("actuals", []) + files.in_year.get("adjustment", []) + files.in_year.get("forecast", [])
-    return [Target(root.parent / raw.path, raw.path, raw) for raw in raws], list(files.problems)
+    return [Target(disk_path(root, raw.path), raw.path, raw) for raw in raws], list(files.problems)
 
 
 def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
@@ -842,3 +864,17 @@ def unified_diff(target: Target, output: bytes) -> list[str]:
 def _diff_lines(data: bytes) -> list[str]:
     lines = data.decode("utf-8", "replace").splitlines(keepends=True)
     return [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]
+
+
+def valid_as_written(data: bytes, path: str) -> bool:
+    """Whether a project file or streams.yaml loads and validates as it is: such a file, if fmt
+    cannot rewrite its layout, is left as written rather than failing `fmt --check`."""
+    from budgetctl.loading.checks import check_file
+    from budgetctl.loading.discover import RawFile
+    from budgetctl.model.records import Project, StreamsFile
+
+    kind = kind_of(path)
+    if kind not in ("project", "streams"):
+        return False
+    checked = check_file(RawFile(path, data), StreamsFile if kind == "streams" else Project)
+    return checked.project is not None and not checked.load_problems and not checked.schema_problems

@@ -18,6 +18,7 @@ from budgetctl.diagnostics import Diagnostic, Severity, printable
 from budgetctl.edit.importer import ImportPlan, load_mapping, plan_import, render_receipt
 from budgetctl.infra.atomic import WriteRefused, read_for_update, write_atomic
 from budgetctl.loading.actuals import format_actuals, read_actuals
+from budgetctl.loading.discover import display_path
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import total
 
@@ -79,7 +80,7 @@ def import_actuals(
     folder = f"{year[:4]}-{year[5:]}"
     target = root / "actuals" / folder / f"{name}.csv"
     receipt = root / "imports" / "receipts" / f"{name}.yaml"
-    shown = (f"{root.name}/actuals/{folder}/{name}.csv", f"{root.name}/imports/receipts/{name}.yaml")
+    shown = (display_path(root, target), display_path(root, receipt))  # as problems show paths
     if mapping is None:
         return ImportResult(ImportPlan(export.name, ""), problems, {}, *shown)
     data = _read(export, "the export", MAX_EXPORT_BYTES)

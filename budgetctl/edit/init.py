@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from budgetctl.diagnostics import UserError
-from budgetctl.infra.atomic import WriteRefused, write_atomic
+from budgetctl.infra.atomic import WriteRefused, fsync_directory, write_atomic
 from budgetctl.model.kinds import PROJECTS_DIR, STREAMS_FILE
 
 
@@ -166,7 +166,7 @@ def create(directory: Path, today: datetime.date | None = None) -> list[Path]:
             raise InitRefused(f"{data} appeared meanwhile and is not empty; nothing was written") from exc
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise InitRefused(f"cannot create the ledger in {data}: {reason}") from exc
-    _fsync_folder(directory)
+    fsync_directory(directory)
     return [data / path for path in files]
 
 
@@ -190,15 +190,105 @@ def _umask() -> int:
     return current
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable."""
+# Hooks that run only on files inside the ledger folder (docs/projects/notes.yaml is
+# not a ledger file), from the budgetctl installed where git commits are made.
+PRE_COMMIT = """\
+# pre-commit (https://pre-commit.com): `pip install pre-commit && pre-commit install`.
+# The hooks run the budgetctl installed in the environment that makes the commit.
+repos:
+  - repo: local
+    hooks:
+      - id: budgetctl-validate
+        name: budgetctl validate
+        entry: budgetctl validate --data data
+        language: system
+        pass_filenames: false
+        files: ^data/(streams\\.ya?ml|projects/.+\\.ya?ml)$
+      - id: budgetctl-fmt-check
+        name: budgetctl fmt --check
+        entry: budgetctl fmt --check
+        language: system
+        files: ^data/(streams\\.ya?ml|projects/.+\\.ya?ml)$
+"""
+
+WORKFLOW = """\
+# Checks every pull request (and every merge-queue group) of this ledger:
+# annotations on the changed files, and `budgetctl diff` in the job summary.
+# Make the `ledger` job a required status check. Pin BUDGETCTL to the release you use.
+name: ledger
+
+on:
+  pull_request:
+  merge_group:   # a required check must also run in a merge queue, or nothing can merge
+
+permissions:
+  contents: read
+
+env:
+  BUDGETCTL: "budgetctl @ git+https://github.com/your-org/budgetctl@v{version}"
+
+jobs:
+  ledger:
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    steps:
+      - uses: actions/checkout@1af3b93b6815bc44a9784bd300feb67ff0d1eeb3 # v6.0.0
+        with:
+          fetch-depth: 2   # the merge commit and the base it is compared with
+          persist-credentials: false
+      - uses: actions/setup-python@e797f83bcb11b83ae66e0230d6156d7c80228e7c # v6.0.0
+        with:
+          python-version: "3.11"
+      - run: python -m pip install --disable-pip-version-check --no-input "$BUDGETCTL"
+      - run: budgetctl validate --data data --format github --changed-since HEAD^1
+      - if: ${{{{ !cancelled() }}}}
+        run: budgetctl diff HEAD^1 HEAD --data data --format markdown >> "$GITHUB_STEP_SUMMARY"
+"""
+
+DEPENDABOT = """\
+# Keeps the actions pinned in .github/workflows/ at their current releases.
+version: 2
+updates:
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: weekly
+"""
+
+
+def create_ci(directory: Path, version: str) -> list[Path]:
+    """The pre-commit configuration, the Actions workflow and a Dependabot configuration beside the ledger."""
+    files = {
+        directory / ".pre-commit-config.yaml": PRE_COMMIT,
+        directory / ".github" / "workflows" / "ledger.yml": WORKFLOW.format(version=version),
+        directory / ".github" / "dependabot.yml": DEPENDABOT,
+    }
+    for path in files:
+        if path.exists():
+            raise InitRefused(f"{path} already exists; budgetctl init never overwrites it")
     try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text.encode("utf-8"))
+    except (OSError, WriteRefused) as exc:
+        raise InitRefused(f"cannot write {exc}") from exc
+    return list(files)
+
+
+def git_repository(directory: Path, *, make: bool) -> str:
+    """Whether ``directory`` is in a git repository, as one line to print; with ``make``, a
+    folder outside any repository becomes one (``git init``). A missing git is said, not raised."""
+    from budgetctl.infra import git as gitrepo
+
     try:
-        os.fsync(fd)
-    except OSError:
+        top = gitrepo.repo_root(directory)
+        return f"{directory} is inside the git repository {top}: commit the new files there"
+    except gitrepo.GitError:
         pass
-    finally:
-        os.close(fd)
+    if not make:
+        return f"not a git repository yet: run `git init {directory}` (or budgetctl init --git)"
+    try:
+        gitrepo.init_repository(directory)
+    except gitrepo.GitError as exc:
+        return f"not a git repository yet ({exc}): install git, then run `git init {directory}`"
+    return f"initialised a git repository in {directory}"

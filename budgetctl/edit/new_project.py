@@ -8,6 +8,7 @@ over-allocate its stream is refused with the amount over, and nothing is written
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -51,6 +52,19 @@ class NewProject:
     partnership_priorities: list[str] = field(default_factory=list)
     costs: list[str] = field(default_factory=list)
     description: str | None = None
+    recipient_org_id: str | None = None
+    grant: bool = False
+    award_date: datetime.date | None = None
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+
+
+def parse_date(option: str, text: str) -> datetime.date:
+    """``2023-04-01`` as a date; ScaffoldError names the option and the form."""
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ScaffoldError(f"{option} {text!r}: write a date as YYYY-MM-DD, e.g. 2023-04-01") from None
 
 
 @dataclass
@@ -112,6 +126,11 @@ def project_text(project: NewProject) -> str:
                 lines.append(f"  {year}: {canonical_money(project.allocations[year])}")
         elif isinstance(value, list):
             _list(lines, key, value)
+        elif isinstance(value, bool):
+            if value:
+                lines.append(f"{key}: true")
+        elif isinstance(value, datetime.date):
+            lines.append(f"{key}: {value.isoformat()}")
         else:
             _single(lines, key, value)
     return "\n".join(lines) + "\n"

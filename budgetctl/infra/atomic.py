@@ -86,7 +86,7 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None, mode
         if isinstance(exc, OSError):
             raise WriteRefused(f"cannot write {path}: {_reason(exc)}") from exc
         raise
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 def _existing_stat(path: Path, *, must_exist: bool) -> os.stat_result | None:
@@ -132,7 +132,7 @@ def _umask() -> int:
     return current
 
 
-def _fsync_directory(folder: Path) -> None:
+def fsync_directory(folder: Path) -> None:
     """Make the rename durable; some platforms cannot open or fsync a directory."""
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
     try:

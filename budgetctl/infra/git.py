@@ -1,4 +1,5 @@
-"""Read-only access to a git repository: resolve a revision, list a folder, read blobs.
+"""Access to a git repository: resolve a revision, list a folder, read blobs (read-only), and
+`git init` for a new ledger.
 
 Git is run as a program with argument lists, never through a shell. A user's
 revision is checked, resolved once with `rev-parse --verify --end-of-options`,
@@ -16,7 +17,17 @@ from pathlib import Path
 
 from budgetctl.diagnostics import UserError
 
-__all__ = ["GitError", "TreeFile", "blob_sizes", "list_tree", "read_blobs", "repo_root", "resolve_revision"]
+__all__ = [
+    "GitError",
+    "TreeFile",
+    "blob_sizes",
+    "init_repository",
+    "list_tree",
+    "read_blobs",
+    "repo_root",
+    "resolve_revision",
+    "worktree_revision",
+]
 
 # A full object id: SHA-1 (40 hex) or SHA-256 (64 hex) repositories.
 _OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -257,3 +268,24 @@ def _first_line(stderr: bytes) -> str:
     """git's first message line, for a one-line error."""
     lines = stderr.decode("utf-8", "replace").strip().splitlines()
     return lines[0] if lines else "git failed"
+
+
+def init_repository(folder: Path) -> None:
+    """`git init` in ``folder`` (the one write this module makes: a new, empty repository)."""
+    result = _run(["init", "-q", "--", str(folder)])
+    if result.returncode != 0:
+        raise GitError(f"git init failed in {folder}: {_first_line(result.stderr)}")
+
+
+def worktree_revision(folder: Path) -> tuple[str, bool] | None:
+    """The commit checked out where ``folder`` lies (short id) and whether ``folder`` differs
+    from it (changed or untracked files); None outside a repository or before its first commit."""
+    try:
+        top = repo_root(folder)
+    except GitError:
+        return None
+    head = _run(["-C", str(top), "rev-parse", "--short", "--verify", "--quiet", "HEAD"])
+    if head.returncode != 0:
+        return None
+    status = _run(["-C", str(top), "status", "--porcelain", "--untracked-files=normal", "--", str(folder.resolve())])
+    return head.stdout.decode().strip(), bool(status.stdout.strip())

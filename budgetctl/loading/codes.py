@@ -28,6 +28,7 @@ class Code:
 
 
 E = Severity.ERROR
+W = Severity.WARNING
 
 _ALL: tuple[Code, ...] = (
     Code(
@@ -182,6 +183,30 @@ _ALL: tuple[Code, ...] = (
         "every total, so it is an error: move or rename it.\n\n"
         "    data/actuals/2023-24/2023-04.csv      read\n"
         "    data/actuals/2023-04.csv              Y018: move it into actuals/2023-24/",
+    ),
+    Code(
+        "Y019",
+        "text-cut-at-hash",
+        W,
+        "A plain value followed by '#' and more text: YAML read the rest as a comment.",
+        "In YAML a '#' after a space starts a comment, so `title: Project #2 for youth`\n"
+        "is read as the title 'Project'. Put the whole value in quotes to keep the '#':\n\n"
+        '    title: "Project #2 for youth"',
+        affects_totals=False,
+    ),
+    Code(
+        "Y020",
+        "file-not-read",
+        W,
+        "A file under the ledger folder that looks like a ledger file but is not read.",
+        "budgetctl reads streams.yaml, projects/**/*.yaml (or .yml) and the in-year folders.\n"
+        "A YAML or CSV file anywhere else under the ledger folder, a project file named\n"
+        "x.YAML or x.yaml.txt, or a folder the format does not define (a typo such as\n"
+        "project/) would silently leave its money out of every total: move or rename it.\n\n"
+        "    data/projects/youth.yaml      read\n"
+        "    data/youth.yaml               Y020: move it into projects/\n"
+        "    data/project/youth.yaml       Y020: the folder project/ is not part of the format",
+        affects_totals=False,
     ),
     Code(
         "S001",
@@ -551,17 +576,17 @@ _ALL += (
 # The loader's and the schema's codes; ``budgetctl.rules.catalogue()`` adds the rules'.
 CODES: dict[str, Code] = {code.code: code for code in _ALL}
 
-# Codes of the commands other than `validate`, found where they are named: fmt (F) in
-# ``budgetctl.edit.fmt``, the 360Giving export (X) in ``budgetctl.reports.giving360``.
-# `budgetctl rules` lists them and `budgetctl explain` explains them with the rest.
+# Codes of the commands other than `validate`: fmt (F), the 360Giving export (X) and diff
+# (D014, D015). They live here, below every stage that reports them, so that no two
+# stages can define one code; `budgetctl rules` lists them and `budgetctl explain` explains them.
 FMT_UNSUPPORTED = Code(
     "F001",
     "fmt-unsupported-layout",
     E,
     "fmt cannot rewrite this YAML layout exactly, so it leaves the file alone.",
-    "fmt rewrites block mappings, plain and quoted values and lists of ids. Flow\n"
-    "mappings ({a: 1}), block scalars (| and >), lists of mappings and comments\n"
-    "inside a value that spans several lines are refused rather than guessed at.\n"
+    "fmt rewrites block mappings, plain and quoted values, block scalars (as one\n"
+    "quoted line) and lists of ids. Flow mappings holding lists, lists of mappings and\n"
+    "comments inside a value that spans several lines are refused rather than guessed at.\n"
     "Rewrite the value as the message says, then run fmt again.",
 )
 FMT_GUARD_FAILED = Code(
@@ -637,7 +662,7 @@ CLOSED_CHANGED = Code(
     "adjustments/ and forecasts/ are frozen. Record the change in the current year instead.\n"
     "`diff --fail-on-new-errors` fails on it.",
 )
-# Found by `budgetctl diff` (two sides of a ledger), not by a check of one ledger.
+# Every command's own code (the diff codes are found comparing two sides of a ledger).
 COMMAND_CODES = (
     FMT_UNSUPPORTED,
     FMT_GUARD_FAILED,

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 from budgetctl.diagnostics import Diagnostic, UserError, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
-from budgetctl.model.kinds import IN_YEAR, PROJECT_SUFFIXES, PROJECTS_DIR, STREAMS_FILE, FileKind, misplaced
+from budgetctl.model.kinds import (
+    IN_YEAR,
+    KNOWN_FOLDERS,
+    PROJECT_SUFFIXES,
+    PROJECTS_DIR,
+    STREAMS_FILE,
+    FileKind,
+    misplaced,
+    unread_files,
+)
 from budgetctl.model.source import FileChanged, RawFile, digest
 
 __all__ = [
@@ -20,6 +29,8 @@ __all__ = [
     "NoLedger",
     "RawFile",
     "digest",
+    "disk_path",
+    "display_base",
     "display_path",
     "find_root",
     "read_ledger",
@@ -77,9 +88,33 @@ def find_root(data: str | os.PathLike[str] | None, cwd: Path | None = None) -> P
     )
 
 
+def display_base(root: Path, cwd: Path | None = None) -> str:
+    """The ledger folder as paths show it: from the working directory when it lies under it,
+    as compilers print paths (``finance/data``; ``.`` inside it), else its own name (``data``)."""
+    here = (cwd or Path.cwd()).resolve()
+    real = root.resolve()
+    if real == here or here in real.parents:
+        return Path(os.path.relpath(real, here)).as_posix()
+    return real.name
+
+
+def join_shown(base: str, relative: str) -> str:
+    """A path inside the ledger (``projects/x.yaml``) as shown under ``base``."""
+    if relative in ("", "."):
+        return base
+    return relative if base == "." else f"{base}/{relative}"
+
+
 def display_path(root: Path, path: Path) -> str:
-    """Paths are shown from the folder holding the ledger: ``data/projects/x.yaml``."""
-    return Path(os.path.relpath(path, root.parent)).as_posix()
+    """``path`` inside the ledger as problems show it: ``finance/data/projects/x.yaml`` run at a repository's top."""
+    return join_shown(display_base(root), Path(os.path.relpath(path, root)).as_posix())
+
+
+def disk_path(root: Path, shown: str) -> Path:
+    """The file a display path of the ledger at ``root`` names (the inverse of ``display_path``)."""
+    base = display_base(root)
+    relative = shown if base == "." else shown[len(base) + 1 :]
+    return root / relative
 
 
 def read_ledger(root: Path, index: StatIndex | None = None) -> LedgerFiles:
@@ -90,22 +125,49 @@ def read_ledger(root: Path, index: StatIndex | None = None) -> LedgerFiles:
     hashed and recorded in the index.
     """
     files = LedgerFiles(root, None)
-    streams_path = root / STREAMS_FILE
-    files.streams = _read(streams_path, display_path(root, streams_path), files.problems, index)
+    base = display_base(root)
+    files.streams = _read(root / STREAMS_FILE, join_shown(base, STREAMS_FILE), files.problems, index)
     projects = root / PROJECTS_DIR
     if projects.is_symlink():
-        files.problems.append(refused_link(display_path(root, projects)))
+        files.problems.append(refused_link(join_shown(base, PROJECTS_DIR)))
     elif projects.is_dir():
         # Display paths are built as strings while walking: relpath per file costs
         # more than reading the file.
-        shown = display_path(root, projects)
+        shown = join_shown(base, PROJECTS_DIR)
         for path, display in sorted(_walk(os.fspath(projects), shown, files.problems), key=lambda pair: pair[1]):
             raw = _read(path, display, files.problems, index)
             if raw is not None:
                 files.projects.append(raw)
     for kind in IN_YEAR:
-        files.in_year[kind.name] = read_in_year(root, kind, files.problems, index)
+        files.in_year[kind.name] = read_in_year(root, kind, files.problems, index, base)
+    for relative, why in unread_files(_left_out(root)):
+        files.problems.append(CODES["Y020"].at(printable(why), join_shown(base, relative)))
     return files
+
+
+def _left_out(root: Path) -> list[tuple[str, ...]]:
+    """Files discovery does not read, as parts relative to the ledger folder (hidden ones and imports/ aside)."""
+    left: list[tuple[str, ...]] = []
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return left
+    for entry in entries:
+        if entry.name.startswith(".") or entry.is_symlink():
+            continue
+        if not entry.is_dir(follow_symlinks=False):
+            left.append((entry.name,))
+        elif entry.name == PROJECTS_DIR or entry.name not in KNOWN_FOLDERS:
+            for folder, _, names in os.walk(entry.path):
+                relative = tuple(Path(os.path.relpath(folder, root)).parts)
+                if any(part.startswith(".") for part in relative):
+                    continue
+                left += [(*relative, name) for name in names if entry.name != PROJECTS_DIR or not _is_project(name)]
+    return left
+
+
+def _is_project(name: str) -> bool:
+    return name.endswith(PROJECT_SUFFIXES)
 
 
 def has_year_files(root: Path) -> bool:
@@ -133,11 +195,11 @@ def read_streams(root: Path) -> LedgerFiles:
 
 
 def read_in_year(
-    root: Path, kind: FileKind, problems: list[Diagnostic], index: StatIndex | None = None
+    root: Path, kind: FileKind, problems: list[Diagnostic], index: StatIndex | None = None, base: str | None = None
 ) -> list[RawFile]:
     """The files of one in-year kind: ``<kind folder>/YYYY-YY/<file>``; anything else there is an error."""
     folder = root / kind.folder
-    shown = display_path(root, folder)
+    shown = join_shown(display_base(root) if base is None else base, kind.folder)
     if folder.is_symlink():
         problems.append(refused_link(shown))
         return []

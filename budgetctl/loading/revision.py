@@ -21,12 +21,23 @@ from budgetctl.loading.discover import (
     LedgerFiles,
     NoLedger,
     RawFile,
+    display_base,
     find_root,
+    join_shown,
     link_may_be_ledger,
     refused_link,
 )
 from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
-from budgetctl.model.kinds import IN_YEAR, PROJECT_SUFFIXES, PROJECTS_DIR, STREAMS_FILE, FileKind, misplaced
+from budgetctl.model.kinds import (
+    IMPORTS_DIR,
+    IN_YEAR,
+    PROJECT_SUFFIXES,
+    PROJECTS_DIR,
+    STREAMS_FILE,
+    FileKind,
+    misplaced,
+    unread_files,
+)
 
 _LINK, _SUBMODULE = "120000", "160000"
 
@@ -108,15 +119,17 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
     projects_prefix = f"{folder}/{PROJECTS_DIR}/"
     if not any(e.path == streams_path for e in entries):
         return None
-    # Paths are shown from the folder holding the ledger, as discovery.display_path does.
-    parent = posixpath.dirname(folder)
+    # Paths are shown as discovery shows the ledger on disk (display_path), so that
+    # problems on the two sides of a comparison match and name files a user can open.
+    base = display_base(repo / folder)
 
     def shown(path: str) -> str:
-        return posixpath.relpath(path, parent) if parent else path
+        return join_shown(base, path[len(folder) + 1 :])
 
     problems: list[Diagnostic] = []
     wanted = []
     in_year_kind: dict[str, str] = {}  # path -> kind name, for the in-year files
+    left_out: list[tuple[str, ...]] = []  # files not read, relative to the ledger folder
     for entry in entries:
         is_streams = entry.path == streams_path
         in_projects = entry.path.startswith(projects_prefix) or entry.path == projects_prefix[:-1]
@@ -132,8 +145,16 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
             in_year_kind[entry.path] = kind.name
             wanted.append(entry)
             continue
-        if not (is_streams or in_projects):
-            continue  # e.g. data/README.md: not part of the ledger
+        linked = entry.mode in (_LINK, _SUBMODULE)
+        if not (is_streams or in_projects) or (
+            in_projects and not linked and not entry.path.endswith(PROJECT_SUFFIXES)
+        ):
+            # e.g. data/README.md: not part of the ledger, but said when it looks like a ledger file
+            relative = tuple(entry.path[len(folder) + 1 :].split("/"))
+            hidden = any(part.startswith(".") for part in relative[:-1])
+            if entry.mode not in (_LINK, _SUBMODULE) and relative[0] != IMPORTS_DIR and not hidden:
+                left_out.append(relative)
+            continue
         if entry.mode in (_LINK, _SUBMODULE):
             # As on disk: a link that is, or may be, a project file or a folder is
             # reported; a link named like another kind of file is ignored.
@@ -142,6 +163,8 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
             continue
         if is_streams or entry.path.endswith(PROJECT_SUFFIXES):
             wanted.append(entry)
+    for unread, why in unread_files(left_out):
+        problems.append(CODES["Y020"].at(printable(why), printable(shown(f"{folder}/{unread}"))))
     sizes = gitrepo.blob_sizes(repo, [e.oid for e in wanted])
     readable = []
     for entry in wanted:
@@ -183,3 +206,13 @@ def _could_be_ledger(entry: gitrepo.TreeFile) -> bool:
 
 def _refused(entry: gitrepo.TreeFile, shown: str) -> Diagnostic:
     return refused_link(shown, "a symbolic link" if entry.mode == _LINK else "a git submodule")
+
+
+def changed_paths(root: Path, files: LedgerFiles, revision: str) -> set[str]:
+    """Display paths of the ledger files on disk (``files``, read from ``root``) that are new or
+    different from ``revision``; raises GitError outside a repository or for a bad revision."""
+    repo = gitrepo.repo_root(root)
+    sha = gitrepo.resolve_revision(repo, revision)
+    before = files_at(repo, sha, ledger_folder(repo, root))
+    old = {raw.path: raw.data for raw in before.every_file()} if before is not None else {}
+    return {raw.path for raw in files.every_file() if old.get(raw.path) != raw.data}

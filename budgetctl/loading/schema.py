@@ -11,6 +11,7 @@ that must check a file.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -18,11 +19,13 @@ from typing import Any, TypeVar
 from pydantic_core import SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
-from budgetctl.diagnostics import Diagnostic
+from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.model.records import did_you_mean, found
 from budgetctl.model.shape import MISSING, Shape, fields, fields_at, shape_of
-from budgetctl.model.source import Mapping, Sequence, SourceFile
+from budgetctl.model.source import Mapping, Scalar, Sequence, SourceFile
+
+NBSP = "\u00a0"
 
 M = TypeVar("M")
 
@@ -127,14 +130,38 @@ def _diagnostic(model: type, source: SourceFile, error: Any) -> Diagnostic:
         name = str(loc[-1])
         line, column = source.locate(loc, key=True)
         message = f"unknown key {name!r}{_in(loc[:-1])}{did_you_mean(name, fields_at(model, loc[:-1]))}"
+        if column == 1 and _YEAR_KEY.fullmatch(name) and len(loc) == 1:
+            message += f"; a year at the start of the line is a key of its own: {_INDENT_YEARS}"
     else:
         on_key = bool(loc) and loc[-1] == "[key]"
         line, column = source.locate(loc)
         message = error["msg"] if kind in _CODE_BY_TYPE or kind in ("wrong_type", "bad_date") else _generic(error)
+        message += _slip_hint(source, error)
         label = _where(loc[:-1]) if on_key else where
         if label:
             message = f"{label}: {message}"
     return CODES[code].at(message, source.path, line, column)
+
+
+_YEAR_KEY = re.compile(r"[0-9]{4}/[0-9]{2}")
+_INDENT_YEARS = "indent each year under `allocations:` (or `budget:`) with two spaces, as in `  2023/24: 5000`"
+_NO_SPACE = re.compile(r"([^\s:]+):([^ \t].*)")
+
+
+def _slip_hint(source: SourceFile, error: Any) -> str:
+    """What to type, when a wrong type comes from a missing space or a missing indent."""
+    value = error.get("input")
+    expects_mapping = "expected a mapping" in str(error["msg"]) or error["type"] in ("dict_type", "dataclass_type")
+    if not expects_mapping or not isinstance(value, Scalar):
+        return ""
+    if value.is_null and any(_YEAR_KEY.fullmatch(str(key)) for key in source.root):
+        return f"; {_INDENT_YEARS}"
+    match = None if value.quoted else _NO_SPACE.fullmatch(value.value)
+    if match:
+        if match[2].startswith(NBSP):
+            return "; the space after the colon is a non-breaking space (U+00A0): delete it and type a space"
+        return f"; put a space after the colon: `{printable(match[1])}: {printable(match[2])}`"
+    return ""
 
 
 def _clean_loc(source: SourceFile, loc: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -37,7 +37,9 @@ MAX_NODES = 100_000
 _LONG_LINE = re.compile(f"^[^\n]{{{MAX_SCALAR + 1}}}", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _NULL_KEYS = frozenset(("", "~", "null", "Null", "NULL"))
-_QUOTED = ("'", '"')
+# Styles that make a scalar explicit text: quotes, and block scalars (| and >), which
+# YAML never reads as a number or true/false either.
+_QUOTED = ("'", '"', "|", ">")
 _FORBIDDEN_VALUE = re.compile(f"[\r{FORBIDDEN.pattern[1:-1]}]")
 
 
@@ -56,10 +58,15 @@ class _Problems(list[Diagnostic]):
     def __init__(self, path: str) -> None:
         super().__init__()
         self.path = path
+        self.warnings: list[Diagnostic] = []  # kept apart: a warning does not stop the file loading
 
     def add(self, code: str, message: str, line: int = 1, column: int = 1) -> None:
         if len(self) < MAX_PROBLEMS_PER_FILE:
             self.append(CODES[code].at(message, self.path, line, column))
+
+    def warn(self, code: str, message: str, line: int, column: int) -> None:
+        if len(self.warnings) < MAX_PROBLEMS_PER_FILE:
+            self.warnings.append(CODES[code].at(message, self.path, line, column))
 
 
 def decode(data: bytes, problems: _Problems) -> str | None:
@@ -133,7 +140,12 @@ def strict_load(data: bytes, path: str) -> tuple[SourceFile | None, list[Diagnos
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        problems.add("Y002", f"YAML syntax error: {reason}{context}", line, column)
+        slip = explain_slip(text, line, reason)
+        if slip:
+            message, line, column = slip
+            problems.add("Y002", message, line, column)
+        else:
+            problems.add("Y002", f"YAML syntax error: {reason}{context}", line, column)
         return None, problems
     except RecursionError:
         problems.add("Y013", f"nesting deeper than {MAX_DEPTH} levels")
@@ -143,6 +155,7 @@ def strict_load(data: bytes, path: str) -> tuple[SourceFile | None, list[Diagnos
         return None, problems
     if problems:
         return None, problems
+    problems.extend(problems.warnings)
     if not isinstance(root, Mapping):
         if root is None or (isinstance(root, Scalar) and root.is_null):
             problems.add("Y016", "the file is empty; it must hold a mapping of keys to values")
@@ -153,6 +166,84 @@ def strict_load(data: bytes, path: str) -> tuple[SourceFile | None, list[Diagnos
             )
         return None, problems
     return SourceFile(path, text, root), problems
+
+
+NBSP = "\u00a0"
+_TAB_INDENT = re.compile(r"^[ ]*\t")
+_COLON_IN_VALUE = re.compile(r"^(?P<indent>[ ]*)(?P<key>[^\s:#'\"][^:#]*?):[ ]+(?P<value>[^'\"\[{].*?:(?:[ ]|$).*)$")
+
+
+def visible(line: str) -> str:
+    """A source line for a message, with its tabs and non-breaking spaces named."""
+    return printable(line.replace("\t", "<tab>").replace(NBSP, "<U+00A0>"))
+
+
+def explain_slip(text: str, line: int, reason: str) -> tuple[str, int, int] | None:
+    """The commonest typing slips behind a YAML syntax error, said in words with the fix.
+
+    Returns (message, line, column), or None when the error is none of them.
+    """
+    lines = text.split("\n")
+    # A tab or a non-breaking space on the error's line or the line above it
+    # (the parser often notices one line late).
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines):
+            continue
+        source = lines[number - 1]
+        if _TAB_INDENT.match(source):
+            column = source.index("\t") + 1
+            return (
+                f"a tab is used for indentation on line {number} (column {column}): {visible(source.strip())!r}; "
+                "YAML indents with spaces only: replace the tab with spaces",
+                number,
+                column,
+            )
+        if NBSP in source:
+            column = source.index(NBSP) + 1
+            return (
+                f"a non-breaking space (U+00A0, as pasted from Word or Outlook) on line {number}: "
+                f"{visible(source.strip())!r}; YAML needs an ordinary space there: delete it and type a space",
+                number,
+                column,
+            )
+    if "mapping values are not allowed" in reason and 1 <= line <= len(lines):
+        match = _COLON_IN_VALUE.match(lines[line - 1])
+        if match:
+            key, value = match["key"], match["value"].rstrip()
+            quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            return (
+                f"the value of {printable(key)!r} contains ': ', which YAML reads as the start of another key; "
+                f"put the text in quotes: {printable(key)}: {printable(quoted)}",
+                line,
+                len(match["indent"]) + len(key) + 3,
+            )
+    return None
+
+
+# A plain value followed on its line by a comment that starts with '#' and a
+# non-space, as in `title: Project #2 for youth`: the author meant the '#' as text.
+_CUT_AT_HASH = re.compile(r"[ \t]+#([^\s#].*)$")
+
+
+def _check_cut_at_hash(text: str, event: object, problems: _Problems) -> None:
+    start, end = event.start_mark, event.end_mark  # type: ignore[attr-defined]
+    if start.line != end.line:
+        return
+    line_end = text.find("\n", end.index)
+    rest = text[end.index : len(text) if line_end < 0 else line_end]
+    match = _CUT_AT_HASH.match(rest)
+    if not match:
+        return
+    value = event.value  # type: ignore[attr-defined]
+    whole = f"{value}{rest}".rstrip()
+    quoted = '"' + whole.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    problems.warn(
+        "Y019",
+        f"the text was cut at '#': it reads {printable(value)!r}, and {printable('#' + match[1].rstrip())!r} "
+        f"is taken as a comment; to keep the '#', put the whole value in quotes: {printable(quoted)}",
+        start.line + 1,
+        start.column + 1,
+    )
 
 
 def _build(text: str, problems: _Problems) -> Node | None:
@@ -200,6 +291,8 @@ def _build(text: str, problems: _Problems) -> Node | None:
                 if kind is yaml.ScalarEvent:
                     value = event.value
                     node = Scalar(value, line, column, event.style in _QUOTED)
+                    if not event.style and value and "#" in text:
+                        _check_cut_at_hash(text, event, problems)
                     if len(value) > MAX_SCALAR:
                         problems.add("Y014", f"value longer than {MAX_SCALAR:,} characters; shorten it", line, column)
                     if event.style == '"':

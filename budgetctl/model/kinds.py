@@ -117,3 +117,72 @@ def project_id(path: str) -> str:
     # String operations: a PurePosixPath per file costs more than checking it from the cache.
     name = path.rsplit("/", 1)[-1]
     return name.rsplit(".", 1)[0]
+
+
+# Folders the format defines. imports/ holds finance-system exports kept beside the
+# ledger; they are raw material for actuals/, never read as ledger files themselves.
+IMPORTS_DIR = "imports"
+KNOWN_FOLDERS = (PROJECTS_DIR, *(k.folder for k in IN_YEAR), IMPORTS_DIR)
+
+
+def looks_like_ledger_file(name: str) -> bool:
+    """A name someone could expect budgetctl to read: YAML or CSV, in any case, or a .yaml with a suffix after it."""
+    lower = name.lower()
+    return lower.endswith((".yaml", ".yml", ".csv")) or ".yaml." in lower or ".yml." in lower
+
+
+def _yaml_name(name: str) -> str:
+    """``x.YAML`` and ``x.yaml.txt`` -> ``x.yaml``."""
+    lower = name.lower()
+    for suffix in (".yaml", ".yml"):
+        if suffix in lower:
+            return name[: lower.index(suffix)] + ".yaml"
+    return name
+
+
+def unread_files(paths: list[tuple[str, ...]]) -> list[tuple[str, str]]:
+    """Files under the ledger folder that discovery did not read but that look like ledger files.
+
+    ``paths`` are every file discovery left out, as parts relative to the ledger
+    folder (folders starting with '.' excluded). Returns (relative path, why and
+    what to do) pairs, sorted; a folder the format does not define is reported
+    once, at the folder, with the number of such files in it.
+    """
+    from budgetctl.model.records import did_you_mean  # difflib only when something is left out
+
+    found: dict[str, str] = {}
+    folders: dict[str, int] = {}
+    for parts in paths:
+        name = parts[-1]
+        if not looks_like_ledger_file(name) or name.startswith("."):
+            continue
+        if len(parts) == 1:
+            if name == STREAMS_FILE:
+                continue
+            target = "actuals/2023-24/" if name.lower().endswith(".csv") else f"{PROJECTS_DIR}/"
+            found[name] = (
+                f"{name} is not read: the ledger is {STREAMS_FILE} and the files in the folders "
+                f"{', '.join(f + '/' for f in KNOWN_FOLDERS[:-1])}; its money is in no total: "
+                f"move it into {target} (or out of the ledger folder)"
+            )
+        elif parts[0] == PROJECTS_DIR:
+            case = "in lower case" if name.lower().endswith((".yaml", ".yml")) else "and nothing after it"
+            found["/".join(parts)] = (
+                f"{name} is not read: a project file's name ends in .yaml or .yml, {case}; "
+                f"rename it to {_yaml_name(name)} (its money is in no total until then)"
+            )
+        elif parts[0] not in KNOWN_FOLDERS:
+            folders[parts[0]] = folders.get(parts[0], 0) + 1
+    for folder, count in folders.items():
+        if count == 1:
+            files, its, them = "1 file in it that looks like a ledger file is", "its", "it"
+        else:
+            files, its, them = f"{count} files in it that look like ledger files are", "their", "them"
+        hint = did_you_mean(folder, list(KNOWN_FOLDERS))
+        hint = hint if "did you mean" in hint else ""
+        found[folder] = (
+            f"the folder {folder}/ is not part of the ledger format{hint}: {files} not read, "
+            f"so {its} money is in no total; move {them} into "
+            f"{', '.join(f + '/' for f in KNOWN_FOLDERS[:-1])} or out of the ledger folder"
+        )
+    return sorted(found.items())

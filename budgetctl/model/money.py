@@ -31,10 +31,28 @@ class MoneyError(ValueError):
 def parse_money(text: str, *, quoted: bool = False) -> Decimal:
     """Parse an amount written in a ledger file, e.g. ``1234.5`` -> Decimal('1234.50')."""
     if quoted:
+        plain = _plain_number(text)
+        if plain == text:
+            raise MoneyError(f"found the quoted text {_show(text)}; write {plain} without the quotes")
+        if plain is not None:
+            # One round of fixing: say exactly what to write, not a hint that leads to another error.
+            raise MoneyError(f"found the quoted text {_show(text)}; write {plain} (no quotes, £ or commas)")
         raise MoneyError(f"found the quoted text {_show(text)}; write the amount as a number without quotes")
     if MONEY_TEXT.fullmatch(text):
         return Decimal(text).quantize(PENNY, context=_EXACT)
     raise MoneyError(_explain(text))
+
+
+# A currency written beside the number: "£5,000", "5000 GBP", "5,000 pounds".
+_CURRENCY = re.compile(r"^£|^GBP|GBP$|pounds?$|£$", re.IGNORECASE)
+
+
+def _plain_number(text: str) -> str | None:
+    """The amount as it should be written, when leaving out £, GBP, quotes and commas gives one."""
+    t = _CURRENCY.sub("", text.strip()).strip()
+    t = _CURRENCY.sub("", t).strip()
+    t = re.sub(r"(?<=[0-9])[,_ ](?=[0-9]{3}\b)", "", t)
+    return t if MONEY_TEXT.fullmatch(t) and t != text else (text if MONEY_TEXT.fullmatch(text) else None)
 
 
 def _show(text: str) -> str:
@@ -54,6 +72,9 @@ def _explain(text: str) -> str:
         return f"{found}; an amount must be a finite number such as 250000"
     if t.startswith("-"):
         return f"{found}; amounts cannot be negative: reduce another allocation instead"
+    plain = _plain_number(t)
+    if plain is not None and re.search("gbp|pound", t, re.IGNORECASE):
+        return f"{found}; the amounts are pounds already: write {plain}"
     if "£" in t:
         return f"{found}; leave out the £ sign and write {digits or 'the number'}"
     if "," in t or "_" in t or " " in t:

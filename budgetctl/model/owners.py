@@ -1,6 +1,6 @@
 """Stream owners: who must approve a change to a stream or its projects.
 
-A stream names its ``owners`` in streams.yaml (git host users ``@jane``, teams
+A stream names its ``owners`` in streams.yaml (GitHub users ``@jane``, teams
 ``@org/victims-commissioning``, or e-mail addresses); ``budgetctl.reports.codeowners``
 writes them out as a CODEOWNERS file.
 """
@@ -11,9 +11,11 @@ import re
 
 from budgetctl.model.ledger import Ledger
 
-# A user or team on a git host (GitLab groups nest: @group/sub/team), or an e-mail address.
-# Nothing else may reach CODEOWNERS: a space or newline in an owner would add patterns or lines.
-_HANDLE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9_-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}){0,4}")
+# A GitHub user or team (@user, @org/team), or an e-mail address. Nothing else may reach
+# CODEOWNERS: a space or newline in an owner would add patterns or lines, and GitHub
+# silently ignores an owner it cannot resolve, such as GitLab's nested @group/sub/team.
+_HANDLE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9_-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?")
+_NESTED = re.compile(r"@[A-Za-z0-9][A-Za-z0-9_-]{0,38}(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}){2,}")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 
 
@@ -22,6 +24,11 @@ def owner_problem(owner: str) -> str | None:
     if _HANDLE.fullmatch(owner) or _EMAIL.fullmatch(owner):
         return None
     shown = owner if len(owner) <= 40 else owner[:37] + "..."
+    if _NESTED.fullmatch(owner):
+        return (
+            f"owner {shown!r} is a nested group (GitLab's form); GitHub owners are @user or @org/team, "
+            "and GitHub ignores any other, so the stream would lose its review"
+        )
     if not owner.startswith("@") and "@" not in owner:
         hint = f"; did you mean '@{shown.strip()}'?" if _HANDLE.fullmatch("@" + owner.strip()) else ""
         return f"owner {shown!r} is not a user or team: write @user, @org/team or an e-mail address{hint}"

@@ -15,6 +15,7 @@ from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, needs_pence
 from budgetctl.render.board_markdown import funding_headers, money_column
 from budgetctl.reports.board import Bar, BoardReport, Bullets, Programme, StreamRules, full_list_note
+from budgetctl.reports.summary import percent
 from budgetctl.reports.table import Table
 
 NAVY = "#12355b"
@@ -59,6 +60,13 @@ figure svg {{ width: 100%; height: auto; display: block; }}
 figcaption {{ font-size: 8.5pt; color: #555; margin-top: 1mm; }}
 section.appendix {{ break-before: page; page-break-before: always; }}
 .stream {{ break-inside: avoid-page; }}
+.wide {{ overflow-x: auto; }}
+@media screen and (max-width: 40em) {{
+  body {{ padding: 3mm; }}
+  table.funding {{ font-size: 7.5pt; }}
+  table.funding col {{ width: auto !important; }}
+  table.funding th, table.funding td {{ padding: 0.8mm 1mm; }}
+}}
 ul {{ margin: 0 0 2.5mm; padding-left: 5mm; }}
 ul.long {{ columns: 2; column-gap: 8mm; }}
 li {{ margin-bottom: 0.6mm; }}
@@ -90,14 +98,15 @@ def render(report: BoardReport, monitoring: str = "", extra_css: str = "") -> st
         f'<p class="publisher">{_e(report.publisher)}</p>' if report.publisher else "",
         f"<h1>{_e(title)}</h1>",
         '<p class="subtitle">Funding by stream, projects by programme and the conditions of each funding stream.</p>',
+        f'<p class="asat">{_e(report.as_at)}</p>',
         "</header>",
         "<main>",
         "<section>",
         "<h2>Funding by stream</h2>",
         *[f"<p>{_e(text)}</p>" for text in report.overview],
-        _funding_table(report),
+        f'<div class="wide">{_funding_table(report)}</div>',
         "<figure>",
-        _chart(report.chart, report.year),
+        _chart(report.chart, report.year, (report.budget_pence, report.pence)),
         f"<figcaption>Budget and allocated amounts per funding stream, {_e(report.year)}, in pounds "
         "rounded to the nearest pound.</figcaption>",
         "</figure>",
@@ -105,9 +114,13 @@ def render(report: BoardReport, monitoring: str = "", extra_css: str = "") -> st
         monitoring,
         '<section class="appendix">',
         "<h2>Appendix A – Projects by programme</h2>",
-        *([_programme(report.year, p) for p in report.programmes] if report.listed else [_programme_rows(report)]),
-        f'<p class="note">Appendix A allocates £{_e(_pounds(report.total_allocated))} in total, the Allocated '
-        "total of the funding table.</p>",
+        *(
+            [_programme(report.year, p, report.budget_pence, report.pence) for p in report.programmes]
+            if report.listed
+            else [_programme_rows(report)]
+        ),
+        f'<p class="note">Appendix A allocates £{_e(_pounds(report.total_allocated, report.pence))} in total, '
+        "the Allocated total of the funding table.</p>",
         "</section>",
         '<section class="appendix">',
         "<h2>Appendix B – Funding streams</h2>",
@@ -122,14 +135,21 @@ def render(report: BoardReport, monitoring: str = "", extra_css: str = "") -> st
     return "\n".join(p for p in parts if p) + "\n"
 
 
-def _pounds(amount: Decimal) -> str:
-    return format_pounds(amount, pence=needs_pence([amount]))
+def _pounds(amount: Decimal, pence: bool) -> str:
+    return format_pounds(amount, pence=pence)
 
 
 def _funding_table(report: BoardReport) -> str:
     table = report.funding
     rows = [*table.rows, table.total or []]
-    money = {i: money_column(row[i] for row in rows) for i, c in enumerate(table.columns) if c.kind == "money"}  # type: ignore[misc]
+    money = {
+        i: money_column(
+            (row[i] for row in rows),  # type: ignore[misc]
+            report.pence if c.key in ("allocated", "unallocated") else report.budget_pence,
+        )
+        for i, c in enumerate(table.columns)
+        if c.kind == "money"
+    }
     head = funding_headers(report)
     head[1] = "Funding stream"
     # With adjustments the table has two more money columns (Adjustments, Revised).
@@ -148,7 +168,10 @@ def _funding_table(report: BoardReport) -> str:
             if index in money:
                 out.append(f'<td class="num">{_e(money[index][number])}</td>')
             elif table.columns[index].kind == "percent":
-                out.append(f'<td class="num">{"—" if value is None else _e(value) + "%"}</td>')
+                # OVER in words as well as in red: a paper is often printed in black and white.
+                flagged = number < len(table.rows) and bool(table.flags and table.flags[number])
+                text = ("—" if value is None else _e(value) + "%") + (" <strong>OVER</strong>" if flagged else "")
+                out.append(f'<td class="num">{text}</td>')
             else:
                 out.append(f"<td>{'' if value is None else _e(value)}</td>")
         out.append("</tr>")
@@ -183,8 +206,8 @@ def _programme_rows(report: BoardReport) -> str:
     """Appendix A in short: one row per programme, then where the full list is."""
     programmes = report.programmes
     largest = [max((p.amount for p in g.projects), default=None) for g in programmes]
-    allocated = money_column([*(g.subtotal for g in programmes), report.total_allocated])
-    top = iter(money_column([a for a in largest if a is not None]))
+    allocated = money_column([*(g.subtotal for g in programmes), report.total_allocated], report.pence)
+    top = iter(money_column([a for a in largest if a is not None], report.pence))
     out = [
         '<table class="funding"><colgroup><col style="width:30%"><col style="width:30%"><col style="width:10%">'
         '<col style="width:15%"><col style="width:15%"></colgroup>',
@@ -207,7 +230,7 @@ def _programme_rows(report: BoardReport) -> str:
     return "".join(out)
 
 
-def _programme(year: str, programme: Programme) -> str:
+def _programme(year: str, programme: Programme, budget_pence: bool, pence: bool) -> str:
     out = [
         '<div class="programme">',
         f"<h3>{_e(programme.programme)}</h3>",
@@ -216,7 +239,7 @@ def _programme(year: str, programme: Programme) -> str:
     if not programme.projects:
         out.append("<p>No projects are allocated on this programme.</p></div>")
         return "".join(out)
-    amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal])
+    amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal], pence)
     out.append(
         '<table><colgroup><col style="width:26%"><col style="width:16%"><col style="width:18%">'
         '<col style="width:27%"><col style="width:13%"></colgroup>'
@@ -236,7 +259,8 @@ def _programme(year: str, programme: Programme) -> str:
     )
     left = programme.budget - programme.subtotal
     word = "unallocated" if left >= 0 else "over-allocated"
-    out.append(f'<p class="note">{_e(programme.budget_label())}; £{_e(_pounds(abs(left)))} {word}.</p></div>')
+    rest = _e(_pounds(abs(left), pence))
+    out.append(f'<p class="note">{_e(programme.budget_label(budget_pence))}; £{rest} {word}.</p></div>')
     return "".join(out)
 
 
@@ -281,9 +305,9 @@ def _wrap(text: str, width: int = 26) -> list[str]:
     return [text[:cut], text[cut + 1 :]]
 
 
-def _chart(bars: list[Bar], year: str) -> str:
+def _chart(bars: list[Bar], year: str, pence: tuple[bool, bool]) -> str:
     """A horizontal bar chart: for each stream, its budget (pale) and its allocation (dark)."""
-    area = Decimal(WIDTH - LABEL - 110)
+    area = Decimal(WIDTH - LABEL - 170)  # room after the longest bar for "£12,345,678.90 (100.0% OVER)"
     biggest = max([b.budget for b in bars] + [b.allocated for b in bars] + [Decimal(1)])
     height = TOP + ROW * len(bars) + 4
     out = [
@@ -296,6 +320,8 @@ def _chart(bars: list[Bar], year: str) -> str:
         f'<text x="{LABEL + 92}" y="13" font-size="11" fill="#333">Allocated</text>',
         f'<line x1="{LABEL}" y1="{TOP - 6}" x2="{LABEL}" y2="{height - 2}" stroke="#888" stroke-width="1"/>',
     ]
+    # Amounts and shares written as the funding table writes them: pence in a column when
+    # any amount of it has pence, the share to one decimal place, OVER in words.
     for index, bar in enumerate(bars):
         y = TOP + index * ROW
         lines = _wrap(bar.label)
@@ -310,11 +336,11 @@ def _chart(bars: list[Bar], year: str) -> str:
             length = amount * area / biggest
             share = ""
             if row == 1 and bar.budget:
-                share = f" ({(bar.allocated * 100 / bar.budget).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%)"
+                share = f" ({percent(bar.allocated, bar.budget)}%{' OVER' if over else ''})"
             out.append(
                 f'<rect x="{LABEL}" y="{top}" width="{_coord(length)}" height="{BAR_H}" fill="{colour}"/>'
                 f'<text x="{_coord(LABEL + length + 5)}" y="{top + BAR_H - 3.5}" font-size="10.5" fill="#333">'
-                f"£{_e(format_pounds(amount, pence=False))}{_e(share)}</text>"
+                f"£{_e(format_pounds(amount, pence=pence[row]))}{_e(share)}</text>"
             )
     out.append("</svg>")
     return "".join(out)

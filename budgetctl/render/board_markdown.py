@@ -11,10 +11,10 @@ from budgetctl.reports.board import BoardReport, Bullets, Programme, full_list_n
 from budgetctl.reports.table import Cell, Table
 
 
-def money_column(amounts: Iterable[Decimal]) -> list[str]:
-    """Amounts formatted alike: pence throughout a column only when one of them has pence."""
+def money_column(amounts: Iterable[Decimal], pence: bool | None = None) -> list[str]:
+    """Amounts formatted alike: ``pence`` (the paper's one rule), else pence throughout when one has them."""
     values = list(amounts)
-    pence = needs_pence(values)
+    pence = needs_pence(values) if pence is None else pence
     return [format_pounds(a, pence=pence) for a in values]
 
 
@@ -37,6 +37,7 @@ def render(report: BoardReport, monitoring: str = "") -> str:
     lines = [f"# Commissioning Budget {report.year}", ""]
     if report.publisher:
         lines += [md(report.publisher), ""]
+    lines += [f"*{md(report.as_at)}*", ""]
     lines += ["## Funding by stream", ""]
     lines += [" ".join(md(text) for text in report.overview), ""]
     lines += _funding(report)
@@ -45,10 +46,10 @@ def render(report: BoardReport, monitoring: str = "") -> str:
     lines += ["", "## Appendix A – Projects by programme", ""]
     if report.listed:
         for programme in report.programmes:
-            lines += _programme(report.year, programme)
+            lines += _programme(report.year, programme, report.budget_pence, report.pence)
     else:
         lines += _programme_rows(report)
-    amount = format_pounds(report.total_allocated, pence=needs_pence([report.total_allocated]))
+    amount = format_pounds(report.total_allocated, pence=report.pence)
     lines += [f"Appendix A allocates £{amount} in total, the Allocated total of the funding table.", ""]
     lines += ["## Appendix B – Funding streams", ""]
     for stream in report.appendix_b:
@@ -83,7 +84,8 @@ def _funding(report: BoardReport) -> list[str]:
     columns = {}
     for index, column in enumerate(table.columns):
         if column.kind == "money":
-            columns[index] = money_column(row[index] for row in rows)  # type: ignore[misc]
+            pence = report.pence if column.key in ("allocated", "unallocated") else report.budget_pence
+            columns[index] = money_column((row[index] for row in rows), pence)  # type: ignore[misc]
     headers = funding_headers(report)
     out = [_row(headers), "|---|---|" + "---:|" * (len(headers) - 2)]
     for number, row in enumerate(rows):
@@ -107,8 +109,8 @@ def _programme_rows(report: BoardReport) -> list[str]:
     """Appendix A in short: one row per programme, then where the full list is."""
     programmes = report.programmes
     largest = [max((p.amount for p in g.projects), default=None) for g in programmes]
-    allocated = money_column([*(g.subtotal for g in programmes), report.total_allocated])
-    tops = money_column([a for a in largest if a is not None])
+    allocated = money_column([*(g.subtotal for g in programmes), report.total_allocated], report.pence)
+    tops = money_column([a for a in largest if a is not None], report.pence)
     top = iter(tops)
     out = [_row(["Programme", "Funding stream", "Projects", f"Largest {report.year} £", f"Allocated {report.year} £"])]
     out.append("|---|---|---:|---:|---:|")
@@ -119,16 +121,16 @@ def _programme_rows(report: BoardReport) -> list[str]:
     return [*out, "", full_list_note(report), ""]  # our own text: a checked year, no ledger text
 
 
-def _programme(year: str, programme: Programme) -> list[str]:
+def _programme(year: str, programme: Programme, budget_pence: bool, pence: bool) -> list[str]:
     out = [f"### {md(programme.programme)}", "", f"*Funding stream: {md(programme.funding)}*", ""]
     if not programme.projects:
         return [*out, "No projects are allocated on this programme.", ""]
-    amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal])
+    amounts = money_column([p.amount for p in programme.projects] + [programme.subtotal], pence)
     out += [_row(["Project", "Lead", "Provider", "Purpose", f"{year} £"]), "|---|---|---|---|---:|"]
     for line, amount in zip(programme.projects, amounts, strict=False):
         out.append(_row([_cell(line.title), _cell(line.lead), _cell(line.provider), _cell(line.purpose), amount]))
     out.append(_row(["**Subtotal**", "", "", "", f"**{amounts[-1]}**"]))
     left = programme.budget - programme.subtotal
-    remainder = format_pounds(left, pence=needs_pence([left]))
+    remainder = format_pounds(left, pence=pence)
     word = "unallocated" if left >= 0 else "over-allocated"
-    return [*out, "", f"{programme.budget_label()}; £{remainder.lstrip('-')} {word}.", ""]
+    return [*out, "", f"{programme.budget_label(budget_pence)}; £{remainder.lstrip('-')} {word}.", ""]

@@ -1,19 +1,46 @@
-"""Rich consoles for data: no markup, no highlighting, sensible width when piped."""
+"""Rich consoles for data: no markup, no highlighting, sensible width when piped; one colour rule."""
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def colour_wanted(stream: TextIO) -> bool:
+    """The one colour rule of every command: NO_COLOR (non-empty) turns colour off, else
+    FORCE_COLOR (non-empty, not 0) turns it on even when piped, else colour on a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR")
+    if force and force != "0":
+        return True
+    return stream.isatty()
 
 
 def _make(stderr: bool) -> Console:
+    from rich.console import Console
+
     # Data never goes through Rich markup ("[/]" in a title would crash, "[link=...]"
     # would become a hyperlink). Piped output is not wrapped at 80 columns.
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() or os.environ.get("COLUMNS") else 200
-    return Console(file=stream, markup=False, highlight=False, emoji=False, width=width, soft_wrap=False)
+    colour = colour_wanted(stream)
+    return Console(
+        file=stream,
+        markup=False,
+        highlight=False,
+        emoji=False,
+        width=width,
+        soft_wrap=False,
+        force_terminal=colour,
+        no_color=not colour,
+        # Forced colour into a pipe (a CI log) gets the 16 standard colours every viewer shows.
+        color_system=None if not colour else "auto" if stream.isatty() else "standard",
+    )
 
 
 def stdout() -> Console:

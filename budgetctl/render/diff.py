@@ -7,6 +7,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.render.fit import Grid, print_wrapped
+from budgetctl.render.fit import render as render_grid
 from budgetctl.render.text import md
 from budgetctl.reports.diff import Change, Figures, LedgerDiff, ProjectChange, StreamChange, pounds, signed
 from budgetctl.reports.diff_inyear import ActualsChange, ForecastChange
@@ -19,9 +21,12 @@ _FIGURES = ("budget", "allocated", "unallocated")
 _ADJUSTED = ("budget", "revised_budget", "allocated", "unallocated")
 
 
+def _figure_names(diff: LedgerDiff) -> list[str]:
+    return ["Budget", *(["Revised"] if diff.adjusted else []), "Allocated", "Unallocated"]
+
+
 def _headers(diff: LedgerDiff) -> list[str]:
-    names = ["Budget", "±", *(["Revised", "±"] if diff.adjusted else []), "Allocated", "±", "Unallocated", "±"]
-    return ["Year", "Stream", *names]
+    return ["Year", "Stream", *(h for name in _figure_names(diff) for h in (name, "±"))]
 
 
 def _short(text: str) -> str:
@@ -108,39 +113,47 @@ def _comparing(diff: LedgerDiff) -> str:
 # --- terminal --------------------------------------------------------------------------
 
 
+def _figures_grid(diff: LedgerDiff) -> Grid:
+    headers = _headers(diff)
+    # Spelled out when each amount gets a line of its own, where a bare "±" would be lost.
+    labels = headers[:2] + [f"{name}{suffix}" for name in _figure_names(diff) for suffix in ("", " change")]
+    grid = Grid("Budget and allocations", headers, [False, False] + [True] * (len(headers) - 2), [], labels=labels)
+    for year in diff.years:
+        for row in year.rows:
+            grid.rows.append([year.year, _short(row.programme), *_figure_cells(row.before, row.after, diff.adjusted)])
+            grid.styles.append(None)
+            grid.section_ends.append(False)
+        grid.rows.append([year.year, "All streams", *_figure_cells(year.before, year.after, diff.adjusted)])
+        grid.styles.append("bold")
+        grid.section_ends.append(True)
+    return grid
+
+
 def render_table(diff: LedgerDiff) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     from budgetctl.render.console import stdout
 
     console = stdout()
-    console.print(Text(diff.headline(), style="bold"))
-    console.print(Text(_comparing(diff), style="dim"))
+    print_wrapped(console, diff.headline(), style="bold")
+    print_wrapped(console, _comparing(diff), style="dim")
     if diff.years:
-        grid = Table(title="Budget and allocations", title_justify="left")
-        for header in _headers(diff):
-            grid.add_column(header, justify="left" if header in ("Year", "Stream") else "right", no_wrap=True)
-        for year in diff.years:
-            for row in year.rows:
-                cells = [year.year, _short(row.programme), *_figure_cells(row.before, row.after, diff.adjusted)]
-                grid.add_row(*(Text(c) for c in cells))
-            cells = [year.year, "All streams", *_figure_cells(year.before, year.after, diff.adjusted)]
-            grid.add_row(*(Text(c, style="bold") for c in cells), end_section=True)
-        console.print(grid)
+        render_grid(_figures_grid(diff), console)
     sections = _sections(diff)
     for heading, items in sections:
-        console.print(Text(f"\n{heading}", style="bold"))
+        console.print()
+        console.print(Text(heading, style="bold"))
         for first, details in items:
-            console.print(Text(f"  {first}"))
+            print_wrapped(console, first, indent=2)
             for detail in details:
-                console.print(Text(f"      {detail}"))
+                print_wrapped(console, detail, indent=6)
     if diff.approvals:
-        console.print(Text("\nApprovals needed", style="bold"))
+        console.print()
+        console.print(Text("Approvals needed", style="bold"))
         for a in diff.approvals:
-            console.print(Text(printable(f"  {a.stream}: {' '.join(a.owners) or _NO_OWNERS}")))
+            print_wrapped(console, printable(f"{a.stream}: {' '.join(a.owners) or _NO_OWNERS}"), indent=2)
     for note in diff.notes:
-        console.print(Text(note, style="dim"))
+        print_wrapped(console, printable(note), style="dim")
 
 
 def _sections(diff: LedgerDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]:

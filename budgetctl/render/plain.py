@@ -1,5 +1,6 @@
 """A plain fixed-width text table for long listings: Rich lays a table out at about 2 ms a row,
-this at a few microseconds. Amounts are never cut; a long text cell is shortened with an ellipsis."""
+this at a few microseconds. Nothing is cut: a table wider than the terminal is not written plain
+(the caller lays it out to fit instead)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,13 @@ from budgetctl.reports.table import Table
 # Above this many rows a terminal table is written plain (Rich below: boxes, colour, wrapping;
 # Rich lays out about a row a millisecond, so a 100-stream summary would cost 0.1 s).
 PLAIN_MIN_ROWS = 50
-# The widest a text column gets; longer text ends in "…". Money and percentages are never cut.
-TEXT_MAX = 40
 GAP = "  "
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def render_plain(table: Table, out: TextIO | None = None) -> None:
+def render_plain(table: Table, out: TextIO | None = None, max_width: int | None = None) -> bool:
     """The table as aligned columns: a header, a rule, the rows (an over-allocated row ends in OVER),
-    a rule and the total; then the notes."""
+    a rule and the total; then the notes. Writes nothing and returns False when the table is
+    wider than ``max_width`` (no cell is ever cut)."""
     out = out or sys.stdout
     pence = table_pence(table)
     columns = table.columns
@@ -38,11 +34,14 @@ def render_plain(table: Table, out: TextIO | None = None) -> None:
     for index, column in enumerate(columns):
         longest = max((len(r[index]) for r in [*rows, *([total] if total else [])]), default=0)
         width = max(len(column.header), longest)
-        widths.append(width if right[index] else min(width, max(TEXT_MAX, len(column.header))))
+        widths.append(width)
+    over = len(" OVER") if any(table.flags) else 0
+    if max_width is not None and sum(widths) + len(GAP) * (len(widths) - 1) + over > max_width:
+        return False
 
     def line(cells: list[str]) -> str:
         parts = [
-            cell.rjust(width) if align else _fit(cell, width).ljust(width)
+            cell.rjust(width) if align else cell.ljust(width)
             for cell, width, align in zip(cells, widths, right, strict=True)
         ]
         return GAP.join(parts).rstrip()
@@ -53,3 +52,4 @@ def render_plain(table: Table, out: TextIO | None = None) -> None:
         lines += [rule, line(total)]
     lines += table.notes
     out.write("\n".join(lines) + "\n")
+    return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import Protocol
@@ -72,15 +71,11 @@ def _text_lines(problems: Sequence[Diagnostic], file_count: int, source: Sources
     return lines
 
 
-def _colour_wanted() -> bool:
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
 def render_text(problems: Sequence[Diagnostic], file_count: int, source: Sources) -> None:
     lines = _text_lines(problems, file_count, source)
-    if not _colour_wanted():
+    from budgetctl.render.console import colour_wanted  # no Rich import: plain output starts fast
+
+    if not colour_wanted(sys.stdout):
         # Plain text needs no Rich: piped output (CI logs, editors) starts faster.
         print("\n".join("".join(text for text, _ in line) for line in lines))
         return
@@ -128,9 +123,33 @@ def github_line(p: Diagnostic) -> str:
     )
 
 
-def render_github(problems: Sequence[Diagnostic], file_count: int) -> None:
-    import sys
+# GitHub shows at most this many error annotations, and as many warnings, per step;
+# the rest of a step's workflow commands are dropped without a word.
+GITHUB_ANNOTATIONS = 10
 
+
+def render_github(problems: Sequence[Diagnostic], file_count: int) -> None:
+    shown = {True: 0, False: 0}
+    rest: list[Diagnostic] = []
     for p in problems:
-        print(github_line(p))
+        if shown[p.is_error] < GITHUB_ANNOTATIONS:
+            shown[p.is_error] += 1
+            print(github_line(p))
+        else:
+            rest.append(p)
+    for p in rest:  # in the step's log, as plain lines, so none is lost
+        label = "" if p.is_error else "warning: "
+        print(f"{printable(p.file)}:{p.line}:{p.column}: {p.code} {label}{printable(p.message)}")
+    if rest:
+        errors = sum(1 for p in rest if p.is_error)
+        more = [
+            f"{n} more {word}{'s' if n != 1 else ''}"
+            for n, word in ((errors, "error"), (len(rest) - errors, "warning"))
+            if n
+        ]
+        print(
+            f"::notice title=budgetctl::{escape_data(' and '.join(more))} than GitHub shows as annotations "
+            f"({GITHUB_ANNOTATIONS} errors and {GITHUB_ANNOTATIONS} warnings per step): "
+            "they are listed in this step's log; run budgetctl validate to see them all"
+        )
     print(counts_line(problems, file_count), file=sys.stderr)

@@ -11,6 +11,8 @@ from decimal import Decimal
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_json
 from budgetctl.render.cells import human_cell, table_pence
+from budgetctl.render.fit import Grid
+from budgetctl.render.fit import render as render_grid
 from budgetctl.render.text import md
 from budgetctl.reports.table import Cell, Column, Table
 
@@ -29,37 +31,45 @@ def machine_cell(column: Column, cell: Cell) -> str:
     return text
 
 
+def grid_of(table: Table) -> Grid:
+    """The table's cells written for people, ready to fit a terminal."""
+    table = table.for_people()
+    pence = table_pence(table)
+    numeric = [c.kind != "text" for c in table.columns]
+    rows, styles = [], []
+    for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
+        cells = [human_cell(c, v, pence) for c, v in zip(table.columns, row, strict=True)]
+        if flag:
+            # In words as well as in red: the flag must survive a black-and-white print.
+            cells[-1] += " OVER"
+        rows.append(cells)
+        styles.append("red" if flag else None)
+    footer = [human_cell(c, v, pence) for c, v in zip(table.columns, table.total, strict=True)] if table.total else None
+    headers = [printable(c.header) for c in table.columns]
+    return Grid(printable(table.title), headers, numeric, rows, styles, footer=footer)
+
+
 def render_rich(table: Table) -> None:
-    from rich.table import Table as RichTable
     from rich.text import Text
 
     from budgetctl.render.console import stdout
 
-    pence = table_pence(table)
-    over = " OVER"
-    grid = RichTable(title=printable(table.title), title_justify="left", show_footer=table.total is not None)
-    for index, column in enumerate(table.columns):
-        right = column.kind != "text"
-        footer = human_cell(column, table.total[index], pence) if table.total else ""
-        grid.add_column(
-            printable(column.header), justify="right" if right else "left", footer=Text(footer), no_wrap=right
-        )
-    for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
-        cells = [Text(human_cell(c, v, pence)) for c, v in zip(table.columns, row, strict=True)]
-        if flag:
-            cells[-1].append(over, style="bold red")
-            for cell in cells:
-                cell.stylize("red")
-        grid.add_row(*cells)
     console = stdout()
-    console.print(grid)
+    render_grid(grid_of(table), console)
     for note in table.notes:
         console.print(Text(printable(note), style="dim"))
 
 
-def csv_text(table: Table, *, with_total: bool = True) -> str:
-    """CSV with a header of column keys; exports leave the total out so the file sums cleanly."""
+def csv_text(table: Table, *, with_total: bool = True, for_excel: bool = False) -> str:
+    """CSV with a header of column keys; exports leave the total out so the file sums cleanly.
+
+    ``for_excel`` (a file written with -o): a UTF-8 byte order mark, so Excel on Windows
+    opens it by double-click with £, accents and dashes intact. Piped CSV has none, as
+    scripts expect.
+    """
     out = io.StringIO()
+    if for_excel:
+        out.write("\ufeff")
     # RFC 4180 line ends: the writer quotes a field holding CR or LF only when they are part
     # of its line terminator, and a bare CR left unquoted splits the row in a spreadsheet.
     writer = csv.writer(out, lineterminator="\r\n")
@@ -81,6 +91,7 @@ def md_cell(column: Column, cell: Cell, pence: bool) -> str:
 
 
 def render_markdown(table: Table) -> None:
+    table = table.for_people()
     pence = table_pence(table)
     lines = [f"### {md(table.title)}", ""]
     lines.append("| " + " | ".join(md(c.header) for c in table.columns) + " |")
@@ -103,13 +114,13 @@ def render_json(table: Table) -> None:
 
 def render_table(table: Table) -> None:
     """A terminal table: Rich for a short one, plain fixed-width text for a long one (Rich's layout
-    costs about 2 ms a row)."""
+    costs about 2 ms a row) when it fits the terminal uncut, else laid out to fit (nothing cut)."""
     from budgetctl.render import plain
+    from budgetctl.render.console import stdout
 
-    if len(table.rows) > plain.PLAIN_MIN_ROWS:
-        plain.render_plain(table)
-    else:
-        render_rich(table)
+    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, max_width=stdout().width):
+        return
+    render_rich(table)
 
 
 RENDERERS: dict[str, Callable[[Table], None]] = {

@@ -9,6 +9,7 @@ always says what ``budgetctl validate`` enforces.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -74,12 +75,13 @@ class Programme:
     def subtotal(self) -> Decimal:
         return total(p.amount for p in self.projects)
 
-    def budget_label(self) -> str:
-        """``Budget £400,000`` or ``Revised budget £2,000,538 (approved £1,805,538)``."""
-        shown = format_pounds(self.budget, pence=needs_pence([self.budget]))
+    def budget_label(self, pence: bool | None = None) -> str:
+        """``Budget £400,000`` or ``Revised budget £2,000,538 (approved £1,805,538)``; ``pence``: the
+        paper's rule for budgets (else pence only where an amount has them)."""
+        shown = format_pounds(self.budget, pence=needs_pence([self.budget]) if pence is None else pence)
         if self.approved is None:
             return f"Budget £{shown}"
-        approved = format_pounds(self.approved, pence=needs_pence([self.approved]))
+        approved = format_pounds(self.approved, pence=needs_pence([self.approved]) if pence is None else pence)
         return f"Revised budget £{shown} (approved £{approved})"
 
 
@@ -116,6 +118,11 @@ class Bar:
 class BoardReport:
     year: str
     publisher: str | None
+    as_at: str  # "As at 28 March 2023 · ledger commit 1a2b3c4" (the paper's date and the data it shows)
+    # One way to write each kind of money throughout the paper (table, text, chart, appendices):
+    # budgets with pence when any budget has them, allocated and unallocated money likewise.
+    budget_pence: bool
+    pence: bool
     funding: Table
     overview: list[str]
     programmes: list[Programme]
@@ -132,25 +139,47 @@ class BoardReport:
         return sum(len(p.projects) for p in self.programmes)
 
 
-def board_report(ledger: Ledger, year: str, list_projects: bool | None = None) -> BoardReport:
-    """The board paper for ``year``; Appendix A lists every project when ``list_projects`` is
-    True, one row per programme when False, and by default lists them up to LIST_MAX_PROJECTS."""
-    table = summary(ledger, year, "stream")
+def as_at_line(day: datetime.date, revision: tuple[str, bool] | None) -> str:
+    """``As at 28 March 2023 · ledger commit 1a2b3c4 (with changes not yet committed)``."""
+    line = f"As at {day.day} {day:%B %Y}"
+    if revision is None:
+        return line + " · ledger not in a git repository"
+    commit, dirty = revision
+    return line + f" · ledger commit {commit}" + (" (with changes not yet committed)" if dirty else "")
+
+
+def board_report(
+    ledger: Ledger,
+    year: str,
+    as_at: datetime.date | None = None,
+    revision: tuple[str, bool] | None = None,
+    list_projects: bool | None = None,
+) -> BoardReport:
+    """The board paper for ``year``, dated ``as_at`` (today) from the ledger at ``revision``; Appendix A
+    lists every project when ``list_projects`` is True, one row per programme when False, and by
+    default lists them up to LIST_MAX_PROJECTS."""
+    table = summary(ledger, year, "stream").for_people()  # the paper is for people: no id column
     stream_ids = [row["stream"] for row in table.data["rows"]]
     programmes = [_programme(ledger, stream_id, year) for stream_id in stream_ids]
     budget = total(p.budget for p in programmes)
     allocated = total(p.subtotal for p in programmes)
     publisher = ledger.streams_file.publisher
+    approved = [p.approved for p in programmes if p.approved is not None]
+    budget_pence = needs_pence([p.budget for p in programmes] + approved)
+    pence = needs_pence([line.amount for p in programmes for line in p.projects])
     count = sum(len(p.projects) for p in programmes)
     listed = count <= LIST_MAX_PROJECTS if list_projects is None else list_projects
     return BoardReport(
         year=year,
         publisher=publisher.name if publisher else None,
+        as_at=as_at_line(as_at or datetime.date.today(), revision),
+        budget_pence=budget_pence,
+        pence=pence,
         funding=table,
         listed=listed,
-        overview=_overview(ledger, year, programmes, budget, allocated, listed),
+        overview=_overview(ledger, year, programmes, budget, allocated, budget_pence, pence, listed),
         programmes=programmes,
-        appendix_b=_grouped([_rules(ledger, stream_id, year) for stream_id in stream_ids], not listed),
+        appendix_b=_grouped([_rules(ledger, stream_id, year, budget_pence) for stream_id in stream_ids], not listed),
         chart=_bars([Bar(p.programme, p.budget, p.subtotal) for p in programmes], not listed),
         total_budget=total(p.approved if p.approved is not None else p.budget for p in programmes),
         total_allocated=allocated,
@@ -199,24 +228,31 @@ def _purpose(stream: Stream, purpose: str | None, description: str | None) -> st
 
 
 def _overview(
-    ledger: Ledger, year: str, programmes: list[Programme], budget: Decimal, allocated: Decimal, listed: bool = True
+    ledger: Ledger,
+    year: str,
+    programmes: list[Programme],
+    budget: Decimal,
+    allocated: Decimal,
+    budget_pence: bool,
+    pence: bool,
+    listed: bool = True,
 ) -> list[str]:
     count = sum(len(p.projects) for p in programmes)
     share = f" ({percent(allocated, budget)}%)" if budget else ""
     approved = total(p.approved if p.approved is not None else p.budget for p in programmes)
     where = "listed in Appendix A" if listed else "summarised by programme in Appendix A"
     lines = [
-        f"The commissioning budget for {year} is £{format_pounds(approved, pence=False)} across "
+        f"The commissioning budget for {year} is £{format_pounds(approved, pence=budget_pence)} across "
         f"{len(programmes)} funding stream{'s' if len(programmes) != 1 else ''}.",
-        f"£{_money(allocated)}{share} is allocated to {count} project{'s' if count != 1 else ''} "
-        f"{where}, leaving £{_money(budget - allocated)} unallocated.",
+        f"£{format_pounds(allocated, pence=pence)}{share} is allocated to {count} project{'s' if count != 1 else ''} "
+        f"{where}, leaving £{format_pounds(budget - allocated, pence=pence)} unallocated.",
     ]
     count_adjusted = len(figures.year_adjustments(ledger, year))
     if count_adjusted:
         lines.insert(
             1,
             f"{count_adjusted} adjustment{'s' if count_adjusted != 1 else ''} since approval "
-            f"({_signed(budget - approved)}) bring the revised budget to £{_money(budget)}.",
+            f"({_signed(budget - approved)}) bring the revised budget to £{format_pounds(budget, pence=budget_pence)}.",
         )
     over = [p.programme for p in programmes if p.subtotal > p.budget]
     if over:
@@ -272,7 +308,7 @@ def _source_label(source_id: str) -> str:
     return source_id.replace("-", " ").title()
 
 
-def _rules(ledger: Ledger, stream_id: str, year: str) -> StreamRules:
+def _rules(ledger: Ledger, stream_id: str, year: str, pence: bool) -> StreamRules:
     """Appendix B for one stream, generated from its declared rules."""
     stream = ledger.streams[stream_id]
     blocks: list[str | Bullets] = []
@@ -288,7 +324,7 @@ def _rules(ledger: Ledger, stream_id: str, year: str) -> StreamRules:
         if year in by_year or figures.revised_source(ledger, stream_id, s, year)
     ]
     if sources:
-        items = [f"{_source_label(s)}: £{_money(amount)}" for s, amount in sources]
+        items = [f"{_source_label(s)}: £{format_pounds(amount, pence=pence)}" for s, amount in sources]
         revised = "revised " if figures.stream_adjustments(ledger, stream_id, year) else ""
         blocks.append(Bullets(f"The {year} {revised}budget comes from:", items))
     rules = stream.eligibility
@@ -305,7 +341,9 @@ def _rules(ledger: Ledger, stream_id: str, year: str) -> StreamRules:
             else:
                 blocks.append(Bullets(f"The {label} must be one of:", list(allowed.values())))
         if rules.max_award is not None:
-            blocks.append(f"No project may receive more than £{_money(rules.max_award)} in a financial year.")
+            blocks.append(
+                f"No project may receive more than £{format_pounds(rules.max_award, pence=pence)} in a financial year."
+            )
         if rules.excluded_costs:
             blocks.append(Bullets("These costs are never funded:", list(rules.excluded_costs.values())))
     if len(blocks) == (1 if stream.description else 0):

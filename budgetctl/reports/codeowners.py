@@ -75,12 +75,13 @@ def codeowners(
         lines += [_line(f"/{folder}/{name}/", top) for name in ("actuals", "imports", "forecasts")]
     lines.append("")
     if admins:
-        lines.append("# This file and the CI workflows: admins.")
+        lines.append("# This file, the CI workflows and the pre-commit hooks: admins.")
         if not file.startswith(".github/"):
             lines.append(_line(f"/{file}", admins))
         lines.append(_line("/.github/", admins))
+        lines.append(_line("/.pre-commit-config.yaml", admins))
     else:
-        lines.append(f"# Give /{file} and the CI workflows an owner: pass --admins @org/team.")
+        lines.append(f"# Give /{file}, the CI workflows and the pre-commit hooks an owner: pass --admins @org/team.")
     return "\n".join(lines) + "\n"
 
 

@@ -153,6 +153,7 @@ class LedgerDiff:
     fixed_problems: list[Diagnostic] = field(default_factory=list)
     approvals: list[Approval] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    uncompared: str | None = None  # why budgets and allocations were not compared (counts only, no file text)
     in_year: InYearDiff = field(default_factory=InYearDiff)
     adjustments: list[AdjustmentChange] = field(default_factory=list)
 
@@ -178,22 +179,25 @@ class LedgerDiff:
     def headline(self) -> str:
         """One line: ``2023/24: allocated +£12,500.00 across 2 streams; 1 new error``."""
         parts = []
+        if self.uncompared:
+            parts.append(f"totals could not be compared: {self.uncompared}")
         for year in self.years:
             bits = []
-            if year.budget_streams():
-                bits.append(f"budget {signed(year.after.budget - year.before.budget)}{_across(year.budget_streams())}")
-            if year.adjusted_streams():
-                change = year.after.adjustments - year.before.adjustments
-                if change:
-                    bits.append(f"adjustments {signed(change)}{_across(year.adjusted_streams())}")
-                else:  # virements only: nothing added, money moved between streams
-                    moved = total(max(r.after.adjustments - r.before.adjustments, ZERO) for r in year.rows)
-                    bits.append(f"adjustments moving £{format_pounds(moved)}{_across(year.adjusted_streams())}")
-            if year.allocated_streams():
-                bits.append(
-                    f"allocated {signed(year.after.allocated - year.before.allocated)}"
-                    f"{_across(year.allocated_streams())}"
-                )
+            for name in ("budget", "adjustments", "allocated"):
+                deltas = [getattr(r.after, name) - getattr(r.before, name) for r in year.rows]
+                deltas = [d for d in deltas if d]
+                if not deltas:
+                    continue
+                net = getattr(year.after, name) - getattr(year.before, name)
+                if net == 0 and len(deltas) > 1:
+                    # Money that left one stream for another: a move, not a change of £0.00.
+                    moved = total(d for d in deltas if d > 0)
+                    if name == "adjustments":  # virements only: nothing added
+                        bits.append(f"adjustments moving £{format_pounds(moved)}{_across(len(deltas))}")
+                    else:
+                        bits.append(f"{name} £{format_pounds(moved)} moved between {_count(len(deltas), 'stream')}")
+                else:
+                    bits.append(f"{name} {signed(net)}{_across(len(deltas))}")
             parts.append(f"{year.year}: {', '.join(bits)}")
         parts += self.in_year.headline_parts()
         if not parts and self.ledger_changed:
@@ -208,7 +212,7 @@ class LedgerDiff:
         if not parts:
             return "No changes to the ledger."
         line = "; ".join(parts)
-        return line[0].upper() + line[1:] if line.startswith("no change") else line
+        return line[0].upper() + line[1:] if line.startswith(("no change", "totals")) else line
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape: money as strings with two decimals."""
@@ -288,7 +292,18 @@ def compare(base: Side, head: Side) -> LedgerDiff:
     # A streams.yaml that does not load is not an empty ledger: comparing it as one
     # would report every stream removed. Its problems and projects are still compared.
     unloadable = [side for side in (base, head) if side.checked is not None and side.checked.ledger is None]
-    if not unloadable:
+    # A project file that has errors on one side only (or changed while broken) is left out of
+    # that side's totals: comparing them would report its whole allocation as moved.
+    broken = [_left_out(side) for side in (base, head)]
+    if unloadable:
+        sides = ["before" if side is base else "after" for side in unloadable]
+        diff.uncompared = f"streams.yaml has errors {' and '.join(sides)} the change"
+    elif broken[0] != broken[1]:
+        only_before, only_after = broken[0] - broken[1], broken[1] - broken[0]
+        sides = [where for where, part in (("before", only_before), ("after", only_after)) if part]
+        count = len({path for path, _ in only_before | only_after})
+        diff.uncompared = f"{_count(count, 'project file')} with errors {' and '.join(sides)} the change"
+    if not unloadable and not diff.uncompared:
         diff.years = _years(before, after)
         diff.streams = _streams(before, after)
         diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
@@ -312,6 +327,14 @@ def compare(base: Side, head: Side) -> LedgerDiff:
         elif side.checked is not None and side.checked.incomplete:
             diff.notes.append(f"Some files in {side.label} have errors and are left out of its totals.")
     return diff
+
+
+def _left_out(side: Side) -> set[tuple[str, bytes]]:
+    """The project files of a side that are not in its totals (they have errors), with their bytes."""
+    if side.files is None or side.checked is None or side.checked.ledger is None:
+        return set()
+    counted = {entry.source.path for entry in side.checked.ledger.projects}
+    return {(raw.path, raw.data) for raw in side.files.projects if raw.path not in counted}
 
 
 def _ledger(side: Side) -> Ledger | None:
@@ -632,6 +655,16 @@ def _change(
     }
 
 
+RENAME_EDITS = 2  # a renamed file may also change this many values (say its title and an amount)
+RENAME_PAIRS = 400  # at most this many (old, new) pairs of one stream are compared value by value
+
+
+def _edited(before: dict[str, Value], after: dict[str, Value]) -> bool:
+    keys = before.keys() | after.keys()
+    changed = sum(1 for k in keys if before.get(k) != after.get(k))
+    return changed <= RENAME_EDITS and 2 * changed < len(keys)
+
+
 def _renames(
     removed: list[str],
     added: list[str],
@@ -640,15 +673,18 @@ def _renames(
     flat: Callable[[Any], dict[str, Value]] = flatten,
 ) -> list[tuple[str, str]]:
     """Pairs (old id, new id) that are one project under a new name: identical content,
-    else the same title on the same stream (only when that match is unique).
+    else the same title on the same stream, else (a rename with edits) the same stream with at
+    most RENAME_EDITS values changed and most kept; each only when the match is unique.
 
     Matched through dictionaries keyed by content, then by title and stream, with each
     project flattened once: an author renaming every project costs linear time.
     """
     olds = [i for i in removed if i in old]
     news = [i for i in added if i in new]
-    content = {i: frozenset(flat(old[i]).items()) for i in olds}
-    content |= {i: frozenset(flat(new[i]).items()) for i in news}
+    flats = {i: flat(old[i]) for i in olds}
+    flats_new = {i: flat(new[i]) for i in news}
+    content = {i: frozenset(f.items()) for i, f in flats.items()}
+    content |= {i: frozenset(f.items()) for i, f in flats_new.items()}
     pairs: list[tuple[str, str]] = []
     for key in (lambda i: content[i], lambda i: (_either(old, new, i).title, _either(old, new, i).stream)):
         free: dict[object, list[str]] = {}
@@ -663,6 +699,21 @@ def _renames(
                 unpaired.append(old_id)
         taken = {n for _, n in pairs}
         olds, news = unpaired, [i for i in news if i not in taken]
+    # A rename with edits: compared pairwise only within a stream, and only while the
+    # pairs to compare stay few, so renaming every project of a stream stays linear.
+    by_stream: dict[str, tuple[list[str], list[str]]] = {}
+    for i in olds:
+        by_stream.setdefault(old[i].stream, ([], []))[0].append(i)
+    for i in news:
+        by_stream.setdefault(new[i].stream, ([], []))[1].append(i)
+    for stream_olds, stream_news in by_stream.values():
+        if len(stream_olds) * len(stream_news) > RENAME_PAIRS:
+            continue
+        for old_id in stream_olds:
+            matches = [n for n in stream_news if _edited(flats[old_id], flats_new[n])]
+            if len(matches) == 1:
+                pairs.append((old_id, matches[0]))
+                stream_news.remove(matches[0])
     return pairs
 
 

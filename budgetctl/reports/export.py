@@ -7,11 +7,18 @@ two-decimal number in CSV and a two-decimal string in JSON, as everywhere else.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
 
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import format_json, total
 from budgetctl.model.periods import year_sort_key
+from budgetctl.model.records import Project, fields_of
 from budgetctl.reports.table import Column, Table, keyed_table
 
 COLUMNS = [
@@ -28,6 +35,36 @@ COLUMNS = [
     Column("amount", "Amount £", "money"),
     Column("file", "File", shown=False),
 ]
+_SHOWN = {"title", "stream", "purpose", "priorities", "lead", "provider", "allocations"}
+# Every other field of a project, after the amount (so the columns above keep their
+# places): a spreadsheet made from the export holds everything the project file says.
+EXTRA = [name for name in fields_of(Project) if name not in _SHOWN]
+
+
+def _cell(value: Any) -> str | None:
+    """A field's value in a CSV cell: lists joined with '; ', dates as YYYY-MM-DD, flags as true/false."""
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return "; ".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format_json(value)
+    if isinstance(value, Mapping):  # committed per year: "2023/24 1000.00, 2024/25 500.00"
+        return ", ".join(f"{k} {_cell(v)}" for k, v in value.items())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a nested record: "ref: X; signed: ..."
+        parts = ((f.name, _cell(getattr(value, f.name))) for f in dataclasses.fields(value))
+        return "; ".join(f"{name}: {text}" for name, text in parts if text)
+    # A description's line break is the space a spreadsheet cell would show: every row of
+    # the file stays one line (JSON keeps the text whole).
+    return _LINE_BREAK.sub(" ", str(value))
+
+
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+COLUMNS += [Column(name, name.replace("_", " ").capitalize(), text=_cell) for name in EXTRA]
 
 
 def allocations(ledger: Ledger, years: list[str]) -> Table:
@@ -57,6 +94,7 @@ def allocations(ledger: Ledger, years: list[str]) -> Table:
                 "lead": project.lead,
                 "provider": project.provider,
                 "amount": amount,
+                **{name: getattr(project, name) for name in EXTRA},
                 "file": entry.source.path,
             }
         )

@@ -1,8 +1,10 @@
 """360Giving Data Standard export: a grants package built from the ledger, or problems.
 
 Which projects are grants: those marked ``grant: true`` in their file. Each one
-becomes one grant per financial year it allocates in, identified as
-``<prefix>-<project id>-<year>`` (``360G-OPCCWM-dudley-home-security-packs-2023-24``).
+becomes one grant, awarded once on its ``award_date`` for the whole of its
+allocations, identified as ``<prefix>-<project id>``
+(``360G-OPCCWM-dudley-home-security-packs``); ``--year`` chooses the grants with
+money in that year.
 
 The standard requires, for every grant, an id, title, description, currency,
 amount awarded, award date, a recipient organisation (id and name) and a funding
@@ -35,47 +37,17 @@ from budgetctl.loading.codes import (
     PUBLISHER_MISSING,
 )
 from budgetctl.model.ledger import Ledger, ProjectEntry
-from budgetctl.model.money import format_json
+from budgetctl.model.money import format_json, total
+from budgetctl.model.orgid import org_id_problem
 
 SCHEMA_VERSION = "1.4"
+# 360Giving asks for an open licence and recommends this one.
+DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 CURRENCY = "GBP"
 
 E = Severity.ERROR
 
 PREFIX_PATTERN = re.compile(r"360G-[A-Za-z0-9_]+(-[A-Za-z0-9_]+)*")
-
-# org-id.guide list codes used in UK grant data, with the form of their identifiers.
-ORG_ID_LISTS: dict[str, tuple[re.Pattern[str], str]] = {
-    "GB-CHC": (re.compile(r"[0-9]{6,7}"), "a 6 or 7 digit charity number, e.g. GB-CHC-1070468"),
-    "GB-COH": (re.compile(r"[0-9]{8}|[A-Z]{2}[0-9]{6}"), "an 8 character company number, e.g. GB-COH-09668396"),
-    "GB-LAE": (re.compile(r"[A-Z]{3,4}"), "a local authority code, e.g. GB-LAE-BIR"),
-    "GB-LAS": (re.compile(r"[A-Z]{3,4}"), "a local authority code, e.g. GB-LAS-EDH"),
-    "GB-PLA": (re.compile(r"[A-Z]{3,4}"), "a local authority code, e.g. GB-PLA-CRF"),
-    "GB-SC": (re.compile(r"SC[0-9]{6}"), "a Scottish charity number, e.g. GB-SC-SC012345"),
-    "GB-NIC": (re.compile(r"[0-9]{5,6}"), "a Northern Ireland charity number, e.g. GB-NIC-100012"),
-    "GB-EDU": (re.compile(r"[0-9]{6}"), "a 6 digit school URN, e.g. GB-EDU-103456"),
-    "GB-UKPRN": (re.compile(r"1[0-9]{7}"), "an 8 digit UK provider reference number, e.g. GB-UKPRN-10007760"),
-    "GB-NHS": (re.compile(r"[A-Z0-9]{3,6}"), "an NHS ODS code, e.g. GB-NHS-RRK"),
-    "GB-GOR": (re.compile(r"[A-Z]{1,3}[0-9]{1,4}"), "a government organisation code, e.g. GB-GOR-PB123"),
-    "GB-MPR": (re.compile(r"[A-Z0-9]{1,12}"), "a mutuals register number, e.g. GB-MPR-IP12345R"),
-    "GB-REV": (re.compile(r"[A-Z0-9]{1,10}"), "an HMRC charity reference, e.g. GB-REV-AB12345"),
-}
-_XI = re.compile(r"XI-[A-Z]+-[A-Za-z0-9._-]+")
-_OWN = re.compile(r"360G-[A-Za-z0-9_-]+")
-
-
-def org_id_problem(text: str) -> str | None:
-    """Why ``text`` is not an acceptable organisation identifier, or None when it is."""
-    if _OWN.fullmatch(text) or _XI.fullmatch(text):
-        return None
-    for code in sorted(ORG_ID_LISTS, key=len, reverse=True):
-        if text.startswith(code + "-"):
-            pattern, form = ORG_ID_LISTS[code]
-            if pattern.fullmatch(text[len(code) + 1 :]):
-                return None
-            return f"{text!r} is not a valid {code} identifier: expected {form}"
-    known = ", ".join([*ORG_ID_LISTS, "XI-…", "360G-…"])
-    return f"{text!r} does not start with a known org-id list code ({known})"
 
 
 def slug(text: str) -> str:
@@ -132,15 +104,17 @@ def resolve_publisher(
     return Publisher(prefix_value, chosen["org_id"], chosen["name"]), problems
 
 
-def grant_projects(ledger: Ledger, years: Iterable[str]) -> list[tuple[ProjectEntry, str, Decimal]]:
-    """(project, year, amount) for every project marked ``grant: true`` allocating in ``years``."""
-    wanted = list(years)
+def grant_projects(ledger: Ledger, years: Iterable[str]) -> list[tuple[ProjectEntry, Decimal]]:
+    """(project, amount awarded) for every project marked ``grant: true`` allocating in ``years``.
+
+    A grant is awarded once, on its award date: one grant per project, for the whole of
+    its allocations (every year of them), whichever of its years the export asks for.
+    """
+    wanted = set(years)
     return [
-        (entry, year, entry.project.allocations[year])
+        (entry, total(entry.project.allocations.values()))
         for entry in sorted(ledger.projects, key=lambda e: e.id)
-        if entry.project.grant
-        for year in wanted
-        if year in entry.project.allocations
+        if entry.project.grant and wanted & set(entry.project.allocations)
     ]
 
 
@@ -202,11 +176,11 @@ def _recipient(entry: ProjectEntry, prefix: str) -> dict[str, Any]:
     return org
 
 
-def _grant(entry: ProjectEntry, year: str, amount: Decimal, ledger: Ledger, publisher: Publisher) -> dict[str, Any]:
+def _grant(entry: ProjectEntry, amount: Decimal, ledger: Ledger, publisher: Publisher) -> dict[str, Any]:
     project = entry.project
     assert publisher.prefix and publisher.funder_id and publisher.funder_name
     grant: dict[str, Any] = {
-        "id": f"{publisher.prefix}-{entry.id}-{year.replace('/', '-')}",
+        "id": f"{publisher.prefix}-{entry.id}",
         "title": project.title,
         "description": project.description,
         "currency": CURRENCY,
@@ -219,6 +193,9 @@ def _grant(entry: ProjectEntry, year: str, amount: Decimal, ledger: Ledger, publ
             dates["endDate"] = project.end_date.isoformat()
         grant["plannedDates"] = [dates]
     grant["recipientOrganization"] = [_recipient(entry, publisher.prefix)]
+    location = beneficiary_location(ledger, entry)
+    if location is not None:
+        grant["beneficiaryLocation"] = [location]
     grant["fundingOrganization"] = [{"id": publisher.funder_id, "name": publisher.funder_name}]
     stream = ledger.streams.get(project.stream)
     programme = {"code": project.stream}
@@ -228,14 +205,35 @@ def _grant(entry: ProjectEntry, year: str, amount: Decimal, ledger: Ledger, publ
     return grant
 
 
+def beneficiary_location(ledger: Ledger, entry: ProjectEntry) -> dict[str, str] | None:
+    """Where a grant's beneficiaries are: the project's Neighbourhood Policing Unit, by the
+    name its stream gives it (``allowed: npu:``), else by its id; None without an npu."""
+    npu = entry.project.npu
+    if npu is None:
+        return None
+    stream = ledger.streams.get(entry.project.stream)
+    labels = stream.eligibility.allowed.get("npu", {}) if stream and stream.eligibility else {}
+    return {"name": labels.get(npu, npu), "description": "Neighbourhood Policing Unit"}
+
+
 def build_package(
-    ledger: Ledger, years: list[str], publisher: Publisher, problems: list[Diagnostic] | None = None
+    ledger: Ledger,
+    years: list[str],
+    publisher: Publisher,
+    problems: list[Diagnostic] | None = None,
+    *,
+    issued: str | None = None,
+    licence: str | None = None,
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
-    """The 360Giving package for the grants in ``years``, or None and every problem found."""
+    """The 360Giving package for the grants in ``years``, or None and every problem found.
+
+    ``issued`` (YYYY-MM-DD) and ``licence`` (the licence's canonical URL) are the
+    package's own fields, so a reader knows when the data was published and how it may be reused.
+    """
     found = list(problems or [])
     grants = grant_projects(ledger, years)
     checked: set[str] = set()
-    for entry, _, _ in grants:
+    for entry, _ in grants:
         if entry.id not in checked:
             checked.add(entry.id)
             found.extend(_check_grant(entry))
@@ -251,8 +249,10 @@ def build_package(
         return None, sorted(found, key=Diagnostic.sort_key)
     package: dict[str, Any] = {
         "version": SCHEMA_VERSION,
+        **({"issued": issued} if issued else {}),
+        **({"license": licence} if licence else {}),
         "publisher": {"name": publisher.funder_name, "identifier": publisher.funder_id},
-        "grants": [_grant(entry, year, amount, ledger, publisher) for entry, year, amount in grants],
+        "grants": [_grant(entry, amount, ledger, publisher) for entry, amount in grants],
     }
     return package, []
 

@@ -116,7 +116,7 @@ def _by_stream(ledger: Ledger, year: str, known: Known | None = None) -> Table:
     found = _stream_figures(ledger, year, known)
     adjusted = figures.has_adjustments(ledger, year)
     columns = [
-        Column("stream", "Stream", shown=False),
+        Column("stream", "Stream", for_people=False),
         Column("programme", "Programme"),
         Column("funding", "Funding Stream"),
     ]
@@ -170,7 +170,11 @@ def _by_priority(ledger: Ledger, year: str, known: Known | None = None) -> Table
         for priority, part in zip(priorities, split(amount, [1] * len(priorities)), strict=True):
             shares[priority] = total((shares.get(priority, ZERO), part))
             counts[priority] += 1
-    order = [p for p in ledger.priorities if p in shares] + sorted(p for p in shares if p not in ledger.priorities)
+    # Every priority of the plan is listed, with zero where nothing is allocated: a
+    # priority missing from the table would look like one nobody had thought of.
+    for priority in ledger.priorities:
+        shares.setdefault(priority, ZERO)
+    order = list(ledger.priorities) + sorted(p for p in shares if p not in ledger.priorities)
     grand = total(shares.values())
     rows = [
         {
@@ -178,7 +182,7 @@ def _by_priority(ledger: Ledger, year: str, known: Known | None = None) -> Table
             "priority": ledger.priorities.get(priority, priority),
             "projects": counts[priority],
             "allocated": shares[priority],
-            "share": percent(shares[priority], grand),
+            "share": percent(shares[priority], grand) if grand else Decimal("0.0"),
         }
         for priority in order
     ]
@@ -208,8 +212,9 @@ def _finish(
 ) -> Table:
     """The table with its total row, over-allocated rows (above the revised budget) flagged and named in a note."""
     first, second = [c.key for c in columns if c.shown][:2]
+    named = next(c.key for c in columns if c.shown and c.for_people)  # the first label people see
     flags = [row["allocated"] > row["revised"] for row in rows]
-    over = [row[first] for row, flag in zip(rows, flags, strict=True) if flag]
+    over = [row[named] for row, flag in zip(rows, flags, strict=True) if flag]
     notes = []
     if adjusted:
         notes.append("Revised = budget approved by the board + adjustments (budgetctl adjustments --year).")

@@ -8,7 +8,8 @@ and Markdown format, and ``data``, the JSON of the ``exported`` columns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -28,6 +29,8 @@ class Column:
     exported: bool = True  # in the JSON rows (``Table.data``)
     json_key: str | None = None  # its name in JSON, when not ``key`` (the CSV header)
     joiner: str = ", "  # between the items of a list value, where it is shown
+    for_people: bool = True  # False: only in CSV (an id beside its label, for spreadsheets and scripts)
+    text: Callable[[Any], Cell] | None = None  # how a raw value is written in the cell, when not as it is
 
 
 @dataclass
@@ -45,6 +48,24 @@ class Table:
     flags: list[bool] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+
+    def for_people(self) -> Table:
+        """The table without its CSV-only columns, for the terminal and Markdown."""
+        keep = [i for i, c in enumerate(self.columns) if c.for_people]
+        if len(keep) == len(self.columns):
+            return self
+        total = [self.total[i] for i in keep] if self.total else None
+        if total is not None and self.total and not total[0]:
+            total[0] = self.total[0]  # the total row's label ("Total") stays in the first column shown
+        return Table(
+            self.title,
+            [self.columns[i] for i in keep],
+            [[row[i] for i in keep] for row in self.rows],
+            total,
+            self.flags,
+            self.notes,
+            self.data,
+        )
 
 
 Row = Mapping[str, Any]  # raw values by column key; a list value is shown joined by its column's ``joiner``
@@ -92,14 +113,18 @@ def json_value(value: Any) -> Any:
         return format_json(value)
     if isinstance(value, tuple | list):
         return [json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: json_value(v) for k, v in value.items()}
+    if isinstance(value, Mapping):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a nested record, as an object
+        return {f.name: json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
 
 
 def _cell(column: Column, value: Any) -> Cell:
+    if column.text is not None:
+        return column.text(value)
     if isinstance(value, tuple | list):
         return column.joiner.join(str(v) for v in value)
     return value

@@ -24,22 +24,26 @@ from budgetctl.rules import (
     approver_below_tier,
     award_over_cap,
     bad_delegation_tier,
+    bad_org_id,
     bad_owner,
     carry_forward_beyond_unspent,
     carry_forward_year,
     carry_forward_year_end,
     commitment_on_indicative_budget,
     committed_above_allocation,
+    date_outside_allocations,
     decision_format,
     decision_required,
     duplicate_actual,
     duplicate_project_id,
     empty_allocation,
+    end_before_start,
     excluded_cost,
     forecast_below_actual,
     forecast_date,
     forecast_reason_missing,
     forecast_unknown_project,
+    grant_incomplete,
     over_allocated_stream,
     project_outside_stream_folder,
     purpose_missing,
@@ -78,6 +82,10 @@ RULES: tuple[Rule, ...] = (
     bad_owner.RULE,
     project_outside_stream_folder.RULE,
     ring_fenced_without_purposes.RULE,
+    grant_incomplete.RULE,
+    bad_org_id.RULE,
+    end_before_start.RULE,
+    date_outside_allocations.RULE,
     adjustment_unknown_stream.RULE,
     adjustment_without_budget.RULE,
     virement_from_ring_fenced.RULE,
@@ -122,8 +130,11 @@ def run_rules(ledger: Ledger) -> list[Diagnostic]:
 def catalogue(*, commands: bool = False) -> dict[str, Code]:
     """Every problem code ``validate`` can report, loader and schema codes first; with
     ``commands``, also those of ``fmt`` (F) and the 360Giving export (X)."""
+    from budgetctl.rules import allocation_in_over_allocated_stream as changed  # run by validate --changed-since
+
     codes = dict(CODES)
     codes.update((rule.code, rule.as_code()) for rule in RULES)
+    codes[changed.CODE.code] = changed.CODE
     if commands:
         codes.update((code.code, code) for code in COMMAND_CODES)
     return codes

@@ -1,11 +1,13 @@
-"""A ring-fenced stream declares no `purposes`.
+"""A ring-fenced stream lists no `purposes`.
 
-Ring-fenced grant money may be spent only on the purposes it was granted for;
-without `purposes:` nothing checks that its projects serve them. List the
-grant's purposes (id: label) so each project must name one.
+`ring_fenced: true` means the money may be spent only on the grant's purposes,
+and projects are checked against the stream's `purposes:` (E001, E002). Without
+that list the flag checks nothing: add the purposes the grant allows.
 
     victims-services:
-      ring_fenced: true      # E007 without a `purposes:` mapping
+      ring_fenced: true      # E007 without purposes:
+      purposes:
+        referral-service: Referral service for victims of crime
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ def check(ledger: Ledger) -> Iterator[Finding]:
     for stream_id, stream in ledger.streams.items():
         if stream.ring_fenced and not stream.purposes:
             yield (
-                f"stream {stream_id!r} is ring-fenced but lists no `purposes:`; add the purposes the grant "
-                "may be spent on",
+                f"stream {stream_id!r} is ring-fenced but lists no purposes, so nothing is checked; "
+                "add `purposes:` with the purposes the grant allows (id: description)",
                 ledger.stream_at(stream_id, "ring_fenced"),
             )
 

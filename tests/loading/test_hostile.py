@@ -557,10 +557,10 @@ def test_csv_cells_that_could_run_as_formulas_are_neutralised(runner, tmp_path: 
     result = runner.invoke(app, ["summary", "--data", str(data), "--year", "2023/24", "--format", "csv"])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[1][:2] == ['\'=HYPERLINK("http://x","y")', "'+1"]
-    assert rows[2][:2] == ["'@SUM(A1)", "'-2"]
-    assert rows[3][:2] == ["'\tTab", "Plain"]
-    assert rows[1][2:5] == ["10000000.00", "100.00", "9999900.00"]  # money stays a number
+    assert rows[1][1:3] == ['\'=HYPERLINK("http://x","y")', "'+1"]  # after the stream id
+    assert rows[2][1:3] == ["'@SUM(A1)", "'-2"]
+    assert rows[3][1:3] == ["'\tTab", "Plain"]
+    assert rows[1][3:6] == ["10000000.00", "100.00", "9999900.00"]  # money stays a number
 
 
 def test_export_csv_neutralises_formulas_in_every_text_column(runner, tmp_path: Path) -> None:

@@ -121,9 +121,7 @@ def test_messages_are_exact() -> None:
 
 
 def test_quoted_money_is_refused_even_when_it_looks_right() -> None:
-    with pytest.raises(
-        MoneyError, match=r"found the quoted text '12\.50'; write the amount as a number without quotes"
-    ):
+    with pytest.raises(MoneyError, match=r"found the quoted text '12\.50'; write 12\.50 without the quotes"):
         parse_money("12.50", quoted=True)
 
 

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from budgetctl.cli import app
-from budgetctl.render.plain import PLAIN_MIN_ROWS, TEXT_MAX
+from budgetctl.render.plain import PLAIN_MIN_ROWS
 from tests.conftest import make_ledger
 
 STREAMS = """\
@@ -31,7 +31,8 @@ def many(tmp_path: Path, count: int) -> Path:
     return make_ledger(tmp_path, files)
 
 
-def test_a_long_table_is_plain_with_every_row_and_whole_amounts(runner, tmp_path: Path) -> None:
+def test_a_long_table_is_plain_with_every_row_and_whole_amounts(runner, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for the uncut plain table
     data = many(tmp_path, PLAIN_MIN_ROWS + 1)
     table = runner.invoke(app, ["projects", "--data", str(data)])
     assert table.exit_code == 0, table.output
@@ -51,14 +52,22 @@ def test_a_long_table_is_plain_with_every_row_and_whole_amounts(runner, tmp_path
     assert lines[-1].split()[-1].replace(",", "") == by_id[f"Total ({PLAIN_MIN_ROWS + 1} projects)"]
 
 
-def test_a_long_title_is_cut_with_an_ellipsis_and_the_columns_stay_aligned(runner, tmp_path: Path) -> None:
+def test_a_long_title_is_kept_whole_and_the_columns_stay_aligned(runner, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for the uncut plain table
     data = many(tmp_path, PLAIN_MIN_ROWS + 1)
     lines = runner.invoke(app, ["projects", "--data", str(data)]).stdout.splitlines()
     first = next(line for line in lines if line.startswith("p0000 "))
-    assert LONG_TITLE[: TEXT_MAX - 1] + "…" in first
-    assert LONG_TITLE not in first
+    assert LONG_TITLE in first and "…" not in first
     rows = [line for line in lines if line.startswith("p0")]
     assert len({len(r) for r in rows}) == 1  # right-aligned amounts end in one column
+
+
+def test_a_long_table_wider_than_the_terminal_is_fitted_not_cut(runner, tmp_path: Path, monkeypatch) -> None:
+    data = many(tmp_path, PLAIN_MIN_ROWS + 1)
+    monkeypatch.setenv("COLUMNS", "80")
+    out = runner.invoke(app, ["projects", "--data", str(data)]).stdout
+    assert "…" not in out and "123,456,789,012.00" in out
+    assert all(len(line.rstrip()) <= 80 for line in out.splitlines())
 
 
 def test_a_short_table_is_still_drawn_by_rich(runner, tmp_path: Path) -> None:

@@ -393,7 +393,7 @@ def test_fresh_clone_subprocess(repo: Path, tmp_path: Path) -> None:
 def test_a_broken_streams_file_is_not_an_empty_ledger(repo: Path) -> None:
     (repo / "data/streams.yaml").write_text("streams: [\n", encoding="utf-8")
     data = diff_json(repo, "HEAD")
-    assert data["headline"] == "1 new error"
+    assert data["headline"] == "Totals could not be compared: streams.yaml has errors after the change; 1 new error"
     assert data["years"] == [] and data["streams"] == [] and data["projects"] == []
     assert [p["code"] for p in data["problems"]["new"]] == ["Y002"]
     assert any("budgets, allocations and streams are not compared" in note for note in data["notes"])
@@ -405,8 +405,9 @@ def test_a_broken_project_file_is_changed_not_removed(repo: Path) -> None:
     [project] = data["projects"]
     assert project["change"] == "changed" and project["fields"] == []
     assert "has errors in the working tree" in project["note"]
-    assert data["headline"] == (
-        "2023/24: allocated -£1,275,000.00 across 1 stream; 2024/25: allocated -£1,275,000.00 across 1 stream; "
-        "actuals £0.00 (30 rows); 2023/24 forecast -£1,235,000.00; RAG victims-services green→red; 18 new errors"
-    )  # the file's own error, then its actuals rows and forecast naming a project that no longer loads
+    # Totals are not compared with a broken project file; its actuals rows and forecast name a project
+    # that no longer loads (the file's own error, then theirs).
+    assert (
+        data["headline"] == "Totals could not be compared: 1 project file with errors after the change; 18 new errors"
+    )
     assert any("left out of its totals" in note for note in data["notes"])

@@ -140,7 +140,7 @@ def test_csv_neutralises_formula_text(runner, tmp_path: Path) -> None:
         },
     )
     out = runner.invoke(app, ["summary", "--data", str(data), "--format", "csv"]).stdout
-    assert out.splitlines()[1].startswith("'=HYPERLINK(")
+    assert out.splitlines()[1].startswith("s,'=HYPERLINK(")
     assert ",'@SUM(A1)," in out
 
 

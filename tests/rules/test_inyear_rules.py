@@ -15,7 +15,6 @@ streams:
   victims:
     programme: Victims
     funding: Grant
-    ring_fenced: true
     budget:
       2022/23: 100000
       2023/24: 300000
