@@ -26,7 +26,7 @@ from budgetctl.pipeline import check_files
 
 @dataclass
 class NewAdjustment:
-    """The values of a new adjustment file, in the order the spec lists its keys."""
+    """The values of a new adjustment file, in canonical key order."""
 
     id: str
     type: str

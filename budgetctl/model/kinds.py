@@ -77,7 +77,7 @@ def kind_of_path(path: str) -> FileKind:
 
 
 def key_order(kind: FileKind) -> tuple[str, ...]:
-    """The keys of a file of ``kind`` in the order the spec writes them: its record's fields."""
+    """The keys of a file of ``kind`` in canonical order (as docs/format.md writes them): its record's fields."""
     import dataclasses
 
     return tuple(key_of(f) for f in dataclasses.fields(kind.record)) if kind.record is not None else ()
