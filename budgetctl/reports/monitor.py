@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger, ProjectEntry
-from budgetctl.model.money import ZERO, format_json, total
+from budgetctl.model.money import ZERO, total
 from budgetctl.model.periods import quarter_end, quarter_of, year_bounds
 from budgetctl.model.records import VARIANCE_CLASSES
 from budgetctl.reports.summary import percent
-from budgetctl.reports.table import Column, Table
+from budgetctl.reports.table import Column, Table, keyed_table
 
 MEASURES = (
     "approved_budget",
@@ -78,6 +78,16 @@ class StreamRow:
     def money(self) -> dict[str, Decimal]:
         return {m: getattr(self, m) for m in MEASURES}
 
+    def as_row(self) -> dict[str, object]:
+        """The stream's row of the report, keyed by column: the table's cells and the JSON come from it."""
+        return {
+            "stream": self.stream,
+            "programme": self.programme,
+            "funding": self.funding,
+            **self.money(),
+            "rag": self.rag,
+        }
+
 
 @dataclass(frozen=True)
 class ProjectVariance:
@@ -112,22 +122,8 @@ class Monitor:
     movements: list[tuple[StreamRow, Decimal]] = field(default_factory=list)  # (row, previous forecast)
 
     def data(self) -> dict[str, object]:
-        """The normative JSON shape."""
-        return {
-            "year": self.year,
-            "as_at": self.as_at.isoformat(),
-            "rows": [
-                {
-                    "stream": r.stream,
-                    "programme": r.programme,
-                    "funding": r.funding,
-                    **{m: format_json(v) for m, v in r.money().items()},
-                    "rag": r.rag,
-                }
-                for r in self.rows
-            ],
-            "total": {m: format_json(v) for m, v in self.total.items()},
-        }
+        """The normative JSON shape: ``year``, ``as_at``, ``rows`` (each stream's row) and ``total``."""
+        return self.table().data
 
     def table(self) -> Table:
         columns = [
@@ -143,18 +139,19 @@ class Monitor:
             Column("variance", "Variance £", "money"),
             Column("rag", "RAG"),
         ]
-        table = Table(f"Budget monitoring {self.year} as at {self.as_at.isoformat()}", columns, [])
-        for r in self.rows:
-            table.rows.append([r.stream, r.programme, r.funding, *r.money().values(), r.rag])
-            table.flags.append(False)
-        table.total = ["Total", "Total", "", *self.total.values(), ""]
         amber, red = (_number(t) for t in self.thresholds)
-        table.notes.append(
+        note = (
             f"Variance = forecast - revised budget (negative: an underspend). RAG: green within {amber}% of the "
             f"revised budget, amber within {red}%, red beyond; a ring-fenced stream forecast above its budget is red."
         )
-        table.data = self.data()
-        return table
+        return keyed_table(
+            f"Budget monitoring {self.year} as at {self.as_at.isoformat()}",
+            columns,
+            [r.as_row() for r in self.rows],
+            total={"stream": "Total", "programme": "Total", "funding": "", **self.total, "rag": ""},
+            head={"year": self.year, "as_at": self.as_at.isoformat()},
+            notes=[note],
+        )
 
     def streams_to_explain(self) -> list[StreamRow]:
         return [r for r in self.rows if r.rag in ("amber", "red")]
@@ -265,6 +262,19 @@ class ProjectRow:
     def variance(self) -> Decimal:
         return self.forecast - self.allocated
 
+    def as_row(self, *, first: bool) -> dict[str, object]:
+        """The project's row of the drill-down, keyed by column (``first``: the first of its programme)."""
+        return {
+            "stream": self.stream,
+            "programme_name": self.programme,
+            "programme": self.programme if first else "",
+            "project": self.project,
+            "title": self.title,
+            **{m: getattr(self, m) for m in ("allocated", "actual", "forecast", "variance")},
+            "class": self.variance_class,
+            "reason": self.reason,
+        }
+
 
 def project_rows(ledger: Ledger, year: str, as_at: datetime.date) -> list[ProjectRow]:
     """Every project of the year's streams with an allocation, actual or forecast in it."""
@@ -305,61 +315,42 @@ def project_table(ledger: Ledger, year: str, as_at: datetime.date) -> Table:
     """The drill-down as a table: projects grouped by programme, each group with its subtotal."""
     rows = project_rows(ledger, year, as_at)
     columns = [
-        Column("programme", "Programme"),
+        Column("stream", "Stream", shown=False),
+        Column("programme_name", "Programme", shown=False, json_key="programme"),
+        Column("programme", "Programme", exported=False),  # written once, on the first row of its group
         Column("project", "Project"),
+        Column("title", "Title", shown=False),
         Column("allocated", "Allocated £", "money"),
         Column("actual", "Actual £", "money"),
         Column("forecast", "Forecast £", "money"),
         Column("variance", "Variance £", "money"),
-        Column("class", "Class"),
+        Column("class", "Class", text=lambda v: v or ""),
+        Column("reason", "Reason", shown=False),
     ]
-    table = Table(f"Budget monitoring {year} as at {as_at.isoformat()}, by project", columns, [])
-    data_rows = []
     groups: dict[str, list[ProjectRow]] = {}
     for row in rows:
         groups.setdefault(row.programme, []).append(row)
-    for programme, members in groups.items():
-        for index, row in enumerate(members):
-            table.rows.append(
-                [
-                    programme if index == 0 else "",
-                    row.project,
-                    row.allocated,
-                    row.actual,
-                    row.forecast,
-                    row.variance,
-                    row.variance_class or "",
-                ]
-            )
-            table.flags.append(False)
-            data_rows.append(
-                {
-                    "stream": row.stream,
-                    "programme": row.programme,
-                    "project": row.project,
-                    "title": row.title,
-                    "allocated": format_json(row.allocated),
-                    "actual": format_json(row.actual),
-                    "forecast": format_json(row.forecast),
-                    "variance": format_json(row.variance),
-                    "class": row.variance_class,
-                    "reason": row.reason,
-                }
-            )
-        sums = [total(getattr(r, m) for r in members) for m in ("allocated", "actual", "forecast", "variance")]
-        table.rows.append(["", f"{programme} subtotal", *sums, ""])
-        table.flags.append(False)
-    sums = [total(getattr(r, m) for r in rows) for m in ("allocated", "actual", "forecast", "variance")]
-    table.total = ["Total", "", *sums, ""]
-    table.notes.append("Variance = forecast - allocation (negative: an underspend).")
-    table.data = {
-        "year": year,
-        "as_at": as_at.isoformat(),
-        "by": "project",
-        "rows": data_rows,
-        "total": dict(zip(("allocated", "actual", "forecast", "variance"), map(format_json, sums), strict=True)),
-    }
+    keyed = [r.as_row(first=index == 0) for members in groups.values() for index, r in enumerate(members)]
+    table = keyed_table(
+        f"Budget monitoring {year} as at {as_at.isoformat()}, by project",
+        columns,
+        keyed,
+        total={"programme": "Total", "project": "", **_sums(rows), "class": ""},
+        head={"year": year, "as_at": as_at.isoformat(), "by": "project"},
+        notes=["Variance = forecast - allocation (negative: an underspend)."],
+    )
+    # People read each programme's subtotal under its projects; the JSON has the projects only.
+    subtotals = [{"programme": "", "project": f"{p} subtotal", **_sums(m), "class": ""} for p, m in groups.items()]
+    shown = iter(table.rows)
+    table.rows = []
+    for members, subtotal in zip(groups.values(), keyed_table("", columns, subtotals).rows, strict=True):
+        table.rows += [next(shown) for _ in members] + [subtotal]
+    table.flags = [False] * len(table.rows)
     return table
+
+
+def _sums(rows: list[ProjectRow]) -> dict[str, Decimal]:
+    return {m: total(getattr(r, m) for r in rows) for m in ("allocated", "actual", "forecast", "variance")}
 
 
 def share(part: Decimal, whole: Decimal) -> Decimal | None:
