@@ -19,7 +19,7 @@ from budgetctl.edit.importer import ImportPlan, load_mapping, plan_import, rende
 from budgetctl.infra.atomic import WriteRefused, read_for_update, write_atomic
 from budgetctl.loading.actuals import format_actuals, read_actuals
 from budgetctl.loading.discover import display_path
-from budgetctl.model.kinds import ACTUALS
+from budgetctl.model.kinds import ACTUALS, IMPORTS_DIR
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import total
 
@@ -79,7 +79,7 @@ def import_actuals(
     mapping, problems = load_mapping(mapping_bytes, printable(str(mapping_path)))
     name = file_name(export)
     target = root / ACTUALS.path(year, f"{name}.csv")
-    receipt = root / "imports" / "receipts" / f"{name}.yaml"
+    receipt = root / IMPORTS_DIR / "receipts" / f"{name}.yaml"
     shown = (display_path(root, target), display_path(root, receipt))  # as problems show paths
     if mapping is None:
         return ImportResult(ImportPlan(export.name, ""), problems, {}, *shown)
