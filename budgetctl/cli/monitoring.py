@@ -208,6 +208,11 @@ class Measure(StrEnum):
     actual = "actual"
     forecast = "forecast"
     variance = "variance"
+    opening_balance = "opening_balance"
+    unspent = "unspent"
+    to_return = "to_return"
+    to_carry = "to_carry"
+    to_balance = "to_balance"
 
 
 def trace_command(
@@ -223,7 +228,9 @@ def trace_command(
     A stream's budget, approved_budget, adjustments, revised_budget, allocated,
     unallocated, actual, forecast or variance; a project's allocated, actual, forecast
     or variance (forecast - allocation). In-year measures are as at --as-at, with
-    monitor's default.
+    monitor's default (a closed year: its last day, the outturn, where forecast is the
+    actual). Year end: a stream's opening_balance (a balance fund's money from the
+    closed year before), unspent, to_return, to_carry and to_balance.
 
     Example: budgetctl trace victims-services --measure actual --year 2023/24 --as-at q2
     """
