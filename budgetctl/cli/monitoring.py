@@ -44,7 +44,7 @@ AsAtOption = Annotated[
         "--as-at",
         metavar="qN|YYYY-MM-DD",
         help="A quarter (q1-q4: its last day) or a date of the year (default: the end of the latest "
-        "quarter with a forecast, else the year end or today, whichever is earlier).",
+        "quarter with a forecast, else the year end or today, whichever is earlier; a closed year: its end).",
         show_default=False,
     ),
 ]
@@ -70,6 +70,10 @@ def monitor(
     forecast and variance with a RAG status, then the explanations of amber and red
     streams, the projects with a reason by variance class, and the forecast movement
     since the previous quarter.
+
+    A closed year (`closed:` in years:) at its last day, the default, is the outturn:
+    the forecast is the actual, and each stream's unspent money is shown to return,
+    to carry or to balance, following its year_end.
 
     Refused (exit 1, with the problems) when errors would make the figures wrong.
     Default year: the latest with a budget.

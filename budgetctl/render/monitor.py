@@ -47,9 +47,16 @@ HUMAN_OUTTURN = (
 )
 
 
-def human(report: Monitor) -> Table:
+# At the terminal the outturn leaves out the approved budget and adjustments (in every other
+# format): eight money columns of millions do not fit 120 characters.
+TERMINAL_OUTTURN = tuple(key for key in HUMAN_OUTTURN if key not in ("approved_budget", "adjustments"))
+
+
+def human(report: Monitor, *, terminal: bool = False) -> Table:
     """The columns a person reads, for the report's view."""
-    return _select(report.table(), HUMAN_OUTTURN if report.outturn else HUMAN)
+    if report.outturn:
+        return _select(report.table(), TERMINAL_OUTTURN if terminal else HUMAN_OUTTURN)
+    return _select(report.table(), HUMAN)
 
 
 def _select(table: Table, keys: tuple[str, ...]) -> Table:
@@ -178,7 +185,7 @@ def render_table(report: Monitor) -> None:
     from budgetctl.render.tables import render_rich
 
     console = stdout()
-    table = human(report)
+    table = human(report, terminal=True)
     _rich_grid(table, console)
     for note in table.notes:
         console.print(Text(printable(note), style="dim"))
