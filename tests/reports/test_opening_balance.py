@@ -120,3 +120,12 @@ def test_a_carry_forward_on_a_balance_stream_is_refused(runner, data) -> None:
     assert "count it twice" in problem["message"]
     # The figures would be wrong: summary refuses them.
     assert runner.invoke(app, ["summary", "--data", str(data), "--year", "2024/25"]).exit_code == 1
+
+
+def test_the_board_paper_names_the_opening_balance(runner, data) -> None:
+    result = runner.invoke(app, ["report", "--data", str(data), "--year", "2024/25", "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "2 adjustments and 1 opening balance from 2023/24 since approval (+£33,545.68) bring the revised budget "
+        "to £633,545.68." in result.stdout
+    )
