@@ -1,4 +1,5 @@
-"""One shape for every problem budgetctl reports, from any stage."""
+"""One shape for every problem budgetctl reports, from any stage; one base for the failures
+a user fixes (``UserError``); text safety for anything shown."""
 
 from __future__ import annotations
 
@@ -40,6 +41,20 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.code, self.message)
+
+
+class UserError(Exception):
+    """A failure the person running budgetctl can fix, not a problem in the ledger: no ledger
+    found, a bad option, a git or write failure. str() is the one line shown on stderr;
+    ``exit_code`` is the run's (2 unless the subclass or the raiser says otherwise).
+    The command line handles every one of them in one place."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
 
 
 def count_errors(diagnostics: list[Diagnostic], *, strict: bool = False) -> int:

@@ -1,18 +1,35 @@
-"""The read-only pipeline: files -> loader -> models -> rules, problems sorted."""
+"""The one place the stages run: a ledger on disk or at a git revision -> loader -> models -> rules.
+
+``check_ledger`` is what every command calls: find the ledger, read it, check it
+(through the cache of checked files unless told not to, with an optional
+progress display), keep the cache. ``check_files`` runs the stages over files
+already read; ``check_revision`` and ``check_working_tree`` give the two sides
+of a comparison.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # the models are imported only when a file must be checked
+    from pathlib import Path
+
     from budgetctl.loading.cache import FileCache
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.model.ledger import Ledger, ProjectEntry
+    from budgetctl.model.records import Project
+
+Advance = Callable[[int], None]
+# Given how many files a run may check, a context that shows progress and yields
+# ``advance(done_files)``, or None when no progress is shown.
+Progress = Callable[[int], AbstractContextManager[Advance | None]]
 
 
 @dataclass
@@ -24,6 +41,8 @@ class Checked:
     problems: list[Diagnostic]
     file_count: int
     incomplete: bool
+    files: LedgerFiles | None = field(default=None, repr=False)
+    _lines: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -42,12 +61,60 @@ class Checked:
         breaking = {c.code for c in CODES.values() if c.affects_totals} | {r.code for r in RULES if r.affects_totals}
         return [p for p in self.errors if p.code in breaking]
 
+    def source_line(self, path: str, line: int) -> str | None:
+        """Line ``line`` (from 1) of the checked file ``path`` as read, for showing under a problem."""
+        from budgetctl.loading.discover import FileChanged
+
+        text = self._lines.get(path)
+        if text is None:
+            raw = {f.path: f for f in self.files.every_file()} if self.files is not None else {}
+            try:
+                text = raw[path].data.decode("utf-8", "replace").splitlines() if path in raw else []
+            except FileChanged:  # changed since it was checked: no line to quote
+                text = []
+            self._lines[path] = text
+        return text[line - 1] if 0 < line <= len(text) else None
+
+
+def check_ledger(
+    data: str | os.PathLike[str] | None,
+    *,
+    cache: bool = True,
+    progress: Progress | None = None,
+    ledger_needed: bool = True,
+    in_year: bool = True,
+) -> Checked:
+    """Find the ledger (``--data``, $BUDGETCTL_DATA, ./data or a parent's data/), read and check it.
+
+    Raises ``NoLedger`` when there is none. ``cache=False`` (or BUDGETCTL_NO_CACHE)
+    neither reads nor writes the cache of checked files; ``progress`` is asked
+    for a display given the number of project files; ``ledger_needed=False``
+    (only the problems are wanted) lets an unchanged ledger's problems come from
+    the cache's last whole check; ``in_year=False`` leaves actuals and forecasts
+    unread (commands about the plan only).
+    """
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.discover import find_root, read_ledger
+
+    root = find_root(data)
+    cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
+    # The stat index vouches for files unchanged since they were read: those are not read again.
+    index = cached.stat_index() if cached is not None else None
+    files = read_ledger(root, index)
+    with progress(len(files.projects)) if progress is not None else nullcontext() as advance:
+        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year)
+    if cached is not None:
+        cached.save()
+    if index is not None:
+        index.save()
+    return checked
+
 
 def check_files(
     files: LedgerFiles,
     *,
     cache: FileCache | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Advance | None = None,
     ledger_needed: bool = True,
     remember: bool = True,
     in_year: bool = True,
@@ -69,7 +136,7 @@ def check_files(
     key = ledger_key(files) if cache is not None else ""
     last = cache.last_check(key) if cache is not None else None
     if last is not None and not ledger_needed:
-        return Checked(None, *last)
+        return Checked(None, *last, files=files)
 
     from budgetctl.loading.build import build
     from budgetctl.loading.inyear_monitoring import attach_in_year
@@ -93,7 +160,7 @@ def check_files(
         # This exact content (every file's path and SHA-256) was checked whole before: its problems stand.
         if in_year:
             attach_in_year(loaded.ledger, files.in_year)  # the year's files, for reports; their problems are in last
-        return Checked(loaded.ledger, *last)
+        return Checked(loaded.ledger, *last, files=files)
     problems = list(loaded.problems)
     incomplete = loaded.incomplete
     in_year_problems, in_year_count = attach_in_year(loaded.ledger, files.in_year) if in_year else ([], 0)
@@ -109,7 +176,129 @@ def check_files(
     if cache is not None and remember and whole:
         figures = None if loaded.ledger is None else stream_figures(loaded.ledger)
         cache.save_check(key, problems, file_count, incomplete, figures)
-    return Checked(loaded.ledger, problems, file_count, incomplete)
+    return Checked(loaded.ledger, problems, file_count, incomplete, files=files)
+
+
+# --- the two sides of a comparison ----------------------------------------------------
+
+
+@dataclass
+class Side:
+    """One side of a comparison: what it is called, and the checked ledger (None: no ledger there)."""
+
+    label: str  # "HEAD~1 (1a2b3c4)" or "the working tree"
+    revision: str | None  # what the user typed; None for the working tree
+    commit: str | None  # the full commit id; None for the working tree
+    checked: Checked | None
+    files: LedgerFiles | None
+
+    @property
+    def empty(self) -> bool:
+        return self.checked is None
+
+    def project_paths(self) -> dict[str, str]:
+        """Every project file's id and display path, including files too broken to load."""
+        if self.files is None:
+            return {}
+        from budgetctl.model.kinds import project_id
+
+        return {project_id(f.path): f.path for f in self.files.projects}
+
+    def projects(self) -> dict[str, Project]:
+        """The projects that validate, by id, whether or not streams.yaml loads."""
+        if self.checked is None or self.files is None:
+            return {}
+        if self.checked.ledger is not None:
+            return {entry.id: entry.project for entry in self.checked.ledger.projects}
+        from budgetctl.loading.checks import check_project
+        from budgetctl.model.kinds import project_id
+
+        # streams.yaml is broken on this side: still compare the project files themselves.
+        found: dict[str, Project] = {}
+        for raw in self.files.projects:
+            project = check_project(raw).project
+            if project is not None:
+                found[project_id(raw.path)] = project
+        return found
+
+
+def check_working_tree(root: Path, cache: FileCache | None = None) -> Side:
+    """The ledger as it is on disk now (an empty side when it has no streams.yaml); ``cache``
+    (content-keyed, ``loading.cache``) serves the files checked before, and this check is
+    not saved as the last whole check (``validate`` keeps that)."""
+    from budgetctl.model.kinds import STREAMS_FILE
+
+    if not (root / STREAMS_FILE).is_file():
+        return Side("the working tree", None, None, None, None)
+    from budgetctl.loading.discover import read_ledger
+
+    files = read_ledger(root)
+    return Side("the working tree", None, None, check_files(files, cache=cache, remember=False), files)
+
+
+def check_revision(repo: Path, revision: str, folder: str, cache: FileCache | None = None) -> Side:
+    """The ledger in ``folder`` at ``revision``; raises GitError for a bad revision. ``cache``
+    (keyed by each file's content, so a committed file is the file it was on disk) serves
+    the files checked before."""
+    from budgetctl.diagnostics import printable
+    from budgetctl.infra import git
+    from budgetctl.loading.revision import files_at
+
+    sha = git.resolve_revision(repo, revision)
+    label = f"{printable(revision)} ({sha[:7]})"
+    files = files_at(repo, sha, folder)
+    if files is None:
+        return Side(label, revision, sha, None, None)
+    return Side(label, revision, sha, check_files(files, cache=cache, remember=False), files)
+
+
+def compare_sides(data: Path | None, base: str, head: str | None) -> tuple[Side, Side]:
+    """The ledger at ``base`` and at ``head`` (None: the working tree), checked through the
+    cache of checked files (keyed by content, so each file is checked once for both sides).
+    A bad revision or no repository is a GitError that says how budgetctl takes revisions."""
+    from budgetctl.infra.git import GitError
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.revision import locate
+
+    try:
+        where = locate(data)
+        cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(where.root)
+        before = check_revision(where.repo, base, where.folder, cache)
+        if head is not None:
+            after = check_revision(where.repo, head, where.folder, cache)
+        else:
+            after = check_working_tree(where.root, cache)
+    except GitError as exc:
+        raise GitError(str(exc) + _range_hint(base, head)) from None
+    if cache is not None:
+        cache.save()
+    return before, after
+
+
+def _range_hint(base: str, head: str | None) -> str:
+    """`diff main..HEAD` as git users type it: say how budgetctl takes the two revisions."""
+    for dots in ("...", ".."):
+        if head is None and dots in base:
+            left, _, right = base.partition(dots)
+            if left and right:
+                return f"; budgetctl takes the two revisions apart: budgetctl diff {left} {right}"
+            return f"; budgetctl takes revisions apart, not as a range: budgetctl diff {left or 'BASE'} [HEAD]"
+    return ""
+
+
+def changed_since_problems(root: Path, ledger: Ledger, revision: str) -> list[Diagnostic]:
+    """A006 at the project files changed since ``revision`` that allocate in an over-allocated
+    stream and year; a bad revision or no repository is a GitError naming --changed-since."""
+    from budgetctl.infra.git import GitError
+    from budgetctl.loading.discover import read_ledger
+    from budgetctl.loading.revision import changed_paths
+    from budgetctl.rules import allocation_in_over_allocated_stream
+
+    try:
+        changed = changed_paths(root, read_ledger(root), revision)
+    except GitError as exc:
+        raise GitError(f"--changed-since: {exc}") from None
+    return allocation_in_over_allocated_stream.check(ledger, changed)
 
 
 def has_in_year(files: LedgerFiles) -> bool:
@@ -178,7 +367,7 @@ def streams_only(
     loaded = build(files.streams, [], [], cache=cache)  # never saved here: that would forget the others
     if loaded.ledger is None:
         return None
-    return Checked(loaded.ledger, *last), figures
+    return Checked(loaded.ledger, *last, files=files), figures
 
 
 def stream_figures(ledger: Ledger) -> dict[str, dict[str, tuple[int, Decimal]]]:

@@ -1,7 +1,7 @@
 """Build the fuzzing seed corpus in fuzz/seeds/ (one file per input).
 
 Seeds: the shipped ledger, the single-file cases of the hostile-input suite
-(tests/test_hostile.py and tests/hostile/), and, when present, the 402 inputs of
+(tests/loading/test_hostile.py and tests/hostile/), and, when present, the 402 inputs of
 the YAML test suite in ../shared/data/yaml-test-suite/. Files are named by the
 hash of their content, so rebuilding is idempotent.
 
@@ -22,7 +22,7 @@ MAX_SEED = 64_000  # larger inputs only slow the fuzzer down
 
 
 def _hostile_cases() -> Iterator[bytes]:
-    path = REPO / "tests" / "test_hostile.py"
+    path = REPO / "tests" / "loading" / "test_hostile.py"
     spec = importlib.util.spec_from_file_location("_hostile", path)
     if not path.is_file() or spec is None or spec.loader is None:
         return

@@ -2,12 +2,15 @@
 
 Each command resolves the ledger, calls the stages, picks a renderer from a
 dict keyed by ``--format`` and sets the exit code: 0 clean, 1 problems,
-2 usage / no ledger / IO / git failures.
+2 usage / no ledger / IO / git failures. A ``UserError`` from any command or
+library function is shown here, in one place (``_shown``).
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +18,8 @@ import typer
 
 from budgetctl import __version__
 from budgetctl.cli import adjustments, check, monitoring, publishing, workflow
+from budgetctl.cli.options import show_failure
+from budgetctl.diagnostics import UserError
 
 app = typer.Typer(
     name="budgetctl",
@@ -100,6 +105,19 @@ COMMANDS = (
 GROUPS = (("new", workflow.new_app), ("import", monitoring.import_app))
 
 
+def _shown(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The command, with any ``UserError`` it raises shown as one red line and its exit code."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except UserError as error:
+            show_failure(error)
+
+    return run
+
+
 def _copyable_examples(doc: str | None) -> str | None:
     """The help text with its ``Example:`` paragraph kept on one line (Click's ``\\b``),
     so a command copied from --help is never split at a space or a hyphen."""
@@ -110,9 +128,11 @@ def _copyable_examples(doc: str | None) -> str | None:
 
 
 for _name, _command in COMMANDS:
-    app.command(_name, short_help=_short_help(_command), help=_copyable_examples(_command.__doc__))(_command)
-workflow.new_app.command("adjustment")(adjustments.new_adjustment_command)
+    app.command(_name, short_help=_short_help(_command), help=_copyable_examples(_command.__doc__))(_shown(_command))
+workflow.new_app.command("adjustment")(adjustments.new_adjustment_command)  # wrapped with the group below
 for _name, _group in GROUPS:
     for _info in _group.registered_commands:
         _info.help = _copyable_examples(_info.help or (_info.callback.__doc__ if _info.callback else None))
+        if _info.callback is not None:
+            _info.callback = _shown(_info.callback)
     app.add_typer(_group, name=_name, short_help=_group.info.help)

@@ -168,9 +168,7 @@ def new_adjustment_command(
     Example: budgetctl new adjustment virement cs-to-ip --from community-safety-fund --to intervention-and-prevention --amount 120000 --reason "Solihull underspend" --approver chief-executive --decision "WMPCC 052/2023" --date 2023-11-02
     """  # noqa: E501
     from budgetctl.edit.new_adjustment import NewAdjustment, plan, write
-    from budgetctl.edit.new_project import ScaffoldError
-    from budgetctl.infra.atomic import WriteRefused
-    from budgetctl.loading.discover import NoLedger, find_root
+    from budgetctl.loading.discover import find_root
     from budgetctl.model.money import MoneyError, parse_money
     from budgetctl.model.periods import previous_year, year_of_date
 
@@ -203,14 +201,7 @@ def new_adjustment_command(
         reserve=reserve,
         consent=consent,
     )
-    try:
-        root = find_root(data)
-    except NoLedger as exc:
-        fail(str(exc))
-    try:
-        planned = plan(root, adjustment)
-    except ScaffoldError as exc:
-        fail(str(exc), code=1 if "already exists" in str(exc) else 2)
+    planned = plan(find_root(data), adjustment)  # a UserError (no ledger, bad options, exists: 1) is shown by cli
     if planned.needs:
         typer.echo(f"needs {planned.needs}", err=True)
     problems_to_stderr(planned.problems)
@@ -218,6 +209,6 @@ def new_adjustment_command(
         fail(f"not written: {planned.shown} would bring the error(s) above into the ledger", code=1)
     try:
         write(planned)
-    except (OSError, WriteRefused) as exc:
+    except OSError as exc:  # WriteRefused is a UserError, shown by cli
         fail(str(exc))
     typer.echo(f"created {planned.shown}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -35,8 +34,7 @@ class RulesFormat(StrEnum):
 
 
 if TYPE_CHECKING:
-    from budgetctl.diagnostics import Diagnostic
-    from budgetctl.model.ledger import Ledger
+    pass
 
 
 def validate(
@@ -70,13 +68,15 @@ def validate(
     Example: budgetctl validate --format github
     """
     from budgetctl.diagnostics import count_errors
+    from budgetctl.loading.discover import find_root
+    from budgetctl.pipeline import changed_since_problems
     from budgetctl.render import problems as render
 
     chosen = format or (ProblemFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ProblemFormat.text)
     checked, source_line = load(data, cache=not no_cache, output=chosen.value, ledger_needed=changed_since is not None)
     if changed_since is not None and checked.ledger is not None:
         checked.problems = sorted(
-            [*checked.problems, *changed_project_problems(data, checked.ledger, changed_since)],
+            [*checked.problems, *changed_since_problems(find_root(data), checked.ledger, changed_since)],
             key=lambda p: p.sort_key(),
         )
     failed = count_errors(checked.problems, strict=strict) > 0
@@ -87,21 +87,6 @@ def validate(
     }
     renderers[chosen]()
     raise typer.Exit(1 if failed else 0)
-
-
-def changed_project_problems(data: Path | None, ledger: Ledger, revision: str) -> list[Diagnostic]:
-    """A006 at the changed project files allocating in an over-allocated stream and year."""
-    from budgetctl.infra.git import GitError
-    from budgetctl.loading.discover import find_root, read_ledger
-    from budgetctl.loading.revision import changed_paths
-    from budgetctl.rules import allocation_in_over_allocated_stream
-
-    root = find_root(data)
-    try:
-        changed = changed_paths(root, read_ledger(root), revision)
-    except GitError as exc:
-        fail(f"--changed-since: {exc}")
-    return allocation_in_over_allocated_stream.check(ledger, changed)
 
 
 def summary(

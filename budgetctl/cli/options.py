@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -13,7 +12,7 @@ import typer
 if TYPE_CHECKING:  # only for annotations: start-up imports stay light
     from collections.abc import Iterable
 
-    from budgetctl.diagnostics import Diagnostic
+    from budgetctl.diagnostics import Diagnostic, UserError
     from budgetctl.model.ledger import Ledger
     from budgetctl.pipeline import Checked
     from budgetctl.render.problems import Sources
@@ -50,15 +49,22 @@ class GroupBy(StrEnum):
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """One red line on stderr, then exit (2: usage, IO or git failure)."""
+    """Stop the command: one red line on stderr, then exit ``code`` (2: usage, IO or git failure)."""
+    from budgetctl.diagnostics import UserError
+
+    raise UserError(message, code)
+
+
+def show_failure(error: UserError) -> NoReturn:
+    """The one place a ``UserError`` becomes output: ``budgetctl: <message>`` in red, and its exit code."""
     from rich.text import Text
 
     from budgetctl.diagnostics import printable
     from budgetctl.render.console import stderr
 
     # soft_wrap: one line, however long (a path can be thousands of characters).
-    stderr().print(Text(f"budgetctl: {printable(message)}", style="red"), soft_wrap=True)
-    raise typer.Exit(code)
+    stderr().print(Text(f"budgetctl: {printable(str(error))}", style="red"), soft_wrap=True)
+    raise typer.Exit(error.exit_code)
 
 
 NoCacheOption = Annotated[
@@ -74,49 +80,20 @@ NoCacheOption = Annotated[
 def load(
     data: Path | None, *, cache: bool = True, output: str = "json", ledger_needed: bool = True, in_year: bool = True
 ) -> tuple[Checked, Sources]:
-    """Find, read and check the ledger; exit 2 when there is none.
-
-    ``cache=False`` bypasses the cache of checked files; ``output`` is the
-    output format, which decides whether a long run shows progress on stderr;
-    ``ledger_needed=False`` (only the problems are wanted) lets an unchanged
-    ledger's problems come from the cache; ``in_year=False`` leaves actuals and forecasts
-    unread (commands about the plan only).
-    """
-    from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.discover import FileChanged, NoLedger, find_root, read_ledger
-    from budgetctl.pipeline import check_files
+    """Find, read and check the ledger (``budgetctl.pipeline.check_ledger``), showing progress
+    on stderr when ``output`` is for reading and the run is long; with the checked files' lines.
+    ``in_year=False`` leaves actuals and forecasts unread (commands about the plan only)."""
+    from budgetctl.pipeline import check_ledger
     from budgetctl.render import progress
 
-    try:
-        root = find_root(data)
-    except NoLedger as exc:
-        fail(str(exc))
-    cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
-    index = cached.stat_index() if cached is not None else None
-    files = read_ledger(root, index)
-    raw = {f.path: f for f in files.every_file()}
-
-    @lru_cache(maxsize=256)
-    def lines(path: str) -> list[str]:
-        try:
-            return raw[path].data.decode("utf-8", "replace").splitlines() if path in raw else []
-        except FileChanged:  # changed since it was checked: no line to quote
-            return []
-
-    def source_line(path: str, line: int) -> str | None:
-        text = lines(path)
-        return text[line - 1] if 0 < line <= len(text) else None
-
-    with progress.maybe(len(files.projects), output) as advance:
-        try:
-            checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year)
-        except FileChanged as exc:
-            fail(str(exc))
-    if cached is not None:
-        cached.save()
-    if index is not None:
-        index.save()
-    return checked, source_line
+    checked = check_ledger(
+        data,
+        cache=cache,
+        progress=lambda total: progress.maybe(total, output),
+        ledger_needed=ledger_needed,
+        in_year=in_year,
+    )
+    return checked, checked.source_line
 
 
 def streams_with_figures(data: Path | None) -> tuple[Checked, dict] | None:
@@ -124,13 +101,10 @@ def streams_with_figures(data: Path | None) -> tuple[Checked, dict] | None:
     holds the last whole check of exactly the ledger on disk and its totals are reliable; None
     otherwise (then the caller checks everything, and refuses unreliable totals as before)."""
     from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.discover import NoLedger, find_root, read_ledger
+    from budgetctl.loading.discover import find_root, read_ledger
     from budgetctl.pipeline import streams_only
 
-    try:
-        root = find_root(data)
-    except NoLedger as exc:
-        fail(str(exc))
+    root = find_root(data)
     cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
     if cache is None:
         return None
@@ -205,11 +179,10 @@ def trailing_problems(checked: Checked) -> None:
 
 def problems_to_stderr(problems: Iterable[Diagnostic]) -> None:
     """One ``path:line:col: CODE message`` line per problem on stderr, beside a command's output."""
-    from budgetctl.diagnostics import printable
+    from budgetctl.render.problems import one_line
 
     for p in problems:
-        label = "" if p.is_error else "warning: "
-        print(f"{printable(p.file)}:{p.line}:{p.column}: {p.code} {label}{printable(p.message)}", file=sys.stderr)
+        print(one_line(p), file=sys.stderr)
 
 
 OutputOption = Annotated[
@@ -225,66 +198,40 @@ def to_stdout(output: Path | None) -> bool:
 
 def emit(text: str, output: Path | None) -> None:
     """Print ``text``, or write it to ``output`` through the atomic writer (``-o -``: print)."""
-    from budgetctl.infra.atomic import WriteRefused, write_atomic
+    from budgetctl.infra.atomic import write_atomic
 
     if to_stdout(output):
         sys.stdout.write(text)
         return
     assert output is not None
-    try:
-        write_atomic(output, text.encode("utf-8"))
-    except WriteRefused as exc:
-        fail(str(exc))
+    write_atomic(output, text.encode("utf-8"))
     print(f"wrote {output}", file=sys.stderr)
 
 
-def _streams_file(ctx: typer.Context) -> Any:
-    """The ledger's streams.yaml as loaded values, for completion (None when there is none)."""
-    from budgetctl.loading.discover import NoLedger, find_root
-    from budgetctl.loading.yamlsubset import strict_load
-    from budgetctl.model.source import Mapping
-
-    try:
-        root = find_root(ctx.params.get("data") or (ctx.default_map or {}).get("data"))
-        source, _ = strict_load((root / "streams.yaml").read_bytes(), "streams.yaml")
-    except (NoLedger, OSError):
-        return None
-    streams = source.root.get("streams") if source is not None else None
-    return streams if isinstance(streams, Mapping) else None
+def _data(ctx: typer.Context) -> Any:
+    """The --data given so far on the command line (or before the command), for completion."""
+    return ctx.params.get("data") or (ctx.default_map or {}).get("data")
 
 
 def complete_stream(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for a stream id, from streams.yaml."""
-    streams = _streams_file(ctx)
-    return [s for s in streams or () if s.startswith(incomplete)]
+    from budgetctl.loading.completion import stream_ids
+
+    return [s for s in stream_ids(_data(ctx)) if s.startswith(incomplete)]
 
 
 def complete_year(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for a financial year: the years with a budget in streams.yaml."""
-    from budgetctl.model.source import Mapping
+    from budgetctl.loading.completion import budget_years
 
-    years: set[str] = set()
-    for stream in (_streams_file(ctx) or {}).values():
-        budget = stream.get("budget") if isinstance(stream, Mapping) else None
-        if isinstance(budget, Mapping):
-            years.update(budget)
-    return sorted(y for y in years if y.startswith(incomplete))
+    return [y for y in budget_years(_data(ctx)) if y.startswith(incomplete)]
 
 
 def complete_project_id(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Shell completion for a project id: the file names under projects/ (cheap: no file is read)."""
-    import os
+    """Shell completion for a project id: the file names under projects/ (no file is read)."""
+    from budgetctl.loading.completion import project_ids
 
-    from budgetctl.loading.discover import PROJECT_SUFFIXES, NoLedger, find_root
-
-    try:
-        root = find_root(ctx.params.get("data") or (ctx.default_map or {}).get("data"))
-    except NoLedger:
-        return []
-    found: set[str] = set()
-    for _, _, names in os.walk(root / "projects"):
-        found.update(name.rsplit(".", 1)[0] for name in names if name.endswith(PROJECT_SUFFIXES))
-    return sorted(i for i in found if i.startswith(incomplete))
+    return [i for i in project_ids(_data(ctx)) if i.startswith(incomplete)]
 
 
 YearOption = Annotated[

@@ -298,7 +298,7 @@ def show(
     from budgetctl.cli.options import load
     from budgetctl.diagnostics import printable
     from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.discover import NoLedger, find_root, read_ledger
+    from budgetctl.loading.discover import find_root, read_ledger
     from budgetctl.model.records import did_you_mean
     from budgetctl.pipeline import one_project
     from budgetctl.render.console import stdout
@@ -306,10 +306,7 @@ def show(
     from budgetctl.render.tables import render_rich
     from budgetctl.reports.projects import project_detail
 
-    try:
-        root = find_root(data)
-    except NoLedger as exc:
-        fail(str(exc))
+    root = find_root(data)
     cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
     fast = None
     if cache is not None:
@@ -364,31 +361,12 @@ def init(
     Example: budgetctl init ../west-mercia-budget --ci
     """
     from budgetctl import __version__
-    from budgetctl.edit.init import InitRefused, create, create_ci
-    from budgetctl.infra import git as gitrepo
+    from budgetctl.edit.init import create, create_ci, git_repository
 
-    try:
-        written = create(directory)
-        if ci:
-            written += create_ci(directory, __version__)
-    except InitRefused as exc:
-        fail(str(exc))
+    written = create(directory)
+    if ci:
+        written += create_ci(directory, __version__)
     for path in written:
         print(f"created {path}")
-    if git:
-        try:
-            top = gitrepo.repo_root(directory)
-            print(f"{directory} is inside the git repository {top}: commit the new files there")
-        except gitrepo.GitError:
-            try:
-                gitrepo.init_repository(directory)
-                print(f"initialised a git repository in {directory}")
-            except gitrepo.GitError as exc:
-                print(f"not a git repository yet ({exc}): install git, then run `git init {directory}`")
-    else:
-        try:
-            top = gitrepo.repo_root(directory)
-            print(f"{directory} is inside the git repository {top}: commit the new files there")
-        except gitrepo.GitError:
-            print(f"not a git repository yet: run `git init {directory}` (or budgetctl init --git)")
+    print(git_repository(directory, make=git))
     print(f"next: edit {directory / 'data' / 'streams.yaml'}, then run budgetctl validate --data {directory / 'data'}")

@@ -1,4 +1,4 @@
-"""Commands: workflow (see README)."""
+"""Commands: the review and writing workflow (diff, owners, fmt, new project, schema)."""
 
 from __future__ import annotations
 
@@ -12,24 +12,13 @@ import typer
 from budgetctl.cli.options import DataOption, complete_stream, fail, problems_to_stderr
 from budgetctl.diagnostics import printable
 
-# --- diff and owners: reviewing a change (issue 3, items 1 and 5) -------------------
+# --- diff and owners: reviewing a change ----------------------------------------------
 
 
 class DiffFormat(StrEnum):
     table = "table"
     markdown = "markdown"
     json = "json"
-
-
-def _range_hint(base: str, head: str | None) -> str:
-    """`diff main..HEAD` as git users type it: say how budgetctl takes the two revisions."""
-    for dots in ("...", ".."):
-        if head is None and dots in base:
-            left, _, right = base.partition(dots)
-            if left and right:
-                return f"; budgetctl takes the two revisions apart: budgetctl diff {left} {right}"
-            return f"; budgetctl takes revisions apart, not as a range: budgetctl diff {left or 'BASE'} [HEAD]"
-    return ""
 
 
 def diff_command(
@@ -57,25 +46,11 @@ def diff_command(
 
     Example: budgetctl diff origin/main --format markdown
     """
-    from budgetctl.infra.git import GitError
-    from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.revision import locate, revision_side, working_tree_side
+    from budgetctl.pipeline import compare_sides
     from budgetctl.render.diff import RENDERERS
     from budgetctl.reports.diff import compare
 
-    try:
-        where = locate(data)
-        # Files are checked once: both sides are served by the cache of checked files (keyed by content).
-        cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(where.root)
-        before = revision_side(where.repo, base, where.folder, cache)
-        if head is not None:
-            after = revision_side(where.repo, head, where.folder, cache)
-        else:
-            after = working_tree_side(where.root, cache)
-    except GitError as exc:
-        fail(str(exc) + _range_hint(base, head))
-    if cache is not None:
-        cache.save()
+    before, after = compare_sides(data, base, head)
     result = compare(before, after)
     RENDERERS[format.value](result)
     raise typer.Exit(1 if fail_on_new_errors and result.new_errors else 0)
@@ -119,19 +94,17 @@ def owners_command(
 
     Example: budgetctl owners --admins @org/finance-admins > .github/CODEOWNERS
     """
-    from budgetctl.loading.discover import NoLedger, has_year_files, read_in_year, read_streams
+    from budgetctl.loading.discover import has_year_files, read_in_year, read_streams
     from budgetctl.loading.revision import ledger_place
     from budgetctl.model.kinds import ADJUSTMENT
-    from budgetctl.model.owners import DEFAULT_FILE, codeowners, owner_problem, path_problem
+    from budgetctl.model.owners import owner_problem
     from budgetctl.pipeline import check_files
+    from budgetctl.reports.codeowners import DEFAULT_FILE, codeowners, path_problem
 
     for admin in admins or []:
         if owner_problem(admin):
             fail(f"--admins: {owner_problem(admin)}")
-    try:
-        root, folder, top = ledger_place(data)
-    except NoLedger as exc:
-        fail(str(exc))
+    root, folder, top = ledger_place(data)
     # Owners come from streams.yaml, the names of the ledger's folders and the adjustment files (each
     # needs the owners of the streams it touches): no project, actuals or forecast file is read.
     files = read_streams(root)
@@ -177,7 +150,7 @@ def _admin_flags(admins: list[str] | None) -> str:
     return "".join(f" --admins {a}" for a in admins or [])
 
 
-# --- fmt, new project, schema: writing ledger files (issue 3, items 2 to 4) ---------
+# --- fmt, new project, schema: writing ledger files -------------------------------------
 
 
 def fmt_command(
@@ -205,14 +178,12 @@ def fmt_command(
 
     Example: budgetctl fmt --check
     """
-    import difflib
     import sys
 
     from budgetctl.edit.canonical import CanonicalSet
-    from budgetctl.edit.fmt import format_file, kind_of, ledger_targets, path_targets, valid_as_written
-    from budgetctl.infra.atomic import WriteRefused, write_atomic
+    from budgetctl.edit.fmt import format_targets, ledger_targets, path_targets, unified_diff, valid_as_written
     from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.discover import FileChanged, NoLedger, find_root
+    from budgetctl.loading.discover import find_root
 
     index = canonical = None
     if paths:
@@ -222,10 +193,7 @@ def fmt_command(
             fail(f"no such file or folder: {missing[0]}")
         targets, problems = path_targets(paths)
     else:
-        try:
-            root = find_root(data)
-        except NoLedger as exc:
-            fail(str(exc))
+        root = find_root(data)
         cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
         if cache is not None:
             # Files the stat index vouches for are not read; those fmt found canonical before are not formatted.
@@ -234,16 +202,8 @@ def fmt_command(
     for problem in problems:
         problems_to_stderr([problem])
     changed = refused = failed = left = 0
-    for target in targets:
-        kind = kind_of(target.shown)
-        if canonical is not None and canonical.known(kind, target.key, target.shown):
-            continue
-        try:
-            result = format_file(target.data, target.shown)
-        except FileChanged as exc:
-            fail(str(exc))
-        if canonical is not None and result.output is not None and not result.changed:
-            canonical.add(kind, target.key, target.shown)
+    for outcome in format_targets(targets, write=not (check or diff), canonical=canonical):
+        target, result = outcome.target, outcome.result
         if result.output is None:
             refused += 1
             # A valid file whose layout fmt cannot rewrite is left as written: it must not
@@ -265,20 +225,14 @@ def fmt_command(
             continue
         changed += 1
         if diff:
-            before, after = (_diff_lines(b) for b in (target.data, result.output))
-            a, b = ("", "") if Path(target.shown).is_absolute() else ("a/", "b/")
-            name = printable(target.shown)
-            sys.stdout.writelines(difflib.unified_diff(before, after, a + name, b + name))
+            sys.stdout.writelines(unified_diff(target, result.output))
         if check or diff:
             typer.echo(f"would reformat {printable(target.shown)}", err=True)
-            continue
-        try:
-            write_atomic(target.path, result.output, expected=target.data)
-        except WriteRefused as exc:
+        elif outcome.write_error is not None:
             failed += 1
-            typer.echo(f"budgetctl: {printable(str(exc))}", err=True)
-            continue
-        typer.echo(f"reformatted {printable(target.shown)}", err=True)
+            typer.echo(f"budgetctl: {printable(outcome.write_error)}", err=True)
+        else:
+            typer.echo(f"reformatted {printable(target.shown)}", err=True)
     if canonical is not None and index is not None:
         canonical.save()
         index.save()
@@ -289,11 +243,6 @@ def fmt_command(
     if failed:
         raise typer.Exit(2)
     raise typer.Exit(1 if (refused - left) or problems or (check and changed) else 0)
-
-
-def _diff_lines(data: bytes) -> list[str]:
-    lines = data.decode("utf-8", "replace").splitlines(keepends=True)
-    return [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]
 
 
 def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool, failed: int = 0) -> str:
@@ -377,28 +326,19 @@ def new_project_command(
 
     Example: budgetctl new project mentoring --stream intervention-and-prevention --title Mentoring --lead Manager --amount 2023/24=5000
     """  # noqa: E501
-    from budgetctl.edit.new_project import NewProject, ScaffoldError, parse_amount, parse_date, plan, write
-    from budgetctl.infra.atomic import WriteRefused
-    from budgetctl.loading.discover import NoLedger, find_root
+    from budgetctl.edit.new_project import NewProject, add_project, allocations_from, parse_date
+    from budgetctl.pipeline import check_ledger
 
-    allocations: dict = {}
-    dates = {}
-    try:
-        for text in amount:
-            year, money = parse_amount(text)
-            if year in allocations:
-                raise ScaffoldError(f"--amount: {year} is given twice")
-            allocations[year] = money
-        for option, given in (("--award-date", award_date), ("--start-date", start_date), ("--end-date", end_date)):
-            dates[option[2:].replace("-", "_")] = parse_date(option, given) if given is not None else None
-    except ScaffoldError as exc:
-        fail(str(exc))
+    given = {"award_date": award_date, "start_date": start_date, "end_date": end_date}
+    dates = {
+        key: parse_date("--" + key.replace("_", "-"), text) if text is not None else None for key, text in given.items()
+    }
     project = NewProject(
         project_id,
         title,
         stream,
         lead,
-        allocations,
+        allocations_from(amount),
         provider=provider,
         provider_sector=provider_sector,
         purpose=purpose,
@@ -413,22 +353,11 @@ def new_project_command(
         grant=grant,
         **dates,
     )
-    try:
-        root = find_root(data)
-    except NoLedger as exc:
-        fail(str(exc))
-    try:
-        planned = plan(root, project, folder, force=force)
-    except ScaffoldError as exc:
-        fail(str(exc), code=1 if "already exists" in str(exc) else 2)
+    planned = add_project(check_ledger(data, cache=False), project, folder, force=force)
     for problem in planned.problems:
         problems_to_stderr([problem])
     if planned.refused:
         fail(f"not written: {planned.shown} would bring the error(s) above into the ledger", code=1)
-    try:
-        write(planned)
-    except (OSError, WriteRefused) as exc:
-        fail(str(exc))
     typer.echo(f"{'replaced' if planned.replaces is not None else 'created'} {printable(planned.shown)}")
 
 
@@ -463,15 +392,12 @@ def schema_command(
     """
     import json
 
-    from budgetctl.infra.atomic import WriteRefused, write_atomic
+    from budgetctl.infra.atomic import write_atomic
     from budgetctl.reports.editor_schema import generate
 
     text = json.dumps(generate(target.value), indent=2, ensure_ascii=False) + "\n"
     if output is None or str(output) == "-":
         typer.echo(text, nl=False)
         return
-    try:
-        write_atomic(output, text.encode())
-    except WriteRefused as exc:
-        fail(str(exc))
+    write_atomic(output, text.encode())
     typer.echo(f"wrote {output}", err=True)

@@ -20,13 +20,13 @@ _ENTRY = re.compile(r"[a-z-]+ [0-9a-f]{64} [ -~]+")
 
 class CanonicalSet:
     def __init__(self, path: Path, code_key: str) -> None:
-        from budgetctl.loading.cache import _read_own
+        from budgetctl.loading.ownfiles import read_own
 
         self.path = path
         self.header = f"{FORMAT} {code_key}"
         self._known: set[str] = set()
         self._found: set[str] = set()
-        data = _read_own(path)
+        data = read_own(path)
         if data is not None:
             header, _, body = data.decode("ascii").partition("\n")
             lines = body.split("\n")[:-1]
@@ -52,7 +52,7 @@ class CanonicalSet:
 
     def save(self) -> None:
         """Keep the canonical files of this run (others are forgotten), if that changes the set."""
-        from budgetctl.loading.cache import _write_own
+        from budgetctl.loading.ownfiles import write_own
 
         if self._found != self._known:
-            _write_own(self.path, "\n".join([self.header, *sorted(self._found), ""]).encode("ascii"))
+            write_own(self.path, "\n".join([self.header, *sorted(self._found), ""]).encode("ascii"))

@@ -2,7 +2,8 @@
 
 The layout (one way to write each file):
 
-- keys in the order of the spec (the order of the fields in ``budgetctl.model.records``);
+- keys in the order of the spec (the order of the fields of the kind's record in
+  ``budgetctl.model.kinds``, read through ``budgetctl.model.shape``);
   keys budgetctl does not know follow, in the order they were written;
 - financial years sorted, oldest first;
 - money written one way: whole pounds without decimals (``250000.00`` ->
@@ -18,13 +19,12 @@ The layout (one way to write each file):
 
 The emitter is written from our own parse of the small YAML subset the ledger
 uses, not from ruamel's round-trip dump, which was observed to merge list items,
-drop comments and flip layouts (reliability.md, section 3.2). A file outside
-what the emitter can rewrite exactly (flow mappings holding lists, lists of
-mappings, comments inside a value spanning several lines) is refused with a
-located problem rather than guessed at. A block scalar (``|``/``>``) becomes the
-same text as one double-quoted line.
+drop comments and flip layouts. A file outside what the emitter can rewrite
+exactly (flow mappings holding lists, lists of mappings, comments inside a value
+spanning several lines) is refused with a located problem rather than guessed at.
+A block scalar (``|``/``>``) becomes the same text as one double-quoted line.
 
-Every result passes the guard of reliability.md 3.3 before it can be written:
+Every result passes a guard of five checks before it can be written:
 input and output load under the strict subset, their values are equal (money
 compared as Decimal, key order ignored only where fmt reorders), their comments
 are the same multiset (counted by ruamel's scanner, an implementation
@@ -35,23 +35,23 @@ Otherwise the file is refused and nothing is written.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import json
 import os
 import re
-import types
-import typing
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING
 
 import yaml
 
-from budgetctl.diagnostics import Diagnostic, Severity
-from budgetctl.loading.codes import CODES, Code
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.loading.codes import CODES
+from budgetctl.loading.codes import FMT_GUARD_FAILED as GUARD
+from budgetctl.loading.codes import FMT_UNSUPPORTED as UNSUPPORTED
 from budgetctl.loading.discover import RawFile
 from budgetctl.loading.yamlsubset import parser_class, strict_load
 from budgetctl.model.money import MONEY_TEXT, parse_money
@@ -59,31 +59,9 @@ from budgetctl.model.periods import year_sort_key
 from budgetctl.model.source import Mapping, Node, Scalar
 
 if TYPE_CHECKING:
+    from budgetctl.edit.canonical import CanonicalSet
     from budgetctl.loading.statindex import StatIndex
-
-UNSUPPORTED = Code(
-    "F001",
-    "fmt-unsupported-layout",
-    Severity.ERROR,
-    "fmt cannot rewrite this YAML layout exactly, so it leaves the file alone.",
-    "fmt rewrites block mappings, plain and quoted values, block scalars (as one\n"
-    "quoted line) and lists of ids. Flow mappings holding lists, lists of mappings and\n"
-    "comments inside a value that spans several lines are refused rather than guessed at.\n"
-    "Rewrite the value as the message says, then run fmt again.",
-)
-GUARD = Code(
-    "F002",
-    "fmt-guard-failed",
-    Severity.ERROR,
-    "fmt's own output failed its safety check, so nothing was written.",
-    "Before writing, fmt proves that its output loads, holds the same values and the\n"
-    "same comments as the input, and is stable when formatted again. This problem\n"
-    "means fmt has a bug for this file: the file is untouched. Please report it\n"
-    "with the file attached.",
-)
-
-# Listed by `budgetctl rules`, explained by `budgetctl explain F001`.
-COMMAND_CODES = (UNSUPPORTED, GUARD)
+    from budgetctl.model.shape import Shape
 
 BOM = "\ufeff"
 MODELINE = "# yaml-language-server:"  # the editor's schema line the README recommends
@@ -104,49 +82,33 @@ class _Layout:
 
 @functools.cache
 def _layout(kind: str) -> _Layout:
-    """Read the layout off the models, so a field added there is ordered and normalised here too."""
-    from budgetctl.model.records import Adjustment, Forecast, Project, StreamsFile
+    """Read the layout off the records' shapes, so a field added there is ordered and normalised here too."""
+    from budgetctl.model.kinds import by_name
+    from budgetctl.model.shape import Shape
 
     layout = _Layout()
-    by_kind = {"project": Project, "forecast": Forecast, "adjustment": Adjustment}
-    _walk(by_kind.get(kind, StreamsFile), (), layout)
+    record = by_name(kind).record
+    if record is not None:
+        _walk(Shape("record", record), (), layout)
     return layout
 
 
-def _walk(annotation: Any, path: tuple[str, ...], layout: _Layout) -> None:
-    from budgetctl.model import records as models
+def _walk(shape: Shape, path: tuple[str, ...], layout: _Layout) -> None:
+    from budgetctl.model.shape import fields
 
-    validators, base = _validators(annotation)
-    if models._money in validators:
+    meanings, base = shape.meanings(), shape.present()
+    if "money" in meanings:
         layout.money.append(path)
-    elif models.is_record(base):
-        fields = models.fields_of(base)
-        keys = {info.name: models.key_of(info) for info in dataclasses.fields(base)}  # `class:` for variance_class
-        layout.orders[path] = tuple(keys[name] for name in fields)
-        for name, inner in fields.items():
-            _walk(inner, (*path, keys[name]), layout)
-    elif typing.get_origin(base) is dict:
-        keys, values = typing.get_args(base)
-        if models._year in _validators(keys)[0]:
+    elif base.kind == "record":
+        found = fields(base.type)
+        layout.orders[path] = tuple(f.key for f in found)  # `class:` for variance_class
+        for field in found:
+            _walk(field.shape, (*path, field.key), layout)
+    elif base.kind == "mapping":
+        keys, values = base.items
+        if "year" in keys.meanings():
             layout.year_maps.append(path)
         _walk(values, (*path, "*"), layout)
-
-
-def _validators(annotation: Any) -> tuple[set[Any], Any]:
-    """The before-validator functions on an annotation, and the type under them and any Optional."""
-    found: set[Any] = set()
-    while True:
-        if typing.get_origin(annotation) is Annotated:
-            args = typing.get_args(annotation)
-            found.update(getattr(meta, "func", None) for meta in args[1:])
-            annotation = args[0]
-        elif typing.get_origin(annotation) in (typing.Union, types.UnionType):
-            rest = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(rest) != 1:
-                return found, annotation
-            annotation = rest[0]
-        else:
-            return found, annotation
 
 
 def _matches(path: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
@@ -154,19 +116,11 @@ def _matches(path: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
 
 
 def kind_of(path: str) -> str:
-    """``streams`` for a streams.yaml, ``forecast`` for forecasts/YYYY-YY/qN.yaml, ``adjustment`` for
-    adjustments/YYYY-YY/<id>.yaml, ``actuals`` for a .csv file, ``project`` for any other ledger file."""
-    parts = path.split("/")  # a display path or a POSIX path: no Path object for 10,000 files
-    name = parts[-1]
-    if name == "streams.yaml":
-        return "streams"
-    if name.endswith(".csv"):
-        return "actuals"
-    if len(parts) >= 3 and parts[-3] == "forecasts" and re.fullmatch(r"q[1-4]\.yaml", name):
-        return "forecast"
-    if len(parts) >= 3 and parts[-3] == "adjustments":
-        return "adjustment"
-    return "project"
+    """The name of the kind of ledger file at ``path`` (``model/kinds.py``): ``streams``,
+    ``forecast``, ``adjustment``, ``actuals`` or ``project``."""
+    from budgetctl.model.kinds import kind_of_path
+
+    return kind_of_path(path).name
 
 
 def _is_year_map(kind: str, path: tuple[str, ...]) -> bool:
@@ -646,7 +600,7 @@ def _format_actuals(data: bytes, path: str) -> Formatted:
 
 
 def guard(original: bytes, output: bytes, path: str, kind: str) -> str | None:
-    """The five checks of reliability.md 3.3; a reason to refuse, or None when the output is safe."""
+    """The guard's five checks (see the module's docstring); a reason to refuse, or None when the output is safe."""
     before, problems = strict_load(original, path)
     if before is None or problems:
         return "the input is not in the YAML subset"
@@ -658,7 +612,7 @@ def guard(original: bytes, output: bytes, path: str, kind: str) -> str | None:
     try:
         if _comments_differ(before.text, after.text):
             return "the output's comments differ from the input's"
-    except Exception as exc:  # ruamel's scanner has crash sites of its own (reliability.md 1.2)
+    except Exception as exc:  # ruamel's scanner has crash sites of its own
         return f"the comments could not be counted ({type(exc).__name__})"
     try:
         again = _render(output, kind)
@@ -861,10 +815,61 @@ def _linked(path: Path, top: Path) -> bool:
     return False
 
 
+# --- the run: format each file, write what changed --------------------------------------
+
+
+@dataclass
+class Outcome:
+    """One file of a run: its result, and why writing it failed (None when it did not)."""
+
+    target: Target
+    result: Formatted
+    write_error: str | None = None
+
+
+def format_targets(targets: list[Target], *, write: bool, canonical: CanonicalSet | None = None) -> Iterator[Outcome]:
+    """Format each file and, with ``write``, replace each one that changed (atomically, only
+    if it still holds the bytes read); yields each file's outcome as it is done. A file that
+    ``canonical`` holds (these bytes at this path formatted to themselves before) is skipped,
+    and each file found canonical now is added to it."""
+    from budgetctl.infra.atomic import WriteRefused, write_atomic
+
+    for target in targets:
+        kind = kind_of(target.shown)
+        if canonical is not None and canonical.known(kind, target.key, target.shown):
+            continue
+        outcome = Outcome(target, format_file(target.data, target.shown))
+        if canonical is not None and outcome.result.output is not None and not outcome.result.changed:
+            canonical.add(kind, target.key, target.shown)
+        if write and outcome.result.changed and outcome.result.output is not None:
+            try:
+                write_atomic(target.path, outcome.result.output, expected=target.data)
+            except WriteRefused as exc:
+                outcome.write_error = str(exc)
+        yield outcome
+
+
+def unified_diff(target: Target, output: bytes) -> list[str]:
+    """The change to one file as a unified diff (``a/``, ``b/`` prefixes for relative paths)."""
+    import difflib
+
+    from budgetctl.diagnostics import printable
+
+    before, after = (_diff_lines(b) for b in (target.data, output))
+    a, b = ("", "") if Path(target.shown).is_absolute() else ("a/", "b/")
+    name = printable(target.shown)  # a file name is shown, never obeyed
+    return list(difflib.unified_diff(before, after, a + name, b + name))
+
+
+def _diff_lines(data: bytes) -> list[str]:
+    lines = data.decode("utf-8", "replace").splitlines(keepends=True)
+    return [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]
+
+
 def valid_as_written(data: bytes, path: str) -> bool:
     """Whether a project file or streams.yaml loads and validates as it is: such a file, if fmt
     cannot rewrite its layout, is left as written rather than failing `fmt --check`."""
-    from budgetctl.loading.build import check_file
+    from budgetctl.loading.checks import check_file
     from budgetctl.loading.discover import RawFile
     from budgetctl.model.records import Project, StreamsFile
 

@@ -14,10 +14,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from budgetctl.diagnostics import UserError
 from budgetctl.infra.atomic import WriteRefused, fsync_directory, write_atomic
+from budgetctl.model.kinds import PROJECTS_DIR, STREAMS_FILE
 
 
-class InitRefused(Exception):
+class InitRefused(UserError):
     """``init`` will not write here; str() says why (exit 2)."""
 
 
@@ -137,9 +139,9 @@ def create(directory: Path, today: datetime.date | None = None) -> list[Path]:
         raise InitRefused(f"{data} already exists and is not empty; budgetctl init never overwrites a ledger")
     year = financial_year(today or datetime.date.today())
     files = {
-        Path("streams.yaml"): STREAMS.format(year=year),
+        Path(STREAMS_FILE): STREAMS.format(year=year),
         Path("README.md"): README.format(year=year),
-        Path("projects") / ".gitkeep": "",
+        Path(PROJECTS_DIR) / ".gitkeep": "",
     }
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -148,12 +150,12 @@ def create(directory: Path, today: datetime.date | None = None) -> list[Path]:
     except OSError as exc:
         raise InitRefused(f"cannot create the ledger in {data}: {exc.strerror or exc}") from exc
     try:
-        (staging / "projects").mkdir()
+        (staging / PROJECTS_DIR).mkdir()
         for path, text in files.items():
             write_atomic(staging / path, text.encode("utf-8"))
         # mkdtemp makes an owner-only folder; a ledger folder is made as mkdir would make it.
         mode = 0o777 & ~_umask()
-        for folder in (staging / "projects", staging):
+        for folder in (staging / PROJECTS_DIR, staging):
             folder.chmod(mode)
         # rename(2) replaces only a missing name or an empty folder: a ledger that appeared
         # meanwhile is never overwritten.
@@ -271,3 +273,22 @@ def create_ci(directory: Path, version: str) -> list[Path]:
     except (OSError, WriteRefused) as exc:
         raise InitRefused(f"cannot write {exc}") from exc
     return list(files)
+
+
+def git_repository(directory: Path, *, make: bool) -> str:
+    """Whether ``directory`` is in a git repository, as one line to print; with ``make``, a
+    folder outside any repository becomes one (``git init``). A missing git is said, not raised."""
+    from budgetctl.infra import git as gitrepo
+
+    try:
+        top = gitrepo.repo_root(directory)
+        return f"{directory} is inside the git repository {top}: commit the new files there"
+    except gitrepo.GitError:
+        pass
+    if not make:
+        return f"not a git repository yet: run `git init {directory}` (or budgetctl init --git)"
+    try:
+        gitrepo.init_repository(directory)
+    except gitrepo.GitError as exc:
+        return f"not a git repository yet ({exc}): install git, then run `git init {directory}`"
+    return f"initialised a git repository in {directory}"

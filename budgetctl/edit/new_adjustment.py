@@ -125,7 +125,9 @@ def plan(root: Path, adjustment: NewAdjustment) -> Plan:
     path = root / ADJUSTMENT.folder / folder / f"{adjustment.id}.yaml"
     shown = display_path(root, path)
     if path.exists() or path.is_symlink():
-        raise ScaffoldError(f"adjustment {adjustment.id!r} already exists: {shown}; an adjustment is never replaced")
+        raise ScaffoldError(
+            f"adjustment {adjustment.id!r} already exists: {shown}; an adjustment is never replaced", exit_code=1
+        )
     formatted = format_file(adjustment_text(adjustment).encode(), shown, "adjustment")
     if formatted.output is None:  # cannot happen for text we built; refuse rather than write it
         return Plan(path, shown, b"", None, formatted.problems)

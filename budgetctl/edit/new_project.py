@@ -7,6 +7,7 @@ over-allocate its stream is refused with the amount over, and nothing is written
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from collections import Counter
@@ -16,18 +17,20 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from budgetctl.diagnostics import Diagnostic
+from budgetctl.diagnostics import Diagnostic, UserError
 from budgetctl.edit.fmt import canonical_money, format_file
-from budgetctl.loading.discover import PROJECTS_DIR, RawFile, display_path, read_ledger
-from budgetctl.model.kinds import project_id
+from budgetctl.infra.atomic import WriteRefused, write_atomic
+from budgetctl.loading.discover import PROJECTS_DIR, RawFile, display_path
+from budgetctl.model.kinds import PROJECT, key_order, project_id
 from budgetctl.model.money import MoneyError, parse_money
 from budgetctl.model.periods import YearError, parse_year, year_sort_key
 from budgetctl.model.records import ID_PATTERN
-from budgetctl.pipeline import check_files
+from budgetctl.pipeline import Checked, check_files
 
 
-class ScaffoldError(ValueError):
-    """Options that cannot make a project file; str() says which and why."""
+class ScaffoldError(UserError):
+    """Options that cannot make a project file; str() says which and why (exit 2, or 1
+    when the project already exists)."""
 
 
 @dataclass
@@ -90,6 +93,17 @@ def parse_amount(text: str) -> tuple[str, Decimal]:
         raise ScaffoldError(f"--amount {text!r}: {exc}") from None
 
 
+def allocations_from(amounts: list[str]) -> dict[str, Decimal]:
+    """``--amount`` values (``YEAR=AMOUNT``, each year once) as allocations by year."""
+    allocations: dict[str, Decimal] = {}
+    for text in amounts:
+        year, money = parse_amount(text)
+        if year in allocations:
+            raise ScaffoldError(f"--amount: {year} is given twice")
+        allocations[year] = money
+    return allocations
+
+
 def scalar(text: str) -> str:
     """``text`` as a YAML value that every reader takes as this exact text: plain when safe, else quoted."""
     if text and text == text.strip() and "\n" not in text:
@@ -102,25 +116,23 @@ def scalar(text: str) -> str:
 
 
 def project_text(project: NewProject) -> str:
-    """The project file, in canonical layout."""
-    lines = [f"title: {scalar(project.title)}", f"stream: {scalar(project.stream)}", f"lead: {scalar(project.lead)}"]
-    for key in ("provider", "provider_sector", "recipient_org_id", "purpose"):
-        _single(lines, key, getattr(project, key))
-    _list(lines, "priorities", project.priorities)
-    for key in ("npu", "approved_by", "partnership"):
-        _single(lines, key, getattr(project, key))
-    _list(lines, "partnership_priorities", project.partnership_priorities)
-    _list(lines, "costs", project.costs)
-    _single(lines, "description", project.description)
-    if project.grant:
-        lines.append("grant: true")
-    for key in ("award_date", "start_date", "end_date"):
-        day = getattr(project, key)
-        if day is not None:
-            lines.append(f"{key}: {day.isoformat()}")
-    lines.append("allocations:")
-    for year in sorted(project.allocations, key=year_sort_key):
-        lines.append(f"  {year}: {canonical_money(project.allocations[year])}")
+    """The project file, in canonical layout: the keys given, in the project record's order."""
+    lines: list[str] = []
+    for key in key_order(PROJECT):
+        value = getattr(project, key, None)
+        if key == "allocations":
+            lines.append("allocations:")
+            for year in sorted(project.allocations, key=year_sort_key):
+                lines.append(f"  {year}: {canonical_money(project.allocations[year])}")
+        elif isinstance(value, list):
+            _list(lines, key, value)
+        elif isinstance(value, bool):
+            if value:
+                lines.append(f"{key}: true")
+        elif isinstance(value, datetime.date):
+            lines.append(f"{key}: {value.isoformat()}")
+        else:
+            _single(lines, key, value)
     return "\n".join(lines) + "\n"
 
 
@@ -142,8 +154,13 @@ def folder_parts(folder: str) -> tuple[str, ...]:
     return parts
 
 
-def plan(root: Path, project: NewProject, folder: str | None = None, *, force: bool = False) -> Plan:
-    """Everything `new project` needs to decide, without writing: the file and the problems it adds."""
+def plan(checked: Checked, project: NewProject, folder: str | None = None, *, force: bool = False) -> Plan:
+    """Everything `new project` needs to decide, without writing: the file and the problems it
+    adds to the ledger ``checked`` (read from disk by ``check_ledger``)."""
+    files = checked.files
+    if files is None or files.root is None:
+        raise ValueError("plan needs a ledger read from disk")
+    root = files.root
     if not ID_PATTERN.fullmatch(project.id):
         raise ScaffoldError(
             f"project id {project.id!r}: use lower-case letters, digits and single hyphens, e.g. youth-diversion"
@@ -154,7 +171,6 @@ def plan(root: Path, project: NewProject, folder: str | None = None, *, force: b
             raise ScaffoldError(f"{display_path(root, root.joinpath(PROJECTS_DIR, *parts[:depth]))} is a symbolic link")
     path = root.joinpath(PROJECTS_DIR, *parts, f"{project.id}.yaml")
     shown = display_path(root, path)
-    files = read_ledger(root)
     replaces: bytes | None = None
     kept: list[RawFile] = []
     for raw in files.projects:
@@ -164,22 +180,30 @@ def plan(root: Path, project: NewProject, folder: str | None = None, *, force: b
             replaces = raw.data
         else:
             hint = "; use --force to replace it" if raw.path == shown else ""
-            raise ScaffoldError(f"project {project.id!r} already exists: {raw.path}{hint}")
+            raise ScaffoldError(f"project {project.id!r} already exists: {raw.path}{hint}", exit_code=1)
     if path.exists() and replaces is None:
-        raise ScaffoldError(f"{shown} already exists and is not a readable project file; not replacing it")
+        raise ScaffoldError(f"{shown} already exists and is not a readable project file; not replacing it", exit_code=1)
     formatted = format_file(project_text(project).encode(), shown, "project")
     if formatted.output is None:  # cannot happen for text we built; refuse rather than write it
         return Plan(path, shown, b"", replaces, formatted.problems)
-    before = check_files(files).problems
-    files.projects = sorted([*kept, RawFile(shown, formatted.output)], key=lambda raw: raw.path)
-    after = check_files(files).problems
-    added = Counter(after) - Counter(before)
+    with_new = dataclasses.replace(files, projects=sorted([*kept, RawFile(shown, formatted.output)], key=_by_path))
+    added = Counter(check_files(with_new).problems) - Counter(checked.problems)
     return Plan(path, shown, formatted.output, replaces, sorted(added.elements(), key=Diagnostic.sort_key))
 
 
-def write(planned: Plan) -> None:
-    """Write a plan that was not refused: its folder is made if needed, the file atomically."""
-    from budgetctl.infra.atomic import write_atomic
+def _by_path(raw: RawFile) -> str:
+    return raw.path
 
-    planned.path.parent.mkdir(parents=True, exist_ok=True)
+
+def add_project(checked: Checked, project: NewProject, folder: str | None = None, *, force: bool = False) -> Plan:
+    """Plan the new project file and write it unless it would bring an error (``Plan.refused``):
+    its folder is made if needed, the file written atomically."""
+    planned = plan(checked, project, folder, force=force)
+    if planned.refused:
+        return planned
+    try:
+        planned.path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteRefused(str(exc)) from exc
     write_atomic(planned.path, planned.data, expected=planned.replaces)
+    return planned

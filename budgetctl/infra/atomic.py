@@ -3,10 +3,9 @@
 A reader (or a crash) sees either the old bytes or the new bytes, never a mix:
 the data goes to a temporary file in the same directory, is fsynced, gets the
 old file's permissions, and is renamed over the target with `os.replace`.
-The research note reliability.md, section 3.1, records the failures this
-avoids (a SIGKILL during a naive write left a truncated file; a bare
-mkstemp + replace turned 0o664 into 0o600; replace onto a symlink replaced the
-link).
+This avoids failures seen with simpler writes: a SIGKILL during a naive write
+left a truncated file; a bare mkstemp + replace turned 0o664 into 0o600;
+replace onto a symlink replaced the link.
 """
 
 from __future__ import annotations
@@ -17,13 +16,15 @@ import stat
 import tempfile
 from pathlib import Path
 
+from budgetctl.diagnostics import UserError
+
 __all__ = ["WriteRefused", "read_for_update", "write_atomic"]
 
 TEMP_PREFIX = ".budgetctl-"
 TEMP_SUFFIX = ".tmp"
 
 
-class WriteRefused(Exception):
+class WriteRefused(UserError):
     """A write that budgetctl will not perform; str(exc) is a one-line user message."""
 
 

@@ -3,9 +3,8 @@
 
 Git is run as a program with argument lists, never through a shell. A user's
 revision is checked, resolved once with `rev-parse --verify --end-of-options`,
-and from then on only the resulting commit id is passed to git: the research
-note reliability.md, section 4.3, shows `--output=FILE` passed as a revision
-creating files, and a shell running whatever follows a `;`.
+and from then on only the resulting commit id is passed to git: `--output=FILE`
+passed as a revision creates files, and a shell runs whatever follows a `;`.
 """
 
 from __future__ import annotations
@@ -15,6 +14,8 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from budgetctl.diagnostics import UserError
 
 __all__ = [
     "GitError",
@@ -34,7 +35,7 @@ _OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
 _MODE = re.compile(rb"[0-7]{5,6}")
 
 
-class GitError(Exception):
+class GitError(UserError):
     """A git problem to show the user as one line (exit 2)."""
 
 

@@ -1,4 +1,4 @@
-"""Actuals files, ``data/actuals/YYYY-YY/*.csv`` (in-year spec, section 2).
+"""Actuals files, ``data/actuals/YYYY-YY/*.csv``.
 
 ``read_actuals`` reads one file through the CSV subset and checks each row's
 values on its own: the date (real, inside the folder's year; an accrual on 31
@@ -186,7 +186,7 @@ _PLAIN_MONEY = re.compile(r"(0|[1-9][0-9]{0,11})\.[0-9]{2}")
 
 
 def totals_by_project(rows: Iterable[ActualRow], up_to: date | None = None) -> dict[str, Decimal]:
-    """Actual spend per project (spec section 2): signed amounts of rows dated on or before ``up_to``."""
+    """Actual spend per project: signed amounts of rows dated on or before ``up_to``."""
     signed: dict[str, list[Decimal]] = {}
     for row in rows:
         if up_to is None or row.date <= up_to:

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.loading.build import FileCheck, LazySource
-from budgetctl.loading.build import _from_entry as from_entry
-from budgetctl.loading.build import _store as store
+from budgetctl.loading.build import LazySource
+from budgetctl.loading.checks import FileCheck
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.discover import RawFile
 from budgetctl.loading.yamlsubset import strict_load
@@ -73,23 +72,14 @@ def check_adjustment(raw: RawFile) -> FileCheck:
 
 
 def _check(raw: RawFile, cache: FileCache | None) -> FileCheck:
-    from budgetctl.loading import cache as cached
+    from budgetctl.loading.cache import recall, remember
 
-    if cache is None or not cache.enabled:
-        return check_adjustment(raw)
-    try:
-        decode = cached.model_decoder(Adjustment)
-    except cached.Malformed:  # a field type the cache cannot hold exactly: not cached
-        return check_adjustment(raw)
-    key = cached.digest(raw.data)
-    try:
-        entry = cache.get(raw.path, key)
-        if entry is not None:
-            return from_entry(entry, raw.path, decode)
-    except cached.Malformed:
-        cache.drop()  # one bad entry and none is trusted
+    found, keys = recall(cache, [raw], Adjustment)
+    if found[0] is not None:
+        return found[0]
     checked = check_adjustment(raw)
-    store(cache, raw.path, key, checked)
+    if cache is not None and keys:
+        remember(cache, raw.path, keys[0], checked)
     return checked
 
 

@@ -1,20 +1,22 @@
-"""Build the ledger from raw files: load and validate each file (cached by content, in worker
-processes for large ledgers), then assemble the records."""
+"""Build the ledger from raw files: check each file (``checks``), recalled from the cache by
+its content (``cache``) or checked here or in worker processes (``parallel``), then assemble
+the records."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.loading.checks import FileCheck, check_streams
 from budgetctl.loading.codes import CODES
-from budgetctl.loading.discover import RawFile
 from budgetctl.loading.yamlsubset import strict_load
 from budgetctl.model.kinds import project_id
 from budgetctl.model.ledger import Ledger, ProjectEntry
-from budgetctl.model.records import ID_PATTERN, Project, StreamsFile, fields_of, shared
-from budgetctl.model.source import Mapping, SourceFile
+from budgetctl.model.records import ID_PATTERN, Project, StreamsFile
+from budgetctl.model.source import Mapping, RawFile, SourceFile
 
 if TYPE_CHECKING:
     from budgetctl.loading.cache import FileCache
@@ -46,7 +48,6 @@ class LazySource(SourceFile):
         self.path = path
         self._raw = raw  # its bytes are read only if a position is asked for
         self._parsed: SourceFile | None = None
-        self._lines = None
 
     def _source(self) -> SourceFile:
         if self._parsed is None:
@@ -65,49 +66,6 @@ class LazySource(SourceFile):
     @property
     def root(self) -> Mapping:  # type: ignore[override]
         return self._source().root
-
-
-@dataclass(slots=True)
-class FileCheck:
-    """What the loader and schema stages found in one file (a project file, or streams.yaml)."""
-
-    load_problems: list[Diagnostic]
-    schema_problems: list[Diagnostic] | None  # None: the file did not load
-    project: Any  # the model (Project or StreamsFile); None: it did not load or is invalid
-
-
-def check_file(raw: RawFile, model: type[Project] | type[StreamsFile]) -> FileCheck:
-    """Load one file and validate it as ``model``."""
-    from budgetctl.loading.schema import validate  # the validator: only when a file must be checked
-
-    source, load_problems = strict_load(raw.data, raw.path)
-    if source is None:
-        return FileCheck(load_problems, None, None)
-    value, schema_problems = validate(model, source)
-    return FileCheck(load_problems, schema_problems, value)
-
-
-def check_project(raw: RawFile) -> FileCheck:
-    """Load and validate one project file."""
-    checked = check_file(raw, Project)
-    if checked.project is not None:
-        _share_text(checked.project)
-    return checked
-
-
-def _share_text(project: Project) -> None:
-    """Make the project's short texts (ids, years, names) the objects other projects hold
-    for the same values (``models.shared``). The record is frozen: ``object.__setattr__``
-    here, once, before anything else sees it."""
-    for name in fields_of(Project):
-        value = getattr(project, name)
-        kind = type(value)
-        if kind is str:
-            object.__setattr__(project, name, shared(value))
-        elif kind is tuple and value:
-            object.__setattr__(project, name, tuple([shared(v) for v in value]))
-        elif kind is dict and value:
-            object.__setattr__(project, name, {shared(k): v for k, v in value.items()})
 
 
 def build(
@@ -164,45 +122,17 @@ def _load_streams(
     raw: RawFile, cache: FileCache | None
 ) -> tuple[SourceFile | None, StreamsFile | None, list[Diagnostic]]:
     """streams.yaml's source, model and problems, from the cache when its content was checked before."""
-    from budgetctl.loading import cache as cached
+    from budgetctl.loading.cache import recall, remember
 
-    decode = key = checked = None
-    if cache is not None and cache.enabled:
-        try:
-            decode = cached.model_decoder(StreamsFile)
-        except cached.Malformed:  # a field type the cache cannot hold exactly: not cached
-            decode = None
-    if cache is not None and decode is not None:
-        key = raw.digest
-        try:
-            entry = cache.get(raw.path, key)
-            if entry is not None:
-                checked = _from_entry(entry, raw.path, decode)
-        except cached.Malformed:
-            cache.drop()  # one bad entry and none is trusted
+    found, keys = recall(cache, [raw], StreamsFile)
+    checked = found[0]
     if checked is None:
-        checked = check_file(raw, StreamsFile)
-        if cache is not None and key is not None:
-            _store(cache, raw.path, key, checked)
+        checked = check_streams(raw)
+        if cache is not None and keys:
+            remember(cache, raw.path, keys[0], checked)
     # Positions are parsed again from the bytes only if a problem needs one.
     source = None if checked.schema_problems is None else LazySource(raw.path, raw)
     return source, checked.project, checked.load_problems + (checked.schema_problems or [])
-
-
-def _store(cache: FileCache, path: str, key: str, checked: FileCheck, entry: list[Any] | None = None) -> None:
-    """Cache one file's check (``entry``: already encoded, as a worker sends it); a value the
-    cache cannot hold exactly turns caching off for the run."""
-    from budgetctl.loading import cache as cached
-
-    if cache.enabled:
-        try:
-            cache.put(path, key, entry or _to_entry(checked))
-        except cached.Malformed:
-            cache.disable()
-
-
-# Below this many files to check, worker processes cost more than they save.
-PARALLEL_MIN_FILES = 2000
 
 
 def check_projects(
@@ -225,185 +155,19 @@ def check_projects(
 def _check_projects(
     projects: list[RawFile], cache: FileCache | None, progress: Callable[[int], None] | None
 ) -> list[FileCheck]:
-    from budgetctl.loading import cache as cached
+    from budgetctl.loading import parallel
+    from budgetctl.loading.cache import recall, remember
 
-    results: list[FileCheck | None] = [None] * len(projects)
-    keys: list[str] = []
-    decode = None
-    if cache is not None:
-        try:
-            decode = cached.model_decoder(Project)
-        except cached.Malformed:  # a field type the cache cannot hold exactly
-            cache.disable()
-    if cache is not None and cache.enabled and decode is not None:
-        keys = [raw.digest for raw in projects]
-        try:
-            for index, raw in enumerate(projects):
-                known = cache.decoded.get((raw.path, keys[index]))
-                if known is not None:
-                    results[index] = known
-                    continue
-                entry = cache.get(raw.path, keys[index])
-                if entry is not None:
-                    results[index] = cache.decoded[(raw.path, keys[index])] = _from_entry(entry, raw.path, decode)
-        except cached.Malformed:
-            cache.drop()  # one bad entry and none is trusted
-            results = [None] * len(projects)
+    results, keys = recall(cache, projects, Project)
     todo = [i for i, found in enumerate(results) if found is None]
     if progress is not None and len(todo) < len(projects):
         progress(len(projects) - len(todo))
-    workers = _start_workers(projects, todo) if len(todo) >= PARALLEL_MIN_FILES else []
-    try:
-        _check_here_and_there(projects, todo, workers, results, keys, cache, progress)
-    finally:
-        for worker in workers:
-            worker.close(stop=True)  # a no-op unless this run failed before reading its result
-    return results  # type: ignore[return-value]
-
-
-def _check_here_and_there(
-    projects: list[RawFile],
-    todo: list[int],
-    workers: list[_Worker],
-    results: list[FileCheck | None],
-    keys: list[str],
-    cache: FileCache | None,
-    progress: Callable[[int], None] | None,
-) -> None:
-    """Check the files of ``todo`` no worker took here, then collect the workers' shares."""
-    from budgetctl.loading import cache as cached
-
-    def keep(index: int, checked: FileCheck, entry: list[Any] | None) -> None:
-        results[index] = checked
-        if cache is not None:
-            _store(cache, projects[index].path, keys[index], checked, entry)
-
-    handed = {i for worker in workers for i in worker.indices}
-    for index in todo:
-        if index not in handed:
-            keep(index, check_project(projects[index]), None)
+    with closing(parallel.check_projects(projects, todo)) as batches:
+        for batch in batches:
+            for index, checked, entry in batch:
+                results[index] = checked
+                if cache is not None and keys:
+                    remember(cache, projects[index].path, keys[index], checked, entry)
             if progress is not None:
-                progress(1)
-    decode = cached.model_decoder(Project) if workers else None
-    for worker in workers:
-        entries: list[Any] = [None] * len(worker.indices)
-        try:
-            entries = worker.result()
-            checks = [
-                _from_entry(e, projects[i].path, decode)  # type: ignore[arg-type]
-                for i, e in zip(worker.indices, entries, strict=True)
-            ]
-        except Exception:  # the worker died or sent something wrong: check its files here
-            entries = [None] * len(worker.indices)
-            checks = [check_project(projects[i]) for i in worker.indices]
-        for index, checked, entry in zip(worker.indices, checks, entries, strict=True):
-            keep(index, checked, entry)
-        if progress is not None:
-            progress(len(worker.indices))
-
-
-def _to_entry(checked: FileCheck) -> list[Any]:
-    from budgetctl.loading import cache as cached
-
-    return [
-        cached.encode_problems(checked.load_problems),
-        None if checked.schema_problems is None else cached.encode_problems(checked.schema_problems),
-        None if checked.project is None else cached.encode_model(checked.project),
-    ]
-
-
-def _from_entry(entry: list[Any], path: str, decode: Callable[[Any], Any]) -> FileCheck:
-    """A check rebuilt from an entry: ``[loader problems, schema problems, project]``."""
-    from budgetctl.loading import cache as cached
-
-    if type(entry) is not list or len(entry) != 3:
-        raise cached.Malformed("entry")
-    load, schema, data = entry
-    if (schema is None and data is not None) or (data is not None and type(schema) is not list):
-        raise cached.Malformed("entry")
-    return FileCheck(
-        cached.decode_problems(load, path),
-        None if schema is None else cached.decode_problems(schema, path),
-        None if data is None else decode(data),
-    )
-
-
-class _Worker:
-    """A forked copy of this process checking some files; it sends their entries
-    (plain data, marshalled: only this process reads them) through a pipe."""
-
-    def __init__(self, projects: list[RawFile], indices: list[int]) -> None:
-        import os
-
-        self.indices = indices
-        read, write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: never returns, never runs the parent's exit handlers
-            status = 1
-            try:
-                import marshal
-
-                os.close(read)
-                payload = marshal.dumps([_to_entry(check_project(projects[i])) for i in indices])
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(payload)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        self.pipe = os.fdopen(read, "rb")
-        self.status: int | None = None
-
-    def result(self) -> list[Any]:
-        import marshal
-
-        payload = self.pipe.read()
-        self.close()
-        if self.status != 0:
-            raise RuntimeError(f"worker exited with status {self.status}")
-        entries = marshal.loads(payload)
-        if type(entries) is not list or len(entries) != len(self.indices):
-            raise RuntimeError("worker sent a wrong answer")
-        return entries
-
-    def close(self, *, stop: bool = False) -> None:
-        """Reap the worker (stopping it first with ``stop``): no process outlives the run."""
-        import os
-        import signal
-
-        if self.status is None:
-            self.pipe.close()
-            if stop:
-                os.kill(self.pid, signal.SIGKILL)
-            _, code = os.waitpid(self.pid, 0)
-            self.status = os.waitstatus_to_exitcode(code)
-
-
-def _start_workers(projects: list[RawFile], todo: list[int]) -> list[_Worker]:
-    """Fork workers for the later shares of ``todo``; this process checks the first share
-    itself. No workers where processes cannot be forked or entries cannot carry a project."""
-    import os
-
-    from budgetctl.loading import cache as cached
-
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    count = min(3, cpus - 1)
-    if count < 1 or not hasattr(os, "fork"):
-        return []
-    try:
-        cached.model_decoder(Project)  # workers send entries: they must decode exactly
-    except cached.Malformed:
-        return []
-    # Equal shares; this process also rebuilds the workers' results, a small cost.
-    share = len(todo) // (count + 1)
-    workers: list[_Worker] = []
-    try:
-        for n in range(1, count + 1):
-            stop = len(todo) if n == count else share * (n + 1)
-            workers.append(_Worker(projects, todo[share * n : stop]))
-    except OSError:  # no more processes (a limit, a sandbox): check the rest here
-        pass
-    return workers
+                progress(len(batch))
+    return results  # type: ignore[return-value]

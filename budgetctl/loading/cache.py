@@ -26,40 +26,30 @@ at worst ignored). ``--no-cache`` or ``BUDGETCTL_NO_CACHE=1`` bypass it entirely
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import datetime
 import hashlib
 import json
 import os
-import re
-import stat
 import sys
-import types
-import typing
-from decimal import Decimal
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # exists at runtime; typeshed omits it
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
-from budgetctl.diagnostics import FORBIDDEN, Diagnostic, Severity
-from budgetctl.model.records import Converter, fields_of, is_record, shared
-from budgetctl.model.source import Scalar
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.loading.codec import Malformed, decode_amount, decode_problem, encode_problem
+from budgetctl.loading.ownfiles import read_own, usable_folder, write_own
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from budgetctl.loading.checks import FileCheck
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.statindex import StatIndex
+    from budgetctl.model.source import RawFile
 
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 2
 FORMAT = "budgetctl-cache"
-# A cache file larger than this is not read (about 600 bytes per project file).
-MAX_CACHE_BYTES = 512 * 1024 * 1024
-
-
-class Malformed(Exception):
-    """A cache entry that does not have exactly the shape this version writes."""
 
 
 def _set(name: str) -> bool:
@@ -92,22 +82,6 @@ def cache_dir() -> Path | None:
     return base / "budgetctl" if base.is_absolute() else None
 
 
-def _usable_folder(folder: Path) -> Path | None:
-    """The cache folder with its parents resolved, if it is ours or can be made: a symbolic
-    link there (dangling or not) would send the cache elsewhere, and another user's folder
-    is theirs."""
-    folder = folder.parent.resolve() / folder.name
-    try:
-        info = os.lstat(folder)
-    except FileNotFoundError:
-        return folder  # made, owner-only, when the cache is first written
-    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        return None
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        return None
-    return folder
-
-
 def digest(data: bytes) -> str:
     """The content key of one file (as ``RawFile.digest``)."""
     return hashlib.sha256(data).hexdigest()
@@ -127,23 +101,34 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _code_key() -> str:
     """budgetctl's version, SCHEMA, the Python version, and the size and modification
-    time of every module of budgetctl and of the installed PyYAML, pydantic and
-    pydantic-core (an edited checkout or an upgraded parser gets a new key). Found
-    without importing them: a warm run never parses YAML or validates a model."""
+    time of each of ``_code_files`` (an edited checkout or an upgraded parser gets a
+    new key). Found without importing them: a warm run never parses YAML or validates a model."""
+    parts = [FORMAT, str(SCHEMA), __version__, sys.version]
+    for entry in _code_files():
+        info = entry.stat()
+        parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _code_files() -> list[os.DirEntry[str]]:
+    """Every module of budgetctl, at any depth, and the top-level files of the installed
+    PyYAML, pydantic and pydantic-core (an upgrade changes their version.py at least)."""
     import importlib.util
 
-    parts = [FORMAT, str(SCHEMA), __version__, sys.version]
-    package = Path(__file__).resolve().parents[1]  # budgetctl/, not loading/: every stage decides an entry
-    folders = [package, *(p for p in package.iterdir() if (p / "__init__.py").is_file())]
-    for name in _LIBRARIES:  # their top-level files: an upgrade changes version.py at least
+    package = Path(__file__).resolve().parents[1]
+    folders = []
+    for folder, subfolders, _ in os.walk(package):
+        subfolders[:] = sorted(s for s in subfolders if s != "__pycache__")
+        folders.append(folder)
+    for name in _LIBRARIES:
         spec = importlib.util.find_spec(name)
-        folders.extend(Path(f) for f in (spec.submodule_search_locations or [] if spec else []))
+        folders.extend(spec.submodule_search_locations or [] if spec else [])
+    found = []
     for folder in folders:
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.endswith((".py", ".so", ".pyd")):
-                info = entry.stat()
-                parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+                found.append(entry)
+    return found
 
 
 # Libraries whose installed files decide an entry: the YAML parser and the validator.
@@ -176,7 +161,7 @@ class FileCache:
         Nothing is read until an entry is asked for."""
         try:
             found = cache_dir()
-            folder = _usable_folder(found) if found is not None else None
+            folder = usable_folder(found) if found is not None else None
             if folder is None:
                 return None
             ledger = root.resolve()
@@ -206,7 +191,7 @@ class FileCache:
 
     def _read(self) -> dict[str, bytes]:
         """Each stored line by display path, or none when the file is missing or not exactly ours."""
-        data = _read_own(self.path)
+        data = read_own(self.path)
         if data is None:
             return {}
         header, *body = data.split(b"\n")
@@ -246,14 +231,14 @@ class FileCache:
         if type(count) is not int or type(incomplete) is not bool:
             return None
         try:
-            problems = [_decode_problem(json.loads(line)) for line in body if line]
+            problems = [decode_problem(json.loads(line)) for line in body if line]
         except (ValueError, RecursionError, Malformed):
             return None
         return problems, count, incomplete
 
     def _read_check(self, ledger: str) -> tuple[dict[str, Any], list[bytes]] | None:
         """The check file's header and problem lines, if it is ours and holds ``ledger``."""
-        data = _read_own(self.check_path) if self.enabled else None
+        data = read_own(self.check_path) if self.enabled else None
         if data is None:
             return None
         header, *body = data.split(b"\n")
@@ -277,7 +262,7 @@ class FileCache:
                 if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not int:
                     return None
                 try:
-                    figures[stream][year] = (pair[0], _amount(pair[1]))
+                    figures[stream][year] = (pair[0], decode_amount(pair[1]))
                 except Malformed:
                     return None
         return figures
@@ -304,8 +289,8 @@ class FileCache:
         }
         if figures is not None:
             head["allocated"] = {s: {y: [n, str(a)] for y, (n, a) in years.items()} for s, years in figures.items()}
-        lines = [json.dumps(head), *(json.dumps([p.file, *_encode_problem(p)]) for p in problems)]
-        _write_own(self.check_path, ("\n".join(lines) + "\n").encode())
+        lines = [json.dumps(head), *(json.dumps([p.file, *encode_problem(p)]) for p in problems)]
+        write_own(self.check_path, ("\n".join(lines) + "\n").encode())
 
     def get(self, path: str, key: str) -> list[Any] | None:
         """``[loader problems, schema problems, project]`` stored for ``path`` with content
@@ -348,7 +333,7 @@ class FileCache:
         if not (self._changed or self._new.keys() != self._entries().keys()):
             return
         header = json.dumps({"format": FORMAT, "key": self.key}).encode()
-        _write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
+        write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
 
 
 def ledger_key(files: LedgerFiles) -> str:
@@ -366,300 +351,46 @@ def ledger_key(files: LedgerFiles) -> str:
     return whole.hexdigest()
 
 
-def _read_own(path: Path) -> bytes | None:
-    """A cache file's bytes, or None when it is missing, a symbolic link, someone else's,
-    too large, being rewritten, or holds anything but ASCII (all we write)."""
+# --- around the check: each file's check recalled by its content, or remembered --------
+
+
+def recall(cache: FileCache | None, raws: list[RawFile], model: type) -> tuple[list[FileCheck | None], list[str]]:
+    """Each file's check as the cache holds it for the file's content (None where it holds
+    none), and the files' content keys (empty when nothing is to be stored this run)."""
+    from budgetctl.loading.codec import from_entry, model_decoder
+
+    found: list[FileCheck | None] = [None] * len(raws)
+    if cache is None or not cache.enabled:
+        return found, []
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
+        decode = model_decoder(model)
+    except Malformed:  # a field type the cache cannot hold exactly: no caching this run
+        cache.disable()
+        return found, []
+    keys = [raw.digest for raw in raws]
     try:
-        info = os.fstat(fd)
-        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-        if not stat.S_ISREG(info.st_mode) or not mine or info.st_size > MAX_CACHE_BYTES:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            # read(n) allocates n bytes up front: ask for what fstat saw (and one more).
-            data = handle.read(info.st_size + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    if len(data) != info.st_size or not data.isascii():
-        return None
-    return data
+        for index, raw in enumerate(raws):
+            # Rebuilt once per run: the other side of a diff holds the same file with the same key.
+            known = cache.decoded.get((raw.path, keys[index]))
+            if known is not None:
+                found[index] = known
+                continue
+            entry = cache.get(raw.path, keys[index])
+            if entry is not None:
+                found[index] = cache.decoded[(raw.path, keys[index])] = from_entry(entry, raw.path, decode)
+    except Malformed:
+        cache.drop()  # one bad entry and none is trusted
+        found = [None] * len(raws)
+    return found, keys
 
 
-def _write_own(path: Path, data: bytes) -> None:
-    """Write a cache file atomically, readable by its owner only; a failure is ignored."""
-    from budgetctl.infra.atomic import write_atomic
+def remember(cache: FileCache, path: str, key: str, checked: FileCheck, entry: list[Any] | None = None) -> None:
+    """Keep one file's check (``entry``: already encoded, as a worker sends it); a value the
+    cache cannot hold exactly turns caching off for the run."""
+    from budgetctl.loading import codec
 
-    try:
-        if _usable_folder(path.parent) is None:  # replaced by a link or another user's since opened
-            return
-        path.parent.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            path.parent.mkdir(mode=0o700)  # never through a link: mkdir refuses an existing name
-        if _usable_folder(path.parent) is None:
-            return
-        with contextlib.suppress(FileNotFoundError):
-            info = os.lstat(path)
-            if hasattr(os, "getuid") and info.st_uid != os.getuid():
-                # Not ours, in our folder: never read, and the writer would give the new file
-                # the old owner (as root), so it would never be read either. Ours replaces it.
-                path.unlink()
-        write_atomic(path, data, mode=0o600)
-    except Exception:  # read-only, full, a symlink...: run without a cache
-        return
-
-
-# Entries: [loader problems, schema problems or None when the file did not
-# load, the project's fields as JSON-safe values or None when it is invalid].
-
-
-def encode_problems(problems: list[Diagnostic]) -> list[list[Any]]:
-    return [_encode_problem(p) for p in problems]
-
-
-def _encode_problem(p: Diagnostic) -> list[Any]:
-    return [p.code, p.severity.value, p.message, p.line, p.column]
-
-
-def decode_problems(items: Any, path: str) -> list[Diagnostic]:
-    if type(items) is not list:
-        raise Malformed("problems")
-    return [_decode_problem([path, *item] if type(item) is list else item) for item in items]
-
-
-def _decode_problem(item: Any) -> Diagnostic:
-    """A problem from ``[file, code, severity, message, line, column]``."""
-    if type(item) is not list or len(item) != 6:
-        raise Malformed("problem")
-    path, code, severity, message, line, column = item
-    if any(type(text) is not str for text in (path, code, message)) or type(line) is not int or type(column) is not int:
-        raise Malformed("problem")
-    try:
-        level = Severity(severity)
-    except ValueError:
-        raise Malformed("severity") from None
-    return Diagnostic(code, level, message, path, line, column)
-
-
-def encode_value(value: Any) -> Any:
-    """A validated value as JSON-safe data; anything unexpected refuses to be cached."""
-    kind = type(value)
-    if kind is str or kind is bool or value is None:
-        return value
-    if kind is Decimal:
-        if not value.is_finite():
-            raise Malformed("a non-finite amount")
-        return str(value)  # exact: Decimal(str(d)) has the same digits and exponent
-    if kind is datetime.date:
-        return value.isoformat()
-    if kind is tuple:
-        return [encode_value(v) for v in value]
-    if kind is dict:
-        if not all(type(k) is str for k in value):
-            raise Malformed("a key that is not text")
-        return {k: encode_value(v) for k, v in value.items()}
-    if is_record(value):
-        return encode_model(value)
-    raise Malformed(f"a value of type {kind.__name__}")
-
-
-def encode_model(record: Any) -> dict[str, Any]:
-    """The fields that differ from their defaults (which are filled in again on decode)."""
-    return {
-        name: encode_value(value)
-        for name, default in _defaults(type(record)).items()
-        if (value := getattr(record, name)) != default or type(value) is not type(default)
-    }
-
-
-def _defaults(record: type) -> dict[str, Any]:
-    """Each field's default (``_MISSING`` for a required one; a factory's value, made once)."""
-    found = _DEFAULTS.get(record)
-    if found is None:
-        found = _DEFAULTS[record] = {}
-        for info in dataclasses.fields(record):
-            if info.default is not dataclasses.MISSING:
-                found[info.name] = info.default
-            elif info.default_factory is not dataclasses.MISSING:
-                found[info.name] = info.default_factory()
-            else:
-                found[info.name] = _MISSING
-    return found
-
-
-_DEFAULTS: dict[type, dict[str, Any]] = {}
-
-
-# --- decoding: one decoder per field, built from the model's annotations -----------
-
-
-def _text(value: Any) -> str:
-    if type(value) is not str:
-        raise Malformed("text")
-    return shared(value)
-
-
-def _flag(value: Any) -> bool:
-    if type(value) is not bool:
-        raise Malformed("true/false")
-    return value
-
-
-def _amount(value: Any) -> Decimal:
-    if type(value) is not str:
-        raise Malformed("amount")
-    try:
-        amount = Decimal(value)
-    except ArithmeticError:
-        raise Malformed("amount") from None
-    if not amount.is_finite() or str(amount) != value:
-        raise Malformed("amount")
-    return amount
-
-
-def _date(value: Any) -> datetime.date:
-    if type(value) is not str:
-        raise Malformed("date")
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise Malformed("date") from None
-
-
-_SCALARS = {str: _text, bool: _flag, Decimal: _amount, datetime.date: _date}
-
-
-def _converter(annotation: Any) -> Any:
-    """The function a parsed value goes through (``records.Converter``), if the annotation has one."""
-    if typing.get_origin(annotation) is typing.Annotated:
-        for meta in typing.get_args(annotation)[1:]:
-            if isinstance(meta, Converter):
-                return meta.func
-    return None
-
-
-def _held_to_the_rules(decode: Any, convert: Any, key: bool) -> Any:
-    """``decode``, then the same conversion a value parsed from a file goes through: a cache
-    entry is data that could have been forged (a restored CI cache), so a negative amount,
-    a bad year or id, an empty title or a forbidden character in it is refused, never used."""
-
-    checked: dict[Any, Any] = {}  # text already held to the rules (years, ids, names repeat)
-
-    def decode_checked(value: Any) -> Any:
-        if type(value) is str:
-            hit = checked.get(value)
-            if hit is not None:
-                return hit
-        decoded = decode(value)
-        text = value if type(value) is str else "true" if value is True else "false" if value is False else None
-        if text is None or _UNSAFE.search(text):
-            raise Malformed("a value no ledger file can hold")
+    if cache.enabled:
         try:
-            # Keys reach the converter as text, values as scalars: exactly as when parsing.
-            converted = convert(text if key else Scalar(text, 1, 1, False))
-        except Exception:  # the converter's own refusal (a pydantic error, raised lazily)
-            raise Malformed("a value the ledger's rules refuse") from None
-        if converted != decoded:
-            raise Malformed("a value written otherwise than parsing gives")
-        if type(converted) is str:
-            converted = shared(converted)
-        if type(value) is str:
-            checked[value] = converted
-        return converted
-
-    return decode_checked
-
-
-# What parsing never lets into a value: the loader's forbidden characters, and CR.
-_UNSAFE = re.compile(f"[\r{FORBIDDEN.pattern[1:-1]}]")
-
-
-def _decoder(annotation: Any, key: bool = False) -> Any:
-    """A function from cached JSON to the value pydantic validated; unknown types refuse."""
-    convert = _converter(annotation)
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if annotation in _SCALARS:
-        base = _SCALARS[annotation]
-        return base if convert is None else _held_to_the_rules(base, convert, key)
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin in (typing.Union, types.UnionType):
-        rest = [a for a in args if a is not type(None)]
-        if len(rest) != 1 or len(args) != 2:
-            raise Malformed(f"unsupported type {annotation!r}")
-        inner = _decoder(rest[0])
-        return lambda value: None if value is None else inner(value)
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item = _decoder(args[0])
-
-        def decode_tuple(value: Any) -> tuple[Any, ...]:
-            if type(value) is not list:
-                raise Malformed("list")
-            return tuple(item(v) for v in value)
-
-        return decode_tuple
-    if origin is dict and len(args) == 2:
-        key_decoder, item = _decoder(args[0], key=True), _decoder(args[1])
-
-        def decode_dict(value: Any) -> dict[Any, Any]:
-            if type(value) is not dict:
-                raise Malformed("mapping")
-            return {key_decoder(k): item(v) for k, v in value.items()}
-
-        return decode_dict
-    if is_record(annotation):
-        return model_decoder(annotation)
-    raise Malformed(f"unsupported type {annotation!r}")
-
-
-_MODEL_DECODERS: dict[type, Any] = {}
-_MISSING = object()
-
-
-def model_decoder(model: type) -> Any:
-    """A function from an encoded record back to the record, each value held to the rules a
-    parsed value meets (the record's own shape, not pydantic, is rebuilt: a warm run never
-    imports pydantic)."""
-    if model in _MODEL_DECODERS:
-        return _MODEL_DECODERS[model]
-    kinds = {name: _optional(annotation) for name, annotation in fields_of(model).items()}
-
-    def decode(value: Any) -> Any:
-        try:
-            return model(**_decode_fields(value, kinds))
-        except TypeError:  # a required field missing
-            raise Malformed("missing field") from None
-
-    _MODEL_DECODERS[model] = decode
-    return decode
-
-
-def _optional(annotation: Any) -> Any:
-    """A field's decoder; an optional field (``X | None`` under its converter) may be null."""
-    convert = _converter(annotation)
-    inner = annotation
-    while typing.get_origin(inner) is typing.Annotated:
-        inner = typing.get_args(inner)[0]
-    args = typing.get_args(inner)
-    if typing.get_origin(inner) in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
-        rest = next(a for a in args if a is not type(None))
-        decode = _decoder(typing.Annotated[rest, Converter(convert)] if convert is not None else rest)
-        return lambda value: None if value is None else decode(value)
-    return _decoder(annotation)
-
-
-def _decode_fields(value: Any, kinds: dict[str, Any]) -> dict[str, Any]:
-    if type(value) is not dict:
-        raise Malformed("model")
-    decoded = {}
-    for name, item in value.items():
-        kind = kinds.get(name)
-        if kind is None:
-            raise Malformed("unknown field")
-        decoded[name] = kind(item)
-    return decoded
+            cache.put(path, key, entry or codec.to_entry(checked))
+        except Malformed:
+            cache.disable()

@@ -27,7 +27,8 @@ class Code:
         return Diagnostic(self.code, self.severity, message, file, line, column)
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E = Severity.ERROR
+W = Severity.WARNING
 
 _ALL: tuple[Code, ...] = (
     Code(
@@ -574,3 +575,103 @@ _ALL += (
 
 # The loader's and the schema's codes; ``budgetctl.rules.catalogue()`` adds the rules'.
 CODES: dict[str, Code] = {code.code: code for code in _ALL}
+
+# Codes of the commands other than `validate`: fmt (F), the 360Giving export (X) and diff
+# (D014, D015). They live here, below every stage that reports them, so that no two
+# stages can define one code; `budgetctl rules` lists them and `budgetctl explain` explains them.
+FMT_UNSUPPORTED = Code(
+    "F001",
+    "fmt-unsupported-layout",
+    E,
+    "fmt cannot rewrite this YAML layout exactly, so it leaves the file alone.",
+    "fmt rewrites block mappings, plain and quoted values, block scalars (as one\n"
+    "quoted line) and lists of ids. Flow mappings holding lists, lists of mappings and\n"
+    "comments inside a value that spans several lines are refused rather than guessed at.\n"
+    "Rewrite the value as the message says, then run fmt again.",
+)
+FMT_GUARD_FAILED = Code(
+    "F002",
+    "fmt-guard-failed",
+    E,
+    "fmt's own output failed its safety check, so nothing was written.",
+    "Before writing, fmt proves that its output loads, holds the same values and the\n"
+    "same comments as the input, and is stable when formatted again. This problem\n"
+    "means fmt has a bug for this file: the file is untouched. Please report it\n"
+    "with the file attached.",
+)
+GRANT_FIELD_MISSING = Code(
+    "X001",
+    "grant-field-missing",
+    E,
+    "A grant lacks a field the 360Giving Data Standard requires.",
+    "Every grant needs a description, an award date and a recipient (the provider).",
+)
+BAD_ORG_ID = Code(
+    "X002",
+    "bad-org-id",
+    E,
+    "An organisation identifier that is not an org-id such as GB-CHC-1070468.",
+    "Write the list code and the registered number: GB-CHC-1070468, GB-COH-09668396, GB-LAE-BIR.",
+)
+PUBLISHER_MISSING = Code(
+    "X003",
+    "publisher-missing",
+    E,
+    "The 360Giving prefix or the funder's name or identifier is not configured.",
+    "Add `publisher:` with `prefix:`, `name:` and `org_id:` to streams.yaml, or pass --prefix, "
+    "--funder-name and --funder-id.",
+)
+BAD_PUBLISHER = Code(
+    "X004",
+    "bad-publisher",
+    E,
+    "A 360Giving prefix or funder identifier that is not well formed.",
+    "A prefix is 360G- followed by letters, digits, hyphens or underscores, e.g. 360G-OPCCWM.",
+)
+NO_GRANTS = Code(
+    "X005",
+    "no-grants",
+    E,
+    "No project marked `grant: true` allocates in the year exported.",
+    "A 360Giving package holds at least one grant. Mark grant projects with `grant: true`.",
+)
+BAD_DATES = Code(
+    "X006",
+    "bad-planned-dates",
+    E,
+    "Planned dates that end before they start, or an end without a start.",
+    "Give `start_date:` with `end_date:`, and an end date on or after the start date.",
+)
+APPROVED_CHANGED = Code(
+    "D014",
+    "approved-budget-changed",
+    E,
+    "An approved year's budget or sources edited in place (found by `budgetctl diff`).",
+    "Once `years:` in streams.yaml gives a year an `approved` date, its `budget:` and\n"
+    "`sources:` are the figures the board approved and are never edited: a change is an\n"
+    "adjustment record (`budgetctl new adjustment`), so the approved figure stays and the\n"
+    "decision is reviewed. `diff --fail-on-new-errors` fails on it.\n\n"
+    "    budget:\n      2023/24: 1925538     # D014 when 2023/24 was approved at 1805538",
+)
+CLOSED_CHANGED = Code(
+    "D015",
+    "closed-year-changed",
+    E,
+    "A file of a closed year's actuals, adjustments or forecasts changed (found by `budgetctl diff`).",
+    "A year with `closed:` in streams.yaml has a final outturn: its files under actuals/,\n"
+    "adjustments/ and forecasts/ are frozen. Record the change in the current year instead.\n"
+    "`diff --fail-on-new-errors` fails on it.",
+)
+# Every command's own code (the diff codes are found comparing two sides of a ledger).
+COMMAND_CODES = (
+    FMT_UNSUPPORTED,
+    FMT_GUARD_FAILED,
+    GRANT_FIELD_MISSING,
+    BAD_ORG_ID,
+    PUBLISHER_MISSING,
+    BAD_PUBLISHER,
+    NO_GRANTS,
+    BAD_DATES,
+    APPROVED_CHANGED,
+    CLOSED_CHANGED,
+)

@@ -1,4 +1,4 @@
-"""The strict CSV subset budgetctl reads (in-year spec, section 2).
+"""The strict CSV subset budgetctl reads.
 
 Accepted: UTF-8 (one optional leading BOM), comma-separated cells, RFC 4180
 quoting (a quoted cell may hold commas and doubled quotes), lines ending in LF

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.diagnostics import Diagnostic, UserError, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
 from budgetctl.model.kinds import (
@@ -22,74 +21,27 @@ from budgetctl.model.kinds import (
     misplaced,
     unread_files,
 )
+from budgetctl.model.source import FileChanged, RawFile, digest
+
+__all__ = [
+    "FileChanged",
+    "LedgerFiles",
+    "NoLedger",
+    "RawFile",
+    "digest",
+    "disk_path",
+    "display_base",
+    "display_path",
+    "find_root",
+    "read_ledger",
+]
 
 if TYPE_CHECKING:
     from budgetctl.loading.statindex import StatIndex
 
 
-class NoLedger(Exception):
+class NoLedger(UserError):
     """No ledger where one was looked for; str() says where (exit 2)."""
-
-
-class FileChanged(Exception):
-    """A file's bytes, read when first needed, are not the bytes its content key was made from."""
-
-
-def digest(data: bytes) -> str:
-    """The content key of one file: the SHA-256 of its bytes."""
-    return hashlib.sha256(data).hexdigest()
-
-
-class RawFile:
-    """A ledger file's display path and bytes, from disk or from a git revision.
-
-    A file that the stat index vouches for (``budgetctl.loading.statindex``) is not
-    read by discovery: it comes with its content key and its place on disk, and
-    its bytes are read on first use, refused (FileChanged) unless they hash to that key.
-    """
-
-    __slots__ = ("_data", "_digest", "_disk", "path")
-
-    def __init__(self, path: str, data: bytes | None = None, *, key: str | None = None, disk: str | None = None):
-        if data is None and (key is None or disk is None):
-            raise ValueError("a file without its bytes needs its content key and its place on disk")
-        self.path = path
-        self._data = data
-        self._digest = key
-        self._disk = disk
-
-    @property
-    def data(self) -> bytes:
-        if self._data is None:
-            assert self._disk is not None
-            problems: list[Diagnostic] = []
-            again = _read(self._disk, self.path, problems)
-            if again is None or again.digest != self._digest:
-                raise FileChanged(f"{self.path} changed while budgetctl was reading the ledger; run it again")
-            self._data = again.data
-        return self._data
-
-    @property
-    def digest(self) -> str:
-        """The content key (computed from the bytes when discovery did not already know it)."""
-        if self._digest is None:
-            self._digest = digest(self.data)
-        return self._digest
-
-    @property
-    def was_read(self) -> bool:
-        return self._data is not None
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RawFile):
-            return NotImplemented
-        return self.path == other.path and self.digest == other.digest
-
-    def __hash__(self) -> int:
-        return hash((self.path, self.digest))
-
-    def __repr__(self) -> str:
-        return f"RawFile({self.path!r}, {self.digest[:12]})"
 
 
 @dataclass
@@ -312,7 +264,7 @@ def _read(path: str | Path, shown: str, problems: list[Diagnostic], index: StatI
         if index is not None and stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES:
             known = index.lookup(shown, info)
             if known is not None:
-                return RawFile(shown, key=known, disk=os.fspath(path))
+                return RawFile(shown, key=known, load=lambda: _reread(os.fspath(path), shown))
         if stat.S_ISLNK(info.st_mode):
             problems.append(refused_link(shown))
             return None
@@ -343,3 +295,9 @@ def _read(path: str | Path, shown: str, problems: list[Diagnostic], index: StatI
         # entry, or falls within the index's racy window (it is then hashed again).
         index.record(shown, info, raw.digest)
     return raw
+
+
+def _reread(path: str, shown: str) -> bytes | None:
+    """The bytes of a file the stat index vouched for, read when first needed (None: unreadable now)."""
+    again = _read(path, shown, [])
+    return None if again is None else again.data

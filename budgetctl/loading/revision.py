@@ -1,4 +1,5 @@
-"""The ledger at a git revision, or in the working tree, checked like `validate` checks it.
+"""The ledger's files at a git revision, read as discovery reads them from disk, and where
+the ledger sits in its repository (``budgetctl.pipeline`` checks them).
 
 A revision is read straight from git objects through ``budgetctl.infra.git``: no
 checkout, and the working tree and the index are never touched. Files get the
@@ -12,7 +13,6 @@ import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.infra import git as gitrepo
@@ -25,11 +25,9 @@ from budgetctl.loading.discover import (
     find_root,
     join_shown,
     link_may_be_ledger,
-    read_ledger,
     refused_link,
 )
-from budgetctl.loading.schema import validate
-from budgetctl.loading.yamlsubset import MAX_FILE_BYTES, strict_load
+from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
 from budgetctl.model.kinds import (
     IMPORTS_DIR,
     IN_YEAR,
@@ -40,49 +38,8 @@ from budgetctl.model.kinds import (
     misplaced,
     unread_files,
 )
-from budgetctl.model.records import Project
-from budgetctl.pipeline import Checked, check_files
-
-if TYPE_CHECKING:
-    from budgetctl.loading.cache import FileCache
 
 _LINK, _SUBMODULE = "120000", "160000"
-
-
-@dataclass
-class Side:
-    """One side of a comparison: what it is called, and the checked ledger (None: no ledger there)."""
-
-    label: str  # "HEAD~1 (1a2b3c4)" or "the working tree"
-    revision: str | None  # what the user typed; None for the working tree
-    commit: str | None  # the full commit id; None for the working tree
-    checked: Checked | None
-    files: LedgerFiles | None
-
-    @property
-    def empty(self) -> bool:
-        return self.checked is None
-
-    def project_paths(self) -> dict[str, str]:
-        """Every project file's id and display path, including files too broken to load."""
-        if self.files is None:
-            return {}
-        return {posixpath.basename(f.path).rsplit(".", 1)[0]: f.path for f in self.files.projects}
-
-    def projects(self) -> dict[str, Project]:
-        """The projects that validate, by id, whether or not streams.yaml loads."""
-        if self.checked is None or self.files is None:
-            return {}
-        if self.checked.ledger is not None:
-            return {entry.id: entry.project for entry in self.checked.ledger.projects}
-        # streams.yaml is broken on this side: still compare the project files themselves.
-        found: dict[str, Project] = {}
-        for raw in self.files.projects:
-            source, _ = strict_load(raw.data, raw.path)
-            project = validate(Project, source)[0] if source is not None else None
-            if project is not None:
-                found[posixpath.basename(raw.path).rsplit(".", 1)[0]] = project
-        return found
 
 
 @dataclass(frozen=True)
@@ -148,27 +105,6 @@ def ledger_folder(repo: Path, root: Path) -> str:
     if folder in ("", "."):
         raise gitrepo.GitError("the ledger must be a folder inside the repository (e.g. data/), not its top level")
     return folder
-
-
-def working_tree_side(root: Path, cache: FileCache | None = None) -> Side:
-    """The ledger as it is on disk now (an empty side when it has no streams.yaml); ``cache``
-    (content-keyed, ``loading.cache``) serves the files checked before."""
-    if not (root / STREAMS_FILE).is_file():
-        return Side("the working tree", None, None, None, None)
-    files = read_ledger(root)
-    return Side("the working tree", None, None, check_files(files, cache=cache, remember=False), files)
-
-
-def revision_side(repo: Path, revision: str, folder: str, cache: FileCache | None = None) -> Side:
-    """The ledger in ``folder`` at ``revision``; raises GitError for a bad revision. ``cache``
-    (keyed by each file's content, so a committed file is the file it was on disk) serves
-    the files checked before."""
-    sha = gitrepo.resolve_revision(repo, revision)
-    label = f"{printable(revision)} ({sha[:7]})"
-    files = files_at(repo, sha, folder)
-    if files is None:
-        return Side(label, revision, sha, None, None)
-    return Side(label, revision, sha, check_files(files, cache=cache, remember=False), files)
 
 
 def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:

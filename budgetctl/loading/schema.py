@@ -1,8 +1,8 @@
 """Validate loaded files against the models; map pydantic errors to located problems.
 
 The models are plain dataclasses whose annotations say how each value is
-converted. Their validator is a pydantic-core schema built here from those
-annotations: the handful of types the models use map one to one onto core
+converted. Their validator is a pydantic-core schema built here from their
+shapes (``budgetctl.model.shape``): the handful of types the models use map one to one onto core
 schemas, and building them directly costs a millisecond where pydantic's
 general schema generator (and importing it) costs some 80 ms on every run
 that must check a file.
@@ -10,11 +10,8 @@ that must check a file.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import re
-import types
-import typing
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -24,7 +21,8 @@ from pydantic_core import core_schema as cs
 
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.loading.codes import CODES
-from budgetctl.model.records import Converter, did_you_mean, fields_of, found, is_record, key_of
+from budgetctl.model.records import did_you_mean, found
+from budgetctl.model.shape import MISSING, Shape, fields, fields_at, shape_of
 from budgetctl.model.source import Mapping, Scalar, Sequence, SourceFile
 
 NBSP = "\u00a0"
@@ -53,47 +51,45 @@ _SCALARS: dict[Any, Callable[[], cs.CoreSchema]] = {
 
 
 def core_schema(annotation: Any) -> cs.CoreSchema:
-    """The pydantic-core schema of a model, or of a field's annotation."""
-    if typing.get_origin(annotation) is typing.Annotated:
-        inner, *metadata = typing.get_args(annotation)
-        schema = core_schema(inner)
-        for meta in metadata:
-            if not isinstance(meta, Converter):
-                raise TypeError(f"unsupported annotation {meta!r}")
-            schema = cs.no_info_before_validator_function(meta.func, schema)
-        return schema
-    if annotation in _SCALARS:
-        return _SCALARS[annotation]()
-    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-    if origin in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
-        return cs.nullable_schema(core_schema(next(a for a in args if a is not type(None))))
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        return cs.tuple_schema([core_schema(args[0])], variadic_item_index=0)
-    if origin is dict:
-        return cs.dict_schema(core_schema(args[0]), core_schema(args[1]))
-    if is_record(annotation):
-        return _record_schema(annotation)
-    raise TypeError(f"unsupported annotation {annotation!r}")
+    """The pydantic-core schema of a record, or of a field's annotation."""
+    return _schema(shape_of(annotation))
+
+
+def _schema(shape: Shape) -> cs.CoreSchema:
+    if shape.kind == "scalar":
+        schema = _SCALARS[shape.type]()
+    elif shape.kind == "optional":
+        schema = cs.nullable_schema(_schema(shape.items[0]))
+    elif shape.kind == "list":
+        schema = cs.tuple_schema([_schema(shape.items[0])], variadic_item_index=0)
+    elif shape.kind == "mapping":
+        schema = cs.dict_schema(_schema(shape.items[0]), _schema(shape.items[1]))
+    else:
+        schema = _record_schema(shape.type)
+    for converter in shape.converters:
+        # The converter's name and choices ride along for the editor schema (reports/editor_schema.py).
+        schema = cs.no_info_before_validator_function(
+            converter.func, schema, metadata={"converter": converter.name, "choices": list(converter.choices)}
+        )
+    return schema
 
 
 def _record_schema(record: type) -> cs.CoreSchema:
     """A frozen, slotted, keyword-only dataclass whose unknown keys are errors."""
-    hints = fields_of(record)
-    fields = []
-    for info in dataclasses.fields(record):
-        schema = core_schema(hints[info.name])
-        if info.default is not dataclasses.MISSING:
-            schema = cs.with_default_schema(schema, default=info.default)
-        elif info.default_factory is not dataclasses.MISSING:
-            schema = cs.with_default_schema(schema, default_factory=info.default_factory)
-        key = key_of(info)
-        alias = key if key != info.name else None
-        fields.append(cs.dataclass_field(info.name, schema, kw_only=True, validation_alias=alias))
+    found = []
+    for field in fields(record):
+        schema = _schema(field.shape)
+        if field.default is not MISSING:
+            schema = cs.with_default_schema(schema, default=field.default)
+        elif field.default_factory is not MISSING:
+            schema = cs.with_default_schema(schema, default_factory=field.default_factory)
+        alias = field.key if field.key != field.name else None
+        found.append(cs.dataclass_field(field.name, schema, kw_only=True, validation_alias=alias))
     name = record.__name__
     return cs.dataclass_schema(
         record,
-        cs.dataclass_args_schema(name, fields, collect_init_only=False),
-        list(hints),
+        cs.dataclass_args_schema(name, found, collect_init_only=False),
+        [field.name for field in fields(record)],
         slots=True,
         config={"title": name, "extra_fields_behavior": "forbid"},
         ref=f"{record.__module__}.{record.__qualname__}",
@@ -133,7 +129,7 @@ def _diagnostic(model: type, source: SourceFile, error: Any) -> Diagnostic:
     elif kind in _UNKNOWN_KEY:
         name = str(loc[-1])
         line, column = source.locate(loc, key=True)
-        message = f"unknown key {name!r}{_in(loc[:-1])}{did_you_mean(name, _fields_at(model, loc[:-1]))}"
+        message = f"unknown key {name!r}{_in(loc[:-1])}{did_you_mean(name, fields_at(model, loc[:-1]))}"
         if column == 1 and _YEAR_KEY.fullmatch(name) and len(loc) == 1:
             message += f"; a year at the start of the line is a key of its own: {_INDENT_YEARS}"
     else:
@@ -209,37 +205,3 @@ def _where(loc: tuple[Any, ...]) -> str:
 
 def _in(loc: tuple[Any, ...]) -> str:
     return f" in {_where(loc)}" if loc else ""
-
-
-def _unwrap(tp: Any) -> Any:
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            if len(args) != 1:
-                return tp
-            tp = args[0]
-        else:
-            return tp
-
-
-def _fields_at(model: type, loc: tuple[Any, ...]) -> list[str]:
-    """The keys the model allows at ``loc``, for "did you mean" hints."""
-    tp: Any = model
-    for part in loc:
-        tp = _unwrap(tp)
-        if is_record(tp):
-            names = {key_of(info): info.name for info in dataclasses.fields(tp)}
-            tp = fields_of(tp).get(names.get(str(part), ""))
-            if tp is None:
-                return []
-        elif typing.get_origin(tp) is dict:
-            tp = typing.get_args(tp)[1]
-        elif typing.get_origin(tp) in (list, tuple):
-            tp = typing.get_args(tp)[0]
-        else:
-            return []
-    tp = _unwrap(tp)
-    return [key_of(info) for info in dataclasses.fields(tp)] if is_record(tp) else []

@@ -59,11 +59,11 @@ class StatIndex:
             self._load(path)
 
     def _load(self, path: Path) -> None:
-        from budgetctl.loading.cache import _read_own  # the cache's checks: ours, regular, ASCII
+        from budgetctl.loading.ownfiles import read_own  # the cache's checks: ours, regular, ASCII
 
         try:
             before = os.lstat(path)
-            data = _read_own(path)
+            data = read_own(path)
             after = os.lstat(path)
         except OSError:
             return
@@ -114,11 +114,11 @@ class StatIndex:
         """Write the entries of this run's files, if anything differs from what was read."""
         if self.path is None or not (self._changed or self._new.keys() != self._old.keys()):
             return
-        from budgetctl.loading.cache import _write_own
+        from budgetctl.loading.ownfiles import write_own
 
         lines = [FORMAT]
         lines += [f"{line}\t{_escape(shown)}" for shown, line in self._new.items()]
-        _write_own(self.path, ("\n".join(lines) + "\n").encode("ascii"))
+        write_own(self.path, ("\n".join(lines) + "\n").encode("ascii"))
 
 
 def _escape(shown: str) -> str:

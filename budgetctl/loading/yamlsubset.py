@@ -6,7 +6,7 @@ with its own code and position: directives, anchors and aliases, merge keys,
 explicit tags, further documents, non-string keys, duplicate keys, control,
 bidi and zero-width characters, nesting deeper than MAX_DEPTH, lines and
 scalars longer than MAX_SCALAR characters, more than MAX_NODES values. Files over MAX_FILE_BYTES are
-refused before they are read (``discovery``).
+refused before they are read (``loading/discover.py``).
 
 Scalars stay text (``Scalar``), so YAML's typing never decides a value. Any
 exception inside the parser becomes a located problem, never a traceback:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from budgetctl.model.periods import YearError, parse_year
+from budgetctl.model.records import Adjustment, Forecast, Project, StreamsFile, key_of
 
 STREAMS_FILE = "streams.yaml"
 PROJECTS_DIR = "projects"
@@ -26,6 +27,9 @@ class FileKind:
     folder: str  # top-level folder under the ledger root ("" for streams.yaml)
     by_year: bool  # files sit in YYYY-YY folders (the in-year kinds)
     described: str  # what a file of this kind must be called, for messages
+    # The record a file of this kind holds: its fields give the file's keys and their order
+    # (fmt, the editor schema, the cache, `new`). None until the kind has one.
+    record: type | None = None
 
     def accepts(self, name: str) -> bool:
         """Whether ``name`` is a valid file name for this kind (inside its folder)."""
@@ -40,15 +44,43 @@ class FileKind:
         return name == STREAMS_FILE
 
 
-STREAMS = FileKind("streams", "", False, STREAMS_FILE)
-PROJECT = FileKind("project", PROJECTS_DIR, False, "<project-id>.yaml")
+STREAMS = FileKind("streams", "", False, STREAMS_FILE, StreamsFile)
+PROJECT = FileKind("project", PROJECTS_DIR, False, "<project-id>.yaml", Project)
 ACTUALS = FileKind("actuals", "actuals", True, "<name>.csv")
-ADJUSTMENT = FileKind("adjustment", "adjustments", True, "<adjustment-id>.yaml")
-FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml")
+ADJUSTMENT = FileKind("adjustment", "adjustments", True, "<adjustment-id>.yaml", Adjustment)
+FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml", Forecast)
 
 KINDS = (STREAMS, PROJECT, ACTUALS, ADJUSTMENT, FORECAST)
 IN_YEAR = (ACTUALS, ADJUSTMENT, FORECAST)
 BY_FOLDER = {k.folder: k for k in KINDS if k.folder}
+
+
+def by_name(name: str) -> FileKind:
+    """The kind called ``name`` (KeyError for none)."""
+    return {k.name: k for k in KINDS}[name]
+
+
+def kind_of_path(path: str) -> FileKind:
+    """The kind of a file named outside discovery (``budgetctl fmt PATH``): a streams.yaml is the
+    streams file, a .csv file actuals, ``forecasts/<folder>/qN.yaml`` a forecast,
+    ``adjustments/<folder>/<name>`` an adjustment; any other is read as a project file."""
+    parts = path.split("/")
+    if parts[-1] == STREAMS_FILE:
+        return STREAMS
+    if parts[-1].endswith(".csv"):
+        return ACTUALS
+    if len(parts) >= 3 and parts[-3] == FORECAST.folder and FORECAST.accepts(parts[-1]):
+        return FORECAST
+    if len(parts) >= 3 and parts[-3] == ADJUSTMENT.folder:
+        return ADJUSTMENT
+    return PROJECT
+
+
+def key_order(kind: FileKind) -> tuple[str, ...]:
+    """The keys of a file of ``kind`` in the order the spec writes them: its record's fields."""
+    import dataclasses
+
+    return tuple(key_of(f) for f in dataclasses.fields(kind.record)) if kind.record is not None else ()
 
 
 def year_of_folder(name: str) -> str | None:

@@ -24,6 +24,8 @@ class Place:
 
 @dataclass
 class ProjectEntry:
+    """A checked project file: its id (the file name), its source for positions, its record."""
+
     id: str
     source: SourceFile
     project: Project
@@ -65,6 +67,13 @@ class QuarterForecast:
 
 @dataclass
 class Ledger:
+    """A checked ledger: streams.yaml (its record and its source for positions) and every project
+    file that validated, in path order. Rules and reports read it; nothing changes it.
+
+    The money of a stream in a year (approved and revised budget, allocated) is defined in
+    ``budgetctl.model.figures``, not here.
+    """
+
     streams_source: SourceFile
     streams_file: StreamsFile
     projects: list[ProjectEntry] = field(default_factory=list)

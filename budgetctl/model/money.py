@@ -17,7 +17,7 @@ from fractions import Fraction
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-# Spec section 2: a bare number, no sign, no leading zeros, at most two decimals.
+# The ledger format's money: a bare number, no sign, no leading zeros, at most two decimals.
 # Twelve integer digits (under a trillion pounds) keeps every sum exact.
 MONEY_TEXT = re.compile(r"(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?")
 

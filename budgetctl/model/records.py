@@ -241,12 +241,16 @@ def did_you_mean(text: str, choices: tuple[str, ...] | list[str]) -> str:
 
 class Converter:
     """Annotation metadata: convert the raw node with ``func`` before the type is checked
-    (pydantic's ``BeforeValidator``, without importing pydantic to declare it)."""
+    (pydantic's ``BeforeValidator``, without importing pydantic to declare it). ``name``
+    says what the value is ("money", "year", "id"...): readers of a record's shape
+    (``budgetctl.model.shape``) go by it; ``choices`` are the texts a "one-of" value may be."""
 
-    __slots__ = ("func",)
+    __slots__ = ("choices", "func", "name")
 
-    def __init__(self, func: Any) -> None:
+    def __init__(self, func: Any, name: str, choices: tuple[str, ...] = ()) -> None:
         self.func = func
+        self.name = name
+        self.choices = choices
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
@@ -254,32 +258,32 @@ class Converter:
         return core_schema.no_info_before_validator_function(self.func, handler(source))
 
 
-Text = Annotated[str, Converter(_text)]
-OptText = Annotated[str | None, Converter(_text)]
-OptParagraph = Annotated[str | None, Converter(_paragraph)]
-Id = Annotated[str, Converter(_id)]
-OptId = Annotated[str | None, Converter(_id)]
-Money = Annotated[Decimal, Converter(_money)]
-OptMoney = Annotated[Decimal | None, Converter(_money)]
-Year = Annotated[str, Converter(_year)]
-Percent = Annotated[Decimal, Converter(_percent)]
-Flag = Annotated[bool, Converter(_flag)]
-OptDate = Annotated[datetime.date | None, Converter(_date)]
-Date = Annotated[datetime.date, Converter(_date)]
-IdList = Annotated[tuple[Id, ...], Converter(_list)]
-TextList = Annotated[tuple[Text, ...], Converter(_list)]
-ByYear = Annotated[dict[Year, Money], Converter(_mapping)]
-Labels = Annotated[dict[Id, Text], Converter(_mapping)]
-ConditionField = Annotated[str, Converter(_field_name(CONDITION_FIELDS))]
-IdField = Annotated[str, Converter(_field_name(ID_FIELDS))]
+Text = Annotated[str, Converter(_text, "text")]
+OptText = Annotated[str | None, Converter(_text, "text")]
+OptParagraph = Annotated[str | None, Converter(_paragraph, "paragraph")]
+Id = Annotated[str, Converter(_id, "id")]
+OptId = Annotated[str | None, Converter(_id, "id")]
+Money = Annotated[Decimal, Converter(_money, "money")]
+OptMoney = Annotated[Decimal | None, Converter(_money, "money")]
+Year = Annotated[str, Converter(_year, "year")]
+Percent = Annotated[Decimal, Converter(_percent, "percent")]
+Flag = Annotated[bool, Converter(_flag, "flag")]
+OptDate = Annotated[datetime.date | None, Converter(_date, "date")]
+Date = Annotated[datetime.date, Converter(_date, "date")]
+IdList = Annotated[tuple[Id, ...], Converter(_list, "list")]
+TextList = Annotated[tuple[Text, ...], Converter(_list, "list")]
+ByYear = Annotated[dict[Year, Money], Converter(_mapping, "mapping")]
+Labels = Annotated[dict[Id, Text], Converter(_mapping, "mapping")]
+ConditionField = Annotated[str, Converter(_field_name(CONDITION_FIELDS), "one-of", CONDITION_FIELDS)]
+IdField = Annotated[str, Converter(_field_name(ID_FIELDS), "one-of", ID_FIELDS)]
 
 # The four kinds of change to an approved budget, and what each stream does with unspent money.
 ADJUSTMENT_TYPES = ("virement", "grant-variation", "carry-forward", "reserve-drawdown")
 YEAR_END = ("return", "carry-with-consent", "carry-with-approval", "balance")
 BUDGET_STATUS = ("indicative", "confirmed")
-AdjustmentType = Annotated[str, Converter(_choice(*ADJUSTMENT_TYPES))]
-OptYearEnd = Annotated[str | None, Converter(_choice(*YEAR_END))]
-Status = Annotated[str, Converter(_choice(*BUDGET_STATUS))]
+AdjustmentType = Annotated[str, Converter(_choice(*ADJUSTMENT_TYPES), "one-of", ADJUSTMENT_TYPES)]
+OptYearEnd = Annotated[str | None, Converter(_choice(*YEAR_END), "one-of", YEAR_END)]
+Status = Annotated[str, Converter(_choice(*BUDGET_STATUS), "one-of", BUDGET_STATUS)]
 
 # Frozen: a checked file never changes; slots: 50,000 projects in a third less memory;
 # keyword-only: required fields may follow optional ones, in the order files are written.
@@ -294,14 +298,18 @@ class Eligibility:
     """Conditions every project on a stream must meet, declared as data."""
 
     __pydantic_config__ = _STRICT
-    required: Annotated[tuple[ConditionField, ...], Converter(_list)] = ()
-    allowed: Annotated[dict[IdField, Labels], Converter(_mapping)] = _empty()
+    required: Annotated[tuple[ConditionField, ...], Converter(_list, "list")] = ()
+    allowed: Annotated[dict[IdField, Labels], Converter(_mapping, "mapping")] = _empty()
     max_award: OptMoney = None
     excluded_costs: Labels = _empty()
 
 
 @_record
 class Stream:
+    """A funding stream in streams.yaml: its programme and funding labels, its approved budget
+    per financial year, where that money comes from (``sources``), its owners, and the rules
+    its projects must meet (``ring_fenced`` with ``purposes``, ``eligibility``)."""
+
     __pydantic_config__ = _STRICT
     programme: Text
     funding: Text
@@ -311,9 +319,9 @@ class Stream:
     # What happens to unspent money at the end of a year.
     year_end: OptYearEnd = None
     # Years whose budget the grantor has not yet confirmed (indicative).
-    budget_status: Annotated[dict[Year, Status], Converter(_mapping)] = _empty()
+    budget_status: Annotated[dict[Year, Status], Converter(_mapping, "mapping")] = _empty()
     purposes: Labels = _empty()
-    sources: Annotated[dict[Id, ByYear], Converter(_mapping)] = _empty()
+    sources: Annotated[dict[Id, ByYear], Converter(_mapping, "mapping")] = _empty()
     owners: TextList = ()
     eligibility: Eligibility | None = None
 
@@ -357,9 +365,9 @@ class Delegations:
     cumulative: Flag = False
     # What a decision reference looks like: `#` stands for a number, the rest is literal ("WMPCC #/#").
     decision_format: OptText = None
-    limits: Annotated[dict[AdjustmentType, Annotated[tuple[Tier, ...], Converter(_list)]], Converter(_mapping)] = (
-        _empty()
-    )
+    limits: Annotated[
+        dict[AdjustmentType, Annotated[tuple[Tier, ...], Converter(_list, "list")]], Converter(_mapping, "mapping")
+    ] = _empty()
 
 
 @_record
@@ -381,14 +389,16 @@ class Monitoring:
 
 @_record
 class StreamsFile:
+    """streams.yaml: the publisher, the Police and Crime Plan priorities, and the streams by id."""
+
     __pydantic_config__ = _STRICT
     publisher: Publisher | None = None
     priorities: Labels = _empty()
-    years: Annotated[dict[Year, YearState], Converter(_mapping)] = _empty()
+    years: Annotated[dict[Year, YearState], Converter(_mapping, "mapping")] = _empty()
     monitoring: Monitoring | None = None
     reserves: Labels = _empty()
     delegations: Delegations | None = None
-    streams: Annotated[dict[Id, Stream], Converter(_mapping)]
+    streams: Annotated[dict[Id, Stream], Converter(_mapping, "mapping")]
 
 
 @_record
@@ -403,6 +413,10 @@ class Agreement:
 
 @_record
 class Project:
+    """A project file (``projects/<stream>/<id>.yaml``, the id is the file name): what the money
+    pays for, who leads and delivers it, the stream that funds it, the fields its stream's
+    conditions may name, and its allocation per financial year."""
+
     __pydantic_config__ = _STRICT
     title: Text
     stream: Id
@@ -462,9 +476,9 @@ class Adjustment:
     from_: Side | None = dataclasses.field(default=None, metadata={"key": "from"})
     to: Side | None = None
     stream: OptId = None
-    change: Annotated[str | None, Converter(_choice("increase", "decrease"))] = None
+    change: Annotated[str | None, Converter(_choice("increase", "decrease"), "one-of", ("increase", "decrease"))] = None
     source: OptId = None
-    from_year: Annotated[str | None, Converter(_year)] = None
+    from_year: Annotated[str | None, Converter(_year, "year")] = None
     consent: OptText = None  # carry-forward: the grantor's consent, where the stream's year_end asks for it
     reserve: OptId = None
     amount: Money
@@ -490,7 +504,7 @@ class ProjectForecast:
     outturn: Money
     reason: OptParagraph = None  # an explanation: it may run over several lines
     # Written `class:` in the file (a Python keyword): schema reads the key from the metadata.
-    variance_class: Annotated[str | None, Converter(_variance_class)] = dataclasses.field(
+    variance_class: Annotated[str | None, Converter(_variance_class, "one-of", VARIANCE_CLASSES)] = dataclasses.field(
         default=None, metadata={"key": "class"}
     )
 
@@ -501,7 +515,7 @@ class Forecast:
 
     __pydantic_config__ = _STRICT
     as_at: Date
-    projects: Annotated[dict[Id, ProjectForecast], Converter(_mapping)] = _empty()
+    projects: Annotated[dict[Id, ProjectForecast], Converter(_mapping, "mapping")] = _empty()
 
 
 def key_of(info: dataclasses.Field[Any]) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from budgetctl.diagnostics import UserError
 
 
 class Scalar:
@@ -54,6 +58,74 @@ class Sequence(list["Node"]):
 Node = Scalar | Mapping | Sequence
 
 
+class FileChanged(UserError):
+    """A file's bytes, read when first needed, are not the bytes its content key was made from."""
+
+
+def digest(data: bytes) -> str:
+    """The content key of one file: the SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class RawFile:
+    """A ledger file's display path and bytes, from disk or from a git revision: what is checked.
+
+    A file that the stat index vouches for (``budgetctl.loading.statindex``) is not
+    read by discovery: it comes with its content key and a ``load`` that reads it
+    (given by discovery: the model does no I/O), called on first use; the bytes are
+    refused (FileChanged) unless they hash to that key.
+    """
+
+    __slots__ = ("_data", "_digest", "_load", "path")
+
+    def __init__(
+        self,
+        path: str,
+        data: bytes | None = None,
+        *,
+        key: str | None = None,
+        load: Callable[[], bytes | None] | None = None,
+    ) -> None:
+        if data is None and (key is None or load is None):
+            raise ValueError("a file without its bytes needs its content key and a way to read it")
+        self.path = path
+        self._data = data
+        self._digest = key
+        self._load = load
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            assert self._load is not None
+            again = self._load()
+            if again is None or digest(again) != self._digest:
+                raise FileChanged(f"{self.path} changed while budgetctl was reading the ledger; run it again")
+            self._data = again
+        return self._data
+
+    @property
+    def digest(self) -> str:
+        """The content key (computed from the bytes when discovery did not already know it)."""
+        if self._digest is None:
+            self._digest = digest(self.data)
+        return self._digest
+
+    @property
+    def was_read(self) -> bool:
+        return self._data is not None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RawFile):
+            return NotImplemented
+        return self.path == other.path and self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.digest))
+
+    def __repr__(self) -> str:
+        return f"RawFile({self.path!r}, {self.digest[:12]})"
+
+
 @dataclass(slots=True)
 class SourceFile:
     """One parsed ledger file: its display path, its text and its root mapping."""
@@ -61,12 +133,6 @@ class SourceFile:
     path: str
     text: str
     root: Mapping
-    _lines: list[str] | None = field(default=None, repr=False)
-
-    def line_text(self, line: int) -> str:
-        if self._lines is None:
-            self._lines = self.text.splitlines()
-        return self._lines[line - 1] if 0 < line <= len(self._lines) else ""
 
     def locate(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         """The (line, column) of the value at ``loc``, or of its key when ``key``.

@@ -13,11 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from budgetctl.diagnostics import printable
-from budgetctl.model.money import format_json, format_pounds, total
+from budgetctl.model.money import format_pounds, total
 from budgetctl.model.periods import next_year
 from budgetctl.render.tables import csv_text, human_cell, md_cell
 from budgetctl.render.text import md
-from budgetctl.reports.monitor import Monitor, ProjectVariance, StreamRow, share
+from budgetctl.reports.monitor import Monitor, ProjectVariance, share
 from budgetctl.reports.table import Column, Table
 
 # Columns a person reads; CSV and JSON carry the ids and funding labels too.
@@ -307,7 +307,3 @@ def json_text(report: Monitor, trace: dict[str, Any] | None = None) -> str:
 
 def render_json(report: Monitor) -> None:
     print(json_text(report), end="")
-
-
-def project_money(row: StreamRow) -> dict[str, str]:
-    return {m: format_json(v) for m, v in row.money().items()}

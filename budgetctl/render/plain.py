@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from budgetctl.render.tables import _pence, human_cell
+from budgetctl.render.cells import human_cell, table_pence
 from budgetctl.reports.table import Table
 
 # Above this many rows a terminal table is written plain (Rich below: boxes, colour, wrapping;
@@ -21,7 +21,7 @@ def render_plain(table: Table, out: TextIO | None = None, max_width: int | None 
     a rule and the total; then the notes. Writes nothing and returns False when the table is
     wider than ``max_width`` (no cell is ever cut)."""
     out = out or sys.stdout
-    pence = _pence(table)
+    pence = table_pence(table)
     columns = table.columns
     right = [c.kind != "text" for c in columns]
     rows = [[human_cell(c, v, pence) for c, v in zip(columns, row, strict=True)] for row in table.rows]

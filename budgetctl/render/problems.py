@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from budgetctl.diagnostics import Diagnostic, printable, visible
@@ -14,6 +14,13 @@ MAX_EXCERPT = 120  # characters of a source line shown under a problem
 
 class Sources(Protocol):
     def __call__(self, path: str, line: int) -> str | None: ...
+
+
+def one_line(p: Diagnostic) -> str:
+    """A problem on one line, ``path:line:col: CODE message`` (``warning:`` before a warning's
+    message), for stderr beside a command's output."""
+    label = "" if p.is_error else "warning: "
+    return f"{printable(p.file)}:{p.line}:{p.column}: {p.code} {label}{printable(p.message)}"
 
 
 def counts_line(problems: Sequence[Diagnostic], file_count: int) -> str:
@@ -146,6 +153,3 @@ def render_github(problems: Sequence[Diagnostic], file_count: int) -> None:
             "they are listed in this step's log; run budgetctl validate to see them all"
         )
     print(counts_line(problems, file_count), file=sys.stderr)
-
-
-TextRenderer = Callable[[Sequence[Diagnostic], int, Sources], None]

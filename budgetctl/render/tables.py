@@ -9,29 +9,14 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from budgetctl.diagnostics import printable
-from budgetctl.model.money import format_json, format_pounds, needs_pence
+from budgetctl.model.money import format_json
+from budgetctl.render.cells import human_cell, table_pence
 from budgetctl.render.fit import Grid
 from budgetctl.render.fit import render as render_grid
 from budgetctl.render.text import md
 from budgetctl.reports.table import Cell, Column, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
-
-
-def _pence(table: Table) -> bool:
-    amounts = [c for row in [*table.rows, table.total or []] for c in row if isinstance(c, Decimal)]
-    return needs_pence(amounts)
-
-
-def human_cell(column: Column, cell: Cell, pence: bool) -> str:
-    """A cell for people: money with thousands separators, percentages with %."""
-    if cell is None:
-        return "—" if column.kind in ("percent", "money") else ""
-    if column.kind == "money" and isinstance(cell, Decimal):
-        return format_pounds(cell, pence=pence)
-    if column.kind == "percent":
-        return f"{cell}%"
-    return printable(str(cell))
 
 
 def machine_cell(column: Column, cell: Cell) -> str:
@@ -49,7 +34,7 @@ def machine_cell(column: Column, cell: Cell) -> str:
 def grid_of(table: Table) -> Grid:
     """The table's cells written for people, ready to fit a terminal."""
     table = table.for_people()
-    pence = _pence(table)
+    pence = table_pence(table)
     numeric = [c.kind != "text" for c in table.columns]
     rows, styles = [], []
     for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
@@ -107,7 +92,7 @@ def md_cell(column: Column, cell: Cell, pence: bool) -> str:
 
 def render_markdown(table: Table) -> None:
     table = table.for_people()
-    pence = _pence(table)
+    pence = table_pence(table)
     lines = [f"### {md(table.title)}", ""]
     lines.append("| " + " | ".join(md(c.header) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")

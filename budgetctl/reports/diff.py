@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from budgetctl.diagnostics import Diagnostic, Severity
-from budgetctl.loading.codes import Code
-from budgetctl.loading.revision import Side
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.loading.codes import APPROVED_CHANGED, CLOSED_CHANGED
 from budgetctl.model import figures
 from budgetctl.model.approvals import tier_checks
+from budgetctl.model.kinds import project_id
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.owners import stream_owners
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Adjustment, Project, fields_of, is_record
+from budgetctl.pipeline import Side
 from budgetctl.reports.diff_inyear import InYearDiff, compare_in_year
 
 Value = Decimal | str | None
@@ -398,29 +399,6 @@ def _sum(found: Iterable[Figures]) -> Figures:
 
 # --- the state of years: approved budgets and closed years are not edited in place ----------
 
-APPROVED_CHANGED = Code(
-    "D014",
-    "approved-budget-changed",
-    Severity.ERROR,
-    "An approved year's budget or sources edited in place (found by `budgetctl diff`).",
-    "Once `years:` in streams.yaml gives a year an `approved` date, its `budget:` and\n"
-    "`sources:` are the figures the board approved and are never edited: a change is an\n"
-    "adjustment record (`budgetctl new adjustment`), so the approved figure stays and the\n"
-    "decision is reviewed. `diff --fail-on-new-errors` fails on it.\n\n"
-    "    budget:\n      2023/24: 1925538     # D014 when 2023/24 was approved at 1805538",
-)
-CLOSED_CHANGED = Code(
-    "D015",
-    "closed-year-changed",
-    Severity.ERROR,
-    "A file of a closed year's actuals, adjustments or forecasts changed (found by `budgetctl diff`).",
-    "A year with `closed:` in streams.yaml has a final outturn: its files under actuals/,\n"
-    "adjustments/ and forecasts/ are frozen. Record the change in the current year instead.\n"
-    "`diff --fail-on-new-errors` fails on it.",
-)
-# Listed by `budgetctl rules`, explained by `budgetctl explain D014`.
-COMMAND_CODES = (APPROVED_CHANGED, CLOSED_CHANGED)
-
 
 def _approved_changed_in_place(before: Ledger, after: Ledger) -> list[Diagnostic]:
     """A change to ``budget:`` or ``sources:`` of a year the base side had approved."""
@@ -749,7 +727,7 @@ def _either(old: dict[str, Project], new: dict[str, Project], ident: str) -> Pro
 def _bytes(side: Side) -> dict[str, bytes]:
     if side.files is None:
         return {}
-    return {f.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]: f.data for f in side.files.projects}
+    return {project_id(f.path): f.data for f in side.files.projects}
 
 
 # --- problems and approvals -------------------------------------------------------
@@ -850,14 +828,3 @@ def _change_json(change: Change) -> dict[str, Any]:
     if change.delta is not None:
         shown["change"] = format_json(change.delta)
     return shown
-
-
-def _problem_json(p: Diagnostic) -> dict[str, Any]:
-    return {
-        "code": p.code,
-        "severity": p.severity.value,
-        "message": p.message,
-        "file": p.file,
-        "line": p.line,
-        "column": p.column,
-    }

@@ -9,8 +9,8 @@ references between files, sums).
 
 The models validate our own ``source`` nodes through before-validators, so
 pydantic alone would describe them loosely (money as "number or string", ids
-as any string). ``_Generator`` maps each validator function to the JSON the
-editor should expect.
+as any string). ``_Generator`` maps each converter, by the name the validator's
+schema carries (``budgetctl.model.shape``), to the JSON the editor should expect.
 
 Money is a number with a minimum of 0 but no ``multipleOf: 0.01``: float-based
 validators reject valid amounts against it (python-jsonschema finds 1234.56
@@ -20,13 +20,13 @@ missing one that ``validate`` reports anyway.
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
 from budgetctl.loading.schema import core_schema
 from budgetctl.model import records as models
+from budgetctl.model.kinds import KINDS
 from budgetctl.model.money import MONEY_TEXT
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -40,20 +40,30 @@ _MONEY = {
     "description": "Pounds as a plain number with at most two decimals (pattern "
     f"{MONEY_TEXT.pattern}): 250000 or 1234.50; no quotes, £ sign or thousands commas.",
 }
-_FRAGMENTS: dict[Any, dict[str, Any]] = {
-    models._text: {"type": "string", "minLength": 1, "pattern": r"^[^\n\r]*\S[^\n\r]*$"},
-    models._paragraph: {"type": "string", "minLength": 1, "pattern": r"\S"},
-    models._id: {"type": "string", "pattern": ID_PATTERN},
-    models._money: _MONEY,
-    models._year: {
+# By converter name (records.Converter.name).
+_FRAGMENTS: dict[str, dict[str, Any]] = {
+    "text": {"type": "string", "minLength": 1, "pattern": r"^[^\n\r]*\S[^\n\r]*$"},
+    "paragraph": {"type": "string", "minLength": 1, "pattern": r"\S"},
+    "id": {"type": "string", "pattern": ID_PATTERN},
+    "money": _MONEY,
+    "year": {
         "type": "string",
         "pattern": YEAR_PATTERN,
         "description": "A financial year: YYYY/YY, the second year following the first, e.g. 2023/24.",
     },
-    models._flag: {"type": "boolean"},
-    models._percent: {"type": "number", "minimum": 0, "description": "A percentage without the % sign, e.g. 2.5."},
-    models._variance_class: {"type": "string", "enum": list(models.VARIANCE_CLASSES)},
-    models._date: {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"},
+    "flag": {"type": "boolean"},
+    "percent": {"type": "number", "minimum": 0, "description": "A percentage without the % sign, e.g. 2.5."},
+    "date": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"},
+}
+
+# Hover help for a whole record, where the editor shows one.
+RECORD_DESCRIPTIONS = {
+    "Eligibility": "Conditions every project on a stream must meet, declared as data.",
+    "Publisher": "Who publishes the ledger's grants as 360Giving data (all optional; CLI options override).",
+    "Rag": "RAG thresholds of the monitoring report, in per cent of the revised budget.",
+    "Monitoring": "How the monitoring report judges variances (``monitoring:`` in streams.yaml).",
+    "Forecast": "A quarter's forecast file, ``forecasts/YYYY-YY/qN.yaml``.",
+    "ProjectForecast": "One project's forecast outturn for the whole year, and why it differs from the allocation.",
 }
 
 # Hover help for every key; a test checks that each model field has one.
@@ -176,11 +186,17 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
 }
 
+# Each kind of file with a record (model/kinds.py), and the schema's title.
+TITLES = {
+    "streams": "budgetctl streams.yaml",
+    "project": "budgetctl project file",
+    "adjustment": "budgetctl adjustment file",
+    "forecast": "budgetctl forecast file (forecasts/YYYY-YY/qN.yaml)",
+}
 TARGETS: dict[str, tuple[type, str]] = {
-    "streams": (models.StreamsFile, "budgetctl streams.yaml"),
-    "project": (models.Project, "budgetctl project file"),
-    "adjustment": (models.Adjustment, "budgetctl adjustment file"),
-    "forecast": (models.Forecast, "budgetctl forecast file (forecasts/YYYY-YY/qN.yaml)"),
+    kind.name: (kind.record, TITLES.get(kind.name, f"budgetctl {kind.name} file"))
+    for kind in KINDS
+    if kind.record is not None
 }
 
 
@@ -188,16 +204,12 @@ class _Generator(GenerateJsonSchema):
     """pydantic's generator, told what each of budgetctl's validators accepts."""
 
     def function_before_schema(self, schema: Any) -> dict[str, Any]:
-        function = schema["function"]["function"]
-        fragment = _FRAGMENTS.get(function)
+        converter = schema.get("metadata", {}).get("converter")
+        fragment = _FRAGMENTS.get(converter)
         if fragment is not None:
             return dict(fragment)
-        allowed = inspect.getclosurevars(function).nonlocals.get("allowed")
-        if isinstance(allowed, tuple):  # models._field_name: a project field name
-            return {"type": "string", "enum": list(allowed)}
-        choices = inspect.getclosurevars(function).nonlocals.get("choices")
-        if isinstance(choices, tuple):  # models._choice: one of a few words
-            return {"type": "string", "enum": list(choices)}
+        if converter == "one-of":
+            return {"type": "string", "enum": list(schema["metadata"]["choices"])}
         return super().function_before_schema(schema)
 
     def dict_schema(self, schema: Any) -> dict[str, Any]:
@@ -267,6 +279,14 @@ def generate(target: str) -> dict[str, Any]:
     body = _Generator().generate(core_schema(model), mode="validation")
     for name, definition in [(model.__name__, body), *body.get("$defs", {}).items()]:
         definition["title"] = name
+        # Hover help for a whole record comes from RECORD_DESCRIPTIONS, never from its docstring
+        # (written for developers); keys stay in the generator's sorted order.
+        definition.pop("description", None)
+        if name in RECORD_DESCRIPTIONS:
+            definition["description"] = RECORD_DESCRIPTIONS[name]
+            ordered = sorted(definition.items())
+            definition.clear()
+            definition.update(ordered)
         for field, prop in definition.get("properties", {}).items():
             _tidy(prop)
             text = DESCRIPTIONS.get(name, {}).get(field)

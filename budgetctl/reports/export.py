@@ -19,7 +19,7 @@ from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import format_json, total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Project, fields_of
-from budgetctl.reports.table import Column, Table
+from budgetctl.reports.table import Column, Table, keyed_table
 
 COLUMNS = [
     Column("project", "Project"),
@@ -29,16 +29,16 @@ COLUMNS = [
     Column("programme", "Programme"),
     Column("funding", "Funding stream"),
     Column("purpose", "Purpose"),
-    Column("priorities", "Priorities"),
+    Column("priorities", "Priorities", joiner="; "),
     Column("lead", "Lead"),
     Column("provider", "Provider"),
     Column("amount", "Amount £", "money"),
+    Column("file", "File", shown=False),
 ]
 _SHOWN = {"title", "stream", "purpose", "priorities", "lead", "provider", "allocations"}
 # Every other field of a project, after the amount (so the columns above keep their
 # places): a spreadsheet made from the export holds everything the project file says.
 EXTRA = [name for name in fields_of(Project) if name not in _SHOWN]
-COLUMNS += [Column(name, name.replace("_", " ").capitalize()) for name in EXTRA]
 
 
 def _cell(value: Any) -> str | None:
@@ -64,21 +64,7 @@ def _cell(value: Any) -> str | None:
 
 
 _LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
-def _json_value(value: Any) -> Any:
-    """A field's value in JSON; a nested record (a project's agreement) as an object, money as text."""
-    if isinstance(value, tuple):
-        return [_json_value(v) for v in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format_json(value)
-    if isinstance(value, Mapping):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    return value
+COLUMNS += [Column(name, name.replace("_", " ").capitalize(), text=_cell) for name in EXTRA]
 
 
 def allocations(ledger: Ledger, years: list[str]) -> Table:
@@ -91,48 +77,29 @@ def allocations(ledger: Ledger, years: list[str]) -> Table:
         if year in years
     ]
     found.sort(key=lambda f: (year_sort_key(f[0]), order.get(f[1].project.stream, len(order)), f[1].id))
-    table = Table(f"Allocations {', '.join(years)}", list(COLUMNS), [])
-    rows_json = []
+    rows = []
     for year, entry, amount in found:
         project = entry.project
         stream = ledger.streams.get(project.stream)
-        programme = stream.programme if stream else None
-        funding = stream.funding if stream else None
-        table.rows.append(
-            [
-                entry.id,
-                year,
-                project.title,
-                project.stream,
-                programme,
-                funding,
-                project.purpose,
-                "; ".join(project.priorities),
-                project.lead,
-                project.provider,
-                amount,
-                *(_cell(getattr(project, name)) for name in EXTRA),
-            ]
-        )
-        rows_json.append(
+        rows.append(
             {
                 "project": entry.id,
                 "year": year,
                 "title": project.title,
                 "stream": project.stream,
-                "programme": programme,
-                "funding": funding,
+                "programme": stream.programme if stream else None,
+                "funding": stream.funding if stream else None,
                 "purpose": project.purpose,
-                "priorities": list(project.priorities),
+                "priorities": project.priorities,
                 "lead": project.lead,
                 "provider": project.provider,
-                "amount": format_json(amount),
-                **{name: _json_value(getattr(project, name)) for name in EXTRA},
+                "amount": amount,
+                **{name: getattr(project, name) for name in EXTRA},
                 "file": entry.source.path,
             }
         )
-    grand: Decimal = total(amount for _, _, amount in found)
-    table.data = {"years": years, "rows": rows_json, "total": format_json(grand)}
+    table = keyed_table(f"Allocations {', '.join(years)}", COLUMNS, rows, head={"years": years})
+    table.data["total"] = format_json(total(amount for _, _, amount in found))
     return table
 
 

@@ -28,7 +28,14 @@ from decimal import Decimal
 from typing import Any
 
 from budgetctl.diagnostics import Diagnostic, Severity
-from budgetctl.loading.codes import Code
+from budgetctl.loading.codes import (
+    BAD_DATES,
+    BAD_ORG_ID,
+    BAD_PUBLISHER,
+    GRANT_FIELD_MISSING,
+    NO_GRANTS,
+    PUBLISHER_MISSING,
+)
 from budgetctl.model.ledger import Ledger, ProjectEntry
 from budgetctl.model.money import format_json, total
 from budgetctl.model.orgid import org_id_problem
@@ -39,52 +46,6 @@ DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 CURRENCY = "GBP"
 
 E = Severity.ERROR
-GRANT_FIELD_MISSING = Code(
-    "X001",
-    "grant-field-missing",
-    E,
-    "A grant lacks a field the 360Giving Data Standard requires.",
-    "Every grant needs a description, an award date and a recipient (the provider).",
-)
-BAD_ORG_ID = Code(
-    "X002",
-    "bad-org-id",
-    E,
-    "An organisation identifier that is not an org-id such as GB-CHC-1070468.",
-    "Write the list code and the registered number: GB-CHC-1070468, GB-COH-09668396, GB-LAE-BIR.",
-)
-PUBLISHER_MISSING = Code(
-    "X003",
-    "publisher-missing",
-    E,
-    "The 360Giving prefix or the funder's name or identifier is not configured.",
-    "Add `publisher:` with `prefix:`, `name:` and `org_id:` to streams.yaml, or pass --prefix, "
-    "--funder-name and --funder-id.",
-)
-BAD_PUBLISHER = Code(
-    "X004",
-    "bad-publisher",
-    E,
-    "A 360Giving prefix or funder identifier that is not well formed.",
-    "A prefix is 360G- followed by letters, digits, hyphens or underscores, e.g. 360G-OPCCWM.",
-)
-NO_GRANTS = Code(
-    "X005",
-    "no-grants",
-    E,
-    "No project marked `grant: true` allocates in the year exported.",
-    "A 360Giving package holds at least one grant. Mark grant projects with `grant: true`.",
-)
-BAD_DATES = Code(
-    "X006",
-    "bad-planned-dates",
-    E,
-    "Planned dates that end before they start, or an end without a start.",
-    "Give `start_date:` with `end_date:`, and an end date on or after the start date.",
-)
-# Listed by `budgetctl rules`, explained by `budgetctl explain X001`.
-COMMAND_CODES = (GRANT_FIELD_MISSING, BAD_ORG_ID, PUBLISHER_MISSING, BAD_PUBLISHER, NO_GRANTS, BAD_DATES)
-CODES = {c.code: c for c in COMMAND_CODES}
 
 PREFIX_PATTERN = re.compile(r"360G-[A-Za-z0-9_]+(-[A-Za-z0-9_]+)*")
 

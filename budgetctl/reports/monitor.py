@@ -1,5 +1,5 @@
 """The monitoring report: per stream, budget against actual and forecast with a RAG status,
-then the explanations of the variances and each stream's forecast movement (in-year spec, section 6).
+then the explanations of the variances and each stream's forecast movement.
 
 Every figure comes from ``model.figures``; this module only arranges them.
 """

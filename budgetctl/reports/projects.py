@@ -12,7 +12,7 @@ from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Agreement, Project, fields_of
 from budgetctl.reports.summary import percent
-from budgetctl.reports.table import Column, Table
+from budgetctl.reports.table import Column, Table, json_value, keyed_table
 
 
 def project_list(ledger: Ledger, year: str | None = None, stream: str | None = None) -> Table:
@@ -30,38 +30,36 @@ def project_list(ledger: Ledger, year: str | None = None, stream: str | None = N
     chosen.sort(key=lambda e: (order.get(e.project.stream, len(order)), e.id))
     years = [year] if year else sorted({y for e in chosen for y in e.project.allocations}, key=year_sort_key)
     columns = [Column("id", "Project"), Column("title", "Title"), Column("stream", "Stream"), Column("lead", "Lead")]
-    columns += [Column(y, y, "money") for y in years]
-    columns.append(Column("total", "Total (all years)", "money"))
+    columns += [Column(y, y, "money", exported=False) for y in years]
+    columns += [
+        Column("allocations", "Allocations", shown=False),
+        Column("total", "Total (all years)", "money"),
+        Column("file", "File", shown=False),
+    ]
     scope = " ".join(part for part in (stream, year) if part)
-    table = Table(f"Projects{' ' + scope if scope else ''}", columns, [])
-    rows_json = []
-    for entry in chosen:
-        p = entry.project
-        amounts = [p.allocations.get(y) for y in years]
-        whole = total(p.allocations.values())
-        table.rows.append([entry.id, p.title, p.stream, p.lead, *amounts, whole])
-        table.flags.append(False)
-        rows_json.append(
-            {
-                "id": entry.id,
-                "title": p.title,
-                "stream": p.stream,
-                "lead": p.lead,
-                "allocations": {y: format_json(a) for y, a in sorted(p.allocations.items(), key=_by_year)},
-                "total": format_json(whole),
-                "file": entry.source.path,
-            }
-        )
-    by_year = [total(e.project.allocations.get(y, ZERO) for e in chosen) for y in years]
-    grand = total(total(e.project.allocations.values()) for e in chosen)
-    table.total = [f"Total ({len(chosen)} projects)", "", "", "", *by_year, grand]
-    table.data = {
-        "year": year,
-        "stream": stream,
-        "rows": rows_json,
-        "total": {**{y: format_json(a) for y, a in zip(years, by_year, strict=True)}, "total": format_json(grand)},
+    rows = [
+        {
+            "id": entry.id,
+            "title": entry.project.title,
+            "stream": entry.project.stream,
+            "lead": entry.project.lead,
+            **{y: entry.project.allocations.get(y) for y in years},
+            "allocations": dict(sorted(entry.project.allocations.items(), key=_by_year)),
+            "total": total(entry.project.allocations.values()),
+            "file": entry.source.path,
+        }
+        for entry in chosen
+    ]
+    totals = {
+        "id": f"Total ({len(chosen)} projects)",
+        "title": "",
+        "stream": "",
+        "lead": "",
+        **{y: total(e.project.allocations.get(y, ZERO) for e in chosen) for y in years},
+        "total": total(total(e.project.allocations.values()) for e in chosen),
     }
-    return table
+    title = f"Projects{' ' + scope if scope else ''}"
+    return keyed_table(title, columns, rows, total=totals, head={"year": year, "stream": stream})
 
 
 def _by_year(item: tuple[str, Decimal]) -> int:
@@ -110,19 +108,7 @@ def project_detail(
         else:
             text = str(value)
         fields.append((key, text))
-    table = Table(
-        f"Allocations of {entry.id}",
-        [
-            Column("year", "Year"),
-            Column("allocation", "This project £", "money"),
-            Column("budget", "Stream revised budget £", "money"),
-            Column("allocated", "Stream allocated £", "money"),
-            Column("unallocated", "Stream unallocated £", "money"),
-            Column("share", "Share of budget", "percent"),
-        ],
-        [],
-    )
-    years = []
+    rows, flags = [], []
     for year, amount in sorted(p.allocations.items(), key=_by_year):
         # The stream's revised budget (approved plus the year's adjustments): what allocations are held to.
         funded = stream is not None and year in stream.budget
@@ -135,41 +121,51 @@ def project_detail(
         else:
             allocated = figures.allocated(ledger, p.stream, year)
         unallocated = budget - allocated if budget is not None and allocated is not None else None
-        share = percent(amount, budget) if budget else None
-        table.rows.append([year, amount, budget, allocated, unallocated, share])
-        table.flags.append(unallocated is not None and unallocated < 0)
-        years.append(
+        rows.append(
             {
                 "year": year,
-                "allocation": format_json(amount),
-                "stream_budget": format_json(budget) if budget is not None else None,
-                "stream_approved_budget": format_json(approved) if approved is not None else None,
-                "stream_allocated": format_json(allocated) if allocated is not None else None,
-                "stream_unallocated": format_json(unallocated) if unallocated is not None else None,
+                "allocation": amount,
+                "stream_budget": budget,
+                "stream_approved_budget": approved,
+                "stream_allocated": allocated,
+                "stream_unallocated": unallocated,
+                "share": percent(amount, budget) if budget else None,
             }
         )
+        flags.append(unallocated is not None and unallocated < 0)
     whole = total(p.allocations.values())
-    table.total = ["Total", whole, None, None, None, None]
+    table = keyed_table(
+        f"Allocations of {entry.id}",
+        [
+            Column("year", "Year"),
+            Column("allocation", "This project £", "money"),
+            Column("stream_budget", "Stream revised budget £", "money"),
+            Column("stream_approved_budget", "Stream approved budget £", "money", shown=False),
+            Column("stream_allocated", "Stream allocated £", "money"),
+            Column("stream_unallocated", "Stream unallocated £", "money"),
+            Column("share", "Share of budget", "percent", exported=False),
+        ],
+        rows,
+        total={"year": "Total", "allocation": whole},
+        flags=flags,
+    )
     fields.append(("total", f"£{format_pounds(whole)} over {len(p.allocations)} year(s)"))
     data = {
         "id": entry.id,
         "file": entry.source.path,
         **{k: _json_value(v) for k, v in values.items()},
-        "allocations": years,
+        "allocations": table.data["rows"],
         "total": format_json(whole),
     }
     return ProjectDetail(fields, table, data)
 
 
 def _json_value(value: Any) -> Any:
+    """A field's value as JSON: an agreement with its commitments by year, anything else as tables have it."""
     if isinstance(value, Agreement):
         return {
             "ref": value.ref,
             "signed": value.signed.isoformat() if value.signed else None,
             "committed": {y: format_json(a) for y, a in sorted(value.committed.items(), key=_by_year)},
         }
-    if isinstance(value, tuple):
-        return list(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+    return json_value(value)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import ZERO, format_json, split, total
-from budgetctl.reports.table import Cell, Column, Table
+from budgetctl.model.money import ZERO, split, total
+from budgetctl.reports.table import Column, Table, json_value, keyed_table
 
-BY_CHOICES = ("stream", "funding", "priority")
 NO_PRIORITY = "(no priority)"
 
 
@@ -41,14 +41,15 @@ class Figures:
         return self.revised - self.allocated
 
 
-def _amounts(f: Figures) -> dict[str, str]:
-    """The JSON money of a row: ``budget`` stays the approved budget; unallocated is revised - allocated."""
+def _amounts(f: Figures) -> dict[str, Decimal | None]:
+    """A row's money by column key: ``budget`` stays the approved budget; unallocated is revised - allocated."""
     return {
-        "budget": format_json(f.budget),
-        "adjustments": format_json(f.adjustments),
-        "revised_budget": format_json(f.revised),
-        "allocated": format_json(f.allocated),
-        "unallocated": format_json(f.unallocated),
+        "budget": f.budget,
+        "adjustments": f.adjustments,
+        "revised": f.revised,
+        "allocated": f.allocated,
+        "unallocated": f.unallocated,
+        "percent": percent(f.allocated, f.revised),
     }
 
 
@@ -100,43 +101,31 @@ def _stream_figures(ledger: Ledger, year: str, known: Known | None = None) -> li
 
 
 def _money_columns(adjusted: bool) -> list[Column]:
-    """Budget, then (when the year has adjustments) Adjustments and Revised, then allocated."""
-    extra = [Column("adjustments", "Adjustments £", "money"), Column("revised", "Revised £", "money")]
+    """Budget, then (shown when the year has adjustments; always in JSON) Adjustments and Revised, then allocated."""
     return [
         Column("budget", "Budget £", "money"),
-        *(extra if adjusted else []),
+        Column("adjustments", "Adjustments £", "money", shown=adjusted),
+        Column("revised", "Revised £", "money", shown=adjusted, json_key="revised_budget"),
         Column("allocated", "Allocated £", "money"),
         Column("unallocated", "Unallocated £", "money"),
-        Column("percent", "% allocated", "percent"),
+        Column("percent", "% allocated", "percent", exported=False),
     ]
-
-
-def _money_cells(f: Figures, adjusted: bool) -> list[Cell]:
-    extra: list[Cell] = [f.adjustments, f.revised] if adjusted else []
-    return [f.budget, *extra, f.allocated, f.unallocated, percent(f.allocated, f.revised)]
 
 
 def _by_stream(ledger: Ledger, year: str, known: Known | None = None) -> Table:
     found = _stream_figures(ledger, year, known)
     adjusted = figures.has_adjustments(ledger, year)
-    table = Table(
-        f"Commissioning budget {year}",
-        [
-            Column("stream", "Stream", for_people=False),
-            Column("programme", "Programme"),
-            Column("funding", "Funding Stream"),
-            *_money_columns(adjusted),
-        ],
-        [],
-    )
-    rows_json = []
+    columns = [
+        Column("stream", "Stream", for_people=False),
+        Column("programme", "Programme"),
+        Column("funding", "Funding Stream"),
+    ]
+    rows = []
     for f in found:
         stream = ledger.streams[f.stream]
-        table.rows.append([f.stream, stream.programme, stream.funding, *_money_cells(f, adjusted)])
-        table.flags.append(f.allocated > f.revised)
-        rows_json.append({"stream": f.stream, "programme": stream.programme, "funding": stream.funding, **_amounts(f)})
-    _finish(table, year, found, rows_json, adjusted, lead=["Total", "", ""])
-    return table
+        rows.append({"stream": f.stream, "programme": stream.programme, "funding": stream.funding, **_amounts(f)})
+    title = f"Commissioning budget {year}"
+    return _finish(title, [*columns, *_money_columns(adjusted)], rows, found, adjusted, {"year": year})
 
 
 def _by_funding(ledger: Ledger, year: str, known: Known | None = None) -> Table:
@@ -145,22 +134,24 @@ def _by_funding(ledger: Ledger, year: str, known: Known | None = None) -> Table:
     groups: dict[str, list[Figures]] = defaultdict(list)
     for f in found:
         groups[ledger.streams[f.stream].funding].append(f)
-    table = Table(
-        f"Commissioning budget {year} by funding stream",
-        [Column("funding", "Funding Stream"), Column("programmes", "Programmes"), *_money_columns(adjusted)],
-        [],
-    )
-    rows_json = []
+    columns = [
+        Column("funding", "Funding Stream"),
+        Column("streams", "Streams", shown=False),
+        Column("programmes", "Programmes"),
+    ]
+    rows = []
     for funding, members in groups.items():
-        group = _group(funding, members)
-        programmes = [ledger.streams[f.stream].programme for f in members]
-        table.rows.append([funding, ", ".join(programmes), *_money_cells(group, adjusted)])
-        table.flags.append(group.allocated > group.revised)
-        rows_json.append(
-            {"funding": funding, "streams": [f.stream for f in members], "programmes": programmes, **_amounts(group)}
+        rows.append(
+            {
+                "funding": funding,
+                "streams": [f.stream for f in members],
+                "programmes": [ledger.streams[f.stream].programme for f in members],
+                **_amounts(_group(funding, members)),
+            }
         )
-    _finish(table, year, found, rows_json, adjusted, by="funding")
-    return table
+    head = {"year": year, "by": "funding"}
+    title = f"Commissioning budget {year} by funding stream"
+    return _finish(title, [*columns, *_money_columns(adjusted)], rows, found, adjusted, head)
 
 
 def _by_priority(ledger: Ledger, year: str, known: Known | None = None) -> Table:
@@ -185,54 +176,59 @@ def _by_priority(ledger: Ledger, year: str, known: Known | None = None) -> Table
         shares.setdefault(priority, ZERO)
     order = list(ledger.priorities) + sorted(p for p in shares if p not in ledger.priorities)
     grand = total(shares.values())
-    table = Table(
+    rows = [
+        {
+            "priority_id": priority,
+            "priority": ledger.priorities.get(priority, priority),
+            "projects": counts[priority],
+            "allocated": shares[priority],
+            "share": percent(shares[priority], grand) if grand else Decimal("0.0"),
+        }
+        for priority in order
+    ]
+    return keyed_table(
         f"Allocations {year} by Police and Crime Plan priority",
         [
-            Column("priority", "Priority"),
+            Column("priority_id", "Priority id", shown=False, json_key="priority"),
+            Column("priority", "Priority", json_key="label"),
             Column("projects", "Projects", "count"),
             Column("allocated", "Allocated", "money"),
-            Column("share", "% of allocated", "percent"),
+            Column("share", "% of allocated", "percent", exported=False),
         ],
-        [],
+        rows,
+        total={"priority": "Total", "projects": funded, "allocated": grand, "share": percent(grand, grand)},
+        head={"year": year, "by": "priority"},
+        notes=["A project serving several priorities is split equally between them."],
     )
-    rows_json = []
-    for priority in order:
-        label = ledger.priorities.get(priority, priority)
-        share = percent(shares[priority], grand) if grand else Decimal("0.0")
-        table.rows.append([label, counts[priority], shares[priority], share])
-        table.flags.append(False)
-        rows_json.append(
-            {
-                "priority": priority,
-                "label": label,
-                "projects": counts[priority],
-                "allocated": format_json(shares[priority]),
-            }
-        )
-    table.total = ["Total", funded, grand, percent(grand, grand)]
-    table.notes.append("A project serving several priorities is split equally between them.")
-    table.data = {"year": year, "by": "priority", "rows": rows_json, "total": {"allocated": format_json(grand)}}
-    return table
 
 
 def _finish(
-    table: Table,
-    year: str,
+    title: str,
+    columns: list[Column],
+    rows: list[dict[str, Any]],
     found: list[Figures],
-    rows_json: Sequence[Mapping[str, object]],
     adjusted: bool,
-    by: str | None = None,
-    lead: list[Cell] | None = None,
-) -> None:
-    whole = _group("", found)
-    table.total = [*(lead or ["Total", ""]), *_money_cells(whole, adjusted)]
-    named = next(i for i, c in enumerate(table.columns) if c.for_people)  # the first label people see
-    over = [row[named] for row, flag in zip(table.rows, table.flags, strict=True) if flag]
+    head: dict[str, Any],
+) -> Table:
+    """The table with its total row, over-allocated rows (above the revised budget) flagged and named in a note."""
+    first, second = [c.key for c in columns if c.shown][:2]
+    named = next(c.key for c in columns if c.shown and c.for_people)  # the first label people see
+    flags = [row["allocated"] > row["revised"] for row in rows]
+    over = [row[named] for row, flag in zip(rows, flags, strict=True) if flag]
+    notes = []
     if adjusted:
-        table.notes.append("Revised = budget approved by the board + adjustments (budgetctl adjustments --year).")
+        notes.append("Revised = budget approved by the board + adjustments (budgetctl adjustments --year).")
     if over:
-        table.notes.append(f"Over-allocated: {', '.join(str(name) for name in over)}.")
-    table.data = {"year": year, **({"by": by} if by else {}), "rows": rows_json, "total": _amounts(whole)}
+        notes.append(f"Over-allocated: {', '.join(str(name) for name in over)}.")
+    return keyed_table(
+        title,
+        columns,
+        rows,
+        total={first: "Total", second: "", **_amounts(_group("", found))},
+        head=head,
+        flags=flags,
+        notes=notes,
+    )
 
 
 def summary_years(ledger: Ledger, years: list[str]) -> Table:
@@ -241,42 +237,57 @@ def summary_years(ledger: Ledger, years: list[str]) -> Table:
     JSON has every figure of each year (budget, adjustments, revised_budget,
     allocated, unallocated), as the one-year summary has.
     """
-    table = Table(
-        f"Commissioning budget {years[0]} to {years[-1]}",
-        [Column("programme", "Programme"), Column("funding", "Funding Stream")],
-        [],
-    )
+    columns = [
+        Column("stream", "Stream", shown=False),
+        Column("programme", "Programme"),
+        Column("funding", "Funding Stream"),
+    ]
     for year in years:
-        table.columns += [Column(f"{year}-revised", f"{year} revised £", "money"),
-                          Column(f"{year}-allocated", f"{year} allocated £", "money")]  # fmt: skip
+        columns += [
+            Column(f"{year}-revised", f"{year} revised £", "money", exported=False),
+            Column(f"{year}-allocated", f"{year} allocated £", "money", exported=False),
+        ]
+    columns.append(Column("years", "Years", shown=False))
     per_year = {year: {f.stream: f for f in _stream_figures(ledger, year)} for year in years}
-    rows_json = []
+    rows: list[dict[str, Any]] = []
+    flags = []
     for stream_id, stream in ledger.streams.items():
         found = {y: per_year[y][stream_id] for y in years if stream_id in per_year[y]}
         if not found:
             continue
-        cells: list[Cell] = [stream.programme, stream.funding]
-        for year in years:
-            f = found.get(year)
-            cells += [f.revised, f.allocated] if f else [None, None]
-        table.rows.append(cells)
-        table.flags.append(any(f.allocated > f.revised for f in found.values()))
-        rows_json.append(
-            {
-                "stream": stream_id,
-                "programme": stream.programme,
-                "funding": stream.funding,
-                "years": {y: _amounts(f) for y, f in found.items()},
-            }
-        )
+        row: dict[str, Any] = {"stream": stream_id, "programme": stream.programme, "funding": stream.funding}
+        for year, f in found.items():
+            row[f"{year}-revised"], row[f"{year}-allocated"] = f.revised, f.allocated
+        row["years"] = {y: _json_amounts(f) for y, f in found.items()}
+        rows.append(row)
+        flags.append(any(f.allocated > f.revised for f in found.values()))
     totals = {year: _group("", list(per_year[year].values())) for year in years}
-    table.total = ["Total", ""]
+    total_row: dict[str, Any] = {"programme": "Total", "funding": ""}
     for year in years:
-        table.total += [totals[year].revised, totals[year].allocated]
+        total_row[f"{year}-revised"], total_row[f"{year}-allocated"] = totals[year].revised, totals[year].allocated
     indicative = [
         f"{ledger.streams[s].programme} {y}" for y in years for s in per_year[y] if figures.is_indicative(ledger, s, y)
     ]
-    if indicative:
-        table.notes.append(f"Indicative (not yet confirmed by the grantor): {', '.join(indicative)}.")
-    table.data = {"years": years, "rows": rows_json, "total": {y: _amounts(t) for y, t in totals.items()}}
+    notes = [f"Indicative (not yet confirmed by the grantor): {', '.join(indicative)}."] if indicative else []
+    table = keyed_table(
+        f"Commissioning budget {years[0]} to {years[-1]}",
+        columns,
+        rows,
+        total=total_row,
+        head={"years": years},
+        flags=flags,
+        notes=notes,
+    )
+    table.data["total"] = {y: json_value(_json_amounts(t)) for y, t in totals.items()}
     return table
+
+
+def _json_amounts(f: Figures) -> dict[str, Decimal]:
+    """One year's money as the one-year summary's JSON has it (percent is for people only)."""
+    return {
+        "budget": f.budget,
+        "adjustments": f.adjustments,
+        "revised_budget": f.revised,
+        "allocated": f.allocated,
+        "unallocated": f.unallocated,
+    }

@@ -20,22 +20,6 @@ from budgetctl.model.money import format_json, total
 from budgetctl.model.periods import previous_year, year_bounds
 from budgetctl.reports.monitor import Monitor
 
-STREAM_MEASURES = (
-    "budget",
-    "approved_budget",
-    "adjustments",
-    "revised_budget",
-    "allocated",
-    "unallocated",
-    "actual",
-    "forecast",
-    "variance",
-    "opening_balance",
-    "unspent",
-    "to_return",
-    "to_carry",
-    "to_balance",
-)
 PROJECT_MEASURES = ("allocated", "actual", "forecast", "variance")
 AMOUNT = HEADER.index("amount")
 

@@ -10,7 +10,7 @@ rules read their parameters from streams.yaml; no rule knows a stream by name.
 from __future__ import annotations
 
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.loading.codes import CODES, Code
+from budgetctl.loading.codes import CODES, COMMAND_CODES, Code
 from budgetctl.model.ledger import Ledger
 from budgetctl.rules import (
     actual_below_zero,
@@ -138,12 +138,7 @@ def catalogue(*, commands: bool = False) -> dict[str, Code]:
     codes.update((rule.code, rule.as_code()) for rule in RULES)
     codes[changed.CODE.code] = changed.CODE
     if commands:
-        # Imported here: validate's hot path needs neither module.
-        from budgetctl.edit import fmt
-        from budgetctl.reports import diff, giving360
-
-        found = (*fmt.COMMAND_CODES, *giving360.COMMAND_CODES, *diff.COMMAND_CODES)
-        codes.update((code.code, code) for code in found)
+        codes.update((code.code, code) for code in COMMAND_CODES)
     return codes
 
 

@@ -76,16 +76,17 @@ def test_diff_leaves_validates_last_check_alone(repo: Path) -> None:
 
 
 def test_a_file_the_same_on_both_sides_is_decoded_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from budgetctl.loading import build
+    from budgetctl.loading import codec
 
     run(repo, "HEAD~1", "HEAD")  # fills the cache
     calls = []
-    real = build._from_entry
+    real = codec.from_entry
     monkeypatch.setattr(
-        build, "_from_entry", lambda entry, path, decode: calls.append(path) or real(entry, path, decode)
+        codec, "from_entry", lambda entry, path, decode: calls.append(path) or real(entry, path, decode)
     )
     warm = run(repo, "HEAD~1", "HEAD")
     assert warm == run(repo, "HEAD~1", "HEAD", env={"BUDGETCTL_NO_CACHE": "1"})
     projects = len(list((repo / "data" / "projects").rglob("*.yaml")))
-    # streams.yaml on each side, each project file once, and the three files the commit changed.
-    assert len(calls) <= 2 + projects + 3
+    adjustments = len(list((repo / "data" / "adjustments").rglob("*.yaml")))
+    # streams.yaml on each side, each project and adjustment file once, and the three files the commit changed.
+    assert len(calls) <= 2 + projects + adjustments + 3

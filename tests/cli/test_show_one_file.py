@@ -80,7 +80,7 @@ def test_warm_show_checks_no_other_file(runner, tmp_path: Path, monkeypatch: pyt
         raise AssertionError("show loaded the whole ledger")
 
     monkeypatch.setattr("budgetctl.cli.options.load", no_full_check)
-    monkeypatch.setattr("budgetctl.loading.build.check_project", no_full_check)  # nor checked a project again
+    monkeypatch.setattr("budgetctl.loading.parallel.check_project", no_full_check)  # nor checked a project again
     warm = runner.invoke(app, ["show", "a", "--data", str(data)])
     assert warm.exit_code == 0, warm.output
     assert warm.stdout == expected.stdout

@@ -65,7 +65,8 @@ def _kill_after(argv: list[str], delay: float, wait_ready: bool) -> None:
 def test_init_killed_at_any_moment_leaves_no_ledger_or_a_complete_one(tmp_path: Path, slow: bool) -> None:
     start = time.perf_counter()
     subprocess.run([str(BUDGETCTL), "init", str(tmp_path / "timing")], check=True, capture_output=True)
-    # The slowed steps take about 0.2 s; kills up to three times that apart reach past the rename.
+    # The slowed steps take about 0.2 s; kills up to three times that apart still reach past
+    # the rename on a busy machine.
     whole = time.perf_counter() - start if not slow else 0.6
     states = []
     for attempt in range(12):

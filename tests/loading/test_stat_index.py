@@ -126,8 +126,8 @@ def test_a_damaged_index_vouches_for_nothing(tmp_path: Path, settle_now: None) -
 def test_bytes_read_late_must_match_the_key_they_were_vouched_with(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     path.write_text(project("100"))
-    assert RawFile("data/a.yaml", key=digest(path.read_bytes()), disk=str(path)).data == path.read_bytes()
-    stale = RawFile("data/a.yaml", key=digest(b"other bytes"), disk=str(path))
+    assert RawFile("data/a.yaml", key=digest(path.read_bytes()), load=path.read_bytes).data == path.read_bytes()
+    stale = RawFile("data/a.yaml", key=digest(b"other bytes"), load=path.read_bytes)
     with pytest.raises(FileChanged):
         _ = stale.data
 

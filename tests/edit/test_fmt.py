@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SHIPPED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budgetctl.cli import app
 from budgetctl.edit import fmt
 from budgetctl.edit.fmt import comments, format_file
+from tests.conftest import SHIPPED
 
-CASES = Path(__file__).parent / "fmt_cases"
+CASES = Path(__file__).resolve().parents[1] / "fmt_cases"
 SHIPPED_FILES = sorted(p for p in SHIPPED.rglob("*") if p.suffix in (".yaml", ".yml"))
 
 

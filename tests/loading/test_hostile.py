@@ -27,7 +27,7 @@ from budgetctl.cli import app
 from budgetctl.loading import yamlsubset
 from budgetctl.loading.yamlsubset import MAX_DEPTH, MAX_FILE_BYTES, strict_load
 
-HERE = Path(__file__).resolve().parent / "hostile"
+HERE = Path(__file__).resolve().parents[1] / "hostile"
 
 STREAMS = """\
 priorities:

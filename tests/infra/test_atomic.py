@@ -17,7 +17,7 @@ import pytest
 from budgetctl.infra import atomic
 from budgetctl.infra.atomic import WriteRefused, read_for_update, write_atomic
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def temps(folder: Path) -> set[Path]:

@@ -8,15 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import SHIPPED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
-from test_hostile import CASES
 
 from budgetctl.loading.schema import validator
 from budgetctl.loading.yamlsubset import strict_load
 from budgetctl.model.records import Project, StreamsFile
+from tests.conftest import SHIPPED
+from tests.loading.test_hostile import CASES
 
 ORACLES = {Project: TypeAdapter(Project), StreamsFile: TypeAdapter(StreamsFile)}
 

@@ -13,7 +13,7 @@ from budgetctl.cli import app
 from budgetctl.reports.giving360 import org_id_problem
 from tests.conftest import SHIPPED, make_ledger
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "data" / "360giving"
+SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "data" / "360giving"
 RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
 
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from budgetctl.cli import app
 from tests.conftest import GIT_ENV
-from tests.test_properties import YEARS, GenLedger, ledgers, write
+from tests.model.test_properties import YEARS, GenLedger, ledgers, write
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from budgetctl.loading import build as ledger_module
+from budgetctl.loading import codec, parallel
 from budgetctl.render import progress
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _generator():  # type: ignore[no-untyped-def]
@@ -189,7 +189,7 @@ def test_cached_and_uncached_runs_report_the_same(case: str, tmp_path: Path, cac
     assert len(cache_files(cache_home)) == 1
     assert outputs(runner, data) == uncached  # warm cache: every file from the cache
     # Worker processes, with and without the cache.
-    monkeypatch.setattr(ledger_module, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
     assert outputs(runner, data, "--no-cache") == uncached
     for path in cache_files(cache_home):
         path.unlink()
@@ -206,7 +206,7 @@ def test_a_failing_worker_costs_time_not_results(failure: str, tmp_path: Path, c
     data = make(tmp_path, 30, BREAKS["many"])
     expected = outputs(CliRunner(), data, "--no-cache")
     parent = os.getpid()
-    real = ledger_module._to_entry
+    real = codec.to_entry
 
     def broken(checked):  # type: ignore[no-untyped-def]
         if os.getpid() == parent:
@@ -215,11 +215,11 @@ def test_a_failing_worker_costs_time_not_results(failure: str, tmp_path: Path, c
             os._exit(3)
         return ["garbage"]
 
-    monkeypatch.setattr(ledger_module, "_to_entry", broken)
-    monkeypatch.setattr(ledger_module, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(codec, "to_entry", broken)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
     assert outputs(CliRunner(), data, "--no-cache") == expected
     assert outputs(CliRunner(), data) == expected  # and the cache holds only what this process checked
-    monkeypatch.setattr(ledger_module, "PARALLEL_MIN_FILES", 10**9)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 10**9)
     assert outputs(CliRunner(), data) == expected
 
 
@@ -566,6 +566,6 @@ def test_progress_reports_every_file(tmp_path: Path, cache_home: Path, monkeypat
     check_files(files, progress=seen.append)
     assert sum(seen) == len(files.projects)
     seen.clear()
-    monkeypatch.setattr(ledger_module, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
     check_files(files, progress=seen.append)
     assert sum(seen) == len(files.projects)

@@ -15,11 +15,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import SHIPPED
 
 from budgetctl.cli import app
 from budgetctl.model import records as models
 from budgetctl.reports.editor_schema import DESCRIPTIONS, generate
+from tests.conftest import SHIPPED
 
 PROJECTS = sorted((SHIPPED / "projects").rglob("*.yaml"))
 

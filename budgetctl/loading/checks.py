@@ -1,0 +1,59 @@
+"""Check one ledger file: a function of its bytes alone (the cache and the worker pool wrap it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from budgetctl.diagnostics import Diagnostic
+from budgetctl.loading.yamlsubset import strict_load
+from budgetctl.model.records import Project, StreamsFile, fields_of, shared
+from budgetctl.model.source import RawFile
+
+
+@dataclass(slots=True)
+class FileCheck:
+    """What the loader and schema stages found in one file (a project file, or streams.yaml)."""
+
+    load_problems: list[Diagnostic]
+    schema_problems: list[Diagnostic] | None  # None: the file did not load
+    project: Any  # the model (Project or StreamsFile); None: it did not load or is invalid
+
+
+def check_file(raw: RawFile, model: type[Project] | type[StreamsFile]) -> FileCheck:
+    """Load one file and validate it as ``model``."""
+    from budgetctl.loading.schema import validate  # the validator: only when a file must be checked
+
+    source, load_problems = strict_load(raw.data, raw.path)
+    if source is None:
+        return FileCheck(load_problems, None, None)
+    value, schema_problems = validate(model, source)
+    return FileCheck(load_problems, schema_problems, value)
+
+
+def check_streams(raw: RawFile) -> FileCheck:
+    """Load and validate streams.yaml."""
+    return check_file(raw, StreamsFile)
+
+
+def check_project(raw: RawFile) -> FileCheck:
+    """Load and validate one project file."""
+    checked = check_file(raw, Project)
+    if checked.project is not None:
+        _share_text(checked.project)
+    return checked
+
+
+def _share_text(project: Project) -> None:
+    """Make the project's short texts (ids, years, names) the objects other projects hold
+    for the same values (``records.shared``). The record is frozen: ``object.__setattr__``
+    here, once, before anything else sees it."""
+    for name in fields_of(Project):
+        value = getattr(project, name)
+        kind = type(value)
+        if kind is str:
+            object.__setattr__(project, name, shared(value))
+        elif kind is tuple and value:
+            object.__setattr__(project, name, tuple([shared(v) for v in value]))
+        elif kind is dict and value:
+            object.__setattr__(project, name, {shared(k): v for k, v in value.items()})

@@ -1,0 +1,272 @@
+"""The cache's codec: a file's check as plain JSON-safe data, and back, exactly.
+
+An entry is ``[loader problems, schema problems or None when the file did not
+load, the record's fields as JSON-safe values or None when it is invalid]``;
+money is exact decimal text. Decoding refuses (``Malformed``) anything but the
+exact shape this version writes, and holds every value to the rules a value
+parsed from a file meets (its converter runs on it again), without pydantic.
+The worker pool sends the same entries through its pipes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from budgetctl.diagnostics import FORBIDDEN, Diagnostic, Severity
+from budgetctl.loading.checks import FileCheck
+from budgetctl.model.records import is_record, shared
+from budgetctl.model.shape import Shape, fields
+from budgetctl.model.source import Scalar
+
+
+class Malformed(Exception):
+    """A cache entry that does not have exactly the shape this version writes."""
+
+
+def to_entry(checked: FileCheck) -> list[Any]:
+    """One file's check as an entry."""
+    return [
+        encode_problems(checked.load_problems),
+        None if checked.schema_problems is None else encode_problems(checked.schema_problems),
+        None if checked.project is None else encode_model(checked.project),
+    ]
+
+
+def from_entry(entry: list[Any], path: str, decode: Callable[[Any], Any]) -> FileCheck:
+    """A check rebuilt from an entry: ``[loader problems, schema problems, project]``."""
+    if type(entry) is not list or len(entry) != 3:
+        raise Malformed("entry")
+    load, schema, data = entry
+    if (schema is None and data is not None) or (data is not None and type(schema) is not list):
+        raise Malformed("entry")
+    return FileCheck(
+        decode_problems(load, path),
+        None if schema is None else decode_problems(schema, path),
+        None if data is None else decode(data),
+    )
+
+
+def encode_problems(problems: list[Diagnostic]) -> list[list[Any]]:
+    return [encode_problem(p) for p in problems]
+
+
+def encode_problem(p: Diagnostic) -> list[Any]:
+    return [p.code, p.severity.value, p.message, p.line, p.column]
+
+
+def decode_problems(items: Any, path: str) -> list[Diagnostic]:
+    if type(items) is not list:
+        raise Malformed("problems")
+    return [decode_problem([path, *item] if type(item) is list else item) for item in items]
+
+
+def decode_problem(item: Any) -> Diagnostic:
+    """A problem from ``[file, code, severity, message, line, column]``."""
+    if type(item) is not list or len(item) != 6:
+        raise Malformed("problem")
+    path, code, severity, message, line, column = item
+    if any(type(text) is not str for text in (path, code, message)) or type(line) is not int or type(column) is not int:
+        raise Malformed("problem")
+    try:
+        level = Severity(severity)
+    except ValueError:
+        raise Malformed("severity") from None
+    return Diagnostic(code, level, message, path, line, column)
+
+
+def encode_value(value: Any) -> Any:
+    """A validated value as JSON-safe data; anything unexpected refuses to be cached."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is Decimal:
+        if not value.is_finite():
+            raise Malformed("a non-finite amount")
+        return str(value)  # exact: Decimal(str(d)) has the same digits and exponent
+    if kind is datetime.date:
+        return value.isoformat()
+    if kind is tuple:
+        return [encode_value(v) for v in value]
+    if kind is dict:
+        if not all(type(k) is str for k in value):
+            raise Malformed("a key that is not text")
+        return {k: encode_value(v) for k, v in value.items()}
+    if is_record(value):
+        return encode_model(value)
+    raise Malformed(f"a value of type {kind.__name__}")
+
+
+def encode_model(record: Any) -> dict[str, Any]:
+    """The fields that differ from their defaults (which are filled in again on decode)."""
+    return {
+        name: encode_value(value)
+        for name, default in _defaults(type(record)).items()
+        if (value := getattr(record, name)) != default or type(value) is not type(default)
+    }
+
+
+def _defaults(record: type) -> dict[str, Any]:
+    """Each field's default (``_MISSING`` for a required one; a factory's value, made once)."""
+    found = _DEFAULTS.get(record)
+    if found is None:
+        found = _DEFAULTS[record] = {f.name: _MISSING if f.required else f.default_value() for f in fields(record)}
+    return found
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+# --- decoding: one decoder per field, built from the record's shape ---------------
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise Malformed("text")
+    return shared(value)
+
+
+def _flag(value: Any) -> bool:
+    if type(value) is not bool:
+        raise Malformed("true/false")
+    return value
+
+
+def decode_amount(value: Any) -> Decimal:
+    """An amount as the cache holds it (its exact text); Malformed otherwise."""
+    if type(value) is not str:
+        raise Malformed("amount")
+    try:
+        amount = Decimal(value)
+    except ArithmeticError:
+        raise Malformed("amount") from None
+    if not amount.is_finite() or str(amount) != value:
+        raise Malformed("amount")
+    return amount
+
+
+def _date(value: Any) -> datetime.date:
+    if type(value) is not str:
+        raise Malformed("date")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Malformed("date") from None
+
+
+_SCALARS = {str: _text, bool: _flag, Decimal: decode_amount, datetime.date: _date}
+
+
+def _held_to_the_rules(decode: Any, convert: Any, key: bool) -> Any:
+    """``decode``, then the same conversion a value parsed from a file goes through: a cache
+    entry is data that could have been forged (a restored CI cache), so a negative amount,
+    a bad year or id, an empty title or a forbidden character in it is refused, never used."""
+
+    checked: dict[Any, Any] = {}  # text already held to the rules (years, ids, names repeat)
+
+    def decode_checked(value: Any) -> Any:
+        if type(value) is str:
+            hit = checked.get(value)
+            if hit is not None:
+                return hit
+        decoded = decode(value)
+        text = value if type(value) is str else "true" if value is True else "false" if value is False else None
+        if text is None or _UNSAFE.search(text):
+            raise Malformed("a value no ledger file can hold")
+        try:
+            # Keys reach the converter as text, values as scalars: exactly as when parsing.
+            converted = convert(text if key else Scalar(text, 1, 1, False))
+        except Exception:  # the converter's own refusal (a pydantic error, raised lazily)
+            raise Malformed("a value the ledger's rules refuse") from None
+        if converted != decoded:
+            raise Malformed("a value written otherwise than parsing gives")
+        if type(converted) is str:
+            converted = shared(converted)
+        if type(value) is str:
+            checked[value] = converted
+        return converted
+
+    return decode_checked
+
+
+# What parsing never lets into a value: the loader's forbidden characters, and CR.
+_UNSAFE = re.compile(f"[\r{FORBIDDEN.pattern[1:-1]}]")
+
+
+def _decoder(shape: Shape, key: bool = False) -> Any:
+    """A function from cached JSON to the value the validator built."""
+    if shape.kind == "scalar":
+        base = _SCALARS[shape.type]
+        return _held_to_the_rules(base, shape.converters[0].func, key) if shape.converters else base
+    if shape.kind == "optional":
+        inner = _decoder(shape.items[0])
+        return lambda value: None if value is None else inner(value)
+    if shape.kind == "list":
+        item = _decoder(shape.items[0])
+
+        def decode_tuple(value: Any) -> tuple[Any, ...]:
+            if type(value) is not list:
+                raise Malformed("list")
+            return tuple(item(v) for v in value)
+
+        return decode_tuple
+    if shape.kind == "mapping":
+        key_decoder, value_of = _decoder(shape.items[0], key=True), _decoder(shape.items[1])
+
+        def decode_dict(value: Any) -> dict[Any, Any]:
+            if type(value) is not dict:
+                raise Malformed("mapping")
+            return {key_decoder(k): value_of(v) for k, v in value.items()}
+
+        return decode_dict
+    return model_decoder(shape.type)
+
+
+_MODEL_DECODERS: dict[type, Any] = {}
+_MISSING = object()
+
+
+def model_decoder(model: type) -> Any:
+    """A function from an encoded record back to the record, each value held to the rules a
+    parsed value meets (the record's own shape, not pydantic, is rebuilt: a warm run never
+    imports pydantic)."""
+    if model in _MODEL_DECODERS:
+        return _MODEL_DECODERS[model]
+    try:
+        kinds = {field.name: _field_decoder(field.shape) for field in fields(model)}
+    except TypeError as exc:  # an annotation the records do not use: not cached
+        raise Malformed(str(exc)) from None
+
+    def decode(value: Any) -> Any:
+        try:
+            return model(**_decode_fields(value, kinds))
+        except TypeError:  # a required field missing
+            raise Malformed("missing field") from None
+
+    _MODEL_DECODERS[model] = decode
+    return decode
+
+
+def _field_decoder(shape: Shape) -> Any:
+    """A field's decoder; an optional field (``X | None`` under its converter) may be null, and
+    its value otherwise goes through that converter."""
+    if shape.kind == "optional" and shape.converters:
+        decode = _decoder(dataclasses.replace(shape.items[0], converters=shape.converters))
+        return lambda value: None if value is None else decode(value)
+    return _decoder(shape)
+
+
+def _decode_fields(value: Any, kinds: dict[str, Any]) -> dict[str, Any]:
+    if type(value) is not dict:
+        raise Malformed("model")
+    decoded = {}
+    for name, item in value.items():
+        kind = kinds.get(name)
+        if kind is None:
+            raise Malformed("unknown field")
+        decoded[name] = kind(item)
+    return decoded

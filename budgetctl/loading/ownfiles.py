@@ -1,0 +1,76 @@
+"""The cache's own files (entries, last check, stat index, fmt's canonical set): read only when
+they are ours, regular, ASCII and not too large; written atomically, owner-only, never through
+a link. Every failure means running without them."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from pathlib import Path
+
+# A cache file larger than this is not read (about 600 bytes per project file).
+MAX_CACHE_BYTES = 512 * 1024 * 1024
+
+
+def usable_folder(folder: Path) -> Path | None:
+    """The cache folder with its parents resolved, if it is ours or can be made: a symbolic
+    link there (dangling or not) would send the cache elsewhere, and another user's folder
+    is theirs."""
+    folder = folder.parent.resolve() / folder.name
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return folder  # made, owner-only, when the cache is first written
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        return None
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return None
+    return folder
+
+
+def read_own(path: Path) -> bytes | None:
+    """A cache file's bytes, or None when it is missing, a symbolic link, someone else's,
+    too large, being rewritten, or holds anything but ASCII (all we write)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if not stat.S_ISREG(info.st_mode) or not mine or info.st_size > MAX_CACHE_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            # read(n) allocates n bytes up front: ask for what fstat saw (and one more).
+            data = handle.read(info.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) != info.st_size or not data.isascii():
+        return None
+    return data
+
+
+def write_own(path: Path, data: bytes) -> None:
+    """Write a cache file atomically, readable by its owner only; a failure is ignored."""
+    from budgetctl.infra.atomic import write_atomic
+
+    try:
+        if usable_folder(path.parent) is None:  # replaced by a link or another user's since opened
+            return
+        path.parent.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            path.parent.mkdir(mode=0o700)  # never through a link: mkdir refuses an existing name
+        if usable_folder(path.parent) is None:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            info = os.lstat(path)
+            if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                # Not ours, in our folder: never read, and the writer would give the new file
+                # the old owner (as root), so it would never be read either. Ours replaces it.
+                path.unlink()
+        write_atomic(path, data, mode=0o600)
+    except Exception:  # read-only, full, a symlink...: run without a cache
+        return
