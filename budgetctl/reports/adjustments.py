@@ -12,6 +12,7 @@ from budgetctl.model import figures
 from budgetctl.model.approvals import TierCheck, choose_tier, tier_checks
 from budgetctl.model.ledger import AdjustmentEntry, Ledger
 from budgetctl.model.money import format_json, format_pounds, total
+from budgetctl.model.periods import previous_year, year_bounds
 from budgetctl.model.records import Adjustment, Tier
 from budgetctl.reports.table import Column, Table, keyed_table
 
@@ -21,9 +22,11 @@ def _problems_cell(codes: list[str] | None) -> str:
 
 
 # Shown columns are what the board reads; the others are the JSON record, in its own key order.
+# A balance stream's opening balance is a row too, derived (no file, id or approval).
 RECORD_COLUMNS = [
     Column("date", "Date", exported=False),
-    Column("id", "Adjustment"),
+    Column("id", "Adjustment", exported=False),  # the record's id, or what the row is
+    Column("record_id", "Id", shown=False, json_key="id"),
     Column("file", "File", shown=False),
     Column("type", "Type"),
     Column("date", "Date", shown=False),
@@ -38,7 +41,9 @@ RECORD_COLUMNS = [
     Column("reserve", "Reserve", shown=False, optional=True),
     Column("amount", "Amount £", "money", exported=False),  # signed by its effect on the budget
     Column("recorded", "Amount as recorded £", "money", shown=False, json_key="amount"),
-    Column("reason", "Reason", shown=False),
+    Column("revised_budget", "Revised budget £", "money", shown=False, optional=True),  # an opening balance's
+    Column("actual", "Actual £", "money", shown=False, optional=True),  # figures in the year it comes from
+    Column("reason", "Reason", shown=False, optional=True),
     Column("approver", "Approver", exported=False),
     Column("decision", "Decision", exported=False),
     Column("approval", "Approval", shown=False),
@@ -71,19 +76,33 @@ def register(ledger: Ledger, year: str, problems: list[Diagnostic]) -> Register:
     codes: dict[str, list[str]] = {}
     for p in problems:
         codes.setdefault(p.file, []).append(p.code)
-    rows = [_record_row(e, checks.get(e.source.path), sorted(set(codes.get(e.source.path, [])))) for e in entries]
+    openings = _opening_balances(ledger, year)
+    rows = openings + [
+        _record_row(e, checks.get(e.source.path), sorted(set(codes.get(e.source.path, [])))) for e in entries
+    ]
     change = total(amount for e in entries for _, _, amount in figures.effects(e.record))
+    change += total(row["amount"] for row in openings)
+    label = f"{len(entries)} record{'s' if len(entries) != 1 else ''}"
+    if openings:
+        label += f" + {len(openings)} opening balance{'s' if len(openings) != 1 else ''}"
+    notes = [
+        "Amounts are signed by their effect on the budget (a decrease is negative); the total is the net "
+        "change to the year's budgets, as virements net to zero."
+    ]
+    notes += [
+        f"Opening balance of {row['stream']}: no record; its year_end is balance, so what it left unspent in "
+        f"{row['from_year']} (revised budget £{format_pounds(row['revised_budget'])} "
+        f"less actual £{format_pounds(row['actual'])}) opens {year} once {row['from_year']} is closed."
+        for row in openings
+    ]
     records = keyed_table(
         f"Adjustments {year}",
         RECORD_COLUMNS,
         rows,
-        total={"id": f"{len(entries)} record{'s' if len(entries) != 1 else ''}", "amount": change},
+        total={"id": label, "amount": change},
         head={"year": year},
         flags=[bool(row["problems"]) for row in rows],
-        notes=[
-            "Amounts are signed by their effect on the budget (a decrease is negative); the total is the net "
-            "change to the year's budgets, as virements net to zero."
-        ],
+        notes=notes,
     )
     groups: dict[tuple[str, str], list[TierCheck]] = {}
     for check in checks.values():  # in stream, type, then date and file-name order
@@ -112,7 +131,11 @@ def register(ledger: Ledger, year: str, problems: list[Diagnostic]) -> Register:
         sums,
         notes=notes if ledger.streams_file.delegations is None else [],
     )
-    records.data["total"] = {"records": len(entries), "net_change": format_json(change)}
+    records.data["total"] = {
+        "records": len(entries),
+        **({"opening_balances": len(openings)} if openings else {}),
+        "net_change": format_json(change),
+    }
     records.data["totals"] = totals.data["rows"]
     totals.data = records.data
     return Register(records, totals)
@@ -128,6 +151,7 @@ def _record_row(entry: AdjustmentEntry, check: TierCheck | None, problems: list[
     return {
         "date": record.date.isoformat(),
         "id": entry.id,
+        "record_id": entry.id,
         "file": entry.source.path,
         "type": record.type,
         "from": _from(record),
@@ -147,6 +171,45 @@ def _record_row(entry: AdjustmentEntry, check: TierCheck | None, problems: list[
         "tier_reached": _tier_json(check.tier, check) if check is not None else None,
         "problems": problems,
     }
+
+
+def _opening_balances(ledger: Ledger, year: str) -> list[dict[str, Any]]:
+    """Each balance stream's opening balance of ``year`` (``model.figures``) as a register row, with
+    the figures it comes from."""
+    found: list[dict[str, Any]] = []
+    before = previous_year(year)
+    last_day = year_bounds(before)[1]
+    for stream in ledger.streams:
+        amount = figures.opening_balance(ledger, stream, year)
+        if not amount:
+            continue
+        closed = figures.closed_on(ledger, before)
+        assert closed is not None  # an opening balance needs the previous year closed
+        found.append(
+            {
+                "date": closed.isoformat(),
+                "id": "opening balance",
+                "record_id": None,
+                "file": None,
+                "type": "opening-balance",
+                "from": stream,
+                "to": f"from {before}",
+                "stream": stream,
+                "from_year": before,
+                "amount": amount,
+                "recorded": amount,
+                "revised_budget": figures.revised_budget(ledger, stream, before, last_day),
+                "actual": figures.actual(ledger, stream, before, last_day),
+                "approver": "",
+                "decision": f"{before} closed",
+                "approval": None,
+                "running_total": None,
+                "tier": "none: derived",
+                "tier_reached": None,
+                "problems": [],
+            }
+        )
+    return found
 
 
 def _from(record: Adjustment) -> str:

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger, ProjectEntry
-from budgetctl.model.money import ZERO, total
-from budgetctl.model.periods import quarter_end, quarter_of, year_bounds
+from budgetctl.model.money import ZERO, format_pounds, total
+from budgetctl.model.periods import previous_year, quarter_end, quarter_of, year_bounds
 from budgetctl.model.records import VARIANCE_CLASSES
 from budgetctl.reports.summary import percent
 from budgetctl.reports.table import Column, Table, keyed_table
@@ -29,6 +29,10 @@ MEASURES = (
     "variance",
 )
 UNCLASSIFIED = "unclassified"
+# The outturn of a closed year adds where each stream's unspent money goes (``figures.outturn_split``).
+YEAR_END_MEASURES = ("unspent", "to_return", "to_carry", "to_balance", "overspend", "carry_beyond_unspent")
+_SPLIT_KEYS = dict(zip(YEAR_END_MEASURES, ("unspent", "return", "carry", "balance", "overspend",
+                                           "carry_beyond_unspent"), strict=True))  # fmt: skip
 
 
 class AsAtError(ValueError):
@@ -37,7 +41,9 @@ class AsAtError(ValueError):
 
 def default_as_at(ledger: Ledger, year: str, today: datetime.date) -> datetime.date:
     """The end of the latest quarter of ``year`` with a forecast file, else the last day of
-    the year or ``today``, whichever is earlier."""
+    the year or ``today``, whichever is earlier; for a closed year, its last day (the outturn)."""
+    if figures.is_closed(ledger, year):
+        return year_bounds(year)[1]
     quarters = [f.quarter for f in ledger.forecasts if f.year == year]
     if quarters:
         return quarter_end(year, max(quarters))
@@ -75,6 +81,9 @@ class StreamRow:
     variance: Decimal
     rag: str
 
+    year_end: str | None = None  # the stream's policy for unspent money
+    split: dict[str, Decimal] | None = None  # the outturn view: YEAR_END_MEASURES
+
     def money(self) -> dict[str, Decimal]:
         return {m: getattr(self, m) for m in MEASURES}
 
@@ -86,6 +95,7 @@ class StreamRow:
             "funding": self.funding,
             **self.money(),
             "rag": self.rag,
+            **({"year_end": self.year_end, **self.split} if self.split is not None else {}),
         }
 
 
@@ -120,12 +130,27 @@ class Monitor:
     variances: list[ProjectVariance] = field(default_factory=list)
     previous_as_at: datetime.date | None = None
     movements: list[tuple[StreamRow, Decimal]] = field(default_factory=list)  # (row, previous forecast)
+    closed: datetime.date | None = None  # set for the outturn of a closed year (as at its last day)
+    split_total: dict[str, Decimal] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what a reader needs beside the figures
+
+    @property
+    def outturn(self) -> bool:
+        return self.closed is not None
+
+    @property
+    def title(self) -> str:
+        if self.closed is not None:
+            return f"Outturn {self.year} (closed {self.closed.isoformat()})"
+        return f"Budget monitoring {self.year} as at {self.as_at.isoformat()}"
 
     def data(self) -> dict[str, object]:
-        """The normative JSON shape: ``year``, ``as_at``, ``rows`` (each stream's row) and ``total``."""
+        """The normative JSON shape: ``year``, ``as_at``, ``rows`` (each stream's row) and ``total``;
+        the outturn adds keys (never renames or drops one)."""
         return self.table().data
 
     def table(self) -> Table:
+        outturn = self.outturn
         columns = [
             Column("stream", "Stream"),
             Column("programme", "Programme"),
@@ -134,24 +159,55 @@ class Monitor:
             Column("adjustments", "Adj. £", "money"),
             Column("revised_budget", "Revised £", "money"),
             Column("allocated", "Allocated £", "money"),
-            Column("actual", "Actual £", "money"),
+            Column("actual", "Outturn £" if outturn else "Actual £", "money"),
             Column("forecast", "Forecast £", "money"),
             Column("variance", "Variance £", "money"),
             Column("rag", "RAG"),
         ]
+        if outturn:
+            columns += [
+                Column("year_end", "Year end", text=lambda v: v or ""),
+                Column("unspent", "Unspent £", "money"),
+                Column("to_return", "To return £", "money"),
+                Column("to_carry", "To carry £", "money"),
+                Column("to_balance", "To balance £", "money"),
+                Column("overspend", "Overspend £", "money"),
+                Column("carry_beyond_unspent", "Carried beyond unspent £", "money"),
+            ]
         amber, red = (_number(t) for t in self.thresholds)
-        note = (
-            f"Variance = forecast - revised budget (negative: an underspend). RAG: green within {amber}% of the "
-            f"revised budget, amber within {red}%, red beyond; a ring-fenced stream forecast above its budget is red."
-        )
-        return keyed_table(
-            f"Budget monitoring {self.year} as at {self.as_at.isoformat()}",
+        if outturn:
+            note = (
+                f"Outturn = actual spend of the whole year, accruals included; variance = outturn - revised budget "
+                f"(negative: an underspend). RAG: green within {amber}% of the revised budget, amber within {red}%, "
+                "red beyond. Unspent money goes by each stream's year_end: to return (to the grantor, or back to "
+                "the office's funds), to carry (the carry-forwards recorded into the next year) or to balance "
+                "(a fund that keeps it: it opens the next year)."
+            )
+        else:
+            note = (
+                f"Variance = forecast - revised budget (negative: an underspend). RAG: green within {amber}% of the "
+                f"revised budget, amber within {red}%, red beyond; a ring-fenced stream forecast above its budget "
+                "is red."
+            )
+        table = keyed_table(
+            self.title,
             columns,
             [r.as_row() for r in self.rows],
-            total={"stream": "Total", "programme": "Total", "funding": "", **self.total, "rag": ""},
+            total={
+                "stream": "Total",
+                "programme": "Total",
+                "funding": "",
+                **self.total,
+                "rag": "",
+                "year_end": "",
+                **self.split_total,  # the outturn's columns
+            },
             head={"year": self.year, "as_at": self.as_at.isoformat()},
-            notes=[note],
+            notes=[note, *self.notes],
         )
+        if self.closed is not None:
+            table.data.update(outturn=True, closed=self.closed.isoformat())
+        return table
 
     def streams_to_explain(self) -> list[StreamRow]:
         return [r for r in self.rows if r.rag in ("amber", "red")]
@@ -172,12 +228,19 @@ def _number(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _stream_row(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date) -> StreamRow:
+def _stream_row(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date, outturn: bool) -> StreamRow:
     stream = ledger.streams[stream_id]
     approved = figures.approved_budget(ledger, stream_id, year)
     revised = figures.revised_budget(ledger, stream_id, year, as_at)
-    forecast = figures.forecast(ledger, stream_id, year, as_at)
+    # The outturn of a closed year: the forecast is replaced by what was actually spent.
+    forecast = (
+        figures.actual(ledger, stream_id, year, as_at) if outturn else figures.forecast(ledger, stream_id, year, as_at)
+    )
     variance = forecast - revised
+    split = None
+    if outturn:
+        found = figures.outturn_split(ledger, stream_id, year, as_at)
+        split = {m: found[key] for m, key in _SPLIT_KEYS.items()}
     return StreamRow(
         stream_id,
         stream.programme,
@@ -190,6 +253,8 @@ def _stream_row(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date)
         forecast,
         variance,
         figures.rag_of(variance, revised, thresholds=figures.rag_thresholds(ledger), ring_fenced=stream.ring_fenced),
+        figures.year_end(ledger, stream_id),
+        split,
     )
 
 
@@ -232,15 +297,49 @@ def previous_quarter_end(year: str, as_at: datetime.date) -> datetime.date | Non
 def monitor(ledger: Ledger, year: str, as_at: datetime.date) -> Monitor:
     """The monitoring report of ``year`` as at ``as_at``: one row per stream with a budget that year."""
     stream_ids = [s for s, stream in ledger.streams.items() if year in stream.budget]
-    rows = [_stream_row(ledger, s, year, as_at) for s in stream_ids]
+    outturn = figures.is_outturn(ledger, year, as_at)
+    rows = [_stream_row(ledger, s, year, as_at, outturn) for s in stream_ids]
     totals = {m: total(getattr(r, m) for r in rows) for m in MEASURES}
     report = Monitor(year, as_at, rows, totals, figures.rag_thresholds(ledger))
+    report.notes = _balance_notes(ledger, rows, year, as_at)
+    if outturn:
+        report.closed = figures.closed_on(ledger, year)
+        report.split_total = {m: total(r.split[m] for r in rows if r.split) for m in YEAR_END_MEASURES}
+        late = [e for e in figures.year_adjustments(ledger, year) if e.record.approval.date > as_at]
+        if late:
+            report.notes.append(
+                f"{len(late)} adjustment(s) of {year} approved after {as_at.isoformat()} are not in these figures: "
+                + ", ".join(e.id for e in late)
+            )
+        return report  # no forecast to explain and no movement: the year is over
     report.variances = _variances(ledger, stream_ids, year, as_at)
     report.previous_as_at = previous_quarter_end(year, as_at)
     # Before the first quarter end, the previous forecast is the allocation (no forecast applies).
     previous = report.previous_as_at or (year_bounds(year)[0] - datetime.timedelta(days=1))
     report.movements = [(r, figures.forecast(ledger, r.stream, year, previous)) for r in rows]
     return report
+
+
+def _balance_notes(ledger: Ledger, rows: list[StreamRow], year: str, as_at: datetime.date) -> list[str]:
+    """Where a balance stream's opening balance is, or why it is not yet in the figures."""
+    notes = []
+    before = previous_year(year)
+    for row in rows:
+        if row.year_end != "balance" or before not in ledger.streams[row.stream].budget:
+            continue
+        opening = figures.opening_balance(ledger, row.stream, year, as_at)
+        closed = figures.closed_on(ledger, before)
+        if closed is not None and closed <= as_at:
+            notes.append(
+                f"{row.programme} keeps its unspent money (year_end: balance): its adjustments include "
+                f"£{format_pounds(opening)} opening balance from {before}, closed {closed.isoformat()}."
+            )
+        else:
+            notes.append(
+                f"{row.programme} keeps its unspent money (year_end: balance): what it leaves unspent in {before} "
+                f"opens {year} once {before} is closed; not in these figures yet."
+            )
+    return notes
 
 
 # --- the drill-down: one row per project, grouped by programme --------------------------
@@ -277,26 +376,30 @@ class ProjectRow:
 
 
 def project_rows(ledger: Ledger, year: str, as_at: datetime.date) -> list[ProjectRow]:
-    """Every project of the year's streams with an allocation, actual or forecast in it."""
+    """Every project of the year's streams with an allocation, actual or forecast in it; in the
+    outturn of a closed year, the forecast is the actual (and no forecast's reason applies)."""
+    outturn = figures.is_outturn(ledger, year, as_at)
     rows: list[ProjectRow] = []
     for stream_id, stream in ledger.streams.items():
         if year not in stream.budget:
             continue
         for entry in figures.stream_projects(ledger, stream_id):
-            row = _project_row(ledger, entry, stream_id, year, as_at)
+            row = _project_row(ledger, entry, stream_id, year, as_at, outturn)
             if row is not None:
                 rows.append(row)
     return rows
 
 
 def _project_row(
-    ledger: Ledger, entry: ProjectEntry, stream_id: str, year: str, as_at: datetime.date
+    ledger: Ledger, entry: ProjectEntry, stream_id: str, year: str, as_at: datetime.date, outturn: bool
 ) -> ProjectRow | None:
     value, source = figures.forecast_source(ledger, entry, year, as_at)
     actual = figures.project_actual(ledger, entry.id, year, as_at)
     allocated = entry.project.allocations.get(year)
     if allocated is None and source is None and not figures.actual_rows(ledger, entry.id, year, as_at):
         return None
+    if outturn:
+        value, source = actual, None
     listed = source.forecast.projects[entry.id] if source is not None else None
     return ProjectRow(
         stream_id,
@@ -314,6 +417,7 @@ def _project_row(
 def project_table(ledger: Ledger, year: str, as_at: datetime.date) -> Table:
     """The drill-down as a table: projects grouped by programme, each group with its subtotal."""
     rows = project_rows(ledger, year, as_at)
+    closed = figures.closed_on(ledger, year) if figures.is_outturn(ledger, year, as_at) else None
     columns = [
         Column("stream", "Stream", shown=False),
         Column("programme_name", "Programme", shown=False, json_key="programme"),
@@ -321,23 +425,29 @@ def project_table(ledger: Ledger, year: str, as_at: datetime.date) -> Table:
         Column("project", "Project"),
         Column("title", "Title", shown=False),
         Column("allocated", "Allocated £", "money"),
-        Column("actual", "Actual £", "money"),
-        Column("forecast", "Forecast £", "money"),
+        Column("actual", "Outturn £" if closed else "Actual £", "money"),
+        Column("forecast", "Forecast £", "money", for_people=closed is None),  # the outturn: the actual again
         Column("variance", "Variance £", "money"),
-        Column("class", "Class", text=lambda v: v or ""),
+        Column("class", "Class", for_people=closed is None, text=lambda v: v or ""),
         Column("reason", "Reason", shown=False),
     ]
     groups: dict[str, list[ProjectRow]] = {}
     for row in rows:
         groups.setdefault(row.programme, []).append(row)
     keyed = [r.as_row(first=index == 0) for members in groups.values() for index, r in enumerate(members)]
+    title = f"Outturn {year} (closed {closed.isoformat()})" if closed else f"Budget monitoring {year} as at {as_at}"
     table = keyed_table(
-        f"Budget monitoring {year} as at {as_at.isoformat()}, by project",
+        f"{title}, by project",
         columns,
         keyed,
         total={"programme": "Total", "project": "", **_sums(rows), "class": ""},
-        head={"year": year, "as_at": as_at.isoformat(), "by": "project"},
-        notes=["Variance = forecast - allocation (negative: an underspend)."],
+        head={
+            "year": year,
+            "as_at": as_at.isoformat(),
+            **({"outturn": True, "closed": closed.isoformat()} if closed else {}),
+            "by": "project",
+        },
+        notes=[f"Variance = {'outturn' if closed else 'forecast'} - allocation (negative: an underspend)."],
     )
     # People read each programme's subtotal under its projects; the JSON has the projects only.
     subtotals = [{"programme": "", "project": f"{p} subtotal", **_sums(m), "class": ""} for p, m in groups.items()]
