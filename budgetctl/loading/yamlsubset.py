@@ -255,6 +255,8 @@ def _build(text: str, problems: _Problems) -> Node | None:
     import yaml
 
     nodes = 0
+    # Looked up once: searching the whole text at every scalar made a large file quadratic.
+    has_hash = "#" in text
     parser = parser_class()(text)
     try:
         while parser.check_event():
@@ -291,7 +293,7 @@ def _build(text: str, problems: _Problems) -> Node | None:
                 if kind is yaml.ScalarEvent:
                     value = event.value
                     node = Scalar(value, line, column, event.style in _QUOTED)
-                    if not event.style and value and "#" in text:
+                    if not event.style and value and has_hash:
                         _check_cut_at_hash(text, event, problems)
                     if len(value) > MAX_SCALAR:
                         problems.add("Y014", f"value longer than {MAX_SCALAR:,} characters; shorten it", line, column)
