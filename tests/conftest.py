@@ -6,12 +6,16 @@ Golden files hold real CLI output; regenerate them through the CLI with
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.testing
+from hypothesis import settings
 from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,6 +37,25 @@ GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
 }
+
+
+# typer's CliRunner builds the click command from the app at every invoke: the signatures of
+# every command, about 30 ms a call and most of the time of an in-process run. The app does
+# not change during a run, so each app is built once.
+typer.testing._get_command = functools.cache(typer.testing._get_command)
+
+
+# `pytest --hypothesis-profile=nightly` (docs/reliability.md) gives each property that takes its
+# settings from `examples` its nightly count. Registered here, in the first conftest pytest
+# loads, so that the profile exists when hypothesis's plugin loads it.
+settings.register_profile("nightly", deadline=None)
+
+
+def examples(count: int, nightly: int, **kwargs: Any) -> settings:
+    """A property's settings: ``count`` examples in every run, ``nightly`` under the nightly profile."""
+    if settings.get_current_profile_name() == "nightly":
+        count = nightly
+    return settings(max_examples=count, deadline=None, **kwargs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
