@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -119,3 +120,31 @@ def make_ledger(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return data
+
+
+def git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
+    """Run a git command for a test's own set-up (GIT_ENV) and return its stripped output."""
+    result = subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True, env=GIT_ENV, check=True)
+    return result.stdout.decode().strip()
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture(scope="session")
+def shipped_repo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository whose only commit ("ledger") holds the shipped ledger: built once, copied by ``repo``."""
+    root = tmp_path_factory.mktemp("shipped-repo") / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    shutil.copytree(SHIPPED, root / "data")
+    commit(root, "ledger")
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path, shipped_repo_template: Path) -> Path:
+    """A writable repository whose only commit holds a copy of the shipped ledger (the same commit id each time)."""
+    return Path(shutil.copytree(shipped_repo_template, tmp_path / "repo", symlinks=True))
