@@ -42,8 +42,10 @@ GIT_ENV = {
 
 # typer's CliRunner builds the click command from the app at every invoke: the signatures of
 # every command, about 30 ms a call and most of the time of an in-process run. The app does
-# not change during a run, so each app is built once.
-typer.testing._get_command = functools.cache(typer.testing._get_command)
+# not change during a run, so each app is built once. A typer without this private helper
+# leaves the runner as it is: the tests are then slower, never wrong.
+if hasattr(typer.testing, "_get_command"):
+    typer.testing._get_command = functools.cache(typer.testing._get_command)
 
 
 # `pytest --hypothesis-profile=nightly` (docs/reliability.md) gives each property that takes its
