@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from tests.conftest import GIT_ENV, LEDGERS
+from tests.conftest import LEDGERS, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], capture_output=True, env=GIT_ENV, check=True)
 
 
 def test_closing_the_year_opens_the_funds_balance(tmp_path: Path) -> None:
