@@ -22,6 +22,8 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("atheris") is None, reason="atheris is not installed")
 
 # Inputs per target, the seeds included: the loader is the cheapest and the most exposed.
+# libFuzzer runs every seed before it counts -runs, so a larger seed set (the YAML test
+# suite, when a copy of it sits beside the repository) runs more: at least this many.
 RUNS = {"loader": 3000, "fmt": 400, "git_tree": 1000}
 
 
@@ -57,4 +59,4 @@ def test_fuzzer_finds_no_crash_in_a_bounded_run(tmp_path: Path, target: str) -> 
     crashes = [p.name for p in tmp_path.iterdir() if p.name.startswith(("crash-", "timeout-", "oom-"))]
     assert run.returncode == 0 and not crashes, log[-3000:]
     executed = re.search(r"stat::number_of_executed_units: (\d+)", log)
-    assert executed and int(executed.group(1)) == RUNS[target], log[-3000:]
+    assert executed and int(executed.group(1)) >= RUNS[target], log[-3000:]
