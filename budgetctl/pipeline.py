@@ -393,6 +393,8 @@ def stream_figures(ledger: Ledger) -> dict[str, dict[str, tuple[int, Decimal]]]:
 # Above this many changed files, checking everything (in worker processes, the rest from the
 # cache) costs about as much as this path, which checks each changed file here, uncached.
 CHANGES_LIMIT = 200
+# The rules across project files that check_changes runs on the snapshot's aggregates.
+_CROSS_FILE = ("R004", "A001")
 
 
 def check_changes(files: LedgerFiles, cache: FileCache, key: str) -> Checked | None:
@@ -410,10 +412,13 @@ def check_changes(files: LedgerFiles, cache: FileCache, key: str) -> Checked | N
     """
     from budgetctl.loading import snapshot
     from budgetctl.loading.codec import Malformed
+    from budgetctl.rules import RULES
 
     raws = files.in_year.get("adjustment", [])
     if not cache.enabled or files.streams is None or files.problems:
         return None
+    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+        return None  # a rule across project files that this check does not know how to narrow
     snap = snapshot.read(cache.path, cache.key)
     if snap is None or not snap.same_context(files.streams, raws):
         return None
@@ -460,9 +465,8 @@ def _check_changes(
     if adjusted is not None:
         ledger.adjustments = adjusted.entries
         problems.extend(adjusted.problems)
-    cross = {r004.RULE.code, a001.RULE.code}
     for rule in RULES:  # over the changed projects: their findings, and those about no project
-        if rule.code not in cross:
+        if rule.scope != "ledger":
             problems.extend(_finding(rule, message, place) for message, place in rule.check(ledger))
 
     gone = {raw.path for raw in changed} | set(removed)

@@ -133,20 +133,20 @@ def read(cache_path: Path, code_key: str) -> Snapshot | None:
     wanted = {"ledger": str, "streams": list, "others": list, "invalid": list, "years": dict, "model": dict}
     if type(head) is not dict or any(type(head.get(k)) is not t for k, t in wanted.items()):
         return None
-    files = [line for line in lines if line.startswith("F ")]
-    streams: dict[str, str] = {}
-    for line in lines:
-        if line.startswith("S\t"):
-            _, name, rows = line.split("\t", 2)
-            try:
-                stream = json.loads(name)
-            except ValueError:
-                return None
-            if type(stream) is not str:
-                return None
-            streams[stream] = rows
-    if len(files) + len(streams) != len(lines):
+    count = head.get("files")
+    if type(count) is not int or not 0 <= count <= len(lines):
         return None
+    files = lines[:count]  # the F lines, then the S lines: no line is looked at one by one here
+    streams: dict[str, str] = {}
+    for line in lines[count:]:
+        kind, name, rows = [*line.split("\t", 2), "", ""][:3]
+        try:
+            stream = json.loads(name)
+        except ValueError:
+            return None
+        if kind != "S" or type(stream) is not str:
+            return None
+        streams[stream] = rows
     return Snapshot(head, files, streams)
 
 
@@ -161,7 +161,7 @@ def write(
     files: list[str],
     streams: dict[str, str],
 ) -> None:
-    lines = [f"{FORMAT} {code_key}", json.dumps(head), *files]
+    lines = [f"{FORMAT} {code_key}", json.dumps(dict(head, files=len(files))), *files]
     lines += [f"S\t{json.dumps(stream)}\t{rows}" for stream, rows in streams.items()]
     write_own(_path(cache_path), ("\n".join(lines) + "\n").encode("ascii"))
 

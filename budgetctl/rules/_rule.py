@@ -21,6 +21,12 @@ class Rule:
     check: Check
     doc: str
     affects_totals: bool = False
+    # What one finding depends on, for a check of a few changed files (``pipeline.check_changes``):
+    # "file": a finding in a project file depends on that file, streams.yaml and the adjustments
+    # only, and a finding elsewhere on no project file; "in-year": it reads other projects only
+    # through actuals or forecasts; "ledger": it reads across project files, and runs there only
+    # when that check handles it by name.
+    scope: str = "file"
 
     def as_code(self) -> Code:
         import inspect  # only `rules` and `explain` read the help texts

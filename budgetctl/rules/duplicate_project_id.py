@@ -35,4 +35,4 @@ def duplicates(projects: Iterable[tuple[str, str]]) -> Iterator[Finding]:
             first_path[ident] = path
 
 
-RULE = Rule("R004", "duplicate-project-id", Severity.ERROR, check, __doc__, affects_totals=True)
+RULE = Rule("R004", "duplicate-project-id", Severity.ERROR, check, __doc__, affects_totals=True, scope="ledger")

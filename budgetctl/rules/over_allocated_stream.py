@@ -73,4 +73,4 @@ def _signed(amount: Decimal) -> str:
     return f"-£{format_pounds(-amount)}" if amount < 0 else f"+£{format_pounds(amount)}"
 
 
-RULE = Rule("A001", "over-allocated-stream", Severity.ERROR, check, __doc__)
+RULE = Rule("A001", "over-allocated-stream", Severity.ERROR, check, __doc__, scope="ledger")
