@@ -216,3 +216,27 @@ def test_a_duplicate_id_comes_and_goes_with_the_other_file(tmp_path: Path, cache
     first.unlink()
     found = _validate(data)
     assert taken[-1] is True and found == _validate(data, "--no-cache") and "R004" not in found[1]
+
+
+def test_a_rule_across_files_it_does_not_know_turns_the_check_of_changes_off(
+    tmp_path: Path, cache_home: Path, taken: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import budgetctl.rules as rules
+    from budgetctl.diagnostics import Severity
+    from budgetctl.rules._rule import Rule
+
+    def every_project(ledger):  # type: ignore[no-untyped-def]
+        # At the first project, a count over every project: only a whole ledger gives it.
+        commented = sum("# a comment" in entry.source.text for entry in ledger.projects)
+        yield f"{commented} projects have a comment", ledger.projects[0].at()
+
+    across = Rule("Z999", "test-across", Severity.WARNING, every_project, "A test rule.", scope="ledger")
+    monkeypatch.setattr(rules, "RULES", (*rules.RULES, across))
+    data = _generated(tmp_path, 12, 3)
+    _age(data)
+    _validate(data)
+    project = sorted((data / "projects").rglob("*.yaml"))[-1]
+    project.write_text(project.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    found = _validate(data)
+    assert taken[-1] is False
+    assert found == _validate(data, "--no-cache") and "1 projects have a comment" in found[1]
