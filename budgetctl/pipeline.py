@@ -405,8 +405,9 @@ def check_changes(files: LedgerFiles, cache: FileCache, key: str) -> Checked | N
     Reused only when streams.yaml and the adjustment files are exactly those of that check, and
     the ledger has no in-year files and no discovery problems. Then a project file's loader,
     schema and per-file rule problems depend on its own bytes and those files only: they stand
-    for the unchanged files, and are found again for the changed ones (every rule but two runs
-    over streams.yaml, the adjustments and the changed projects). The two cross-file rules run
+    for the unchanged files, and are found again for the changed ones (the per-file rules run
+    over streams.yaml, the adjustments and the changed projects; the findings of the rules that
+    read no project stand, as their files are unchanged). The two cross-file rules run
     on the snapshot's aggregates: duplicate ids (R004) for the ids of the changed files, and
     over-allocation (A001) for the streams the changed files leave or join.
     """
@@ -465,8 +466,8 @@ def _check_changes(
     if adjusted is not None:
         ledger.adjustments = adjusted.entries
         problems.extend(adjusted.problems)
-    for rule in RULES:  # over the changed projects: their findings, and those about no project
-        if rule.scope != "ledger":
+    for rule in RULES:  # over the changed projects; the rules that read no project keep their findings
+        if rule.scope == "file":
             problems.extend(_finding(rule, message, place) for message, place in rule.check(ledger))
 
     gone = {raw.path for raw in changed} | set(removed)
@@ -510,7 +511,8 @@ def _check_changes(
             problems.append(_finding(a001.RULE, message, place))
 
     # The last check's problems that stand: those in unchanged project files (but R004 of the
-    # ids above), streams.yaml's own (it is unchanged), and A001 of the streams not touched.
+    # ids above), those of the rules that read no project (their files are unchanged),
+    # streams.yaml's own, and A001 of the streams not touched.
     old_a001 = [p for p in last[0] if p.code == a001.RULE.code]
     places: set[tuple[str, int, int]] = set()
     if old_a001:
@@ -519,12 +521,15 @@ def _check_changes(
                 place = ledger.stream_at(stream, "budget", year)
                 places.add((place.file, place.line, place.column))
     projects = {raw.path for raw in files.projects}
+    scopes = {rule.code: rule.scope for rule in RULES}
     for p in last[0]:
-        if p.file == streams_path:
+        if p.file in projects:
+            keep = p.file not in gone and (p.code != r004.RULE.code or project_id(p.file) not in ids)
+        elif scopes.get(p.code) in ("streams", "in-year"):  # in-year: no actuals or forecasts here
+            keep = True
+        elif p.file == streams_path:  # its own problems (it is unchanged), and A001 of other streams
             keep = p.code in CODES or (p.code == a001.RULE.code and (p.file, p.line, p.column) not in places)
-        elif p.file in projects and p.file not in gone:
-            keep = p.code != r004.RULE.code or project_id(p.file) not in ids
-        else:
+        else:  # the adjustments' own problems: found again above
             keep = False
         if keep:
             problems.append(p)

@@ -22,12 +22,13 @@ re-hashed whenever it could be stale) is the one recorded.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from budgetctl.loading.codec import Malformed, decode_amount, encode_model, model_decoder
+from budgetctl.loading.codec import Malformed, decode_amount, encode_model, lazy_field, model_decoder
 from budgetctl.loading.ownfiles import read_own, write_own
 from budgetctl.model.records import StreamsFile
 
@@ -81,8 +82,12 @@ class Snapshot:
         return changed, [path for path in map(_path_of, kept) if path not in paths]
 
     def streams_file(self) -> StreamsFile:
-        """streams.yaml's validated model, held to the rules a parsed value meets."""
-        return model_decoder(StreamsFile)(self.head["model"])
+        """streams.yaml's validated model, held to the rules a parsed value meets; each stream
+        is decoded when first used (a change to a few projects reads their streams only)."""
+        model = dict(self.head["model"])
+        streams = lazy_field(StreamsFile, "streams", model.pop("streams", None))
+        decoded = model_decoder(StreamsFile)({**model, "streams": {}})
+        return dataclasses.replace(decoded, streams=streams)  # a read-only mapping where a dict was
 
     def rows(self, stream: str) -> Rows:
         """The valid projects of ``stream`` with their allocations, in path order."""

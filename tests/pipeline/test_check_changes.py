@@ -124,6 +124,16 @@ def _generated(tmp_path: Path, n: int, seed: int) -> Path:
     return tmp_path / "ledger" / "data"
 
 
+def _without_purposes(data: Path) -> None:
+    """The first stream, ring-fenced, loses its purposes: a finding in streams.yaml that reads
+    no project (E007), and one in each of its projects (E002)."""
+    streams = data / "streams.yaml"
+    lines = streams.read_text(encoding="utf-8").splitlines()
+    at = lines.index("    purposes:")
+    end = next(i for i in range(at + 1, len(lines)) if not lines[i].startswith("      "))
+    streams.write_text("\n".join(lines[:at] + lines[end:]) + "\n", encoding="utf-8")
+
+
 def _shipped_plan(tmp_path: Path) -> Path:
     """The shipped ledger (streams with adjustments) without its in-year files."""
     data = tmp_path / "shipped"
@@ -139,6 +149,8 @@ def test_a_check_of_the_changes_says_what_a_whole_check_says(
 ) -> None:
     rng = random.Random(seed)
     data = _shipped_plan(tmp_path) if seed % 3 == 2 else _generated(tmp_path, rng.randint(12, 30), seed)
+    if seed % 3 == 1:
+        _without_purposes(data)
     _age(data)
     originals = {p: p.read_text(encoding="utf-8") for p in sorted((data / "projects").rglob("*.yaml"))}
     assert _validate(data) == _validate(data, "--no-cache")
