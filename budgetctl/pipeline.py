@@ -450,7 +450,7 @@ def _check_changes(
     from budgetctl.loading.adjustments import load_adjustments
     from budgetctl.loading.build import LazySource, load_projects
     from budgetctl.loading.codes import CODES
-    from budgetctl.model.kinds import project_id
+    from budgetctl.model.kinds import PROJECT_SUFFIXES, project_id
     from budgetctl.model.ledger import Ledger
     from budgetctl.model.money import total
     from budgetctl.rules import RULES
@@ -477,7 +477,8 @@ def _check_changes(
 
     # R004: the files with the changed files' ids, all of them found by name.
     ids = {project_id(path) for path in gone}
-    same_ids = [raw.path for raw in files.projects if project_id(raw.path) in ids]
+    names = tuple(f"/{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES)  # a cheap first pass
+    same_ids = [raw.path for raw in files.projects if raw.path.endswith(names) and project_id(raw.path) in ids]
     for message, place in r004.duplicates((project_id(p), p) for p in same_ids if p not in invalid):
         problems.append(_finding(r004.RULE, message, place))
 
