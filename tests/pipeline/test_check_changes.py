@@ -75,6 +75,26 @@ def _validate(data: Path, *extra: str) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
+def _summary(data: Path, *extra: str) -> tuple[int, str]:
+    """The year's totals: from the figures kept with the last check when it is of this ledger."""
+    result = CliRunner().invoke(app, ["summary", "--year", "2023/24", "--format", "json", "--data", str(data), *extra])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout
+
+
+def _figures_agree(data: Path) -> None:
+    """The figures kept with the last check (per stream and year) are those of the ledger now."""
+    from budgetctl.loading.cache import FileCache, ledger_key
+    from budgetctl.loading.discover import read_ledger
+
+    cache = FileCache.open(data)
+    assert cache is not None
+    kept = cache.last_figures(ledger_key(read_ledger(data)))
+    ledger = pipeline.check_ledger(data, cache=False).ledger
+    assert kept is not None and ledger is not None
+    assert kept == pipeline.stream_figures(ledger)
+
+
 def _text_edit(path: Path, rng: random.Random, streams: list[str]) -> None:
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -157,6 +177,8 @@ def test_a_check_of_the_changes_says_what_a_whole_check_says(
     for _ in range(8):
         _step(data, rng, originals)
         assert _validate(data) == _validate(data, "--no-cache")
+        _figures_agree(data)
+        assert _summary(data) == _summary(data, "--no-cache")  # the figures kept with the check
     assert taken.count(True) >= 4, taken  # most steps went through the snapshot
 
 
