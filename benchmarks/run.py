@@ -614,8 +614,7 @@ def issue15(
                 cpu=True,
             )
         )
-    peaks = [c for row in (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED) if (c := get(50_000, row)) is not None]
-    worst = max(peaks, key=lambda c: c.peak_mib) if peaks else None
+    worst = largest_validate_peak(get)
     w(
         ratio_line(
             "peak memory, validate, N=50,000",
@@ -648,6 +647,18 @@ def issue15(
             w("- report pages, N=10,000: n/a (no headless Chromium to print it)")
         else:
             w(f"- report pages, N=10,000, A4 in Chromium: **{pages}** (target ≤ 40) {verdict(int(pages) <= 40)}")
+
+
+def largest_validate_peak(get: Callable[[int, str], Cell | None]) -> Cell | None:
+    """The validate row of N=50,000 with the largest peak memory (the strict reading)."""
+    peaks = [c for row in (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED) if (c := get(50_000, row)) is not None]
+    return max(peaks, key=lambda c: c.peak_mib) if peaks else None
+
+
+def peak_table(title: str, cells: dict[str, Cell], text: Callable[[Cell], str] = Cell.text) -> list[str]:
+    """A two-column table of labelled cells: median / peak."""
+    rows = [f"| {label} | {text(cell)} |" for label, cell in cells.items()]
+    return [f"| {title} | median / peak |", "|---|---|", *rows]
 
 
 def ratio_line(
@@ -794,12 +805,9 @@ def bench_hostile(r: Runner, budgetctl: str, scratch: Path, renames: int) -> dic
 def render_hostile(hostile: dict[str, Cell]) -> str:
     if not hostile:
         return ""
-    lines = ["", "## Hostile input at the limits", "", "| command | median / peak |", "|---|---|"]
     # A refused file exits 1 by design: that is the answer, not a failure.
-    lines += [
-        f"| {label} | {cell.text().replace(' (exit 1)', ' (exit 1: refused)')} |" for label, cell in hostile.items()
-    ]
-    return "\n".join(lines) + "\n"
+    table = peak_table("command", hostile, lambda cell: cell.text().replace(" (exit 1)", " (exit 1: refused)"))
+    return "\n".join(["", "## Hostile input at the limits", "", *table]) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1020,16 +1028,10 @@ def render(
         ]
         w(f"| {row} | " + " | ".join(cells) + " |")
     w("")
-    w("| start-up | median / peak |")
-    w("|---|---|")
-    for label, cell in startup.items():
-        w(f"| {label} | {cell.text()} |")
+    out += peak_table("start-up", startup)
     if shipped:
         w("")
-        w(f"| shipped ledger (data/, {n_shipped} projects) | median / peak |")
-        w("|---|---|")
-        for label, cell in shipped.items():
-            w(f"| {label} | {cell.text()} |")
+        out += peak_table(f"shipped ledger (data/, {n_shipped} projects)", shipped)
 
     def get(n: int, row: str) -> Cell | None:
         return results.get(n, {}).get(row)
@@ -1075,8 +1077,7 @@ def render(
     )
     # Strict reading: budgetctl's largest validate peak against bean-check's
     # smaller (uncached) peak.
-    peaks = [c for row in (R_NOCACHE, R_FIRST, R_REPEAT, R_CHANGED) if (c := get(50_000, row)) is not None]
-    worst = max(peaks, key=lambda c: c.peak_mib) if peaks else None
+    worst = largest_validate_peak(get)
     w(
         ratio_line(
             "peak memory, validate, N=50,000 (largest budgetctl validate row)",

@@ -149,8 +149,12 @@ def check_files(
     from budgetctl.loading.inyear_monitoring import attach_in_year
     from budgetctl.rules import run_rules
 
-    whole = in_year or not has_in_year(files)
     loaded = build(files.streams, files.projects, files.problems, cache=cache, progress=progress)
+    if not in_year and loaded.ledger is not None:
+        from budgetctl.model.figures import needs_actuals
+
+        in_year = needs_actuals(loaded.ledger)  # an opening balance is what a closed year left unspent
+    whole = in_year or not has_in_year(files)
     raws = files.in_year.get("adjustment", [])
     adjusted = None
     if raws:  # read even for a report of the plan, or one served from the last check: revised budgets need them
@@ -347,6 +351,10 @@ def one_project(files: LedgerFiles, wanted: str, cache: FileCache) -> OneProject
     loaded = build(files.streams, matches, [], cache=cache)
     if loaded.ledger is None or len(loaded.ledger.projects) != 1:
         return None
+    from budgetctl.model.figures import needs_actuals
+
+    if needs_actuals(loaded.ledger):
+        return None  # an opening balance needs the actuals of the closed year, which this path does not read
     paths = {files.streams.path, matches[0].path}
     problems = [p for p in last[0] if p.file in paths]
     return OneProject(loaded.ledger, loaded.ledger.projects[0], figures, problems)

@@ -6,12 +6,17 @@ Golden files hold real CLI output; regenerate them through the CLI with
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.testing
+from hypothesis import settings
 from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,6 +38,27 @@ GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
 }
+
+
+# typer's CliRunner builds the click command from the app at every invoke: the signatures of
+# every command, about 30 ms a call and most of the time of an in-process run. The app does
+# not change during a run, so each app is built once. A typer without this private helper
+# leaves the runner as it is: the tests are then slower, never wrong.
+if hasattr(typer.testing, "_get_command"):
+    typer.testing._get_command = functools.cache(typer.testing._get_command)
+
+
+# `pytest --hypothesis-profile=nightly` (docs/reliability.md) gives each property that takes its
+# settings from `examples` its nightly count. Registered here, in the first conftest pytest
+# loads, so that the profile exists when hypothesis's plugin loads it.
+settings.register_profile("nightly", deadline=None)
+
+
+def examples(count: int, nightly: int, **kwargs: Any) -> settings:
+    """A property's settings: ``count`` examples in every run, ``nightly`` under the nightly profile."""
+    if settings.get_current_profile_name() == "nightly":
+        count = nightly
+    return settings(max_examples=count, deadline=None, **kwargs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -96,3 +122,31 @@ def make_ledger(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return data
+
+
+def git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
+    """Run a git command for a test's own set-up (GIT_ENV) and return its stripped output."""
+    result = subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True, env=GIT_ENV, check=True)
+    return result.stdout.decode().strip()
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture(scope="session")
+def shipped_repo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository whose only commit ("ledger") holds the shipped ledger: built once, copied by ``repo``."""
+    root = tmp_path_factory.mktemp("shipped-repo") / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    shutil.copytree(SHIPPED, root / "data")
+    commit(root, "ledger")
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path, shipped_repo_template: Path) -> Path:
+    """A writable repository whose only commit holds a copy of the shipped ledger (the same commit id each time)."""
+    return Path(shutil.copytree(shipped_repo_template, tmp_path / "repo", symlinks=True))

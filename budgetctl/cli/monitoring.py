@@ -44,7 +44,7 @@ AsAtOption = Annotated[
         "--as-at",
         metavar="qN|YYYY-MM-DD",
         help="A quarter (q1-q4: its last day) or a date of the year (default: the end of the latest "
-        "quarter with a forecast, else the year end or today, whichever is earlier).",
+        "quarter with a forecast, else the year end or today, whichever is earlier; a closed year: its end).",
         show_default=False,
     ),
 ]
@@ -70,6 +70,10 @@ def monitor(
     forecast and variance with a RAG status, then the explanations of amber and red
     streams, the projects with a reason by variance class, and the forecast movement
     since the previous quarter.
+
+    A closed year (`closed:` in years:) at its last day, the default, is the outturn:
+    the forecast is the actual, and each stream's unspent money is shown to return,
+    to carry or to balance, following its year_end.
 
     Refused (exit 1, with the problems) when errors would make the figures wrong.
     Default year: the latest with a budget.
@@ -208,6 +212,11 @@ class Measure(StrEnum):
     actual = "actual"
     forecast = "forecast"
     variance = "variance"
+    opening_balance = "opening_balance"
+    unspent = "unspent"
+    to_return = "to_return"
+    to_carry = "to_carry"
+    to_balance = "to_balance"
 
 
 def trace_command(
@@ -223,7 +232,9 @@ def trace_command(
     A stream's budget, approved_budget, adjustments, revised_budget, allocated,
     unallocated, actual, forecast or variance; a project's allocated, actual, forecast
     or variance (forecast - allocation). In-year measures are as at --as-at, with
-    monitor's default.
+    monitor's default (a closed year: its last day, the outturn, where forecast is the
+    actual). Year end: a stream's opening_balance (a balance fund's money from the
+    closed year before), unspent, to_return, to_carry and to_balance.
 
     Example: budgetctl trace victims-services --measure actual --year 2023/24 --as-at q2
     """

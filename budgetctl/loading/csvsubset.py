@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from budgetctl.diagnostics import Diagnostic, describe_char, printable
 from budgetctl.loading.codes import CODES
+from budgetctl.loading.utf8 import decode_utf8
 
 MAX_FILE_BYTES = 20_000_000
 MAX_ROWS = 500_000
@@ -107,24 +108,7 @@ class _Problems(list[Diagnostic]):
 
 def decode(data: bytes, problems: _Problems) -> str | None:
     """Strict UTF-8 with one optional leading BOM; the first bad byte is located."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.add("C001", "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as CSV UTF-8")
-        return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
-        problems.add(
-            "C001",
-            f"byte 0x{data[exc.start]:02x} is not UTF-8 (Windows-1252 '£' is 0xa3); save the file as CSV UTF-8",
-            line,
-            column,
-        )
-        return None
+    return decode_utf8(data, problems, "C001", "CSV UTF-8")
 
 
 def read_csv(data: bytes, path: str, header: tuple[str, ...]) -> tuple[CsvTable | None, list[Diagnostic]]:

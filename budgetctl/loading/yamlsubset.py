@@ -20,6 +20,7 @@ from functools import cache
 
 from budgetctl.diagnostics import FORBIDDEN, Diagnostic, describe_char, printable
 from budgetctl.loading.codes import CODES
+from budgetctl.loading.utf8 import decode_utf8
 from budgetctl.model.source import Mapping, Node, Scalar, Sequence, SourceFile
 
 MAX_FILE_BYTES = 5_000_000
@@ -71,27 +72,7 @@ class _Problems(list[Diagnostic]):
 
 def decode(data: bytes, problems: _Problems) -> str | None:
     """Strict UTF-8 with one optional leading BOM; the first bad byte is located."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.add("Y003", "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8")
-        return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if data.count(b"\x00") > len(data) // 4 > 0:
-        problems.add("Y003", "the file looks like UTF-16 or UTF-32 (many NUL bytes); save it as UTF-8")
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
-        problems.add(
-            "Y003",
-            f"byte 0x{data[exc.start]:02x} is not UTF-8 (Windows-1252 '£' is 0xa3); save the file as UTF-8",
-            line,
-            column,
-        )
-        return None
+    return decode_utf8(data, problems, "Y003", "UTF-8", refuse_nuls=True)
 
 
 def _tag_text(tag: str) -> str:
@@ -255,6 +236,8 @@ def _build(text: str, problems: _Problems) -> Node | None:
     import yaml
 
     nodes = 0
+    # Looked up once: searching the whole text at every scalar made a large file quadratic.
+    has_hash = "#" in text
     parser = parser_class()(text)
     try:
         while parser.check_event():
@@ -291,7 +274,7 @@ def _build(text: str, problems: _Problems) -> Node | None:
                 if kind is yaml.ScalarEvent:
                     value = event.value
                     node = Scalar(value, line, column, event.style in _QUOTED)
-                    if not event.style and value and "#" in text:
+                    if not event.style and value and has_hash:
                         _check_cut_at_hash(text, event, problems)
                     if len(value) > MAX_SCALAR:
                         problems.add("Y014", f"value longer than {MAX_SCALAR:,} characters; shorten it", line, column)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from budgetctl.model.actuals import ActualRow
 from budgetctl.model.ledger import AdjustmentEntry, Ledger, ProjectEntry, QuarterForecast
 from budgetctl.model.money import ZERO, total
+from budgetctl.model.periods import previous_year, year_bounds
 from budgetctl.model.records import Adjustment
 
 
@@ -67,14 +68,22 @@ def stream_adjustments(
     return found
 
 
-def adjustments(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
-    """The net effect of the year's adjustments on the stream's budget (approved on or before ``as_at``)."""
+def recorded_adjustments(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
+    """The net effect of the year's adjustment records on the stream's budget (approved on or before ``as_at``)."""
     return total(amount for _, amount in stream_adjustments(ledger, stream_id, year, as_at))
 
 
+def adjustments(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
+    """Everything that changes the stream's approved budget in the year: its adjustment records
+    (approved on or before ``as_at``) and, for a ``balance`` stream, its opening balance."""
+    return recorded_adjustments(ledger, stream_id, year, as_at) + opening_balance(ledger, stream_id, year, as_at)
+
+
 def has_adjustments(ledger: Ledger, year: str) -> bool:
-    """Whether any adjustment changes a budget of ``year``."""
-    return any(e.year == year for e in ledger.adjustments)
+    """Whether any adjustment record or opening balance changes a budget of ``year``."""
+    return any(e.year == year for e in ledger.adjustments) or any(
+        opening_balance(ledger, s, year) for s in ledger.streams
+    )
 
 
 def approved_source(ledger: Ledger, stream_id: str, source: str, year: str) -> Decimal:
@@ -125,31 +134,95 @@ def year_end(ledger: Ledger, stream_id: str) -> str | None:
     return ledger.streams[stream_id].year_end
 
 
-def year_end_split(ledger: Ledger, stream_id: str, year: str, spent: Decimal) -> dict[str, Decimal]:
+def year_end_split(
+    ledger: Ledger, stream_id: str, year: str, spent: Decimal, as_at: datetime.date | None = None
+) -> dict[str, Decimal]:
     """Where a stream's unspent money of ``year`` goes, given what was ``spent`` (the outturn):
     ``carry`` (what carry-forwards into the next year take), ``balance`` (a fund that keeps it)
     and ``return`` (the rest: to the grantor, or back to the office's funds).
 
-    Unspent is the revised budget minus ``spent``; an overspend leaves nothing to split.
+    Unspent is the revised budget (as at ``as_at``) minus ``spent``; an overspend leaves nothing to split.
     """
-    unspent = max(revised_budget(ledger, stream_id, year) - spent, ZERO)
+    unspent = max(revised_budget(ledger, stream_id, year, as_at) - spent, ZERO)
     if year_end(ledger, stream_id) == "balance":
         return {"carry": ZERO, "balance": unspent, "return": ZERO}
     carried = min(carried_forward(ledger, stream_id, year), unspent)
     return {"carry": carried, "balance": ZERO, "return": unspent - carried}
 
 
-def carried_beyond_unspent(ledger: Ledger, stream_id: str, year: str, spent: Decimal) -> Decimal:
+def carried_beyond_unspent(
+    ledger: Ledger, stream_id: str, year: str, spent: Decimal, as_at: datetime.date | None = None
+) -> Decimal:
     """How much the carry-forwards out of ``year`` exceed what was left unspent (zero when they fit):
     once the year is closed, a carry-forward may take only money that was not spent."""
-    unspent = max(revised_budget(ledger, stream_id, year) - spent, ZERO)
+    unspent = max(revised_budget(ledger, stream_id, year, as_at) - spent, ZERO)
     return max(carried_forward(ledger, stream_id, year) - unspent, ZERO)
+
+
+def closed_on(ledger: Ledger, year: str) -> datetime.date | None:
+    """The date the year's outturn became final (``years: {Y: {closed: ...}}``), None while it is open."""
+    state = ledger.streams_file.years.get(year)
+    return state.closed if state is not None else None
 
 
 def is_closed(ledger: Ledger, year: str) -> bool:
     """Whether the year's outturn is final (``years: {Y: {closed: ...}}``)."""
-    state = ledger.streams_file.years.get(year)
-    return state is not None and state.closed is not None
+    return closed_on(ledger, year) is not None
+
+
+def is_outturn(ledger: Ledger, year: str, as_at: datetime.date) -> bool:
+    """Whether figures as at ``as_at`` are the year's final outturn: the year is closed and
+    ``as_at`` is its last day (or later)."""
+    return is_closed(ledger, year) and as_at >= year_bounds(year)[1]
+
+
+def overspend(ledger: Ledger, stream_id: str, year: str, spent: Decimal, as_at: datetime.date | None = None) -> Decimal:
+    """How much ``spent`` exceeds the revised budget (zero when it does not)."""
+    return max(spent - revised_budget(ledger, stream_id, year, as_at), ZERO)
+
+
+def outturn_split(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date | None = None) -> dict[str, Decimal]:
+    """The year-end figures of a stream: its actual spend for the whole year, the money left
+    unspent and where it goes (``year_end_split``), any overspend, and what carry-forwards
+    take beyond the unspent money. ``return + carry + balance - overspend`` is always the
+    revised budget minus the actual."""
+    spent = actual(ledger, stream_id, year, as_at)
+    split = year_end_split(ledger, stream_id, year, spent, as_at)
+    return {
+        "actual": spent,
+        "unspent": total(split.values()),
+        "return": split["return"],
+        "carry": split["carry"],
+        "balance": split["balance"],
+        "overspend": overspend(ledger, stream_id, year, spent, as_at),
+        "carry_beyond_unspent": carried_beyond_unspent(ledger, stream_id, year, spent, as_at),
+    }
+
+
+def needs_actuals(ledger: Ledger) -> bool:
+    """Whether budgets depend on actual spend: a ``balance`` stream's opening balance is what it
+    left unspent in a closed year, so even a report of the plan must read that year's actuals."""
+    return any(s.year_end == "balance" for s in ledger.streams.values()) and any(
+        state.closed is not None for state in ledger.streams_file.years.values()
+    )
+
+
+def opening_balance(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
+    """What a ``balance`` stream (a fund that keeps its money, such as Proceeds of Crime money)
+    brings into ``year``: the previous year's unspent revised budget, once that year is closed.
+
+    It is the ``balance`` of the previous year's outturn as at its last day (what the outturn
+    report shows), and counts from the day that year closed, like an adjustment approved that
+    day: a report as at an earlier date leaves it out. Zero for any other stream, or while the
+    previous year is open. No record holds it: it is derived from the previous year's figures.
+    """
+    if year_end(ledger, stream_id) != "balance":
+        return ZERO
+    before = previous_year(year)
+    closed = closed_on(ledger, before)
+    if closed is None or (as_at is not None and closed > as_at):
+        return ZERO
+    return outturn_split(ledger, stream_id, before, year_bounds(before)[1])["balance"]
 
 
 def committed(ledger: Ledger, stream_id: str, year: str) -> Decimal:

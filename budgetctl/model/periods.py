@@ -52,6 +52,12 @@ def previous_year(year: str) -> str:
     return f"{first:04d}/{(first + 1) % 100:02d}"
 
 
+def next_year(year: str) -> str:
+    """``2023/24`` -> ``2024/25``."""
+    first = int(year[:4]) + 1
+    return f"{first:04d}/{(first + 1) % 100:02d}"
+
+
 def year_bounds(year: str) -> tuple[datetime.date, datetime.date]:
     """The first and last day of a financial year (1 April to 31 March)."""
     first = int(year[:4])

@@ -14,6 +14,7 @@ from typing import Any
 
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, total
+from budgetctl.model.periods import next_year
 from budgetctl.render.tables import csv_text, human_cell, md_cell
 from budgetctl.render.text import md
 from budgetctl.reports.monitor import Monitor, ProjectVariance, share
@@ -31,6 +32,31 @@ HUMAN = (
     "variance",
     "rag",
 )
+# The outturn of a closed year: the forecast is the actual, and where the unspent money goes follows.
+HUMAN_OUTTURN = (
+    "programme",
+    "approved_budget",
+    "adjustments",
+    "revised_budget",
+    "actual",
+    "variance",
+    "rag",
+    "to_return",
+    "to_carry",
+    "to_balance",
+)
+
+
+# At the terminal the outturn leaves out the approved budget and adjustments (in every other
+# format): eight money columns of millions do not fit 120 characters.
+TERMINAL_OUTTURN = tuple(key for key in HUMAN_OUTTURN if key not in ("approved_budget", "adjustments"))
+
+
+def human(report: Monitor, *, terminal: bool = False) -> Table:
+    """The columns a person reads, for the report's view."""
+    if report.outturn:
+        return _select(report.table(), TERMINAL_OUTTURN if terminal else HUMAN_OUTTURN)
+    return _select(report.table(), HUMAN)
 
 
 def _select(table: Table, keys: tuple[str, ...]) -> Table:
@@ -57,8 +83,43 @@ def _percent_of(part: Decimal, whole: Decimal) -> str:
     return "no budget" if found is None else f"{found}% of the revised budget"
 
 
+def year_end_lines(report: Monitor) -> list[tuple[int, str]]:
+    """The outturn's text: per stream, where its unspent money goes, as (indent level, text)."""
+    lines: list[tuple[int, str]] = [(0, "Unspent money at year end")]
+    following = next_year(report.year)
+    for row in report.rows:
+        split = row.split or {}
+        policy = f"year_end: {row.year_end}" if row.year_end else "no year_end in streams.yaml"
+        if split.get("overspend"):
+            text = f"overspent by {format_pounds(split['overspend'])}: nothing to return, carry or balance"
+        elif not split.get("unspent"):
+            text = "spent in full: nothing to return, carry or balance"
+        else:
+            parts = [
+                f"{format_pounds(split['to_carry'])} carried forward into {following}" if split["to_carry"] else "",
+                f"{format_pounds(split['to_balance'])} opens {following} as the fund's balance"
+                if split["to_balance"]
+                else "",
+                f"{format_pounds(split['to_return'])} to return" if split["to_return"] else "",
+            ]
+            text = f"{format_pounds(split['unspent'])} unspent: " + ", ".join(p for p in parts if p)
+        lines.append((1, f"{row.programme} ({policy}): {text}"))
+        if split.get("carry_beyond_unspent"):
+            lines.append(
+                (
+                    2,
+                    f"its carry-forwards from {report.year} take {format_pounds(split['carry_beyond_unspent'])} "
+                    "more than was left unspent: reduce them (D019)",
+                )
+            )
+    return lines
+
+
 def explanation_lines(report: Monitor) -> list[tuple[int, str]]:
-    """The explanations as (indent level, text) lines: amber and red streams, then classes."""
+    """The explanations as (indent level, text) lines: amber and red streams, then classes;
+    for the outturn of a closed year, where the unspent money goes."""
+    if report.outturn:
+        return year_end_lines(report)
     lines: list[tuple[int, str]] = []
     to_explain = report.streams_to_explain()
     lines.append((0, "Amber and red streams"))
@@ -124,7 +185,7 @@ def render_table(report: Monitor) -> None:
     from budgetctl.render.tables import render_rich
 
     console = stdout()
-    table = _select(report.table(), HUMAN)
+    table = human(report, terminal=True)
     _rich_grid(table, console)
     for note in table.notes:
         console.print(Text(printable(note), style="dim"))
@@ -144,7 +205,8 @@ def render_table(report: Monitor) -> None:
         )
     console.file.write("\n".join(out) + "\n\n")
     console.file.flush()
-    render_rich(movement_table(report))
+    if not report.outturn:  # a closed year has no forecast left to move
+        render_rich(movement_table(report))
 
 
 def render_projects(table: Table) -> None:
@@ -154,6 +216,7 @@ def render_projects(table: Table) -> None:
     from budgetctl.render.console import stdout
 
     console = stdout()
+    table = table.for_people()
     _rich_grid(table, console)
     for note in table.notes:
         console.print(Text(note, style="dim"))
@@ -201,15 +264,17 @@ def render_csv(report: Monitor) -> None:
 
 
 def markdown_text(report: Monitor) -> str:
-    table = _select(report.table(), HUMAN)
+    table = human(report)
     out = [f"### {md(table.title)}", ""]
     out += _md_table(table, bold_total=True)
-    out += ["", *map(md, table.notes), "", "#### Variance explanations"]
+    out += ["", *map(md, table.notes), "", "#### Year end" if report.outturn else "#### Variance explanations"]
     for level, text in explanation_lines(report):
         if level == 0:
             out += ["", f"**{md(text)}**", ""]
         else:
             out.append("  " * (level - 1) + f"- {md(text)}")
+    if report.outturn:
+        return "\n".join(out) + "\n"
     movement = movement_table(report)
     out += ["", f"#### {md(movement.title)}", ""]
     out += _md_table(movement, bold_total=True)

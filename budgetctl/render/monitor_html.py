@@ -40,6 +40,18 @@ HEADERS = (
     ("Variance £", "variance"),
     ("RAG", "rag"),
 )
+OUTTURN_HEADERS = (
+    ("Programme", "programme"),
+    ("Approved £", "approved_budget"),
+    ("Adjust&shy;ments £", "adjustments"),
+    ("Revised £", "revised_budget"),
+    ("Outturn £", "actual"),
+    ("Variance £", "variance"),
+    ("RAG", "rag"),
+    ("To return £", "to_return"),
+    ("To carry £", "to_carry"),
+    ("To balance £", "to_balance"),
+)
 
 
 def _e(text: object) -> str:
@@ -49,25 +61,38 @@ def _e(text: object) -> str:
 
 def section(report: Monitor, *, heading: str = "h2") -> str:
     """The monitoring table, the explanations and the forecast movement as an HTML fragment."""
+    headers = OUTTURN_HEADERS if report.outturn else HEADERS
     out = [
         '<section class="monitoring">',
-        f"<{heading}>Budget monitoring {_e(report.year)} as at {_e(report.as_at.isoformat())}</{heading}>",
+        f"<{heading}>{_e(report.title)}</{heading}>",
         '<table class="monitor"><thead><tr>',
     ]
-    out += [f"<th{'' if key in ('programme', 'rag') else ' class=num'}>{label}</th>" for label, key in HEADERS]
+    out += [f"<th{'' if key in ('programme', 'rag') else ' class=num'}>{label}</th>" for label, key in headers]
     out.append("</tr></thead><tbody>")
     for row in report.rows:
-        cells = [f"<td>{_e(row.programme)}</td>"]
-        cells += [f'<td class="num">{_e(format_pounds(v))}</td>' for v in row.money().values()]
-        cells.append(f'<td class="rag rag-{_e(row.rag)}">{_e(row.rag)}</td>')
+        money = {**row.money(), **(row.split or {})}
+        cells = []
+        for _, key in headers:
+            if key == "programme":
+                cells.append(f"<td>{_e(row.programme)}</td>")
+            elif key == "rag":
+                cells.append(f'<td class="rag rag-{_e(row.rag)}">{_e(row.rag)}</td>')
+            else:
+                cells.append(f'<td class="num">{_e(format_pounds(money[key]))}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append('</tbody><tfoot><tr class="total"><td>Total</td>')
-    out += [f'<td class="num">{_e(format_pounds(v))}</td>' for v in report.total.values()]
-    out.append("<td></td></tr></tfoot></table>")
-    out.append(f'<p class="note">{_e(report.table().notes[0])}</p>')
-    out.append('<div class="explanations"><h3>Variance explanations</h3>')
+    totals = {**report.total, **report.split_total}
+    out += ["<td></td>" if key == "rag" else f'<td class="num">{_e(format_pounds(totals[key]))}</td>'
+            for _, key in headers[1:]]  # fmt: skip
+    out.append("</tr></tfoot></table>")
+    out += [f'<p class="note">{_e(note)}</p>' for note in report.table().notes]
+    title = "Year end" if report.outturn else "Variance explanations"
+    out.append(f'<div class="explanations"><h3>{title}</h3>')
     out += _explanations(report)
     out.append("</div>")
+    if report.outturn:  # a closed year has no forecast left to move
+        out.append("</section>")
+        return "\n".join(out)
     movement = movement_table(report)
     out.append(f"<h3>{_e(movement.title)}</h3>")
     out.append('<table class="movement"><thead><tr>')
@@ -79,10 +104,10 @@ def section(report: Monitor, *, heading: str = "h2") -> str:
             + "".join(f'<td class="num">{_e(format_pounds(v))}</td>' for v in values[1:])  # type: ignore[arg-type]
             + "</tr>"
         )
-    total = movement.total or []
+    movement_total = movement.total or []
     out.append(
-        f'</tbody><tfoot><tr class="total"><td>{_e(total[0])}</td>'
-        + "".join(f'<td class="num">{_e(format_pounds(v))}</td>' for v in total[1:])  # type: ignore[arg-type]
+        f'</tbody><tfoot><tr class="total"><td>{_e(movement_total[0])}</td>'
+        + "".join(f'<td class="num">{_e(format_pounds(v))}</td>' for v in movement_total[1:])  # type: ignore[arg-type]
         + "</tr></tfoot></table>"
     )
     out.append("</section>")
@@ -113,7 +138,7 @@ def _explanations(report: Monitor) -> list[str]:
 
 def render(report: Monitor) -> str:
     """The monitoring report as one self-contained HTML document."""
-    title = f"Budget monitoring {report.year}"
+    title = f"Outturn {report.year}" if report.outturn else f"Budget monitoring {report.year}"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en-GB">',
@@ -126,7 +151,7 @@ def render(report: Monitor) -> str:
         "<body>",
         "<header>",
         f"<h1>{_e(title)}</h1>",
-        f'<p class="subtitle">Budget, actual and forecast outturn as at {_e(report.as_at.isoformat())}.</p>',
+        f'<p class="subtitle">{_subtitle(report)}</p>',
         "</header>",
         "<main>",
         section(report),
@@ -136,3 +161,12 @@ def render(report: Monitor) -> str:
         "</html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _subtitle(report: Monitor) -> str:
+    if report.closed is not None:
+        return (
+            f"Budget and actual outturn of the year to {_e(report.as_at.isoformat())}, final since "
+            f"{_e(report.closed.isoformat())}, and where the unspent money goes."
+        )
+    return f"Budget, actual and forecast outturn as at {_e(report.as_at.isoformat())}."

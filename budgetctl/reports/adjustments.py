@@ -12,6 +12,7 @@ from budgetctl.model import figures
 from budgetctl.model.approvals import TierCheck, choose_tier, tier_checks
 from budgetctl.model.ledger import AdjustmentEntry, Ledger
 from budgetctl.model.money import format_json, format_pounds, total
+from budgetctl.model.periods import previous_year, year_bounds
 from budgetctl.model.records import Adjustment, Tier
 from budgetctl.reports.table import Column, Table
 
@@ -53,6 +54,14 @@ def register(ledger: Ledger, year: str, problems: list[Diagnostic]) -> Register:
         codes.setdefault(p.file, []).append(p.code)
     records = Table(f"Adjustments {year}", list(RECORD_COLUMNS), [])
     rows_json = []
+    openings = _opening_balances(ledger, year)
+    for stream, amount, opening_json in openings:
+        records.rows.append(
+            [opening_json["date"], "opening balance", "opening-balance", stream, f"from {opening_json['from_year']}",
+             amount, "", f"{opening_json['from_year']} closed", None, "none: derived", "ok"]
+        )  # fmt: skip
+        records.flags.append(False)
+        rows_json.append(opening_json)
     for entry in entries:
         record = entry.record
         check = checks.get(entry.source.path)
@@ -75,12 +84,22 @@ def register(ledger: Ledger, year: str, problems: list[Diagnostic]) -> Register:
         records.flags.append(bool(found))
         rows_json.append(_record_json(entry, check, found))
     change = total(amount for e in entries for _, _, amount in figures.effects(e.record))
-    records.total = ["", f"{len(entries)} record{'s' if len(entries) != 1 else ''}", "", "", "", change,
-                     "", "", None, "", ""]  # fmt: skip
+    change += total(amount for _, amount, _ in openings)
+    label = f"{len(entries)} record{'s' if len(entries) != 1 else ''}"
+    if openings:
+        label += f" + {len(openings)} opening balance{'s' if len(openings) != 1 else ''}"
+    records.total = ["", label, "", "", "", change, "", "", None, "", ""]
     records.notes.append(
         "Amounts are signed by their effect on the budget (a decrease is negative); the total is the net change "
         "to the year's budgets, as virements net to zero."
     )
+    for stream, _, opening_json in openings:
+        records.notes.append(
+            f"Opening balance of {stream}: no record; its year_end is balance, so what it left unspent in "
+            f"{opening_json['from_year']} (revised budget £{format_pounds(Decimal(opening_json['revised_budget']))} "
+            f"less actual £{format_pounds(Decimal(opening_json['actual']))}) opens {year} once "
+            f"{opening_json['from_year']} is closed."
+        )
     totals = Table(f"Running totals {year} against delegation tiers", list(TOTAL_COLUMNS), [])
     totals_json = []
     groups: dict[tuple[str, str], list[TierCheck]] = {}
@@ -107,11 +126,50 @@ def register(ledger: Ledger, year: str, problems: list[Diagnostic]) -> Register:
     records.data = {
         "year": year,
         "rows": rows_json,
-        "total": {"records": len(entries), "net_change": format_json(change)},
+        "total": {
+            "records": len(entries),
+            **({"opening_balances": len(openings)} if openings else {}),
+            "net_change": format_json(change),
+        },
         "totals": totals_json,
     }
     totals.data = records.data
     return Register(records, totals)
+
+
+def _opening_balances(ledger: Ledger, year: str) -> list[tuple[str, Decimal, dict[str, Any]]]:
+    """Each balance stream's opening balance of ``year`` (``model.figures``), with the figures it comes from."""
+    found: list[tuple[str, Decimal, dict[str, Any]]] = []
+    before = previous_year(year)
+    last_day = year_bounds(before)[1]
+    for stream in ledger.streams:
+        amount = figures.opening_balance(ledger, stream, year)
+        if not amount:
+            continue
+        closed = figures.closed_on(ledger, before)
+        assert closed is not None  # an opening balance needs the previous year closed
+        found.append(
+            (
+                stream,
+                amount,
+                {
+                    "id": None,
+                    "file": None,
+                    "type": "opening-balance",
+                    "date": closed.isoformat(),
+                    "stream": stream,
+                    "from_year": before,
+                    "amount": format_json(amount),
+                    "revised_budget": format_json(figures.revised_budget(ledger, stream, before, last_day)),
+                    "actual": format_json(figures.actual(ledger, stream, before, last_day)),
+                    "approval": None,
+                    "running_total": None,
+                    "tier": None,
+                    "problems": [],
+                },
+            )
+        )
+    return found
 
 
 def _from(record: Adjustment) -> str:

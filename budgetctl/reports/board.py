@@ -16,6 +16,7 @@ from decimal import Decimal
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import format_pounds, needs_pence, total
+from budgetctl.model.periods import previous_year
 from budgetctl.model.records import Stream
 from budgetctl.reports.adjustments import register
 from budgetctl.reports.summary import percent, summary
@@ -248,10 +249,14 @@ def _overview(
         f"{where}, leaving £{format_pounds(budget - allocated, pence=pence)} unallocated.",
     ]
     count_adjusted = len(figures.year_adjustments(ledger, year))
-    if count_adjusted:
+    opened = sum(1 for s in ledger.streams if figures.opening_balance(ledger, s, year))
+    changes = [f"{count_adjusted} adjustment{'s' if count_adjusted != 1 else ''}"] if count_adjusted else []
+    if opened:  # a balance fund's unspent money of the closed year before: no record holds it
+        changes.append(f"{opened} opening balance{'s' if opened != 1 else ''} from {previous_year(year)}")
+    if changes:
         lines.insert(
             1,
-            f"{count_adjusted} adjustment{'s' if count_adjusted != 1 else ''} since approval "
+            f"{' and '.join(changes)} since approval "
             f"({_signed(budget - approved)}) bring the revised budget to £{format_pounds(budget, pence=budget_pence)}.",
         )
     over = [p.programme for p in programmes if p.subtotal > p.budget]

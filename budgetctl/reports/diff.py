@@ -364,6 +364,9 @@ def _figures_by_year(ledger: Ledger | None) -> dict[str, dict[str, Figures]]:
             if stream_id in ledger.streams:
                 row = found.setdefault(adjustment.year, {}).setdefault(stream_id, [ZERO, ZERO, ZERO])
                 row[2] = total((row[2], amount))
+    for year, streams in found.items():  # a balance stream's opening balance changes its budget like a record
+        for stream_id, row in streams.items():
+            row[2] = total((row[2], figures.opening_balance(ledger, stream_id, year)))
     return {y: {s: Figures(b, a, d) for s, (b, a, d) in streams.items()} for y, streams in found.items()}
 
 

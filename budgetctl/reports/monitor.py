@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger, ProjectEntry
-from budgetctl.model.money import ZERO, format_json, total
-from budgetctl.model.periods import quarter_end, quarter_of, year_bounds
+from budgetctl.model.money import ZERO, format_json, format_pounds, total
+from budgetctl.model.periods import previous_year, quarter_end, quarter_of, year_bounds
 from budgetctl.model.records import VARIANCE_CLASSES
 from budgetctl.reports.summary import percent
-from budgetctl.reports.table import Column, Table
+from budgetctl.reports.table import Cell, Column, Table
 
 MEASURES = (
     "approved_budget",
@@ -29,6 +29,10 @@ MEASURES = (
     "variance",
 )
 UNCLASSIFIED = "unclassified"
+# The outturn of a closed year adds where each stream's unspent money goes (``figures.outturn_split``).
+YEAR_END_MEASURES = ("unspent", "to_return", "to_carry", "to_balance", "overspend", "carry_beyond_unspent")
+_SPLIT_KEYS = dict(zip(YEAR_END_MEASURES, ("unspent", "return", "carry", "balance", "overspend",
+                                           "carry_beyond_unspent"), strict=True))  # fmt: skip
 
 
 class AsAtError(ValueError):
@@ -37,7 +41,9 @@ class AsAtError(ValueError):
 
 def default_as_at(ledger: Ledger, year: str, today: datetime.date) -> datetime.date:
     """The end of the latest quarter of ``year`` with a forecast file, else the last day of
-    the year or ``today``, whichever is earlier."""
+    the year or ``today``, whichever is earlier; for a closed year, its last day (the outturn)."""
+    if figures.is_closed(ledger, year):
+        return year_bounds(year)[1]
     quarters = [f.quarter for f in ledger.forecasts if f.year == year]
     if quarters:
         return quarter_end(year, max(quarters))
@@ -75,6 +81,9 @@ class StreamRow:
     variance: Decimal
     rag: str
 
+    year_end: str | None = None  # the stream's policy for unspent money
+    split: dict[str, Decimal] | None = None  # the outturn view: YEAR_END_MEASURES
+
     def money(self) -> dict[str, Decimal]:
         return {m: getattr(self, m) for m in MEASURES}
 
@@ -110,26 +119,48 @@ class Monitor:
     variances: list[ProjectVariance] = field(default_factory=list)
     previous_as_at: datetime.date | None = None
     movements: list[tuple[StreamRow, Decimal]] = field(default_factory=list)  # (row, previous forecast)
+    closed: datetime.date | None = None  # set for the outturn of a closed year (as at its last day)
+    split_total: dict[str, Decimal] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what a reader needs beside the figures
+
+    @property
+    def outturn(self) -> bool:
+        return self.closed is not None
+
+    @property
+    def title(self) -> str:
+        if self.closed is not None:
+            return f"Outturn {self.year} (closed {self.closed.isoformat()})"
+        return f"Budget monitoring {self.year} as at {self.as_at.isoformat()}"
 
     def data(self) -> dict[str, object]:
-        """The normative JSON shape."""
-        return {
+        """The normative JSON shape; the outturn adds keys (never renames or drops one)."""
+        rows = []
+        for r in self.rows:
+            row: dict[str, object] = {
+                "stream": r.stream,
+                "programme": r.programme,
+                "funding": r.funding,
+                **{m: format_json(v) for m, v in r.money().items()},
+                "rag": r.rag,
+            }
+            if r.split is not None:
+                row["year_end"] = r.year_end
+                row.update({m: format_json(v) for m, v in r.split.items()})
+            rows.append(row)
+        found: dict[str, object] = {
             "year": self.year,
             "as_at": self.as_at.isoformat(),
-            "rows": [
-                {
-                    "stream": r.stream,
-                    "programme": r.programme,
-                    "funding": r.funding,
-                    **{m: format_json(v) for m, v in r.money().items()},
-                    "rag": r.rag,
-                }
-                for r in self.rows
-            ],
-            "total": {m: format_json(v) for m, v in self.total.items()},
+            "rows": rows,
+            "total": {m: format_json(v) for m, v in {**self.total, **self.split_total}.items()},
         }
+        if self.closed is not None:
+            found["outturn"] = True
+            found["closed"] = self.closed.isoformat()
+        return found
 
     def table(self) -> Table:
+        outturn = self.outturn
         columns = [
             Column("stream", "Stream"),
             Column("programme", "Programme"),
@@ -138,21 +169,44 @@ class Monitor:
             Column("adjustments", "Adj. £", "money"),
             Column("revised_budget", "Revised £", "money"),
             Column("allocated", "Allocated £", "money"),
-            Column("actual", "Actual £", "money"),
+            Column("actual", "Outturn £" if outturn else "Actual £", "money"),
             Column("forecast", "Forecast £", "money"),
             Column("variance", "Variance £", "money"),
             Column("rag", "RAG"),
         ]
-        table = Table(f"Budget monitoring {self.year} as at {self.as_at.isoformat()}", columns, [])
+        if outturn:
+            columns += [
+                Column("year_end", "Year end"),
+                Column("unspent", "Unspent £", "money"),
+                Column("to_return", "To return £", "money"),
+                Column("to_carry", "To carry £", "money"),
+                Column("to_balance", "To balance £", "money"),
+                Column("overspend", "Overspend £", "money"),
+                Column("carry_beyond_unspent", "Carried beyond unspent £", "money"),
+            ]
+        table = Table(self.title, columns, [])
         for r in self.rows:
-            table.rows.append([r.stream, r.programme, r.funding, *r.money().values(), r.rag])
+            extra: list[Cell] = [r.year_end or "", *r.split.values()] if r.split is not None else []
+            table.rows.append([r.stream, r.programme, r.funding, *r.money().values(), r.rag, *extra])
             table.flags.append(False)
-        table.total = ["Total", "Total", "", *self.total.values(), ""]
+        extra_total: list[Cell] = ["", *self.split_total.values()] if outturn else []
+        table.total = ["Total", "Total", "", *self.total.values(), "", *extra_total]
         amber, red = (_number(t) for t in self.thresholds)
-        table.notes.append(
-            f"Variance = forecast - revised budget (negative: an underspend). RAG: green within {amber}% of the "
-            f"revised budget, amber within {red}%, red beyond; a ring-fenced stream forecast above its budget is red."
-        )
+        if outturn:
+            table.notes.append(
+                f"Outturn = actual spend of the whole year, accruals included; variance = outturn - revised budget "
+                f"(negative: an underspend). RAG: green within {amber}% of the revised budget, amber within {red}%, "
+                "red beyond. Unspent money goes by each stream's year_end: to return (to the grantor, or back to "
+                "the office's funds), to carry (the carry-forwards recorded into the next year) or to balance "
+                "(a fund that keeps it: it opens the next year)."
+            )
+        else:
+            table.notes.append(
+                f"Variance = forecast - revised budget (negative: an underspend). RAG: green within {amber}% of the "
+                f"revised budget, amber within {red}%, red beyond; a ring-fenced stream forecast above its budget "
+                "is red."
+            )
+        table.notes += self.notes
         table.data = self.data()
         return table
 
@@ -175,12 +229,19 @@ def _number(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _stream_row(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date) -> StreamRow:
+def _stream_row(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date, outturn: bool) -> StreamRow:
     stream = ledger.streams[stream_id]
     approved = figures.approved_budget(ledger, stream_id, year)
     revised = figures.revised_budget(ledger, stream_id, year, as_at)
-    forecast = figures.forecast(ledger, stream_id, year, as_at)
+    # The outturn of a closed year: the forecast is replaced by what was actually spent.
+    forecast = (
+        figures.actual(ledger, stream_id, year, as_at) if outturn else figures.forecast(ledger, stream_id, year, as_at)
+    )
     variance = forecast - revised
+    split = None
+    if outturn:
+        found = figures.outturn_split(ledger, stream_id, year, as_at)
+        split = {m: found[key] for m, key in _SPLIT_KEYS.items()}
     return StreamRow(
         stream_id,
         stream.programme,
@@ -193,6 +254,8 @@ def _stream_row(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date)
         forecast,
         variance,
         figures.rag_of(variance, revised, thresholds=figures.rag_thresholds(ledger), ring_fenced=stream.ring_fenced),
+        figures.year_end(ledger, stream_id),
+        split,
     )
 
 
@@ -235,15 +298,49 @@ def previous_quarter_end(year: str, as_at: datetime.date) -> datetime.date | Non
 def monitor(ledger: Ledger, year: str, as_at: datetime.date) -> Monitor:
     """The monitoring report of ``year`` as at ``as_at``: one row per stream with a budget that year."""
     stream_ids = [s for s, stream in ledger.streams.items() if year in stream.budget]
-    rows = [_stream_row(ledger, s, year, as_at) for s in stream_ids]
+    outturn = figures.is_outturn(ledger, year, as_at)
+    rows = [_stream_row(ledger, s, year, as_at, outturn) for s in stream_ids]
     totals = {m: total(getattr(r, m) for r in rows) for m in MEASURES}
     report = Monitor(year, as_at, rows, totals, figures.rag_thresholds(ledger))
+    report.notes = _balance_notes(ledger, rows, year, as_at)
+    if outturn:
+        report.closed = figures.closed_on(ledger, year)
+        report.split_total = {m: total(r.split[m] for r in rows if r.split) for m in YEAR_END_MEASURES}
+        late = [e for e in figures.year_adjustments(ledger, year) if e.record.approval.date > as_at]
+        if late:
+            report.notes.append(
+                f"{len(late)} adjustment(s) of {year} approved after {as_at.isoformat()} are not in these figures: "
+                + ", ".join(e.id for e in late)
+            )
+        return report  # no forecast to explain and no movement: the year is over
     report.variances = _variances(ledger, stream_ids, year, as_at)
     report.previous_as_at = previous_quarter_end(year, as_at)
     # Before the first quarter end, the previous forecast is the allocation (no forecast applies).
     previous = report.previous_as_at or (year_bounds(year)[0] - datetime.timedelta(days=1))
     report.movements = [(r, figures.forecast(ledger, r.stream, year, previous)) for r in rows]
     return report
+
+
+def _balance_notes(ledger: Ledger, rows: list[StreamRow], year: str, as_at: datetime.date) -> list[str]:
+    """Where a balance stream's opening balance is, or why it is not yet in the figures."""
+    notes = []
+    before = previous_year(year)
+    for row in rows:
+        if row.year_end != "balance" or before not in ledger.streams[row.stream].budget:
+            continue
+        opening = figures.opening_balance(ledger, row.stream, year, as_at)
+        closed = figures.closed_on(ledger, before)
+        if closed is not None and closed <= as_at:
+            notes.append(
+                f"{row.programme} keeps its unspent money (year_end: balance): its adjustments include "
+                f"£{format_pounds(opening)} opening balance from {before}, closed {closed.isoformat()}."
+            )
+        else:
+            notes.append(
+                f"{row.programme} keeps its unspent money (year_end: balance): what it leaves unspent in {before} "
+                f"opens {year} once {before} is closed; not in these figures yet."
+            )
+    return notes
 
 
 # --- the drill-down: one row per project, grouped by programme --------------------------
@@ -267,26 +364,30 @@ class ProjectRow:
 
 
 def project_rows(ledger: Ledger, year: str, as_at: datetime.date) -> list[ProjectRow]:
-    """Every project of the year's streams with an allocation, actual or forecast in it."""
+    """Every project of the year's streams with an allocation, actual or forecast in it; in the
+    outturn of a closed year, the forecast is the actual (and no forecast's reason applies)."""
+    outturn = figures.is_outturn(ledger, year, as_at)
     rows: list[ProjectRow] = []
     for stream_id, stream in ledger.streams.items():
         if year not in stream.budget:
             continue
         for entry in figures.stream_projects(ledger, stream_id):
-            row = _project_row(ledger, entry, stream_id, year, as_at)
+            row = _project_row(ledger, entry, stream_id, year, as_at, outturn)
             if row is not None:
                 rows.append(row)
     return rows
 
 
 def _project_row(
-    ledger: Ledger, entry: ProjectEntry, stream_id: str, year: str, as_at: datetime.date
+    ledger: Ledger, entry: ProjectEntry, stream_id: str, year: str, as_at: datetime.date, outturn: bool
 ) -> ProjectRow | None:
     value, source = figures.forecast_source(ledger, entry, year, as_at)
     actual = figures.project_actual(ledger, entry.id, year, as_at)
     allocated = entry.project.allocations.get(year)
     if allocated is None and source is None and not figures.actual_rows(ledger, entry.id, year, as_at):
         return None
+    if outturn:
+        value, source = actual, None
     listed = source.forecast.projects[entry.id] if source is not None else None
     return ProjectRow(
         stream_id,
@@ -304,16 +405,18 @@ def _project_row(
 def project_table(ledger: Ledger, year: str, as_at: datetime.date) -> Table:
     """The drill-down as a table: projects grouped by programme, each group with its subtotal."""
     rows = project_rows(ledger, year, as_at)
+    closed = figures.closed_on(ledger, year) if figures.is_outturn(ledger, year, as_at) else None
     columns = [
         Column("programme", "Programme"),
         Column("project", "Project"),
         Column("allocated", "Allocated £", "money"),
-        Column("actual", "Actual £", "money"),
-        Column("forecast", "Forecast £", "money"),
+        Column("actual", "Outturn £" if closed else "Actual £", "money"),
+        Column("forecast", "Forecast £", "money", for_people=closed is None),  # the outturn: the actual again
         Column("variance", "Variance £", "money"),
-        Column("class", "Class"),
+        Column("class", "Class", for_people=closed is None),
     ]
-    table = Table(f"Budget monitoring {year} as at {as_at.isoformat()}, by project", columns, [])
+    title = f"Outturn {year} (closed {closed.isoformat()})" if closed else f"Budget monitoring {year} as at {as_at}"
+    table = Table(f"{title}, by project", columns, [])
     data_rows = []
     groups: dict[str, list[ProjectRow]] = {}
     for row in rows:
@@ -351,10 +454,15 @@ def project_table(ledger: Ledger, year: str, as_at: datetime.date) -> Table:
         table.flags.append(False)
     sums = [total(getattr(r, m) for r in rows) for m in ("allocated", "actual", "forecast", "variance")]
     table.total = ["Total", "", *sums, ""]
-    table.notes.append("Variance = forecast - allocation (negative: an underspend).")
+    table.notes.append(
+        "Variance = outturn - allocation (negative: an underspend)."
+        if closed
+        else "Variance = forecast - allocation (negative: an underspend)."
+    )
     table.data = {
         "year": year,
         "as_at": as_at.isoformat(),
+        **({"outturn": True, "closed": closed.isoformat()} if closed else {}),
         "by": "project",
         "rows": data_rows,
         "total": dict(zip(("allocated", "actual", "forecast", "variance"), map(format_json, sums), strict=True)),

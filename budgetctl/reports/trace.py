@@ -17,6 +17,7 @@ from budgetctl.model import figures
 from budgetctl.model.actuals import HEADER
 from budgetctl.model.ledger import Ledger, Place, ProjectEntry
 from budgetctl.model.money import format_json, total
+from budgetctl.model.periods import previous_year, year_bounds
 from budgetctl.reports.monitor import Monitor
 
 PROJECT_MEASURES = ("allocated", "actual", "forecast", "variance")
@@ -72,11 +73,65 @@ def _approved(ledger: Ledger, stream: str, year: str) -> list[Term]:
 
 
 def _adjustments(ledger: Ledger, stream: str, year: str, as_at: datetime.date | None) -> list[Term]:
-    amount = figures.adjustments(ledger, stream, year, as_at)
-    if amount == 0:
-        return []
+    amount = figures.recorded_adjustments(ledger, stream, year, as_at)
     folder = f"{ledger.streams_source.path.rsplit('/', 1)[0]}/adjustments/{year[:4]}-{year[5:]}"
-    return [Term(amount, Place(folder, 1, 1), f"adjustments of {stream} for {year} approved by {as_at or 'any date'}")]
+    found = [Term(amount, Place(folder, 1, 1), f"adjustments of {stream} for {year} approved by {as_at or 'any date'}")]
+    return (found if amount else []) + _opening_balance(ledger, stream, year, as_at)
+
+
+def _opening_balance(ledger: Ledger, stream: str, year: str, as_at: datetime.date | None) -> list[Term]:
+    """A balance stream's opening balance: the previous year's revised budget less its actual, as at its last day."""
+    if not figures.opening_balance(ledger, stream, year, as_at):
+        return []
+    before = previous_year(year)
+    terms = _unspent(ledger, stream, before, year_bounds(before)[1])
+    return [Term(t.amount, t.place, f"opening balance from {before}: {t.what}") for t in terms]
+
+
+def _closing(ledger: Ledger, stream: str, year: str) -> Place:
+    """Where a year-end figure is decided: the year's ``closed`` date, else the stream's budget."""
+    if figures.is_closed(ledger, year):
+        return ledger.streams_at("years", year, "closed")
+    return (
+        ledger.stream_at(stream, "budget", year) if year in ledger.streams[stream].budget else ledger.stream_at(stream)
+    )
+
+
+def _unspent(ledger: Ledger, stream: str, year: str, as_at: datetime.date) -> list[Term]:
+    """Revised budget less actual; an overspend is cancelled by one term, as nothing is left unspent."""
+    terms = _revised(ledger, stream, year, as_at) + _negated(
+        _per_project(ledger, stream, lambda e: _project_actual(ledger, e, year, as_at))
+    )
+    over = figures.overspend(ledger, stream, year, figures.actual(ledger, stream, year, as_at), as_at)
+    if over:
+        terms.append(Term(over, _closing(ledger, stream, year), f"overspend of {stream}: nothing is left unspent"))
+    return terms
+
+
+def _to_carry(ledger: Ledger, stream: str, year: str, as_at: datetime.date) -> list[Term]:
+    """The carry-forwards out of ``year``, less what they take beyond the unspent money."""
+    if figures.year_end(ledger, stream) == "balance":
+        return []
+    terms = [
+        Term(e.record.amount, e.at("amount"), f"carry-forward {e.id} from {year}")
+        for e in figures.in_order(ledger.adjustments)
+        if e.record.type == "carry-forward" and e.record.stream == stream and e.record.from_year == year
+    ]
+    split = figures.outturn_split(ledger, stream, year, as_at)
+    if split["carry_beyond_unspent"]:
+        terms.append(
+            Term(-split["carry_beyond_unspent"], _closing(ledger, stream, year), "carried beyond the unspent money")
+        )
+    return terms
+
+
+def _year_end_terms(ledger: Ledger, stream: str, year: str, as_at: datetime.date, part: str) -> list[Term]:
+    balance = figures.year_end(ledger, stream) == "balance"
+    if part == "to_balance":
+        return _unspent(ledger, stream, year, as_at) if balance else []
+    if part == "to_carry":
+        return _to_carry(ledger, stream, year, as_at)
+    return [] if balance else _unspent(ledger, stream, year, as_at) + _negated(_to_carry(ledger, stream, year, as_at))
 
 
 def _revised(ledger: Ledger, stream: str, year: str, as_at: datetime.date | None) -> list[Term]:
@@ -140,7 +195,19 @@ def _stream_terms(ledger: Ledger, stream: str, year: str, measure: str, as_at: d
         "actual": lambda: _per_project(ledger, stream, lambda e: _project_actual(ledger, e, year, as_at)),
         "forecast": lambda: forecast,
         "variance": lambda: forecast + _negated(_revised(ledger, stream, year, as_at)),
+        "opening_balance": lambda: _opening_balance(ledger, stream, year, as_at),
+        "unspent": lambda: _unspent(ledger, stream, year, as_at),
+        "to_return": lambda: _year_end_terms(ledger, stream, year, as_at, "to_return"),
+        "to_carry": lambda: _year_end_terms(ledger, stream, year, as_at, "to_carry"),
+        "to_balance": lambda: _year_end_terms(ledger, stream, year, as_at, "to_balance"),
     }
+    if measure in ("forecast", "variance") and figures.is_outturn(ledger, year, as_at):
+        # The outturn of a closed year: the forecast is the actual.
+        actual = table["actual"]()
+        forecast = [Term(t.amount, t.place, f"{t.what} (outturn)") for t in actual]
+        if measure == "variance":
+            return forecast + _negated(_revised(ledger, stream, year, as_at))
+        return forecast
     return table[measure]()
 
 
@@ -155,18 +222,20 @@ def _project_terms(ledger: Ledger, entry: ProjectEntry, year: str, measure: str,
 
 
 MONITOR_MEASURES = ("approved_budget", "adjustments", "revised_budget", "allocated", "actual", "forecast", "variance")
+YEAR_END_TRACED = ("unspent", "to_return", "to_carry", "to_balance")
 
 
 def monitor_trace(ledger: Ledger, report: Monitor) -> dict[str, dict[str, object]]:
     """For ``monitor --format json --trace``: per stream (and ``""`` for the total), each
     measure's total and values."""
     found: dict[str, dict[str, object]] = {}
-    every: dict[str, list[Term]] = {m: [] for m in MONITOR_MEASURES}
+    measures = MONITOR_MEASURES + (YEAR_END_TRACED if report.outturn else ())
+    every: dict[str, list[Term]] = {m: [] for m in measures}
     for row in report.rows:
         found[row.stream] = {}
-        for measure in MONITOR_MEASURES:
+        for measure in measures:
             terms = _stream_terms(ledger, row.stream, report.year, measure, report.as_at)
             every[measure] += terms
             found[row.stream][measure] = Trace(row.stream, report.year, measure, report.as_at, terms).as_json()
-    found[""] = {m: Trace("", report.year, m, report.as_at, every[m]).as_json() for m in MONITOR_MEASURES}
+    found[""] = {m: Trace("", report.year, m, report.as_at, every[m]).as_json() for m in measures}
     return found

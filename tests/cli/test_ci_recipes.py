@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from tests.conftest import GIT_ENV, REPO, SHIPPED
+from tests.conftest import REPO, SHIPPED, git
 
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 WORKFLOW = REPO / "docs" / "github-workflow.yml"
@@ -37,10 +36,6 @@ def budgetctl(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> tu
     monkeypatch.chdir(cwd)
     result = CliRunner().invoke(app, args)
     return result.exit_code, result.stdout + result.stderr
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=GIT_ENV)
 
 
 # --- .pre-commit-hooks.yaml ------------------------------------------------------------

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from tests.conftest import GIT_ENV, SHIPPED
+from tests.conftest import git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 IDVA = "data/projects/victims-services/idva-service.yaml"
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], capture_output=True, env=GIT_ENV, check=True)
 
 
 def replace(path: Path, old: str, new: str) -> None:
@@ -30,13 +25,8 @@ def replace(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    shutil.copytree(SHIPPED, root / "data")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "ledger")
+def repo(tmp_path: Path, shipped_repo_template: Path) -> Path:
+    root = Path(shutil.copytree(shipped_repo_template, tmp_path / "repo", symlinks=True))
     # An edit, a file with an error and a move: changed money, a new problem and an unchanged file at a new path.
     replace(root / IDVA, "2023/24: ", "2023/24: 1")
     (root / "data/projects/victims-services/new.yaml").write_text(

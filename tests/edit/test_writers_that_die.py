@@ -16,6 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from budgetctl.cli import app
 
 BUDGETCTL = Path(sys.executable).with_name("budgetctl")
 FILES = ["README.md", "projects/.gitkeep", "streams.yaml"]
@@ -46,8 +49,9 @@ def _state(directory: Path) -> str:
         return "none"
     found = sorted(p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file())
     assert found == FILES, found  # never a partial ledger
-    result = subprocess.run([str(BUDGETCTL), "validate", "--data", str(data)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    # In process: only the kills need a process of their own.
+    result = CliRunner().invoke(app, ["validate", "--data", str(data)])
+    assert result.exit_code == 0, result.output
     return "complete"
 
 
@@ -75,8 +79,8 @@ def test_init_killed_at_any_moment_leaves_no_ledger_or_a_complete_one(tmp_path: 
         _kill_after(argv, whole * attempt / 10, wait_ready=slow)
         states.append(_state(directory))
         # The next init completes (or is refused over a complete ledger) and leaves no staging folder.
-        again = subprocess.run([str(BUDGETCTL), "init", str(directory)], capture_output=True, text=True)
-        assert again.returncode == (0 if states[-1] == "none" else 2), again.stderr
+        again = CliRunner().invoke(app, ["init", str(directory)])
+        assert again.exit_code == (0 if states[-1] == "none" else 2), again.output
         assert _state(directory) == "complete"
         assert sorted(p.name for p in directory.iterdir()) == ["data"]
     if slow:  # the real command's moments depend on the machine's load; the slowed copy's do not

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GIT_ENV
+from tests.conftest import GIT_ENV, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -25,11 +25,6 @@ BUDGETCTL = Path(sys.executable).with_name("budgetctl")
 STREAMS = "streams:\n  vs:\n    programme: V\n    funding: F\n    budget:\n      2023/24: 1000\n"
 PROJECT = "title: T\nstream: vs\nlead: L\nallocations:\n  2023/24: {amount}\n"
 REL = "data/projects/vs/p.yaml"
-
-
-def git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
-    result = subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True, env=GIT_ENV, check=True)
-    return result.stdout.decode().strip()
 
 
 def _ledger(root: Path) -> Path:

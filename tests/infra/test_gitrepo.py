@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import random
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from budgetctl.infra.git import GitError, list_tree, read_blobs, repo_root, resolve_revision
-from tests.conftest import GIT_ENV
+from tests.conftest import git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -22,12 +21,6 @@ UNICODE = "data/projects/café – ünïcode.yaml"
 NEWLINE = "data/projects/new\nline.yaml"
 LINK = "data/projects/leak.yaml"
 SUBMODULE = "data/vendored"
-
-
-def git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
-    """Run a git command for the test's own set-up and return its stripped output."""
-    result = subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True, env=GIT_ENV, check=True)
-    return result.stdout.decode().strip()
 
 
 def make_repo(root: Path) -> Path:

@@ -37,14 +37,18 @@ def _run(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProc
     return subprocess.run([str(BUDGETCTL), *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120)
 
 
-@pytest.fixture
-def ledger(tmp_path: Path) -> Path:
+def _plan_only(tmp_path: Path) -> Path:
     shutil.copytree(SHIPPED, tmp_path / "ledger" / "data")
     # The plan only: a summary does not read actuals and forecasts, so with them its check is
     # partial and not kept as the ledger's whole check (the second cache file these tests count).
     for folder in ("actuals", "forecasts"):
         shutil.rmtree(tmp_path / "ledger" / "data" / folder, ignore_errors=True)
     return tmp_path / "ledger"
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Path:
+    return _plan_only(tmp_path)
 
 
 def _files(folder: Path) -> list[Path]:
@@ -75,6 +79,18 @@ def _forge(cache: Path, change) -> None:  # type: ignore[no-untyped-def]
     path.write_bytes(b"\n".join(lines))
 
 
+@pytest.fixture(scope="module")
+def uncached(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """The summary and export of the ledger without a cache, once for every forgery."""
+    tmp = tmp_path_factory.mktemp("uncached")
+    ledger, env = _plan_only(tmp), _env(XDG_CACHE_HOME=str(tmp / "cache"))
+    summary = _run(ledger, env, *SUMMARY, "--no-cache")
+    exported = _run(ledger, {**env, "BUDGETCTL_NO_CACHE": "1"}, "export", "--format", "json")
+    assert summary.returncode == 0 and exported.returncode == 0, summary.stderr + exported.stderr
+    assert _files(tmp / "cache") == []
+    return summary.stdout, exported.stdout
+
+
 @pytest.mark.parametrize(
     "forgery",
     [
@@ -88,20 +104,20 @@ def _forge(cache: Path, change) -> None:  # type: ignore[no-untyped-def]
     ],
     ids=["negative", "exponent", "year", "id", "line-break", "bidi", "empty"],
 )
-def test_a_forged_entry_is_ignored_and_totals_equal_the_uncached_run(ledger: Path, tmp_path: Path, forgery) -> None:  # type: ignore[no-untyped-def]
+def test_a_forged_entry_is_ignored_and_totals_equal_the_uncached_run(
+    ledger: Path, tmp_path: Path, uncached, forgery
+) -> None:  # type: ignore[no-untyped-def]
+    summary, exported = uncached
     cache = tmp_path / "cache"
     env = _env(XDG_CACHE_HOME=str(cache))
-    uncached = _run(ledger, env, *SUMMARY, "--no-cache")
-    exported = _run(ledger, _env(BUDGETCTL_NO_CACHE="1"), "export", "--format", "json")
-    assert uncached.returncode == 0, uncached.stderr
-    assert _run(ledger, env, *SUMMARY).stdout == uncached.stdout  # fills the cache
+    assert _run(ledger, env, *SUMMARY).stdout == summary  # fills the cache
     _forge(cache, forgery)
     forged = _run(ledger, env, *SUMMARY)
     assert forged.returncode == 0, forged.stderr
-    assert forged.stdout == uncached.stdout
+    assert forged.stdout == summary
     # Every field of every allocation, titles and years included, as if there were no cache.
     _forge(cache, forgery)
-    assert _run(ledger, env, "export", "--format", "json").stdout == exported.stdout
+    assert _run(ledger, env, "export", "--format", "json").stdout == exported
     assert _run(ledger, env, "validate").stdout.startswith("no problems")
     assert b"-500000.00" not in b"".join(p.read_bytes() for p in _files(cache))  # the entry was rewritten
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from budgetctl.model.money import (
@@ -29,9 +29,9 @@ from budgetctl.model.money import (
     total,
 )
 from budgetctl.model.periods import YearError, parse_year, year_sort_key
+from tests.conftest import examples
 
-settings.register_profile("nightly", max_examples=20_000, derandomize=True, deadline=None)
-FAST = settings(max_examples=300, derandomize=True, deadline=None)
+FAST = examples(300, nightly=20_000, derandomize=True)
 
 MAX_PENCE = 10**14 - 1  # 999,999,999,999.99: twelve integer digits
 pence = st.integers(min_value=0, max_value=MAX_PENCE)

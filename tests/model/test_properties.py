@@ -20,16 +20,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
 from budgetctl.loading.discover import LedgerFiles, RawFile, read_ledger
 from budgetctl.pipeline import check_files
+from tests.conftest import examples
 
-settings.register_profile("nightly", max_examples=2_000, derandomize=True, deadline=None)
-CI = settings(max_examples=100, derandomize=True, deadline=None)
+CI = examples(100, nightly=2_000, derandomize=True)
 
 YEARS = ("2022/23", "2023/24")
 STREAM_IDS = ("victims-services", "community-safety", "vrp", "helping-communities", "arts")
@@ -151,7 +151,7 @@ def D(text: str) -> Decimal:
     return Decimal(text)
 
 
-@settings(max_examples=50, derandomize=True, deadline=None)
+@examples(50, nightly=2_000, derandomize=True)
 @given(ledgers())
 def test_summary_reconciles_for_every_grouping(ledger: GenLedger) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -220,7 +220,7 @@ def test_problems_do_not_depend_on_the_order_of_files(case: tuple[dict[str, str]
         assert problems_of(check_files(shuffled)) == reference
 
 
-@settings(max_examples=25, derandomize=True, deadline=None)
+@examples(25, nightly=2_000, derandomize=True)
 @given(broken_ledgers())
 def test_problems_do_not_depend_on_the_order_files_were_created_on_disk(
     case: tuple[dict[str, str], random.Random],
@@ -301,7 +301,7 @@ def messy_ledgers(draw: st.DrawFn) -> dict[str, str]:
     return messy
 
 
-@settings(max_examples=30, derandomize=True, deadline=None)
+@examples(30, nightly=2_000, derandomize=True)
 @given(messy_ledgers())
 def test_fmt_keeps_values_and_comments_and_is_idempotent(files: dict[str, str]) -> None:
     runner = CliRunner()

@@ -12,21 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from tests.conftest import GIT_ENV, SHIPPED
+from tests.conftest import GIT_ENV, SHIPPED, commit, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 IDVA = "data/projects/victims-services/idva-service.yaml"
-
-
-def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, env=GIT_ENV, check=True)
-    return result.stdout.decode()
-
-
-def commit(repo: Path, message: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
 
 
 def edit(repo: Path, rel: str, old: str, new: str) -> None:
@@ -34,17 +24,6 @@ def edit(repo: Path, rel: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {rel}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A repository whose only commit holds a copy of the shipped ledger."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    shutil.copytree(SHIPPED, root / "data")
-    commit(root, "ledger")
-    return root
 
 
 def diff(repo: Path, *args: str) -> tuple[int, str, str]:

@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from tests.conftest import GIT_ENV, SHIPPED
+from tests.conftest import git
 
 IDVA = "data/projects/victims-services/idva-service.yaml"
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], capture_output=True, env=GIT_ENV, check=True)
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    shutil.copytree(SHIPPED, root / "data")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "ledger")
-    return root
 
 
 def replace(repo: Path, rel: str, old: str, new: str) -> None:

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from tests.conftest import GIT_ENV, LEDGERS
+from tests.conftest import LEDGERS, git
 
 HEADER = "date,project,kind,amount,reference,supplier,description\n"
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], capture_output=True, env=GIT_ENV, check=True)
 
 
 @pytest.fixture
