@@ -252,7 +252,7 @@ def test_a_duplicate_id_comes_and_goes_with_the_other_file(tmp_path: Path, cache
     assert taken[-1] is True and found == _validate(data, "--no-cache") and "R004" not in found[1]
 
 
-def test_a_rule_across_files_it_does_not_know_turns_the_check_of_changes_off(
+def test_a_rule_that_does_not_say_what_it_reads_turns_the_check_of_changes_off(
     tmp_path: Path, cache_home: Path, taken: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import budgetctl.rules as rules
@@ -264,7 +264,7 @@ def test_a_rule_across_files_it_does_not_know_turns_the_check_of_changes_off(
         commented = sum("# a comment" in entry.source.text for entry in ledger.projects)
         yield f"{commented} projects have a comment", ledger.projects[0].at()
 
-    across = Rule("Z999", "test-across", Severity.WARNING, every_project, "A test rule.", scope="ledger")
+    across = Rule("Z999", "test-across", Severity.WARNING, every_project, "A test rule.")  # says no scope
     monkeypatch.setattr(rules, "RULES", (*rules.RULES, across))
     data = _generated(tmp_path, 12, 3)
     _age(data)
