@@ -166,18 +166,22 @@ def check_files(
     if last is not None and loaded.ledger is not None and whole:
         # This exact content (every file's path and SHA-256) was checked whole before: its problems stand.
         if in_year:
-            attach_in_year(loaded.ledger, files.in_year)  # the year's files, for reports; their problems are in last
+            # The year's files, for reports; their problems are in last.
+            attach_in_year(loaded.ledger, files.in_year, cache)
         return Checked(loaded.ledger, *last, files=files)
     problems = list(loaded.problems)
     incomplete = loaded.incomplete
-    in_year_problems, in_year_count = attach_in_year(loaded.ledger, files.in_year) if in_year else ([], 0)
+    in_year_problems, in_year_count = attach_in_year(loaded.ledger, files.in_year, cache) if in_year else ([], 0)
     problems += in_year_problems
     if adjusted is not None:
         problems.extend(adjusted.problems)
         in_year_count += len(raws)
         incomplete = incomplete or adjusted.incomplete
     if loaded.ledger is not None:
-        problems.extend(run_rules(loaded.ledger))
+        from budgetctl.infra.gcpause import paused_gc
+
+        with paused_gc():  # rules index every actuals row: see paused_gc
+            problems.extend(run_rules(loaded.ledger))
     problems.sort(key=Diagnostic.sort_key)
     file_count = loaded.file_count + in_year_count
     if cache is not None and remember and whole:

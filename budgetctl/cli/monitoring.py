@@ -82,6 +82,7 @@ def monitor(
     """
     import datetime
 
+    from budgetctl.infra.gcpause import paused_gc
     from budgetctl.render import monitor as render
     from budgetctl.reports.monitor import AsAtError, default_as_at, parse_as_at, project_table
     from budgetctl.reports.monitor import monitor as build
@@ -100,11 +101,13 @@ def monitor(
 
         if format is MonitorFormat.html or trace:
             fail("--by project: choose table, csv, json or markdown, without --trace")
-        table = project_table(ledger, year, when)
+        with paused_gc():  # indexes every actuals row: see paused_gc
+            table = project_table(ledger, year, when)
         (render.render_projects if format is MonitorFormat.table else RENDERERS[format.value])(table)
         trailing_problems(checked)
         return
-    report = build(ledger, year, when)
+    with paused_gc():  # indexes every actuals row: see paused_gc
+        report = build(ledger, year, when)
     if format is MonitorFormat.json:
         traced = None
         if trace:
@@ -242,6 +245,7 @@ def trace_command(
     import json
 
     from budgetctl.diagnostics import printable
+    from budgetctl.infra.gcpause import paused_gc
     from budgetctl.model.money import format_pounds
     from budgetctl.model.records import did_you_mean
     from budgetctl.reports.monitor import AsAtError, default_as_at, parse_as_at
@@ -259,7 +263,8 @@ def trace_command(
         when = parse_as_at(as_at, year) if as_at is not None else default_as_at(ledger, year, datetime.date.today())
     except AsAtError as exc:
         fail(f"--as-at: {exc}")
-    found = trace(ledger, subject, year, measure.value, when)
+    with paused_gc():  # indexes every actuals row: see paused_gc
+        found = trace(ledger, subject, year, measure.value, when)
     if format is TraceFormat.json:
         body = {"subject": subject, "year": year, "measure": measure.value, "as_at": when.isoformat()}
         print(json.dumps({**body, **found.as_json()}, indent=2, ensure_ascii=False))

@@ -4,12 +4,21 @@
 Discovery already refused misplaced files (Y018), so each file here sits in a
 valid year folder under a valid name. Rules across files (the project exists,
 references are unique, forecasts against actuals) run later, in ``rules``.
+
+A forecast file's check is kept in the cache of checked files, keyed by its
+content like a project file's. Actuals are read again each run: their rows are
+built and held to the rules either way, which is most of the cost (see
+``loading.actuals``).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from budgetctl.diagnostics import Diagnostic
+from budgetctl.infra.gcpause import paused_gc
 from budgetctl.loading.actuals import read_actuals
+from budgetctl.loading.checks import FileCheck
 from budgetctl.loading.discover import RawFile
 from budgetctl.loading.yamlsubset import strict_load
 from budgetctl.model.actuals import ActualsFile
@@ -18,13 +27,20 @@ from budgetctl.model.ledger import Ledger, QuarterForecast
 from budgetctl.model.periods import folder_year
 from budgetctl.model.records import Forecast
 
+if TYPE_CHECKING:
+    from budgetctl.loading.cache import FileCache
 
-def attach_in_year(ledger: Ledger | None, in_year: dict[str, list[RawFile]]) -> tuple[list[Diagnostic], int]:
+
+def attach_in_year(
+    ledger: Ledger | None, in_year: dict[str, list[RawFile]], cache: FileCache | None = None
+) -> tuple[list[Diagnostic], int]:
     """Read the actuals and forecast files, add what loaded to ``ledger`` (when there is one),
-    and return every problem found in them and how many files were read."""
+    and return every problem found in them and how many files were read. ``cache`` serves
+    the forecast files checked before."""
     raw_actuals, raw_forecasts = in_year.get(ACTUALS.name, []), in_year.get(FORECAST.name, [])
-    actuals, problems = read_actuals_files(raw_actuals)
-    forecasts, found = read_forecasts(raw_forecasts)
+    with paused_gc():  # a row object per payment: see paused_gc
+        actuals, problems = read_actuals_files(raw_actuals)
+        forecasts, found = read_forecasts(raw_forecasts, cache)
     problems += found
     if ledger is not None:
         ledger.actuals = actuals
@@ -43,19 +59,38 @@ def read_actuals_files(raws: list[RawFile]) -> tuple[list[ActualsFile], list[Dia
     return files, problems
 
 
-def read_forecasts(raws: list[RawFile]) -> tuple[list[QuarterForecast], list[Diagnostic]]:
+def read_forecasts(
+    raws: list[RawFile], cache: FileCache | None = None
+) -> tuple[list[QuarterForecast], list[Diagnostic]]:
+    """Each forecast file's record, or its problems (from ``cache`` when its bytes were checked before)."""
+    from budgetctl.loading.build import LazySource
+    from budgetctl.loading.cache import recall, remember
+
     forecasts: list[QuarterForecast] = []
     problems: list[Diagnostic] = []
-    for raw in raws:
-        from budgetctl.loading.schema import validate  # the validator: only when there is a forecast
-
-        source, found = strict_load(raw.data, raw.path)
-        problems += found
-        if source is None:
-            continue
-        record, found = validate(Forecast, source)
-        problems += found
-        if record is not None:
+    found, keys = recall(cache, raws, Forecast)
+    for index, raw in enumerate(raws):
+        checked = found[index]
+        if checked is None:
+            checked = check_forecast(raw)
+            if cache is not None and keys:
+                remember(cache, raw.path, keys[index], checked)
+        problems += checked.load_problems
+        problems += checked.schema_problems or []
+        if checked.project is not None:
             quarter = int(raw.path.rsplit("/", 1)[-1][1])
-            forecasts.append(QuarterForecast(raw.path, folder_year(raw.path), quarter, source, record))
+            # Positions are parsed again from the bytes only if a problem or a trace needs one.
+            source = LazySource(raw.path, raw)
+            forecasts.append(QuarterForecast(raw.path, folder_year(raw.path), quarter, source, checked.project))
     return forecasts, problems
+
+
+def check_forecast(raw: RawFile) -> FileCheck:
+    """Load one forecast file and validate it as a ``Forecast``."""
+    from budgetctl.loading.schema import validate  # the validator: only when a file must be checked
+
+    source, load_problems = strict_load(raw.data, raw.path)
+    if source is None:
+        return FileCheck(load_problems, None, None)
+    record, schema_problems = validate(Forecast, source)
+    return FileCheck(load_problems, schema_problems, record)

@@ -256,8 +256,9 @@ def actual_rows(
 
 
 def project_actual(ledger: Ledger, project_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
-    """Spend up to ``as_at``: the signed amounts of the project's rows of the year dated on or before it."""
-    return total(row.signed for _, row in actual_rows(ledger, project_id, year, as_at))
+    """Spend up to ``as_at``: the signed amounts of the project's rows of the year dated on or before it
+    (the sum of ``actual_rows``, kept as running totals by the ledger)."""
+    return ledger.actual_as_at(project_id, year, as_at)
 
 
 def stream_projects(ledger: Ledger, stream_id: str) -> list[ProjectEntry]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
 from budgetctl.model.actuals import ActualRow, ActualsFile
-from budgetctl.model.money import total
+from budgetctl.model.money import ZERO, running_totals, total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Adjustment, Forecast, Project, Stream, StreamsFile
 from budgetctl.model.source import SourceFile
@@ -82,6 +84,9 @@ class Ledger:
     forecasts: list[QuarterForecast] = field(default_factory=list)
     # The adjustment records of every year, in path order.
     adjustments: list[AdjustmentEntry] = field(default_factory=list)
+    _forecasts_sorted: tuple[tuple[QuarterForecast, ...], dict[str, list[QuarterForecast]]] = field(
+        default_factory=lambda: ((), {}), init=False, repr=False, compare=False
+    )
 
     @property
     def streams(self) -> dict[str, Stream]:
@@ -159,6 +164,38 @@ class Ledger:
         """Each project's actual spend in each year with actuals (every row of the year)."""
         return {key: total(row.signed for _, row in rows) for key, rows in self.actuals_by_project.items()}
 
+    @cached_property
+    def _actuals_by_date(self) -> dict[tuple[str, str], tuple[list[datetime.date], list[Decimal]]]:
+        """Per (project, year): its rows' dates in date order, and the running total of their
+        signed amounts (zero first, then after each row). Built once: a monitoring report asks
+        for every project's actual as at a date, which is then one bisection."""
+        found = {}
+        for key, rows in self.actuals_by_project.items():
+            ordered = sorted([row for _, row in rows], key=_row_date)
+            found[key] = ([row.date for row in ordered], running_totals([row.signed for row in ordered]))
+        return found
+
+    def actual_as_at(self, project_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
+        """The signed sum of the project's rows of the year dated on or before ``as_at`` (all: None).
+        Exact addition does not depend on the order, so this is the sum in file order too."""
+        if as_at is None:
+            return self.actual_totals.get((project_id, year), ZERO)
+        found = self._actuals_by_date.get((project_id, year))
+        if found is None:
+            return ZERO
+        dates, running = found
+        return running[bisect_right(dates, as_at)]
+
     def forecasts_of(self, year: str) -> list[QuarterForecast]:
         """The year's forecast files, oldest ``as_at`` first."""
-        return sorted((f for f in self.forecasts if f.year == year), key=lambda f: (f.forecast.as_at, f.quarter))
+        every = tuple(self.forecasts)  # sorted once per year while the files stay the same ones
+        if self._forecasts_sorted[0] != every:
+            self._forecasts_sorted = (every, {})
+        by_year = self._forecasts_sorted[1]
+        if year not in by_year:
+            by_year[year] = sorted((f for f in every if f.year == year), key=lambda f: (f.forecast.as_at, f.quarter))
+        return list(by_year[year])
+
+
+def _row_date(row: ActualRow) -> datetime.date:
+    return row.date

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from itertools import accumulate
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -102,6 +103,11 @@ def total(amounts: Iterable[Decimal]) -> Decimal:
     for amount in amounts:
         result = _EXACT.add(result, amount)
     return result
+
+
+def running_totals(amounts: Iterable[Decimal]) -> list[Decimal]:
+    """``total`` of each prefix: zero, then the sum after each amount (exact, as ``total``)."""
+    return list(accumulate(amounts, _EXACT.add, initial=ZERO))
 
 
 def format_json(amount: Decimal) -> str:

@@ -125,6 +125,9 @@ def explanation_lines(report: Monitor) -> list[tuple[int, str]]:
     lines.append((0, "Amber and red streams"))
     if not to_explain:
         lines.append((1, "None: every stream is green."))
+    by_stream: dict[str, list[ProjectVariance]] = {}
+    for v in report.variances:
+        by_stream.setdefault(v.stream, []).append(v)
     for row in to_explain:
         lines.append(
             (
@@ -133,7 +136,7 @@ def explanation_lines(report: Monitor) -> list[tuple[int, str]]:
                 f"({_percent_of(row.variance, row.revised_budget)})",
             )
         )
-        projects = [v for v in report.variances if v.stream == row.stream]
+        projects = by_stream.get(row.stream, [])
         if not projects:
             lines.append((2, "No project forecast differs from its allocation: the variance is unallocated budget."))
         for v in projects:
@@ -195,18 +198,20 @@ def render_table(report: Monitor) -> None:
     width = max(console.width, 40)
     out: list[str] = []
     for level, text in explanation_lines(report):
-        indent = "  " * level
-        out += textwrap.wrap(
-            printable(text.replace("\n", " ")),  # a reason over several lines is wrapped as one paragraph
-            width,
-            initial_indent=indent,
-            subsequent_indent=indent,
-            break_on_hyphens=False,
-        )
+        out += wrap(printable(text.replace("\n", " ")), width, "  " * level)  # a reason: one paragraph
     console.file.write("\n".join(out) + "\n\n")
     console.file.flush()
     if not report.outturn:  # a closed year has no forecast left to move
         render_rich(movement_table(report))
+
+
+def wrap(text: str, width: int, indent: str) -> list[str]:
+    """``textwrap.wrap`` with ``indent`` on every line; a line that fits is returned as it is
+    when wrapping could not change it (printable, so no space but U+0020; no space at either
+    end), which is most lines of a report with thousands of projects."""
+    if text and len(indent) + len(text) <= width and text.isprintable() and text.strip() == text:
+        return [indent + text]
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def render_projects(table: Table) -> None:
