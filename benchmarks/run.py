@@ -8,7 +8,7 @@ Every measurement is a fresh process, run under a tiny wrapper interpreter that
 times it and reads its peak RSS from getrusage(RUSAGE_CHILDREN); the cell is the
 median wall time of K runs and the largest peak. Prints a Markdown report (and
 writes it to --out): one table of N x command, start-up, the shipped ledger,
-and each target of issue 6 as a ratio with PASS/FAIL.
+and each target (benchmarks/README.md) as a ratio with PASS/FAIL.
 
 Stdlib only; the peers are optional and found on PATH or in benchmarks/.peers-venv.
 """
@@ -537,7 +537,7 @@ def verdict(ok: bool) -> str:
     return "**PASS**" if ok else "**FAIL**"
 
 
-def issue15(
+def change_targets(
     w: Callable[[str], None],
     sizes: list[int],
     get: Callable[[int, str], Cell | None],
@@ -545,7 +545,7 @@ def issue15(
     bean_check: str | None,
     extras: dict[str, str],
 ) -> None:
-    """Each target of issue 15 as a figure or a ratio, with its verdict."""
+    """Each target on the cost of a change as a figure or a ratio, with its verdict."""
     bc = "needs bean-check" if not bean_check else "needs this size"
     for n in (10_000, 50_000):
         changed, repeat = get(n, R_CHANGED), get(n, R_REPEAT)
@@ -1084,7 +1084,7 @@ def render(
     why10 = "needs N=10,000 and bean-check" if bean_check else "bean-check not installed"
     why50 = "needs N=50,000 and bean-check" if bean_check else "bean-check not installed"
     w("")
-    w("## Targets (issue 6), ratios measured side by side in this run")
+    w("## Targets: speed and memory against the peers, ratios measured side by side in this run")
     w("")
     w(
         ratio_line(
@@ -1161,9 +1161,9 @@ def render(
             )
         )
     w("")
-    w("## Targets (issue 15): the cost of a change scales with the change")
+    w("## Targets: the cost of a change scales with the change")
     w("")
-    issue15(w, sizes, get, base, bean_check, extras)
+    change_targets(w, sizes, get, base, bean_check, extras)
     ver = startup["budgetctl --version"]
     w(
         f"- `budgetctl --version`: {fmt_s(ver.median)} (target ≤ 0.1 s) "

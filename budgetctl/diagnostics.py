@@ -29,7 +29,7 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def as_json(self) -> dict[str, object]:
-        """The spec's JSON shape of a problem."""
+        """A problem as JSON: these keys are a contract that scripts and CI read."""
         return {
             "code": self.code,
             "severity": self.severity.value,

@@ -31,8 +31,7 @@ with atheris.instrument_imports(include=["budgetctl"]):
     from budgetctl.loading.codes import CODES
     from budgetctl.loading.revision import files_at
     from budgetctl.pipeline import check_files
-    from budgetctl.render.diff import problem_text
-    from budgetctl.render.problems import github_line
+    from budgetctl.render.problems import github_line, one_line
     from budgetctl.rules import RULES
 
 KNOWN = set(CODES) | {rule.code for rule in RULES}
@@ -84,7 +83,7 @@ def check_bytes(data: bytes) -> None:
     for p in checked.problems:
         if p.code not in KNOWN or p.line < 1 or p.column < 1:
             raise AssertionError(f"problem without a place or with an unknown code: {p}")
-        for shown in (github_line(p), problem_text(p)):
+        for shown in (github_line(p), one_line(p)):
             if len(shown.splitlines()) != 1:
                 raise AssertionError(f"a problem line spans lines: {shown!r}")
 

@@ -2,7 +2,7 @@
 
 The layout (one way to write each file):
 
-- keys in the order of the spec (the order of the fields of the kind's record in
+- keys in canonical order (the order of the fields of the kind's record in
   ``budgetctl.model.kinds``, read through ``budgetctl.model.shape``);
   keys budgetctl does not know follow, in the order they were written;
 - financial years sorted, oldest first;

@@ -19,6 +19,7 @@ from budgetctl.edit.importer import ImportPlan, load_mapping, plan_import, rende
 from budgetctl.infra.atomic import WriteRefused, read_for_update, write_atomic
 from budgetctl.loading.actuals import format_actuals, read_actuals
 from budgetctl.loading.discover import display_path
+from budgetctl.model.kinds import ACTUALS, IMPORTS_DIR
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import total
 
@@ -77,9 +78,8 @@ def import_actuals(
     mapping_bytes = _read(mapping_path, "the mapping", 1_000_000)
     mapping, problems = load_mapping(mapping_bytes, printable(str(mapping_path)))
     name = file_name(export)
-    folder = f"{year[:4]}-{year[5:]}"
-    target = root / "actuals" / folder / f"{name}.csv"
-    receipt = root / "imports" / "receipts" / f"{name}.yaml"
+    target = root / ACTUALS.path(year, f"{name}.csv")
+    receipt = root / IMPORTS_DIR / "receipts" / f"{name}.yaml"
     shown = (display_path(root, target), display_path(root, receipt))  # as problems show paths
     if mapping is None:
         return ImportResult(ImportPlan(export.name, ""), problems, {}, *shown)

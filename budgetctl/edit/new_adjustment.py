@@ -19,14 +19,14 @@ from budgetctl.edit.fmt import canonical_money, format_file
 from budgetctl.edit.new_project import ScaffoldError, scalar
 from budgetctl.loading.discover import RawFile, display_path, read_ledger
 from budgetctl.model.approvals import tier_checks
-from budgetctl.model.kinds import ADJUSTMENT
+from budgetctl.model.kinds import ADJUSTMENT, year_folder
 from budgetctl.model.records import ADJUSTMENT_TYPES, ID_PATTERN
 from budgetctl.pipeline import check_files
 
 
 @dataclass
 class NewAdjustment:
-    """The values of a new adjustment file, in the order the spec lists its keys."""
+    """The values of a new adjustment file, in canonical key order."""
 
     id: str
     type: str
@@ -118,7 +118,7 @@ def plan(root: Path, adjustment: NewAdjustment) -> Plan:
     absent = missing(adjustment)
     if absent:
         raise ScaffoldError(f"a {adjustment.type} needs {' and '.join(absent)}")
-    folder = adjustment.year.replace("/", "-")
+    folder = year_folder(adjustment.year)
     for part in (root / ADJUSTMENT.folder, root / ADJUSTMENT.folder / folder):
         if part.is_symlink():  # it could lead outside the ledger
             raise ScaffoldError(f"{display_path(root, part)} is a symbolic link")

@@ -35,7 +35,7 @@ class ScaffoldError(UserError):
 
 @dataclass
 class NewProject:
-    """The values of a new project file, in the order the spec lists its keys."""
+    """The values of a new project file, in canonical key order."""
 
     id: str
     title: str

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from budgetctl.diagnostics import FORBIDDEN as INVISIBLE
 from budgetctl.diagnostics import Diagnostic, describe_char, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.utf8 import decode_utf8
@@ -33,12 +34,9 @@ MAX_FILE_BYTES = 20_000_000
 MAX_ROWS = 500_000
 MAX_PROBLEMS_PER_FILE = 50
 
-# Tab and every other C0 control but LF, a CR that does not end a line, DEL, C1
-# (U+0085 among them), zero-width and bidi controls, U+2028/U+2029, a BOM after
-# the first character, and lone surrogates.
-FORBIDDEN = re.compile(
-    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]|\r(?!\n)"
-)
+# What text safety forbids anywhere (controls, invisible and bidi characters), plus tab
+# (a cell holding one is misread as two) and a CR that does not end a line.
+FORBIDDEN = re.compile(f"[\t{INVISIBLE.pattern[1:-1]}]|\r(?!\n)")
 _FORBIDDEN_CHAR = re.compile(FORBIDDEN.pattern.partition("|")[0])
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
 

@@ -45,7 +45,7 @@ def effects(record: Adjustment) -> list[Effect]:
 
 
 def in_order(entries: Iterable[AdjustmentEntry]) -> list[AdjustmentEntry]:
-    """Adjustments in the order the spec runs them: by ``date``, then file name."""
+    """Adjustments in the order they apply: by ``date``, then file name (a stable order for running totals)."""
     return sorted(entries, key=lambda e: (e.record.date, e.file_name, e.source.path))
 
 

@@ -27,28 +27,31 @@ class FileKind:
     folder: str  # top-level folder under the ledger root ("" for streams.yaml)
     by_year: bool  # files sit in YYYY-YY folders (the in-year kinds)
     described: str  # what a file of this kind must be called, for messages
+    names: re.Pattern[str]  # the whole of a valid file name (inside its folder)
     # The record a file of this kind holds: its fields give the file's keys and their order
     # (fmt, the editor schema, the cache, `new`). None until the kind has one.
     record: type | None = None
 
     def accepts(self, name: str) -> bool:
         """Whether ``name`` is a valid file name for this kind (inside its folder)."""
-        if self.name == "actuals":
-            return name.endswith(".csv") and len(name) > 4
-        if self.name == "adjustment":
-            return name.endswith(".yaml") and bool(ID.fullmatch(name[:-5]))
-        if self.name == "forecast":
-            return name in ("q1.yaml", "q2.yaml", "q3.yaml", "q4.yaml")
-        if self.name == "project":
-            return name.endswith(PROJECT_SUFFIXES)
-        return name == STREAMS_FILE
+        return self.names.fullmatch(name) is not None
+
+    def path(self, year: str, name: str) -> str:
+        """Where the file ``name`` of an in-year kind for ``year`` lives: ``adjustments/2023-24/x.yaml``."""
+        return f"{self.folder}/{year_folder(year)}/{name}"
 
 
-STREAMS = FileKind("streams", "", False, STREAMS_FILE, StreamsFile)
-PROJECT = FileKind("project", PROJECTS_DIR, False, "<project-id>.yaml", Project)
-ACTUALS = FileKind("actuals", "actuals", True, "<name>.csv")
-ADJUSTMENT = FileKind("adjustment", "adjustments", True, "<adjustment-id>.yaml", Adjustment)
-FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml", Forecast)
+def _names(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.DOTALL)  # a file name may hold any character but '/'
+
+
+STREAMS = FileKind("streams", "", False, STREAMS_FILE, _names(re.escape(STREAMS_FILE)), StreamsFile)
+PROJECT = FileKind("project", PROJECTS_DIR, False, "<project-id>.yaml", _names(r".*\.(?:yaml|yml)"), Project)
+ACTUALS = FileKind("actuals", "actuals", True, "<name>.csv", _names(r".+\.csv"))
+ADJUSTMENT = FileKind(
+    "adjustment", "adjustments", True, "<adjustment-id>.yaml", _names(rf"{ID.pattern}\.yaml"), Adjustment
+)
+FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml", _names(r"q[1-4]\.yaml"), Forecast)
 
 KINDS = (STREAMS, PROJECT, ACTUALS, ADJUSTMENT, FORECAST)
 IN_YEAR = (ACTUALS, ADJUSTMENT, FORECAST)
@@ -77,10 +80,15 @@ def kind_of_path(path: str) -> FileKind:
 
 
 def key_order(kind: FileKind) -> tuple[str, ...]:
-    """The keys of a file of ``kind`` in the order the spec writes them: its record's fields."""
+    """The keys of a file of ``kind`` in canonical order (as docs/format.md writes them): its record's fields."""
     import dataclasses
 
     return tuple(key_of(f) for f in dataclasses.fields(kind.record)) if kind.record is not None else ()
+
+
+def year_folder(year: str) -> str:
+    """``2023/24`` -> ``2023-24``: the folder of a financial year's in-year files."""
+    return year.replace("/", "-")
 
 
 def year_of_folder(name: str) -> str | None:

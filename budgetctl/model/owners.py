@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from budgetctl.model.kinds import ADJUSTMENT
 from budgetctl.model.ledger import Ledger
 
 # A GitHub user or team (@user, @org/team), or an e-mail address. Nothing else may reach
@@ -54,6 +55,6 @@ def adjustment_owners(ledger: Ledger) -> list[tuple[str, tuple[str, ...]]]:
         record = entry.record
         named = [record.from_.stream if record.from_ else None, record.to.stream if record.to else None, record.stream]
         owners = dict.fromkeys(o for stream in named if stream for o in stream_owners(ledger, stream))
-        path = f"adjustments/{entry.year.replace('/', '-')}/{entry.file_name}"
+        path = ADJUSTMENT.path(entry.year, entry.file_name)
         found.append((path, tuple(owners)))
     return found

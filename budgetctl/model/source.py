@@ -138,7 +138,7 @@ class SourceFile:
         """The (line, column) of the value at ``loc``, or of its key when ``key``.
 
         A path that runs off the tree (a missing key) stops at the deepest node
-        that exists, which is the mapping lacking the key, as the spec asks.
+        that exists, which is the mapping lacking the key: where the author adds it.
         """
         return position(self.root, loc, key=key)
 

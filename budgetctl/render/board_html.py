@@ -2,18 +2,17 @@
 
 Inline CSS and an inline SVG chart; no script, font, image or stylesheet is
 fetched, so the file reads the same offline, in a mail attachment or in an
-archive. Every value from the ledger goes through ``html.escape``.
+archive. Every value from the ledger goes through ``render.text.html_text`` (``_e``).
 """
 
 from __future__ import annotations
 
-import html
 from decimal import ROUND_HALF_UP, Decimal
 
 from budgetctl import __version__
-from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, needs_pence
 from budgetctl.render.board_markdown import funding_headers, money_column
+from budgetctl.render.text import html_text as _e
 from budgetctl.reports.board import Bar, BoardReport, Bullets, Programme, StreamRules, full_list_note
 from budgetctl.reports.summary import percent
 from budgetctl.reports.table import Table
@@ -72,12 +71,6 @@ ul.long {{ columns: 2; column-gap: 8mm; }}
 li {{ margin-bottom: 0.6mm; }}
 footer {{ margin-top: 8mm; border-top: 0.5pt solid #c9ced6; padding-top: 1.5mm; font-size: 8pt; color: #666; }}
 """
-
-
-def _e(text: object) -> str:
-    # A line break in a description is a space, as HTML shows it; every other control is
-    # escaped. Either way the page's lines are budgetctl's own.
-    return html.escape(printable(str(text).replace("\n", " ")), quote=True)
 
 
 def render(report: BoardReport, monitoring: str = "", extra_css: str = "") -> str:

@@ -6,9 +6,10 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 
-from budgetctl.diagnostics import Diagnostic, printable
+from budgetctl.diagnostics import printable
 from budgetctl.render.fit import Grid, print_wrapped
 from budgetctl.render.fit import render as render_grid
+from budgetctl.render.problems import one_line
 from budgetctl.render.text import md
 from budgetctl.reports.diff import Change, Figures, LedgerDiff, ProjectChange, StreamChange, pounds, signed
 from budgetctl.reports.diff_inyear import ActualsChange, ForecastChange
@@ -100,11 +101,6 @@ def stream_title(s: StreamChange) -> str:
     return f"{_KIND[s.kind]} stream {printable(s.id)} ({_short(s.programme)})"
 
 
-def problem_text(p: Diagnostic) -> str:
-    label = "" if p.is_error else "warning: "
-    return f"{printable(p.file)}:{p.line}:{p.column}: {p.code} {label}{printable(p.message)}"
-
-
 def _comparing(diff: LedgerDiff) -> str:
     amounts = "; amounts are after the change, ± is the change" if diff.years else ""
     return f"Comparing {diff.base.label} with {diff.head.label}{amounts}."
@@ -178,9 +174,9 @@ def _sections(diff: LedgerDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]
     if diff.in_year.forecasts:
         sections.append(("Forecasts and RAG", [(_forecast_line(f), []) for f in diff.in_year.forecasts]))
     if diff.new_problems:
-        sections.append(("Problems this change introduces", [(problem_text(p), []) for p in diff.new_problems]))
+        sections.append(("Problems this change introduces", [(one_line(p), []) for p in diff.new_problems]))
     if diff.fixed_problems:
-        sections.append(("Problems this change fixes", [(problem_text(p), []) for p in diff.fixed_problems]))
+        sections.append(("Problems this change fixes", [(one_line(p), []) for p in diff.fixed_problems]))
     return sections
 
 

@@ -2,18 +2,16 @@
 
 The same CSS as the board paper (inline, printable on A4); RAG is written as a word
 in a coloured cell, so it reads in black and white too. Every value from the ledger
-goes through ``html.escape``.
+goes through ``render.text.html_text`` (``_e``).
 """
 
 from __future__ import annotations
 
-import html
-
 from budgetctl import __version__
-from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds
 from budgetctl.render.board_html import CSS
 from budgetctl.render.monitor import explanation_lines, movement_table
+from budgetctl.render.text import html_text as _e
 from budgetctl.reports.monitor import Monitor
 
 RAG_CSS = """
@@ -52,11 +50,6 @@ OUTTURN_HEADERS = (
     ("To carry £", "to_carry"),
     ("To balance £", "to_balance"),
 )
-
-
-def _e(text: object) -> str:
-    # A line break in a reason is the space HTML shows; every other control is escaped.
-    return html.escape(printable(str(text).replace("\n", " ")), quote=True)
 
 
 def section(report: Monitor, *, heading: str = "h2") -> str:

@@ -138,8 +138,7 @@ def render_github(problems: Sequence[Diagnostic], file_count: int) -> None:
         else:
             rest.append(p)
     for p in rest:  # in the step's log, as plain lines, so none is lost
-        label = "" if p.is_error else "warning: "
-        print(f"{printable(p.file)}:{p.line}:{p.column}: {p.code} {label}{printable(p.message)}")
+        print(one_line(p))
     if rest:
         errors = sum(1 for p in rest if p.is_error)
         more = [

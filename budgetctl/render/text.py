@@ -1,4 +1,4 @@
-"""The one Markdown escaper: ledger text made inert in every Markdown output.
+"""The one Markdown escaper (and the one HTML escaper): ledger text made inert in markup.
 
 Summary, projects, the board report and the diff comment are posted to pull requests
 and job summaries, where Markdown from a ledger could hide a value, link to a lookalike
@@ -33,3 +33,12 @@ def md(text: str) -> str:
     # An entity written in the text would be decoded; a mention would notify people. A
     # zero-width space after '@' stops the mention (as dependency bots do) and shows nothing.
     return text.replace("&", "&amp;").replace("@", "@&#8203;")
+
+
+def html_text(text: object) -> str:
+    """Untrusted text as literal HTML on one line, for the board paper and the monitoring page."""
+    import html
+
+    # A line break in a description is a space, as HTML shows it; every other control is
+    # escaped. Either way the page's lines are budgetctl's own.
+    return html.escape(printable(str(text).replace("\n", " ")), quote=True)

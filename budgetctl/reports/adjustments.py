@@ -14,28 +14,52 @@ from budgetctl.model.ledger import AdjustmentEntry, Ledger
 from budgetctl.model.money import format_json, format_pounds, total
 from budgetctl.model.periods import previous_year, year_bounds
 from budgetctl.model.records import Adjustment, Tier
-from budgetctl.reports.table import Column, Table
+from budgetctl.reports.table import Column, Table, keyed_table
 
+
+def _problems_cell(codes: list[str] | None) -> str:
+    return "" if codes is None else ", ".join(codes) or "ok"
+
+
+# Shown columns are what the board reads; the others are the JSON record, in its own key order.
+# A balance stream's opening balance is a row too, derived (no file, id or approval).
 RECORD_COLUMNS = [
-    Column("date", "Date"),
-    Column("id", "Adjustment"),
+    Column("date", "Date", exported=False),
+    Column("id", "Adjustment", exported=False),  # the record's id, or what the row is
+    Column("record_id", "Id", shown=False, json_key="id"),
+    Column("file", "File", shown=False),
     Column("type", "Type"),
-    Column("from", "From / stream"),
-    Column("to", "To"),
-    Column("amount", "Amount £", "money"),
-    Column("approver", "Approver"),
-    Column("decision", "Decision"),
+    Column("date", "Date", shown=False),
+    Column("from", "From / stream", exported=False),
+    Column("to", "To", exported=False),
+    Column("from_side", "From", shown=False, json_key="from", optional=True),
+    Column("to_side", "To", shown=False, json_key="to", optional=True),
+    Column("stream", "Stream", shown=False, optional=True),
+    Column("source", "Source", shown=False, optional=True),
+    Column("change", "Change", shown=False, optional=True),
+    Column("from_year", "From year", shown=False, optional=True),
+    Column("reserve", "Reserve", shown=False, optional=True),
+    Column("amount", "Amount £", "money", exported=False),  # signed by its effect on the budget
+    Column("recorded", "Amount as recorded £", "money", shown=False, json_key="amount"),
+    Column("revised_budget", "Revised budget £", "money", shown=False, optional=True),  # an opening balance's
+    Column("actual", "Actual £", "money", shown=False, optional=True),  # figures in the year it comes from
+    Column("reason", "Reason", shown=False, optional=True),
+    Column("approver", "Approver", exported=False),
+    Column("decision", "Decision", exported=False),
+    Column("approval", "Approval", shown=False),
     Column("running_total", "Running total £", "money"),
-    Column("tier", "Tier needs"),
-    Column("problems", "Problems"),
+    Column("tier", "Tier needs", exported=False),
+    Column("tier_reached", "Tier", shown=False, json_key="tier"),
+    Column("problems", "Problems", text=_problems_cell),
 ]
 TOTAL_COLUMNS = [
     Column("stream", "Stream"),
     Column("type", "Type"),
     Column("records", "Records", "count"),
     Column("total", "Total £", "money"),
-    Column("tier", "Tier of the total"),
-    Column("approver", "Needs"),
+    Column("tier", "Tier of the total", exported=False),
+    Column("tier_reached", "Tier", shown=False, json_key="tier"),
+    Column("approver", "Needs", exported=False),
 ]
 
 
@@ -52,94 +76,107 @@ def register(ledger: Ledger, year: str, problems: list[Diagnostic]) -> Register:
     codes: dict[str, list[str]] = {}
     for p in problems:
         codes.setdefault(p.file, []).append(p.code)
-    records = Table(f"Adjustments {year}", list(RECORD_COLUMNS), [])
-    rows_json = []
     openings = _opening_balances(ledger, year)
-    for stream, amount, opening_json in openings:
-        records.rows.append(
-            [opening_json["date"], "opening balance", "opening-balance", stream, f"from {opening_json['from_year']}",
-             amount, "", f"{opening_json['from_year']} closed", None, "none: derived", "ok"]
-        )  # fmt: skip
-        records.flags.append(False)
-        rows_json.append(opening_json)
-    for entry in entries:
-        record = entry.record
-        check = checks.get(entry.source.path)
-        found = sorted(set(codes.get(entry.source.path, [])))
-        records.rows.append(
-            [
-                record.date.isoformat(),
-                entry.id,
-                record.type,
-                _from(record),
-                _to(record),
-                _signed(record),
-                record.approval.approver,
-                record.approval.decision,
-                check.chosen_by if check is not None and check.cumulative else None,
-                _needs(check),
-                ", ".join(found) or "ok",
-            ]
-        )
-        records.flags.append(bool(found))
-        rows_json.append(_record_json(entry, check, found))
+    rows = openings + [
+        _record_row(e, checks.get(e.source.path), sorted(set(codes.get(e.source.path, [])))) for e in entries
+    ]
     change = total(amount for e in entries for _, _, amount in figures.effects(e.record))
-    change += total(amount for _, amount, _ in openings)
+    change += total(row["amount"] for row in openings)
     label = f"{len(entries)} record{'s' if len(entries) != 1 else ''}"
     if openings:
         label += f" + {len(openings)} opening balance{'s' if len(openings) != 1 else ''}"
-    records.total = ["", label, "", "", "", change, "", "", None, "", ""]
-    records.notes.append(
-        "Amounts are signed by their effect on the budget (a decrease is negative); the total is the net change "
-        "to the year's budgets, as virements net to zero."
+    notes = [
+        "Amounts are signed by their effect on the budget (a decrease is negative); the total is the net "
+        "change to the year's budgets, as virements net to zero."
+    ]
+    notes += [
+        f"Opening balance of {row['stream']}: no record; its year_end is balance, so what it left unspent in "
+        f"{row['from_year']} (revised budget £{format_pounds(row['revised_budget'])} "
+        f"less actual £{format_pounds(row['actual'])}) opens {year} once {row['from_year']} is closed."
+        for row in openings
+    ]
+    records = keyed_table(
+        f"Adjustments {year}",
+        RECORD_COLUMNS,
+        rows,
+        total={"id": label, "amount": change},
+        head={"year": year},
+        flags=[bool(row["problems"]) for row in rows],
+        notes=notes,
     )
-    for stream, _, opening_json in openings:
-        records.notes.append(
-            f"Opening balance of {stream}: no record; its year_end is balance, so what it left unspent in "
-            f"{opening_json['from_year']} (revised budget £{format_pounds(Decimal(opening_json['revised_budget']))} "
-            f"less actual £{format_pounds(Decimal(opening_json['actual']))}) opens {year} once "
-            f"{opening_json['from_year']} is closed."
-        )
-    totals = Table(f"Running totals {year} against delegation tiers", list(TOTAL_COLUMNS), [])
-    totals_json = []
     groups: dict[tuple[str, str], list[TierCheck]] = {}
     for check in checks.values():  # in stream, type, then date and file-name order
         groups.setdefault((check.stream, check.entry.record.type), []).append(check)
+    sums = []
     for (stream, kind), members in groups.items():
         check = members[-1]
         amount = total(c.entry.record.amount for c in members)
         index = choose_tier(check.tiers, amount)  # the tier the stream's total for the type falls in
         tier = check.tiers[index] if index is not None else None
-        totals.rows.append([stream, kind, len(members), amount, _tier_text(tier, check), tier.approver if tier else ""])
-        totals.flags.append(False)
-        totals_json.append(
+        sums.append(
             {
                 "stream": stream,
                 "type": kind,
                 "records": len(members),
-                "total": format_json(amount),
-                "tier": _tier_json(tier, check),
+                "total": amount,
+                "tier": _tier_text(tier, check),
+                "tier_reached": _tier_json(tier, check),
+                "approver": tier.approver if tier else "",
             }
         )
-    if ledger.streams_file.delegations is None:
-        totals.notes.append("streams.yaml declares no delegations: any approver is accepted.")
-    records.data = {
-        "year": year,
-        "rows": rows_json,
-        "total": {
-            "records": len(entries),
-            **({"opening_balances": len(openings)} if openings else {}),
-            "net_change": format_json(change),
-        },
-        "totals": totals_json,
+    notes = ["streams.yaml declares no delegations: any approver is accepted."]
+    totals = keyed_table(
+        f"Running totals {year} against delegation tiers",
+        TOTAL_COLUMNS,
+        sums,
+        notes=notes if ledger.streams_file.delegations is None else [],
+    )
+    records.data["total"] = {
+        "records": len(entries),
+        **({"opening_balances": len(openings)} if openings else {}),
+        "net_change": format_json(change),
     }
+    records.data["totals"] = totals.data["rows"]
     totals.data = records.data
     return Register(records, totals)
 
 
-def _opening_balances(ledger: Ledger, year: str) -> list[tuple[str, Decimal, dict[str, Any]]]:
-    """Each balance stream's opening balance of ``year`` (``model.figures``), with the figures it comes from."""
-    found: list[tuple[str, Decimal, dict[str, Any]]] = []
+def _record_row(entry: AdjustmentEntry, check: TierCheck | None, problems: list[str]) -> dict[str, Any]:
+    """One adjustment, every value the register shows or exports; keys a type lacks are absent."""
+    record = entry.record
+    if record.type == "virement":
+        sides: dict[str, Any] = {"from_side": record.from_, "to_side": record.to}
+    else:
+        sides = {"stream": record.stream, "source": record.source}
+    return {
+        "date": record.date.isoformat(),
+        "id": entry.id,
+        "record_id": entry.id,
+        "file": entry.source.path,
+        "type": record.type,
+        "from": _from(record),
+        "to": _to(record),
+        **sides,
+        **({"change": record.change} if record.type == "grant-variation" else {}),
+        **({"from_year": record.from_year} if record.type == "carry-forward" else {}),
+        **({"reserve": record.reserve} if record.type == "reserve-drawdown" else {}),
+        "amount": _signed(record),
+        "recorded": record.amount,
+        "reason": record.reason,
+        "approver": record.approval.approver,
+        "decision": record.approval.decision,
+        "approval": record.approval,
+        "running_total": check.chosen_by if check is not None and check.cumulative else None,
+        "tier": _needs(check),
+        "tier_reached": _tier_json(check.tier, check) if check is not None else None,
+        "problems": problems,
+    }
+
+
+def _opening_balances(ledger: Ledger, year: str) -> list[dict[str, Any]]:
+    """Each balance stream's opening balance of ``year`` (``model.figures``) as a register row, with
+    the figures it comes from."""
+    found: list[dict[str, Any]] = []
     before = previous_year(year)
     last_day = year_bounds(before)[1]
     for stream in ledger.streams:
@@ -149,25 +186,28 @@ def _opening_balances(ledger: Ledger, year: str) -> list[tuple[str, Decimal, dic
         closed = figures.closed_on(ledger, before)
         assert closed is not None  # an opening balance needs the previous year closed
         found.append(
-            (
-                stream,
-                amount,
-                {
-                    "id": None,
-                    "file": None,
-                    "type": "opening-balance",
-                    "date": closed.isoformat(),
-                    "stream": stream,
-                    "from_year": before,
-                    "amount": format_json(amount),
-                    "revised_budget": format_json(figures.revised_budget(ledger, stream, before, last_day)),
-                    "actual": format_json(figures.actual(ledger, stream, before, last_day)),
-                    "approval": None,
-                    "running_total": None,
-                    "tier": None,
-                    "problems": [],
-                },
-            )
+            {
+                "date": closed.isoformat(),
+                "id": "opening balance",
+                "record_id": None,
+                "file": None,
+                "type": "opening-balance",
+                "from": stream,
+                "to": f"from {before}",
+                "stream": stream,
+                "from_year": before,
+                "amount": amount,
+                "recorded": amount,
+                "revised_budget": figures.revised_budget(ledger, stream, before, last_day),
+                "actual": figures.actual(ledger, stream, before, last_day),
+                "approver": "",
+                "decision": f"{before} closed",
+                "approval": None,
+                "running_total": None,
+                "tier": "none: derived",
+                "tier_reached": None,
+                "problems": [],
+            }
         )
     return found
 
@@ -223,32 +263,4 @@ def _tier_json(tier: Tier | None, check: TierCheck) -> dict[str, Any] | None:
         "up_to": format_json(tier.up_to) if tier.up_to is not None else None,
         "approver": tier.approver,
         "decision": tier.decision,
-    }
-
-
-def _record_json(entry: AdjustmentEntry, check: TierCheck | None, problems: list[str]) -> dict[str, Any]:
-    record = entry.record
-    sides = {
-        "from": {"stream": record.from_.stream, "source": record.from_.source} if record.from_ else None,
-        "to": {"stream": record.to.stream, "source": record.to.source} if record.to else None,
-    }
-    return {
-        "id": entry.id,
-        "file": entry.source.path,
-        "type": record.type,
-        "date": record.date.isoformat(),
-        **(sides if record.type == "virement" else {"stream": record.stream, "source": record.source}),
-        **({"change": record.change} if record.type == "grant-variation" else {}),
-        **({"from_year": record.from_year} if record.type == "carry-forward" else {}),
-        **({"reserve": record.reserve} if record.type == "reserve-drawdown" else {}),
-        "amount": format_json(record.amount),
-        "reason": record.reason,
-        "approval": {
-            "approver": record.approval.approver,
-            "date": record.approval.date.isoformat(),
-            "decision": record.approval.decision,
-        },
-        "running_total": format_json(check.chosen_by) if check is not None and check.cumulative else None,
-        "tier": _tier_json(check.tier, check) if check is not None else None,
-        "problems": problems,
     }

@@ -2,99 +2,96 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import format_json, total
+from budgetctl.model.money import total
 from budgetctl.model.periods import year_sort_key
-from budgetctl.reports.table import Cell, Column, Table
+from budgetctl.reports.table import Column, Table, json_value, keyed_table
+
+
+@dataclass(frozen=True)
+class Ending:
+    """An agreement whose last committed year is the row's: ``{"project", "ref"}`` in JSON."""
+
+    project: str
+    ref: str
+
+    def __str__(self) -> str:
+        return f"{self.project} ({self.ref})"
+
 
 COLUMNS = [
     Column("year", "Year"),
-    Column("stream", "Programme"),
+    Column("stream_id", "Stream", shown=False, json_key="stream"),
+    Column("stream", "Programme", json_key="programme"),
     Column("budget", "Budget £", "money"),
-    Column("status", "Status"),
-    Column("revised", "Revised £", "money"),
+    Column("status", "Status", exported=False),
+    Column("indicative", "Indicative", shown=False),
+    Column("revised", "Revised £", "money", json_key="revised_budget"),
     Column("allocated", "Allocated £", "money"),
     Column("committed", "Committed £", "money"),
     Column("uncommitted", "Uncommitted £", "money"),
-    Column("ending", "Agreements ending"),
+    Column("ending", "Agreements ending", json_key="agreements_ending"),
 ]
+SUMMED = ("budget", "revised", "allocated", "committed", "uncommitted")
 
 
-def ending(ledger: Ledger, stream_id: str, year: str) -> list[tuple[str, str]]:
-    """(project, agreement ref) of the stream's agreements whose last committed year is ``year``."""
+def ending(ledger: Ledger, stream_id: str, year: str) -> list[Ending]:
+    """The stream's agreements whose last committed year is ``year``."""
     found = []
     for entry in ledger.projects_by_stream.get(stream_id, ()):
         agreement = entry.project.agreement
         if agreement is not None and agreement.committed and max(agreement.committed, key=year_sort_key) == year:
-            found.append((entry.id, agreement.ref))
+            found.append(Ending(entry.id, agreement.ref))
     return found
 
 
 def commitments(ledger: Ledger, years: list[str]) -> Table:
     """One row per year and stream with a budget; a total row when there is one year."""
-    table = Table(f"Commitments {', '.join(years)}", list(COLUMNS), [])
-    rows_json = []
-    totals: dict[str, dict[str, Decimal]] = {}
+    rows: list[dict[str, Any]] = []
     for year in years:
         for stream_id, stream in ledger.streams.items():
             if year not in stream.budget:
                 continue
-            budget = figures.approved_budget(ledger, stream_id, year)
             revised = figures.revised_budget(ledger, stream_id, year)
-            allocated = figures.allocated(ledger, stream_id, year)
             committed = figures.committed(ledger, stream_id, year)
             indicative = figures.is_indicative(ledger, stream_id, year)
-            closing = ending(ledger, stream_id, year)
-            table.rows.append(
-                [
-                    year,
-                    stream.programme,
-                    budget,
-                    "indicative" if indicative else "",
-                    revised,
-                    allocated,
-                    committed,
-                    revised - committed,
-                    ", ".join(f"{project} ({ref})" for project, ref in closing),
-                ]
-            )
-            table.flags.append(committed > allocated)
-            rows_json.append(
+            rows.append(
                 {
                     "year": year,
-                    "stream": stream_id,
-                    "programme": stream.programme,
-                    "budget": format_json(budget),
+                    "stream_id": stream_id,
+                    "stream": stream.programme,
+                    "budget": figures.approved_budget(ledger, stream_id, year),
+                    "status": "indicative" if indicative else "",
                     "indicative": indicative,
-                    "revised_budget": format_json(revised),
-                    "allocated": format_json(allocated),
-                    "committed": format_json(committed),
-                    "uncommitted": format_json(revised - committed),
-                    "agreements_ending": [{"project": p, "ref": r} for p, r in closing],
+                    "revised": revised,
+                    "allocated": figures.allocated(ledger, stream_id, year),
+                    "committed": committed,
+                    "uncommitted": revised - committed,
+                    "ending": ending(ledger, stream_id, year),
                 }
             )
-            sums = totals.setdefault(year, {})
-            for key, amount in (("budget", budget), ("revised_budget", revised), ("allocated", allocated),
-                                ("committed", committed)):  # fmt: skip
-                sums[key] = total((sums.get(key, Decimal("0.00")), amount))
-    if len(years) == 1 and years[0] in totals:
-        t = totals[years[0]]
-        cells: list[Cell] = ["Total", "", t["budget"], "", t["revised_budget"], t["allocated"], t["committed"],
-                             t["revised_budget"] - t["committed"], ""]  # fmt: skip
-        table.total = cells
-    if any(row["indicative"] for row in rows_json):
-        table.notes.append("Indicative: the grantor has not yet confirmed that year's budget.")
-    table.notes.append("Uncommitted = revised budget − money signed agreements already commit.")
-    table.data = {"years": years, "rows": rows_json, "total": {y: _json(t) for y, t in totals.items()}}
-    return table
-
-
-def _json(sums: dict[str, Decimal]) -> dict[str, Any]:
-    return {
-        **{k: format_json(v) for k, v in sums.items()},
-        "uncommitted": format_json(sums["revised_budget"] - sums["committed"]),
+    totals = {
+        year: {key: total(r[key] for r in rows if r["year"] == year) for key in SUMMED}
+        for year in dict.fromkeys(r["year"] for r in rows)
     }
+    one = totals.get(years[0]) if len(years) == 1 else None
+    notes = []
+    if any(r["indicative"] for r in rows):
+        notes.append("Indicative: the grantor has not yet confirmed that year's budget.")
+    notes.append("Uncommitted = revised budget − money signed agreements already commit.")
+    table = keyed_table(
+        f"Commitments {', '.join(years)}",
+        COLUMNS,
+        rows,
+        total={"year": "Total", "stream": "", "status": "", "ending": "", **one} if one is not None else None,
+        head={"years": years},
+        flags=[r["committed"] > r["allocated"] for r in rows],
+        notes=notes,
+    )
+    json_keys = {c.key: c.json_key or c.key for c in COLUMNS}
+    table.data["total"] = {y: {json_keys[k]: json_value(v) for k, v in t.items()} for y, t in totals.items()}
+    return table

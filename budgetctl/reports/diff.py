@@ -18,7 +18,7 @@ from budgetctl.diagnostics import Diagnostic
 from budgetctl.loading.codes import APPROVED_CHANGED, CLOSED_CHANGED
 from budgetctl.model import figures
 from budgetctl.model.approvals import tier_checks
-from budgetctl.model.kinds import project_id
+from budgetctl.model.kinds import project_id, year_folder
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.owners import stream_owners
@@ -443,7 +443,7 @@ def _approved_changed_in_place(before: Ledger, after: Ledger) -> list[Diagnostic
 
 def _closed_year_changed(before: Ledger, base: Side, head: Side) -> list[Diagnostic]:
     """An in-year file of a year the base side had closed, added, removed or changed."""
-    closed = {y.replace("/", "-"): (y, s.closed) for y, s in before.streams_file.years.items() if s.closed}
+    closed = {year_folder(y): (y, s.closed) for y, s in before.streams_file.years.items() if s.closed}
     if not closed or base.files is None or head.files is None:
         return []
 

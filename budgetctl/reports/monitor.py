@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger, ProjectEntry
-from budgetctl.model.money import ZERO, format_json, format_pounds, total
+from budgetctl.model.money import ZERO, format_pounds, total
 from budgetctl.model.periods import previous_year, quarter_end, quarter_of, year_bounds
 from budgetctl.model.records import VARIANCE_CLASSES
 from budgetctl.reports.summary import percent
-from budgetctl.reports.table import Cell, Column, Table
+from budgetctl.reports.table import Column, Table, keyed_table
 
 MEASURES = (
     "approved_budget",
@@ -87,6 +87,17 @@ class StreamRow:
     def money(self) -> dict[str, Decimal]:
         return {m: getattr(self, m) for m in MEASURES}
 
+    def as_row(self) -> dict[str, object]:
+        """The stream's row of the report, keyed by column: the table's cells and the JSON come from it."""
+        return {
+            "stream": self.stream,
+            "programme": self.programme,
+            "funding": self.funding,
+            **self.money(),
+            "rag": self.rag,
+            **({"year_end": self.year_end, **self.split} if self.split is not None else {}),
+        }
+
 
 @dataclass(frozen=True)
 class ProjectVariance:
@@ -134,30 +145,9 @@ class Monitor:
         return f"Budget monitoring {self.year} as at {self.as_at.isoformat()}"
 
     def data(self) -> dict[str, object]:
-        """The normative JSON shape; the outturn adds keys (never renames or drops one)."""
-        rows = []
-        for r in self.rows:
-            row: dict[str, object] = {
-                "stream": r.stream,
-                "programme": r.programme,
-                "funding": r.funding,
-                **{m: format_json(v) for m, v in r.money().items()},
-                "rag": r.rag,
-            }
-            if r.split is not None:
-                row["year_end"] = r.year_end
-                row.update({m: format_json(v) for m, v in r.split.items()})
-            rows.append(row)
-        found: dict[str, object] = {
-            "year": self.year,
-            "as_at": self.as_at.isoformat(),
-            "rows": rows,
-            "total": {m: format_json(v) for m, v in {**self.total, **self.split_total}.items()},
-        }
-        if self.closed is not None:
-            found["outturn"] = True
-            found["closed"] = self.closed.isoformat()
-        return found
+        """The normative JSON shape: ``year``, ``as_at``, ``rows`` (each stream's row) and ``total``;
+        the outturn adds keys (never renames or drops one)."""
+        return self.table().data
 
     def table(self) -> Table:
         outturn = self.outturn
@@ -176,7 +166,7 @@ class Monitor:
         ]
         if outturn:
             columns += [
-                Column("year_end", "Year end"),
+                Column("year_end", "Year end", text=lambda v: v or ""),
                 Column("unspent", "Unspent £", "money"),
                 Column("to_return", "To return £", "money"),
                 Column("to_carry", "To carry £", "money"),
@@ -184,16 +174,9 @@ class Monitor:
                 Column("overspend", "Overspend £", "money"),
                 Column("carry_beyond_unspent", "Carried beyond unspent £", "money"),
             ]
-        table = Table(self.title, columns, [])
-        for r in self.rows:
-            extra: list[Cell] = [r.year_end or "", *r.split.values()] if r.split is not None else []
-            table.rows.append([r.stream, r.programme, r.funding, *r.money().values(), r.rag, *extra])
-            table.flags.append(False)
-        extra_total: list[Cell] = ["", *self.split_total.values()] if outturn else []
-        table.total = ["Total", "Total", "", *self.total.values(), "", *extra_total]
         amber, red = (_number(t) for t in self.thresholds)
         if outturn:
-            table.notes.append(
+            note = (
                 f"Outturn = actual spend of the whole year, accruals included; variance = outturn - revised budget "
                 f"(negative: an underspend). RAG: green within {amber}% of the revised budget, amber within {red}%, "
                 "red beyond. Unspent money goes by each stream's year_end: to return (to the grantor, or back to "
@@ -201,13 +184,29 @@ class Monitor:
                 "(a fund that keeps it: it opens the next year)."
             )
         else:
-            table.notes.append(
+            note = (
                 f"Variance = forecast - revised budget (negative: an underspend). RAG: green within {amber}% of the "
                 f"revised budget, amber within {red}%, red beyond; a ring-fenced stream forecast above its budget "
                 "is red."
             )
-        table.notes += self.notes
-        table.data = self.data()
+        table = keyed_table(
+            self.title,
+            columns,
+            [r.as_row() for r in self.rows],
+            total={
+                "stream": "Total",
+                "programme": "Total",
+                "funding": "",
+                **self.total,
+                "rag": "",
+                "year_end": "",
+                **self.split_total,  # the outturn's columns
+            },
+            head={"year": self.year, "as_at": self.as_at.isoformat()},
+            notes=[note, *self.notes],
+        )
+        if self.closed is not None:
+            table.data.update(outturn=True, closed=self.closed.isoformat())
         return table
 
     def streams_to_explain(self) -> list[StreamRow]:
@@ -362,6 +361,19 @@ class ProjectRow:
     def variance(self) -> Decimal:
         return self.forecast - self.allocated
 
+    def as_row(self, *, first: bool) -> dict[str, object]:
+        """The project's row of the drill-down, keyed by column (``first``: the first of its programme)."""
+        return {
+            "stream": self.stream,
+            "programme_name": self.programme,
+            "programme": self.programme if first else "",
+            "project": self.project,
+            "title": self.title,
+            **{m: getattr(self, m) for m in ("allocated", "actual", "forecast", "variance")},
+            "class": self.variance_class,
+            "reason": self.reason,
+        }
+
 
 def project_rows(ledger: Ledger, year: str, as_at: datetime.date) -> list[ProjectRow]:
     """Every project of the year's streams with an allocation, actual or forecast in it; in the
@@ -407,67 +419,48 @@ def project_table(ledger: Ledger, year: str, as_at: datetime.date) -> Table:
     rows = project_rows(ledger, year, as_at)
     closed = figures.closed_on(ledger, year) if figures.is_outturn(ledger, year, as_at) else None
     columns = [
-        Column("programme", "Programme"),
+        Column("stream", "Stream", shown=False),
+        Column("programme_name", "Programme", shown=False, json_key="programme"),
+        Column("programme", "Programme", exported=False),  # written once, on the first row of its group
         Column("project", "Project"),
+        Column("title", "Title", shown=False),
         Column("allocated", "Allocated £", "money"),
         Column("actual", "Outturn £" if closed else "Actual £", "money"),
         Column("forecast", "Forecast £", "money", for_people=closed is None),  # the outturn: the actual again
         Column("variance", "Variance £", "money"),
-        Column("class", "Class", for_people=closed is None),
+        Column("class", "Class", for_people=closed is None, text=lambda v: v or ""),
+        Column("reason", "Reason", shown=False),
     ]
-    title = f"Outturn {year} (closed {closed.isoformat()})" if closed else f"Budget monitoring {year} as at {as_at}"
-    table = Table(f"{title}, by project", columns, [])
-    data_rows = []
     groups: dict[str, list[ProjectRow]] = {}
     for row in rows:
         groups.setdefault(row.programme, []).append(row)
-    for programme, members in groups.items():
-        for index, row in enumerate(members):
-            table.rows.append(
-                [
-                    programme if index == 0 else "",
-                    row.project,
-                    row.allocated,
-                    row.actual,
-                    row.forecast,
-                    row.variance,
-                    row.variance_class or "",
-                ]
-            )
-            table.flags.append(False)
-            data_rows.append(
-                {
-                    "stream": row.stream,
-                    "programme": row.programme,
-                    "project": row.project,
-                    "title": row.title,
-                    "allocated": format_json(row.allocated),
-                    "actual": format_json(row.actual),
-                    "forecast": format_json(row.forecast),
-                    "variance": format_json(row.variance),
-                    "class": row.variance_class,
-                    "reason": row.reason,
-                }
-            )
-        sums = [total(getattr(r, m) for r in members) for m in ("allocated", "actual", "forecast", "variance")]
-        table.rows.append(["", f"{programme} subtotal", *sums, ""])
-        table.flags.append(False)
-    sums = [total(getattr(r, m) for r in rows) for m in ("allocated", "actual", "forecast", "variance")]
-    table.total = ["Total", "", *sums, ""]
-    table.notes.append(
-        "Variance = outturn - allocation (negative: an underspend)."
-        if closed
-        else "Variance = forecast - allocation (negative: an underspend)."
+    keyed = [r.as_row(first=index == 0) for members in groups.values() for index, r in enumerate(members)]
+    title = f"Outturn {year} (closed {closed.isoformat()})" if closed else f"Budget monitoring {year} as at {as_at}"
+    table = keyed_table(
+        f"{title}, by project",
+        columns,
+        keyed,
+        total={"programme": "Total", "project": "", **_sums(rows), "class": ""},
+        head={
+            "year": year,
+            "as_at": as_at.isoformat(),
+            **({"outturn": True, "closed": closed.isoformat()} if closed else {}),
+            "by": "project",
+        },
+        notes=[f"Variance = {'outturn' if closed else 'forecast'} - allocation (negative: an underspend)."],
     )
-    table.data = {
-        "year": year,
-        "as_at": as_at.isoformat(),
-        **({"outturn": True, "closed": closed.isoformat()} if closed else {}),
-        "by": "project",
-        "rows": data_rows,
-        "total": dict(zip(("allocated", "actual", "forecast", "variance"), map(format_json, sums), strict=True)),
-    }
+    # People read each programme's subtotal under its projects; the JSON has the projects only.
+    subtotals = [{"programme": "", "project": f"{p} subtotal", **_sums(m), "class": ""} for p, m in groups.items()]
+    shown = iter(table.rows)
+    table.rows = []
+    for members, subtotal in zip(groups.values(), keyed_table("", columns, subtotals).rows, strict=True):
+        table.rows += [next(shown) for _ in members] + [subtotal]
+    table.flags = [False] * len(table.rows)
     return table
+
+
+def _sums(rows: list[ProjectRow]) -> dict[str, Decimal]:
+    return {m: total(getattr(r, m) for r in rows) for m in ("allocated", "actual", "forecast", "variance")}
 
 
 def share(part: Decimal, whole: Decimal) -> Decimal | None:

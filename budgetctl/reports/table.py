@@ -31,6 +31,7 @@ class Column:
     joiner: str = ", "  # between the items of a list value, where it is shown
     for_people: bool = True  # False: only in CSV (an id beside its label, for spreadsheets and scripts)
     text: Callable[[Any], Cell] | None = None  # how a raw value is written in the cell, when not as it is
+    optional: bool = False  # left out of a JSON row that has no value for it (a key only some records have)
 
 
 @dataclass
@@ -88,7 +89,10 @@ def keyed_table(
     exported = [c for c in columns if c.exported]
     data: dict[str, Any] = {
         **(head or {}),
-        "rows": [{c.json_key or c.key: json_value(row.get(c.key)) for c in exported} for row in rows],
+        "rows": [
+            {c.json_key or c.key: json_value(row.get(c.key)) for c in exported if c.key in row or not c.optional}
+            for row in rows
+        ],
     }
     if total is not None:
         data["total"] = {

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from budgetctl.model import figures
 from budgetctl.model.actuals import HEADER
+from budgetctl.model.kinds import ADJUSTMENT, year_folder
 from budgetctl.model.ledger import Ledger, Place, ProjectEntry
 from budgetctl.model.money import format_json, total
 from budgetctl.model.periods import previous_year, year_bounds
@@ -74,7 +75,7 @@ def _approved(ledger: Ledger, stream: str, year: str) -> list[Term]:
 
 def _adjustments(ledger: Ledger, stream: str, year: str, as_at: datetime.date | None) -> list[Term]:
     amount = figures.recorded_adjustments(ledger, stream, year, as_at)
-    folder = f"{ledger.streams_source.path.rsplit('/', 1)[0]}/adjustments/{year[:4]}-{year[5:]}"
+    folder = f"{ledger.streams_source.path.rsplit('/', 1)[0]}/{ADJUSTMENT.folder}/{year_folder(year)}"
     found = [Term(amount, Place(folder, 1, 1), f"adjustments of {stream} for {year} approved by {as_at or 'any date'}")]
     return (found if amount else []) + _opening_balance(ledger, stream, year, as_at)
 

@@ -1,7 +1,7 @@
 """Guards over the source code itself (AST checks, so comments and strings don't count).
 
 * No ``YAML(typ='unsafe')`` anywhere: ruamel 0.19.1 still executes
-  ``!!python/object/apply`` tags in that mode (research note 1.1, hazard 11).
+  ``!!python/object/apply`` tags in that mode.
 * No ``shell=True`` and no ``os.system``: git and every subprocess take argument lists.
 * No ``float(`` and no float literal in the modules that read or sum money.
 """

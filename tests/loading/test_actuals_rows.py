@@ -1,4 +1,4 @@
-"""Actuals rows (in-year spec section 2): each value refusal located; the canonical writer; sums."""
+"""Actuals rows (docs/format.md, the payments CSV): each value refusal located; the canonical writer; sums."""
 
 from __future__ import annotations
 

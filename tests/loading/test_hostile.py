@@ -1,5 +1,5 @@
-"""The hostile-input corpus: every hazard of the research note's section 1, every
-money form of spec section 2, encodings, file-system traps, huge inputs, and text
+"""The hostile-input corpus: every YAML hazard the strict subset refuses (docs/reliability.md,
+section 2), every way of writing money, encodings, file-system traps, huge inputs, and text
 crafted to attack a terminal, a CI log or a spreadsheet.
 
 Each case is a small ledger (a base ledger plus the case's files) run through the
@@ -81,7 +81,7 @@ def p(name: str, text: str | bytes, *problems: tuple[str, int, int], exact: bool
 BILLION_LAUGHS = "\n".join(['a0: &a0 "lol"'] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)])
 
 CASES: list[Case] = [
-    # --- research note 1.1: YAML hazards ---------------------------------------------------
+    # --- YAML hazards: what the strict subset refuses --------------------------------------
     p(
         "anchor-and-alias",
         "title: &t T\nstream: victims-services\nlead: *t\nallocations: {2023/24: 1}\n",
@@ -195,7 +195,7 @@ CASES: list[Case] = [
     p("utf-16-without-bom", project().encode("utf-16-le"), ("Y003", 1, 1)),
     p("utf-32-with-bom", project().encode("utf-32"), ("Y003", 1, 1)),
     p("truncated-utf8", project("description: caf").encode() + b"\xc3", ("Y003", 6, 17)),
-    # --- spec section 2: money --------------------------------------------------------------
+    # --- money: every form a value may be written in ---------------------------------------
     p("money-whole-pounds", project(amount="400000")),
     p("money-one-decimal", project(amount="1234.5")),
     p("money-two-decimals", project(amount="1234.50")),

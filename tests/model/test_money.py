@@ -1,7 +1,7 @@
 """Money: parsing as written, exact sums, formatting, and the largest-remainder split.
 
-Examples pin the messages a user reads; hypothesis checks the invariants
-(research note section 2): parse/format round trip, sums independent of order,
+Examples pin the messages a user reads; hypothesis checks the invariants that
+make money exact: parse/format round trip, sums independent of order,
 a split that sums back exactly and gives the extra pennies to the largest
 remainders, compared with a tiny reference implementation.
 """
@@ -306,7 +306,7 @@ def test_split_says_why_it_refuses() -> None:
         split(Decimal(-1), [1])
 
 
-# --- financial years (spec section 2, beside money) ---------------------------
+# --- financial years (written YYYY/YY, parsed beside money) -------------------
 
 
 @pytest.mark.parametrize("text", ["2023/24", "2099/00", "1999/00", "2000/01"])

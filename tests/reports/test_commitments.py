@@ -1,4 +1,4 @@
-"""Commitments (in-year spec section 5): agreements on projects, their rules, and `budgetctl commitments`."""
+"""Commitments: agreements on projects, their rules, and `budgetctl commitments`."""
 
 from __future__ import annotations
 

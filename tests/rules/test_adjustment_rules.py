@@ -1,4 +1,4 @@
-"""Adjustments (in-year spec section 3): every rule's code and exact location, the delegation
+"""Adjustments: every rule's code and exact location, the delegation
 tiers, and revised budgets in the over-allocation rule. Each case is a small ledger written
 inline: streams.yaml below, plus the adjustment files of the case."""
 

@@ -1,4 +1,5 @@
-"""Every check of spec section 5 that a rule makes: its code and exact location.
+"""Every check of the ledger format that a rule makes (docs/format.md, "What `validate`
+checks"): its code and exact location.
 
 Each case is a small ledger written inline, so the YAML sits beside the
 assertion on (code, file, line, column), in the spirit of beancount's
