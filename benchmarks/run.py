@@ -338,6 +338,7 @@ R_PROJECTS_CSV = "budgetctl projects --format csv (warm cache)"
 R_SHOW = "budgetctl show ID (warm cache)"
 R_OWNERS = "budgetctl owners"
 R_FMT = "budgetctl fmt --check"
+R_FMT_COLD = "budgetctl fmt --check, nothing cached"
 R_REPORT = f"budgetctl report --year {YEAR} --format html (warm cache)"
 R_DIFF1 = "budgetctl diff BASE HEAD, 1 project changed"
 R_DIFF100 = "budgetctl diff BASE HEAD, 100 projects changed"
@@ -353,6 +354,7 @@ ROWS = (
     R_SHOW,
     R_OWNERS,
     R_FMT,
+    R_FMT_COLD,
     R_REPORT,
     R_DIFF1,
     R_DIFF100,
@@ -370,7 +372,7 @@ GROUPS = {
     "projects": (R_PROJECTS, R_PROJECTS_CSV),
     "show": (R_SHOW,),
     "owners": (R_OWNERS,),
-    "fmt": (R_FMT,),
+    "fmt": (R_FMT, R_FMT_COLD),
     "report": (R_REPORT,),
     "diff": (R_DIFF1, R_DIFF100),
     "floor": (R_FLOOR,),
@@ -434,6 +436,10 @@ def bench_size(
         Task(R_OWNERS, [budgetctl, "owners", "--data", str(data)], warm),
         # The generated ledger is not all canonical (one-decimal amounts, flow mappings): exit 1 is normal.
         Task(R_FMT, [budgetctl, "fmt", "--check", "--data", str(data)], warm, ok_exit=(0, 1)),
+        # Every file formatted and guarded again: no canonical set, no stat index.
+        Task(
+            R_FMT_COLD, [budgetctl, "fmt", "--check", "--data", str(data)], {"BUDGETCTL_NO_CACHE": "1"}, ok_exit=(0, 1)
+        ),
         Task(
             R_REPORT,
             [budgetctl, "report", "--year", YEAR, "--format", "html", "--data", str(data), "-o", str(report_file)],
@@ -597,6 +603,17 @@ def change_targets(
             ratio_line(
                 f"fmt --check / cold validate, CPU seconds, {label}",
                 get(n, R_FMT),
+                "fmt --check",
+                get(n, base),
+                "validate",
+                1.0,
+                cpu=True,
+            )
+        )
+        w(
+            ratio_line(
+                f"fmt --check with nothing cached / cold validate, CPU seconds, {label}",
+                get(n, R_FMT_COLD),
                 "fmt --check",
                 get(n, base),
                 "validate",

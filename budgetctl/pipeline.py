@@ -23,8 +23,11 @@ if TYPE_CHECKING:  # the models are imported only when a file must be checked
 
     from budgetctl.loading.cache import FileCache
     from budgetctl.loading.discover import LedgerFiles
-    from budgetctl.model.ledger import Ledger, ProjectEntry
+    from budgetctl.loading.snapshot import Snapshot
+    from budgetctl.model.ledger import Ledger, Place, ProjectEntry
     from budgetctl.model.records import Project
+    from budgetctl.model.source import RawFile
+    from budgetctl.rules._rule import Rule
 
 Advance = Callable[[int], None]
 # Given how many files a run may check, a context that shows progress and yields
@@ -137,6 +140,10 @@ def check_files(
     last = cache.last_check(key) if cache is not None else None
     if last is not None and not ledger_needed:
         return Checked(None, *last, files=files)
+    if cache is not None and last is None and not ledger_needed and remember and not has_in_year(files):
+        changed = check_changes(files, cache, key)
+        if changed is not None:
+            return changed
 
     from budgetctl.loading.build import build
     from budgetctl.loading.inyear_monitoring import attach_in_year
@@ -180,6 +187,13 @@ def check_files(
     if cache is not None and remember and whole:
         figures = None if loaded.ledger is None else stream_figures(loaded.ledger)
         cache.save_check(key, problems, file_count, incomplete, figures)
+        if loaded.ledger is not None and files.streams is not None and not files.problems and not has_in_year(files):
+            from budgetctl.loading import snapshot
+
+            snapshot.write_whole(
+                cache.path, cache.key, key, files.streams, loaded.ledger.streams_file, raws, files.projects,
+                loaded.ledger.projects,
+            )  # fmt: skip
     return Checked(loaded.ledger, problems, file_count, incomplete, files=files)
 
 
@@ -384,3 +398,177 @@ def stream_figures(ledger: Ledger) -> dict[str, dict[str, tuple[int, Decimal]]]:
         stream_id: {y: (len(ledger.allocated(stream_id, y)), figures.allocated(ledger, stream_id, y)) for y in years}
         for stream_id in ledger.streams
     }
+
+
+# --- a check of the files changed since the last whole check ---------------------------
+
+# Above this many changed files, checking everything (in worker processes, the rest from the
+# cache) costs about as much as this path, which checks each changed file here, uncached.
+CHANGES_LIMIT = 200
+# The rules across project files that check_changes runs on the snapshot's aggregates.
+_CROSS_FILE = ("R004", "A001")
+
+
+def check_changes(files: LedgerFiles, cache: FileCache, key: str) -> Checked | None:
+    """The whole check of ``files`` (ledger key ``key``) from the snapshot of the last whole check
+    (``loading.snapshot``) and its problems, checking only the project files changed since: None
+    when that check cannot be reused this way (then everything is checked).
+
+    Reused only when streams.yaml and the adjustment files are exactly those of that check, and
+    the ledger has no in-year files and no discovery problems. Then a project file's loader,
+    schema and per-file rule problems depend on its own bytes and those files only: they stand
+    for the unchanged files, and are found again for the changed ones (the per-file rules run
+    over streams.yaml, the adjustments and the changed projects; the findings of the rules that
+    read no project stand, as their files are unchanged). The two cross-file rules run
+    on the snapshot's aggregates: duplicate ids (R004) for the ids of the changed files, and
+    over-allocation (A001) for the streams the changed files leave or join.
+    """
+    from budgetctl.loading import snapshot
+    from budgetctl.loading.codec import Malformed
+    from budgetctl.rules import RULES
+
+    raws = files.in_year.get("adjustment", [])
+    if not cache.enabled or files.streams is None or files.problems:
+        return None
+    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+        return None  # a rule across project files that this check does not know how to narrow
+    snap = snapshot.read(cache.path, cache.key)
+    if snap is None or not snap.same_context(files.streams, raws):
+        return None
+    last = cache.last_check(snap.ledger)
+    old_figures = cache.last_figures(snap.ledger)
+    if last is None or old_figures is None:
+        return None
+    try:
+        changed, removed = snap.changes(files.projects)
+        if len(changed) + len(removed) > CHANGES_LIMIT:
+            return None
+        return _check_changes(files, cache, key, snap, last, old_figures, changed, removed)
+    except (Malformed, ValueError, SyntaxError, RecursionError):  # a damaged snapshot: check everything
+        return None
+
+
+def _check_changes(
+    files: LedgerFiles,
+    cache: FileCache,
+    key: str,
+    snap: Snapshot,
+    last: tuple[list[Diagnostic], int, bool],
+    old_figures: dict[str, dict[str, tuple[int, Decimal]]],
+    changed: list[RawFile],
+    removed: list[str],
+) -> Checked:
+    from budgetctl.loading import snapshot
+    from budgetctl.loading.adjustments import load_adjustments
+    from budgetctl.loading.build import LazySource, load_projects
+    from budgetctl.loading.codes import CODES
+    from budgetctl.model.kinds import PROJECT_SUFFIXES, project_id
+    from budgetctl.model.ledger import Ledger
+    from budgetctl.model.money import total
+    from budgetctl.rules import RULES
+    from budgetctl.rules import duplicate_project_id as r004
+    from budgetctl.rules import over_allocated_stream as a001
+
+    assert files.streams is not None
+    raws = files.in_year.get("adjustment", [])
+    streams_path = files.streams.path
+    entries, problems, broken = load_projects(changed)  # uncached: the cache is not rewritten for a few files
+    ledger = Ledger(LazySource(streams_path, files.streams), snap.streams_file(), entries)
+    adjusted = load_adjustments(raws) if raws else None
+    if adjusted is not None:
+        ledger.adjustments = adjusted.entries
+        problems.extend(adjusted.problems)
+    for rule in RULES:  # over the changed projects; the rules that read no project keep their findings
+        if rule.scope == "file":
+            problems.extend(_finding(rule, message, place) for message, place in rule.check(ledger))
+
+    gone = {raw.path for raw in changed} | set(removed)
+    valid = {entry.source.path: entry for entry in entries}
+    was_invalid = set(snap.head["invalid"])
+    invalid = (was_invalid - gone) | {raw.path for raw in changed if raw.path not in valid}
+
+    # R004: the files with the changed files' ids, all of them found by name.
+    ids = {project_id(path) for path in gone}
+    names = tuple(f"/{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES)  # a cheap first pass
+    same_ids = [raw.path for raw in files.projects if raw.path.endswith(names) and project_id(raw.path) in ids]
+    for message, place in r004.duplicates((project_id(p), p) for p in same_ids if p not in invalid):
+        problems.append(_finding(r004.RULE, message, place))
+
+    # A001: the streams the changed files leave or join, from each stream's rows.
+    years = {y: int(n) for y, n in snap.head["years"].items()}
+    touched: dict[str, snapshot.Rows] = {}
+
+    def rows_of(stream: str) -> snapshot.Rows:
+        if stream not in touched:
+            touched[stream] = snap.rows(stream)
+        return touched[stream]
+
+    for path in gone:
+        stream = snap.stream_of(path) if path not in was_invalid else None
+        if stream is not None:
+            rows = rows_of(stream)
+            for year in next(a for p, a in rows if p == path):
+                years[year] -= 1
+            touched[stream] = [(p, a) for p, a in rows if p != path]
+    for entry in entries:
+        rows_of(entry.project.stream).append((entry.source.path, dict(entry.project.allocations)))
+        for year in entry.project.allocations:
+            years[year] = years.get(year, 0) + 1
+    for stream in touched:
+        touched[stream].sort(key=lambda row: row[0])
+    known = [s for s in touched if s in ledger.streams]
+    for stream in known:
+        rows = touched[stream]
+        allocations = lambda y, rows=rows: [(project_id(p), a[y]) for p, a in rows if y in a]  # noqa: E731
+        for message, place in a001.stream_findings(ledger, stream, allocations):
+            problems.append(_finding(a001.RULE, message, place))
+
+    # The last check's problems that stand: those in unchanged project files (but R004 of the
+    # ids above), those of the rules that read no project (their files are unchanged),
+    # streams.yaml's own, and A001 of the streams not touched.
+    old_a001 = [p for p in last[0] if p.code == a001.RULE.code]
+    places: set[tuple[str, int, int]] = set()
+    if old_a001:
+        for stream in known:
+            for year in ledger.streams[stream].budget:
+                place = ledger.stream_at(stream, "budget", year)
+                places.add((place.file, place.line, place.column))
+    projects = {raw.path for raw in files.projects}
+    scopes = {rule.code: rule.scope for rule in RULES}
+    for p in last[0]:
+        if p.file in projects:
+            keep = p.file not in gone and (p.code != r004.RULE.code or project_id(p.file) not in ids)
+        elif scopes.get(p.code) in ("streams", "in-year"):  # in-year: no actuals or forecasts here
+            keep = True
+        elif p.file == streams_path:  # its own problems (it is unchanged), and A001 of other streams
+            keep = p.code in CODES or (p.code == a001.RULE.code and (p.file, p.line, p.column) not in places)
+        else:  # the adjustments' own problems: found again above
+            keep = False
+        if keep:
+            problems.append(p)
+    problems.sort(key=Diagnostic.sort_key)
+
+    file_count = 1 + len(files.projects) + len(raws)
+    incomplete = bool(invalid) or broken or (adjusted is not None and adjusted.incomplete)
+    in_use = sorted(y for y, n in years.items() if n > 0)
+    figures = {}
+    for stream in ledger.streams:
+        if stream in touched:
+            figures[stream] = {
+                y: (len(found := [a[y] for _, a in touched[stream] if y in a]), total(found)) for y in in_use
+            }
+        else:
+            figures[stream] = {y: old_figures.get(stream, {}).get(y, (0, total(()))) for y in in_use}
+    cache.save_check(key, problems, file_count, incomplete, figures)
+    head = dict(snap.head, ledger=key, invalid=sorted(invalid), years={y: n for y, n in years.items() if n > 0})
+    streams = dict(snap.streams)
+    for stream, rows in touched.items():
+        streams[stream] = snapshot.encode_rows(rows)
+        if not rows:
+            del streams[stream]
+    snapshot.write(cache.path, cache.key, head, snap.current, streams)
+    return Checked(None, problems, file_count, incomplete, files=files)
+
+
+def _finding(rule: Rule, message: str, place: Place) -> Diagnostic:
+    return Diagnostic(rule.code, rule.severity, message, place.file, place.line, place.column)

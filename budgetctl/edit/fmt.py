@@ -768,12 +768,13 @@ class Target:
 
 def ledger_targets(root: Path, index: StatIndex | None = None) -> tuple[list[Target], list[Diagnostic]]:
     """streams.yaml and every project file of the ledger at ``root``, as discovery reads them."""
-    from budgetctl.loading.discover import disk_path, read_ledger
+    from budgetctl.loading.discover import disk_path, display_base, read_ledger
 
     files = read_ledger(root, index)
     raws = ([files.streams] if files.streams else []) + files.projects
     raws += files.in_year.get("actuals", []) + files.in_year.get("adjustment", []) + files.in_year.get("forecast", [])
-    return [Target(disk_path(root, raw.path), raw.path, raw) for raw in raws], list(files.problems)
+    base = display_base(root)  # once: it resolves paths, which cost more than formatting a canonical file
+    return [Target(disk_path(root, raw.path, base), raw.path, raw) for raw in raws], list(files.problems)
 
 
 def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:

@@ -91,9 +91,25 @@ def build(
         streams_source, streams_file, found = _load_streams(streams, cache)
         problems.extend(found)
     projects = list(projects)
+    entries, found, broken = load_projects(projects, cache, progress)
+    problems.extend(found)
+    count += len(projects)
+    incomplete = incomplete or broken
+    ledger = None
+    if streams_file is not None and streams_source is not None:
+        ledger = Ledger(streams_source, streams_file, entries)
+    return Loaded(ledger, problems, count, incomplete or ledger is None)
+
+
+def load_projects(
+    projects: list[RawFile], cache: FileCache | None = None, progress: Callable[[int], None] | None = None
+) -> tuple[list[ProjectEntry], list[Diagnostic], bool]:
+    """The project files' entries (those that validate), their problems, and whether any file
+    could not be used."""
+    problems: list[Diagnostic] = []
+    incomplete = False
     entries: list[ProjectEntry] = []
     for raw, checked in zip(projects, check_projects(projects, cache, progress), strict=True):
-        count += 1
         ident = project_id(raw.path)
         if not ID_PATTERN.fullmatch(ident):
             problems.append(
@@ -112,10 +128,7 @@ def build(
             incomplete = True
             continue
         entries.append(ProjectEntry(ident, LazySource(raw.path, raw), checked.project))
-    ledger = None
-    if streams_file is not None and streams_source is not None:
-        ledger = Ledger(streams_source, streams_file, entries)
-    return Loaded(ledger, problems, count, incomplete or ledger is None)
+    return entries, problems, incomplete
 
 
 def _load_streams(

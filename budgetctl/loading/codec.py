@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -270,3 +270,36 @@ def _decode_fields(value: Any, kinds: dict[str, Any]) -> dict[str, Any]:
             raise Malformed("unknown field")
         decoded[name] = kind(item)
     return decoded
+
+
+class LazyMapping(Mapping[str, Any]):
+    """A mapping whose keys are decoded now and whose values are decoded (held to the rules,
+    as ``model_decoder`` holds them) when first asked for: a check of a few changed files
+    reads the streams they name, not every stream of streams.yaml."""
+
+    def __init__(self, encoded: dict[str, Any], key: Callable[[Any], Any], value: Callable[[Any], Any]) -> None:
+        self._encoded = {key(k): v for k, v in encoded.items()}
+        self._value = value
+        self._decoded: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        found = self._decoded.get(name)
+        if found is None:
+            found = self._decoded[name] = self._value(self._encoded[name])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._encoded)
+
+    def __len__(self) -> int:
+        return len(self._encoded)
+
+
+def lazy_field(model: type, name: str, value: Any) -> LazyMapping:
+    """The field ``name`` of ``model`` (a mapping) from its encoded ``value``, its values decoded on use."""
+    if type(value) is not dict:
+        raise Malformed("mapping")
+    shape = next(f.shape for f in fields(model) if f.name == name)
+    if shape.kind != "mapping":
+        raise Malformed("not a mapping field")
+    return LazyMapping(value, _decoder(shape.items[0], key=True), _decoder(shape.items[1]))

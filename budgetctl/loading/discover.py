@@ -110,9 +110,10 @@ def display_path(root: Path, path: Path) -> str:
     return join_shown(display_base(root), Path(os.path.relpath(path, root)).as_posix())
 
 
-def disk_path(root: Path, shown: str) -> Path:
-    """The file a display path of the ledger at ``root`` names (the inverse of ``display_path``)."""
-    base = display_base(root)
+def disk_path(root: Path, shown: str, base: str | None = None) -> Path:
+    """The file a display path of the ledger at ``root`` names (the inverse of ``display_path``);
+    ``base``: ``display_base(root)`` when already known (it resolves two paths)."""
+    base = display_base(root) if base is None else base
     relative = shown if base == "." else shown[len(base) + 1 :]
     return root / relative
 

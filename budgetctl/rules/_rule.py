@@ -21,6 +21,12 @@ class Rule:
     check: Check
     doc: str
     affects_totals: bool = False
+    # What one finding depends on, for a check of a few changed files (``pipeline.check_changes``):
+    # "file": a finding in a project file depends on that file, streams.yaml and the adjustments
+    # only, and a finding elsewhere on no project file; "streams": it reads no project file;
+    # "in-year": it reads projects only through actuals or forecasts; "ledger" (a rule that does
+    # not say): it may read across project files, and that check handles it by name or is not used.
+    scope: str = "ledger"
 
     def as_code(self) -> Code:
         import inspect  # only `rules` and `explain` read the help texts

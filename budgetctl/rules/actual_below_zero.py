@@ -31,4 +31,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("M005", "actual-below-zero", Severity.WARNING, check, __doc__)
+RULE = Rule("M005", "actual-below-zero", Severity.WARNING, check, __doc__, scope="in-year")

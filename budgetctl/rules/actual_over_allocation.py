@@ -38,4 +38,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("M003", "actual-above-allocation", Severity.WARNING, check, __doc__)
+RULE = Rule("M003", "actual-above-allocation", Severity.WARNING, check, __doc__, scope="in-year")

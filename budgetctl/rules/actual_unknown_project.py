@@ -31,4 +31,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("M001", "actual-unknown-project", Severity.ERROR, check, __doc__, affects_totals=True)
+RULE = Rule("M001", "actual-unknown-project", Severity.ERROR, check, __doc__, affects_totals=True, scope="in-year")

@@ -34,4 +34,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
         )
 
 
-RULE = Rule("M004", "actual-without-allocation", Severity.WARNING, check, __doc__)
+RULE = Rule("M004", "actual-without-allocation", Severity.WARNING, check, __doc__, scope="in-year")

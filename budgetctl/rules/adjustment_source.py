@@ -45,4 +45,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("D004", "adjustment-source", Severity.ERROR, check, __doc__)
+RULE = Rule("D004", "adjustment-source", Severity.ERROR, check, __doc__, scope="streams")

@@ -29,4 +29,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("D001", "adjustment-unknown-stream", Severity.ERROR, check, __doc__, affects_totals=True)
+RULE = Rule("D001", "adjustment-unknown-stream", Severity.ERROR, check, __doc__, affects_totals=True, scope="streams")

@@ -34,4 +34,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("D002", "adjustment-without-budget", Severity.ERROR, check, __doc__)
+RULE = Rule("D002", "adjustment-without-budget", Severity.ERROR, check, __doc__, scope="streams")

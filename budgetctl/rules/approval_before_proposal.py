@@ -28,4 +28,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D008", "approval-before-proposal", Severity.ERROR, check, __doc__)
+RULE = Rule("D008", "approval-before-proposal", Severity.ERROR, check, __doc__, scope="streams")

@@ -48,4 +48,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D010", "approver-below-tier", Severity.ERROR, check, __doc__)
+RULE = Rule("D010", "approver-below-tier", Severity.ERROR, check, __doc__, scope="streams")

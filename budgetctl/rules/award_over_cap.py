@@ -33,4 +33,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("E005", "award-over-cap", Severity.ERROR, check, __doc__)
+RULE = Rule("E005", "award-over-cap", Severity.ERROR, check, __doc__, scope="file")

@@ -49,4 +49,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("D013", "bad-delegation-tier", Severity.ERROR, check, __doc__)
+RULE = Rule("D013", "bad-delegation-tier", Severity.ERROR, check, __doc__, scope="streams")

@@ -36,4 +36,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 yield f"recipient_org_id: {reason}", entry.at("recipient_org_id")
 
 
-RULE = Rule("G002", "bad-org-id", Severity.ERROR, check, __doc__)
+RULE = Rule("G002", "bad-org-id", Severity.ERROR, check, __doc__, scope="file")

@@ -26,4 +26,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 yield problem, ledger.stream_at(stream_id, "owners", index)
 
 
-RULE = Rule("R005", "bad-owner", Severity.ERROR, check, __doc__)
+RULE = Rule("R005", "bad-owner", Severity.ERROR, check, __doc__, scope="streams")

@@ -46,4 +46,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D019", "carry-forward-beyond-unspent", Severity.ERROR, check, __doc__)
+RULE = Rule("D019", "carry-forward-beyond-unspent", Severity.ERROR, check, __doc__, scope="in-year")

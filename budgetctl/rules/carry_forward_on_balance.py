@@ -35,4 +35,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D020", "carry-forward-on-balance", Severity.ERROR, check, __doc__, affects_totals=True)
+RULE = Rule("D020", "carry-forward-on-balance", Severity.ERROR, check, __doc__, affects_totals=True, scope="streams")

@@ -33,4 +33,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("D006", "carry-forward-year", Severity.ERROR, check, __doc__)
+RULE = Rule("D006", "carry-forward-year", Severity.ERROR, check, __doc__, scope="streams")

@@ -42,4 +42,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D016", "carry-forward-year-end", Severity.ERROR, check, __doc__)
+RULE = Rule("D016", "carry-forward-year-end", Severity.ERROR, check, __doc__, scope="streams")

@@ -40,4 +40,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("A005", "commitment-on-indicative-budget", Severity.WARNING, check, __doc__)
+RULE = Rule("A005", "commitment-on-indicative-budget", Severity.WARNING, check, __doc__, scope="file")

@@ -41,4 +41,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("A004", "committed-above-allocation", Severity.ERROR, check, __doc__)
+RULE = Rule("A004", "committed-above-allocation", Severity.ERROR, check, __doc__, scope="file")

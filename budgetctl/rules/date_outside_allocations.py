@@ -38,4 +38,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("G004", "date-outside-allocations", Severity.WARNING, check, __doc__)
+RULE = Rule("G004", "date-outside-allocations", Severity.WARNING, check, __doc__, scope="file")

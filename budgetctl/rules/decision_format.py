@@ -42,4 +42,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D017", "decision-format", Severity.ERROR, check, __doc__)
+RULE = Rule("D017", "decision-format", Severity.ERROR, check, __doc__, scope="streams")

@@ -30,4 +30,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D011", "decision-required", Severity.ERROR, check, __doc__)
+RULE = Rule("D011", "decision-required", Severity.ERROR, check, __doc__, scope="streams")

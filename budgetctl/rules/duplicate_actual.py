@@ -37,4 +37,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("M002", "duplicate-actual", Severity.ERROR, check, __doc__, affects_totals=True)
+RULE = Rule("M002", "duplicate-actual", Severity.ERROR, check, __doc__, affects_totals=True, scope="in-year")

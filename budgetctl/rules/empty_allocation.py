@@ -23,4 +23,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("A003", "empty-allocation", Severity.WARNING, check, __doc__)
+RULE = Rule("A003", "empty-allocation", Severity.WARNING, check, __doc__, scope="file")

@@ -26,4 +26,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("G003", "end-before-start", Severity.ERROR, check, __doc__)
+RULE = Rule("G003", "end-before-start", Severity.ERROR, check, __doc__, scope="file")

@@ -32,4 +32,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("E006", "excluded-cost", Severity.ERROR, check, __doc__)
+RULE = Rule("E006", "excluded-cost", Severity.ERROR, check, __doc__, scope="file")

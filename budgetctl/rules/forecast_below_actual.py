@@ -34,4 +34,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("M009", "forecast-below-actual", Severity.ERROR, check, __doc__, affects_totals=True)
+RULE = Rule("M009", "forecast-below-actual", Severity.ERROR, check, __doc__, affects_totals=True, scope="in-year")

@@ -29,4 +29,6 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("M006", "forecast-date-not-quarter-end", Severity.ERROR, check, __doc__, affects_totals=True)
+RULE = Rule(
+    "M006", "forecast-date-not-quarter-end", Severity.ERROR, check, __doc__, affects_totals=True, scope="in-year"
+)

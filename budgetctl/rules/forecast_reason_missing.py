@@ -38,4 +38,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("M008", "forecast-reason-missing", Severity.WARNING, check, __doc__)
+RULE = Rule("M008", "forecast-reason-missing", Severity.WARNING, check, __doc__, scope="in-year")

@@ -29,4 +29,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("M007", "forecast-unknown-project", Severity.ERROR, check, __doc__, affects_totals=True)
+RULE = Rule("M007", "forecast-unknown-project", Severity.ERROR, check, __doc__, affects_totals=True, scope="in-year")

@@ -44,4 +44,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("G001", "grant-incomplete", Severity.ERROR, check, __doc__)
+RULE = Rule("G001", "grant-incomplete", Severity.ERROR, check, __doc__, scope="file")

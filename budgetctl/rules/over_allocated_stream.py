@@ -13,7 +13,7 @@ the budget figure in streams.yaml.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from budgetctl.diagnostics import Severity
@@ -27,36 +27,50 @@ _NAMED = 8  # projects named in the message before "and N more"
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:
-    for stream_id, stream in ledger.streams.items():
-        for year in sorted(stream.budget, key=year_sort_key):
-            changes = figures.stream_adjustments(ledger, stream_id, year)
-            approved = figures.approved_budget(ledger, stream_id, year)
-            budget = figures.revised_budget(ledger, stream_id, year)
-            allocations = sorted(figures.allocations(ledger, stream_id, year), key=lambda pair: (-pair[1], pair[0].id))
-            allocated = total(amount for _, amount in allocations)
-            if allocated > budget:
-                names = ", ".join(f"{p.id} £{format_pounds(a)}" for p, a in allocations[:_NAMED])
-                more = f" and {len(allocations) - _NAMED} more" if len(allocations) > _NAMED else ""
-                if changes:
-                    listed = ", ".join(f"{e.id} {_signed(a)}" for e, a in changes)
-                    shown = (
-                        f"revised budget £{format_pounds(budget)} (approved £{format_pounds(approved)}, "
-                        f"adjusted by {listed})"
-                    )
-                    fix = "reduce allocations or record an adjustment"
-                else:
-                    shown = f"budget £{format_pounds(budget)}"
-                    fix = "reduce allocations or raise the budget"
-                yield (
-                    f"stream {stream_id!r} is over-allocated in {year} by £{format_pounds(allocated - budget)}: "
-                    f"{shown}, allocated £{format_pounds(allocated)} "
-                    f"by {len(allocations)} projects ({names}{more}); {fix}",
-                    ledger.stream_at(stream_id, "budget", year),
+    for stream_id in ledger.streams:
+
+        def allocations(year: str, stream_id: str = stream_id) -> list[tuple[str, Decimal]]:
+            return [(entry.id, amount) for entry, amount in figures.allocations(ledger, stream_id, year)]
+
+        yield from stream_findings(ledger, stream_id, allocations)
+
+
+def stream_findings(
+    ledger: Ledger, stream_id: str, allocations: Callable[[str], list[tuple[str, Decimal]]]
+) -> Iterator[Finding]:
+    """The findings of one stream, given each year's (project id, allocation) pairs in path order: a
+    stream's findings depend on streams.yaml, the adjustments and its own projects only, so a
+    check of a few changed files asks for the streams they touch (``pipeline``)."""
+    stream = ledger.streams[stream_id]
+    for year in sorted(stream.budget, key=year_sort_key):
+        changes = figures.stream_adjustments(ledger, stream_id, year)
+        approved = figures.approved_budget(ledger, stream_id, year)
+        budget = figures.revised_budget(ledger, stream_id, year)
+        pairs = sorted(allocations(year), key=lambda pair: (-pair[1], pair[0]))
+        allocated = total(amount for _, amount in pairs)
+        if allocated > budget:
+            names = ", ".join(f"{ident} £{format_pounds(a)}" for ident, a in pairs[:_NAMED])
+            more = f" and {len(pairs) - _NAMED} more" if len(pairs) > _NAMED else ""
+            if changes:
+                listed = ", ".join(f"{e.id} {_signed(a)}" for e, a in changes)
+                shown = (
+                    f"revised budget £{format_pounds(budget)} (approved £{format_pounds(approved)}, "
+                    f"adjusted by {listed})"
                 )
+                fix = "reduce allocations or record an adjustment"
+            else:
+                shown = f"budget £{format_pounds(budget)}"
+                fix = "reduce allocations or raise the budget"
+            yield (
+                f"stream {stream_id!r} is over-allocated in {year} by £{format_pounds(allocated - budget)}: "
+                f"{shown}, allocated £{format_pounds(allocated)} "
+                f"by {len(pairs)} projects ({names}{more}); {fix}",
+                ledger.stream_at(stream_id, "budget", year),
+            )
 
 
 def _signed(amount: Decimal) -> str:
     return f"-£{format_pounds(-amount)}" if amount < 0 else f"+£{format_pounds(amount)}"
 
 
-RULE = Rule("A001", "over-allocated-stream", Severity.ERROR, check, __doc__)
+RULE = Rule("A001", "over-allocated-stream", Severity.ERROR, check, __doc__, scope="ledger")

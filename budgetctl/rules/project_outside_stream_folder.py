@@ -35,4 +35,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("R006", "project-outside-stream-folder", Severity.ERROR, check, __doc__)
+RULE = Rule("R006", "project-outside-stream-folder", Severity.ERROR, check, __doc__, scope="file")

@@ -28,4 +28,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("E001", "purpose-missing", Severity.ERROR, check, __doc__)
+RULE = Rule("E001", "purpose-missing", Severity.ERROR, check, __doc__, scope="file")

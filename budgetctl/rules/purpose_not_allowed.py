@@ -35,4 +35,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
         yield message, entry.at("purpose")
 
 
-RULE = Rule("E002", "purpose-not-allowed", Severity.ERROR, check, __doc__)
+RULE = Rule("E002", "purpose-not-allowed", Severity.ERROR, check, __doc__, scope="file")

@@ -28,4 +28,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
         )
 
 
-RULE = Rule("M010", "rag-thresholds-out-of-order", Severity.ERROR, check, __doc__)
+RULE = Rule("M010", "rag-thresholds-out-of-order", Severity.ERROR, check, __doc__, scope="streams")

@@ -29,4 +29,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 yield (f"stream {entry.project.stream!r} requires `{name}:` on every project; add it{hint}", entry.at())
 
 
-RULE = Rule("E003", "required-field-missing", Severity.ERROR, check, __doc__)
+RULE = Rule("E003", "required-field-missing", Severity.ERROR, check, __doc__, scope="file")

@@ -52,4 +52,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                     )
 
 
-RULE = Rule("D005", "revised-below-zero", Severity.ERROR, check, __doc__)
+RULE = Rule("D005", "revised-below-zero", Severity.ERROR, check, __doc__, scope="streams")

@@ -29,4 +29,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("E007", "ring-fenced-without-purposes", Severity.WARNING, check, __doc__)
+RULE = Rule("E007", "ring-fenced-without-purposes", Severity.WARNING, check, __doc__, scope="streams")

@@ -65,4 +65,4 @@ def _gap(difference: Decimal) -> str:
     return f"£{format_pounds(-difference)} short" if difference < 0 else f"£{format_pounds(difference)} over"
 
 
-RULE = Rule("A002", "sources-mismatch", Severity.ERROR, check, __doc__)
+RULE = Rule("A002", "sources-mismatch", Severity.ERROR, check, __doc__, scope="streams")

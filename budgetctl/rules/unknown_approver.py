@@ -32,4 +32,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D009", "unknown-approver", Severity.ERROR, check, __doc__)
+RULE = Rule("D009", "unknown-approver", Severity.ERROR, check, __doc__, scope="streams")

@@ -29,4 +29,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("R002", "unknown-priority", Severity.ERROR, check, __doc__)
+RULE = Rule("R002", "unknown-priority", Severity.ERROR, check, __doc__, scope="file")

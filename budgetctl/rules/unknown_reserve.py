@@ -29,4 +29,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D007", "unknown-reserve", Severity.ERROR, check, __doc__)
+RULE = Rule("D007", "unknown-reserve", Severity.ERROR, check, __doc__, scope="streams")

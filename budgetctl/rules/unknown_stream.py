@@ -27,4 +27,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("R001", "unknown-stream", Severity.ERROR, check, __doc__, affects_totals=True)
+RULE = Rule("R001", "unknown-stream", Severity.ERROR, check, __doc__, affects_totals=True, scope="file")

@@ -37,4 +37,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                     )
 
 
-RULE = Rule("E004", "value-not-allowed", Severity.ERROR, check, __doc__)
+RULE = Rule("E004", "value-not-allowed", Severity.ERROR, check, __doc__, scope="file")

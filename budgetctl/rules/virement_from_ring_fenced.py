@@ -32,4 +32,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D003", "virement-from-ring-fenced", Severity.ERROR, check, __doc__)
+RULE = Rule("D003", "virement-from-ring-fenced", Severity.ERROR, check, __doc__, scope="streams")

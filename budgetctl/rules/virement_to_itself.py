@@ -26,4 +26,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D012", "virement-to-itself", Severity.ERROR, check, __doc__)
+RULE = Rule("D012", "virement-to-itself", Severity.ERROR, check, __doc__, scope="streams")

@@ -29,4 +29,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("D018", "closed-before-approved", Severity.ERROR, check, __doc__)
+RULE = Rule("D018", "closed-before-approved", Severity.ERROR, check, __doc__, scope="streams")

@@ -32,4 +32,4 @@ def check(ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule("R003", "year-without-budget", Severity.ERROR, check, __doc__)
+RULE = Rule("R003", "year-without-budget", Severity.ERROR, check, __doc__, scope="file")
