@@ -2,10 +2,12 @@
 
     python scripts/refresh_org_id_lists.py                 # download https://org-id.guide/download.json
     python scripts/refresh_org_id_lists.py download.json   # or read a copy saved by hand
+    python scripts/refresh_org_id_lists.py ../register     # or a checkout of the register's source
+                                                           # (github.com/org-id/register: lists/*/*.json)
 
-Every list code in the download is kept; the identifier forms budgetctl checks
-(``form``) are carried over from the current file for the codes that keep them.
-Review the diff and commit it: the list is data the package ships.
+Every list code is kept, deprecated ones marked; the identifier forms budgetctl checks
+(``form``, ``described``, ``example``) are carried over from the current file for the
+codes that keep them. Review the diff and commit it: the list is data the package ships.
 """
 
 from __future__ import annotations
@@ -21,8 +23,16 @@ URL = "https://org-id.guide/download.json"
 
 
 def main(argv: list[str]) -> int:
-    if argv:
+    source = URL
+    if argv and Path(argv[0]).is_dir():
+        # The register's source: one JSON file per list under lists/<jurisdiction>/.
+        folder = Path(argv[0])
+        files = sorted((folder / "lists").glob("*/*.json"))
+        download = {"lists": [json.loads(f.read_text(encoding="utf-8")) for f in files]}
+        source = f"the register's source (lists/*/*.json){_commit(folder)}"
+    elif argv:
         download = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+        source = f"{Path(argv[0]).name}, a copy of {URL}"
     else:
         with urllib.request.urlopen(URL, timeout=60) as response:
             download = json.load(response)
@@ -33,27 +43,39 @@ def main(argv: list[str]) -> int:
         code = item["code"]
         name = item.get("name", {})
         kept = forms.get(code, {})
-        lists.append(
-            {
-                "code": code,
-                "name": name.get("en", code) if isinstance(name, dict) else str(name),
-                "form": kept.get("form"),
-                "example": kept.get("example"),
-            }
-        )
+        entry = {"code": code, "name": name.get("en", code) if isinstance(name, dict) else str(name)}
+        if item.get("deprecated"):
+            entry["deprecated"] = True
+        entry.update({key: kept[key] for key in ("form", "described", "example") if kept.get(key)})
+        lists.append(entry)
     if not lists:
         print("no lists in the download; nothing written", file=sys.stderr)
         return 1
     current.update(
         {
             "date": datetime.date.today().isoformat(),
-            "note": "Downloaded from https://org-id.guide/download.json by scripts/refresh_org_id_lists.py.",
+            "note": f"Read from {source} by scripts/refresh_org_id_lists.py. 'form' is budgetctl's own "
+            "check of an identifier's shape where a register's numbers are well known; lists without "
+            "a form accept any identifier after the code.",
             "lists": sorted(lists, key=lambda item: item["code"]),
         }
     )
     TARGET.write_text(json.dumps(current, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {len(lists)} list codes to {TARGET}")
     return 0
+
+
+def _commit(folder: Path) -> str:
+    """`` at commit abc1234 of 2026-07-31`` for a git checkout, else nothing."""
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(folder), "log", "-1", "--format=%h %as"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return f" at commit {out[0]} of {out[1]}" if len(out) == 2 else ""
 
 
 if __name__ == "__main__":
