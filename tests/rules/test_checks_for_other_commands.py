@@ -7,6 +7,7 @@ import importlib.util
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -116,7 +117,8 @@ def test_the_shipped_register_data_says_where_it_comes_from() -> None:
             assert org_id_problem(item["example"]) is None, item
 
 
-def test_the_refresh_script_rewrites_the_list_from_a_download(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def _refresh_script(tmp_path: Path, monkeypatch) -> tuple[Any, Path]:  # type: ignore[no-untyped-def]
+    """scripts/refresh_org_id_lists.py, writing to a copy of the shipped list in ``tmp_path``."""
     spec = importlib.util.spec_from_file_location("refresh", REPO / "scripts" / "refresh_org_id_lists.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -124,6 +126,11 @@ def test_the_refresh_script_rewrites_the_list_from_a_download(tmp_path: Path, mo
     target = tmp_path / "org_id_lists.json"
     shutil.copy(module.TARGET, target)
     monkeypatch.setattr(module, "TARGET", target)
+    return module, target
+
+
+def test_the_refresh_script_rewrites_the_list_from_a_download(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    module, target = _refresh_script(tmp_path, monkeypatch)
     download = tmp_path / "download.json"
     download.write_text(
         json.dumps({"lists": [{"code": "GB-CHC", "name": {"en": "Charity Commission"}}, {"code": "GB-NEW"}]}),
@@ -137,13 +144,7 @@ def test_the_refresh_script_rewrites_the_list_from_a_download(tmp_path: Path, mo
 
 
 def test_the_refresh_script_reads_a_checkout_of_the_registers_source(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("refresh", REPO / "scripts" / "refresh_org_id_lists.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    target = tmp_path / "org_id_lists.json"
-    shutil.copy(module.TARGET, target)
-    monkeypatch.setattr(module, "TARGET", target)
+    module, target = _refresh_script(tmp_path, monkeypatch)
     register = tmp_path / "register"
     (register / "lists" / "gb").mkdir(parents=True)
     (register / "lists" / "gb" / "gb-chc.json").write_text(
