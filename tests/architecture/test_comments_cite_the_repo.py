@@ -28,11 +28,14 @@ CITATIONS = re.compile(
 MARKDOWN_NAME = re.compile(r"[\w./-]*\w\.md\b")
 
 
+def _ours(path: Path) -> bool:
+    """Not inside a hidden folder: a venv (.venv, benchmarks/.peers-venv) holds other projects' files."""
+    return not any(part.startswith(".") for part in path.relative_to(REPO).parts[:-1])
+
+
 def _sources() -> list[Path]:
     own = Path(__file__).resolve()
-    return sorted(
-        p for folder in FOLDERS for p in (REPO / folder).rglob("*.py") if ".venv" not in p.parts and p.resolve() != own
-    )
+    return sorted(p for folder in FOLDERS for p in (REPO / folder).rglob("*.py") if _ours(p) and p.resolve() != own)
 
 
 def prose(source: str) -> list[tuple[int, str]]:
@@ -51,7 +54,7 @@ def prose(source: str) -> list[tuple[int, str]]:
 
 
 def _markdown_in_repo() -> set[str]:
-    files = [p.relative_to(REPO) for p in REPO.rglob("*.md") if ".venv" not in p.parts and ".git" not in p.parts]
+    files = [p.relative_to(REPO) for p in REPO.rglob("*.md") if _ours(p)]
     return {str(p) for p in files} | {p.name for p in files}
 
 
