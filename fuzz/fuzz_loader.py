@@ -7,7 +7,9 @@ is a crash:
 
 * an exception escaping ``strict_load``, ``validate`` or the rules;
 * a problem without its file, or with a line or column below 1, or an unknown code;
-* a ``--format github`` line spanning several lines (a forged annotation).
+* a ``--format github`` line spanning several lines (a forged annotation);
+* a text the loader's line reader accepts that libyaml's event path reads otherwise
+  (another tree or position) or refuses.
 
 Run (see fuzz/README.md):
 
@@ -25,9 +27,10 @@ import atheris
 with atheris.instrument_imports(include=["budgetctl", "yaml"]):
     from budgetctl.loading.codes import CODES
     from budgetctl.loading.schema import validate
-    from budgetctl.loading.yamlsubset import strict_load
+    from budgetctl.loading.yamlsubset import _build_events, _build_lines, _prescan, _Problems, decode, strict_load
     from budgetctl.model.ledger import Ledger, ProjectEntry
     from budgetctl.model.records import Project, StreamsFile
+    from budgetctl.model.source import tree_facts
     from budgetctl.render.problems import github_line
     from budgetctl.rules import RULES, run_rules
 
@@ -91,8 +94,25 @@ def _check(problems: list, path: str) -> None:
             raise AssertionError(f"annotation spans lines: {line!r}")
 
 
+def _check_line_reader(data: bytes) -> None:
+    """The line reader, where it accepts the text, gives the event path's tree and no problem."""
+    problems = _Problems(PROJECT_PATH)
+    text = decode(data, problems)
+    if text is None or not _prescan(text, problems):
+        return
+    fast = _build_lines(text)
+    if fast is None:
+        return
+    slow = _build_events(text, problems)
+    if problems or problems.warnings:
+        raise AssertionError(f"the line reader accepts what libyaml refuses: {[*problems, *problems.warnings]}")
+    if tree_facts(fast) != tree_facts(slow):
+        raise AssertionError("the line reader and the event path read different trees")
+
+
 def check_bytes(data: bytes) -> None:
     """The whole property for one input; raises on any failure."""
+    _check_line_reader(data)
     # As a project file, beside the fixed streams.yaml.
     source, problems = strict_load(data, PROJECT_PATH)
     _check(problems, PROJECT_PATH)

@@ -228,6 +228,112 @@ def _check_cut_at_hash(text: str, event: object, problems: _Problems) -> None:
 
 
 def _build(text: str, problems: _Problems) -> Node | None:
+    """Build the tree: by the line reader when every line is in its narrow form, else from
+    libyaml's events (which also finds and places every problem)."""
+    root = _build_lines(text)
+    return root if root is not None else _build_events(text, problems)
+
+
+# The line reader: the layout nearly every ledger file has (block mappings of plain
+# keys, one-line plain or quoted values, flow lists of plain ids, comments), read with
+# one regular expression and no parser events, about a third of libyaml's cost. Each
+# accepted form is one whose YAML meaning is unambiguous, and the tree is the one the
+# event path builds (same values, quoting and positions; the fuzzers compare the two).
+# Anything else (block lists, multi-line or escaped values, tabs, CR, '#' after a
+# value, a duplicate or null key, odd indentation, the limits) returns None and goes
+# to the event path, which refuses or reads it exactly as before.
+_ITEM = r"[A-Za-z0-9_][A-Za-z0-9_./-]*"
+_LINES = re.compile(
+    rf"""^(?:
+        (?P<indent>[ ]*)(?P<key>[A-Za-z0-9_][A-Za-z0-9_./-]{{0,255}}):
+        (?:(?P<gap>[ ]+)(?:
+            (?P<plain>[^\s\-?:,\[\]{{}}\#&*!|>'"%@`][^\#:\n]*(?::(?=[^\s\#])[^\#:\n]*)*(?<![ ]))
+            | (?P<single>'[^'\n]*')
+            | (?P<double>"[^"\\\n]*")
+            | (?P<flow>\[[ ]*(?:{_ITEM}(?:[ ]*,[ ]*{_ITEM})*)?[ ]*\])
+        ))?
+        | [ ]*(?:\#.*)?
+    )$""",
+    re.MULTILINE | re.VERBOSE,
+)
+_FLOW_ITEM = re.compile(_ITEM)
+# Characters libyaml reads as breaks or refuses, or that change how a line reads (the
+# prescan refuses most of them before any reader runs; this reader never relies on it).
+_NOT_SIMPLE = re.compile("[\t\r\x85\u2028\u2029\ufeff\ufffe\uffff]")
+_MAX_SIMPLE_DEPTH = 8
+
+
+def _build_lines(text: str) -> Mapping | None:
+    """The tree of a file wholly in the line reader's forms, else None."""
+    if _NOT_SIMPLE.search(text) or text.count("\n") >= MAX_NODES:
+        return None
+    lines = _LINES.findall(text)
+    if len(lines) != text.count("\n") + 1:  # a line in no accepted form
+        return None
+    root: Mapping | None = None
+    current = Mapping(1, 1)  # replaced by the root at the first key
+    indent_now = 0
+    opened: list[tuple[int, Mapping]] = []  # the mappings enclosing ``current``
+    waiting: Scalar | None = None  # a key written with nothing after its colon
+    nodes = 0
+    for number, (spaces, key, gap, plain, single, double, flow) in enumerate(lines, 1):
+        if not key:  # a blank or comment line
+            continue
+        indent = len(spaces)
+        if root is None:
+            if indent:
+                return None
+            root = current = Mapping(number, 1)
+            nodes = 1
+        elif waiting is not None:
+            if indent > indent_now:  # the key's value is the mapping starting here
+                if len(opened) >= _MAX_SIMPLE_DEPTH:
+                    return None
+                child = Mapping(number, indent + 1)
+                current[waiting.value] = child
+                opened.append((indent_now, current))
+                current, indent_now = child, indent
+                nodes += 1
+            else:  # the key's value is empty, placed just after its colon
+                current[waiting.value] = Scalar("", waiting.line, waiting.column + len(waiting.value) + 1, False)
+                nodes += 1
+            waiting = None
+        if indent != indent_now:
+            if indent > indent_now:  # a value running on, or a stray indent
+                return None
+            while opened and indent < indent_now:
+                indent_now, current = opened.pop()
+            if indent != indent_now:
+                return None
+        if key in current or key in _NULL_KEYS:
+            return None
+        key_node = Scalar(key, number, indent + 1, False)
+        current.keys_at[key] = key_node
+        nodes += 2
+        column = indent + len(key) + len(gap) + 2
+        node: Node
+        if plain:
+            node = Scalar(plain, number, column, False)
+        elif single or double:
+            node = Scalar((single or double)[1:-1], number, column, True)
+        elif flow:
+            node = Sequence(number, column)
+            for item in _FLOW_ITEM.finditer(flow):
+                node.append(Scalar(item[0], number, column + item.start(), False))
+            nodes += len(node)
+            if nodes > MAX_NODES:
+                return None
+        else:
+            waiting = key_node
+            nodes -= 1
+            continue
+        current[key] = node
+    if waiting is not None:
+        current[waiting.value] = Scalar("", waiting.line, waiting.column + len(waiting.value) + 1, False)
+    return root if nodes <= MAX_NODES else None
+
+
+def _build_events(text: str, problems: _Problems) -> Node | None:
     """Build the tree from parser events with an explicit stack (no recursion)."""
     root: Node | None = None
     # Each frame: [container, key awaiting its value (mapping only), key is invalid]

@@ -170,3 +170,14 @@ def plain(node: Node) -> object:
     if isinstance(node, Mapping):
         return {k: plain(v) for k, v in node.items()}
     return [plain(v) for v in node]
+
+
+def tree_facts(node: Node | None) -> object:
+    """Every fact a reader records about a tree (values, quoting, each node's and each key's
+    position), as plain data: two readers of the same text must give equal facts."""
+    if node is None or isinstance(node, Scalar):
+        return None if node is None else ("scalar", node.value, node.quoted, node.line, node.column)
+    if isinstance(node, Mapping):
+        entries = [(key, tree_facts(node.keys_at[key]), tree_facts(value)) for key, value in node.items()]
+        return ("mapping", node.line, node.column, entries)
+    return ("list", node.line, node.column, [tree_facts(item) for item in node])
