@@ -7,7 +7,7 @@ from typing import Any
 
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.loading.yamlsubset import strict_load
-from budgetctl.model.records import Project, StreamsFile, fields_of, shared
+from budgetctl.model.records import Project, StreamsFile
 from budgetctl.model.source import RawFile
 
 
@@ -38,22 +38,5 @@ def check_streams(raw: RawFile) -> FileCheck:
 
 def check_project(raw: RawFile) -> FileCheck:
     """Load and validate one project file."""
-    checked = check_file(raw, Project)
-    if checked.project is not None:
-        _share_text(checked.project)
-    return checked
-
-
-def _share_text(project: Project) -> None:
-    """Make the project's short texts (ids, years, names) the objects other projects hold
-    for the same values (``records.shared``). The record is frozen: ``object.__setattr__``
-    here, once, before anything else sees it."""
-    for name in fields_of(Project):
-        value = getattr(project, name)
-        kind = type(value)
-        if kind is str:
-            object.__setattr__(project, name, shared(value))
-        elif kind is tuple and value:
-            object.__setattr__(project, name, tuple([shared(v) for v in value]))
-        elif kind is dict and value:
-            object.__setattr__(project, name, {shared(k): v for k, v in value.items()})
+    # Its short texts are already the objects other projects hold (``records.shared``).
+    return check_file(raw, Project)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any, TypeGuard
 
 from budgetctl.diagnostics import FORBIDDEN, Diagnostic, describe_char, printable
 from budgetctl.loading.codes import CODES
@@ -108,15 +109,19 @@ def _prescan(text: str, problems: _Problems) -> bool:
 
 def strict_load(data: bytes, path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Load one ledger file: a ``SourceFile`` when it is in the subset, and its problems."""
-    import yaml
-
     problems = _Problems(path)
     text = decode(data, problems)
     if text is None or not _prescan(text, problems):
         return None, problems
     try:
         root = _build(text, problems)
-    except yaml.MarkedYAMLError as exc:
+    except RecursionError:
+        problems.add("Y013", f"nesting deeper than {MAX_DEPTH} levels")
+        return None, problems
+    except Exception as exc:
+        if not _is_syntax_error(exc):  # the parser's own bugs must not reach the user as tracebacks
+            problems.add("Y017", f"the YAML parser failed ({type(exc).__name__}); simplify the YAML near here")
+            return None, problems
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "invalid YAML"
@@ -127,12 +132,6 @@ def strict_load(data: bytes, path: str) -> tuple[SourceFile | None, list[Diagnos
             problems.add("Y002", message, line, column)
         else:
             problems.add("Y002", f"YAML syntax error: {reason}{context}", line, column)
-        return None, problems
-    except RecursionError:
-        problems.add("Y013", f"nesting deeper than {MAX_DEPTH} levels")
-        return None, problems
-    except Exception as exc:  # the parser's own bugs must not reach the user as tracebacks
-        problems.add("Y017", f"the YAML parser failed ({type(exc).__name__}); simplify the YAML near here")
         return None, problems
     if problems:
         return None, problems
@@ -147,6 +146,13 @@ def strict_load(data: bytes, path: str) -> tuple[SourceFile | None, list[Diagnos
             )
         return None, problems
     return SourceFile(path, text, root), problems
+
+
+def _is_syntax_error(exc: Exception) -> TypeGuard[Any]:
+    """Whether libyaml refused the text (PyYAML is imported only when its parser ran)."""
+    import yaml
+
+    return isinstance(exc, yaml.MarkedYAMLError)
 
 
 NBSP = "\u00a0"

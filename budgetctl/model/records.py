@@ -31,6 +31,17 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+# Texts up to this long (ids, years, names) are interned as they are converted: 50,000 projects repeat them,
+# and holding one object per distinct text saves about 45 MB there.
+SHARED_TEXT_MAX = 40
+
+
+def shared(value: Any) -> Any:
+    """The one object for a short text many records repeat; any other value as it is.
+    Records are frozen, so nothing shared is ever changed."""
+    return sys.intern(value) if type(value) is str and len(value) <= SHARED_TEXT_MAX else value
+
+
 def found(value: Any) -> str:
     """Describe a raw value for a message: ``the text 'x'``, ``a list``."""
     if isinstance(value, Scalar):
@@ -56,17 +67,22 @@ def _wrong(expected: str, value: Any) -> PydanticCustomError:
     return _invalid("wrong_type", "expected {expected}, found {found}", {"expected": expected, "found": found(value)})
 
 
+_NULLS = frozenset(("~", "null", "Null", "NULL"))  # with "", what ``Scalar.is_null`` reads as empty
+
+
 def _paragraph(value: Any) -> str:
-    """Text that may run over several lines (a description)."""
-    if isinstance(value, str):  # a mapping key
-        if value.strip():
-            return value
-        raise _invalid("wrong_type", "the key is empty; write a name")
+    """Text that may run over several lines (a description); a short one is ``shared``."""
     if isinstance(value, Scalar):
-        if value.is_null or not value.value.strip():
+        text = value.value
+        if not text.strip() or (not value.quoted and text in _NULLS):
             raise _invalid("wrong_type", "the value is empty; write some text or remove the key")
-        return value.value
-    raise _wrong("text", value)
+    elif isinstance(value, str):  # a mapping key
+        text = value
+        if not text.strip():
+            raise _invalid("wrong_type", "the key is empty; write a name")
+    else:
+        raise _wrong("text", value)
+    return sys.intern(text) if len(text) <= SHARED_TEXT_MAX and type(text) is str else text
 
 
 def _text(value: Any) -> str:
@@ -105,7 +121,7 @@ def _year(value: Any) -> str:
     if not isinstance(text, str):
         raise _wrong("a financial year such as 2023/24", value)
     try:
-        return parse_year(text)
+        return shared(parse_year(text))
     except YearError as exc:
         raise _invalid("bad_year", "{reason}", {"reason": str(exc)}) from None
 
@@ -526,17 +542,6 @@ def key_of(info: dataclasses.Field[Any]) -> str:
 def is_record(value: Any) -> bool:
     """Whether ``value`` is a class of this module or an instance of one."""
     return dataclasses.is_dataclass(value) and getattr(value, "__module__", None) == __name__
-
-
-# Texts up to this long (ids, years, names) are interned: 50,000 projects repeat them,
-# and holding one object per distinct text saves about 45 MB there.
-SHARED_TEXT_MAX = 40
-
-
-def shared(value: Any) -> Any:
-    """The one object for a short text many records repeat; any other value as it is.
-    Records are frozen, so nothing shared is ever changed."""
-    return sys.intern(value) if type(value) is str and len(value) <= SHARED_TEXT_MAX else value
 
 
 def fields_of(record: type) -> dict[str, Any]:
