@@ -1,17 +1,21 @@
 """The worker pool: check many project files in forked copies of this process.
 
 Below ``PARALLEL_MIN_FILES`` files, or where processes cannot be forked, every
-file is checked here. A worker sends its files' checks as cache entries (plain
-data, marshalled: only this process reads them) through a pipe; a worker that
-dies or sends anything wrong costs time, not results: its files are checked here.
+file is checked here. A worker sends its files' checks through a pipe as flat
+tuples in the records' field order (``pack``; marshalled: only this process reads
+them, and a worker is this process's own copy, so its values were already held to
+the rules), which cost a fraction of cache entries to send and rebuild; a worker
+that dies or sends anything wrong costs time, not results: its files are checked here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import datetime
+from collections.abc import Callable, Generator
+from decimal import Decimal
 from typing import Any
 
-from budgetctl.loading import codec
+from budgetctl.diagnostics import Diagnostic, Severity
 from budgetctl.loading.checks import FileCheck, check_project
 from budgetctl.model.records import Project
 from budgetctl.model.source import RawFile
@@ -19,7 +23,7 @@ from budgetctl.model.source import RawFile
 # Below this many files to check, worker processes cost more than they save.
 PARALLEL_MIN_FILES = 2000
 
-Done = list[tuple[int, FileCheck, list[Any] | None]]  # (index, check, its entry when a worker sent one)
+Done = list[tuple[int, FileCheck, list[Any] | None]]  # (index, check, its cache entry when already made)
 
 
 def check_projects(projects: list[RawFile], todo: list[int]) -> Generator[Done, None, None]:
@@ -31,19 +35,12 @@ def check_projects(projects: list[RawFile], todo: list[int]) -> Generator[Done, 
         for index in todo:
             if index not in handed:
                 yield [(index, check_project(projects[index]), None)]
-        decode = codec.model_decoder(Project) if workers else None
         for worker in workers:
-            entries: list[Any] = [None] * len(worker.indices)
             try:
-                entries = worker.result()
-                checks = [
-                    codec.from_entry(e, projects[i].path, decode)  # type: ignore[arg-type]
-                    for i, e in zip(worker.indices, entries, strict=True)
-                ]
+                checks = [unpack(packed) for packed in worker.result()]
             except Exception:  # the worker died or sent something wrong: check its files here
-                entries = [None] * len(worker.indices)
                 checks = [check_project(projects[i]) for i in worker.indices]
-            yield list(zip(worker.indices, checks, entries, strict=True))
+            yield [(index, checked, None) for index, checked in zip(worker.indices, checks, strict=True)]
     finally:
         for worker in workers:
             worker.close(stop=True)  # a no-op unless this run failed before reading its result
@@ -64,7 +61,7 @@ class _Worker:
                 import marshal
 
                 os.close(read)
-                payload = marshal.dumps([codec.to_entry(check_project(projects[i])) for i in indices])
+                payload = marshal.dumps([pack(check_project(projects[i])) for i in indices])
                 with os.fdopen(write, "wb") as pipe:
                     pipe.write(payload)
                 status = 0
@@ -112,9 +109,12 @@ def _start_workers(projects: list[RawFile], todo: list[int]) -> list[_Worker]:
     if count < 1 or not hasattr(os, "fork"):
         return []
     try:
-        codec.model_decoder(Project)  # workers send entries: they must decode exactly
-    except codec.Malformed:
+        _record_packing(Project)  # workers send packed records: their fields must pack exactly
+    except TypeError:
         return []
+    from budgetctl.loading.schema import validator
+
+    validator(Project)  # built once, before forking, rather than in every process
     # Equal shares; this process also rebuilds the workers' results, a small cost.
     share = len(todo) // (count + 1)
     workers: list[_Worker] = []
@@ -125,3 +125,110 @@ def _start_workers(projects: list[RawFile], todo: list[int]) -> list[_Worker]:
     except OSError:  # no more processes (a limit, a sandbox): check the rest here
         pass
     return workers
+
+
+# --- packing: a check as nested tuples of str, int, bool and None ------------------------
+
+Packed = tuple[Any, ...]
+
+
+def pack(checked: FileCheck) -> Packed:
+    """A project file's check as plain data marshal carries (exact: money as its decimal text,
+    dates as ordinals, records as their fields in order)."""
+    pack_record, _ = _record_packing(Project)
+    return (
+        tuple(_pack_problem(p) for p in checked.load_problems),
+        None if checked.schema_problems is None else tuple(_pack_problem(p) for p in checked.schema_problems),
+        None if checked.project is None else pack_record(checked.project),
+    )
+
+
+def unpack(packed: Packed) -> FileCheck:
+    """The check ``pack`` sent; any other shape raises (and the files are checked again here)."""
+    load, schema, project = packed
+    _, unpack_record = _record_packing(Project)
+    return FileCheck(
+        [_unpack_problem(p) for p in load],
+        None if schema is None else [_unpack_problem(p) for p in schema],
+        None if project is None else unpack_record(project),
+    )
+
+
+def _pack_problem(p: Diagnostic) -> Packed:
+    return (p.code, p.severity.value, p.message, p.file, p.line, p.column)
+
+
+def _unpack_problem(packed: Packed) -> Diagnostic:
+    code, severity, message, file, line, column = packed
+    return Diagnostic(code, Severity(severity), message, file, line, column)
+
+
+Convert = Callable[[Any], Any] | None  # None: the value is sent as it is
+
+
+def _packing(shape: Any) -> tuple[Convert, Convert]:
+    """(pack, unpack) of one field's values, from its shape (``model.shape``)."""
+    kind = shape.kind
+    if kind == "scalar":
+        if shape.type is Decimal:
+            return str, Decimal  # exact: Decimal(str(d)) has the same digits and exponent
+        if shape.type is datetime.date:
+            return datetime.date.toordinal, datetime.date.fromordinal
+        if shape.type in (str, bool):
+            return None, None
+        raise TypeError(f"no packing for {shape.type!r}")
+    if kind == "optional":
+        inner = _packing(shape.items[0])
+        return _maybe(inner[0]), _maybe(inner[1])
+    if kind == "list":
+        to, back = _packing(shape.items[0])
+        return (None, None) if to is None and back is None else (_each(to), _each(back))
+    if kind == "mapping":
+        (key_to, key_back), (value_to, value_back) = _packing(shape.items[0]), _packing(shape.items[1])
+        if key_to is not None or key_back is not None:
+            raise TypeError("keys are text")
+        if value_to is None and value_back is None:
+            return None, None
+        return _values(value_to), _values(value_back)
+    return _record_packing(shape.type)
+
+
+def _maybe(convert: Convert) -> Convert:
+    return None if convert is None else (lambda value: None if value is None else convert(value))
+
+
+def _each(convert: Convert) -> Callable[[Any], Any]:
+    if convert is None:
+        return tuple
+    return lambda value: tuple([convert(item) for item in value])
+
+
+def _values(convert: Convert) -> Callable[[Any], Any]:
+    assert convert is not None
+    return lambda value: {key: convert(item) for key, item in value.items()}
+
+
+_RECORDS: dict[type, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {}
+
+
+def _record_packing(record: type) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """(pack, unpack) of a record: a tuple of its fields in order, and the record rebuilt
+    through its own constructor. TypeError for a field type that cannot be packed exactly."""
+    found = _RECORDS.get(record)
+    if found is not None:
+        return found
+    from budgetctl.model.shape import fields
+
+    to = [(field.name, *_packing(field.shape)) for field in fields(record)]
+    back = [(name, convert) for name, _, convert in to]
+
+    def pack_record(value: Any) -> Packed:
+        return tuple([getattr(value, name) if c is None else c(getattr(value, name)) for name, c, _ in to])
+
+    def unpack_record(values: Packed) -> Any:
+        if type(values) is not tuple:
+            raise ValueError("not a packed record")
+        return record(**{name: v if c is None else c(v) for (name, c), v in zip(back, values, strict=True)})
+
+    found = _RECORDS[record] = (pack_record, unpack_record)
+    return found

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from budgetctl.cli import app
-from budgetctl.loading import codec, parallel
+from budgetctl.loading import parallel
 from budgetctl.render import progress
 
 REPO = Path(__file__).resolve().parents[2]
@@ -206,7 +206,7 @@ def test_a_failing_worker_costs_time_not_results(failure: str, tmp_path: Path, c
     data = make(tmp_path, 30, BREAKS["many"])
     expected = outputs(CliRunner(), data, "--no-cache")
     parent = os.getpid()
-    real = codec.to_entry
+    real = parallel.pack
 
     def broken(checked):  # type: ignore[no-untyped-def]
         if os.getpid() == parent:
@@ -215,7 +215,7 @@ def test_a_failing_worker_costs_time_not_results(failure: str, tmp_path: Path, c
             os._exit(3)
         return ["garbage"]
 
-    monkeypatch.setattr(codec, "to_entry", broken)
+    monkeypatch.setattr(parallel, "pack", broken)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
     assert outputs(CliRunner(), data, "--no-cache") == expected
     assert outputs(CliRunner(), data) == expected  # and the cache holds only what this process checked
