@@ -7,7 +7,10 @@ expected outcome; a crash is:
 * an exception escaping ``format_file``;
 * a refusal without a located problem, or a problem with an unknown code or no position;
 * output that the strict loader refuses, whose checked values differ from the input's
-  (or that checks where the input did not, or the reverse), or that formatting changes again.
+  (or that checks where the input did not, or the reverse), or that formatting changes again;
+* a text in the loader's line reader's forms whose span tree (``_parse_lines``) differs
+  from the one built from libyaml's events, or that fmt's shortcut calls canonical
+  (``_canonical_as_read``) while the reader and emitter would change it.
 
     python fuzz/fuzz_fmt.py fuzz/corpus-fmt fuzz/seeds -max_len=4096 -max_total_time=600
 """
@@ -20,7 +23,16 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["budgetctl"]):
-    from budgetctl.edit.fmt import GUARD, UNSUPPORTED, format_file
+    from budgetctl.edit.fmt import (
+        GUARD,
+        UNSUPPORTED,
+        _canonical_as_read,
+        _parse_events,
+        _parse_lines,
+        _render,
+        format_file,
+        span_facts,
+    )
     from budgetctl.loading.codes import CODES
     from budgetctl.loading.schema import validate
     from budgetctl.loading.yamlsubset import strict_load
@@ -38,7 +50,20 @@ def _checked(data: bytes, path: str, model: type) -> object:
     return value
 
 
+def _check_spans(data: bytes) -> None:
+    source, problems = strict_load(data, KINDS[0][0])
+    if source is None or problems:
+        return
+    fast = _parse_lines(source.text)
+    if fast is not None and span_facts(fast) != span_facts(_parse_events(source.text)):
+        raise AssertionError("the line reader's span tree differs from libyaml's")
+    for _, kind, _ in KINDS:
+        if source.by_lines and _canonical_as_read(source, kind) and _render(data, kind) != data:
+            raise AssertionError("called canonical, but formatting changes it")
+
+
 def check_bytes(data: bytes) -> None:
+    _check_spans(data)
     for path, kind, model in KINDS:
         result = format_file(data, path, kind)
         if result.output is None:

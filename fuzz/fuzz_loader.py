@@ -27,7 +27,7 @@ import atheris
 with atheris.instrument_imports(include=["budgetctl", "yaml"]):
     from budgetctl.loading.codes import CODES
     from budgetctl.loading.schema import validate
-    from budgetctl.loading.yamlsubset import _build_events, _build_lines, _prescan, _Problems, decode, strict_load
+    from budgetctl.loading.yamlsubset import _build_events, _prescan, _Problems, decode, read_lines, strict_load
     from budgetctl.model.ledger import Ledger, ProjectEntry
     from budgetctl.model.records import Project, StreamsFile
     from budgetctl.model.source import tree_facts
@@ -100,7 +100,7 @@ def _check_line_reader(data: bytes) -> None:
     text = decode(data, problems)
     if text is None or not _prescan(text, problems):
         return
-    fast = _build_lines(text)
+    fast = read_lines(text)
     if fast is None:
         return
     slow = _build_events(text, problems)

@@ -53,10 +53,10 @@ from budgetctl.loading.codes import CODES
 from budgetctl.loading.codes import FMT_GUARD_FAILED as GUARD
 from budgetctl.loading.codes import FMT_UNSUPPORTED as UNSUPPORTED
 from budgetctl.loading.discover import RawFile
-from budgetctl.loading.yamlsubset import parser_class, strict_load
+from budgetctl.loading.yamlsubset import parser_class, read_lines, strict_load
 from budgetctl.model.money import MONEY_TEXT, parse_money
 from budgetctl.model.periods import year_sort_key
-from budgetctl.model.source import Mapping, Node, Scalar
+from budgetctl.model.source import Mapping, Node, Scalar, SourceFile
 
 if TYPE_CHECKING:
     from budgetctl.edit.canonical import CanonicalSet
@@ -123,10 +123,12 @@ def kind_of(path: str) -> str:
     return kind_of_path(path).name
 
 
+@functools.cache  # a handful of (kind, path) pairs, asked for every entry of every file
 def _is_year_map(kind: str, path: tuple[str, ...]) -> bool:
     return any(_matches(path, p) for p in _layout(kind).year_maps)
 
 
+@functools.cache  # a handful of (kind, path) pairs, asked for every entry of every file
 def _key_order(kind: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
     for pattern, order in _layout(kind).orders.items():
         if _matches(path, pattern):
@@ -134,11 +136,13 @@ def _key_order(kind: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
     return None
 
 
+@functools.cache  # a handful of (kind, path) pairs, asked for every entry of every file
 def reorders(kind: str, path: tuple[str, ...]) -> bool:
     """True for the mappings whose key order fmt decides."""
     return _is_year_map(kind, path) or _key_order(kind, path) is not None
 
 
+@functools.cache  # a handful of (kind, path) pairs, asked for every entry of every file
 def is_money(kind: str, path: tuple[str, ...]) -> bool:
     """True for the key paths whose values are money."""
     return any(_matches(path, p) for p in _layout(kind).money)
@@ -197,7 +201,54 @@ class _Ev:
 
 
 def _parse(text: str) -> _Ev:
-    """Build a span tree from parser events (the strict loader has already accepted the text)."""
+    """Build a span tree (the strict loader has already accepted the text): from the loader's
+    line reader when the text is in its forms, else from parser events."""
+    root = _parse_lines(text)
+    return root if root is not None else _parse_events(text)
+
+
+def _parse_lines(text: str) -> _Ev | None:
+    """The span tree of a text in the line reader's forms (``yamlsubset.read_lines``), else None.
+
+    Every value there sits on one line, as written (no escapes), so each span is its
+    position plus its length. The end of a block mapping is left 0: nothing reads it.
+    """
+    tree = read_lines(text)
+    if tree is None:
+        return None
+    starts = [0]
+    for line in text.split("\n")[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    line_end = [start + len(line) for start, line in zip(starts, text.split("\n"), strict=True)]
+
+    def span(node: Node) -> _Ev:
+        line, column = node.line - 1, node.column - 1
+        start = starts[line] + column
+        if isinstance(node, Scalar):
+            end = start + len(node.value) + (2 if node.quoted else 0)
+            return _Ev("scalar", line, column, start, end, line, node.value, node.quoted)
+        if isinstance(node, Mapping):
+            items = [(span(node.keys_at[key]), span(value)) for key, value in node.items()]
+            return _Ev("map", line, column, start, 0, 0, items=items)
+        return _Ev("seq", line, column, start, line_end[line], line, flow=True, items=[span(item) for item in node])
+
+    return span(tree)
+
+
+def span_facts(node: _Ev) -> object:
+    """What the reader uses of a span tree, as plain data (two parsers of one text must agree):
+    everything but where a block mapping ends, which nothing reads."""
+    block_map = node.kind == "map" and not node.flow
+    end = (0, 0) if block_map else (node.end, node.end_line)
+    items = [
+        (span_facts(item[0]), span_facts(item[1])) if isinstance(item, tuple) else span_facts(item)
+        for item in node.items
+    ]
+    return (node.kind, node.line, node.column, node.start, *end, node.value, node.quoted, node.block, node.flow, items)
+
+
+def _parse_events(text: str) -> _Ev:
+    """Build a span tree from parser events."""
     parser = parser_class()(text)
     stack: list[_Ev] = []
     pending_key: list[_Ev | None] = []
@@ -561,9 +612,11 @@ def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
     kind = kind or kind_of(path)
     if kind == "actuals":
         return _format_actuals(data, path)
-    _, problems = strict_load(data, path)
+    source, problems = strict_load(data, path)
     if problems:
         return Formatted(path, data, None, problems)
+    if source is not None and source.by_lines and _canonical_as_read(source, kind):
+        return Formatted(path, data, data, [])
     try:
         output = _render(data, kind)
     except Unsupported as exc:
@@ -576,6 +629,47 @@ def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
     if failure:
         return Formatted(path, data, None, [GUARD.at(f"nothing written: {failure}", path)])
     return Formatted(path, data, output, [])
+
+
+def _canonical_as_read(source: SourceFile, kind: str) -> bool:
+    """Whether a file the line reader read is already canonical, from its tree alone: it is
+    exactly its key lines (no comment, no blank line) with two spaces a level, one space after
+    each colon, keys in canonical order, money written as fmt writes it and lists as ``[a, b]``.
+    Such a text is what the reader and emitter give back for it; anything else (False) goes
+    through them. Only a file the line reader read qualifies: there each value is its source
+    text on its line (no escapes, nothing after it), as the emitter writes it."""
+    lines = source.text.split("\n")
+    out: list[str] = []
+    if not _canonical_lines(source.root, (), "", kind, lines, out):
+        return False
+    return "\n".join(out) + "\n" == source.text
+
+
+def _canonical_lines(
+    mapping: Mapping, path: tuple[str, ...], pad: str, kind: str, lines: list[str], out: list[str]
+) -> bool:
+    """Append the canonical lines of ``mapping``; False when its keys or money are not canonical."""
+    names = list(mapping)
+    if _sorted_keys(kind, path, names) != list(range(len(names))):
+        return False
+    for name, value in mapping.items():
+        at = (*path, name)
+        if isinstance(value, Mapping):
+            out.append(f"{pad}{name}:")
+            if not _canonical_lines(value, at, pad + "  ", kind, lines, out):
+                return False
+        elif isinstance(value, Scalar):
+            written = lines[value.line - 1][value.column - 1 :] if value.value or value.quoted else ""
+            money = is_money(kind, at) and not value.quoted and MONEY_TEXT.fullmatch(written)
+            if written != written.rstrip() or (money and canonical_money(parse_money(written)) != written):
+                return False  # the emitter trims a value's end (a no-break space too) and rewrites money
+            out.append(f"{pad}{name}: {written}" if written else f"{pad}{name}:")
+        else:
+            items = [item.value for item in value if isinstance(item, Scalar) and not item.quoted]
+            if len(items) != len(value):
+                return False
+            out.append(f"{pad}{name}: [{', '.join(items)}]")
+    return True
 
 
 def _format_actuals(data: bytes, path: str) -> Formatted:

@@ -67,6 +67,10 @@ class LazySource(SourceFile):
     def root(self) -> Mapping:  # type: ignore[override]
         return self._source().root
 
+    @property
+    def by_lines(self) -> bool:  # type: ignore[override]
+        return self._source().by_lines
+
 
 def build(
     streams: RawFile | None,

@@ -61,6 +61,7 @@ class _Problems(list[Diagnostic]):
         super().__init__()
         self.path = path
         self.warnings: list[Diagnostic] = []  # kept apart: a warning does not stop the file loading
+        self.by_lines = False  # the line reader built the tree
 
     def add(self, code: str, message: str, line: int = 1, column: int = 1) -> None:
         if len(self) < MAX_PROBLEMS_PER_FILE:
@@ -115,6 +116,7 @@ def strict_load(data: bytes, path: str) -> tuple[SourceFile | None, list[Diagnos
         return None, problems
     try:
         root = _build(text, problems)
+        by_lines = problems.by_lines
     except RecursionError:
         problems.add("Y013", f"nesting deeper than {MAX_DEPTH} levels")
         return None, problems
@@ -145,7 +147,7 @@ def strict_load(data: bytes, path: str) -> tuple[SourceFile | None, list[Diagnos
                 "Y016", f"the file holds {kind}; it must hold a mapping of keys to values", root.line, root.column
             )
         return None, problems
-    return SourceFile(path, text, root), problems
+    return SourceFile(path, text, root, by_lines), problems
 
 
 def _is_syntax_error(exc: Exception) -> TypeGuard[Any]:
@@ -236,8 +238,11 @@ def _check_cut_at_hash(text: str, event: object, problems: _Problems) -> None:
 def _build(text: str, problems: _Problems) -> Node | None:
     """Build the tree: by the line reader when every line is in its narrow form, else from
     libyaml's events (which also finds and places every problem)."""
-    root = _build_lines(text)
-    return root if root is not None else _build_events(text, problems)
+    root = read_lines(text)
+    if root is None:
+        return _build_events(text, problems)
+    problems.by_lines = True
+    return root
 
 
 # The line reader: the layout nearly every ledger file has (block mappings of plain
@@ -269,7 +274,7 @@ _NOT_SIMPLE = re.compile("[\t\r\x85\u2028\u2029\ufeff\ufffe\uffff]")
 _MAX_SIMPLE_DEPTH = 8
 
 
-def _build_lines(text: str) -> Mapping | None:
+def read_lines(text: str) -> Mapping | None:
     """The tree of a file wholly in the line reader's forms, else None."""
     if _NOT_SIMPLE.search(text) or text.count("\n") >= MAX_NODES:
         return None

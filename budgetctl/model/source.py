@@ -128,11 +128,13 @@ class RawFile:
 
 @dataclass(slots=True)
 class SourceFile:
-    """One parsed ledger file: its display path, its text and its root mapping."""
+    """One parsed ledger file: its display path, its text and its root mapping; ``by_lines``
+    when the loader's line reader read it (then every value sits on one line, as written)."""
 
     path: str
     text: str
     root: Mapping
+    by_lines: bool = False
 
     def locate(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         """The (line, column) of the value at ``loc``, or of its key when ``key``.

@@ -1,6 +1,6 @@
 """The loader's line reader against libyaml's event path.
 
-Most ledger files are read by one regular expression per file (``_build_lines``)
+Most ledger files are read by one regular expression per file (``read_lines``)
 instead of libyaml's events. That is only a shortcut if it can never lie: every
 file it accepts must give exactly the tree the event path gives (values, quoting
 and every position) with no problem found, and everything else must go to the
@@ -14,7 +14,7 @@ import random
 import pytest
 
 from budgetctl.loading import yamlsubset
-from budgetctl.loading.yamlsubset import MAX_NODES, _build_events, _build_lines, _prescan, _Problems, strict_load
+from budgetctl.loading.yamlsubset import MAX_NODES, _build_events, _prescan, _Problems, read_lines, strict_load
 from budgetctl.model.source import tree_facts
 from tests.conftest import REPO
 
@@ -48,7 +48,7 @@ def _events(text: str) -> tuple[object, list]:
 
 def _agrees(text: str) -> bool:
     """True when the line reader accepts ``text``; fails the test if it then differs from the events."""
-    fast = _build_lines(text)
+    fast = read_lines(text)
     if fast is None:
         return False
     assert _prescan(text, _Problems("p.yaml")), "strict_load refuses this text before any reader sees it"
@@ -116,7 +116,7 @@ def test_a_typical_file_never_reaches_the_event_path(monkeypatch: pytest.MonkeyP
     ],
 )
 def test_anything_else_goes_to_the_event_path(text: str) -> None:
-    assert _build_lines(text) is None
+    assert read_lines(text) is None
 
 
 def test_every_yaml_file_in_the_repository_reads_the_same() -> None:
@@ -187,7 +187,53 @@ def test_the_limit_on_values_is_the_same_on_both_paths() -> None:
     lines = "".join(f"k{n}: v\n" for n in range(49_998))  # the root and 2 values a line: 99,997
     source, problems = strict_load((lines + "x: [a]\n").encode(), "p.yaml")
     assert source is not None and problems == []  # exactly MAX_NODES values
-    assert _build_lines(lines + "x: [a]\n") is not None
+    assert read_lines(lines + "x: [a]\n") is not None
     _, problems = strict_load((lines + "x: [a, b]\n").encode(), "p.yaml")
     assert [(p.code, p.line) for p in problems] == [("Y015", 49_999)]
     assert MAX_NODES == 100_000
+
+
+def test_fmt_reads_the_same_spans_from_the_line_reader() -> None:
+    from budgetctl.edit.fmt import _parse_events, _parse_lines, span_facts
+
+    rng = random.Random(7)
+    texts = [GENERATED, GENERATED.rstrip("\n"), *(_document(rng, 10) for _ in range(5_000))]
+    compared = 0
+    for text in texts:
+        source, problems = strict_load(text.encode(), "p.yaml")
+        fast = _parse_lines(text)
+        if source is None or problems or fast is None:
+            continue
+        assert span_facts(fast) == span_facts(_parse_events(text)), text
+        compared += 1
+    assert compared > 200
+
+
+def _canonical_claims(text: str, kind: str) -> bool:
+    """When fmt's shortcut says a text is canonical, the reader and emitter give it back unchanged."""
+    from budgetctl.edit.fmt import _canonical_as_read, _render
+
+    source, problems = strict_load(text.encode(), "p.yaml")
+    if source is None or problems or not source.by_lines or not _canonical_as_read(source, kind):
+        return False
+    assert _render(text.encode(), kind) == text.encode(), text
+    return True
+
+
+def test_fmt_calls_a_file_canonical_only_when_formatting_leaves_it_unchanged() -> None:
+    rng = random.Random(11)
+    canonical = 0
+    for _ in range(20_000):
+        text = _document(rng, 6)
+        canonical += _canonical_claims(text, "project") + _canonical_claims(text, "streams")
+    assert canonical > 100
+    project = "title: T\nstream: s\nlead: L\npriorities: [a, b]\nallocations:\n  2023/24: 1234.50\n  2024/25: 5\n"
+    assert _canonical_claims(project, "project")
+    assert not _canonical_claims(project.replace("1234.50", "1234.5"), "project")
+    assert not _canonical_claims(
+        project.replace("  2023/24: 1234.50\n  2024/25: 5", "  2024/25: 5\n  2023/24: 1"), "project"
+    )
+    assert not _canonical_claims("stream: s\n" + project.replace("stream: s\n", ""), "project")
+    assert not _canonical_claims(project.replace("[a, b]", "[a,b]"), "project")
+    assert not _canonical_claims(project + "# end\n", "project")
+    assert not _canonical_claims(project.replace("\n  ", "\n   "), "project")
