@@ -645,12 +645,16 @@ def _canonical_as_read(source: SourceFile, kind: str) -> bool:
     return "\n".join(out) + "\n" == source.text
 
 
+@functools.lru_cache(maxsize=4096)  # files of one kind mostly repeat a few key sequences
+def _in_order(kind: str, path: tuple[str, ...], names: tuple[str, ...]) -> bool:
+    return _sorted_keys(kind, path, list(names)) == list(range(len(names)))
+
+
 def _canonical_lines(
     mapping: Mapping, path: tuple[str, ...], pad: str, kind: str, lines: list[str], out: list[str]
 ) -> bool:
     """Append the canonical lines of ``mapping``; False when its keys or money are not canonical."""
-    names = list(mapping)
-    if _sorted_keys(kind, path, names) != list(range(len(names))):
+    if not _in_order(kind, path, tuple(mapping)):
         return False
     for name, value in mapping.items():
         at = (*path, name)
