@@ -88,6 +88,17 @@ def _paragraph(value: Any) -> str:
 def _text(value: Any) -> str:
     """One line of text: a title, a name, a label. A line break in it would show as a line of
     its own in CSV and in logs, where a line starting "::error" is obeyed by a CI runner."""
+    if type(value) is Scalar:  # the common case, every check below in one test
+        text = value.value
+        if (
+            type(text) is str
+            and text
+            and "\n" not in text
+            and "\r" not in text
+            and not text.isspace()
+            and (value.quoted or text not in _NULLS)
+        ):
+            return sys.intern(text) if len(text) <= SHARED_TEXT_MAX else text
     text = _paragraph(value)
     if "\n" in text or "\r" in text:
         raise _invalid("wrong_type", "a line break is not allowed here; keep the text on one line")
@@ -95,6 +106,10 @@ def _text(value: Any) -> str:
 
 
 def _id(value: Any) -> str:
+    # The common case first: an id is one line, never empty, and "null" only when quoted.
+    text = value.value if type(value) is Scalar else value
+    if type(text) is str and ID_PATTERN.fullmatch(text) and (type(value) is str or value.quoted or text != "null"):
+        return sys.intern(text) if len(text) <= SHARED_TEXT_MAX else text
     text = _text(value)
     if ID_PATTERN.fullmatch(text):
         return text
@@ -120,10 +135,19 @@ def _year(value: Any) -> str:
     text = value.value if isinstance(value, Scalar) else value
     if not isinstance(text, str):
         raise _wrong("a financial year such as 2023/24", value)
+    known = _YEARS.get(text) if type(text) is str else None
+    if known is not None:
+        return known
     try:
-        return shared(parse_year(text))
+        year = shared(parse_year(text))
     except YearError as exc:
         raise _invalid("bad_year", "{reason}", {"reason": str(exc)}) from None
+    if len(_YEARS) < 10_000:  # at most one per first calendar year
+        _YEARS[year] = year
+    return year
+
+
+_YEARS: dict[str, str] = {}  # years already checked: a ledger repeats each one thousands of times
 
 
 def _flag(value: Any) -> bool:
