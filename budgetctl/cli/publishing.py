@@ -274,7 +274,7 @@ def projects(
         fail(f"no stream {stream!r}{did_you_mean(stream, list(ledger.streams))}")
     if chosen is not None and chosen not in ledger.years():
         fail(f"nothing in {chosen}; years in this ledger: {', '.join(ledger.years()) or 'none'}")
-    RENDERERS[format.value](project_list(ledger, chosen, stream))
+    RENDERERS[format.value](project_list(ledger, chosen, stream, data=format is TableFormat.json))
     trailing_problems(checked)
 
 
@@ -294,6 +294,7 @@ def show(
     Example: budgetctl show idva-service
     """
     import json
+    import sys
 
     from budgetctl.cli.options import load
     from budgetctl.diagnostics import printable
@@ -301,9 +302,10 @@ def show(
     from budgetctl.loading.discover import find_root, read_ledger
     from budgetctl.model.records import did_you_mean
     from budgetctl.pipeline import one_project
-    from budgetctl.render.console import stdout
-    from budgetctl.render.fit import print_fields
-    from budgetctl.render.tables import render_rich
+    from budgetctl.render.boxed import boxed_lines
+    from budgetctl.render.console import plain_stdout, stdout, stdout_width
+    from budgetctl.render.fit import field_lines, print_fields
+    from budgetctl.render.tables import grid_of, render_rich
     from budgetctl.reports.projects import project_detail
 
     root = find_root(data)
@@ -332,8 +334,16 @@ def show(
     if format is ShowFormat.json:
         print(json.dumps(detail.data, indent=2, ensure_ascii=False))
         return
+    fields = [(label, printable(value)) for label, value in detail.fields]
+    if plain_stdout() and not detail.allocations.notes:
+        # What Rich would print, written without importing it when nothing needs its layout.
+        width = stdout_width()
+        table = boxed_lines(grid_of(detail.allocations), width)
+        if table is not None:
+            sys.stdout.write("\n".join([*field_lines(fields, width), "", *table]) + "\n")
+            return
     console = stdout()
-    print_fields(console, [(label, printable(value)) for label, value in detail.fields])
+    print_fields(console, fields)
     console.print()
     render_rich(detail.allocations)
 
