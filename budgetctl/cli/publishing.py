@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -28,6 +28,9 @@ from budgetctl.cli.options import (
 
 if TYPE_CHECKING:
     import datetime
+    from collections.abc import Callable
+
+T = TypeVar("T")
 
 
 class ReportFormat(StrEnum):
@@ -106,10 +109,12 @@ def report(
 
     chosen = checked_year(year)
     day = _date_option("--as-at", as_at)
+    # The paper names the commit it shows: git answers (about 0.1 s on a large ledger) while the ledger loads.
+    revision = _in_background(worktree_revision, find_root(data))
     ledger, checked = reliable_ledger(data, "report", in_year=monitor is not None)
     year = budget_year(ledger, chosen)
     listing = {ProjectList.auto: None, ProjectList.all: True, ProjectList.summary: False}[projects]
-    paper = board_report(ledger, year, day, worktree_revision(find_root(data)), listing)
+    paper = board_report(ledger, year, day, revision(), listing)
     if monitor is None:
         renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
         emit(renderers[format](paper), output)
@@ -130,6 +135,32 @@ def report(
             text = markdown_text(report).replace("### ", "## ", 1).replace("#### ", "### ")
             emit(board_markdown.render(paper, text), output)
     trailing_problems(checked)
+
+
+def _in_background(function: Callable[[Path], T], argument: Path) -> Callable[[], T]:
+    """Start ``function(argument)`` in a thread; the function returned waits for its result (or raises
+    what it raised)."""
+    import threading
+
+    found: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            found.append(function(argument))
+        except BaseException as exc:  # handed to the caller, as if it had run there
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if failed:
+            raise failed[0]
+        return found[0]
+
+    return result
 
 
 def _date_option(option: str, text: str | None) -> datetime.date:
