@@ -10,9 +10,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-PIPED_WIDTH = 200
-
-
 def colour_wanted(stream: TextIO) -> bool:
     """The one colour rule of every command: NO_COLOR (non-empty) turns colour off, else
     FORCE_COLOR (non-empty, not 0) turns it on even when piped, else colour on a terminal."""
@@ -24,13 +21,20 @@ def colour_wanted(stream: TextIO) -> bool:
     return stream.isatty()
 
 
+def plain_stdout() -> bool:
+    """Whether Rich would write standard output without styles (no colour) and with its Unicode
+    box characters (a UTF-8 output): then what it prints can be written without it."""
+    encoding = (getattr(sys.stdout, "encoding", "utf-8") or "utf-8").lower()
+    return not colour_wanted(sys.stdout) and encoding.startswith("utf")
+
+
 def _make(stderr: bool) -> Console:
     from rich.console import Console
 
     # Data never goes through Rich markup ("[/]" in a title would crash, "[link=...]"
     # would become a hyperlink). Piped output is not wrapped at 80 columns.
     stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() or os.environ.get("COLUMNS") else PIPED_WIDTH
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 200
     colour = colour_wanted(stream)
     return Console(
         file=stream,
@@ -50,19 +54,13 @@ def stdout() -> Console:
     return _make(stderr=False)
 
 
-def plain_stdout() -> bool:
-    """Whether Rich would write standard output without styles (no colour) and with its Unicode
-    box characters (a UTF-8 output): then what it prints can be written without it."""
-    encoding = (getattr(sys.stdout, "encoding", "utf-8") or "utf-8").lower()
-    return not colour_wanted(sys.stdout) and encoding.startswith("utf")
+def stderr() -> Console:
+    return _make(stderr=True)
 
 
 def stdout_width() -> int:
-    """``stdout().width``, without importing Rich when the output is piped (then it is 200)."""
+    """The width ``stdout()`` lays text out to: known without importing Rich when piped with no
+    COLUMNS (the 200 that ``_make`` gives it)."""
     if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
-        return PIPED_WIDTH
+        return 200
     return stdout().width
-
-
-def stderr() -> Console:
-    return _make(stderr=True)
