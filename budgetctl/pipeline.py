@@ -605,6 +605,7 @@ class _Tree:
     projects: dict[str, str]  # display path -> blob id
     adjustments: list[tuple[str, str]]  # in path order
     read: Callable[[list[tuple[str, str]]], dict[str, RawFile] | None]  # None: a file is too large
+    shown: Callable[[str], str] = str  # a committed side: a repo-relative path as shown
 
 
 def compare_changes(
@@ -641,7 +642,7 @@ def compare_changes(
         return None, key
     head_sha = git.resolve_revision(where.repo, head) if head is not None else None
     if head_sha is not None:
-        new = _committed(where, git.list_tree(where.repo, head_sha, where.folder))
+        new = _patched(where, old, git.diff_trees(where.repo, base_sha, head_sha, where.folder))
     else:
         new = _on_disk(where.root, len(entries[0].oid) if entries else 40)
     if new is None or new.streams != old.streams or new.adjustments != old.adjustments:
@@ -688,7 +689,28 @@ def _committed(where: Location, entries: list[Any]) -> _Tree | None:
 
     adjustments = sorted((shown(p), oid_of[shown(p)]) for p in found.in_year)
     projects = {shown(e.path): e.oid for e in found.wanted if e is not found.streams and e.path not in found.in_year}
-    return _Tree((shown(found.streams.path), found.streams.oid), projects, adjustments, read)
+    return _Tree((shown(found.streams.path), found.streams.oid), projects, adjustments, read, shown)
+
+
+def _patched(where: Location, old: _Tree, changes: list[Any]) -> _Tree | None:
+    """The other committed side: ``old`` with the files that ``git diff-tree`` lists as changed
+    (``infra.git.diff_trees``); None unless every one is a project file on each side it is on
+    (anything else changed, and both sides are checked whole)."""
+    from budgetctl.loading.revision import listing
+
+    projects = dict(old.projects)
+    added = [change.new for change in changes if change.new is not None]
+    found = listing(where.repo, where.folder, added)
+    if found.problems or found.in_year or found.streams is not None or len(found.wanted) != len(added):
+        return None
+    for change in changes:
+        if change.old is not None:
+            if old.shown(change.old.path) not in old.projects:
+                return None
+            del projects[old.shown(change.old.path)]
+    for entry in added:
+        projects[old.shown(entry.path)] = entry.oid
+    return _Tree(old.streams, projects, old.adjustments, old.read, old.shown)
 
 
 def _on_disk(root: Path, oid_length: int) -> _Tree | None:
@@ -733,13 +755,12 @@ def _changed_side(tree: _Tree, changed: set[str], checks: FileCache) -> _Part | 
     from budgetctl.loading.adjustments import load_adjustments
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.model.figures import needs_actuals
-    from budgetctl.model.kinds import PROJECT_SUFFIXES, project_id
+    from budgetctl.model.kinds import project_id
     from budgetctl.rules import RULES
     from budgetctl.rules import duplicate_project_id as r004
 
     ids = {project_id(path) for path in changed}
-    names = tuple(f"/{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES)  # a cheap first pass
-    same_ids = sorted(p for p in tree.projects if p.endswith(names) and project_id(p) in ids)
+    same_ids = sorted(p for p in tree.projects if project_id(p) in ids)
     wanted = [tree.streams, *tree.adjustments, *((p, tree.projects[p]) for p in same_ids)]
     raws = tree.read(wanted)
     if raws is None:

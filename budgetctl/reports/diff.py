@@ -306,8 +306,11 @@ def compare(base: Side, head: Side) -> LedgerDiff:
         diff.uncompared = f"{_count(count, 'project file')} with errors {' and '.join(sides)} the change"
     if not unloadable and not diff.uncompared:
         diff.years = _years(before, after, (base.totals, head.totals))
-        diff.streams = _streams(before, after)
-        diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
+        # One streams.yaml read for both sides (the same bytes) is one model: nothing differs.
+        same = before is not None and after is not None and before.streams_file is after.streams_file
+        diff.streams = [] if same else _streams(before, after)
+        if not same:
+            diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
         diff.adjustments = _adjustments(before, after)
         diff.in_year = compare_in_year(before, after)
     diff.projects = _projects(base, head)
