@@ -626,6 +626,7 @@ def compare_changes(
     from budgetctl.diagnostics import printable
     from budgetctl.infra import git
     from budgetctl.loading import diffbase
+    from budgetctl.loading.codec import Malformed
     from budgetctl.loading.discover import display_base
     from budgetctl.rules import RULES
 
@@ -659,7 +660,10 @@ def compare_changes(
     labels = [f"{printable(base)} ({base_sha[:7]})", "the working tree"]
     if head is not None and head_sha is not None:
         labels[1] = f"{printable(head)} ({head_sha[:7]})"
-    sides = _finish_sides(summary, changed, base_part, head_part)
+    try:
+        sides = _finish_sides(summary, changed, base_part, head_part)
+    except (Malformed, ValueError, RecursionError):  # a damaged summary: check both sides whole, and keep it again
+        return None, key
     before = Side(labels[0], base, base_sha, sides[0][0], sides[0][0].files, sides[0][1])
     after = Side(labels[1], head, head_sha, sides[1][0], sides[1][0].files, sides[1][1])
     return (before, after), None
@@ -845,8 +849,8 @@ def _keep_summary(cache: FileCache, key: str, before: Side) -> None:
     """Keep the summary of a base side checked whole, for the next comparison from it."""
     from budgetctl.loading import diffbase
 
-    if before.checked is None or before.checked.ledger is None or before.files is None:
-        return
+    if before.checked is None or before.checked.ledger is None or before.files is None or before.files.problems:
+        return  # a file discovery refused (too large) is in no summary: such a base is always checked whole
     rows: dict[str, diffbase.Rows] = {}
     valid = set()
     for entry in before.checked.ledger.projects:

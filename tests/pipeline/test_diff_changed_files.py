@@ -151,3 +151,34 @@ def test_diff_of_the_changed_files_prints_what_the_whole_comparison_prints(chang
             same_size(data / kept[0])
             command = ["diff", "HEAD~1", *where, "--format", "json"]
             assert run(command, cached=True) == run(command, cached=False)
+
+
+def test_a_damaged_summary_of_the_base_is_checked_whole_and_kept_again(tmp_path: Path) -> None:
+    fast: list[bool] = []
+    real = pipeline.compare_changes
+
+    def spy(*args: Any) -> Any:
+        found = real(*args)
+        fast.append(found[0] is not None)
+        return found
+
+    git(tmp_path, "init", "-q")
+    data = tmp_path / "data"
+    data.mkdir()
+    base_ledger(data)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    first_amount(data / PROJECTS[0], 9_000_000)  # over-allocates its stream
+    git(tmp_path, "commit", "-q", "-am", "head")
+    command = ["diff", "HEAD~1", "HEAD", "--data", str(data), "--format", "json", "--fail-on-new-errors"]
+    expected = run(command, cached=False)
+    assert expected[0] == 1 and '"A001"' in expected[1]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "compare_changes", spy)
+        assert run(command, cached=True) == expected
+        (summary,) = Path(os.environ["XDG_CACHE_HOME"]).glob("budgetctl/*.base-*")
+        header, *rows = summary.read_text().splitlines()
+        summary.write_text("\n".join([header, *(row.split("\t")[0] + "\t[[1]]" for row in rows)]) + "\n")
+        assert run(command, cached=True) == expected
+        assert run(command, cached=True) == expected
+    assert fast == [False, False, True]
