@@ -604,7 +604,8 @@ class _Tree:
     streams: tuple[str, str]  # (display path, blob id)
     projects: dict[str, str]  # display path -> blob id
     adjustments: list[tuple[str, str]]  # in path order
-    read: Callable[[list[tuple[str, str]]], dict[str, RawFile] | None]  # None: a file is too large
+    # The files (display path, blob id) -> each one's bytes; None when one is too large to read.
+    read: Callable[[list[tuple[str, str]]], dict[tuple[str, str], RawFile] | None]
     shown: Callable[[str], str] = str  # a committed side: a repo-relative path as shown
 
 
@@ -652,8 +653,16 @@ def compare_changes(
     if len(changed) > DIFF_CHANGES_LIMIT:
         return None, None
     checks = diffbase.ContentChecks(cache)
-    base_part = _changed_side(old, changed, checks)
-    head_part = _changed_side(new, changed, checks)
+    wanted = [_wanted(tree, changed) for tree in (old, new)]
+    if new.read is old.read:  # two commits: one read of both sides' files
+        raws = old.read(wanted[0] + wanted[1])
+        read = [raws, raws]
+    else:
+        read = [old.read(wanted[0]), new.read(wanted[1])]
+    if read[0] is None or read[1] is None:
+        return None, None
+    base_part = _changed_side(old, wanted[0], read[0], checks)
+    head_part = _changed_side(new, wanted[1], read[1], checks)
     if base_part is None or head_part is None:
         return None, None
     checks.save()
@@ -682,14 +691,14 @@ def _committed(where: Location, entries: list[Any]) -> _Tree | None:
     shown = found.shown
     oid_of = {shown(e.path): e.oid for e in found.wanted}
 
-    def read(wanted: list[tuple[str, str]]) -> dict[str, RawFile] | None:
+    def read(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], RawFile] | None:
         from budgetctl.model.source import RawFile
 
         oids = [oid for _, oid in wanted]
         if any(size > MAX_FILE_BYTES for size in git.blob_sizes(where.repo, oids).values()):
             return None  # a whole check reports it (Y015)
         blobs = git.read_blobs(where.repo, oids)
-        return {path: RawFile(path, blobs[oid]) for path, oid in wanted}
+        return {(path, oid): RawFile(path, blobs[oid]) for path, oid in wanted}
 
     adjustments = sorted((shown(p), oid_of[shown(p)]) for p in found.in_year)
     projects = {shown(e.path): e.oid for e in found.wanted if e is not found.streams and e.path not in found.in_year}
@@ -739,8 +748,8 @@ def _on_disk(root: Path, oid_length: int) -> _Tree | None:
     adjustments = [(raw.path, blob_id(raw.data)) for raw in files.in_year.get("adjustment", [])]
     projects = {raw.path: blob_id(raw.data) for raw in files.projects}
 
-    def read(wanted: list[tuple[str, str]]) -> dict[str, RawFile] | None:
-        return {path: raws[path] for path, _ in wanted}
+    def read(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], RawFile] | None:
+        return {(path, oid): raws[path] for path, oid in wanted}
 
     return _Tree((files.streams.path, blob_id(files.streams.data)), projects, adjustments, read)
 
@@ -755,28 +764,37 @@ class _Part:
     paths: set[str]  # every project file on this side that shares an id with a changed file
 
 
-def _changed_side(tree: _Tree, changed: set[str], checks: FileCache) -> _Part | None:
+def _wanted(tree: _Tree, changed: set[str]) -> list[tuple[str, str]]:
+    """The files of a side to read: streams.yaml, the adjustments, and the project files that
+    share an id with a changed file (display path, blob id)."""
+    from budgetctl.model.kinds import project_id
+
+    ids = {project_id(path) for path in changed}
+    same_ids = sorted(p for p in tree.projects if project_id(p) in ids)
+    return [tree.streams, *tree.adjustments, *((p, tree.projects[p]) for p in same_ids)]
+
+
+def _changed_side(
+    tree: _Tree, wanted: list[tuple[str, str]], raws: dict[tuple[str, str], RawFile], checks: FileCache
+) -> _Part | None:
+    """A side's files that ``_wanted`` chose, checked: their problems (file rules and duplicate ids
+    included), their valid projects; None when streams.yaml does not load or budgets need actuals."""
     from budgetctl.loading.adjustments import load_adjustments
+    from budgetctl.loading.build import build
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.model.figures import needs_actuals
     from budgetctl.model.kinds import project_id
     from budgetctl.rules import RULES
     from budgetctl.rules import duplicate_project_id as r004
 
-    ids = {project_id(path) for path in changed}
-    same_ids = sorted(p for p in tree.projects if project_id(p) in ids)
-    wanted = [tree.streams, *tree.adjustments, *((p, tree.projects[p]) for p in same_ids)]
-    raws = tree.read(wanted)
-    if raws is None:
-        return None
-    from budgetctl.loading.build import build
-
-    loaded = build(raws[tree.streams[0]], [raws[p] for p in same_ids], [], cache=checks)
+    streams = raws[tree.streams]
+    same_ids = [raws[file] for file in wanted[1 + len(tree.adjustments) :]]
+    loaded = build(streams, same_ids, [], cache=checks)
     ledger = loaded.ledger
     if ledger is None or needs_actuals(ledger):
         return None
     problems = list(loaded.problems)
-    adjusted = [raws[p] for p, _ in tree.adjustments]
+    adjusted = [raws[file] for file in tree.adjustments]
     incomplete = False
     if adjusted:
         found = load_adjustments(adjusted, checks)
@@ -787,13 +805,14 @@ def _changed_side(tree: _Tree, changed: set[str], checks: FileCache) -> _Part | 
         if rule.scope == "file":
             problems.extend(_finding(rule, message, place) for message, place in rule.check(ledger))
     entries = {entry.source.path: entry for entry in ledger.projects}
-    for message, place in r004.duplicates((project_id(p), p) for p in same_ids if p in entries):
+    paths = [raw.path for raw in same_ids]
+    for message, place in r004.duplicates((project_id(p), p) for p in paths if p in entries):
         problems.append(_finding(r004.RULE, message, place))
-    files = LedgerFiles(None, raws[tree.streams[0]], [raws[p] for p in same_ids])
+    files = LedgerFiles(None, streams, same_ids)
     if adjusted:
         files.in_year["adjustment"] = adjusted
     file_count = 1 + len(tree.projects) + len(adjusted)
-    return _Part(Checked(ledger, problems, file_count, incomplete, files=files), entries, ledger, set(same_ids))
+    return _Part(Checked(ledger, problems, file_count, incomplete, files=files), entries, ledger, set(paths))
 
 
 def _finish_sides(
