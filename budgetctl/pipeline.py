@@ -304,7 +304,7 @@ def compare_sides(data: Path | None, base: str, head: str | None) -> tuple[Side,
         raise GitError(str(exc) + _range_hint(base, head)) from None
     if cache is not None:
         if summary_key is not None:
-            _keep_summary(cache, summary_key, before)
+            _keep_summary(cache, *summary_key, before)
         cache.save()
     return before, after
 
@@ -611,10 +611,11 @@ class _Tree:
 
 def compare_changes(
     where: Location, base: str, head: str | None, cache: FileCache
-) -> tuple[tuple[Side, Side] | None, str | None]:
+) -> tuple[tuple[Side, Side] | None, tuple[str, _Tree] | None]:
     """The two sides of a comparison from the summary of the base (``loading.diffbase``) and the
     files that differ, read and checked on both sides: (sides, None), or (None, the key to keep
-    the base's summary under after a whole comparison, or None when this path does not apply).
+    the base's summary under after a whole comparison and the base's files, or None when this
+    path does not apply).
 
     It applies when streams.yaml and the adjustment files are the same on both sides (by blob id)
     and neither side has actuals, forecasts or discovery problems: then a project file's problems
@@ -629,31 +630,37 @@ def compare_changes(
     from budgetctl.loading import diffbase
     from budgetctl.loading.codec import Malformed
     from budgetctl.loading.discover import display_base
+    from budgetctl.loading.revision import shown_paths
     from budgetctl.rules import RULES
 
     if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
         return None, None  # a rule across project files that this path does not know how to narrow
     base_sha = git.resolve_revision(where.repo, base)
-    entries = git.list_tree(where.repo, base_sha, where.folder)
-    old = _committed(where, entries)
-    if old is None:
+    tree = git.folder_tree(where.repo, base_sha, where.folder)
+    if tree is None:
         return None, None
-    key = diffbase.tree_key(cache.key, display_base(where.repo / where.folder), entries)
+    key = diffbase.tree_key(cache.key, display_base(where.repo / where.folder), tree)
     summary = diffbase.read_summary(cache, key)
     if summary is None:
-        return None, key
+        listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
+        return None, (key, listed) if listed is not None else None
+    shown = shown_paths(where.repo, where.folder)
+    old = _Tree(summary.streams, summary.files, summary.adjustments, _git_reader(where), shown)
     head_sha = git.resolve_revision(where.repo, head) if head is not None else None
     if head_sha is not None:
         new = _patched(where, old, git.diff_trees(where.repo, base_sha, head_sha, where.folder))
     else:
-        new = _on_disk(where.root, len(entries[0].oid) if entries else 40)
+        new = _on_disk(where.root, len(tree))
     if new is None or new.streams != old.streams or new.adjustments != old.adjustments:
         return None, None
     changed = {p for p in old.projects.keys() | new.projects.keys() if old.projects.get(p) != new.projects.get(p)}
     if len(changed) > DIFF_CHANGES_LIMIT:
         return None, None
     checks = diffbase.ContentChecks(cache)
-    wanted = [_wanted(tree, changed) for tree in (old, new)]
+    wanted = _wanted(old, new, changed)
+    if not all(diffbase.is_object_id(oid) for _, oid in wanted[0]):
+        listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
+        return None, (key, listed) if listed is not None else None  # a damaged summary
     if new.read is old.read:  # two commits: one read of both sides' files
         raws = old.read(wanted[0] + wanted[1])
         read = [raws, raws]
@@ -672,7 +679,8 @@ def compare_changes(
     try:
         sides = _finish_sides(summary, changed, base_part, head_part)
     except (Malformed, ValueError, RecursionError):  # a damaged summary: check both sides whole, and keep it again
-        return None, key
+        listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
+        return None, (key, listed) if listed is not None else None
     before = Side(labels[0], base, base_sha, sides[0][0], sides[0][0].files, sides[0][1])
     after = Side(labels[1], head, head_sha, sides[1][0], sides[1][0].files, sides[1][1])
     return (before, after), None
@@ -680,9 +688,7 @@ def compare_changes(
 
 def _committed(where: Location, entries: list[Any]) -> _Tree | None:
     """A committed side as its tree lists it (no file read); None when this path does not apply."""
-    from budgetctl.infra import git
     from budgetctl.loading.revision import listing
-    from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
 
     found = listing(where.repo, where.folder, entries)
     kinds = set(found.in_year.values())
@@ -690,6 +696,15 @@ def _committed(where: Location, entries: list[Any]) -> _Tree | None:
         return None
     shown = found.shown
     oid_of = {shown(e.path): e.oid for e in found.wanted}
+    adjustments = sorted((shown(p), oid_of[shown(p)]) for p in found.in_year)
+    projects = {shown(e.path): e.oid for e in found.wanted if e is not found.streams and e.path not in found.in_year}
+    return _Tree((shown(found.streams.path), found.streams.oid), projects, adjustments, _git_reader(where), shown)
+
+
+def _git_reader(where: Location) -> Callable[[list[tuple[str, str]]], dict[tuple[str, str], RawFile] | None]:
+    """Reads committed files by blob id: one `git cat-file` for their sizes, one for their bytes."""
+    from budgetctl.infra import git
+    from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
 
     def read(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], RawFile] | None:
         from budgetctl.model.source import RawFile
@@ -700,9 +715,7 @@ def _committed(where: Location, entries: list[Any]) -> _Tree | None:
         blobs = git.read_blobs(where.repo, oids)
         return {(path, oid): RawFile(path, blobs[oid]) for path, oid in wanted}
 
-    adjustments = sorted((shown(p), oid_of[shown(p)]) for p in found.in_year)
-    projects = {shown(e.path): e.oid for e in found.wanted if e is not found.streams and e.path not in found.in_year}
-    return _Tree((shown(found.streams.path), found.streams.oid), projects, adjustments, read, shown)
+    return read
 
 
 def _patched(where: Location, old: _Tree, changes: list[Any]) -> _Tree | None:
@@ -764,14 +777,18 @@ class _Part:
     paths: set[str]  # every project file on this side that shares an id with a changed file
 
 
-def _wanted(tree: _Tree, changed: set[str]) -> list[tuple[str, str]]:
-    """The files of a side to read: streams.yaml, the adjustments, and the project files that
-    share an id with a changed file (display path, blob id)."""
+def _wanted(old: _Tree, new: _Tree, changed: set[str]) -> list[list[tuple[str, str]]]:
+    """The files of each side to read (display path, blob id): streams.yaml, the adjustments, and
+    the project files that share an id with a changed file (the same unchanged ones on both sides)."""
     from budgetctl.model.kinds import project_id
 
     ids = {project_id(path) for path in changed}
-    same_ids = sorted(p for p in tree.projects if project_id(p) in ids)
-    return [tree.streams, *tree.adjustments, *((p, tree.projects[p]) for p in same_ids)]
+    same_ids = {p for p in old.projects if project_id(p) in ids}
+    found = []
+    for tree in (old, new):
+        paths = sorted(p for p in same_ids | changed if p in tree.projects)
+        found.append([tree.streams, *tree.adjustments, *((p, tree.projects[p]) for p in paths)])
+    return found
 
 
 def _changed_side(
@@ -864,7 +881,7 @@ def _finish_sides(
     return found
 
 
-def _keep_summary(cache: FileCache, key: str, before: Side) -> None:
+def _keep_summary(cache: FileCache, key: str, listed: _Tree, before: Side) -> None:
     """Keep the summary of a base side checked whole, for the next comparison from it."""
     from budgetctl.loading import diffbase
 
@@ -876,4 +893,4 @@ def _keep_summary(cache: FileCache, key: str, before: Side) -> None:
         rows.setdefault(entry.project.stream, []).append((entry.source.path, dict(entry.project.allocations)))
         valid.add(entry.source.path)
     invalid = [raw.path for raw in before.files.projects if raw.path not in valid]
-    diffbase.write_summary(cache, key, invalid, rows)
+    diffbase.write_summary(cache, key, (listed.streams, listed.adjustments, listed.projects), invalid, rows)

@@ -24,6 +24,7 @@ __all__ = [
     "TreeFile",
     "blob_sizes",
     "diff_trees",
+    "folder_tree",
     "init_repository",
     "list_tree",
     "read_blobs",
@@ -106,6 +107,19 @@ def list_tree(repo: Path, sha: str, folder: str) -> list[TreeFile]:
     files = _parse_tree(result.stdout)
     # ls-tree also matches a file named exactly like the folder; keep what is inside it.
     return [f for f in files if f.path.startswith(prefix + "/")]
+
+
+def folder_tree(repo: Path, sha: str, folder: str) -> str | None:
+    """The tree id of `folder` (repo-relative) in commit `sha`: a content key of everything in it,
+    from one entry of its parent (no recursion); None when the commit has no such folder."""
+    _check_object_id(sha)
+    prefix = _check_folder(folder)
+    command = ["-C", str(repo), "-c", "core.quotepath=off", "ls-tree", "-z", "--full-tree", sha, "--", prefix]
+    result = _run(command, extra_env={"GIT_LITERAL_PATHSPECS": "1"})
+    if result.returncode != 0:
+        raise GitError(f"cannot list {folder!r} at {sha}: {_first_line(result.stderr)}")
+    found = [e.oid for e in _parse_tree(result.stdout) if e.path == prefix and e.mode == "040000"]
+    return found[0] if found else None
 
 
 def _cat_file(repo: Path, oids: list[str], mode: str) -> tuple[list[str], bytes]:

@@ -120,17 +120,23 @@ class Listing:
     problems: list[Diagnostic]
 
 
-def listing(repo: Path, folder: str, entries: list[gitrepo.TreeFile]) -> Listing:
-    """Sort ``entries`` (``list_tree`` of ``folder``) as discovery sorts the files on disk."""
-    streams_path = f"{folder}/{STREAMS_FILE}"
-    projects_prefix = f"{folder}/{PROJECTS_DIR}/"
-    # Paths are shown as discovery shows the ledger on disk (display_path), so that
-    # problems on the two sides of a comparison match and name files a user can open.
+def shown_paths(repo: Path, folder: str) -> Callable[[str], str]:
+    """How a repo-relative path under ``folder`` is shown: as discovery shows the ledger on disk
+    (display_path), so that problems on the two sides of a comparison match and name files a
+    user can open."""
     base = display_base(repo / folder)
 
     def shown(path: str) -> str:
         return join_shown(base, path[len(folder) + 1 :])
 
+    return shown
+
+
+def listing(repo: Path, folder: str, entries: list[gitrepo.TreeFile]) -> Listing:
+    """Sort ``entries`` (``list_tree`` of ``folder``) as discovery sorts the files on disk."""
+    streams_path = f"{folder}/{STREAMS_FILE}"
+    projects_prefix = f"{folder}/{PROJECTS_DIR}/"
+    shown = shown_paths(repo, folder)
     problems: list[Diagnostic] = []
     wanted = []
     streams = None

@@ -177,8 +177,9 @@ def test_a_damaged_summary_of_the_base_is_checked_whole_and_kept_again(tmp_path:
         patch.setattr(pipeline, "compare_changes", spy)
         assert run(command, cached=True) == expected
         (summary,) = Path(os.environ["XDG_CACHE_HOME"]).glob("budgetctl/*.base-*")
-        header, *rows = summary.read_text().splitlines()
-        summary.write_text("\n".join([header, *(row.split("\t")[0] + "\t[[1]]" for row in rows)]) + "\n")
+        header, files, *rows = summary.read_text().splitlines()
+        damaged = [row.split("\t")[0] + "\t[[1]]" for row in rows]  # each stream's rows
+        summary.write_text("\n".join([header, files, *damaged]) + "\n")
         assert run(command, cached=True) == expected
         assert run(command, cached=True) == expected
     assert fast == [False, False, True]
