@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the models are imported only when a file must be checked
     from budgetctl.loading.cache import FileCache
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.snapshot import Snapshot
+    from budgetctl.loading.statindex import StatIndex
     from budgetctl.model.ledger import Ledger, Place, ProjectEntry
     from budgetctl.model.records import Project
     from budgetctl.model.source import RawFile
@@ -96,14 +97,23 @@ def check_ledger(
     the cache's last whole check; ``in_year=False`` leaves actuals and forecasts
     unread (commands about the plan only).
     """
-    from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.discover import find_root, read_ledger
+    from budgetctl.loading.cache import read_through_index
 
-    root = find_root(data)
-    cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
-    # The stat index vouches for files unchanged since they were read: those are not read again.
-    index = cached.stat_index() if cached is not None else None
-    files = read_ledger(root, index)
+    files, cached, index = read_through_index(data, cache=cache)
+    return check_read(files, cached, index, progress=progress, ledger_needed=ledger_needed, in_year=in_year)
+
+
+def check_read(
+    files: LedgerFiles,
+    cached: FileCache | None,
+    index: StatIndex | None,
+    *,
+    progress: Progress | None = None,
+    ledger_needed: bool = True,
+    in_year: bool = True,
+) -> Checked:
+    """``check_ledger`` of a ledger already read (``loading.cache.read_through_index``): check
+    it, then keep the cache and the stat index."""
     with progress(len(files.projects)) if progress is not None else nullcontext() as advance:
         checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year)
     if cached is not None:

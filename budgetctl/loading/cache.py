@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.loading.codec import Malformed, decode_amount, decode_problem, encode_problem
 from budgetctl.loading.ownfiles import read_own, usable_folder, write_own
 
 if TYPE_CHECKING:
@@ -230,8 +229,13 @@ class FileCache:
         count, incomplete = head.get("files"), head.get("incomplete")
         if type(count) is not int or type(incomplete) is not bool:
             return None
+        lines = [line for line in body if line]
+        if not lines:
+            return [], count, incomplete
+        from budgetctl.loading.codec import Malformed, decode_problem  # the models' module: only for problems
+
         try:
-            problems = [decode_problem(json.loads(line)) for line in body if line]
+            problems = [decode_problem(json.loads(line)) for line in lines]
         except (ValueError, RecursionError, Malformed):
             return None
         return problems, count, incomplete
@@ -253,6 +257,8 @@ class FileCache:
         allocated = found[0].get("allocated") if found is not None else None
         if type(allocated) is not dict:
             return None
+        from budgetctl.loading.codec import Malformed, decode_amount
+
         figures: dict[str, dict[str, tuple[int, Decimal]]] = {}
         for stream, years in allocated.items():
             if type(years) is not dict:
@@ -289,6 +295,8 @@ class FileCache:
         }
         if figures is not None:
             head["allocated"] = {s: {y: [n, str(a)] for y, (n, a) in years.items()} for s, years in figures.items()}
+        from budgetctl.loading.codec import encode_problem
+
         lines = [json.dumps(head), *(json.dumps([p.file, *encode_problem(p)]) for p in problems)]
         write_own(self.check_path, ("\n".join(lines) + "\n").encode())
 
@@ -300,6 +308,8 @@ class FileCache:
         line = self._entries().get(path)
         if line is None or line[2:66] != key.encode():
             return None
+        from budgetctl.loading.codec import Malformed
+
         try:
             entry = json.loads(line)
         except (ValueError, RecursionError):
@@ -336,6 +346,20 @@ class FileCache:
         write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
 
 
+def read_through_index(
+    data: str | os.PathLike[str] | None, *, cache: bool = True
+) -> tuple[LedgerFiles, FileCache | None, StatIndex | None]:
+    """Find the ledger (``discover.find_root``) and read it: through the stat index, which vouches
+    for the files unchanged since they were read (those are not read again), unless ``cache`` is
+    off (or BUDGETCTL_NO_CACHE, or CI). With the cache and the index, for the caller to save."""
+    from budgetctl.loading.discover import find_root, read_ledger
+
+    root = find_root(data)
+    cached = FileCache.open(root) if cache and not disabled_by_env() else None
+    index = cached.stat_index() if cached is not None else None
+    return read_ledger(root, index), cached, index
+
+
 def ledger_key(files: LedgerFiles) -> str:
     """The content key of a whole ledger: what discovery refused, then every file's display
     path and content key (the SHA-256 of its bytes), in order (lengths first, so no two
@@ -357,7 +381,7 @@ def ledger_key(files: LedgerFiles) -> str:
 def recall(cache: FileCache | None, raws: list[RawFile], model: type) -> tuple[list[FileCheck | None], list[str]]:
     """Each file's check as the cache holds it for the file's content (None where it holds
     none), and the files' content keys (empty when nothing is to be stored this run)."""
-    from budgetctl.loading.codec import from_entry, model_decoder
+    from budgetctl.loading.codec import Malformed, from_entry, model_decoder
 
     found: list[FileCheck | None] = [None] * len(raws)
     if cache is None or not cache.enabled:
@@ -392,5 +416,5 @@ def remember(cache: FileCache, path: str, key: str, checked: FileCheck, entry: l
     if cache.enabled:
         try:
             cache.put(path, key, entry or codec.to_entry(checked))
-        except Malformed:
+        except codec.Malformed:
             cache.disable()

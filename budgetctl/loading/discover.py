@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic, UserError, printable
 from budgetctl.loading.codes import CODES
-from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
 from budgetctl.model.kinds import (
     IN_YEAR,
     KNOWN_FOLDERS,
@@ -21,7 +20,7 @@ from budgetctl.model.kinds import (
     misplaced,
     unread_files,
 )
-from budgetctl.model.source import FileChanged, RawFile, digest
+from budgetctl.model.source import MAX_FILE_BYTES, FileChanged, RawFile, digest
 
 __all__ = [
     "FileChanged",
