@@ -116,7 +116,8 @@ def _validate(plain: dict[str, Any]) -> None:
         files, cached, index = read_through_index(None if data is None else Path(data), cache="no_cache" not in plain)
     except UserError:
         return
-    last = cached.last_check(ledger_key(files)) if cached is not None else None
+    key = ledger_key(files) if cached is not None else None
+    last = cached.last_check(key) if cached is not None and key is not None else None
     if last is not None:
         assert index is not None
         index.save()
@@ -132,7 +133,7 @@ def _validate(plain: dict[str, Any]) -> None:
 
         try:
             checked = check_read(
-                files, cached, index, progress=lambda total: progress.maybe(total, chosen), ledger_needed=False
+                files, cached, index, progress=lambda total: progress.maybe(total, chosen), ledger_needed=False, key=key
             )
         except UserError:
             return
@@ -157,9 +158,9 @@ def _run() -> None:
         plain = _plain_validate(sys.argv[1:])
         if plain is not None:  # the warm path: neither typer nor click is imported
             _validate(plain)
-        from budgetctl.cli import app
+        from budgetctl.cli import app_for
 
-        app()
+        app_for(sys.argv[1:])()
     except SystemExit:
         raise
     except KeyboardInterrupt:

@@ -111,11 +111,14 @@ def check_read(
     progress: Progress | None = None,
     ledger_needed: bool = True,
     in_year: bool = True,
+    key: str | None = None,
 ) -> Checked:
     """``check_ledger`` of a ledger already read (``loading.cache.read_through_index``): check
-    it, then keep the cache and the stat index."""
+    it, then keep the cache and the stat index. ``key``: its ``ledger_key``, if already known."""
     with progress(len(files.projects)) if progress is not None else nullcontext() as advance:
-        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year)
+        checked = check_files(
+            files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year, key=key
+        )
     if cached is not None:
         cached.save()
     if index is not None:
@@ -131,6 +134,7 @@ def check_files(
     ledger_needed: bool = True,
     remember: bool = True,
     in_year: bool = True,
+    key: str | None = None,
 ) -> Checked:
     """Run every stage over the files and return the ledger and all problems.
 
@@ -142,11 +146,14 @@ def check_files(
     is not the one on disk whose last check ``validate`` looks for). ``in_year=False``
     leaves the actuals and forecasts unread (a report of the plan needs neither): the
     check is then partial, so it is neither saved as nor served by the ledger's last
-    whole check.
+    whole check. ``key``: the files' ``ledger_key``, when the caller has it already.
     """
     from budgetctl.loading.cache import ledger_key
 
-    key = ledger_key(files) if cache is not None else ""
+    if cache is None:
+        key = ""
+    elif key is None:
+        key = ledger_key(files)
     last = cache.last_check(key) if cache is not None else None
     if last is not None and not ledger_needed:
         return Checked(None, *last, files=files)
