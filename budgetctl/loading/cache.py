@@ -367,8 +367,13 @@ def ledger_key(files: LedgerFiles) -> str:
     whole = hashlib.sha256()
     for problem in files.problems:
         whole.update(json.dumps(problem.as_json()).encode() + b"\n")
+    every = files.every_file()
+    paths = [raw.path for raw in every]
+    if "".join(paths).isascii():  # as many bytes as characters: one string, encoded once
+        whole.update("".join([f"{len(p)}:{p}{raw.digest}" for p, raw in zip(paths, every, strict=True)]).encode())
+        return whole.hexdigest()
     parts = []
-    for raw in files.every_file():
+    for raw in every:
         path = raw.path.encode("utf-8", "surrogateescape")
         parts += [b"%d:" % len(path), path, raw.digest.encode()]
     whole.update(b"".join(parts))

@@ -100,7 +100,10 @@ class StatIndex:
             self._new[shown] = entry
             self._changed = self._changed or old != entry
         elif old is not None:
-            self._changed = True  # forget the stale entry
+            # Kept, so a file edited just now does not rewrite the whole index: the entry can
+            # never vouch for it again, as its ctime has moved on (no user can set a ctime back).
+            # The next run that finds the file settled replaces it.
+            self._new[shown] = old
 
     def save(self) -> None:
         """Write the entries of this run's files, if anything differs from what was read."""

@@ -43,10 +43,10 @@ def test_the_files_left_out_under_projects_are_those_os_walk_lists(tmp_path: Pat
     }
     for name, text in files.items():
         (projects / name).write_text(text)
-    os.symlink(projects / "fund" / "notes.txt", projects / "fund" / "link.csv")
-    os.symlink(projects / "fund" / "sub", projects / "fund" / "folderlink")
-    os.symlink(projects / "nowhere", projects / "fund" / "dangling.Yaml")
-    os.symlink(projects / "fund" / "a.yaml", projects / "fund" / "linked.yaml")
+    (projects / "fund" / "link.csv").symlink_to(projects / "fund" / "notes.txt")
+    (projects / "fund" / "folderlink").symlink_to(projects / "fund" / "sub")
+    (projects / "fund" / "dangling.Yaml").symlink_to(projects / "nowhere")
+    (projects / "fund" / "linked.yaml").symlink_to(projects / "fund" / "a.yaml")
 
     found = read_ledger(data)
     y020 = sorted((p.file, p.message) for p in found.problems if p.code == "Y020")
