@@ -58,12 +58,15 @@ class Checked:
 
     def totals_broken(self) -> list[Diagnostic]:
         """Errors that make totals wrong: a file or project that could not be counted."""
+        errors = self.errors
+        if not errors:
+            return []  # no rule module needs importing to say so
         from budgetctl.loading.codes import CODES
         from budgetctl.rules import RULES
 
         # From the registries directly: building the catalogue's help texts is not needed here.
         breaking = {c.code for c in CODES.values() if c.affects_totals} | {r.code for r in RULES if r.affects_totals}
-        return [p for p in self.errors if p.code in breaking]
+        return [p for p in errors if p.code in breaking]
 
     def source_line(self, path: str, line: int) -> str | None:
         """Line ``line`` (from 1) of the checked file ``path`` as read, for showing under a problem."""

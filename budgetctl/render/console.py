@@ -49,3 +49,11 @@ def stdout() -> Console:
 
 def stderr() -> Console:
     return _make(stderr=True)
+
+
+def stdout_width() -> int:
+    """The width ``stdout()`` lays text out to: known without importing Rich when piped with no
+    COLUMNS (the 200 that ``_make`` gives it)."""
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        return 200
+    return stdout().width

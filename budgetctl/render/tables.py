@@ -116,9 +116,9 @@ def render_table(table: Table) -> None:
     """A terminal table: Rich for a short one, plain fixed-width text for a long one (Rich's layout
     costs about 2 ms a row) when it fits the terminal uncut, else laid out to fit (nothing cut)."""
     from budgetctl.render import plain
-    from budgetctl.render.console import stdout
+    from budgetctl.render.console import stdout_width
 
-    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, max_width=stdout().width):
+    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, max_width=stdout_width()):
         return
     render_rich(table)
 
