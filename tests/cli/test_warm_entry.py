@@ -194,3 +194,31 @@ def test_a_warm_validate_imports_neither_typer_nor_the_checks(tmp_path: Path) ->
     heavy = {"typer", "click", "rich", "yaml", "pydantic_core", "budgetctl.pipeline", "budgetctl.rules"}
     assert warm & heavy == set()
     assert "budgetctl.model.records" not in warm
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summary", "--year", "2023/24", "--format", "json"],
+        ["--data", "{data}", "summary", "--year", "2023/24", "--format", "csv"],
+        ["--data={data}", "projects", "--format", "csv"],
+        ["validate", "--help"],
+        ["new", "--help"],
+        ["new", "project", "--help"],
+        ["explain", "A001"],
+        ["--help"],
+        ["valdate"],
+    ],
+)
+def test_the_app_built_for_one_command_says_what_the_whole_app_says(args: list[str]) -> None:
+    """``app_for`` registers only the command the line names; the output is the whole app's."""
+    from budgetctl.cli import app_for
+
+    line = [a.replace("{data}", str(SHIPPED)) for a in args]
+    if "--data" not in " ".join(line):
+        line += ["--data", str(SHIPPED)] if line[0] in ("summary",) else []
+    pruned = app_for(line)
+    assert (pruned is app) == (line[0] in ("--help", "valdate"))
+    found = CliRunner().invoke(pruned, line)
+    whole = CliRunner().invoke(app, line)
+    assert (found.exit_code, found.stdout, found.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
