@@ -153,6 +153,8 @@ class FileCache:
         # Checks rebuilt from entries this run, by (display path, content key): a second ledger
         # in the same run (the other side of a diff) reuses them instead of decoding again.
         self.decoded: dict[tuple[str, str], Any] = {}
+        self._check: tuple[bytes, list[bytes]] | None = None  # the check file's header and lines
+        self._check_head: dict[str, Any] | None = None  # its header, parsed
 
     @classmethod
     def open(cls, root: Path) -> FileCache | None:
@@ -241,13 +243,21 @@ class FileCache:
         return problems, count, incomplete
 
     def _read_check(self, ledger: str) -> tuple[dict[str, Any], list[bytes]] | None:
-        """The check file's header and problem lines, if it is ours and holds ``ledger``."""
-        data = read_own(self.check_path) if self.enabled else None
-        if data is None:
+        """The check file's header and problem lines, if it is ours and holds ``ledger``. Read
+        and parsed once a run (a check of a few changed files asks several times), and only
+        when its header names ``ledger`` (the header holds every stream's figures)."""
+        if not self.enabled:
             return None
-        header, *body = data.split(b"\n")
-        head = self._our_header(header)
-        return None if head is None or head.get("ledger") != ledger else (head, body)
+        if self._check is None:
+            data = read_own(self.check_path)
+            self._check = (b"", []) if data is None else _split_check(data)
+        header, body = self._check
+        if f'"ledger": "{ledger}"'.encode() not in header:
+            return None  # a cheap first pass: json.dumps writes the key so; the parse decides
+        if self._check_head is None:
+            self._check_head = self._our_header(header) or {}
+        head = self._check_head
+        return None if head.get("ledger") != ledger else (head, body)
 
     def last_figures(self, ledger: str) -> dict[str, dict[str, tuple[int, Decimal]]] | None:
         """Each stream's number of allocations and allocated money per year in the last whole
@@ -298,7 +308,9 @@ class FileCache:
         from budgetctl.loading.codec import encode_problem
 
         lines = [json.dumps(head), *(json.dumps([p.file, *encode_problem(p)]) for p in problems)]
-        write_own(self.check_path, ("\n".join(lines) + "\n").encode())
+        data = ("\n".join(lines) + "\n").encode()
+        write_own(self.check_path, data)
+        self._check, self._check_head = _split_check(data), None  # what the next question reads
 
     def get(self, path: str, key: str) -> list[Any] | None:
         """``[loader problems, schema problems, project]`` stored for ``path`` with content
@@ -344,6 +356,11 @@ class FileCache:
             return
         header = json.dumps({"format": FORMAT, "key": self.key}).encode()
         write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
+
+
+def _split_check(data: bytes) -> tuple[bytes, list[bytes]]:
+    header, *body = data.split(b"\n")
+    return header, body
 
 
 def read_through_index(
