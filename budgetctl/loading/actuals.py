@@ -31,7 +31,7 @@ TEXT_FIELDS = (4, 5, 6)  # reference, supplier, description: the formula rule ap
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+PROJECT_ID = _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # a project id's form
 
 
 # A value problem: the index of the cell at fault, its code and its message.

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from budgetctl.model.actuals import ActualRow, ActualsFile
-from budgetctl.model.money import ZERO, running_totals, total
+from budgetctl.model.actuals import ActualRow, ActualsFile, pounds
+from budgetctl.model.money import ZERO
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Adjustment, Forecast, Project, Stream, StreamsFile
 from budgetctl.model.source import SourceFile
@@ -84,8 +83,14 @@ class Ledger:
     forecasts: list[QuarterForecast] = field(default_factory=list)
     # The adjustment records of every year, in path order.
     adjustments: list[AdjustmentEntry] = field(default_factory=list)
-    _forecasts_sorted: tuple[tuple[QuarterForecast, ...], dict[str, list[QuarterForecast]]] = field(
-        default_factory=lambda: ((), {}), init=False, repr=False, compare=False
+    _forecasts_sorted: tuple[
+        tuple[QuarterForecast, ...],
+        dict[str, list[QuarterForecast]],
+        dict[tuple[str, datetime.date], dict[str, QuarterForecast]],
+    ] = field(default_factory=lambda: ((), {}, {}), init=False, repr=False, compare=False)
+    # Each project's actual by (year, as-at date), built once per date asked for (``actual_as_at``).
+    _sums_as_at: tuple[list[ActualsFile] | None, dict[tuple[str, datetime.date], dict[str, Decimal]]] = field(
+        default_factory=lambda: (None, {}), init=False, repr=False, compare=False
     )
 
     @property
@@ -162,40 +167,66 @@ class Ledger:
     @cached_property
     def actual_totals(self) -> dict[tuple[str, str], Decimal]:
         """Each project's actual spend in each year with actuals (every row of the year)."""
-        return {key: total(row.signed for _, row in rows) for key, rows in self.actuals_by_project.items()}
-
-    @cached_property
-    def _actuals_by_date(self) -> dict[tuple[str, str], tuple[list[datetime.date], list[Decimal]]]:
-        """Per (project, year): its rows' dates in date order, and the running total of their
-        signed amounts (zero first, then after each row). Built once: a monitoring report asks
-        for every project's actual as at a date, which is then one bisection."""
-        found = {}
-        for key, rows in self.actuals_by_project.items():
-            ordered = sorted([row for _, row in rows], key=_row_date)
-            found[key] = ([row.date for row in ordered], running_totals([row.signed for row in ordered]))
-        return found
+        return self._actual_sums(None)
 
     def actual_as_at(self, project_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
-        """The signed sum of the project's rows of the year dated on or before ``as_at`` (all: None).
-        Exact addition does not depend on the order, so this is the sum in file order too."""
+        """The signed sum of the project's rows of the year dated on or before ``as_at`` (all: None)."""
         if as_at is None:
             return self.actual_totals.get((project_id, year), ZERO)
-        found = self._actuals_by_date.get((project_id, year))
+        if self._sums_as_at[0] is not self.actuals:  # other files since: start again
+            self._sums_as_at = (self.actuals, {})
+        sums = self._sums_as_at[1].get((year, as_at))
+        if sums is None:
+            sums = self._sums_as_at[1][(year, as_at)] = {
+                project: amount for (project, y), amount in self._actual_sums(as_at, year).items()
+            }
+        return sums.get(project_id, ZERO)
+
+    def _actual_sums(self, as_at: datetime.date | None, year: str | None = None) -> dict[tuple[str, str], Decimal]:
+        """Per (project, year) with rows (of ``year`` only, when given): the sum of the rows dated on
+        or before ``as_at`` (all: None), added in whole pence from each file's columns: a report
+        asks for every project's actual as at one date, which is one pass over the columns."""
+        last = as_at.toordinal() if as_at is not None else None
+        pence: dict[tuple[str, str], int] = {}
+        for file in self.actuals:
+            if year is not None and file.year != year:
+                continue
+            columns = file.columns
+            sums = [0] * len(columns.projects)
+            if last is None or not columns.days or max(columns.days) <= last:
+                for who, amount in zip(columns.who, columns.pence, strict=True):
+                    sums[who] += amount
+            else:
+                for day, who, amount in zip(columns.days, columns.who, columns.pence, strict=True):
+                    if day <= last:
+                        sums[who] += amount
+            for project, amount in zip(columns.projects, sums, strict=True):
+                key = (project, file.year)
+                pence[key] = pence.get(key, 0) + amount
+        return {key: pounds(amount) for key, amount in pence.items()}
+
+    def latest_forecasts(self, year: str, as_at: datetime.date) -> dict[str, QuarterForecast]:
+        """Per project: the latest of the year's forecast files (``forecasts_of`` order) with
+        ``as_at`` on or before that date that lists it. Built once per date asked for: a report
+        asks for every project's forecast, which would otherwise search the files each time."""
+        self.forecasts_of(year)  # starts the memo again when the files are other ones
+        found = self._forecasts_sorted[2].get((year, as_at))
         if found is None:
-            return ZERO
-        dates, running = found
-        return running[bisect_right(dates, as_at)]
+            found = {}
+            for file in self.forecasts_of(year):
+                if file.forecast.as_at <= as_at:
+                    found.update(dict.fromkeys(file.forecast.projects, file))
+            self._forecasts_sorted[2][(year, as_at)] = found
+        return found
 
     def forecasts_of(self, year: str) -> list[QuarterForecast]:
         """The year's forecast files, oldest ``as_at`` first."""
         every = tuple(self.forecasts)  # sorted once per year while the files stay the same ones
         if self._forecasts_sorted[0] != every:
-            self._forecasts_sorted = (every, {})
+            self._forecasts_sorted = (every, {}, {})
         by_year = self._forecasts_sorted[1]
         if year not in by_year:
             by_year[year] = sorted((f for f in every if f.year == year), key=lambda f: (f.forecast.as_at, f.quarter))
         return list(by_year[year])
 
 
-def _row_date(row: ActualRow) -> datetime.date:
-    return row.date
