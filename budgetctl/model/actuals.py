@@ -8,10 +8,12 @@ column where each cell starts, so every figure can be traced to its cells.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from budgetctl.model.money import format_json
@@ -83,18 +85,22 @@ class ActualColumns:
     pence: array[int]
 
     @classmethod
-    def of(cls, rows: Iterable[ActualRow]) -> ActualColumns:
-        index: dict[str, int] = {}
-        days, who, pence = array("i"), array("i"), array("q")
-        for row in rows:
-            days.append(row.date.toordinal())
-            who.append(index.setdefault(row.project, len(index)))
-            scaled = row.amount.scaleb(2)
-            cents = int(scaled)
-            if cents != scaled:  # money is whole pence; anything else is a bug, never rounded
-                raise ValueError(f"an amount with more than two decimals: {row.amount}")
-            pence.append(-cents if row.kind in REDUCING else cents)
-        return cls(tuple(index), days, who, pence)
+    def of(cls, rows: Sequence[ActualRow]) -> ActualColumns:
+        # Column by column with map (the loops run in C): a year of 120,000 rows costs a
+        # few hundredths of a second more on the run that reads them, and is then cached.
+        projects = list(map(itemgetter(1), rows))
+        index = {project: i for i, project in enumerate(dict.fromkeys(projects))}
+        scaled = list(map(Decimal.scaleb, map(itemgetter(3), rows), repeat(2)))
+        cents = list(map(int, scaled))
+        if cents != scaled:  # money is whole pence; anything else is a bug, never rounded
+            raise ValueError("an amount with more than two decimals")
+        reducing = [kind in REDUCING for kind in map(itemgetter(2), rows)]
+        return cls(
+            tuple(index),
+            array("i", map(date.toordinal, map(itemgetter(0), rows))),
+            array("i", map(index.__getitem__, projects)),
+            array("q", [-c if r else c for c, r in zip(cents, reducing, strict=True)]),
+        )
 
 
 class ActualsFile:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from array import array
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from budgetctl.model.actuals import ActualRow, ActualsFile, pounds
+from budgetctl.model.actuals import ActualColumns, ActualRow, ActualsFile, pounds
 from budgetctl.model.money import ZERO
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Adjustment, Forecast, Project, Stream, StreamsFile
@@ -21,6 +22,27 @@ class Place:
     file: str
     line: int
     column: int
+
+
+class _ActualsMemo:
+    """The actuals files' columns joined per year (each row's project as an index into the
+    year's projects), and each project's actual by (year, as-at date) once asked for."""
+
+    def __init__(self, files: list[ActualsFile]) -> None:
+        self.files = files
+        self.as_at: dict[tuple[str, datetime.date], dict[str, Decimal]] = {}
+        index: dict[str, dict[str, int]] = {}
+        self.years: dict[str, tuple[list[str], list[tuple[ActualColumns, array[int]]]]] = {}
+        for file in files:
+            columns = file.columns
+            found = index.setdefault(file.year, {})
+            projects, joined = self.years.setdefault(file.year, ([], []))
+            for project in columns.projects:
+                if project not in found:
+                    found[project] = len(projects)
+                    projects.append(project)
+            local = [found[project] for project in columns.projects]
+            joined.append((columns, array("i", map(local.__getitem__, columns.who))))
 
 
 @dataclass
@@ -88,10 +110,7 @@ class Ledger:
         dict[str, list[QuarterForecast]],
         dict[tuple[str, datetime.date], dict[str, QuarterForecast]],
     ] = field(default_factory=lambda: ((), {}, {}), init=False, repr=False, compare=False)
-    # Each project's actual by (year, as-at date), built once per date asked for (``actual_as_at``).
-    _sums_as_at: tuple[list[ActualsFile] | None, dict[tuple[str, datetime.date], dict[str, Decimal]]] = field(
-        default_factory=lambda: (None, {}), init=False, repr=False, compare=False
-    )
+    _memo: _ActualsMemo | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def streams(self) -> dict[str, Stream]:
@@ -167,43 +186,46 @@ class Ledger:
     @cached_property
     def actual_totals(self) -> dict[tuple[str, str], Decimal]:
         """Each project's actual spend in each year with actuals (every row of the year)."""
-        return self._actual_sums(None)
+        return {
+            (project, year): pounds(amount)
+            for year, group in self._actual_pence(None).items()
+            for project, amount in group.items()
+        }
 
     def actual_as_at(self, project_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
         """The signed sum of the project's rows of the year dated on or before ``as_at`` (all: None)."""
         if as_at is None:
             return self.actual_totals.get((project_id, year), ZERO)
-        if self._sums_as_at[0] is not self.actuals:  # other files since: start again
-            self._sums_as_at = (self.actuals, {})
-        sums = self._sums_as_at[1].get((year, as_at))
+        memo = self._actuals_memo()
+        sums = memo.as_at.get((year, as_at))
         if sums is None:
-            sums = self._sums_as_at[1][(year, as_at)] = {
-                project: amount for (project, y), amount in self._actual_sums(as_at, year).items()
-            }
+            pence = self._actual_pence(as_at).get(year, {})
+            sums = memo.as_at[(year, as_at)] = {project: pounds(amount) for project, amount in pence.items()}
         return sums.get(project_id, ZERO)
 
-    def _actual_sums(self, as_at: datetime.date | None, year: str | None = None) -> dict[tuple[str, str], Decimal]:
-        """Per (project, year) with rows (of ``year`` only, when given): the sum of the rows dated on
-        or before ``as_at`` (all: None), added in whole pence from each file's columns: a report
-        asks for every project's actual as at one date, which is one pass over the columns."""
+    def _actuals_memo(self) -> _ActualsMemo:
+        if self._memo is None or self._memo.files is not self.actuals:  # other files since: start again
+            self._memo = _ActualsMemo(self.actuals)
+        return self._memo
+
+    def _actual_pence(self, as_at: datetime.date | None) -> dict[str, dict[str, int]]:
+        """Per year, per project with rows in it: the whole pence of its rows dated on or before
+        ``as_at`` (all: None), added from the files' columns. A report asks for every project's
+        actual as at one date, which is then one pass over the columns."""
         last = as_at.toordinal() if as_at is not None else None
-        pence: dict[tuple[str, str], int] = {}
-        for file in self.actuals:
-            if year is not None and file.year != year:
-                continue
-            columns = file.columns
-            sums = [0] * len(columns.projects)
-            if last is None or not columns.days or max(columns.days) <= last:
-                for who, amount in zip(columns.who, columns.pence, strict=True):
-                    sums[who] += amount
-            else:
-                for day, who, amount in zip(columns.days, columns.who, columns.pence, strict=True):
-                    if day <= last:
-                        sums[who] += amount
-            for project, amount in zip(columns.projects, sums, strict=True):
-                key = (project, file.year)
-                pence[key] = pence.get(key, 0) + amount
-        return {key: pounds(amount) for key, amount in pence.items()}
+        found: dict[str, dict[str, int]] = {}
+        for year, (projects, files) in self._actuals_memo().years.items():
+            sums = [0] * len(projects)
+            for columns, who in files:
+                if last is None or not columns.days or max(columns.days) <= last:
+                    for index, amount in zip(who, columns.pence, strict=True):
+                        sums[index] += amount
+                elif min(columns.days) <= last:
+                    for day, index, amount in zip(columns.days, who, columns.pence, strict=True):
+                        if day <= last:
+                            sums[index] += amount
+            found[year] = dict(zip(projects, sums, strict=True))
+        return found
 
     def latest_forecasts(self, year: str, as_at: datetime.date) -> dict[str, QuarterForecast]:
         """Per project: the latest of the year's forecast files (``forecasts_of`` order) with
@@ -228,5 +250,3 @@ class Ledger:
         if year not in by_year:
             by_year[year] = sorted((f for f in every if f.year == year), key=lambda f: (f.forecast.as_at, f.quarter))
         return list(by_year[year])
-
-
