@@ -7,6 +7,7 @@ column where each cell starts, so every figure can be traced to its cells.
 
 from __future__ import annotations
 
+import decimal
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -153,5 +154,9 @@ class ActualsFile:
 
 
 def pounds(pence: int) -> Decimal:
-    """Whole pence as money with two decimals: the Decimal that adding the rows' amounts gives."""
-    return Decimal(pence).scaleb(-2)
+    """Whole pence as money with two decimals: the Decimal that adding the rows' amounts gives
+    (exact: a sum too large for it raises rather than rounds)."""
+    return Decimal(pence).scaleb(-2, context=_EXACT)
+
+
+_EXACT = decimal.Context(prec=40, traps=[decimal.Inexact, decimal.Rounded, decimal.InvalidOperation])
