@@ -84,6 +84,27 @@ def test_a_bad_identifier_says_what_to_write(tmp_path: Path) -> None:
     assert "does not start with a known org-id list code ('GB-CHARITY' is not on the org-id.guide register)" in message
 
 
+def test_an_identifier_on_a_deprecated_list_is_a_warning_naming_its_successor(tmp_path: Path) -> None:
+    data = make_ledger(
+        tmp_path,
+        {"streams.yaml": STREAMS, "projects/p.yaml": GRANT + "recipient_org_id: GB-GOVUK-home_office\n" + ALLOC},
+    )
+    result = CliRunner().invoke(app, ["validate", "--data", str(data), "--format", "json"])
+    assert result.exit_code == 0  # still a valid identifier: the export accepts it
+    [p] = json.loads(result.stdout)["problems"]
+    assert (p["code"], p["severity"], p["line"], p["column"]) == ("G005", "warning", 8, 19)
+    assert p["message"] == (
+        "recipient_org_id: 'GB-GOVUK-home_office' is on GB-GOVUK, a list the org-id.guide register has "
+        "deprecated: identify the organisation in GB-GOR instead (https://org-id.guide/list/GB-GOR)"
+    )
+    assert CliRunner().invoke(app, ["validate", "--data", str(data), "--strict"]).exit_code == 1
+    # A deprecated list whose successor the register does not name points at the list itself.
+    [message] = messages(tmp_path, {"projects/p.yaml": GRANT + "recipient_org_id: UG-NGB-1234\n" + ALLOC})
+    assert message.endswith(
+        "deprecated: find the organisation's current identifier from https://org-id.guide/list/UG-NGB"
+    )
+
+
 def test_a_dates_message_names_the_year_to_add(tmp_path: Path) -> None:
     text = GRANT + "start_date: 2023-04-01\nend_date: 2025-03-31\n" + ALLOC
     [message] = messages(tmp_path, {"projects/p.yaml": text})
@@ -115,6 +136,10 @@ def test_the_shipped_register_data_says_where_it_comes_from() -> None:
     for item in data["lists"]:  # every example passes its own list's check
         if "example" in item:
             assert org_id_problem(item["example"]) is None, item
+    successors = {item["code"]: item.get("replaced_by") for item in data["lists"] if item.get("deprecated")}
+    assert successors["GB-GOVUK"] == "GB-GOR" and successors["XI-GRID"] == "XI-ROR"
+    live = codes - set(successors)
+    assert all(code in live for code in successors.values() if code), successors  # never to another dead list
 
 
 def _refresh_script(tmp_path: Path, monkeypatch) -> tuple[Any, Path]:  # type: ignore[no-untyped-def]
@@ -153,8 +178,20 @@ def test_the_refresh_script_reads_a_checkout_of_the_registers_source(tmp_path: P
     (register / "lists" / "gb" / "gb-old.json").write_text(
         json.dumps({"code": "GB-OLD", "name": {"en": "A closed register"}, "deprecated": True}), encoding="utf-8"
     )
+    (register / "lists" / "gb" / "gb-past.json").write_text(
+        json.dumps(
+            {
+                "code": "GB-PAST",
+                "name": {"en": "A merged register"},
+                "deprecated": True,
+                "description": {"en": "It has been deprecated in favour of https://org-id.guide/list/GB-CHC."},
+            }
+        ),
+        encoding="utf-8",
+    )
     assert module.main([str(register)]) == 0
     written = json.loads(target.read_text(encoding="utf-8"))["lists"]
+    assert written[2] == {"code": "GB-PAST", "name": "A merged register", "deprecated": True, "replaced_by": "GB-CHC"}
     assert written[0] == {
         "code": "GB-CHC",
         "name": "Charity Commission",
