@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from budgetctl.diagnostics import Diagnostic
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the models are imported only when a file must be checked
 
     from budgetctl.loading.cache import FileCache
     from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.loading.revision import Location
     from budgetctl.loading.snapshot import Snapshot
     from budgetctl.model.ledger import Ledger, Place, ProjectEntry
     from budgetctl.model.records import Project
@@ -218,6 +219,9 @@ class Side:
     commit: str | None  # the full commit id; None for the working tree
     checked: Checked | None
     files: LedgerFiles | None
+    # Each year's (allocations, allocated) per stream over every valid project, when ``checked``
+    # holds only some of the projects (a comparison of the changed files: ``compare_changes``).
+    totals: dict[str, dict[str, tuple[int, Decimal]]] | None = None
 
     @property
     def empty(self) -> bool:
@@ -282,7 +286,12 @@ def check_revision(repo: Path, revision: str, folder: str, cache: FileCache | No
 def compare_sides(data: Path | None, base: str, head: str | None) -> tuple[Side, Side]:
     """The ledger at ``base`` and at ``head`` (None: the working tree), checked through the
     cache of checked files (keyed by content, so each file is checked once for both sides).
-    A bad revision or no repository is a GitError that says how budgetctl takes revisions."""
+    A bad revision or no repository is a GitError that says how budgetctl takes revisions.
+
+    With the cache, a comparison whose base was compared before reads only the changed files
+    (``compare_changes``); otherwise both sides are checked whole, and the base's summary is
+    kept for the next comparison.
+    """
     from budgetctl.infra.git import GitError
     from budgetctl.loading import cache as file_cache
     from budgetctl.loading.revision import locate
@@ -290,6 +299,11 @@ def compare_sides(data: Path | None, base: str, head: str | None) -> tuple[Side,
     try:
         where = locate(data)
         cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(where.root)
+        summary_key = None
+        if cache is not None:
+            fast, summary_key = compare_changes(where, base, head, cache)
+            if fast is not None:
+                return fast
         before = check_revision(where.repo, base, where.folder, cache)
         if head is not None:
             after = check_revision(where.repo, head, where.folder, cache)
@@ -298,6 +312,8 @@ def compare_sides(data: Path | None, base: str, head: str | None) -> tuple[Side,
     except GitError as exc:
         raise GitError(str(exc) + _range_hint(base, head)) from None
     if cache is not None:
+        if summary_key is not None:
+            _keep_summary(cache, *summary_key, before)
         cache.save()
     return before, after
 
@@ -581,3 +597,309 @@ def _check_changes(
 
 def _finding(rule: Rule, message: str, place: Place) -> Diagnostic:
     return Diagnostic(rule.code, rule.severity, message, place.file, place.line, place.column)
+
+
+# --- a comparison of the changed files only --------------------------------------------
+
+# Above this many changed project files, checking both sides whole (in worker processes, the rest
+# from the cache) costs about as much as checking each changed file here.
+DIFF_CHANGES_LIMIT = 1000
+
+
+@dataclass
+class _Tree:
+    """One side of a comparison before anything is checked: its files' display paths and blob ids."""
+
+    streams: tuple[str, str]  # (display path, blob id)
+    projects: dict[str, str]  # display path -> blob id
+    adjustments: list[tuple[str, str]]  # in path order
+    # The files (display path, blob id) -> each one's bytes; None when one is too large to read.
+    read: Callable[[list[tuple[str, str]]], dict[tuple[str, str], RawFile] | None]
+    shown: Callable[[str], str] = str  # a committed side: a repo-relative path as shown
+
+
+def compare_changes(
+    where: Location, base: str, head: str | None, cache: FileCache
+) -> tuple[tuple[Side, Side] | None, tuple[str, _Tree] | None]:
+    """The two sides of a comparison from the summary of the base (``loading.diffbase``) and the
+    files that differ, read and checked on both sides: (sides, None), or (None, the key to keep
+    the base's summary under after a whole comparison and the base's files, or None when this
+    path does not apply).
+
+    It applies when streams.yaml and the adjustment files are the same on both sides (by blob id)
+    and neither side has actuals, forecasts or discovery problems: then a project file's problems
+    depend on its own bytes and path and those files only, the same on both sides for a file that
+    did not change, and a comparison matches problems by file. Each side then holds the problems of
+    the files that share an id with a changed file, duplicate ids (R004) of those ids, and
+    over-allocation (A001) of the streams the changed files leave or join, exactly as its whole
+    check finds them; the totals are the base's plus the changed files' differences.
+    """
+    from budgetctl.diagnostics import printable
+    from budgetctl.infra import git
+    from budgetctl.loading import diffbase
+    from budgetctl.loading.codec import Malformed
+    from budgetctl.loading.discover import display_base
+    from budgetctl.loading.revision import shown_paths
+    from budgetctl.rules import RULES
+
+    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+        return None, None  # a rule across project files that this path does not know how to narrow
+    base_sha = git.resolve_revision(where.repo, base)
+    tree = git.folder_tree(where.repo, base_sha, where.folder)
+    if tree is None:
+        return None, None
+    key = diffbase.tree_key(cache.key, display_base(where.repo / where.folder), tree)
+    summary = diffbase.read_summary(cache, key)
+    if summary is None:
+        listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
+        return None, (key, listed) if listed is not None else None
+    shown = shown_paths(where.repo, where.folder)
+    old = _Tree(summary.streams, summary.files, summary.adjustments, _git_reader(where), shown)
+    head_sha = git.resolve_revision(where.repo, head) if head is not None else None
+    if head_sha is not None:
+        new = _patched(where, old, git.diff_trees(where.repo, base_sha, head_sha, where.folder))
+    else:
+        new = _on_disk(where.root, len(tree))
+    if new is None or new.streams != old.streams or new.adjustments != old.adjustments:
+        return None, None
+    changed = {p for p in old.projects.keys() | new.projects.keys() if old.projects.get(p) != new.projects.get(p)}
+    if len(changed) > DIFF_CHANGES_LIMIT:
+        return None, None
+    checks = diffbase.ContentChecks(cache)
+    wanted = _wanted(old, new, changed)
+    if not all(diffbase.is_object_id(oid) for _, oid in wanted[0]):
+        listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
+        return None, (key, listed) if listed is not None else None  # a damaged summary
+    if new.read is old.read:  # two commits: one read of both sides' files
+        raws = old.read(wanted[0] + wanted[1])
+        read = [raws, raws]
+    else:
+        read = [old.read(wanted[0]), new.read(wanted[1])]
+    if read[0] is None or read[1] is None:
+        return None, None
+    base_part = _changed_side(old, wanted[0], read[0], checks)
+    head_part = _changed_side(new, wanted[1], read[1], checks)
+    if base_part is None or head_part is None:
+        return None, None
+    checks.save()
+    labels = [f"{printable(base)} ({base_sha[:7]})", "the working tree"]
+    if head is not None and head_sha is not None:
+        labels[1] = f"{printable(head)} ({head_sha[:7]})"
+    try:
+        sides = _finish_sides(summary, changed, base_part, head_part)
+    except (Malformed, ValueError, RecursionError):  # a damaged summary: check both sides whole, and keep it again
+        listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
+        return None, (key, listed) if listed is not None else None
+    before = Side(labels[0], base, base_sha, sides[0][0], sides[0][0].files, sides[0][1])
+    after = Side(labels[1], head, head_sha, sides[1][0], sides[1][0].files, sides[1][1])
+    return (before, after), None
+
+
+def _committed(where: Location, entries: list[Any]) -> _Tree | None:
+    """A committed side as its tree lists it (no file read); None when this path does not apply."""
+    from budgetctl.loading.revision import listing
+
+    found = listing(where.repo, where.folder, entries)
+    kinds = set(found.in_year.values())
+    if found.streams is None or found.problems or kinds - {"adjustment"}:
+        return None
+    shown = found.shown
+    oid_of = {shown(e.path): e.oid for e in found.wanted}
+    adjustments = sorted((shown(p), oid_of[shown(p)]) for p in found.in_year)
+    projects = {shown(e.path): e.oid for e in found.wanted if e is not found.streams and e.path not in found.in_year}
+    return _Tree((shown(found.streams.path), found.streams.oid), projects, adjustments, _git_reader(where), shown)
+
+
+def _git_reader(where: Location) -> Callable[[list[tuple[str, str]]], dict[tuple[str, str], RawFile] | None]:
+    """Reads committed files by blob id: one `git cat-file` for their sizes, one for their bytes."""
+    from budgetctl.infra import git
+    from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
+
+    def read(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], RawFile] | None:
+        from budgetctl.model.source import RawFile
+
+        oids = [oid for _, oid in wanted]
+        if any(size > MAX_FILE_BYTES for size in git.blob_sizes(where.repo, oids).values()):
+            return None  # a whole check reports it (Y015)
+        blobs = git.read_blobs(where.repo, oids)
+        return {(path, oid): RawFile(path, blobs[oid]) for path, oid in wanted}
+
+    return read
+
+
+def _patched(where: Location, old: _Tree, changes: list[Any]) -> _Tree | None:
+    """The other committed side: ``old`` with the files that ``git diff-tree`` lists as changed
+    (``infra.git.diff_trees``); None unless every one is a project file on each side it is on
+    (anything else changed, and both sides are checked whole)."""
+    from budgetctl.loading.revision import listing
+
+    projects = dict(old.projects)
+    added = [change.new for change in changes if change.new is not None]
+    found = listing(where.repo, where.folder, added)
+    if found.problems or found.in_year or found.streams is not None or len(found.wanted) != len(added):
+        return None
+    for change in changes:
+        if change.old is not None:
+            if old.shown(change.old.path) not in old.projects:
+                return None
+            del projects[old.shown(change.old.path)]
+    for entry in added:
+        projects[old.shown(entry.path)] = entry.oid
+    return _Tree(old.streams, projects, old.adjustments, old.read, old.shown)
+
+
+def _on_disk(root: Path, oid_length: int) -> _Tree | None:
+    """The working tree's side, each file read and keyed by its git blob id; None when this path
+    does not apply."""
+    import hashlib
+
+    from budgetctl.loading.discover import read_ledger
+    from budgetctl.model.kinds import STREAMS_FILE
+
+    if not (root / STREAMS_FILE).is_file():
+        return None
+    files = read_ledger(root)
+    if files.streams is None or files.problems or has_in_year(files):
+        return None
+    algorithm = hashlib.sha1 if oid_length == 40 else hashlib.sha256
+
+    def blob_id(data: bytes) -> str:
+        return algorithm(b"blob %d\0" % len(data) + data).hexdigest()
+
+    raws = {raw.path: raw for raw in files.every_file()}
+    adjustments = [(raw.path, blob_id(raw.data)) for raw in files.in_year.get("adjustment", [])]
+    projects = {raw.path: blob_id(raw.data) for raw in files.projects}
+
+    def read(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], RawFile] | None:
+        return {(path, oid): raws[path] for path, oid in wanted}
+
+    return _Tree((files.streams.path, blob_id(files.streams.data)), projects, adjustments, read)
+
+
+@dataclass
+class _Part:
+    """One side's files that share an id with a changed file, checked, with their problems."""
+
+    checked: Checked
+    entries: dict[str, ProjectEntry]  # display path -> entry, of the valid ones
+    ledger: Ledger
+    paths: set[str]  # every project file on this side that shares an id with a changed file
+
+
+def _wanted(old: _Tree, new: _Tree, changed: set[str]) -> list[list[tuple[str, str]]]:
+    """The files of each side to read (display path, blob id): streams.yaml, the adjustments, and
+    the project files that share an id with a changed file (the same unchanged ones on both sides)."""
+    from budgetctl.model.kinds import project_id
+
+    ids = {project_id(path) for path in changed}
+    same_ids = {p for p in old.projects if project_id(p) in ids}
+    found = []
+    for tree in (old, new):
+        paths = sorted(p for p in same_ids | changed if p in tree.projects)
+        found.append([tree.streams, *tree.adjustments, *((p, tree.projects[p]) for p in paths)])
+    return found
+
+
+def _changed_side(
+    tree: _Tree, wanted: list[tuple[str, str]], raws: dict[tuple[str, str], RawFile], checks: FileCache
+) -> _Part | None:
+    """A side's files that ``_wanted`` chose, checked: their problems (file rules and duplicate ids
+    included), their valid projects; None when streams.yaml does not load or budgets need actuals."""
+    from budgetctl.loading.adjustments import load_adjustments
+    from budgetctl.loading.build import build
+    from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.model.figures import needs_actuals
+    from budgetctl.model.kinds import project_id
+    from budgetctl.rules import RULES
+    from budgetctl.rules import duplicate_project_id as r004
+
+    streams = raws[tree.streams]
+    same_ids = [raws[file] for file in wanted[1 + len(tree.adjustments) :]]
+    loaded = build(streams, same_ids, [], cache=checks)
+    ledger = loaded.ledger
+    if ledger is None or needs_actuals(ledger):
+        return None
+    problems = list(loaded.problems)
+    adjusted = [raws[file] for file in tree.adjustments]
+    incomplete = False
+    if adjusted:
+        found = load_adjustments(adjusted, checks)
+        ledger.adjustments = found.entries
+        problems += found.problems
+        incomplete = found.incomplete
+    for rule in RULES:  # over these projects; the rules that read no project find the same on both sides
+        if rule.scope == "file":
+            problems.extend(_finding(rule, message, place) for message, place in rule.check(ledger))
+    entries = {entry.source.path: entry for entry in ledger.projects}
+    paths = [raw.path for raw in same_ids]
+    for message, place in r004.duplicates((project_id(p), p) for p in paths if p in entries):
+        problems.append(_finding(r004.RULE, message, place))
+    files = LedgerFiles(None, streams, same_ids)
+    if adjusted:
+        files.in_year["adjustment"] = adjusted
+    file_count = 1 + len(tree.projects) + len(adjusted)
+    return _Part(Checked(ledger, problems, file_count, incomplete, files=files), entries, ledger, set(paths))
+
+
+def _finish_sides(
+    summary: Any, changed: set[str], base: _Part, head: _Part
+) -> list[tuple[Checked, dict[str, dict[str, tuple[int, Decimal]]]]]:
+    """Each side's over-allocation of the streams the changed files touch, whether a project file is
+    left out of its totals, and its totals: the base's summary, and that plus the changed files'."""
+    from budgetctl.loading import diffbase
+    from budgetctl.model.kinds import project_id
+    from budgetctl.model.money import total
+    from budgetctl.rules import over_allocated_stream as a001
+
+    was = {p: e for p, e in base.entries.items() if p in changed}
+    now = {p: e for p, e in head.entries.items() if p in changed}
+    touched = sorted({e.project.stream for e in (*was.values(), *now.values())})
+    old_rows = {stream: summary.stream_rows(stream) for stream in touched}
+    new_rows: dict[str, diffbase.Rows] = {}
+    for stream in touched:
+        rows = [row for row in old_rows[stream] if row[0] not in changed]
+        rows += [(p, dict(e.project.allocations)) for p, e in now.items() if e.project.stream == stream]
+        new_rows[stream] = sorted(rows, key=lambda row: row[0])
+    old_invalid = set(summary.invalid)
+    new_invalid = (old_invalid - changed) | {p for p in changed if p in head.paths and p not in head.entries}
+    totals = {s: dict(years) for s, years in summary.totals.items()}
+    for entries, sign in ((was, -1), (now, 1)):
+        for entry in entries.values():
+            years = totals.setdefault(entry.project.stream, {})
+            for year, amount in entry.project.allocations.items():
+                count, allocated = years.get(year, (0, total(())))
+                years[year] = (count + sign, total((allocated, amount if sign > 0 else -amount)))
+                if years[year][0] == 0:
+                    del years[year]
+    found = []
+    for part, rows_of, invalid, side_totals in (
+        (base, old_rows, old_invalid, summary.totals),
+        (head, new_rows, new_invalid, totals),
+    ):
+        problems = part.checked.problems
+        for stream in touched:
+            if stream not in part.ledger.streams:
+                continue
+            rows = rows_of[stream]
+            allocations = lambda y, rows=rows: [(project_id(p), a[y]) for p, a in rows if y in a]  # noqa: E731
+            findings = a001.stream_findings(part.ledger, stream, allocations)
+            problems.extend(_finding(a001.RULE, message, place) for message, place in findings)
+        problems.sort(key=Diagnostic.sort_key)
+        part.checked.incomplete = part.checked.incomplete or bool(invalid)
+        found.append((part.checked, {s: y for s, y in side_totals.items() if s in part.ledger.streams}))
+    return found
+
+
+def _keep_summary(cache: FileCache, key: str, listed: _Tree, before: Side) -> None:
+    """Keep the summary of a base side checked whole, for the next comparison from it."""
+    from budgetctl.loading import diffbase
+
+    if before.checked is None or before.checked.ledger is None or before.files is None or before.files.problems:
+        return  # a file discovery refused (too large) is in no summary: such a base is always checked whole
+    rows: dict[str, diffbase.Rows] = {}
+    valid = set()
+    for entry in before.checked.ledger.projects:
+        rows.setdefault(entry.project.stream, []).append((entry.source.path, dict(entry.project.allocations)))
+        valid.add(entry.source.path)
+    invalid = [raw.path for raw in before.files.projects if raw.path not in valid]
+    diffbase.write_summary(cache, key, (listed.streams, listed.adjustments, listed.projects), invalid, rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -22,12 +22,20 @@ from budgetctl.cli.options import (
     fail,
     problems_to_stderr,
     reliable_ledger,
+    streams_with_figures,
     to_stdout,
     trailing_problems,
 )
 
 if TYPE_CHECKING:
     import datetime
+    from collections.abc import Callable
+    from decimal import Decimal
+
+    from budgetctl.pipeline import Checked
+    from budgetctl.reports.summary import Known
+
+T = TypeVar("T")
 
 
 class ReportFormat(StrEnum):
@@ -106,10 +114,20 @@ def report(
 
     chosen = checked_year(year)
     day = _date_option("--as-at", as_at)
-    ledger, checked = reliable_ledger(data, "report", in_year=monitor is not None)
-    year = budget_year(ledger, chosen)
+    # The paper names the commit it shows: git answers (about 0.1 s on a large ledger) while the ledger loads.
+    revision = _in_background(worktree_revision, find_root(data))
     listing = {ProjectList.auto: None, ProjectList.all: True, ProjectList.summary: False}[projects]
-    paper = board_report(ledger, year, day, worktree_revision(find_root(data)), listing)
+    fast = _summarised(data, chosen, listing) if monitor is None else None
+    if fast is not None:
+        # A paper that summarises Appendix A, from streams.yaml and the last whole check of this ledger.
+        checked, year, known, awards = fast
+        assert checked.ledger is not None
+        ledger = checked.ledger
+        paper = board_report(ledger, year, day, revision(), False, known, awards)
+    else:
+        ledger, checked = reliable_ledger(data, "report", in_year=monitor is not None)
+        year = budget_year(ledger, chosen)
+        paper = board_report(ledger, year, day, revision(), listing)
     if monitor is None:
         renderers = {ReportFormat.markdown: board_markdown.render, ReportFormat.html: board_html.render}
         emit(renderers[format](paper), output)
@@ -130,6 +148,72 @@ def report(
             text = markdown_text(report).replace("### ", "## ", 1).replace("#### ", "### ")
             emit(board_markdown.render(paper, text), output)
     trailing_problems(checked)
+
+
+def _summarised(
+    data: Path | None, chosen: str | None, listing: bool | None
+) -> tuple[Checked, str, Known, dict[str, list[Decimal]]] | None:
+    """What a paper that summarises Appendix A needs, without loading a project: the streams, the
+    problems and each stream's figures of the last whole check (as ``summary`` takes them), and each
+    stream's allocations in the year from the snapshot of that same check. None when the cache does
+    not hold exactly this ledger's last check, the paper would list every project, or the snapshot
+    and the figures disagree in the least (then everything is loaded, as before)."""
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading import snapshot
+    from budgetctl.loading.cache import ledger_key
+    from budgetctl.loading.codec import Malformed
+    from budgetctl.loading.discover import find_root
+    from budgetctl.model.money import ZERO, total
+    from budgetctl.reports.board import LIST_MAX_PROJECTS
+
+    if listing is True:
+        return None
+    found = streams_with_figures(data)
+    if found is None or found[0].ledger is None or found[0].files is None:
+        return None
+    checked, known = found
+    assert checked.ledger is not None and checked.files is not None
+    year = budget_year(checked.ledger, chosen)
+    counts = {s: known.get(s, {}).get(year, (0, ZERO)) for s in checked.ledger.streams}
+    if listing is None and sum(count for count, _ in counts.values()) <= LIST_MAX_PROJECTS:
+        return None  # the paper lists every project
+    cache = file_cache.FileCache.open(find_root(data))
+    snap = snapshot.read(cache.path, cache.key) if cache is not None else None
+    if snap is None or snap.ledger != ledger_key(checked.files):
+        return None
+    try:
+        awards = {s: [by_year[year] for _, by_year in snap.rows(s) if year in by_year] for s in counts}
+    except (Malformed, ValueError, RecursionError):
+        return None
+    if any((len(awards[s]), total(awards[s])) != counts[s] for s in counts):
+        return None  # the snapshot does not add up to the check's figures: trust neither
+    return checked, year, known, awards
+
+
+def _in_background(function: Callable[[Path], T], argument: Path) -> Callable[[], T]:
+    """Start ``function(argument)`` in a thread; the function returned waits for its result (or raises
+    what it raised)."""
+    import threading
+
+    found: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            found.append(function(argument))
+        except BaseException as exc:  # handed to the caller, as if it had run there
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if failed:
+            raise failed[0]
+        return found[0]
+
+    return result
 
 
 def _date_option(option: str, text: str | None) -> datetime.date:
@@ -274,7 +358,7 @@ def projects(
         fail(f"no stream {stream!r}{did_you_mean(stream, list(ledger.streams))}")
     if chosen is not None and chosen not in ledger.years():
         fail(f"nothing in {chosen}; years in this ledger: {', '.join(ledger.years()) or 'none'}")
-    RENDERERS[format.value](project_list(ledger, chosen, stream))
+    RENDERERS[format.value](project_list(ledger, chosen, stream, data=format is TableFormat.json))
     trailing_problems(checked)
 
 
@@ -294,6 +378,7 @@ def show(
     Example: budgetctl show idva-service
     """
     import json
+    import sys
 
     from budgetctl.cli.options import load
     from budgetctl.diagnostics import printable
@@ -301,9 +386,10 @@ def show(
     from budgetctl.loading.discover import find_root, read_ledger
     from budgetctl.model.records import did_you_mean
     from budgetctl.pipeline import one_project
-    from budgetctl.render.console import stdout
-    from budgetctl.render.fit import print_fields
-    from budgetctl.render.tables import render_rich
+    from budgetctl.render.boxed import boxed_lines
+    from budgetctl.render.console import plain_stdout, stdout, stdout_width
+    from budgetctl.render.fit import field_lines, print_fields
+    from budgetctl.render.tables import grid_of, render_rich
     from budgetctl.reports.projects import project_detail
 
     root = find_root(data)
@@ -332,8 +418,16 @@ def show(
     if format is ShowFormat.json:
         print(json.dumps(detail.data, indent=2, ensure_ascii=False))
         return
+    fields = [(label, printable(value)) for label, value in detail.fields]
+    if plain_stdout() and not detail.allocations.notes:
+        # What Rich would print, written without importing it when nothing needs its layout.
+        width = stdout_width()
+        table = boxed_lines(grid_of(detail.allocations), width)
+        if table is not None:
+            sys.stdout.write("\n".join([*field_lines(fields, width), "", *table]) + "\n")
+            return
     console = stdout()
-    print_fields(console, [(label, printable(value)) for label, value in detail.fields])
+    print_fields(console, fields)
     console.print()
     render_rich(detail.allocations)
 

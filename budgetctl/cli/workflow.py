@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from budgetctl.cli.options import DataOption, complete_stream, fail, problems_to_stderr
 from budgetctl.diagnostics import printable
+
+if TYPE_CHECKING:
+    from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.model.ledger import Ledger
 
 # --- diff and owners: reviewing a change ----------------------------------------------
 
@@ -109,16 +113,19 @@ def owners_command(
     # needs the owners of the streams it touches): no project, actuals or forecast file is read.
     files = read_streams(root)
     files.in_year[ADJUSTMENT.name] = read_in_year(root, ADJUSTMENT, files.problems)
-    checked = check_files(files)
-    blocking = [p for p in checked.problems if p.code in ("R005",)]
-    if checked.ledger is None or blocking:
-        problems_to_stderr(blocking or checked.errors)
-        fail("owners refused: fix these errors first (see `budgetctl validate`)", code=1)
+    ledger = _owned_ledger(root, files)
+    if ledger is None:
+        checked = check_files(files)
+        blocking = [p for p in checked.problems if p.code in ("R005",)]
+        if checked.ledger is None or blocking:
+            problems_to_stderr(blocking or checked.errors)
+            fail("owners refused: fix these errors first (see `budgetctl validate`)", code=1)
+        ledger = checked.ledger
     file = path or (_in_repo(check, top) if check is not None else None) or DEFAULT_FILE
     for shown in (folder, file):
         if path_problem(shown):
             fail(path_problem(shown) or "")
-    text = codeowners(checked.ledger, folder, admins or [], file, year_files=has_year_files(root))
+    text = codeowners(ledger, folder, admins or [], file, year_files=has_year_files(root))
     if check is None:
         typer.echo(text, nl=False)
         return
@@ -134,6 +141,28 @@ def owners_command(
         )
         raise typer.Exit(1)
     typer.echo(f"{check} is up to date", err=True)
+
+
+def _owned_ledger(root: Path, files: LedgerFiles) -> Ledger | None:
+    """The ledger ``owners`` writes from (streams.yaml and the adjustments), when it loads and no owner
+    is invalid; None otherwise, and then the whole check of those files decides (as it always gives
+    the same ledger, this shortcut only skips the rules: R005, the one that could refuse, finds
+    exactly the owners ``owner_problem`` refuses). streams.yaml comes from the cache of checked
+    files when its bytes were checked before; nothing is saved (that would forget the other files)."""
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.adjustments import load_adjustments
+    from budgetctl.loading.build import build
+    from budgetctl.model.kinds import ADJUSTMENT
+    from budgetctl.model.owners import owner_problem
+
+    cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
+    ledger = build(files.streams, [], files.problems, cache=cache).ledger
+    if ledger is None or any(owner_problem(o) for s in ledger.streams.values() for o in s.owners):
+        return None
+    raws = files.in_year.get(ADJUSTMENT.name, [])
+    if raws:  # what check_files attaches: each adjustment names the streams whose owners review it
+        ledger.adjustments = load_adjustments(raws, cache).entries
+    return ledger
 
 
 def _in_repo(file: Path, top: Path | None) -> str | None:

@@ -14,13 +14,17 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from budgetctl.diagnostics import UserError
 
 __all__ = [
     "GitError",
+    "TreeChange",
     "TreeFile",
     "blob_sizes",
+    "diff_trees",
+    "folder_tree",
     "init_repository",
     "list_tree",
     "read_blobs",
@@ -33,15 +37,22 @@ __all__ = [
 _OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
 # A tree entry's mode: octal digits (100644, 100755, 120000, 160000, 040000).
 _MODE = re.compile(rb"[0-7]{5,6}")
+# One record of `ls-tree -z`: <mode> SP <type> SP <oid> TAB <path> NUL.
+_TREE_ENTRY = re.compile(rb"([0-7]{5,6}) [a-z]+ ([0-9a-f]{40}|[0-9a-f]{64})\t([^\0]+)\0")
+_TREE_ENTRIES = re.compile(rb"(?:[0-7]{5,6} [a-z]+ (?:[0-9a-f]{40}|[0-9a-f]{64})\t[^\0]+\0)*")
+# One record of `diff-tree -r -z --no-renames`: :<mode> SP <mode> SP <oid> SP <oid> SP <status> NUL <path> NUL.
+_CHANGE = re.compile(
+    rb":([0-7]{6}) ([0-7]{6}) ([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) ([ADMT])\0([^\0]+)\0"
+)
+_NO_FILE = "000000"
 
 
 class GitError(UserError):
     """A git problem to show the user as one line (exit 2)."""
 
 
-@dataclass(frozen=True)
-class TreeFile:
-    """One non-tree entry of a commit's tree."""
+class TreeFile(NamedTuple):
+    """One non-tree entry of a commit's tree (a tuple: tens of thousands are made at once)."""
 
     path: str  # repo-relative posix path, e.g. "data/projects/x.yaml"
     mode: str  # e.g. "100644"; "120000" is a symlink, "160000" a submodule
@@ -93,9 +104,22 @@ def list_tree(repo: Path, sha: str, folder: str) -> list[TreeFile]:
     result = _run([*command, sha, "--", prefix], extra_env={"GIT_LITERAL_PATHSPECS": "1"})
     if result.returncode != 0:
         raise GitError(f"cannot list {folder!r} at {sha}: {_first_line(result.stderr)}")
-    files = [_parse_tree_entry(entry) for entry in result.stdout.split(b"\0") if entry]
+    files = _parse_tree(result.stdout)
     # ls-tree also matches a file named exactly like the folder; keep what is inside it.
     return [f for f in files if f.path.startswith(prefix + "/")]
+
+
+def folder_tree(repo: Path, sha: str, folder: str) -> str | None:
+    """The tree id of `folder` (repo-relative) in commit `sha`: a content key of everything in it,
+    from one entry of its parent (no recursion); None when the commit has no such folder."""
+    _check_object_id(sha)
+    prefix = _check_folder(folder)
+    command = ["-C", str(repo), "-c", "core.quotepath=off", "ls-tree", "-z", "--full-tree", sha, "--", prefix]
+    result = _run(command, extra_env={"GIT_LITERAL_PATHSPECS": "1"})
+    if result.returncode != 0:
+        raise GitError(f"cannot list {folder!r} at {sha}: {_first_line(result.stderr)}")
+    found = [e.oid for e in _parse_tree(result.stdout) if e.path == prefix and e.mode == "040000"]
+    return found[0] if found else None
 
 
 def _cat_file(repo: Path, oids: list[str], mode: str) -> tuple[list[str], bytes]:
@@ -142,6 +166,62 @@ def blob_sizes(repo: Path, oids: list[str]) -> dict[str, int]:
             raise GitError(f"object {oid} is not a readable file: {reply[:80]!r}")
         sizes[oid] = int(fields[2])
     return sizes
+
+
+def _parse_tree(out: bytes) -> list[TreeFile]:
+    """Every record of `ls-tree -z`: the whole output is held to the format first (one pass)."""
+    if not _TREE_ENTRIES.fullmatch(out):
+        # Say which record is wrong.
+        for entry in out.split(b"\0"):
+            if entry:
+                _parse_tree_entry(entry)
+        raise GitError("unexpected output from git ls-tree")
+    # git stores names as bytes; surrogateescape keeps a non-UTF-8 name
+    # round-trippable so the caller can report it rather than lose it.
+    return [
+        TreeFile(path.decode("utf-8", "surrogateescape"), mode.decode("ascii"), oid.decode("ascii"))
+        for mode, oid, path in _TREE_ENTRY.findall(out)
+    ]
+
+
+@dataclass(frozen=True)
+class TreeChange:
+    """A file that differs between two commits: its entry on each side (None where it is absent)."""
+
+    old: TreeFile | None
+    new: TreeFile | None
+
+
+def diff_trees(repo: Path, old: str, new: str, folder: str) -> list[TreeChange]:
+    """The files under `folder` that differ between commits `old` and `new` (`diff-tree -r`, no
+    rename detection: a renamed file is one deleted and one added), without reading any file."""
+    _check_object_id(old)
+    _check_object_id(new)
+    prefix = _check_folder(folder)
+    command = ["-C", str(repo), "-c", "core.quotepath=off", "diff-tree", "-r", "-z", "--no-renames"]
+    command += ["--full-index", "--no-ext-diff", "--no-textconv", "--ignore-submodules=none"]
+    result = _run([*command, old, new, "--", prefix], extra_env={"GIT_LITERAL_PATHSPECS": "1"})
+    if result.returncode != 0:
+        raise GitError(f"cannot compare {folder!r} at {old} and {new}: {_first_line(result.stderr)}")
+    out = result.stdout
+    changes = []
+    pos = 0
+    while pos < len(out):
+        match = _CHANGE.match(out, pos)
+        if match is None:
+            raise GitError(f"unexpected output from git diff-tree: {out[pos : pos + 80]!r}")
+        pos = match.end()
+        old_mode, new_mode, old_oid, new_oid = (part.decode("ascii") for part in match.groups()[:4])
+        path = match.group(6).decode("utf-8", "surrogateescape")
+        if not path.startswith(prefix + "/"):
+            continue
+        changes.append(
+            TreeChange(
+                None if old_mode == _NO_FILE else TreeFile(path, old_mode, old_oid),
+                None if new_mode == _NO_FILE else TreeFile(path, new_mode, new_oid),
+            )
+        )
+    return changes
 
 
 def _parse_tree_entry(entry: bytes) -> TreeFile:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,27 +108,38 @@ def ledger_folder(repo: Path, root: Path) -> str:
     return folder
 
 
-def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
-    """The ledger files in ``folder`` of commit ``sha``, as discovery reads them from disk.
+@dataclass
+class Listing:
+    """A commit's ledger files sorted by kind, from its tree alone (no file is read): what
+    discovery would read, and the problems it reports that need no file's size."""
 
-    None when the commit has no ``<folder>/streams.yaml`` (before the ledger existed).
-    Links and submodules are reported (Y010), never read; oversized files are
-    reported (Y015) before their bytes are loaded.
-    """
-    entries = gitrepo.list_tree(repo, sha, folder)
-    streams_path = f"{folder}/{STREAMS_FILE}"
-    projects_prefix = f"{folder}/{PROJECTS_DIR}/"
-    if not any(e.path == streams_path for e in entries):
-        return None
-    # Paths are shown as discovery shows the ledger on disk (display_path), so that
-    # problems on the two sides of a comparison match and name files a user can open.
+    shown: Callable[[str], str]  # a repo-relative path as discovery shows it on disk
+    streams: gitrepo.TreeFile | None
+    wanted: list[gitrepo.TreeFile]  # streams.yaml, project and in-year files, in git's order
+    in_year: dict[str, str]  # repo-relative path -> kind name, for the in-year files
+    problems: list[Diagnostic]
+
+
+def shown_paths(repo: Path, folder: str) -> Callable[[str], str]:
+    """How a repo-relative path under ``folder`` is shown: as discovery shows the ledger on disk
+    (display_path), so that problems on the two sides of a comparison match and name files a
+    user can open."""
     base = display_base(repo / folder)
 
     def shown(path: str) -> str:
         return join_shown(base, path[len(folder) + 1 :])
 
+    return shown
+
+
+def listing(repo: Path, folder: str, entries: list[gitrepo.TreeFile]) -> Listing:
+    """Sort ``entries`` (``list_tree`` of ``folder``) as discovery sorts the files on disk."""
+    streams_path = f"{folder}/{STREAMS_FILE}"
+    projects_prefix = f"{folder}/{PROJECTS_DIR}/"
+    shown = shown_paths(repo, folder)
     problems: list[Diagnostic] = []
     wanted = []
+    streams = None
     in_year_kind: dict[str, str] = {}  # path -> kind name, for the in-year files
     left_out: list[tuple[str, ...]] = []  # files not read, relative to the ledger folder
     for entry in entries:
@@ -163,8 +175,27 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
             continue
         if is_streams or entry.path.endswith(PROJECT_SUFFIXES):
             wanted.append(entry)
+            if is_streams:
+                streams = entry
     for unread, why in unread_files(left_out):
         problems.append(CODES["Y020"].at(printable(why), printable(shown(f"{folder}/{unread}"))))
+    return Listing(shown, streams, wanted, in_year_kind, problems)
+
+
+def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
+    """The ledger files in ``folder`` of commit ``sha``, as discovery reads them from disk.
+
+    None when the commit has no ``<folder>/streams.yaml`` (before the ledger existed).
+    Links and submodules are reported (Y010), never read; oversized files are
+    reported (Y015) before their bytes are loaded.
+    """
+    entries = gitrepo.list_tree(repo, sha, folder)
+    streams_path = f"{folder}/{STREAMS_FILE}"
+    if not any(e.path == streams_path for e in entries):
+        return None
+    found = listing(repo, folder, entries)
+    shown, wanted, in_year_kind = found.shown, found.wanted, found.in_year
+    problems = list(found.problems)
     sizes = gitrepo.blob_sizes(repo, [e.oid for e in wanted])
     readable = []
     for entry in wanted:
@@ -187,8 +218,8 @@ def files_at(repo: Path, sha: str, folder: str) -> LedgerFiles | None:
         else:
             files.projects.append(raw)
     files.projects.sort(key=lambda f: f.path)
-    for found in files.in_year.values():
-        found.sort(key=lambda f: f.path)
+    for found_files in files.in_year.values():
+        found_files.sort(key=lambda f: f.path)
     return files
 
 

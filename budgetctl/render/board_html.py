@@ -210,7 +210,7 @@ def _register(table: Table) -> str:
 def _programme_rows(report: BoardReport) -> str:
     """Appendix A in short: one row per programme, then where the full list is."""
     programmes = report.programmes
-    largest = [max((p.amount for p in g.projects), default=None) for g in programmes]
+    largest = [max(g.awards, default=None) for g in programmes]
     allocated = money_column([*(g.subtotal for g in programmes), report.total_allocated], report.pence)
     top = iter(money_column([a for a in largest if a is not None], report.pence))
     out = [
@@ -223,7 +223,7 @@ def _programme_rows(report: BoardReport) -> str:
     for programme, big, amount in zip(programmes, largest, allocated, strict=False):
         out.append(
             f"<tr><td>{_e(programme.programme)}</td><td>{_e(programme.funding)}</td>"
-            f'<td class="num">{len(programme.projects)}</td>'
+            f'<td class="num">{len(programme.awards)}</td>'
             f'<td class="num">{"—" if big is None else _e(next(top))}</td><td class="num">{_e(amount)}</td></tr>'
         )
     out.append(

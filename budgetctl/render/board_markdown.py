@@ -108,14 +108,14 @@ def _funding(report: BoardReport) -> list[str]:
 def _programme_rows(report: BoardReport) -> list[str]:
     """Appendix A in short: one row per programme, then where the full list is."""
     programmes = report.programmes
-    largest = [max((p.amount for p in g.projects), default=None) for g in programmes]
+    largest = [max(g.awards, default=None) for g in programmes]
     allocated = money_column([*(g.subtotal for g in programmes), report.total_allocated], report.pence)
     tops = money_column([a for a in largest if a is not None], report.pence)
     top = iter(tops)
     out = [_row(["Programme", "Funding stream", "Projects", f"Largest {report.year} £", f"Allocated {report.year} £"])]
     out.append("|---|---|---:|---:|---:|")
     for programme, big, amount in zip(programmes, largest, allocated, strict=False):
-        cells = [_cell(programme.programme), _cell(programme.funding), str(len(programme.projects))]
+        cells = [_cell(programme.programme), _cell(programme.funding), str(len(programme.awards))]
         out.append(_row([*cells, "—" if big is None else next(top), amount]))
     out.append(_row(["**Total**", "", f"**{report.project_count}**", "", f"**{allocated[-1]}**"]))
     return [*out, "", full_list_note(report), ""]  # our own text: a checked year, no ledger text

@@ -21,6 +21,13 @@ def colour_wanted(stream: TextIO) -> bool:
     return stream.isatty()
 
 
+def plain_stdout() -> bool:
+    """Whether Rich would write standard output without styles (no colour) and with its Unicode
+    box characters (a UTF-8 output): then what it prints can be written without it."""
+    encoding = (getattr(sys.stdout, "encoding", "utf-8") or "utf-8").lower()
+    return not colour_wanted(sys.stdout) and encoding.startswith("utf")
+
+
 def _make(stderr: bool) -> Console:
     from rich.console import Console
 
@@ -49,3 +56,11 @@ def stdout() -> Console:
 
 def stderr() -> Console:
     return _make(stderr=True)
+
+
+def stdout_width() -> int:
+    """The width ``stdout()`` lays text out to: known without importing Rich when piped with no
+    COLUMNS (the 200 that ``_make`` gives it)."""
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        return 200
+    return stdout().width

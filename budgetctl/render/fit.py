@@ -209,13 +209,20 @@ def print_wrapped(console: Console, text: str, *, indent: int = 0, hang: int = 4
 
 def print_fields(console: Console, fields: list[tuple[str, str]]) -> None:
     """``label  value`` lines, long values wrapped under their value's first character."""
-    width = max(len(label) for label, _ in fields)
+    _print_lines(console, [(line, None) for line in field_lines(fields, console.width)])
+
+
+def field_lines(fields: list[tuple[str, str]], width: int) -> list[str]:
+    """The lines ``print_fields`` prints at ``width`` columns (each as Rich prints it: right-stripped)."""
+    label_width = max(len(label) for label, _ in fields)
+    found = []
     for label, value in fields:
         lines = textwrap.wrap(
             value,
-            max(console.width - width - 2, 20),
+            max(width - label_width - 2, 20),
             break_long_words=False,
             break_on_hyphens=False,
         ) or [""]
-        _print_lines(console, [(f"{label.ljust(width)}  {lines[0]}", None)])
-        _print_lines(console, [(" " * (width + 2) + line, None) for line in lines[1:]])
+        found.append(f"{label.ljust(label_width)}  {lines[0]}".rstrip())
+        found += [(" " * (label_width + 2) + line).rstrip() for line in lines[1:]]
+    return found

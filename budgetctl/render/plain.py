@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from budgetctl.render.cells import human_cell, table_pence
+from budgetctl.render.cells import as_rows, human_cell, human_columns, table_pence
 from budgetctl.reports.table import Table
 
 # Above this many rows a terminal table is written plain (Rich below: boxes, colour, wrapping;
@@ -24,27 +24,24 @@ def render_plain(table: Table, out: TextIO | None = None, max_width: int | None 
     pence = table_pence(table)
     columns = table.columns
     right = [c.kind != "text" for c in columns]
-    rows = [[human_cell(c, v, pence) for c, v in zip(columns, row, strict=True)] for row in table.rows]
+    cells = human_columns(table, pence)
+    if columns and any(table.flags):
+        cells[-1] = [text + " OVER" if flag else text for text, flag in zip(cells[-1], table.flags, strict=True)]
+    rows = as_rows(cells, len(table.rows))
     total = [human_cell(c, v, pence) for c, v in zip(columns, table.total, strict=True)] if table.total else None
-    if table.flags:
-        for cells, flag in zip(rows, table.flags, strict=True):
-            if flag:
-                cells[-1] += " OVER"
-    widths = []
-    for index, column in enumerate(columns):
-        longest = max((len(r[index]) for r in [*rows, *([total] if total else [])]), default=0)
-        width = max(len(column.header), longest)
-        widths.append(width)
+    widths = [
+        max(len(column.header), max(map(len, found), default=0), len(total[index]) if total else 0)
+        for index, (column, found) in enumerate(zip(columns, cells, strict=True))
+    ]
     over = len(" OVER") if any(table.flags) else 0
     if max_width is not None and sum(widths) + len(GAP) * (len(widths) - 1) + over > max_width:
         return False
 
+    # One format for every line: each cell padded (never cut: a width is its column's longest cell).
+    layout = GAP.join(f"{{:{'>' if align else '<'}{width}}}" for width, align in zip(widths, right, strict=True))
+
     def line(cells: list[str]) -> str:
-        parts = [
-            cell.rjust(width) if align else cell.ljust(width)
-            for cell, width, align in zip(cells, widths, right, strict=True)
-        ]
-        return GAP.join(parts).rstrip()
+        return layout.format(*cells).rstrip()
 
     rule = GAP.join("-" * w for w in widths)
     lines = [table.title, line([c.header for c in columns]), rule, *(line(r) for r in rows)]

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from budgetctl.diagnostics import printable
-from budgetctl.model.money import format_json
-from budgetctl.render.cells import human_cell, table_pence
+from budgetctl.model.money import PENNY, format_json
+from budgetctl.render.cells import human_cell, human_column, table_pence
 from budgetctl.render.fit import Grid
 from budgetctl.render.fit import render as render_grid
-from budgetctl.render.text import md
+from budgetctl.render.text import md, md_column
 from budgetctl.reports.table import Cell, Column, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
@@ -75,9 +75,26 @@ def csv_text(table: Table, *, with_total: bool = True, for_excel: bool = False) 
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.key for c in table.columns])
     rows = [*table.rows, table.total] if with_total and table.total else table.rows
-    for row in rows:
-        writer.writerow([machine_cell(c, v) for c, v in zip(table.columns, row, strict=True)])
+    # A column at a time (the same cells as machine_cell): a listing can have 10,000 rows.
+    columns = [machine_column(c, [row[i] for row in rows]) for i, c in enumerate(table.columns)]
+    writer.writerows(zip(*columns, strict=True) if columns else [[] for _ in rows])
     return out.getvalue()
+
+
+def machine_column(column: Column, cells: list[Cell]) -> list[str]:
+    """``machine_cell`` of each of a column's cells."""
+    if column.kind == "money":
+        # An amount already in pence is written as it is (what format_json writes after its quantize).
+        return [
+            ("0.00" if c.is_zero() else format(c, "f"))
+            if type(c) is Decimal and c.same_quantum(PENNY)
+            else machine_cell(column, c)
+            for c in cells
+        ]
+    if column.kind != "text":
+        return [machine_cell(column, c) for c in cells]
+    texts = ["" if c is None else str(c) for c in cells]
+    return ["'" + t if t.startswith(FORMULA_START) else t for t in texts]
 
 
 def render_csv(table: Table) -> None:
@@ -96,8 +113,11 @@ def render_markdown(table: Table) -> None:
     lines = [f"### {md(table.title)}", ""]
     lines.append("| " + " | ".join(md(c.header) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
-    for row, flag in zip(table.rows, table.flags or [False] * len(table.rows), strict=True):
-        cells = [md_cell(c, v, pence) for c, v in zip(table.columns, row, strict=True)]
+    # A column at a time (the same cells as md_cell): a listing can have 10,000 rows.
+    columns = [human_column(c, [row[i] for row in table.rows], pence) for i, c in enumerate(table.columns)]
+    columns = [md_column(cells) if c.kind == "text" else cells for c, cells in zip(table.columns, columns, strict=True)]
+    rows = [list(cells) for cells in zip(*columns, strict=True)] if columns else [[] for _ in table.rows]
+    for cells, flag in zip(rows, table.flags or [False] * len(table.rows), strict=True):
         if flag:
             cells[-1] += " **OVER**"
         lines.append("| " + " | ".join(cells) + " |")
@@ -116,9 +136,9 @@ def render_table(table: Table) -> None:
     """A terminal table: Rich for a short one, plain fixed-width text for a long one (Rich's layout
     costs about 2 ms a row) when it fits the terminal uncut, else laid out to fit (nothing cut)."""
     from budgetctl.render import plain
-    from budgetctl.render.console import stdout
+    from budgetctl.render.console import stdout_width
 
-    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, max_width=stdout().width):
+    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, max_width=stdout_width()):
         return
     render_rich(table)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from budgetctl.diagnostics import printable
+from budgetctl.diagnostics import UNPRINTABLE, printable
 
 # Every character that can start emphasis, code, a link or image, raw HTML, a heading,
 # a table cell, a strikethrough or a block quote; backslash first.
@@ -42,3 +42,19 @@ def html_text(text: object) -> str:
     # A line break in a description is a space, as HTML shows it; every other control is
     # escaped. Either way the page's lines are budgetctl's own.
     return html.escape(printable(str(text).replace("\n", " ")), quote=True)
+
+
+# A superset of what ``md`` changes in printable text (a control or line break it also changes):
+# a character it escapes or replaces, an address GitHub would link, or (checked on each text's
+# first character) a list or heading start. No match spans two texts joined by a line break.
+_MAYBE_MARKUP = re.compile(r"[\\`*_{}\[\]<>#|~&@]|//|(?i:www)\.")
+_LEADS = frozenset("-+=0123456789")
+
+
+def md_column(texts: list[str]) -> list[str]:
+    """``md`` of each of a column's texts: the texts as they are when none has anything ``md`` would
+    change, which two searches of the whole column show."""
+    plain = UNPRINTABLE.search("".join(texts)) is None
+    if plain and _MAYBE_MARKUP.search("\n".join(texts)) is None and not any(t[:1] in _LEADS for t in texts):
+        return texts
+    return [md(t) for t in texts]

@@ -19,7 +19,7 @@ from budgetctl.model.money import format_pounds, needs_pence, total
 from budgetctl.model.periods import previous_year
 from budgetctl.model.records import Stream
 from budgetctl.reports.adjustments import register
-from budgetctl.reports.summary import percent, summary
+from budgetctl.reports.summary import Known, percent, summary
 from budgetctl.reports.table import Table
 
 # How a project field reads in a sentence ("every project must give its ...").
@@ -69,12 +69,13 @@ class Programme:
     programme: str
     funding: str
     budget: Decimal  # the revised budget: approved plus the year's adjustments
-    projects: list[ProjectLine]
+    projects: list[ProjectLine]  # empty in a paper built without the projects (it summarises Appendix A)
     approved: Decimal | None = None  # the approved budget, when adjustments changed it
+    awards: tuple[Decimal, ...] = ()  # every project's allocation in the year, listed or not
 
     @property
     def subtotal(self) -> Decimal:
-        return total(p.amount for p in self.projects)
+        return total(self.awards)
 
     def budget_label(self, pence: bool | None = None) -> str:
         """``Budget £400,000`` or ``Revised budget £2,000,538 (approved £1,805,538)``; ``pence``: the
@@ -137,7 +138,7 @@ class BoardReport:
 
     @property
     def project_count(self) -> int:
-        return sum(len(p.projects) for p in self.programmes)
+        return sum(len(p.awards) for p in self.programmes)
 
 
 def as_at_line(day: datetime.date, revision: tuple[str, bool] | None) -> str:
@@ -155,21 +156,33 @@ def board_report(
     as_at: datetime.date | None = None,
     revision: tuple[str, bool] | None = None,
     list_projects: bool | None = None,
+    known: Known | None = None,
+    awards: dict[str, list[Decimal]] | None = None,
 ) -> BoardReport:
     """The board paper for ``year``, dated ``as_at`` (today) from the ledger at ``revision``; Appendix A
     lists every project when ``list_projects`` is True, one row per programme when False, and by
-    default lists them up to LIST_MAX_PROJECTS."""
-    table = summary(ledger, year, "stream").for_people()  # the paper is for people: no id column
+    default lists them up to LIST_MAX_PROJECTS.
+
+    When ``ledger`` holds only the streams, ``known`` (each stream's figures, as ``summary`` takes
+    them) and ``awards`` (each stream's allocations in ``year``), both from the last whole check of
+    the same ledger content, stand in for the projects: the paper then summarises Appendix A
+    (ValueError if it would list them)."""
+    table = summary(ledger, year, "stream", known).for_people()  # the paper is for people: no id column
     stream_ids = [row["stream"] for row in table.data["rows"]]
-    programmes = [_programme(ledger, stream_id, year) for stream_id in stream_ids]
+    programmes = [
+        _programme(ledger, stream_id, year, None if awards is None else awards.get(stream_id, []))
+        for stream_id in stream_ids
+    ]
     budget = total(p.budget for p in programmes)
     allocated = total(p.subtotal for p in programmes)
     publisher = ledger.streams_file.publisher
     approved = [p.approved for p in programmes if p.approved is not None]
     budget_pence = needs_pence([p.budget for p in programmes] + approved)
-    pence = needs_pence([line.amount for p in programmes for line in p.projects])
-    count = sum(len(p.projects) for p in programmes)
+    pence = needs_pence([amount for p in programmes for amount in p.awards])
+    count = sum(len(p.awards) for p in programmes)
     listed = count <= LIST_MAX_PROJECTS if list_projects is None else list_projects
+    if listed and awards is not None:
+        raise ValueError("a paper that lists every project needs the projects")
     return BoardReport(
         year=year,
         publisher=publisher.name if publisher else None,
@@ -201,7 +214,8 @@ def _appendix_c(ledger: Ledger, year: str) -> Table | None:
     return records
 
 
-def _programme(ledger: Ledger, stream_id: str, year: str) -> Programme:
+def _programme(ledger: Ledger, stream_id: str, year: str, awards: list[Decimal] | None = None) -> Programme:
+    """One programme; ``awards``: its allocations in the year, when ``ledger`` holds no project."""
     stream = ledger.streams[stream_id]
     lines = [
         ProjectLine(
@@ -217,7 +231,13 @@ def _programme(ledger: Ledger, stream_id: str, year: str) -> Programme:
     approved = figures.approved_budget(ledger, stream_id, year)
     revised = figures.revised_budget(ledger, stream_id, year)
     return Programme(
-        stream_id, stream.programme, stream.funding, revised, lines, approved if revised != approved else None
+        stream_id,
+        stream.programme,
+        stream.funding,
+        revised,
+        lines,
+        approved if revised != approved else None,
+        tuple(awards) if awards is not None else tuple(line.amount for line in lines),
     )
 
 
@@ -238,7 +258,7 @@ def _overview(
     pence: bool,
     listed: bool = True,
 ) -> list[str]:
-    count = sum(len(p.projects) for p in programmes)
+    count = sum(len(p.awards) for p in programmes)
     share = f" ({percent(allocated, budget)}%)" if budget else ""
     approved = total(p.approved if p.approved is not None else p.budget for p in programmes)
     where = "listed in Appendix A" if listed else "summarised by programme in Appendix A"

@@ -28,6 +28,7 @@ from budgetctl.pipeline import Side
 from budgetctl.reports.diff_inyear import InYearDiff, compare_in_year
 
 Value = Decimal | str | None
+Totals = dict[str, dict[str, tuple[int, Decimal]]]  # stream -> year -> (allocations, allocated)
 
 
 @dataclass(frozen=True)
@@ -304,9 +305,12 @@ def compare(base: Side, head: Side) -> LedgerDiff:
         count = len({path for path, _ in only_before | only_after})
         diff.uncompared = f"{_count(count, 'project file')} with errors {' and '.join(sides)} the change"
     if not unloadable and not diff.uncompared:
-        diff.years = _years(before, after)
-        diff.streams = _streams(before, after)
-        diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
+        diff.years = _years(before, after, (base.totals, head.totals))
+        # One streams.yaml read for both sides (the same bytes) is one model: nothing differs.
+        same = before is not None and after is not None and before.streams_file is after.streams_file
+        diff.streams = [] if same else _streams(before, after)
+        if not same:
+            diff.priorities = _fields(before.priorities if before else {}, after.priorities if after else {})
         diff.adjustments = _adjustments(before, after)
         diff.in_year = compare_in_year(before, after)
     diff.projects = _projects(base, head)
@@ -344,16 +348,23 @@ def _ledger(side: Side) -> Ledger | None:
 # --- money per year and stream -------------------------------------------------------
 
 
-def _figures_by_year(ledger: Ledger | None) -> dict[str, dict[str, Figures]]:
+def _figures_by_year(ledger: Ledger | None, totals: Totals | None = None) -> dict[str, dict[str, Figures]]:
     """Each year's figures of the streams with a budget, an allocation or an adjustment in it (the
-    others are zero): approved budget, allocated and the net of the year's adjustments (``model.figures``)."""
+    others are zero): approved budget, allocated and the net of the year's adjustments (``model.figures``).
+    ``totals``: each stream's (allocations, allocated) per year, when ``ledger`` holds only some projects."""
     found: dict[str, dict[str, list[Decimal]]] = {}
     if ledger is None:
         return {}
     for stream_id, stream in ledger.streams.items():
         for year, amount in stream.budget.items():
             found.setdefault(year, {}).setdefault(stream_id, [amount, ZERO, ZERO])[0] = amount
-    for entry in ledger.projects:
+    if totals is not None:
+        for stream_id, years in totals.items():
+            for year, (count, amount) in years.items():
+                if count and stream_id in ledger.streams:
+                    row = found.setdefault(year, {}).setdefault(stream_id, [ZERO, ZERO, ZERO])
+                    row[1] = total((row[1], amount))
+    for entry in ledger.projects if totals is None else ():
         if entry.project.stream not in ledger.streams:
             continue
         for year, amount in entry.project.allocations.items():
@@ -370,10 +381,12 @@ def _figures_by_year(ledger: Ledger | None) -> dict[str, dict[str, Figures]]:
     return {y: {s: Figures(b, a, d) for s, (b, a, d) in streams.items()} for y, streams in found.items()}
 
 
-def _years(before: Ledger | None, after: Ledger | None) -> list[YearChange]:
+def _years(
+    before: Ledger | None, after: Ledger | None, totals: tuple[Totals | None, Totals | None] = (None, None)
+) -> list[YearChange]:
     """Years in which a stream's figures changed. Only the streams with figures in a year are
     visited (not every stream in every year: an author controls both counts)."""
-    old, new = _figures_by_year(before), _figures_by_year(after)
+    old, new = _figures_by_year(before, totals[0]), _figures_by_year(after, totals[1])
     order = {
         s: i
         for i, s in enumerate(dict.fromkeys([*(after.streams if after else ()), *(before.streams if before else ())]))

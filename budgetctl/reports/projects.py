@@ -12,14 +12,16 @@ from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Agreement, Project, fields_of
 from budgetctl.reports.summary import percent
-from budgetctl.reports.table import Column, Table, json_value, keyed_table
+from budgetctl.reports.table import Cell, Column, Table, json_value, keyed_table
 
 
-def project_list(ledger: Ledger, year: str | None = None, stream: str | None = None) -> Table:
+def project_list(ledger: Ledger, year: str | None = None, stream: str | None = None, *, data: bool = True) -> Table:
     """One row per project: id, title, stream, lead, an amount per year and the total over all years.
 
     ``year`` keeps the projects allocating in that year and shows only that year's
     column beside the all-years total; ``stream`` keeps one stream's projects.
+    ``data=False`` leaves the JSON form (``Table.data``) empty: a listing of 10,000 projects
+    for people or spreadsheets need not write every amount as JSON text too.
     """
     order = {stream_id: index for index, stream_id in enumerate(ledger.streams)}
     chosen = [
@@ -37,29 +39,44 @@ def project_list(ledger: Ledger, year: str | None = None, stream: str | None = N
         Column("file", "File", shown=False),
     ]
     scope = " ".join(part for part in (stream, year) if part)
-    rows = [
-        {
-            "id": entry.id,
-            "title": entry.project.title,
-            "stream": entry.project.stream,
-            "lead": entry.project.lead,
-            **{y: entry.project.allocations.get(y) for y in years},
-            "allocations": dict(sorted(entry.project.allocations.items(), key=_by_year)),
-            "total": total(entry.project.allocations.values()),
-            "file": entry.source.path,
+    # The cells of keyed_table's shown columns, built directly: this table can have 10,000 rows.
+    rows: list[list[Cell]] = []
+    wholes: list[Decimal] = []
+    json_rows: list[dict[str, Any]] = []
+    for entry in chosen:
+        p = entry.project
+        whole = total(p.allocations.values())
+        wholes.append(whole)
+        rows.append([entry.id, p.title, p.stream, p.lead, *(p.allocations.get(y) for y in years), whole])
+        if data:
+            json_rows.append(
+                {
+                    "id": entry.id,
+                    "title": p.title,
+                    "stream": p.stream,
+                    "lead": p.lead,
+                    "allocations": {y: format_json(a) for y, a in sorted(p.allocations.items(), key=_by_year)},
+                    "total": format_json(whole),
+                    "file": entry.source.path,
+                }
+            )
+    by_year = [total(e.project.allocations.get(y, ZERO) for e in chosen) for y in years]
+    grand = total(wholes)
+    table = Table(
+        f"Projects{' ' + scope if scope else ''}",
+        [c for c in columns if c.shown],
+        rows,
+        [f"Total ({len(chosen)} projects)", "", "", "", *by_year, grand],
+        [False] * len(rows),
+    )
+    if data:
+        table.data = {
+            "year": year,
+            "stream": stream,
+            "rows": json_rows,
+            "total": {**{y: format_json(a) for y, a in zip(years, by_year, strict=True)}, "total": format_json(grand)},
         }
-        for entry in chosen
-    ]
-    totals = {
-        "id": f"Total ({len(chosen)} projects)",
-        "title": "",
-        "stream": "",
-        "lead": "",
-        **{y: total(e.project.allocations.get(y, ZERO) for e in chosen) for y in years},
-        "total": total(total(e.project.allocations.values()) for e in chosen),
-    }
-    title = f"Projects{' ' + scope if scope else ''}"
-    return keyed_table(title, columns, rows, total=totals, head={"year": year, "stream": stream})
+    return table
 
 
 def _by_year(item: tuple[str, Decimal]) -> int:

@@ -1,0 +1,210 @@
+"""What `diff` keeps between runs, beside the cache of checked files (``loading.cache``), so that
+a comparison costs in proportion to the change, not to the ledger:
+
+- the **base summary** of a committed ledger, keyed by the git tree id of its folder (a hash of
+  every file's path, mode and bytes below it) and where its paths are shown from: its files'
+  display paths and blob ids, its valid projects' allocations per stream (the rows
+  over-allocation needs, in path order), each stream's count and total per year, and the
+  project files that gave no valid project. A comparison then lists no tree and reads no file it
+  does not need: the other side is this summary plus the changed files.
+- the **checks by content** of the files a comparison reads on each side (the changed files,
+  and the files that share their ids), keyed by their bytes' SHA-256 alone: the cache of checked
+  files holds one version per path, and a comparison reads two.
+
+Both are kept with the cache's care (ours, never a link, never inside the ledger's
+repository, budgetctl's code in the key) and a damaged file is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from budgetctl.loading.cache import FileCache
+from budgetctl.loading.codec import Malformed, decode_amount
+from budgetctl.loading.ownfiles import read_own, write_own
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FORMAT = "budgetctl-diff-base 1"
+KEEP = 4  # base summaries kept per ledger (the most recent ones)
+
+Rows = list[tuple[str, dict[str, Decimal]]]  # (display path, allocations by year) in path order
+
+
+File = tuple[str, str]  # (display path, git blob id)
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def tree_key(code: str, shown_base: str, tree: str) -> str:
+    """The content key of a committed ledger: budgetctl's code, where its paths are shown from,
+    and the git tree id of its folder (a hash of every file's path, mode and content below it)."""
+    return hashlib.sha256(
+        b"\0".join([code.encode(), shown_base.encode("utf-8", "surrogateescape"), tree.encode()])
+    ).hexdigest()
+
+
+@dataclass
+class BaseSummary:
+    """A committed ledger's files and projects, summed: see the module's docstring."""
+
+    streams: File
+    adjustments: list[File]  # in path order
+    files: dict[str, str]  # every project file: display path -> blob id
+    totals: dict[str, dict[str, tuple[int, Decimal]]]  # stream -> year -> (allocations, allocated)
+    invalid: list[str]  # display paths of the project files that gave no valid project
+    rows: dict[str, str]  # stream -> its rows as JSON, decoded only for the streams a change touches
+
+    def stream_rows(self, stream: str) -> Rows:
+        text = self.rows.get(stream)
+        if text is None:
+            return []
+        found = json.loads(text)
+        if type(found) is not list:
+            raise Malformed("rows")
+        rows: Rows = []
+        for item in found:
+            if type(item) is not list or len(item) != 2 or type(item[0]) is not str or type(item[1]) is not dict:
+                raise Malformed("row")
+            rows.append((item[0], {str(y): decode_amount(a) for y, a in item[1].items()}))
+        return rows
+
+
+def _path(cache: FileCache, key: str) -> Path:
+    return cache.path.with_suffix(f".base-{key[:32]}")
+
+
+def is_object_id(value: object) -> bool:
+    return type(value) is str and _OBJECT_ID.fullmatch(value) is not None
+
+
+def _file(value: Any) -> File:
+    if type(value) is not list or len(value) != 2 or type(value[0]) is not str or type(value[1]) is not str:
+        raise Malformed("file")
+    if not _OBJECT_ID.fullmatch(value[1]):
+        raise Malformed("blob id")
+    return value[0], value[1]
+
+
+def read_summary(cache: FileCache, key: str) -> BaseSummary | None:
+    """The base summary of the ledger with content key ``key``, or None (missing or damaged)."""
+    data = read_own(_path(cache, key))
+    if data is None:
+        return None
+    try:
+        header, listed, *lines = data.decode("ascii").split("\n")
+        head = json.loads(header)
+        if type(head) is not dict or head.get("format") != FORMAT or head.get("key") != cache.key:
+            return None
+        if head.get("tree") != key or type(head.get("invalid")) is not list or type(head.get("totals")) is not dict:
+            return None
+        files = json.loads(listed)  # its blob ids are held to the format when used (is_object_id)
+        if type(files) is not dict:
+            return None
+        totals = {
+            str(s): {str(y): (int(n), decode_amount(a)) for y, (n, a) in years.items()}
+            for s, years in head["totals"].items()
+        }
+        rows: dict[str, str] = {}
+        for line in lines:
+            if line:
+                stream, tab, text = line.partition("\t")
+                if not tab:
+                    return None
+                rows[json.loads(stream)] = text
+        adjustments = [_file(item) for item in head["adjustments"]]
+        return BaseSummary(_file(head["streams"]), adjustments, files, totals, [str(p) for p in head["invalid"]], rows)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, Malformed):
+        return None
+
+
+def write_summary(
+    cache: FileCache,
+    key: str,
+    listed: tuple[File, list[File], dict[str, str]],
+    invalid: list[str],
+    rows: dict[str, Rows],
+) -> None:
+    """Keep the base summary of a ledger (``listed``: streams.yaml, the adjustments and the project
+    files; ``rows``: each stream's valid projects in path order), and forget all but the most
+    recent few of this ledger's."""
+    from budgetctl.model.money import total
+
+    streams, adjustments, files = listed
+    totals: dict[str, dict[str, list[Any]]] = {}
+    for stream, found in rows.items():
+        years: dict[str, list[Decimal]] = {}
+        for _, allocations in found:
+            for year, amount in allocations.items():
+                years.setdefault(year, []).append(amount)
+        totals[stream] = {y: [len(amounts), str(total(amounts))] for y, amounts in years.items()}
+    head = {
+        "format": FORMAT,
+        "key": cache.key,
+        "tree": key,
+        "streams": streams,
+        "adjustments": adjustments,
+        "invalid": invalid,
+        "totals": totals,
+    }
+    lines = [json.dumps(head), json.dumps(files)]
+    for stream, found in rows.items():
+        text = json.dumps([[p, {y: str(a) for y, a in allocations.items()}] for p, allocations in found])
+        lines.append(json.dumps(stream) + "\t" + text)
+    path = _path(cache, key)
+    write_own(path, ("\n".join(lines) + "\n").encode("ascii"))
+    try:
+        kept = sorted(path.parent.glob(cache.path.stem + ".base-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEEP:]:
+            if old != path:
+                old.unlink()
+    except OSError:  # a cache problem must never fail a run
+        pass
+
+
+class ContentChecks(FileCache):
+    """Checks of files by their content alone, whatever their path (the cache of checked files
+    keys an entry by path and content, and keeps one per path): the lines are those of the
+    cache, with an empty path. ``save`` keeps only this run's files, as the cache does."""
+
+    def __init__(self, cache: FileCache) -> None:
+        super().__init__(cache.path.with_suffix(".diffchecks"), cache.key)
+
+    def _read(self) -> dict[str, bytes]:
+        data = read_own(self.path)
+        if data is None:
+            return {}
+        header, *body = data.split(b"\n")
+        if not self._our_header(header):
+            return {}
+        lines: dict[str, bytes] = {}
+        for line in body:
+            if line:
+                if line[:2] != b'["' or line[66:71] != b'","",':
+                    return {}
+                lines[line[2:66].decode("ascii")] = line
+        return lines
+
+    def get(self, path: str, key: str) -> list[Any] | None:
+        if not self.enabled:
+            return None
+        line = self._entries().get(key)
+        if line is None:
+            return None
+        try:
+            entry = json.loads(line)
+        except (ValueError, RecursionError):
+            raise Malformed("line") from None
+        if type(entry) is not list or len(entry) != 5 or entry[0] != key or entry[1] != "":
+            raise Malformed("line")
+        self._new[key] = line
+        return entry[2:]
+
+    def put(self, path: str, key: str, entry: list[Any]) -> None:
+        self._new[key] = json.dumps([key, "", *entry], separators=(",", ":")).encode()
+        self._changed = True
