@@ -65,11 +65,102 @@ def main() -> None:
             raise SystemExit(2)  # the exit code of an output failure, whatever else happened
 
 
-def _run() -> None:
-    from budgetctl.cli import app
+# validate's options that _plain_validate reads: the flags, and those that take a value.
+_FLAGS = {"--strict": "strict", "--no-cache": "no_cache"}
+_VALUED = {"--data": "data", "--format": "format", "-f": "format"}
 
+
+def _plain_validate(args: list[str]) -> dict[str, Any] | None:
+    """The options of a ``validate`` command line that uses only ``--data``, ``--format``,
+    ``--strict`` and ``--no-cache``, each at most once, in forms Click reads the same way
+    (``budgetctl [--data DIR] validate [options]``); None for anything else, which Typer parses."""
+    given: dict[str, Any] = {}
+    rest = list(args)
+    if rest[:1] == ["--data"] and len(rest) > 2:  # the main --data: the default of validate's own
+        given["main_data"] = rest[1]
+        del rest[:2]
+    if rest[:1] != ["validate"]:
+        return None
+    del rest[0]
+    while rest:
+        name, equals, value = rest.pop(0).partition("=")
+        if name in _FLAGS and not equals:
+            key, value = _FLAGS[name], "yes"
+        elif name in _VALUED and not (equals and name == "-f"):
+            if not equals:
+                value = rest.pop(0) if rest else ""
+            key = _VALUED[name]
+        else:
+            return None
+        if key in given or not value or value.startswith("-"):
+            return None
+        given[key] = value
+    if given.get("main_data", "x").startswith("-") or given.get("format", "text") not in ("text", "json", "github"):
+        return None
+    return given
+
+
+def _validate(plain: dict[str, Any]) -> None:
+    """``validate`` as the command in ``cli.check`` runs it, without typer or click; when the
+    ledger's content is exactly that of its last whole check, without the pipeline, the models
+    or the rules either. A user error (no ledger) is left for Typer to show: nothing is printed
+    before the check is done."""
+    from pathlib import Path
+
+    from budgetctl.diagnostics import UserError, count_errors
+    from budgetctl.loading.cache import ledger_key, read_through_index
+
+    data = plain.get("data", plain.get("main_data"))
+    chosen = plain.get("format") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     try:
-        app()
+        files, cached, index = read_through_index(None if data is None else Path(data), cache="no_cache" not in plain)
+    except UserError:
+        return
+    key = ledger_key(files) if cached is not None else None
+    last = cached.last_check(key) if cached is not None and key is not None else None
+    if last is not None:
+        assert index is not None
+        index.save()
+        problems, file_count, _ = last
+        source = None
+        if chosen == "text" and problems:
+            from budgetctl.pipeline import Checked  # the source line under each problem
+
+            source = Checked(None, *last, files=files).source_line
+    else:
+        from budgetctl.pipeline import check_read
+        from budgetctl.render import progress
+
+        try:
+            checked = check_read(
+                files, cached, index, progress=lambda total: progress.maybe(total, chosen), ledger_needed=False, key=key
+            )
+        except UserError:
+            return
+        problems, file_count, source = checked.problems, checked.file_count, checked.source_line
+    from budgetctl.render import problems as render
+
+    failed = count_errors(problems, strict="strict" in plain) > 0
+    try:
+        if chosen == "json":
+            render.render_json(problems, not failed, file_count)
+        elif chosen == "github":
+            render.render_github(problems, file_count)
+        else:  # every line is made before the first is printed (a file changed since: FileChanged)
+            render.render_text(problems, file_count, source or (lambda path, line: None))
+    except UserError:
+        return
+    raise SystemExit(1 if failed else 0)
+
+
+def _run() -> None:
+    try:
+        plain = _plain_validate(sys.argv[1:])
+        if plain is not None:  # the warm path: neither typer nor click is imported
+            _validate(plain)
+        from budgetctl.cli import app_for
+
+        app_for(sys.argv[1:])()
     except SystemExit:
         raise
     except KeyboardInterrupt:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the models are imported only when a file must be checked
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.revision import Location
     from budgetctl.loading.snapshot import Snapshot
+    from budgetctl.loading.statindex import StatIndex
     from budgetctl.model.ledger import Ledger, Place, ProjectEntry
     from budgetctl.model.records import Project
     from budgetctl.model.source import RawFile
@@ -58,12 +59,15 @@ class Checked:
 
     def totals_broken(self) -> list[Diagnostic]:
         """Errors that make totals wrong: a file or project that could not be counted."""
+        errors = self.errors
+        if not errors:
+            return []  # no rule module needs importing to say so
         from budgetctl.loading.codes import CODES
         from budgetctl.rules import RULES
 
         # From the registries directly: building the catalogue's help texts is not needed here.
         breaking = {c.code for c in CODES.values() if c.affects_totals} | {r.code for r in RULES if r.affects_totals}
-        return [p for p in self.errors if p.code in breaking]
+        return [p for p in errors if p.code in breaking]
 
     def source_line(self, path: str, line: int) -> str | None:
         """Line ``line`` (from 1) of the checked file ``path`` as read, for showing under a problem."""
@@ -97,16 +101,28 @@ def check_ledger(
     the cache's last whole check; ``in_year=False`` leaves actuals and forecasts
     unread (commands about the plan only).
     """
-    from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.discover import find_root, read_ledger
+    from budgetctl.loading.cache import read_through_index
 
-    root = find_root(data)
-    cached = file_cache.FileCache.open(root) if cache and not file_cache.disabled_by_env() else None
-    # The stat index vouches for files unchanged since they were read: those are not read again.
-    index = cached.stat_index() if cached is not None else None
-    files = read_ledger(root, index)
+    files, cached, index = read_through_index(data, cache=cache)
+    return check_read(files, cached, index, progress=progress, ledger_needed=ledger_needed, in_year=in_year)
+
+
+def check_read(
+    files: LedgerFiles,
+    cached: FileCache | None,
+    index: StatIndex | None,
+    *,
+    progress: Progress | None = None,
+    ledger_needed: bool = True,
+    in_year: bool = True,
+    key: str | None = None,
+) -> Checked:
+    """``check_ledger`` of a ledger already read (``loading.cache.read_through_index``): check
+    it, then keep the cache and the stat index. ``key``: its ``ledger_key``, if already known."""
     with progress(len(files.projects)) if progress is not None else nullcontext() as advance:
-        checked = check_files(files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year)
+        checked = check_files(
+            files, cache=cached, progress=advance, ledger_needed=ledger_needed, in_year=in_year, key=key
+        )
     if cached is not None:
         cached.save()
     if index is not None:
@@ -122,6 +138,7 @@ def check_files(
     ledger_needed: bool = True,
     remember: bool = True,
     in_year: bool = True,
+    key: str | None = None,
 ) -> Checked:
     """Run every stage over the files and return the ledger and all problems.
 
@@ -133,11 +150,14 @@ def check_files(
     is not the one on disk whose last check ``validate`` looks for). ``in_year=False``
     leaves the actuals and forecasts unread (a report of the plan needs neither): the
     check is then partial, so it is neither saved as nor served by the ledger's last
-    whole check.
+    whole check. ``key``: the files' ``ledger_key``, when the caller has it already.
     """
     from budgetctl.loading.cache import ledger_key
 
-    key = ledger_key(files) if cache is not None else ""
+    if cache is None:
+        key = ""
+    elif key is None:
+        key = ledger_key(files)
     last = cache.last_check(key) if cache is not None else None
     if last is not None and not ledger_needed:
         return Checked(None, *last, files=files)

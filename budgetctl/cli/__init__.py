@@ -136,3 +136,28 @@ for _name, _group in GROUPS:
         if _info.callback is not None:
             _info.callback = _shown(_info.callback)
     app.add_typer(_group, name=_name, short_help=_group.info.help)
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app for the command line ``args``: with only the command it names registered, when
+    it names one (Click then builds that command's options alone, not every command's), else
+    the whole app (``budgetctl --help``, a mistyped command, shell completion)."""
+    import copy
+    import os
+
+    if any(name.startswith("_BUDGETCTL_COMPLETE") for name in os.environ):
+        return app
+    rest = list(args)
+    while rest[:1] == ["--data"] and len(rest) > 1:  # the main options that take a value
+        del rest[:2]
+    while rest and rest[0].startswith("--data="):
+        del rest[0]
+    named = rest[0] if rest else ""
+    commands = [info for info in app.registered_commands if info.name == named]
+    groups = [info for info in app.registered_groups if info.name == named]
+    if not commands and not groups:
+        return app
+    pruned = copy.copy(app)
+    pruned.registered_commands = commands
+    pruned.registered_groups = groups
+    return pruned

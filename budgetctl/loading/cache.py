@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.loading.codec import Malformed, decode_amount, decode_problem, encode_problem
 from budgetctl.loading.ownfiles import read_own, usable_folder, write_own
 
 if TYPE_CHECKING:
@@ -154,6 +153,8 @@ class FileCache:
         # Checks rebuilt from entries this run, by (display path, content key): a second ledger
         # in the same run (the other side of a diff) reuses them instead of decoding again.
         self.decoded: dict[tuple[str, str], Any] = {}
+        self._check: tuple[bytes, list[bytes]] | None = None  # the check file's header and lines
+        self._check_head: dict[str, Any] | None = None  # its header, parsed
 
     @classmethod
     def open(cls, root: Path) -> FileCache | None:
@@ -230,20 +231,33 @@ class FileCache:
         count, incomplete = head.get("files"), head.get("incomplete")
         if type(count) is not int or type(incomplete) is not bool:
             return None
+        lines = [line for line in body if line]
+        if not lines:
+            return [], count, incomplete
+        from budgetctl.loading.codec import Malformed, decode_problem  # the models' module: only for problems
+
         try:
-            problems = [decode_problem(json.loads(line)) for line in body if line]
+            problems = [decode_problem(json.loads(line)) for line in lines]
         except (ValueError, RecursionError, Malformed):
             return None
         return problems, count, incomplete
 
     def _read_check(self, ledger: str) -> tuple[dict[str, Any], list[bytes]] | None:
-        """The check file's header and problem lines, if it is ours and holds ``ledger``."""
-        data = read_own(self.check_path) if self.enabled else None
-        if data is None:
+        """The check file's header and problem lines, if it is ours and holds ``ledger``. Read
+        and parsed once a run (a check of a few changed files asks several times), and only
+        when its header names ``ledger`` (the header holds every stream's figures)."""
+        if not self.enabled:
             return None
-        header, *body = data.split(b"\n")
-        head = self._our_header(header)
-        return None if head is None or head.get("ledger") != ledger else (head, body)
+        if self._check is None:
+            data = read_own(self.check_path)
+            self._check = (b"", []) if data is None else _split_check(data)
+        header, body = self._check
+        if f'"ledger": "{ledger}"'.encode() not in header:
+            return None  # a cheap first pass: json.dumps writes the key so; the parse decides
+        if self._check_head is None:
+            self._check_head = self._our_header(header) or {}
+        head = self._check_head
+        return None if head.get("ledger") != ledger else (head, body)
 
     def last_figures(self, ledger: str) -> dict[str, dict[str, tuple[int, Decimal]]] | None:
         """Each stream's number of allocations and allocated money per year in the last whole
@@ -253,6 +267,8 @@ class FileCache:
         allocated = found[0].get("allocated") if found is not None else None
         if type(allocated) is not dict:
             return None
+        from budgetctl.loading.codec import Malformed, decode_amount
+
         figures: dict[str, dict[str, tuple[int, Decimal]]] = {}
         for stream, years in allocated.items():
             if type(years) is not dict:
@@ -289,8 +305,12 @@ class FileCache:
         }
         if figures is not None:
             head["allocated"] = {s: {y: [n, str(a)] for y, (n, a) in years.items()} for s, years in figures.items()}
+        from budgetctl.loading.codec import encode_problem
+
         lines = [json.dumps(head), *(json.dumps([p.file, *encode_problem(p)]) for p in problems)]
-        write_own(self.check_path, ("\n".join(lines) + "\n").encode())
+        data = ("\n".join(lines) + "\n").encode()
+        write_own(self.check_path, data)
+        self._check, self._check_head = _split_check(data), None  # what the next question reads
 
     def get(self, path: str, key: str) -> list[Any] | None:
         """``[loader problems, schema problems, project]`` stored for ``path`` with content
@@ -300,6 +320,8 @@ class FileCache:
         line = self._entries().get(path)
         if line is None or line[2:66] != key.encode():
             return None
+        from budgetctl.loading.codec import Malformed
+
         try:
             entry = json.loads(line)
         except (ValueError, RecursionError):
@@ -346,6 +368,25 @@ class FileCache:
         write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
 
 
+def _split_check(data: bytes) -> tuple[bytes, list[bytes]]:
+    header, *body = data.split(b"\n")
+    return header, body
+
+
+def read_through_index(
+    data: str | os.PathLike[str] | None, *, cache: bool = True
+) -> tuple[LedgerFiles, FileCache | None, StatIndex | None]:
+    """Find the ledger (``discover.find_root``) and read it: through the stat index, which vouches
+    for the files unchanged since they were read (those are not read again), unless ``cache`` is
+    off (or BUDGETCTL_NO_CACHE, or CI). With the cache and the index, for the caller to save."""
+    from budgetctl.loading.discover import find_root, read_ledger
+
+    root = find_root(data)
+    cached = FileCache.open(root) if cache and not disabled_by_env() else None
+    index = cached.stat_index() if cached is not None else None
+    return read_ledger(root, index), cached, index
+
+
 def ledger_key(files: LedgerFiles) -> str:
     """The content key of a whole ledger: what discovery refused, then every file's display
     path and content key (the SHA-256 of its bytes), in order (lengths first, so no two
@@ -353,8 +394,13 @@ def ledger_key(files: LedgerFiles) -> str:
     whole = hashlib.sha256()
     for problem in files.problems:
         whole.update(json.dumps(problem.as_json()).encode() + b"\n")
+    every = files.every_file()
+    paths = [raw.path for raw in every]
+    if "".join(paths).isascii():  # as many bytes as characters: one string, encoded once
+        whole.update("".join([f"{len(p)}:{p}{raw.digest}" for p, raw in zip(paths, every, strict=True)]).encode())
+        return whole.hexdigest()
     parts = []
-    for raw in files.every_file():
+    for raw in every:
         path = raw.path.encode("utf-8", "surrogateescape")
         parts += [b"%d:" % len(path), path, raw.digest.encode()]
     whole.update(b"".join(parts))
@@ -367,7 +413,7 @@ def ledger_key(files: LedgerFiles) -> str:
 def recall(cache: FileCache | None, raws: list[RawFile], model: type) -> tuple[list[FileCheck | None], list[str]]:
     """Each file's check as the cache holds it for the file's content (None where it holds
     none), and the files' content keys (empty when nothing is to be stored this run)."""
-    from budgetctl.loading.codec import from_entry, model_decoder
+    from budgetctl.loading.codec import Malformed, from_entry, model_decoder
 
     found: list[FileCheck | None] = [None] * len(raws)
     if cache is None or not cache.enabled:
@@ -402,5 +448,5 @@ def remember(cache: FileCache, path: str, key: str, checked: FileCheck, entry: l
     if cache.enabled:
         try:
             cache.put(path, key, entry or codec.to_entry(checked))
-        except Malformed:
+        except codec.Malformed:
             cache.disable()

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic, UserError, printable
 from budgetctl.loading.codes import CODES
-from budgetctl.loading.yamlsubset import MAX_FILE_BYTES
 from budgetctl.model.kinds import (
     IN_YEAR,
     KNOWN_FOLDERS,
@@ -21,7 +20,7 @@ from budgetctl.model.kinds import (
     misplaced,
     unread_files,
 )
-from budgetctl.model.source import FileChanged, RawFile, digest
+from budgetctl.model.source import MAX_FILE_BYTES, FileChanged, RawFile, digest
 
 __all__ = [
     "FileChanged",
@@ -129,25 +128,28 @@ def read_ledger(root: Path, index: StatIndex | None = None) -> LedgerFiles:
     base = display_base(root)
     files.streams = _read(root / STREAMS_FILE, join_shown(base, STREAMS_FILE), files.problems, index)
     projects = root / PROJECTS_DIR
+    left: list[tuple[str, ...]] = []  # files under projects/ that are not read (for Y020)
     if projects.is_symlink():
         files.problems.append(refused_link(join_shown(base, PROJECTS_DIR)))
     elif projects.is_dir():
         # Display paths are built as strings while walking: relpath per file costs
         # more than reading the file.
         shown = join_shown(base, PROJECTS_DIR)
-        for path, display in sorted(_walk(os.fspath(projects), shown, files.problems), key=lambda pair: pair[1]):
+        found = _walk(os.fspath(projects), shown, files.problems, left=left, relative=(PROJECTS_DIR,))
+        for path, display in sorted(found, key=lambda pair: pair[1]):
             raw = _read(path, display, files.problems, index)
             if raw is not None:
                 files.projects.append(raw)
     for kind in IN_YEAR:
         files.in_year[kind.name] = read_in_year(root, kind, files.problems, index, base)
-    for relative, why in unread_files(_left_out(root)):
+    for relative, why in unread_files(_left_out(root) + left):
         files.problems.append(CODES["Y020"].at(printable(why), join_shown(base, relative)))
     return files
 
 
 def _left_out(root: Path) -> list[tuple[str, ...]]:
-    """Files discovery does not read, as parts relative to the ledger folder (hidden ones and imports/ aside)."""
+    """Files discovery does not read, as parts relative to the ledger folder (hidden ones and imports/ aside),
+    but for those under projects/, which its walk (``_walk``) finds."""
     left: list[tuple[str, ...]] = []
     try:
         entries = list(os.scandir(root))
@@ -158,17 +160,13 @@ def _left_out(root: Path) -> list[tuple[str, ...]]:
             continue
         if not entry.is_dir(follow_symlinks=False):
             left.append((entry.name,))
-        elif entry.name == PROJECTS_DIR or entry.name not in KNOWN_FOLDERS:
+        elif entry.name not in KNOWN_FOLDERS:
             for folder, _, names in os.walk(entry.path):
                 relative = tuple(Path(os.path.relpath(folder, root)).parts)
                 if any(part.startswith(".") for part in relative):
                     continue
-                left += [(*relative, name) for name in names if entry.name != PROJECTS_DIR or not _is_project(name)]
+                left += [(*relative, name) for name in names]
     return left
-
-
-def _is_project(name: str) -> bool:
-    return name.endswith(PROJECT_SUFFIXES)
 
 
 def has_year_files(root: Path) -> bool:
@@ -219,29 +217,52 @@ def read_in_year(
     return found
 
 
-def _walk(folder: str, shown: str, problems: list[Diagnostic], *, every_file: bool = False) -> list[tuple[str, str]]:
+def _walk(
+    folder: str,
+    shown: str,
+    problems: list[Diagnostic],
+    *,
+    every_file: bool = False,
+    left: list[tuple[str, ...]] | None = None,
+    relative: tuple[str, ...] = (),
+) -> list[tuple[str, str]]:
     """Project files (``every_file``: all files) under ``folder`` as (path, display path); symbolic
-    links are reported, never followed."""
+    links are reported, never followed. ``left`` gets the other files (as ``os.walk`` lists them:
+    a link to anything but a folder is a file), as parts from ``relative``, outside hidden folders."""
     found: list[tuple[str, str]] = []
-    pending = [(folder, shown)]
+    pending = [(folder, shown, relative, False)]
     while pending:
-        current, current_shown = pending.pop()
+        current, current_shown, parts, hidden = pending.pop()
         try:
             entries = list(os.scandir(current))
         except OSError as exc:
             problems.append(CODES["Y001"].at(f"cannot read folder: {exc.strerror}", current_shown))
             continue
         for entry in entries:
-            display = f"{current_shown}/{entry.name}"
+            name = entry.name
+            display = f"{current_shown}/{name}"
             if entry.is_symlink():
                 # Never followed, not even to see where it leads (a link to itself loops).
-                if every_file or link_may_be_ledger(entry.name):
+                if every_file or link_may_be_ledger(name):
                     problems.append(refused_link(display))
+                listed = left is not None and not hidden and not name.endswith(PROJECT_SUFFIXES)
+                if listed and left is not None and not _leads_to_folder(entry):
+                    left.append((*parts, name))
             elif entry.is_dir(follow_symlinks=False):
-                pending.append((entry.path, display))
-            elif every_file or entry.name.endswith(PROJECT_SUFFIXES):
+                pending.append((entry.path, display, (*parts, name), hidden or name.startswith(".")))
+            elif every_file or name.endswith(PROJECT_SUFFIXES):
                 found.append((entry.path, display))
+            elif left is not None and not hidden:
+                left.append((*parts, name))
     return found
+
+
+def _leads_to_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether a link leads to a folder, as ``os.walk`` decides it (an error: it does not)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def link_may_be_ledger(name: str) -> bool:

@@ -29,9 +29,10 @@ def usable_folder(folder: Path) -> Path | None:
     return folder
 
 
-def read_own(path: Path) -> bytes | None:
+def read_own(path: Path, *, binary: bool = False) -> bytes | None:
     """A cache file's bytes, or None when it is missing, a symbolic link, someone else's,
-    too large, being rewritten, or holds anything but ASCII (all we write)."""
+    too large, being rewritten, or holds anything but ASCII (all we write as text;
+    ``binary``: any bytes, for a file the caller checks itself)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -48,7 +49,7 @@ def read_own(path: Path) -> bytes | None:
         return None
     finally:
         os.close(fd)
-    if len(data) != info.st_size or not data.isascii():
+    if len(data) != info.st_size or not (binary or data.isascii()):
         return None
     return data
 

@@ -21,9 +21,9 @@ from functools import cache
 from budgetctl.diagnostics import FORBIDDEN, Diagnostic, describe_char, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.utf8 import decode_utf8
+from budgetctl.model.source import MAX_FILE_BYTES as MAX_FILE_BYTES  # kept here for its readers
 from budgetctl.model.source import Mapping, Node, Scalar, Sequence, SourceFile
 
-MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 32
 MAX_SCALAR = 10_000
 MAX_PROBLEMS_PER_FILE = 50

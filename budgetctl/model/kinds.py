@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from budgetctl.model.periods import YearError, parse_year
-from budgetctl.model.records import Adjustment, Forecast, Project, StreamsFile, key_of
-
 STREAMS_FILE = "streams.yaml"
 PROJECTS_DIR = "projects"
 PROJECT_SUFFIXES = (".yaml", ".yml")
@@ -28,9 +25,20 @@ class FileKind:
     by_year: bool  # files sit in YYYY-YY folders (the in-year kinds)
     described: str  # what a file of this kind must be called, for messages
     names: re.Pattern[str]  # the whole of a valid file name (inside its folder)
-    # The record a file of this kind holds: its fields give the file's keys and their order
-    # (fmt, the editor schema, the cache, `new`). None until the kind has one.
-    record: type | None = None
+    # The name in model.records of the record a file of this kind holds: its fields give the
+    # file's keys and their order (fmt, the editor schema, the cache, `new`). None until the kind
+    # has one. By name: discovery reads this table and needs no record class.
+    record_name: str | None = None
+
+    @property
+    def record(self) -> type | None:
+        """The record class a file of this kind holds (imported on first use)."""
+        if self.record_name is None:
+            return None
+        from budgetctl.model import records
+
+        found: type = getattr(records, self.record_name)
+        return found
 
     def accepts(self, name: str) -> bool:
         """Whether ``name`` is a valid file name for this kind (inside its folder)."""
@@ -45,13 +53,13 @@ def _names(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.DOTALL)  # a file name may hold any character but '/'
 
 
-STREAMS = FileKind("streams", "", False, STREAMS_FILE, _names(re.escape(STREAMS_FILE)), StreamsFile)
-PROJECT = FileKind("project", PROJECTS_DIR, False, "<project-id>.yaml", _names(r".*\.(?:yaml|yml)"), Project)
+STREAMS = FileKind("streams", "", False, STREAMS_FILE, _names(re.escape(STREAMS_FILE)), "StreamsFile")
+PROJECT = FileKind("project", PROJECTS_DIR, False, "<project-id>.yaml", _names(r".*\.(?:yaml|yml)"), "Project")
 ACTUALS = FileKind("actuals", "actuals", True, "<name>.csv", _names(r".+\.csv"))
 ADJUSTMENT = FileKind(
-    "adjustment", "adjustments", True, "<adjustment-id>.yaml", _names(rf"{ID.pattern}\.yaml"), Adjustment
+    "adjustment", "adjustments", True, "<adjustment-id>.yaml", _names(rf"{ID.pattern}\.yaml"), "Adjustment"
 )
-FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml", _names(r"q[1-4]\.yaml"), Forecast)
+FORECAST = FileKind("forecast", "forecasts", True, "q1.yaml to q4.yaml", _names(r"q[1-4]\.yaml"), "Forecast")
 
 KINDS = (STREAMS, PROJECT, ACTUALS, ADJUSTMENT, FORECAST)
 IN_YEAR = (ACTUALS, ADJUSTMENT, FORECAST)
@@ -83,6 +91,8 @@ def key_order(kind: FileKind) -> tuple[str, ...]:
     """The keys of a file of ``kind`` in canonical order (as docs/format.md writes them): its record's fields."""
     import dataclasses
 
+    from budgetctl.model.records import key_of
+
     return tuple(key_of(f) for f in dataclasses.fields(kind.record)) if kind.record is not None else ()
 
 
@@ -93,6 +103,8 @@ def year_folder(year: str) -> str:
 
 def year_of_folder(name: str) -> str | None:
     """``2023-24`` -> ``2023/24``; None when ``name`` is not a financial-year folder."""
+    from budgetctl.model.periods import YearError, parse_year
+
     if len(name) != 7 or name[4] != "-":
         return None
     try:
@@ -156,8 +168,6 @@ def unread_files(paths: list[tuple[str, ...]]) -> list[tuple[str, str]]:
     what to do) pairs, sorted; a folder the format does not define is reported
     once, at the folder, with the number of such files in it.
     """
-    from budgetctl.model.records import did_you_mean  # difflib only when something is left out
-
     found: dict[str, str] = {}
     folders: dict[str, int] = {}
     for parts in paths:
@@ -182,6 +192,8 @@ def unread_files(paths: list[tuple[str, ...]]) -> list[tuple[str, str]]:
         elif parts[0] not in KNOWN_FOLDERS:
             folders[parts[0]] = folders.get(parts[0], 0) + 1
     for folder, count in folders.items():
+        from budgetctl.model.records import did_you_mean  # difflib only when a folder is left out
+
         if count == 1:
             files, its, them = "1 file in it that looks like a ledger file is", "its", "it"
         else:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from budgetctl.diagnostics import UserError
 
+# The largest ledger file read (discovery refuses a larger one, Y015).
+MAX_FILE_BYTES = 5_000_000
+
 
 class Scalar:
     """A scalar exactly as written: its text, whether it was quoted, and its position.

@@ -133,7 +133,7 @@ def test_an_actuals_file_changed_in_place_is_read_again(ledger: Path, tmp_path: 
     _settled(ledger)
     before = _figure(ledger, cache, trace)
     assert _figure(ledger, cache, trace) == before  # warm: the stat index now vouches for the file
-    assert ACTUALS.as_posix() in next((cache / "budgetctl").glob("*.stat")).read_text()
+    assert ACTUALS.as_posix().encode() in next((cache / "budgetctl").glob("*.stat")).read_bytes()
     changed = str(int(amount[0]) % 9 + 1) + amount[1:]  # another first digit: as long, another amount
     _same_size_and_mtime(path, row, row.replace(f",{amount},", f",{changed},", 1))
     after = _figure(ledger, cache, trace)

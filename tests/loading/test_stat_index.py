@@ -8,6 +8,7 @@ rule); anything else is read and hashed again.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 from pathlib import Path
 
@@ -109,18 +110,28 @@ def test_a_file_written_just_before_a_run_is_not_vouched_for_by_it(tmp_path: Pat
     assert index.hits == 0 and all(f.was_read for f in files.values())
 
 
-def test_a_damaged_index_vouches_for_nothing(tmp_path: Path, settle_now: None) -> None:
+@pytest.mark.parametrize("damage", ["key", "truncated", "shape"])
+def test_a_damaged_index_vouches_for_nothing(tmp_path: Path, settle_now: None, damage: str) -> None:
     data = ledger(tmp_path)
     read(data)
     index = index_for(data)
     assert index.path is not None
-    lines = index.path.read_text().split("\n")
-    assert lines[1].endswith("\tdata/streams.yaml")
-    lines[1] = "zzz" + lines[1][3:]  # its content key is no longer hex
-    index.path.write_text("\n".join(lines))
+    stored = index.path.read_bytes()
+    form, entries = marshal.loads(stored)
+    assert set(entries) == {"data/streams.yaml", "data/projects/fund/a.yaml", "data/projects/fund/b.yaml"}
+    key, *stats = entries["data/streams.yaml"]
+    if damage == "key":
+        entries["data/streams.yaml"] = ("zzz" + key[3:], *stats)  # its content key is no longer hex
+        stored = marshal.dumps((form, entries))
+    elif damage == "truncated":
+        stored = stored[:-7]
+    else:
+        entries["data/streams.yaml"] = (key, *stats[:-1])  # a field short
+        stored = marshal.dumps((form, entries))
+    index.path.write_bytes(stored)
     files, index = read(data)
-    assert files["data/streams.yaml"].was_read
-    assert index.hits == 2
+    assert index.hits == 0
+    assert all(f.was_read for f in files.values())
 
 
 def test_bytes_read_late_must_match_the_key_they_were_vouched_with(tmp_path: Path) -> None:
