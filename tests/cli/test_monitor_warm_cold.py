@@ -100,7 +100,7 @@ def test_an_actuals_file_changed_in_place_changes_every_output(ledger: Path) -> 
     _settled(ledger)
     before = _every_output(ledger, cache=True)
     assert _every_output(ledger, cache=True) == before  # warm: the stat index vouches for the files
-    assert ACTUALS.as_posix() in next((ledger.parent / "cache" / "budgetctl").glob("*.stat")).read_text()
+    assert ACTUALS.as_posix().encode() in next((ledger.parent / "cache" / "budgetctl").glob("*.stat")).read_bytes()
     path = ledger / ACTUALS
     row = next(line for line in path.read_text().split("\n")[1:] if line)
     cells = row.split(",")
