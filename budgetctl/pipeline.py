@@ -193,6 +193,8 @@ def check_files(
     problems = list(loaded.problems)
     incomplete = loaded.incomplete
     in_year_problems, in_year_count = attach_in_year(loaded.ledger, files.in_year, cache) if in_year else ([], 0)
+    if not in_year and cache is not None:
+        keep_in_year(files, cache)
     problems += in_year_problems
     if adjusted is not None:
         problems.extend(adjusted.problems)
@@ -216,6 +218,13 @@ def check_files(
                 loaded.ledger.projects,
             )  # fmt: skip
     return Checked(loaded.ledger, problems, file_count, incomplete, files=files)
+
+
+def keep_in_year(files: LedgerFiles, cache: FileCache) -> None:
+    """Keep the cached entries of the actuals and forecasts this run did not read, for the next run that does."""
+    for kind in ("actuals", "forecast"):
+        for raw in files.in_year.get(kind, []):
+            cache.keep(raw.path, raw.digest)
 
 
 # --- the two sides of a comparison ----------------------------------------------------

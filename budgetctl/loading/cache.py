@@ -331,6 +331,16 @@ class FileCache:
         self._new[path] = line
         return entry[2:]
 
+    def keep(self, path: str, key: str) -> None:
+        """Carry the entry stored for ``path`` with content ``key``, unparsed, into the next save: a
+        run that leaves a file unread (a report of the plan does not read the year's actuals)
+        would otherwise forget the entry the next run needs. An entry for other content is not kept."""
+        if not self.enabled:
+            return
+        line = self._entries().get(path)
+        if line is not None and line[2:66] == key.encode():
+            self._new[path] = line
+
     def put(self, path: str, key: str, entry: list[Any]) -> None:
         """Store ``[loader problems, schema problems, project]`` for ``path`` with content ``key``."""
         self._new[path] = json.dumps([key, path, *entry], separators=(",", ":")).encode()  # ASCII: one line

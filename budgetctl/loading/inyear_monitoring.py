@@ -6,22 +6,25 @@ valid year folder under a valid name. Rules across files (the project exists,
 references are unique, forecasts against actuals) run later, in ``rules``.
 
 A forecast file's check is kept in the cache of checked files, keyed by its
-content like a project file's. Actuals are read again each run: their rows are
-built and held to the rules either way, which is most of the cost (see
-``loading.actuals``).
+content like a project file's. So is an actuals file's: its problems, and the
+figures of its good rows as columns (``model.actuals.ActualColumns``), which is
+all the reports add up. Its row objects are then built from the file's bytes
+(checked against the same content key) only when a command asks for them: a
+trace, or the rules of a ledger that changed.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.infra.gcpause import paused_gc
-from budgetctl.loading.actuals import read_actuals
+from budgetctl.loading.actuals import read_actuals, read_actuals_columns
 from budgetctl.loading.checks import FileCheck
 from budgetctl.loading.discover import RawFile
 from budgetctl.loading.yamlsubset import strict_load
-from budgetctl.model.actuals import ActualsFile
+from budgetctl.model.actuals import ActualColumns, ActualRow, ActualsFile
 from budgetctl.model.kinds import ACTUALS, FORECAST
 from budgetctl.model.ledger import Ledger, QuarterForecast
 from budgetctl.model.periods import folder_year
@@ -39,7 +42,7 @@ def attach_in_year(
     the forecast files checked before."""
     raw_actuals, raw_forecasts = in_year.get(ACTUALS.name, []), in_year.get(FORECAST.name, [])
     with paused_gc():  # a row object per payment: see paused_gc
-        actuals, problems = read_actuals_files(raw_actuals)
+        actuals, problems = read_actuals_files(raw_actuals, cache)
         forecasts, found = read_forecasts(raw_forecasts, cache)
     problems += found
     if ledger is not None:
@@ -48,15 +51,50 @@ def attach_in_year(
     return problems, len(raw_actuals) + len(raw_forecasts)
 
 
-def read_actuals_files(raws: list[RawFile]) -> tuple[list[ActualsFile], list[Diagnostic]]:
+def read_actuals_files(
+    raws: list[RawFile], cache: FileCache | None = None
+) -> tuple[list[ActualsFile], list[Diagnostic]]:
+    """Each actuals file's rows (or, from ``cache``, its columns: the rows are read on first use) and problems."""
     files: list[ActualsFile] = []
     problems: list[Diagnostic] = []
     for raw in raws:
         year = folder_year(raw.path)
-        rows, found = read_actuals(raw.data, raw.path, year)
+        recalled = _recall(cache, raw, year)
+        if recalled is not None:
+            problems += recalled[0]
+            files.append(ActualsFile(raw.path, year, columns=recalled[1], read=partial(_rows, raw, year)))
+            continue
+        rows, columns, found = read_actuals_columns(raw.data, raw.path, year)
         problems += found
-        files.append(ActualsFile(raw.path, year, tuple(rows)))
+        files.append(ActualsFile(raw.path, year, tuple(rows), columns=columns))
+        if cache is not None and cache.enabled:
+            from budgetctl.loading.codec import Malformed, encode_actuals
+
+            try:
+                cache.put(raw.path, raw.digest, encode_actuals(found, columns, raw.path))
+            except Malformed:
+                cache.disable()
     return files, problems
+
+
+def _rows(raw: RawFile, year: str) -> tuple[ActualRow, ...]:
+    """The file's rows, read from its bytes (which must still hash to the key its columns came by)."""
+    with paused_gc():
+        return tuple(read_actuals(raw.data, raw.path, year)[0])
+
+
+def _recall(cache: FileCache | None, raw: RawFile, year: str) -> tuple[list[Diagnostic], ActualColumns] | None:
+    """The file's problems and columns as the cache holds them for its content, or None."""
+    if cache is None or not cache.enabled:
+        return None
+    from budgetctl.loading.codec import Malformed, decode_actuals
+
+    try:
+        entry = cache.get(raw.path, raw.digest)
+        return None if entry is None else decode_actuals(entry, raw.path, year)
+    except Malformed:
+        cache.drop()  # one bad entry and none is trusted
+        return None
 
 
 def read_forecasts(

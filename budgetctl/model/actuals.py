@@ -7,9 +7,14 @@ column where each cell starts, so every figure can be traced to its cells.
 
 from __future__ import annotations
 
+import decimal
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from budgetctl.model.money import format_json
@@ -68,9 +73,90 @@ class ActualRow(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
-class ActualsFile:
-    """One actuals file of a financial year (``2023/24``) and its good rows, in file order."""
+class ActualColumns:
+    """The figures of a file's good rows as columns, in file order: row ``i`` is dated
+    ``date.fromordinal(days[i])``, names ``projects[who[i]]`` and adds ``pence[i]`` (the
+    amount in pence with the sign of its kind). Sums per project and date are then plain
+    integer additions, and the columns are cached as bytes, not as a row object per payment.
+    """
 
-    path: str
-    year: str
-    rows: tuple[ActualRow, ...]
+    projects: tuple[str, ...]
+    days: array[int]
+    who: array[int]
+    pence: array[int]
+
+    @classmethod
+    def of(cls, rows: Sequence[ActualRow]) -> ActualColumns:
+        # Column by column with map (the loops run in C): a year of 120,000 rows costs a
+        # few hundredths of a second more on the run that reads them, and is then cached.
+        projects = list(map(itemgetter(1), rows))
+        index = {project: i for i, project in enumerate(dict.fromkeys(projects))}
+        scaled = list(map(Decimal.scaleb, map(itemgetter(3), rows), repeat(2)))
+        cents = list(map(int, scaled))
+        if cents != scaled:  # money is whole pence; anything else is a bug, never rounded
+            raise ValueError("an amount with more than two decimals")
+        reducing = [kind in REDUCING for kind in map(itemgetter(2), rows)]
+        return cls(
+            tuple(index),
+            array("i", map(date.toordinal, map(itemgetter(0), rows))),
+            array("i", map(index.__getitem__, projects)),
+            array("q", [-c if r else c for c, r in zip(cents, reducing, strict=True)]),
+        )
+
+
+class ActualsFile:
+    """One actuals file of a financial year (``2023/24``): its good rows in file order, and
+    their figures as columns. Either may be given and the other is made on first use: a
+    warm run holds the cached columns and reads the rows from the file only if a command
+    asks for them (a trace, a rule), so both always describe the same bytes."""
+
+    __slots__ = ("_columns", "_read", "_rows", "path", "year")
+
+    def __init__(
+        self,
+        path: str,
+        year: str,
+        rows: tuple[ActualRow, ...] | None = None,
+        *,
+        columns: ActualColumns | None = None,
+        read: Callable[[], tuple[ActualRow, ...]] | None = None,
+    ) -> None:
+        if rows is None and (columns is None or read is None):
+            raise ValueError("an actuals file without its rows needs its columns and a way to read the rows")
+        self.path = path
+        self.year = year
+        self._rows = rows
+        self._columns = columns
+        self._read = read
+
+    @property
+    def rows(self) -> tuple[ActualRow, ...]:
+        if self._rows is None:
+            assert self._read is not None
+            self._rows = self._read()
+        return self._rows
+
+    @property
+    def columns(self) -> ActualColumns:
+        if self._columns is None:
+            self._columns = ActualColumns.of(self.rows)
+        return self._columns
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ActualsFile):
+            return NotImplemented
+        return (self.path, self.year, self.rows) == (other.path, other.year, other.rows)
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, like the dataclass it replaced
+
+    def __repr__(self) -> str:
+        return f"ActualsFile({self.path!r}, {self.year!r})"
+
+
+def pounds(pence: int) -> Decimal:
+    """Whole pence as money with two decimals: the Decimal that adding the rows' amounts gives
+    (exact: a sum too large for it raises rather than rounds)."""
+    return Decimal(pence).scaleb(-2, context=_EXACT)
+
+
+_EXACT = decimal.Context(prec=40, traps=[decimal.Inexact, decimal.Rounded, decimal.InvalidOperation])

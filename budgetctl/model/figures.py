@@ -277,10 +277,9 @@ def forecast_source(
     """A project's forecast as at ``as_at`` and the forecast file it comes from: the outturn of
     the latest forecast with ``as_at`` on or before that date listing the project; failing
     that, its allocation for the year (zero without one), and None."""
-    for file in reversed(ledger.forecasts_of(year)):
-        listed = file.forecast.projects.get(entry.id)
-        if listed is not None and file.forecast.as_at <= as_at:
-            return listed.outturn, file
+    file = ledger.latest_forecasts(year, as_at).get(entry.id)
+    if file is not None:
+        return file.forecast.projects[entry.id].outturn, file
     return entry.project.allocations.get(year, ZERO), None
 
 

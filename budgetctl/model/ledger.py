@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from bisect import bisect_right
+from array import array
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from budgetctl.model.actuals import ActualRow, ActualsFile
-from budgetctl.model.money import ZERO, running_totals, total
+from budgetctl.model.actuals import ActualColumns, ActualRow, ActualsFile, pounds
+from budgetctl.model.money import ZERO
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Adjustment, Forecast, Project, Stream, StreamsFile
 from budgetctl.model.source import SourceFile
@@ -22,6 +22,27 @@ class Place:
     file: str
     line: int
     column: int
+
+
+class _ActualsMemo:
+    """The actuals files' columns joined per year (each row's project as an index into the
+    year's projects), and each project's actual by (year, as-at date) once asked for."""
+
+    def __init__(self, files: list[ActualsFile]) -> None:
+        self.files = files
+        self.as_at: dict[tuple[str, datetime.date], dict[str, Decimal]] = {}
+        index: dict[str, dict[str, int]] = {}
+        self.years: dict[str, tuple[list[str], list[tuple[ActualColumns, array[int]]]]] = {}
+        for file in files:
+            columns = file.columns
+            found = index.setdefault(file.year, {})
+            projects, joined = self.years.setdefault(file.year, ([], []))
+            for project in columns.projects:
+                if project not in found:
+                    found[project] = len(projects)
+                    projects.append(project)
+            local = [found[project] for project in columns.projects]
+            joined.append((columns, array("i", map(local.__getitem__, columns.who))))
 
 
 @dataclass
@@ -84,9 +105,12 @@ class Ledger:
     forecasts: list[QuarterForecast] = field(default_factory=list)
     # The adjustment records of every year, in path order.
     adjustments: list[AdjustmentEntry] = field(default_factory=list)
-    _forecasts_sorted: tuple[tuple[QuarterForecast, ...], dict[str, list[QuarterForecast]]] = field(
-        default_factory=lambda: ((), {}), init=False, repr=False, compare=False
-    )
+    _forecasts_sorted: tuple[
+        tuple[QuarterForecast, ...],
+        dict[str, list[QuarterForecast]],
+        dict[tuple[str, datetime.date], dict[str, QuarterForecast]],
+    ] = field(default_factory=lambda: ((), {}, {}), init=False, repr=False, compare=False)
+    _memo: _ActualsMemo | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def streams(self) -> dict[str, Stream]:
@@ -162,40 +186,67 @@ class Ledger:
     @cached_property
     def actual_totals(self) -> dict[tuple[str, str], Decimal]:
         """Each project's actual spend in each year with actuals (every row of the year)."""
-        return {key: total(row.signed for _, row in rows) for key, rows in self.actuals_by_project.items()}
-
-    @cached_property
-    def _actuals_by_date(self) -> dict[tuple[str, str], tuple[list[datetime.date], list[Decimal]]]:
-        """Per (project, year): its rows' dates in date order, and the running total of their
-        signed amounts (zero first, then after each row). Built once: a monitoring report asks
-        for every project's actual as at a date, which is then one bisection."""
-        found = {}
-        for key, rows in self.actuals_by_project.items():
-            ordered = sorted([row for _, row in rows], key=_row_date)
-            found[key] = ([row.date for row in ordered], running_totals([row.signed for row in ordered]))
-        return found
+        return {
+            (project, year): pounds(amount)
+            for year, group in self._actual_pence(None).items()
+            for project, amount in group.items()
+        }
 
     def actual_as_at(self, project_id: str, year: str, as_at: datetime.date | None = None) -> Decimal:
-        """The signed sum of the project's rows of the year dated on or before ``as_at`` (all: None).
-        Exact addition does not depend on the order, so this is the sum in file order too."""
+        """The signed sum of the project's rows of the year dated on or before ``as_at`` (all: None)."""
         if as_at is None:
             return self.actual_totals.get((project_id, year), ZERO)
-        found = self._actuals_by_date.get((project_id, year))
+        memo = self._actuals_memo()
+        sums = memo.as_at.get((year, as_at))
+        if sums is None:
+            pence = self._actual_pence(as_at).get(year, {})
+            sums = memo.as_at[(year, as_at)] = {project: pounds(amount) for project, amount in pence.items()}
+        return sums.get(project_id, ZERO)
+
+    def _actuals_memo(self) -> _ActualsMemo:
+        if self._memo is None or self._memo.files is not self.actuals:  # other files since: start again
+            self._memo = _ActualsMemo(self.actuals)
+        return self._memo
+
+    def _actual_pence(self, as_at: datetime.date | None) -> dict[str, dict[str, int]]:
+        """Per year, per project with rows in it: the whole pence of its rows dated on or before
+        ``as_at`` (all: None), added from the files' columns. A report asks for every project's
+        actual as at one date, which is then one pass over the columns."""
+        last = as_at.toordinal() if as_at is not None else None
+        found: dict[str, dict[str, int]] = {}
+        for year, (projects, files) in self._actuals_memo().years.items():
+            sums = [0] * len(projects)
+            for columns, who in files:
+                if last is None or not columns.days or max(columns.days) <= last:
+                    for index, amount in zip(who, columns.pence, strict=True):
+                        sums[index] += amount
+                elif min(columns.days) <= last:
+                    for day, index, amount in zip(columns.days, who, columns.pence, strict=True):
+                        if day <= last:
+                            sums[index] += amount
+            found[year] = dict(zip(projects, sums, strict=True))
+        return found
+
+    def latest_forecasts(self, year: str, as_at: datetime.date) -> dict[str, QuarterForecast]:
+        """Per project: the latest of the year's forecast files (``forecasts_of`` order) with
+        ``as_at`` on or before that date that lists it. Built once per date asked for: a report
+        asks for every project's forecast, which would otherwise search the files each time."""
+        self.forecasts_of(year)  # starts the memo again when the files are other ones
+        found = self._forecasts_sorted[2].get((year, as_at))
         if found is None:
-            return ZERO
-        dates, running = found
-        return running[bisect_right(dates, as_at)]
+            found = {}
+            for file in self.forecasts_of(year):
+                if file.forecast.as_at <= as_at:
+                    found.update(dict.fromkeys(file.forecast.projects, file))
+            self._forecasts_sorted[2][(year, as_at)] = found
+        return found
 
     def forecasts_of(self, year: str) -> list[QuarterForecast]:
         """The year's forecast files, oldest ``as_at`` first."""
         every = tuple(self.forecasts)  # sorted once per year while the files stay the same ones
         if self._forecasts_sorted[0] != every:
-            self._forecasts_sorted = (every, {})
+            self._forecasts_sorted = (every, {}, {})
         by_year = self._forecasts_sorted[1]
         if year not in by_year:
             by_year[year] = sorted((f for f in every if f.year == year), key=lambda f: (f.forecast.as_at, f.quarter))
         return list(by_year[year])
-
-
-def _row_date(row: ActualRow) -> datetime.date:
-    return row.date
