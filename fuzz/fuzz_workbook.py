@@ -24,6 +24,9 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["budgetctl"]):
+    # plan_import imports the workbook reader inside a function; import it here so
+    # that it is instrumented and its branches guide the fuzzer.
+    import budgetctl.infra.workbook  # noqa: F401
     from budgetctl.edit.importer import load_mapping, plan_import
     from budgetctl.loading.codes import CODES
 
