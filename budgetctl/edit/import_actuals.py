@@ -22,6 +22,7 @@ from budgetctl.loading.discover import display_path
 from budgetctl.model.kinds import ACTUALS, IMPORTS_DIR
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import total
+from budgetctl.model.source import MAX_FILE_BYTES
 
 MAX_EXPORT_BYTES = 50_000_000
 
@@ -119,10 +120,17 @@ def import_actuals(
             raise ImportRefused(f"{shown[0]} has problems; fix them (budgetctl validate) before importing into it")
         result.kept_rows = len(kept)
         rows += kept
+    output = format_actuals(rows)
+    if len(output) > MAX_FILE_BYTES:
+        # validate refuses a ledger file over the limit (Y015): never write one.
+        raise ImportRefused(
+            f"{shown[0]} would be {len(output):,} bytes, over the limit of {MAX_FILE_BYTES:,} for a ledger file; "
+            "split the export (a month to a file) and import each part"
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         receipt.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, format_actuals(rows), expected=before)
+        write_atomic(target, output, expected=before)
         write_atomic(receipt, receipt_text(result, printable(str(mapping_path))).encode("utf-8"))
     except (OSError, WriteRefused) as exc:
         raise ImportRefused(str(exc)) from exc
