@@ -190,18 +190,22 @@ class FileCache:
             self._old = self._read()
         return self._old
 
-    def _read(self) -> dict[str, bytes]:
-        """Each stored line by display path, or none when the file is missing or not exactly ours."""
+    def _body(self) -> list[bytes]:
+        """The stored lines after the header, or none when the file is missing or not exactly ours."""
         data = read_own(self.path)
         if data is None:
-            return {}
+            return []
         header, *body = data.split(b"\n")
         if not self._our_header(header):
-            return {}
+            return []
         if body and body[-1] == b"":
             body.pop()
+        return body
+
+    def _read(self) -> dict[str, bytes]:
+        """Each stored line by display path, or none when the file is missing or not exactly ours."""
         lines: dict[str, bytes] = {}
-        for line in body:
+        for line in self._body():
             # ["<64 hex digits>","<path>",...: the path is read without parsing the rest.
             if line[:2] != b'["' or line[66:69] != b'","':
                 return {}

@@ -176,18 +176,11 @@ class ContentChecks(FileCache):
         super().__init__(cache.path.with_suffix(".diffchecks"), cache.key)
 
     def _read(self) -> dict[str, bytes]:
-        data = read_own(self.path)
-        if data is None:
-            return {}
-        header, *body = data.split(b"\n")
-        if not self._our_header(header):
-            return {}
         lines: dict[str, bytes] = {}
-        for line in body:
-            if line:
-                if line[:2] != b'["' or line[66:71] != b'","",':
-                    return {}
-                lines[line[2:66].decode("ascii")] = line
+        for line in self._body():
+            if line[:2] != b'["' or line[66:71] != b'","",':
+                return {}
+            lines[line[2:66].decode("ascii")] = line
         return lines
 
     def get(self, path: str, key: str) -> list[Any] | None:
