@@ -7,7 +7,9 @@ Each input is read as an actuals file of 2023/24 (``read_actuals``, which runs
 * a problem with an unknown code, another file, or a line or column below 1;
 * a problem message holding a raw CR, LF, U+0085, U+2028 or U+2029;
 * rows read back from ``format_actuals`` that differ, or a canonical file that is
-  not a fixed point.
+  not a fixed point;
+* the column-at-a-time reading of a plain file (``read_actuals_columns``) giving
+  other rows, lines, cell columns, figures or problems than the row-at-a-time one.
 
 Run (see fuzz/README.md):
 
@@ -22,7 +24,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["budgetctl"]):
-    from budgetctl.loading.actuals import format_actuals, read_actuals
+    from budgetctl.loading.actuals import format_actuals, read_actuals, read_actuals_columns, read_actuals_rows
     from budgetctl.loading.codes import CODES
     from budgetctl.loading.csvsubset import read_csv
 
@@ -40,6 +42,13 @@ def check_problems(problems: list, path: str) -> None:
             raise AssertionError(f"message holds a line break: {p.message!r}")
 
 
+def check_same_both_ways(body: bytes) -> None:
+    fast = read_actuals_columns(body, PATH, "2023/24")
+    careful = read_actuals_rows(body, PATH, "2023/24")
+    if [tuple(r) for r in fast[0]] != [tuple(r) for r in careful[0]] or fast[1:] != careful[1:]:
+        raise AssertionError("the column path and the row path read the file differently")
+
+
 def check_bytes(data: bytes) -> None:
     _, problems = read_csv(data, PATH, ("a", "b", "c"))
     check_problems(problems, PATH)
@@ -47,6 +56,7 @@ def check_bytes(data: bytes) -> None:
     for body in (data, b"date,project,kind,amount,reference,supplier,description\n" + data):
         rows, problems = read_actuals(body, PATH, "2023/24")
         check_problems(problems, PATH)
+        check_same_both_ways(body)
         if rows:
             text = format_actuals(rows)
             back, again = read_actuals(text, PATH, "2023/24")

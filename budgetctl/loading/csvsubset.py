@@ -129,6 +129,36 @@ def read_csv(data: bytes, path: str, header: tuple[str, ...]) -> tuple[CsvTable 
     return CsvTable(path, header, rows[1:]), problems
 
 
+def plain_columns(data: bytes, header: tuple[str, ...]) -> tuple[str, list[tuple[str, ...]]] | None:
+    """The file's text and its data cells column by column, when every line is plain; otherwise None.
+
+    Plain: UTF-8 without a BOM, within the size and row limits, the expected header,
+    and every line ``len(header)`` cells with no quote, CR, tab, control, invisible or
+    bidi character, and no blank line. Such a file is exactly what ``read_csv`` reads
+    without a problem, its cells split at commas; splitting it column at a time costs a
+    third of building a row per line. Anything else is None: ``read_csv`` reads it, and
+    reports its problems.
+    """
+    if len(data) > MAX_FILE_BYTES or data.startswith(b"\xef\xbb\xbf") or b'"' in data or b"\r" in data:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if _may_hold_forbidden(text):
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if not lines or len(lines) > MAX_ROWS + 1 or lines[0] != ",".join(header):
+        return None
+    width = len(header)
+    cells = [line.split(",") for line in lines[1:]]
+    if cells and set(map(len, cells)) != {width}:
+        return None
+    return text, (list(zip(*cells, strict=True)) if cells else [()] * width)
+
+
 def _records(text: str, problems: _Problems, width: int) -> list[CsvRow]:
     """Split the text into records; every syntax problem is added to ``problems``."""
     rows: list[CsvRow] = []

@@ -20,10 +20,10 @@ from budgetctl.rules._rule import Finding, Rule
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:
-    for (project_id, year), rows in ledger.actuals_by_project.items():
-        spent = ledger.actual_totals[project_id, year]
+    # Totals come from the files' columns; the rows are grouped only for a project found below.
+    for (project_id, year), spent in ledger.actual_totals.items():
         if spent < 0:
-            path, row = crossing(rows, False)
+            path, row = crossing(ledger.actuals_by_project[project_id, year], False)
             yield (
                 f"actual spend on {project_id!r} in {year} is -£{format_pounds(-spent)}, below zero; "
                 "check that the credits and reversals belong to this project and year",

@@ -22,14 +22,14 @@ from budgetctl.rules._rule import Finding, Rule
 
 def check(ledger: Ledger) -> Iterator[Finding]:
     projects = ledger.projects_by_id
-    for (project_id, year), rows in ledger.actuals_by_project.items():
+    # Totals come from the files' columns; the rows are grouped only for a project found over.
+    for (project_id, year), spent in ledger.actual_totals.items():
         entry = projects.get(project_id)
         allocation = entry.project.allocations.get(year) if entry is not None else None
         if allocation is None:
             continue  # M001 or M004
-        spent = ledger.actual_totals[project_id, year]
         if spent > allocation:
-            path, row = crossing(rows, True, allocation)
+            path, row = crossing(ledger.actuals_by_project[project_id, year], True, allocation)
             yield (
                 f"actual spend on {project_id!r} in {year} is £{format_pounds(spent)}, above its allocation of "
                 f"£{format_pounds(allocation)} by £{format_pounds(spent - allocation)}; raise the allocation "

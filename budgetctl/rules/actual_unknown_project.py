@@ -22,6 +22,8 @@ from budgetctl.rules._rule import Finding, Rule
 def check(ledger: Ledger) -> Iterator[Finding]:
     known = ledger.projects_by_id
     for file in ledger.actuals:
+        if known.keys() >= set(file.columns.projects):  # the columns name each of the file's ids once
+            continue
         for row in file.rows:
             if row.project not in known:
                 yield (

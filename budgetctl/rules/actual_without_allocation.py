@@ -21,10 +21,11 @@ from budgetctl.rules._rule import Finding, Rule
 
 def check(ledger: Ledger) -> Iterator[Finding]:
     projects = ledger.projects_by_id
-    for (project_id, year), rows in ledger.actuals_by_project.items():
+    for project_id, year in ledger.actual_totals:  # from the columns: no row is grouped unless found
         entry = projects.get(project_id)
         if entry is None or year in entry.project.allocations:
             continue
+        rows = ledger.actuals_by_project[project_id, year]
         path, row = rows[0]
         yield (
             f"{project_id!r} has no allocation in {year} but {len(rows)} actuals row(s) totalling "

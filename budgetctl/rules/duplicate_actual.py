@@ -13,6 +13,8 @@ later row's reference cell.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
+from operator import itemgetter
 
 from budgetctl.diagnostics import Severity
 from budgetctl.model.ledger import Ledger
@@ -21,6 +23,9 @@ from budgetctl.rules._rule import Finding, Rule
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:
+    pairs = list(chain.from_iterable(map(itemgetter(4, 2), file.rows) for file in ledger.actuals))
+    if len(set(pairs)) == len(pairs):  # (reference, kind) of every row, counted in C: no copy
+        return
     first: dict[tuple[str, str], tuple[str, int]] = {}
     for file in ledger.actuals:  # in path order, rows in line order: the first is the earlier line
         path = file.path
