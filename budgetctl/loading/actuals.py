@@ -26,7 +26,7 @@ from operator import methodcaller
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.csvsubset import MAX_PROBLEMS_PER_FILE, plain_columns, read_csv
-from budgetctl.model.actuals import HEADER, KINDS, REDUCING, ActualColumns, ActualRow
+from budgetctl.model.actuals import HEADER, KIND_INDEX, KINDS, REDUCING, ActualColumns, ActualRow
 from budgetctl.model.money import MoneyError, parse_money, total
 from budgetctl.model.periods import year_bounds
 
@@ -131,16 +131,33 @@ def read_actuals(data: bytes, path: str, year: str) -> tuple[list[ActualRow], li
 
 def read_actuals_columns(data: bytes, path: str, year: str) -> tuple[list[ActualRow], ActualColumns, list[Diagnostic]]:
     """``read_actuals``, and the good rows' figures as columns, made as the rows are."""
+    rows, columns, problems = read_actuals_figures(data, path, year, rows=True)
+    assert rows is not None
+    return rows, columns, problems
+
+
+def read_actuals_figures(
+    data: bytes, path: str, year: str, *, rows: bool = False
+) -> tuple[list[ActualRow] | None, ActualColumns, list[Diagnostic]]:
+    """The good rows' figures as columns and the file's problems; the rows too, with
+    ``rows`` or where they are made anyway (a file read row by row), else None.
+
+    Validating a ledger needs only the columns: 120,000 row objects cost more to build
+    than everything else about the file, and are built when a command asks for them.
+    """
     plain = plain_columns(data, HEADER)
-    made = None if plain is None else _plain_rows(*plain, year)
+    made = None if plain is None else _plain(*plain, year, rows)
     if made is not None:
         return made[0], made[1], []
     return read_actuals_rows(data, path, year)
 
 
-def _plain_rows(text: str, cells: list[tuple[str, ...]], year: str) -> tuple[list[ActualRow], ActualColumns] | None:
-    """The rows and columns of a plain file (``plain_columns``) whose every row is the
-    fast path's common form; None when any row is not, for ``read_actuals_rows`` to read.
+def _plain(
+    text: str, cells: list[tuple[str, ...]], year: str, with_rows: bool
+) -> tuple[list[ActualRow] | None, ActualColumns] | None:
+    """The columns (and, ``with_rows``, the rows) of a plain file (``plain_columns``) whose
+    every row is the fast path's common form; None when any row is not, for
+    ``read_actuals_rows`` to read.
 
     Each check runs once per distinct value (a year has 365 dates, a ledger a few thousand
     ids) or as one pass in C over a column: what ``read_actuals_rows`` does row by row,
@@ -167,7 +184,7 @@ def _plain_rows(text: str, cells: list[tuple[str, ...]], year: str) -> tuple[lis
         or not all(map(_PLAIN_MONEY.fullmatch, amounts))
         or not all(map(str.strip, references))
         # No cell after a comma starts a formula: the first four cells cannot, having passed.
-        or any("," + start in text for start in FORMULA_STARTS)
+        or _FORMULA_AFTER_COMMA.search(text)
     ):
         return None
     index = {name: i for i, name in enumerate(names)}
@@ -180,7 +197,11 @@ def _plain_rows(text: str, cells: list[tuple[str, ...]], year: str) -> tuple[lis
         array("i", map(ordinal.__getitem__, dates)),
         array("i", map(index.__getitem__, projects)),
         array("q", cents),
+        references,
+        bytes(map(KIND_INDEX.__getitem__, kinds)),
     )
+    if not with_rows:
+        return None, columns
     # Where each cell starts on its line: a date is ten characters, so the second cell is at 12.
     c2 = [13 + n for n in map(len, projects)]
     c3 = [c + n + 1 for c, n in zip(c2, map(len, kinds), strict=True)]
@@ -207,7 +228,7 @@ def read_actuals_rows(data: bytes, path: str, year: str) -> tuple[list[ActualRow
     """``read_actuals_columns`` a row at a time: any file, every problem at its cell."""
     table, problems = read_csv(data, path, HEADER)
     if table is None:
-        return [], ActualColumns((), array("i"), array("i"), array("q")), problems
+        return [], ActualColumns((), array("i"), array("i"), array("q"), (), b""), problems
     rows: list[ActualRow] = []
     append = rows.append
     new_row = tuple.__new__  # the named tuple's own __new__ parses its arguments in Python: 3x slower
@@ -220,7 +241,10 @@ def read_actuals_rows(data: bytes, path: str, year: str) -> tuple[list[ActualRow
     days: list[int] = []
     who: list[int] = []
     pence: list[int] = []
+    references: list[str] = []
+    kinds_of: bytearray = bytearray()
     add_day, add_who, add_pence = days.append, who.append, pence.append
+    add_reference, add_kind = references.append, kinds_of.append
     kinds = _PLAIN_KINDS
     plain_money = _PLAIN_MONEY.fullmatch
     for csv_row in table.rows:
@@ -265,6 +289,8 @@ def read_actuals_rows(data: bytes, path: str, year: str) -> tuple[list[ActualRow
             add_day(known[1])
             add_who(index)
             add_pence(sign * int(amount.replace(".", "")))
+            add_reference(reference)
+            add_kind(KIND_INDEX[kind])
             continue
         row, found = check_values(cells, year, csv_row.line, columns)
         if row is not None:
@@ -278,10 +304,15 @@ def read_actuals_rows(data: bytes, path: str, year: str) -> tuple[list[ActualRow
             days.append(day)
             who.append(index)
             pence.extend(ActualColumns.of([row]).pence)
+            references.append(row.reference)
+            kinds_of.append(KIND_INDEX[row.kind])
         for index, code, message in found:
             if len(problems) < MAX_PROBLEMS_PER_FILE:
                 problems.append(CODES[code].at(message, path, csv_row.line, columns[index]))
-    return rows, ActualColumns(tuple(names), array("i", days), array("i", who), array("q", pence)), problems
+    figures = ActualColumns(
+        tuple(names), array("i", days), array("i", who), array("q", pence), tuple(references), bytes(kinds_of)
+    )
+    return rows, figures, problems
 
 
 # The fast path's forms: an accrual's date is checked by check_values; money with exactly
@@ -289,6 +320,7 @@ def read_actuals_rows(data: bytes, path: str, year: str) -> tuple[list[ActualRow
 _PLAIN_KINDS = {kind: (kind, -1 if kind in REDUCING else 1) for kind in ("payment", "credit", "accrual-reversal")}
 _NOT_PLAIN = ("", 0)
 _PLAIN_MONEY = re.compile(r"(0|[1-9][0-9]{0,11})\.[0-9]{2}")
+_FORMULA_AFTER_COMMA = re.compile("," + "[" + re.escape("".join(FORMULA_STARTS)) + "]")
 
 
 def totals_by_project(rows: Iterable[ActualRow], up_to: date | None = None) -> dict[str, Decimal]:

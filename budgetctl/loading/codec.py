@@ -23,7 +23,7 @@ from typing import Any
 
 from budgetctl.diagnostics import FORBIDDEN, Diagnostic, Severity
 from budgetctl.loading.checks import FileCheck
-from budgetctl.model.actuals import ActualColumns
+from budgetctl.model.actuals import KINDS, ActualColumns
 from budgetctl.model.periods import year_bounds
 from budgetctl.model.records import is_record, shared
 from budgetctl.model.shape import Shape, fields
@@ -313,8 +313,9 @@ def lazy_field(model: type, name: str, value: Any) -> LazyMapping:
 
 # --- actuals files: their problems and their figures as columns ---------------------------
 # An actuals entry is ``[problems, None, columns]``: the columns (``model.actuals.ActualColumns``)
-# as the projects' ids and each array's bytes in base64, with the machine's layout, so a warm
-# run decodes 120,000 rows as three arrays instead of a row object each.
+# as the projects' ids, each array's bytes in base64, with the machine's layout, the kinds'
+# bytes and the references joined by line breaks (which a cell cannot hold), so a warm run
+# decodes 120,000 rows as a few arrays and one split instead of a row object each.
 
 _LAYOUT = f"{sys.byteorder}:{array('i').itemsize}:{array('q').itemsize}"
 _MAX_PENCE = 10**14  # twelve digits of pounds and two of pence: the largest amount a row can hold
@@ -331,6 +332,8 @@ def encode_actuals(problems: list[Diagnostic], columns: ActualColumns, path: str
             "layout": _LAYOUT,
             "projects": list(columns.projects),
             **{name: b64encode(getattr(columns, name).tobytes()).decode("ascii") for name in _ARRAYS},
+            "kinds": b64encode(columns.kinds).decode("ascii"),
+            "references": "\n".join(columns.references),
         },
     ]
 
@@ -346,7 +349,7 @@ def decode_actuals(entry: Any, path: str, year: str) -> tuple[list[Diagnostic], 
         raise Malformed("actuals entry")
     problems = decode_problems(entry[0], path)
     data = entry[2]
-    if set(data) != {"layout", "projects", *_ARRAYS} or data["layout"] != _LAYOUT:
+    if set(data) != {"layout", "projects", "kinds", "references", *_ARRAYS} or data["layout"] != _LAYOUT:
         raise Malformed("actuals columns")
     projects = data["projects"]
     if type(projects) is not list or len(set(projects)) != len(projects):
@@ -365,8 +368,20 @@ def decode_actuals(entry: Any, path: str, year: str) -> tuple[list[Diagnostic], 
             raise Malformed("actuals column") from None
         arrays[name] = found
     days, who, pence = arrays["days"], arrays["who"], arrays["pence"]
-    if not len(days) == len(who) == len(pence) <= MAX_ROWS:
+    kinds, references = data["kinds"], data["references"]
+    if type(kinds) is not str or type(references) is not str:
+        raise Malformed("actuals column")
+    try:
+        kinds = b64decode(kinds, validate=True)
+    except (ValueError, binascii.Error):
+        raise Malformed("actuals column") from None
+    references = tuple(references.split("\n")) if days else ()
+    if not len(days) == len(who) == len(pence) == len(kinds) == len(references) <= MAX_ROWS:
         raise Malformed("actuals column lengths")
+    if kinds and max(kinds) >= len(KINDS):
+        raise Malformed("actuals kind")
+    if not all(map(str.strip, references)):  # a reference is never blank
+        raise Malformed("actuals reference")
     if days:
         first, last = year_bounds(year)
         if min(days) < first.toordinal() or max(days) > last.toordinal():
@@ -375,7 +390,7 @@ def decode_actuals(entry: Any, path: str, year: str) -> tuple[list[Diagnostic], 
             raise Malformed("actuals project index")
         if min(pence) <= -_MAX_PENCE or max(pence) >= _MAX_PENCE:
             raise Malformed("actuals amount")
-    return problems, ActualColumns(tuple(projects), days, who, pence)
+    return problems, ActualColumns(tuple(projects), days, who, pence, references, kinds)
 
 
 _ARRAYS = {"days": "i", "who": "i", "pence": "q"}

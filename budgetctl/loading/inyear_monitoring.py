@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic
 from budgetctl.infra.gcpause import paused_gc
-from budgetctl.loading.actuals import read_actuals, read_actuals_columns
+from budgetctl.loading.actuals import read_actuals, read_actuals_figures
 from budgetctl.loading.checks import FileCheck
 from budgetctl.loading.discover import RawFile
 from budgetctl.loading.yamlsubset import strict_load
@@ -64,9 +64,12 @@ def read_actuals_files(
             problems += recalled[0]
             files.append(ActualsFile(raw.path, year, columns=recalled[1], read=partial(_rows, raw, year)))
             continue
-        rows, columns, found = read_actuals_columns(raw.data, raw.path, year)
+        rows, columns, found = read_actuals_figures(raw.data, raw.path, year)
         problems += found
-        files.append(ActualsFile(raw.path, year, tuple(rows), columns=columns))
+        if rows is None:
+            files.append(ActualsFile(raw.path, year, columns=columns, read=partial(_rows, raw, year)))
+        else:
+            files.append(ActualsFile(raw.path, year, tuple(rows), columns=columns))
         if cache is not None and cache.enabled:
             from budgetctl.loading.codec import Malformed, encode_actuals
 

@@ -22,6 +22,7 @@ from budgetctl.model.money import format_json
 HEADER = ("date", "project", "kind", "amount", "reference", "supplier", "description")
 KINDS = ("payment", "accrual", "credit", "accrual-reversal")
 REDUCING = frozenset(("credit", "accrual-reversal"))
+KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
 
 
 class ActualRow(NamedTuple):
@@ -78,12 +79,20 @@ class ActualColumns:
     ``date.fromordinal(days[i])``, names ``projects[who[i]]`` and adds ``pence[i]`` (the
     amount in pence with the sign of its kind). Sums per project and date are then plain
     integer additions, and the columns are cached as bytes, not as a row object per payment.
+    Row ``i``'s reference and kind (``KINDS[kinds[i]]``) are its finance-system key, held
+    unique across the ledger (M002) without building the rows.
     """
 
     projects: tuple[str, ...]
     days: array[int]
     who: array[int]
     pence: array[int]
+    references: tuple[str, ...]
+    kinds: bytes
+
+    def keys(self) -> zip[tuple[str, int]]:
+        """Each row's (reference, kind index): the pair M002 holds unique."""
+        return zip(self.references, self.kinds, strict=True)
 
     @classmethod
     def of(cls, rows: Sequence[ActualRow]) -> ActualColumns:
@@ -101,14 +110,17 @@ class ActualColumns:
             array("i", map(date.toordinal, map(itemgetter(0), rows))),
             array("i", map(index.__getitem__, projects)),
             array("q", [-c if r else c for c, r in zip(cents, reducing, strict=True)]),
+            tuple(map(itemgetter(4), rows)),
+            bytes(map(KIND_INDEX.__getitem__, map(itemgetter(2), rows))),
         )
 
 
 class ActualsFile:
     """One actuals file of a financial year (``2023/24``): its good rows in file order, and
     their figures as columns. Either may be given and the other is made on first use: a
-    warm run holds the cached columns and reads the rows from the file only if a command
-    asks for them (a trace, a rule), so both always describe the same bytes."""
+    run holds the columns (read, or cached) and reads the rows from the file only if a
+    command asks for them (a trace, a rule that reports a row), so both always describe
+    the same bytes."""
 
     __slots__ = ("_columns", "_read", "_rows", "path", "year")
 

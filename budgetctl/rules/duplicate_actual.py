@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import chain
-from operator import itemgetter
 
 from budgetctl.diagnostics import Severity
 from budgetctl.model.ledger import Ledger
@@ -23,8 +22,10 @@ from budgetctl.rules._rule import Finding, Rule
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:
-    pairs = list(chain.from_iterable(map(itemgetter(4, 2), file.rows) for file in ledger.actuals))
-    if len(set(pairs)) == len(pairs):  # (reference, kind) of every row, counted in C: no copy
+    # Every row's (reference, kind) from the columns, counted in C: the rows are read only
+    # when there is a copy to report.
+    keys = list(chain.from_iterable(file.columns.keys() for file in ledger.actuals))
+    if len(set(keys)) == len(keys):
         return
     first: dict[tuple[str, str], tuple[str, int]] = {}
     for file in ledger.actuals:  # in path order, rows in line order: the first is the earlier line

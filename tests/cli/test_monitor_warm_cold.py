@@ -138,6 +138,12 @@ def _column(entry: dict, name: str, code: str, value: int) -> None:  # type: ign
     entry[name] = b64encode(found.tobytes()).decode()
 
 
+def _first_kind(entry: dict, value: int) -> None:  # type: ignore[type-arg]
+    from base64 import b64decode, b64encode
+
+    entry["kinds"] = b64encode(bytes([value]) + b64decode(entry["kinds"])[1:]).decode()
+
+
 @pytest.mark.parametrize(
     "forgery",
     [
@@ -149,8 +155,25 @@ def _column(entry: dict, name: str, code: str, value: int) -> None:  # type: ign
         lambda e: e.update(days="not base64!"),
         lambda e: e.update(layout="big:2:4"),  # another machine's arrays
         lambda e: e.update(colour="red"),  # not a field
+        lambda e: _first_kind(e, 9),  # a kind that is not one
+        lambda e: e.update(kinds="BQ=="),  # one row's kind only
+        lambda e: e.update(references=e["references"].replace("\n", "\n \n", 1)),  # a blank reference, a row more
+        lambda e: e.update(references=e["references"].replace("\n", "|", 1)),  # a row fewer
     ],
-    ids=["date", "index", "amount", "id", "length", "base64", "layout", "field"],
+    ids=[
+        "date",
+        "index",
+        "amount",
+        "id",
+        "length",
+        "base64",
+        "layout",
+        "field",
+        "kind",
+        "kinds",
+        "blank",
+        "references",
+    ],
 )
 def test_a_forged_actuals_entry_is_ignored(ledger: Path, forgery) -> None:  # type: ignore[no-untyped-def]
     args = ["--format", "json", "--trace"]

@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budgetctl.loading import actuals
-from budgetctl.loading.actuals import HEADER, read_actuals_columns, read_actuals_rows
+from budgetctl.loading.actuals import HEADER, read_actuals_columns, read_actuals_figures, read_actuals_rows
 from budgetctl.loading.csvsubset import plain_columns
+from budgetctl.model.actuals import ActualColumns
 
 PATH = "data/actuals/2023-24/a.csv"
 HEAD = ",".join(HEADER)
@@ -30,8 +31,9 @@ def both(data: bytes) -> None:
     fast = read_actuals_columns(data, PATH, "2023/24")
     careful = read_actuals_rows(data, PATH, "2023/24")
     assert [tuple(row) for row in fast[0]] == [tuple(row) for row in careful[0]]
-    assert fast[1] == careful[1]
+    assert fast[1] == careful[1] == ActualColumns.of(careful[0])
     assert fast[2] == careful[2]
+    assert read_actuals_figures(data, PATH, "2023/24")[1:] == fast[1:]  # the columns without the rows
 
 
 def mostly_good(values: list[str], good: int) -> st.SearchStrategy[str]:
@@ -77,8 +79,8 @@ def test_a_plain_year_takes_the_column_path_and_a_quote_does_not() -> None:
     good = f"{HEAD}\n2023-04-28,isva-service,payment,20833.33,AP-104233,Example Support Services,April\n".encode()
     assert plain_columns(good, HEADER) is not None
     text, cells = plain_columns(good, HEADER) or ("", [])
-    made = actuals._plain_rows(text, cells, "2023/24")
-    assert made is not None and made[0][0].columns == (1, 12, 25, 33, 42, 52, 77)
+    made = actuals._plain(text, cells, "2023/24", True)
+    assert made is not None and made[0] is not None and made[0][0].columns == (1, 12, 25, 33, 42, 52, 77)
     assert plain_columns(good.replace(b"April", b'"April"'), HEADER) is None
     assert plain_columns(good.replace(b"\n", b"\r\n"), HEADER) is None
     assert plain_columns(good + b"\n", HEADER) is None  # a blank line: read row by row, and refused
