@@ -352,9 +352,11 @@ def decode_actuals(entry: Any, path: str, year: str) -> tuple[list[Diagnostic], 
     if set(data) != {"layout", "projects", "kinds", "references", *_ARRAYS} or data["layout"] != _LAYOUT:
         raise Malformed("actuals columns")
     projects = data["projects"]
-    if type(projects) is not list or len(set(projects)) != len(projects):
+    # Types first: an unhashable value would make set() raise, not refuse. Each pass runs in
+    # C: a year of monthly files names every project twelve times.
+    if type(projects) is not list or not set(map(type, projects)) <= {str} or len(set(projects)) != len(projects):
         raise Malformed("actuals projects")
-    if not all(type(p) is str and PROJECT_ID.fullmatch(p) for p in projects):
+    if not all(map(PROJECT_ID.fullmatch, projects)):
         raise Malformed("actuals project id")
     arrays = {}
     for name, code in _ARRAYS.items():

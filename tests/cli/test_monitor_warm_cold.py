@@ -151,6 +151,7 @@ def _first_kind(entry: dict, value: int) -> None:  # type: ignore[type-arg]
         lambda e: _column(e, "who", "i", 10_000),  # a project that is not there
         lambda e: _column(e, "pence", "q", 10**15),  # more money than a row can hold
         lambda e: e["projects"].__setitem__(0, "Not An Id"),  # not a project id
+        lambda e: e["projects"].__setitem__(0, ["a list"]),  # not text at all
         lambda e: e.update(pence=e["pence"][:-4]),  # columns of different lengths
         lambda e: e.update(days="not base64!"),
         lambda e: e.update(layout="big:2:4"),  # another machine's arrays
@@ -165,6 +166,7 @@ def _first_kind(entry: dict, value: int) -> None:  # type: ignore[type-arg]
         "index",
         "amount",
         "id",
+        "id-type",
         "length",
         "base64",
         "layout",
