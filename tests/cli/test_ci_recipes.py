@@ -67,9 +67,12 @@ def test_hooks_skip_other_files(path: str) -> None:
 
 
 def test_validate_and_fmt_hooks_pass_on_the_shipped_ledger(monkeypatch: pytest.MonkeyPatch) -> None:
-    staged = sorted(str(p.relative_to(REPO)) for p in SHIPPED.rglob("*.yaml"))
+    every = sorted(p.relative_to(REPO).as_posix() for p in SHIPPED.rglob("*") if p.is_file())
     for hook_id in ("budgetctl-validate", "budgetctl-fmt-check"):
         hook = hooks()[hook_id]
+        staged = [path for path in every if re.search(hook["files"], path)]  # what pre-commit would pass
+        assert "data/streams.yaml" in staged and "data/actuals/2023-24/2023-04.csv" in staged
+        assert "data/forecasts/2023-24/q2.yaml" in staged and not any(p.startswith("data/imports/") for p in staged)
         args = shlex.split(hook["entry"])[1:] + ([] if hook.get("pass_filenames") is False else staged)
         code, out = budgetctl(args, REPO, monkeypatch)
         assert code == 0, (hook_id, out)
