@@ -184,14 +184,18 @@ def movement_table(report: Monitor) -> Table:
 def render_table(report: Monitor) -> None:
     from rich.text import Text
 
+    from budgetctl.render import plain
     from budgetctl.render.console import stdout
-    from budgetctl.render.tables import render_rich
+    from budgetctl.render.tables import render_table as render_any_table
 
     console = stdout()
     table = human(report, terminal=True)
-    _rich_grid(table, console)
-    for note in table.notes:
-        console.print(Text(printable(note), style="dim"))
+    # A long table is written plain when it fits, as summary's is: Rich lays out about a row a
+    # millisecond. A short one (the usual handful of streams) keeps Rich's colours.
+    if not (len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, console.file, console.width)):
+        _rich_grid(table, console)
+        for note in table.notes:
+            console.print(Text(printable(note), style="dim"))
     console.print()
     # Plain wrapped text in one write: Rich wraps and flushes line by line, which costs
     # seconds when thousands of projects give a reason.
@@ -202,7 +206,7 @@ def render_table(report: Monitor) -> None:
     console.file.write("\n".join(out) + "\n\n")
     console.file.flush()
     if not report.outturn:  # a closed year has no forecast left to move
-        render_rich(movement_table(report))
+        render_any_table(movement_table(report))
 
 
 def wrap(text: str, width: int, indent: str) -> list[str]:

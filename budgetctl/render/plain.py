@@ -5,7 +5,7 @@ this at a few microseconds. Nothing is cut: a table wider than the terminal is n
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import IO
 
 from budgetctl.render.cells import as_rows, human_cell, human_columns, table_pence
 from budgetctl.reports.table import Table
@@ -16,7 +16,7 @@ PLAIN_MIN_ROWS = 50
 GAP = "  "
 
 
-def render_plain(table: Table, out: TextIO | None = None, max_width: int | None = None) -> bool:
+def render_plain(table: Table, out: IO[str] | None = None, max_width: int | None = None) -> bool:
     """The table as aligned columns: a header, a rule, the rows (an over-allocated row ends in OVER),
     a rule and the total; then the notes. Writes nothing and returns False when the table is
     wider than ``max_width`` (no cell is ever cut)."""

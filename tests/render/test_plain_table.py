@@ -88,3 +88,49 @@ def test_an_over_allocated_row_is_marked_in_plain_text() -> None:
     table.flags = [True]
     render_plain(table, out)
     assert out.getvalue().splitlines()[-1].split() == ["x", "-5", "OVER"]
+
+
+def many_streams(tmp_path: Path, count: int) -> Path:
+    streams = ["streams:"]
+    files: dict[str, str] = {}
+    for i in range(count):
+        streams += [f"  s{i:03d}:", f"    programme: Stream {i}", "    funding: Police Grant", "    budget:"]
+        streams.append(f"      2023/24: {1000 + i}")
+        files[f"projects/s{i:03d}/p{i:03d}.yaml"] = (
+            f"title: P{i}\nstream: s{i:03d}\nlead: L\nallocations: {{2023/24: 900}}\n"
+        )
+    files["streams.yaml"] = "\n".join(streams) + "\n"
+    files["actuals/2023-24/2023-04.csv"] = "date,project,kind,amount,reference,supplier,description\n" + "".join(
+        f"2023-04-0{1 + i % 9},p{i:03d},payment,{10 + i}.25,AP-{i},S,D\n" for i in range(count)
+    )
+    return make_ledger(tmp_path, files)
+
+
+def test_a_long_monitoring_table_is_plain_and_its_figures_are_the_csv_ones(runner, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    data = many_streams(tmp_path, PLAIN_MIN_ROWS + 1)
+    args = ["monitor", "--year", "2023/24", "--as-at", "2024-03-31", "--data", str(data)]
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert not any(box in table.stdout for box in "┏│└─")
+    lines = table.stdout.splitlines()
+    rows = [line for line in lines if line.startswith("Stream ") and line.split()[-1] in ("green", "amber", "red")]
+    assert len(rows) == PLAIN_MIN_ROWS + 1
+    listing = runner.invoke(app, [*args, "--format", "csv"]).stdout
+    by_stream = {r["stream"]: r for r in csv.DictReader(io.StringIO(listing))}
+    for row in rows:
+        cells = row.split()
+        number = int(cells[1])
+        wanted = by_stream[f"s{number:03d}"]
+        actual, forecast = cells[-4], cells[-3]
+        assert actual.replace(",", "") == wanted["actual"] == f"{10 + number}.25"
+        assert forecast.replace(",", "") == wanted["forecast"] == "900.00"
+    movement = lines.index("Forecast movement since 2023-12-31")
+    assert lines[movement + 2].startswith("---------  ")  # the movement table is plain too
+
+
+def test_a_short_monitoring_table_is_still_drawn_by_rich(runner, tmp_path: Path) -> None:
+    data = many_streams(tmp_path, 3)
+    table = runner.invoke(app, ["monitor", "--year", "2023/24", "--data", str(data)])
+    assert table.exit_code == 0, table.output
+    assert "────" in table.stdout
