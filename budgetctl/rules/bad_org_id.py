@@ -16,24 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
-from budgetctl.model.ledger import Ledger, Place
+from budgetctl.model.ledger import Ledger
 from budgetctl.model.orgid import org_id_problem
+from budgetctl.rules._org_ids import org_ids
 from budgetctl.rules._rule import Finding, Rule
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:
-    publisher = ledger.streams_file.publisher
-    if publisher is not None and publisher.org_id is not None:
-        reason = org_id_problem(publisher.org_id)
+    for field, org_id, where in org_ids(ledger):
+        reason = org_id_problem(org_id)
         if reason:
-            located = ledger.streams_source.locate(("publisher", "org_id"))
-            yield f"publisher.org_id: {reason}", Place(ledger.streams_source.path, *located)
-    for entry in ledger.projects:
-        org_id = entry.project.recipient_org_id
-        if org_id is not None:
-            reason = org_id_problem(org_id)
-            if reason:
-                yield f"recipient_org_id: {reason}", entry.at("recipient_org_id")
+            yield f"{field}: {reason}", where()
 
 
 RULE = Rule("G002", "bad-org-id", Severity.ERROR, check, __doc__, scope="file")

@@ -16,24 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
-from budgetctl.model.ledger import Ledger, Place
+from budgetctl.model.ledger import Ledger
 from budgetctl.model.orgid import org_id_deprecation
+from budgetctl.rules._org_ids import org_ids
 from budgetctl.rules._rule import Finding, Rule
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:
-    publisher = ledger.streams_file.publisher
-    if publisher is not None and publisher.org_id is not None:
-        advice = org_id_deprecation(publisher.org_id)
+    for field, org_id, where in org_ids(ledger):
+        advice = org_id_deprecation(org_id)
         if advice:
-            located = ledger.streams_source.locate(("publisher", "org_id"))
-            yield f"publisher.org_id: {advice}", Place(ledger.streams_source.path, *located)
-    for entry in ledger.projects:
-        org_id = entry.project.recipient_org_id
-        if org_id is not None:
-            advice = org_id_deprecation(org_id)
-            if advice:
-                yield f"recipient_org_id: {advice}", entry.at("recipient_org_id")
+            yield f"{field}: {advice}", where()
 
 
 RULE = Rule("G005", "deprecated-org-id", Severity.WARNING, check, __doc__, scope="file")
