@@ -181,10 +181,10 @@ def _check_projects(
         progress(len(projects) - len(todo))
     with closing(parallel.check_projects(projects, todo)) as batches:
         for batch in batches:
-            for index, checked, entry in batch:
+            for index, checked in batch:
                 results[index] = checked
                 if cache is not None and keys:
-                    remember(cache, projects[index].path, keys[index], checked, entry)
+                    remember(cache, projects[index].path, keys[index], checked)
             if progress is not None:
                 progress(len(batch))
     return results  # type: ignore[return-value]

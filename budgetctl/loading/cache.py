@@ -444,13 +444,12 @@ def recall(cache: FileCache | None, raws: list[RawFile], model: type) -> tuple[l
     return found, keys
 
 
-def remember(cache: FileCache, path: str, key: str, checked: FileCheck, entry: list[Any] | None = None) -> None:
-    """Keep one file's check (``entry``: already encoded, as a worker sends it); a value the
-    cache cannot hold exactly turns caching off for the run."""
+def remember(cache: FileCache, path: str, key: str, checked: FileCheck) -> None:
+    """Keep one file's check; a value the cache cannot hold exactly turns caching off for the run."""
     from budgetctl.loading import codec
 
     if cache.enabled:
         try:
-            cache.put(path, key, entry or codec.to_entry(checked))
+            cache.put(path, key, codec.to_entry(checked))
         except codec.Malformed:
             cache.disable()

@@ -23,7 +23,7 @@ from budgetctl.model.source import RawFile
 # Below this many files to check, worker processes cost more than they save.
 PARALLEL_MIN_FILES = 2000
 
-Done = list[tuple[int, FileCheck, list[Any] | None]]  # (index, check, its cache entry when already made)
+Done = list[tuple[int, FileCheck]]  # (index of the file, its check)
 
 
 def check_projects(projects: list[RawFile], todo: list[int]) -> Generator[Done, None, None]:
@@ -34,13 +34,13 @@ def check_projects(projects: list[RawFile], todo: list[int]) -> Generator[Done, 
         handed = {i for worker in workers for i in worker.indices}
         for index in todo:
             if index not in handed:
-                yield [(index, check_project(projects[index]), None)]
+                yield [(index, check_project(projects[index]))]
         for worker in workers:
             try:
                 checks = [unpack(packed) for packed in worker.result()]
             except Exception:  # the worker died or sent something wrong: check its files here
                 checks = [check_project(projects[i]) for i in worker.indices]
-            yield [(index, checked, None) for index, checked in zip(worker.indices, checks, strict=True)]
+            yield list(zip(worker.indices, checks, strict=True))
     finally:
         for worker in workers:
             worker.close(stop=True)  # a no-op unless this run failed before reading its result
