@@ -216,10 +216,11 @@ def _parse_lines(text: str) -> _Ev | None:
     tree = read_lines(text)
     if tree is None:
         return None
+    lines = text.split("\n")
     starts = [0]
-    for line in text.split("\n")[:-1]:
+    for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
-    line_end = [start + len(line) for start, line in zip(starts, text.split("\n"), strict=True)]
+    line_end = [start + len(line) for start, line in zip(starts, lines, strict=True)]
 
     def span(node: Node) -> _Ev:
         line, column = node.line - 1, node.column - 1

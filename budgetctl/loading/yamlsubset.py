@@ -305,8 +305,8 @@ def read_lines(text: str) -> Mapping | None:
                 opened.append((indent_now, current))
                 current, indent_now = child, indent
                 nodes += 1
-            else:  # the key's value is empty, placed just after its colon
-                current[waiting.value] = Scalar("", waiting.line, waiting.column + len(waiting.value) + 1, False)
+            else:
+                current[waiting.value] = _empty_value(waiting)
                 nodes += 1
             waiting = None
         if indent != indent_now:
@@ -340,8 +340,13 @@ def read_lines(text: str) -> Mapping | None:
             continue
         current[key] = node
     if waiting is not None:
-        current[waiting.value] = Scalar("", waiting.line, waiting.column + len(waiting.value) + 1, False)
+        current[waiting.value] = _empty_value(waiting)
     return root if nodes <= MAX_NODES else None
+
+
+def _empty_value(key: Scalar) -> Scalar:
+    """The empty value of a key written with nothing after its colon, placed just after the colon."""
+    return Scalar("", key.line, key.column + len(key.value) + 1, False)
 
 
 def _build_events(text: str, problems: _Problems) -> Node | None:

@@ -82,7 +82,7 @@ def _paragraph(value: Any) -> str:
             raise _invalid("wrong_type", "the key is empty; write a name")
     else:
         raise _wrong("text", value)
-    return sys.intern(text) if len(text) <= SHARED_TEXT_MAX and type(text) is str else text
+    return shared(text)
 
 
 def _text(value: Any) -> str:
