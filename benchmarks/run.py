@@ -286,11 +286,11 @@ def interpreter(budgetctl: str) -> str | None:
     return first[2:].decode(errors="replace").strip().split()[0]
 
 
-def compile_bytecode(budgetctl: str) -> None:
-    """Compile the package's bytecode with budgetctl's own interpreter, as a regular pip
-    install does: an editable install run with PYTHONDONTWRITEBYTECODE=1 would otherwise
-    compile every module changed since its last .pyc on every timed run."""
-    py, pkg = interpreter(budgetctl), package_dir(budgetctl)
+def compile_bytecode(budgetctl: str, pkg: Path | None) -> None:
+    """Compile the package ``pkg`` with budgetctl's own interpreter, as a regular pip install
+    does: an editable install run with PYTHONDONTWRITEBYTECODE=1 would otherwise compile
+    every module changed since its last .pyc on every timed run."""
+    py = interpreter(budgetctl)
     if py and pkg:
         subprocess.run([py, "-m", "compileall", "-q", str(pkg)], capture_output=True, timeout=300)
 
@@ -913,12 +913,14 @@ def main(argv: list[str] | None = None) -> int:
     vhelp = subprocess.run([budgetctl, "validate", "--help"], capture_output=True, text=True)
     no_cache = "--no-cache" in vhelp.stdout + vhelp.stderr
     pkg = package_dir(budgetctl)
-    compile_bytecode(budgetctl)
+    compile_bytecode(budgetctl, pkg)
+    # Isolated cache and no ledger from the environment: runs share no state with the user,
+    # and every command names its --data; bytecode is compiled above, not on each run.
+    base_env = {k: v for k, v in os.environ.items() if k not in ("BUDGETCTL_DATA", "PYTHONDONTWRITEBYTECODE")}
 
     if args.in_year:
         with tempfile.TemporaryDirectory(prefix="budgetctl-bench-") as tmp:
-            env = {k: v for k, v in os.environ.items() if k not in ("BUDGETCTL_DATA", "PYTHONDONTWRITEBYTECODE")}
-            env["XDG_CACHE_HOME"] = str(Path(tmp) / "cache-default")
+            env = {**base_env, "XDG_CACHE_HOME": str(Path(tmp) / "cache-default")}
             r = Runner(env, Path(tmp), args.runs)
             cells, notes = bench_in_year(args.in_year, Path(tmp), r, budgetctl)
             load = os.getloadavg()[0]
@@ -932,10 +934,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="budgetctl-bench-") as tmp:
         scratch = Path(tmp)
         out_root = scratch / "ledgers" if args.tmp else HERE / "out"
-        # Isolated cache and no ledger from the environment: runs share no state
-        # with the user, and every command names its --data.
-        env = {k: v for k, v in os.environ.items() if k not in ("BUDGETCTL_DATA", "PYTHONDONTWRITEBYTECODE")}
-        env["XDG_CACHE_HOME"] = str(scratch / "cache-default")
+        env = {**base_env, "XDG_CACHE_HOME": str(scratch / "cache-default")}
         r = Runner(env, scratch, args.runs)
         journals = bool(bean_check or hledger)
         notes: list[str] = []
