@@ -74,28 +74,40 @@ def _plain_validate(args: list[str]) -> dict[str, Any] | None:
     """The options of a ``validate`` command line that uses only ``--data``, ``--format``,
     ``--strict`` and ``--no-cache``, each at most once, in forms Click reads the same way
     (``budgetctl [--data DIR] validate [options]``); None for anything else, which Typer parses."""
+    given = _plain_options(args, "validate", _FLAGS, _VALUED)
+    if given is None or given.get("format", "text") not in ("text", "json", "github"):
+        return None
+    return given
+
+
+def _plain_options(
+    args: list[str], command: str, flags: dict[str, str], valued: dict[str, str]
+) -> dict[str, Any] | None:
+    """The options of a ``budgetctl [--data DIR] COMMAND [options]`` line that uses only ``flags``
+    and ``valued`` options, each at most once, in forms Click reads the same way (a short option's
+    value apart); None for anything else."""
     given: dict[str, Any] = {}
     rest = list(args)
-    if rest[:1] == ["--data"] and len(rest) > 2:  # the main --data: the default of validate's own
+    if rest[:1] == ["--data"] and len(rest) > 2:  # the main --data: the default of the command's own
         given["main_data"] = rest[1]
         del rest[:2]
-    if rest[:1] != ["validate"]:
+    if rest[:1] != [command]:
         return None
     del rest[0]
     while rest:
         name, equals, value = rest.pop(0).partition("=")
-        if name in _FLAGS and not equals:
-            key, value = _FLAGS[name], "yes"
-        elif name in _VALUED and not (equals and name == "-f"):
+        if name in flags and not equals:
+            key, value = flags[name], "yes"
+        elif name in valued and not (equals and not name.startswith("--")):
             if not equals:
                 value = rest.pop(0) if rest else ""
-            key = _VALUED[name]
+            key = valued[name]
         else:
             return None
         if key in given or not value or value.startswith("-"):
             return None
         given[key] = value
-    if given.get("main_data", "x").startswith("-") or given.get("format", "text") not in ("text", "json", "github"):
+    if given.get("main_data", "x").startswith("-"):
         return None
     return given
 
@@ -153,11 +165,73 @@ def _validate(plain: dict[str, Any]) -> None:
     raise SystemExit(1 if failed else 0)
 
 
+# summary's options that _summary serves (to standard output; -o goes through Typer).
+_SUMMARY_VALUED = {"--data": "data", "--year": "year", "-y": "year", "--by": "by", "--format": "format", "-f": "format"}
+
+
+def _summary(plain: dict[str, Any]) -> None:
+    """``summary`` by stream or funding as the command in ``cli.check`` prints it, without typer
+    or click, when the cache holds the facts of the ledger's last whole check
+    (``reports.summary.warm``); otherwise it returns having printed nothing, and Typer runs the
+    command (which says what is wrong with an option, a year or the ledger)."""
+    import datetime
+    from pathlib import Path
+
+    from budgetctl.diagnostics import UserError
+    from budgetctl.model.periods import YearError, chosen_year, parse_year, years_between
+
+    by, chosen = plain.get("by", "stream"), plain.get("format", "table")
+    if by not in ("stream", "funding") or chosen not in ("table", "csv", "json", "markdown"):
+        return
+    year, years = plain.get("year"), None
+    try:
+        if year is not None and ".." in year:
+            first, _, last = year.partition("..")
+            years = years_between(parse_year(first), parse_year(last))
+            if years is None or by != "stream":
+                return
+        elif year is not None:
+            year = parse_year(year)
+    except YearError:
+        return
+    from budgetctl.reports.summary import summary, summary_years, warm
+
+    try:
+        data = plain.get("data", plain.get("main_data"))
+        found = warm(None if data is None else Path(data))
+    except UserError:
+        return
+    if found is None:
+        return
+    checked, facts = found
+    if years is not None:
+        if not set(years) & set(facts.budget_years):
+            return
+        table = summary_years(facts, years)
+    else:
+        year = chosen_year(facts.budget_years, year, datetime.date.today())
+        if year is None:
+            return
+        table = summary(facts, year, by)
+    from budgetctl.render import problems as render
+    from budgetctl.render.tables import RENDERERS
+
+    RENDERERS[chosen](table)
+    if checked.problems:  # as cli.options.trailing_problems
+        for problem in checked.problems:
+            print(render.one_line(problem), file=sys.stderr)
+        print(render.counts_line(checked.problems, checked.file_count), file=sys.stderr)
+    raise SystemExit(0)
+
+
 def _run() -> None:
     try:
         plain = _plain_validate(sys.argv[1:])
         if plain is not None:  # the warm path: neither typer nor click is imported
             _validate(plain)
+        plain = _plain_options(sys.argv[1:], "summary", {}, _SUMMARY_VALUED)
+        if plain is not None:  # the same for a warm summary
+            _summary(plain)
         from budgetctl.cli import app_for
 
         app_for(sys.argv[1:])()

@@ -209,7 +209,8 @@ def check_files(
     file_count = loaded.file_count + in_year_count
     if cache is not None and remember and whole:
         figures = None if loaded.ledger is None else stream_figures(loaded.ledger)
-        cache.save_check(key, problems, file_count, incomplete, figures)
+        summary = None if loaded.ledger is None else _summary_facts(loaded.ledger, figures)
+        cache.save_check(key, problems, file_count, incomplete, figures, summary)
         if loaded.ledger is not None and files.streams is not None and not files.problems and not has_in_year(files):
             from budgetctl.loading import snapshot
 
@@ -445,6 +446,13 @@ def stream_figures(ledger: Ledger) -> dict[str, dict[str, tuple[int, Decimal]]]:
     }
 
 
+def _summary_facts(ledger: Ledger, figures: dict[str, dict[str, tuple[int, Decimal]]] | None) -> dict[str, Any]:
+    """What a summary of the streams needs (``model.streamfacts``), kept with the whole check."""
+    from budgetctl.model import streamfacts
+
+    return streamfacts.encode(streamfacts.facts_of(ledger, figures))
+
+
 # --- a check of the files changed since the last whole check ---------------------------
 
 # Above this many changed files, checking everything (in worker processes, the rest from the
@@ -604,7 +612,7 @@ def _check_changes(
             }
         else:
             figures[stream] = {y: old_figures.get(stream, {}).get(y, (0, total(()))) for y in in_use}
-    cache.save_check(key, problems, file_count, incomplete, figures)
+    cache.save_check(key, problems, file_count, incomplete, figures, _summary_facts(ledger, figures))
     head = dict(snap.head, ledger=key, invalid=sorted(invalid), years={y: n for y, n in years.items() if n > 0})
     streams = dict(snap.streams)
     for stream, rows in touched.items():

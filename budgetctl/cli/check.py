@@ -121,34 +121,38 @@ def summary(
 
     Example: budgetctl summary --year 2023/24 --by funding --format markdown
     """
-    from budgetctl.cli.options import streams_with_figures
+    from budgetctl.model.streamfacts import facts_of
     from budgetctl.render.tables import RENDERERS, csv_text
-    from budgetctl.reports.summary import BY_STREAMS, summary_years
+    from budgetctl.reports.summary import BY_STREAMS, summary_years, warm
     from budgetctl.reports.summary import summary as build_summary
 
+    # By stream or funding, a warm ledger needs only the facts kept with its last whole check.
+    fast = by.value in BY_STREAMS and not no_cache
     if year is not None and ".." in year:  # a medium-term view: several years side by side
         first, _, last = year.partition("..")
         years = year_range(checked_year(first) or "", checked_year(last) or "")
-        ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
-        if not set(years) & set(ledger.budget_years()):
-            fail(f"no budget in {year}; years with a budget: {', '.join(ledger.budget_years()) or 'none'}")
+        found = warm(data) if fast else None
+        if found is None:
+            ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
+            facts = facts_of(ledger)
+        else:
+            checked, facts = found
+        if not set(years) & set(facts.budget_years):
+            fail(f"no budget in {year}; years with a budget: {', '.join(facts.budget_years) or 'none'}")
         if by is not GroupBy.stream:
             fail("--by works with one year; a range of years is shown by stream")
-        RENDERERS[format.value](summary_years(ledger, years))
+        RENDERERS[format.value](summary_years(facts, years))
         trailing_problems(checked)
         return
     year = checked_year(year)
-    # By stream or funding label, a warm ledger needs only streams.yaml and the figures of its last whole check.
-    fast = streams_with_figures(data) if by.value in BY_STREAMS and not no_cache else None
-    if fast is not None:
-        checked, figures = fast
-        assert checked.ledger is not None
-        ledger = checked.ledger
-    else:
+    found = warm(data) if fast else None
+    if found is None:
         # The plan only: summary's figures read no actuals or forecasts (validate checks those).
         ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)
-        figures = None
-    table = build_summary(ledger, budget_year(ledger, year), by.value, figures)
+        table = build_summary(ledger, budget_year(ledger, year), by.value)
+    else:
+        checked, facts = found
+        table = build_summary(facts, budget_year(facts.budget_years, year), by.value)
     if to_stdout(output):
         RENDERERS[format.value](table)
     elif format is TableFormat.csv:

@@ -130,10 +130,12 @@ def checked_year(year: str | None) -> str | None:
 
 def year_range(first: str, last: str) -> list[str]:
     """``2023/24``..``2025/26`` as every year between them (exit 2 when backwards or longer than 10 years)."""
-    start, end = int(first[:4]), int(last[:4])
-    if end < start or end - start > 9:
+    from budgetctl.model.periods import years_between
+
+    years = years_between(first, last)
+    if years is None:
         fail(f"--year {first}..{last}: give the earlier year first, at most 10 years")
-    return [f"{y}/{(y + 1) % 100:02d}" for y in range(start, end + 1)]
+    return years
 
 
 def reliable_ledger(
@@ -153,18 +155,19 @@ def reliable_ledger(
     return checked.ledger, checked
 
 
-def budget_year(ledger: Ledger, year: str | None) -> str:
-    """``year``, else the current financial year when the ledger has a budget for it, else the
-    latest year with a budget; exit 2 when the ledger has no budget for the year."""
+def budget_year(ledger: Ledger | list[str], year: str | None) -> str:
+    """``year``, else the current financial year when the ledger (or the list of its years with a
+    budget) has a budget for it, else the latest year with a budget; exit 2 when the ledger has
+    no budget for the year."""
     import datetime
 
-    from budgetctl.model.periods import year_of_date
+    from budgetctl.model.periods import chosen_year
 
-    years = ledger.budget_years()
-    current = year_of_date(datetime.date.today())
-    chosen = year or (current if current in years else years[-1] if years else None)
-    if chosen is None or chosen not in years:
-        fail(f"no budget for {chosen} in this ledger; years with a budget: {', '.join(years) or 'none'}")
+    years = ledger if isinstance(ledger, list) else ledger.budget_years()
+    chosen = chosen_year(years, year, datetime.date.today())
+    if chosen is None:
+        shown = year or (years[-1] if years else None)
+        fail(f"no budget for {shown} in this ledger; years with a budget: {', '.join(years) or 'none'}")
     return chosen
 
 

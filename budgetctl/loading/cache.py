@@ -287,6 +287,12 @@ class FileCache:
                     return None
         return figures
 
+    def last_summary(self, ledger: str) -> Any:
+        """The ``summary`` values kept with the last whole check of the ledger whose ``ledger_key``
+        is ``ledger`` (``model.streamfacts``, not yet decoded), or None."""
+        found = self._read_check(ledger)
+        return found[0].get("summary") if found is not None else None
+
     def save_check(
         self,
         ledger: str,
@@ -294,10 +300,12 @@ class FileCache:
         file_count: int,
         incomplete: bool,
         figures: dict[str, dict[str, tuple[int, Decimal]]] | None = None,
+        summary: dict[str, Any] | None = None,
     ) -> None:
         """Keep this run's whole check of the ledger with key ``ledger`` for the next run, with
-        ``figures`` (per stream and year: allocations and money) when the ledger was built (a
-        check file that already holds exactly this is left alone; a damaged one is replaced)."""
+        ``figures`` (per stream and year: allocations and money) and ``summary`` (what a summary
+        of the streams needs) when the ledger was built (a check file that already holds exactly
+        this is left alone; a damaged one is replaced)."""
         if not self.enabled or self.last_check(ledger) is not None:
             return
         head: dict[str, Any] = {
@@ -309,6 +317,8 @@ class FileCache:
         }
         if figures is not None:
             head["allocated"] = {s: {y: [n, str(a)] for y, (n, a) in years.items()} for s, years in figures.items()}
+        if summary is not None:
+            head["summary"] = summary
         from budgetctl.loading.codec import encode_problem
 
         lines = [json.dumps(head), *(json.dumps([p.file, *encode_problem(p)]) for p in problems)]

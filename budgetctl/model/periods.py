@@ -70,6 +70,24 @@ def year_of_date(day: datetime.date) -> str:
     return f"{first:04d}/{(first + 1) % 100:02d}"
 
 
+def chosen_year(years: list[str], year: str | None, today: datetime.date) -> str | None:
+    """``year`` when it is one of ``years`` (the years with a budget, oldest first); with no
+    ``year``, the financial year of ``today`` when it is one of them, else the latest; None
+    when there is no such year."""
+    current = year_of_date(today)
+    chosen = year or (current if current in years else years[-1] if years else None)
+    return chosen if chosen in years else None
+
+
+def years_between(first: str, last: str) -> list[str] | None:
+    """``2023/24``, ``2025/26`` as every year from the first to the last; None when backwards or
+    longer than 10 years."""
+    start, end = int(first[:4]), int(last[:4])
+    if end < start or end - start > 9:
+        return None
+    return [f"{y}/{(y + 1) % 100:02d}" for y in range(start, end + 1)]
+
+
 def quarter_end(year: str, quarter: int) -> datetime.date:
     """The last day of quarter 1-4 of a financial year: q1 ends 30 June, q4 31 March."""
     first = int(year[:4])

@@ -11,7 +11,6 @@ even the amounts do not fit on one line, each amount gets a line of its own.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -133,6 +132,8 @@ def _label(grid: Grid, row: list[str]) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
+    import textwrap  # here: its patterns take milliseconds to compile, and a long table is printed without it
+
     # break_long_words: an id longer than the line is folded, never cut.
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 
@@ -196,6 +197,8 @@ def _print_lines(console: Console, lines: list[tuple[str, str | None]]) -> None:
 
 def print_wrapped(console: Console, text: str, *, indent: int = 0, hang: int = 4, style: str | None = None) -> None:
     """A line of prose wrapped to the terminal, continuation lines indented under it."""
+    import textwrap
+
     lines = textwrap.wrap(
         text,
         max(console.width, 20),
@@ -214,6 +217,8 @@ def print_fields(console: Console, fields: list[tuple[str, str]]) -> None:
 
 def field_lines(fields: list[tuple[str, str]], width: int) -> list[str]:
     """The lines ``print_fields`` prints at ``width`` columns (each as Rich prints it: right-stripped)."""
+    import textwrap
+
     label_width = max(len(label) for label, _ in fields)
     found = []
     for label, value in fields:

@@ -6,12 +6,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from budgetctl.model import figures
-from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, split, total
+from budgetctl.model.streamfacts import StreamFacts, facts_of
 from budgetctl.reports.table import Column, Table, json_value, keyed_table
+
+if TYPE_CHECKING:  # a warm summary builds its table from StreamFacts: no model of a record is imported
+    import os
+
+    from budgetctl.model.ledger import Ledger
+    from budgetctl.pipeline import Checked
 
 NO_PRIORITY = "(no priority)"
 
@@ -68,35 +73,58 @@ Known = dict[str, dict[str, tuple[int, Decimal]]]
 BY_STREAMS = ("stream", "funding")
 
 
-def summary(ledger: Ledger, year: str, by: str = "stream", known: Known | None = None) -> Table:
+def summary(source: Ledger | StreamFacts, year: str, by: str = "stream", known: Known | None = None) -> Table:
     """The summary table for ``year``, grouped ``by`` stream, funding label or priority.
 
-    ``known`` stands in for the projects when ``ledger`` holds only the streams (for a
-    grouping in BY_STREAMS), taken from the last whole check of the same ledger content.
+    ``source`` is the checked ledger, or (for a grouping in BY_STREAMS) the facts kept with
+    its last whole check (``model.streamfacts``). ``known`` stands in for the projects when
+    the ledger holds only the streams, taken from the last whole check of the same content.
     """
-    if known is not None and by not in BY_STREAMS:
-        raise ValueError(f"grouping by {by} needs the projects")
-    return {"stream": _by_stream, "funding": _by_funding, "priority": _by_priority}[by](ledger, year, known)
+    if by not in BY_STREAMS:
+        if known is not None or isinstance(source, StreamFacts):
+            raise ValueError(f"grouping by {by} needs the projects")
+        return _by_priority(source, year)
+    facts = source if isinstance(source, StreamFacts) else facts_of(source, known)
+    return {"stream": _by_stream, "funding": _by_funding}[by](facts, year)
 
 
-def _stream_figures(ledger: Ledger, year: str, known: Known | None = None) -> list[Figures]:
+def warm(data: str | os.PathLike[str] | None) -> tuple[Checked, StreamFacts] | None:
+    """Every problem and the stream facts of the last whole check of exactly the ledger on disk
+    (keyed by every file's content), when the cache holds them, the ledger has no actuals or
+    forecasts (a report of the plan leaves out their problems) and its totals are reliable; None
+    otherwise (then the caller checks the ledger, and refuses unreliable totals). Raises NoLedger."""
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.model import streamfacts
+    from budgetctl.pipeline import Checked, has_in_year
+
+    if file_cache.disabled_by_env():
+        return None
+    files, cached, index = file_cache.read_through_index(data)
+    if cached is None or index is None:
+        return None
+    index.save()
+    if has_in_year(files):
+        return None
+    key = file_cache.ledger_key(files)
+    kept = cached.last_summary(key)
+    last = cached.last_check(key) if kept is not None else None
+    if last is None:
+        return None
+    try:
+        facts = streamfacts.decode(kept)
+    except streamfacts.Malformed:
+        return None
+    checked = Checked(None, *last, files=files)
+    return None if checked.totals_broken() else (checked, facts)
+
+
+def _stream_figures(facts: StreamFacts, year: str) -> list[Figures]:
     """The figures of the streams funded or allocated in ``year``."""
     found = []
-    for stream_id, stream in ledger.streams.items():
-        if known is not None:
-            count, allocated = known.get(stream_id, {}).get(year, (0, ZERO))
-        else:
-            allocations = figures.allocations(ledger, stream_id, year)
-            count, allocated = len(allocations), total(amount for _, amount in allocations)
-        if year in stream.budget or count:
-            found.append(
-                Figures(
-                    stream_id,
-                    figures.approved_budget(ledger, stream_id, year),
-                    figures.adjustments(ledger, stream_id, year),
-                    allocated,
-                )
-            )
+    for stream_id in facts.streams:
+        f = facts.years[stream_id].get(year)
+        if f is not None:
+            found.append(Figures(stream_id, f.budget, f.adjustments, f.allocated))
     return found
 
 
@@ -112,9 +140,9 @@ def _money_columns(adjusted: bool) -> list[Column]:
     ]
 
 
-def _by_stream(ledger: Ledger, year: str, known: Known | None = None) -> Table:
-    found = _stream_figures(ledger, year, known)
-    adjusted = figures.has_adjustments(ledger, year)
+def _by_stream(facts: StreamFacts, year: str) -> Table:
+    found = _stream_figures(facts, year)
+    adjusted = year in facts.adjusted
     columns = [
         Column("stream", "Stream", for_people=False),
         Column("programme", "Programme"),
@@ -122,18 +150,18 @@ def _by_stream(ledger: Ledger, year: str, known: Known | None = None) -> Table:
     ]
     rows = []
     for f in found:
-        stream = ledger.streams[f.stream]
-        rows.append({"stream": f.stream, "programme": stream.programme, "funding": stream.funding, **_amounts(f)})
+        programme, funding = facts.streams[f.stream]
+        rows.append({"stream": f.stream, "programme": programme, "funding": funding, **_amounts(f)})
     title = f"Commissioning budget {year}"
     return _finish(title, [*columns, *_money_columns(adjusted)], rows, found, adjusted, {"year": year})
 
 
-def _by_funding(ledger: Ledger, year: str, known: Known | None = None) -> Table:
-    found = _stream_figures(ledger, year, known)
-    adjusted = figures.has_adjustments(ledger, year)
+def _by_funding(facts: StreamFacts, year: str) -> Table:
+    found = _stream_figures(facts, year)
+    adjusted = year in facts.adjusted
     groups: dict[str, list[Figures]] = defaultdict(list)
     for f in found:
-        groups[ledger.streams[f.stream].funding].append(f)
+        groups[facts.streams[f.stream][1]].append(f)
     columns = [
         Column("funding", "Funding Stream"),
         Column("streams", "Streams", shown=False),
@@ -145,7 +173,7 @@ def _by_funding(ledger: Ledger, year: str, known: Known | None = None) -> Table:
             {
                 "funding": funding,
                 "streams": [f.stream for f in members],
-                "programmes": [ledger.streams[f.stream].programme for f in members],
+                "programmes": [facts.streams[f.stream][0] for f in members],
                 **_amounts(_group(funding, members)),
             }
         )
@@ -154,7 +182,7 @@ def _by_funding(ledger: Ledger, year: str, known: Known | None = None) -> Table:
     return _finish(title, [*columns, *_money_columns(adjusted)], rows, found, adjusted, head)
 
 
-def _by_priority(ledger: Ledger, year: str, known: Known | None = None) -> Table:
+def _by_priority(ledger: Ledger, year: str) -> Table:
     """Allocations per Police and Crime Plan priority; a project serving several
     priorities is split equally between them (largest remainder, to the penny),
     so the rows add up to the stream totals."""
@@ -231,12 +259,13 @@ def _finish(
     )
 
 
-def summary_years(ledger: Ledger, years: list[str]) -> Table:
+def summary_years(source: Ledger | StreamFacts, years: list[str]) -> Table:
     """Several years side by side, per stream: each year's revised budget and allocated money.
 
     JSON has every figure of each year (budget, adjustments, revised_budget,
     allocated, unallocated), as the one-year summary has.
     """
+    facts = source if isinstance(source, StreamFacts) else facts_of(source)
     columns = [
         Column("stream", "Stream", shown=False),
         Column("programme", "Programme"),
@@ -248,14 +277,14 @@ def summary_years(ledger: Ledger, years: list[str]) -> Table:
             Column(f"{year}-allocated", f"{year} allocated £", "money", exported=False),
         ]
     columns.append(Column("years", "Years", shown=False))
-    per_year = {year: {f.stream: f for f in _stream_figures(ledger, year)} for year in years}
+    per_year = {year: {f.stream: f for f in _stream_figures(facts, year)} for year in years}
     rows: list[dict[str, Any]] = []
     flags = []
-    for stream_id, stream in ledger.streams.items():
+    for stream_id, (programme, funding) in facts.streams.items():
         found = {y: per_year[y][stream_id] for y in years if stream_id in per_year[y]}
         if not found:
             continue
-        row: dict[str, Any] = {"stream": stream_id, "programme": stream.programme, "funding": stream.funding}
+        row: dict[str, Any] = {"stream": stream_id, "programme": programme, "funding": funding}
         for year, f in found.items():
             row[f"{year}-revised"], row[f"{year}-allocated"] = f.revised, f.allocated
         row["years"] = {y: _json_amounts(f) for y, f in found.items()}
@@ -265,9 +294,7 @@ def summary_years(ledger: Ledger, years: list[str]) -> Table:
     total_row: dict[str, Any] = {"programme": "Total", "funding": ""}
     for year in years:
         total_row[f"{year}-revised"], total_row[f"{year}-allocated"] = totals[year].revised, totals[year].allocated
-    indicative = [
-        f"{ledger.streams[s].programme} {y}" for y in years for s in per_year[y] if figures.is_indicative(ledger, s, y)
-    ]
+    indicative = [f"{facts.streams[s][0]} {y}" for y in years for s in per_year[y] if facts.years[s][y].indicative]
     notes = [f"Indicative (not yet confirmed by the grantor): {', '.join(indicative)}."] if indicative else []
     table = keyed_table(
         f"Commissioning budget {years[0]} to {years[-1]}",

@@ -1,0 +1,134 @@
+"""What a summary of the streams needs from a checked ledger: each stream's money per year.
+
+``facts_of`` reads them from a ``Ledger`` through ``model.figures``; the whole check keeps
+them (``encode``) with its problems, under the same key (every file's content), so a warm
+``summary`` reads these few values (``decode``) instead of every project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from budgetctl.model.ledger import Ledger
+
+
+@dataclass(frozen=True)
+class StreamYear:
+    """A stream's money in one year it has a budget or an allocation in."""
+
+    budget: Decimal  # approved
+    adjustments: Decimal
+    count: int  # allocations
+    allocated: Decimal
+    indicative: bool
+
+
+@dataclass(frozen=True)
+class StreamFacts:
+    streams: dict[str, tuple[str, str]]  # id -> (programme, funding), in streams.yaml's order
+    years: dict[str, dict[str, StreamYear]]  # id -> year -> figures, for the years budgeted or allocated
+    budget_years: list[str]  # oldest first
+    adjusted: list[str]  # the budget years whose budgets adjustments or opening balances change
+
+
+def facts_of(ledger: Ledger, allocated: dict[str, dict[str, tuple[int, Decimal]]] | None = None) -> StreamFacts:
+    """The facts of ``ledger``; ``allocated`` (each stream's allocations and money per year, over
+    every valid project) stands in for the projects when the ledger holds only some of them."""
+    from budgetctl.model import figures
+    from budgetctl.model.money import ZERO
+
+    if allocated is None:
+        every = ledger.years()
+        allocated = {
+            s: {y: (len(ledger.allocated(s, y)), figures.allocated(ledger, s, y)) for y in every}
+            for s in ledger.streams
+        }
+    years: dict[str, dict[str, StreamYear]] = {}
+    for stream_id, stream in ledger.streams.items():
+        found = years[stream_id] = {}
+        wanted = dict.fromkeys(stream.budget)
+        wanted.update((y, None) for y, (count, _) in allocated.get(stream_id, {}).items() if count)
+        for year in wanted:
+            count, money = allocated.get(stream_id, {}).get(year, (0, ZERO))
+            found[year] = StreamYear(
+                figures.approved_budget(ledger, stream_id, year),
+                figures.adjustments(ledger, stream_id, year),
+                count,
+                money,
+                figures.is_indicative(ledger, stream_id, year),
+            )
+    budget_years = ledger.budget_years()
+    return StreamFacts(
+        {s: (stream.programme, stream.funding) for s, stream in ledger.streams.items()},
+        years,
+        budget_years,
+        [y for y in budget_years if figures.has_adjustments(ledger, y)],
+    )
+
+
+def encode(facts: StreamFacts) -> dict[str, Any]:
+    """JSON-safe values: money as its exact text."""
+    return {
+        "streams": [[s, programme, funding] for s, (programme, funding) in facts.streams.items()],
+        "years": {
+            s: {y: [str(f.budget), str(f.adjustments), f.count, str(f.allocated), f.indicative] for y, f in by.items()}
+            for s, by in facts.years.items()
+        },
+        "budget_years": facts.budget_years,
+        "adjusted": facts.adjusted,
+    }
+
+
+class Malformed(ValueError):
+    """Stored facts that ``encode`` did not write."""
+
+
+def decode(value: Any) -> StreamFacts:
+    """``encode``'s values back, each held to its type (money to its exact text); Malformed otherwise."""
+    if type(value) is not dict:
+        raise Malformed("facts")
+    streams: dict[str, tuple[str, str]] = {}
+    for item in _list(value.get("streams")):
+        if type(item) is not list or len(item) != 3 or not all(type(part) is str for part in item):
+            raise Malformed("stream")
+        streams[item[0]] = (item[1], item[2])
+    stored = value.get("years")
+    if type(stored) is not dict or stored.keys() != streams.keys():
+        raise Malformed("years")
+    years: dict[str, dict[str, StreamYear]] = {}
+    for stream, by in stored.items():
+        if type(by) is not dict:
+            raise Malformed("years")
+        years[stream] = {}
+        for year, item in by.items():
+            if type(item) is not list or len(item) != 5 or type(item[2]) is not int or type(item[4]) is not bool:
+                raise Malformed("year")
+            years[stream][year] = StreamYear(_amount(item[0]), _amount(item[1]), item[2], _amount(item[3]), item[4])
+    return StreamFacts(streams, years, _strings(value.get("budget_years")), _strings(value.get("adjusted")))
+
+
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise Malformed("list")
+    return value
+
+
+def _strings(value: Any) -> list[str]:
+    if not all(type(item) is str for item in _list(value)):
+        raise Malformed("strings")
+    return value
+
+
+def _amount(value: Any) -> Decimal:
+    if type(value) is not str:
+        raise Malformed("amount")
+    try:
+        amount = Decimal(value)
+    except ArithmeticError:
+        raise Malformed("amount") from None
+    if not amount.is_finite() or str(amount) != value:
+        raise Malformed("amount")
+    return amount
