@@ -14,6 +14,8 @@ problem, from every stage and rule), keyed by every file's display path and
 bytes: ``validate`` on a ledger that has not changed reads, hashes and prints,
 and neither parses, validates nor runs a rule. Any change to any file's bytes,
 or a file added, removed or renamed, gives another key, so the rules run again.
+``.summary.json`` keeps, under the same key, what a summary of the streams needs
+(``model.streamfacts``): a warm ``summary`` reads it instead of every project.
 
 Nothing here can fail a run: a cache that is missing, unreadable, not ours,
 malformed, a symbolic link or inside the ledger's repository is ignored (and
@@ -287,11 +289,27 @@ class FileCache:
                     return None
         return figures
 
+    @property
+    def summary_path(self) -> Path:
+        """Where the summary values of the last whole check are kept (apart: validate never reads them)."""
+        return self.path.with_suffix(".summary.json")
+
     def last_summary(self, ledger: str) -> Any:
-        """The ``summary`` values kept with the last whole check of the ledger whose ``ledger_key``
-        is ``ledger`` (``model.streamfacts``, not yet decoded), or None."""
-        found = self._read_check(ledger)
-        return found[0].get("summary") if found is not None else None
+        """The summary values kept with the last whole check of the ledger whose ``ledger_key`` is
+        ``ledger`` (``model.streamfacts``'s, not yet decoded), or None."""
+        data = read_own(self.summary_path) if self.enabled else None
+        if data is None:
+            return None
+        header, _, body = data.partition(b"\n")
+        if f'"ledger": "{ledger}"'.encode() not in header:
+            return None  # a cheap first pass, as in _read_check; the parse decides
+        head = self._our_header(header)
+        if head is None or head.get("ledger") != ledger:
+            return None
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError):
+            return None
 
     def save_check(
         self,
@@ -317,14 +335,15 @@ class FileCache:
         }
         if figures is not None:
             head["allocated"] = {s: {y: [n, str(a)] for y, (n, a) in years.items()} for s, years in figures.items()}
-        if summary is not None:
-            head["summary"] = summary
         from budgetctl.loading.codec import encode_problem
 
         lines = [json.dumps(head), *(json.dumps([p.file, *encode_problem(p)]) for p in problems)]
         data = ("\n".join(lines) + "\n").encode()
         write_own(self.check_path, data)
         self._check, self._check_head = _split_check(data), None  # what the next question reads
+        if summary is not None:
+            kept = {"format": FORMAT, "key": self.key, "ledger": ledger}
+            write_own(self.summary_path, f"{json.dumps(kept)}\n{json.dumps(summary)}\n".encode())
 
     def get(self, path: str, key: str) -> list[Any] | None:
         """``[loader problems, schema problems, project]`` stored for ``path`` with content

@@ -224,3 +224,22 @@ def test_a_warm_summary_imports_neither_typer_nor_the_models(tmp_path: Path) -> 
     heavy = {"typer", "click", "rich", "yaml", "pydantic_core", "budgetctl.rules", "budgetctl.loading.build"}
     assert warm & heavy == set()
     assert {"budgetctl.model.records", "budgetctl.model.ledger", "textwrap"} & warm == set()
+
+
+@pytest.mark.parametrize("damage", [b"", b"{", b'{"streams": [["fund", "Fund"]]}', b'{"streams": "x"}'])
+def test_damaged_summary_values_are_ignored(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    typer_runs: list[int],
+    damage: bytes,
+) -> None:
+    data = make_ledger(tmp_path, {"streams.yaml": STREAMS, "projects/fund/a.yaml": project("600.25")})
+    args = ("summary", "--data", str(data), "-f", "json")
+    entry(monkeypatch, capsys, "validate", "--data", str(data))
+    (kept,) = Path(os.environ["XDG_CACHE_HOME"], "budgetctl").glob("*.summary.json")
+    header = kept.read_bytes().split(b"\n")[0]
+    kept.write_bytes(header + b"\n" + damage + b"\n")
+    runs = len(typer_runs)
+    assert entry(monkeypatch, capsys, *args) == uncached(monkeypatch, capsys, *args)
+    assert len(typer_runs) == runs + 2  # the damaged values were not used: Typer checked the ledger
