@@ -198,7 +198,7 @@ def _summary(plain: dict[str, Any]) -> None:
 
     try:
         data = plain.get("data", plain.get("main_data"))
-        found = warm(None if data is None else Path(data))
+        found = warm(None if data is None else Path(data), plan=years is None)
     except UserError:
         return
     if found is None:

@@ -218,6 +218,8 @@ def check_files(
                 cache.path, cache.key, key, files.streams, loaded.ledger.streams_file, raws, files.projects,
                 loaded.ledger.projects,
             )  # fmt: skip
+    elif cache is not None and remember and loaded.ledger is not None:  # the plan alone: for the next report of it
+        cache.save_plan(key, problems, file_count, incomplete, _summary_facts(loaded.ledger, None))
     return Checked(loaded.ledger, problems, file_count, incomplete, files=files)
 
 

@@ -131,7 +131,7 @@ def summary(
     if year is not None and ".." in year:  # a medium-term view: several years side by side
         first, _, last = year.partition("..")
         years = year_range(checked_year(first) or "", checked_year(last) or "")
-        found = warm(data) if fast else None
+        found = warm(data, plan=False) if fast else None
         if found is None:
             ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value)
             facts = facts_of(ledger)
@@ -145,7 +145,7 @@ def summary(
         trailing_problems(checked)
         return
     year = checked_year(year)
-    found = warm(data) if fast else None
+    found = warm(data, plan=True) if fast else None
     if found is None:
         # The plan only: summary's figures read no actuals or forecasts (validate checks those).
         ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)

@@ -15,7 +15,9 @@ bytes: ``validate`` on a ledger that has not changed reads, hashes and prints,
 and neither parses, validates nor runs a rule. Any change to any file's bytes,
 or a file added, removed or renamed, gives another key, so the rules run again.
 ``.summary.json`` keeps, under the same key, what a summary of the streams needs
-(``model.streamfacts``): a warm ``summary`` reads it instead of every project.
+(``model.streamfacts``): a warm ``summary`` reads it instead of every project; and
+``.plan.json`` the last check of the plan alone (a ledger with actuals or forecasts,
+which a report of the plan leaves unread) with its summary values.
 
 Nothing here can fail a run: a cache that is missing, unreadable, not ours,
 malformed, a symbolic link or inside the ledger's repository is ignored (and
@@ -231,22 +233,7 @@ class FileCache:
         """The problems, file count and incompleteness of the last whole check of the ledger
         whose ``ledger_key`` is ``ledger``, or None (never checked, since changed, or damaged)."""
         found = self._read_check(ledger)
-        if found is None:
-            return None
-        head, body = found
-        count, incomplete = head.get("files"), head.get("incomplete")
-        if type(count) is not int or type(incomplete) is not bool:
-            return None
-        lines = [line for line in body if line]
-        if not lines:
-            return [], count, incomplete
-        from budgetctl.loading.codec import Malformed, decode_problem  # the models' module: only for problems
-
-        try:
-            problems = [decode_problem(json.loads(line)) for line in lines]
-        except (ValueError, RecursionError, Malformed):
-            return None
-        return problems, count, incomplete
+        return None if found is None else _check_of(*found)
 
     def _read_check(self, ledger: str) -> tuple[dict[str, Any], list[bytes]] | None:
         """The check file's header and problem lines, if it is ours and holds ``ledger``. Read
@@ -310,6 +297,43 @@ class FileCache:
             return json.loads(body)
         except (ValueError, RecursionError):
             return None
+
+    @property
+    def plan_path(self) -> Path:
+        """Where the last check of the plan alone (actuals and forecasts left unread) is kept."""
+        return self.path.with_suffix(".plan.json")
+
+    def last_plan(self, ledger: str) -> tuple[list[Diagnostic], int, bool, Any] | None:
+        """The problems, file count, incompleteness and summary values (not yet decoded) of the
+        last check of the plan alone of the ledger whose ``ledger_key`` is ``ledger``, or None."""
+        data = read_own(self.plan_path) if self.enabled else None
+        if data is None:
+            return None
+        header, *body = data.split(b"\n")
+        if f'"ledger": "{ledger}"'.encode() not in header or not body:
+            return None
+        head = self._our_header(header)
+        if head is None or head.get("ledger") != ledger:
+            return None
+        try:
+            summary = json.loads(body[0])
+        except (ValueError, RecursionError):
+            return None
+        found = _check_of(head, body[1:])
+        return None if found is None else (*found, summary)
+
+    def save_plan(
+        self, ledger: str, problems: list[Diagnostic], file_count: int, incomplete: bool, summary: dict[str, Any]
+    ) -> None:
+        """Keep a check of the plan alone (a report's, ``in_year=False``) of the ledger with key
+        ``ledger``, and its summary values, as ``save_check`` keeps a whole check."""
+        if not self.enabled:
+            return
+        from budgetctl.loading.codec import encode_problem
+
+        head = {"format": FORMAT, "key": self.key, "ledger": ledger, "files": file_count, "incomplete": incomplete}
+        lines = [json.dumps(head), json.dumps(summary), *(json.dumps([p.file, *encode_problem(p)]) for p in problems)]
+        write_own(self.plan_path, ("\n".join(lines) + "\n").encode())
 
     def save_check(
         self,
@@ -399,6 +423,23 @@ class FileCache:
             return
         header = json.dumps({"format": FORMAT, "key": self.key}).encode()
         write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
+
+
+def _check_of(head: dict[str, Any], body: list[bytes]) -> tuple[list[Diagnostic], int, bool] | None:
+    """The problems, file count and incompleteness a check file holds (None: damaged)."""
+    count, incomplete = head.get("files"), head.get("incomplete")
+    if type(count) is not int or type(incomplete) is not bool:
+        return None
+    lines = [line for line in body if line]
+    if not lines:
+        return [], count, incomplete
+    from budgetctl.loading.codec import Malformed, decode_problem  # the models' module: only for problems
+
+    try:
+        problems = [decode_problem(json.loads(line)) for line in lines]
+    except (ValueError, RecursionError, Malformed):
+        return None
+    return problems, count, incomplete
 
 
 def _split_check(data: bytes) -> tuple[bytes, list[bytes]]:

@@ -88,11 +88,13 @@ def summary(source: Ledger | StreamFacts, year: str, by: str = "stream", known: 
     return {"stream": _by_stream, "funding": _by_funding}[by](facts, year)
 
 
-def warm(data: str | os.PathLike[str] | None) -> tuple[Checked, StreamFacts] | None:
-    """Every problem and the stream facts of the last whole check of exactly the ledger on disk
-    (keyed by every file's content), when the cache holds them, the ledger has no actuals or
-    forecasts (a report of the plan leaves out their problems) and its totals are reliable; None
-    otherwise (then the caller checks the ledger, and refuses unreliable totals). Raises NoLedger."""
+def warm(data: str | os.PathLike[str] | None, *, plan: bool) -> tuple[Checked, StreamFacts] | None:
+    """Every problem and the stream facts of the last check of exactly the ledger on disk (keyed by
+    every file's content), when the cache holds them and the totals are reliable; None otherwise
+    (then the caller checks the ledger, and refuses unreliable totals). Raises NoLedger.
+
+    ``plan``: the check of the plan alone, as a report of one year makes it (actuals and
+    forecasts unread: their problems are not among its problems); else the whole check."""
     from budgetctl.loading import cache as file_cache
     from budgetctl.model import streamfacts
     from budgetctl.pipeline import Checked, has_in_year
@@ -103,11 +105,13 @@ def warm(data: str | os.PathLike[str] | None) -> tuple[Checked, StreamFacts] | N
     if cached is None or index is None:
         return None
     index.save()
-    if has_in_year(files):
-        return None
     key = file_cache.ledger_key(files)
-    kept = cached.last_summary(key)
-    last = cached.last_check(key) if kept is not None else None
+    if plan and has_in_year(files):
+        found = cached.last_plan(key)
+        last, kept = (None, None) if found is None else (found[:3], found[3])
+    else:  # without actuals and forecasts, the check of the plan is the whole check
+        kept = cached.last_summary(key)
+        last = cached.last_check(key) if kept is not None else None
     if last is None:
         return None
     try:

@@ -56,12 +56,12 @@ def uncached(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     return entry(monkeypatch, capsys, *args, "--no-cache")
 
 
-def copy(name: str, tmp_path: Path) -> Path:
-    """A test ledger without its actuals and forecasts (a summary of such a ledger is a partial check)."""
+def copy(name: str, tmp_path: Path, *, in_year: bool = False) -> Path:
+    """A test ledger, without its actuals and forecasts unless ``in_year``."""
     source = SHIPPED if name == "shipped" else LEDGERS / name / "data"
     data = tmp_path / "ledger" / "data"
     shutil.copytree(source, data)
-    for folder in ("actuals", "forecasts", "imports"):
+    for folder in ("actuals", "forecasts", "imports") if not in_year else ():
         shutil.rmtree(data / folder, ignore_errors=True)
     past = time.time() - 60
     for path in data.rglob("*"):
@@ -117,6 +117,31 @@ def test_a_warm_summary_is_the_uncached_one(
     assert refused == (ledger == "many-problems")  # a refused ledger: every run went through Typer, which refuses
     if ledger == "over-allocated":
         assert entry(monkeypatch, capsys, "summary", "--data", str(data))[2]  # problems under the table
+
+
+@pytest.mark.parametrize("ledger", ["in-year", "shipped", "closed-year"])
+def test_with_actuals_a_warm_summary_is_the_uncached_one(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    typer_runs: list[int],
+    ledger: str,
+) -> None:
+    """A summary of one year checks the plan alone (its problems leave the actuals' out): the
+    first such run keeps that check, the next is served from it. A range is the whole check's."""
+    data = copy(ledger, tmp_path, in_year=True)
+    entry(monkeypatch, capsys, "validate", "--data", str(data))
+    served = 0
+    for options in OPTIONS:
+        args = ("summary", "--data", str(data), *options)
+        first = entry(monkeypatch, capsys, *args)
+        before = len(typer_runs)
+        warm = entry(monkeypatch, capsys, *args)
+        served += len(typer_runs) == before
+        assert first == warm == uncached(monkeypatch, capsys, *args), options
+    # closed-year: a fund's opening balance is what it left unspent, so even a summary of the plan
+    # reads the actuals, and checks the whole ledger (served from the last whole check by Typer).
+    assert served == (3 if ledger == "closed-year" else len(OPTIONS)), served
 
 
 def test_the_main_data_option_and_adjustments(
