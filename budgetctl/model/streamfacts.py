@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from budgetctl.model.ledger import Ledger
 
 
-@dataclass(frozen=True)
-class StreamYear:
+class StreamYear(NamedTuple):  # a tuple: thousands are decoded on a warm run
     """A stream's money in one year it has a budget or an allocation in."""
 
     budget: Decimal  # approved
     adjustments: Decimal
-    count: int  # allocations
+    allocations: int  # how many
     allocated: Decimal
     indicative: bool
 
@@ -46,26 +45,34 @@ def facts_of(ledger: Ledger, allocated: dict[str, dict[str, tuple[int, Decimal]]
             s: {y: (len(ledger.allocated(s, y)), figures.allocated(ledger, s, y)) for y in every}
             for s in ledger.streams
         }
+    # figures.adjustments is the year's adjustment records plus a balance stream's opening balance:
+    # zero for the streams with neither (most), and asked only of the others (it sorts the year's
+    # records each time; a check of a few changed files keeps these facts too).
+    dated = {entry.year for entry in ledger.adjustments}
+    balance = {s for s, stream in ledger.streams.items() if stream.year_end == "balance"}
     years: dict[str, dict[str, StreamYear]] = {}
     for stream_id, stream in ledger.streams.items():
         found = years[stream_id] = {}
+        counts = allocated.get(stream_id, {})
         wanted = dict.fromkeys(stream.budget)
-        wanted.update((y, None) for y, (count, _) in allocated.get(stream_id, {}).items() if count)
+        wanted.update((y, None) for y, (count, _) in counts.items() if count)
         for year in wanted:
-            count, money = allocated.get(stream_id, {}).get(year, (0, ZERO))
+            count, money = counts.get(year, (0, ZERO))
+            changed = year in dated or stream_id in balance
             found[year] = StreamYear(
-                figures.approved_budget(ledger, stream_id, year),
-                figures.adjustments(ledger, stream_id, year),
+                stream.budget.get(year, ZERO),  # figures.approved_budget, without looking the stream up again
+                figures.adjustments(ledger, stream_id, year) if changed else ZERO,
                 count,
                 money,
-                figures.is_indicative(ledger, stream_id, year),
+                stream.budget_status.get(year) == "indicative",  # figures.is_indicative, likewise
             )
     budget_years = ledger.budget_years()
     return StreamFacts(
         {s: (stream.programme, stream.funding) for s, stream in ledger.streams.items()},
         years,
         budget_years,
-        [y for y in budget_years if figures.has_adjustments(ledger, y)],
+        # figures.has_adjustments, asked of the balance streams only (the others have no opening balance)
+        [y for y in budget_years if y in dated or any(figures.opening_balance(ledger, s, y) for s in balance)],
     )
 
 
@@ -74,7 +81,10 @@ def encode(facts: StreamFacts) -> dict[str, Any]:
     return {
         "streams": [[s, programme, funding] for s, (programme, funding) in facts.streams.items()],
         "years": {
-            s: {y: [str(f.budget), str(f.adjustments), f.count, str(f.allocated), f.indicative] for y, f in by.items()}
+            s: {
+                y: [str(f.budget), str(f.adjustments), f.allocations, str(f.allocated), f.indicative]
+                for y, f in by.items()
+            }
             for s, by in facts.years.items()
         },
         "budget_years": facts.budget_years,
