@@ -12,7 +12,6 @@ import decimal
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from fractions import Fraction
 from itertools import accumulate
 
 PENNY = Decimal("0.01")
@@ -142,6 +141,8 @@ def split(amount: Decimal, weights: Sequence[int]) -> list[Decimal]:
     pence = int(amount.quantize(PENNY, context=_EXACT) * 100)
     if pence < 0:
         raise ValueError("cannot split a negative amount")
+    from fractions import Fraction  # here: its import compiles a pattern, and most runs split nothing
+
     whole = sum(weights)
     exact = [Fraction(pence * w, whole) for w in weights]
     floors = [int(share) for share in exact]  # shares are non-negative, so int() is floor
