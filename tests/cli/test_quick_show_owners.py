@@ -351,3 +351,20 @@ def test_a_warm_show_or_owners_imports_neither_typer_nor_the_validator(tmp_path:
     modules("validate")
     warm = {name.split(".")[0] for name in modules(*command)}
     assert warm & {"typer", "click", "rich", "yaml", "pydantic_core", "pydantic", "ruamel"} == set()
+
+
+def test_many_adjustments_are_read_from_the_whole_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], typer_runs: list[list[str]]
+) -> None:
+    """Beyond a few entries the cache file is indexed once rather than searched for each: the same output."""
+    data = copy("shipped", tmp_path)
+    first = sorted((data / "adjustments" / "2023-24").glob("*.yaml"))[0]
+    for n in range(6):
+        shutil.copy(first, first.with_name(f"copy-{n}.yaml"))
+    settled(data)
+    entry(monkeypatch, capsys, "validate", "--data", str(data))
+    typer_runs.clear()
+    for args in [("owners", "--data", str(data)), *(("show", i, "--data", str(data)) for i in ids(data)[:5])]:
+        assert entry(monkeypatch, capsys, *args) == full_check(*args), args
+    assert typer_runs == []
+    assert "copy-5.yaml" in entry(monkeypatch, capsys, "owners", "--data", str(data))[1]
