@@ -382,7 +382,7 @@ class OneProject:
 
 def warm_project(root: Path, wanted: str) -> OneProject | None:
     """``one_project`` of the ledger at ``root`` through the cache and its stat index (every file is
-    stat'ed, only streams.yaml and the project's file are read); None without a cache."""
+    stat'ed; streams.yaml, the project's file and the adjustments are read); None without a cache."""
     from budgetctl.infra.gcpause import paused_gc
     from budgetctl.loading import cache as file_cache
     from budgetctl.loading.discover import read_ledger
