@@ -158,6 +158,10 @@ def _run() -> None:
         plain = _plain_validate(sys.argv[1:])
         if plain is not None:  # the warm path: neither typer nor click is imported
             _validate(plain)
+        if sys.argv[1:2] in (["show"], ["owners"], ["--data"]):
+            from budgetctl.quick import answer
+
+            answer(sys.argv[1:])  # exits when it answered without typer; else the command runs below
         from budgetctl.cli import app_for
 
         app_for(sys.argv[1:])()
