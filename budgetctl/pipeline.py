@@ -383,31 +383,57 @@ class OneProject:
     problems: list[Diagnostic]  # the whole check's problems in streams.yaml and in this project's file
 
 
+def warm_project(root: Path, wanted: str) -> OneProject | None:
+    """``one_project`` of the ledger at ``root`` through the cache and its stat index (every file is
+    stat'ed; streams.yaml, the project's file and the adjustments are read); None without a cache."""
+    from budgetctl.infra.gcpause import paused_gc
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.discover import read_ledger
+
+    cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
+    if cache is None:
+        return None
+    with paused_gc():  # an entry and a file object per file, none in a cycle: see paused_gc
+        index = cache.stat_index()
+        found = one_project(read_ledger(root, index), wanted, cache)
+    index.save()
+    return found
+
+
 def one_project(files: LedgerFiles, wanted: str, cache: FileCache) -> OneProject | None:
-    """The project whose file is named ``wanted``, reading only streams.yaml and that file, when
-    the cache holds the last whole check of this ledger (keyed by every file's content); None
-    otherwise, or when no single valid project has that id (the caller then checks everything)."""
+    """The project whose file is named ``wanted``, reading only streams.yaml, that file and the
+    adjustments, when the cache holds the last whole check of this ledger (keyed by every file's
+    content); None otherwise, or when no single valid project has that id (the caller then checks
+    everything)."""
     from budgetctl.loading.build import build
     from budgetctl.loading.cache import ledger_key
     from budgetctl.model.kinds import project_id
 
-    key = ledger_key(files)
-    last = cache.last_check(key)
-    figures = cache.last_figures(key)
-    matches = [raw for raw in files.projects if project_id(raw.path) == wanted]
-    if last is None or figures is None or files.streams is None or len(matches) != 1:
+    ends = (f"{wanted}.yaml", f"{wanted}.yml")  # a sieve in C (every project file ends so); project_id decides
+    matches = [raw for raw in files.projects if raw.path.endswith(ends) and project_id(raw.path) == wanted]
+    if files.streams is None or len(matches) != 1:
         return None
-    if files.in_year.get("adjustment"):
-        return None  # the stream's revised budget needs the adjustments, which this path does not read
-    # The two files' checks come from the cache too (never saved here: that would forget the others).
+    paths = {files.streams.path, matches[0].path}
+    key = ledger_key(files)
+    last = cache.last_check(key, only=paths)  # the other files' problems are not decoded
+    figures = cache.last_figures(key)
+    if last is None or figures is None:
+        return None
+    raws = files.in_year.get("adjustment", [])
+    # The files' checks come from the cache too, found by their lines when there are few (never
+    # saved here: that would forget the others).
+    cache.sparingly(2 + len(raws))
     loaded = build(files.streams, matches, [], cache=cache)
     if loaded.ledger is None or len(loaded.ledger.projects) != 1:
         return None
+    if raws:  # the stream's revised budget: as check_files attaches them
+        from budgetctl.loading.adjustments import load_adjustments
+
+        loaded.ledger.adjustments = load_adjustments(raws, cache).entries
     from budgetctl.model.figures import needs_actuals
 
     if needs_actuals(loaded.ledger):
         return None  # an opening balance needs the actuals of the closed year, which this path does not read
-    paths = {files.streams.path, matches[0].path}
     problems = [p for p in last[0] if p.file in paths]
     return OneProject(loaded.ledger, loaded.ledger.projects[0], figures, problems)
 

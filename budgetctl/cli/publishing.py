@@ -377,29 +377,15 @@ def show(
 
     Example: budgetctl show idva-service
     """
-    import json
-    import sys
-
     from budgetctl.cli.options import load
-    from budgetctl.diagnostics import printable
-    from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.discover import find_root, read_ledger
+    from budgetctl.loading.discover import find_root
     from budgetctl.model.records import did_you_mean
-    from budgetctl.pipeline import one_project
-    from budgetctl.render.boxed import boxed_lines
-    from budgetctl.render.console import plain_stdout, stdout, stdout_width
-    from budgetctl.render.fit import field_lines, print_fields
-    from budgetctl.render.tables import grid_of, render_rich
+    from budgetctl.pipeline import warm_project
+    from budgetctl.render.project import print_project
     from budgetctl.reports.projects import project_detail
 
-    root = find_root(data)
-    cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
-    fast = None
-    if cache is not None:
-        # Warm: every file is stat'ed, only streams.yaml and the project's file are read and checked.
-        index = cache.stat_index()
-        fast = one_project(read_ledger(root, index), project, cache)
-        index.save()
+    # Warm: every file is stat'ed, only streams.yaml and the project's file are read and checked.
+    fast = warm_project(find_root(data), project)
     if fast is not None:
         detail = project_detail(fast.ledger, fast.entry, fast.figures)
         problems = fast.problems
@@ -414,22 +400,8 @@ def show(
         detail = project_detail(checked.ledger, entries[project])
         paths = {checked.ledger.streams_source.path, entries[project].source.path}
         problems = [p for p in checked.problems if p.file in paths]
-    problems_to_stderr(problems)  # the problems of the files shown: streams.yaml and the project's
-    if format is ShowFormat.json:
-        print(json.dumps(detail.data, indent=2, ensure_ascii=False))
-        return
-    fields = [(label, printable(value)) for label, value in detail.fields]
-    if plain_stdout() and not detail.allocations.notes:
-        # What Rich would print, written without importing it when nothing needs its layout.
-        width = stdout_width()
-        table = boxed_lines(grid_of(detail.allocations), width)
-        if table is not None:
-            sys.stdout.write("\n".join([*field_lines(fields, width), "", *table]) + "\n")
-            return
-    console = stdout()
-    print_fields(console, fields)
-    console.print()
-    render_rich(detail.allocations)
+    # The problems of the files shown (streams.yaml and the project's) on stderr, then the project.
+    print_project(detail, problems, as_json=format is ShowFormat.json)
 
 
 def init(

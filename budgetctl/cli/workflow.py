@@ -5,16 +5,12 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from budgetctl.cli.options import DataOption, complete_stream, fail, problems_to_stderr
 from budgetctl.diagnostics import printable
-
-if TYPE_CHECKING:
-    from budgetctl.loading.discover import LedgerFiles
-    from budgetctl.model.ledger import Ledger
 
 # --- diff and owners: reviewing a change ----------------------------------------------
 
@@ -98,9 +94,9 @@ def owners_command(
 
     Example: budgetctl owners --admins @org/finance-admins > .github/CODEOWNERS
     """
-    from budgetctl.loading.discover import has_year_files, read_in_year, read_streams
+    from budgetctl.loading.discover import has_year_files
+    from budgetctl.loading.owners import owned_files, owned_ledger
     from budgetctl.loading.revision import ledger_place
-    from budgetctl.model.kinds import ADJUSTMENT
     from budgetctl.model.owners import owner_problem
     from budgetctl.pipeline import check_files
     from budgetctl.reports.codeowners import DEFAULT_FILE, codeowners, path_problem
@@ -111,9 +107,8 @@ def owners_command(
     root, folder, top = ledger_place(data)
     # Owners come from streams.yaml, the names of the ledger's folders and the adjustment files (each
     # needs the owners of the streams it touches): no project, actuals or forecast file is read.
-    files = read_streams(root)
-    files.in_year[ADJUSTMENT.name] = read_in_year(root, ADJUSTMENT, files.problems)
-    ledger = _owned_ledger(root, files)
+    files = owned_files(root)
+    ledger = owned_ledger(root, files)
     if ledger is None:
         checked = check_files(files)
         blocking = [p for p in checked.problems if p.code in ("R005",)]
@@ -141,28 +136,6 @@ def owners_command(
         )
         raise typer.Exit(1)
     typer.echo(f"{check} is up to date", err=True)
-
-
-def _owned_ledger(root: Path, files: LedgerFiles) -> Ledger | None:
-    """The ledger ``owners`` writes from (streams.yaml and the adjustments), when it loads and no owner
-    is invalid; None otherwise, and then the whole check of those files decides (as it always gives
-    the same ledger, this shortcut only skips the rules: R005, the one that could refuse, finds
-    exactly the owners ``owner_problem`` refuses). streams.yaml comes from the cache of checked
-    files when its bytes were checked before; nothing is saved (that would forget the other files)."""
-    from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.adjustments import load_adjustments
-    from budgetctl.loading.build import build
-    from budgetctl.model.kinds import ADJUSTMENT
-    from budgetctl.model.owners import owner_problem
-
-    cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
-    ledger = build(files.streams, [], files.problems, cache=cache).ledger
-    if ledger is None or any(owner_problem(o) for s in ledger.streams.values() for o in s.owners):
-        return None
-    raws = files.in_year.get(ADJUSTMENT.name, [])
-    if raws:  # what check_files attaches: each adjustment names the streams whose owners review it
-        ledger.adjustments = load_adjustments(raws, cache).entries
-    return ledger
 
 
 def _in_repo(file: Path, top: Path | None) -> str | None:

@@ -43,6 +43,7 @@ from budgetctl.diagnostics import Diagnostic
 from budgetctl.loading.ownfiles import read_own, usable_folder, write_own
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
     from decimal import Decimal
 
     from budgetctl.loading.checks import FileCheck
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
     from budgetctl.loading.statindex import StatIndex
     from budgetctl.model.source import RawFile
 
+# Up to this many entries asked for, ``sparingly`` searches the file for each.
+SPARING_MAX = 8
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 2
 FORMAT = "budgetctl-cache"
@@ -159,6 +162,7 @@ class FileCache:
         self.decoded: dict[tuple[str, str], Any] = {}
         self._check: tuple[bytes, list[bytes]] | None = None  # the check file's header and lines
         self._check_head: dict[str, Any] | None = None  # its header, parsed
+        self._sparse: bytes | None = None  # the file's bytes, when entries are looked up one by one
 
     @classmethod
     def open(cls, root: Path) -> FileCache | None:
@@ -188,6 +192,24 @@ class FileCache:
     def check_path(self) -> Path:
         """Where the last whole-ledger check is kept, beside the entries."""
         return self.path.with_suffix(".check.json")
+
+    def sparingly(self, wanted: int) -> None:
+        """For a run that asks for ``wanted`` entries and saves none (``show``, ``owners``): when they
+        are few, each is found in the file by its exact line start, ``["<content key>","<path>",``,
+        instead of indexing every line (about 20 ms at 10,000 files; a search costs about 1 ms).
+        Nothing is saved then: that would forget the other entries."""
+        if wanted <= SPARING_MAX and self._old is None and self._sparse is None:
+            data = read_own(self.path)
+            end = -1 if data is None else data.find(b"\n")
+            self._sparse = data if data is not None and end > 0 and self._our_header(data[:end]) else b""
+
+    def _sparse_line(self, path: str, key: str) -> bytes | None:
+        assert self._sparse is not None
+        start = self._sparse.find(b"\n" + json.dumps([key, path], separators=(",", ":")).encode()[:-1] + b",")
+        if start < 0:
+            return None
+        end = self._sparse.find(b"\n", start + 1)
+        return self._sparse[start + 1 : end if end >= 0 else len(self._sparse)]
 
     def _entries(self) -> dict[str, bytes]:
         if self._old is None:
@@ -229,11 +251,18 @@ class FileCache:
             return None
         return head
 
-    def last_check(self, ledger: str) -> tuple[list[Diagnostic], int, bool] | None:
+    def last_check(self, ledger: str, only: Collection[str] | None = None) -> tuple[list[Diagnostic], int, bool] | None:
         """The problems, file count and incompleteness of the last whole check of the ledger
-        whose ``ledger_key`` is ``ledger``, or None (never checked, since changed, or damaged)."""
+        whose ``ledger_key`` is ``ledger``, or None (never checked, since changed, or damaged).
+        ``only``: the problems of these files alone (the others' lines are not decoded)."""
         found = self._read_check(ledger)
-        return None if found is None else _check_of(*found)
+        if found is None:
+            return None
+        head, body = found
+        if only is not None:  # a line is json.dumps([p.file, ...]): it starts with the file's JSON string
+            starts = tuple(b"[" + json.dumps(path).encode() + b"," for path in only)
+            body = [line for line in body if line.startswith(starts)]
+        return _check_of(head, body)
 
     def _read_check(self, ledger: str) -> tuple[dict[str, Any], list[bytes]] | None:
         """The check file's header and problem lines, if it is ours and holds ``ledger``. Read
@@ -374,7 +403,7 @@ class FileCache:
         ``key`` (kept for the next save), or None. Raises Malformed for a damaged line."""
         if not self.enabled:
             return None
-        line = self._entries().get(path)
+        line = self._entries().get(path) if self._sparse is None else self._sparse_line(path, key)
         if line is None or line[2:66] != key.encode():
             return None
         from budgetctl.loading.codec import Malformed
@@ -409,6 +438,8 @@ class FileCache:
         self._new = {}
         self.decoded = {}
         self._changed = True
+        if self._sparse is not None:
+            self._sparse = b""  # nor any line found by a search
 
     def disable(self) -> None:
         """Stop caching for this run (something could not be encoded): nothing is written."""
@@ -417,7 +448,7 @@ class FileCache:
     def save(self) -> None:
         """Write the entries of this run's files (others are forgotten), if anything changed.
         A run that asked for no entry (its whole check came from ``last_check``) writes nothing."""
-        if not self.enabled or (self._old is None and not self._changed):
+        if not self.enabled or (self._old is None and not self._changed) or self._sparse is not None:
             return
         if not (self._changed or self._new.keys() != self._entries().keys()):
             return

@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "edit": 7,
     "cli": 8,
     "__main__": 9,
+    "quick": 9,  # show and owners for the entry point, without Typer
 }
 SIBLINGS_APART = {("model", "infra"), ("infra", "model")}
 # The model's modules are values: nothing that reaches files, processes or the network.

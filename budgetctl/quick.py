@@ -1,0 +1,139 @@
+"""``show`` and ``owners`` answered by the entry point without Typer (whose import alone costs
+some 50 ms), when the command line is plain and the answer is ready: a warm cache for ``show``,
+a clean streams.yaml for ``owners``.
+
+They call what the Typer commands call, so the output is the same byte for byte. Anything
+else (an option this reader does not take, a problem that would refuse the command, no ledger,
+a cold cache) returns to the entry point with nothing printed, and the Typer command runs
+from the start and says what it always says.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+from budgetctl.diagnostics import UserError
+
+Options = dict[str, list[str]]
+
+
+def answer(args: list[str]) -> None:
+    """Answer ``budgetctl <args>`` and exit, when it is a plain ``show`` or ``owners`` that needs
+    nothing this module cannot give; otherwise return, having printed nothing."""
+    if any(name.startswith("_BUDGETCTL_COMPLETE") for name in os.environ):
+        return  # shell completion: Click's
+    shows = plain(args, "show", {"--data", "--format", "-f"}, positionals=1)
+    if shows is not None:
+        options, (project,) = shows
+        formats = options.get("--format", []) + options.get("-f", [])
+        if formats in ([], ["text"], ["json"]):
+            _try(lambda: _show(_data(options), project, formats == ["json"]))
+        return
+    owns = plain(args, "owners", {"--data", "--admins"}, repeatable={"--admins"})
+    if owns is not None:
+        options = owns[0]
+        _try(lambda: _owners(_data(options), options.get("--admins", [])))
+
+
+def plain(
+    args: list[str],
+    command: str,
+    valued: set[str],
+    *,
+    repeatable: frozenset[str] | set[str] = frozenset(),
+    positionals: int = 0,
+) -> tuple[Options, list[str]] | None:
+    """The options and arguments of ``budgetctl [--data DIR] <command> ...`` when it uses only the
+    ``valued`` options (each takes a value; at most once unless ``repeatable``) and ``positionals``
+    arguments, in forms Click reads the same way; None for anything else, which Typer parses.
+    The main ``--data`` comes back as ``main-data``."""
+    rest = list(args)
+    options: Options = {}
+    if rest[:1] == ["--data"] and len(rest) > 2:
+        options["main-data"] = [rest[1]]
+        del rest[:2]
+    if rest[:1] != [command]:
+        return None
+    del rest[0]
+    arguments: list[str] = []
+    while rest:
+        arg = rest.pop(0)
+        if not arg.startswith("-"):
+            arguments.append(arg)
+            continue
+        name, equals, value = arg.partition("=")
+        if name not in valued or (equals and not name.startswith("--")):
+            return None
+        if not equals:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        if name in options and name not in repeatable:
+            return None
+        options.setdefault(name, []).append(value)
+    if len(arguments) != positionals:
+        return None
+    if any(not value or value.startswith("-") for values in options.values() for value in values):
+        return None
+    return options, arguments
+
+
+def _data(options: Options) -> Path | None:
+    """The command's --data, else the main one (its default), as Typer gives it."""
+    given = options.get("--data") or options.get("main-data")
+    return Path(given[0]) if given else None
+
+
+def _try(run: Callable[[], None]) -> None:
+    """Run an answer: it exits when it answered, returns when it could not; a user error (no
+    ledger, a file edited during the run) is left for the Typer command to report."""
+    try:
+        run()
+    except UserError:
+        return
+
+
+def _done() -> NoReturn:
+    sys.stdout.flush()
+    raise SystemExit(0)
+
+
+def _show(data: Path | None, project: str, as_json: bool) -> None:
+    """``show`` from the warm cache (``pipeline.warm_project``), as the Typer command prints it."""
+    from budgetctl.loading.discover import find_root
+    from budgetctl.pipeline import warm_project
+
+    fast = warm_project(find_root(data), project)
+    if fast is None:
+        return
+    from budgetctl.render.project import print_project
+    from budgetctl.reports.projects import project_detail
+
+    print_project(project_detail(fast.ledger, fast.entry, fast.figures), fast.problems, as_json)
+    _done()
+
+
+def _owners(data: Path | None, admins: list[str]) -> None:
+    """``owners`` printing CODEOWNERS (no --check or --path), as the Typer command prints it when
+    nothing refuses it."""
+    from budgetctl.loading.discover import has_year_files
+    from budgetctl.loading.owners import owned_files, owned_ledger
+    from budgetctl.loading.revision import ledger_place
+    from budgetctl.model.owners import owner_problem
+    from budgetctl.reports.codeowners import DEFAULT_FILE, codeowners, path_problem
+
+    if any(owner_problem(admin) for admin in admins):
+        return
+    root, folder, _ = ledger_place(data)
+    ledger = owned_ledger(root, owned_files(root))
+    if ledger is None or path_problem(folder) or path_problem(DEFAULT_FILE):
+        return
+    text = codeowners(ledger, folder, admins, DEFAULT_FILE, year_files=has_year_files(root))
+    if not text.isascii() or "\x1b" in text:
+        return  # typer.echo takes out terminal escapes when piped: let it
+    sys.stdout.write(text)
+    _done()
