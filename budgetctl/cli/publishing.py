@@ -349,6 +349,7 @@ def projects(
     Example: budgetctl projects --year 2023/24 --stream victims-services
     """
     from budgetctl.cli.options import refuse_unreliable
+    from budgetctl.infra.gcpause import paused_gc
     from budgetctl.loading.build import build
     from budgetctl.loading.cache import read_through_index
     from budgetctl.loading.listing import listed_projects
@@ -379,7 +380,8 @@ def projects(
         fail(f"no stream {stream!r}{did_you_mean(stream, list(ledger.streams))}")
     if chosen is not None and chosen not in (years := listing_years(ledger, listed)):
         fail(f"nothing in {chosen}; years in this ledger: {', '.join(years) or 'none'}")
-    RENDERERS[format.value](project_list(ledger, chosen, stream, data=format is TableFormat.json, listed=listed))
+    with paused_gc():  # a row per project, none in a cycle: see paused_gc
+        RENDERERS[format.value](project_list(ledger, chosen, stream, data=format is TableFormat.json, listed=listed))
     trailing_problems(checked)
 
 
