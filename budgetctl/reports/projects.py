@@ -18,11 +18,11 @@ from budgetctl.reports.table import Cell, Column, Table, json_value, keyed_table
 
 
 def listing_years(ledger: Ledger, listed: Sequence[Listed] | None = None) -> list[str]:
-    """``ledger.years()``: every year with a budget or an allocation, oldest first; the allocations
-    those of ``listed`` when given (then ``ledger`` holds the streams only)."""
+    """``ledger.years()``: every year with a budget or an allocation, oldest first; with the
+    allocations of ``listed`` when given (then ``ledger`` holds the streams only)."""
     if listed is None:
         return ledger.years()
-    found = {y for s in ledger.streams.values() for y in s.budget}
+    found = set(ledger.years())
     found.update(y for p in listed for y in p.allocations)
     return sorted(found, key=year_sort_key)
 
