@@ -144,6 +144,11 @@ def reliable_ledger(
     """The checked ledger, refused (exit 1, the problems on stderr) when errors make its totals wrong.
     ``in_year=False``: the plan only, without reading actuals and forecasts."""
     checked, _ = load(data, cache=cache, output=output, in_year=in_year)
+    return refuse_unreliable(checked, what), checked
+
+
+def refuse_unreliable(checked: Checked, what: str) -> Ledger:
+    """The checked ledger, refused (exit 1, the problems on stderr) when errors make its totals wrong."""
     broken = checked.totals_broken()
     if checked.ledger is None or broken:
         problems_to_stderr(broken or checked.errors)
@@ -152,7 +157,7 @@ def reliable_ledger(
             "fix them (see `budgetctl validate`)",
             code=1,
         )
-    return checked.ledger, checked
+    return checked.ledger
 
 
 def budget_year(ledger: Ledger | list[str], year: str | None) -> str:

@@ -417,6 +417,33 @@ class FileCache:
         self._new[path] = line
         return entry[2:]
 
+    def get_many(self, raws: list[RawFile]) -> list[list[Any] | None]:
+        """``get`` of each file (None where no entry holds its content), the lines parsed in
+        one call: a listing asks for every project file. Raises Malformed for a damaged line."""
+        found: list[list[Any] | None] = [None] * len(raws)
+        if not self.enabled:
+            return found
+        stored = self._entries()
+        wanted = [i for i, raw in enumerate(raws) if stored.get(raw.path, b"")[2:66] == raw.digest.encode()]
+        if not wanted:
+            return found
+        from budgetctl.loading.codec import Malformed
+
+        lines = [stored[raws[i].path] for i in wanted]
+        try:
+            entries = json.loads(b"[" + b",".join(lines) + b"]")
+        except (ValueError, RecursionError):
+            raise Malformed("line") from None
+        if len(entries) != len(wanted):  # a line that is not one whole value
+            raise Malformed("line")
+        for i, entry, line in zip(wanted, entries, lines, strict=True):
+            raw = raws[i]
+            if type(entry) is not list or len(entry) != 5 or entry[0] != raw.digest or entry[1] != raw.path:
+                raise Malformed("line")
+            self._new[raw.path] = line
+            found[i] = entry[2:]
+        return found
+
     def keep(self, path: str, key: str) -> None:
         """Carry the entry stored for ``path`` with content ``key``, unparsed, into the next save: a
         run that leaves a file unread (a report of the plan does not read the year's actuals)

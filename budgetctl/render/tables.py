@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from budgetctl.model.money import PENNY, format_json
 from budgetctl.render.cells import human_cell, human_column, table_pence
 from budgetctl.render.fit import Grid
 from budgetctl.render.fit import render as render_grid
+from budgetctl.render.jsontext import indented_json
 from budgetctl.render.text import md, md_column
 from budgetctl.reports.table import Cell, Column, Table
 
@@ -129,7 +129,7 @@ def render_markdown(table: Table) -> None:
 
 
 def render_json(table: Table) -> None:
-    print(json.dumps(table.data, indent=2, ensure_ascii=False))
+    print(indented_json(table.data))  # json.dumps(table.data, indent=2, ensure_ascii=False)
 
 
 def render_table(table: Table) -> None:

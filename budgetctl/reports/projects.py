@@ -2,35 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from budgetctl.loading.listing import Listed
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger, ProjectEntry
-from budgetctl.model.money import ZERO, format_json, format_pounds, total
+from budgetctl.model.money import PENNY, ZERO, format_json, format_pounds, total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Agreement, Project, fields_of
 from budgetctl.reports.summary import percent
 from budgetctl.reports.table import Cell, Column, Table, json_value, keyed_table
 
 
-def project_list(ledger: Ledger, year: str | None = None, stream: str | None = None, *, data: bool = True) -> Table:
+def listing_years(ledger: Ledger, listed: Sequence[Listed] | None = None) -> list[str]:
+    """``ledger.years()``: every year with a budget or an allocation, oldest first; with the
+    allocations of ``listed`` when given (then ``ledger`` holds the streams only)."""
+    if listed is None:
+        return ledger.years()
+    found = set(ledger.years())
+    found.update(y for p in listed for y in p.allocations)
+    return sorted(found, key=year_sort_key)
+
+
+def project_list(
+    ledger: Ledger,
+    year: str | None = None,
+    stream: str | None = None,
+    *,
+    data: bool = True,
+    listed: Sequence[Listed] | None = None,
+) -> Table:
     """One row per project: id, title, stream, lead, an amount per year and the total over all years.
 
     ``year`` keeps the projects allocating in that year and shows only that year's
     column beside the all-years total; ``stream`` keeps one stream's projects.
     ``data=False`` leaves the JSON form (``Table.data``) empty: a listing of 10,000 projects
     for people or spreadsheets need not write every amount as JSON text too.
+    ``listed``: the projects' listed fields in file order (``loading.listing``), when ``ledger``
+    holds the streams only.
     """
+    if listed is None:
+        listed = [Listed.of(entry) for entry in ledger.projects]
     order = {stream_id: index for index, stream_id in enumerate(ledger.streams)}
-    chosen = [
-        e
-        for e in ledger.projects
-        if (stream is None or e.project.stream == stream) and (year is None or year in e.project.allocations)
-    ]
-    chosen.sort(key=lambda e: (order.get(e.project.stream, len(order)), e.id))
-    years = [year] if year else sorted({y for e in chosen for y in e.project.allocations}, key=year_sort_key)
+    chosen = [p for p in listed if (stream is None or p.stream == stream) and (year is None or year in p.allocations)]
+    chosen.sort(key=lambda p: (order.get(p.stream, len(order)), p.id))
+    years = [year] if year else sorted({y for p in chosen for y in p.allocations}, key=year_sort_key)
     columns = [Column("id", "Project"), Column("title", "Title"), Column("stream", "Stream"), Column("lead", "Lead")]
     columns += [Column(y, y, "money", exported=False) for y in years]
     columns += [
@@ -43,24 +62,23 @@ def project_list(ledger: Ledger, year: str | None = None, stream: str | None = N
     rows: list[list[Cell]] = []
     wholes: list[Decimal] = []
     json_rows: list[dict[str, Any]] = []
-    for entry in chosen:
-        p = entry.project
+    for p in chosen:
         whole = total(p.allocations.values())
         wholes.append(whole)
-        rows.append([entry.id, p.title, p.stream, p.lead, *(p.allocations.get(y) for y in years), whole])
+        rows.append([p.id, p.title, p.stream, p.lead, *(p.allocations.get(y) for y in years), whole])
         if data:
             json_rows.append(
                 {
-                    "id": entry.id,
+                    "id": p.id,
                     "title": p.title,
                     "stream": p.stream,
                     "lead": p.lead,
-                    "allocations": {y: format_json(a) for y, a in sorted(p.allocations.items(), key=_by_year)},
-                    "total": format_json(whole),
-                    "file": entry.source.path,
+                    "allocations": {y: _json_money(a) for y, a in sorted(p.allocations.items(), key=_by_year)},
+                    "total": _json_money(whole),
+                    "file": p.path,
                 }
             )
-    by_year = [total(e.project.allocations.get(y, ZERO) for e in chosen) for y in years]
+    by_year = [total(p.allocations.get(y, ZERO) for p in chosen) for y in years]
     grand = total(wholes)
     table = Table(
         f"Projects{' ' + scope if scope else ''}",
@@ -77,6 +95,14 @@ def project_list(ledger: Ledger, year: str | None = None, stream: str | None = N
             "total": {**{y: format_json(a) for y, a in zip(years, by_year, strict=True)}, "total": format_json(grand)},
         }
     return table
+
+
+def _json_money(amount: Decimal) -> str:
+    """``format_json``: an amount already in pence (as every amount read or summed is) written as
+    it is, which is what format_json writes after its quantize."""
+    if amount.same_quantum(PENNY):
+        return "0.00" if amount.is_zero() else format(amount, "f")
+    return format_json(amount)
 
 
 def _by_year(item: tuple[str, Decimal]) -> int:
