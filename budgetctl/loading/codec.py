@@ -24,7 +24,7 @@ from typing import Any
 from budgetctl.diagnostics import FORBIDDEN, Diagnostic, Severity
 from budgetctl.loading.checks import FileCheck
 from budgetctl.model.actuals import KINDS, ActualColumns
-from budgetctl.model.money import MONEY_TEXT
+from budgetctl.model.money import MONEY_TEXT, exact_decimal_text
 from budgetctl.model.periods import year_bounds
 from budgetctl.model.records import is_record, shared
 from budgetctl.model.shape import Shape, fields
@@ -145,13 +145,8 @@ def _flag(value: Any) -> bool:
 
 def decode_amount(value: Any) -> Decimal:
     """An amount as the cache holds it (its exact text); Malformed otherwise."""
-    if type(value) is not str:
-        raise Malformed("amount")
-    try:
-        amount = Decimal(value)
-    except ArithmeticError:
-        raise Malformed("amount") from None
-    if not amount.is_finite() or str(amount) != value:
+    amount = exact_decimal_text(value)
+    if amount is None:
         raise Malformed("amount")
     return amount
 

@@ -96,6 +96,18 @@ def _explain(text: str) -> str:
     return f"{found}; write an amount in pounds such as 250000 or 1234.50"
 
 
+def exact_decimal_text(value: object) -> Decimal | None:
+    """The amount a stored value writes as its exact Decimal text (what ``str`` of a Decimal
+    gives: the cache and the kept summary values hold money so); None for anything else."""
+    if type(value) is not str:
+        return None
+    try:
+        amount = Decimal(value)
+    except ArithmeticError:
+        return None
+    return amount if amount.is_finite() and str(amount) == value else None
+
+
 def total(amounts: Iterable[Decimal]) -> Decimal:
     """Sum exactly; raises decimal.Inexact rather than ever rounding."""
     result = ZERO

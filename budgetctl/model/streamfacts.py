@@ -133,12 +133,9 @@ def _strings(value: Any) -> list[str]:
 
 
 def _amount(value: Any) -> Decimal:
-    if type(value) is not str:
-        raise Malformed("amount")
-    try:
-        amount = Decimal(value)
-    except ArithmeticError:
-        raise Malformed("amount") from None
-    if not amount.is_finite() or str(amount) != value:
+    from budgetctl.model.money import exact_decimal_text
+
+    amount = exact_decimal_text(value)
+    if amount is None:
         raise Malformed("amount")
     return amount
