@@ -511,12 +511,14 @@ def read_through_index(
     """Find the ledger (``discover.find_root``) and read it: through the stat index, which vouches
     for the files unchanged since they were read (those are not read again), unless ``cache`` is
     off (or BUDGETCTL_NO_CACHE, or CI). With the cache and the index, for the caller to save."""
+    from budgetctl.infra.gcpause import paused_gc
     from budgetctl.loading.discover import find_root, read_ledger
 
     root = find_root(data)
     cached = FileCache.open(root) if cache and not disabled_by_env() else None
-    index = cached.stat_index() if cached is not None else None
-    return read_ledger(root, index), cached, index
+    with paused_gc():  # an index entry and a file object per file, none in a cycle: see paused_gc
+        index = cached.stat_index() if cached is not None else None
+        return read_ledger(root, index), cached, index
 
 
 def ledger_key(files: LedgerFiles) -> str:
