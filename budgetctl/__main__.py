@@ -213,14 +213,11 @@ def _summary(plain: dict[str, Any]) -> None:
         if year is None:
             return
         table = summary(facts, year, by)
-    from budgetctl.render import problems as render
+    from budgetctl.render.problems import trailing
     from budgetctl.render.tables import RENDERERS
 
     RENDERERS[chosen](table)
-    if checked.problems:  # as cli.options.trailing_problems
-        for problem in checked.problems:
-            print(render.one_line(problem), file=sys.stderr)
-        print(render.counts_line(checked.problems, checked.file_count), file=sys.stderr)
+    trailing(checked.problems, checked.file_count)  # as the Typer command (cli.options.trailing_problems)
     raise SystemExit(0)
 
 

@@ -178,19 +178,16 @@ def budget_year(ledger: Ledger | list[str], year: str | None) -> str:
 
 def trailing_problems(checked: Checked) -> None:
     """The problems that did not stop a report, listed on stderr after it."""
-    from budgetctl.render import problems as render
+    from budgetctl.render.problems import trailing
 
-    if checked.problems:
-        problems_to_stderr(checked.problems)
-        print(render.counts_line(checked.problems, checked.file_count), file=sys.stderr)
+    trailing(checked.problems, checked.file_count)
 
 
 def problems_to_stderr(problems: Iterable[Diagnostic]) -> None:
     """One ``path:line:col: CODE message`` line per problem on stderr, beside a command's output."""
-    from budgetctl.render.problems import one_line
+    from budgetctl.render.problems import to_stderr
 
-    for p in problems:
-        print(one_line(p), file=sys.stderr)
+    to_stderr(problems)
 
 
 OutputOption = Annotated[

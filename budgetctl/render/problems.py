@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from budgetctl.diagnostics import Diagnostic, printable, visible
@@ -21,6 +21,19 @@ def one_line(p: Diagnostic) -> str:
     message), for stderr beside a command's output."""
     label = "" if p.is_error else "warning: "
     return f"{printable(p.file)}:{p.line}:{p.column}: {p.code} {label}{printable(p.message)}"
+
+
+def to_stderr(problems: Iterable[Diagnostic]) -> None:
+    """One ``one_line`` per problem on stderr, beside a command's output."""
+    for p in problems:
+        print(one_line(p), file=sys.stderr)
+
+
+def trailing(problems: Sequence[Diagnostic], file_count: int) -> None:
+    """The problems that did not stop a report, listed on stderr after it with their counts."""
+    if problems:
+        to_stderr(problems)
+        print(counts_line(problems, file_count), file=sys.stderr)
 
 
 def counts_line(problems: Sequence[Diagnostic], file_count: int) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic, printable
-from budgetctl.render.problems import one_line
+from budgetctl.render.problems import to_stderr
 
 if TYPE_CHECKING:
     from budgetctl.reports.projects import ProjectDetail
@@ -16,8 +16,7 @@ if TYPE_CHECKING:
 def print_project(detail: ProjectDetail, problems: Iterable[Diagnostic], as_json: bool) -> None:
     """The problems of the files shown (one line each on stderr), then the project: JSON, or its
     fields and a table of its allocations, written without Rich when nothing needs its layout."""
-    for p in problems:
-        print(one_line(p), file=sys.stderr)
+    to_stderr(problems)
     if as_json:
         import json
 
