@@ -313,17 +313,11 @@ class FileCache:
     def last_summary(self, ledger: str) -> Any:
         """The summary values kept with the last whole check of the ledger whose ``ledger_key`` is
         ``ledger`` (``model.streamfacts``'s, not yet decoded), or None."""
-        data = read_own(self.summary_path) if self.enabled else None
-        if data is None:
-            return None
-        header, _, body = data.partition(b"\n")
-        if f'"ledger": "{ledger}"'.encode() not in header:
-            return None  # a cheap first pass, as in _read_check; the parse decides
-        head = self._our_header(header)
-        if head is None or head.get("ledger") != ledger:
+        found = self._kept(self.summary_path, ledger)
+        if found is None:
             return None
         try:
-            return json.loads(body)
+            return json.loads(b"\n".join(found[1]))
         except (ValueError, RecursionError):
             return None
 
@@ -335,21 +329,28 @@ class FileCache:
     def last_plan(self, ledger: str) -> tuple[list[Diagnostic], int, bool, Any] | None:
         """The problems, file count, incompleteness and summary values (not yet decoded) of the
         last check of the plan alone of the ledger whose ``ledger_key`` is ``ledger``, or None."""
-        data = read_own(self.plan_path) if self.enabled else None
-        if data is None:
+        kept = self._kept(self.plan_path, ledger)
+        if kept is None or not kept[1]:
             return None
-        header, *body = data.split(b"\n")
-        if f'"ledger": "{ledger}"'.encode() not in header or not body:
-            return None
-        head = self._our_header(header)
-        if head is None or head.get("ledger") != ledger:
-            return None
+        head, body = kept
         try:
             summary = json.loads(body[0])
         except (ValueError, RecursionError):
             return None
         found = _check_of(head, body[1:])
         return None if found is None else (*found, summary)
+
+    def _kept(self, path: Path, ledger: str) -> tuple[dict[str, Any], list[bytes]] | None:
+        """The header and the lines after it of a file kept beside the check (the summary values,
+        the plan's check), if it is ours and holds ``ledger``."""
+        data = read_own(path) if self.enabled else None
+        if data is None:
+            return None
+        header, *body = data.split(b"\n")
+        if f'"ledger": "{ledger}"'.encode() not in header:
+            return None  # a cheap first pass, as in _read_check; the parse decides
+        head = self._our_header(header)
+        return None if head is None or head.get("ledger") != ledger else (head, body)
 
     def save_plan(
         self, ledger: str, problems: list[Diagnostic], file_count: int, incomplete: bool, summary: dict[str, Any]
