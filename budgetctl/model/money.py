@@ -123,6 +123,10 @@ def running_totals(amounts: Iterable[Decimal]) -> list[Decimal]:
 
 def format_json(amount: Decimal) -> str:
     """Money as JSON text: exactly two decimals, no exponent, ``"400000.00"``."""
+    if amount.same_quantum(PENNY) and amount.adjusted() < _EXACT.prec - 2:
+        # Already in pence (as every amount read or summed is), within the quantize's precision:
+        # the quantize would change nothing, and it costs as much as the rest.
+        return "0.00" if amount.is_zero() else format(amount, "f")
     text = format(amount.quantize(PENNY, context=_EXACT), "f")
     return "0.00" if text == "-0.00" else text
 

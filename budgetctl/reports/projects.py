@@ -10,7 +10,7 @@ from typing import Any
 from budgetctl.loading.listing import Listed
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger, ProjectEntry
-from budgetctl.model.money import PENNY, ZERO, format_json, format_pounds, total
+from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Agreement, Project, fields_of
 from budgetctl.reports.summary import percent
@@ -73,8 +73,8 @@ def project_list(
                     "title": p.title,
                     "stream": p.stream,
                     "lead": p.lead,
-                    "allocations": {y: _json_money(a) for y, a in sorted(p.allocations.items(), key=_by_year)},
-                    "total": _json_money(whole),
+                    "allocations": {y: format_json(a) for y, a in sorted(p.allocations.items(), key=_by_year)},
+                    "total": format_json(whole),
                     "file": p.path,
                 }
             )
@@ -95,14 +95,6 @@ def project_list(
             "total": {**{y: format_json(a) for y, a in zip(years, by_year, strict=True)}, "total": format_json(grand)},
         }
     return table
-
-
-def _json_money(amount: Decimal) -> str:
-    """``format_json``: an amount already in pence (as every amount read or summed is) written as
-    it is, which is what format_json writes after its quantize."""
-    if amount.same_quantum(PENNY):
-        return "0.00" if amount.is_zero() else format(amount, "f")
-    return format_json(amount)
 
 
 def _by_year(item: tuple[str, Decimal]) -> int:
