@@ -467,11 +467,7 @@ def stream_figures(ledger: Ledger) -> dict[str, dict[str, tuple[int, Decimal]]]:
     year, kept with the whole check for commands that report streams without loading every project."""
     from budgetctl.model import figures
 
-    years = sorted({y for entry in ledger.projects for y in entry.project.allocations})
-    return {
-        stream_id: {y: (len(ledger.allocated(stream_id, y)), figures.allocated(ledger, stream_id, y)) for y in years}
-        for stream_id in ledger.streams
-    }
+    return figures.allocated_by_stream(ledger)
 
 
 def _summary_facts(ledger: Ledger, figures: dict[str, dict[str, tuple[int, Decimal]]] | None) -> dict[str, Any]:

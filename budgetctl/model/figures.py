@@ -119,6 +119,15 @@ def allocated(ledger: Ledger, stream_id: str, year: str) -> Decimal:
     return total(amount for _, amount in ledger.allocated(stream_id, year))
 
 
+def allocated_by_stream(ledger: Ledger) -> dict[str, dict[str, tuple[int, Decimal]]]:
+    """Each stream's number of allocations and ``allocated`` money per year its projects allocate in."""
+    years = sorted({y for entry in ledger.projects for y in entry.project.allocations})
+    return {
+        stream_id: {y: (len(ledger.allocated(stream_id, y)), allocated(ledger, stream_id, y)) for y in years}
+        for stream_id in ledger.streams
+    }
+
+
 def carried_forward(ledger: Ledger, stream_id: str, from_year: str) -> Decimal:
     """Money carried forward out of ``from_year`` into the next year by the stream's carry-forwards."""
     return total(

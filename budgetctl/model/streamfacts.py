@@ -40,11 +40,7 @@ def facts_of(ledger: Ledger, allocated: dict[str, dict[str, tuple[int, Decimal]]
     from budgetctl.model.money import ZERO
 
     if allocated is None:
-        every = ledger.years()
-        allocated = {
-            s: {y: (len(ledger.allocated(s, y)), figures.allocated(ledger, s, y)) for y in every}
-            for s in ledger.streams
-        }
+        allocated = figures.allocated_by_stream(ledger)
     # figures.adjustments is the year's adjustment records plus a balance stream's opening balance:
     # zero for the streams with neither (most), and asked only of the others (it sorts the year's
     # records each time; a check of a few changed files keeps these facts too).
