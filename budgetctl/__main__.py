@@ -221,6 +221,69 @@ def _summary(plain: dict[str, Any]) -> None:
     raise SystemExit(0)
 
 
+# monitor's options that _monitor serves (to standard output; -o, --trace and html go through Typer).
+_MONITOR_VALUED = {**_SUMMARY_VALUED, "--as-at": "as_at"}
+
+
+def _monitor(plain: dict[str, Any]) -> None:
+    """``monitor`` by stream as the command in ``cli.monitoring`` prints it, without typer or
+    click, when the cache holds the monitoring values of the ledger's last whole check
+    (``reports.monitor.warm``); otherwise it returns having printed nothing, and Typer runs the
+    command (which says what is wrong with an option, a year or the ledger)."""
+    import datetime
+    from pathlib import Path
+
+    from budgetctl.diagnostics import UserError
+    from budgetctl.model.periods import YearError, chosen_year, parse_year
+
+    chosen = plain.get("format", "table")
+    if plain.get("by", "stream") != "stream" or chosen not in ("table", "csv", "json", "markdown"):
+        return
+    try:
+        year = None if plain.get("year") is None else parse_year(plain["year"])
+    except YearError:
+        return
+    from budgetctl.model.monitorfacts import Malformed
+    from budgetctl.reports import monitor as reports
+
+    try:
+        data = plain.get("data", plain.get("main_data"))
+        found = reports.warm(None if data is None else Path(data))
+        if found is None:
+            return
+        checked, facts = found
+        today = datetime.date.today()
+        year = chosen_year(facts.budget_years, year, today)
+        if year is None:
+            return
+        kept = facts.year(year)
+        when = (
+            reports.parse_as_at(plain["as_at"], year)
+            if "as_at" in plain
+            else reports._default_as_at(kept.closed is not None, kept.quarters, year, today)
+        )
+        report = reports.from_facts(facts, year, when)
+    except (UserError, Malformed, reports.AsAtError):
+        return
+    if report is None:
+        return
+    from budgetctl.render import monitor as render
+    from budgetctl.render.problems import trailing
+
+    if chosen == "json":
+        sys.stdout.write(render.json_text(report))
+    elif chosen == "markdown":
+        sys.stdout.write(render.markdown_text(report))
+    elif chosen == "csv":
+        from budgetctl.render.tables import csv_text
+
+        sys.stdout.write(csv_text(report.table()))
+    else:
+        render.render_table(report)
+    trailing(checked.problems, checked.file_count)  # as the Typer command (cli.options.trailing_problems)
+    raise SystemExit(0)
+
+
 def _run() -> None:
     try:
         plain = _plain_validate(sys.argv[1:])
@@ -229,6 +292,9 @@ def _run() -> None:
         plain = _plain_options(sys.argv[1:], "summary", {}, _SUMMARY_VALUED)
         if plain is not None:  # the same for a warm summary
             _summary(plain)
+        plain = _plain_options(sys.argv[1:], "monitor", {}, _MONITOR_VALUED)
+        if plain is not None:  # the same for a warm monitor
+            _monitor(plain)
         if sys.argv[1:2] in (["show"], ["owners"], ["--data"]):
             from budgetctl.quick import answer
 

@@ -211,6 +211,10 @@ def check_files(
         figures = None if loaded.ledger is None else stream_figures(loaded.ledger)
         summary = None if loaded.ledger is None else _summary_facts(loaded.ledger, figures)
         cache.save_check(key, problems, file_count, incomplete, figures, summary)
+        if loaded.ledger is not None:
+            from budgetctl.model import monitorfacts
+
+            cache.save_monitor(key, monitorfacts.encode(monitorfacts.facts_of(loaded.ledger)))
         if loaded.ledger is not None and files.streams is not None and not files.problems and not has_in_year(files):
             from budgetctl.loading import snapshot
 

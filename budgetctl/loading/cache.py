@@ -17,7 +17,8 @@ or a file added, removed or renamed, gives another key, so the rules run again.
 ``.summary.json`` keeps, under the same key, what a summary of the streams needs
 (``model.streamfacts``): a warm ``summary`` reads it instead of every project; and
 ``.plan.json`` the last check of the plan alone (a ledger with actuals or forecasts,
-which a report of the plan leaves unread) with its summary values.
+which a report of the plan leaves unread) with its summary values; ``.monitor.json``,
+under the whole check's key, what a monitoring report needs (``model.monitorfacts``).
 
 Nothing here can fail a run: a cache that is missing, unreadable, not ours,
 malformed, a symbolic link or inside the ledger's repository is ignored (and
@@ -320,6 +321,23 @@ class FileCache:
             return json.loads(b"\n".join(found[1]))
         except (ValueError, RecursionError):
             return None
+
+    @property
+    def monitor_path(self) -> Path:
+        """Where the monitoring values of the last whole check are kept (``model.monitorfacts``)."""
+        return self.path.with_suffix(".monitor.json")
+
+    def last_monitor(self, ledger: str) -> list[bytes] | None:
+        """The monitoring values kept with the last whole check of the ledger whose ``ledger_key``
+        is ``ledger`` (``model.monitorfacts``'s lines, not yet decoded), or None."""
+        found = self._kept(self.monitor_path, ledger)
+        return None if found is None else found[1]
+
+    def save_monitor(self, ledger: str, lines: list[str]) -> None:
+        """Keep the monitoring values of the whole check of the ledger with key ``ledger``."""
+        if self.enabled:
+            kept = {"format": FORMAT, "key": self.key, "ledger": ledger}
+            write_own(self.monitor_path, "\n".join([json.dumps(kept), *lines, ""]).encode())
 
     @property
     def plan_path(self) -> Path:

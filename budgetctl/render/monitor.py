@@ -182,29 +182,33 @@ def movement_table(report: Monitor) -> Table:
 
 
 def render_table(report: Monitor) -> None:
-    from rich.text import Text
+    import sys
 
     from budgetctl.render import plain
-    from budgetctl.render.console import stdout
+    from budgetctl.render.console import stdout, stdout_width
     from budgetctl.render.tables import render_table as render_any_table
 
-    console = stdout()
     table = human(report, terminal=True)
+    width = stdout_width()  # without Rich when piped
     # A long table is written plain when it fits, as summary's is: Rich lays out about a row a
     # millisecond. A short one (the usual handful of streams) keeps Rich's colours.
-    if not (len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, console.file, console.width)):
+    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, sys.stdout, width):
+        sys.stdout.write("\n")
+    else:
+        from rich.text import Text
+
+        console = stdout()
         _rich_grid(table, console)
         for note in table.notes:
             console.print(Text(printable(note), style="dim"))
-    console.print()
+        console.print()
     # Plain wrapped text in one write: Rich wraps and flushes line by line, which costs
     # seconds when thousands of projects give a reason.
-    width = max(console.width, 40)
     out: list[str] = []
     for level, text in explanation_lines(report):
-        out += wrap(printable(text.replace("\n", " ")), width, "  " * level)  # a reason: one paragraph
-    console.file.write("\n".join(out) + "\n\n")
-    console.file.flush()
+        out += wrap(printable(text.replace("\n", " ")), max(width, 40), "  " * level)  # a reason: one paragraph
+    sys.stdout.write("\n".join(out) + "\n\n")
+    sys.stdout.flush()
     if not report.outturn:  # a closed year has no forecast left to move
         render_any_table(movement_table(report))
 

@@ -7,17 +7,22 @@ Every figure comes from ``model.figures``; this module only arranges them.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from budgetctl.model import figures
-from budgetctl.model.ledger import Ledger, ProjectEntry
+from budgetctl.model import monitorfacts
 from budgetctl.model.money import ZERO, format_pounds, total
 from budgetctl.model.periods import previous_year, quarter_end, quarter_of, year_bounds
-from budgetctl.model.records import VARIANCE_CLASSES
 from budgetctl.reports.summary import percent
 from budgetctl.reports.table import Column, Table, keyed_table
+
+if TYPE_CHECKING:  # the models and figures are imported where a ledger is read: a warm report reads none
+    from budgetctl.model.ledger import Ledger, ProjectEntry
+    from budgetctl.model.monitorfacts import MonitorFacts
+    from budgetctl.pipeline import Checked
 
 MEASURES = (
     "approved_budget",
@@ -42,9 +47,15 @@ class AsAtError(ValueError):
 def default_as_at(ledger: Ledger, year: str, today: datetime.date) -> datetime.date:
     """The end of the latest quarter of ``year`` with a forecast file, else the last day of
     the year or ``today``, whichever is earlier; for a closed year, its last day (the outturn)."""
-    if figures.is_closed(ledger, year):
+    from budgetctl.model import figures
+
+    return _default_as_at(figures.is_closed(ledger, year), [f.quarter for f in ledger.forecasts if f.year == year],
+                          year, today)  # fmt: skip
+
+
+def _default_as_at(closed: bool, quarters: list[int], year: str, today: datetime.date) -> datetime.date:
+    if closed:
         return year_bounds(year)[1]
-    quarters = [f.quarter for f in ledger.forecasts if f.year == year]
     if quarters:
         return quarter_end(year, max(quarters))
     return min(year_bounds(year)[1], today)
@@ -218,6 +229,10 @@ class Monitor:
         for v in self.variances:
             if v.reason is not None:
                 groups.setdefault(v.variance_class, []).append(v)
+        if not groups:
+            return []
+        from budgetctl.model.records import VARIANCE_CLASSES
+
         order = [*VARIANCE_CLASSES, UNCLASSIFIED]
         return [(name, groups[name]) for name in order if name in groups]
 
@@ -229,6 +244,8 @@ def _number(value: Decimal) -> str:
 
 
 def _stream_row(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date, outturn: bool) -> StreamRow:
+    from budgetctl.model import figures
+
     stream = ledger.streams[stream_id]
     approved = figures.approved_budget(ledger, stream_id, year)
     revised = figures.revised_budget(ledger, stream_id, year, as_at)
@@ -258,31 +275,11 @@ def _stream_row(ledger: Ledger, stream_id: str, year: str, as_at: datetime.date,
     )
 
 
-def _variances(ledger: Ledger, stream_ids: list[str], year: str, as_at: datetime.date) -> list[ProjectVariance]:
-    found: list[ProjectVariance] = []
-    for stream_id in stream_ids:
-        for entry in figures.stream_projects(ledger, stream_id):
-            value, source = figures.forecast_source(ledger, entry, year, as_at)
-            if source is None:
-                continue
-            listed = source.forecast.projects[entry.id]
-            allocated = entry.project.allocations.get(year, ZERO)
-            if listed.reason is None and value == allocated:
-                continue
-            found.append(
-                ProjectVariance(
-                    entry.id,
-                    entry.project.title,
-                    stream_id,
-                    ledger.streams[stream_id].programme,
-                    allocated,
-                    value,
-                    listed.reason,
-                    listed.variance_class or UNCLASSIFIED,
-                    source.path,
-                )
-            )
-    return found
+def _variance(v: monitorfacts.Variance, programme: str) -> ProjectVariance:
+    return ProjectVariance(
+        v.project, v.title, v.stream, programme, v.allocated, v.forecast, v.reason, v.variance_class or UNCLASSIFIED,
+        v.source,
+    )  # fmt: skip
 
 
 def previous_quarter_end(year: str, as_at: datetime.date) -> datetime.date | None:
@@ -296,12 +293,16 @@ def previous_quarter_end(year: str, as_at: datetime.date) -> datetime.date | Non
 
 def monitor(ledger: Ledger, year: str, as_at: datetime.date) -> Monitor:
     """The monitoring report of ``year`` as at ``as_at``: one row per stream with a budget that year."""
+    from budgetctl.model import figures
+
     stream_ids = [s for s, stream in ledger.streams.items() if year in stream.budget]
     outturn = figures.is_outturn(ledger, year, as_at)
     rows = [_stream_row(ledger, s, year, as_at, outturn) for s in stream_ids]
     totals = {m: total(getattr(r, m) for r in rows) for m in MEASURES}
     report = Monitor(year, as_at, rows, totals, figures.rag_thresholds(ledger))
-    report.notes = _balance_notes(ledger, rows, year, as_at)
+    balance = monitorfacts.balance_streams(ledger, stream_ids, year)
+    openings = {s: figures.opening_balance(ledger, s, year, as_at) for s in balance}
+    report.notes = _balance_notes(rows, year, as_at, figures.closed_on(ledger, previous_year(year)), openings)
     if outturn:
         report.closed = figures.closed_on(ledger, year)
         report.split_total = {m: total(r.split[m] for r in rows if r.split) for m in YEAR_END_MEASURES}
@@ -312,23 +313,32 @@ def monitor(ledger: Ledger, year: str, as_at: datetime.date) -> Monitor:
                 + ", ".join(e.id for e in late)
             )
         return report  # no forecast to explain and no movement: the year is over
-    report.variances = _variances(ledger, stream_ids, year, as_at)
+    report.variances = [
+        _variance(v, ledger.streams[v.stream].programme)
+        for v in monitorfacts.variances(ledger, stream_ids, year, as_at)
+    ]
     report.previous_as_at = previous_quarter_end(year, as_at)
-    # Before the first quarter end, the previous forecast is the allocation (no forecast applies).
-    previous = report.previous_as_at or (year_bounds(year)[0] - datetime.timedelta(days=1))
-    report.movements = [(r, figures.forecast(ledger, r.stream, year, previous)) for r in rows]
+    report.movements = [(r, figures.forecast(ledger, r.stream, year, _previous(report))) for r in rows]
     return report
 
 
-def _balance_notes(ledger: Ledger, rows: list[StreamRow], year: str, as_at: datetime.date) -> list[str]:
-    """Where a balance stream's opening balance is, or why it is not yet in the figures."""
+def _previous(report: Monitor) -> datetime.date:
+    """The date the forecast movement starts from: before the first quarter end, the day before
+    the year (no forecast applies: the previous forecast is the allocation)."""
+    return report.previous_as_at or (year_bounds(report.year)[0] - datetime.timedelta(days=1))
+
+
+def _balance_notes(
+    rows: list[StreamRow], year: str, as_at: datetime.date, closed: datetime.date | None, openings: dict[str, Decimal]
+) -> list[str]:
+    """Where a balance stream's opening balance is (``openings``: those budgeted the year before,
+    as at ``as_at``), or why it is not yet in the figures (``closed``: the year before's close)."""
     notes = []
     before = previous_year(year)
     for row in rows:
-        if row.year_end != "balance" or before not in ledger.streams[row.stream].budget:
+        opening = openings.get(row.stream)
+        if opening is None:
             continue
-        opening = figures.opening_balance(ledger, row.stream, year, as_at)
-        closed = figures.closed_on(ledger, before)
         if closed is not None and closed <= as_at:
             notes.append(
                 f"{row.programme} keeps its unspent money (year_end: balance): its adjustments include "
@@ -340,6 +350,67 @@ def _balance_notes(ledger: Ledger, rows: list[StreamRow], year: str, as_at: date
                 f"opens {year} once {before} is closed; not in these figures yet."
             )
     return notes
+
+
+# --- from the kept facts: a warm report ----------------------------------------------------
+
+
+def from_facts(facts: MonitorFacts, year: str, as_at: datetime.date) -> Monitor | None:
+    """``monitor`` of the ledger whose facts (``model.monitorfacts``) are ``facts``, without the
+    ledger; None for the outturn of a closed year (computed from the ledger only)."""
+    kept = facts.year(year)
+    state = kept.state(as_at)
+    if state is None or (kept.closed is not None and as_at >= year_bounds(year)[1]):
+        return None
+    rows = []
+    for position, stream_id in enumerate(kept.streams):
+        stream = facts.streams[stream_id]
+        approved, revised, forecast = kept.approved[position], state.revised[position], state.forecast[position]
+        actual = kept.actual_at(position, as_at)
+        row = StreamRow(stream_id, stream.programme, stream.funding, approved, revised - approved, revised,
+                        kept.allocated[position], actual, forecast, forecast - revised, state.rag[position],
+                        stream.year_end)  # fmt: skip
+        rows.append(row)
+    totals = {m: total(getattr(r, m) for r in rows) for m in MEASURES}
+    report = Monitor(year, as_at, rows, totals, facts.thresholds)
+    report.notes = _balance_notes(rows, year, as_at, kept.before_closed, dict(zip(kept.balance, state.openings,
+                                                                                  strict=True)))  # fmt: skip
+    report.variances = [
+        _variance(v, facts.streams[v.stream].programme) for v in map(kept.variances.__getitem__, state.variances)
+    ]
+    report.previous_as_at = previous_quarter_end(year, as_at)
+    before = kept.state(_previous(report))
+    if before is None:
+        return None
+    report.movements = [(r, before.forecast[position]) for position, r in enumerate(rows)]
+    return report
+
+
+def warm(data: str | os.PathLike[str] | None) -> tuple[Checked, MonitorFacts] | None:
+    """Every problem and the monitoring facts of the last whole check of exactly the ledger on
+    disk (keyed by every file's content), when the cache holds them and the totals are reliable;
+    None otherwise (then the caller checks the ledger, and refuses unreliable totals). Raises
+    NoLedger."""
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.pipeline import Checked
+
+    if file_cache.disabled_by_env():
+        return None
+    files, cached, index = file_cache.read_through_index(data)
+    if cached is None or index is None:
+        return None
+    index.save()
+    key = file_cache.ledger_key(files)
+    kept = cached.last_monitor(key)
+    last = cached.last_check(key) if kept is not None else None
+    if kept is None or last is None:
+        return None
+    try:
+        facts = monitorfacts.decode(kept)
+    except monitorfacts.Malformed:
+        return None
+    checked = Checked(None, *last, files=files)
+    return None if checked.totals_broken() else (checked, facts)
 
 
 # --- the drill-down: one row per project, grouped by programme --------------------------
@@ -378,6 +449,8 @@ class ProjectRow:
 def project_rows(ledger: Ledger, year: str, as_at: datetime.date) -> list[ProjectRow]:
     """Every project of the year's streams with an allocation, actual or forecast in it; in the
     outturn of a closed year, the forecast is the actual (and no forecast's reason applies)."""
+    from budgetctl.model import figures
+
     outturn = figures.is_outturn(ledger, year, as_at)
     rows: list[ProjectRow] = []
     for stream_id, stream in ledger.streams.items():
@@ -393,6 +466,8 @@ def project_rows(ledger: Ledger, year: str, as_at: datetime.date) -> list[Projec
 def _project_row(
     ledger: Ledger, entry: ProjectEntry, stream_id: str, year: str, as_at: datetime.date, outturn: bool
 ) -> ProjectRow | None:
+    from budgetctl.model import figures
+
     value, source = figures.forecast_source(ledger, entry, year, as_at)
     actual = figures.project_actual(ledger, entry.id, year, as_at)
     allocated = entry.project.allocations.get(year)
@@ -416,6 +491,8 @@ def _project_row(
 
 def project_table(ledger: Ledger, year: str, as_at: datetime.date) -> Table:
     """The drill-down as a table: projects grouped by programme, each group with its subtotal."""
+    from budgetctl.model import figures
+
     rows = project_rows(ledger, year, as_at)
     closed = figures.closed_on(ledger, year) if figures.is_outturn(ledger, year, as_at) else None
     columns = [

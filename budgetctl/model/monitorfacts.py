@@ -1,0 +1,456 @@
+"""What the monitoring report needs from a checked ledger, for any as-at date of any year.
+
+A figure of the report changes with its as-at date only where a date the ledger writes is
+reached: a forecast's ``as_at``, an adjustment's approval, the close of the year before (a
+balance fund's opening balance) and, for actual spend, an actuals row's date. So per budget
+year, ``facts_of`` asks ``model.figures`` each stream's revised budget, forecast and RAG, the
+balance funds' opening balances and the projects whose forecast needs explaining once per
+*state* (one as-at date between two consecutive such dates: every date of a state gives the
+same figures), and adds each stream's actual spend per day its rows are dated.
+
+The whole check keeps them (``encode``) under the ledger's key (every file's content), so a
+warm ``monitor`` reads these values (``decode``; one year's line) instead of every project
+and actuals row. The outturn of a closed year (as at its last day) is not kept: it is
+computed from the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from budgetctl.model.money import ZERO, total
+from budgetctl.model.periods import previous_year, year_bounds
+
+if TYPE_CHECKING:
+    from budgetctl.model.ledger import Ledger
+
+
+class Variance(NamedTuple):
+    """A project whose forecast has a reason, or differs from its allocation (``variances``)."""
+
+    project: str
+    title: str
+    stream: str
+    allocated: Decimal
+    forecast: Decimal
+    reason: str | None
+    variance_class: str | None  # None: no class given
+    source: str  # the forecast file the figure comes from
+
+
+class State(NamedTuple):
+    """The figures of a year's streams for every as-at date of one state, in ``YearFacts.streams`` order."""
+
+    revised: list[Decimal]
+    forecast: list[Decimal]
+    rag: list[str]
+    openings: list[Decimal]  # each balance fund's opening balance, in ``YearFacts.balance`` order
+    variances: list[int]  # indices into ``YearFacts.variances``, in the report's order
+
+
+@dataclass(frozen=True)
+class YearFacts:
+    closed: datetime.date | None  # the year's close (its outturn is not kept)
+    before_closed: datetime.date | None  # the close of the year before
+    quarters: list[int]  # the quarters of the year's forecast files
+    streams: list[str]  # the streams with a budget in the year, in streams.yaml's order
+    approved: list[Decimal]
+    allocated: list[Decimal]
+    balance: list[str]  # the balance funds among them budgeted the year before too
+    breaks: list[datetime.date]  # the dates a state starts on, oldest first
+    states: list[State | None]  # before the first break, then from each; None: the outturn
+    variances: list[Variance]
+    days: list[int]  # the ordinals of the days actuals rows are dated, oldest first
+    actual: list[list[int]]  # per stream: its pence spent up to and including each of ``days``
+
+    def state(self, as_at: datetime.date) -> State | None:
+        return self.states[bisect_right(self.breaks, as_at)]
+
+    def actual_at(self, position: int, as_at: datetime.date) -> Decimal:
+        """The actual spend of stream ``position`` up to and including ``as_at`` (``figures.actual``)."""
+        from budgetctl.model.actuals import pounds
+
+        index = bisect_right(self.days, as_at.toordinal())
+        return pounds(self.actual[position][index - 1]) if index else ZERO
+
+
+class Stream(NamedTuple):
+    programme: str
+    funding: str
+    ring_fenced: bool
+    year_end: str | None
+
+
+@dataclass
+class MonitorFacts:
+    """The facts of every budget year; a year's are decoded when first asked for (``year``)."""
+
+    thresholds: tuple[Decimal, Decimal]
+    streams: dict[str, Stream]
+    budget_years: list[str]
+    _years: dict[str, Any]  # year -> YearFacts, or its encoded line not yet decoded
+
+    def year(self, year: str) -> YearFacts:
+        found = self._years[year]
+        if not isinstance(found, YearFacts):
+            found = self._years[year] = _decode_year(found, self.streams)
+        return found
+
+
+# --- from a ledger ------------------------------------------------------------------------
+
+
+def variances(ledger: Ledger, stream_ids: list[str], year: str, as_at: datetime.date) -> list[Variance]:
+    """The projects of ``stream_ids`` whose forecast as at ``as_at`` comes from a forecast file
+    that gives a reason or differs from the allocation, stream by stream in path order."""
+    return [v for _, v in _listed(ledger, stream_ids, year, as_at) if v is not None]
+
+
+def _listed(
+    ledger: Ledger, stream_ids: list[str], year: str, as_at: datetime.date
+) -> list[tuple[int, Variance | None]]:
+    """Each project of ``stream_ids`` whose forecast as at ``as_at`` comes from a forecast file
+    (``figures.forecast_source``; any other's is its allocation), stream by stream in path order:
+    its stream's position and its forecast (None when it neither differs nor gives a reason)."""
+    from budgetctl.model import figures
+
+    latest = ledger.latest_forecasts(year, as_at)
+    found: list[tuple[int, Variance | None]] = []
+    for position, stream_id in enumerate(stream_ids):
+        for entry in figures.stream_projects(ledger, stream_id) if latest else ():
+            if entry.id not in latest:
+                continue
+            value, source = figures.forecast_source(ledger, entry, year, as_at)
+            assert source is not None
+            listed = source.forecast.projects[entry.id]
+            allocated = entry.project.allocations.get(year, ZERO)
+            kept = Variance(
+                entry.id, entry.project.title, stream_id, allocated, value, listed.reason, listed.variance_class,
+                source.path,
+            )  # fmt: skip
+            found.append((position, kept if listed.reason is not None or value != allocated else None))
+    return found
+
+
+def balance_streams(ledger: Ledger, stream_ids: list[str], year: str) -> list[str]:
+    """The balance funds among ``stream_ids`` with a budget the year before (the report notes
+    where their opening balance is)."""
+    before = previous_year(year)
+    return [s for s in stream_ids if ledger.streams[s].year_end == "balance" and before in ledger.streams[s].budget]
+
+
+def facts_of(ledger: Ledger) -> MonitorFacts:
+    from budgetctl.model import figures
+
+    streams = {
+        s: Stream(stream.programme, stream.funding, stream.ring_fenced, figures.year_end(ledger, s))
+        for s, stream in ledger.streams.items()
+    }
+    budget_years = ledger.budget_years()
+    return MonitorFacts(
+        figures.rag_thresholds(ledger), streams, budget_years, {y: year_facts(ledger, y) for y in budget_years}
+    )
+
+
+def year_facts(ledger: Ledger, year: str) -> YearFacts:
+    from budgetctl.model import figures
+
+    stream_ids = [s for s, stream in ledger.streams.items() if year in stream.budget]
+    closed = figures.closed_on(ledger, year)
+    before_closed = figures.closed_on(ledger, previous_year(year))
+    last_day = year_bounds(year)[1]
+    forecasts = ledger.forecasts_of(year)
+    # Every date a figure compares its as-at date with (more would only add states).
+    breaks = {f.forecast.as_at for f in forecasts}
+    for entry in ledger.adjustments:
+        if entry.year == year:
+            breaks.update((entry.record.approval.date, entry.record.date))
+    breaks.update(day for day in (before_closed, closed and last_day) if day)
+    ordered = sorted(breaks)
+    before_first = ordered[0] - datetime.timedelta(days=1) if ordered and ordered[0] > datetime.date.min else None
+    starts = [before_first or datetime.date.min, *ordered]  # a date of each state
+    balance = balance_streams(ledger, stream_ids, year)
+    table: dict[Variance, int] = {}
+    allocated = [figures.allocated(ledger, s, year) for s in stream_ids]
+    states: list[State | None] = []
+    thresholds = figures.rag_thresholds(ledger)
+    for as_at in starts:
+        if figures.is_outturn(ledger, year, as_at):
+            states.append(None)
+            continue
+        revised = [figures.revised_budget(ledger, s, year, as_at) for s in stream_ids]
+        # figures.forecast: each project's forecast, which is its allocation unless a forecast lists it.
+        listed = _listed(ledger, stream_ids, year, as_at)
+        changes: list[list[Decimal]] = [[] for _ in stream_ids]
+        for position, v in listed:
+            if v is not None:
+                changes[position] += (v.forecast, -v.allocated)
+        forecast = [total((a, *c)) for a, c in zip(allocated, changes, strict=True)]
+        rag = [
+            figures.rag_of(f - r, r, thresholds=thresholds, ring_fenced=ledger.streams[s].ring_fenced)
+            for s, r, f in zip(stream_ids, revised, forecast, strict=True)
+        ]
+        openings = [figures.opening_balance(ledger, s, year, as_at) for s in balance]
+        found = [table.setdefault(v, len(table)) for _, v in listed if v is not None]
+        states.append(State(revised, forecast, rag, openings, found))
+    days, actual = _actual_by_day(ledger, stream_ids, year)
+    return YearFacts(
+        closed,
+        before_closed,
+        [f.quarter for f in ledger.forecasts if f.year == year],
+        stream_ids,
+        [figures.approved_budget(ledger, s, year) for s in stream_ids],
+        allocated,
+        balance,
+        ordered,
+        states,
+        list(table),
+        days,
+        actual,
+    )
+
+
+def _actual_by_day(ledger: Ledger, stream_ids: list[str], year: str) -> tuple[list[int], list[list[int]]]:
+    """The days the year's actuals rows are dated, and per stream its running pence by those days:
+    ``figures.actual`` (each project on the stream adds its rows of the year dated up to the day)."""
+    files = [file for file in ledger.actuals if file.year == year]
+    on: dict[str, list[int]] = {}  # project id -> the positions of its streams (one per project file)
+    for position, stream_id in enumerate(stream_ids if files else ()):
+        for entry in ledger.projects_by_stream.get(stream_id, []):
+            on.setdefault(entry.id, []).append(position)
+    by_day: dict[int, list[int]] = {}
+    groups: dict[tuple[str, ...], list[list[int]]] = {}  # a file's projects -> each stream's indices among them
+    for file in files:
+        columns = file.columns
+        if not columns.days:
+            continue
+        members = groups.get(columns.projects)
+        if members is None:
+            members = groups[columns.projects] = [[] for _ in stream_ids]
+            for index, project in enumerate(columns.projects):
+                for position in on.get(project, ()):
+                    members[position].append(index)
+        dates = columns.days
+        if min(dates) == max(dates):  # a file of one date (a month's run): each project's sum, then its streams'
+            parts = [(dates[0], _project_sums(columns.who, columns.pence, len(columns.projects)))]
+        else:
+            dated: dict[int, list[int]] = {}
+            for day, who, pence in zip(dates, columns.who, columns.pence, strict=True):
+                found = dated.get(day)
+                if found is None:
+                    found = dated[day] = [0] * len(columns.projects)
+                found[who] += pence
+            parts = list(dated.items())
+        for day, sums in parts:
+            spent = by_day.setdefault(day, [0] * len(stream_ids))
+            for position, indices in enumerate(members):
+                if indices:
+                    spent[position] += sum(map(sums.__getitem__, indices))
+    days = sorted(by_day)
+    running = [0] * len(stream_ids)
+    actual: list[list[int]] = [[] for _ in stream_ids]
+    for day in days:
+        for position, pence in enumerate(by_day[day]):
+            running[position] += pence
+            actual[position].append(running[position])
+    return days, actual
+
+
+def _project_sums(who: Any, pence: Any, count: int) -> Any:
+    """The pence per project index of a file's rows."""
+    if len(who) == count and who == array("i", range(count)):  # a row per project, in order: the usual run
+        return pence
+    sums = [0] * count
+    for index, amount in zip(who, pence, strict=True):
+        sums[index] += amount
+    return sums
+
+
+# --- kept: JSON lines, money as its exact text ---------------------------------------------
+
+
+def encode(facts: MonitorFacts) -> list[str]:
+    """The facts as lines of JSON: the streams, then one line per year (``decode`` reads one)."""
+    head = {
+        "thresholds": [str(t) for t in facts.thresholds],
+        "streams": [[s, *stream] for s, stream in facts.streams.items()],
+        "budget_years": facts.budget_years,
+    }
+    lines = [json.dumps(head)]
+    for year in facts.budget_years:
+        lines.append(json.dumps([year, _encode_year(facts.year(year))]))
+    return lines
+
+
+def _encode_year(facts: YearFacts) -> dict[str, Any]:
+    def money(values: list[Decimal]) -> list[str]:
+        return [str(v) for v in values]
+
+    return {
+        "closed": facts.closed and facts.closed.isoformat(),
+        "before_closed": facts.before_closed and facts.before_closed.isoformat(),
+        "quarters": facts.quarters,
+        "streams": facts.streams,
+        "approved": money(facts.approved),
+        "allocated": money(facts.allocated),
+        "balance": facts.balance,
+        "breaks": [d.isoformat() for d in facts.breaks],
+        "states": [
+            None if s is None else [money(s.revised), money(s.forecast), s.rag, money(s.openings), s.variances]
+            for s in facts.states
+        ],
+        "variances": [
+            [v.project, v.title, v.stream, str(v.allocated), str(v.forecast), *v[5:]] for v in facts.variances
+        ],
+        "days": facts.days,
+        "actual": facts.actual,
+    }
+
+
+class Malformed(ValueError):
+    """Stored facts that ``encode`` did not write."""
+
+
+def decode(lines: list[bytes]) -> MonitorFacts:
+    """``encode``'s lines back: the streams now, each year's line when first asked for
+    (``MonitorFacts.year``); Malformed for anything ``encode`` does not write."""
+    try:
+        head = json.loads(lines[0]) if lines else None
+    except (ValueError, RecursionError):
+        raise Malformed("head") from None
+    if type(head) is not dict:
+        raise Malformed("head")
+    thresholds = [_amount(t) for t in _list(head.get("thresholds"))]
+    if len(thresholds) != 2:
+        raise Malformed("thresholds")
+    streams: dict[str, Stream] = {}
+    for item in _list(head.get("streams")):
+        if (
+            type(item) is not list
+            or len(item) != 5
+            or not all(type(part) is str for part in item[:3])
+            or type(item[3]) is not bool
+            or not (item[4] is None or type(item[4]) is str)
+        ):
+            raise Malformed("stream")
+        streams[item[0]] = Stream(*item[1:])
+    budget_years = _strings(head.get("budget_years"))
+    years: dict[str, Any] = {}
+    for line in lines[1:]:
+        if line:  # a year's line: ["2023/24", {...}], decoded when asked for
+            year = line[2:9].decode("ascii", "replace")
+            if not line.startswith(b'["') or line[9:11] != b'",':
+                raise Malformed("year")
+            years[year] = line
+    if list(years) != budget_years:
+        raise Malformed("years")
+    return MonitorFacts((thresholds[0], thresholds[1]), streams, budget_years, years)
+
+
+def _decode_year(line: bytes, streams: dict[str, Stream]) -> YearFacts:
+    try:
+        pair = json.loads(line)
+    except (ValueError, RecursionError):
+        raise Malformed("year") from None
+    if type(pair) is not list or len(pair) != 2 or type(pair[1]) is not dict:
+        raise Malformed("year")
+    value: dict[str, Any] = pair[1]
+    stream_ids = _strings(value.get("streams"))
+    if not set(stream_ids) <= streams.keys():
+        raise Malformed("streams")
+    count = len(stream_ids)
+    balance = _strings(value.get("balance"))
+    table = []
+    for item in _list(value.get("variances")):
+        if (
+            type(item) is not list
+            or len(item) != 8
+            or not all(type(item[i]) is str for i in (0, 1, 2, 7))
+            or not all(item[i] is None or type(item[i]) is str for i in (5, 6))
+        ):
+            raise Malformed("variance")
+        table.append(Variance(item[0], item[1], item[2], _amount(item[3]), _amount(item[4]), *item[5:]))
+    states: list[State | None] = []
+    for item in _list(value.get("states")):
+        if item is None:
+            states.append(None)
+            continue
+        if type(item) is not list or len(item) != 5:
+            raise Malformed("state")
+        revised, forecast, openings = (_amounts(item[i], n) for i, n in ((0, count), (1, count), (3, len(balance))))
+        rag, found = _strings(item[2]), _list(item[4])
+        if len(rag) != count or not all(type(i) is int and 0 <= i < len(table) for i in found):
+            raise Malformed("state")
+        states.append(State(revised, forecast, rag, openings, found))
+    breaks = [_date(d) for d in _strings(value.get("breaks"))]
+    days, actual = _list(value.get("days")), _list(value.get("actual"))
+    if (
+        len(states) != len(breaks) + 1
+        or breaks != sorted(breaks)
+        or not all(type(d) is int for d in days)
+        or len(actual) != count
+        or not all(type(a) is list and len(a) == len(days) and all(type(p) is int for p in a) for a in actual)
+    ):
+        raise Malformed("year")
+    quarters = _list(value.get("quarters"))
+    if not all(type(q) is int and 1 <= q <= 4 for q in quarters):
+        raise Malformed("quarters")
+    closed, before = value.get("closed"), value.get("before_closed")
+    return YearFacts(
+        None if closed is None else _date(closed),
+        None if before is None else _date(before),
+        quarters,
+        stream_ids,
+        _amounts(value.get("approved"), count),
+        _amounts(value.get("allocated"), count),
+        balance,
+        breaks,
+        states,
+        table,
+        days,
+        actual,
+    )
+
+
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise Malformed("list")
+    return value
+
+
+def _strings(value: Any) -> list[str]:
+    if not all(type(item) is str for item in _list(value)):
+        raise Malformed("strings")
+    return value
+
+
+def _amounts(value: Any, count: int) -> list[Decimal]:
+    found = [_amount(item) for item in _list(value)]
+    if len(found) != count:
+        raise Malformed("amounts")
+    return found
+
+
+def _amount(value: Any) -> Decimal:
+    from budgetctl.model.money import exact_decimal_text
+
+    amount = exact_decimal_text(value)
+    if amount is None:
+        raise Malformed("amount")
+    return amount
+
+
+def _date(value: Any) -> datetime.date:
+    try:
+        day = datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Malformed("date") from None
+    if day.isoformat() != value:
+        raise Malformed("date")
+    return day
