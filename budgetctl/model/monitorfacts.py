@@ -94,6 +94,7 @@ class MonitorFacts:
     thresholds: tuple[Decimal, Decimal]
     streams: dict[str, Stream]
     budget_years: list[str]
+    classes: tuple[str, ...]  # the variance classes, in the ledger format's order (``records.VARIANCE_CLASSES``)
     _years: dict[str, Any]  # year -> YearFacts, or its encoded line not yet decoded
 
     def year(self, year: str) -> YearFacts:
@@ -147,15 +148,15 @@ def balance_streams(ledger: Ledger, stream_ids: list[str], year: str) -> list[st
 
 def facts_of(ledger: Ledger) -> MonitorFacts:
     from budgetctl.model import figures
+    from budgetctl.model.records import VARIANCE_CLASSES
 
     streams = {
         s: Stream(stream.programme, stream.funding, stream.ring_fenced, figures.year_end(ledger, s))
         for s, stream in ledger.streams.items()
     }
     budget_years = ledger.budget_years()
-    return MonitorFacts(
-        figures.rag_thresholds(ledger), streams, budget_years, {y: year_facts(ledger, y) for y in budget_years}
-    )
+    years = {y: year_facts(ledger, y) for y in budget_years}
+    return MonitorFacts(figures.rag_thresholds(ledger), streams, budget_years, VARIANCE_CLASSES, years)
 
 
 def year_facts(ledger: Ledger, year: str) -> YearFacts:
@@ -281,6 +282,7 @@ def encode(facts: MonitorFacts) -> list[str]:
         "thresholds": [str(t) for t in facts.thresholds],
         "streams": [[s, *stream] for s, stream in facts.streams.items()],
         "budget_years": facts.budget_years,
+        "classes": facts.classes,
     }
     lines = [json.dumps(head)]
     for year in facts.budget_years:
@@ -341,6 +343,7 @@ def decode(lines: list[bytes]) -> MonitorFacts:
             raise Malformed("stream")
         streams[item[0]] = Stream(*item[1:])
     budget_years = _strings(head.get("budget_years"))
+    classes = tuple(_strings(head.get("classes")))
     years: dict[str, Any] = {}
     for line in lines[1:]:
         if line:  # a year's line: ["2023/24", {...}], decoded when asked for
@@ -350,7 +353,7 @@ def decode(lines: list[bytes]) -> MonitorFacts:
             years[year] = line
     if list(years) != budget_years:
         raise Malformed("years")
-    return MonitorFacts((thresholds[0], thresholds[1]), streams, budget_years, years)
+    return MonitorFacts((thresholds[0], thresholds[1]), streams, budget_years, classes, years)
 
 
 def _decode_year(line: bytes, streams: dict[str, Stream]) -> YearFacts:

@@ -144,6 +144,7 @@ class Monitor:
     closed: datetime.date | None = None  # set for the outturn of a closed year (as at its last day)
     split_total: dict[str, Decimal] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what a reader needs beside the figures
+    classes: tuple[str, ...] | None = None  # the variance classes in the format's order (None: model.records')
 
     @property
     def outturn(self) -> bool:
@@ -229,11 +230,10 @@ class Monitor:
         for v in self.variances:
             if v.reason is not None:
                 groups.setdefault(v.variance_class, []).append(v)
-        if not groups:
-            return []
-        from budgetctl.model.records import VARIANCE_CLASSES
-
-        order = [*VARIANCE_CLASSES, UNCLASSIFIED]
+        classes = self.classes
+        if classes is None:
+            from budgetctl.model.records import VARIANCE_CLASSES as classes
+        order = [*classes, UNCLASSIFIED]
         return [(name, groups[name]) for name in order if name in groups]
 
 
@@ -372,7 +372,7 @@ def from_facts(facts: MonitorFacts, year: str, as_at: datetime.date) -> Monitor 
                         stream.year_end)  # fmt: skip
         rows.append(row)
     totals = {m: total(getattr(r, m) for r in rows) for m in MEASURES}
-    report = Monitor(year, as_at, rows, totals, facts.thresholds)
+    report = Monitor(year, as_at, rows, totals, facts.thresholds, classes=facts.classes)
     report.notes = _balance_notes(rows, year, as_at, kept.before_closed, dict(zip(kept.balance, state.openings,
                                                                                   strict=True)))  # fmt: skip
     report.variances = [
