@@ -230,10 +230,11 @@ class Monitor:
         for v in self.variances:
             if v.reason is not None:
                 groups.setdefault(v.variance_class, []).append(v)
-        classes = self.classes
-        if classes is None:
-            from budgetctl.model.records import VARIANCE_CLASSES as classes
-        order = [*classes, UNCLASSIFIED]
+        if self.classes is None:
+            from budgetctl.model.records import VARIANCE_CLASSES
+
+            self.classes = VARIANCE_CLASSES
+        order = [*self.classes, UNCLASSIFIED]
         return [(name, groups[name]) for name in order if name in groups]
 
 
