@@ -15,8 +15,7 @@ from typing import Any
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, total
 from budgetctl.model.periods import next_year
-from budgetctl.render.tables import csv_text, human_cell, md_cell
-from budgetctl.render.text import md
+from budgetctl.render.cells import human_cell
 from budgetctl.reports.monitor import Monitor, ProjectVariance, share
 from budgetctl.reports.table import Column, Table
 
@@ -186,7 +185,6 @@ def render_table(report: Monitor) -> None:
 
     from budgetctl.render import plain
     from budgetctl.render.console import stdout, stdout_width
-    from budgetctl.render.tables import render_table as render_any_table
 
     table = human(report, terminal=True)
     width = stdout_width()  # without Rich when piped
@@ -210,7 +208,12 @@ def render_table(report: Monitor) -> None:
     sys.stdout.write("\n".join(out) + "\n\n")
     sys.stdout.flush()
     if not report.outturn:  # a closed year has no forecast left to move
-        render_any_table(movement_table(report))
+        movement = movement_table(report)
+        # render.tables.render_table, whose module (with the CSV writer) a long table does without
+        if not (len(movement.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(movement, max_width=width)):
+            from budgetctl.render.tables import render_table as render_any_table
+
+            render_any_table(movement)
 
 
 def wrap(text: str, width: int, indent: str) -> list[str]:
@@ -273,10 +276,14 @@ def _rich_grid(table: Table, console: Any) -> None:
 
 
 def render_csv(report: Monitor) -> None:
+    from budgetctl.render.tables import csv_text
+
     print(csv_text(report.table()), end="")
 
 
 def markdown_text(report: Monitor) -> str:
+    from budgetctl.render.text import md
+
     table = human(report)
     out = [f"### {md(table.title)}", ""]
     out += _md_table(table, bold_total=True)
@@ -295,6 +302,9 @@ def markdown_text(report: Monitor) -> str:
 
 
 def _md_table(table: Table, *, bold_total: bool) -> list[str]:
+    from budgetctl.render.tables import md_cell
+    from budgetctl.render.text import md
+
     lines = ["| " + " | ".join(md(c.header) for c in table.columns) + " |"]
     lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|")
     for row in table.rows:

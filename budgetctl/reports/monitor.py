@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from budgetctl.model import monitorfacts
 from budgetctl.model.money import ZERO, format_pounds, total
 from budgetctl.model.periods import previous_year, quarter_end, quarter_of, year_bounds
-from budgetctl.reports.summary import percent
 from budgetctl.reports.table import Column, Table, keyed_table
 
 if TYPE_CHECKING:  # the models and figures are imported where a ledger is read: a warm report reads none
@@ -543,4 +542,6 @@ def _sums(rows: list[ProjectRow]) -> dict[str, Decimal]:
 
 def share(part: Decimal, whole: Decimal) -> Decimal | None:
     """``part`` as a percentage of ``whole`` (one decimal), None when whole is zero."""
+    from budgetctl.reports.summary import percent
+
     return percent(part, whole)
