@@ -262,7 +262,7 @@ def _monitor(plain: dict[str, Any]) -> None:
             if "as_at" in plain
             else reports._default_as_at(kept.closed is not None, kept.quarters, year, today)
         )
-        report = reports.from_facts(facts, year, when)
+        report = reports.from_facts(facts, year, when, explained=chosen in ("table", "markdown"))
     except (UserError, Malformed, reports.AsAtError):
         return
     if report is None:

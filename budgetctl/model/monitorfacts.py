@@ -54,7 +54,7 @@ class State(NamedTuple):
     variances: list[int]  # indices into ``YearFacts.variances``, in the report's order
 
 
-@dataclass(frozen=True)
+@dataclass
 class YearFacts:
     closed: datetime.date | None  # the year's close (its outturn is not kept)
     before_closed: datetime.date | None  # the close of the year before
@@ -65,9 +65,18 @@ class YearFacts:
     balance: list[str]  # the balance funds among them budgeted the year before too
     breaks: list[datetime.date]  # the dates a state starts on, oldest first
     states: list[State | None]  # before the first break, then from each; None: the outturn
-    variances: list[Variance]
+    variances: list[Variance] | bytes  # bytes: the kept line, decoded when first asked for (``explained``)
     days: list[int]  # the ordinals of the days actuals rows are dated, oldest first
     actual: list[list[int]]  # per stream: its pence spent up to and including each of ``days``
+
+    def explained(self, state: State) -> list[Variance]:
+        """The projects whose forecast ``state`` explains, in the report's order; Malformed when kept damaged."""
+        if isinstance(self.variances, bytes):
+            self.variances = _decode_variances(self.variances)
+        try:
+            return [self.variances[i] for i in state.variances]
+        except IndexError:
+            raise Malformed("variance") from None
 
     def state(self, as_at: datetime.date) -> State | None:
         return self.states[bisect_right(self.breaks, as_at)]
@@ -96,6 +105,12 @@ class MonitorFacts:
     budget_years: list[str]
     classes: tuple[str, ...]  # the variance classes, in the ledger format's order (``records.VARIANCE_CLASSES``)
     _years: dict[str, Any]  # year -> YearFacts, or its encoded line not yet decoded
+
+    def stream(self, stream_id: str) -> Stream:
+        found = self.streams.get(stream_id)
+        if found is None:
+            raise Malformed("stream")
+        return found
 
     def year(self, year: str) -> YearFacts:
         found = self._years[year]
@@ -285,8 +300,12 @@ def encode(facts: MonitorFacts) -> list[str]:
         "classes": facts.classes,
     }
     lines = [json.dumps(head)]
-    for year in facts.budget_years:
-        lines.append(json.dumps([year, _encode_year(facts.year(year))]))
+    for year in facts.budget_years:  # a year's line, then its projects': JSON and CSV never read those
+        kept = facts.year(year)
+        variances = kept.variances if isinstance(kept.variances, list) else _decode_variances(kept.variances)
+        lines.append(json.dumps([year, _encode_year(kept)]))
+        lines.append(json.dumps([[v.project, v.title, v.stream, str(v.allocated), str(v.forecast), *v[5:]]
+                                 for v in variances]))  # fmt: skip
     return lines
 
 
@@ -307,12 +326,12 @@ def _encode_year(facts: YearFacts) -> dict[str, Any]:
             None if s is None else [money(s.revised), money(s.forecast), s.rag, money(s.openings), s.variances]
             for s in facts.states
         ],
-        "variances": [
-            [v.project, v.title, v.stream, str(v.allocated), str(v.forecast), *v[5:]] for v in facts.variances
-        ],
         "days": facts.days,
         "actual": facts.actual,
     }
+
+
+RAG = {"green", "amber", "red"}  # what figures.rag_of gives
 
 
 class Malformed(ValueError):
@@ -345,20 +364,22 @@ def decode(lines: list[bytes]) -> MonitorFacts:
     budget_years = _strings(head.get("budget_years"))
     classes = tuple(_strings(head.get("classes")))
     years: dict[str, Any] = {}
-    for line in lines[1:]:
-        if line:  # a year's line: ["2023/24", {...}], decoded when asked for
+    if len(lines) != 2 * len(budget_years) + 2 or lines[-1]:
+        raise Malformed("lines")
+    for line, variances in zip(lines[1::2], lines[2::2], strict=False):
+        if line:  # a year's line ["2023/24", {...}] and its projects' line: decoded when asked for
             year = line[2:9].decode("ascii", "replace")
             if not line.startswith(b'["') or line[9:11] != b'",':
                 raise Malformed("year")
-            years[year] = line
+            years[year] = (line, variances)
     if list(years) != budget_years:
         raise Malformed("years")
     return MonitorFacts((thresholds[0], thresholds[1]), streams, budget_years, classes, years)
 
 
-def _decode_year(line: bytes, streams: dict[str, Stream]) -> YearFacts:
+def _decode_year(lines: tuple[bytes, bytes], streams: dict[str, Stream]) -> YearFacts:
     try:
-        pair = json.loads(line)
+        pair = json.loads(lines[0])
     except (ValueError, RecursionError):
         raise Malformed("year") from None
     if type(pair) is not list or len(pair) != 2 or type(pair[1]) is not dict:
@@ -369,16 +390,6 @@ def _decode_year(line: bytes, streams: dict[str, Stream]) -> YearFacts:
         raise Malformed("streams")
     count = len(stream_ids)
     balance = _strings(value.get("balance"))
-    table = []
-    for item in _list(value.get("variances")):
-        if (
-            type(item) is not list
-            or len(item) != 8
-            or not all(type(item[i]) is str for i in (0, 1, 2, 7))
-            or not all(item[i] is None or type(item[i]) is str for i in (5, 6))
-        ):
-            raise Malformed("variance")
-        table.append(Variance(item[0], item[1], item[2], _amount(item[3]), _amount(item[4]), *item[5:]))
     states: list[State | None] = []
     for item in _list(value.get("states")):
         if item is None:
@@ -388,7 +399,7 @@ def _decode_year(line: bytes, streams: dict[str, Stream]) -> YearFacts:
             raise Malformed("state")
         revised, forecast, openings = (_amounts(item[i], n) for i, n in ((0, count), (1, count), (3, len(balance))))
         rag, found = _strings(item[2]), _list(item[4])
-        if len(rag) != count or not all(type(i) is int and 0 <= i < len(table) for i in found):
+        if len(rag) != count or not set(rag) <= RAG or not all(type(i) is int and i >= 0 for i in found):
             raise Malformed("state")
         states.append(State(revised, forecast, rag, openings, found))
     breaks = [_date(d) for d in _strings(value.get("breaks"))]
@@ -415,10 +426,28 @@ def _decode_year(line: bytes, streams: dict[str, Stream]) -> YearFacts:
         balance,
         breaks,
         states,
-        table,
+        lines[1],
         days,
         actual,
     )
+
+
+def _decode_variances(line: bytes) -> list[Variance]:
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):
+        raise Malformed("variances") from None
+    table = []
+    for item in _list(value):
+        if (
+            type(item) is not list
+            or len(item) != 8
+            or not all(type(item[i]) is str for i in (0, 1, 2, 7))
+            or not all(item[i] is None or type(item[i]) is str for i in (5, 6))
+        ):
+            raise Malformed("variance")
+        table.append(Variance(item[0], item[1], item[2], _amount(item[3]), _amount(item[4]), *item[5:]))
+    return table
 
 
 def _list(value: Any) -> list[Any]:

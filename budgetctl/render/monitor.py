@@ -125,8 +125,10 @@ def explanation_lines(report: Monitor) -> list[tuple[int, str]]:
     if not to_explain:
         lines.append((1, "None: every stream is green."))
     by_stream: dict[str, list[ProjectVariance]] = {}
+    described: dict[int, str] = {}  # a project is listed under its stream and under its class: described once
     for v in report.variances:
         by_stream.setdefault(v.stream, []).append(v)
+        described[id(v)] = _project_line(v)
     for row in to_explain:
         lines.append(
             (
@@ -139,7 +141,7 @@ def explanation_lines(report: Monitor) -> list[tuple[int, str]]:
         if not projects:
             lines.append((2, "No project forecast differs from its allocation: the variance is unallocated budget."))
         for v in projects:
-            lines.append((2, _project_line(v)))
+            lines.append((2, described[id(v)]))
             if v.reason:
                 lines.append((3, v.reason))
     lines.append((0, "Forecast variances by class"))
@@ -151,7 +153,7 @@ def explanation_lines(report: Monitor) -> list[tuple[int, str]]:
         count = f"{len(members)} project{'s' if len(members) != 1 else ''}"
         lines.append((1, f"{name.capitalize()}: {count}, {signed(amount)}"))
         for v in members:
-            lines.append((2, f"{_project_line(v)} ({v.programme})"))
+            lines.append((2, f"{described[id(v)]} ({v.programme})"))
             if v.reason:
                 lines.append((3, v.reason))
     return lines

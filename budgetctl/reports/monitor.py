@@ -355,9 +355,11 @@ def _balance_notes(
 # --- from the kept facts: a warm report ----------------------------------------------------
 
 
-def from_facts(facts: MonitorFacts, year: str, as_at: datetime.date) -> Monitor | None:
+def from_facts(facts: MonitorFacts, year: str, as_at: datetime.date, *, explained: bool = True) -> Monitor | None:
     """``monitor`` of the ledger whose facts (``model.monitorfacts``) are ``facts``, without the
-    ledger; None for the outturn of a closed year (computed from the ledger only)."""
+    ledger; None for the outturn of a closed year (computed from the ledger only).
+    ``explained=False`` leaves out the projects that explain the variances (``variances``),
+    which only the text formats show. Raises ``monitorfacts.Malformed``."""
     kept = facts.year(year)
     state = kept.state(as_at)
     if state is None or (kept.closed is not None and as_at >= year_bounds(year)[1]):
@@ -375,9 +377,8 @@ def from_facts(facts: MonitorFacts, year: str, as_at: datetime.date) -> Monitor 
     report = Monitor(year, as_at, rows, totals, facts.thresholds, classes=facts.classes)
     report.notes = _balance_notes(rows, year, as_at, kept.before_closed, dict(zip(kept.balance, state.openings,
                                                                                   strict=True)))  # fmt: skip
-    report.variances = [
-        _variance(v, facts.streams[v.stream].programme) for v in map(kept.variances.__getitem__, state.variances)
-    ]
+    if explained:
+        report.variances = [_variance(v, facts.stream(v.stream).programme) for v in kept.explained(state)]
     report.previous_as_at = previous_quarter_end(year, as_at)
     before = kept.state(_previous(report))
     if before is None:

@@ -254,10 +254,16 @@ def test_a_warm_monitor_imports_neither_typer_nor_the_models(tmp_path: Path) -> 
     [
         lambda lines: [*lines[:1], b"", b""],
         lambda lines: [*lines[:1], b"{"],
-        lambda lines: [*lines[:2], b'["2023/24", {"streams": "x"}]', b""],
-        lambda lines: [*lines[:2], lines[2].replace(b'"states": [[', b'"states": [[["x"], '), b""],
-        lambda lines: [*lines[:2], lines[2].replace(b'"days": [', b'"days": [1, '), b""],
-        lambda lines: [*lines[:2], lines[2].replace(b'"breaks": [', b'"breaks": ["2023-13-01", '), b""],
+        lambda lines: lines[:4],
+        lambda lines: [*lines[:2], b'["2023/24", {"streams": "x"}]', *lines[3:]],
+        lambda lines: [*lines[:2], lines[2].replace(b'"states": [[', b'"states": [[["x"], '), *lines[3:]],
+        lambda lines: [*lines[:2], lines[2].replace(b'"days": [', b'"days": [1, '), *lines[3:]],
+        lambda lines: [*lines[:2], lines[2].replace(b'"breaks": [', b'"breaks": ["2023-13-01", '), *lines[3:]],
+        lambda lines: [*lines[:2], lines[2].replace(b'"red"', b'"blue"'), *lines[3:]],
+        lambda lines: [*lines[:3], b'[["p1"]]', b""],  # the projects that explain a variance
+        lambda lines: [*lines[:3], lines[3].replace(b'"950.00"', b'"9.5e2"'), b""],
+        lambda lines: [*lines[:3], lines[3].replace(b'"s1"', b'"s9"'), b""],
+        lambda lines: [*lines[:3], b"[]", b""],
     ],
 )
 def test_damaged_monitor_values_are_ignored(
@@ -271,13 +277,14 @@ def test_damaged_monitor_values_are_ignored(
     past = time.time() - 60
     for path in data.rglob("*"):
         os.utime(path, (past, past))
-    args = ("monitor", "--data", str(data), "-y", "2023/24", "--as-at", "q2", "-f", "json")
+    args = ("monitor", "--data", str(data), "-y", "2023/24", "--as-at", "q2", "-f", "markdown")
     entry(monkeypatch, capsys, "validate", "--data", str(data))
     first = entry(monkeypatch, capsys, *args)
-    assert typer_runs == []
+    assert typer_runs == [] and "p1: forecast 950.00" in first[1]
     (kept,) = Path(os.environ["XDG_CACHE_HOME"], "budgetctl").glob("*.monitor.json")
     lines = kept.read_bytes().split(b"\n")
-    assert len(lines) == 4  # the header, the streams, one budget year, the end
+    assert len(lines) == 5  # the header, the streams, one budget year and its projects, the end
+    assert damage(lines) != lines  # type: ignore[operator]
     kept.write_bytes(b"\n".join(damage(lines)))  # type: ignore[operator]
     assert entry(monkeypatch, capsys, *args) == first == uncached(monkeypatch, capsys, *args)
     assert len(typer_runs) == 2  # the damaged values were not used: Typer checked the ledger (and --no-cache)
