@@ -251,7 +251,7 @@ def _monitor(plain: dict[str, Any]) -> None:
         found = reports.warm(None if data is None else Path(data))
         if found is None:
             return
-        checked, facts = found
+        problems, file_count, facts = found
         today = datetime.date.today()
         year = chosen_year(facts.budget_years, year, today)
         if year is None:
@@ -280,7 +280,7 @@ def _monitor(plain: dict[str, Any]) -> None:
         sys.stdout.write(csv_text(report.table()))
     else:
         render.render_table(report)
-    trailing(checked.problems, checked.file_count)  # as the Typer command (cli.options.trailing_problems)
+    trailing(problems, file_count)  # as the Typer command (cli.options.trailing_problems)
     raise SystemExit(0)
 
 

@@ -67,7 +67,7 @@ class YearFacts:
     states: list[State | None]  # before the first break, then from each; None: the outturn
     variances: list[Variance] | bytes  # bytes: the kept line, decoded when first asked for (``explained``)
     days: list[int]  # the ordinals of the days actuals rows are dated, oldest first
-    actual: list[list[int]]  # per stream: its pence spent up to and including each of ``days``
+    actual: list[list[str]]  # per stream: its money spent up to and including each of ``days``, as exact text
 
     def explained(self, state: State) -> list[Variance]:
         """The projects whose forecast ``state`` explains, in the report's order; Malformed when kept damaged."""
@@ -83,10 +83,8 @@ class YearFacts:
 
     def actual_at(self, position: int, as_at: datetime.date) -> Decimal:
         """The actual spend of stream ``position`` up to and including ``as_at`` (``figures.actual``)."""
-        from budgetctl.model.actuals import pounds
-
         index = bisect_right(self.days, as_at.toordinal())
-        return pounds(self.actual[position][index - 1]) if index else ZERO
+        return _amount(self.actual[position][index - 1]) if index else ZERO
 
 
 class Stream(NamedTuple):
@@ -232,9 +230,11 @@ def year_facts(ledger: Ledger, year: str) -> YearFacts:
     )
 
 
-def _actual_by_day(ledger: Ledger, stream_ids: list[str], year: str) -> tuple[list[int], list[list[int]]]:
-    """The days the year's actuals rows are dated, and per stream its running pence by those days:
+def _actual_by_day(ledger: Ledger, stream_ids: list[str], year: str) -> tuple[list[int], list[list[str]]]:
+    """The days the year's actuals rows are dated, and per stream its running money by those days:
     ``figures.actual`` (each project on the stream adds its rows of the year dated up to the day)."""
+    from budgetctl.model.actuals import pounds
+
     files = [file for file in ledger.actuals if file.year == year]
     on: dict[str, list[int]] = {}  # project id -> the positions of its streams (one per project file)
     for position, stream_id in enumerate(stream_ids if files else ()):
@@ -270,11 +270,11 @@ def _actual_by_day(ledger: Ledger, stream_ids: list[str], year: str) -> tuple[li
                     spent[position] += sum(map(sums.__getitem__, indices))
     days = sorted(by_day)
     running = [0] * len(stream_ids)
-    actual: list[list[int]] = [[] for _ in stream_ids]
+    actual: list[list[str]] = [[] for _ in stream_ids]
     for day in days:
         for position, pence in enumerate(by_day[day]):
             running[position] += pence
-            actual[position].append(running[position])
+            actual[position].append(str(pounds(running[position])))
     return days, actual
 
 
@@ -409,7 +409,7 @@ def _decode_year(lines: tuple[bytes, bytes], streams: dict[str, Stream]) -> Year
         or breaks != sorted(breaks)
         or not all(type(d) is int for d in days)
         or len(actual) != count
-        or not all(type(a) is list and len(a) == len(days) and all(type(p) is int for p in a) for a in actual)
+        or not all(type(a) is list and len(a) == len(days) and all(type(p) is str for p in a) for a in actual)
     ):
         raise Malformed("year")
     quarters = _list(value.get("quarters"))

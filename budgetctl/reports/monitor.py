@@ -19,9 +19,9 @@ from budgetctl.model.periods import previous_year, quarter_end, quarter_of, year
 from budgetctl.reports.table import Column, Table, keyed_table
 
 if TYPE_CHECKING:  # the models and figures are imported where a ledger is read: a warm report reads none
+    from budgetctl.diagnostics import Diagnostic
     from budgetctl.model.ledger import Ledger, ProjectEntry
     from budgetctl.model.monitorfacts import MonitorFacts
-    from budgetctl.pipeline import Checked
 
 MEASURES = (
     "approved_budget",
@@ -387,13 +387,12 @@ def from_facts(facts: MonitorFacts, year: str, as_at: datetime.date, *, explaine
     return report
 
 
-def warm(data: str | os.PathLike[str] | None) -> tuple[Checked, MonitorFacts] | None:
-    """Every problem and the monitoring facts of the last whole check of exactly the ledger on
-    disk (keyed by every file's content), when the cache holds them and the totals are reliable;
-    None otherwise (then the caller checks the ledger, and refuses unreliable totals). Raises
-    NoLedger."""
+def warm(data: str | os.PathLike[str] | None) -> tuple[list[Diagnostic], int, MonitorFacts] | None:
+    """Every problem, the file count and the monitoring facts of the last whole check of exactly
+    the ledger on disk (keyed by every file's content), when the cache holds them and the totals
+    are reliable; None otherwise (then the caller checks the ledger, and refuses unreliable
+    totals). Raises NoLedger."""
     from budgetctl.loading import cache as file_cache
-    from budgetctl.pipeline import Checked
 
     if file_cache.disabled_by_env():
         return None
@@ -410,8 +409,13 @@ def warm(data: str | os.PathLike[str] | None) -> tuple[Checked, MonitorFacts] | 
         facts = monitorfacts.decode(kept)
     except monitorfacts.Malformed:
         return None
-    checked = Checked(None, *last, files=files)
-    return None if checked.totals_broken() else (checked, facts)
+    problems, file_count, _ = last
+    if any(p.is_error for p in problems):  # which errors break totals: the pipeline's to say
+        from budgetctl.pipeline import Checked
+
+        if Checked(None, *last, files=files).totals_broken():
+            return None
+    return problems, file_count, facts
 
 
 # --- the drill-down: one row per project, grouped by programme --------------------------
