@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,9 @@ from budgetctl.cli.options import (
     reliable_ledger,
     trailing_problems,
 )
+
+if TYPE_CHECKING:
+    from budgetctl.pipeline import Checked
 
 
 class MonitorFormat(StrEnum):
@@ -91,6 +94,8 @@ def monitor(
     if trace and format is not MonitorFormat.json:
         fail("--trace needs --format json (or use `budgetctl trace` for one figure)")
     ledger, checked = reliable_ledger(data, "monitor", cache=not no_cache, output=format.value)
+    if not no_cache:
+        _keep_facts(checked)
     year = budget_year(ledger, chosen)
     try:
         when = parse_as_at(as_at, year) if as_at is not None else default_as_at(ledger, year, datetime.date.today())
@@ -130,6 +135,30 @@ def monitor(
             fail("--output: choose csv, json, markdown or html for a file")
         render.render_table(report)
     trailing_problems(checked)
+
+
+def _keep_facts(checked: Checked) -> None:
+    """Keep the monitoring values of this whole check when the cache holds the check but not them
+    (a check of a few changed files keeps none; damaged ones were not used), so that the next
+    plain ``monitor`` is answered from them (``reports.monitor.warm``)."""
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.model import monitorfacts
+
+    files = checked.files
+    if checked.ledger is None or files is None or files.root is None or file_cache.disabled_by_env():
+        return
+    cached = file_cache.FileCache.open(files.root)
+    key = file_cache.ledger_key(files)
+    if cached is None or cached.last_check(key) is None:
+        return
+    kept = cached.last_monitor(key)
+    if kept is not None:
+        try:
+            monitorfacts.decode_whole(kept)
+            return
+        except monitorfacts.Malformed:
+            pass
+    cached.save_monitor(key, monitorfacts.encode(monitorfacts.facts_of(checked.ledger)))
 
 
 import_app = typer.Typer(

@@ -377,6 +377,17 @@ def decode(lines: list[bytes]) -> MonitorFacts:
     return MonitorFacts((thresholds[0], thresholds[1]), streams, budget_years, classes, years)
 
 
+def decode_whole(lines: list[bytes]) -> MonitorFacts:
+    """``decode``, with every year and its projects decoded now; Malformed for anything ``encode`` does not write."""
+    facts = decode(lines)
+    for year in facts.budget_years:
+        kept = facts.year(year)
+        for state in kept.states:
+            for v in kept.explained(state) if state is not None else ():
+                facts.stream(v.stream)
+    return facts
+
+
 def _decode_year(lines: tuple[bytes, bytes], streams: dict[str, Stream]) -> YearFacts:
     try:
         pair = json.loads(lines[0])

@@ -290,3 +290,24 @@ def test_damaged_monitor_values_are_ignored(
     kept.write_bytes(b"\n".join(damage(lines)))  # type: ignore[operator]
     assert entry(monkeypatch, capsys, *args) == first == uncached(monkeypatch, capsys, *args)
     assert len(typer_runs) == 2  # the damaged values were not used: Typer checked the ledger (and --no-cache)
+    # and kept them again: the next run is warm
+    assert entry(monkeypatch, capsys, *args) == first and len(typer_runs) == 2
+
+
+def test_a_plan_changed_file_by_file_is_served_warm_from_the_second_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], typer_runs: list[int]
+) -> None:
+    """A ledger without actuals or forecasts checked by its changed files (``validate``) keeps no
+    monitoring values: the first monitor checks the ledger (through Typer) and keeps them."""
+    data = copy("shipped", tmp_path)  # without its actuals and forecasts
+    args = ("monitor", "--data", str(data), "-y", "2024/25", "-f", "json")
+    entry(monkeypatch, capsys, "validate", "--data", str(data))
+    assert entry(monkeypatch, capsys, *args)[0] == 0 and typer_runs == []
+    (project,) = [p for p in (data / "projects").rglob("*.yaml") if "allocations:" in p.read_text()][:1]
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text + "# changed\n", encoding="utf-8")
+    entry(monkeypatch, capsys, "validate", "--data", str(data))  # the changed file's check
+    first = entry(monkeypatch, capsys, *args)
+    assert len(typer_runs) == 1
+    second = entry(monkeypatch, capsys, *args)
+    assert len(typer_runs) == 1 and first == second == uncached(monkeypatch, capsys, *args)
