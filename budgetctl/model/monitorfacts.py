@@ -449,15 +449,22 @@ def _decode_variances(line: bytes) -> list[Variance]:
     except (ValueError, RecursionError):
         raise Malformed("variances") from None
     table = []
-    for item in _list(value):
+    for item in _list(value):  # thousands in a year of forecasts: checked without a call per value
+        if type(item) is not list or len(item) != 8:
+            raise Malformed("variance")
+        project, title, stream, allocated, forecast, reason, variance_class, source = item
         if (
-            type(item) is not list
-            or len(item) != 8
-            or not all(type(item[i]) is str for i in (0, 1, 2, 7))
-            or not all(item[i] is None or type(item[i]) is str for i in (5, 6))
+            type(project) is not str
+            or type(title) is not str
+            or type(stream) is not str
+            or type(source) is not str
+            or not (reason is None or type(reason) is str)
+            or not (variance_class is None or type(variance_class) is str)
         ):
             raise Malformed("variance")
-        table.append(Variance(item[0], item[1], item[2], _amount(item[3]), _amount(item[4]), *item[5:]))
+        table.append(
+            Variance(project, title, stream, _amount(allocated), _amount(forecast), reason, variance_class, source)
+        )
     return table
 
 

@@ -205,8 +205,13 @@ def render_table(report: Monitor) -> None:
     # Plain wrapped text in one write: Rich wraps and flushes line by line, which costs
     # seconds when thousands of projects give a reason.
     out: list[str] = []
+    wide, indents = max(width, 40), ["  " * level for level in range(4)]
     for level, text in explanation_lines(report):
-        out += wrap(printable(text.replace("\n", " ")), max(width, 40), "  " * level)  # a reason: one paragraph
+        indent = indents[level]
+        if len(indent) + len(text) <= wide and text.isprintable() and text.strip() == text:
+            out.append(indent + text)  # what wrap gives a short printable line (printable leaves it as it is)
+        else:
+            out += wrap(printable(text.replace("\n", " ")), wide, indent)  # a reason: one paragraph
     sys.stdout.write("\n".join(out) + "\n\n")
     sys.stdout.flush()
     if not report.outturn:  # a closed year has no forecast left to move

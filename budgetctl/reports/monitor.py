@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from budgetctl.model import monitorfacts
 from budgetctl.model.money import ZERO, format_pounds, total
@@ -109,8 +109,7 @@ class StreamRow:
         }
 
 
-@dataclass(frozen=True)
-class ProjectVariance:
+class ProjectVariance(NamedTuple):  # a tuple: a year of forecasts explains thousands, built on each warm run
     """A project whose forecast has a reason, or differs from its allocation."""
 
     project: str
