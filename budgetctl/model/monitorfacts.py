@@ -190,7 +190,9 @@ def year_facts(ledger: Ledger, year: str) -> YearFacts:
     before_first = ordered[0] - datetime.timedelta(days=1) if ordered and ordered[0] > datetime.date.min else None
     starts = [before_first or datetime.date.min, *ordered]  # a date of each state
     balance = balance_streams(ledger, stream_ids, year)
-    table: dict[Variance, int] = {}
+    # Each project's forecast from each file once, however many states it explains (keyed with its
+    # money's text too: 950 and 950.00 are equal Decimals, written differently).
+    table: dict[tuple[Variance, str, str], int] = {}
     allocated = [figures.allocated(ledger, s, year) for s in stream_ids]
     states: list[State | None] = []
     thresholds = figures.rag_thresholds(ledger)
@@ -211,7 +213,7 @@ def year_facts(ledger: Ledger, year: str) -> YearFacts:
             for s, r, f in zip(stream_ids, revised, forecast, strict=True)
         ]
         openings = [figures.opening_balance(ledger, s, year, as_at) for s in balance]
-        found = [table.setdefault(v, len(table)) for _, v in listed if v is not None]
+        found = [table.setdefault((v, str(v.allocated), str(v.forecast)), len(table)) for _, v in listed if v]
         states.append(State(revised, forecast, rag, openings, found))
     days, actual = _actual_by_day(ledger, stream_ids, year)
     return YearFacts(
@@ -224,7 +226,7 @@ def year_facts(ledger: Ledger, year: str) -> YearFacts:
         balance,
         ordered,
         states,
-        list(table),
+        [v for v, _, _ in table],
         days,
         actual,
     )

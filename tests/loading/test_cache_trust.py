@@ -129,10 +129,10 @@ def test_the_cache_is_off_in_ci_unless_asked_for(ledger: Path, tmp_path: Path) -
         assert result.returncode == 0
         assert _files(cache) == []
     assert _run(ledger, _env(XDG_CACHE_HOME=str(cache), CI="false"), *SUMMARY).returncode == 0
-    assert len(_entries_and_check(cache)) == 4
+    assert len(_entries_and_check(cache)) == 5  # with the monitoring values
     shutil.rmtree(cache)
     assert _run(ledger, _env(XDG_CACHE_HOME=str(cache), CI="true", BUDGETCTL_CACHE="1"), *SUMMARY).returncode == 0
-    assert len(_entries_and_check(cache)) == 4
+    assert len(_entries_and_check(cache)) == 5  # with the monitoring values
 
 
 @pytest.mark.parametrize(("home", "xdg"), [("", None), ("relative", None), ("", ""), ("relative", "also-relative")])
@@ -148,7 +148,7 @@ def test_a_relative_xdg_cache_home_falls_back_to_an_absolute_home(ledger: Path, 
     home = tmp_path / "home"
     result = _run(ledger, _env(HOME=str(home), XDG_CACHE_HOME="relative"), *SUMMARY)
     assert result.returncode == 0
-    assert len(_entries_and_check(home / ".cache" / "budgetctl")) == 4
+    assert len(_entries_and_check(home / ".cache" / "budgetctl")) == 5
     assert not (ledger / "relative").exists()
 
 
@@ -187,7 +187,7 @@ def test_cache_files_owned_by_another_user_are_ignored_then_replaced_by_ours(led
         os.chown(path, 65534, 65534)
     assert _run(ledger, env, *SUMMARY).stdout == expected  # the other user's entry is not read
     files = _files(cache)
-    assert len(files) == 4, files  # the entries, the last check, its summary values and snapshot
+    assert len(files) == 5, files  # the entries, the last check, its summary and monitoring values, snapshot
     assert [p.name for p in files if p.stat().st_uid != os.getuid()] == []  # ours now, nothing left over
     assert all(p.stat().st_mode & 0o077 == 0 for p in files)
     assert _run(ledger, env, *SUMMARY).stdout == expected
