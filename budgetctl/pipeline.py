@@ -214,7 +214,7 @@ def check_files(
         if loaded.ledger is not None:
             from budgetctl.model import monitorfacts
 
-            cache.save_monitor(key, monitorfacts.encode(monitorfacts.facts_of(loaded.ledger)))
+            cache.save_monitor(key, monitorfacts.encode(monitorfacts.facts_of(loaded.ledger, figures)))
         if loaded.ledger is not None and files.streams is not None and not files.problems and not has_in_year(files):
             from budgetctl.loading import snapshot
 

@@ -28,7 +28,7 @@ from budgetctl.model.money import ZERO, total
 from budgetctl.model.periods import previous_year, year_bounds
 
 if TYPE_CHECKING:
-    from budgetctl.model.ledger import Ledger
+    from budgetctl.model.ledger import Ledger, ProjectEntry
 
 
 class Variance(NamedTuple):
@@ -123,23 +123,35 @@ class MonitorFacts:
 def variances(ledger: Ledger, stream_ids: list[str], year: str, as_at: datetime.date) -> list[Variance]:
     """The projects of ``stream_ids`` whose forecast as at ``as_at`` comes from a forecast file
     that gives a reason or differs from the allocation, stream by stream in path order."""
-    return [v for _, v in _listed(ledger, stream_ids, year, as_at) if v is not None]
+    return [v for _, v in _listed(ledger, _forecast_projects(ledger, stream_ids, year), year, as_at) if v is not None]
+
+
+def _forecast_projects(ledger: Ledger, stream_ids: list[str], year: str) -> list[tuple[int, str, ProjectEntry]]:
+    """The projects of ``stream_ids`` that a forecast file of ``year`` lists, stream by stream in
+    path order, with their stream's position and id."""
+    from budgetctl.model import figures
+
+    listed = {p for f in ledger.forecasts_of(year) for p in f.forecast.projects}
+    return [
+        (position, stream_id, entry)
+        for position, stream_id in enumerate(stream_ids if listed else ())
+        for entry in figures.stream_projects(ledger, stream_id)
+        if entry.id in listed
+    ]
 
 
 def _listed(
-    ledger: Ledger, stream_ids: list[str], year: str, as_at: datetime.date
+    ledger: Ledger, projects: list[tuple[int, str, ProjectEntry]], year: str, as_at: datetime.date
 ) -> list[tuple[int, Variance | None]]:
-    """Each project of ``stream_ids`` whose forecast as at ``as_at`` comes from a forecast file
-    (``figures.forecast_source``; any other's is its allocation), stream by stream in path order:
+    """Each of ``projects`` (``_forecast_projects``) whose forecast as at ``as_at`` comes from a
+    forecast file (``figures.forecast_source``; any other's is its allocation), in that order:
     its stream's position and its forecast (None when it neither differs nor gives a reason)."""
     from budgetctl.model import figures
 
     latest = ledger.latest_forecasts(year, as_at)
     found: list[tuple[int, Variance | None]] = []
-    for position, stream_id in enumerate(stream_ids):
-        for entry in figures.stream_projects(ledger, stream_id) if latest else ():
-            if entry.id not in latest:
-                continue
+    for position, stream_id, entry in projects if latest else ():
+        if entry.id in latest:
             value, source = figures.forecast_source(ledger, entry, year, as_at)
             assert source is not None
             listed = source.forecast.projects[entry.id]
@@ -159,7 +171,8 @@ def balance_streams(ledger: Ledger, stream_ids: list[str], year: str) -> list[st
     return [s for s in stream_ids if ledger.streams[s].year_end == "balance" and before in ledger.streams[s].budget]
 
 
-def facts_of(ledger: Ledger) -> MonitorFacts:
+def facts_of(ledger: Ledger, allocated: dict[str, dict[str, tuple[int, Decimal]]] | None = None) -> MonitorFacts:
+    """The facts of ``ledger``; ``allocated``: ``figures.allocated_by_stream`` of it, when known."""
     from budgetctl.model import figures
     from budgetctl.model.records import VARIANCE_CLASSES
 
@@ -168,11 +181,14 @@ def facts_of(ledger: Ledger) -> MonitorFacts:
         for s, stream in ledger.streams.items()
     }
     budget_years = ledger.budget_years()
-    years = {y: year_facts(ledger, y) for y in budget_years}
+    if allocated is None:
+        allocated = figures.allocated_by_stream(ledger)
+    years = {y: year_facts(ledger, y, allocated) for y in budget_years}
     return MonitorFacts(figures.rag_thresholds(ledger), streams, budget_years, VARIANCE_CLASSES, years)
 
 
-def year_facts(ledger: Ledger, year: str) -> YearFacts:
+def year_facts(ledger: Ledger, year: str, by_stream: dict[str, dict[str, tuple[int, Decimal]]]) -> YearFacts:
+    """The facts of ``year``; ``by_stream``: ``figures.allocated_by_stream`` of the ledger."""
     from budgetctl.model import figures
 
     stream_ids = [s for s, stream in ledger.streams.items() if year in stream.budget]
@@ -193,7 +209,8 @@ def year_facts(ledger: Ledger, year: str) -> YearFacts:
     # Each project's forecast from each file once, however many states it explains (keyed with its
     # money's text too: 950 and 950.00 are equal Decimals, written differently).
     table: dict[tuple[Variance, str, str], int] = {}
-    allocated = [figures.allocated(ledger, s, year) for s in stream_ids]
+    allocated = [by_stream.get(s, {}).get(year, (0, ZERO))[1] for s in stream_ids]  # figures.allocated
+    projects = _forecast_projects(ledger, stream_ids, year)
     states: list[State | None] = []
     thresholds = figures.rag_thresholds(ledger)
     for as_at in starts:
@@ -202,7 +219,7 @@ def year_facts(ledger: Ledger, year: str) -> YearFacts:
             continue
         revised = [figures.revised_budget(ledger, s, year, as_at) for s in stream_ids]
         # figures.forecast: each project's forecast, which is its allocation unless a forecast lists it.
-        listed = _listed(ledger, stream_ids, year, as_at)
+        listed = _listed(ledger, projects, year, as_at)
         changes: list[list[Decimal]] = [[] for _ in stream_ids]
         for position, v in listed:
             if v is not None:
