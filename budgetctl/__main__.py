@@ -260,7 +260,7 @@ def _monitor(plain: dict[str, Any]) -> None:
         when = (
             reports.parse_as_at(plain["as_at"], year)
             if "as_at" in plain
-            else reports._default_as_at(kept.closed is not None, kept.quarters, year, today)
+            else reports.as_at_default(kept.closed is not None, kept.quarters, year, today)
         )
         report = reports.from_facts(facts, year, when, explained=chosen in ("table", "markdown"))
     except (UserError, Malformed, reports.AsAtError):

@@ -48,11 +48,12 @@ def default_as_at(ledger: Ledger, year: str, today: datetime.date) -> datetime.d
     the year or ``today``, whichever is earlier; for a closed year, its last day (the outturn)."""
     from budgetctl.model import figures
 
-    return _default_as_at(figures.is_closed(ledger, year), [f.quarter for f in ledger.forecasts if f.year == year],
+    return as_at_default(figures.is_closed(ledger, year), [f.quarter for f in ledger.forecasts if f.year == year],
                           year, today)  # fmt: skip
 
 
-def _default_as_at(closed: bool, quarters: list[int], year: str, today: datetime.date) -> datetime.date:
+def as_at_default(closed: bool, quarters: list[int], year: str, today: datetime.date) -> datetime.date:
+    """``default_as_at`` given whether the year is closed and the quarters of its forecast files."""
     if closed:
         return year_bounds(year)[1]
     if quarters:
