@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
+from budgetctl import plainargs
 from budgetctl.diagnostics import UserError
 
 Options = dict[str, list[str]]
@@ -26,17 +27,20 @@ def answer(args: list[str]) -> None:
     nothing this module cannot give; otherwise return, having printed nothing."""
     if any(name.startswith("_BUDGETCTL_COMPLETE") for name in os.environ):
         return  # shell completion: Click's
-    shows = plain(args, "show", {"--data", "--format", "-f"}, positionals=1)
+    shows = plainargs.read(args, "show", valued=_SHOW, positionals=1)
     if shows is not None:
         options, (project,) = shows
-        formats = options.get("--format", []) + options.get("-f", [])
-        if formats in ([], ["text"], ["json"]):
-            _try(lambda: _show(_data(options), project, formats == ["json"]))
+        if options.get("format", ["text"]) in (["text"], ["json"]):
+            _try(lambda: _show(_data(options), project, options.get("format") == ["json"]))
         return
-    owns = plain(args, "owners", {"--data", "--admins"}, repeatable={"--admins"})
+    owns = plainargs.read(args, "owners", valued=_OWNERS, repeatable={"admins"})
     if owns is not None:
-        options = owns[0]
-        _try(lambda: _owners(_data(options), options.get("--admins", [])))
+        options = owns.options
+        _try(lambda: _owners(_data(options), options.get("admins", [])))
+
+
+_SHOW = {"--data": "data", "--format": "format", "-f": "format"}
+_OWNERS = {"--data": "data", "--admins": "admins"}
 
 
 def plain(
@@ -47,44 +51,20 @@ def plain(
     repeatable: frozenset[str] | set[str] = frozenset(),
     positionals: int = 0,
 ) -> tuple[Options, list[str]] | None:
-    """The options and arguments of ``budgetctl [--data DIR] <command> ...`` when it uses only the
-    ``valued`` options (each takes a value; at most once unless ``repeatable``) and ``positionals``
-    arguments, in forms Click reads the same way; None for anything else, which Typer parses.
-    The main ``--data`` comes back as ``main-data``."""
-    rest = list(args)
-    options: Options = {}
-    if rest[:1] == ["--data"] and len(rest) > 2:
-        options["main-data"] = [rest[1]]
-        del rest[:2]
-    if rest[:1] != [command]:
+    """``plainargs.read`` with each option kept under its own name (the main ``--data`` as
+    ``main-data``): the options and arguments of a plain line, None for anything else."""
+    line = plainargs.read(
+        args, command, valued={name: name for name in valued}, repeatable=repeatable, positionals=positionals
+    )
+    if line is None:
         return None
-    del rest[0]
-    arguments: list[str] = []
-    while rest:
-        arg = rest.pop(0)
-        if not arg.startswith("-"):
-            arguments.append(arg)
-            continue
-        name, equals, value = arg.partition("=")
-        if name not in valued or (equals and not name.startswith("--")):
-            return None
-        if not equals:
-            if not rest:
-                return None
-            value = rest.pop(0)
-        if name in options and name not in repeatable:
-            return None
-        options.setdefault(name, []).append(value)
-    if len(arguments) != positionals:
-        return None
-    if any(not value or value.startswith("-") for values in options.values() for value in values):
-        return None
-    return options, arguments
+    options = {("main-data" if key == plainargs.MAIN_DATA else key): values for key, values in line.options.items()}
+    return options, line.arguments
 
 
 def _data(options: Options) -> Path | None:
     """The command's --data, else the main one (its default), as Typer gives it."""
-    given = options.get("--data") or options.get("main-data")
+    given = options.get("data") or options.get(plainargs.MAIN_DATA)
     return Path(given[0]) if given else None
 
 
