@@ -209,7 +209,7 @@ def _run() -> None:
         plain = _plain_options(sys.argv[1:], "summary", {}, _SUMMARY_VALUED)
         if plain is not None:  # the same for a warm summary
             _summary(plain)
-        if sys.argv[1:2] in (["show"], ["owners"], ["--data"]):
+        if sys.argv[1:2] in (["show"], ["owners"], ["report"], ["--data"]):
             from budgetctl.quick import answer
 
             answer(sys.argv[1:])  # exits when it answered without typer; else the command runs below

@@ -1,6 +1,6 @@
-"""``show`` and ``owners`` answered by the entry point without Typer (whose import alone costs
-some 50 ms), when the command line is plain and the answer is ready: a warm cache for ``show``,
-a clean streams.yaml for ``owners``.
+"""``show``, ``owners`` and ``report`` answered by the entry point without Typer (whose import
+alone costs some 50 ms), when the command line is plain and the answer is ready: a warm cache for
+``show`` and for a ``report`` that summarises Appendix A, a clean streams.yaml for ``owners``.
 
 They call what the Typer commands call, so the output is the same byte for byte. Anything
 else (an option this reader does not take, a problem that would refuse the command, no ledger,
@@ -23,7 +23,7 @@ Options = dict[str, list[str]]
 
 
 def answer(args: list[str]) -> None:
-    """Answer ``budgetctl <args>`` and exit, when it is a plain ``show`` or ``owners`` that needs
+    """Answer ``budgetctl <args>`` and exit, when it is a plain ``show``, ``owners`` or ``report`` that needs
     nothing this module cannot give; otherwise return, having printed nothing."""
     if any(name.startswith("_BUDGETCTL_COMPLETE") for name in os.environ):
         return  # shell completion: Click's
@@ -37,10 +37,19 @@ def answer(args: list[str]) -> None:
     if owns is not None:
         options = owns.options
         _try(lambda: _owners(_data(options), options.get("admins", [])))
+        return
+    reports = plainargs.read(args, "report", valued=_REPORT)
+    if reports is not None:
+        given = {key: values[0] for key, values in reports.options.items()}
+        _try(lambda: _report(given))
 
 
 _SHOW = {"--data": "data", "--format": "format", "-f": "format"}
 _OWNERS = {"--data": "data", "--admins": "admins"}
+_REPORT = {
+    **{"--year": "year", "-y": "year", "--format": "format", "-f": "format", "--output": "output", "-o": "output"},
+    **{"--projects": "projects", "--data": "data", "--as-at": "as_at"},
+}
 
 
 def plain(
@@ -62,10 +71,10 @@ def plain(
     return options, line.arguments
 
 
-def _data(options: Options) -> Path | None:
+def _data(options: Options | dict[str, str]) -> Path | None:
     """The command's --data, else the main one (its default), as Typer gives it."""
     given = options.get("data") or options.get(plainargs.MAIN_DATA)
-    return Path(given[0]) if given else None
+    return Path(given if isinstance(given, str) else given[0]) if given else None
 
 
 def _try(run: Callable[[], None]) -> None:
@@ -116,4 +125,47 @@ def _owners(data: Path | None, admins: list[str]) -> None:
     if not text.isascii() or "\x1b" in text:
         return  # typer.echo takes out terminal escapes when piped: let it
     sys.stdout.write(text)
+    _done()
+
+
+def _report(options: dict[str, str]) -> None:
+    """``report`` of a paper that summarises Appendix A (no --monitor), from the last whole check
+    (``reports.board.warm``), as the Typer command prints or writes it."""
+    from budgetctl.loading.discover import find_root
+    from budgetctl.model.periods import YearError, parse_year
+    from budgetctl.reports import board
+
+    chosen, format = options.get("year"), options.get("format", "markdown")
+    listing = {"auto": None, "summary": False}.get(options.get("projects", "auto"), True)
+    if format not in ("markdown", "html") or listing is True:
+        return
+    try:
+        chosen = None if chosen is None else parse_year(chosen)
+        day = board.paper_date(options.get("as_at"))
+    except (YearError, ValueError, OverflowError, OSError):
+        return  # the command says what is wrong
+    data = _data(options)
+    revision = board.revision_of(find_root(data))
+    kept = board.warm(data, chosen, listing)
+    if kept is None:
+        return
+    assert kept.checked.ledger is not None
+    paper = board.board_report(kept.checked.ledger, kept.year, day, revision(), False, kept.known, kept.awards)
+    from budgetctl.render import board_html, board_markdown
+
+    text = board_html.render(paper) if format == "html" else board_markdown.render(paper)
+    output = options.get("output")
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from budgetctl.infra.atomic import write_atomic
+
+        try:
+            write_atomic(Path(output), text.encode("utf-8"))
+        except (UserError, OSError):
+            return  # nothing written: the command says why
+        print(f"wrote {Path(output)}", file=sys.stderr)
+    from budgetctl.render.problems import trailing
+
+    trailing(kept.checked.problems, kept.checked.file_count)
     _done()
