@@ -86,7 +86,7 @@ def _plain_options(
     """The options of a ``budgetctl [--data DIR] COMMAND [options]`` line that uses only ``flags``
     and ``valued`` options (name -> key), each key at most once, as ``plainargs.read`` reads it
     (the main --data as ``main_data``, a flag as ``"yes"``); None for anything else."""
-    from budgetctl import plainargs
+    from budgetctl.infra import plainargs
 
     line = plainargs.read(args, command, flags=flags, valued=valued)
     return None if line is None else {key: values[0] for key, values in line.options.items()}

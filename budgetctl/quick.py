@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from budgetctl import plainargs
 from budgetctl.diagnostics import UserError
+from budgetctl.infra import plainargs
 
 Options = dict[str, list[str]]
 

@@ -1,4 +1,4 @@
-"""The one reader of plain command lines (``budgetctl.plainargs``): what it reads, what it refuses,
+"""The one reader of plain command lines (``budgetctl.infra.plainargs``): what it reads, what it refuses,
 and that a refused line goes to Typer, which says what it always says."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 import budgetctl.cli
-from budgetctl import plainargs
 from budgetctl.__main__ import main
 from budgetctl.cli import app
+from budgetctl.infra import plainargs
 from budgetctl.loading import statindex
 from tests.conftest import SHIPPED
 
