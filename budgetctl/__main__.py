@@ -89,7 +89,7 @@ def _plain_options(
     from budgetctl.infra import plainargs
 
     line = plainargs.read(args, command, flags=flags, valued=valued)
-    return None if line is None else {key: values[0] for key, values in line.options.items()}
+    return None if line is None else {key: values[0] for key, values in line[0].items()}
 
 
 def _validate(plain: dict[str, Any]) -> None:

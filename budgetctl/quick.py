@@ -35,12 +35,12 @@ def answer(args: list[str]) -> None:
         return
     owns = plainargs.read(args, "owners", valued=_OWNERS, repeatable={"admins"})
     if owns is not None:
-        options = owns.options
+        options = owns[0]
         _try(lambda: _owners(_data(options), options.get("admins", [])))
         return
     reports = plainargs.read(args, "report", valued=_REPORT)
     if reports is not None:
-        given = {key: values[0] for key, values in reports.options.items()}
+        given = {key: values[0] for key, values in reports[0].items()}
         _try(lambda: _report(given))
 
 
@@ -67,8 +67,8 @@ def plain(
     )
     if line is None:
         return None
-    options = {("main-data" if key == plainargs.MAIN_DATA else key): values for key, values in line.options.items()}
-    return options, line.arguments
+    given, arguments = line
+    return {("main-data" if key == plainargs.MAIN_DATA else key): values for key, values in given.items()}, arguments
 
 
 def _data(options: Options | dict[str, str]) -> Path | None:
@@ -79,9 +79,14 @@ def _data(options: Options | dict[str, str]) -> Path | None:
 
 def _try(run: Callable[[], None]) -> None:
     """Run an answer: it exits when it answered, returns when it could not; a user error (no
-    ledger, a file edited during the run) is left for the Typer command to report."""
+    ledger, a file edited during the run) is left for the Typer command to report. The cyclic
+    collector is paused meanwhile: the modules imported and the entries read live to the end of
+    this short run, and scanning them again and again costs some 5 ms (``infra.gcpause``)."""
+    from budgetctl.infra.gcpause import paused_gc
+
     try:
-        run()
+        with paused_gc():
+            run()
     except UserError:
         return
 

@@ -12,14 +12,13 @@ what it always says. Standard library only.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import NamedTuple
 
 MAIN_DATA = "main_data"  # where the main --data (before the command) comes back: the default of the command's own
 
 
-class Line(NamedTuple):
-    options: dict[str, list[str]]  # by destination, each value in the order given ("yes" for a flag)
-    arguments: list[str]
+# The options by destination, each value in the order given ("yes" for a flag), and the arguments.
+# A plain tuple: a NamedTuple class costs more to make than this whole module.
+Line = tuple[dict[str, list[str]], list[str]]
 
 
 def read(
@@ -67,4 +66,4 @@ def read(
         return None
     if any(not value or value.startswith("-") for values in options.values() for value in values):
         return None
-    return Line(options, arguments)
+    return options, arguments
