@@ -40,8 +40,8 @@ def answer(args: list[str]) -> None:
         return
     reports = plainargs.read(args, "report", valued=_REPORT)
     if reports is not None:
-        given = {key: values[0] for key, values in reports[0].items()}
-        _try(lambda: _report(given))
+        options = reports[0]
+        _try(lambda: _report(options))
 
 
 _SHOW = {"--data": "data", "--format": "format", "-f": "format"}
@@ -71,10 +71,10 @@ def plain(
     return {("main-data" if key == plainargs.MAIN_DATA else key): values for key, values in given.items()}, arguments
 
 
-def _data(options: Options | dict[str, str]) -> Path | None:
+def _data(options: Options) -> Path | None:
     """The command's --data, else the main one (its default), as Typer gives it."""
     given = options.get("data") or options.get(plainargs.MAIN_DATA)
-    return Path(given if isinstance(given, str) else given[0]) if given else None
+    return Path(given[0]) if given else None
 
 
 def _try(run: Callable[[], None]) -> None:
@@ -133,20 +133,21 @@ def _owners(data: Path | None, admins: list[str]) -> None:
     _done()
 
 
-def _report(options: dict[str, str]) -> None:
+def _report(options: Options) -> None:
     """``report`` of a paper that summarises Appendix A (no --monitor), from the last whole check
     (``reports.board.warm``), as the Typer command prints or writes it."""
     from budgetctl.loading.discover import find_root
     from budgetctl.model.periods import YearError, parse_year
     from budgetctl.reports import board
 
-    chosen, format = options.get("year"), options.get("format", "markdown")
-    listing = {"auto": None, "summary": False}.get(options.get("projects", "auto"), True)
+    given = {key: values[0] for key, values in options.items()}  # each at most once (plainargs)
+    chosen, format = given.get("year"), given.get("format", "markdown")
+    listing = {"auto": None, "summary": False}.get(given.get("projects", "auto"), True)
     if format not in ("markdown", "html") or listing is True:
         return
     try:
         chosen = None if chosen is None else parse_year(chosen)
-        day = board.paper_date(options.get("as_at"))
+        day = board.paper_date(given.get("as_at"))
     except (YearError, ValueError, OverflowError, OSError):
         return  # the command says what is wrong
     data = _data(options)
@@ -159,7 +160,7 @@ def _report(options: dict[str, str]) -> None:
     from budgetctl.render import board_html, board_markdown
 
     text = board_html.render(paper) if format == "html" else board_markdown.render(paper)
-    output = options.get("output")
+    output = given.get("output")
     if output is None:
         sys.stdout.write(text)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,9 +28,6 @@ from budgetctl.cli.options import (
 
 if TYPE_CHECKING:
     import datetime
-
-
-T = TypeVar("T")
 
 
 class ReportFormat(StrEnum):
