@@ -165,6 +165,9 @@ def test_a_change_keeping_size_and_mtime_is_reported(
         ({}, ("--year", "2030/31")),
         ({}, ("--as-at", "2024-13-01")),
         ({}, ("-fhtml",)),
+        # A file that cannot be written (a folder; a folder that does not exist): nothing written, Typer says why.
+        ({}, ("-o", "{tmp}")),
+        ({}, ("-o", "{tmp}/missing/paper.md")),
     ],
 )
 def test_what_the_plain_path_leaves_says_the_same(
@@ -177,7 +180,7 @@ def test_what_the_plain_path_leaves_says_the_same(
 ) -> None:
     data = ledger(tmp_path, extra)
     entry(monkeypatch, capsys, "validate", "--data", str(data))
-    args = ("report", "--data", str(data), *options)
+    args = ("report", "--data", str(data), *(option.replace("{tmp}", str(tmp_path)) for option in options))
     if "--as-at" not in options:
         args += ("--as-at", "2024-01-02")
     typer_runs.clear()
