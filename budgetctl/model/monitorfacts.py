@@ -65,18 +65,25 @@ class YearFacts:
     balance: list[str]  # the balance funds among them budgeted the year before too
     breaks: list[datetime.date]  # the dates a state starts on, oldest first
     states: list[State | None]  # before the first break, then from each; None: the outturn
-    variances: list[Variance] | bytes  # bytes: the kept line, decoded when first asked for (``explained``)
+    # bytes: the kept line; decoded when first asked for (``explained``), each item checked when first used
+    variances: list[Variance] | bytes
     days: list[int]  # the ordinals of the days actuals rows are dated, oldest first
     actual: list[list[str]]  # per stream: its money spent up to and including each of ``days``, as exact text
 
     def explained(self, state: State) -> list[Variance]:
         """The projects whose forecast ``state`` explains, in the report's order; Malformed when kept damaged."""
-        if isinstance(self.variances, bytes):
-            self.variances = _decode_variances(self.variances)
-        try:
-            return [self.variances[i] for i in state.variances]
-        except IndexError:
-            raise Malformed("variance") from None
+        if isinstance(self.variances, bytes):  # each project is checked when a state first explains it
+            self.variances = _list(_json(self.variances))
+        table: list[Any] = self.variances
+        found = []
+        for i in state.variances:
+            if i >= len(table):
+                raise Malformed("variance")
+            v = table[i]
+            if type(v) is not Variance:
+                v = table[i] = _variance(v)
+            found.append(v)
+        return found
 
     def state(self, as_at: datetime.date) -> State | None:
         return self.states[bisect_right(self.breaks, as_at)]
@@ -321,7 +328,8 @@ def encode(facts: MonitorFacts) -> list[str]:
     lines = [json.dumps(head)]
     for year in facts.budget_years:  # a year's line, then its projects': JSON and CSV never read those
         kept = facts.year(year)
-        variances = kept.variances if isinstance(kept.variances, list) else _decode_variances(kept.variances)
+        found = kept.variances
+        variances = _decode_variances(found) if isinstance(found, bytes) else [_checked(v) for v in found]
         lines.append(json.dumps([year, _encode_year(kept)]))
         lines.append(json.dumps([[v.project, v.title, v.stream, str(v.allocated), str(v.forecast), *v[5:]]
                                  for v in variances]))  # fmt: skip
@@ -463,28 +471,35 @@ def _decode_year(lines: tuple[bytes, bytes], streams: dict[str, Stream]) -> Year
 
 
 def _decode_variances(line: bytes) -> list[Variance]:
+    return [_variance(item) for item in _list(_json(line))]
+
+
+def _checked(item: Any) -> Variance:
+    return item if type(item) is Variance else _variance(item)
+
+
+def _json(line: bytes) -> Any:
     try:
-        value = json.loads(line)
+        return json.loads(line)
     except (ValueError, RecursionError):
-        raise Malformed("variances") from None
-    table = []
-    for item in _list(value):  # thousands in a year of forecasts: checked without a call per value
-        if type(item) is not list or len(item) != 8:
-            raise Malformed("variance")
-        project, title, stream, allocated, forecast, reason, variance_class, source = item
-        if (
-            type(project) is not str
-            or type(title) is not str
-            or type(stream) is not str
-            or type(source) is not str
-            or not (reason is None or type(reason) is str)
-            or not (variance_class is None or type(variance_class) is str)
-        ):
-            raise Malformed("variance")
-        table.append(
-            Variance(project, title, stream, _amount(allocated), _amount(forecast), reason, variance_class, source)
-        )
-    return table
+        raise Malformed("json") from None
+
+
+def _variance(item: Any) -> Variance:
+    """A kept project's forecast, checked (thousands in a year of forecasts: without a call per value)."""
+    if type(item) is not list or len(item) != 8:
+        raise Malformed("variance")
+    project, title, stream, allocated, forecast, reason, variance_class, source = item
+    if (
+        type(project) is not str
+        or type(title) is not str
+        or type(stream) is not str
+        or type(source) is not str
+        or not (reason is None or type(reason) is str)
+        or not (variance_class is None or type(variance_class) is str)
+    ):
+        raise Malformed("variance")
+    return Variance(project, title, stream, _amount(allocated), _amount(forecast), reason, variance_class, source)
 
 
 def _list(value: Any) -> list[Any]:
