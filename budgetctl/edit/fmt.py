@@ -849,11 +849,23 @@ def comments(text: str) -> Counter[str]:
 @dataclass(frozen=True)
 class Target:
     """A file to format: where it is, how it is shown, and its bytes (read on first use when
-    the stat index vouched for the file, then checked against its content key)."""
+    the stat index vouched for the file, then checked against its content key). A file of the
+    ledger gives its folder and display base instead of its path, which is worked out only
+    for a file written (a path per file cost more than checking a canonical file)."""
 
-    path: Path
+    given: Path | None
     shown: str
     raw: RawFile
+    ledger: tuple[Path, str] | None = None  # (the ledger folder, its display base)
+
+    @property
+    def path(self) -> Path:
+        if self.given is not None:
+            return self.given
+        from budgetctl.loading.discover import disk_path
+
+        assert self.ledger is not None
+        return disk_path(self.ledger[0], self.shown, self.ledger[1])
 
     @property
     def data(self) -> bytes:
@@ -867,13 +879,13 @@ class Target:
 
 def ledger_targets(root: Path, index: StatIndex | None = None) -> tuple[list[Target], list[Diagnostic]]:
     """streams.yaml and every project file of the ledger at ``root``, as discovery reads them."""
-    from budgetctl.loading.discover import disk_path, display_base, read_ledger
+    from budgetctl.loading.discover import display_base, read_ledger
 
     files = read_ledger(root, index)
     raws = ([files.streams] if files.streams else []) + files.projects
     raws += files.in_year.get("actuals", []) + files.in_year.get("adjustment", []) + files.in_year.get("forecast", [])
-    base = display_base(root)  # once: it resolves paths, which cost more than formatting a canonical file
-    return [Target(disk_path(root, raw.path, base), raw.path, raw) for raw in raws], list(files.problems)
+    ledger = (root, display_base(root))  # once: it resolves paths, which cost more than formatting a canonical file
+    return [Target(None, raw.path, raw, ledger) for raw in raws], list(files.problems)
 
 
 def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
@@ -938,7 +950,7 @@ def format_targets(targets: list[Target], *, write: bool, canonical: CanonicalSe
         kind = kind_of(target.shown)
         if canonical is not None and canonical.known(kind, target.key, target.shown):
             continue
-        outcome = Outcome(target, format_file(target.data, target.shown))
+        outcome = Outcome(target, format_file(target.data, target.shown, kind))
         if canonical is not None and outcome.result.output is not None and not outcome.result.changed:
             canonical.add(kind, target.key, target.shown)
         if write and outcome.result.changed and outcome.result.output is not None:
