@@ -155,6 +155,11 @@ def canonical_money(amount: Decimal) -> str:
     return format(amount.quantize(Decimal("0.01")), "f")
 
 
+# Of the texts MONEY_TEXT accepts, those canonical_money writes back as they are: whole pounds
+# without decimals, else exactly two decimals (not ``.00``). A test holds the two to each other.
+CANONICAL_MONEY_TEXT = re.compile(r"(0|[1-9][0-9]{0,11})(\.(?!00)[0-9]{2})?")
+
+
 def _sorted_keys(kind: str, path: tuple[str, ...], keys: list[str]) -> list[int]:
     """Indexes of ``keys`` in canonical order (stable for keys without a place)."""
     if _is_year_map(kind, path):
@@ -626,7 +631,7 @@ def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
         # Nothing to write, and the guard holds by itself: the input loaded above, the values and
         # comments are the input's own, and formatting the output again is formatting the input.
         return Formatted(path, data, output, [])
-    failure = guard(data, output, path, kind)
+    failure = guard(data, output, path, kind, source)
     if failure:
         return Formatted(path, data, None, [GUARD.at(f"nothing written: {failure}", path)])
     return Formatted(path, data, output, [])
@@ -666,7 +671,7 @@ def _canonical_lines(
         elif isinstance(value, Scalar):
             written = lines[value.line - 1][value.column - 1 :] if value.value or value.quoted else ""
             money = is_money(kind, at) and not value.quoted and MONEY_TEXT.fullmatch(written)
-            if written != written.rstrip() or (money and canonical_money(parse_money(written)) != written):
+            if written != written.rstrip() or (money and not CANONICAL_MONEY_TEXT.fullmatch(written)):
                 return False  # the emitter trims a value's end (a no-break space too) and rewrites money
             out.append(f"{pad}{name}: {written}" if written else f"{pad}{name}:")
         else:
@@ -698,9 +703,11 @@ def _format_actuals(data: bytes, path: str) -> Formatted:
     return Formatted(path, data, output, [])
 
 
-def guard(original: bytes, output: bytes, path: str, kind: str) -> str | None:
-    """The guard's five checks (see the module's docstring); a reason to refuse, or None when the output is safe."""
-    before, problems = strict_load(original, path)
+def guard(original: bytes, output: bytes, path: str, kind: str, loaded: SourceFile | None = None) -> str | None:
+    """The guard's five checks (see the module's docstring); a reason to refuse, or None when the output is safe.
+    ``loaded``: what ``strict_load`` gave for ``original`` without a problem, when the caller has it already
+    (the loader is a function of the bytes and the path: loading them again gives the same tree)."""
+    before, problems = (loaded, []) if loaded is not None else strict_load(original, path)
     if before is None or problems:
         return "the input is not in the YAML subset"
     after, problems = strict_load(output, path)
