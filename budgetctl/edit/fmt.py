@@ -205,9 +205,12 @@ class _Ev:
     items: list = field(default_factory=list)  # seq: nodes; map: (key, value) pairs
 
 
+@functools.lru_cache(maxsize=4)
 def _parse(text: str) -> _Ev:
     """Build a span tree (the strict loader has already accepted the text): from the loader's
-    line reader when the text is in its forms, else from parser events."""
+    line reader when the text is in its forms, else from parser events. Kept for the last few
+    texts: the guard counts comments in, and formats again, the texts just formatted (a tree
+    is a function of its text, and nothing changes a tree once built)."""
     root = _parse_lines(text)
     return root if root is not None else _parse_events(text)
 
