@@ -659,29 +659,48 @@ def _in_order(kind: str, path: tuple[str, ...], names: tuple[str, ...]) -> bool:
     return _sorted_keys(kind, path, list(names)) == list(range(len(names)))
 
 
+@functools.cache  # a handful of (kind, path) pairs, asked for every mapping of every file
+def _money_keys(kind: str, path: tuple[str, ...]) -> tuple[frozenset[str], bool]:
+    """The keys of the mapping at ``path`` whose values are money (``is_money``), and whether every key's is."""
+    names: set[str] = set()
+    every = False
+    for pattern in _layout(kind).money:
+        if len(pattern) == len(path) + 1 and _matches(path, pattern[:-1]):
+            every = every or pattern[-1] == "*"
+            names.add(pattern[-1])
+    return frozenset(names), every
+
+
 def _canonical_lines(
     mapping: Mapping, path: tuple[str, ...], pad: str, kind: str, lines: list[str], out: list[str]
 ) -> bool:
     """Append the canonical lines of ``mapping``; False when its keys or money are not canonical."""
     if not _in_order(kind, path, tuple(mapping)):
         return False
+    money, every = _money_keys(kind, path)
+    append = out.append
     for name, value in mapping.items():
-        at = (*path, name)
-        if isinstance(value, Mapping):
-            out.append(f"{pad}{name}:")
-            if not _canonical_lines(value, at, pad + "  ", kind, lines, out):
-                return False
-        elif isinstance(value, Scalar):
+        if isinstance(value, Scalar):
             written = lines[value.line - 1][value.column - 1 :] if value.value or value.quoted else ""
-            money = is_money(kind, at) and not value.quoted and MONEY_TEXT.fullmatch(written)
-            if written != written.rstrip() or (money and not CANONICAL_MONEY_TEXT.fullmatch(written)):
-                return False  # the emitter trims a value's end (a no-break space too) and rewrites money
-            out.append(f"{pad}{name}: {written}" if written else f"{pad}{name}:")
+            if written != written.rstrip():
+                return False  # the emitter trims a value's end (a no-break space too)
+            if (
+                (every or name in money)
+                and not value.quoted
+                and not CANONICAL_MONEY_TEXT.fullmatch(written)
+                and MONEY_TEXT.fullmatch(written)
+            ):
+                return False  # money the emitter writes another way
+            append(f"{pad}{name}: {written}" if written else f"{pad}{name}:")
+        elif isinstance(value, Mapping):
+            append(f"{pad}{name}:")
+            if not _canonical_lines(value, (*path, name), pad + "  ", kind, lines, out):
+                return False
         else:
             items = [item.value for item in value if isinstance(item, Scalar) and not item.quoted]
             if len(items) != len(value):
                 return False
-            out.append(f"{pad}{name}: [{', '.join(items)}]")
+            append(f"{pad}{name}: [{', '.join(items)}]")
     return True
 
 

@@ -50,3 +50,21 @@ def test_a_project_is_left_as_it_is_exactly_when_fmt_would_write_it_back(amount:
     assert _canonical_as_read(source, "project") == (rendered == data)
     result = format_file(data, "projects/p.yaml")
     assert result.output == rendered and result.changed == (not _written_back(amount))
+
+
+def test_the_money_keys_of_a_mapping_are_those_is_money_finds() -> None:
+    from budgetctl.edit.fmt import _layout, _money_keys, is_money
+
+    for kind in ("streams", "project", "forecast", "adjustment"):
+        layout = _layout(kind)
+        paths = {(): None, **dict.fromkeys(layout.orders), **{p[:-1]: None for p in layout.money}}
+        paths.update({p: None for p in layout.year_maps})
+        names = {"x", "2023/24", "*", *(n for order in layout.orders.values() for n in order)}
+        names |= {p[-1] for p in layout.money}
+        concrete = {tuple("s1" if part == "*" else part for part in path) for path in paths}
+        for path in concrete | set(paths):
+            found, every = _money_keys(kind, path)
+            for name in names:
+                assert (every or name in found) == is_money(kind, (*path, name)), (kind, path, name)
+    assert _money_keys("project", ("allocations",)) == (frozenset({"*"}), True)  # any year's value is money
+    assert _money_keys("project", ()) == (frozenset(), False)
