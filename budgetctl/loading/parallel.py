@@ -13,6 +13,7 @@ or sends anything wrong costs time, not results: its files not yet rebuilt are c
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Callable, Generator
 from decimal import Decimal
 from typing import Any
@@ -251,15 +252,25 @@ def _record_packing(record: type) -> tuple[Callable[[Any], Any], Callable[[Any],
     from budgetctl.model.shape import fields
 
     to = [(field.name, *_packing(field.shape)) for field in fields(record)]
-    back = [(name, convert) for name, _, convert in to]
+    names = tuple(name for name, _, _ in to)
+    read = operator.attrgetter(*names) if len(names) > 1 else (lambda value: (getattr(value, names[0]),))
+    # Only a few fields need converting (money, dates, nested records): the rest go as they are.
+    packs = [(i, c) for i, (_, c, _) in enumerate(to) if c is not None]
+    unpacks = [(i, name, c) for i, (name, _, c) in enumerate(to) if c is not None]
 
     def pack_record(value: Any) -> Packed:
-        return tuple([getattr(value, name) if c is None else c(getattr(value, name)) for name, c, _ in to])
+        values = list(read(value))
+        for i, convert in packs:
+            values[i] = convert(values[i])
+        return tuple(values)
 
     def unpack_record(values: Packed) -> Any:
-        if type(values) is not tuple:
+        if type(values) is not tuple or len(values) != len(names):
             raise ValueError("not a packed record")
-        return record(**{name: v if c is None else c(v) for (name, c), v in zip(back, values, strict=True)})
+        given = dict(zip(names, values, strict=True))
+        for i, name, convert in unpacks:
+            given[name] = convert(values[i])
+        return record(**given)
 
     found = _RECORDS[record] = (pack_record, unpack_record)
     return found
