@@ -14,7 +14,14 @@ inode, device) to the SHA-256 of the bytes read when that entry was taken
 - git's racy-clean rule: the file's mtime is older than the index file's own
   modification time.
 
-Anything else is read and hashed again. Like git, this assumes that the clock
+Anything else is read and hashed again. Beside the entries, the *table* of the
+last whole read (``table``: every file's display path and stat entry, in order, with
+its content key) is kept in one more file: a run whose table equals it, every file
+older than both files, is vouched for in one comparison, without a lookup per
+file or loading the entries. It is written only when every file of that read was
+vouched for by, or recorded in, the entries (each settled), and it names the
+entries' file as it was then (replaced, touched or damaged since: the table is
+not used). Like git, this assumes that the clock
 stamping the ledger's files (a network file system's server) and this machine's
 clock agree within ``SETTLE_NS``; ``--no-cache`` reads and hashes every file.
 The index lives beside the cache of
@@ -27,7 +34,9 @@ from __future__ import annotations
 import marshal
 import os
 import time
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 FORMAT = "budgetctl-stat-index 2"
 # The file: marshal of (FORMAT, {display path: (content key, size, mtime_ns, ctime_ns, inode,
@@ -41,6 +50,14 @@ SETTLE_NS = 3_000_000_000
 
 Entry = tuple[str, int, int, int, int, int]  # content key, size, mtime_ns, ctime_ns, inode, device
 
+TABLE_FORMAT = "budgetctl-stat-table 1"
+# The table file: marshal of (TABLE_FORMAT, display paths, content keys, rows, the entries'
+# file's identity), rows being ``marshal.dumps(list of _ROW of each stat entry, 2)``: compared
+# as bytes (version 2 writes no back-references, so equal rows give equal bytes).
+_ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
+_MTIME = attrgetter("st_mtime_ns")
+_IDENTITY = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev")
+
 
 def _entry(key: str, info: os.stat_result) -> Entry:
     return (key, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
@@ -52,13 +69,25 @@ class StatIndex:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.started = time.time_ns()  # before any file of this run is looked at
-        self._old: dict[str, Entry] = {}
+        self._loaded: dict[str, Entry] | None = None  # the entries, read on first lookup
         self._written_ns = 0  # the index file's own mtime
         self._new: dict[str, Entry] = {}
         self._changed = False
+        self._table: tuple[tuple[str, ...], list[os.stat_result]] | None = None  # this run's, in order
+        self._all_vouched = False  # by the kept table: the entries are neither read nor written
         self.hits = 0
-        if path is not None:
-            self._load(path)
+
+    @property
+    def _old(self) -> dict[str, Entry]:
+        if self._loaded is None:
+            self._loaded = {}
+            if self.path is not None:
+                self._load(self.path)
+        return self._loaded
+
+    @property
+    def table_path(self) -> Path | None:
+        return None if self.path is None else self.path.with_suffix(".table")
 
     def _load(self, path: Path) -> None:
         from budgetctl.loading.ownfiles import read_own  # the cache's checks: ours, regular
@@ -74,8 +103,53 @@ class StatIndex:
             return
         found = _entries(data)
         if found is not None:
-            self._old = found
+            self._loaded = found
             self._written_ns = after.st_mtime_ns
+
+    def vouch_all(self, shown: tuple[str, ...], infos: list[os.stat_result]) -> tuple[str, ...] | None:
+        """This run's whole table (every file's display path and stat entry, in order): the
+        content keys of all the files if the kept table vouches for every one of them, else
+        None (then each is looked up or read, and the table is kept at ``save`` if it can be)."""
+        self._table = (shown, infos)
+        kept = self._kept_table()
+        if kept is None or kept[0] != shown or kept[2] != _rows(infos):
+            return None
+        # git's racy-clean rule against both files (the table names the entries' file as written).
+        if infos and max(map(_MTIME, infos)) >= kept[3]:
+            return None
+        self._all_vouched = True
+        self.hits += len(shown)
+        return kept[1]
+
+    def _kept_table(self) -> tuple[tuple[str, ...], tuple[str, ...], bytes, int] | None:
+        """The kept table's paths, keys and rows, and the older of the two files' mtimes; None
+        unless it is exactly ours and the entries' file is still the one it names."""
+        from budgetctl.loading.ownfiles import read_own
+
+        table = self.table_path
+        if table is None or self.path is None:
+            return None
+        try:
+            before = os.lstat(table)
+            data = read_own(table, binary=True)
+            after = os.lstat(table)
+            entries = os.lstat(self.path)
+        except OSError:
+            return None
+        if data is None or _IDENTITY(before) != _IDENTITY(after):
+            return None
+        try:
+            loaded = marshal.loads(data)
+        except (ValueError, EOFError, TypeError):
+            return None
+        if type(loaded) is not tuple or len(loaded) != 5 or loaded[0] != TABLE_FORMAT:
+            return None
+        _, shown, keys, rows, named = loaded
+        if type(shown) is not tuple or type(keys) is not tuple or len(keys) != len(shown) or type(rows) is not bytes:
+            return None
+        if named != _IDENTITY(entries) or not _all_keys(keys):
+            return None
+        return shown, keys, rows, min(after.st_mtime_ns, entries.st_mtime_ns)
 
     def lookup(self, shown: str, info: os.stat_result) -> str | None:
         """The content key of the file at display path ``shown`` if its stat entry vouches for it."""
@@ -106,12 +180,47 @@ class StatIndex:
             self._new[shown] = old
 
     def save(self) -> None:
-        """Write the entries of this run's files, if anything differs from what was read."""
-        if self.path is None or not (self._changed or self._new.keys() != self._old.keys()):
+        """Write the entries of this run's files, if anything differs from what was read, and
+        the table of this run's read when every file of it has its entry as stat'ed now."""
+        if self.path is None or self._all_vouched:
             return
         from budgetctl.loading.ownfiles import write_own
 
-        write_own(self.path, marshal.dumps((FORMAT, self._new)))
+        if self._changed or self._new.keys() != self._old.keys():
+            write_own(self.path, marshal.dumps((FORMAT, self._new)))
+        keys = self._keys()
+        if keys is None:
+            return
+        assert self._table is not None and self.table_path is not None
+        shown, infos = self._table
+        try:
+            named = _IDENTITY(os.lstat(self.path))
+        except OSError:
+            return
+        write_own(self.table_path, marshal.dumps((TABLE_FORMAT, shown, keys, _rows(infos), named)))
+
+    def _keys(self) -> tuple[str, ...] | None:
+        """The content keys of this run's table if every file of it has its entry under the stat
+        entry it was read with (else one was unsettled, or the table is not known)."""
+        if self._table is None:
+            return None
+        keys = []
+        for path, info in zip(*self._table, strict=True):
+            entry = self._new.get(path)
+            if entry is None or entry[1:] != _IDENTITY(info):
+                return None
+            keys.append(entry[0])
+        return tuple(keys)
+
+    def vouches_for(self, taken: dict[str, os.stat_result]) -> bool:
+        """Whether every file of this run's table was read under a stat entry of ``taken`` and
+        is vouched for by the index, or recorded in it as settled, under that entry."""
+        if self._table is None:
+            return False
+        given = set(map(id, taken.values()))
+        if not all(id(info) in given for info in self._table[1]):
+            return False
+        return self._all_vouched or self._keys() is not None
 
 
 def _entries(data: bytes) -> dict[str, Entry] | None:
@@ -124,11 +233,22 @@ def _entries(data: bytes) -> dict[str, Entry] | None:
         for shown, entry in found.items():
             if type(shown) is not str or type(entry) is not tuple or len(entry) != 6 or len(entry[0]) != 64:
                 return None
-        # Every key 64 lower-case hex digits (a key that is not text fails the join, one that is
-        # not ASCII the encoding).
-        keys = "".join([entry[0] for entry in found.values()]).encode("ascii")
-        if keys.translate(None, _HEX):
+        if not _all_keys([entry[0] for entry in found.values()]):
             return None
     except (ValueError, EOFError, TypeError):  # damaged
         return None
     return found
+
+
+def _all_keys(keys: Any) -> bool:
+    """Whether every key is 64 lower-case hex digits (a key that is not text fails the join,
+    one that is not ASCII the encoding)."""
+    try:
+        joined = "".join(keys).encode("ascii")
+    except (TypeError, UnicodeEncodeError):
+        return False
+    return len(joined) == 64 * len(keys) and not joined.translate(None, _HEX)
+
+
+def _rows(infos: list[os.stat_result]) -> bytes:
+    return marshal.dumps(list(map(_ROW, infos)), 2)

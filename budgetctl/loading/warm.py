@@ -1,0 +1,192 @@
+"""The warm ``validate`` of a ledger that has not changed since its last whole check found no
+problem: one walk that stats every file, compared in one operation with the walk kept then.
+
+A *listing* is every folder and file under the ledger folder (but the folder's own hidden
+entries, which discovery never looks at) in the order the system lists them, with every file's
+stat entry. A listing holds everything discovery's result depends on: names, kinds and, for
+the files it reads, their content as git's index vouches for it (size, mtime, ctime, inode,
+device and mode all equal). Any symbolic link or other special file makes no listing (a link's
+target is not part of it): such a ledger is checked as usual.
+
+After a whole check that found no problem, ``keep`` writes the listing taken before the files
+were read, with the file count, beside the cache (``<ledger>.warm``), when every file read was
+vouched for, or recorded as settled, by the stat index under the stat entry of that listing.
+The next run answers "no problems" when its listing is equal byte for byte, under the same
+working folder, ``--data``, ledger folder and code (the cache key), and every file is older than
+that ``.warm`` file (git's racy-clean rule). A check that found problems keeps a mark instead,
+so that the next run does not walk for nothing; the stamp is gone with the next change.
+
+This module imports no model, rule or renderer: that is what makes the warm run fast.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from operator import attrgetter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from budgetctl.loading.cache import FileCache
+    from budgetctl.loading.statindex import StatIndex
+
+FORMAT = "budgetctl-warm 1"
+STREAMS_FILE = "streams.yaml"  # model.kinds.STREAMS_FILE (that module is not imported here)
+_ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
+_MTIME = attrgetter("st_mtime_ns")
+
+
+def given_data(data: str | os.PathLike[str] | None) -> str | os.PathLike[str] | None:
+    """Where the ledger is said to be: ``--data``, else $BUDGETCTL_DATA, else nowhere."""
+    return data if data is not None else os.environ.get("BUDGETCTL_DATA") or None
+
+
+def locate(data: str | os.PathLike[str] | None, cwd: Path) -> Path | None:
+    """The ledger folder (``discover.find_root``, which says why there is none): ``--data``,
+    else $BUDGETCTL_DATA, else ./data, else the nearest parent folder holding
+    ``data/streams.yaml``. Raises OSError for a given folder that cannot be looked at."""
+    given = given_data(data)
+    if given is not None:
+        root = cwd / Path(given)
+        if ".." in root.parts:
+            # Display paths are taken from the folder above the ledger: for "x/.." that
+            # is x, not the parent the system means.
+            root = root.resolve()
+        return root if (root / STREAMS_FILE).is_file() else None
+    for folder in (cwd, *cwd.parents):
+        if (folder / "data" / STREAMS_FILE).is_file():
+            return folder / "data"
+    return None
+
+
+class Listing:
+    """A ledger folder's listing (see the module's text): ``taken`` maps each file's path to
+    its stat entry, for discovery to use instead of taking another (the stat before the read)."""
+
+    __slots__ = ("context", "newest", "signature", "taken")
+
+    def __init__(self, context: tuple[str, ...], signature: bytes, taken: dict[str, os.stat_result], newest: int):
+        self.context = context
+        self.signature = signature
+        self.taken = taken
+        self.newest = newest
+
+
+def listing(root: str, context: tuple[str, ...]) -> Listing | None:
+    """The listing of the folder ``root``; None when it holds a link or a special file, or a
+    folder cannot be read."""
+    folders = []
+    paths: list[str] = []
+    pending = [(root, "")]
+    while pending:
+        folder, relative = pending.pop()
+        try:
+            with os.scandir(folder) as found:
+                entries = list(found)
+        except OSError:
+            return None
+        files = []
+        subfolders = []
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                files.append(entry)
+            elif entry.is_dir(follow_symlinks=False):
+                if relative or not entry.name.startswith("."):
+                    subfolders.append(entry)
+            elif relative or not entry.name.startswith("."):
+                return None  # a link, a pipe, a socket ...
+        if not relative:
+            files = [entry for entry in files if not entry.name.startswith(".")]
+        names = [entry.name for entry in files]
+        folders.append((relative, names, [entry.name for entry in subfolders]))
+        paths += [entry.path for entry in files]
+        pending += [(entry.path, f"{relative}{entry.name}/") for entry in subfolders]
+    try:
+        infos = list(map(os.lstat, paths))
+    except OSError:
+        return None
+    rows = list(map(_ROW, infos))
+    newest = max(map(_MTIME, infos), default=0)
+    return Listing(context, marshal.dumps((folders, rows), 2), dict(zip(paths, infos, strict=True)), newest)
+
+
+def attempt(data: str | None, cwd: Path) -> int | Listing | None:
+    """The file count of the ledger when it is exactly as it was at a whole check that found no
+    problem (``keep``); else its listing, to keep after this run's check (or None: there is
+    nothing to keep, or the cache is off). Prints nothing."""
+    from budgetctl.loading.cache import FileCache, disabled_by_env
+
+    if disabled_by_env():
+        return None
+    try:
+        root = locate(data, cwd)
+    except OSError:
+        return None
+    cached = FileCache.open(root) if root is not None else None
+    if root is None or cached is None:
+        return None
+    context = (FORMAT, str(cwd), str(given_data(data) or ""), str(root), cached.key)
+    kept = _read(_path(cached))
+    if kept is not None and kept[1] == context and not kept[2]:
+        return None  # problems last time: the check prints them
+    found = listing(str(root), context)
+    if found is None or kept is None:
+        return found
+    written, kept_context, signature, files = kept
+    if kept_context == context and signature == found.signature and found.newest < written:
+        return files
+    return found
+
+
+def keep(found: Listing | None, cache: FileCache | None, index: StatIndex | None, problems: int, files: int) -> None:
+    """After a whole check of the ledger listed by ``found`` (``problems`` found in ``files``
+    files): its stamp, when the stat index vouches for every file read under the listing's
+    stat entries; a mark when the check found problems. With no listing and no problem, the
+    mark (if any) is removed: the next run lists the ledger."""
+    if cache is None or index is None or not cache.enabled:
+        return
+    try:
+        _keep(found, cache, index, problems, files)
+    except OSError:  # a stamp that cannot be written or removed: the next run checks as usual
+        return
+
+
+def _keep(found: Listing | None, cache: FileCache, index: StatIndex, problems: int, files: int) -> None:
+    from budgetctl.loading.ownfiles import write_own
+
+    if found is None:
+        if not problems:
+            _path(cache).unlink(missing_ok=True)
+    elif problems:
+        write_own(_path(cache), marshal.dumps((FORMAT, found.context, b"", 0)))
+    elif index.vouches_for(found.taken):
+        write_own(_path(cache), marshal.dumps((FORMAT, found.context, found.signature, files)))
+
+
+def _path(cache: FileCache) -> Path:
+    return cache.path.with_suffix(".warm")
+
+
+def _read(path: Path) -> tuple[int, tuple[str, ...], bytes, int] | None:
+    """A kept stamp: the file's mtime, and its context, listing and file count; None unless exactly ours."""
+    from budgetctl.loading.ownfiles import read_own
+
+    try:
+        before = os.lstat(path)
+        data = read_own(path, binary=True)
+        after = os.lstat(path)
+    except OSError:
+        return None
+    if data is None or _ROW(before) != _ROW(after):
+        return None
+    try:
+        loaded = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if type(loaded) is not tuple or len(loaded) != 4 or loaded[0] != FORMAT:
+        return None
+    _, context, signature, files = loaded
+    if type(context) is not tuple or type(signature) is not bytes or type(files) is not int:
+        return None
+    return after.st_mtime_ns, context, signature, files
