@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import Any, TextIO
+
+TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 
 class _Stdout:

@@ -36,14 +36,15 @@ import os
 import sys
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # exists at runtime; typeshed omits it
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
 from budgetctl.loading.ownfiles import read_own, usable_folder, write_own
 
+TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
 if TYPE_CHECKING:
     from collections.abc import Collection
     from decimal import Decimal
+    from typing import Any
 
     from budgetctl.diagnostics import Diagnostic
     from budgetctl.loading.checks import FileCheck

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import marshal
 import os
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing itself is not imported (its start-up cost is a tenth of a warm run)
 
 if TYPE_CHECKING:
     from budgetctl.loading.cache import FileCache
@@ -61,23 +63,36 @@ def locate(data: str | os.PathLike[str] | None, cwd: Path) -> Path | None:
 
 
 class Listing:
-    """A ledger folder's listing (see the module's text): ``taken`` maps each file's path to
-    its stat entry, for discovery to use instead of taking another (the stat before the read)."""
+    """A ledger folder's listing (see the module's text), and each file's stat entry."""
 
-    __slots__ = ("context", "newest", "signature", "taken")
+    __slots__ = ("_files", "_infos", "context", "newest", "signature")
 
-    def __init__(self, context: tuple[str, ...], signature: bytes, taken: dict[str, os.stat_result], newest: int):
+    def __init__(
+        self, context: tuple[str, ...], signature: bytes, files: list[os.DirEntry[str]], infos: list[os.stat_result]
+    ) -> None:
         self.context = context
         self.signature = signature
-        self.taken = taken
-        self.newest = newest
+        self.newest = max(map(_MTIME, infos), default=0)
+        self._files = files
+        self._infos = infos
+
+    @property
+    def taken(self) -> dict[str, os.stat_result]:
+        """Each file's stat entry by path, for discovery to use instead of taking another (the
+        stat before the read)."""
+        return dict(zip([entry.path for entry in self._files], self._infos, strict=True))
+
+
+# DirEntry.stat of a file the listing found regular: one lstat (or none, where the system's
+# listing gave no kind and ``is_file`` took it already).
+_LSTAT = partial(os.DirEntry.stat, follow_symlinks=False)
 
 
 def listing(root: str, context: tuple[str, ...]) -> Listing | None:
     """The listing of the folder ``root``; None when it holds a link or a special file, or a
-    folder cannot be read."""
+    folder or file cannot be looked at."""
     folders = []
-    paths: list[str] = []
+    every: list[os.DirEntry[str]] = []
     pending = [(root, "")]
     while pending:
         folder, relative = pending.pop()
@@ -89,26 +104,22 @@ def listing(root: str, context: tuple[str, ...]) -> Listing | None:
         files = []
         subfolders = []
         for entry in entries:
+            if not relative and entry.name.startswith("."):
+                continue  # the ledger folder's hidden entries: discovery never looks at them
             if entry.is_file(follow_symlinks=False):
                 files.append(entry)
             elif entry.is_dir(follow_symlinks=False):
-                if relative or not entry.name.startswith("."):
-                    subfolders.append(entry)
-            elif relative or not entry.name.startswith("."):
+                subfolders.append(entry)
+            else:
                 return None  # a link, a pipe, a socket ...
-        if not relative:
-            files = [entry for entry in files if not entry.name.startswith(".")]
-        names = [entry.name for entry in files]
-        folders.append((relative, names, [entry.name for entry in subfolders]))
-        paths += [entry.path for entry in files]
+        folders.append((relative, [entry.name for entry in files], [entry.name for entry in subfolders]))
+        every += files
         pending += [(entry.path, f"{relative}{entry.name}/") for entry in subfolders]
     try:
-        infos = list(map(os.lstat, paths))
+        infos = list(map(_LSTAT, every))
     except OSError:
         return None
-    rows = list(map(_ROW, infos))
-    newest = max(map(_MTIME, infos), default=0)
-    return Listing(context, marshal.dumps((folders, rows), 2), dict(zip(paths, infos, strict=True)), newest)
+    return Listing(context, marshal.dumps((folders, list(map(_ROW, infos))), 2), every, infos)
 
 
 def attempt(data: str | None, cwd: Path) -> int | Listing | None:
