@@ -75,6 +75,7 @@ class StatIndex:
         self._changed = False
         self._table: tuple[tuple[str, ...], list[os.stat_result]] | None = None  # this run's, in order
         self._all_vouched = False  # by the kept table: the entries are neither read nor written
+        self._unsettled: dict[str, str] = {}  # the content keys of files read too soon to be recorded
         self.hits = 0
 
     @property
@@ -170,6 +171,8 @@ class StatIndex:
         entry = _entry(key, info)
         settled = max(info.st_mtime_ns, info.st_ctime_ns) <= self.started - SETTLE_NS
         old = self._old.get(shown)
+        if not settled:
+            self._unsettled[shown] = key
         if settled:
             self._new[shown] = entry
             self._changed = self._changed or old != entry
@@ -212,15 +215,27 @@ class StatIndex:
             keys.append(entry[0])
         return tuple(keys)
 
-    def vouches_for(self, taken: dict[str, os.stat_result]) -> bool:
-        """Whether every file of this run's table was read under a stat entry of ``taken`` and
-        is vouched for by the index, or recorded in it as settled, under that entry."""
+    def rechecks(self, taken: dict[str, os.stat_result]) -> list[tuple[str, str]] | None:
+        """The files of this run's table that the index cannot vouch for by their stat entry
+        alone (read too soon after they were written), as (path, content key read this run);
+        None when a file of the table was not read under a stat entry of ``taken``, or neither
+        vouched for nor read."""
         if self._table is None:
-            return False
-        given = set(map(id, taken.values()))
-        if not all(id(info) in given for info in self._table[1]):
-            return False
-        return self._all_vouched or self._keys() is not None
+            return None
+        path_of = {id(info): path for path, info in taken.items()}
+        found = []
+        for shown, info in zip(*self._table, strict=True):
+            path = path_of.get(id(info))
+            if path is None:
+                return None
+            entry = self._new.get(shown)
+            if self._all_vouched or (entry is not None and entry[1:] == _IDENTITY(info)):
+                continue
+            key = self._unsettled.get(shown)
+            if key is None:
+                return None
+            found.append((path, key))
+        return found
 
 
 def _entries(data: bytes) -> dict[str, Entry] | None:

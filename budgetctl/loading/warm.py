@@ -10,11 +10,13 @@ target is not part of it): such a ledger is checked as usual.
 
 After a whole check that found no problem, ``keep`` writes the listing taken before the files
 were read, with the file count, beside the cache (``<ledger>.warm``), when every file read was
-vouched for, or recorded as settled, by the stat index under the stat entry of that listing.
-The next run answers "no problems" when its listing is equal byte for byte, under the same
-working folder, ``--data``, ledger folder and code (the cache key), and every file is older than
-that ``.warm`` file (git's racy-clean rule). A check that found problems keeps a mark instead,
-so that the next run does not walk for nothing; the stamp is gone with the next change.
+read under the stat entry of that listing. The next run answers "no problems" when its listing
+is equal byte for byte, under the same working folder, ``--data``, ledger folder and code (the
+cache key), every file is older than that ``.warm`` file (git's racy-clean rule), and each file
+the stat index could not vouch for by its stat entry alone (written too soon before it was
+read: ``statindex.SETTLE_NS``) still hashes to the content key it had. A check that found
+problems keeps a mark instead, so that the next run does not list the ledger for nothing; the
+first run without problems removes it.
 
 This module imports no model, rule or renderer: that is what makes the warm run fast.
 """
@@ -144,10 +146,27 @@ def attempt(data: str | None, cwd: Path) -> int | Listing | None:
     found = listing(str(root), context)
     if found is None or kept is None:
         return found
-    written, kept_context, signature, files = kept
-    if kept_context == context and signature == found.signature and found.newest < written:
+    written, kept_context, signature, files, rehash = kept
+    if kept_context == context and signature == found.signature and found.newest < written and _same(rehash):
         return files
     return found
+
+
+def _same(rehash: tuple[tuple[str, str], ...]) -> bool:
+    """Whether each file read too soon after it was written to be vouched for by its stat entry
+    still has the content it had (its content key is that of its bytes now)."""
+    from budgetctl.loading.cache import digest
+
+    for path, key in rehash:  # each of a size discovery read (the listing says so)
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read()
+        except (OSError, TypeError, ValueError):
+            return False
+        if digest(data) != key:
+            return False
+    return True
 
 
 def keep(found: Listing | None, cache: FileCache | None, index: StatIndex | None, problems: int, files: int) -> None:
@@ -170,17 +189,20 @@ def _keep(found: Listing | None, cache: FileCache, index: StatIndex, problems: i
         if not problems:
             _path(cache).unlink(missing_ok=True)
     elif problems:
-        write_own(_path(cache), marshal.dumps((FORMAT, found.context, b"", 0)))
-    elif index.vouches_for(found.taken):
-        write_own(_path(cache), marshal.dumps((FORMAT, found.context, found.signature, files)))
+        write_own(_path(cache), marshal.dumps((FORMAT, found.context, b"", 0, ())))
+    else:
+        rehash = index.rechecks(found.taken)
+        if rehash is not None:
+            write_own(_path(cache), marshal.dumps((FORMAT, found.context, found.signature, files, tuple(rehash))))
 
 
 def _path(cache: FileCache) -> Path:
     return cache.path.with_suffix(".warm")
 
 
-def _read(path: Path) -> tuple[int, tuple[str, ...], bytes, int] | None:
-    """A kept stamp: the file's mtime, and its context, listing and file count; None unless exactly ours."""
+def _read(path: Path) -> tuple[int, tuple[str, ...], bytes, int, tuple[tuple[str, str], ...]] | None:
+    """A kept stamp: the file's mtime, and its context, listing, file count and files to hash
+    again; None unless exactly ours."""
     from budgetctl.loading.ownfiles import read_own
 
     try:
@@ -195,9 +217,11 @@ def _read(path: Path) -> tuple[int, tuple[str, ...], bytes, int] | None:
         loaded = marshal.loads(data)
     except (ValueError, EOFError, TypeError):
         return None
-    if type(loaded) is not tuple or len(loaded) != 4 or loaded[0] != FORMAT:
+    if type(loaded) is not tuple or len(loaded) != 5 or loaded[0] != FORMAT:
         return None
-    _, context, signature, files = loaded
+    _, context, signature, files, rehash = loaded
     if type(context) is not tuple or type(signature) is not bytes or type(files) is not int:
         return None
-    return after.st_mtime_ns, context, signature, files
+    if type(rehash) is not tuple or not all(type(pair) is tuple and len(pair) == 2 for pair in rehash):
+        return None
+    return after.st_mtime_ns, context, signature, files, rehash

@@ -4,6 +4,7 @@ its size and mtime), a link or a permission gives the result an uncached run giv
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 import sys
@@ -215,3 +216,25 @@ def test_locate_is_discoverys_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("BUDGETCTL_DATA", str(tmp_path / "data"))
     assert warm.locate(None, nested) == tmp_path / "data"
     assert warm.locate("elsewhere", nested) is None
+
+
+def test_files_read_too_soon_after_a_write_are_hashed_again(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], reads: list[int]
+) -> None:
+    """A file written within SETTLE_NS of the run that read it is vouched for by its bytes, not
+    its stat entry: the stamp still answers while they hash to the key it keeps, and not after."""
+    target = project_file(data)
+    monkeypatch.setattr(statindex, "SETTLE_NS", 0)
+    entry(monkeypatch, capsys, "validate", "--data", str(data))  # every other file recorded as settled
+    target.write_text(target.read_text("utf-8") + "# edited\n", encoding="utf-8")
+    age(target)
+    monkeypatch.setattr(statindex, "SETTLE_NS", 3_600_000_000_000)  # nothing written in the last hour has settled
+    args = ("validate", "--data", str(data))
+    first = entry(monkeypatch, capsys, *args)
+    assert entry(monkeypatch, capsys, *args) == first and len(reads) == 2  # answered: the edited file hashed again
+    (stamp,) = Path(os.environ["XDG_CACHE_HOME"]).rglob("*.warm")
+    form, context, signature, files, rehash = marshal.loads(stamp.read_bytes())
+    assert [path for path, _ in rehash] == [str(target)]
+    stamp.write_bytes(marshal.dumps((form, context, signature, files, ((str(target), "0" * 64),))))
+    assert entry(monkeypatch, capsys, *args) == first
+    assert len(reads) == 3  # its bytes no longer have the kept key: checked as usual
