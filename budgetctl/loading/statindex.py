@@ -76,6 +76,7 @@ class StatIndex:
         self._table: tuple[tuple[str, ...], list[os.stat_result]] | None = None  # this run's, in order
         self._all_vouched = False  # by the kept table: the entries are neither read nor written
         self._unsettled: dict[str, str] = {}  # the content keys of files read too soon to be recorded
+        self._settled: set[str] = set()  # the files vouched for, or recorded as settled, this run
         self.hits = 0
 
     @property
@@ -163,6 +164,7 @@ class StatIndex:
         ):
             return None
         self._new[shown] = recorded
+        self._settled.add(shown)
         self.hits += 1
         return recorded[0]
 
@@ -174,6 +176,7 @@ class StatIndex:
         if not settled:
             self._unsettled[shown] = key
         if settled:
+            self._settled.add(shown)
             self._new[shown] = entry
             self._changed = self._changed or old != entry
         elif old is not None:
@@ -218,24 +221,22 @@ class StatIndex:
     def rechecks(self, taken: dict[str, os.stat_result]) -> list[tuple[str, str]] | None:
         """The files of this run's table that the index cannot vouch for by their stat entry
         alone (read too soon after they were written), as (path, content key read this run);
-        None when a file of the table was not read under a stat entry of ``taken``, or neither
-        vouched for nor read."""
+        None when a file of the table was not read under a stat entry of ``taken``, or was
+        neither vouched for nor read (each is looked up or recorded under its table entry)."""
         if self._table is None:
             return None
-        path_of = {id(info): path for path, info in taken.items()}
-        found = []
-        for shown, info in zip(*self._table, strict=True):
-            path = path_of.get(id(info))
-            if path is None:
-                return None
-            entry = self._new.get(shown)
-            if self._all_vouched or (entry is not None and entry[1:] == _IDENTITY(info)):
-                continue
-            key = self._unsettled.get(shown)
-            if key is None:
-                return None
-            found.append((path, key))
-        return found
+        shown, infos = self._table
+        given = set(map(id, taken.values()))
+        if not all(map(given.__contains__, map(id, infos))):
+            return None
+        if self._all_vouched:
+            return []
+        seen = self._settled | self._unsettled.keys()
+        if not all(map(seen.__contains__, shown)):
+            return None
+        path_of = {id(info): path for path, info in taken.items()} if self._unsettled else {}
+        late = self._unsettled
+        return [(path_of[id(info)], late[name]) for name, info in zip(shown, infos, strict=True) if name in late]
 
 
 def _entries(data: bytes) -> dict[str, Entry] | None:
