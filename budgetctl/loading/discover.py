@@ -144,15 +144,17 @@ def read_ledger(
     for kind in IN_YEAR:
         walked = []
         groups.append((_in_year_found(root, kind, walked, base), walked))
-    read, infos = _read_all([pair for found, _ in groups for pair in found], index, taken or {})
-    if read is None:  # each file on its own, with the stat entry taken (the stat comes before the read)
-        read = []
-        for found, walked in groups:
-            files.problems += walked
-            for path, display in found:
-                read.append(_read(path, display, files.problems, index, infos[len(read)] if infos else None))
-    else:
-        files.problems += [problem for _, walked in groups for problem in walked]
+    keys, infos = _vouched_keys([pair for found, _ in groups for pair in found], index, taken or {})
+    read: list[RawFile | None] = []
+    for found, walked in groups:
+        files.problems += walked
+        for path, display in found:
+            at = len(read)
+            key = None if keys is None else keys[at]
+            if key is not None:
+                read.append(_vouched(path, display, key))
+            else:  # with the stat entry taken (the stat comes before the read)
+                read.append(_read(path, display, files.problems, index, infos[at] if infos else None))
     start = 0
     for number, (found, _) in enumerate(groups):
         raws = [raw for raw in read[start : start + len(found)] if raw is not None]
@@ -172,12 +174,13 @@ def _shown(pair: tuple[str, str]) -> str:
     return pair[1]
 
 
-def _read_all(
+def _vouched_keys(
     found: list[tuple[str, str]], index: StatIndex | None, taken: dict[str, os.stat_result]
-) -> tuple[list[RawFile | None] | None, list[os.stat_result] | None]:
-    """Every file of ``found`` (path, display path) when ``index`` vouches for all of them by
-    their stat entries, taken in one pass (none is read now); else None, with those stat entries
-    (None when one could not be taken: each file is then stat'ed, looked up and read on its own)."""
+) -> tuple[list[str | None] | None, list[os.stat_result] | None]:
+    """The stat entries of the files of ``found`` (path, display path), taken in one pass (or
+    given in ``taken``), and the content key of each that ``index`` vouches for by its whole
+    table (``vouch_all``: None where it does not, or for all without a kept table); (None, None)
+    when a stat entry could not be taken (each file is then stat'ed and read on its own)."""
     if index is None:
         return None, None
     paths = [path for path, _ in found]
@@ -185,10 +188,7 @@ def _read_all(
         infos = [taken.get(path) or os.lstat(path) for path in paths] if taken else list(map(os.lstat, paths))
     except OSError:  # gone since the walk, or unreadable: _read reports it
         return None, None
-    keys = index.vouch_all(tuple([display for _, display in found]), infos)
-    if keys is None:
-        return None, infos
-    return list(map(_vouched, paths, [display for _, display in found], keys)), infos
+    return index.vouch_all(tuple([display for _, display in found]), infos), infos
 
 
 def _vouched(path: str, shown: str, key: str) -> RawFile:

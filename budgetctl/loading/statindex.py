@@ -15,13 +15,14 @@ inode, device) to the SHA-256 of the bytes read when that entry was taken
   modification time.
 
 Anything else is read and hashed again. Beside the entries, the *table* of the
-last whole read (``table``: every file's display path and stat entry, in order, with
-its content key) is kept in one more file: a run whose table equals it, every file
-older than both files, is vouched for in one comparison, without a lookup per
-file or loading the entries. It is written only when every file of that read was
-vouched for by, or recorded in, the entries (each settled), and it names the
-entries' file as it was then (replaced, touched or damaged since: the table is
-not used). Like git, this assumes that the clock
+last whole read (every file's display path, stat entry and content key, in order,
+and which files were read unsettled) is kept in one more file, naming the entries'
+file as it was then (replaced, touched or damaged since: the table is not used). A
+run whose table equals it, no file unsettled and every file older than both files,
+is vouched for in one comparison, without loading the entries; otherwise the table
+vouches for each file by the same three rules (its row equal, settled, older), and
+the entries are not loaded either: they were written with the table or before it,
+so they can vouch for nothing it does not. Like git, this assumes that the clock
 stamping the ledger's files (a network file system's server) and this machine's
 clock agree within ``SETTLE_NS``; ``--no-cache`` reads and hashes every file.
 The index lives beside the cache of
@@ -50,9 +51,10 @@ SETTLE_NS = 3_000_000_000
 
 Entry = tuple[str, int, int, int, int, int]  # content key, size, mtime_ns, ctime_ns, inode, device
 
-TABLE_FORMAT = "budgetctl-stat-table 1"
+TABLE_FORMAT = "budgetctl-stat-table 2"
 # The table file: marshal of (TABLE_FORMAT, display paths, content keys, rows, the entries'
-# file's identity), rows being ``marshal.dumps(list of _ROW of each stat entry, 2)``: compared
+# file's identity, the display paths of the files read unsettled), rows being
+# ``marshal.dumps(list of _ROW of each stat entry, 2)``: compared
 # as bytes (version 2 writes no back-references, so equal rows give equal bytes).
 _ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
 _MTIME = attrgetter("st_mtime_ns")
@@ -75,6 +77,7 @@ class StatIndex:
         self._changed = False
         self._table: tuple[tuple[str, ...], list[os.stat_result]] | None = None  # this run's, in order
         self._all_vouched = False  # by the kept table: the entries are neither read nor written
+        self._partial = False  # some files by the kept table: the entries are not read
         self._unsettled: dict[str, str] = {}  # the content keys of files read too soon to be recorded
         self._settled: set[str] = set()  # the files vouched for, or recorded as settled, this run
         self.hits = 0
@@ -108,24 +111,51 @@ class StatIndex:
             self._loaded = found
             self._written_ns = after.st_mtime_ns
 
-    def vouch_all(self, shown: tuple[str, ...], infos: list[os.stat_result]) -> tuple[str, ...] | None:
-        """This run's whole table (every file's display path and stat entry, in order): the
-        content keys of all the files if the kept table vouches for every one of them, else
-        None (then each is looked up or read, and the table is kept at ``save`` if it can be)."""
+    def vouch_all(self, shown: tuple[str, ...], infos: list[os.stat_result]) -> list[str | None] | None:
+        """This run's whole table (every file's display path and stat entry, in order): each
+        file's content key where the kept table vouches for it (its row there equal to its stat
+        entry now, older than both files, and settled when kept), else None (the file is read);
+        None for all when there is no kept table (each file is looked up in the entries). When
+        the kept table vouches for every file, the entries are neither loaded nor written."""
         self._table = (shown, infos)
         kept = self._kept_table()
-        if kept is None or kept[0] != shown or kept[2] != _rows(infos):
+        if kept is None:
             return None
+        kept_shown, keys, kept_rows, written, late = kept
         # git's racy-clean rule against both files (the table names the entries' file as written).
-        if infos and max(map(_MTIME, infos)) >= kept[3]:
+        newest = max(map(_MTIME, infos), default=0)
+        if kept_shown == shown and not late and newest < written and kept_rows == _rows(infos):
+            self._all_vouched = True
+            self.hits += len(shown)
+            return list(keys)
+        try:
+            rows = marshal.loads(kept_rows)
+        except (ValueError, EOFError, TypeError):
             return None
-        self._all_vouched = True
-        self.hits += len(shown)
-        return kept[1]
+        if type(rows) is not list or len(rows) != len(kept_shown):
+            return None
+        # The entries' file can vouch for nothing the table does not (it was written with it or
+        # before): not loaded, and rewritten only for a file recorded anew.
+        self._loaded = {}
+        self._partial = True
+        at = {name: number for number, name in enumerate(kept_shown)} if kept_shown != shown else None
+        found: list[str | None] = []
+        for number, (name, row) in enumerate(zip(shown, map(_ROW, infos), strict=True)):
+            old = number if at is None else at.get(name)
+            if old is None or rows[old] != row or row[1] >= written or name in late:
+                found.append(None)
+                continue
+            self._new[name] = (keys[old], *row[:5])
+            self._settled.add(name)
+            found.append(keys[old])
+        self.hits += len(self._settled)
+        return found
 
-    def _kept_table(self) -> tuple[tuple[str, ...], tuple[str, ...], bytes, int] | None:
-        """The kept table's paths, keys and rows, and the older of the two files' mtimes; None
-        unless it is exactly ours and the entries' file is still the one it names."""
+    def _kept_table(
+        self,
+    ) -> tuple[tuple[str, ...], tuple[str, ...], bytes, int, frozenset[str]] | None:
+        """The kept table's paths, keys, rows and files read unsettled, and the older of the two
+        files' mtimes; None unless it is exactly ours and the entries' file is the one it names."""
         from budgetctl.loading.ownfiles import read_own
 
         table = self.table_path
@@ -144,14 +174,14 @@ class StatIndex:
             loaded = marshal.loads(data)
         except (ValueError, EOFError, TypeError):
             return None
-        if type(loaded) is not tuple or len(loaded) != 5 or loaded[0] != TABLE_FORMAT:
+        if type(loaded) is not tuple or len(loaded) != 6 or loaded[0] != TABLE_FORMAT:
             return None
-        _, shown, keys, rows, named = loaded
+        _, shown, keys, rows, named, late = loaded
         if type(shown) is not tuple or type(keys) is not tuple or len(keys) != len(shown) or type(rows) is not bytes:
             return None
-        if named != _IDENTITY(entries) or not _all_keys(keys):
+        if type(late) is not tuple or named != _IDENTITY(entries) or not _all_keys(keys):
             return None
-        return shown, keys, rows, min(after.st_mtime_ns, entries.st_mtime_ns)
+        return shown, keys, rows, min(after.st_mtime_ns, entries.st_mtime_ns), frozenset(late)
 
     def lookup(self, shown: str, info: os.stat_result) -> str | None:
         """The content key of the file at display path ``shown`` if its stat entry vouches for it."""
@@ -187,36 +217,30 @@ class StatIndex:
 
     def save(self) -> None:
         """Write the entries of this run's files, if anything differs from what was read, and
-        the table of this run's read when every file of it has its entry as stat'ed now."""
+        the table of this run's read when every file of it was vouched for or read."""
         if self.path is None or self._all_vouched:
             return
         from budgetctl.loading.ownfiles import write_own
 
-        if self._changed or self._new.keys() != self._old.keys():
+        if self._changed or (not self._partial and self._new.keys() != self._old.keys()):
             write_own(self.path, marshal.dumps((FORMAT, self._new)))
-        keys = self._keys()
-        if keys is None:
+        if self._table is None or self.table_path is None:
             return
-        assert self._table is not None and self.table_path is not None
         shown, infos = self._table
+        keys = []
+        for name in shown:
+            if name in self._settled:
+                keys.append(self._new[name][0])
+            elif name in self._unsettled:
+                keys.append(self._unsettled[name])
+            else:  # not read (refused, or unreadable)
+                return
         try:
             named = _IDENTITY(os.lstat(self.path))
         except OSError:
             return
-        write_own(self.table_path, marshal.dumps((TABLE_FORMAT, shown, keys, _rows(infos), named)))
-
-    def _keys(self) -> tuple[str, ...] | None:
-        """The content keys of this run's table if every file of it has its entry under the stat
-        entry it was read with (else one was unsettled, or the table is not known)."""
-        if self._table is None:
-            return None
-        keys = []
-        for path, info in zip(*self._table, strict=True):
-            entry = self._new.get(path)
-            if entry is None or entry[1:] != _IDENTITY(info):
-                return None
-            keys.append(entry[0])
-        return tuple(keys)
+        late = tuple(name for name in shown if name not in self._settled)
+        write_own(self.table_path, marshal.dumps((TABLE_FORMAT, shown, tuple(keys), _rows(infos), named, late)))
 
     def rechecks(self, taken: dict[str, os.stat_result]) -> list[tuple[str, str]] | None:
         """The files of this run's table that the index cannot vouch for by their stat entry

@@ -61,6 +61,7 @@ def test_a_change_keeping_size_and_mtime_is_not_vouched_for(data: Path) -> None:
     os.utime(target, ns=(PAST, PAST))
     files, index = read(data)
     assert index.hits == 2 and b"900" in files["data/projects/fund/a.yaml"].data
+    assert files["data/projects/fund/a.yaml"].was_read and not files["data/projects/fund/b.yaml"].was_read
     again, index = read(data)  # the new table
     assert index.hits == 3 and index._loaded is None
     assert b"900" in again["data/projects/fund/a.yaml"].data
@@ -83,11 +84,11 @@ def test_a_table_that_does_not_hold_is_not_used(data: Path, damage: str) -> None
     if damage == "entries-touched":
         os.utime(index.path, ns=(PAST, PAST))  # the entries' file is not the one the table names
     else:
-        form, shown, keys, rows, named = marshal.loads(table.read_bytes())
+        form, shown, keys, rows, named, late = marshal.loads(table.read_bytes())
         if damage == "form":
-            stored = marshal.dumps(("other", shown, keys, rows, named))
+            stored = marshal.dumps(("other", shown, keys, rows, named, late))
         elif damage == "key":
-            stored = marshal.dumps((form, shown, ("zz" + keys[0][2:], *keys[1:]), rows, named))
+            stored = marshal.dumps((form, shown, ("zz" + keys[0][2:], *keys[1:]), rows, named, late))
         else:
             stored = table.read_bytes()[:-5]
         table.write_bytes(stored)
@@ -95,3 +96,33 @@ def test_a_table_that_does_not_hold_is_not_used(data: Path, damage: str) -> None
     assert index._loaded is not None  # looked up file by file
     for path, raw in files.items():
         assert raw.digest == digest((data.parent / path).read_bytes())
+
+
+def test_a_file_read_unsettled_is_read_again_while_the_others_are_vouched_for(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read(data)
+    monkeypatch.setattr(statindex, "SETTLE_NS", 3_600_000_000_000)  # nothing written in the last hour has settled
+    target = data / "projects/fund/a.yaml"
+    target.write_text(project("900"), encoding="utf-8")
+    os.utime(target, ns=(PAST, PAST))
+    for _ in range(2):  # the second run's table holds a.yaml as read unsettled: never vouched for by it
+        files, index = read(data)
+        assert index.hits == 2 and index._partial
+        assert files["data/projects/fund/a.yaml"].was_read and b"900" in files["data/projects/fund/a.yaml"].data
+        assert not files["data/projects/fund/b.yaml"].was_read
+    target.write_text(project("800"), encoding="utf-8")  # same size, same mtime: only its ctime moved
+    os.utime(target, ns=(PAST, PAST))
+    files, index = read(data)
+    assert b"800" in files["data/projects/fund/a.yaml"].data
+
+
+def test_a_file_removed_or_added_leaves_the_others_vouched_for_by_name(data: Path) -> None:
+    read(data)
+    (data / "projects/fund/a.yaml").unlink()
+    (data / "projects/fund/c.yaml").write_text(project("300"), encoding="utf-8")
+    os.utime(data / "projects/fund/c.yaml", ns=(PAST, PAST))
+    files, index = read(data)
+    assert index.hits == 2 and index._partial
+    assert set(files) == {"data/streams.yaml", "data/projects/fund/b.yaml", "data/projects/fund/c.yaml"}
+    assert files["data/projects/fund/c.yaml"].was_read and not files["data/projects/fund/b.yaml"].was_read
