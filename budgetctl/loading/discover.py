@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic, UserError, printable
 from budgetctl.loading.codes import CODES
-from budgetctl.loading.warm import given_data, locate
+from budgetctl.loading.root import given_data, locate
 from budgetctl.model.kinds import (
     IN_YEAR,
     KNOWN_FOLDERS,
@@ -65,7 +65,7 @@ class LedgerFiles:
 
 def find_root(data: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path:
     """The ledger folder: ``--data``, else $BUDGETCTL_DATA, else ./data, else the
-    nearest parent folder holding ``data/streams.yaml`` (``warm.locate``)."""
+    nearest parent folder holding ``data/streams.yaml`` (``root.locate``)."""
     cwd = cwd or Path.cwd()
     given = given_data(data)
     try:

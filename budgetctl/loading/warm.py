@@ -29,39 +29,16 @@ from functools import partial
 from operator import attrgetter
 from pathlib import Path
 
-TYPE_CHECKING = False  # typing itself is not imported (its start-up cost is a tenth of a warm run)
+from budgetctl.loading.root import given_data, locate
 
+TYPE_CHECKING = False  # typing itself is not imported (its start-up cost is a tenth of a warm run)
 if TYPE_CHECKING:
     from budgetctl.loading.cache import FileCache
     from budgetctl.loading.statindex import StatIndex
 
 FORMAT = "budgetctl-warm 1"
-STREAMS_FILE = "streams.yaml"  # model.kinds.STREAMS_FILE (that module is not imported here)
 _ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
 _MTIME = attrgetter("st_mtime_ns")
-
-
-def given_data(data: str | os.PathLike[str] | None) -> str | os.PathLike[str] | None:
-    """Where the ledger is said to be: ``--data``, else $BUDGETCTL_DATA, else nowhere."""
-    return data if data is not None else os.environ.get("BUDGETCTL_DATA") or None
-
-
-def locate(data: str | os.PathLike[str] | None, cwd: Path) -> Path | None:
-    """The ledger folder (``discover.find_root``, which says why there is none): ``--data``,
-    else $BUDGETCTL_DATA, else ./data, else the nearest parent folder holding
-    ``data/streams.yaml``. Raises OSError for a given folder that cannot be looked at."""
-    given = given_data(data)
-    if given is not None:
-        root = cwd / Path(given)
-        if ".." in root.parts:
-            # Display paths are taken from the folder above the ledger: for "x/.." that
-            # is x, not the parent the system means.
-            root = root.resolve()
-        return root if (root / STREAMS_FILE).is_file() else None
-    for folder in (cwd, *cwd.parents):
-        if (folder / "data" / STREAMS_FILE).is_file():
-            return folder / "data"
-    return None
 
 
 class Listing:

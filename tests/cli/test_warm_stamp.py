@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 import budgetctl.cli
 from budgetctl.__main__ import main
 from budgetctl.cli import app
-from budgetctl.loading import cache, discover, statindex, warm
+from budgetctl.loading import cache, discover, root, statindex, warm
 from budgetctl.model import kinds
 from tests.conftest import SHIPPED
 
@@ -204,18 +204,18 @@ def test_a_ledger_with_problems_is_not_listed_until_they_are_gone(
 
 
 def test_locate_is_discoverys_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert warm.STREAMS_FILE == kinds.STREAMS_FILE
+    assert root.STREAMS_FILE == kinds.STREAMS_FILE
     monkeypatch.delenv("BUDGETCTL_DATA", raising=False)
     nested = tmp_path / "a" / "b"
     nested.mkdir(parents=True)
-    assert warm.locate(None, nested) is None
+    assert root.locate(None, nested) is None
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "streams.yaml").write_text("streams: {}\n")
-    assert warm.locate(None, nested) == discover.find_root(None, nested) == tmp_path / "data"
-    assert warm.locate("../../data", nested) == discover.find_root("../../data", nested) == tmp_path / "data"
+    assert root.locate(None, nested) == discover.find_root(None, nested) == tmp_path / "data"
+    assert root.locate("../../data", nested) == discover.find_root("../../data", nested) == tmp_path / "data"
     monkeypatch.setenv("BUDGETCTL_DATA", str(tmp_path / "data"))
-    assert warm.locate(None, nested) == tmp_path / "data"
-    assert warm.locate("elsewhere", nested) is None
+    assert root.locate(None, nested) == tmp_path / "data"
+    assert root.locate("elsewhere", nested) is None
 
 
 def test_files_read_too_soon_after_a_write_are_hashed_again(
