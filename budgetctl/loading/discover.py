@@ -375,7 +375,7 @@ def _read(
     if index is not None:
         # The stat taken before reading: a change after it gives the file another stat
         # entry, or falls within the index's racy window (it is then hashed again).
-        index.record(shown, info, raw.digest)
+        index.record(shown, info, raw.digest, os.fspath(path))
     return raw
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import marshal
 import os
 import time
-from operator import attrgetter
+from operator import attrgetter, eq
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +77,11 @@ class StatIndex:
         self._changed = False
         self._table: tuple[tuple[str, ...], list[os.stat_result]] | None = None  # this run's, in order
         self._all_vouched = False  # by the kept table: the entries are neither read nor written
-        self._partial = False  # some files by the kept table: the entries are not read
-        self._unsettled: dict[str, str] = {}  # the content keys of files read too soon to be recorded
+        # The files the kept table vouched for (their keys, None for the others) and their rows,
+        # when it did not vouch for all: the entries are then not read.
+        self._partial: tuple[list[str | None], list[tuple[int, ...]]] | None = None
+        # The content keys and paths of the files read too soon after a write to be recorded.
+        self._unsettled: dict[str, tuple[str, str]] = {}
         self._settled: set[str] = set()  # the files vouched for, or recorded as settled, this run
         self.hits = 0
 
@@ -137,18 +140,21 @@ class StatIndex:
         # The entries' file can vouch for nothing the table does not (it was written with it or
         # before): not loaded, and rewritten only for a file recorded anew.
         self._loaded = {}
-        self._partial = True
-        at = {name: number for number, name in enumerate(kept_shown)} if kept_shown != shown else None
-        found: list[str | None] = []
-        for number, (name, row) in enumerate(zip(shown, map(_ROW, infos), strict=True)):
-            old = number if at is None else at.get(name)
-            if old is None or rows[old] != row or row[1] >= written or name in late:
-                found.append(None)
-                continue
-            self._new[name] = (keys[old], *row[:5])
-            self._settled.add(name)
-            found.append(keys[old])
-        self.hits += len(self._settled)
+        current = list(map(_ROW, infos))
+        if kept_shown != shown:  # files added, removed or renamed: the others by name, and a new table
+            self._changed = True
+            at = {name: number for number, name in enumerate(kept_shown)}
+            rows = [rows[at[name]] if name in at else None for name in shown]
+            keys = tuple([keys[at[name]] if name in at else "" for name in shown])
+        same = list(map(eq, rows, current))
+        if newest >= written:
+            same = [equal and row[1] < written for equal, row in zip(same, current, strict=True)]
+        for name in late:
+            if name in shown:
+                same[shown.index(name)] = False
+        found = [key if equal else None for key, equal in zip(keys, same, strict=True)]
+        self._partial = (found, current)
+        self.hits += len(found) - found.count(None)
         return found
 
     def _kept_table(
@@ -198,13 +204,13 @@ class StatIndex:
         self.hits += 1
         return recorded[0]
 
-    def record(self, shown: str, info: os.stat_result, key: str) -> None:
-        """A file read and hashed this run; kept for the next run only if it had settled."""
+    def record(self, shown: str, info: os.stat_result, key: str, path: str = "") -> None:
+        """A file read and hashed this run (from ``path``); kept for the next run only if it had settled."""
         entry = _entry(key, info)
         settled = max(info.st_mtime_ns, info.st_ctime_ns) <= self.started - SETTLE_NS
         old = self._old.get(shown)
         if not settled:
-            self._unsettled[shown] = key
+            self._unsettled[shown] = (key, path)
         if settled:
             self._settled.add(shown)
             self._new[shown] = entry
@@ -217,50 +223,68 @@ class StatIndex:
 
     def save(self) -> None:
         """Write the entries of this run's files, if anything differs from what was read, and
-        the table of this run's read when every file of it was vouched for or read."""
+        the table of this run's read when every file of it was vouched for or read (after a
+        partial vouching, only when a file was recorded anew: a file read unsettled alone
+        changes nothing the table could vouch for)."""
         if self.path is None or self._all_vouched:
             return
         from budgetctl.loading.ownfiles import write_own
 
-        if self._changed or (not self._partial and self._new.keys() != self._old.keys()):
+        if self._partial is not None:
+            if not self._changed:
+                return
+            shown = self._table[0] if self._table is not None else ()
+            for name, key, row in zip(shown, *self._partial, strict=True):
+                if key is not None:
+                    self._new[name] = (key, row[0], row[1], row[2], row[3], row[4])
+                    self._settled.add(name)
+        if self._changed or (self._partial is None and self._new.keys() != self._old.keys()):
             write_own(self.path, marshal.dumps((FORMAT, self._new)))
-        if self._table is None or self.table_path is None:
+        keys = self._keys()
+        if keys is None or self._table is None or self.table_path is None:
             return
         shown, infos = self._table
-        keys = []
-        for name in shown:
-            if name in self._settled:
-                keys.append(self._new[name][0])
-            elif name in self._unsettled:
-                keys.append(self._unsettled[name])
-            else:  # not read (refused, or unreadable)
-                return
         try:
             named = _IDENTITY(os.lstat(self.path))
         except OSError:
             return
         late = tuple(name for name in shown if name not in self._settled)
-        write_own(self.table_path, marshal.dumps((TABLE_FORMAT, shown, tuple(keys), _rows(infos), named, late)))
+        write_own(self.table_path, marshal.dumps((TABLE_FORMAT, shown, keys, _rows(infos), named, late)))
+
+    def _keys(self) -> tuple[str, ...] | None:
+        """Each file's content key in this run's table, when every file of it was vouched for
+        or read (None: not known, or a file was neither)."""
+        if self._table is None:
+            return None
+        vouched = self._partial[0] if self._partial is not None else [None] * len(self._table[0])
+        keys = []
+        for name, key in zip(self._table[0], vouched, strict=True):
+            if key is not None:
+                keys.append(key)
+            elif name in self._settled:
+                keys.append(self._new[name][0])
+            elif name in self._unsettled:
+                keys.append(self._unsettled[name][0])
+            else:  # not read (refused, or unreadable)
+                return None
+        return tuple(keys)
 
     def rechecks(self, taken: dict[str, os.stat_result]) -> list[tuple[str, str]] | None:
         """The files of this run's table that the index cannot vouch for by their stat entry
         alone (read too soon after they were written), as (path, content key read this run);
         None when a file of the table was not read under a stat entry of ``taken``, or was
-        neither vouched for nor read (each is looked up or recorded under its table entry)."""
+        neither vouched for nor read."""
         if self._table is None:
             return None
-        shown, infos = self._table
         given = set(map(id, taken.values()))
-        if not all(map(given.__contains__, map(id, infos))):
+        if not all(map(given.__contains__, map(id, self._table[1]))):
             return None
         if self._all_vouched:
             return []
-        seen = self._settled | self._unsettled.keys()
-        if not all(map(seen.__contains__, shown)):
+        if self._keys() is None:
             return None
-        path_of = {id(info): path for path, info in taken.items()} if self._unsettled else {}
-        late = self._unsettled
-        return [(path_of[id(info)], late[name]) for name, info in zip(shown, infos, strict=True) if name in late]
+        late = [self._unsettled[name] for name in self._table[0] if name in self._unsettled]
+        return [(path, key) for key, path in late]
 
 
 def _entries(data: bytes) -> dict[str, Entry] | None:

@@ -106,7 +106,7 @@ def test_a_file_read_unsettled_is_read_again_while_the_others_are_vouched_for(
     target = data / "projects/fund/a.yaml"
     target.write_text(project("900"), encoding="utf-8")
     os.utime(target, ns=(PAST, PAST))
-    for _ in range(2):  # the second run's table holds a.yaml as read unsettled: never vouched for by it
+    for _ in range(2):
         files, index = read(data)
         assert index.hits == 2 and index._partial
         assert files["data/projects/fund/a.yaml"].was_read and b"900" in files["data/projects/fund/a.yaml"].data
@@ -115,6 +115,23 @@ def test_a_file_read_unsettled_is_read_again_while_the_others_are_vouched_for(
     os.utime(target, ns=(PAST, PAST))
     files, index = read(data)
     assert b"800" in files["data/projects/fund/a.yaml"].data
+
+
+def test_a_table_kept_with_a_file_read_unsettled_never_vouches_for_it(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, index = read(data)
+    target = data / "projects/fund/a.yaml"
+    target.write_text(target.read_text(encoding="utf-8"), encoding="utf-8")  # its ctime moves
+    os.utime(target, ns=(PAST, PAST))
+    monkeypatch.setattr(statindex, "SETTLE_NS", 3_600_000_000_000)  # nothing written in the last hour has settled
+    assert index.table_path is not None
+    index.table_path.unlink()  # each file looked up in the entries; a.yaml read unsettled, and kept so in the table
+    files, index = read(data)
+    assert index.hits == 2 and index._partial is None and files["data/projects/fund/a.yaml"].was_read
+    for _ in range(2):  # its row in the table is its stat entry now, but it was read unsettled
+        files, index = read(data)
+        assert index.hits == 2 and index._partial and files["data/projects/fund/a.yaml"].was_read
 
 
 def test_a_file_removed_or_added_leaves_the_others_vouched_for_by_name(data: Path) -> None:
