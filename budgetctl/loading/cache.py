@@ -36,16 +36,17 @@ import os
 import sys
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # exists at runtime; typeshed omits it
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
-from budgetctl.diagnostics import Diagnostic
 from budgetctl.loading.ownfiles import read_own, usable_folder, write_own
 
+TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
 if TYPE_CHECKING:
     from collections.abc import Collection
     from decimal import Decimal
+    from typing import Any
 
+    from budgetctl.diagnostics import Diagnostic
     from budgetctl.loading.checks import FileCheck
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.statindex import StatIndex
@@ -507,11 +508,12 @@ def _split_check(data: bytes) -> tuple[bytes, list[bytes]]:
 
 
 def read_through_index(
-    data: str | os.PathLike[str] | None, *, cache: bool = True
+    data: str | os.PathLike[str] | None, *, cache: bool = True, taken: dict[str, os.stat_result] | None = None
 ) -> tuple[LedgerFiles, FileCache | None, StatIndex | None]:
     """Find the ledger (``discover.find_root``) and read it: through the stat index, which vouches
     for the files unchanged since they were read (those are not read again), unless ``cache`` is
-    off (or BUDGETCTL_NO_CACHE, or CI). With the cache and the index, for the caller to save."""
+    off (or BUDGETCTL_NO_CACHE, or CI). With the cache and the index, for the caller to save.
+    ``taken``: the files' stat entries already taken (``warm.listing``), by path."""
     from budgetctl.infra.gcpause import paused_gc
     from budgetctl.loading.discover import find_root, read_ledger
 
@@ -519,7 +521,7 @@ def read_through_index(
     cached = FileCache.open(root) if cache and not disabled_by_env() else None
     with paused_gc():  # an index entry and a file object per file, none in a cycle: see paused_gc
         index = cached.stat_index() if cached is not None else None
-        return read_ledger(root, index), cached, index
+        return read_ledger(root, index, taken), cached, index
 
 
 def ledger_key(files: LedgerFiles) -> str:
