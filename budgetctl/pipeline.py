@@ -639,11 +639,37 @@ def _check_changes(
             }
         else:
             figures[stream] = {y: old_figures.get(stream, {}).get(y, (0, total(()))) for y in in_use}
-    cache.save_check(key, problems, file_count, incomplete, figures, _summary_facts(ledger, figures))
+    summary = _patched_facts(cache.last_summary(snap.ledger), ledger, figures, [s for s in touched if s in figures])
+    if summary is None:
+        summary = _summary_facts(ledger, figures)
+    cache.save_check(key, problems, file_count, incomplete, figures, summary)
     head = {"ledger": key, "invalid": sorted(invalid), "years": {y: n for y, n in years.items() if n > 0}}
     rows_now = {stream: snapshot.encode_rows(rows) if rows else None for stream, rows in touched.items()}
     snapshot.write_changes(cache.path, cache.key, snap, head, rows_now)
     return Checked(None, problems, file_count, incomplete, files=files)
+
+
+def _patched_facts(
+    old: Any, ledger: Ledger, figures: dict[str, dict[str, tuple[int, Decimal]]], touched: list[str]
+) -> dict[str, Any] | None:
+    """The summary values of the last whole check (``old``, encoded) with those of the streams a
+    change touched found again: only their allocations differ, and every other stream's values
+    depend on streams.yaml alone (each stream is decoded only when used). None when that is not
+    sure (adjustments, or a balance stream touched, read more than the stream): then all are found."""
+    import dataclasses
+
+    if ledger.adjustments or type(old) is not dict or type(old.get("years")) is not dict:
+        return None
+    if not all(stream in old["years"] for stream in touched):
+        return None
+    streams = {stream: ledger.streams[stream] for stream in touched}
+    if any(stream.year_end == "balance" for stream in streams.values()):
+        return None
+    from budgetctl.model.ledger import Ledger
+
+    alone = Ledger(ledger.streams_source, dataclasses.replace(ledger.streams_file, streams=streams))
+    found = _summary_facts(alone, {stream: figures[stream] for stream in touched})
+    return dict(old, years=dict(old["years"], **found["years"]))
 
 
 def _named(paths: list[str], ids: set[str]) -> list[str]:
