@@ -71,7 +71,10 @@ class Snapshot:
     head: dict[str, Any]
     paths_line: bytes  # the JSON list of the project files' display paths, as stored
     keys: bytearray  # their content keys, KEY hex digits each, in the same order
-    streams: dict[str, str]  # stream id -> its rows as JSON
+    # The S lines as stored, from the newline before the first: each stream's line is found in
+    # it when asked for (a change touches a few streams of hundreds).
+    section: bytes
+    streams: dict[str, str | None] = field(default_factory=dict)  # the journal's rows (None: none now)
     journal: dict[str, Any] = field(default_factory=dict)  # what the journal holds, as read
     # This run's files once compared (``changes``): their paths and content keys, the keys'
     # positions that differ, and whether the paths are those of the snapshot.
@@ -117,11 +120,27 @@ class Snapshot:
         decoded = model_decoder(StreamsFile)({**model, "streams": {}})
         return dataclasses.replace(decoded, streams=streams)  # a read-only mapping where a dict was
 
+    def _text(self, stream: str) -> str | None:
+        """The rows of ``stream`` as JSON text (None: it has no valid project)."""
+        if stream in self.streams:
+            return self.streams[stream]
+        start = self.section.find(f"\nS\t{json.dumps(stream)}\t".encode("ascii"))
+        if start < 0:
+            return None
+        end = self.section.find(b"\n", start + 1)
+        return _line(self.section[start + 1 : end if end >= 0 else len(self.section)])[1]
+
+    def every_stream(self) -> dict[str, str]:
+        """Each stream's rows as JSON text, the journal's over the stored ones."""
+        found: dict[str, str | None] = dict(_line(line) for line in self.section.split(b"\n") if line)
+        found.update(self.streams)
+        return {stream: rows for stream, rows in found.items() if rows is not None}
+
     def rows(self, stream: str) -> Rows:
         """The valid projects of ``stream`` with their allocations, in path order."""
         from budgetctl.loading.codec import decode_amount
 
-        text = self.streams.get(stream)
+        text = self._text(stream)
         if text is None:
             return []
         items = json.loads(text)
@@ -138,9 +157,31 @@ class Snapshot:
         """The stream of the valid project in ``path`` at the snapshot (None: it had none)."""
         needle = json.dumps(path)
         for stream, text in self.streams.items():
-            if needle in text and any(p == path for p, _ in self.rows(stream)):  # the text finds, the parse decides
+            if text is not None and needle in text and self._holds(stream, path):
                 return stream
+        wanted = needle.encode("ascii")
+        at = self.section.find(wanted)
+        while at >= 0:  # the text finds, the parse decides
+            stream = _line(self.section[self.section.rfind(b"\n", 0, at) + 1 : at])[0]
+            if stream not in self.streams and self._holds(stream, path):
+                return stream
+            at = self.section.find(wanted, at + 1)
         return None
+
+    def _holds(self, stream: str, path: str) -> bool:
+        return any(p == path for p, _ in self.rows(stream))
+
+
+def _line(line: bytes) -> tuple[str, str]:
+    """An S line's stream id and rows (the rows' text may be cut short: ``rows`` parses it)."""
+    kind, name, rows = [*line.decode("ascii").split("\t", 2), "", ""][:3]
+    try:
+        stream = json.loads(name)
+    except (ValueError, RecursionError):
+        raise Malformed("stream line") from None
+    if kind != "S" or type(stream) is not str:
+        raise Malformed("stream line")
+    return stream, rows
 
 
 def _differing(old: bytes, new: bytes, start: int, end: int) -> list[int]:
@@ -176,27 +217,20 @@ def read(cache_path: Path, code_key: str) -> Snapshot | None:
     if data is None:
         return None
     try:
-        first, header, paths_line, keys, *lines = data.split(b"\n")
-        if first != f"{FORMAT} {code_key}".encode() or not lines or lines.pop() != b"":
+        ends = [data.index(b"\n")]
+        for _ in range(3):
+            ends.append(data.index(b"\n", ends[-1] + 1))
+        if data[: ends[0]] != f"{FORMAT} {code_key}".encode() or not data.endswith(b"\n"):
             return None
-        head = json.loads(header)
+        head = json.loads(data[ends[0] + 1 : ends[1]])
     except (ValueError, RecursionError):
         return None
+    paths_line, keys = data[ends[1] + 1 : ends[2]], data[ends[2] + 1 : ends[3]]
     if type(head) is not dict or any(type(head.get(k)) is not t for k, t in _HEAD.items()):
         return None
     if type(head.get("id")) is not str or type(head.get("paths")) is not str or len(keys) % KEY:
         return None
-    streams: dict[str, str] = {}
-    for line in lines:
-        kind, name, rows = [*line.decode("ascii").split("\t", 2), "", ""][:3]
-        try:
-            stream = json.loads(name)
-        except (ValueError, RecursionError):
-            return None
-        if kind != "S" or type(stream) is not str:
-            return None
-        streams[stream] = rows
-    snap = Snapshot(head, paths_line, bytearray(keys), streams)
+    snap = Snapshot(head, paths_line, bytearray(keys), data[ends[3] :])
     return snap if _replay(snap, read_own(_journal_path(cache_path)), code_key) else None
 
 
@@ -224,12 +258,9 @@ def _replay(snap: Snapshot, data: bytes | None, code_key: str) -> bool:
             return False
         snap.keys[int(position) * KEY : (int(position) + 1) * KEY] = key.encode("ascii")
     for stream, rows in streams.items():
-        if rows is None:
-            snap.streams.pop(stream, None)
-        elif type(rows) is str:
-            snap.streams[stream] = rows
-        else:
+        if rows is not None and type(rows) is not str:
             return False
+        snap.streams[stream] = rows
     snap.head.update(head)
     snap.journal = journal
     return True
@@ -261,12 +292,8 @@ def write_changes(
             text = f"{JOURNAL} {code_key} {snap.head['id']}\n{json.dumps(journal)}\n"
             write_own(_journal_path(cache_path), text.encode("ascii"))
             return
-    streams = dict(snap.streams)
-    for stream, rows in touched.items():
-        if rows is None:
-            streams.pop(stream, None)
-        else:
-            streams[stream] = rows
+    snap.streams.update(touched)
+    streams = snap.every_stream()
     paths_line = snap.paths_line if same_paths else json.dumps(paths).encode("ascii")
     _write(cache_path, code_key, dict(snap.head, **head), paths, paths_line, keys, streams)
 
