@@ -162,7 +162,10 @@ def check_files(
     if last is not None and not ledger_needed:
         return Checked(None, *last, files=files)
     if cache is not None and last is None and not ledger_needed and remember and not has_in_year(files):
-        changed = check_changes(files, cache, key)
+        from budgetctl.infra.gcpause import paused_gc
+
+        with paused_gc():  # it builds few objects, none in a cycle; a collection would scan every file's
+            changed = check_changes(files, cache, key)
         if changed is not None:
             return changed
 
