@@ -677,22 +677,23 @@ def _patched_facts(
 
 
 def _named(paths: list[str], ids: set[str]) -> list[str]:
-    """The paths that end in ``/<id>.yaml`` (or .yml) for one of ``ids``: each name searched for in
-    all the paths joined, in C, instead of looking at every path in turn."""
+    """The paths whose file name is ``<id>.yaml`` (or .yml) for one of ``ids``, in order: each name
+    searched for in all the paths joined, in C, instead of looking at every path in turn."""
     from budgetctl.model.kinds import PROJECT_SUFFIXES
 
-    joined = "\n".join(paths) + "\n"
-    if joined.count("\n") != len(paths):  # a path with a line break in it: look at each one
-        names = tuple(f"/{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES)
-        return [path for path in paths if path.endswith(names)]
+    names = [f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES]
+    joined = "\n" + "\n".join(paths) + "\n"
+    if joined.count("\n") != len(paths) + 1:  # a path with a line break in it: look at each one
+        return [path for path in paths if path.rsplit("/", 1)[-1] in names]
     found = []
-    for name in (f"/{ident}{suffix}\n" for ident in ids for suffix in PROJECT_SUFFIXES):
-        at = joined.find(name)
+    for needle in (f"{before}{name}\n" for name in names for before in "/\n"):
+        at = joined.find(needle)
         while at >= 0:
-            end = at + len(name) - 1
-            found.append((at, joined[joined.rfind("\n", 0, at) + 1 : end]))
-            at = joined.find(name, end)
-    return [path for _, path in sorted(found)]  # in the files' order
+            end = at + len(needle) - 1
+            start = joined.rfind("\n", 0, end) + 1
+            found.append((start, joined[start:end]))
+            at = joined.find(needle, end)
+    return [path for _, path in sorted(found)]
 
 
 def _finding(rule: Rule, message: str, place: Place) -> Diagnostic:
@@ -762,7 +763,7 @@ def compare_changes(
         new = _on_disk(where.root, len(tree))
     if new is None or new.streams != old.streams or new.adjustments != old.adjustments:
         return None, None
-    changed = {p for p in old.projects.keys() | new.projects.keys() if old.projects.get(p) != new.projects.get(p)}
+    changed = {p for p, _ in old.projects.items() ^ new.projects.items()}  # the pairs on one side only, in C
     if len(changed) > DIFF_CHANGES_LIMIT:
         return None, None
     checks = diffbase.ContentChecks(cache)
@@ -892,7 +893,7 @@ def _wanted(old: _Tree, new: _Tree, changed: set[str]) -> list[list[tuple[str, s
     from budgetctl.model.kinds import project_id
 
     ids = {project_id(path) for path in changed}
-    same_ids = {p for p in old.projects if project_id(p) in ids}
+    same_ids = {p for p in _named(list(old.projects), ids) if project_id(p) in ids}
     found = []
     for tree in (old, new):
         paths = sorted(p for p in same_ids | changed if p in tree.projects)

@@ -158,3 +158,19 @@ def test_a_journal_that_is_damaged_or_not_this_snapshots_is_never_believed(
     assert taken[-1] is False  # the snapshot was not used: everything was checked
     _set_amount(target, "4")
     assert _agrees(data)[0] == 0 and taken[-1] is True  # and the snapshot written whole serves again
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ["d/projects/a/p1.yaml", "d/projects/b/p1.yml", "d/projects/c/xp1.yaml", "p1.yaml", "d/p1.yaml.bak"],
+        ["projects/a/p1.yaml", "projects/odd\nname/p1.yaml", "projects/b/p2.yaml", "projects/c/p2.yml"],
+        [],
+    ],
+)
+def test_the_files_named_by_an_id_are_those_a_loop_over_every_path_finds(paths: list[str]) -> None:
+    from budgetctl.model.kinds import PROJECT_SUFFIXES, project_id
+
+    ids = {"p1", "p2", "zz"}
+    each = [p for p in paths if p.endswith(PROJECT_SUFFIXES) and project_id(p) in ids]
+    assert [p for p in pipeline._named(paths, ids) if project_id(p) in ids] == each
