@@ -541,6 +541,7 @@ def _check_changes(
     from budgetctl.loading import snapshot
     from budgetctl.loading.adjustments import load_adjustments
     from budgetctl.loading.build import LazySource, load_projects
+    from budgetctl.loading.cache import remember_alone
     from budgetctl.loading.checks import check_project_alone
     from budgetctl.loading.codes import CODES
     from budgetctl.model.kinds import project_id
@@ -553,8 +554,12 @@ def _check_changes(
     assert files.streams is not None
     raws = files.in_year.get("adjustment", [])
     streams_path = files.streams.path
-    # Uncached (the cache is not rewritten for a few files), and without pydantic when valid.
-    entries, problems, broken = load_projects(changed, checks=[check_project_alone(raw) for raw in changed])
+    # Without pydantic when valid; each kept beside the cache (not written whole for a few files),
+    # for the next run that reads them (a listing of the projects).
+    checks = [check_project_alone(raw) for raw in changed]
+    entries, problems, broken = load_projects(changed, checks=checks)
+    for raw, checked in zip(changed, checks, strict=True):
+        remember_alone(cache, raw.path, raw.digest, checked)
     ledger = Ledger(LazySource(streams_path, files.streams), snap.streams_file(), entries)
     adjusted = load_adjustments(raws) if raws else None
     if adjusted is not None:

@@ -174,3 +174,46 @@ def test_the_files_named_by_an_id_are_those_a_loop_over_every_path_finds(paths: 
     ids = {"p1", "p2", "zz"}
     each = [p for p in paths if p.endswith(PROJECT_SUFFIXES) and project_id(p) in ids]
     assert [p for p in pipeline._named(paths, ids) if project_id(p) in ids] == each
+
+
+def test_a_listing_after_a_check_of_changes_checks_no_file_again(
+    tmp_path: Path, cache_home: Path, taken: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from budgetctl.cli import app
+    from budgetctl.loading import parallel
+
+    def listing(cached: bool = True) -> str:
+        env = {} if cached else {"BUDGETCTL_NO_CACHE": "1"}
+        result = CliRunner().invoke(app, ["projects", "--format", "csv", "--data", str(data)], env=env)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    data = _generated(tmp_path, 20, 13)
+    _age(data)
+    _agrees(data)
+    listing()  # every entry in the cache
+    first, second = sorted((data / "projects").rglob("*.yaml"))[2:4]
+    _set_amount(first, "5")
+    second.write_text(second.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    _agrees(data)
+    assert taken[-1] is True
+    checked: list[str] = []
+    real = parallel.check_project
+
+    def spy(raw):  # type: ignore[no-untyped-def]
+        checked.append(raw.path)
+        return real(raw)
+
+    monkeypatch.setattr(parallel, "check_project", spy)
+    assert listing() == listing(cached=False) and checked
+    checked.clear()
+    found = listing()  # the entries the check of changes kept are read
+    assert checked == [] and found == listing(cached=False) and "5.00" in found
+    assert _cache(data).more_path.exists()  # where the check of changes kept them
+    shown = [
+        CliRunner().invoke(app, ["show", first.stem, "--data", str(data)], env=env).stdout
+        for env in ({}, {"BUDGETCTL_NO_CACHE": "1"})
+    ]
+    assert shown[0] == shown[1] and first.stem in shown[0]  # its entry found by a search of both files
