@@ -681,12 +681,18 @@ def _patched_facts(
     return dict(old, years=dict(old["years"], **found["years"]))
 
 
+# Up to this many ids, _named searches the joined paths for each (four searches an id).
+NAMED_SEARCH_MAX = 4
+
+
 def _named(paths: list[str], ids: set[str]) -> list[str]:
     """The paths whose file name is ``<id>.yaml`` (or .yml) for one of ``ids``, in order: each name
     searched for in all the paths joined, in C, instead of looking at every path in turn."""
     from budgetctl.model.kinds import PROJECT_SUFFIXES
 
-    names = [f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES]
+    names = {f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES}
+    if len(ids) > NAMED_SEARCH_MAX:  # each search reads every path: past a few, one pass over them
+        return [path for path in paths if path.rsplit("/", 1)[-1] in names]
     joined = "\n" + "\n".join(paths) + "\n"
     if joined.count("\n") != len(paths) + 1:  # a path with a line break in it: look at each one
         return [path for path in paths if path.rsplit("/", 1)[-1] in names]

@@ -171,9 +171,9 @@ def test_a_journal_that_is_damaged_or_not_this_snapshots_is_never_believed(
 def test_the_files_named_by_an_id_are_those_a_loop_over_every_path_finds(paths: list[str]) -> None:
     from budgetctl.model.kinds import PROJECT_SUFFIXES, project_id
 
-    ids = {"p1", "p2", "zz"}
-    each = [p for p in paths if p.endswith(PROJECT_SUFFIXES) and project_id(p) in ids]
-    assert [p for p in pipeline._named(paths, ids) if project_id(p) in ids] == each
+    for ids in ({"p1", "p2", "zz"}, {"p1", "p2", "zz", "a", "b", "c"}):  # searched for, and one pass
+        each = [p for p in paths if p.endswith(PROJECT_SUFFIXES) and project_id(p) in ids]
+        assert [p for p in pipeline._named(paths, ids) if project_id(p) in ids] == each
 
 
 def test_a_listing_after_a_check_of_changes_checks_no_file_again(
