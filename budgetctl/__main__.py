@@ -84,32 +84,12 @@ def _plain_options(
     args: list[str], command: str, flags: dict[str, str], valued: dict[str, str]
 ) -> dict[str, Any] | None:
     """The options of a ``budgetctl [--data DIR] COMMAND [options]`` line that uses only ``flags``
-    and ``valued`` options, each at most once, in forms Click reads the same way (a short option's
-    value apart); None for anything else."""
-    given: dict[str, Any] = {}
-    rest = list(args)
-    if rest[:1] == ["--data"] and len(rest) > 2:  # the main --data: the default of the command's own
-        given["main_data"] = rest[1]
-        del rest[:2]
-    if rest[:1] != [command]:
-        return None
-    del rest[0]
-    while rest:
-        name, equals, value = rest.pop(0).partition("=")
-        if name in flags and not equals:
-            key, value = flags[name], "yes"
-        elif name in valued and not (equals and not name.startswith("--")):
-            if not equals:
-                value = rest.pop(0) if rest else ""
-            key = valued[name]
-        else:
-            return None
-        if key in given or not value or value.startswith("-"):
-            return None
-        given[key] = value
-    if given.get("main_data", "x").startswith("-"):
-        return None
-    return given
+    and ``valued`` options (name -> key), each key at most once, as ``plainargs.read`` reads it
+    (the main --data as ``main_data``, a flag as ``"yes"``); None for anything else."""
+    from budgetctl.infra import plainargs
+
+    line = plainargs.read(args, command, flags=flags, valued=valued)
+    return None if line is None else {key: values[0] for key, values in line[0].items()}
 
 
 def _validate(plain: dict[str, Any]) -> None:
@@ -229,7 +209,7 @@ def _run() -> None:
         plain = _plain_options(sys.argv[1:], "summary", {}, _SUMMARY_VALUED)
         if plain is not None:  # the same for a warm summary
             _summary(plain)
-        if sys.argv[1:2] in (["show"], ["owners"], ["--data"]):
+        if sys.argv[1:2] in (["show"], ["owners"], ["report"], ["--data"]):
             from budgetctl.quick import answer
 
             answer(sys.argv[1:])  # exits when it answered without typer; else the command runs below

@@ -442,11 +442,11 @@ def one_project(files: LedgerFiles, wanted: str, cache: FileCache) -> OneProject
 
 
 def streams_only(
-    files: LedgerFiles, cache: FileCache
+    files: LedgerFiles, cache: FileCache, key: str | None = None
 ) -> tuple[Checked, dict[str, dict[str, tuple[int, Decimal]]]] | None:
     """The ledger's streams (no project loaded) with each stream's figures and every problem,
-    from the last whole check of exactly this ledger content (keyed by every file's content);
-    None when the cache does not hold it."""
+    from the last whole check of exactly this ledger content (keyed by every file's content;
+    ``key``: that key, when the caller has it); None when the cache does not hold it."""
     from budgetctl.loading.build import build
     from budgetctl.loading.cache import ledger_key
 
@@ -454,7 +454,7 @@ def streams_only(
         return None  # the whole check's problems include the year's files, which a report of the plan leaves out
     if files.in_year.get("adjustment"):
         return None  # revised budgets need the adjustments, which this path does not read
-    key = ledger_key(files)
+    key = key or ledger_key(files)
     last = cache.last_check(key)
     figures = cache.last_figures(key)
     if last is None or figures is None or files.streams is None:

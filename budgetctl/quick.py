@@ -1,6 +1,6 @@
-"""``show`` and ``owners`` answered by the entry point without Typer (whose import alone costs
-some 50 ms), when the command line is plain and the answer is ready: a warm cache for ``show``,
-a clean streams.yaml for ``owners``.
+"""``show``, ``owners`` and ``report`` answered by the entry point without Typer (whose import
+alone costs some 50 ms), when the command line is plain and the answer is ready: a warm cache for
+``show`` and for a ``report`` that summarises Appendix A, a clean streams.yaml for ``owners``.
 
 They call what the Typer commands call, so the output is the same byte for byte. Anything
 else (an option this reader does not take, a problem that would refuse the command, no ledger,
@@ -17,26 +17,39 @@ from pathlib import Path
 from typing import NoReturn
 
 from budgetctl.diagnostics import UserError
+from budgetctl.infra import plainargs
 
 Options = dict[str, list[str]]
 
 
 def answer(args: list[str]) -> None:
-    """Answer ``budgetctl <args>`` and exit, when it is a plain ``show`` or ``owners`` that needs
+    """Answer ``budgetctl <args>`` and exit, when it is a plain ``show``, ``owners`` or ``report`` that needs
     nothing this module cannot give; otherwise return, having printed nothing."""
     if any(name.startswith("_BUDGETCTL_COMPLETE") for name in os.environ):
         return  # shell completion: Click's
-    shows = plain(args, "show", {"--data", "--format", "-f"}, positionals=1)
+    shows = plainargs.read(args, "show", valued=_SHOW, positionals=1)
     if shows is not None:
         options, (project,) = shows
-        formats = options.get("--format", []) + options.get("-f", [])
-        if formats in ([], ["text"], ["json"]):
-            _try(lambda: _show(_data(options), project, formats == ["json"]))
+        if options.get("format", ["text"]) in (["text"], ["json"]):
+            _try(lambda: _show(_data(options), project, options.get("format") == ["json"]))
         return
-    owns = plain(args, "owners", {"--data", "--admins"}, repeatable={"--admins"})
+    owns = plainargs.read(args, "owners", valued=_OWNERS, repeatable={"admins"})
     if owns is not None:
         options = owns[0]
-        _try(lambda: _owners(_data(options), options.get("--admins", [])))
+        _try(lambda: _owners(_data(options), options.get("admins", [])))
+        return
+    reports = plainargs.read(args, "report", valued=_REPORT)
+    if reports is not None:
+        options = reports[0]
+        _try(lambda: _report(options))
+
+
+_SHOW = {"--data": "data", "--format": "format", "-f": "format"}
+_OWNERS = {"--data": "data", "--admins": "admins"}
+_REPORT = {
+    **{"--year": "year", "-y": "year", "--format": "format", "-f": "format", "--output": "output", "-o": "output"},
+    **{"--projects": "projects", "--data": "data", "--as-at": "as_at"},
+}
 
 
 def plain(
@@ -47,52 +60,33 @@ def plain(
     repeatable: frozenset[str] | set[str] = frozenset(),
     positionals: int = 0,
 ) -> tuple[Options, list[str]] | None:
-    """The options and arguments of ``budgetctl [--data DIR] <command> ...`` when it uses only the
-    ``valued`` options (each takes a value; at most once unless ``repeatable``) and ``positionals``
-    arguments, in forms Click reads the same way; None for anything else, which Typer parses.
-    The main ``--data`` comes back as ``main-data``."""
-    rest = list(args)
-    options: Options = {}
-    if rest[:1] == ["--data"] and len(rest) > 2:
-        options["main-data"] = [rest[1]]
-        del rest[:2]
-    if rest[:1] != [command]:
+    """``plainargs.read`` with each option kept under its own name (the main ``--data`` as
+    ``main-data``): the options and arguments of a plain line, None for anything else."""
+    line = plainargs.read(
+        args, command, valued={name: name for name in valued}, repeatable=repeatable, positionals=positionals
+    )
+    if line is None:
         return None
-    del rest[0]
-    arguments: list[str] = []
-    while rest:
-        arg = rest.pop(0)
-        if not arg.startswith("-"):
-            arguments.append(arg)
-            continue
-        name, equals, value = arg.partition("=")
-        if name not in valued or (equals and not name.startswith("--")):
-            return None
-        if not equals:
-            if not rest:
-                return None
-            value = rest.pop(0)
-        if name in options and name not in repeatable:
-            return None
-        options.setdefault(name, []).append(value)
-    if len(arguments) != positionals:
-        return None
-    if any(not value or value.startswith("-") for values in options.values() for value in values):
-        return None
-    return options, arguments
+    given, arguments = line
+    return {("main-data" if key == plainargs.MAIN_DATA else key): values for key, values in given.items()}, arguments
 
 
 def _data(options: Options) -> Path | None:
     """The command's --data, else the main one (its default), as Typer gives it."""
-    given = options.get("--data") or options.get("main-data")
+    given = options.get("data") or options.get(plainargs.MAIN_DATA)
     return Path(given[0]) if given else None
 
 
 def _try(run: Callable[[], None]) -> None:
     """Run an answer: it exits when it answered, returns when it could not; a user error (no
-    ledger, a file edited during the run) is left for the Typer command to report."""
+    ledger, a file edited during the run) is left for the Typer command to report. The cyclic
+    collector is paused meanwhile: the modules imported and the entries read live to the end of
+    this short run, and scanning them again and again costs some 5 ms (``infra.gcpause``)."""
+    from budgetctl.infra.gcpause import paused_gc
+
     try:
-        run()
+        with paused_gc():
+            run()
     except UserError:
         return
 
@@ -136,4 +130,48 @@ def _owners(data: Path | None, admins: list[str]) -> None:
     if not text.isascii() or "\x1b" in text:
         return  # typer.echo takes out terminal escapes when piped: let it
     sys.stdout.write(text)
+    _done()
+
+
+def _report(options: Options) -> None:
+    """``report`` of a paper that summarises Appendix A (no --monitor), from the last whole check
+    (``reports.board.warm``), as the Typer command prints or writes it."""
+    from budgetctl.loading.discover import find_root
+    from budgetctl.model.periods import YearError, parse_year
+    from budgetctl.reports import board
+
+    given = {key: values[0] for key, values in options.items()}  # each at most once (plainargs)
+    chosen, format = given.get("year"), given.get("format", "markdown")
+    listing = {"auto": None, "summary": False}.get(given.get("projects", "auto"), True)
+    if format not in ("markdown", "html") or listing is True:
+        return
+    try:
+        chosen = None if chosen is None else parse_year(chosen)
+        day = board.paper_date(given.get("as_at"))
+    except (YearError, ValueError, OverflowError, OSError):
+        return  # the command says what is wrong
+    data = _data(options)
+    revision = board.revision_of(find_root(data))
+    kept = board.warm(data, chosen, listing)
+    if kept is None:
+        return
+    assert kept.checked.ledger is not None
+    paper = board.board_report(kept.checked.ledger, kept.year, day, revision(), False, kept.known, kept.awards)
+    from budgetctl.render import board_html, board_markdown
+
+    text = board_html.render(paper) if format == "html" else board_markdown.render(paper)
+    output = given.get("output")
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from budgetctl.infra.atomic import write_atomic
+
+        try:
+            write_atomic(Path(output), text.encode("utf-8"))
+        except (UserError, OSError):
+            return  # nothing written: the command says why
+        print(f"wrote {Path(output)}", file=sys.stderr)
+    from budgetctl.render.problems import trailing
+
+    trailing(kept.checked.problems, kept.checked.file_count)
     _done()

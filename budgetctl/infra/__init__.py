@@ -1,1 +1,1 @@
-"""Atomic writes, git driven safely, and the workbook reader."""
+"""Atomic writes, git driven safely, the workbook reader, and the reader of plain command lines."""

@@ -10,8 +10,11 @@ always says what ``budgetctl validate`` enforces.
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
@@ -21,6 +24,12 @@ from budgetctl.model.records import Stream
 from budgetctl.reports.adjustments import register
 from budgetctl.reports.summary import Known, percent, summary
 from budgetctl.reports.table import Table
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from budgetctl.pipeline import Checked
 
 # How a project field reads in a sentence ("every project must give its ...").
 FIELD_LABELS = {
@@ -73,7 +82,7 @@ class Programme:
     approved: Decimal | None = None  # the approved budget, when adjustments changed it
     awards: tuple[Decimal, ...] = ()  # every project's allocation in the year, listed or not
 
-    @property
+    @cached_property  # asked of every programme several times; 10,000 awards add up in some 5 ms
     def subtotal(self) -> Decimal:
         return total(self.awards)
 
@@ -150,6 +159,45 @@ def as_at_line(day: datetime.date, revision: tuple[str, bool] | None) -> str:
     return line + f" · ledger commit {commit}" + (" (with changes not yet committed)" if dirty else "")
 
 
+def paper_date(text: str | None) -> datetime.date:
+    """A paper's date: ``text`` (YYYY-MM-DD), else $SOURCE_DATE_EPOCH (reproducible output), else
+    today; ValueError when either is not a date."""
+    if text is not None:
+        return datetime.date.fromisoformat(text)
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.UTC).date()
+    return datetime.date.today()
+
+
+def revision_of(folder: Path) -> Callable[[], tuple[str, bool] | None]:
+    """The commit the paper names (``infra.git.worktree_revision`` of ``folder``), asked of git in a
+    thread while the ledger loads (about 0.1 s on a large ledger); the function returned waits for
+    it (or raises what it raised)."""
+    import threading
+
+    from budgetctl.infra.git import worktree_revision
+
+    found: list[tuple[str, bool] | None] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            found.append(worktree_revision(folder))
+        except BaseException as exc:  # handed to the caller, as if it had run there
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def result() -> tuple[str, bool] | None:
+        thread.join()
+        if failed:
+            raise failed[0]
+        return found[0]
+
+    return result
+
+
 def board_report(
     ledger: Ledger,
     year: str,
@@ -200,6 +248,63 @@ def board_report(
         total_revised=budget,
         adjustments=_appendix_c(ledger, year),
     )
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a paper that summarises Appendix A needs from the last whole check of the ledger on disk."""
+
+    checked: Checked  # its problems, and the ledger of streams.yaml alone (no project loaded)
+    year: str  # the paper's year
+    known: Known  # each stream's allocations and allocated money per year, as ``summary`` takes them
+    awards: dict[str, list[Decimal]]  # each stream's allocations in the year
+
+
+def warm(data: str | os.PathLike[str] | None, chosen: str | None, listing: bool | None) -> Kept | None:
+    """What ``board_report`` needs for a paper of ``chosen`` (default: as ``budgetctl report``
+    chooses) that summarises Appendix A, without loading a project: the streams, the problems and
+    figures of the last whole check (``pipeline.streams_only``) and each stream's allocations in the
+    year from the snapshot of that same check. None when the cache does not hold exactly this
+    ledger's last check, its totals are unreliable, the year has no budget, the paper would list
+    every project (``listing`` True, or None and at most LIST_MAX_PROJECTS), or the snapshot and
+    the figures disagree in the least: then the caller loads everything. Raises NoLedger."""
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.loading import snapshot
+    from budgetctl.loading.codec import Malformed
+    from budgetctl.model.money import ZERO
+    from budgetctl.model.periods import chosen_year
+    from budgetctl.pipeline import streams_only
+
+    if listing is True or file_cache.disabled_by_env():
+        return None
+    files, cache, index = file_cache.read_through_index(data)
+    if cache is None or index is None:
+        return None
+    key = file_cache.ledger_key(files)
+    cache.sparingly(1)  # streams.yaml's entry alone is read from the cache
+    found = streams_only(files, cache, key)
+    index.save()
+    if found is None or found[0].ledger is None or found[0].totals_broken():
+        return None
+    checked, known = found
+    assert checked.ledger is not None
+    streams = checked.ledger.streams
+    year = chosen_year(checked.ledger.budget_years(), chosen, datetime.date.today())
+    if year is None:
+        return None
+    counts = {s: known.get(s, {}).get(year, (0, ZERO)) for s in streams}
+    if listing is None and sum(count for count, _ in counts.values()) <= LIST_MAX_PROJECTS:
+        return None
+    snap = snapshot.read(cache.path, cache.key)
+    if snap is None or snap.ledger != key:
+        return None
+    try:
+        awards = {s: snap.amounts(s, year) for s in counts}
+    except (Malformed, ValueError, RecursionError):
+        return None
+    if any((len(awards[s]), total(awards[s])) != counts[s] for s in counts):
+        return None  # the snapshot does not add up to the check's figures: trust neither
+    return Kept(checked, year, known, awards)
 
 
 def _appendix_c(ledger: Ledger, year: str) -> Table | None:
