@@ -53,6 +53,7 @@ JOURNAL_MAX_KEYS = 500
 # ... or above this many bytes of rows (each touched stream's rows are written again).
 JOURNAL_MAX_BYTES = 4 * 1024 * 1024
 KEY = 64  # hex digits of a content key (SHA-256)
+SEARCHED_MAX = 8  # streams found by a search of the stored lines; past that, all are read once
 
 Rows = list[tuple[str, dict[str, Decimal]]]  # (display path, allocations by year) in path order
 
@@ -79,6 +80,8 @@ class Snapshot:
     # This run's files once compared (``changes``): their paths and content keys, the keys'
     # positions that differ, and whether the paths are those of the snapshot.
     current: tuple[list[str], bytes, list[int], bool] | None = None
+    _asked: int = 0  # streams looked up in ``section``
+    _stored: dict[str, str] | None = None  # every stored stream's rows, once more than a few were asked for
 
     @property
     def ledger(self) -> str:
@@ -124,6 +127,11 @@ class Snapshot:
         """The rows of ``stream`` as JSON text (None: it has no valid project)."""
         if stream in self.streams:
             return self.streams[stream]
+        self._asked += 1
+        if self._asked > SEARCHED_MAX:  # each search reads the lines up to the stream's: past a few, read all once
+            if self._stored is None:
+                self._stored = dict(_line(line) for line in self.section.split(b"\n") if line)
+            return self._stored.get(stream)
         start = self.section.find(f"\nS\t{json.dumps(stream)}\t".encode("ascii"))
         if start < 0:
             return None
@@ -156,7 +164,9 @@ class Snapshot:
     def amounts(self, stream: str, year: str) -> list[Decimal]:
         """The allocations in ``year`` of the valid projects of ``stream``, in path order: ``rows``
         with only that year's amounts decoded (held to the same rules)."""
-        text = self.streams.get(stream)
+        from budgetctl.loading.codec import decode_amount
+
+        text = self._text(stream)
         if text is None:
             return []
         items = json.loads(text)

@@ -217,3 +217,23 @@ def test_a_listing_after_a_check_of_changes_checks_no_file_again(
         for env in ({}, {"BUDGETCTL_NO_CACHE": "1"})
     ]
     assert shown[0] == shown[1] and first.stem in shown[0]  # its entry found by a search of both files
+
+
+def test_streams_found_one_by_one_or_all_at_once_are_the_same(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _generated(tmp_path, 60, 21)
+    _agrees(data)
+    cache = _cache(data)
+    searched = snapshot.read(cache.path, cache.key)
+    assert searched is not None
+    streams = [*sorted(searched.every_stream()), "no-such-stream"]
+    assert len(streams) > 3
+    monkeypatch.setattr(snapshot, "SEARCHED_MAX", 10**6)
+    one_by_one = [(searched.rows(s), searched.amounts(s, "2023/24")) for s in streams]
+    assert searched._stored is None
+    monkeypatch.setattr(snapshot, "SEARCHED_MAX", 0)
+    whole = snapshot.read(cache.path, cache.key)
+    assert whole is not None
+    assert [(whole.rows(s), whole.amounts(s, "2023/24")) for s in streams] == one_by_one
+    assert whole._stored is not None and any(rows for rows, _ in one_by_one)
