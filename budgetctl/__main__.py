@@ -201,6 +201,32 @@ def _summary(plain: dict[str, Any]) -> None:
     raise SystemExit(0)
 
 
+def _fmt_check(plain: dict[str, Any]) -> None:
+    """``fmt --check`` of the whole ledger as ``cli.workflow.fmt_command`` runs it (the same
+    function), without typer or click. No ledger is left for Typer to say so: nothing is
+    printed before the ledger is found."""
+    from pathlib import Path
+
+    from budgetctl.diagnostics import UserError
+    from budgetctl.loading.discover import find_root
+
+    data = plain.get("data", plain.get("main_data"))
+    try:
+        root = find_root(None if data is None else Path(data))
+    except UserError:
+        return
+    from budgetctl.edit.fmt_run import ledger_run
+
+    try:
+        code = ledger_run(root, check=True, diff=False)
+    except UserError as error:  # a file changed while it was read: the command ends as Typer ends it
+        from budgetctl.render.console import show_failure
+
+        show_failure(str(error))
+        raise SystemExit(error.exit_code) from None
+    raise SystemExit(code)
+
+
 def _run() -> None:
     try:
         plain = _plain_validate(sys.argv[1:])
@@ -209,6 +235,9 @@ def _run() -> None:
         plain = _plain_options(sys.argv[1:], "summary", {}, _SUMMARY_VALUED)
         if plain is not None:  # the same for a warm summary
             _summary(plain)
+        plain = _plain_options(sys.argv[1:], "fmt", {"--check": "check"}, {"--data": "data"})
+        if plain is not None and "check" in plain:  # the pre-commit hook's fmt --check, without typer
+            _fmt_check(plain)
         if sys.argv[1:2] in (["show"], ["owners"], ["report"], ["--data"]):
             from budgetctl.quick import answer
 

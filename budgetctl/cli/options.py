@@ -57,13 +57,9 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def show_failure(error: UserError) -> NoReturn:
     """The one place a ``UserError`` becomes output: ``budgetctl: <message>`` in red, and its exit code."""
-    from rich.text import Text
+    from budgetctl.render.console import show_failure as show
 
-    from budgetctl.diagnostics import printable
-    from budgetctl.render.console import stderr
-
-    # soft_wrap: one line, however long (a path can be thousands of characters).
-    stderr().print(Text(f"budgetctl: {printable(str(error))}", style="red"), soft_wrap=True)
+    show(str(error))
     raise typer.Exit(error.exit_code)
 
 

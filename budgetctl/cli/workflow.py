@@ -180,88 +180,24 @@ def fmt_command(
 
     Example: budgetctl fmt --check
     """
-    import sys
+    from budgetctl.edit.fmt import path_targets
+    from budgetctl.edit.fmt_run import ledger_run, run
 
-    from budgetctl.edit.canonical import CanonicalSet
-    from budgetctl.edit.fmt import format_targets, ledger_targets, path_targets, unified_diff, valid_as_written
-    from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.discover import find_root
+    def echo(line: str) -> None:
+        typer.echo(line, err=True)
 
-    index = canonical = None
     if paths:
         # lexists: a name too long for the system is missing, not an internal error.
         missing = [p for p in paths if not os.path.lexists(p)]
         if missing:
             fail(f"no such file or folder: {missing[0]}")
         targets, problems = path_targets(paths)
+        code = run(targets, problems, check=check, diff=diff, echo=echo)
     else:
-        root = find_root(data)
-        cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
-        if cache is not None:
-            # Files the stat index vouches for are not read; those fmt found canonical before are not formatted.
-            index, canonical = cache.stat_index(), CanonicalSet.beside(cache)
-        targets, problems = ledger_targets(root, index)
-    for problem in problems:
-        problems_to_stderr([problem])
-    changed = refused = failed = left = 0
-    for outcome in format_targets(targets, write=not (check or diff), canonical=canonical):
-        target, result = outcome.target, outcome.result
-        if result.output is None:
-            refused += 1
-            # A valid file whose layout fmt cannot rewrite is left as written: it must not
-            # fail `fmt --check` (the pre-commit hook), since fmt could never then fix it.
-            unfixable = all(p.code in ("F001", "F002") for p in result.problems)
-            if check and unfixable and valid_as_written(target.data, target.shown):
-                left += 1
-                for problem in result.problems:
-                    typer.echo(
-                        f"{printable(problem.file)}:{problem.line}:{problem.column}: left as written: "
-                        f"{printable(problem.message)}",
-                        err=True,
-                    )
-                continue
-            for problem in result.problems:
-                problems_to_stderr([problem])
-            continue
-        if not result.changed:
-            continue
-        changed += 1
-        if diff:
-            sys.stdout.writelines(unified_diff(target, result.output))
-        if check or diff:
-            typer.echo(f"would reformat {printable(target.shown)}", err=True)
-        elif outcome.write_error is not None:
-            failed += 1
-            typer.echo(f"budgetctl: {printable(outcome.write_error)}", err=True)
-        else:
-            typer.echo(f"reformatted {printable(target.shown)}", err=True)
-    if canonical is not None and index is not None:
-        canonical.save()
-        index.save()
-    summary = _fmt_summary(len(targets) - refused, changed, refused - left + len(problems), check or diff, failed)
-    if left:
-        summary += f", {left} file{'s' if left != 1 else ''} left as written"
-    typer.echo(summary, err=True)
-    if failed:
-        raise typer.Exit(2)
-    raise typer.Exit(1 if (refused - left) or problems or (check and changed) else 0)
+        from budgetctl.loading.discover import find_root
 
-
-def _fmt_summary(formatted: int, changed: int, refused: int, dry: bool, failed: int = 0) -> str:
-    """``1 file reformatted, 34 files already formatted``: "reformatted" counts only files written."""
-
-    def files(n: int) -> str:
-        return f"{n} file{'s' if n != 1 else ''}"
-
-    parts = []
-    if changed - failed:
-        parts.append(f"{files(changed - failed)} {'would be reformatted' if dry else 'reformatted'}")
-    parts.append(f"{files(formatted - changed)} already formatted")
-    if failed:
-        parts.append(f"{files(failed)} not written (see above)")
-    if refused:
-        parts.append(f"{files(refused)} refused (nothing written)")
-    return ", ".join(parts)
+        code = ledger_run(find_root(data), check=check, diff=diff, echo=echo)
+    raise typer.Exit(code)
 
 
 new_app = typer.Typer(

@@ -155,6 +155,11 @@ def canonical_money(amount: Decimal) -> str:
     return format(amount.quantize(Decimal("0.01")), "f")
 
 
+# Of the texts MONEY_TEXT accepts, those canonical_money writes back as they are: whole pounds
+# without decimals, else exactly two decimals (not ``.00``). A test holds the two to each other.
+CANONICAL_MONEY_TEXT = re.compile(r"(0|[1-9][0-9]{0,11})(\.(?!00)[0-9]{2})?")
+
+
 def _sorted_keys(kind: str, path: tuple[str, ...], keys: list[str]) -> list[int]:
     """Indexes of ``keys`` in canonical order (stable for keys without a place)."""
     if _is_year_map(kind, path):
@@ -200,9 +205,12 @@ class _Ev:
     items: list = field(default_factory=list)  # seq: nodes; map: (key, value) pairs
 
 
+@functools.lru_cache(maxsize=4)
 def _parse(text: str) -> _Ev:
     """Build a span tree (the strict loader has already accepted the text): from the loader's
-    line reader when the text is in its forms, else from parser events."""
+    line reader when the text is in its forms, else from parser events. Kept for the last few
+    texts: the guard counts comments in, and formats again, the texts just formatted (a tree
+    is a function of its text, and nothing changes a tree once built)."""
     root = _parse_lines(text)
     return root if root is not None else _parse_events(text)
 
@@ -626,7 +634,7 @@ def format_file(data: bytes, path: str, kind: str | None = None) -> Formatted:
         # Nothing to write, and the guard holds by itself: the input loaded above, the values and
         # comments are the input's own, and formatting the output again is formatting the input.
         return Formatted(path, data, output, [])
-    failure = guard(data, output, path, kind)
+    failure = guard(data, output, path, kind, source)
     if failure:
         return Formatted(path, data, None, [GUARD.at(f"nothing written: {failure}", path)])
     return Formatted(path, data, output, [])
@@ -651,29 +659,48 @@ def _in_order(kind: str, path: tuple[str, ...], names: tuple[str, ...]) -> bool:
     return _sorted_keys(kind, path, list(names)) == list(range(len(names)))
 
 
+@functools.cache  # a handful of (kind, path) pairs, asked for every mapping of every file
+def _money_keys(kind: str, path: tuple[str, ...]) -> tuple[frozenset[str], bool]:
+    """The keys of the mapping at ``path`` whose values are money (``is_money``), and whether every key's is."""
+    names: set[str] = set()
+    every = False
+    for pattern in _layout(kind).money:
+        if len(pattern) == len(path) + 1 and _matches(path, pattern[:-1]):
+            every = every or pattern[-1] == "*"
+            names.add(pattern[-1])
+    return frozenset(names), every
+
+
 def _canonical_lines(
     mapping: Mapping, path: tuple[str, ...], pad: str, kind: str, lines: list[str], out: list[str]
 ) -> bool:
     """Append the canonical lines of ``mapping``; False when its keys or money are not canonical."""
     if not _in_order(kind, path, tuple(mapping)):
         return False
+    money, every = _money_keys(kind, path)
+    append = out.append
     for name, value in mapping.items():
-        at = (*path, name)
-        if isinstance(value, Mapping):
-            out.append(f"{pad}{name}:")
-            if not _canonical_lines(value, at, pad + "  ", kind, lines, out):
-                return False
-        elif isinstance(value, Scalar):
+        if isinstance(value, Scalar):
             written = lines[value.line - 1][value.column - 1 :] if value.value or value.quoted else ""
-            money = is_money(kind, at) and not value.quoted and MONEY_TEXT.fullmatch(written)
-            if written != written.rstrip() or (money and canonical_money(parse_money(written)) != written):
-                return False  # the emitter trims a value's end (a no-break space too) and rewrites money
-            out.append(f"{pad}{name}: {written}" if written else f"{pad}{name}:")
+            if written != written.rstrip():
+                return False  # the emitter trims a value's end (a no-break space too)
+            if (
+                (every or name in money)
+                and not value.quoted
+                and not CANONICAL_MONEY_TEXT.fullmatch(written)
+                and MONEY_TEXT.fullmatch(written)
+            ):
+                return False  # money the emitter writes another way
+            append(f"{pad}{name}: {written}" if written else f"{pad}{name}:")
+        elif isinstance(value, Mapping):
+            append(f"{pad}{name}:")
+            if not _canonical_lines(value, (*path, name), pad + "  ", kind, lines, out):
+                return False
         else:
             items = [item.value for item in value if isinstance(item, Scalar) and not item.quoted]
             if len(items) != len(value):
                 return False
-            out.append(f"{pad}{name}: [{', '.join(items)}]")
+            append(f"{pad}{name}: [{', '.join(items)}]")
     return True
 
 
@@ -698,9 +725,11 @@ def _format_actuals(data: bytes, path: str) -> Formatted:
     return Formatted(path, data, output, [])
 
 
-def guard(original: bytes, output: bytes, path: str, kind: str) -> str | None:
-    """The guard's five checks (see the module's docstring); a reason to refuse, or None when the output is safe."""
-    before, problems = strict_load(original, path)
+def guard(original: bytes, output: bytes, path: str, kind: str, loaded: SourceFile | None = None) -> str | None:
+    """The guard's five checks (see the module's docstring); a reason to refuse, or None when the output is safe.
+    ``loaded``: what ``strict_load`` gave for ``original`` without a problem, when the caller has it already
+    (the loader is a function of the bytes and the path: loading them again gives the same tree)."""
+    before, problems = (loaded, []) if loaded is not None else strict_load(original, path)
     if before is None or problems:
         return "the input is not in the YAML subset"
     after, problems = strict_load(output, path)
@@ -849,11 +878,23 @@ def comments(text: str) -> Counter[str]:
 @dataclass(frozen=True)
 class Target:
     """A file to format: where it is, how it is shown, and its bytes (read on first use when
-    the stat index vouched for the file, then checked against its content key)."""
+    the stat index vouched for the file, then checked against its content key). A file of the
+    ledger gives its folder and display base instead of its path, which is worked out only
+    for a file written (a path per file cost more than checking a canonical file)."""
 
-    path: Path
+    given: Path | None
     shown: str
     raw: RawFile
+    ledger: tuple[Path, str] | None = None  # (the ledger folder, its display base)
+
+    @property
+    def path(self) -> Path:
+        if self.given is not None:
+            return self.given
+        from budgetctl.loading.discover import disk_path
+
+        assert self.ledger is not None
+        return disk_path(self.ledger[0], self.shown, self.ledger[1])
 
     @property
     def data(self) -> bytes:
@@ -867,13 +908,13 @@ class Target:
 
 def ledger_targets(root: Path, index: StatIndex | None = None) -> tuple[list[Target], list[Diagnostic]]:
     """streams.yaml and every project file of the ledger at ``root``, as discovery reads them."""
-    from budgetctl.loading.discover import disk_path, display_base, read_ledger
+    from budgetctl.loading.discover import display_base, read_ledger
 
     files = read_ledger(root, index)
     raws = ([files.streams] if files.streams else []) + files.projects
     raws += files.in_year.get("actuals", []) + files.in_year.get("adjustment", []) + files.in_year.get("forecast", [])
-    base = display_base(root)  # once: it resolves paths, which cost more than formatting a canonical file
-    return [Target(disk_path(root, raw.path, base), raw.path, raw) for raw in raws], list(files.problems)
+    ledger = (root, display_base(root))  # once: it resolves paths, which cost more than formatting a canonical file
+    return [Target(None, raw.path, raw, ledger) for raw in raws], list(files.problems)
 
 
 def path_targets(paths: list[Path]) -> tuple[list[Target], list[Diagnostic]]:
@@ -938,7 +979,7 @@ def format_targets(targets: list[Target], *, write: bool, canonical: CanonicalSe
         kind = kind_of(target.shown)
         if canonical is not None and canonical.known(kind, target.key, target.shown):
             continue
-        outcome = Outcome(target, format_file(target.data, target.shown))
+        outcome = Outcome(target, format_file(target.data, target.shown, kind))
         if canonical is not None and outcome.result.output is not None and not outcome.result.changed:
             canonical.add(kind, target.key, target.shown)
         if write and outcome.result.changed and outcome.result.output is not None:

@@ -300,11 +300,13 @@ def _read(path: str | Path, shown: str, problems: list[Diagnostic], index: StatI
             return None
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(path, flags)
-        with os.fdopen(fd, "rb") as handle:
-            # read(n) allocates n bytes first: ask for the size seen, then for any growth.
-            data = handle.read(info.st_size + 1)
+        try:
+            # A read allocates what it asks for first: ask for the size seen, then for any growth.
+            data = _read_upto(fd, info.st_size + 1)
             if len(data) > info.st_size:
-                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
+                data += _read_upto(fd, MAX_FILE_BYTES + 1 - len(data))
+        finally:
+            os.close(fd)
     except OSError as exc:
         problems.append(CODES["Y001"].at(f"cannot read the file: {exc.strerror or exc}", shown))
         return None
@@ -317,6 +319,24 @@ def _read(path: str | Path, shown: str, problems: list[Diagnostic], index: StatI
         # entry, or falls within the index's racy window (it is then hashed again).
         index.record(shown, info, raw.digest)
     return raw
+
+
+def _read_upto(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes from ``fd``: all of them, or all there are before the end of the file.
+    Plain ``os.read`` calls (a buffered file object per file costs more than the read); a read
+    that returns less than asked for is followed by another until one returns nothing."""
+    data = os.read(fd, size)
+    if len(data) == size or not data:
+        return data
+    parts = [data]
+    left = size - len(data)
+    while left > 0:
+        more = os.read(fd, left)
+        if not more:
+            break
+        parts.append(more)
+        left -= len(more)
+    return b"".join(parts)
 
 
 def _reread(path: str, shown: str) -> bytes | None:

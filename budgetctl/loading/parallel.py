@@ -4,13 +4,16 @@ Below ``PARALLEL_MIN_FILES`` files, or where processes cannot be forked, every
 file is checked here. A worker sends its files' checks through a pipe as flat
 tuples in the records' field order (``pack``; marshalled: only this process reads
 them, and a worker is this process's own copy, so its values were already held to
-the rules), which cost a fraction of cache entries to send and rebuild; a worker
-that dies or sends anything wrong costs time, not results: its files are checked here.
+the rules), which cost a fraction of cache entries to send and rebuild. It sends them
+in frames of ``FRAME_FILES`` files, each rebuilt and released before the next is
+decoded, so neither process holds a whole share's tuples at once. A worker that dies
+or sends anything wrong costs time, not results: its files not yet rebuilt are checked here.
 """
 
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Callable, Generator
 from decimal import Decimal
 from typing import Any
@@ -22,6 +25,8 @@ from budgetctl.model.source import RawFile
 
 # Below this many files to check, worker processes cost more than they save.
 PARALLEL_MIN_FILES = 2000
+# Files per frame a worker sends: at 50,000 files a share's tuples would be about 20 MB at once.
+FRAME_FILES = 500
 
 Done = list[tuple[int, FileCheck]]  # (index of the file, its check)
 
@@ -36,11 +41,17 @@ def check_projects(projects: list[RawFile], todo: list[int]) -> Generator[Done, 
             if index not in handed:
                 yield [(index, check_project(projects[index]))]
         for worker in workers:
+            done = 0  # how many of the worker's files were rebuilt from its frames
             try:
-                checks = [unpack(packed) for packed in worker.result()]
-            except Exception:  # the worker died or sent something wrong: check its files here
-                checks = [check_project(projects[i]) for i in worker.indices]
-            yield list(zip(worker.indices, checks, strict=True))
+                for frame in worker.frames():
+                    indices = worker.indices[done : done + len(frame)]
+                    checks = [unpack(packed) for packed in frame]
+                    done += len(frame)
+                    yield list(zip(indices, checks, strict=True))
+            except Exception:  # the worker died or sent something wrong: check the rest of its files here
+                rest = worker.indices[done:]
+                if rest:
+                    yield [(i, check_project(projects[i])) for i in rest]
     finally:
         for worker in workers:
             worker.close(stop=True)  # a no-op unless this run failed before reading its result
@@ -61,9 +72,14 @@ class _Worker:
                 import marshal
 
                 os.close(read)
-                payload = marshal.dumps([pack(check_project(projects[i])) for i in indices])
+                frames = []
+                for start in range(0, len(indices), FRAME_FILES):
+                    frame = marshal.dumps(
+                        [pack(check_project(projects[i])) for i in indices[start : start + FRAME_FILES]]
+                    )
+                    frames += [len(frame).to_bytes(8, "little"), frame]
                 with os.fdopen(write, "wb") as pipe:
-                    pipe.write(payload)
+                    pipe.writelines(frames)
                 status = 0
             finally:
                 os._exit(status)
@@ -71,17 +87,33 @@ class _Worker:
         self.pipe = os.fdopen(read, "rb")
         self.status: int | None = None
 
-    def result(self) -> list[Any]:
+    def frames(self) -> Generator[list[Any], None, None]:
+        """The worker's frames in order, each a list of packed checks, once it has exited cleanly
+        and sent exactly one check per file (else RuntimeError before the first frame)."""
         import marshal
 
         payload = self.pipe.read()
         self.close()
         if self.status != 0:
             raise RuntimeError(f"worker exited with status {self.status}")
-        entries = marshal.loads(payload)
-        if type(entries) is not list or len(entries) != len(self.indices):
+        bounds = []
+        start = 0
+        while start < len(payload):
+            size = int.from_bytes(payload[start : start + 8], "little")
+            start += 8
+            bounds.append((start, start + size))
+            start += size
+        if start != len(payload) or len(bounds) != -(-len(self.indices) // FRAME_FILES):
             raise RuntimeError("worker sent a wrong answer")
-        return entries
+        view = memoryview(payload)
+        sent = 0
+        for begin, end in bounds:
+            frame = marshal.loads(view[begin:end])
+            expected = min(FRAME_FILES, len(self.indices) - sent)
+            if type(frame) is not list or len(frame) != expected:
+                raise RuntimeError("worker sent a wrong answer")
+            sent += expected
+            yield frame
 
     def close(self, *, stop: bool = False) -> None:
         """Reap the worker (stopping it first with ``stop``): no process outlives the run."""
@@ -220,15 +252,25 @@ def _record_packing(record: type) -> tuple[Callable[[Any], Any], Callable[[Any],
     from budgetctl.model.shape import fields
 
     to = [(field.name, *_packing(field.shape)) for field in fields(record)]
-    back = [(name, convert) for name, _, convert in to]
+    names = tuple(name for name, _, _ in to)
+    read = operator.attrgetter(*names) if len(names) > 1 else (lambda value: (getattr(value, names[0]),))
+    # Only a few fields need converting (money, dates, nested records): the rest go as they are.
+    packs = [(i, c) for i, (_, c, _) in enumerate(to) if c is not None]
+    unpacks = [(i, name, c) for i, (name, _, c) in enumerate(to) if c is not None]
 
     def pack_record(value: Any) -> Packed:
-        return tuple([getattr(value, name) if c is None else c(getattr(value, name)) for name, c, _ in to])
+        values = list(read(value))
+        for i, convert in packs:
+            values[i] = convert(values[i])
+        return tuple(values)
 
     def unpack_record(values: Packed) -> Any:
-        if type(values) is not tuple:
+        if type(values) is not tuple or len(values) != len(names):
             raise ValueError("not a packed record")
-        return record(**{name: v if c is None else c(v) for (name, c), v in zip(back, values, strict=True)})
+        given = dict(zip(names, values, strict=True))
+        for i, name, convert in unpacks:
+            given[name] = convert(values[i])
+        return record(**given)
 
     found = _RECORDS[record] = (pack_record, unpack_record)
     return found

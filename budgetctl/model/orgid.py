@@ -14,13 +14,16 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from importlib import resources
 
 _OWN = re.compile(r"360G-[A-Za-z0-9_]+(-[A-Za-z0-9_.]+)*")
 
 
 @cache
 def _register() -> list[dict[str, str]]:
+    # Imported here: importlib.resources brings shutil, tempfile, lzma and bz2 (about 20 ms),
+    # and a ledger without organisation identifiers never reads the register.
+    from importlib import resources
+
     text = resources.files("budgetctl.model").joinpath("data/org_id_lists.json").read_text(encoding="utf-8")
     lists: list[dict[str, str]] = json.loads(text)["lists"]
     return lists

@@ -64,3 +64,13 @@ def stdout_width() -> int:
     if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
         return 200
     return stdout().width
+
+
+def show_failure(message: str) -> None:
+    """``budgetctl: <message>`` in red on stderr, one line however long: how a user error ends a command."""
+    from rich.text import Text
+
+    from budgetctl.diagnostics import printable
+
+    # soft_wrap: one line, however long (a path can be thousands of characters).
+    stderr().print(Text(f"budgetctl: {printable(message)}", style="red"), soft_wrap=True)
