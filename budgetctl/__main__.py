@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import Any, TextIO
+
+TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 
 class _Stdout:
@@ -99,13 +102,24 @@ def _validate(plain: dict[str, Any]) -> None:
     before the check is done."""
     from pathlib import Path
 
-    from budgetctl.diagnostics import UserError, count_errors
-    from budgetctl.loading.cache import ledger_key, read_through_index
-
     data = plain.get("data", plain.get("main_data"))
     chosen = plain.get("format") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    listed = None
+    if "no_cache" not in plain:  # unchanged since a check that found no problem: no discovery either
+        from budgetctl.loading.warm import attempt
+
+        listed = attempt(data, Path.cwd())
+        if isinstance(listed, int):  # returns only when the text would be in colour (Rich prints it)
+            _no_problems(chosen, listed)
+    from budgetctl.diagnostics import UserError, count_errors
+    from budgetctl.loading.cache import ledger_key, read_through_index
+    from budgetctl.loading.warm import keep
+
+    taken = None if listed is None or isinstance(listed, int) else listed.taken
     try:
-        files, cached, index = read_through_index(None if data is None else Path(data), cache="no_cache" not in plain)
+        files, cached, index = read_through_index(
+            None if data is None else Path(data), cache="no_cache" not in plain, taken=taken
+        )
     except UserError:
         return
     key = ledger_key(files) if cached is not None else None
@@ -130,6 +144,8 @@ def _validate(plain: dict[str, Any]) -> None:
         except UserError:
             return
         problems, file_count, source = checked.problems, checked.file_count, checked.source_line
+    if not isinstance(listed, int):  # else the kept stamp still holds
+        keep(listed, cached, index, len(problems), file_count)
     from budgetctl.render import problems as render
 
     failed = count_errors(problems, strict="strict" in plain) > 0
@@ -143,6 +159,25 @@ def _validate(plain: dict[str, Any]) -> None:
     except UserError:
         return
     raise SystemExit(1 if failed else 0)
+
+
+def _no_problems(chosen: str, file_count: int) -> None:
+    """What ``render.problems`` prints for a check that found no problem in ``file_count`` files
+    (tests hold the two to the same bytes), then exit 0; returns when the text would be in colour."""
+    counts = f"no problems in {file_count} file{'s' if file_count != 1 else ''}"
+    if chosen == "json":
+        import json
+
+        print(json.dumps({"ok": True, "problems": [], "errors": 0, "warnings": 0, "files": file_count}, indent=2))
+    elif chosen == "github":
+        print(counts, file=sys.stderr)
+    else:
+        from budgetctl.render.console import colour_wanted
+
+        if colour_wanted(sys.stdout):
+            return
+        print(counts)
+    raise SystemExit(0)
 
 
 # summary's options that _summary serves (to standard output; -o goes through Typer).

@@ -162,7 +162,10 @@ def check_files(
     if last is not None and not ledger_needed:
         return Checked(None, *last, files=files)
     if cache is not None and last is None and not ledger_needed and remember and not has_in_year(files):
-        changed = check_changes(files, cache, key)
+        from budgetctl.infra.gcpause import paused_gc
+
+        with paused_gc():  # it builds few objects, none in a cycle; a collection would scan every file's
+            changed = check_changes(files, cache, key)
         if changed is not None:
             return changed
 
@@ -542,8 +545,10 @@ def _check_changes(
     from budgetctl.loading import snapshot
     from budgetctl.loading.adjustments import load_adjustments
     from budgetctl.loading.build import LazySource, load_projects
+    from budgetctl.loading.cache import remember_alone
+    from budgetctl.loading.checks import check_project_alone
     from budgetctl.loading.codes import CODES
-    from budgetctl.model.kinds import PROJECT_SUFFIXES, project_id
+    from budgetctl.model.kinds import project_id
     from budgetctl.model.ledger import Ledger
     from budgetctl.model.money import total
     from budgetctl.rules import RULES
@@ -553,7 +558,12 @@ def _check_changes(
     assert files.streams is not None
     raws = files.in_year.get("adjustment", [])
     streams_path = files.streams.path
-    entries, problems, broken = load_projects(changed)  # uncached: the cache is not rewritten for a few files
+    # Without pydantic when valid; each kept beside the cache (not written whole for a few files),
+    # for the next run that reads them (a listing of the projects).
+    checks = [check_project_alone(raw) for raw in changed]
+    entries, problems, broken = load_projects(changed, checks=checks)
+    for raw, checked in zip(changed, checks, strict=True):
+        remember_alone(cache, raw.path, raw.digest, checked)
     ledger = Ledger(LazySource(streams_path, files.streams), snap.streams_file(), entries)
     adjusted = load_adjustments(raws) if raws else None
     if adjusted is not None:
@@ -569,9 +579,10 @@ def _check_changes(
     invalid = (was_invalid - gone) | {raw.path for raw in changed if raw.path not in valid}
 
     # R004: the files with the changed files' ids, all of them found by name.
+    assert snap.current is not None
+    paths = snap.current[0]
     ids = {project_id(path) for path in gone}
-    names = tuple(f"/{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES)  # a cheap first pass
-    same_ids = [raw.path for raw in files.projects if raw.path.endswith(names) and project_id(raw.path) in ids]
+    same_ids = [path for path in _named(paths, ids) if project_id(path) in ids]
     for message, place in r004.duplicates((project_id(p), p) for p in same_ids if p not in invalid):
         problems.append(_finding(r004.RULE, message, place))
 
@@ -614,7 +625,7 @@ def _check_changes(
             for year in ledger.streams[stream].budget:
                 place = ledger.stream_at(stream, "budget", year)
                 places.add((place.file, place.line, place.column))
-    projects = {raw.path for raw in files.projects}
+    projects = set(paths) if last[0] else set()
     scopes = {rule.code: rule.scope for rule in RULES}
     for p in last[0]:
         if p.file in projects:
@@ -640,15 +651,64 @@ def _check_changes(
             }
         else:
             figures[stream] = {y: old_figures.get(stream, {}).get(y, (0, total(()))) for y in in_use}
-    cache.save_check(key, problems, file_count, incomplete, figures, _summary_facts(ledger, figures))
-    head = dict(snap.head, ledger=key, invalid=sorted(invalid), years={y: n for y, n in years.items() if n > 0})
-    streams = dict(snap.streams)
-    for stream, rows in touched.items():
-        streams[stream] = snapshot.encode_rows(rows)
-        if not rows:
-            del streams[stream]
-    snapshot.write(cache.path, cache.key, head, snap.current, streams)
+    summary = _patched_facts(cache.last_summary(snap.ledger), ledger, figures, [s for s in touched if s in figures])
+    if summary is None:
+        summary = _summary_facts(ledger, figures)
+    cache.save_check(key, problems, file_count, incomplete, figures, summary)
+    head = {"ledger": key, "invalid": sorted(invalid), "years": {y: n for y, n in years.items() if n > 0}}
+    rows_now = {stream: snapshot.encode_rows(rows) if rows else None for stream, rows in touched.items()}
+    snapshot.write_changes(cache.path, cache.key, snap, head, rows_now)
     return Checked(None, problems, file_count, incomplete, files=files)
+
+
+def _patched_facts(
+    old: Any, ledger: Ledger, figures: dict[str, dict[str, tuple[int, Decimal]]], touched: list[str]
+) -> dict[str, Any] | None:
+    """The summary values of the last whole check (``old``, encoded) with those of the streams a
+    change touched found again: only their allocations differ, and every other stream's values
+    depend on streams.yaml alone (each stream is decoded only when used). None when that is not
+    sure (adjustments, or a balance stream touched, read more than the stream): then all are found."""
+    import dataclasses
+
+    if ledger.adjustments or type(old) is not dict or type(old.get("years")) is not dict:
+        return None
+    if not all(stream in old["years"] for stream in touched):
+        return None
+    streams = {stream: ledger.streams[stream] for stream in touched}
+    if any(stream.year_end == "balance" for stream in streams.values()):
+        return None
+    from budgetctl.model.ledger import Ledger
+
+    whole: Any = ledger.streams_file  # a records dataclass, which mypy does not see as one
+    alone = Ledger(ledger.streams_source, dataclasses.replace(whole, streams=streams))
+    found = _summary_facts(alone, {stream: figures[stream] for stream in touched})
+    return dict(old, years=dict(old["years"], **found["years"]))
+
+
+# Up to this many ids, _named searches the joined paths for each (four searches an id).
+NAMED_SEARCH_MAX = 4
+
+
+def _named(paths: list[str], ids: set[str]) -> list[str]:
+    """The paths whose file name is ``<id>.yaml`` (or .yml) for one of ``ids``, in order: each name
+    searched for in all the paths joined, in C, instead of looking at every path in turn."""
+    from budgetctl.model.kinds import PROJECT_SUFFIXES
+
+    names = {f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES}
+    if len(ids) > NAMED_SEARCH_MAX:  # each search reads every path: past a few, one pass over them
+        return [path for path in paths if path.rsplit("/", 1)[-1] in names]
+    joined = "\n" + "\n".join(paths) + "\n"
+    if joined.count("\n") != len(paths) + 1:  # a path with a line break in it: look at each one
+        return [path for path in paths if path.rsplit("/", 1)[-1] in names]
+    found = []
+    for needle in (f"{before}{name}\n" for name in names for before in "/\n"):
+        at = joined.find(needle)
+        while at >= 0:
+            end = at + len(needle) - 1
+            start = joined.rfind("\n", 0, end) + 1
+            found.append((start, joined[start:end]))
+            at = joined.find(needle, end)
+    return [path for _, path in sorted(found)]
 
 
 def _finding(rule: Rule, message: str, place: Place) -> Diagnostic:
@@ -718,7 +778,7 @@ def compare_changes(
         new = _on_disk(where.root, len(tree))
     if new is None or new.streams != old.streams or new.adjustments != old.adjustments:
         return None, None
-    changed = {p for p in old.projects.keys() | new.projects.keys() if old.projects.get(p) != new.projects.get(p)}
+    changed = {p for p, _ in old.projects.items() ^ new.projects.items()}  # the pairs on one side only, in C
     if len(changed) > DIFF_CHANGES_LIMIT:
         return None, None
     checks = diffbase.ContentChecks(cache)
@@ -848,7 +908,7 @@ def _wanted(old: _Tree, new: _Tree, changed: set[str]) -> list[list[tuple[str, s
     from budgetctl.model.kinds import project_id
 
     ids = {project_id(path) for path in changed}
-    same_ids = {p for p in old.projects if project_id(p) in ids}
+    same_ids = {p for p in _named(list(old.projects), ids) if project_id(p) in ids}
     found = []
     for tree in (old, new):
         paths = sorted(p for p in same_ids | changed if p in tree.projects)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from budgetctl.diagnostics import UserError
@@ -62,10 +61,9 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None, mode
         perms = 0o666 & ~_umask()
 
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+        fd, tmp = _temporary(path.parent)
     except OSError as exc:
         raise WriteRefused(f"cannot write {path}: {_reason(exc)}") from exc
-    tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -87,6 +85,19 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None, mode
             raise WriteRefused(f"cannot write {path}: {_reason(exc)}") from exc
         raise
     fsync_directory(path.parent)
+
+
+def _temporary(folder: Path) -> tuple[int, Path]:
+    """A new file in ``folder`` as ``tempfile.mkstemp`` makes one (a name never used, mode 0o600),
+    without importing tempfile (and shutil, random...): a run that keeps its cache writes."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = folder / f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}"
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no unused temporary name in {folder}")
 
 
 def _existing_stat(path: Path, *, must_exist: bool) -> os.stat_result | None:

@@ -106,14 +106,19 @@ def build(
 
 
 def load_projects(
-    projects: list[RawFile], cache: FileCache | None = None, progress: Callable[[int], None] | None = None
+    projects: list[RawFile],
+    cache: FileCache | None = None,
+    progress: Callable[[int], None] | None = None,
+    checks: list[FileCheck] | None = None,
 ) -> tuple[list[ProjectEntry], list[Diagnostic], bool]:
     """The project files' entries (those that validate), their problems, and whether any file
-    could not be used."""
+    could not be used. ``checks``: the files' checks, when the caller made them."""
     problems: list[Diagnostic] = []
     incomplete = False
     entries: list[ProjectEntry] = []
-    for raw, checked in zip(projects, check_projects(projects, cache, progress), strict=True):
+    if checks is None:
+        checks = check_projects(projects, cache, progress)
+    for raw, checked in zip(projects, checks, strict=True):
         ident = project_id(raw.path)
         if not ID_PATTERN.fullmatch(ident):
             problems.append(

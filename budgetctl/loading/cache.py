@@ -31,22 +31,24 @@ at worst ignored). ``--no-cache`` or ``BUDGETCTL_NO_CACHE=1`` bypass it entirely
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sys
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # exists at runtime; typeshed omits it
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from budgetctl import __version__
-from budgetctl.diagnostics import Diagnostic
 from budgetctl.loading.ownfiles import read_own, usable_folder, write_own
 
+TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
 if TYPE_CHECKING:
     from collections.abc import Collection
     from decimal import Decimal
+    from typing import Any
 
+    from budgetctl.diagnostics import Diagnostic
     from budgetctl.loading.checks import FileCheck
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.statindex import StatIndex
@@ -54,6 +56,8 @@ if TYPE_CHECKING:
 
 # Up to this many entries asked for, ``sparingly`` searches the file for each.
 SPARING_MAX = 8
+# Up to this many entries are kept beside the file (``add``) until it is next written whole.
+MORE_MAX = 256
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 2
 FORMAT = "budgetctl-cache"
@@ -203,6 +207,8 @@ class FileCache:
             data = read_own(self.path)
             end = -1 if data is None else data.find(b"\n")
             self._sparse = data if data is not None and end > 0 and self._our_header(data[:end]) else b""
+            if self._sparse:  # a line is found by its content key and path: either file's will do
+                self._sparse += b"".join(b"\n" + line for line in self._body(self.more_path))
 
     def _sparse_line(self, path: str, key: str) -> bytes | None:
         assert self._sparse is not None
@@ -217,9 +223,14 @@ class FileCache:
             self._old = self._read()
         return self._old
 
-    def _body(self) -> list[bytes]:
+    @property
+    def more_path(self) -> Path:
+        """The entries added since the file was written (``add``), beside it."""
+        return self.path.with_name(self.path.name + ".more")
+
+    def _body(self, path: Path | None = None) -> list[bytes]:
         """The stored lines after the header, or none when the file is missing or not exactly ours."""
-        data = read_own(self.path)
+        data = read_own(path or self.path)
         if data is None:
             return []
         header, *body = data.split(b"\n")
@@ -230,9 +241,10 @@ class FileCache:
         return body
 
     def _read(self) -> dict[str, bytes]:
-        """Each stored line by display path, or none when the file is missing or not exactly ours."""
+        """Each stored line by display path (those added since the file was written over its own),
+        or none when the file is missing or not exactly ours."""
         lines: dict[str, bytes] = {}
-        for line in self._body():
+        for line in self._body() + self._body(self.more_path):
             # ["<64 hex digits>","<path>",...: the path is read without parsing the rest.
             if line[:2] != b'["' or line[66:69] != b'","':
                 return {}
@@ -478,6 +490,19 @@ class FileCache:
         self._new[path] = json.dumps([key, path, *entry], separators=(",", ":")).encode()  # ASCII: one line
         self._changed = True
 
+    def add(self, path: str, key: str, entry: list[Any]) -> None:
+        """Keep one file's entry without writing the whole file: in the file beside it, which
+        ``_read`` reads over it and ``save`` folds in (a run that checks a few files saves no
+        more). Nothing when that file already holds ``MORE_MAX`` entries."""
+        if not self.enabled or self._sparse is not None:
+            return
+        line = json.dumps([key, path, *entry], separators=(",", ":")).encode()
+        body = self._body(self.more_path)
+        kept = [old for old in body if old[:2] == b'["' and old[66:69] == b'","' and not _same_path(old, path)]
+        if len(kept) < MORE_MAX:
+            header = json.dumps({"format": FORMAT, "key": self.key}).encode()
+            write_own(self.more_path, b"\n".join([header, *kept, line, b""]))
+
     def drop(self) -> None:
         """Forget everything read: an entry was malformed, so none of them is trusted."""
         self._old = {}
@@ -500,6 +525,15 @@ class FileCache:
             return
         header = json.dumps({"format": FORMAT, "key": self.key}).encode()
         write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
+        with contextlib.suppress(OSError):  # its entries were read over the file's, and kept if still used
+            self.more_path.unlink()
+
+
+def _same_path(line: bytes, path: str) -> bool:
+    try:
+        return bool(_scanstring(line[69:].decode("ascii"), 0)[0] == path)
+    except ValueError:
+        return True  # a damaged line: not kept
 
 
 def _check_of(head: dict[str, Any], body: list[bytes]) -> tuple[list[Diagnostic], int, bool] | None:
@@ -525,11 +559,12 @@ def _split_check(data: bytes) -> tuple[bytes, list[bytes]]:
 
 
 def read_through_index(
-    data: str | os.PathLike[str] | None, *, cache: bool = True
+    data: str | os.PathLike[str] | None, *, cache: bool = True, taken: dict[str, os.stat_result] | None = None
 ) -> tuple[LedgerFiles, FileCache | None, StatIndex | None]:
     """Find the ledger (``discover.find_root``) and read it: through the stat index, which vouches
     for the files unchanged since they were read (those are not read again), unless ``cache`` is
-    off (or BUDGETCTL_NO_CACHE, or CI). With the cache and the index, for the caller to save."""
+    off (or BUDGETCTL_NO_CACHE, or CI). With the cache and the index, for the caller to save.
+    ``taken``: the files' stat entries already taken (``warm.listing``), by path."""
     from budgetctl.infra.gcpause import paused_gc
     from budgetctl.loading.discover import find_root, read_ledger
 
@@ -537,7 +572,7 @@ def read_through_index(
     cached = FileCache.open(root) if cache and not disabled_by_env() else None
     with paused_gc():  # an index entry and a file object per file, none in a cycle: see paused_gc
         index = cached.stat_index() if cached is not None else None
-        return read_ledger(root, index), cached, index
+        return read_ledger(root, index, taken), cached, index
 
 
 def ledger_key(files: LedgerFiles) -> str:
@@ -591,6 +626,16 @@ def recall(cache: FileCache | None, raws: list[RawFile], model: type) -> tuple[l
         cache.drop()  # one bad entry and none is trusted
         found = [None] * len(raws)
     return found, keys
+
+
+def remember_alone(cache: FileCache, path: str, key: str, checked: FileCheck) -> None:
+    """``remember`` for a run that checks a few files and writes no other entry (``FileCache.add``)."""
+    from budgetctl.loading import codec
+
+    try:
+        cache.add(path, key, codec.to_entry(checked))
+    except codec.Malformed:
+        return
 
 
 def remember(cache: FileCache, path: str, key: str, checked: FileCheck) -> None:

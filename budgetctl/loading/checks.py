@@ -31,6 +31,24 @@ def check_file(raw: RawFile, model: type[Project] | type[StreamsFile]) -> FileCh
     return FileCheck(load_problems, schema_problems, value)
 
 
+def check_project_alone(raw: RawFile) -> FileCheck:
+    """``check_project`` of one of a few files: a valid project is built without pydantic
+    (``accept``), anything else is validated as ``check_file`` does (the same model, the same
+    problems)."""
+    from budgetctl.loading.accept import accepted
+
+    source, load_problems = strict_load(raw.data, raw.path)
+    if source is None:
+        return FileCheck(load_problems, None, None)
+    project = accepted(Project, source.root)
+    if project is not None:
+        return FileCheck(load_problems, [], project)
+    from budgetctl.loading.schema import validate
+
+    value, schema_problems = validate(Project, source)
+    return FileCheck(load_problems, schema_problems, value)
+
+
 def check_streams(raw: RawFile) -> FileCheck:
     """Load and validate streams.yaml."""
     return check_file(raw, StreamsFile)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic, UserError, printable
 from budgetctl.loading.codes import CODES
+from budgetctl.loading.root import given_data, locate
 from budgetctl.model.kinds import (
     IN_YEAR,
     KNOWN_FOLDERS,
@@ -63,25 +65,17 @@ class LedgerFiles:
 
 def find_root(data: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path:
     """The ledger folder: ``--data``, else $BUDGETCTL_DATA, else ./data, else the
-    nearest parent folder holding ``data/streams.yaml``."""
+    nearest parent folder holding ``data/streams.yaml`` (``root.locate``)."""
     cwd = cwd or Path.cwd()
-    given = data if data is not None else os.environ.get("BUDGETCTL_DATA") or None
-    if given is not None:
-        root = cwd / Path(given)
-        try:
-            if ".." in root.parts:
-                # Display paths are taken from the folder above the ledger: for "x/.." that
-                # is x, not the parent the system means.
-                root = root.resolve()
-            found = (root / STREAMS_FILE).is_file()
-        except OSError as exc:  # a name too long for the system, a loop in the path ...
-            raise NoLedger(f"no ledger found: {printable(str(given))}: {exc.strerror or exc}") from None
-        if not found:
-            raise NoLedger(f"no ledger found: {printable(str(given))} has no {STREAMS_FILE}")
+    given = given_data(data)
+    try:
+        root = locate(data, cwd)
+    except OSError as exc:  # a name too long for the system, a loop in the path ...
+        raise NoLedger(f"no ledger found: {printable(str(given))}: {exc.strerror or exc}") from None
+    if root is not None:
         return root
-    for folder in (cwd, *cwd.parents):
-        if (folder / "data" / STREAMS_FILE).is_file():
-            return folder / "data"
+    if given is not None:
+        raise NoLedger(f"no ledger found: {printable(str(given))} has no {STREAMS_FILE}")
     raise NoLedger(
         f"no ledger found: no data/{STREAMS_FILE} in {cwd} or any parent folder (use --data DIR or set BUDGETCTL_DATA)"
     )
@@ -117,34 +111,88 @@ def disk_path(root: Path, shown: str, base: str | None = None) -> Path:
     return root / relative
 
 
-def read_ledger(root: Path, index: StatIndex | None = None) -> LedgerFiles:
+def read_ledger(
+    root: Path, index: StatIndex | None = None, taken: dict[str, os.stat_result] | None = None
+) -> LedgerFiles:
     """Read streams.yaml and every project file under projects/, sorted by path.
 
     With ``index``, a file whose stat entry the index vouches for is not read
     (its bytes are read if and when they are needed); every other file is read,
-    hashed and recorded in the index.
+    hashed and recorded in the index. Every file is found first and stat'ed in one
+    pass, so that the index can vouch for the whole table at once (``vouch_all``);
+    ``taken``: stat entries already taken, by path (``warm.listing``), used instead.
     """
     files = LedgerFiles(root, None)
     base = display_base(root)
-    files.streams = _read(root / STREAMS_FILE, join_shown(base, STREAMS_FILE), files.problems, index)
+    # (files found, problems found finding them) for streams.yaml, projects/ and each in-year
+    # kind; each group's reading problems follow its finding ones, as the groups follow each other.
+    groups: list[tuple[list[tuple[str, str]], list[Diagnostic]]] = [
+        ([(os.fspath(root / STREAMS_FILE), join_shown(base, STREAMS_FILE))], [])
+    ]
     projects = root / PROJECTS_DIR
     left: list[tuple[str, ...]] = []  # files under projects/ that are not read (for Y020)
+    walked: list[Diagnostic] = []
+    found: list[tuple[str, str]] = []
     if projects.is_symlink():
-        files.problems.append(refused_link(join_shown(base, PROJECTS_DIR)))
+        walked.append(refused_link(join_shown(base, PROJECTS_DIR)))
     elif projects.is_dir():
         # Display paths are built as strings while walking: relpath per file costs
         # more than reading the file.
         shown = join_shown(base, PROJECTS_DIR)
-        found = _walk(os.fspath(projects), shown, files.problems, left=left, relative=(PROJECTS_DIR,))
-        for path, display in sorted(found, key=lambda pair: pair[1]):
-            raw = _read(path, display, files.problems, index)
-            if raw is not None:
-                files.projects.append(raw)
+        found = sorted(_walk(os.fspath(projects), shown, walked, left=left, relative=(PROJECTS_DIR,)), key=_shown)
+    groups.append((found, walked))
     for kind in IN_YEAR:
-        files.in_year[kind.name] = read_in_year(root, kind, files.problems, index, base)
+        walked = []
+        groups.append((_in_year_found(root, kind, walked, base), walked))
+    keys, infos = _vouched_keys([pair for found, _ in groups for pair in found], index, taken or {})
+    read: list[RawFile | None] = []
+    for found, walked in groups:
+        files.problems += walked
+        for path, display in found:
+            at = len(read)
+            key = None if keys is None else keys[at]
+            if key is not None:
+                read.append(_vouched(path, display, key))
+            else:  # with the stat entry taken (the stat comes before the read)
+                read.append(_read(path, display, files.problems, index, infos[at] if infos else None))
+    start = 0
+    for number, (found, _) in enumerate(groups):
+        raws = [raw for raw in read[start : start + len(found)] if raw is not None]
+        start += len(found)
+        if number == 0:
+            files.streams = raws[0] if raws else None
+        elif number == 1:
+            files.projects = raws
+        else:
+            files.in_year[IN_YEAR[number - 2].name] = raws
     for relative, why in unread_files(_left_out(root) + left):
         files.problems.append(CODES["Y020"].at(printable(why), join_shown(base, relative)))
     return files
+
+
+def _shown(pair: tuple[str, str]) -> str:
+    return pair[1]
+
+
+def _vouched_keys(
+    found: list[tuple[str, str]], index: StatIndex | None, taken: dict[str, os.stat_result]
+) -> tuple[list[str | None] | None, list[os.stat_result] | None]:
+    """The stat entries of the files of ``found`` (path, display path), taken in one pass (or
+    given in ``taken``), and the content key of each that ``index`` vouches for by its whole
+    table (``vouch_all``: None where it does not, or for all without a kept table); (None, None)
+    when a stat entry could not be taken (each file is then stat'ed and read on its own)."""
+    if index is None:
+        return None, None
+    paths = [path for path, _ in found]
+    try:
+        infos = [taken.get(path) or os.lstat(path) for path in paths] if taken else list(map(os.lstat, paths))
+    except OSError:  # gone since the walk, or unreadable: _read reports it
+        return None, None
+    return index.vouch_all(tuple([display for _, display in found]), infos), infos
+
+
+def _vouched(path: str, shown: str, key: str) -> RawFile:
+    return RawFile(shown, key=key, load=partial(_reread, path, shown))
 
 
 def _left_out(root: Path) -> list[tuple[str, ...]]:
@@ -197,23 +245,27 @@ def read_in_year(
     root: Path, kind: FileKind, problems: list[Diagnostic], index: StatIndex | None = None, base: str | None = None
 ) -> list[RawFile]:
     """The files of one in-year kind: ``<kind folder>/YYYY-YY/<file>``; anything else there is an error."""
+    found = _in_year_found(root, kind, problems, display_base(root) if base is None else base)
+    return [raw for path, display in found if (raw := _read(path, display, problems, index)) is not None]
+
+
+def _in_year_found(root: Path, kind: FileKind, problems: list[Diagnostic], base: str) -> list[tuple[str, str]]:
+    """The files of one in-year kind where they belong, as (path, display path) sorted by the
+    latter; the folder's other files (Y018) and links (Y010) are in ``problems``."""
     folder = root / kind.folder
-    shown = join_shown(display_base(root) if base is None else base, kind.folder)
+    shown = join_shown(base, kind.folder)
     if folder.is_symlink():
         problems.append(refused_link(shown))
         return []
     if not folder.is_dir():
         return []
-    found: list[RawFile] = []
-    for path, display in sorted(_walk(os.fspath(folder), shown, problems, every_file=True), key=lambda pair: pair[1]):
-        parts = tuple(display[len(shown) + 1 :].split("/"))
-        why = misplaced(kind, parts)
+    found: list[tuple[str, str]] = []
+    for path, display in sorted(_walk(os.fspath(folder), shown, problems, every_file=True), key=_shown):
+        why = misplaced(kind, tuple(display[len(shown) + 1 :].split("/")))
         if why is not None:
             problems.append(CODES["Y018"].at(printable(why), display))
-            continue
-        raw = _read(path, display, problems, index)
-        if raw is not None:
-            found.append(raw)
+        else:
+            found.append((path, display))
     return found
 
 
@@ -280,9 +332,17 @@ def refused_link(shown: str, what: str = "a symbolic link") -> Diagnostic:
     )
 
 
-def _read(path: str | Path, shown: str, problems: list[Diagnostic], index: StatIndex | None = None) -> RawFile | None:
+def _read(
+    path: str | Path,
+    shown: str,
+    problems: list[Diagnostic],
+    index: StatIndex | None = None,
+    info: os.stat_result | None = None,
+) -> RawFile | None:
+    """One file, read and hashed unless ``index`` vouches for it by its stat entry (``info``: the
+    one already taken, before any read)."""
     try:
-        info = os.lstat(path)
+        info = os.lstat(path) if info is None else info
         if index is not None and stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES:
             known = index.lookup(shown, info)
             if known is not None:
@@ -317,7 +377,7 @@ def _read(path: str | Path, shown: str, problems: list[Diagnostic], index: StatI
     if index is not None:
         # The stat taken before reading: a change after it gives the file another stat
         # entry, or falls within the index's racy window (it is then hashed again).
-        index.record(shown, info, raw.digest)
+        index.record(shown, info, raw.digest, os.fspath(path))
     return raw
 
 

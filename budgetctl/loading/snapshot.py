@@ -7,13 +7,21 @@ the same key (budgetctl's code), and written with every whole check of a ledger 
 in-year files and no discovery problems. It holds:
 
 - the ledger key of that check (the check file beside it holds its problems and figures),
-- every project file's content key and display path, one line each (``F``), compared as
-  lines with the files of the next run to find the files that changed, were added or removed,
+- every project file's display path (one JSON list, with a hash of them all in the header) and
+  content key (one line of 64 hex digits each, in the same order): the next run hashes its own
+  paths and compares the keys position by position, in C, to find the files that changed, and
+  reads the list only when files were added or removed,
 - streams.yaml's content key and validated model (encoded as the cache encodes it, decoded
   held to the same rules), and the adjustment files' content keys,
 - the project files that gave no valid project, how many valid projects allocate in each year,
 - per stream id, its valid projects' allocations in path order (``S``): the aggregates that
   the cross-file rules (over-allocation per stream and year) need for the streams a change touches.
+
+A check of a few changed files writes only what changed, to a journal beside it (``.snapj``:
+the new header values, the changed content keys by position, the touched streams' rows),
+named by the snapshot's random id; the snapshot is written whole again when files were added
+or removed, or when the journal has grown. A journal that does not name the snapshot is ignored
+(then the snapshot describes an older ledger than the check file, and is not used).
 
 Every key is content: a file is "unchanged" only when its SHA-256 (or the stat index's entry,
 re-hashed whenever it could be stale) is the one recorded.
@@ -21,56 +29,59 @@ re-hashed whenever it could be stale) is the one recorded.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
+import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from budgetctl.loading.codec import Malformed, decode_amount, encode_model, lazy_field, model_decoder
 from budgetctl.loading.ownfiles import read_own, write_own
-from budgetctl.model.records import StreamsFile
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from budgetctl.model.ledger import ProjectEntry
+    from budgetctl.model.records import StreamsFile
     from budgetctl.model.source import RawFile
 
-FORMAT = "budgetctl-snapshot 1"
+FORMAT = "budgetctl-snapshot 2"
+JOURNAL = "budgetctl-snapshot-journal 2"
+# Above this many content keys in the journal, the snapshot is written whole again.
+JOURNAL_MAX_KEYS = 500
+# ... or above this many bytes of rows (each touched stream's rows are written again).
+JOURNAL_MAX_BYTES = 4 * 1024 * 1024
+KEY = 64  # hex digits of a content key (SHA-256)
+SEARCHED_MAX = 8  # streams found by a search of the stored lines; past that, all are read once
 
 Rows = list[tuple[str, dict[str, Decimal]]]  # (display path, allocations by year) in path order
 
 
-def file_line(raw: RawFile) -> str:
-    """A project file's line: its content key and display path (``ascii``: one printable line)."""
-    return f"F {raw.digest} {raw.path!a}"
+class Malformed(ValueError):
+    """A snapshot that its writer did not write (``codec.Malformed`` for a value in it)."""
 
 
-def file_lines(raws: list[RawFile]) -> list[str]:
-    """``file_line`` of each file; when every path is printable ASCII without a quote or a
-    backslash, each written as ``ascii`` would write it without calling it 10,000 times."""
-    paths = [raw.path for raw in raws]
-    joined = "".join(paths)
-    if joined.isascii() and joined.isprintable() and "'" not in joined and "\\" not in joined:
-        return [f"F {raw.digest} '{path}'" for path, raw in zip(paths, raws, strict=True)]
-    return [file_line(raw) for raw in raws]
-
-
-def _path_of(line: str) -> str:
-    path = ast.literal_eval(line[67:])
-    if line[:2] != "F " or type(path) is not str:
-        raise Malformed("file line")
-    return path
+def paths_key(paths: list[str]) -> str:
+    """The hash of the display paths in order (NUL cannot be in a path)."""
+    return hashlib.sha256("\0".join(paths).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
 class Snapshot:
     head: dict[str, Any]
-    files: list[str]  # file_line of every project file
-    streams: dict[str, str]  # stream id -> its rows as JSON
-    current: list[str] = field(default_factory=list)  # file_line of this run's files, once compared
+    paths_line: bytes  # the JSON list of the project files' display paths, as stored
+    keys: bytearray  # their content keys, KEY hex digits each, in the same order
+    # The S lines as stored, from the newline before the first: each stream's line is found in
+    # it when asked for (a change touches a few streams of hundreds).
+    section: bytes
+    streams: dict[str, str | None] = field(default_factory=dict)  # the journal's rows (None: none now)
+    journal: dict[str, Any] = field(default_factory=dict)  # what the journal holds, as read
+    # This run's files once compared (``changes``): their paths and content keys, the keys'
+    # positions that differ, and whether the paths are those of the snapshot.
+    current: tuple[list[str], bytes, list[int], bool] | None = None
+    _asked: int = 0  # streams looked up in ``section``
+    _stored: dict[str, str] | None = None  # every stored stream's rows, once more than a few were asked for
 
     @property
     def ledger(self) -> str:
@@ -84,24 +95,60 @@ class Snapshot:
 
     def changes(self, projects: list[RawFile]) -> tuple[list[RawFile], list[str]]:
         """The project files changed or added since the snapshot, and the paths removed."""
-        old = set(self.files)
-        lines = self.current = file_lines(projects)
-        changed = [raw for raw, line in zip(projects, lines, strict=True) if line not in old]
-        kept = old.difference(lines)
-        paths = {raw.path for raw in changed}
-        return changed, [path for path in map(_path_of, kept) if path not in paths]
+        paths = [raw.path for raw in projects]
+        keys = "".join([raw.digest for raw in projects]).encode("ascii", "replace")
+        stored = bytes(self.keys)
+        count = len(self.keys) // KEY
+        if len(paths) == count and len(keys) == len(stored) and paths_key(paths) == self.head["paths"]:
+            differ = _differing(stored, keys, 0, count) if keys != stored else []
+            self.current = (paths, keys, differ, True)
+            return [projects[i] for i in differ], []
+        old_paths = json.loads(self.paths_line)
+        if type(old_paths) is not list or len(old_paths) != count or not all(type(p) is str for p in old_paths):
+            raise Malformed("paths")
+        old = {path: stored[i * KEY : (i + 1) * KEY].decode("ascii") for i, path in enumerate(old_paths)}
+        changed = [raw for raw in projects if old.get(raw.path) != raw.digest]
+        now = set(paths)
+        self.current = (paths, keys, [], False)
+        return changed, [path for path in old if path not in now]
 
     def streams_file(self) -> StreamsFile:
         """streams.yaml's validated model, held to the rules a parsed value meets; each stream
         is decoded when first used (a change to a few projects reads their streams only)."""
+        from budgetctl.loading.codec import lazy_field, model_decoder
+        from budgetctl.model.records import StreamsFile
+
         model = dict(self.head["model"])
         streams = lazy_field(StreamsFile, "streams", model.pop("streams", None))
         decoded = model_decoder(StreamsFile)({**model, "streams": {}})
         return dataclasses.replace(decoded, streams=streams)  # a read-only mapping where a dict was
 
+    def _text(self, stream: str) -> str | None:
+        """The rows of ``stream`` as JSON text (None: it has no valid project)."""
+        if stream in self.streams:
+            return self.streams[stream]
+        self._asked += 1
+        if self._asked > SEARCHED_MAX:  # each search reads the lines up to the stream's: past a few, read all once
+            if self._stored is None:
+                self._stored = dict(_line(line) for line in self.section.split(b"\n") if line)
+            return self._stored.get(stream)
+        start = self.section.find(f"\nS\t{json.dumps(stream)}\t".encode("ascii"))
+        if start < 0:
+            return None
+        end = self.section.find(b"\n", start + 1)
+        return _line(self.section[start + 1 : end if end >= 0 else len(self.section)])[1]
+
+    def every_stream(self) -> dict[str, str]:
+        """Each stream's rows as JSON text, the journal's over the stored ones."""
+        found: dict[str, str | None] = dict(_line(line) for line in self.section.split(b"\n") if line)
+        found.update(self.streams)
+        return {stream: rows for stream, rows in found.items() if rows is not None}
+
     def rows(self, stream: str) -> Rows:
         """The valid projects of ``stream`` with their allocations, in path order."""
-        text = self.streams.get(stream)
+        from budgetctl.loading.codec import decode_amount
+
+        text = self._text(stream)
         if text is None:
             return []
         items = json.loads(text)
@@ -117,7 +164,9 @@ class Snapshot:
     def amounts(self, stream: str, year: str) -> list[Decimal]:
         """The allocations in ``year`` of the valid projects of ``stream``, in path order: ``rows``
         with only that year's amounts decoded (held to the same rules)."""
-        text = self.streams.get(stream)
+        from budgetctl.loading.codec import decode_amount
+
+        text = self._text(stream)
         if text is None:
             return []
         items = json.loads(text)
@@ -135,9 +184,41 @@ class Snapshot:
         """The stream of the valid project in ``path`` at the snapshot (None: it had none)."""
         needle = json.dumps(path)
         for stream, text in self.streams.items():
-            if needle in text and any(p == path for p, _ in self.rows(stream)):  # the text finds, the parse decides
+            if text is not None and needle in text and self._holds(stream, path):
                 return stream
+        wanted = needle.encode("ascii")
+        at = self.section.find(wanted)
+        while at >= 0:  # the text finds, the parse decides
+            stream = _line(self.section[self.section.rfind(b"\n", 0, at) + 1 : at])[0]
+            if stream not in self.streams and self._holds(stream, path):
+                return stream
+            at = self.section.find(wanted, at + 1)
         return None
+
+    def _holds(self, stream: str, path: str) -> bool:
+        return any(p == path for p, _ in self.rows(stream))
+
+
+def _line(line: bytes) -> tuple[str, str]:
+    """An S line's stream id and rows (the rows' text may be cut short: ``rows`` parses it)."""
+    kind, name, rows = [*line.decode("ascii").split("\t", 2), "", ""][:3]
+    try:
+        stream = json.loads(name)
+    except (ValueError, RecursionError):
+        raise Malformed("stream line") from None
+    if kind != "S" or type(stream) is not str:
+        raise Malformed("stream line")
+    return stream, rows
+
+
+def _differing(old: bytes, new: bytes, start: int, end: int) -> list[int]:
+    """The positions in [start, end) whose keys differ, halving the range (each half compared in C)."""
+    if old[start * KEY : end * KEY] == new[start * KEY : end * KEY]:
+        return []
+    if end - start == 1:
+        return [start]
+    middle = (start + end) // 2
+    return _differing(old, new, start, middle) + _differing(old, new, middle, end)
 
 
 def _year(value: Any) -> str:
@@ -150,52 +231,113 @@ def _path(cache_path: Path) -> Path:
     return cache_path.with_suffix(".snap")
 
 
+def _journal_path(cache_path: Path) -> Path:
+    return cache_path.with_suffix(".snapj")
+
+
+_HEAD = {"ledger": str, "streams": list, "others": list, "invalid": list, "years": dict, "model": dict}
+
+
 def read(cache_path: Path, code_key: str) -> Snapshot | None:
-    """The snapshot kept beside the cache at ``cache_path``, if it is ours and whole."""
+    """The snapshot kept beside the cache at ``cache_path``, with its journal, if they are ours and whole."""
     data = read_own(_path(cache_path))
     if data is None:
         return None
     try:
-        first, header, *lines = data.decode("ascii").split("\n")
-        if first != f"{FORMAT} {code_key}" or not lines or lines.pop() != "":
+        ends = [data.index(b"\n")]
+        for _ in range(3):
+            ends.append(data.index(b"\n", ends[-1] + 1))
+        if data[: ends[0]] != f"{FORMAT} {code_key}".encode() or not data.endswith(b"\n"):
             return None
-        head = json.loads(header)
+        head = json.loads(data[ends[0] + 1 : ends[1]])
     except (ValueError, RecursionError):
         return None
-    wanted = {"ledger": str, "streams": list, "others": list, "invalid": list, "years": dict, "model": dict}
-    if type(head) is not dict or any(type(head.get(k)) is not t for k, t in wanted.items()):
+    paths_line, keys = data[ends[1] + 1 : ends[2]], data[ends[2] + 1 : ends[3]]
+    if type(head) is not dict or any(type(head.get(k)) is not t for k, t in _HEAD.items()):
         return None
-    count = head.get("files")
-    if type(count) is not int or not 0 <= count <= len(lines):
+    if type(head.get("id")) is not str or type(head.get("paths")) is not str or len(keys) % KEY:
         return None
-    files = lines[:count]  # the F lines, then the S lines: no line is looked at one by one here
-    streams: dict[str, str] = {}
-    for line in lines[count:]:
-        kind, name, rows = [*line.split("\t", 2), "", ""][:3]
-        try:
-            stream = json.loads(name)
-        except ValueError:
-            return None
-        if kind != "S" or type(stream) is not str:
-            return None
-        streams[stream] = rows
-    return Snapshot(head, files, streams)
+    snap = Snapshot(head, paths_line, bytearray(keys), data[ends[3] :])
+    return snap if _replay(snap, read_own(_journal_path(cache_path)), code_key) else None
+
+
+def _replay(snap: Snapshot, data: bytes | None, code_key: str) -> bool:
+    """Apply the journal that names ``snap`` (none, or another's: nothing to apply); False when
+    it names it but is damaged."""
+    if data is None or not data.startswith(f"{JOURNAL} {code_key} {snap.head['id']}\n".encode()):
+        return True
+    try:
+        journal = json.loads(data[data.index(b"\n") + 1 :])
+    except (ValueError, RecursionError):
+        return False
+    if type(journal) is not dict:
+        return False
+    head, keys, streams = journal.get("head"), journal.get("keys"), journal.get("streams")
+    if type(head) is not dict or type(keys) is not dict or type(streams) is not dict:
+        return False
+    if set(head) != {"ledger", "invalid", "years"} or any(type(head[k]) is not _HEAD[k] for k in head):
+        return False
+    count = len(snap.keys) // KEY
+    for position, key in keys.items():
+        if not position.isdigit() or int(position) >= count or type(key) is not str or len(key) != KEY:
+            return False
+        if not key.isascii():
+            return False
+        snap.keys[int(position) * KEY : (int(position) + 1) * KEY] = key.encode("ascii")
+    for stream, rows in streams.items():
+        if rows is not None and type(rows) is not str:
+            return False
+        snap.streams[stream] = rows
+    snap.head.update(head)
+    snap.journal = journal
+    return True
 
 
 def encode_rows(rows: Rows) -> str:
     return json.dumps([[path, {y: str(a) for y, a in allocations.items()}] for path, allocations in rows])
 
 
-def write(
+def write_changes(
+    cache_path: Path, code_key: str, snap: Snapshot, head: dict[str, Any], touched: dict[str, str | None]
+) -> None:
+    """Keep the snapshot of a check of the changes ``snap.changes`` found: ``head``'s ledger,
+    invalid files and years, and ``touched``, each stream's new rows (None: it has none now).
+    Only a journal is written when the paths are the snapshot's and the journal stays small."""
+    assert snap.current is not None
+    paths, keys, differ, same_paths = snap.current
+    if len(keys) != KEY * len(paths):
+        return  # not SHA-256 keys: the snapshot stays that of an older ledger, which no check file names
+    head = {k: head[k] for k in ("ledger", "invalid", "years")}
+    if same_paths:
+        journal_keys = dict(snap.journal.get("keys", {}))
+        journal_keys.update((str(i), keys[i * KEY : (i + 1) * KEY].decode("ascii")) for i in differ)
+        journal_streams = dict(snap.journal.get("streams", {}))
+        journal_streams.update(touched)
+        size = sum(len(rows) for rows in journal_streams.values() if rows is not None)
+        if len(journal_keys) <= JOURNAL_MAX_KEYS and size <= JOURNAL_MAX_BYTES:
+            journal = {"head": head, "keys": journal_keys, "streams": journal_streams}
+            text = f"{JOURNAL} {code_key} {snap.head['id']}\n{json.dumps(journal)}\n"
+            write_own(_journal_path(cache_path), text.encode("ascii"))
+            return
+    snap.streams.update(touched)
+    streams = snap.every_stream()
+    paths_line = snap.paths_line if same_paths else json.dumps(paths).encode("ascii")
+    _write(cache_path, code_key, dict(snap.head, **head), paths, paths_line, keys, streams)
+
+
+def _write(
     cache_path: Path,
     code_key: str,
     head: dict[str, Any],
-    files: list[str],
+    paths: list[str],
+    paths_line: bytes,
+    keys: bytes,
     streams: dict[str, str],
 ) -> None:
-    lines = [f"{FORMAT} {code_key}", json.dumps(dict(head, files=len(files))), *files]
-    lines += [f"S\t{json.dumps(stream)}\t{rows}" for stream, rows in streams.items()]
-    write_own(_path(cache_path), ("\n".join(lines) + "\n").encode("ascii"))
+    head = dict(head, paths=paths_key(paths), id=os.urandom(16).hex())
+    lines = [f"{FORMAT} {code_key}".encode(), json.dumps(head).encode("ascii"), paths_line, keys]
+    lines += [f"S\t{json.dumps(stream)}\t{rows}".encode("ascii") for stream, rows in streams.items()]
+    write_own(_path(cache_path), b"\n".join(lines) + b"\n")  # a new id: any journal is the old one's
 
 
 def write_whole(
@@ -209,10 +351,16 @@ def write_whole(
     entries: list[ProjectEntry],
 ) -> None:
     """The snapshot of a whole check: ``entries`` are the projects that validated, in path order."""
+    from budgetctl.loading.codec import Malformed as Unencodable
+    from budgetctl.loading.codec import encode_model
+
     try:
         model = encode_model(streams_file)
-    except Malformed:  # a value the cache cannot hold exactly: no snapshot
+    except Unencodable:  # a value the cache cannot hold exactly: no snapshot
         return
+    keys = "".join([raw.digest for raw in projects]).encode("ascii", "replace")
+    if len(keys) != KEY * len(projects):
+        return  # not SHA-256 keys: no snapshot
     valid = {entry.source.path for entry in entries}
     grouped: dict[str, Rows] = {}
     years: dict[str, int] = {}
@@ -228,10 +376,6 @@ def write_whole(
         "years": years,
         "model": model,
     }
-    write(
-        cache_path,
-        code_key,
-        head,
-        file_lines(projects),
-        {stream: encode_rows(rows) for stream, rows in grouped.items()},
-    )
+    paths = [raw.path for raw in projects]
+    rows = {stream: encode_rows(found) for stream, found in grouped.items()}
+    _write(cache_path, code_key, head, paths, json.dumps(paths).encode("ascii"), keys, rows)

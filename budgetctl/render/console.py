@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, TextIO
 
+TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from rich.console import Console
 
 

@@ -17,13 +17,14 @@ from collections.abc import Iterator
 
 from budgetctl.diagnostics import Severity
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.orgid import org_id_problem
 from budgetctl.rules._org_ids import org_ids
 from budgetctl.rules._rule import Finding, Rule
 
 
 def check(ledger: Ledger) -> Iterator[Finding]:
     for field, org_id, where in org_ids(ledger):
+        from budgetctl.model.orgid import org_id_problem  # the register: only for a ledger with an org id
+
         reason = org_id_problem(org_id)
         if reason:
             yield f"{field}: {reason}", where()

@@ -1,0 +1,204 @@
+"""The warm ``validate`` of a ledger that has not changed since its last whole check found no
+problem: one walk that stats every file, compared in one operation with the walk kept then.
+
+A *listing* is every folder and file under the ledger folder (but the folder's own hidden
+entries, which discovery never looks at) in the order the system lists them, with every file's
+stat entry. A listing holds everything discovery's result depends on: names, kinds and, for
+the files it reads, their content as git's index vouches for it (size, mtime, ctime, inode,
+device and mode all equal). Any symbolic link or other special file makes no listing (a link's
+target is not part of it): such a ledger is checked as usual.
+
+After a whole check that found no problem, ``keep`` writes the listing taken before the files
+were read, with the file count, beside the cache (``<ledger>.warm``), when every file read was
+read under the stat entry of that listing. The next run answers "no problems" when its listing
+is equal byte for byte, under the same working folder, ``--data``, ledger folder and code (the
+cache key), every file is older than that ``.warm`` file (git's racy-clean rule), and each file
+the stat index could not vouch for by its stat entry alone (written too soon before it was
+read: ``statindex.SETTLE_NS``) still hashes to the content key it had. A check that found
+problems keeps a mark instead, so that the next run does not list the ledger for nothing; the
+first run without problems removes it.
+
+This module imports no model, rule or renderer: that is what makes the warm run fast.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from functools import partial
+from operator import attrgetter
+from pathlib import Path
+
+from budgetctl.loading.root import given_data, locate
+
+TYPE_CHECKING = False  # typing itself is not imported (its start-up cost is a tenth of a warm run)
+if TYPE_CHECKING:
+    from budgetctl.loading.cache import FileCache
+    from budgetctl.loading.statindex import StatIndex
+
+FORMAT = "budgetctl-warm 1"
+_ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
+_MTIME = attrgetter("st_mtime_ns")
+
+
+class Listing:
+    """A ledger folder's listing (see the module's text), and each file's stat entry."""
+
+    __slots__ = ("_files", "_infos", "context", "newest", "signature")
+
+    def __init__(
+        self, context: tuple[str, ...], signature: bytes, files: list[os.DirEntry[str]], infos: list[os.stat_result]
+    ) -> None:
+        self.context = context
+        self.signature = signature
+        self.newest = max(map(_MTIME, infos), default=0)
+        self._files = files
+        self._infos = infos
+
+    @property
+    def taken(self) -> dict[str, os.stat_result]:
+        """Each file's stat entry by path, for discovery to use instead of taking another (the
+        stat before the read)."""
+        return dict(zip([entry.path for entry in self._files], self._infos, strict=True))
+
+
+# DirEntry.stat of a file the listing found regular: one lstat (or none, where the system's
+# listing gave no kind and ``is_file`` took it already).
+_LSTAT = partial(os.DirEntry.stat, follow_symlinks=False)
+
+
+def listing(root: str, context: tuple[str, ...]) -> Listing | None:
+    """The listing of the folder ``root``; None when it holds a link or a special file, or a
+    folder or file cannot be looked at."""
+    folders = []
+    every: list[os.DirEntry[str]] = []
+    pending = [(root, "")]
+    while pending:
+        folder, relative = pending.pop()
+        try:
+            with os.scandir(folder) as found:
+                entries = list(found)
+        except OSError:
+            return None
+        files = []
+        subfolders = []
+        for entry in entries:
+            if not relative and entry.name.startswith("."):
+                continue  # the ledger folder's hidden entries: discovery never looks at them
+            if entry.is_file(follow_symlinks=False):
+                files.append(entry)
+            elif entry.is_dir(follow_symlinks=False):
+                subfolders.append(entry)
+            else:
+                return None  # a link, a pipe, a socket ...
+        folders.append((relative, [entry.name for entry in files], [entry.name for entry in subfolders]))
+        every += files
+        pending += [(entry.path, f"{relative}{entry.name}/") for entry in subfolders]
+    try:
+        infos = list(map(_LSTAT, every))
+    except OSError:
+        return None
+    return Listing(context, marshal.dumps((folders, list(map(_ROW, infos))), 2), every, infos)
+
+
+def attempt(data: str | None, cwd: Path) -> int | Listing | None:
+    """The file count of the ledger when it is exactly as it was at a whole check that found no
+    problem (``keep``); else its listing, to keep after this run's check (or None: there is
+    nothing to keep, or the cache is off). Prints nothing."""
+    from budgetctl.loading.cache import FileCache, disabled_by_env
+
+    if disabled_by_env():
+        return None
+    try:
+        root = locate(data, cwd)
+    except OSError:
+        return None
+    cached = FileCache.open(root) if root is not None else None
+    if root is None or cached is None:
+        return None
+    context = (FORMAT, str(cwd), str(given_data(data) or ""), str(root), cached.key)
+    kept = _read(_path(cached))
+    if kept is not None and kept[1] == context and not kept[2]:
+        return None  # problems last time: the check prints them
+    found = listing(str(root), context)
+    if found is None or kept is None:
+        return found
+    written, kept_context, signature, files, rehash = kept
+    if kept_context == context and signature == found.signature and found.newest < written and _same(rehash):
+        return files
+    return found
+
+
+def _same(rehash: tuple[tuple[str, str], ...]) -> bool:
+    """Whether each file read too soon after it was written to be vouched for by its stat entry
+    still has the content it had (its content key is that of its bytes now)."""
+    from budgetctl.loading.cache import digest
+
+    for path, key in rehash:  # each of a size discovery read (the listing says so)
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read()
+        except (OSError, TypeError, ValueError):
+            return False
+        if digest(data) != key:
+            return False
+    return True
+
+
+def keep(found: Listing | None, cache: FileCache | None, index: StatIndex | None, problems: int, files: int) -> None:
+    """After a whole check of the ledger listed by ``found`` (``problems`` found in ``files``
+    files): its stamp, when the stat index vouches for every file read under the listing's
+    stat entries; a mark when the check found problems. With no listing and no problem, the
+    mark (if any) is removed: the next run lists the ledger."""
+    if cache is None or index is None or not cache.enabled:
+        return
+    try:
+        _keep(found, cache, index, problems, files)
+    except OSError:  # a stamp that cannot be written or removed: the next run checks as usual
+        return
+
+
+def _keep(found: Listing | None, cache: FileCache, index: StatIndex, problems: int, files: int) -> None:
+    from budgetctl.loading.ownfiles import write_own
+
+    if found is None:
+        if not problems:
+            _path(cache).unlink(missing_ok=True)
+    elif problems:
+        write_own(_path(cache), marshal.dumps((FORMAT, found.context, b"", 0, ())))
+    else:
+        rehash = index.rechecks(found.taken)
+        if rehash is not None:
+            write_own(_path(cache), marshal.dumps((FORMAT, found.context, found.signature, files, tuple(rehash))))
+
+
+def _path(cache: FileCache) -> Path:
+    return cache.path.with_suffix(".warm")
+
+
+def _read(path: Path) -> tuple[int, tuple[str, ...], bytes, int, tuple[tuple[str, str], ...]] | None:
+    """A kept stamp: the file's mtime, and its context, listing, file count and files to hash
+    again; None unless exactly ours."""
+    from budgetctl.loading.ownfiles import read_own
+
+    try:
+        before = os.lstat(path)
+        data = read_own(path, binary=True)
+        after = os.lstat(path)
+    except OSError:
+        return None
+    if data is None or _ROW(before) != _ROW(after):
+        return None
+    try:
+        loaded = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if type(loaded) is not tuple or len(loaded) != 5 or loaded[0] != FORMAT:
+        return None
+    _, context, signature, files, rehash = loaded
+    if type(context) is not tuple or type(signature) is not bytes or type(files) is not int:
+        return None
+    if type(rehash) is not tuple or not all(type(pair) is tuple and len(pair) == 2 for pair in rehash):
+        return None
+    return after.st_mtime_ns, context, signature, files, rehash
