@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 import budgetctl.cli
 from budgetctl.__main__ import main
 from budgetctl.cli import app
+from budgetctl.infra import plainargs
 from budgetctl.loading import statindex
-from budgetctl.quick import plain
 from tests.conftest import LEDGERS, SHIPPED, make_ledger
 
 Run = tuple[int, str, str]  # exit code, stdout, stderr
@@ -276,6 +276,24 @@ def test_owners_after_streams_yaml_changes_keeping_size_and_mtime(
     after = entry(monkeypatch, capsys, "owners", "--data", str(data))
     assert after == full_check("owners", "--data", str(data)) != before
     assert "@org/fumd" in after[1] and typer_runs == []
+
+
+def plain(
+    args: list[str],
+    command: str,
+    valued: set[str],
+    *,
+    repeatable: frozenset[str] | set[str] = frozenset(),
+    positionals: int = 0,
+) -> tuple[dict[str, list[str]], list[str]] | None:
+    """``plainargs.read`` as show and owners call it, each option under its own name."""
+    line = plainargs.read(
+        args, command, valued={name: name for name in valued}, repeatable=repeatable, positionals=positionals
+    )
+    if line is None:
+        return None
+    given, arguments = line
+    return {("main-data" if key == plainargs.MAIN_DATA else key): values for key, values in given.items()}, arguments
 
 
 @pytest.mark.parametrize(
