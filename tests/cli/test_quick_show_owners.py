@@ -16,14 +16,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import budgetctl.cli
-from budgetctl.__main__ import main
 from budgetctl.cli import app
 from budgetctl.infra import plainargs
-from budgetctl.loading import statindex
 from tests.conftest import LEDGERS, SHIPPED, make_ledger
-
-Run = tuple[int, str, str]  # exit code, stdout, stderr
+from tests.entrypoint import Run, entry, spy_on_typer
 
 STREAMS = """\
 streams:
@@ -64,29 +60,8 @@ PROBLEMS = {
 
 @pytest.fixture
 def typer_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The command lines the entry point handed to Typer (the quick path did not answer)."""
-    calls: list[list[str]] = []
-    real = budgetctl.cli.app_for
-
-    def spy(args: list[str]):  # type: ignore[no-untyped-def]
-        calls.append(list(args))
-        return real(args)
-
-    monkeypatch.setattr(budgetctl.cli, "app_for", spy)
-    monkeypatch.setattr(statindex, "SETTLE_NS", 0)  # files written by the test count as settled
-    monkeypatch.delenv("BUDGETCTL_NO_CACHE", raising=False)
-    monkeypatch.delenv("CI", raising=False)
-    return calls
-
-
-def entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Run:
-    monkeypatch.setattr(sys, "argv", ["budgetctl", *args])
-    monkeypatch.setattr(sys, "stdout", sys.stdout)  # main wraps it; put back after the test
-    with pytest.raises(SystemExit) as stopped:
-        main()
-    out = capsys.readouterr()
-    code = stopped.value.code
-    return (code if isinstance(code, int) else 0), out.out, out.err
+    """The command lines the entry point handed to Typer (the fast path did not answer)."""
+    return spy_on_typer(monkeypatch)
 
 
 def full_check(*args: str) -> Run:
