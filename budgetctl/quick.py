@@ -52,25 +52,6 @@ _REPORT = {
 }
 
 
-def plain(
-    args: list[str],
-    command: str,
-    valued: set[str],
-    *,
-    repeatable: frozenset[str] | set[str] = frozenset(),
-    positionals: int = 0,
-) -> tuple[Options, list[str]] | None:
-    """``plainargs.read`` with each option kept under its own name (the main ``--data`` as
-    ``main-data``): the options and arguments of a plain line, None for anything else."""
-    line = plainargs.read(
-        args, command, valued={name: name for name in valued}, repeatable=repeatable, positionals=positionals
-    )
-    if line is None:
-        return None
-    given, arguments = line
-    return {("main-data" if key == plainargs.MAIN_DATA else key): values for key, values in given.items()}, arguments
-
-
 def _data(options: Options) -> Path | None:
     """The command's --data, else the main one (its default), as Typer gives it."""
     given = options.get("data") or options.get(plainargs.MAIN_DATA)

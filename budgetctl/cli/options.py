@@ -92,26 +92,6 @@ def load(
     return checked, checked.source_line
 
 
-def streams_with_figures(data: Path | None) -> tuple[Checked, dict] | None:
-    """The streams (no project loaded), every problem and each stream's figures, when the cache
-    holds the last whole check of exactly the ledger on disk and its totals are reliable; None
-    otherwise (then the caller checks everything, and refuses unreliable totals as before)."""
-    from budgetctl.loading import cache as file_cache
-    from budgetctl.loading.discover import find_root, read_ledger
-    from budgetctl.pipeline import streams_only
-
-    root = find_root(data)
-    cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
-    if cache is None:
-        return None
-    index = cache.stat_index()
-    found = streams_only(read_ledger(root, index), cache)
-    index.save()
-    if found is None or found[0].ledger is None or found[0].totals_broken():
-        return None
-    return found
-
-
 def checked_year(year: str | None) -> str | None:
     """A ``--year`` option checked as a financial year (exit 2 when it is not one)."""
     from budgetctl.model.periods import YearError, parse_year

@@ -148,37 +148,28 @@ class Snapshot:
         """The valid projects of ``stream`` with their allocations, in path order."""
         from budgetctl.loading.codec import decode_amount
 
-        text = self._text(stream)
-        if text is None:
-            return []
-        items = json.loads(text)
-        if type(items) is not list:
-            raise Malformed("rows")
-        found: Rows = []
-        for item in items:
-            if type(item) is not list or len(item) != 2 or type(item[0]) is not str or type(item[1]) is not dict:
-                raise Malformed("row")
-            found.append((item[0], {_year(y): decode_amount(a) for y, a in item[1].items()}))
-        return found
+        return [(path, {_year(y): decode_amount(a) for y, a in years.items()}) for path, years in self._items(stream)]
 
     def amounts(self, stream: str, year: str) -> list[Decimal]:
         """The allocations in ``year`` of the valid projects of ``stream``, in path order: ``rows``
         with only that year's amounts decoded (held to the same rules)."""
         from budgetctl.loading.codec import decode_amount
 
+        # a JSON object's keys are text: no year to hold to its type
+        return [decode_amount(years[year]) for _, years in self._items(stream) if year in years]
+
+    def _items(self, stream: str) -> list[Any]:
+        """``stream``'s stored rows, each [path, amounts by year as stored], their shape checked."""
         text = self._text(stream)
         if text is None:
             return []
         items = json.loads(text)
         if type(items) is not list:
             raise Malformed("rows")
-        found = []
         for item in items:
             if type(item) is not list or len(item) != 2 or type(item[0]) is not str or type(item[1]) is not dict:
                 raise Malformed("row")
-            if year in item[1]:  # a JSON object's keys are text: no year to hold to its type
-                found.append(decode_amount(item[1][year]))
-        return found
+        return items
 
     def stream_of(self, path: str) -> str | None:
         """The stream of the valid project in ``path`` at the snapshot (None: it had none)."""

@@ -6,21 +6,16 @@ a missing ledger, and every other fmt command line, is left to Typer."""
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-import budgetctl.cli
-from budgetctl.__main__ import main
 from budgetctl.cli import app
 from budgetctl.edit import fmt_run
-from budgetctl.loading import statindex
 from budgetctl.model.source import FileChanged
 from tests.conftest import LEDGERS, SHIPPED, make_ledger
-
-Run = tuple[int, str, str]
+from tests.entrypoint import Run, entry, spy_on_typer
 
 HEAD = "title: T\nstream: fund\nlead: L\n"
 MIXED = {
@@ -38,28 +33,8 @@ MIXED = {
 
 @pytest.fixture
 def typer_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    calls: list[list[str]] = []
-    real = budgetctl.cli.app_for
-
-    def spy(args: list[str]):  # type: ignore[no-untyped-def]
-        calls.append(list(args))
-        return real(args)
-
-    monkeypatch.setattr(budgetctl.cli, "app_for", spy)
-    monkeypatch.setattr(statindex, "SETTLE_NS", 0)
-    monkeypatch.delenv("BUDGETCTL_NO_CACHE", raising=False)
-    monkeypatch.delenv("CI", raising=False)
-    return calls
-
-
-def entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Run:
-    monkeypatch.setattr(sys, "argv", ["budgetctl", *args])
-    monkeypatch.setattr(sys, "stdout", sys.stdout)  # main wraps it; put back after the test
-    with pytest.raises(SystemExit) as stopped:
-        main()
-    out = capsys.readouterr()
-    code = stopped.value.code
-    return (code if isinstance(code, int) else 0), out.out, out.err
+    """The command lines the entry point handed to Typer (the fast path did not answer)."""
+    return spy_on_typer(monkeypatch)
 
 
 def typer_command(*args: str, env: dict[str, str] | None = None) -> Run:

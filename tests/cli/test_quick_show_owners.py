@@ -16,14 +16,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import budgetctl.cli
-from budgetctl.__main__ import main
 from budgetctl.cli import app
-from budgetctl.loading import statindex
-from budgetctl.quick import plain
+from budgetctl.infra import plainargs
 from tests.conftest import LEDGERS, SHIPPED, make_ledger
-
-Run = tuple[int, str, str]  # exit code, stdout, stderr
+from tests.entrypoint import Run, entry, spy_on_typer
 
 STREAMS = """\
 streams:
@@ -64,29 +60,8 @@ PROBLEMS = {
 
 @pytest.fixture
 def typer_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The command lines the entry point handed to Typer (the quick path did not answer)."""
-    calls: list[list[str]] = []
-    real = budgetctl.cli.app_for
-
-    def spy(args: list[str]):  # type: ignore[no-untyped-def]
-        calls.append(list(args))
-        return real(args)
-
-    monkeypatch.setattr(budgetctl.cli, "app_for", spy)
-    monkeypatch.setattr(statindex, "SETTLE_NS", 0)  # files written by the test count as settled
-    monkeypatch.delenv("BUDGETCTL_NO_CACHE", raising=False)
-    monkeypatch.delenv("CI", raising=False)
-    return calls
-
-
-def entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Run:
-    monkeypatch.setattr(sys, "argv", ["budgetctl", *args])
-    monkeypatch.setattr(sys, "stdout", sys.stdout)  # main wraps it; put back after the test
-    with pytest.raises(SystemExit) as stopped:
-        main()
-    out = capsys.readouterr()
-    code = stopped.value.code
-    return (code if isinstance(code, int) else 0), out.out, out.err
+    """The command lines the entry point handed to Typer (the fast path did not answer)."""
+    return spy_on_typer(monkeypatch)
 
 
 def full_check(*args: str) -> Run:
@@ -276,6 +251,24 @@ def test_owners_after_streams_yaml_changes_keeping_size_and_mtime(
     after = entry(monkeypatch, capsys, "owners", "--data", str(data))
     assert after == full_check("owners", "--data", str(data)) != before
     assert "@org/fumd" in after[1] and typer_runs == []
+
+
+def plain(
+    args: list[str],
+    command: str,
+    valued: set[str],
+    *,
+    repeatable: frozenset[str] | set[str] = frozenset(),
+    positionals: int = 0,
+) -> tuple[dict[str, list[str]], list[str]] | None:
+    """``plainargs.read`` as show and owners call it, each option under its own name."""
+    line = plainargs.read(
+        args, command, valued={name: name for name in valued}, repeatable=repeatable, positionals=positionals
+    )
+    if line is None:
+        return None
+    given, arguments = line
+    return {("main-data" if key == plainargs.MAIN_DATA else key): values for key, values in given.items()}, arguments
 
 
 @pytest.mark.parametrize(

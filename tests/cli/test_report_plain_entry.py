@@ -6,20 +6,15 @@ with problems, on an in-year ledger, and after a change that keeps a file's size
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-import budgetctl.cli
-from budgetctl.__main__ import main
 from budgetctl.cli import app
-from budgetctl.loading import statindex
 from budgetctl.reports import board
 from tests.conftest import make_ledger
-
-Run = tuple[int, str, str]  # exit code, stdout, stderr
+from tests.entrypoint import Run, entry, spy_on_typer
 
 STREAMS = """\
 streams:
@@ -66,29 +61,8 @@ def ledger(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
 
 @pytest.fixture
 def typer_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The command lines the entry point handed to Typer (the plain path did not answer)."""
-    calls: list[list[str]] = []
-    real = budgetctl.cli.app_for
-
-    def spy(args: list[str]):  # type: ignore[no-untyped-def]
-        calls.append(list(args))
-        return real(args)
-
-    monkeypatch.setattr(budgetctl.cli, "app_for", spy)
-    monkeypatch.setattr(statindex, "SETTLE_NS", 0)
-    for name in ("BUDGETCTL_NO_CACHE", "CI", "SOURCE_DATE_EPOCH"):
-        monkeypatch.delenv(name, raising=False)
-    return calls
-
-
-def entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Run:
-    monkeypatch.setattr(sys, "argv", ["budgetctl", *args])
-    monkeypatch.setattr(sys, "stdout", sys.stdout)  # main wraps it; put back after the test
-    with pytest.raises(SystemExit) as stopped:
-        main()
-    out = capsys.readouterr()
-    code = stopped.value.code
-    return (code if isinstance(code, int) else 0), out.out, out.err
+    """The command lines the entry point handed to Typer (the fast path did not answer)."""
+    return spy_on_typer(monkeypatch, "SOURCE_DATE_EPOCH")
 
 
 def full_check(*args: str, **env: str) -> Run:

@@ -15,40 +15,15 @@ from pathlib import Path
 
 import pytest
 
-import budgetctl.cli
-from budgetctl.__main__ import _SUMMARY_VALUED, _plain_options, main
-from budgetctl.loading import statindex
+from budgetctl.__main__ import _SUMMARY_VALUED, _plain_options
 from tests.conftest import LEDGERS, SHIPPED, make_ledger
-
-Run = tuple[int, str, str]  # exit code, stdout, stderr
+from tests.entrypoint import Run, entry, spy_on_typer
 
 
 @pytest.fixture
-def typer_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many runs of the entry point went through Typer."""
-    calls: list[int] = []
-    real = budgetctl.cli.app_for
-
-    def spy(args):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return real(args)
-
-    monkeypatch.setattr(budgetctl.cli, "app_for", spy)
-    monkeypatch.setattr(statindex, "SETTLE_NS", 0)  # files written by the test count as settled
-    monkeypatch.delenv("BUDGETCTL_NO_CACHE", raising=False)
-    return calls
-
-
-def entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Run:
-    monkeypatch.setattr(sys, "argv", ["budgetctl", *args])
-    monkeypatch.setattr(sys, "stdout", sys.stdout)  # main wraps it; put back after the test
-    code: object = 0
-    try:
-        main()
-    except SystemExit as stopped:
-        code = stopped.code
-    out = capsys.readouterr()
-    return (code if isinstance(code, int) else 0), out.out, out.err
+def typer_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The command lines the entry point handed to Typer (the fast path did not answer)."""
+    return spy_on_typer(monkeypatch)
 
 
 def uncached(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Run:

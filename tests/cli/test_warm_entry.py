@@ -18,12 +18,11 @@ from typer.testing import CliRunner
 
 import budgetctl.cli
 from budgetctl import pipeline
-from budgetctl.__main__ import _plain_validate, main
+from budgetctl.__main__ import _plain_validate
 from budgetctl.cli import app
 from budgetctl.loading import statindex
 from tests.conftest import LEDGERS, SHIPPED
-
-Run = tuple[int, str, str]  # exit code, stdout, stderr
+from tests.entrypoint import Run, entry
 
 
 @pytest.fixture
@@ -46,16 +45,6 @@ def full_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     monkeypatch.delenv("BUDGETCTL_NO_CACHE", raising=False)
     monkeypatch.delenv("CI", raising=False)
     return calls
-
-
-def entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Run:
-    monkeypatch.setattr(sys, "argv", ["budgetctl", *args])
-    monkeypatch.setattr(sys, "stdout", sys.stdout)  # main wraps it; put back after the test
-    with pytest.raises(SystemExit) as stopped:
-        main()
-    out = capsys.readouterr()
-    code = stopped.value.code
-    return (code if isinstance(code, int) else 0), out.out, out.err
 
 
 def command(*args: str) -> Run:

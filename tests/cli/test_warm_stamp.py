@@ -7,7 +7,6 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -15,13 +14,11 @@ import pytest
 from typer.testing import CliRunner
 
 import budgetctl.cli
-from budgetctl.__main__ import main
 from budgetctl.cli import app
 from budgetctl.loading import cache, discover, root, statindex, warm
 from budgetctl.model import kinds
 from tests.conftest import SHIPPED
-
-Run = tuple[int, str, str]  # exit code, stdout, stderr
+from tests.entrypoint import Run, entry
 
 
 @pytest.fixture
@@ -43,16 +40,6 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     for name in ("BUDGETCTL_NO_CACHE", "CI", "NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS"):
         monkeypatch.delenv(name, raising=False)
     return calls
-
-
-def entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Run:
-    monkeypatch.setattr(sys, "argv", ["budgetctl", *args])
-    monkeypatch.setattr(sys, "stdout", sys.stdout)  # main wraps it; put back after the test
-    with pytest.raises(SystemExit) as stopped:
-        main()
-    out = capsys.readouterr()
-    code = stopped.value.code
-    return (code if isinstance(code, int) else 0), out.out, out.err
 
 
 def uncached(*args: str) -> Run:

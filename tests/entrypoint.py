@@ -1,0 +1,42 @@
+"""Running ``budgetctl`` through its entry point inside a test, and spying on what it hands to
+Typer: the tests that hold each plain fast path to the Typer command share them."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+import budgetctl.cli
+from budgetctl.__main__ import main
+from budgetctl.loading import statindex
+
+Run = tuple[int, str, str]  # exit code, stdout, stderr
+
+
+def entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Run:
+    """``budgetctl ARGS`` as the installed script runs it (``main``), with what it printed."""
+    monkeypatch.setattr(sys, "argv", ["budgetctl", *args])
+    monkeypatch.setattr(sys, "stdout", sys.stdout)  # main wraps it; put back after the test
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    out = capsys.readouterr()
+    code = stopped.value.code
+    return (code if isinstance(code, int) else 0), out.out, out.err
+
+
+def spy_on_typer(monkeypatch: pytest.MonkeyPatch, *unset: str) -> list[list[str]]:
+    """The command lines the entry point hands to Typer from now on (a fast path did not answer);
+    files written by the test count as settled, and the cache is on (``unset``: more variables)."""
+    calls: list[list[str]] = []
+    real = budgetctl.cli.app_for
+
+    def spy(args: list[str]):  # type: ignore[no-untyped-def]
+        calls.append(list(args))
+        return real(args)
+
+    monkeypatch.setattr(budgetctl.cli, "app_for", spy)
+    monkeypatch.setattr(statindex, "SETTLE_NS", 0)
+    for name in ("BUDGETCTL_NO_CACHE", "CI", *unset):
+        monkeypatch.delenv(name, raising=False)
+    return calls
