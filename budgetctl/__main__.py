@@ -113,7 +113,7 @@ def _validate(plain: dict[str, Any]) -> None:
             _no_problems(chosen, listed)
     from budgetctl.diagnostics import UserError, count_errors
     from budgetctl.loading.cache import ledger_key, read_through_index
-    from budgetctl.loading.warm import keep
+    from budgetctl.loading.warm import Kept, keep
 
     taken = None if listed is None or isinstance(listed, int) else listed.taken
     try:
@@ -144,8 +144,8 @@ def _validate(plain: dict[str, Any]) -> None:
         except UserError:
             return
         problems, file_count, source = checked.problems, checked.file_count, checked.source_line
-    if not isinstance(listed, int):  # else the kept stamp still holds
-        keep(listed, cached, index, len(problems), file_count)
+    if not isinstance(listed, int) and key is not None:  # else the kept stamp still holds, or no cache
+        keep(listed, cached, index, len(problems), Kept(file_count, key, files.has_in_year()))
     from budgetctl.render import problems as render
 
     failed = count_errors(problems, strict="strict" in plain) > 0

@@ -376,7 +376,7 @@ def changed_since_problems(root: Path, ledger: Ledger, revision: str) -> list[Di
 
 def has_in_year(files: LedgerFiles) -> bool:
     """Whether the ledger has actuals or forecasts (a check without them is not a whole check)."""
-    return bool(files.in_year.get("actuals") or files.in_year.get("forecast"))
+    return files.has_in_year()
 
 
 @dataclass

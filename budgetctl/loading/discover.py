@@ -62,6 +62,10 @@ class LedgerFiles:
             found += self.in_year.get(kind.name, [])
         return found
 
+    def has_in_year(self) -> bool:
+        """Whether the ledger has actuals or forecasts (a check without them is not a whole check)."""
+        return bool(self.in_year.get("actuals") or self.in_year.get("forecast"))
+
 
 def find_root(data: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path:
     """The ledger folder: ``--data``, else $BUDGETCTL_DATA, else ./data, else the

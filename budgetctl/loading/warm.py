@@ -34,9 +34,10 @@ from budgetctl.loading.root import given_data, locate
 TYPE_CHECKING = False  # typing itself is not imported (its start-up cost is a tenth of a warm run)
 if TYPE_CHECKING:
     from budgetctl.loading.cache import FileCache
+    from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.statindex import StatIndex
 
-FORMAT = "budgetctl-warm 1"
+FORMAT = "budgetctl-warm 2"
 _ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
 _MTIME = attrgetter("st_mtime_ns")
 
@@ -101,10 +102,53 @@ def listing(root: str, context: tuple[str, ...]) -> Listing | None:
     return Listing(context, marshal.dumps((folders, list(map(_ROW, infos))), 2), every, infos)
 
 
-def attempt(data: str | None, cwd: Path) -> int | Listing | None:
+def attempt(data: str | os.PathLike[str] | None, cwd: Path) -> int | Listing | None:
     """The file count of the ledger when it is exactly as it was at a whole check that found no
     problem (``keep``); else its listing, to keep after this run's check (or None: there is
     nothing to keep, or the cache is off). Prints nothing."""
+    found = _vouch(data, cwd)
+    return found[1].files if isinstance(found, tuple) else found
+
+
+class Kept:
+    """What a stamp keeps of the whole check it was written after (which found no problem)."""
+
+    __slots__ = ("files", "in_year", "key")
+
+    def __init__(self, files: int, key: str, in_year: bool) -> None:
+        self.files = files  # how many files it checked
+        self.key = key  # the ledger key (``cache.ledger_key``) of what it checked
+        self.in_year = in_year  # whether the ledger has actuals or forecasts (``LedgerFiles.has_in_year``)
+
+
+def unchanged(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache, Kept] | Listing | None:
+    """The cache and what the stamp keeps, when the ledger is exactly as it was at a whole check
+    that found no problem (as for ``attempt``): its ledger key is then the one kept, and no
+    file need be discovered, read or hashed to know it. Otherwise the ledger's listing, whose
+    stat entries discovery can take (``Listing.taken``), or None."""
+    return _vouch(data, cwd)
+
+
+def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, FileCache, str, bool] | None:
+    """The ledger's files, the cache, the ledger key and whether the ledger has actuals or
+    forecasts, for a command that needs only what the cache keeps under that key. The files
+    are None when the stamp vouched for the ledger (``unchanged``): none was discovered. None
+    without a cache. Raises NoLedger."""
+    from budgetctl.loading import cache as file_cache
+
+    stamped = unchanged(data, Path.cwd())
+    if isinstance(stamped, tuple):
+        cached, kept = stamped
+        return None, cached, kept.key, kept.in_year
+    taken = None if stamped is None else stamped.taken  # the listing's stat entries
+    files, opened, index = file_cache.read_through_index(data, taken=taken)
+    if opened is None or index is None:
+        return None
+    index.save()
+    return files, opened, file_cache.ledger_key(files), files.has_in_year()
+
+
+def _vouch(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache, Kept] | Listing | None:
     from budgetctl.loading.cache import FileCache, disabled_by_env
 
     if disabled_by_env():
@@ -123,9 +167,9 @@ def attempt(data: str | None, cwd: Path) -> int | Listing | None:
     found = listing(str(root), context)
     if found is None or kept is None:
         return found
-    written, kept_context, signature, files, rehash = kept
+    written, kept_context, signature, rehash, facts = kept
     if kept_context == context and signature == found.signature and found.newest < written and _same(rehash):
-        return files
+        return cached, facts
     return found
 
 
@@ -146,40 +190,41 @@ def _same(rehash: tuple[tuple[str, str], ...]) -> bool:
     return True
 
 
-def keep(found: Listing | None, cache: FileCache | None, index: StatIndex | None, problems: int, files: int) -> None:
-    """After a whole check of the ledger listed by ``found`` (``problems`` found in ``files``
-    files): its stamp, when the stat index vouches for every file read under the listing's
+def keep(found: Listing | None, cache: FileCache | None, index: StatIndex | None, problems: int, checked: Kept) -> None:
+    """After a whole check of the ledger listed by ``found`` (``problems`` found in the files it
+    ``checked``): its stamp, when the stat index vouches for every file read under the listing's
     stat entries; a mark when the check found problems. With no listing and no problem, the
     mark (if any) is removed: the next run lists the ledger."""
     if cache is None or index is None or not cache.enabled:
         return
     try:
-        _keep(found, cache, index, problems, files)
+        _keep(found, cache, index, problems, checked)
     except OSError:  # a stamp that cannot be written or removed: the next run checks as usual
         return
 
 
-def _keep(found: Listing | None, cache: FileCache, index: StatIndex, problems: int, files: int) -> None:
+def _keep(found: Listing | None, cache: FileCache, index: StatIndex, problems: int, checked: Kept) -> None:
     from budgetctl.loading.ownfiles import write_own
 
     if found is None:
         if not problems:
             _path(cache).unlink(missing_ok=True)
     elif problems:
-        write_own(_path(cache), marshal.dumps((FORMAT, found.context, b"", 0, ())))
+        write_own(_path(cache), marshal.dumps((FORMAT, found.context, b"", (), 0, "", False)))
     else:
         rehash = index.rechecks(found.taken)
         if rehash is not None:
-            write_own(_path(cache), marshal.dumps((FORMAT, found.context, found.signature, files, tuple(rehash))))
+            kept = (checked.files, checked.key, checked.in_year)
+            write_own(_path(cache), marshal.dumps((FORMAT, found.context, found.signature, tuple(rehash), *kept)))
 
 
 def _path(cache: FileCache) -> Path:
     return cache.path.with_suffix(".warm")
 
 
-def _read(path: Path) -> tuple[int, tuple[str, ...], bytes, int, tuple[tuple[str, str], ...]] | None:
-    """A kept stamp: the file's mtime, and its context, listing, file count and files to hash
-    again; None unless exactly ours."""
+def _read(path: Path) -> tuple[int, tuple[str, ...], bytes, tuple[tuple[str, str], ...], Kept] | None:
+    """A kept stamp: the file's mtime, and its context, listing, files to hash again and what it
+    keeps of the check; None unless exactly ours."""
     from budgetctl.loading.ownfiles import read_own
 
     try:
@@ -194,11 +239,13 @@ def _read(path: Path) -> tuple[int, tuple[str, ...], bytes, int, tuple[tuple[str
         loaded = marshal.loads(data)
     except (ValueError, EOFError, TypeError):
         return None
-    if type(loaded) is not tuple or len(loaded) != 5 or loaded[0] != FORMAT:
+    if type(loaded) is not tuple or len(loaded) != 7 or loaded[0] != FORMAT:
         return None
-    _, context, signature, files, rehash = loaded
+    _, context, signature, rehash, files, key, in_year = loaded
     if type(context) is not tuple or type(signature) is not bytes or type(files) is not int:
         return None
     if type(rehash) is not tuple or not all(type(pair) is tuple and len(pair) == 2 for pair in rehash):
         return None
-    return after.st_mtime_ns, context, signature, files, rehash
+    if type(key) is not str or type(in_year) is not bool:
+        return None
+    return after.st_mtime_ns, context, signature, rehash, Kept(files, key, in_year)

@@ -393,17 +393,17 @@ def warm(data: str | os.PathLike[str] | None) -> tuple[list[Diagnostic], int, Mo
     are reliable; None otherwise (then the caller checks the ledger, and refuses unreliable
     totals). Raises NoLedger."""
     from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.warm import current
 
     if file_cache.disabled_by_env():
         return None
-    files, cached, index = file_cache.read_through_index(data)
-    if cached is None or index is None:
+    state = current(data)
+    if state is None:
         return None
-    index.save()
-    key = file_cache.ledger_key(files)
+    files, cached, key, _ = state
     kept = cached.last_monitor(key)
     last = cached.last_check(key) if kept is not None else None
-    if kept is None or last is None:
+    if kept is None or last is None or (files is None and last[0]):  # problems to show need the files' lines
         return None
     try:
         facts = monitorfacts.decode(kept)

@@ -96,23 +96,23 @@ def warm(data: str | os.PathLike[str] | None, *, plan: bool) -> tuple[Checked, S
     ``plan``: the check of the plan alone, as a report of one year makes it (actuals and
     forecasts unread: their problems are not among its problems); else the whole check."""
     from budgetctl.loading import cache as file_cache
+    from budgetctl.loading.warm import current
     from budgetctl.model import streamfacts
-    from budgetctl.pipeline import Checked, has_in_year
+    from budgetctl.pipeline import Checked
 
     if file_cache.disabled_by_env():
         return None
-    files, cached, index = file_cache.read_through_index(data)
-    if cached is None or index is None:
+    state = current(data)
+    if state is None:
         return None
-    index.save()
-    key = file_cache.ledger_key(files)
-    if plan and has_in_year(files):
+    files, cached, key, in_year = state
+    if plan and in_year:
         found = cached.last_plan(key)
         last, kept = (None, None) if found is None else (found[:3], found[3])
     else:  # without actuals and forecasts, the check of the plan is the whole check
         kept = cached.last_summary(key)
         last = cached.last_check(key) if kept is not None else None
-    if last is None:
+    if last is None or (files is None and last[0]):  # problems to show need the files' lines
         return None
     try:
         facts = streamfacts.decode(kept)
