@@ -23,8 +23,10 @@ This module imports no model, rule or renderer: that is what makes the warm run 
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
+import time
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
@@ -164,13 +166,33 @@ def _vouch(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache, K
     kept = _read(_path(cached))
     if kept is not None and kept[1] == context and not kept[2]:
         return None  # problems last time: the check prints them
+    started = time.time_ns()  # before the listing, as the stat index's run start
     found = listing(str(root), context)
     if found is None or kept is None:
         return found
     written, kept_context, signature, rehash, facts = kept
     if kept_context == context and signature == found.signature and found.newest < written and _same(rehash):
+        if rehash:
+            _settle(cached, found, started, rehash, facts)
         return cached, facts
     return found
+
+
+def _settle(cached: FileCache, found: Listing, started: int, rehash: tuple[tuple[str, str], ...], kept: Kept) -> None:
+    """The stamp again without its files to hash again once all have settled (as the stat index
+    rules): their bytes still have the keys kept (``_same``), and a later change to any of them
+    changes its stat entry, so the listing vouches for them from now on."""
+    from budgetctl.loading import statindex
+    from budgetctl.loading.ownfiles import write_own
+
+    taken = found.taken
+    for path, _ in rehash:
+        info = taken.get(path)
+        if info is None or max(info.st_mtime_ns, info.st_ctime_ns) > started - statindex.SETTLE_NS:
+            return
+    stamp = (FORMAT, found.context, found.signature, (), kept.files, kept.key, kept.in_year)
+    with contextlib.suppress(OSError):  # not rewritten: the next run hashes them again
+        write_own(_path(cached), marshal.dumps(stamp))
 
 
 def _same(rehash: tuple[tuple[str, str], ...]) -> bool:

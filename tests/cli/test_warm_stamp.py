@@ -225,3 +225,41 @@ def test_files_read_too_soon_after_a_write_are_hashed_again(
     stamp.write_bytes(marshal.dumps((form, context, signature, ((str(target), "0" * 64),), *kept)))
     assert entry(monkeypatch, capsys, *args) == first
     assert len(reads) == 3  # its bytes no longer have the kept key: checked as usual
+
+
+def test_files_hashed_again_are_vouched_for_by_the_listing_once_settled(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], reads: list[int]
+) -> None:
+    """A stamp kept with files read too soon after a write is written again without them once
+    they have settled (their bytes still had the kept keys): later runs stop hashing them, and a
+    change keeping size and mtime is still seen."""
+    target = project_file(data)
+    monkeypatch.setattr(statindex, "SETTLE_NS", 3_600_000_000_000)  # nothing written in the last hour has settled
+    args = ("validate", "--data", str(data))
+    first = entry(monkeypatch, capsys, *args)
+    entry(monkeypatch, capsys, *args)  # keeps the stamp, with every file to hash again
+    (stamp,) = Path(os.environ["XDG_CACHE_HOME"]).rglob("*.warm")
+    assert len(marshal.loads(stamp.read_bytes())[3]) > 1
+    assert entry(monkeypatch, capsys, *args) == first  # still unsettled: hashed again, kept as it was
+    assert len(marshal.loads(stamp.read_bytes())[3]) > 1
+    monkeypatch.setattr(statindex, "SETTLE_NS", 0)  # now every file has settled
+    hashed: list[str] = []
+    real = warm._same
+
+    def spy(rehash):  # type: ignore[no-untyped-def]
+        hashed.extend(path for path, _ in rehash)
+        return real(rehash)
+
+    monkeypatch.setattr(warm, "_same", spy)
+    assert entry(monkeypatch, capsys, *args) == first and hashed  # hashed once more, then the stamp rewritten
+    assert marshal.loads(stamp.read_bytes())[3] == ()
+    hashed.clear()
+    before = len(reads)
+    assert entry(monkeypatch, capsys, *args) == first and not hashed and len(reads) == before
+    text = target.read_text("utf-8")
+    stat = target.stat()
+    target.write_text(text.replace("title:", "Title:", 1), encoding="utf-8")  # same size, same mtime
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    changed = entry(monkeypatch, capsys, *args)
+    assert len(reads) == before + 1  # the listing differs (ctime): the ledger was read
+    assert changed == uncached(*args) and changed[0] == 1
