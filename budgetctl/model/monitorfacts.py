@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from budgetctl.model.money import ZERO, total
 from budgetctl.model.periods import previous_year, year_bounds
+from budgetctl.model.streamfacts import Malformed, read_amount, read_list, read_strings
 
 if TYPE_CHECKING:
     from budgetctl.model.ledger import Ledger, ProjectEntry
@@ -73,7 +74,7 @@ class YearFacts:
     def explained(self, state: State) -> list[Variance]:
         """The projects whose forecast ``state`` explains, in the report's order; Malformed when kept damaged."""
         if isinstance(self.variances, bytes):  # each project is checked when a state first explains it
-            self.variances = _list(_json(self.variances))
+            self.variances = read_list(_json(self.variances))
         table: list[Any] = self.variances
         found = []
         for i in state.variances:
@@ -91,7 +92,7 @@ class YearFacts:
     def actual_at(self, position: int, as_at: datetime.date) -> Decimal:
         """The actual spend of stream ``position`` up to and including ``as_at`` (``figures.actual``)."""
         index = bisect_right(self.days, as_at.toordinal())
-        return _amount(self.actual[position][index - 1]) if index else ZERO
+        return read_amount(self.actual[position][index - 1]) if index else ZERO
 
 
 class Stream(NamedTuple):
@@ -361,10 +362,6 @@ def _encode_year(facts: YearFacts) -> dict[str, Any]:
 RAG = {"green", "amber", "red"}  # what figures.rag_of gives
 
 
-class Malformed(ValueError):
-    """Stored facts that ``encode`` did not write."""
-
-
 def decode(lines: list[bytes]) -> MonitorFacts:
     """``encode``'s lines back: the streams now, each year's line when first asked for
     (``MonitorFacts.year``); Malformed for anything ``encode`` does not write."""
@@ -374,11 +371,11 @@ def decode(lines: list[bytes]) -> MonitorFacts:
         raise Malformed("head") from None
     if type(head) is not dict:
         raise Malformed("head")
-    thresholds = [_amount(t) for t in _list(head.get("thresholds"))]
+    thresholds = [read_amount(t) for t in read_list(head.get("thresholds"))]
     if len(thresholds) != 2:
         raise Malformed("thresholds")
     streams: dict[str, Stream] = {}
-    for item in _list(head.get("streams")):
+    for item in read_list(head.get("streams")):
         if (
             type(item) is not list
             or len(item) != 5
@@ -388,8 +385,8 @@ def decode(lines: list[bytes]) -> MonitorFacts:
         ):
             raise Malformed("stream")
         streams[item[0]] = Stream(*item[1:])
-    budget_years = _strings(head.get("budget_years"))
-    classes = tuple(_strings(head.get("classes")))
+    budget_years = read_strings(head.get("budget_years"))
+    classes = tuple(read_strings(head.get("classes")))
     years: dict[str, Any] = {}
     if len(lines) != 2 * len(budget_years) + 2 or lines[-1]:
         raise Malformed("lines")
@@ -423,25 +420,25 @@ def _decode_year(lines: tuple[bytes, bytes], streams: dict[str, Stream]) -> Year
     if type(pair) is not list or len(pair) != 2 or type(pair[1]) is not dict:
         raise Malformed("year")
     value: dict[str, Any] = pair[1]
-    stream_ids = _strings(value.get("streams"))
+    stream_ids = read_strings(value.get("streams"))
     if not set(stream_ids) <= streams.keys():
         raise Malformed("streams")
     count = len(stream_ids)
-    balance = _strings(value.get("balance"))
+    balance = read_strings(value.get("balance"))
     states: list[State | None] = []
-    for item in _list(value.get("states")):
+    for item in read_list(value.get("states")):
         if item is None:
             states.append(None)
             continue
         if type(item) is not list or len(item) != 5:
             raise Malformed("state")
         revised, forecast, openings = (_amounts(item[i], n) for i, n in ((0, count), (1, count), (3, len(balance))))
-        rag, found = _strings(item[2]), _list(item[4])
+        rag, found = read_strings(item[2]), read_list(item[4])
         if len(rag) != count or not set(rag) <= RAG or not all(type(i) is int and i >= 0 for i in found):
             raise Malformed("state")
         states.append(State(revised, forecast, rag, openings, found))
-    breaks = [_date(d) for d in _strings(value.get("breaks"))]
-    days, actual = _list(value.get("days")), _list(value.get("actual"))
+    breaks = [_date(d) for d in read_strings(value.get("breaks"))]
+    days, actual = read_list(value.get("days")), read_list(value.get("actual"))
     if (
         len(states) != len(breaks) + 1
         or breaks != sorted(breaks)
@@ -450,7 +447,7 @@ def _decode_year(lines: tuple[bytes, bytes], streams: dict[str, Stream]) -> Year
         or not all(type(a) is list and len(a) == len(days) and all(type(p) is str for p in a) for a in actual)
     ):
         raise Malformed("year")
-    quarters = _list(value.get("quarters"))
+    quarters = read_list(value.get("quarters"))
     if not all(type(q) is int and 1 <= q <= 4 for q in quarters):
         raise Malformed("quarters")
     closed, before = value.get("closed"), value.get("before_closed")
@@ -471,7 +468,7 @@ def _decode_year(lines: tuple[bytes, bytes], streams: dict[str, Stream]) -> Year
 
 
 def _decode_variances(line: bytes) -> list[Variance]:
-    return [_variance(item) for item in _list(_json(line))]
+    return [_variance(item) for item in read_list(_json(line))]
 
 
 def _checked(item: Any) -> Variance:
@@ -499,35 +496,16 @@ def _variance(item: Any) -> Variance:
         or not (variance_class is None or type(variance_class) is str)
     ):
         raise Malformed("variance")
-    return Variance(project, title, stream, _amount(allocated), _amount(forecast), reason, variance_class, source)
-
-
-def _list(value: Any) -> list[Any]:
-    if type(value) is not list:
-        raise Malformed("list")
-    return value
-
-
-def _strings(value: Any) -> list[str]:
-    if not all(type(item) is str for item in _list(value)):
-        raise Malformed("strings")
-    return value
+    return Variance(
+        project, title, stream, read_amount(allocated), read_amount(forecast), reason, variance_class, source
+    )
 
 
 def _amounts(value: Any, count: int) -> list[Decimal]:
-    found = [_amount(item) for item in _list(value)]
+    found = [read_amount(item) for item in read_list(value)]
     if len(found) != count:
         raise Malformed("amounts")
     return found
-
-
-def _amount(value: Any) -> Decimal:
-    from budgetctl.model.money import exact_decimal_text
-
-    amount = exact_decimal_text(value)
-    if amount is None:
-        raise Malformed("amount")
-    return amount
 
 
 def _date(value: Any) -> datetime.date:

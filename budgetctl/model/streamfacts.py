@@ -89,7 +89,7 @@ def encode(facts: StreamFacts) -> dict[str, Any]:
 
 
 class Malformed(ValueError):
-    """Stored facts that ``encode`` did not write."""
+    """Stored facts that ``encode`` did not write (here, or in ``monitorfacts``)."""
 
 
 def decode(value: Any) -> StreamFacts:
@@ -97,7 +97,7 @@ def decode(value: Any) -> StreamFacts:
     if type(value) is not dict:
         raise Malformed("facts")
     streams: dict[str, tuple[str, str]] = {}
-    for item in _list(value.get("streams")):
+    for item in read_list(value.get("streams")):
         if type(item) is not list or len(item) != 3 or not all(type(part) is str for part in item):
             raise Malformed("stream")
         streams[item[0]] = (item[1], item[2])
@@ -112,23 +112,28 @@ def decode(value: Any) -> StreamFacts:
         for year, item in by.items():
             if type(item) is not list or len(item) != 5 or type(item[2]) is not int or type(item[4]) is not bool:
                 raise Malformed("year")
-            years[stream][year] = StreamYear(_amount(item[0]), _amount(item[1]), item[2], _amount(item[3]), item[4])
-    return StreamFacts(streams, years, _strings(value.get("budget_years")), _strings(value.get("adjusted")))
+            years[stream][year] = StreamYear(
+                read_amount(item[0]), read_amount(item[1]), item[2], read_amount(item[3]), item[4]
+            )
+    return StreamFacts(streams, years, read_strings(value.get("budget_years")), read_strings(value.get("adjusted")))
 
 
-def _list(value: Any) -> list[Any]:
+# The readers of kept values (here and in ``monitorfacts``): each value held to its type.
+
+
+def read_list(value: Any) -> list[Any]:
     if type(value) is not list:
         raise Malformed("list")
     return value
 
 
-def _strings(value: Any) -> list[str]:
-    if not all(type(item) is str for item in _list(value)):
+def read_strings(value: Any) -> list[str]:
+    if not all(type(item) is str for item in read_list(value)):
         raise Malformed("strings")
     return value
 
 
-def _amount(value: Any) -> Decimal:
+def read_amount(value: Any) -> Decimal:
     from budgetctl.model.money import exact_decimal_text
 
     amount = exact_decimal_text(value)
