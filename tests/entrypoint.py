@@ -3,7 +3,10 @@ Typer: the tests that hold each plain fast path to the Typer command share them.
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +43,27 @@ def spy_on_typer(monkeypatch: pytest.MonkeyPatch, *unset: str) -> list[list[str]
     for name in ("BUDGETCTL_NO_CACHE", "CI", *unset):
         monkeypatch.delenv(name, raising=False)
     return calls
+
+
+# Runs budgetctl's entry point in a fresh interpreter and prints every module it imported.
+_PROBE = """
+import json, sys
+from budgetctl.__main__ import main
+sys.argv = ["budgetctl", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout.flush()
+print("\\n" + json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def fresh_run(tmp_path: Path, *args: str) -> tuple[set[str], str]:
+    """``budgetctl ARGS`` in a fresh interpreter, as a user starts it (the cache under
+    ``tmp_path``, no colour): every module it imported, and what it printed."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, env=env, cwd=tmp_path, check=False
+    )
+    return set(json.loads(result.stderr.strip().splitlines()[-1])), result.stdout

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from budgetctl.__main__ import _MONITOR_VALUED, _plain_options
 from budgetctl.model.periods import year_bounds, year_of_date
 from tests.cli.test_summary_warm_facts import copy, entry, typer_runs, uncached
 from tests.conftest import make_ledger
+from tests.entrypoint import fresh_run
 
 __all__ = ["typer_runs"]  # the fixture, shared with the summary's tests
 
@@ -186,19 +185,6 @@ def test_only_plain_monitor_lines_skip_typer(args: list[str], plain: dict[str, s
     assert _plain_options(args, "monitor", {}, _MONITOR_VALUED) == plain
 
 
-_PROBE = """
-import json, sys
-from budgetctl.__main__ import main
-sys.argv = ["budgetctl", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-sys.stdout.flush()
-print("\\n" + json.dumps(sorted(sys.modules)), file=sys.stderr)
-"""
-
-
 def many_streams(root: Path, count: int) -> Path:
     """A ledger of ``count`` streams (a long table: written plain), with a forecast and actuals."""
     streams = "".join(
@@ -217,18 +203,9 @@ def many_streams(root: Path, count: int) -> Path:
 
 def test_a_warm_monitor_imports_neither_typer_nor_the_models(tmp_path: Path) -> None:
     data = many_streams(tmp_path, 60)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
 
     def run(*args: str) -> tuple[set[str], str]:
-        result = subprocess.run(
-            [sys.executable, "-c", _PROBE, *args, "--data", str(data)],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            check=False,
-        )
-        return set(json.loads(result.stderr.strip().splitlines()[-1])), result.stdout
+        return fresh_run(tmp_path, *args, "--data", str(data))
 
     assert "budgetctl.rules" in run("validate")[0]
     heavy = {

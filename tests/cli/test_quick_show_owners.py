@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from typer.testing import CliRunner
 from budgetctl.cli import app
 from budgetctl.infra import plainargs
 from tests.conftest import LEDGERS, SHIPPED, make_ledger
-from tests.entrypoint import Run, entry, spy_on_typer
+from tests.entrypoint import Run, entry, fresh_run, spy_on_typer
 
 STREAMS = """\
 streams:
@@ -305,19 +304,6 @@ def test_admins_repeat_in_order() -> None:
     assert plain(["owners", "--check", "F"], "owners", {"--data", "--admins"}, repeatable={"--admins"}) is None
 
 
-_PROBE = """
-import json, sys
-from budgetctl.__main__ import main
-sys.argv = ["budgetctl", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-sys.stdout.flush()
-print("\\n" + json.dumps(sorted(sys.modules)), file=sys.stderr)
-"""
-
-
 @pytest.mark.parametrize(
     "command",
     [
@@ -327,19 +313,10 @@ print("\\n" + json.dumps(sorted(sys.modules)), file=sys.stderr)
     ],
 )
 def test_a_warm_show_or_owners_imports_neither_typer_nor_the_validator(tmp_path: Path, command: list[str]) -> None:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
     data = copy("shipped", tmp_path)
 
     def modules(*args: str) -> set[str]:
-        result = subprocess.run(
-            [sys.executable, "-c", _PROBE, *args, "--data", str(data)],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            check=False,
-        )
-        return set(json.loads(result.stderr.strip().splitlines()[-1]))
+        return fresh_run(tmp_path, *args, "--data", str(data))[0]
 
     modules("validate")
     warm = {name.split(".")[0] for name in modules(*command)}

@@ -8,40 +8,23 @@ and a small ledger never starts worker processes.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.entrypoint import fresh_run
+
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "data"
-
-# Runs budgetctl's entry point in a fresh interpreter and prints the top-level
-# packages that were imported.
-_PROBE = """
-import json, sys
-from budgetctl.__main__ import main
-sys.argv = ["budgetctl", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-sys.stdout.flush()
-print("\\n" + json.dumps(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
-"""
 
 HEAVY = {"typer", "click", "pydantic", "pydantic_core", "rich", "yaml", "ruamel", "multiprocessing", "concurrent"}
 
 
 def imported(tmp_path: Path, *args: str) -> set[str]:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, env=env, cwd=tmp_path, check=False
-    )
-    last = result.stderr.strip().splitlines()[-1]
-    return set(json.loads(last)) & HEAVY
+    """The heavy top-level packages ``budgetctl ARGS`` imports, run in a fresh interpreter."""
+    return {name.split(".")[0] for name in fresh_run(tmp_path, *args)[0]} & HEAVY
 
 
 def test_version_imports_nothing_heavy(tmp_path: Path) -> None:

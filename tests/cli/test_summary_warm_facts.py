@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import pytest
 
 from budgetctl.__main__ import _SUMMARY_VALUED, _plain_options
 from tests.conftest import LEDGERS, SHIPPED, make_ledger
-from tests.entrypoint import Run, entry, spy_on_typer
+from tests.entrypoint import Run, entry, fresh_run, spy_on_typer
 
 
 @pytest.fixture
@@ -191,33 +189,11 @@ def test_only_plain_summary_lines_skip_typer(args: list[str], plain: dict[str, s
     assert _plain_options(args, "summary", {}, _SUMMARY_VALUED) == plain
 
 
-_PROBE = """
-import json, sys
-from budgetctl.__main__ import main
-sys.argv = ["budgetctl", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-sys.stdout.flush()
-print("\\n" + json.dumps(sorted(sys.modules)), file=sys.stderr)
-"""
-
-
 def test_a_warm_summary_imports_neither_typer_nor_the_models(tmp_path: Path) -> None:
     data = copy("shipped", tmp_path)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
 
     def modules(*args: str) -> set[str]:
-        result = subprocess.run(
-            [sys.executable, "-c", _PROBE, *args, "--data", str(data)],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            check=False,
-        )
-        return set(json.loads(result.stderr.strip().splitlines()[-1]))
+        return fresh_run(tmp_path, *args, "--data", str(data))[0]
 
     assert "budgetctl.rules" in modules("validate")
     warm = modules("summary", "-y", "2023/24", "-f", "json")  # a short table is Rich's: JSON is not

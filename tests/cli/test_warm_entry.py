@@ -22,7 +22,7 @@ from budgetctl.__main__ import _plain_validate
 from budgetctl.cli import app
 from budgetctl.loading import statindex
 from tests.conftest import LEDGERS, SHIPPED
-from tests.entrypoint import Run, entry
+from tests.entrypoint import Run, entry, fresh_run
 
 
 @pytest.fixture
@@ -151,32 +151,9 @@ def test_only_plain_command_lines_skip_typer(args: list[str], plain: dict[str, s
     assert _plain_validate(args) == plain
 
 
-_PROBE = """
-import json, sys
-from budgetctl.__main__ import main
-sys.argv = ["budgetctl", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-sys.stdout.flush()
-print("\\n" + json.dumps(sorted(sys.modules)), file=sys.stderr)
-"""
-
-
 def test_a_warm_validate_imports_neither_typer_nor_the_checks(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
-
     def modules() -> set[str]:
-        result = subprocess.run(
-            [sys.executable, "-c", _PROBE, "validate", "--data", str(SHIPPED)],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            check=False,
-        )
-        return set(json.loads(result.stderr.strip().splitlines()[-1]))
+        return fresh_run(tmp_path, "validate", "--data", str(SHIPPED))[0]
 
     assert "budgetctl.rules" in modules()  # the first run checks everything
     warm = modules()
