@@ -135,9 +135,11 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
     """The ledger's files, the cache, the ledger key and whether the ledger has actuals or
     forecasts, for a command that needs only what the cache keeps under that key. The files
     are None when the stamp vouched for the ledger (``unchanged``): none was discovered. None
-    without a cache. Raises NoLedger."""
+    without a cache (or with the cache turned off). Raises NoLedger."""
     from budgetctl.loading import cache as file_cache
 
+    if file_cache.disabled_by_env():
+        return None
     stamped = unchanged(data, Path.cwd())
     if isinstance(stamped, tuple):
         cached, kept = stamped

@@ -392,11 +392,8 @@ def warm(data: str | os.PathLike[str] | None) -> tuple[list[Diagnostic], int, Mo
     the ledger on disk (keyed by every file's content), when the cache holds them and the totals
     are reliable; None otherwise (then the caller checks the ledger, and refuses unreliable
     totals). Raises NoLedger."""
-    from budgetctl.loading import cache as file_cache
     from budgetctl.loading.warm import current
 
-    if file_cache.disabled_by_env():
-        return None
     state = current(data)
     if state is None:
         return None

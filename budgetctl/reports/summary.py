@@ -95,13 +95,10 @@ def warm(data: str | os.PathLike[str] | None, *, plan: bool) -> tuple[Checked, S
 
     ``plan``: the check of the plan alone, as a report of one year makes it (actuals and
     forecasts unread: their problems are not among its problems); else the whole check."""
-    from budgetctl.loading import cache as file_cache
     from budgetctl.loading.warm import current
     from budgetctl.model import streamfacts
     from budgetctl.pipeline import Checked
 
-    if file_cache.disabled_by_env():
-        return None
     state = current(data)
     if state is None:
         return None
