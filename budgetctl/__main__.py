@@ -285,16 +285,10 @@ def _monitor(plain: dict[str, Any]) -> None:
     from budgetctl.render import monitor as render
     from budgetctl.render.problems import trailing
 
-    if chosen == "json":
-        sys.stdout.write(render.json_text(report))
-    elif chosen == "markdown":
-        sys.stdout.write(render.markdown_text(report))
-    elif chosen == "csv":
-        from budgetctl.render.tables import csv_text
-
-        sys.stdout.write(csv_text(report.table()))
-    else:
+    if chosen == "table":
         render.render_table(report)
+    else:
+        sys.stdout.write(render.as_text(report, chosen))
     trailing(problems, file_count)  # as the Typer command (cli.options.trailing_problems)
     raise SystemExit(0)
 

@@ -113,19 +113,13 @@ def monitor(
         return
     with paused_gc():  # indexes every actuals row: see paused_gc
         report = build(ledger, year, when)
-    if format is MonitorFormat.json:
+    if format in (MonitorFormat.json, MonitorFormat.markdown, MonitorFormat.csv):
         traced = None
-        if trace:
+        if trace:  # json only (checked above)
             from budgetctl.reports.trace import monitor_trace
 
             traced = monitor_trace(ledger, report)
-        emit(render.json_text(report, traced), output)
-    elif format is MonitorFormat.markdown:
-        emit(render.markdown_text(report), output)
-    elif format is MonitorFormat.csv:
-        from budgetctl.render.tables import csv_text
-
-        emit(csv_text(report.table()), output)
+        emit(render.as_text(report, format.value, traced), output)
     elif format is MonitorFormat.html:
         from budgetctl.render.monitor_html import render as html
 

@@ -282,12 +282,6 @@ def _rich_grid(table: Table, console: Any) -> None:
     console.print(grid)
 
 
-def render_csv(report: Monitor) -> None:
-    from budgetctl.render.tables import csv_text
-
-    print(csv_text(report.table()), end="")
-
-
 def markdown_text(report: Monitor) -> str:
     from budgetctl.render.text import md
 
@@ -322,10 +316,6 @@ def _md_table(table: Table, *, bold_total: bool) -> list[str]:
     return lines
 
 
-def render_markdown(report: Monitor) -> None:
-    print(markdown_text(report), end="")
-
-
 def json_text(report: Monitor, trace: dict[str, Any] | None = None) -> str:
     data: dict[str, Any] = dict(report.data())
     if trace is not None:
@@ -335,5 +325,12 @@ def json_text(report: Monitor, trace: dict[str, Any] | None = None) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_json(report: Monitor) -> None:
-    print(json_text(report), end="")
+def as_text(report: Monitor, chosen: str, trace: dict[str, Any] | None = None) -> str:
+    """The report as a file of the format ``chosen``: json (with ``trace``), markdown or csv."""
+    if chosen == "json":
+        return json_text(report, trace)
+    if chosen == "markdown":
+        return markdown_text(report)
+    from budgetctl.render.tables import csv_text
+
+    return csv_text(report.table())
