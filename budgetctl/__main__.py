@@ -8,6 +8,7 @@ import sys
 
 TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any, TextIO
 
 
@@ -95,6 +96,14 @@ def _plain_options(
     return None if line is None else {key: values[0] for key, values in line[0].items()}
 
 
+def _data(plain: dict[str, Any]) -> Path | None:
+    """The command's --data, else the main one (its default), as Typer gives it."""
+    from pathlib import Path
+
+    data = plain.get("data", plain.get("main_data"))
+    return None if data is None else Path(data)
+
+
 def _validate(plain: dict[str, Any]) -> None:
     """``validate`` as the command in ``cli.check`` runs it, without typer or click; when the
     ledger's content is exactly that of its last whole check, without the pipeline, the models
@@ -102,7 +111,7 @@ def _validate(plain: dict[str, Any]) -> None:
     before the check is done."""
     from pathlib import Path
 
-    data = plain.get("data", plain.get("main_data"))
+    data = _data(plain)
     chosen = plain.get("format") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     listed = None
     if "no_cache" not in plain:  # unchanged since a check that found no problem: no discovery either
@@ -117,9 +126,7 @@ def _validate(plain: dict[str, Any]) -> None:
 
     taken = None if listed is None or isinstance(listed, int) else listed.taken
     try:
-        files, cached, index = read_through_index(
-            None if data is None else Path(data), cache="no_cache" not in plain, taken=taken
-        )
+        files, cached, index = read_through_index(data, cache="no_cache" not in plain, taken=taken)
     except UserError:
         return
     key = ledger_key(files) if cached is not None else None
@@ -190,7 +197,6 @@ def _summary(plain: dict[str, Any]) -> None:
     (``reports.summary.warm``); otherwise it returns having printed nothing, and Typer runs the
     command (which says what is wrong with an option, a year or the ledger)."""
     import datetime
-    from pathlib import Path
 
     from budgetctl.diagnostics import UserError
     from budgetctl.model.periods import YearError, chosen_year, parse_year, years_between
@@ -212,8 +218,7 @@ def _summary(plain: dict[str, Any]) -> None:
     from budgetctl.reports.summary import summary, summary_years, warm
 
     try:
-        data = plain.get("data", plain.get("main_data"))
-        found = warm(None if data is None else Path(data), plan=years is None)
+        found = warm(_data(plain), plan=years is None)
     except UserError:
         return
     if found is None:
@@ -246,7 +251,6 @@ def _monitor(plain: dict[str, Any]) -> None:
     (``reports.monitor.warm``); otherwise it returns having printed nothing, and Typer runs the
     command (which says what is wrong with an option, a year or the ledger)."""
     import datetime
-    from pathlib import Path
 
     from budgetctl.diagnostics import UserError
     from budgetctl.model.periods import YearError, chosen_year, parse_year
@@ -262,8 +266,7 @@ def _monitor(plain: dict[str, Any]) -> None:
     from budgetctl.reports import monitor as reports
 
     try:
-        data = plain.get("data", plain.get("main_data"))
-        found = reports.warm(None if data is None else Path(data))
+        found = reports.warm(_data(plain))
         if found is None:
             return
         problems, file_count, facts = found
@@ -297,14 +300,12 @@ def _fmt_check(plain: dict[str, Any]) -> None:
     """``fmt --check`` of the whole ledger as ``cli.workflow.fmt_command`` runs it (the same
     function), without typer or click. No ledger is left for Typer to say so: nothing is
     printed before the ledger is found."""
-    from pathlib import Path
 
     from budgetctl.diagnostics import UserError
     from budgetctl.loading.discover import find_root
 
-    data = plain.get("data", plain.get("main_data"))
     try:
-        root = find_root(None if data is None else Path(data))
+        root = find_root(_data(plain))
     except UserError:
         return
     from budgetctl.edit.fmt_run import ledger_run
