@@ -108,7 +108,7 @@ def attempt(data: str | os.PathLike[str] | None, cwd: Path) -> int | Listing | N
     """The file count of the ledger when it is exactly as it was at a whole check that found no
     problem (``keep``); else its listing, to keep after this run's check (or None: there is
     nothing to keep, or the cache is off). Prints nothing."""
-    found = _vouch(data, cwd)
+    found = unchanged(data, cwd)
     return found[1].files if isinstance(found, tuple) else found
 
 
@@ -121,14 +121,6 @@ class Kept:
         self.files = files  # how many files it checked
         self.key = key  # the ledger key (``cache.ledger_key``) of what it checked
         self.in_year = in_year  # whether the ledger has actuals or forecasts (``LedgerFiles.has_in_year``)
-
-
-def unchanged(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache, Kept] | Listing | None:
-    """The cache and what the stamp keeps, when the ledger is exactly as it was at a whole check
-    that found no problem (as for ``attempt``): its ledger key is then the one kept, and no
-    file need be discovered, read or hashed to know it. Otherwise the ledger's listing, whose
-    stat entries discovery can take (``Listing.taken``), or None."""
-    return _vouch(data, cwd)
 
 
 def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, FileCache, str, bool] | None:
@@ -152,7 +144,11 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
     return files, opened, file_cache.ledger_key(files), files.has_in_year()
 
 
-def _vouch(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache, Kept] | Listing | None:
+def unchanged(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache, Kept] | Listing | None:
+    """The cache and what the stamp keeps, when the ledger is exactly as it was at a whole check
+    that found no problem (as for ``attempt``): its ledger key is then the one kept, and no
+    file need be discovered, read or hashed to know it. Otherwise the ledger's listing, whose
+    stat entries discovery can take (``Listing.taken``), or None."""
     from budgetctl.loading.cache import FileCache, disabled_by_env
 
     if disabled_by_env():
