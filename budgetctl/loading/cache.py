@@ -6,7 +6,7 @@ keyed by the file's display path and the SHA-256 of its bytes, and holds what
 checking that file produced: its loader problems, its schema problems and its
 validated model (a project, or streams.yaml) as JSON-safe values, money as
 exact decimal text. The whole cache is keyed by budgetctl's version,
-``SCHEMA``, the Python version and a fingerprint of budgetctl's modules and
+``SCHEMA`` (``cacheplace``), the Python version and a fingerprint of budgetctl's modules and
 the installed PyYAML and pydantic, so no other budgetctl reads an entry.
 
 Beside it, ``.check.json`` keeps the last whole check of the ledger (every
@@ -35,12 +35,11 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # exists at runtime; typeshed omits it
 from pathlib import Path
 
-from budgetctl import __version__
-from budgetctl.loading.ownfiles import read_own, usable_folder, write_own
+from budgetctl.loading.cacheplace import FORMAT, disabled_by_env, place
+from budgetctl.loading.ownfiles import read_own, write_own
 
 TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
 if TYPE_CHECKING:
@@ -58,92 +57,9 @@ if TYPE_CHECKING:
 SPARING_MAX = 8
 # Up to this many entries are kept beside the file (``add``) until it is next written whole.
 MORE_MAX = 256
-# Bump when the meaning or shape of an entry changes.
-SCHEMA = 2
-FORMAT = "budgetctl-cache"
-
-
-def _set(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
-
-
-def disabled_by_env() -> bool:
-    """``BUDGETCTL_NO_CACHE=1``; and in CI (``CI`` set, as every CI service sets it) unless
-    ``BUDGETCTL_CACHE=1``: a cache restored into a CI job may have been written by a job that
-    ran someone else's pull request, so it is not used unless asked for."""
-    if _set("BUDGETCTL_NO_CACHE"):
-        return True
-    return _set("CI") and not _set("BUDGETCTL_CACHE")
-
-
-def cache_dir() -> Path | None:
-    """``$XDG_CACHE_HOME/budgetctl`` (an absolute XDG_CACHE_HOME only), else ``$HOME/.cache/budgetctl``
-    (an absolute HOME only): a relative one would put the cache wherever the command runs,
-    where no later run finds it. None when there is neither."""
-    base = Path(os.environ.get("XDG_CACHE_HOME", ""))
-    if base.is_absolute():
-        return base / "budgetctl"
-    home = os.environ.get("HOME")
-    if home is not None and not Path(home).is_absolute():  # empty or relative
-        return None
-    try:
-        base = Path.home() / ".cache"
-    except (RuntimeError, KeyError, OSError):  # no home directory
-        return None
-    return base / "budgetctl" if base.is_absolute() else None
-
-
 def digest(data: bytes) -> str:
     """The content key of one file (as ``RawFile.digest``)."""
     return hashlib.sha256(data).hexdigest()
-
-
-def _repository_top(root: Path) -> Path:
-    """The git work tree holding the ledger, else the ledger folder itself."""
-    for folder in (root, *root.parents):
-        if (folder / ".git").exists():
-            return folder
-    return root
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
-def _code_key() -> str:
-    """budgetctl's version, SCHEMA, the Python version, and the size and modification
-    time of each of ``_code_files`` (an edited checkout or an upgraded parser gets a
-    new key). Found without importing them: a warm run never parses YAML or validates a model."""
-    parts = [FORMAT, str(SCHEMA), __version__, sys.version]
-    for entry in _code_files():
-        info = entry.stat()
-        parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _code_files() -> list[os.DirEntry[str]]:
-    """Every module of budgetctl, at any depth, and the top-level files of the installed
-    PyYAML, pydantic and pydantic-core (an upgrade changes their version.py at least)."""
-    import importlib.util
-
-    package = Path(__file__).resolve().parents[1]
-    folders = []
-    for folder, subfolders, _ in os.walk(package):
-        subfolders[:] = sorted(s for s in subfolders if s != "__pycache__")
-        folders.append(folder)
-    for name in _LIBRARIES:
-        spec = importlib.util.find_spec(name)
-        folders.extend(spec.submodule_search_locations or [] if spec else [])
-    found = []
-    for folder in folders:
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.name.endswith((".py", ".so", ".pyd")):
-                found.append(entry)
-    return found
-
-
-# Libraries whose installed files decide an entry: the YAML parser and the validator.
-_LIBRARIES = ("yaml", "pydantic", "pydantic_core")
 
 
 class FileCache:
@@ -173,19 +89,8 @@ class FileCache:
     def open(cls, root: Path) -> FileCache | None:
         """The cache for the ledger at ``root``; None when no usable cache directory exists.
         Nothing is read until an entry is asked for."""
-        try:
-            found = cache_dir()
-            folder = usable_folder(found) if found is not None else None
-            if folder is None:
-                return None
-            ledger = root.resolve()
-            # A ledger repository could ship a cache: never use one inside it.
-            if _inside(folder, _repository_top(ledger)) or _inside(folder, ledger):
-                return None
-            name = hashlib.sha256(os.fsencode(ledger)).hexdigest()[:32]
-            return cls(folder / f"ledger-{name}.jsonl", _code_key())
-        except Exception:  # a cache problem must never fail a run
-            return None
+        found = place(root)
+        return None if found is None else cls(*found)
 
     def stat_index(self) -> StatIndex:
         """The stat-keyed index of this ledger's files (``loading.statindex``), kept beside the entries."""

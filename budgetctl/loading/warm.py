@@ -23,14 +23,13 @@ This module imports no model, rule or renderer: that is what makes the warm run 
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 import time
-from functools import partial
-from operator import attrgetter
+from operator import attrgetter, methodcaller
 from pathlib import Path
 
+from budgetctl.loading.cacheplace import disabled_by_env, place
 from budgetctl.loading.root import given_data, locate
 
 TYPE_CHECKING = False  # typing itself is not imported (its start-up cost is a tenth of a warm run)
@@ -47,61 +46,91 @@ _MTIME = attrgetter("st_mtime_ns")
 class Listing:
     """A ledger folder's listing (see the module's text), and each file's stat entry."""
 
-    __slots__ = ("_files", "_infos", "context", "newest", "signature")
+    __slots__ = ("_folders", "_infos", "_root", "context", "newest", "signature")
 
     def __init__(
-        self, context: tuple[str, ...], signature: bytes, files: list[os.DirEntry[str]], infos: list[os.stat_result]
+        self,
+        context: tuple[str, ...],
+        root: str,
+        folders: list[tuple[str, list[str], list[str]]],
+        infos: list[os.stat_result],
     ) -> None:
         self.context = context
-        self.signature = signature
+        self.signature = marshal.dumps((folders, list(map(_ROW, infos))), 2)
         self.newest = max(map(_MTIME, infos), default=0)
-        self._files = files
+        self._root = root
+        self._folders = folders
         self._infos = infos
 
     @property
     def taken(self) -> dict[str, os.stat_result]:
         """Each file's stat entry by path, for discovery to use instead of taking another (the
         stat before the read)."""
-        return dict(zip([entry.path for entry in self._files], self._infos, strict=True))
+        join, root = os.path.join, self._root
+        paths = [join(root, relative + name) for relative, names, _ in self._folders for name in names]
+        return dict(zip(paths, self._infos, strict=True))
 
 
 # DirEntry.stat of a file the listing found regular: one lstat (or none, where the system's
 # listing gave no kind and ``is_file`` took it already).
-_LSTAT = partial(os.DirEntry.stat, follow_symlinks=False)
+_LSTAT = methodcaller("stat", follow_symlinks=False)
+# Where the system can, each folder is listed through a descriptor opened from the ledger
+# folder's own: a file's stat then looks up one name, not its whole path (a third of the time).
+_BY_FD = os.scandir in os.supports_fd
+_OPEN_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def listing(root: str, context: tuple[str, ...]) -> Listing | None:
     """The listing of the folder ``root``; None when it holds a link or a special file, or a
     folder or file cannot be looked at."""
-    folders = []
-    every: list[os.DirEntry[str]] = []
-    pending = [(root, "")]
-    while pending:
-        folder, relative = pending.pop()
-        try:
-            with os.scandir(folder) as found:
-                entries = list(found)
-        except OSError:
-            return None
-        files = []
-        subfolders = []
-        for entry in entries:
-            if not relative and entry.name.startswith("."):
-                continue  # the ledger folder's hidden entries: discovery never looks at them
-            if entry.is_file(follow_symlinks=False):
-                files.append(entry)
-            elif entry.is_dir(follow_symlinks=False):
-                subfolders.append(entry)
-            else:
-                return None  # a link, a pipe, a socket ...
-        folders.append((relative, [entry.name for entry in files], [entry.name for entry in subfolders]))
-        every += files
-        pending += [(entry.path, f"{relative}{entry.name}/") for entry in subfolders]
     try:
-        infos = list(map(_LSTAT, every))
+        top = os.open(root, _OPEN_FOLDER) if _BY_FD else -1  # the ledger folder may be a link
     except OSError:
         return None
-    return Listing(context, marshal.dumps((folders, list(map(_ROW, infos))), 2), every, infos)
+    try:
+        return _walk(root, top, context)
+    finally:
+        if top >= 0:
+            os.close(top)
+
+
+def _walk(root: str, top: int, context: tuple[str, ...]) -> Listing | None:
+    folders: list[tuple[str, list[str], list[str]]] = []
+    infos: list[os.stat_result] = []
+    pending = [""]  # each folder to list, relative to the ledger folder, with a final "/"
+    while pending:
+        relative = pending.pop()
+        fd = -1
+        try:
+            if not _BY_FD:
+                where: int | str = root + os.sep + relative
+            elif relative:  # a folder inside the ledger folder may not be a link
+                where = fd = os.open(relative[:-1], _OPEN_FOLDER | _NOFOLLOW, dir_fd=top)
+            else:
+                where = top
+            with os.scandir(where) as found:
+                entries = list(found)
+            files = []
+            subfolders = []
+            for entry in entries:
+                if not relative and entry.name.startswith("."):
+                    continue  # the ledger folder's hidden entries: discovery never looks at them
+                if entry.is_file(follow_symlinks=False):
+                    files.append(entry)
+                elif entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.name)
+                else:
+                    return None  # a link, a pipe, a socket ...
+            infos += map(_LSTAT, files)  # while the folder's descriptor is open
+        except OSError:
+            return None
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        folders.append((relative, [entry.name for entry in files], subfolders))
+        pending += [f"{relative}{name}/" for name in subfolders]
+    return Listing(context, root, folders, infos)
 
 
 def attempt(data: str | os.PathLike[str] | None, cwd: Path) -> int | Listing | None:
@@ -130,12 +159,12 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
     without a cache (or with the cache turned off). Raises NoLedger."""
     from budgetctl.loading import cache as file_cache
 
-    if file_cache.disabled_by_env():
+    if disabled_by_env():
         return None
     stamped = unchanged(data, Path.cwd())
     if isinstance(stamped, tuple):
         cached, kept = stamped
-        return None, cached, kept.key, kept.in_year
+        return None, file_cache.FileCache(*cached), kept.key, kept.in_year
     taken = None if stamped is None else stamped.taken  # the listing's stat entries
     files, opened, index = file_cache.read_through_index(data, taken=taken)
     if opened is None or index is None:
@@ -144,24 +173,23 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
     return files, opened, file_cache.ledger_key(files), files.has_in_year()
 
 
-def unchanged(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache, Kept] | Listing | None:
-    """The cache and what the stamp keeps, when the ledger is exactly as it was at a whole check
-    that found no problem (as for ``attempt``): its ledger key is then the one kept, and no
-    file need be discovered, read or hashed to know it. Otherwise the ledger's listing, whose
-    stat entries discovery can take (``Listing.taken``), or None."""
-    from budgetctl.loading.cache import FileCache, disabled_by_env
-
+def unchanged(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[tuple[Path, str], Kept] | Listing | None:
+    """Where the cache is (its entries file and code key, as ``cache.FileCache`` takes them) and
+    what the stamp keeps, when the ledger is exactly as it was at a whole check that found no
+    problem (as for ``attempt``): its ledger key is then the one kept, and no file need be
+    discovered, read or hashed to know it. Otherwise the ledger's listing, whose stat entries
+    discovery can take (``Listing.taken``), or None. Neither json nor hashlib is imported."""
     if disabled_by_env():
         return None
     try:
         root = locate(data, cwd)
     except OSError:
         return None
-    cached = FileCache.open(root) if root is not None else None
+    cached = place(root) if root is not None else None
     if root is None or cached is None:
         return None
-    context = (FORMAT, str(cwd), str(given_data(data) or ""), str(root), cached.key)
-    kept = _read(_path(cached))
+    context = (FORMAT, str(cwd), str(given_data(data) or ""), str(root), cached[1])
+    kept = _read(_path(cached[0]))
     if kept is not None and kept[1] == context and not kept[2]:
         return None  # problems last time: the check prints them
     started = time.time_ns()  # before the listing, as the stat index's run start
@@ -176,7 +204,9 @@ def unchanged(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache
     return found
 
 
-def _settle(cached: FileCache, found: Listing, started: int, rehash: tuple[tuple[str, str], ...], kept: Kept) -> None:
+def _settle(
+    cached: tuple[Path, str], found: Listing, started: int, rehash: tuple[tuple[str, str], ...], kept: Kept
+) -> None:
     """The stamp again without its files to hash again once all have settled (as the stat index
     rules): their bytes still have the keys kept (``_same``), and a later change to any of them
     changes its stat entry, so the listing vouches for them from now on."""
@@ -189,8 +219,7 @@ def _settle(cached: FileCache, found: Listing, started: int, rehash: tuple[tuple
         if info is None or max(info.st_mtime_ns, info.st_ctime_ns) > started - statindex.SETTLE_NS:
             return
     stamp = (FORMAT, found.context, found.signature, (), kept.files, kept.key, kept.in_year)
-    with contextlib.suppress(OSError):  # not rewritten: the next run hashes them again
-        write_own(_path(cached), marshal.dumps(stamp))
+    write_own(_path(cached[0]), marshal.dumps(stamp))  # a failure: the next run hashes them again
 
 
 def _same(rehash: tuple[tuple[str, str], ...]) -> bool:
@@ -228,18 +257,19 @@ def _keep(found: Listing | None, cache: FileCache, index: StatIndex, problems: i
 
     if found is None:
         if not problems:
-            _path(cache).unlink(missing_ok=True)
+            _path(cache.path).unlink(missing_ok=True)
     elif problems:
-        write_own(_path(cache), marshal.dumps((FORMAT, found.context, b"", (), 0, "", False)))
+        write_own(_path(cache.path), marshal.dumps((FORMAT, found.context, b"", (), 0, "", False)))
     else:
         rehash = index.rechecks(found.taken)
         if rehash is not None:
             kept = (checked.files, checked.key, checked.in_year)
-            write_own(_path(cache), marshal.dumps((FORMAT, found.context, found.signature, tuple(rehash), *kept)))
+            write_own(_path(cache.path), marshal.dumps((FORMAT, found.context, found.signature, tuple(rehash), *kept)))
 
 
-def _path(cache: FileCache) -> Path:
-    return cache.path.with_suffix(".warm")
+def _path(entries: Path) -> Path:
+    """The stamp beside the cache's entries file."""
+    return entries.with_suffix(".warm")
 
 
 def _read(path: Path) -> tuple[int, tuple[str, ...], bytes, tuple[tuple[str, str], ...], Kept] | None:

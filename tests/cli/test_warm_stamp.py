@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import budgetctl.cli
 from budgetctl.cli import app
-from budgetctl.loading import cache, discover, root, statindex, warm
+from budgetctl.loading import cache, cacheplace, discover, root, statindex, warm
 from budgetctl.model import kinds
 from tests.conftest import SHIPPED
 from tests.entrypoint import Run, entry
@@ -154,7 +154,7 @@ def test_other_code_or_another_working_folder_is_not_answered(
     monkeypatch.chdir(data.parent)  # display paths start elsewhere
     relative = entry(monkeypatch, capsys, "validate", "--data", "data")
     assert len(reads) == 2 and relative[0] == 0
-    monkeypatch.setattr(cache, "_code_key", lambda: "0" * 64)  # another budgetctl
+    monkeypatch.setattr(cacheplace, "code_key", lambda: "0" * 64)  # another budgetctl
     entry(monkeypatch, capsys, "validate", "--data", "data")
     assert len(reads) == 3
 

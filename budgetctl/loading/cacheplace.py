@@ -1,0 +1,121 @@
+"""Where a ledger's cache files are and the key of the code that writes them: apart from
+``cache``, so that a warm ``validate`` finds its stamp (``loading.warm``) without importing
+json or hashlib (hashlib loads OpenSSL), which only reading or writing an entry needs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from budgetctl import __version__
+from budgetctl.loading.ownfiles import usable_folder
+
+try:  # the built-in SHA-256 (_sha2 from Python 3.12): these texts are short
+    from _sha2 import sha256  # type: ignore[import-not-found, unused-ignore]
+except ImportError:
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found, no-redef, unused-ignore]
+    except ImportError:
+        from hashlib import sha256  # type: ignore[assignment, unused-ignore]
+
+# Bump when the meaning or shape of an entry changes.
+SCHEMA = 2
+FORMAT = "budgetctl-cache"
+
+
+def _set(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def disabled_by_env() -> bool:
+    """``BUDGETCTL_NO_CACHE=1``; and in CI (``CI`` set, as every CI service sets it) unless
+    ``BUDGETCTL_CACHE=1``: a cache restored into a CI job may have been written by a job that
+    ran someone else's pull request, so it is not used unless asked for."""
+    if _set("BUDGETCTL_NO_CACHE"):
+        return True
+    return _set("CI") and not _set("BUDGETCTL_CACHE")
+
+
+def cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/budgetctl`` (an absolute XDG_CACHE_HOME only), else ``$HOME/.cache/budgetctl``
+    (an absolute HOME only): a relative one would put the cache wherever the command runs,
+    where no later run finds it. None when there is neither."""
+    base = Path(os.environ.get("XDG_CACHE_HOME", ""))
+    if base.is_absolute():
+        return base / "budgetctl"
+    home = os.environ.get("HOME")
+    if home is not None and not Path(home).is_absolute():  # empty or relative
+        return None
+    try:
+        base = Path.home() / ".cache"
+    except (RuntimeError, KeyError, OSError):  # no home directory
+        return None
+    return base / "budgetctl" if base.is_absolute() else None
+
+
+def place(root: Path) -> tuple[Path, str] | None:
+    """The entries file of the ledger at ``root`` (the cache's other files are beside it, by
+    suffix) and the code key, as ``cache.FileCache.open`` opens them; None when no usable
+    cache directory exists."""
+    try:
+        found = cache_dir()
+        folder = usable_folder(found) if found is not None else None
+        if folder is None:
+            return None
+        ledger = root.resolve()
+        # A ledger repository could ship a cache: never use one inside it.
+        if _inside(folder, _repository_top(ledger)) or _inside(folder, ledger):
+            return None
+        name = sha256(os.fsencode(ledger)).hexdigest()[:32]
+        return folder / f"ledger-{name}.jsonl", code_key()
+    except Exception:  # a cache problem must never fail a run
+        return None
+
+
+def _repository_top(root: Path) -> Path:
+    """The git work tree holding the ledger, else the ledger folder itself."""
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            return folder
+    return root
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def code_key() -> str:
+    """budgetctl's version, SCHEMA, the Python version, and the size and modification
+    time of each of ``code_files`` (an edited checkout or an upgraded parser gets a
+    new key). Found without importing them: a warm run never parses YAML or validates a model."""
+    parts = [FORMAT, str(SCHEMA), __version__, sys.version]
+    for entry in code_files():
+        info = entry.stat()
+        parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
+    return sha256("\n".join(parts).encode()).hexdigest()
+
+
+def code_files() -> list[os.DirEntry[str]]:
+    """Every module of budgetctl, at any depth, and the top-level files of the installed
+    PyYAML, pydantic and pydantic-core (an upgrade changes their version.py at least)."""
+    import importlib.util
+
+    package = Path(__file__).resolve().parents[1]
+    folders = []
+    for folder, subfolders, _ in os.walk(package):
+        subfolders[:] = sorted(s for s in subfolders if s != "__pycache__")
+        folders.append(folder)
+    for name in _LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        folders.extend(spec.submodule_search_locations or [] if spec else [])
+    found = []
+    for folder in folders:
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith((".py", ".so", ".pyd")):
+                found.append(entry)
+    return found
+
+
+# Libraries whose installed files decide an entry: the YAML parser and the validator.
+_LIBRARIES = ("yaml", "pydantic", "pydantic_core")
