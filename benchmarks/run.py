@@ -752,14 +752,22 @@ def bench_in_year(n: int, root: Path, r: Runner, budgetctl: str) -> tuple[dict[s
     plain_warm = {"XDG_CACHE_HOME": str(caches / "plain-warm")}
 
     written = d / "data" / "actuals" / "2023-24" / "export-10000.csv"
+    receipts = d / "data" / "imports" / "receipts"  # the import's control totals, made by the first
+
+    def undo_import() -> None:
+        # All of it: a receipt (or its folder) left behind is a changed ledger to the warm rows.
+        written.unlink(missing_ok=True)
+        (receipts / "export-10000.yaml").unlink(missing_ok=True)
+        if receipts.is_dir() and not any(receipts.iterdir()):
+            receipts.rmdir()
 
     def fresh(k: int) -> dict[str, str]:
         # The last round's import is undone first, so the warm rows find the cached ledger.
-        written.unlink(missing_ok=True)
+        undo_import()
         return {"XDG_CACHE_HOME": tempfile.mkdtemp(prefix=f"fresh-{k}-", dir=caches)}
 
     def unimport(k: int) -> None:
-        written.unlink(missing_ok=True)  # each timed import adds its 10,000 rows again
+        undo_import()  # each timed import adds its 10,000 rows again
 
     stream = ledger.streams[0].id
     mapping = str(d / "data" / "imports" / "bench.yaml")
@@ -781,7 +789,7 @@ def bench_in_year(n: int, root: Path, r: Runner, budgetctl: str) -> tuple[dict[s
         tasks.append(Task(R_IY_READ, [python, "-c", READ_ACTUALS, data, "read"], before=unimport))
         tasks.append(Task(R_IY_READ_FLOOR, [python, "-c", READ_ACTUALS, data, "floor"], before=unimport))
     cells = r.rounds(tasks, f"in-year N={n}")
-    written.unlink(missing_ok=True)
+    undo_import()
     notes = [f"in-year N={n}: {counts['actuals_rows']:,} actuals rows in 12 files, 4 forecasts"]
     for label, cell in cells.items():
         if cell.failure:

@@ -11,13 +11,13 @@ from pathlib import Path
 from budgetctl import __version__
 from budgetctl.loading.ownfiles import usable_folder
 
-try:  # the built-in SHA-256 (_sha2 from Python 3.12): these texts are short
-    from _sha2 import sha256  # type: ignore[import-not-found, unused-ignore]
-except ImportError:
-    try:
+try:  # the built-in SHA-256 (hashlib would load OpenSSL): these texts are short
+    if sys.version_info >= (3, 12):
+        from _sha2 import sha256  # type: ignore[import-not-found, unused-ignore]
+    else:
         from _sha256 import sha256  # type: ignore[import-not-found, no-redef, unused-ignore]
-    except ImportError:
-        from hashlib import sha256  # type: ignore[assignment, unused-ignore]
+except ImportError:
+    from hashlib import sha256  # type: ignore[assignment, unused-ignore]
 
 # Bump when the meaning or shape of an entry changes.
 SCHEMA = 2

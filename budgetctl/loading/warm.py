@@ -225,6 +225,8 @@ def _settle(
 def _same(rehash: tuple[tuple[str, str], ...]) -> bool:
     """Whether each file read too soon after it was written to be vouched for by its stat entry
     still has the content it had (its content key is that of its bytes now)."""
+    if not rehash:
+        return True  # the usual case: hashlib is not even imported
     from budgetctl.loading.cache import digest
 
     for path, key in rehash:  # each of a size discovery read (the listing says so)
