@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 SPARING_MAX = 8
 # Up to this many entries are kept beside the file (``add``) until it is next written whole.
 MORE_MAX = 256
+
+
 def digest(data: bytes) -> str:
     """The content key of one file (as ``RawFile.digest``)."""
     return hashlib.sha256(data).hexdigest()

@@ -178,7 +178,8 @@ def unchanged(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[tuple[Pat
     what the stamp keeps, when the ledger is exactly as it was at a whole check that found no
     problem (as for ``attempt``): its ledger key is then the one kept, and no file need be
     discovered, read or hashed to know it. Otherwise the ledger's listing, whose stat entries
-    discovery can take (``Listing.taken``), or None. Neither json nor hashlib is imported."""
+    discovery can take (``Listing.taken``), or None. Neither json nor hashlib is imported unless a
+    file must be hashed again (``_same``)."""
     if disabled_by_env():
         return None
     try:
