@@ -390,7 +390,7 @@ class OneProject:
     problems: list[Diagnostic]  # the whole check's problems in streams.yaml and in this project's file
 
 
-def warm_project(root: Path, wanted: str, data: str | os.PathLike[str] | None = None) -> OneProject | None:
+def warm_project(root: Path, wanted: str, data: str | os.PathLike[str] | None) -> OneProject | None:
     """``one_project`` of the ledger at ``root`` (found from ``data``): through the stamp when it
     vouches for the ledger (``loading.lookup``: nothing discovered, only streams.yaml, the
     project's file and the adjustments read), else through the cache and its stat index (every
