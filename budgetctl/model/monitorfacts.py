@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from budgetctl.model.money import ZERO, total
+from budgetctl.model.money import ZERO, exact_decimal_text, total
 from budgetctl.model.periods import previous_year, year_bounds
 from budgetctl.model.streamfacts import Malformed, read_amount, read_list, read_strings
 
@@ -496,9 +496,11 @@ def _variance(item: Any) -> Variance:
         or not (variance_class is None or type(variance_class) is str)
     ):
         raise Malformed("variance")
-    return Variance(
-        project, title, stream, read_amount(allocated), read_amount(forecast), reason, variance_class, source
-    )
+    # read_amount's check, without two calls per project
+    allocated, forecast = exact_decimal_text(allocated), exact_decimal_text(forecast)
+    if allocated is None or forecast is None:
+        raise Malformed("amount")
+    return Variance(project, title, stream, allocated, forecast, reason, variance_class, source)
 
 
 def _amounts(value: Any, count: int) -> list[Decimal]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from budgetctl.model.money import exact_decimal_text  # every reader of kept values imports money anyway
+
 if TYPE_CHECKING:
     from budgetctl.model.ledger import Ledger
 
@@ -134,8 +136,6 @@ def read_strings(value: Any) -> list[str]:
 
 
 def read_amount(value: Any) -> Decimal:
-    from budgetctl.model.money import exact_decimal_text
-
     amount = exact_decimal_text(value)
     if amount is None:
         raise Malformed("amount")

@@ -15,7 +15,7 @@ from typing import Any
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, total
 from budgetctl.model.periods import next_year
-from budgetctl.render.cells import human_cell
+from budgetctl.render.cells import human_cell, pounds
 from budgetctl.reports.monitor import Monitor, ProjectVariance, share
 from budgetctl.reports.table import Column, Table
 
@@ -73,8 +73,8 @@ def _select(table: Table, keys: tuple[str, ...]) -> Table:
 
 def signed(amount: Decimal) -> str:
     """Money with its sign always shown: ``+140,000.00``, ``-1,239,002.60``."""
-    text = format_pounds(amount)
-    return text if text.startswith("-") or amount == 0 else f"+{text}"
+    text = pounds(amount)
+    return text if text[0] == "-" or amount.is_zero() else f"+{text}"
 
 
 def _percent_of(part: Decimal, whole: Decimal) -> str:
@@ -161,7 +161,7 @@ def explanation_lines(report: Monitor) -> list[tuple[int, str]]:
 
 def _project_line(v: ProjectVariance) -> str:
     return (
-        f"{v.project}: forecast {format_pounds(v.forecast)} against allocation {format_pounds(v.allocated)}, "
+        f"{v.project}: forecast {pounds(v.forecast)} against allocation {pounds(v.allocated)}, "
         f"{signed(v.difference)}"
     )
 
