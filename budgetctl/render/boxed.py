@@ -69,3 +69,11 @@ def boxed_lines(grid: Grid, width: int) -> list[str] | None:
         lines += [rule(RULE), line(grid.footer, ROW)]
     lines.append(rule(BOTTOM))
     return lines
+
+
+def note_lines(notes: list[str], width: int) -> list[str] | None:
+    """The lines Rich prints for ``notes`` (each a ``Text`` without colour) at ``width`` columns,
+    when none of them wraps; else None."""
+    if all(len(note) <= width and _narrow(note) for note in notes):
+        return notes
+    return None

@@ -161,8 +161,7 @@ def explanation_lines(report: Monitor) -> list[tuple[int, str]]:
 
 def _project_line(v: ProjectVariance) -> str:
     return (
-        f"{v.project}: forecast {pounds(v.forecast)} against allocation {pounds(v.allocated)}, "
-        f"{signed(v.difference)}"
+        f"{v.project}: forecast {pounds(v.forecast)} against allocation {pounds(v.allocated)}, {signed(v.difference)}"
     )
 
 
