@@ -193,6 +193,8 @@ def render_table(report: Monitor) -> None:
     # millisecond. A short one (the usual handful of streams) keeps Rich's colours.
     if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, sys.stdout, width):
         sys.stdout.write("\n")
+    elif (lines := _plain_grid(table, width)) is not None:
+        sys.stdout.write("\n".join([*lines, ""]) + "\n")
     else:
         from rich.text import Text
 
@@ -242,6 +244,29 @@ def render_projects(table: Table) -> None:
     _rich_grid(table, console)
     for note in table.notes:
         console.print(Text(note, style="dim"))
+
+
+def _plain_grid(table: Table, width: int) -> list[str] | None:
+    """What ``_rich_grid`` and the notes print, without Rich, when that is exactly Rich's bytes
+    (``boxed.compact_lines``): no colour, a UTF-8 output, nothing wrapped or measured otherwise."""
+    from budgetctl.render.boxed import compact_lines, note_lines
+    from budgetctl.render.console import plain_stdout
+
+    if not plain_stdout():
+        return None
+    cells = [[human_cell(c, v, True) for c, v in zip(table.columns, row, strict=True)] for row in table.rows]
+    footer = [human_cell(c, v, True) for c, v in zip(table.columns, table.total, strict=True)] if table.total else None
+    lines = compact_lines(
+        table.title,
+        [c.header for c in table.columns],
+        [c.kind != "text" for c in table.columns],
+        cells,
+        footer or [""] * len(table.columns),
+        [14 if c.key == "programme" else 0 for c in table.columns],
+        width,
+    )
+    notes = note_lines([printable(note) for note in table.notes], width)
+    return None if lines is None or notes is None else [*lines, *notes]
 
 
 def _rich_grid(table: Table, console: Any) -> None:

@@ -141,3 +141,17 @@ def test_most_ordinary_tables_take_the_plain_path(monkeypatch: pytest.MonkeyPatc
             assert printed(table, monkeypatch, io.StringIO(), rich=False) == with_rich
         plain += not calls
     assert plain > 60
+
+
+@pytest.mark.parametrize("columns", [None, "", "0", "1", "57", "200", "0250", "abc", "²", " 80"])
+def test_the_width_known_without_rich_is_richs(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    try:
+        expected = console.stdout().width
+    except ValueError:  # Rich itself cannot read it
+        return
+    assert console.stdout_width() == expected
