@@ -215,15 +215,15 @@ def _summary(plain: dict[str, Any]) -> None:
             year = parse_year(year)
     except YearError:
         return
-    from budgetctl.reports.summary import summary, summary_years, warm
+    from budgetctl.reports.summary import summary, summary_years, warm_problems
 
     try:
-        found = warm(_data(plain), plan=years is None)
+        found = warm_problems(_data(plain), plan=years is None)
     except UserError:
         return
     if found is None:
         return
-    checked, facts = found
+    problems, file_count, facts = found
     if years is not None:
         if not set(years) & set(facts.budget_years):
             return
@@ -237,7 +237,7 @@ def _summary(plain: dict[str, Any]) -> None:
     from budgetctl.render.tables import RENDERERS
 
     RENDERERS[chosen](table)
-    trailing(checked.problems, checked.file_count)  # as the Typer command (cli.options.trailing_problems)
+    trailing(problems, file_count)  # as the Typer command (cli.options.trailing_problems)
     raise SystemExit(0)
 
 
