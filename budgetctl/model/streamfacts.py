@@ -7,7 +7,6 @@ them (``encode``) with its problems, under the same key (every file's content), 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -27,8 +26,7 @@ class StreamYear(NamedTuple):  # a tuple: thousands are decoded on a warm run
     indicative: bool
 
 
-@dataclass(frozen=True)
-class StreamFacts:
+class StreamFacts(NamedTuple):  # not a dataclass: a warm summary does without importing dataclasses
     streams: dict[str, tuple[str, str]]  # id -> (programme, funding), in streams.yaml's order
     years: dict[str, dict[str, StreamYear]]  # id -> year -> figures, for the years budgeted or allocated
     budget_years: list[str]  # oldest first

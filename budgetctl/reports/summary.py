@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from budgetctl.model.money import ZERO, split, total
 from budgetctl.model.streamfacts import StreamFacts, facts_of
@@ -30,8 +29,7 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(NamedTuple):  # a tuple, not a dataclass: a warm summary does without importing dataclasses
     """A stream's (or a group's) money in the year, from ``model.figures``."""
 
     stream: str
