@@ -8,7 +8,6 @@ and each stream's forecast movement since the previous quarter.
 from __future__ import annotations
 
 import json
-import textwrap
 from decimal import Decimal
 from typing import Any
 
@@ -230,6 +229,8 @@ def wrap(text: str, width: int, indent: str) -> list[str]:
     end), which is most lines of a report with thousands of projects."""
     if text and len(indent) + len(text) <= width and text.isprintable() and text.strip() == text:
         return [indent + text]
+    import textwrap  # here: its patterns take milliseconds to compile, and most reports wrap no line
+
     return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
 
 
