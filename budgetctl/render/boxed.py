@@ -1,10 +1,12 @@
-"""A short boxed table written without Rich: byte for byte what Rich prints for the layout
-``fit.render`` chooses, in the one case where that is plain to reproduce.
+"""Short tables written without Rich: byte for byte what Rich prints for the layout ``fit.render``
+chooses (the boxed table), for the monitoring report's compact grid, and for a note under them,
+in the one case where that is plain to reproduce.
 
 That case: no colour (Rich's styles then write nothing), a UTF-8 output (else Rich draws the
 box in ASCII), every column at its natural width with whole headers (nothing wraps), and cells
 whose characters each take one column and are never stripped. Anything else returns None and
-the caller lets Rich lay the table out. Importing Rich costs about 50 ms: a third of `show`.
+the caller lets Rich lay the table out. Importing Rich costs about 50 ms: a third of `show`,
+half of a warm `summary` of a usual ledger. Tests hold each writer to Rich's bytes.
 """
 
 from __future__ import annotations
