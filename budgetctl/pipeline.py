@@ -638,8 +638,8 @@ def _read_listed(
         if place == delta.UNREAD:
             continue
         problems: list[Diagnostic] = []
-        info = infos[number]
-        raw = _read(entries[number].path, table.shown(number), problems, None, info)
+        info, shown = infos[number], table.shown(entries[number].path)
+        raw = _read(entries[number].path, shown, problems, None, info) if shown is not None else None
         if raw is None or problems:
             return None
         if max(info.st_mtime_ns, info.st_ctime_ns) > settled:
@@ -653,8 +653,8 @@ def _read_listed(
         return None
     others: list[RawFile] = []
     for number, pair in zip(table.others, named, strict=True):
-        shown = table.shown(number)
-        if type(pair) is not list or len(pair) != 2 or pair[0] != shown or type(pair[1]) is not str:
+        shown = table.shown(entries[number].path)
+        if shown is None or type(pair) is not list or len(pair) != 2 or pair[0] != shown or type(pair[1]) is not str:
             return None
         raw = read.get(number) or RawFile(shown, key=pair[1], load=partial(_reread, entries[number].path, shown))
         others.append(raw)

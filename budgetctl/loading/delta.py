@@ -22,7 +22,7 @@ from __future__ import annotations
 import marshal
 import os
 from array import array
-from itertools import accumulate, compress, count
+from itertools import compress, count
 from operator import attrgetter, ge
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from budgetctl.loading.statindex import StatIndex
     from budgetctl.loading.warm import Listing
 
-FORMAT = "budgetctl-warm-table 1"
+FORMAT = "budgetctl-warm-table 2"
 JOURNAL = "budgetctl-warm-journal 1"
 CHUNK = 128  # stat entries compared as one marshalled piece
 # Files read again each run (changed since the table was kept) above which it is kept anew.
@@ -49,17 +49,17 @@ class Table:
     """A kept table (see the module's text)."""
 
     __slots__ = (
+        "base",
         "context",
         "duplicated",
         "folders",
         "ident",
         "key",
         "newest",
-        "offsets",
         "others",
-        "paths",
         "paths_hash",
         "places",
+        "prefix",
         "projects",
         "rehash",
         "rows",
@@ -75,8 +75,8 @@ class Table:
             self.rows,
             self.newest,
             places,
-            self.paths,
-            offsets,
+            self.base,
+            self.prefix,
             self.others,
             self.rehash,
             self.key,
@@ -87,8 +87,6 @@ class Table:
         self.duplicated = frozenset(duplicated)  # the ids that name more than one project file
         self.places = array("i")
         self.places.frombytes(places)
-        self.offsets = array("I")
-        self.offsets.frombytes(offsets)
         self.written = written
 
     @property
@@ -96,9 +94,17 @@ class Table:
         """How many files the ledger has (streams.yaml, the project files, the adjustments)."""
         return self.projects + len(self.others)
 
-    def shown(self, at: int) -> str:
-        """The display path of the listed file ``at``."""
-        return self.paths[self.offsets[at] : self.offsets[at + 1] - 1]
+    def shown(self, path: str) -> str | None:
+        """The display path of the listed file at ``path`` (None: not under the ledger's folder as listed)."""
+        return _shown(self.base, self.prefix, path)
+
+
+def _shown(base: str, prefix: str, path: str) -> str | None:
+    """As discovery shows a file found at ``path`` (``discover.join_shown`` of its path from the ledger folder)."""
+    if not path.startswith(prefix):
+        return None
+    relative = path[len(prefix) :]
+    return relative if base == "." else f"{base}/{relative}"
 
 
 def chunks(rows: list[tuple[int, ...]]) -> list[bytes]:
@@ -124,7 +130,10 @@ def keep(
     key ``key``), read under the listing's stat entries through ``index``; ``rehash``: the files
     read too soon after a write (path, key). Nothing for a ledger with in-year files or
     discovery problems (the check of changes takes none), or without a snapshot of its projects."""
+    from pathlib import Path
+
     from budgetctl.loading.cache import paths_hash
+    from budgetctl.loading.discover import display_base
 
     table = index.table
     if table is None or files.streams is None or files.problems or files.has_in_year():
@@ -134,16 +143,16 @@ def keep(
     projects = len(files.projects)
     at = {id(info): number for number, info in enumerate(infos)}
     places = array("i")
-    paths = []
     others = [-1] * (len(shown) - projects)
-    listed = found.infos
-    for number, info in enumerate(listed):
+    base, prefix = display_base(Path(found.context[3])), found.context[3] + os.sep
+    for number, (entry, info) in enumerate(zip(found.entries, found.infos, strict=True)):
         where = at.get(id(info))
         if where is None:
             places.append(UNREAD)
-            paths.append("")
             continue
-        paths.append(shown[where])
+        if _shown(base, prefix, entry.path) != shown[where]:  # the table could not show it as discovery did
+            _path(cache).unlink(missing_ok=True)
+            return
         if where == 0:
             places.append(STREAMS)
             others[0] = number
@@ -161,20 +170,8 @@ def keep(
     if -1 in again:
         _path(cache).unlink(missing_ok=True)
         return
-    offsets = array("I", accumulate((len(path) + 1 for path in paths), initial=0))
-    _write(
-        cache,
-        found,
-        places.tobytes(),
-        "\0".join(paths) + "\0",
-        offsets.tobytes(),
-        tuple(others),
-        again,
-        key,
-        hashed,
-        projects,
-        _duplicated(shown[1 : 1 + projects]),
-    )
+    duplicated = _duplicated(shown[1 : 1 + projects])
+    _write(cache, found, places.tobytes(), base, prefix, tuple(others), again, key, hashed, projects, duplicated)
 
 
 def _duplicated(paths: tuple[str, ...]) -> tuple[str, ...]:
@@ -190,9 +187,9 @@ def _duplicated(paths: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _write(cache: FileCache, found: Listing, *kept: Any) -> None:
-    places, paths, offsets, others, again, key, hashed, projects, duplicated = kept
+    places, base, prefix, others, again, key, hashed, projects, duplicated = kept
     head = (FORMAT, os.urandom(8).hex(), found.context, marshal.dumps(found.folders, 2), chunks(found.rows))
-    table = (*head, _newest(found.rows), places, paths, offsets, others, again, key, hashed, projects, duplicated)
+    table = (*head, _newest(found.rows), places, base, prefix, others, again, key, hashed, projects, duplicated)
     write_own(_path(cache), marshal.dumps(table))
     _journal_path(cache).unlink(missing_ok=True)
 
@@ -204,7 +201,7 @@ def keep_again(cache: FileCache, table: Table, found: Listing, key: str, rehash:
     if reread <= REREAD_MAX:
         write_own(_journal_path(cache), marshal.dumps((JOURNAL, table.ident, key)))
         return
-    kept = (table.places.tobytes(), table.paths, table.offsets.tobytes(), table.others, tuple(rehash), key)
+    kept = (table.places.tobytes(), table.base, table.prefix, table.others, tuple(rehash), key)
     _write(cache, found, *kept, table.paths_hash, table.projects, tuple(sorted(table.duplicated)))
 
 
@@ -227,8 +224,6 @@ def read(cache: FileCache) -> tuple[Table, str] | None:
     if not _ours(loaded):
         return None
     table = Table(loaded, after.st_mtime_ns)
-    if len(table.offsets) != len(table.places) + 1 or table.offsets[-1] != len(table.paths):
-        return None
     key = table.key
     journal = read_own(_journal_path(cache), binary=True)
     if journal is not None:
@@ -241,7 +236,7 @@ def read(cache: FileCache) -> tuple[Table, str] | None:
     return table, key
 
 
-_SHAPE = (str, str, tuple, bytes, list, list, bytes, str, bytes, tuple, tuple, str, bytes, int, tuple)
+_SHAPE = (str, str, tuple, bytes, list, list, bytes, str, str, tuple, tuple, str, bytes, int, tuple)
 
 
 def _ours(loaded: object) -> bool:
@@ -249,7 +244,7 @@ def _ours(loaded: object) -> bool:
         return False
     if any(type(value) is not kind for value, kind in zip(loaded, _SHAPE, strict=True)):
         return False
-    rows, newest, places, offsets, others, rehash = loaded[4], loaded[5], loaded[6], loaded[8], loaded[9], loaded[10]
+    rows, newest, places, others, rehash = loaded[4], loaded[5], loaded[6], loaded[9], loaded[10]
     if len(rows) != len(newest) or any(type(piece) is not bytes for piece in rows):
         return False
     if any(type(value) is not int for value in (*newest, *others, *rehash)):
@@ -257,7 +252,7 @@ def _ours(loaded: object) -> bool:
     if any(type(ident) is not str for ident in loaded[14]):
         return False
     listed = len(places) // 4
-    if len(places) % 4 or len(offsets) != 4 * (listed + 1) or not others:
+    if len(places) % 4 or not others:
         return False
     return all(0 <= number < listed for number in (*others, *rehash))
 

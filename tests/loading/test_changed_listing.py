@@ -194,3 +194,37 @@ def test_random_edits_say_what_discovery_says(
                 _amount(path, amount, rng.choice([" 1", " 12.5", " 999999999999.99", " 0", " nope"]))
         _same_as_uncached(monkeypatch, capsys, data)
     assert any(taken)
+
+
+def test_files_read_too_soon_after_a_write_are_read_again(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], taken: list[bool]
+) -> None:
+    _warm(monkeypatch, capsys, data, taken)
+    monkeypatch.setattr(statindex, "SETTLE_NS", 3_000_000_000)  # what was just written has not settled
+    target = _projects(data)[7]
+    amount = _first_amount(target)
+    _amount(target, amount, " 3.00")
+    assert _same_as_uncached(monkeypatch, capsys, data)[0] == 0
+    before = target.stat()  # changed again at once, keeping its size and mtime
+    _amount(target, " 3.00", " x.00")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert _same_as_uncached(monkeypatch, capsys, data)[0] == 1
+    assert taken[0] is True
+
+
+def test_the_table_kept_anew_when_many_files_changed_since(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], taken: list[bool]
+) -> None:
+    monkeypatch.setattr(delta, "REREAD_MAX", 2)
+    _warm(monkeypatch, capsys, data, taken)
+    opened = cache.FileCache.open(data)
+    assert opened is not None
+    kept = delta.read(opened)
+    assert kept is not None
+    for number, target in enumerate(_projects(data)[:6]):
+        amount = _first_amount(target)
+        _amount(target, amount, f" {number + 1}.50")
+        assert _same_as_uncached(monkeypatch, capsys, data)[0] == 0
+    again = delta.read(opened)
+    assert again is not None and again[0].ident != kept[0].ident  # kept anew from a check of changes
+    assert taken == [True] * 6
