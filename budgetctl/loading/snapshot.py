@@ -76,6 +76,7 @@ class Snapshot:
     # The S lines as stored, from the newline before the first: each stream's line is found in
     # it when asked for (a change touches a few streams of hundreds).
     section: bytes
+    section_at: int = 0  # where the S lines start in ``section`` (the file's bytes: not copied)
     streams: dict[str, str | None] = field(default_factory=dict)  # the journal's rows (None: none now)
     journal: dict[str, Any] = field(default_factory=dict)  # what the journal holds, as read
     # This run's files once compared (``changes``, or ``patched``).
@@ -154,9 +155,9 @@ class Snapshot:
         self._asked += 1
         if self._asked > SEARCHED_MAX:  # each search reads the lines up to the stream's: past a few, read all once
             if self._stored is None:
-                self._stored = dict(_line(line) for line in self.section.split(b"\n") if line)
+                self._stored = self._every_line()
             return self._stored.get(stream)
-        start = self.section.find(f"\nS\t{json.dumps(stream)}\t".encode("ascii"))
+        start = self.section.find(f"\nS\t{json.dumps(stream)}\t".encode("ascii"), self.section_at)
         if start < 0:
             return None
         end = self.section.find(b"\n", start + 1)
@@ -164,9 +165,12 @@ class Snapshot:
 
     def every_stream(self) -> dict[str, str]:
         """Each stream's rows as JSON text, the journal's over the stored ones."""
-        found: dict[str, str | None] = dict(_line(line) for line in self.section.split(b"\n") if line)
+        found: dict[str, str | None] = dict(self._every_line())
         found.update(self.streams)
         return {stream: rows for stream, rows in found.items() if rows is not None}
+
+    def _every_line(self) -> dict[str, str]:
+        return dict(_line(line) for line in self.section[self.section_at :].split(b"\n") if line)
 
     def rows(self, stream: str) -> Rows:
         """The valid projects of ``stream`` with their allocations, in path order."""
@@ -202,9 +206,9 @@ class Snapshot:
             if text is not None and needle in text and self._holds(stream, path):
                 return stream
         wanted = needle.encode("ascii")
-        at = self.section.find(wanted)
+        at = self.section.find(wanted, self.section_at)
         while at >= 0:  # the text finds, the parse decides
-            stream = _line(self.section[self.section.rfind(b"\n", 0, at) + 1 : at])[0]
+            stream = _line(self.section[self.section.rfind(b"\n", self.section_at, at) + 1 : at])[0]
             if stream not in self.streams and self._holds(stream, path):
                 return stream
             at = self.section.find(wanted, at + 1)
@@ -310,7 +314,7 @@ def read(cache_path: Path, code_key: str) -> Snapshot | None:
         return None
     if type(head.get("id")) is not str or type(head.get("paths")) is not str or len(keys) % KEY:
         return None
-    snap = Snapshot(head, paths_line, keys, data[ends[3] :])
+    snap = Snapshot(head, paths_line, keys, data, ends[3])
     return snap if _replay(snap, read_own(_journal_path(cache_path)), code_key) else None
 
 
