@@ -3,11 +3,12 @@
 Beside the stamp (``loading.warm``), the check that keeps it keeps a *table* of the same listing
 (``<ledger>.warmt``): the listing's folders (names and kinds) and its files' stat entries in
 chunks, and for each listed file what discovery made of it (not read; streams.yaml or an
-adjustment; the project file at a position of the snapshot, ``loading.snapshot``) with its
-display path. When the stamp does not vouch for a ledger whose folders are those of the table,
-the files are those discovery found then, and each is known to have the content it had then
-when its stat entry is the table's, was settled when read (the stat index's rule) and is older
-than the table (git's racy-clean rule): only the others are read and hashed (``candidates``).
+adjustment; the project file at a position of the snapshot, ``loading.snapshot``), kept only
+when discovery showed each file's path as its listed path gives it. When the stamp does not
+vouch for a ledger whose folders are those of the table, the files are those discovery found
+then, and each is known to have the content it had then when its stat entry is the table's,
+was settled when read (the stat index's rule) and is older than the table (git's racy-clean
+rule): only the others are read and hashed (``candidates``).
 Their content keys, set against the snapshot's, are the changes a check of the changed files
 needs, and every file's key is the snapshot's or one just read: the ledger key is made from
 the kept parts (``cache.key_of``).
@@ -24,7 +25,7 @@ import os
 from array import array
 from itertools import compress, count
 from operator import attrgetter, ge
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from budgetctl.loading.ownfiles import read_own, write_own
 
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from budgetctl.loading.cache import FileCache
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.statindex import StatIndex
-    from budgetctl.loading.warm import Listing
 
 FORMAT = "budgetctl-warm-table 2"
 JOURNAL = "budgetctl-warm-journal 1"
@@ -43,6 +43,21 @@ CHUNK = 128  # stat entries compared as one marshalled piece
 REREAD_MAX = 64
 UNREAD, STREAMS, OTHER = -1, -2, -3  # a listed file discovery left alone; streams.yaml; an adjustment
 _MTIME = attrgetter("st_mtime_ns")
+
+
+class Listing(Protocol):
+    """What this module reads of a listing (``warm.Listing``, which imports this module)."""
+
+    context: tuple[str, ...]
+    signature: bytes
+    folders: list[tuple[str, list[str], list[str]]]
+    rows: list[tuple[int, ...]]
+
+    @property
+    def entries(self) -> list[os.DirEntry[str]]: ...
+
+    @property
+    def infos(self) -> list[os.stat_result]: ...
 
 
 class Table:
