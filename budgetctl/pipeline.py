@@ -22,10 +22,12 @@ if TYPE_CHECKING:  # the models are imported only when a file must be checked
     from pathlib import Path
 
     from budgetctl.loading.cache import FileCache
+    from budgetctl.loading.delta import Table
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.revision import Location
     from budgetctl.loading.snapshot import Snapshot
     from budgetctl.loading.statindex import StatIndex
+    from budgetctl.loading.warm import Listing
     from budgetctl.model.ledger import Ledger, Place, ProjectEntry
     from budgetctl.model.records import Project
     from budgetctl.model.source import RawFile
@@ -546,6 +548,134 @@ def check_changes(files: LedgerFiles, cache: FileCache, key: str) -> Checked | N
         return None
 
 
+def check_listed(found: Listing) -> Checked | None:
+    """``validate``'s whole check of the ledger listed by ``found`` when the stamp did not vouch
+    for it: from the table kept with the stamp (``loading.delta``) and the snapshot, reading
+    only the files whose stat entries changed since, as ``check_changes`` does after discovery;
+    then the stamp of this listing (a mark with problems). None when that does not apply (the
+    folders or streams.yaml changed, another command checked the ledger since, a file changed
+    kind or size past the limit ...): then the ledger is discovered and checked as usual."""
+    from functools import partial
+
+    from budgetctl.loading import delta, snapshot
+    from budgetctl.loading.codec import Malformed
+    from budgetctl.loading.warm import Kept, keep_changes
+
+    cache = found.cache
+    if cache is None or not cache.enabled:
+        return None
+    kept = delta.read(cache)
+    if kept is None:
+        return None
+    table, base = kept
+    reread = delta.candidates(found, table)
+    if reread is None:
+        return None
+    snap = snapshot.read(cache.path, cache.key)
+    if snap is None or snap.ledger != base or len(snap.keys) != snapshot.KEY * table.projects:
+        return None
+    last = cache.last_check(base)
+    old_figures = cache.last_figures(base)
+    if last is None or last[0] or old_figures is None:  # problems in unchanged files: discovery shows their lines
+        return None
+    read = _read_listed(found, table, reread, snap)
+    if read is None:
+        return None
+    files, changed, rehash = read
+    assert files.streams is not None
+    adjustments = files.in_year.get("adjustment", [])
+    if not snap.same_context(files.streams, adjustments):
+        return None
+    from budgetctl.loading.cache import key_of
+    from budgetctl.rules import RULES
+
+    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+        return None
+    try:
+        shown = {at: raw.path for at, raw in changed.items()}
+        differ = snap.patched({at: raw.digest for at, raw in changed.items()}, partial(_named_once, shown, table))
+        keys: list[bytes | bytearray] = [files.streams.digest.encode(), snap.keys]
+        keys += [raw.digest.encode() for raw in adjustments]
+        key = key_of(b"", table.paths_hash, keys, table.count)
+        if key is None:
+            return None
+        files.projects = [changed[at] for at in differ]
+        if differ:
+            checked = _check_changes(
+                files, cache, key, snap, last, old_figures, files.projects, [], project_count=table.projects
+            )
+        else:  # the content of the last check, whatever the stat entries say
+            checked = Checked(None, *last, files=files)
+    except (Malformed, ValueError, SyntaxError, RecursionError):  # a damaged snapshot: check everything
+        return None
+    stamp = Kept(checked.file_count, key, False)
+    keep_changes(found, cache, len(checked.problems), stamp, [(path, digest) for _, path, digest in rehash])
+    delta.keep_again(cache, table, found, key, [number for number, _, _ in rehash], len(reread))
+    return checked
+
+
+def _named_once(shown: dict[int, str], table: Table, ids: set[str]) -> list[str] | None:
+    """``_named`` of the project files when none of ``ids`` names two files (the table knows
+    the ids that do) and each names one of the files ``shown`` (position -> display path): those
+    files, in order; None otherwise (every path is searched)."""
+    from budgetctl.model.kinds import project_id
+
+    named = {project_id(path): at for at, path in shown.items()}
+    if ids & table.duplicated or not ids <= named.keys():
+        return None
+    return [shown[at] for at in sorted(named[ident] for ident in ids)]
+
+
+def _read_listed(
+    found: Listing, table: Table, reread: list[int], snap: Snapshot
+) -> tuple[LedgerFiles, dict[int, RawFile], list[tuple[int, str, str]]] | None:
+    """The ledger's files as ``check_listed`` needs them: streams.yaml and the adjustments (read
+    if among ``reread``, else with the snapshot's content keys, their bytes read if needed), and
+    the project files of ``reread`` by snapshot position; with the files read too soon after a
+    write (listed number, path, content key). None when a file cannot be read as discovery reads
+    it, or streams.yaml and the adjustments are not named as the snapshot names them."""
+    from functools import partial
+    from pathlib import Path
+
+    from budgetctl.loading import delta
+    from budgetctl.loading.discover import LedgerFiles, _read, _reread
+    from budgetctl.loading.statindex import SETTLE_NS
+    from budgetctl.model.source import RawFile
+
+    paths, infos = found.paths, found.infos
+    settled = found.started - SETTLE_NS
+    read: dict[int, RawFile] = {}
+    changed: dict[int, RawFile] = {}
+    rehash = []
+    for number in reread:
+        place = table.places[number]
+        if place == delta.UNREAD:
+            continue
+        problems: list[Diagnostic] = []
+        info, shown = infos[number], table.shown(paths[number])
+        raw = _read(paths[number], shown, problems, None, info) if shown is not None else None
+        if raw is None or problems:
+            return None
+        if max(info.st_mtime_ns, info.st_ctime_ns) > settled:
+            rehash.append((number, paths[number], raw.digest))
+        if place >= 0:
+            changed[place] = raw
+        else:
+            read[number] = raw
+    named = [snap.head["streams"], *snap.head["others"]]
+    if len(named) != len(table.others):
+        return None
+    others: list[RawFile] = []
+    for number, pair in zip(table.others, named, strict=True):
+        shown = table.shown(paths[number])
+        if shown is None or type(pair) is not list or len(pair) != 2 or pair[0] != shown or type(pair[1]) is not str:
+            return None
+        raw = read.get(number) or RawFile(shown, key=pair[1], load=partial(_reread, paths[number], shown))
+        others.append(raw)
+    adjustments = {"adjustment": others[1:]} if len(others) > 1 else {}
+    return LedgerFiles(Path(found.context[3]), others[0], in_year=adjustments), changed, rehash
+
+
 def _check_changes(
     files: LedgerFiles,
     cache: FileCache,
@@ -555,7 +685,10 @@ def _check_changes(
     old_figures: dict[str, dict[str, tuple[int, Decimal]]],
     changed: list[RawFile],
     removed: list[str],
+    project_count: int | None = None,
 ) -> Checked:
+    """``check_changes`` once the changed files are known; ``files``: streams.yaml, the
+    adjustments and (unless ``project_count`` says how many there are) every project file."""
     from budgetctl.loading import snapshot
     from budgetctl.loading.adjustments import load_adjustments
     from budgetctl.loading.build import LazySource, load_projects
@@ -594,9 +727,9 @@ def _check_changes(
 
     # R004: the files with the changed files' ids, all of them found by name.
     assert snap.current is not None
-    paths = snap.current[0]
+    current = snap.current
     ids = {project_id(path) for path in gone}
-    same_ids = [path for path in _named(paths, ids) if project_id(path) in ids]
+    same_ids = [path for path in current.named(ids, _named_in) if project_id(path) in ids]
     for message, place in r004.duplicates((project_id(p), p) for p in same_ids if p not in invalid):
         problems.append(_finding(r004.RULE, message, place))
 
@@ -639,7 +772,7 @@ def _check_changes(
             for year in ledger.streams[stream].budget:
                 place = ledger.stream_at(stream, "budget", year)
                 places.add((place.file, place.line, place.column))
-    projects = set(paths) if last[0] else set()
+    projects = set(current.paths()) if last[0] else set()
     scopes = {rule.code: rule.scope for rule in RULES}
     for p in last[0]:
         if p.file in projects:
@@ -654,7 +787,7 @@ def _check_changes(
             problems.append(p)
     problems.sort(key=Diagnostic.sort_key)
 
-    file_count = 1 + len(files.projects) + len(raws)
+    file_count = 1 + (len(files.projects) if project_count is None else project_count) + len(raws)
     incomplete = bool(invalid) or broken or (adjusted is not None and adjusted.incomplete)
     in_use = sorted(y for y, n in years.items() if n > 0)
     figures = {}
@@ -704,22 +837,33 @@ NAMED_SEARCH_MAX = 4
 
 
 def _named(paths: list[str], ids: set[str]) -> list[str]:
-    """The paths whose file name is ``<id>.yaml`` (or .yml) for one of ``ids``, in order: each name
-    searched for in all the paths joined, in C, instead of looking at every path in turn."""
+    """The paths whose file name is ``<id>.yaml`` (or .yml) for one of ``ids``, in order."""
+    joined = "\0".join(paths)
+    if joined.count("\0") != max(len(paths) - 1, 0):  # a path with a NUL (none on disk or in git)
+        from budgetctl.model.kinds import PROJECT_SUFFIXES
+
+        names = {f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES}
+        return [path for path in paths if path.rsplit("/", 1)[-1] in names]
+    return _named_in(joined, len(paths), ids)
+
+
+def _named_in(joined: str, count: int, ids: set[str]) -> list[str]:
+    """``_named`` of the ``count`` paths ``joined`` with NUL between them (no path holds one):
+    each name searched for in them, in C, instead of looking at every path in turn."""
     from budgetctl.model.kinds import PROJECT_SUFFIXES
 
     names = {f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES}
-    if len(ids) > NAMED_SEARCH_MAX:  # each search reads every path: past a few, one pass over them
-        return [path for path in paths if path.rsplit("/", 1)[-1] in names]
-    joined = "\n" + "\n".join(paths) + "\n"
-    if joined.count("\n") != len(paths) + 1:  # a path with a line break in it: look at each one
-        return [path for path in paths if path.rsplit("/", 1)[-1] in names]
+    if not count:
+        return []
+    if len(ids) > NAMED_SEARCH_MAX or joined.count("\0") != count - 1:  # past a few, one pass over them
+        return [path for path in joined.split("\0") if path.rsplit("/", 1)[-1] in names]
+    joined = f"\0{joined}\0"
     found = []
-    for needle in (f"{before}{name}\n" for name in names for before in "/\n"):
+    for needle in (f"{before}{name}\0" for name in names for before in "/\0"):
         at = joined.find(needle)
         while at >= 0:
             end = at + len(needle) - 1
-            start = joined.rfind("\n", 0, end) + 1
+            start = joined.rfind("\0", 0, end) + 1
             found.append((start, joined[start:end]))
             at = joined.find(needle, end)
     return [path for _, path in sorted(found)]

@@ -484,21 +484,52 @@ def read_through_index(
 
 def ledger_key(files: LedgerFiles) -> str:
     """The content key of a whole ledger: what discovery refused, then every file's display
-    path and content key (the SHA-256 of its bytes), in order (lengths first, so no two
-    ledgers run together the same way)."""
-    whole = hashlib.sha256()
-    for problem in files.problems:
-        whole.update(json.dumps(problem.as_json()).encode() + b"\n")
+    path and content key (the SHA-256 of its bytes), in order (``key_of``)."""
     every = files.every_file()
     paths = [raw.path for raw in every]
-    if "".join(paths).isascii():  # as many bytes as characters: one string, encoded once
-        whole.update("".join([f"{len(p)}:{p}{raw.digest}" for p, raw in zip(paths, every, strict=True)]).encode())
-        return whole.hexdigest()
-    parts = []
-    for raw in every:
-        path = raw.path.encode("utf-8", "surrogateescape")
-        parts += [b"%d:" % len(path), path, raw.digest.encode()]
-    whole.update(b"".join(parts))
+    keys = "".join([raw.digest for raw in every]).encode("utf-8", "surrogateescape")
+    problems = problems_part(files.problems)
+    found = key_of(problems, paths_hash(paths), [keys], len(every))
+    return found if found is not None else _spelled_out(problems, paths, [raw.digest for raw in every])
+
+
+def problems_part(problems: list[Diagnostic]) -> bytes:
+    """What discovery refused, as the ledger key holds it."""
+    return b"".join([json.dumps(problem.as_json()).encode() + b"\n" for problem in problems])
+
+
+def paths_hash(paths: list[str]) -> bytes:
+    """The SHA-256 of the display paths in order, NUL between them; b"" when a path holds a NUL
+    (none can: a name on disk or in a git tree cannot), as they could then run together."""
+    joined = "\0".join(paths)
+    if joined.count("\0") != max(len(paths) - 1, 0):
+        return b""
+    return hashlib.sha256(joined.encode("utf-8", "surrogateescape")).digest()
+
+
+def key_of(problems: bytes, paths: bytes, keys: list[bytes | bytearray], count: int) -> str | None:
+    """The ledger key from its parts: discovery's problems (``problems_part``), the hash of the
+    ``count`` files' display paths (``paths_hash``) and their content keys in order (in pieces
+    of whole keys), each 64 ASCII characters: a check of a few changed files makes it from kept
+    parts without a pass over every file. None when a part is not so (the key is spelled out)."""
+    if len(paths) != 32 or sum(map(len, keys)) != 64 * count or not all(piece.isascii() for piece in keys):
+        return None
+    whole = hashlib.sha256(problems)
+    whole.update(b"%d\n" % count)
+    whole.update(paths)
+    for piece in keys:
+        whole.update(piece)
+    return whole.hexdigest()
+
+
+def _spelled_out(problems: bytes, paths: list[str], keys: list[str]) -> str:
+    """The ledger key of files whose paths or content keys ``key_of`` does not take: each path
+    and key with its length, after a line that no key made by ``key_of`` starts its files with."""
+    whole = hashlib.sha256(problems)
+    whole.update(b"spelled out\n")
+    for path, key in zip(paths, keys, strict=True):
+        for part in (path.encode("utf-8", "surrogateescape"), key.encode("utf-8", "surrogateescape")):
+            whole.update(b"%d:" % len(part) + part)
     return whole.hexdigest()
 
 

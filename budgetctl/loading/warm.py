@@ -46,7 +46,7 @@ _MTIME = attrgetter("st_mtime_ns")
 class Listing:
     """A ledger folder's listing (see the module's text), and each file's stat entry."""
 
-    __slots__ = ("_folders", "_infos", "_root", "context", "newest", "signature")
+    __slots__ = ("_infos", "_paths", "_root", "cache", "context", "folders", "newest", "rows", "signature", "started")
 
     def __init__(
         self,
@@ -56,19 +56,35 @@ class Listing:
         infos: list[os.stat_result],
     ) -> None:
         self.context = context
-        self.signature = marshal.dumps((folders, list(map(_ROW, infos))), 2)
+        self.folders = folders  # (folder, its files, its folders) as the signature holds them
+        self.rows = list(map(_ROW, infos))  # each file's stat entry as the signature holds it
+        self.signature = marshal.dumps((folders, self.rows), 2)
         self.newest = max(map(_MTIME, infos), default=0)
         self._root = root
-        self._folders = folders
         self._infos = infos
+        self._paths: list[str] | None = None
+        # When the stamp did not vouch (``unchanged``): the cache, and when the run started.
+        self.cache: FileCache | None = None
+        self.started = 0
+
+    @property
+    def infos(self) -> list[os.stat_result]:
+        return self._infos
+
+    @property
+    def paths(self) -> list[str]:
+        """Each file's path (the ledger folder's, then the file's inside it), in the listing's
+        order: made only when asked for (a run the stamp answers never needs them)."""
+        if self._paths is None:
+            join, root = os.path.join, self._root
+            self._paths = [join(root, relative + name) for relative, names, _ in self.folders for name in names]
+        return self._paths
 
     @property
     def taken(self) -> dict[str, os.stat_result]:
         """Each file's stat entry by path, for discovery to use instead of taking another (the
         stat before the read)."""
-        join, root = os.path.join, self._root
-        paths = [join(root, relative + name) for relative, names, _ in self._folders for name in names]
-        return dict(zip(paths, self._infos, strict=True))
+        return dict(zip(self.paths, self._infos, strict=True))
 
 
 # DirEntry.stat of a file the listing found regular: one lstat (or none, where the system's
@@ -204,6 +220,9 @@ def unchanged(
         if rehash:
             _settle(cached, found, started, rehash, facts)
         return cached, facts, found
+    from budgetctl.loading.cache import FileCache  # the check that follows needs it anyway
+
+    found.cache, found.started = FileCache(*cached), started  # for a check of what changed (``loading.delta``)
     return found
 
 
@@ -244,20 +263,30 @@ def _same(rehash: tuple[tuple[str, str], ...]) -> bool:
     return True
 
 
-def keep(found: Listing | None, cache: FileCache | None, index: StatIndex | None, problems: int, checked: Kept) -> None:
+def keep(
+    found: Listing | None,
+    cache: FileCache | None,
+    index: StatIndex | None,
+    problems: int,
+    checked: Kept,
+    files: LedgerFiles | None = None,
+) -> None:
     """After a whole check of the ledger listed by ``found`` (``problems`` found in the files it
     ``checked``): its stamp, when the stat index vouches for every file read under the listing's
-    stat entries; a mark when the check found problems. With no listing and no problem, the
-    mark (if any) is removed: the next run lists the ledger."""
+    stat entries, and the table of changes beside it (``loading.delta``) from ``files``; a mark
+    when the check found problems. With no listing and no problem, the mark (if any) is
+    removed: the next run lists the ledger."""
     if cache is None or index is None or not cache.enabled:
         return
     try:
-        _keep(found, cache, index, problems, checked)
+        _keep(found, cache, index, problems, checked, files)
     except OSError:  # a stamp that cannot be written or removed: the next run checks as usual
         return
 
 
-def _keep(found: Listing | None, cache: FileCache, index: StatIndex, problems: int, checked: Kept) -> None:
+def _keep(
+    found: Listing | None, cache: FileCache, index: StatIndex, problems: int, checked: Kept, files: LedgerFiles | None
+) -> None:
     from budgetctl.loading.ownfiles import write_own
 
     if found is None:
@@ -268,8 +297,34 @@ def _keep(found: Listing | None, cache: FileCache, index: StatIndex, problems: i
     else:
         rehash = index.rechecks(found.taken)
         if rehash is not None:
-            kept = (checked.files, checked.key, checked.in_year)
-            write_own(_path(cache.path), marshal.dumps((FORMAT, found.context, found.signature, tuple(rehash), *kept)))
+            _stamp(cache, found, rehash, checked)
+            if files is not None:
+                from budgetctl.loading import delta
+
+                delta.keep(cache, found, files, index, checked.key, rehash)
+
+
+def _stamp(cache: FileCache, found: Listing, rehash: list[tuple[str, str]], checked: Kept) -> None:
+    """The stamp of ``found`` after a check that found no problem; ``rehash``: the files read
+    too soon after a write to be vouched for by their stat entries (path, content key)."""
+    from budgetctl.loading.ownfiles import write_own
+
+    kept = (checked.files, checked.key, checked.in_year)
+    write_own(_path(cache.path), marshal.dumps((FORMAT, found.context, found.signature, tuple(rehash), *kept)))
+
+
+def keep_changes(found: Listing, cache: FileCache, problems: int, checked: Kept, rehash: list[tuple[str, str]]) -> None:
+    """After a check of the files changed since the stamp's (``loading.delta``) that read the
+    files of ``rehash`` too soon after a write: the stamp of ``found`` (a mark with problems)."""
+    from budgetctl.loading.ownfiles import write_own
+
+    try:
+        if problems:
+            write_own(_path(cache.path), marshal.dumps((FORMAT, found.context, b"", (), 0, "", False)))
+        else:
+            _stamp(cache, found, rehash, checked)
+    except OSError:
+        return
 
 
 def _path(entries: Path) -> Path:

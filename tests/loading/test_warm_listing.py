@@ -96,8 +96,8 @@ def entry(info: os.stat_result, **changed: int) -> os.stat_result:
 @pytest.mark.parametrize("field", FIELDS)
 def test_each_stat_field_alone_changes_the_listing(data: Path, field: str) -> None:
     found = listed(data)
-    folders = found._folders
-    infos = [entry(info) for info in found._infos]
+    folders = found.folders
+    infos = [entry(info) for info in found.infos]
     same = warm.Listing(CONTEXT, str(data), folders, infos)
     assert same.signature == found.signature
     changed = list(infos)
