@@ -10,7 +10,7 @@ of a comparison.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -169,6 +169,11 @@ def check_files(
         if changed is not None:
             return changed
 
+    if not ledger_needed and in_year and not has_in_year(files) and files.streams is not None:
+        compact = check_compact(files, cache, key, progress, remember)
+        if compact is not None:
+            return compact
+
     from budgetctl.loading.build import build
     from budgetctl.loading.inyear_monitoring import attach_in_year
     from budgetctl.rules import run_rules
@@ -221,13 +226,103 @@ def check_files(
         if loaded.ledger is not None and files.streams is not None and not files.problems and not has_in_year(files):
             from budgetctl.loading import snapshot
 
+            projects = loaded.ledger.projects
+            rows = [(entry.source.path, entry.project.stream, entry.project.allocations) for entry in projects]
             snapshot.write_whole(
-                cache.path, cache.key, key, files.streams, loaded.ledger.streams_file, raws, files.projects,
-                loaded.ledger.projects,
-            )  # fmt: skip
+                cache.path, cache.key, key, files.streams, loaded.ledger.streams_file, raws, files.projects, rows
+            )
     elif cache is not None and remember and loaded.ledger is not None:  # the plan alone: for the next report of it
         cache.save_plan(key, problems, file_count, incomplete, _summary_facts(loaded.ledger, None))
     return Checked(loaded.ledger, problems, file_count, incomplete, files=files)
+
+
+def check_compact(
+    files: LedgerFiles, cache: FileCache | None, key: str, progress: Advance | None, remember: bool
+) -> Checked | None:
+    """``check_files`` of a ledger without actuals or forecasts when only its problems are wanted:
+    the same problems, file count and kept values, without holding every project's record. The
+    project files are checked a frame at a time with the per-file rules (``build.check_compact``);
+    the rules that read no project run over streams.yaml and the adjustments alone; the two rules
+    across project files run over what each valid project leaves: duplicate ids (R004) over its
+    id and path, over-allocation (A001) over its stream and allocations. None when that does not
+    apply (streams.yaml does not load, a budget depends on actuals, or a rule reads across project
+    files in a way this check does not know): the caller then checks the whole ledger."""
+    from budgetctl.infra.gcpause import paused_gc
+    from budgetctl.loading.build import _load_streams
+    from budgetctl.loading.build import check_compact as check_projects
+    from budgetctl.model.figures import needs_actuals
+    from budgetctl.model.ledger import Ledger
+    from budgetctl.model.money import total
+    from budgetctl.rules import RULES
+    from budgetctl.rules import duplicate_project_id as r004
+    from budgetctl.rules import over_allocated_stream as a001
+
+    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+        return None
+    assert files.streams is not None
+    source, streams_file, problems = _load_streams(files.streams, cache)
+    if source is None or streams_file is None:
+        return None
+    base = Ledger(source, streams_file, [])  # streams.yaml and the adjustments: no project
+    if needs_actuals(base):
+        return None
+    raws = files.in_year.get("adjustment", [])
+    problems = list(files.problems) + problems
+    incomplete = bool(files.problems)
+    if raws:
+        from budgetctl.loading.adjustments import load_adjustments
+
+        adjusted = load_adjustments(raws, cache)
+        base.adjustments = adjusted.entries
+        problems += adjusted.problems
+        incomplete = incomplete or adjusted.incomplete
+    found = check_projects(files.projects, base, cache, progress)
+    problems += found.problems
+    incomplete = incomplete or found.incomplete
+    by_stream_year: dict[tuple[str, str], list[tuple[str, Decimal]]] = {}
+    for _, ident, stream, allocations in found.rows:  # in path order, as Ledger.allocated
+        for year, amount in allocations.items():
+            by_stream_year.setdefault((stream, year), []).append((ident, amount))
+
+    def over_allocated() -> Iterator[tuple[str, Place]]:
+        for stream in base.streams:
+
+            def allocations(year: str, stream: str = stream) -> list[tuple[str, Decimal]]:
+                return list(by_stream_year.get((stream, year), ()))
+
+            yield from a001.stream_findings(base, stream, allocations)
+
+    with paused_gc():
+        for rule in RULES:
+            findings: Iterable[tuple[str, Place]]
+            if rule.code == r004.RULE.code:
+                findings = r004.duplicates((ident, path) for path, ident, _, _ in found.rows)
+            elif rule.code == a001.RULE.code:
+                findings = over_allocated()
+            else:  # over no project: a per-file rule finds what it finds outside project files
+                findings = rule.check(base)
+            problems.extend(_finding(rule, message, place) for message, place in findings)
+    problems.sort(key=Diagnostic.sort_key)
+    file_count = 1 + len(files.projects) + len(raws)
+    if cache is not None and remember:
+        years = sorted({year for stream, year in by_stream_year})  # as figures.allocated_by_stream
+        figures = {
+            stream: {
+                year: (len(pairs := by_stream_year.get((stream, year), [])), total(a for _, a in pairs))
+                for year in years
+            }
+            for stream in base.streams
+        }
+        cache.save_check(key, problems, file_count, incomplete, figures, _summary_facts(base, figures))
+        from budgetctl.model import monitorfacts
+
+        cache.save_monitor(key, monitorfacts.encode(monitorfacts.facts_of(base, figures)))
+        if not files.problems:
+            from budgetctl.loading import snapshot
+
+            rows = [(path, stream, allocations) for path, _, stream, allocations in found.rows]
+            snapshot.write_whole(cache.path, cache.key, key, files.streams, streams_file, raws, files.projects, rows)
+    return Checked(None, problems, file_count, incomplete, files=files)
 
 
 def keep_in_year(files: LedgerFiles, cache: FileCache) -> None:

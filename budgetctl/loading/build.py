@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.loading.checks import FileCheck, check_streams
@@ -193,3 +194,144 @@ def _check_projects(
             if progress is not None:
                 progress(len(batch))
     return results  # type: ignore[return-value]
+
+
+# --- a whole check that keeps no project: what validate needs -------------------------
+
+
+@dataclass
+class Compact:
+    """What a whole check of the project files needs to keep: every problem in them (the loader's,
+    the schema's and the per-file rules'), and per valid project, in file order, its display path,
+    id, stream and allocations (what the rules across files and the kept figures read)."""
+
+    problems: list[Diagnostic]
+    rows: list[tuple[str, str, str, dict[str, Decimal]]]
+    incomplete: bool
+
+
+def check_compact(
+    projects: list[RawFile],
+    base: Ledger,
+    cache: FileCache | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Compact:
+    """Check every project file a frame at a time (recalled from the cache by its content, else
+    checked here or in worker processes) and run the per-file rules (``Rule.scope == "file"``) on
+    each frame's valid projects beside ``base`` (streams.yaml and the adjustments, no project):
+    a finding in a project file depends on that file, streams.yaml and the adjustments only, so
+    it is the one a check of the whole ledger finds. Findings elsewhere are left out (they depend
+    on no project: a check of ``base`` finds them). Each frame's records are dropped once it is
+    done, so the records of the whole ledger are never held at once."""
+    import gc
+
+    from budgetctl.loading import parallel
+    from budgetctl.loading.cache import recall
+    from budgetctl.rules import RULES
+
+    rules = [rule for rule in RULES if rule.scope == "file"]
+    remember = cache is not None and cache.enabled
+    results: list[Any] = [None] * len(projects)
+    enabled = gc.isenabled()
+    gc.disable()  # checking a file leaves no cycles: see check_projects
+    try:
+        todo: list[int] = []
+        step = parallel.FRAME_FILES
+        for start in range(0, len(projects) if cache is not None else 0, step):
+            part = list(range(start, min(start + step, len(projects))))
+            found, _ = recall(cache, [projects[i] for i in part], Project)
+            if cache is not None:
+                for i in part:  # this run needs each file's check once: not kept for a second ledger
+                    cache.decoded.pop((projects[i].path, projects[i].digest), None)
+            known = [(i, checked) for i, checked in zip(part, found, strict=True) if checked is not None]
+            todo += [i for i, checked in zip(part, found, strict=True) if checked is None]
+            if known:
+                packed = _compact_frame([projects[i] for i, _ in known], [c for _, c in known], base, rules, None)
+                for (i, _), result in zip(known, packed, strict=True):
+                    results[i] = _unpack_compact(result)
+                if progress is not None:
+                    progress(len(known))
+        if cache is None:
+            todo = list(range(len(projects)))
+
+        def work(indices: list[int]) -> list[Any]:
+            raws = [projects[i] for i in indices]
+            checks = [parallel.check_project(raw) for raw in raws]
+            return _compact_frame(raws, checks, base, rules, cache if remember else None)
+
+        for part, decoded in parallel.run_frames(projects, todo, work, _unpack_compact):
+            for i, result in zip(part, decoded, strict=True):
+                results[i] = result
+            if progress is not None:
+                progress(len(part))
+    finally:
+        if enabled:
+            gc.enable()
+    problems: list[Diagnostic] = []
+    rows: list[tuple[str, str, str, dict[str, Decimal]]] = []
+    incomplete = False
+    for raw, (found_problems, row, line, broken) in zip(projects, results, strict=True):
+        problems += found_problems
+        incomplete = incomplete or broken
+        if row is not None:
+            rows.append((raw.path, *row))
+        if line is not None and cache is not None:
+            if line is False:
+                cache.disable()  # as ``remember`` does for a check the cache cannot hold exactly
+            elif cache.enabled:
+                cache.put_line(raw.path, line)
+    return Compact(problems, rows, incomplete)
+
+
+def _compact_frame(
+    raws: list[RawFile], checks: list[FileCheck], base: Ledger, rules: list[Any], cache: FileCache | None
+) -> list[Any]:
+    """Each file's (problems, (id, stream, allocations) when valid, its cache line (False: the
+    cache cannot hold it; None: not wanted), whether it could not be used), packed as marshal
+    carries it: problems as tuples, money as its exact text."""
+    from budgetctl.loading.cache import entry_line
+    from budgetctl.loading.parallel import _pack_problem
+
+    entries: list[ProjectEntry] = []
+    found: list[list[Diagnostic]] = []
+    per_file: list[bool] = []
+    for raw, checked in zip(raws, checks, strict=True):
+        one, mine, broken = load_projects([raw], checks=[checked])
+        entries += one
+        found.append(mine)
+        per_file.append(broken)
+    if entries:
+        ledger = Ledger(base.streams_source, base.streams_file, entries)
+        ledger.adjustments = base.adjustments
+        at = {raw.path: position for position, raw in enumerate(raws)}
+        for rule in rules:
+            for message, place in rule.check(ledger):
+                position = at.get(place.file)
+                if position is not None:  # elsewhere: depends on no project, found by a check of base
+                    found[position].append(
+                        Diagnostic(rule.code, rule.severity, message, place.file, place.line, place.column)
+                    )
+    valid = {entry.source.path: entry.project for entry in entries}
+    packed = []
+    for raw, checked, mine, broken in zip(raws, checks, found, per_file, strict=True):
+        project = valid.get(raw.path)
+        row = None
+        if project is not None:
+            row = (project_id(raw.path), project.stream, tuple((y, str(a)) for y, a in project.allocations.items()))
+        line = None if cache is None else entry_line(raw.path, raw.digest, checked)
+        packed.append((tuple(_pack_problem(p) for p in mine), row, line, broken))
+    return packed
+
+
+def _unpack_compact(packed: Any) -> tuple[list[Diagnostic], tuple[str, str, dict[str, Decimal]] | None, Any, bool]:
+    """A file's result as ``_compact_frame`` packed it; anything else raises (a worker's files are
+    then checked here)."""
+    from budgetctl.loading.parallel import _unpack_problem
+
+    problems, row, line, broken = packed
+    if type(broken) is not bool or not (line is None or line is False or type(line) is bytes):
+        raise ValueError("not a packed result")
+    if row is not None:
+        ident, stream, allocations = row
+        row = (ident, stream, {year: Decimal(text) for year, text in allocations})
+    return [_unpack_problem(p) for p in problems], row, line, broken

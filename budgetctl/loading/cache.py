@@ -490,6 +490,11 @@ class FileCache:
         self._new[path] = json.dumps([key, path, *entry], separators=(",", ":")).encode()  # ASCII: one line
         self._changed = True
 
+    def put_line(self, path: str, line: bytes) -> None:
+        """Store the entry line ``entry_line`` made for ``path``."""
+        self._new[path] = line
+        self._changed = True
+
     def add(self, path: str, key: str, entry: list[Any]) -> None:
         """Keep one file's entry without writing the whole file: in the file beside it, which
         ``_read`` reads over it and ``save`` folds in (a run that checks a few files saves no
@@ -636,6 +641,19 @@ def remember_alone(cache: FileCache, path: str, key: str, checked: FileCheck) ->
         cache.add(path, key, codec.to_entry(checked))
     except codec.Malformed:
         return
+
+
+def entry_line(path: str, key: str, checked: FileCheck) -> bytes | bool:
+    """The line ``FileCache.put`` stores for one file's check (made where the file was checked,
+    a worker process too); False when the cache cannot hold it exactly (``remember`` then
+    turns caching off for the run)."""
+    from budgetctl.loading import codec
+
+    try:
+        entry = codec.to_entry(checked)
+    except codec.Malformed:
+        return False
+    return json.dumps([key, path, *entry], separators=(",", ":")).encode()  # ASCII: one line
 
 
 def remember(cache: FileCache, path: str, key: str, checked: FileCheck) -> None:

@@ -29,6 +29,8 @@ PARALLEL_MIN_FILES = 2000
 FRAME_FILES = 500
 
 Done = list[tuple[int, FileCheck]]  # (index of the file, its check)
+# Given some files' indices (a frame), what they give, as values marshal carries, one per file.
+Work = Callable[[list[int]], list[Any]]
 
 
 def check_projects(projects: list[RawFile], todo: list[int]) -> Generator[Done, None, None]:
@@ -57,10 +59,43 @@ def check_projects(projects: list[RawFile], todo: list[int]) -> Generator[Done, 
             worker.close(stop=True)  # a no-op unless this run failed before reading its result
 
 
+def run_frames(
+    projects: list[RawFile], todo: list[int], work: Work, decode: Callable[[Any], Any]
+) -> Generator[tuple[list[int], list[Any]], None, None]:
+    """``work`` over the files at the indexes ``todo``, a frame of ``FRAME_FILES`` files at a time:
+    this process's share first, then each worker's; yields each frame's indices and results, each
+    result through ``decode`` (which raises at anything a worker should not have sent: that
+    worker's files not yet yielded are then done here). Only a frame at a time is held."""
+    workers = _start_workers(projects, todo, work) if len(todo) >= PARALLEL_MIN_FILES else []
+    try:
+        handed = {i for worker in workers for i in worker.indices}
+        mine = [i for i in todo if i not in handed]
+        for start in range(0, len(mine), FRAME_FILES):
+            part = mine[start : start + FRAME_FILES]
+            yield part, [decode(result) for result in work(part)]
+        for worker in workers:
+            done = 0  # how many of the worker's files were yielded from its frames
+            rest: list[int] = []
+            try:
+                for frame in worker.frames():
+                    part = worker.indices[done : done + len(frame)]
+                    decoded = [decode(result) for result in frame]
+                    done += len(frame)
+                    yield part, decoded
+            except Exception:  # the worker died or sent something wrong: do the rest of its files here
+                rest = worker.indices[done:]
+            for start in range(0, len(rest), FRAME_FILES):
+                part = rest[start : start + FRAME_FILES]
+                yield part, [decode(result) for result in work(part)]
+    finally:
+        for worker in workers:
+            worker.close(stop=True)
+
+
 class _Worker:
     """A forked copy of this process checking some files; it sends their entries through a pipe."""
 
-    def __init__(self, projects: list[RawFile], indices: list[int]) -> None:
+    def __init__(self, projects: list[RawFile], indices: list[int], work: Work | None = None) -> None:
         import os
 
         self.indices = indices
@@ -74,8 +109,9 @@ class _Worker:
                 os.close(read)
                 frames = []
                 for start in range(0, len(indices), FRAME_FILES):
+                    part = indices[start : start + FRAME_FILES]
                     frame = marshal.dumps(
-                        [pack(check_project(projects[i])) for i in indices[start : start + FRAME_FILES]]
+                        work(part) if work is not None else [pack(check_project(projects[i])) for i in part]
                     )
                     frames += [len(frame).to_bytes(8, "little"), frame]
                 with os.fdopen(write, "wb") as pipe:
@@ -128,7 +164,7 @@ class _Worker:
             self.status = os.waitstatus_to_exitcode(code)
 
 
-def _start_workers(projects: list[RawFile], todo: list[int]) -> list[_Worker]:
+def _start_workers(projects: list[RawFile], todo: list[int], work: Work | None = None) -> list[_Worker]:
     """Fork workers for the later shares of ``todo``; this process checks the first share
     itself. No workers where processes cannot be forked or entries cannot carry a project."""
     import os
@@ -153,7 +189,8 @@ def _start_workers(projects: list[RawFile], todo: list[int]) -> list[_Worker]:
     try:
         for n in range(1, count + 1):
             stop = len(todo) if n == count else share * (n + 1)
-            workers.append(_Worker(projects, todo[share * n : stop]))
+            share_of = todo[share * n : stop]
+            workers.append(_Worker(projects, share_of) if work is None else _Worker(projects, share_of, work))
     except OSError:  # no more processes (a limit, a sandbox): check the rest here
         pass
     return workers

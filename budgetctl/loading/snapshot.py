@@ -40,9 +40,9 @@ from typing import TYPE_CHECKING, Any
 from budgetctl.loading.ownfiles import read_own, write_own
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
-    from budgetctl.model.ledger import ProjectEntry
     from budgetctl.model.records import StreamsFile
     from budgetctl.model.source import RawFile
 
@@ -339,9 +339,10 @@ def write_whole(
     streams_file: StreamsFile,
     others: list[RawFile],
     projects: list[RawFile],
-    entries: list[ProjectEntry],
+    entries: Iterable[tuple[str, str, dict[str, Decimal]]],
 ) -> None:
-    """The snapshot of a whole check: ``entries`` are the projects that validated, in path order."""
+    """The snapshot of a whole check: ``entries`` are the projects that validated, in path order,
+    each as its display path, stream and allocations."""
     from budgetctl.loading.codec import Malformed as Unencodable
     from budgetctl.loading.codec import encode_model
 
@@ -352,12 +353,13 @@ def write_whole(
     keys = "".join([raw.digest for raw in projects]).encode("ascii", "replace")
     if len(keys) != KEY * len(projects):
         return  # not SHA-256 keys: no snapshot
-    valid = {entry.source.path for entry in entries}
+    valid = set()
     grouped: dict[str, Rows] = {}
     years: dict[str, int] = {}
-    for entry in entries:
-        grouped.setdefault(entry.project.stream, []).append((entry.source.path, entry.project.allocations))
-        for year in entry.project.allocations:
+    for path, stream, allocations in entries:
+        valid.add(path)
+        grouped.setdefault(stream, []).append((path, allocations))
+        for year in allocations:
             years[year] = years.get(year, 0) + 1
     head = {
         "ledger": ledger,
