@@ -44,25 +44,33 @@ _ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "
 _MTIME = attrgetter("st_mtime_ns")
 
 
+class Stat:
+    """The fields of a file's stat entry that a listing, discovery and the stat index read: a
+    listing is held through a whole check, and an ``os.stat_result`` costs about 600 bytes."""
+
+    __slots__ = ("st_ctime_ns", "st_dev", "st_ino", "st_mode", "st_mtime_ns", "st_size")
+
+    def __init__(self, row: tuple[int, int, int, int, int, int]) -> None:
+        self.st_size, self.st_mtime_ns, self.st_ctime_ns, self.st_ino, self.st_dev, self.st_mode = row
+
+
 class Listing:
     """A ledger folder's listing (see the module's text), and each file's stat entry."""
 
-    __slots__ = ("_files", "_infos", "context", "newest", "signature")
+    __slots__ = ("_infos", "_paths", "context", "newest", "signature")
 
-    def __init__(
-        self, context: tuple[str, ...], signature: bytes, files: list[os.DirEntry[str]], infos: list[os.stat_result]
-    ) -> None:
+    def __init__(self, context: tuple[str, ...], signature: bytes, paths: list[str], infos: list[Stat]) -> None:
         self.context = context
         self.signature = signature
         self.newest = max(map(_MTIME, infos), default=0)
-        self._files = files
+        self._paths = paths
         self._infos = infos
 
     @property
     def taken(self) -> dict[str, os.stat_result]:
         """Each file's stat entry by path, for discovery to use instead of taking another (the
-        stat before the read)."""
-        return dict(zip([entry.path for entry in self._files], self._infos, strict=True))
+        stat before the read): the fields it reads (``Stat``)."""
+        return dict(zip(self._paths, self._infos, strict=True))  # type: ignore[arg-type]
 
 
 # DirEntry.stat of a file the listing found regular: one lstat (or none, where the system's
@@ -98,10 +106,11 @@ def listing(root: str, context: tuple[str, ...]) -> Listing | None:
         every += files
         pending += [(entry.path, f"{relative}{entry.name}/") for entry in subfolders]
     try:
-        infos = list(map(_LSTAT, every))
+        rows = [_ROW(_LSTAT(entry)) for entry in every]
     except OSError:
         return None
-    return Listing(context, marshal.dumps((folders, list(map(_ROW, infos))), 2), every, infos)
+    signature = marshal.dumps((folders, rows), 2)
+    return Listing(context, signature, [entry.path for entry in every], list(map(Stat, rows)))
 
 
 def attempt(data: str | os.PathLike[str] | None, cwd: Path) -> int | Listing | None:
