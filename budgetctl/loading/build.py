@@ -226,7 +226,7 @@ def check_compact(
     import gc
 
     from budgetctl.loading import parallel
-    from budgetctl.loading.cache import recall
+    from budgetctl.loading.cache import append_lines, recall
     from budgetctl.rules import RULES
 
     rules = [rule for rule in RULES if rule.scope == "file"]
@@ -254,14 +254,31 @@ def check_compact(
         if cache is None:
             todo = list(range(len(projects)))
 
+        spool = cache.spool() if cache is not None and remember and todo else None
+
         def work(indices: list[int]) -> list[Any]:
             raws = [projects[i] for i in indices]
             checks = [parallel.check_project(raw) for raw in raws]
-            return _compact_frame(raws, checks, base, rules, cache if remember else None)
+            packed = _compact_frame(raws, checks, base, rules, cache if remember else None)
+            if spool is None:
+                return packed
+            # Appended here, in a worker too: no process holds them. A failed write turns caching off.
+            kept = append_lines(spool, [line for _, _, line, _ in packed if type(line) is bytes])
+            return [(found, row, line if type(line) is not bytes else None if kept else False, broken)
+                    for found, row, line, broken in packed]  # fmt: skip
 
         for part, decoded in parallel.run_frames(projects, todo, work, _unpack_compact):
-            for i, result in zip(part, decoded, strict=True):
-                results[i] = result
+            lines = []
+            for i, (found, row, line, broken) in zip(part, decoded, strict=True):
+                results[i] = (found, row, None, broken)
+                if line is False:
+                    cache.disable()  # type: ignore[union-attr]  # as ``remember`` does for a check it cannot hold
+                elif line is not None:
+                    lines.append((projects[i].path, line))
+            if cache is not None:
+                cache.hold_lines(lines)  # no spool: kept until saved
+                if spool is not None:
+                    cache.appended()
             if progress is not None:
                 progress(len(part))
     finally:
@@ -270,16 +287,11 @@ def check_compact(
     problems: list[Diagnostic] = []
     rows: list[tuple[str, str, str, dict[str, Decimal]]] = []
     incomplete = False
-    for raw, (found_problems, row, line, broken) in zip(projects, results, strict=True):
+    for raw, (found_problems, row, _, broken) in zip(projects, results, strict=True):
         problems += found_problems
         incomplete = incomplete or broken
         if row is not None:
             rows.append((raw.path, *row))
-        if line is not None and cache is not None:
-            if line is False:
-                cache.disable()  # as ``remember`` does for a check the cache cannot hold exactly
-            elif cache.enabled:
-                cache.put_line(raw.path, line)
     return Compact(problems, rows, incomplete)
 
 

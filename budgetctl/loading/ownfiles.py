@@ -54,17 +54,22 @@ def read_own(path: Path, *, binary: bool = False) -> bytes | None:
     return data
 
 
+def ready_folder(folder: Path) -> bool:
+    """Whether the cache folder is ours, made owner-only when missing; raises OSError."""
+    if usable_folder(folder) is None:  # replaced by a link or another user's since opened
+        return False
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)  # never through a link: mkdir refuses an existing name
+    return usable_folder(folder) is not None
+
+
 def write_own(path: Path, data: bytes) -> None:
     """Write a cache file atomically, readable by its owner only; a failure is ignored."""
     from budgetctl.infra.atomic import write_atomic
 
     try:
-        if usable_folder(path.parent) is None:  # replaced by a link or another user's since opened
-            return
-        path.parent.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            path.parent.mkdir(mode=0o700)  # never through a link: mkdir refuses an existing name
-        if usable_folder(path.parent) is None:
+        if not ready_folder(path.parent):
             return
         with contextlib.suppress(FileNotFoundError):
             info = os.lstat(path)

@@ -27,6 +27,8 @@ from budgetctl.model.source import RawFile
 PARALLEL_MIN_FILES = 2000
 # Files per frame a worker sends: at 50,000 files a share's tuples would be about 20 MB at once.
 FRAME_FILES = 500
+# A frame's size above this is garbage (a frame is a few hundred kilobytes): refused before it is read.
+FRAME_MAX_BYTES = 1 << 31
 
 Done = list[tuple[int, FileCheck]]  # (index of the file, its check)
 # Given some files' indices (a frame), what they give, as values marshal carries, one per file.
@@ -124,31 +126,37 @@ class _Worker:
         self.status: int | None = None
 
     def frames(self) -> Generator[list[Any], None, None]:
-        """The worker's frames in order, each a list of packed checks, once it has exited cleanly
-        and sent exactly one check per file (else RuntimeError before the first frame)."""
+        """The worker's frames in order, each a list of packed results, once it has exited cleanly
+        and sent exactly one result per file (else RuntimeError before the first frame). All are
+        read at once (the worker then exits and its memory is freed), each decoded when given
+        and its bytes released."""
         import marshal
 
-        payload = self.pipe.read()
+        sent: list[bytes] = []
+        expected = -(-len(self.indices) // FRAME_FILES)
+        while True:
+            head = self.pipe.read(8)
+            if not head:
+                break
+            size = int.from_bytes(head, "little")
+            if len(head) != 8 or size > FRAME_MAX_BYTES or len(sent) == expected:
+                raise RuntimeError("worker sent a wrong answer")
+            sent.append(self.pipe.read(size))
+            if len(sent[-1]) != size:
+                raise RuntimeError("worker sent a wrong answer")
         self.close()
         if self.status != 0:
             raise RuntimeError(f"worker exited with status {self.status}")
-        bounds = []
-        start = 0
-        while start < len(payload):
-            size = int.from_bytes(payload[start : start + 8], "little")
-            start += 8
-            bounds.append((start, start + size))
-            start += size
-        if start != len(payload) or len(bounds) != -(-len(self.indices) // FRAME_FILES):
+        if len(sent) != expected:
             raise RuntimeError("worker sent a wrong answer")
-        view = memoryview(payload)
-        sent = 0
-        for begin, end in bounds:
-            frame = marshal.loads(view[begin:end])
-            expected = min(FRAME_FILES, len(self.indices) - sent)
-            if type(frame) is not list or len(frame) != expected:
+        given = 0
+        sent.reverse()  # popped in order: each frame's bytes are released once decoded
+        while sent:
+            frame = marshal.loads(sent.pop())
+            count = min(FRAME_FILES, len(self.indices) - given)
+            if type(frame) is not list or len(frame) != count:
                 raise RuntimeError("worker sent a wrong answer")
-            sent += expected
+            given += count
             yield frame
 
     def close(self, *, stop: bool = False) -> None:

@@ -82,7 +82,8 @@ def listing(root: str, context: tuple[str, ...]) -> Listing | None:
     """The listing of the folder ``root``; None when it holds a link or a special file, or a
     folder or file cannot be looked at."""
     folders = []
-    every: list[os.DirEntry[str]] = []
+    paths: list[str] = []
+    rows: list[tuple[int, int, int, int, int, int]] = []
     pending = [(root, "")]
     while pending:
         folder, relative = pending.pop()
@@ -103,14 +104,14 @@ def listing(root: str, context: tuple[str, ...]) -> Listing | None:
             else:
                 return None  # a link, a pipe, a socket ...
         folders.append((relative, [entry.name for entry in files], [entry.name for entry in subfolders]))
-        every += files
+        try:  # each folder's files at once: a whole ledger's DirEntry and stat_result objects are not held
+            rows += [_ROW(_LSTAT(entry)) for entry in files]
+        except OSError:
+            return None
+        paths += [entry.path for entry in files]
         pending += [(entry.path, f"{relative}{entry.name}/") for entry in subfolders]
-    try:
-        rows = [_ROW(_LSTAT(entry)) for entry in every]
-    except OSError:
-        return None
     signature = marshal.dumps((folders, rows), 2)
-    return Listing(context, signature, [entry.path for entry in every], list(map(Stat, rows)))
+    return Listing(context, signature, paths, list(map(Stat, rows)))
 
 
 def attempt(data: str | os.PathLike[str] | None, cwd: Path) -> int | Listing | None:
