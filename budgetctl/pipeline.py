@@ -10,6 +10,7 @@ of a comparison.
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -248,9 +249,10 @@ def check_compact(
     apply (streams.yaml does not load, a budget depends on actuals, or a rule reads across project
     files in a way this check does not know): the caller then checks the whole ledger."""
     from budgetctl.infra.gcpause import paused_gc
-    from budgetctl.loading.build import _load_streams
+    from budgetctl.loading.build import Amounts, _load_streams, amount
     from budgetctl.loading.build import check_compact as check_projects
     from budgetctl.model.figures import needs_actuals
+    from budgetctl.model.kinds import project_id
     from budgetctl.model.ledger import Ledger
     from budgetctl.model.money import total
     from budgetctl.rules import RULES
@@ -279,24 +281,33 @@ def check_compact(
     found = check_projects(files.projects, base, cache, progress)
     problems += found.problems
     incomplete = incomplete or found.incomplete
-    by_stream_year: dict[tuple[str, str], list[tuple[str, Decimal]]] = {}
-    for _, ident, stream, allocations in found.rows:  # in path order, as Ledger.allocated
-        for year, amount in allocations.items():
-            by_stream_year.setdefault((stream, year), []).append((ident, amount))
+    rows = found.rows
+    # Each (stream, year)'s rows, by position in ``rows`` (path order, as Ledger.allocated).
+    by_stream_year: dict[tuple[str, str], array[int]] = {}
+    for position, (_, stream, flat) in enumerate(rows):
+        for year in flat[::2]:
+            at = by_stream_year.get((stream, year))
+            if at is None:
+                at = by_stream_year[stream, year] = array("l")
+            at.append(position)
+
+    def allocations(stream: str, year: str) -> list[tuple[str, Decimal]]:
+        """``figures.allocations`` of the stream and year, as (id, amount)."""
+        found = []
+        for position in by_stream_year.get((stream, year), ()):
+            row = rows[position]
+            found.append((project_id(row[0]), amount(row, year)))
+        return found  # type: ignore[return-value]  # each row listed allocates in the year
 
     def over_allocated() -> Iterator[tuple[str, Place]]:
         for stream in base.streams:
-
-            def allocations(year: str, stream: str = stream) -> list[tuple[str, Decimal]]:
-                return list(by_stream_year.get((stream, year), ()))
-
-            yield from a001.stream_findings(base, stream, allocations)
+            yield from a001.stream_findings(base, stream, lambda year, stream=stream: allocations(stream, year))  # type: ignore[misc]
 
     with paused_gc():
         for rule in RULES:
             findings: Iterable[tuple[str, Place]]
             if rule.code == r004.RULE.code:
-                findings = r004.duplicates((ident, path) for path, ident, _, _ in found.rows)
+                findings = r004.duplicates((project_id(path), path) for path, _, _ in rows)
             elif rule.code == a001.RULE.code:
                 findings = over_allocated()
             else:  # over no project: a per-file rule finds what it finds outside project files
@@ -305,14 +316,13 @@ def check_compact(
     problems.sort(key=Diagnostic.sort_key)
     file_count = 1 + len(files.projects) + len(raws)
     if cache is not None and remember:
-        years = sorted({year for stream, year in by_stream_year})  # as figures.allocated_by_stream
-        figures = {
-            stream: {
-                year: (len(pairs := by_stream_year.get((stream, year), [])), total(a for _, a in pairs))
-                for year in years
-            }
-            for stream in base.streams
-        }
+        years = sorted({year for _, year in by_stream_year})  # as figures.allocated_by_stream
+        figures: dict[str, dict[str, tuple[int, Decimal]]] = {}
+        for stream in base.streams:
+            figures[stream] = {}
+            for year in years:
+                money = [a for _, a in allocations(stream, year)]
+                figures[stream][year] = (len(money), total(money))
         cache.save_check(key, problems, file_count, incomplete, figures, _summary_facts(base, figures))
         from budgetctl.model import monitorfacts
 
@@ -320,8 +330,8 @@ def check_compact(
         if not files.problems:
             from budgetctl.loading import snapshot
 
-            rows = [(path, stream, allocations) for path, _, stream, allocations in found.rows]
-            snapshot.write_whole(cache.path, cache.key, key, files.streams, streams_file, raws, files.projects, rows)
+            kept = ((row[0], row[1], Amounts(row)) for row in rows)  # each made when written
+            snapshot.write_whole(cache.path, cache.key, key, files.streams, streams_file, raws, files.projects, kept)
     return Checked(None, problems, file_count, incomplete, files=files)
 
 

@@ -4,7 +4,8 @@ the records."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Mapping as Mapping_
 from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
@@ -206,8 +207,59 @@ class Compact:
     id, stream and allocations (what the rules across files and the kept figures read)."""
 
     problems: list[Diagnostic]
-    rows: list[tuple[str, str, str, dict[str, Decimal]]]
+    rows: list[Row]
     incomplete: bool
+
+
+# A valid project as the rules across files read it: its display path, its stream, and its
+# allocations as years and amounts in turn, each amount in whole pence when written with two
+# decimals (as every amount the models hold is: a Decimal costs some 100 bytes), else a Decimal.
+Row = tuple[str, str, tuple[Any, ...]]
+
+
+class Amounts(Mapping_[str, Decimal]):
+    """The allocations of a ``Row`` as a mapping of year to amount, each amount made when read, as
+    the record holds it (the same digits and exponent)."""
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, row: Row) -> None:
+        self._flat = row[2]
+
+    def __getitem__(self, year: str) -> Decimal:
+        found = amount((None, None, self._flat), year)  # type: ignore[arg-type]
+        if found is None:
+            raise KeyError(year)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._flat[::2])
+
+    def __len__(self) -> int:
+        return len(self._flat) // 2
+
+
+def amount(row: Row, year: str) -> Decimal | None:
+    """A ``Row``'s allocation in ``year`` (None: none)."""
+    flat = row[2]
+    for i in range(0, len(flat), 2):
+        if flat[i] == year:
+            return _money(flat[i + 1])
+    return None
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(value).scaleb(-2) if type(value) is int else value
+
+
+def _flat(allocations: dict[str, Decimal]) -> tuple[Any, ...]:
+    """Allocations as a ``Row`` holds them, in pence where the text allows (marshal carries them)."""
+    flat: list[Any] = []
+    for year, value in allocations.items():
+        text = str(value)
+        digits = text[:-3] + text[-2:]
+        flat += (year, int(digits) if text[-3:-2] == "." and digits.isdigit() else text)
+    return tuple(flat)
 
 
 def check_compact(
@@ -226,12 +278,15 @@ def check_compact(
     import gc
 
     from budgetctl.loading import parallel
-    from budgetctl.loading.cache import append_lines, recall
+    from budgetctl.loading.cache import recall
+    from budgetctl.loading.ownfiles import append_lines
     from budgetctl.rules import RULES
 
     rules = [rule for rule in RULES if rule.scope == "file"]
     remember = cache is not None and cache.enabled
-    results: list[Any] = [None] * len(projects)
+    results: list[Row | None] = [None] * len(projects)
+    problems: list[Diagnostic] = []
+    incomplete = False
     enabled = gc.isenabled()
     gc.disable()  # checking a file leaves no cycles: see check_projects
     try:
@@ -248,7 +303,10 @@ def check_compact(
             if known:
                 packed = _compact_frame([projects[i] for i, _ in known], [c for _, c in known], base, rules, None)
                 for (i, _), result in zip(known, packed, strict=True):
-                    results[i] = _unpack_compact(result)
+                    found_problems, row, _, broken = _unpack_compact(result)
+                    problems += found_problems
+                    incomplete = incomplete or broken
+                    results[i] = None if row is None else (projects[i].path, *row)
                 if progress is not None:
                     progress(len(known))
         if cache is None:
@@ -270,7 +328,9 @@ def check_compact(
         for part, decoded in parallel.run_frames(projects, todo, work, _unpack_compact):
             lines = []
             for i, (found, row, line, broken) in zip(part, decoded, strict=True):
-                results[i] = (found, row, None, broken)
+                problems += found
+                incomplete = incomplete or broken
+                results[i] = None if row is None else (projects[i].path, *row)
                 if line is False:
                     cache.disable()  # type: ignore[union-attr]  # as ``remember`` does for a check it cannot hold
                 elif line is not None:
@@ -284,15 +344,7 @@ def check_compact(
     finally:
         if enabled:
             gc.enable()
-    problems: list[Diagnostic] = []
-    rows: list[tuple[str, str, str, dict[str, Decimal]]] = []
-    incomplete = False
-    for raw, (found_problems, row, _, broken) in zip(projects, results, strict=True):
-        problems += found_problems
-        incomplete = incomplete or broken
-        if row is not None:
-            rows.append((raw.path, *row))
-    return Compact(problems, rows, incomplete)
+    return Compact(problems, [row for row in results if row is not None], incomplete)
 
 
 def _compact_frame(
@@ -329,13 +381,13 @@ def _compact_frame(
         project = valid.get(raw.path)
         row = None
         if project is not None:
-            row = (project_id(raw.path), project.stream, tuple((y, str(a)) for y, a in project.allocations.items()))
+            row = (project.stream, _flat(project.allocations))
         line = None if cache is None else entry_line(raw.path, raw.digest, checked)
         packed.append((tuple(_pack_problem(p) for p in mine), row, line, broken))
     return packed
 
 
-def _unpack_compact(packed: Any) -> tuple[list[Diagnostic], tuple[str, str, dict[str, Decimal]] | None, Any, bool]:
+def _unpack_compact(packed: Any) -> tuple[list[Diagnostic], tuple[str, tuple[Any, ...]] | None, Any, bool]:
     """A file's result as ``_compact_frame`` packed it; anything else raises (a worker's files are
     then checked here)."""
     from budgetctl.loading.parallel import _unpack_problem
@@ -344,6 +396,9 @@ def _unpack_compact(packed: Any) -> tuple[list[Diagnostic], tuple[str, str, dict
     if type(broken) is not bool or not (line is None or line is False or type(line) is bytes):
         raise ValueError("not a packed result")
     if row is not None:
-        ident, stream, allocations = row
-        row = (ident, stream, {year: Decimal(text) for year, text in allocations})
+        stream, flat = row
+        if type(stream) is not str or type(flat) is not tuple or len(flat) % 2:
+            raise ValueError("not a packed result")
+        if not all(type(value) is int for value in flat[1::2]):  # an amount not in pence: as written
+            row = (stream, tuple(Decimal(v) if i % 2 and type(v) is str else v for i, v in enumerate(flat)))
     return [_unpack_problem(p) for p in problems], row, line, broken

@@ -40,7 +40,7 @@ from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 
 from budgetctl import __version__
-from budgetctl.loading.ownfiles import read_own, ready_folder, usable_folder, write_own
+from budgetctl.loading.ownfiles import Spool, read_own, usable_folder, write_own
 
 TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ class FileCache:
         self._check: tuple[bytes, list[bytes]] | None = None  # the check file's header and lines
         self._check_head: dict[str, Any] | None = None  # its header, parsed
         self._sparse: bytes | None = None  # the file's bytes, when entries are looked up one by one
-        self._spool: _Spool | None = None  # the next file, written as entries are made (``put_line``)
+        self._spool: Spool | None = None  # the next file, written as entries are made (``spool``)
 
     @classmethod
     def open(cls, root: Path) -> FileCache | None:
@@ -499,7 +499,7 @@ class FileCache:
         if not self.enabled or self._sparse is not None:
             return None
         if self._spool is None:
-            self._spool = _Spool.open(self.path, json.dumps({"format": FORMAT, "key": self.key}).encode())
+            self._spool = Spool.open(self.path, json.dumps({"format": FORMAT, "key": self.key}).encode())
         return None if self._spool is None or self._spool.failed else self._spool.fd[0]
 
     def appended(self) -> None:
@@ -556,81 +556,6 @@ class FileCache:
             write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
         with contextlib.suppress(OSError):  # its entries were read over the file's, and kept if still used
             self.more_path.unlink()
-
-
-class _Spool:
-    """The entries file being written as entries are made: a temporary file beside it, owner-only,
-    put in its place by ``finish`` (fsynced, then renamed over it, as ``write_own`` writes), or
-    removed. Every failure means the lines are held in memory instead, or the file not written."""
-
-    def __init__(self, fd: int, temporary: Path) -> None:
-        import weakref
-
-        self.fd = [fd]  # -1 once closed: the removal below must not close a number reused since
-        self.temporary = temporary
-        self.failed = False
-        self._removal = weakref.finalize(self, _remove, self.fd, temporary)  # a run that never saves leaves nothing
-
-    @classmethod
-    def open(cls, path: Path, header: bytes) -> _Spool | None:
-        try:
-            if not ready_folder(path.parent):
-                return None
-            temporary = path.with_name(f".budgetctl-{path.name}-{os.urandom(8).hex()}.tmp")
-            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(temporary, flags, 0o600)
-        except OSError:
-            return None
-        spool = cls(fd, temporary)
-        return spool if spool.write([header]) else None
-
-    def write(self, lines: Collection[bytes]) -> bool:
-        """Append the lines; False (and nothing more written) once a write failed."""
-        if self.failed or not append_lines(self.fd[0], lines):
-            self.failed = True
-            return False
-        return True
-
-    def finish(self, path: Path, lines: Collection[bytes]) -> bool:
-        """Append ``lines`` and put the file at ``path``; False when that failed (nothing is left)."""
-        ok = self.write(lines) if lines else not self.failed
-        try:
-            if ok and usable_folder(path.parent) is not None:
-                os.fsync(self.fd[0])
-                fd, self.fd[0] = self.fd[0], -1
-                os.close(fd)
-                self.temporary.replace(path)
-                self._removal.detach()
-                return True
-        except OSError:
-            pass
-        self.discard()
-        return False
-
-    def discard(self) -> None:
-        self._removal()
-
-
-def append_lines(fd: int, lines: Collection[bytes]) -> bool:
-    """Append the lines to ``FileCache.spool``'s descriptor in one write (it lands whole, whichever
-    process writes: the file is opened for appending); False when that failed or fell short (the
-    caller then turns caching off: the file is not put in place)."""
-    if not lines:
-        return True
-    data = b"\n".join([*lines, b""])
-    try:
-        return os.write(fd, data) == len(data)
-    except OSError:
-        return False
-
-
-def _remove(fd: list[int], temporary: Path) -> None:
-    if fd[0] >= 0:
-        with contextlib.suppress(OSError):
-            os.close(fd[0])
-        fd[0] = -1
-    with contextlib.suppress(OSError):
-        temporary.unlink()
 
 
 def _same_path(line: bytes, path: str) -> bool:
