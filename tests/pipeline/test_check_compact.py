@@ -37,7 +37,8 @@ def _checked(root: Path, *, compact: bool, cache: FileCache | None = None) -> tu
     finally:
         pipeline.check_compact = real  # type: ignore[assignment]
     assert compact or not taken  # the whole ledger was built
-    return checked.problems, checked.file_count, checked.incomplete, taken
+    quoted = [checked.source_line(p.file, p.line) for p in checked.problems]  # read again when released
+    return checked.problems, checked.file_count, checked.incomplete, quoted, taken
 
 
 def assert_same(root: Path) -> bool:
@@ -82,6 +83,19 @@ def test_the_same_problems_as_the_whole_ledger(tmp_path: Path) -> None:
     assert sum(applied) >= len(BREAKS)  # the generated ones at least; in-year ledgers are checked whole
 
 
+def test_lines_quoted_under_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BUDGETCTL_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = make(tmp_path, 24, BREAKS["many"])
+    monkeypatch.chdir(root.parent)  # paths shown from here: data/projects/...
+    checked = pipeline.check_files(read_ledger(root), cache=FileCache.open(root), ledger_needed=False)
+    in_projects = [p for p in checked.problems if "/projects/" in p.file and p.line > 0]
+    for p in in_projects:
+        lines = (root.parent / p.file).read_bytes().decode("utf-8", "replace").splitlines()
+        assert checked.source_line(p.file, p.line) == (lines[p.line - 1] if p.line <= len(lines) else None)
+    assert sum(checked.source_line(p.file, p.line) is not None for p in in_projects) > 3
+
+
 def test_the_hostile_corpus_as_ledgers(tmp_path: Path) -> None:
     applied = 0
     for number, case in enumerate(CASES):
@@ -102,7 +116,7 @@ def test_the_same_files_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
             assert cache is not None
             found = _checked(root, compact=compact, cache=cache)
             cache.save()
-            kept.append((found[:3], _kept(home / "budgetctl")))
+            kept.append((found[:4], _kept(home / "budgetctl")))
         assert kept[0] == kept[1], root
 
 
