@@ -284,12 +284,17 @@ def check_compact(
     rows = found.rows
     # Each (stream, year)'s rows, by position in ``rows`` (path order, as Ledger.allocated).
     by_stream_year: dict[tuple[str, str], array[int]] = {}
+    pence: dict[tuple[str, str], int | None] = {}  # their sum in pence (None: an amount is not in pence)
     for position, (_, stream, flat) in enumerate(rows):
-        for year in flat[::2]:
-            at = by_stream_year.get((stream, year))
+        for i in range(0, len(flat), 2):
+            key_of = (stream, flat[i])
+            at = by_stream_year.get(key_of)
             if at is None:
-                at = by_stream_year[stream, year] = array("l")
+                at = by_stream_year[key_of] = array("l")
+                pence[key_of] = 0
             at.append(position)
+            value, added = flat[i + 1], pence[key_of]
+            pence[key_of] = added + value if type(value) is int and added is not None else None
 
     def allocations(stream: str, year: str) -> list[tuple[str, Decimal]]:
         """``figures.allocations`` of the stream and year, as (id, amount)."""
@@ -321,8 +326,11 @@ def check_compact(
         for stream in base.streams:
             figures[stream] = {}
             for year in years:
-                money = [a for _, a in allocations(stream, year)]
-                figures[stream][year] = (len(money), total(money))
+                summed = pence.get((stream, year))
+                money = Decimal(summed).scaleb(-2) if summed is not None else None  # as total() of the amounts
+                if money is None or (stream, year) not in by_stream_year:
+                    money = total(a for _, a in allocations(stream, year))
+                figures[stream][year] = (len(by_stream_year.get((stream, year), ())), money)
         cache.save_check(key, problems, file_count, incomplete, figures, _summary_facts(base, figures))
         from budgetctl.model import monitorfacts
 
