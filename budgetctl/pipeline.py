@@ -278,7 +278,7 @@ def check_compact(
         base.adjustments = adjusted.entries
         problems += adjusted.problems
         incomplete = incomplete or adjusted.incomplete
-    found = check_projects(files.projects, base, cache, progress)
+    found = check_projects(files.projects, base, [rule for rule in RULES if rule.scope == "file"], cache, progress)
     problems += found.problems
     incomplete = incomplete or found.incomplete
     rows = found.rows

@@ -203,8 +203,8 @@ def _check_projects(
 @dataclass
 class Compact:
     """What a whole check of the project files needs to keep: every problem in them (the loader's,
-    the schema's and the per-file rules'), and per valid project, in file order, its display path,
-    id, stream and allocations (what the rules across files and the kept figures read)."""
+    the schema's and the per-file rules'), and per valid project, in file order, its ``Row`` (what
+    the rules across files and the kept figures read)."""
 
     problems: list[Diagnostic]
     rows: list[Row]
@@ -265,12 +265,13 @@ def _flat(allocations: dict[str, Decimal]) -> tuple[Any, ...]:
 def check_compact(
     projects: list[RawFile],
     base: Ledger,
+    rules: list[Any],
     cache: FileCache | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Compact:
     """Check every project file a frame at a time (recalled from the cache by its content, else
-    checked here or in worker processes) and run the per-file rules (``Rule.scope == "file"``) on
-    each frame's valid projects beside ``base`` (streams.yaml and the adjustments, no project):
+    checked here or in worker processes) and run ``rules``, the per-file rules (``Rule.scope ==
+    "file"``), on each frame's valid projects beside ``base`` (streams.yaml and the adjustments):
     a finding in a project file depends on that file, streams.yaml and the adjustments only, so
     it is the one a check of the whole ledger finds. Findings elsewhere are left out (they depend
     on no project: a check of ``base`` finds them). Each frame's records are dropped once it is
@@ -280,9 +281,7 @@ def check_compact(
     from budgetctl.loading import parallel
     from budgetctl.loading.cache import recall
     from budgetctl.loading.ownfiles import append_lines
-    from budgetctl.rules import RULES
 
-    rules = [rule for rule in RULES if rule.scope == "file"]
     remember = cache is not None and cache.enabled
     results: list[Row | None] = [None] * len(projects)
     problems: list[Diagnostic] = []
@@ -350,9 +349,9 @@ def check_compact(
 def _compact_frame(
     raws: list[RawFile], checks: list[FileCheck], base: Ledger, rules: list[Any], cache: FileCache | None
 ) -> list[Any]:
-    """Each file's (problems, (id, stream, allocations) when valid, its cache line (False: the
-    cache cannot hold it; None: not wanted), whether it could not be used), packed as marshal
-    carries it: problems as tuples, money as its exact text."""
+    """Each file's (problems, (stream, allocations as a ``Row`` holds them) when valid, its cache
+    line (False: the cache cannot hold it; None: not wanted), whether it could not be used), as
+    marshal carries it: problems as tuples, money in pence or as its exact text."""
     from budgetctl.loading.cache import entry_line
     from budgetctl.loading.parallel import _pack_problem
 

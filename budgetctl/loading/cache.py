@@ -495,7 +495,9 @@ class FileCache:
         """A descriptor of the file ``save`` puts in place, opened for appending entry lines as they
         are made (``append_lines``: by this process or its forked workers; a whole check of 50,000
         files would otherwise hold some 30 MB of lines); None when it cannot be written (then
-        ``hold_lines``). Each path's line is appended once a run."""
+        ``hold_lines``). A worker that fails may have appended lines of files then checked again
+        here: the same lines (the last one read wins), or one cut short, which makes the next run
+        ignore the file, as any damaged line does."""
         if not self.enabled or self._sparse is not None:
             return None
         if self._spool is None:
@@ -547,6 +549,8 @@ class FileCache:
                 spool.discard()
             return
         if not (self._changed or self._new.keys() != self._entries().keys()):
+            if spool is not None:
+                spool.discard()
             return
         if spool is not None:
             if not spool.finish(self.path, self._new.values()):

@@ -98,7 +98,8 @@ class Spool:
         self.fd = [fd]  # -1 once closed: the removal below must not close a number reused since
         self.temporary = temporary
         self.failed = False
-        self._removal = weakref.finalize(self, _remove, self.fd, temporary)  # a run that never saves leaves nothing
+        # A run that never saves leaves nothing (a forked worker, which holds a copy, never removes it).
+        self._removal = weakref.finalize(self, _remove, self.fd, temporary, os.getpid())
 
     @classmethod
     def open(cls, path: Path, header: bytes) -> Spool | None:
@@ -153,10 +154,11 @@ def append_lines(fd: int, lines: Collection[bytes]) -> bool:
         return False
 
 
-def _remove(fd: list[int], temporary: Path) -> None:
+def _remove(fd: list[int], temporary: Path, owner: int) -> None:
     if fd[0] >= 0:
         with contextlib.suppress(OSError):
             os.close(fd[0])
         fd[0] = -1
-    with contextlib.suppress(OSError):
-        temporary.unlink()
+    if os.getpid() == owner:
+        with contextlib.suppress(OSError):
+            temporary.unlink()

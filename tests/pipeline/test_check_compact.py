@@ -135,6 +135,27 @@ def test_with_workers_sending_frames(tmp_path: Path, frames_of_three: None) -> N
         assert assert_same(make(folder, 40, BREAKS[name]))
 
 
+def test_workers_append_the_same_entries(
+    tmp_path: Path, frames_of_three: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each process appends its frames' entry lines to the one file the parent then puts in place.
+    monkeypatch.delenv("BUDGETCTL_NO_CACHE", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    root = make(tmp_path, 40, BREAKS["many"])
+    kept = []
+    for compact in (False, True):
+        home = tmp_path / f"cache-{compact}"
+        monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+        cache = FileCache.open(root)
+        assert cache is not None
+        found = _checked(root, compact=compact, cache=cache)
+        cache.save()
+        kept.append((found[:4], _kept(home / "budgetctl")))
+    assert kept[0] == kept[1]
+    lines = [line for line in kept[1][1]["jsonl"][1] if line]  # type: ignore[index]
+    assert len(lines) == 41  # every file's entry, once
+
+
 @pytest.mark.parametrize("failure", ["dies", "sends garbage"])
 def test_a_failing_worker_costs_time_not_results(
     failure: str, tmp_path: Path, frames_of_three: None, monkeypatch: pytest.MonkeyPatch
