@@ -146,7 +146,9 @@ def check_files(
     ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before;
     when no file has changed since the last whole check, its problems stand (no rule
     runs again), and with ``ledger_needed=False`` they are all that is returned (then
-    ``ledger`` is None). ``progress`` is told how many files each step finished.
+    ``ledger`` is None; a ledger without actuals or forecasts is then checked without
+    holding every project's record: ``check_compact``). ``progress`` is told how many
+    files each step finished.
     ``remember=False`` keeps this check out of the cache (a ledger at a git revision
     is not the one on disk whose last check ``validate`` looks for). ``in_year=False``
     leaves the actuals and forecasts unread (a report of the plan needs neither): the
