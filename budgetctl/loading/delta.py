@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from budgetctl.loading.ownfiles import read_own, write_own
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from budgetctl.loading.cache import FileCache
@@ -54,10 +55,10 @@ class Listing(Protocol):
     rows: list[tuple[int, ...]]
 
     @property
-    def entries(self) -> list[os.DirEntry[str]]: ...
+    def paths(self) -> list[str]: ...
 
     @property
-    def infos(self) -> list[os.stat_result]: ...
+    def infos(self) -> Sequence[Any]: ...
 
 
 class Table:
@@ -160,12 +161,12 @@ def keep(
     places = array("i")
     others = [-1] * (len(shown) - projects)
     base, prefix = display_base(Path(found.context[3])), found.context[3] + os.sep
-    for number, (entry, info) in enumerate(zip(found.entries, found.infos, strict=True)):
+    for number, (path, info) in enumerate(zip(found.paths, found.infos, strict=True)):
         where = at.get(id(info))
         if where is None:
             places.append(UNREAD)
             continue
-        if _shown(base, prefix, entry.path) != shown[where]:  # the table could not show it as discovery did
+        if _shown(base, prefix, path) != shown[where]:  # the table could not show it as discovery did
             _path(cache).unlink(missing_ok=True)
             return
         if where == 0:
@@ -180,7 +181,7 @@ def keep(
     if -1 in others or len(hashed) != 32 or len(at) != len(shown):
         _path(cache).unlink(missing_ok=True)
         return
-    by_path = {entry.path: number for number, entry in enumerate(found.entries)}
+    by_path = {path: number for number, path in enumerate(found.paths)}
     again = tuple(sorted(by_path.get(path, -1) for path, _ in rehash))
     if -1 in again:
         _path(cache).unlink(missing_ok=True)

@@ -44,24 +44,34 @@ _ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "
 _MTIME = attrgetter("st_mtime_ns")
 
 
+class Stat:
+    """The fields of a file's stat entry that a listing, discovery and the stat index read: a
+    listing is held through a whole check, and an ``os.stat_result`` costs about 600 bytes."""
+
+    __slots__ = ("st_ctime_ns", "st_dev", "st_ino", "st_mode", "st_mtime_ns", "st_size")
+
+    def __init__(self, row: tuple[int, ...]) -> None:
+        self.st_size, self.st_mtime_ns, self.st_ctime_ns, self.st_ino, self.st_dev, self.st_mode = row
+
+
 class Listing:
     """A ledger folder's listing (see the module's text), and each file's stat entry."""
 
-    __slots__ = ("_files", "_infos", "cache", "context", "folders", "newest", "rows", "signature", "started")
+    __slots__ = ("_infos", "_paths", "cache", "context", "folders", "newest", "rows", "signature", "started")
 
     def __init__(
         self,
         context: tuple[str, ...],
         signature: bytes,
-        files: list[os.DirEntry[str]],
-        infos: list[os.stat_result],
+        paths: list[str],
+        infos: list[Stat],
         folders: list[tuple[str, list[str], list[str]]] | None = None,
         rows: list[tuple[int, ...]] | None = None,
     ) -> None:
         self.context = context
         self.signature = signature
         self.newest = max(map(_MTIME, infos), default=0)
-        self._files = files
+        self._paths = paths
         self._infos = infos
         self.folders = folders or []  # (folder, its files, its folders) as the signature holds them
         self.rows = rows or []  # each file's stat entry as the signature holds it
@@ -70,18 +80,18 @@ class Listing:
         self.started = 0
 
     @property
-    def entries(self) -> list[os.DirEntry[str]]:
-        return self._files
+    def paths(self) -> list[str]:
+        return self._paths
 
     @property
-    def infos(self) -> list[os.stat_result]:
+    def infos(self) -> list[Stat]:
         return self._infos
 
     @property
     def taken(self) -> dict[str, os.stat_result]:
         """Each file's stat entry by path, for discovery to use instead of taking another (the
-        stat before the read)."""
-        return dict(zip([entry.path for entry in self._files], self._infos, strict=True))
+        stat before the read): the fields it reads (``Stat``)."""
+        return dict(zip(self._paths, self._infos, strict=True))  # type: ignore[arg-type]
 
 
 # DirEntry.stat of a file the listing found regular: one lstat (or none, where the system's
@@ -93,7 +103,8 @@ def listing(root: str, context: tuple[str, ...]) -> Listing | None:
     """The listing of the folder ``root``; None when it holds a link or a special file, or a
     folder or file cannot be looked at."""
     folders = []
-    every: list[os.DirEntry[str]] = []
+    paths: list[str] = []
+    rows: list[tuple[int, ...]] = []
     pending = [(root, "")]
     while pending:
         folder, relative = pending.pop()
@@ -114,14 +125,14 @@ def listing(root: str, context: tuple[str, ...]) -> Listing | None:
             else:
                 return None  # a link, a pipe, a socket ...
         folders.append((relative, [entry.name for entry in files], [entry.name for entry in subfolders]))
-        every += files
+        try:  # each folder's files at once: a whole ledger's DirEntry and stat_result objects are not held
+            rows += [_ROW(_LSTAT(entry)) for entry in files]
+        except OSError:
+            return None
+        paths += [entry.path for entry in files]
         pending += [(entry.path, f"{relative}{entry.name}/") for entry in subfolders]
-    try:
-        infos = list(map(_LSTAT, every))
-    except OSError:
-        return None
-    rows = list(map(_ROW, infos))
-    return Listing(context, marshal.dumps((folders, rows), 2), every, infos, folders, rows)
+    signature = marshal.dumps((folders, rows), 2)
+    return Listing(context, signature, paths, list(map(Stat, rows)), folders, rows)
 
 
 def attempt(data: str | os.PathLike[str] | None, cwd: Path) -> int | Listing | None:
