@@ -10,7 +10,8 @@ of a comparison.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -147,7 +148,9 @@ def check_files(
     ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before;
     when no file has changed since the last whole check, its problems stand (no rule
     runs again), and with ``ledger_needed=False`` they are all that is returned (then
-    ``ledger`` is None). ``progress`` is told how many files each step finished.
+    ``ledger`` is None; a ledger without actuals or forecasts is then checked without
+    holding every project's record: ``check_compact``). ``progress`` is told how many
+    files each step finished.
     ``remember=False`` keeps this check out of the cache (a ledger at a git revision
     is not the one on disk whose last check ``validate`` looks for). ``in_year=False``
     leaves the actuals and forecasts unread (a report of the plan needs neither): the
@@ -170,6 +173,11 @@ def check_files(
             changed = check_changes(files, cache, key)
         if changed is not None:
             return changed
+
+    if not ledger_needed and in_year and not has_in_year(files) and files.streams is not None:
+        compact = check_compact(files, cache, key, progress, remember)
+        if compact is not None:
+            return compact
 
     from budgetctl.loading.build import build
     from budgetctl.loading.inyear_monitoring import attach_in_year
@@ -223,13 +231,120 @@ def check_files(
         if loaded.ledger is not None and files.streams is not None and not files.problems and not has_in_year(files):
             from budgetctl.loading import snapshot
 
+            projects = loaded.ledger.projects
+            rows = [(entry.source.path, entry.project.stream, entry.project.allocations) for entry in projects]
             snapshot.write_whole(
-                cache.path, cache.key, key, files.streams, loaded.ledger.streams_file, raws, files.projects,
-                loaded.ledger.projects,
-            )  # fmt: skip
+                cache.path, cache.key, key, files.streams, loaded.ledger.streams_file, raws, files.projects, rows
+            )
     elif cache is not None and remember and loaded.ledger is not None:  # the plan alone: for the next report of it
         cache.save_plan(key, problems, file_count, incomplete, _summary_facts(loaded.ledger, None))
     return Checked(loaded.ledger, problems, file_count, incomplete, files=files)
+
+
+def check_compact(
+    files: LedgerFiles, cache: FileCache | None, key: str, progress: Advance | None, remember: bool
+) -> Checked | None:
+    """``check_files`` of a ledger without actuals or forecasts when only its problems are wanted:
+    the same problems, file count and kept values, without holding every project's record. The
+    project files are checked a frame at a time with the per-file rules (``build.check_compact``);
+    the rules that read no project run over streams.yaml and the adjustments alone; the two rules
+    across project files run over what each valid project leaves: duplicate ids (R004) over its
+    id and path, over-allocation (A001) over its stream and allocations. None when that does not
+    apply (streams.yaml does not load, a budget depends on actuals, or a rule reads across project
+    files in a way this check does not know): the caller then checks the whole ledger."""
+    from budgetctl.infra.gcpause import paused_gc
+    from budgetctl.loading.build import Amounts, _load_streams, amount
+    from budgetctl.loading.build import check_compact as check_projects
+    from budgetctl.model.figures import needs_actuals
+    from budgetctl.model.kinds import project_id
+    from budgetctl.model.ledger import Ledger
+    from budgetctl.model.money import total
+    from budgetctl.rules import RULES
+    from budgetctl.rules import duplicate_project_id as r004
+    from budgetctl.rules import over_allocated_stream as a001
+
+    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+        return None
+    assert files.streams is not None
+    source, streams_file, problems = _load_streams(files.streams, cache)
+    if source is None or streams_file is None:
+        return None
+    base = Ledger(source, streams_file, [])  # streams.yaml and the adjustments: no project
+    if needs_actuals(base):
+        return None
+    raws = files.in_year.get("adjustment", [])
+    problems = list(files.problems) + problems
+    incomplete = bool(files.problems)
+    if raws:
+        from budgetctl.loading.adjustments import load_adjustments
+
+        adjusted = load_adjustments(raws, cache)
+        base.adjustments = adjusted.entries
+        problems += adjusted.problems
+        incomplete = incomplete or adjusted.incomplete
+    found = check_projects(files.projects, base, [rule for rule in RULES if rule.scope == "file"], cache, progress)
+    problems += found.problems
+    incomplete = incomplete or found.incomplete
+    rows = found.rows
+    # Each (stream, year)'s rows, by position in ``rows`` (path order, as Ledger.allocated).
+    by_stream_year: dict[tuple[str, str], array[int]] = {}
+    pence: dict[tuple[str, str], int | None] = {}  # their sum in pence (None: an amount is not in pence)
+    for position, (_, stream, flat) in enumerate(rows):
+        for i in range(0, len(flat), 2):
+            key_of = (stream, flat[i])
+            at = by_stream_year.get(key_of)
+            if at is None:
+                at = by_stream_year[key_of] = array("l")
+                pence[key_of] = 0
+            at.append(position)
+            value, added = flat[i + 1], pence[key_of]
+            pence[key_of] = added + value if type(value) is int and added is not None else None
+
+    def allocations(stream: str, year: str) -> list[tuple[str, Decimal]]:
+        """``figures.allocations`` of the stream and year, as (id, amount)."""
+        found = []
+        for position in by_stream_year.get((stream, year), ()):
+            row = rows[position]
+            found.append((project_id(row[0]), amount(row, year)))
+        return found  # type: ignore[return-value]  # each row listed allocates in the year
+
+    def over_allocated() -> Iterator[tuple[str, Place]]:
+        for stream in base.streams:
+            yield from a001.stream_findings(base, stream, lambda year, stream=stream: allocations(stream, year))  # type: ignore[misc]
+
+    with paused_gc():
+        for rule in RULES:
+            findings: Iterable[tuple[str, Place]]
+            if rule.code == r004.RULE.code:
+                findings = r004.duplicates((project_id(path), path) for path, _, _ in rows)
+            elif rule.code == a001.RULE.code:
+                findings = over_allocated()
+            else:  # over no project: a per-file rule finds what it finds outside project files
+                findings = rule.check(base)
+            problems.extend(_finding(rule, message, place) for message, place in findings)
+    problems.sort(key=Diagnostic.sort_key)
+    file_count = 1 + len(files.projects) + len(raws)
+    if cache is not None and remember:
+        years = sorted({year for _, year in by_stream_year})  # as figures.allocated_by_stream
+        figures: dict[str, dict[str, tuple[int, Decimal]]] = {}
+        for stream in base.streams:
+            figures[stream] = {}
+            for year in years:
+                summed = pence.get((stream, year))
+                money = Decimal(summed).scaleb(-2) if summed is not None else None  # as total() of the amounts
+                if money is None or (stream, year) not in by_stream_year:
+                    money = total(a for _, a in allocations(stream, year))
+                figures[stream][year] = (len(by_stream_year.get((stream, year), ())), money)
+        cache.save_check(key, problems, file_count, incomplete, figures, _summary_facts(base, figures))
+        from budgetctl.model import monitorfacts
+
+        cache.save_monitor(key, monitorfacts.encode(monitorfacts.facts_of(base, figures)))
+        if not files.problems:
+            from budgetctl.loading import snapshot
+
+            kept = ((row[0], row[1], Amounts(row)) for row in rows)  # each made when written
+            snapshot.write_whole(cache.path, cache.key, key, files.streams, streams_file, raws, files.projects, kept)
+    return Checked(None, problems, file_count, incomplete, files=files)
 
 
 def keep_in_year(files: LedgerFiles, cache: FileCache) -> None:
@@ -653,7 +768,7 @@ def _read_listed(
             continue
         problems: list[Diagnostic] = []
         info, shown = infos[number], table.shown(paths[number])
-        raw = _read(paths[number], shown, problems, None, info) if shown is not None else None
+        raw = _read(paths[number], shown, problems, None, info) if shown is not None else None  # type: ignore[arg-type]
         if raw is None or problems:
             return None
         if max(info.st_mtime_ns, info.st_ctime_ns) > settled:

@@ -39,7 +39,7 @@ from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 
 from budgetctl.loading.cacheplace import FORMAT, disabled_by_env, place
-from budgetctl.loading.ownfiles import read_own, write_own
+from budgetctl.loading.ownfiles import Spool, read_own, write_own
 
 TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ class FileCache:
         self._check: tuple[bytes, list[bytes]] | None = None  # the check file's header and lines
         self._check_head: dict[str, Any] | None = None  # its header, parsed
         self._sparse: bytes | None = None  # the file's bytes, when entries are looked up one by one
+        self._spool: Spool | None = None  # the next file, written as entries are made (``spool``)
 
     @classmethod
     def open(cls, root: Path) -> FileCache | None:
@@ -397,6 +398,29 @@ class FileCache:
         self._new[path] = json.dumps([key, path, *entry], separators=(",", ":")).encode()  # ASCII: one line
         self._changed = True
 
+    def spool(self) -> int | None:
+        """A descriptor of the file ``save`` puts in place, opened for appending entry lines as they
+        are made (``append_lines``: by this process or its forked workers; a whole check of 50,000
+        files would otherwise hold some 30 MB of lines); None when it cannot be written (then
+        ``hold_lines``). A worker that fails may have appended lines of files then checked again
+        here: the same lines (the last one read wins), or one cut short, which makes the next run
+        ignore the file, as any damaged line does."""
+        if not self.enabled or self._sparse is not None:
+            return None
+        if self._spool is None:
+            self._spool = Spool.open(self.path, json.dumps({"format": FORMAT, "key": self.key}).encode())
+        return None if self._spool is None or self._spool.failed else self._spool.fd[0]
+
+    def appended(self) -> None:
+        """Lines were appended to ``spool``."""
+        self._changed = True
+
+    def hold_lines(self, lines: list[tuple[str, bytes]]) -> None:
+        """Keep entry lines (``entry_line``, by path) until ``save``."""
+        if self.enabled and lines:
+            self._new.update(lines)
+            self._changed = True
+
     def add(self, path: str, key: str, entry: list[Any]) -> None:
         """Keep one file's entry without writing the whole file: in the file beside it, which
         ``_read`` reads over it and ``save`` folds in (a run that checks a few files saves no
@@ -426,12 +450,21 @@ class FileCache:
     def save(self) -> None:
         """Write the entries of this run's files (others are forgotten), if anything changed.
         A run that asked for no entry (its whole check came from ``last_check``) writes nothing."""
+        spool, self._spool = self._spool, None
         if not self.enabled or (self._old is None and not self._changed) or self._sparse is not None:
+            if spool is not None:
+                spool.discard()
             return
         if not (self._changed or self._new.keys() != self._entries().keys()):
+            if spool is not None:
+                spool.discard()
             return
-        header = json.dumps({"format": FORMAT, "key": self.key}).encode()
-        write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
+        if spool is not None:
+            if not spool.finish(self.path, self._new.values()):
+                return
+        else:
+            header = json.dumps({"format": FORMAT, "key": self.key}).encode()
+            write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
         with contextlib.suppress(OSError):  # its entries were read over the file's, and kept if still used
             self.more_path.unlink()
 
@@ -574,6 +607,19 @@ def remember_alone(cache: FileCache, path: str, key: str, checked: FileCheck) ->
         cache.add(path, key, codec.to_entry(checked))
     except codec.Malformed:
         return
+
+
+def entry_line(path: str, key: str, checked: FileCheck) -> bytes | bool:
+    """The line ``FileCache.put`` stores for one file's check (made where the file was checked,
+    a worker process too); False when the cache cannot hold it exactly (``remember`` then
+    turns caching off for the run)."""
+    from budgetctl.loading import codec
+
+    try:
+        entry = codec.to_entry(checked)
+    except codec.Malformed:
+        return False
+    return json.dumps([key, path, *entry], separators=(",", ":")).encode()  # ASCII: one line
 
 
 def remember(cache: FileCache, path: str, key: str, checked: FileCheck) -> None:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from budgetctl.loading.ownfiles import read_own, write_own
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from budgetctl.loading.cache import FileCache
@@ -57,7 +58,7 @@ class Listing(Protocol):
     def paths(self) -> list[str]: ...
 
     @property
-    def infos(self) -> list[os.stat_result]: ...
+    def infos(self) -> Sequence[Any]: ...
 
 
 class Table:

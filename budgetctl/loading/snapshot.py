@@ -37,13 +37,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from budgetctl.loading.ownfiles import read_own, write_own
+from budgetctl.loading.ownfiles import Spool, read_own, write_own
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Mapping
     from pathlib import Path
 
-    from budgetctl.model.ledger import ProjectEntry
     from budgetctl.model.records import StreamsFile
     from budgetctl.model.source import RawFile
 
@@ -56,7 +55,7 @@ JOURNAL_MAX_BYTES = 4 * 1024 * 1024
 KEY = 64  # hex digits of a content key (SHA-256)
 SEARCHED_MAX = 8  # streams found by a search of the stored lines; past that, all are read once
 
-Rows = list[tuple[str, dict[str, Decimal]]]  # (display path, allocations by year) in path order
+Rows = list[tuple[str, "Mapping[str, Decimal]"]]  # (display path, allocations by year) in path order
 
 
 class Malformed(ValueError):
@@ -381,7 +380,7 @@ def write_changes(
     streams = snap.every_stream()
     paths = current.paths()
     paths_line = snap.paths_line if same_paths else json.dumps(paths).encode("ascii")
-    _write(cache_path, code_key, dict(snap.head, **head), paths, paths_line, keys, streams)
+    _write(cache_path, code_key, dict(snap.head, **head), paths, paths_line, keys, streams.items())
 
 
 def _write(
@@ -391,12 +390,24 @@ def _write(
     paths: list[str],
     paths_line: bytes | memoryview,
     keys: bytes | bytearray,
-    streams: dict[str, str],
+    streams: Iterable[tuple[str, str]],
 ) -> None:
+    """Write the snapshot a stream's line at a time (``streams``: each one's rows, encoded when
+    asked for), so that a whole ledger's lines are never held at once."""
     head = dict(head, paths=paths_key(paths), id=os.urandom(16).hex())
-    lines = [f"{FORMAT} {code_key}".encode(), json.dumps(head).encode("ascii"), paths_line, keys]
-    lines += [f"S\t{json.dumps(stream)}\t{rows}".encode("ascii") for stream, rows in streams.items()]
-    write_own(_path(cache_path), b"\n".join(lines) + b"\n")  # a new id: any journal is the old one's
+    first = f"{FORMAT} {code_key}".encode()
+    lines = [first, json.dumps(head).encode("ascii"), paths_line, keys]
+    path = _path(cache_path)
+    spool = Spool.open(path, first)
+    if spool is None or not spool.write(lines[1:]):
+        lines += [f"S\t{json.dumps(stream)}\t{rows}".encode("ascii") for stream, rows in streams]
+        write_own(path, b"\n".join(lines) + b"\n")  # a new id: any journal is the old one's
+        return
+    del lines
+    for stream, rows in streams:
+        if not spool.write([f"S\t{json.dumps(stream)}\t{rows}".encode("ascii")]):
+            break
+    spool.finish(path, [])  # a new id: any journal is the old one's
 
 
 def write_whole(
@@ -407,9 +418,10 @@ def write_whole(
     streams_file: StreamsFile,
     others: list[RawFile],
     projects: list[RawFile],
-    entries: list[ProjectEntry],
+    entries: Iterable[tuple[str, str, Mapping[str, Decimal]]],
 ) -> None:
-    """The snapshot of a whole check: ``entries`` are the projects that validated, in path order."""
+    """The snapshot of a whole check: ``entries`` are the projects that validated, in path order,
+    each as its display path, stream and allocations."""
     from budgetctl.loading.codec import Malformed as Unencodable
     from budgetctl.loading.codec import encode_model
 
@@ -420,12 +432,13 @@ def write_whole(
     keys = "".join([raw.digest for raw in projects]).encode("ascii", "replace")
     if len(keys) != KEY * len(projects):
         return  # not SHA-256 keys: no snapshot
-    valid = {entry.source.path for entry in entries}
+    valid = set()
     grouped: dict[str, Rows] = {}
     years: dict[str, int] = {}
-    for entry in entries:
-        grouped.setdefault(entry.project.stream, []).append((entry.source.path, entry.project.allocations))
-        for year in entry.project.allocations:
+    for path, stream, allocations in entries:
+        valid.add(path)
+        grouped.setdefault(stream, []).append((path, allocations))
+        for year in allocations:
             years[year] = years.get(year, 0) + 1
     head = {
         "ledger": ledger,
@@ -436,5 +449,5 @@ def write_whole(
         "model": model,
     }
     paths = [raw.path for raw in projects]
-    rows = {stream: encode_rows(found) for stream, found in grouped.items()}
+    rows = ((stream, encode_rows(found)) for stream, found in grouped.items())
     _write(cache_path, code_key, head, paths, json.dumps(paths).encode("ascii"), keys, rows)

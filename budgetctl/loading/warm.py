@@ -26,7 +26,7 @@ from __future__ import annotations
 import marshal
 import os
 import time
-from operator import attrgetter, methodcaller
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 
 from budgetctl.loading.cacheplace import disabled_by_env, place
@@ -38,9 +38,21 @@ if TYPE_CHECKING:
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.statindex import StatIndex
 
+    Row = tuple[int, ...]  # a file's stat entry as a listing holds it (``_ROW``)
+
 FORMAT = "budgetctl-warm 2"
 _ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
 _MTIME = attrgetter("st_mtime_ns")
+
+
+class Stat:
+    """The fields of a file's stat entry that a listing, discovery and the stat index read: a
+    listing is held through a whole check, and an ``os.stat_result`` costs about 600 bytes."""
+
+    __slots__ = ("st_ctime_ns", "st_dev", "st_ino", "st_mode", "st_mtime_ns", "st_size")
+
+    def __init__(self, row: tuple[int, ...]) -> None:
+        self.st_size, self.st_mtime_ns, self.st_ctime_ns, self.st_ino, self.st_dev, self.st_mode = row
 
 
 class Listing:
@@ -49,47 +61,48 @@ class Listing:
     __slots__ = ("_infos", "_paths", "_root", "cache", "context", "folders", "newest", "rows", "signature", "started")
 
     def __init__(
-        self,
-        context: tuple[str, ...],
-        root: str,
-        folders: list[tuple[str, list[str], list[str]]],
-        infos: list[os.stat_result],
+        self, context: tuple[str, ...], root: str, folders: list[tuple[str, list[str], list[str]]], rows: list[Row]
     ) -> None:
         self.context = context
         self.folders = folders  # (folder, its files, its folders) as the signature holds them
-        self.rows = list(map(_ROW, infos))  # each file's stat entry as the signature holds it
-        self.signature = marshal.dumps((folders, self.rows), 2)
-        self.newest = max(map(_MTIME, infos), default=0)
+        self.rows = rows  # each file's stat entry as the signature holds it
+        self.signature = marshal.dumps((folders, rows), 2)
+        self.newest = max(map(_ROW_MTIME, rows), default=0)
         self._root = root
-        self._infos = infos
+        # Made only when asked for: a run the stamp answers needs neither.
         self._paths: list[str] | None = None
+        self._infos: list[Stat] | None = None
         # When the stamp did not vouch (``unchanged``): the cache, and when the run started.
         self.cache: FileCache | None = None
         self.started = 0
 
     @property
-    def infos(self) -> list[os.stat_result]:
-        return self._infos
-
-    @property
     def paths(self) -> list[str]:
-        """Each file's path (the ledger folder's, then the file's inside it), in the listing's
-        order: made only when asked for (a run the stamp answers never needs them)."""
+        """Each file's path (the ledger folder's, then the file's inside it), in the listing's order."""
         if self._paths is None:
             join, root = os.path.join, self._root
             self._paths = [join(root, relative + name) for relative, names, _ in self.folders for name in names]
         return self._paths
 
     @property
+    def infos(self) -> list[Stat]:
+        """Each file's stat entry, in the listing's order: the same objects each time (the table of
+        changes knows discovery's by identity)."""
+        if self._infos is None:
+            self._infos = list(map(Stat, self.rows))
+        return self._infos
+
+    @property
     def taken(self) -> dict[str, os.stat_result]:
         """Each file's stat entry by path, for discovery to use instead of taking another (the
-        stat before the read)."""
-        return dict(zip(self.paths, self._infos, strict=True))
+        stat before the read): the fields it reads (``Stat``)."""
+        return dict(zip(self.paths, self.infos, strict=True))  # type: ignore[arg-type]
 
 
 # DirEntry.stat of a file the listing found regular: one lstat (or none, where the system's
 # listing gave no kind and ``is_file`` took it already).
 _LSTAT = methodcaller("stat", follow_symlinks=False)
+_ROW_MTIME = itemgetter(1)  # of a row (``_ROW``)
 # Where the system can, each folder is listed through a descriptor opened from the ledger
 # folder's own: a file's stat then looks up one name, not its whole path (a third of the time).
 _BY_FD = os.scandir in os.supports_fd
@@ -113,7 +126,7 @@ def listing(root: str, context: tuple[str, ...]) -> Listing | None:
 
 def _walk(root: str, top: int, context: tuple[str, ...]) -> Listing | None:
     folders: list[tuple[str, list[str], list[str]]] = []
-    infos: list[os.stat_result] = []
+    rows: list[Row] = []
     pending = [""]  # each folder to list, relative to the ledger folder, with a final "/"
     while pending:
         relative = pending.pop()
@@ -138,7 +151,8 @@ def _walk(root: str, top: int, context: tuple[str, ...]) -> Listing | None:
                     subfolders.append(entry.name)
                 else:
                     return None  # a link, a pipe, a socket ...
-            infos += map(_LSTAT, files)  # while the folder's descriptor is open
+            # While the folder's descriptor is open; no DirEntry or stat_result outlives its folder.
+            rows += map(_ROW, map(_LSTAT, files))
         except OSError:
             return None
         finally:
@@ -146,7 +160,7 @@ def _walk(root: str, top: int, context: tuple[str, ...]) -> Listing | None:
                 os.close(fd)
         folders.append((relative, [entry.name for entry in files], subfolders))
         pending += [f"{relative}{name}/" for name in subfolders]
-    return Listing(context, root, folders, infos)
+    return Listing(context, root, folders, rows)
 
 
 def attempt(data: str | os.PathLike[str] | None, cwd: Path) -> int | Listing | None:

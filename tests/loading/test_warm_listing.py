@@ -84,25 +84,17 @@ def test_the_listing_by_paths_is_the_same_where_folders_cannot_be_opened(
     assert by_path.taken.keys() == through_descriptors.taken.keys()
 
 
-def entry(info: os.stat_result, **changed: int) -> os.stat_result:
-    """``info`` with some of the listed fields changed."""
-    fields = {f: changed.get(f, getattr(info, f)) for f in FIELDS}
-    seq = list(info)
-    for name, index in (("st_mode", 0), ("st_ino", 1), ("st_dev", 2), ("st_size", 6)):
-        seq[index] = fields[name]
-    return os.stat_result(seq, {"st_mtime_ns": fields["st_mtime_ns"], "st_ctime_ns": fields["st_ctime_ns"]})
-
-
 @pytest.mark.parametrize("field", FIELDS)
 def test_each_stat_field_alone_changes_the_listing(data: Path, field: str) -> None:
     found = listed(data)
-    folders = found.folders
-    infos = [entry(info) for info in found.infos]
-    same = warm.Listing(CONTEXT, str(data), folders, infos)
+    assert found.rows == [tuple(getattr(info, f) for f in FIELDS) for info in found.infos]
+    same = warm.Listing(CONTEXT, str(data), found.folders, list(found.rows))
     assert same.signature == found.signature
-    changed = list(infos)
-    changed[len(changed) // 2] = entry(changed[len(changed) // 2], **{field: getattr(changed[0], field) + 1})
-    assert warm.Listing(CONTEXT, str(data), folders, changed).signature != found.signature
+    changed = list(found.rows)
+    row = list(changed[len(changed) // 2])
+    row[FIELDS.index(field)] += 1
+    changed[len(changed) // 2] = tuple(row)
+    assert warm.Listing(CONTEXT, str(data), found.folders, changed).signature != found.signature
 
 
 def test_a_changed_ctime_or_inode_alone_on_disk_changes_the_listing(data: Path) -> None:
