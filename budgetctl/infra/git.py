@@ -28,8 +28,10 @@ __all__ = [
     "init_repository",
     "list_tree",
     "read_blobs",
+    "read_blobs_within",
     "repo_root",
     "resolve_revision",
+    "top_and_commits",
     "worktree_revision",
 ]
 
@@ -91,6 +93,28 @@ def resolve_revision(repo: Path, rev: str) -> str:
     return sha.decode("ascii")
 
 
+def top_and_commits(start: Path, revisions: list[str]) -> tuple[Path, list[str]] | None:
+    """The top of the working tree that contains ``start`` and the full commit id of each of
+    ``revisions``, from one ``git rev-parse``; None when that one call cannot say (a revision git
+    does not know, a range, no repository ...): then ``repo_root`` and ``resolve_revision``, one
+    call each, say what is wrong in the words they always use."""
+    if any(not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r") for rev in revisions):
+        return None
+    # Without --verify rev-parse takes several names (and knows no --end-of-options: a name
+    # starting with "-" is refused above). A name it reads otherwise (a range "A..B", "^A") gives
+    # other lines than one full id each, and the answer is not used.
+    command = ["-C", str(start), "-c", "core.quotepath=off", "rev-parse", "--show-toplevel"]
+    result = _run([*command, *(rev + "^{commit}" for rev in revisions)])
+    lines = result.stdout.removesuffix(b"\n").split(b"\n")
+    if result.returncode != 0 or len(lines) < len(revisions) + 1:
+        return None
+    cut = len(lines) - len(revisions)
+    top, shas = b"\n".join(lines[:cut]), lines[cut:]
+    if not top or not all(_OBJECT_ID.fullmatch(sha) for sha in shas):
+        return None
+    return Path(os.fsdecode(top)), [sha.decode("ascii") for sha in shas]
+
+
 def list_tree(repo: Path, sha: str, folder: str) -> list[TreeFile]:
     """Every file under `folder` (repo-relative, e.g. "data") in commit `sha`, in git's order.
 
@@ -144,6 +168,66 @@ def read_blobs(repo: Path, oids: list[str]) -> dict[str, bytes]:
     """The exact bytes of each blob in `oids`, read by one `git cat-file --batch`."""
     wanted, output = _cat_file(repo, oids, "--batch")
     return _parse_batch(output, wanted) if wanted else {}
+
+
+def read_blobs_within(repo: Path, oids: list[str], limit: int) -> dict[str, bytes] | None:
+    """The exact bytes of each blob in `oids`, read by one `git cat-file --batch`, or None when one
+    is larger than `limit` bytes: its size is read before its bytes, which are never loaded (the
+    same answers as `blob_sizes` then `read_blobs`, from one process instead of two)."""
+    wanted = list(dict.fromkeys(oids))
+    for oid in wanted:
+        _check_object_id(oid)  # only full ids: cat-file takes any object name per line
+    if not wanted:
+        return {}
+    import threading
+
+    request = "".join(oid + "\n" for oid in wanted).encode("ascii")
+    process = _start(["-C", str(repo), "cat-file", "--batch"])
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    stdin, stdout = process.stdin, process.stdout
+
+    def feed() -> None:  # beside the reading below: a long request never waits on git's full output
+        try:
+            stdin.write(request)
+            stdin.close()
+        except OSError:  # git stopped (it failed, or the reading below gave up on a large file)
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    blobs: dict[str, bytes] = {}
+    finished = False
+    try:
+        for oid in wanted:
+            header = stdout.readline()
+            if not header.endswith(b"\n"):  # git stopped: say why
+                writer.join()
+                process.wait()
+                raise GitError(f"cannot read objects from {repo}: {_first_line(process.stderr.read())}")
+            fields = header[:-1].decode("ascii", "replace").split(" ")
+            if fields[-1] == "missing":
+                raise GitError(_missing(oid))
+            if len(fields) != 3 or fields[0] != oid or fields[1] != "blob" or not fields[2].isdigit():
+                raise GitError(f"object {oid} is not a readable file: {header[:80].decode('ascii', 'replace')!r}")
+            size = int(fields[2])
+            if size > limit:
+                return None
+            data = stdout.read(size + 1)
+            if len(data) != size + 1 or data[-1:] != b"\n":
+                raise GitError(f"truncated output from git cat-file for {oid}")
+            blobs[oid] = data[:-1]
+        finished = True
+    finally:
+        if not finished:  # a large file, or an answer not understood: git is stopped, not waited for
+            process.kill()
+        writer.join()
+        process.wait()
+        problem = process.stderr.read() if finished and process.returncode != 0 else b""
+        for stream in (stdout, process.stderr):
+            stream.close()
+    if finished and process.returncode != 0:
+        raise GitError(f"cannot read objects from {repo}: {_first_line(problem)}")
+    return blobs
 
 
 def blob_sizes(repo: Path, oids: list[str]) -> dict[str, int]:
@@ -311,6 +395,23 @@ def _run(
             capture_output=True,
             env=_git_env(extra_env),
             check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}") from exc
+
+
+def _start(args: list[str]) -> subprocess.Popen[bytes]:
+    """Start `git ARGS` as ``_run`` runs it, with pipes to talk to it while it runs."""
+    config = [arg for setting in _SAFE_CONFIG for arg in ("-c", setting)]
+    try:
+        return subprocess.Popen(
+            ["git", "--no-replace-objects", *config, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_git_env(None),
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
