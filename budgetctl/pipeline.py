@@ -327,7 +327,7 @@ def compare_sides(data: Path | None, base: str, head: str | None) -> tuple[Side,
     from budgetctl.loading.revision import locate
 
     try:
-        where = locate(data)
+        where = locate(data, revisions=(base,) if head is None else (base, head))
         cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(where.root)
         summary_key = None
         if cache is not None:
@@ -760,7 +760,7 @@ def compare_changes(
 
     if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
         return None, None  # a rule across project files that this path does not know how to narrow
-    base_sha = git.resolve_revision(where.repo, base)
+    base_sha = where.commit(base)
     tree = git.folder_tree(where.repo, base_sha, where.folder)
     if tree is None:
         return None, None
@@ -771,7 +771,7 @@ def compare_changes(
         return None, (key, listed) if listed is not None else None
     shown = shown_paths(where.repo, where.folder)
     old = _Tree(summary.streams, summary.files, summary.adjustments, _git_reader(where), shown)
-    head_sha = git.resolve_revision(where.repo, head) if head is not None else None
+    head_sha = where.commit(head) if head is not None else None
     if head_sha is not None:
         new = _patched(where, old, git.diff_trees(where.repo, base_sha, head_sha, where.folder))
     else:
@@ -834,10 +834,9 @@ def _git_reader(where: Location) -> Callable[[list[tuple[str, str]]], dict[tuple
     def read(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], RawFile] | None:
         from budgetctl.model.source import RawFile
 
-        oids = [oid for _, oid in wanted]
-        if any(size > MAX_FILE_BYTES for size in git.blob_sizes(where.repo, oids).values()):
-            return None  # a whole check reports it (Y015)
-        blobs = git.read_blobs(where.repo, oids)
+        blobs = git.read_blobs_within(where.repo, [oid for _, oid in wanted], MAX_FILE_BYTES)
+        if blobs is None:
+            return None  # a file too large to read: a whole check reports it (Y015)
         return {(path, oid): RawFile(path, blobs[oid]) for path, oid in wanted}
 
     return read
@@ -970,12 +969,18 @@ def _finish_sides(
     was = {p: e for p, e in base.entries.items() if p in changed}
     now = {p: e for p, e in head.entries.items() if p in changed}
     touched = sorted({e.project.stream for e in (*was.values(), *now.values())})
-    old_rows = {stream: summary.stream_rows(stream) for stream in touched}
-    new_rows: dict[str, diffbase.Rows] = {}
-    for stream in touched:
-        rows = [row for row in old_rows[stream] if row[0] not in changed]
+
+    # A stream's rows (the base's, decoded from its summary, and the head's made from them) are
+    # read only for a stream over its budget in some year: A001 names its largest projects. Every
+    # other stream has no finding, which its totals say without a row (they are the rows' sums).
+    def old_rows(stream: str) -> diffbase.Rows:
+        return summary.stream_rows(stream)
+
+    def new_rows(stream: str) -> diffbase.Rows:
+        rows = [row for row in summary.stream_rows(stream) if row[0] not in changed]
         rows += [(p, dict(e.project.allocations)) for p, e in now.items() if e.project.stream == stream]
-        new_rows[stream] = sorted(rows, key=lambda row: row[0])
+        return sorted(rows, key=lambda row: row[0])
+
     old_invalid = set(summary.invalid)
     new_invalid = (old_invalid - changed) | {p for p in changed if p in head.paths and p not in head.entries}
     totals = {s: dict(years) for s, years in summary.totals.items()}
@@ -994,9 +999,9 @@ def _finish_sides(
     ):
         problems = part.checked.problems
         for stream in touched:
-            if stream not in part.ledger.streams:
+            if stream not in part.ledger.streams or not _over_budget(part.ledger, stream, side_totals.get(stream, {})):
                 continue
-            rows = rows_of[stream]
+            rows = rows_of(stream)
             allocations = lambda y, rows=rows: [(project_id(p), a[y]) for p, a in rows if y in a]  # noqa: E731
             findings = a001.stream_findings(part.ledger, stream, allocations)
             problems.extend(_finding(a001.RULE, message, place) for message, place in findings)
@@ -1004,6 +1009,18 @@ def _finish_sides(
         part.checked.incomplete = part.checked.incomplete or bool(invalid)
         found.append((part.checked, {s: y for s, y in side_totals.items() if s in part.ledger.streams}))
     return found
+
+
+def _over_budget(ledger: Ledger, stream: str, years: dict[str, tuple[int, Decimal]]) -> bool:
+    """Whether ``stream``'s allocations (``years``: each year's count and sum) exceed its revised
+    budget in a year of its budget: the comparison A001 makes (``rules.over_allocated_stream``)."""
+    from budgetctl.model import figures
+    from budgetctl.model.money import ZERO
+
+    return any(
+        years.get(year, (0, ZERO))[1] > figures.revised_budget(ledger, stream, year)
+        for year in ledger.streams[stream].budget
+    )
 
 
 def _keep_summary(cache: FileCache, key: str, listed: _Tree, before: Side) -> None:
