@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from budgetctl.loading.cache import FORMAT as CACHE_FORMAT
 from budgetctl.loading.cache import FileCache
 from budgetctl.loading.codec import Malformed, decode_amount
 from budgetctl.loading.ownfiles import read_own, write_own
@@ -167,10 +168,16 @@ def write_summary(
         pass
 
 
+KEEP_CHECKS = 1000  # checks by content kept from earlier comparisons, beside this one's
+
+
 class ContentChecks(FileCache):
     """Checks of files by their content alone, whatever their path (the cache of checked files
     keys an entry by path and content, and keeps one per path): the lines are those of the
-    cache, with an empty path. ``save`` keeps only this run's files, as the cache does."""
+    cache, with an empty path. ``save`` keeps this run's files and, after them, up to
+    KEEP_CHECKS of the files kept before: comparisons that take turns (a branch against main, then
+    another) each find their changed files checked. A key is the bytes' hash: an entry kept
+    longer is never another file's."""
 
     def __init__(self, cache: FileCache) -> None:
         super().__init__(cache.path.with_suffix(".diffchecks"), cache.key)
@@ -201,3 +208,10 @@ class ContentChecks(FileCache):
     def put(self, path: str, key: str, entry: list[Any]) -> None:
         self._new[key] = json.dumps([key, "", *entry], separators=(",", ":")).encode()
         self._changed = True
+
+    def save(self) -> None:
+        if not self.enabled or not self._changed:  # every file this run read was kept already
+            return
+        earlier = [line for key, line in self._entries().items() if key not in self._new][:KEEP_CHECKS]
+        header = json.dumps({"format": CACHE_FORMAT, "key": self.key}).encode()
+        write_own(self.path, b"\n".join([header, *self._new.values(), *earlier, b""]))
