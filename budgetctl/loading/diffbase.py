@@ -59,13 +59,17 @@ class BaseSummary:
     files: dict[str, str]  # every project file: display path -> blob id
     totals: dict[str, dict[str, tuple[int, Decimal]]]  # stream -> year -> (allocations, allocated)
     invalid: list[str]  # display paths of the project files that gave no valid project
-    rows: dict[str, str]  # stream -> its rows as JSON, decoded only for the streams a change touches
+    # Each stream's rows, a line each (``<stream as JSON>\t<rows as JSON>``, after a line end): a
+    # line is found and decoded only for a stream whose rows a comparison needs.
+    rows: bytes
 
     def stream_rows(self, stream: str) -> Rows:
-        text = self.rows.get(stream)
-        if text is None:
+        start = self.rows.find(b"\n" + json.dumps(stream).encode("ascii") + b"\t")
+        if start < 0:
             return []
-        found = json.loads(text)
+        start = self.rows.index(b"\t", start) + 1
+        end = self.rows.find(b"\n", start)
+        found = json.loads(self.rows[start : end if end >= 0 else len(self.rows)])
         if type(found) is not list:
             raise Malformed("rows")
         rows: Rows = []
@@ -98,7 +102,9 @@ def read_summary(cache: FileCache, key: str) -> BaseSummary | None:
     if data is None:
         return None
     try:
-        header, listed, *lines = data.decode("ascii").split("\n")
+        first = data.index(b"\n")
+        second = data.index(b"\n", first + 1)
+        header, listed = data[:first].decode("ascii"), data[first + 1 : second].decode("ascii")
         head = json.loads(header)
         if type(head) is not dict or head.get("format") != FORMAT or head.get("key") != cache.key:
             return None
@@ -111,15 +117,9 @@ def read_summary(cache: FileCache, key: str) -> BaseSummary | None:
             str(s): {str(y): (int(n), decode_amount(a)) for y, (n, a) in years.items()}
             for s, years in head["totals"].items()
         }
-        rows: dict[str, str] = {}
-        for line in lines:
-            if line:
-                stream, tab, text = line.partition("\t")
-                if not tab:
-                    return None
-                rows[json.loads(stream)] = text
         adjustments = [_file(item) for item in head["adjustments"]]
-        return BaseSummary(_file(head["streams"]), adjustments, files, totals, [str(p) for p in head["invalid"]], rows)
+        invalid = [str(p) for p in head["invalid"]]
+        return BaseSummary(_file(head["streams"]), adjustments, files, totals, invalid, data[second:])
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError, Malformed):
         return None
 
