@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the models are imported only when a file must be checked
     from pathlib import Path
 
     from budgetctl.loading.cache import FileCache
+    from budgetctl.loading.diffbase import Listed, Patched
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.revision import Location
     from budgetctl.loading.snapshot import Snapshot
@@ -727,7 +728,7 @@ class _Tree:
     """One side of a comparison before anything is checked: its files' display paths and blob ids."""
 
     streams: tuple[str, str]  # (display path, blob id)
-    projects: dict[str, str]  # display path -> blob id
+    projects: dict[str, str] | Listed | Patched  # display path -> blob id
     adjustments: list[tuple[str, str]]  # in path order
     # The files (display path, blob id) -> each one's bytes; None when one is too large to read.
     read: Callable[[list[tuple[str, str]]], dict[tuple[str, str], RawFile] | None]
@@ -770,15 +771,23 @@ def compare_changes(
         listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
         return None, (key, listed) if listed is not None else None
     shown = shown_paths(where.repo, where.folder)
-    old = _Tree(summary.streams, summary.files, summary.adjustments, _git_reader(where), shown)
     head_sha = where.commit(head) if head is not None else None
-    if head_sha is not None:
-        new = _patched(where, old, git.diff_trees(where.repo, base_sha, head_sha, where.folder))
-    else:
-        new = _on_disk(where.root, len(tree))
+    try:
+        if head_sha is not None:  # the base's files looked up one at a time: only the changed ones are
+            old = _Tree(summary.streams, summary.files, summary.adjustments, _git_reader(where), shown)
+            new = _patched(where, old, git.diff_trees(where.repo, base_sha, head_sha, where.folder))
+            changed = set() if new is None else _changed_paths(old, new)
+        else:  # the working tree's files are all read: so are the base's
+            files = summary.files.whole()
+            old = _Tree(summary.streams, files, summary.adjustments, _git_reader(where), shown)
+            new = _on_disk(where.root, len(tree))
+            # the pairs on one side only, in C
+            changed = set() if new is None else {p for p, _ in files.items() ^ _whole(new).items()}
+    except (Malformed, ValueError, RecursionError):  # a damaged summary: check both sides whole, and keep it again
+        listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
+        return None, (key, listed) if listed is not None else None
     if new is None or new.streams != old.streams or new.adjustments != old.adjustments:
         return None, None
-    changed = {p for p, _ in old.projects.items() ^ new.projects.items()}  # the pairs on one side only, in C
     if len(changed) > DIFF_CHANGES_LIMIT:
         return None, None
     checks = diffbase.ContentChecks(cache)
@@ -846,21 +855,37 @@ def _patched(where: Location, old: _Tree, changes: list[Any]) -> _Tree | None:
     """The other committed side: ``old`` with the files that ``git diff-tree`` lists as changed
     (``infra.git.diff_trees``); None unless every one is a project file on each side it is on
     (anything else changed, and both sides are checked whole)."""
+    from budgetctl.loading.diffbase import Listed, Patched
     from budgetctl.loading.revision import listing
 
-    projects = dict(old.projects)
+    assert isinstance(old.projects, Listed)
     added = [change.new for change in changes if change.new is not None]
     found = listing(where.repo, where.folder, added)
     if found.problems or found.in_year or found.streams is not None or len(found.wanted) != len(added):
         return None
+    removed = set()
     for change in changes:
         if change.old is not None:
-            if old.shown(change.old.path) not in old.projects:
-                return None
-            del projects[old.shown(change.old.path)]
-    for entry in added:
-        projects[old.shown(entry.path)] = entry.oid
+            if old.projects.get(old.shown(change.old.path)) != change.old.oid:
+                return None  # the summary and git disagree: both sides are checked whole
+            removed.add(old.shown(change.old.path))
+    projects = Patched(old.projects, removed, {old.shown(entry.path): entry.oid for entry in added})
     return _Tree(old.streams, projects, old.adjustments, old.read, old.shown)
+
+
+def _whole(tree: _Tree) -> dict[str, str]:
+    assert isinstance(tree.projects, dict)
+    return tree.projects
+
+
+def _changed_paths(old: _Tree, new: _Tree) -> set[str]:
+    """The files of a change between two commits (``_patched``) whose blob differs, or that are on
+    one side only."""
+    from budgetctl.loading.diffbase import Patched
+
+    assert isinstance(new.projects, Patched)
+    touched = new.projects.removed | new.projects.added.keys()
+    return {path for path in touched if old.projects.get(path) != new.projects.get(path)}
 
 
 def _on_disk(root: Path, oid_length: int) -> _Tree | None:
@@ -904,10 +929,15 @@ class _Part:
 def _wanted(old: _Tree, new: _Tree, changed: set[str]) -> list[list[tuple[str, str]]]:
     """The files of each side to read (display path, blob id): streams.yaml, the adjustments, and
     the project files that share an id with a changed file (the same unchanged ones on both sides)."""
-    from budgetctl.model.kinds import project_id
+    from budgetctl.loading.diffbase import Listed
+    from budgetctl.model.kinds import PROJECT_SUFFIXES, project_id
 
     ids = {project_id(path) for path in changed}
-    same_ids = {p for p in _named(list(old.projects), ids) if project_id(p) in ids}
+    if isinstance(old.projects, Listed):  # looked up in the summary's text, not a dictionary of every file
+        paths = old.projects.named({f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES})
+    else:
+        paths = _named(list(_whole(old)), ids)
+    same_ids = {p for p in paths if project_id(p) in ids}
     found = []
     for tree in (old, new):
         paths = sorted(p for p in same_ids | changed if p in tree.projects)
@@ -1035,4 +1065,4 @@ def _keep_summary(cache: FileCache, key: str, listed: _Tree, before: Side) -> No
         rows.setdefault(entry.project.stream, []).append((entry.source.path, dict(entry.project.allocations)))
         valid.add(entry.source.path)
     invalid = [raw.path for raw in before.files.projects if raw.path not in valid]
-    diffbase.write_summary(cache, key, (listed.streams, listed.adjustments, listed.projects), invalid, rows)
+    diffbase.write_summary(cache, key, (listed.streams, listed.adjustments, _whole(listed)), invalid, rows)

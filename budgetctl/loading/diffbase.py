@@ -32,7 +32,7 @@ from budgetctl.loading.ownfiles import read_own, write_own
 if TYPE_CHECKING:
     from pathlib import Path
 
-FORMAT = "budgetctl-diff-base 1"
+FORMAT = "budgetctl-diff-base 2"
 KEEP = 4  # base summaries kept per ledger (the most recent ones)
 
 Rows = list[tuple[str, dict[str, Decimal]]]  # (display path, allocations by year) in path order
@@ -50,13 +50,85 @@ def tree_key(code: str, shown_base: str, tree: str) -> str:
     ).hexdigest()
 
 
+class Listed:
+    """Every project file of a base summary, display path -> blob id, kept as the JSON object it
+    was written as (``json.dumps``: ``{"<path>": "<id>", ...}``) and read one path at a time: a
+    comparison of two commits needs the few files a change touches, not a dictionary of all of
+    them. ``whole`` decodes it (a comparison with the working tree reads every file anyway).
+
+    A key is found by its exact encoding: inside a JSON string every quote is escaped, so an
+    unescaped quote after ``{`` or ``, `` starts a key, and ``", "`` and ``{"`` occur only
+    between entries."""
+
+    def __init__(self, text: str, count: int) -> None:
+        self.text = text
+        self.count = count
+        self._whole: dict[str, str] | None = None
+
+    def whole(self) -> dict[str, str]:
+        if self._whole is None:
+            found = json.loads(self.text)
+            if type(found) is not dict or len(found) != self.count:
+                raise Malformed("files")
+            self._whole = found
+        return self._whole
+
+    def get(self, path: str) -> str | None:
+        if self._whole is not None:
+            return self._whole.get(path)
+        needle = json.dumps(path) + ': "'
+        at = self.text.find(needle)
+        while at > 0 and self.text[at - 1] not in "{ ":
+            at = self.text.find(needle, at + 1)
+        if at < 0:
+            return None
+        start = at + len(needle)
+        return self.text[start : self.text.find('"', start)]
+
+    def __contains__(self, path: str) -> bool:
+        return self.get(path) is not None
+
+    def __getitem__(self, path: str) -> str:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __len__(self) -> int:
+        return self.count
+
+    def named(self, names: set[str]) -> list[str]:
+        """The paths whose file name (after the last ``/``, or the whole path) is one of ``names``,
+        in the order they were written."""
+        text = self.text
+        found: dict[int, str] = {}
+        for name in names:
+            encoded = json.dumps(name)[1:-1] + '": "'
+            for before in ("/", '"'):
+                needle = before + encoded
+                at = text.find(needle)
+                while at >= 0:
+                    if before == "/":  # the key's start: after the entry before it, or the first
+                        after = text.rfind('", "', 0, at)
+                        start = after + 3 if after >= 0 else 1 if text.startswith('{"') else 0
+                    else:
+                        start = at if at > 0 and text[at - 1] in "{ " else 0
+                    if start > 0:
+                        path = json.loads(text[start : at + len(needle) - 3])
+                        if type(path) is not str or path.rsplit("/", 1)[-1] != name:
+                            raise Malformed("files")
+                        found[start] = path
+                    at = text.find(needle, at + 1)
+        return [found[at] for at in sorted(found)]
+
+
 @dataclass
 class BaseSummary:
     """A committed ledger's files and projects, summed: see the module's docstring."""
 
     streams: File
     adjustments: list[File]  # in path order
-    files: dict[str, str]  # every project file: display path -> blob id
+    files: Listed  # every project file: display path -> blob id
     totals: dict[str, dict[str, tuple[int, Decimal]]]  # stream -> year -> (allocations, allocated)
     invalid: list[str]  # display paths of the project files that gave no valid project
     # Each stream's rows, a line each (``<stream as JSON>\t<rows as JSON>``, after a line end): a
@@ -110,9 +182,10 @@ def read_summary(cache: FileCache, key: str) -> BaseSummary | None:
             return None
         if head.get("tree") != key or type(head.get("invalid")) is not list or type(head.get("totals")) is not dict:
             return None
-        files = json.loads(listed)  # its blob ids are held to the format when used (is_object_id)
-        if type(files) is not dict:
+        # Read one path at a time (Listed); its blob ids are held to the format when used (is_object_id).
+        if type(head.get("files")) is not int or not listed.startswith("{") or not listed.endswith("}"):
             return None
+        files = Listed(listed, head["files"])
         totals = {
             str(s): {str(y): (int(n), decode_amount(a)) for y, (n, a) in years.items()}
             for s, years in head["totals"].items()
@@ -152,6 +225,7 @@ def write_summary(
         "adjustments": adjustments,
         "invalid": invalid,
         "totals": totals,
+        "files": len(files),
     }
     lines = [json.dumps(head), json.dumps(files)]
     for stream, found in rows.items():
@@ -215,3 +289,28 @@ class ContentChecks(FileCache):
         earlier = [line for key, line in self._entries().items() if key not in self._new][:KEEP_CHECKS]
         header = json.dumps({"format": CACHE_FORMAT, "key": self.key}).encode()
         write_own(self.path, b"\n".join([header, *self._new.values(), *earlier, b""]))
+
+
+class Patched:
+    """A base summary's files (``Listed``) with the files a change between two commits removes and
+    adds (a changed file is both): the other commit's files, looked up the same way."""
+
+    def __init__(self, base: Listed, removed: set[str], added: dict[str, str]) -> None:
+        self.base, self.removed, self.added = base, removed, added
+
+    def get(self, path: str) -> str | None:
+        if path in self.added:
+            return self.added[path]
+        return None if path in self.removed else self.base.get(path)
+
+    def __contains__(self, path: str) -> bool:
+        return self.get(path) is not None
+
+    def __getitem__(self, path: str) -> str:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.base) - len(self.removed) + len(self.added)
