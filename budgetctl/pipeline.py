@@ -791,8 +791,11 @@ def compare_changes(
     if len(changed) > DIFF_CHANGES_LIMIT:
         return None, None
     checks = diffbase.ContentChecks(cache)
-    wanted = _wanted(old, new, changed)
-    if not all(diffbase.is_object_id(oid) for _, oid in wanted[0]):
+    try:
+        wanted = _wanted(old, new, changed)
+    except (Malformed, ValueError, RecursionError):
+        wanted = None
+    if wanted is None or not all(diffbase.is_object_id(oid) for _, oid in wanted[0]):
         listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
         return None, (key, listed) if listed is not None else None  # a damaged summary
     if new.read is old.read:  # two commits: one read of both sides' files
@@ -867,7 +870,9 @@ def _patched(where: Location, old: _Tree, changes: list[Any]) -> _Tree | None:
     for change in changes:
         if change.old is not None:
             if old.projects.get(old.shown(change.old.path)) != change.old.oid:
-                return None  # the summary and git disagree: both sides are checked whole
+                from budgetctl.loading.codec import Malformed
+
+                raise Malformed("files")  # the summary and git disagree: a damaged summary
             removed.add(old.shown(change.old.path))
     projects = Patched(old.projects, removed, {old.shown(entry.path): entry.oid for entry in added})
     return _Tree(old.streams, projects, old.adjustments, old.read, old.shown)
@@ -933,10 +938,11 @@ def _wanted(old: _Tree, new: _Tree, changed: set[str]) -> list[list[tuple[str, s
     from budgetctl.model.kinds import PROJECT_SUFFIXES, project_id
 
     ids = {project_id(path) for path in changed}
-    if isinstance(old.projects, Listed):  # looked up in the summary's text, not a dictionary of every file
+    if isinstance(old.projects, Listed) and len(ids) <= NAMED_SEARCH_MAX:  # a few: found in the summary's text
         paths = old.projects.named({f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES})
-    else:
-        paths = _named(list(_whole(old)), ids)
+    else:  # each search reads the whole text: past a few, one pass over the paths
+        files = old.projects.whole() if isinstance(old.projects, Listed) else _whole(old)
+        paths = _named(list(files), ids)
     same_ids = {p for p in paths if project_id(p) in ids}
     found = []
     for tree in (old, new):

@@ -183,7 +183,10 @@ def read_summary(cache: FileCache, key: str) -> BaseSummary | None:
         if head.get("tree") != key or type(head.get("invalid")) is not list or type(head.get("totals")) is not dict:
             return None
         # Read one path at a time (Listed); its blob ids are held to the format when used (is_object_id).
+        # One '": "' an entry (a quote inside a path is escaped, and a path ends in .yaml or .yml).
         if type(head.get("files")) is not int or not listed.startswith("{") or not listed.endswith("}"):
+            return None
+        if listed.count('": "') != head["files"]:
             return None
         files = Listed(listed, head["files"])
         totals = {
