@@ -167,11 +167,16 @@ def render_table(diff: LedgerDiff) -> None:
 _PLAIN_TEXT = re.compile("[ -~\u00a0-\u02ff\u2014\u2026\u2192]*")
 
 
+PLAIN_MIN_WIDTH = 40  # every heading fits on a line
+
+
 def table_lines(diff: LedgerDiff, width: int) -> list[str] | None:
     """The lines ``render_table`` prints through Rich at ``width`` columns without colour, written
     without it; None when some line is not plain (the caller lets Rich print it)."""
     from budgetctl.render.boxed import boxed_lines
 
+    if width < PLAIN_MIN_WIDTH:  # Rich would wrap a heading
+        return None
     lines: list[str] = []
     prose: list[str] = []  # every line but the table's, held to _PLAIN_TEXT at the end
 

@@ -113,7 +113,7 @@ COMPARISONS = [
 
 
 @pytest.mark.parametrize("revisions", COMPARISONS)
-@pytest.mark.parametrize("columns", ["140", "80"])
+@pytest.mark.parametrize("columns", ["140", "80", "30"])
 def test_the_plain_diff_prints_what_the_typer_command_prints(
     ledger_repo: Path,
     monkeypatch: pytest.MonkeyPatch,
