@@ -762,7 +762,7 @@ def compare_changes(
     if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
         return None, None  # a rule across project files that this path does not know how to narrow
     base_sha = where.commit(base)
-    tree = git.folder_tree(where.repo, base_sha, where.folder)
+    tree = where.trees.get(base_sha) or git.folder_tree(where.repo, base_sha, where.folder)
     if tree is None:
         return None, None
     key = diffbase.tree_key(cache.key, display_base(where.repo / where.folder), tree)

@@ -20,6 +20,7 @@ from budgetctl.diagnostics import UserError
 
 __all__ = [
     "GitError",
+    "Resolved",
     "TreeChange",
     "TreeFile",
     "blob_sizes",
@@ -93,26 +94,45 @@ def resolve_revision(repo: Path, rev: str) -> str:
     return sha.decode("ascii")
 
 
-def top_and_commits(start: Path, revisions: list[str]) -> tuple[Path, list[str]] | None:
-    """The top of the working tree that contains ``start`` and the full commit id of each of
-    ``revisions``, from one ``git rev-parse``; None when that one call cannot say (a revision git
-    does not know, a range, no repository ...): then ``repo_root`` and ``resolve_revision``, one
-    call each, say what is wrong in the words they always use."""
+# A revision named plainly (a branch, tag, id, HEAD~2, main^2): "<it>^{commit}:./" then names
+# what that commit holds at the current folder, and nothing else.
+_PLAIN_REVISION = re.compile(r"[A-Za-z0-9._/~^-]+")
+
+
+class Resolved(NamedTuple):
+    """What one ``git rev-parse`` said (``top_and_commits``)."""
+
+    top: Path  # the top of the working tree
+    commits: list[str]  # each revision's full commit id
+    prefix: str  # the folder it ran in, relative to the top ("data/"; "" at the top)
+    here: str | None  # the id of what the first revision holds at that folder, when asked and said
+
+
+def top_and_commits(start: Path, revisions: list[str], *, here: bool = False) -> Resolved | None:
+    """The top of the working tree that contains the folder ``start`` and the full commit id of
+    each of ``revisions``, from one ``git rev-parse``; with ``here``, also the id of what the first
+    revision holds at ``start`` (its tree, for a folder it has). None when that one call cannot say (a
+    revision git does not know, a range, no repository, a folder the revision lacks ...): then
+    ``repo_root``, ``resolve_revision`` and ``folder_tree``, one call each, say what is wrong in
+    the words they always use."""
     if any(not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r") for rev in revisions):
         return None
     # Without --verify rev-parse takes several names (and knows no --end-of-options: a name
     # starting with "-" is refused above). A name it reads otherwise (a range "A..B", "^A") gives
     # other lines than one full id each, and the answer is not used.
-    command = ["-C", str(start), "-c", "core.quotepath=off", "rev-parse", "--show-toplevel"]
-    result = _run([*command, *(rev + "^{commit}" for rev in revisions)])
+    here = here and bool(revisions) and _PLAIN_REVISION.fullmatch(revisions[0]) is not None
+    command = ["-C", str(start), "-c", "core.quotepath=off", "rev-parse", "--show-toplevel", "--show-prefix"]
+    names = [rev + "^{commit}" for rev in revisions] + ([revisions[0] + "^{commit}:./"] if here else [])
+    result = _run([*command, *names])
     lines = result.stdout.removesuffix(b"\n").split(b"\n")
-    if result.returncode != 0 or len(lines) < len(revisions) + 1:
+    # Exactly one line each: a path holding a line break makes more, and the answer is not used.
+    if result.returncode != 0 or len(lines) != 2 + len(names) or not lines[0]:
         return None
-    cut = len(lines) - len(revisions)
-    top, shas = b"\n".join(lines[:cut]), lines[cut:]
-    if not top or not all(_OBJECT_ID.fullmatch(sha) for sha in shas):
+    if not all(_OBJECT_ID.fullmatch(oid) for oid in lines[2:]):
         return None
-    return Path(os.fsdecode(top)), [sha.decode("ascii") for sha in shas]
+    ids = [oid.decode("ascii") for oid in lines[2:]]
+    prefix = os.fsdecode(lines[1])
+    return Resolved(Path(os.fsdecode(lines[0])), ids[: len(revisions)], prefix, ids[-1] if here else None)
 
 
 def list_tree(repo: Path, sha: str, folder: str) -> list[TreeFile]:

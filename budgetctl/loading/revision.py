@@ -51,6 +51,7 @@ class Location:
     repo: Path
     folder: str  # repo-relative posix path, e.g. "data"
     commits: dict[str, str] = field(default_factory=dict)  # revision -> full commit id, resolved already
+    trees: dict[str, str] = field(default_factory=dict)  # commit id -> the tree of the folder in it, known already
 
     def commit(self, revision: str) -> str:
         """The full commit id that ``revision`` names (``infra.git.resolve_revision``)."""
@@ -79,11 +80,14 @@ def locate(data: Path | None, cwd: Path | None = None, revisions: tuple[str, ...
         except OSError as exc:  # a name too long for the system, a loop in the path ...
             raise gitrepo.GitError(f"cannot use the ledger folder {printable(str(root))}: {exc.strerror}") from None
     existing = next((p for p in (root, *root.parents) if _is_dir(p)), cwd)
-    found = gitrepo.top_and_commits(existing, list(revisions)) if revisions else None
+    found = gitrepo.top_and_commits(existing, list(revisions), here=existing == root) if revisions else None
     if found is None:
         return Location(root, (repo := gitrepo.repo_root(existing)), ledger_folder(repo, root))
-    repo, commits = found
-    return Location(root, repo, ledger_folder(repo, root), dict(zip(revisions, commits, strict=True)))
+    folder = ledger_folder(found.top, root)
+    trees = {}
+    if found.here is not None and found.prefix == folder + "/":  # git ran in the ledger folder itself
+        trees[found.commits[0]] = found.here
+    return Location(root, found.top, folder, dict(zip(revisions, found.commits, strict=True)), trees)
 
 
 def _is_dir(path: Path) -> bool:

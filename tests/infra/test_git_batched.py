@@ -42,8 +42,36 @@ def repo(tmp_path: Path) -> Path:
 def test_one_rev_parse_answers_as_the_calls_it_replaces(repo: Path, revisions: list[str]) -> None:
     start = repo / "data" / "projects"
     found = gitrepo.top_and_commits(start, revisions)
-    assert found == (gitrepo.repo_root(start), [gitrepo.resolve_revision(repo, rev) for rev in revisions])
+    assert found is not None
+    assert (found.top, found.commits) == (
+        gitrepo.repo_root(start),
+        [gitrepo.resolve_revision(repo, r) for r in revisions],
+    )
+    assert (found.prefix, found.here) == ("data/projects/", None)
     assert len(set(found[1])) == len(set(revisions))  # three commits, each named once
+
+
+@pytest.mark.parametrize("revision", ["HEAD", "HEAD~2", "first", "main^", "main~1"])
+def test_the_tree_of_the_folder_it_runs_in(repo: Path, revision: str) -> None:
+    found = gitrepo.top_and_commits(repo / "data", [revision, "HEAD"], here=True)
+    assert found is not None and found.prefix == "data/"
+    assert found.here == gitrepo.folder_tree(repo, found.commits[0], "data")
+    assert found.here is not None and found.here != gitrepo.folder_tree(repo, found.commits[0], "data/projects")
+
+
+@pytest.mark.parametrize("revision", [":/amount 20", "HEAD@{0}", "main:data"])
+def test_the_tree_only_for_a_revision_named_plainly(repo: Path, revision: str) -> None:
+    found = gitrepo.top_and_commits(repo / "data", [revision], here=True)
+    assert found is None or found.here is None
+
+
+def test_a_commit_without_the_folder_is_left_to_the_calls_it_replaces(repo: Path) -> None:
+    (repo / "elsewhere").mkdir()
+    (repo / "elsewhere" / "f").write_text("x")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "elsewhere")
+    assert gitrepo.top_and_commits(repo / "elsewhere", ["HEAD~1"], here=True) is None
+    assert gitrepo.top_and_commits(repo / "elsewhere", ["HEAD"], here=True) is not None
 
 
 @pytest.mark.parametrize(
