@@ -938,11 +938,23 @@ def _wanted(old: _Tree, new: _Tree, changed: set[str]) -> list[list[tuple[str, s
     from budgetctl.model.kinds import PROJECT_SUFFIXES, project_id
 
     ids = {project_id(path) for path in changed}
-    if isinstance(old.projects, Listed) and len(ids) <= NAMED_SEARCH_MAX:  # a few: found in the summary's text
-        paths = old.projects.named({f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES})
-    else:  # each search reads the whole text: past a few, one pass over the paths
-        files = old.projects.whole() if isinstance(old.projects, Listed) else _whole(old)
-        paths = _named(list(files), ids)
+    if isinstance(old.projects, Listed):  # the base's files, looked up in its summary
+        listed = old.projects
+        paths, searched = [], set()
+        for path in changed:
+            ident = project_id(path)
+            if ident in listed.shared:  # the ids more than one base file has are listed
+                paths += listed.shared[ident]
+            elif path in listed:  # else a file the base has is the one with its id
+                paths.append(path)
+            else:  # an added file's id may be another file's in the base
+                searched.add(ident)
+        if len(searched) <= NAMED_SEARCH_MAX:  # a few: found in the summary's text
+            paths += listed.named({f"{ident}{suffix}" for ident in searched for suffix in PROJECT_SUFFIXES})
+        else:  # each search reads the whole text: past a few, one pass over the paths
+            paths += _named(list(listed.whole()), searched)
+    else:
+        paths = _named(list(_whole(old)), ids)
     same_ids = {p for p in paths if project_id(p) in ids}
     found = []
     for tree in (old, new):

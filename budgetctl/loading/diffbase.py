@@ -32,7 +32,7 @@ from budgetctl.loading.ownfiles import read_own, write_own
 if TYPE_CHECKING:
     from pathlib import Path
 
-FORMAT = "budgetctl-diff-base 2"
+FORMAT = "budgetctl-diff-base 3"
 KEEP = 4  # base summaries kept per ledger (the most recent ones)
 
 Rows = list[tuple[str, dict[str, Decimal]]]  # (display path, allocations by year) in path order
@@ -60,9 +60,10 @@ class Listed:
     unescaped quote after ``{`` or ``, `` starts a key, and ``", "`` and ``{"`` occur only
     between entries."""
 
-    def __init__(self, text: str, count: int) -> None:
+    def __init__(self, text: str, count: int, shared: dict[str, list[str]] | None = None) -> None:
         self.text = text
         self.count = count
+        self.shared = shared or {}  # project id -> its paths, for the ids more than one file has
         self._whole: dict[str, str] | None = None
 
     def whole(self) -> dict[str, str]:
@@ -188,7 +189,12 @@ def read_summary(cache: FileCache, key: str) -> BaseSummary | None:
             return None
         if listed.count('": "') != head["files"]:
             return None
-        files = Listed(listed, head["files"])
+        shared = head.get("shared")
+        if type(shared) is not dict or not all(
+            type(paths) is list and len(paths) > 1 and all(type(p) is str for p in paths) for paths in shared.values()
+        ):
+            return None
+        files = Listed(listed, head["files"], shared)
         totals = {
             str(s): {str(y): (int(n), decode_amount(a)) for y, (n, a) in years.items()}
             for s, years in head["totals"].items()
@@ -229,6 +235,7 @@ def write_summary(
         "invalid": invalid,
         "totals": totals,
         "files": len(files),
+        "shared": _shared_ids(files),
     }
     lines = [json.dumps(head), json.dumps(files)]
     for stream, found in rows.items():
@@ -246,6 +253,16 @@ def write_summary(
 
 
 KEEP_CHECKS = 1000  # checks by content kept from earlier comparisons, beside this one's
+
+
+def _shared_ids(files: dict[str, str]) -> dict[str, list[str]]:
+    """The project ids more than one file has, each with its files' paths (in the files' order)."""
+    from budgetctl.model.kinds import project_id
+
+    paths: dict[str, list[str]] = {}
+    for path in files:
+        paths.setdefault(project_id(path), []).append(path)
+    return {ident: found for ident, found in paths.items() if len(found) > 1}
 
 
 class ContentChecks(FileCache):
