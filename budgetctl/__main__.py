@@ -215,15 +215,15 @@ def _summary(plain: dict[str, Any]) -> None:
             year = parse_year(year)
     except YearError:
         return
-    from budgetctl.reports.summary import summary, summary_years, warm
+    from budgetctl.reports.summary import summary, summary_years, warm_problems
 
     try:
-        found = warm(_data(plain), plan=years is None)
+        found = warm_problems(_data(plain), plan=years is None)
     except UserError:
         return
     if found is None:
         return
-    checked, facts = found
+    problems, file_count, facts = found
     if years is not None:
         if not set(years) & set(facts.budget_years):
             return
@@ -233,12 +233,20 @@ def _summary(plain: dict[str, Any]) -> None:
         if year is None:
             return
         table = summary(facts, year, by)
-    from budgetctl.render.problems import trailing
     from budgetctl.render.tables import RENDERERS
 
     RENDERERS[chosen](table)
-    trailing(checked.problems, checked.file_count)  # as the Typer command (cli.options.trailing_problems)
+    _trailing(problems, file_count)
     raise SystemExit(0)
+
+
+def _trailing(problems: list[Any], file_count: int) -> None:
+    """The problems after a report, as the Typer command lists them (cli.options.trailing_problems);
+    their writer is not imported when there are none."""
+    if problems:
+        from budgetctl.render.problems import trailing
+
+        trailing(problems, file_count)
 
 
 # monitor's options that _monitor serves (to standard output; -o, --trace and html go through Typer).
@@ -286,13 +294,12 @@ def _monitor(plain: dict[str, Any]) -> None:
     if report is None:
         return
     from budgetctl.render import monitor as render
-    from budgetctl.render.problems import trailing
 
     if chosen == "table":
         render.render_table(report)
     else:
         sys.stdout.write(render.as_text(report, chosen))
-    trailing(problems, file_count)  # as the Typer command (cli.options.trailing_problems)
+    _trailing(problems, file_count)
     raise SystemExit(0)
 
 

@@ -4,7 +4,6 @@ a user fixes (``UserError``); text safety for anything shown."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -13,16 +12,57 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """A problem at a place: ``file:line:column`` (both from 1), a stable code, a fix."""
+    """A problem at a place: ``file:line:column`` (both from 1), a stable code, a fix.
+
+    A frozen value compared field by field, as a frozen dataclass would be; written out because
+    importing dataclasses (with inspect) costs a warm summary about 13 ms, more than its own work."""
+
+    __slots__ = ("code", "column", "file", "line", "message", "severity")
+    __match_args__ = ("code", "severity", "message", "file", "line", "column")  # the fields' order
 
     code: str
     severity: Severity
     message: str
     file: str
-    line: int = 1
-    column: int = 1
+    line: int
+    column: int
+
+    def __init__(self, code: str, severity: Severity, message: str, file: str, line: int = 1, column: int = 1) -> None:
+        set_field = object.__setattr__
+        set_field(self, "code", code)
+        set_field(self, "severity", severity)
+        set_field(self, "message", message)
+        set_field(self, "file", file)
+        set_field(self, "line", line)
+        set_field(self, "column", column)
+
+    def _fields(self) -> tuple[str, Severity, str, str, int, int]:
+        return (self.code, self.severity, self.message, self.file, self.line, self.column)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Diagnostic)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"Diagnostic(code={self.code!r}, severity={self.severity!r}, message={self.message!r}, "
+            f"file={self.file!r}, line={self.line!r}, column={self.column!r})"
+        )
+
+    def __reduce__(self) -> tuple[type[Diagnostic], tuple[str, Severity, str, str, int, int]]:
+        return (Diagnostic, self._fields())
 
     @property
     def is_error(self) -> bool:

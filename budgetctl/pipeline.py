@@ -391,19 +391,26 @@ class OneProject:
     problems: list[Diagnostic]  # the whole check's problems in streams.yaml and in this project's file
 
 
-def warm_project(root: Path, wanted: str) -> OneProject | None:
-    """``one_project`` of the ledger at ``root`` through the cache and its stat index (every file is
-    stat'ed; streams.yaml, the project's file and the adjustments are read); None without a cache."""
+def warm_project(root: Path, wanted: str, data: str | os.PathLike[str] | None) -> OneProject | None:
+    """``one_project`` of the ledger at ``root`` (found from ``data``): through the stamp when it
+    vouches for the ledger (``loading.lookup``: nothing discovered, only streams.yaml, the
+    project's file and the adjustments read), else through the cache and its stat index (every
+    file is stat'ed, with the stamp's listing when it took one); None without a cache."""
     from budgetctl.infra.gcpause import paused_gc
     from budgetctl.loading import cache as file_cache
     from budgetctl.loading.discover import read_ledger
+    from budgetctl.loading.lookup import Stamped, project_files
 
-    cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
-    if cache is None:
-        return None
     with paused_gc():  # an entry and a file object per file, none in a cycle: see paused_gc
+        stamped = project_files(data, root, wanted)
+        if isinstance(stamped, Stamped):
+            return _one_project(stamped.streams, stamped.project, stamped.adjustments, stamped.key, stamped.cache)
+        cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
+        if cache is None:
+            return None
         index = cache.stat_index()
-        found = one_project(read_ledger(root, index), wanted, cache)
+        taken = None if stamped is None else stamped.taken  # the listing's stat entries
+        found = one_project(read_ledger(root, index, taken), wanted, cache)
     index.save()
     return found
 
@@ -413,7 +420,6 @@ def one_project(files: LedgerFiles, wanted: str, cache: FileCache) -> OneProject
     adjustments, when the cache holds the last whole check of this ledger (keyed by every file's
     content); None otherwise, or when no single valid project has that id (the caller then checks
     everything)."""
-    from budgetctl.loading.build import build
     from budgetctl.loading.cache import ledger_key
     from budgetctl.model.kinds import project_id
 
@@ -421,23 +427,31 @@ def one_project(files: LedgerFiles, wanted: str, cache: FileCache) -> OneProject
     matches = [raw for raw in files.projects if raw.path.endswith(ends) and project_id(raw.path) == wanted]
     if files.streams is None or len(matches) != 1:
         return None
-    paths = {files.streams.path, matches[0].path}
-    key = ledger_key(files)
+    return _one_project(files.streams, matches[0], files.in_year.get("adjustment", []), ledger_key(files), cache)
+
+
+def _one_project(
+    streams: RawFile, project: RawFile, adjustments: list[RawFile], key: str, cache: FileCache
+) -> OneProject | None:
+    """``one_project`` of streams.yaml, the project's file and the adjustments of the ledger whose
+    ledger key is ``key``."""
+    from budgetctl.loading.build import build
+
+    paths = {streams.path, project.path}
     last = cache.last_check(key, only=paths)  # the other files' problems are not decoded
     figures = cache.last_figures(key)
     if last is None or figures is None:
         return None
-    raws = files.in_year.get("adjustment", [])
     # The files' checks come from the cache too, found by their lines when there are few (never
     # saved here: that would forget the others).
-    cache.sparingly(2 + len(raws))
-    loaded = build(files.streams, matches, [], cache=cache)
+    cache.sparingly(2 + len(adjustments))
+    loaded = build(streams, [project], [], cache=cache)
     if loaded.ledger is None or len(loaded.ledger.projects) != 1:
         return None
-    if raws:  # the stream's revised budget: as check_files attaches them
+    if adjustments:  # the stream's revised budget: as check_files attaches them
         from budgetctl.loading.adjustments import load_adjustments
 
-        loaded.ledger.adjustments = load_adjustments(raws, cache).entries
+        loaded.ledger.adjustments = load_adjustments(adjustments, cache).entries
     from budgetctl.model.figures import needs_actuals
 
     if needs_actuals(loaded.ledger):

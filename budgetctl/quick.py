@@ -93,7 +93,7 @@ def _show(data: Path | None, project: str, as_json: bool) -> None:
     from budgetctl.loading.discover import find_root
     from budgetctl.pipeline import warm_project
 
-    fast = warm_project(find_root(data), project)
+    fast = warm_project(find_root(data), project, data)
     if fast is None:
         return
     from budgetctl.render.project import print_project

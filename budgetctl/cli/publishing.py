@@ -328,7 +328,7 @@ def show(
     from budgetctl.reports.projects import project_detail
 
     # Warm: every file is stat'ed, only streams.yaml and the project's file are read and checked.
-    fast = warm_project(find_root(data), project)
+    fast = warm_project(find_root(data), project, data)
     if fast is not None:
         detail = project_detail(fast.ledger, fast.entry, fast.figures)
         problems = fast.problems

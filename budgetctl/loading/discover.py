@@ -301,16 +301,22 @@ def _walk(
                 # Never followed, not even to see where it leads (a link to itself loops).
                 if every_file or link_may_be_ledger(name):
                     problems.append(refused_link(display))
-                listed = left is not None and not hidden and not name.endswith(PROJECT_SUFFIXES)
+                listed = left is not None and not hidden and not is_project_name(name)
                 if listed and left is not None and not _leads_to_folder(entry):
                     left.append((*parts, name))
             elif entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, display, (*parts, name), hidden or name.startswith(".")))
-            elif every_file or name.endswith(PROJECT_SUFFIXES):
+            elif every_file or is_project_name(name):
                 found.append((entry.path, display))
             elif left is not None and not hidden:
                 left.append((*parts, name))
     return found
+
+
+def is_project_name(name: str) -> bool:
+    """Whether a regular file named ``name`` anywhere under projects/ (in a hidden folder too) is
+    a project file, which discovery reads; the others there are Y020 (``unread_files``)."""
+    return name.endswith(PROJECT_SUFFIXES)
 
 
 def _leads_to_folder(entry: os.DirEntry[str]) -> bool:
@@ -325,7 +331,7 @@ def link_may_be_ledger(name: str) -> bool:
     """Whether a link named ``name`` among the project files is, or may be, a project file or a
     folder: such a link is reported; a link named like another kind of file is ignored. The
     same rule on disk and in a git tree, from the name alone."""
-    return name.endswith(PROJECT_SUFFIXES) or "." not in name
+    return is_project_name(name) or "." not in name
 
 
 def refused_link(shown: str, what: str = "a symbolic link") -> Diagnostic:

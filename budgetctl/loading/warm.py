@@ -134,7 +134,7 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
         return None
     stamped = unchanged(data, Path.cwd())
     if isinstance(stamped, tuple):
-        cached, kept = stamped
+        cached, kept, _ = stamped
         return None, cached, kept.key, kept.in_year
     taken = None if stamped is None else stamped.taken  # the listing's stat entries
     files, opened, index = file_cache.read_through_index(data, taken=taken)
@@ -144,11 +144,11 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
     return files, opened, file_cache.ledger_key(files), files.has_in_year()
 
 
-def unchanged(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache, Kept] | Listing | None:
-    """The cache and what the stamp keeps, when the ledger is exactly as it was at a whole check
-    that found no problem (as for ``attempt``): its ledger key is then the one kept, and no
-    file need be discovered, read or hashed to know it. Otherwise the ledger's listing, whose
-    stat entries discovery can take (``Listing.taken``), or None."""
+def unchanged(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache, Kept, Listing] | Listing | None:
+    """The cache, what the stamp keeps and this run's listing (equal to the one kept), when the
+    ledger is exactly as it was at a whole check that found no problem (as for ``attempt``): its
+    ledger key is then the one kept, and no file need be discovered, read or hashed to know it.
+    Otherwise the ledger's listing, whose stat entries discovery can take (``Listing.taken``), or None."""
     from budgetctl.loading.cache import FileCache, disabled_by_env
 
     if disabled_by_env():
@@ -172,7 +172,7 @@ def unchanged(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache
     if kept_context == context and signature == found.signature and found.newest < written and _same(rehash):
         if rehash:
             _settle(cached, found, started, rehash, facts)
-        return cached, facts
+        return cached, facts, found
     return found
 
 

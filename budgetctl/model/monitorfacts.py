@@ -20,11 +20,10 @@ import datetime
 import json
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from budgetctl.model.money import ZERO, total
+from budgetctl.model.money import ZERO, exact_decimal_text, total
 from budgetctl.model.periods import previous_year, year_bounds
 from budgetctl.model.streamfacts import Malformed, read_amount, read_list, read_strings
 
@@ -55,21 +54,28 @@ class State(NamedTuple):
     variances: list[int]  # indices into ``YearFacts.variances``, in the report's order
 
 
-@dataclass
 class YearFacts:
-    closed: datetime.date | None  # the year's close (its outturn is not kept)
-    before_closed: datetime.date | None  # the close of the year before
-    quarters: list[int]  # the quarters of the year's forecast files
-    streams: list[str]  # the streams with a budget in the year, in streams.yaml's order
-    approved: list[Decimal]
-    allocated: list[Decimal]
-    balance: list[str]  # the balance funds among them budgeted the year before too
-    breaks: list[datetime.date]  # the dates a state starts on, oldest first
-    states: list[State | None]  # before the first break, then from each; None: the outturn
-    # bytes: the kept line; decoded when first asked for (``explained``), each item checked when first used
-    variances: list[Variance] | bytes
-    days: list[int]  # the ordinals of the days actuals rows are dated, oldest first
-    actual: list[list[str]]  # per stream: its money spent up to and including each of ``days``, as exact text
+    """A year's facts (not a dataclass: a warm monitor does without importing dataclasses)."""
+
+    def __init__(
+        self,
+        closed: datetime.date | None,  # the year's close (its outturn is not kept)
+        before_closed: datetime.date | None,  # the close of the year before
+        quarters: list[int],  # the quarters of the year's forecast files
+        streams: list[str],  # the streams with a budget in the year, in streams.yaml's order
+        approved: list[Decimal],
+        allocated: list[Decimal],
+        balance: list[str],  # the balance funds among them budgeted the year before too
+        breaks: list[datetime.date],  # the dates a state starts on, oldest first
+        states: list[State | None],  # before the first break, then from each; None: the outturn
+        # bytes: the kept line; decoded when first asked for (``explained``), each item checked when first used
+        variances: list[Variance] | bytes,
+        days: list[int],  # the ordinals of the days actuals rows are dated, oldest first
+        actual: list[list[str]],  # per stream: its money spent up to and including each of ``days``, as exact text
+    ) -> None:
+        self.closed, self.before_closed, self.quarters, self.streams = closed, before_closed, quarters, streams
+        self.approved, self.allocated, self.balance, self.breaks = approved, allocated, balance, breaks
+        self.states, self.variances, self.days, self.actual = states, variances, days, actual
 
     def explained(self, state: State) -> list[Variance]:
         """The projects whose forecast ``state`` explains, in the report's order; Malformed when kept damaged."""
@@ -102,15 +108,20 @@ class Stream(NamedTuple):
     year_end: str | None
 
 
-@dataclass
 class MonitorFacts:
     """The facts of every budget year; a year's are decoded when first asked for (``year``)."""
 
-    thresholds: tuple[Decimal, Decimal]
-    streams: dict[str, Stream]
-    budget_years: list[str]
-    classes: tuple[str, ...]  # the variance classes, in the ledger format's order (``records.VARIANCE_CLASSES``)
-    _years: dict[str, Any]  # year -> YearFacts, or its encoded line not yet decoded
+    def __init__(
+        self,
+        thresholds: tuple[Decimal, Decimal],
+        streams: dict[str, Stream],
+        budget_years: list[str],
+        classes: tuple[str, ...],  # the variance classes, in the ledger format's order (``records.VARIANCE_CLASSES``)
+        _years: dict[str, Any],  # year -> YearFacts, or its encoded line not yet decoded
+    ) -> None:
+        self.thresholds, self.streams, self.budget_years, self.classes, self._years = (
+            thresholds, streams, budget_years, classes, _years,
+        )  # fmt: skip
 
     def stream(self, stream_id: str) -> Stream:
         found = self.streams.get(stream_id)
@@ -496,9 +507,11 @@ def _variance(item: Any) -> Variance:
         or not (variance_class is None or type(variance_class) is str)
     ):
         raise Malformed("variance")
-    return Variance(
-        project, title, stream, read_amount(allocated), read_amount(forecast), reason, variance_class, source
-    )
+    # read_amount's check, without two calls per project
+    allocated, forecast = exact_decimal_text(allocated), exact_decimal_text(forecast)
+    if allocated is None or forecast is None:
+        raise Malformed("amount")
+    return Variance(project, title, stream, allocated, forecast, reason, variance_class, source)
 
 
 def _amounts(value: Any, count: int) -> list[Decimal]:

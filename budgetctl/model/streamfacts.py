@@ -7,9 +7,10 @@ them (``encode``) with its problems, under the same key (every file's content), 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from budgetctl.model.money import exact_decimal_text  # every reader of kept values imports money anyway
 
 if TYPE_CHECKING:
     from budgetctl.model.ledger import Ledger
@@ -25,8 +26,7 @@ class StreamYear(NamedTuple):  # a tuple: thousands are decoded on a warm run
     indicative: bool
 
 
-@dataclass(frozen=True)
-class StreamFacts:
+class StreamFacts(NamedTuple):  # not a dataclass: a warm summary does without importing dataclasses
     streams: dict[str, tuple[str, str]]  # id -> (programme, funding), in streams.yaml's order
     years: dict[str, dict[str, StreamYear]]  # id -> year -> figures, for the years budgeted or allocated
     budget_years: list[str]  # oldest first
@@ -134,8 +134,6 @@ def read_strings(value: Any) -> list[str]:
 
 
 def read_amount(value: Any) -> Decimal:
-    from budgetctl.model.money import exact_decimal_text
-
     amount = exact_decimal_text(value)
     if amount is None:
         raise Malformed("amount")

@@ -37,20 +37,23 @@ def human_column(column: Column, cells: Sequence[Cell], pence: bool) -> list[str
             return [human_cell(column, c, pence) for c in cells]
         # An amount already in pence (as every amount read or summed is) is written as it is, which is what
         # format_pounds writes after its quantize; anything else goes through format_pounds.
-        found = []
-        for c in cells:
-            if type(c) is Decimal and c.same_quantum(PENNY):
-                text = f"{c:,.2f}"
-                found.append(text[1:] if text[0] == "-" and text.strip("-0.,") == "" else text)
-            else:
-                found.append(human_cell(column, c, pence))
-        return found
+        return [pounds(c) if type(c) is Decimal else human_cell(column, c, pence) for c in cells]
     if column.kind != "text":
         return [human_cell(column, c, pence) for c in cells]
     texts = ["" if c is None else str(c) for c in cells]
     if UNPRINTABLE.search("".join(texts)) is None:
         return texts
     return [printable(t) for t in texts]
+
+
+def pounds(amount: Decimal) -> str:
+    """``format_pounds(amount)``: an amount already in pence (as every amount read or summed is)
+    is written as it is, which is what format_pounds writes after its quantize, without a call
+    to it (a report can write thousands). Beyond the quantize's precision, format_pounds says so."""
+    if amount.same_quantum(PENNY) and amount.adjusted() < 38:
+        text = f"{amount:,.2f}"
+        return text[1:] if text[0] == "-" and amount.is_zero() else text
+    return format_pounds(amount)
 
 
 def human_columns(table: Table, pence: bool) -> list[list[str]]:

@@ -61,10 +61,14 @@ def stderr() -> Console:
 
 
 def stdout_width() -> int:
-    """The width ``stdout()`` lays text out to: known without importing Rich when piped with no
-    COLUMNS (the 200 that ``_make`` gives it)."""
-    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
-        return 200
+    """The width ``stdout()`` lays text out to: known without importing Rich when piped, with no
+    COLUMNS (the 200 that ``_make`` gives it) or with COLUMNS in digits (Rich takes it as it is)."""
+    if not sys.stdout.isatty():
+        columns = os.environ.get("COLUMNS")
+        if not columns:
+            return 200
+        if columns.isdigit() and columns.isascii():
+            return int(columns)
     return stdout().width
 
 

@@ -11,7 +11,6 @@ even the amounts do not fit on one line, each amount gets a line of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,19 +21,31 @@ GAP = "  "  # between amounts in the stacked layout
 LABEL_JOIN = " · "  # between a row's text cells when they share a line
 
 
-@dataclass
 class Grid:
-    """Cells already written for people; ``numeric`` columns are never wrapped or cut."""
+    """Cells already written for people; ``numeric`` columns are never wrapped or cut.
+    (Not a dataclass: a short table is written without importing dataclasses.)"""
 
-    title: str | None
-    headers: list[str]
-    numeric: list[bool]
-    rows: list[list[str]]
-    styles: list[str | None] = field(default_factory=list)  # per row: a Rich style or None
-    section_ends: list[bool] = field(default_factory=list)  # a rule after this row
-    footer: list[str] | None = None
-    labels: list[str] | None = None  # per column, for the one-amount-per-line layout
-    footer_style: str | None = None
+    def __init__(
+        self,
+        title: str | None,
+        headers: list[str],
+        numeric: list[bool],
+        rows: list[list[str]],
+        styles: list[str | None] | None = None,  # per row: a Rich style or None
+        section_ends: list[bool] | None = None,  # a rule after this row
+        footer: list[str] | None = None,
+        labels: list[str] | None = None,  # per column, for the one-amount-per-line layout
+        footer_style: str | None = None,
+    ) -> None:
+        self.title = title
+        self.headers = headers
+        self.numeric = numeric
+        self.rows = rows
+        self.styles: list[str | None] = [] if styles is None else styles
+        self.section_ends: list[bool] = [] if section_ends is None else section_ends
+        self.footer = footer
+        self.labels = labels
+        self.footer_style = footer_style
 
 
 def _longest_word(text: str) -> int:

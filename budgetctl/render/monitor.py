@@ -8,14 +8,13 @@ and each stream's forecast movement since the previous quarter.
 from __future__ import annotations
 
 import json
-import textwrap
 from decimal import Decimal
 from typing import Any
 
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, total
 from budgetctl.model.periods import next_year
-from budgetctl.render.cells import human_cell
+from budgetctl.render.cells import human_cell, pounds
 from budgetctl.reports.monitor import Monitor, ProjectVariance, share
 from budgetctl.reports.table import Column, Table
 
@@ -73,8 +72,8 @@ def _select(table: Table, keys: tuple[str, ...]) -> Table:
 
 def signed(amount: Decimal) -> str:
     """Money with its sign always shown: ``+140,000.00``, ``-1,239,002.60``."""
-    text = format_pounds(amount)
-    return text if text.startswith("-") or amount == 0 else f"+{text}"
+    text = pounds(amount)
+    return text if text[0] == "-" or amount.is_zero() else f"+{text}"
 
 
 def _percent_of(part: Decimal, whole: Decimal) -> str:
@@ -161,8 +160,7 @@ def explanation_lines(report: Monitor) -> list[tuple[int, str]]:
 
 def _project_line(v: ProjectVariance) -> str:
     return (
-        f"{v.project}: forecast {format_pounds(v.forecast)} against allocation {format_pounds(v.allocated)}, "
-        f"{signed(v.difference)}"
+        f"{v.project}: forecast {pounds(v.forecast)} against allocation {pounds(v.allocated)}, {signed(v.difference)}"
     )
 
 
@@ -194,6 +192,8 @@ def render_table(report: Monitor) -> None:
     # millisecond. A short one (the usual handful of streams) keeps Rich's colours.
     if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, sys.stdout, width):
         sys.stdout.write("\n")
+    elif (lines := _plain_grid(table, width)) is not None:
+        sys.stdout.write("\n".join([*lines, ""]) + "\n")
     else:
         from rich.text import Text
 
@@ -229,6 +229,8 @@ def wrap(text: str, width: int, indent: str) -> list[str]:
     end), which is most lines of a report with thousands of projects."""
     if text and len(indent) + len(text) <= width and text.isprintable() and text.strip() == text:
         return [indent + text]
+    import textwrap  # here: its patterns take milliseconds to compile, and most reports wrap no line
+
     return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
 
 
@@ -243,6 +245,29 @@ def render_projects(table: Table) -> None:
     _rich_grid(table, console)
     for note in table.notes:
         console.print(Text(note, style="dim"))
+
+
+def _plain_grid(table: Table, width: int) -> list[str] | None:
+    """What ``_rich_grid`` and the notes print, without Rich, when that is exactly Rich's bytes
+    (``boxed.compact_lines``): no colour, a UTF-8 output, nothing wrapped or measured otherwise."""
+    from budgetctl.render.boxed import compact_lines, note_lines
+    from budgetctl.render.console import plain_stdout
+
+    if not plain_stdout():
+        return None
+    cells = [[human_cell(c, v, True) for c, v in zip(table.columns, row, strict=True)] for row in table.rows]
+    footer = [human_cell(c, v, True) for c, v in zip(table.columns, table.total, strict=True)] if table.total else None
+    lines = compact_lines(
+        table.title,
+        [c.header for c in table.columns],
+        [c.kind != "text" for c in table.columns],
+        cells,
+        footer or [""] * len(table.columns),
+        [14 if c.key == "programme" else 0 for c in table.columns],
+        width,
+    )
+    notes = note_lines([printable(note) for note in table.notes], width)
+    return None if lines is None or notes is None else [*lines, *notes]
 
 
 def _rich_grid(table: Table, console: Any) -> None:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import PENNY, format_json
 from budgetctl.render.cells import human_cell, human_column, table_pence
-from budgetctl.render.fit import Grid
-from budgetctl.render.fit import render as render_grid
-from budgetctl.render.jsontext import indented_json
-from budgetctl.render.text import md, md_column
 from budgetctl.reports.table import Cell, Column, Table
+
+if TYPE_CHECKING:  # each writer imports what only it needs: a warm summary prints one format
+    from budgetctl.render.fit import Grid
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
@@ -33,6 +31,8 @@ def machine_cell(column: Column, cell: Cell) -> str:
 
 def grid_of(table: Table) -> Grid:
     """The table's cells written for people, ready to fit a terminal."""
+    from budgetctl.render.fit import Grid
+
     table = table.for_people()
     pence = table_pence(table)
     numeric = [c.kind != "text" for c in table.columns]
@@ -53,6 +53,7 @@ def render_rich(table: Table) -> None:
     from rich.text import Text
 
     from budgetctl.render.console import stdout
+    from budgetctl.render.fit import render as render_grid
 
     console = stdout()
     render_grid(grid_of(table), console)
@@ -67,6 +68,9 @@ def csv_text(table: Table, *, with_total: bool = True, for_excel: bool = False) 
     opens it by double-click with £, accents and dashes intact. Piped CSV has none, as
     scripts expect.
     """
+    import csv
+    import io
+
     out = io.StringIO()
     if for_excel:
         out.write("\ufeff")
@@ -103,11 +107,15 @@ def render_csv(table: Table) -> None:
 
 def md_cell(column: Column, cell: Cell, pence: bool) -> str:
     """Text from the ledger escaped; amounts and percentages are budgetctl's own."""
+    from budgetctl.render.text import md
+
     text = human_cell(column, cell, pence)
     return md(text) if column.kind == "text" else text
 
 
 def render_markdown(table: Table) -> None:
+    from budgetctl.render.text import md, md_column
+
     table = table.for_people()
     pence = table_pence(table)
     lines = [f"### {md(table.title)}", ""]
@@ -129,17 +137,31 @@ def render_markdown(table: Table) -> None:
 
 
 def render_json(table: Table) -> None:
+    from budgetctl.render.jsontext import indented_json
+
     print(indented_json(table.data))  # json.dumps(table.data, indent=2, ensure_ascii=False)
 
 
 def render_table(table: Table) -> None:
-    """A terminal table: Rich for a short one, plain fixed-width text for a long one (Rich's layout
-    costs about 2 ms a row) when it fits the terminal uncut, else laid out to fit (nothing cut)."""
-    from budgetctl.render import plain
-    from budgetctl.render.console import stdout_width
+    """A terminal table: plain fixed-width text for a long one (Rich's layout costs about 2 ms a
+    row) when it fits the terminal uncut; else Rich's box laid out to fit (nothing cut), written
+    without Rich when ``boxed`` can write exactly what Rich would (importing Rich costs 50 ms)."""
+    import sys
 
-    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, max_width=stdout_width()):
+    from budgetctl.render import plain
+    from budgetctl.render.console import plain_stdout, stdout_width
+
+    width = stdout_width()
+    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, max_width=width):
         return
+    if plain_stdout():
+        from budgetctl.render.boxed import boxed_lines, note_lines
+
+        lines = boxed_lines(grid_of(table), width)
+        notes = note_lines([printable(note) for note in table.notes], width)
+        if lines is not None and notes is not None:
+            sys.stdout.write("\n".join([*lines, *notes]) + "\n")
+            return
     render_rich(table)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -78,8 +77,7 @@ def parse_as_at(text: str, year: str) -> datetime.date:
     return day
 
 
-@dataclass(frozen=True)
-class StreamRow:
+class StreamRow(NamedTuple):  # the report's values are not dataclasses: a warm monitor does without importing them
     stream: str
     programme: str
     funding: str
@@ -128,22 +126,27 @@ class ProjectVariance(NamedTuple):  # a tuple: a year of forecasts explains thou
         return self.forecast - self.allocated
 
 
-@dataclass
 class Monitor:
     """The report's values: the stream rows and total, explanations and movements."""
 
-    year: str
-    as_at: datetime.date
-    rows: list[StreamRow]
-    total: dict[str, Decimal]
-    thresholds: tuple[Decimal, Decimal]
-    variances: list[ProjectVariance] = field(default_factory=list)
-    previous_as_at: datetime.date | None = None
-    movements: list[tuple[StreamRow, Decimal]] = field(default_factory=list)  # (row, previous forecast)
-    closed: datetime.date | None = None  # set for the outturn of a closed year (as at its last day)
-    split_total: dict[str, Decimal] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # what a reader needs beside the figures
-    classes: tuple[str, ...] | None = None  # the variance classes in the format's order (None: model.records')
+    def __init__(
+        self,
+        year: str,
+        as_at: datetime.date,
+        rows: list[StreamRow],
+        total: dict[str, Decimal],
+        thresholds: tuple[Decimal, Decimal],
+        *,
+        classes: tuple[str, ...] | None = None,  # the variance classes in the format's order (None: model.records')
+    ) -> None:
+        self.year, self.as_at, self.rows, self.total, self.thresholds = year, as_at, rows, total, thresholds
+        self.classes = classes
+        self.variances: list[ProjectVariance] = []
+        self.previous_as_at: datetime.date | None = None
+        self.movements: list[tuple[StreamRow, Decimal]] = []  # (row, previous forecast)
+        self.closed: datetime.date | None = None  # set for the outturn of a closed year (as at its last day)
+        self.split_total: dict[str, Decimal] = {}
+        self.notes: list[str] = []  # what a reader needs beside the figures
 
     @property
     def outturn(self) -> bool:
@@ -418,8 +421,7 @@ def warm(data: str | os.PathLike[str] | None) -> tuple[list[Diagnostic], int, Mo
 # --- the drill-down: one row per project, grouped by programme --------------------------
 
 
-@dataclass(frozen=True)
-class ProjectRow:
+class ProjectRow(NamedTuple):
     stream: str
     programme: str
     project: str

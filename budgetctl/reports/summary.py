@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from budgetctl.model.money import ZERO, split, total
 from budgetctl.model.streamfacts import StreamFacts, facts_of
@@ -15,6 +14,8 @@ from budgetctl.reports.table import Column, Table, json_value, keyed_table
 if TYPE_CHECKING:  # a warm summary builds its table from StreamFacts: no model of a record is imported
     import os
 
+    from budgetctl.diagnostics import Diagnostic
+    from budgetctl.loading.discover import LedgerFiles
     from budgetctl.model.ledger import Ledger
     from budgetctl.pipeline import Checked
 
@@ -28,8 +29,7 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(NamedTuple):  # a tuple, not a dataclass: a warm summary does without importing dataclasses
     """A stream's (or a group's) money in the year, from ``model.figures``."""
 
     stream: str
@@ -95,9 +95,29 @@ def warm(data: str | os.PathLike[str] | None, *, plan: bool) -> tuple[Checked, S
 
     ``plan``: the check of the plan alone, as a report of one year makes it (actuals and
     forecasts unread: their problems are not among its problems); else the whole check."""
+    found = _warm(data, plan=plan)
+    if found is None:
+        return None
+    from budgetctl.pipeline import Checked
+
+    last, files, facts = found
+    return Checked(None, *last, files=files), facts
+
+
+def warm_problems(
+    data: str | os.PathLike[str] | None, *, plan: bool
+) -> tuple[list[Diagnostic], int, StreamFacts] | None:
+    """``warm``'s problems, file count and facts, without importing the pipeline (the entry point's
+    warm summary prints only these)."""
+    found = _warm(data, plan=plan)
+    return None if found is None else (found[0][0], found[0][1], found[2])
+
+
+def _warm(
+    data: str | os.PathLike[str] | None, *, plan: bool
+) -> tuple[tuple[list[Diagnostic], int, bool], LedgerFiles | None, StreamFacts] | None:
     from budgetctl.loading.warm import current
     from budgetctl.model import streamfacts
-    from budgetctl.pipeline import Checked
 
     state = current(data)
     if state is None:
@@ -105,7 +125,7 @@ def warm(data: str | os.PathLike[str] | None, *, plan: bool) -> tuple[Checked, S
     files, cached, key, in_year = state
     if plan and in_year:
         found = cached.last_plan(key)
-        last, kept = (None, None) if found is None else (found[:3], found[3])
+        last, kept = (None, None) if found is None else ((found[0], found[1], found[2]), found[3])
     else:  # without actuals and forecasts, the check of the plan is the whole check
         kept = cached.last_summary(key)
         last = cached.last_check(key) if kept is not None else None
@@ -115,8 +135,12 @@ def warm(data: str | os.PathLike[str] | None, *, plan: bool) -> tuple[Checked, S
         facts = streamfacts.decode(kept)
     except streamfacts.Malformed:
         return None
-    checked = Checked(None, *last, files=files)
-    return None if checked.totals_broken() else (checked, facts)
+    if any(p.is_error for p in last[0]):  # which errors break totals: the pipeline's to say
+        from budgetctl.pipeline import Checked
+
+        if Checked(None, *last, files=files).totals_broken():
+            return None
+    return last, files, facts
 
 
 def _stream_figures(facts: StreamFacts, year: str) -> list[Figures]:

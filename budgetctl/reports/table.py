@@ -8,9 +8,7 @@ and Markdown format, and ``data``, the JSON of the ``exported`` columns.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -20,21 +18,74 @@ Kind = Literal["text", "money", "percent", "count"]
 Cell = str | Decimal | int | None
 
 
-@dataclass(frozen=True)
 class Column:
+    """A column of a table: how its cells are shown, exported and named.
+
+    A frozen value compared field by field, as a frozen dataclass would be; written out (as
+    ``Table`` is) because importing dataclasses costs a warm summary about 13 ms."""
+
+    __slots__ = ("exported", "for_people", "header", "joiner", "json_key", "key", "kind", "optional", "shown", "text")
+    # the fields' order (the constructor's)
+    __match_args__ = (
+        "key",
+        "header",
+        "kind",
+        "shown",
+        "exported",
+        "json_key",
+        "joiner",
+        "for_people",
+        "text",
+        "optional",
+    )
+
     key: str
     header: str
-    kind: Kind = "text"
-    shown: bool = True  # a column of the table people and spreadsheets see; False: in JSON only
-    exported: bool = True  # in the JSON rows (``Table.data``)
-    json_key: str | None = None  # its name in JSON, when not ``key`` (the CSV header)
-    joiner: str = ", "  # between the items of a list value, where it is shown
-    for_people: bool = True  # False: only in CSV (an id beside its label, for spreadsheets and scripts)
-    text: Callable[[Any], Cell] | None = None  # how a raw value is written in the cell, when not as it is
-    optional: bool = False  # left out of a JSON row that has no value for it (a key only some records have)
+    kind: Kind
+    shown: bool  # a column of the table people and spreadsheets see; False: in JSON only
+    exported: bool  # in the JSON rows (``Table.data``)
+    json_key: str | None  # its name in JSON, when not ``key`` (the CSV header)
+    joiner: str  # between the items of a list value, where it is shown
+    for_people: bool  # False: only in CSV (an id beside its label, for spreadsheets and scripts)
+    text: Callable[[Any], Cell] | None  # how a raw value is written in the cell, when not as it is
+    optional: bool  # left out of a JSON row that has no value for it (a key only some records have)
+
+    def __init__(
+        self,
+        key: str,
+        header: str,
+        kind: Kind = "text",
+        shown: bool = True,
+        exported: bool = True,
+        json_key: str | None = None,
+        joiner: str = ", ",
+        for_people: bool = True,
+        text: Callable[[Any], Cell] | None = None,
+        optional: bool = False,
+    ) -> None:
+        values = (key, header, kind, shown, exported, json_key, joiner, for_people, text, optional)
+        for name, value in zip(self.__match_args__, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__match_args__)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        return self._fields() == other._fields() if isinstance(other, Column) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "Column(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__) + ")"
 
 
-@dataclass
 class Table:
     """Rows of raw cells (Decimal money, not formatted text); renderers format them.
 
@@ -42,13 +93,39 @@ class Table:
     ``flags`` marks rows to highlight (e.g. over-allocated streams).
     """
 
-    title: str
-    columns: list[Column]
-    rows: list[list[Cell]]
-    total: list[Cell] | None = None
-    flags: list[bool] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
+    def __init__(
+        self,
+        title: str,
+        columns: list[Column],
+        rows: list[list[Cell]],
+        total: list[Cell] | None = None,
+        flags: list[bool] | None = None,
+        notes: list[str] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.total = total
+        self.flags: list[bool] = [] if flags is None else flags
+        self.notes: list[str] = [] if notes is None else notes
+        self.data: dict[str, Any] = {} if data is None else data
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.title, self.columns, self.rows, self.total, self.flags, self.notes, self.data)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            self._fields() == other._fields()
+            if isinstance(other, Table) and other.__class__ is Table
+            else NotImplemented
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
+
+    def __repr__(self) -> str:
+        names = ("title", "columns", "rows", "total", "flags", "notes", "data")
+        return "Table(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True)) + ")"
 
     def for_people(self) -> Table:
         """The table without its CSV-only columns, for the terminal and Markdown."""
@@ -119,7 +196,9 @@ def json_value(value: Any) -> Any:
         return [json_value(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): json_value(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a nested record, as an object
+    if hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):  # a nested record, as an object
+        import dataclasses  # only a report of records has one: dataclasses is not imported for a summary
+
         return {f.name: json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if hasattr(value, "isoformat"):
         return value.isoformat()
