@@ -212,7 +212,10 @@ def table_lines(diff: LedgerDiff, width: int) -> list[str] | None:
 
 def _wrap_prose(text: str, width: int, indent: int) -> list[str]:
     """The lines ``fit.print_wrapped`` prints for ``text`` (before each is right-stripped)."""
-    import textwrap
+    line = " " * indent + text
+    if text and len(line) <= max(width, 20) and text == text.strip() and text.isprintable():
+        return [line]  # what textwrap gives a line that fits, with nothing to turn into spaces
+    import textwrap  # here: compiling its patterns costs more than the rest of a short comparison
 
     return textwrap.wrap(
         text,
