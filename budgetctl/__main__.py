@@ -121,6 +121,41 @@ def _validate(plain: dict[str, Any]) -> None:
         if isinstance(listed, int):  # returns only when the text would be in colour (Rich prints it)
             _no_problems(chosen, listed)
     from budgetctl.diagnostics import UserError, count_errors
+
+    changes = None
+    if listed is not None and not isinstance(listed, int):  # the files changed since the stamp's check
+        from budgetctl.pipeline import check_listed
+
+        changes = check_listed(listed)
+    source: Any = None
+    if changes is not None:
+        problems, file_count, source = changes.problems, changes.file_count, changes.source_line
+    else:
+        whole = _validate_whole(plain, data, chosen, listed)
+        if whole is None:
+            return
+        problems, file_count, source = whole
+    from budgetctl.render import problems as render
+
+    failed = count_errors(problems, strict="strict" in plain) > 0
+    try:
+        if chosen == "json":
+            render.render_json(problems, not failed, file_count)
+        elif chosen == "github":
+            render.render_github(problems, file_count)
+        else:  # every line is made before the first is printed (a file changed since: FileChanged)
+            render.render_text(problems, file_count, source or (lambda path, line: None))
+    except UserError:
+        return
+    raise SystemExit(1 if failed else 0)
+
+
+def _validate_whole(
+    plain: dict[str, Any], data: Path | None, chosen: str, listed: Any
+) -> tuple[list[Any], int, Any] | None:
+    """``_validate``'s check after discovery: the problems, the file count and the source lines;
+    None for a user error (no ledger ...), which Typer shows."""
+    from budgetctl.diagnostics import UserError
     from budgetctl.loading.cache import ledger_key, read_through_index
     from budgetctl.loading.warm import Kept, keep
 
@@ -128,7 +163,7 @@ def _validate(plain: dict[str, Any]) -> None:
     try:
         files, cached, index = read_through_index(data, cache="no_cache" not in plain, taken=taken)
     except UserError:
-        return
+        return None
     key = ledger_key(files) if cached is not None else None
     last = cached.last_check(key) if cached is not None and key is not None else None
     if last is not None:
@@ -149,23 +184,11 @@ def _validate(plain: dict[str, Any]) -> None:
                 files, cached, index, progress=lambda total: progress.maybe(total, chosen), ledger_needed=False, key=key
             )
         except UserError:
-            return
+            return None
         problems, file_count, source = checked.problems, checked.file_count, checked.source_line
     if not isinstance(listed, int) and key is not None:  # else the kept stamp still holds, or no cache
-        keep(listed, cached, index, len(problems), Kept(file_count, key, files.has_in_year()))
-    from budgetctl.render import problems as render
-
-    failed = count_errors(problems, strict="strict" in plain) > 0
-    try:
-        if chosen == "json":
-            render.render_json(problems, not failed, file_count)
-        elif chosen == "github":
-            render.render_github(problems, file_count)
-        else:  # every line is made before the first is printed (a file changed since: FileChanged)
-            render.render_text(problems, file_count, source or (lambda path, line: None))
-    except UserError:
-        return
-    raise SystemExit(1 if failed else 0)
+        keep(listed, cached, index, len(problems), Kept(file_count, key, files.has_in_year()), files)
+    return problems, file_count, source
 
 
 def _no_problems(chosen: str, file_count: int) -> None:

@@ -10,7 +10,8 @@ of a comparison.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,11 +23,13 @@ if TYPE_CHECKING:  # the models are imported only when a file must be checked
     from pathlib import Path
 
     from budgetctl.loading.cache import FileCache
+    from budgetctl.loading.delta import Table
     from budgetctl.loading.diffbase import Listed, Patched
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.revision import Location
     from budgetctl.loading.snapshot import Snapshot
     from budgetctl.loading.statindex import StatIndex
+    from budgetctl.loading.warm import Listing
     from budgetctl.model.ledger import Ledger, Place, ProjectEntry
     from budgetctl.model.records import Project
     from budgetctl.model.source import RawFile
@@ -146,7 +149,9 @@ def check_files(
     ``cache`` (see ``budgetctl.loading.cache``) skips loading files checked before;
     when no file has changed since the last whole check, its problems stand (no rule
     runs again), and with ``ledger_needed=False`` they are all that is returned (then
-    ``ledger`` is None). ``progress`` is told how many files each step finished.
+    ``ledger`` is None; a ledger without actuals or forecasts is then checked without
+    holding every project's record: ``check_compact``). ``progress`` is told how many
+    files each step finished.
     ``remember=False`` keeps this check out of the cache (a ledger at a git revision
     is not the one on disk whose last check ``validate`` looks for). ``in_year=False``
     leaves the actuals and forecasts unread (a report of the plan needs neither): the
@@ -169,6 +174,11 @@ def check_files(
             changed = check_changes(files, cache, key)
         if changed is not None:
             return changed
+
+    if not ledger_needed and in_year and not has_in_year(files) and files.streams is not None:
+        compact = check_compact(files, cache, key, progress, remember)
+        if compact is not None:
+            return compact
 
     from budgetctl.loading.build import build
     from budgetctl.loading.inyear_monitoring import attach_in_year
@@ -222,13 +232,120 @@ def check_files(
         if loaded.ledger is not None and files.streams is not None and not files.problems and not has_in_year(files):
             from budgetctl.loading import snapshot
 
+            projects = loaded.ledger.projects
+            rows = [(entry.source.path, entry.project.stream, entry.project.allocations) for entry in projects]
             snapshot.write_whole(
-                cache.path, cache.key, key, files.streams, loaded.ledger.streams_file, raws, files.projects,
-                loaded.ledger.projects,
-            )  # fmt: skip
+                cache.path, cache.key, key, files.streams, loaded.ledger.streams_file, raws, files.projects, rows
+            )
     elif cache is not None and remember and loaded.ledger is not None:  # the plan alone: for the next report of it
         cache.save_plan(key, problems, file_count, incomplete, _summary_facts(loaded.ledger, None))
     return Checked(loaded.ledger, problems, file_count, incomplete, files=files)
+
+
+def check_compact(
+    files: LedgerFiles, cache: FileCache | None, key: str, progress: Advance | None, remember: bool
+) -> Checked | None:
+    """``check_files`` of a ledger without actuals or forecasts when only its problems are wanted:
+    the same problems, file count and kept values, without holding every project's record. The
+    project files are checked a frame at a time with the per-file rules (``build.check_compact``);
+    the rules that read no project run over streams.yaml and the adjustments alone; the two rules
+    across project files run over what each valid project leaves: duplicate ids (R004) over its
+    id and path, over-allocation (A001) over its stream and allocations. None when that does not
+    apply (streams.yaml does not load, a budget depends on actuals, or a rule reads across project
+    files in a way this check does not know): the caller then checks the whole ledger."""
+    from budgetctl.infra.gcpause import paused_gc
+    from budgetctl.loading.build import Amounts, _load_streams, amount
+    from budgetctl.loading.build import check_compact as check_projects
+    from budgetctl.model.figures import needs_actuals
+    from budgetctl.model.kinds import project_id
+    from budgetctl.model.ledger import Ledger
+    from budgetctl.model.money import total
+    from budgetctl.rules import RULES
+    from budgetctl.rules import duplicate_project_id as r004
+    from budgetctl.rules import over_allocated_stream as a001
+
+    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+        return None
+    assert files.streams is not None
+    source, streams_file, problems = _load_streams(files.streams, cache)
+    if source is None or streams_file is None:
+        return None
+    base = Ledger(source, streams_file, [])  # streams.yaml and the adjustments: no project
+    if needs_actuals(base):
+        return None
+    raws = files.in_year.get("adjustment", [])
+    problems = list(files.problems) + problems
+    incomplete = bool(files.problems)
+    if raws:
+        from budgetctl.loading.adjustments import load_adjustments
+
+        adjusted = load_adjustments(raws, cache)
+        base.adjustments = adjusted.entries
+        problems += adjusted.problems
+        incomplete = incomplete or adjusted.incomplete
+    found = check_projects(files.projects, base, [rule for rule in RULES if rule.scope == "file"], cache, progress)
+    problems += found.problems
+    incomplete = incomplete or found.incomplete
+    rows = found.rows
+    # Each (stream, year)'s rows, by position in ``rows`` (path order, as Ledger.allocated).
+    by_stream_year: dict[tuple[str, str], array[int]] = {}
+    pence: dict[tuple[str, str], int | None] = {}  # their sum in pence (None: an amount is not in pence)
+    for position, (_, stream, flat) in enumerate(rows):
+        for i in range(0, len(flat), 2):
+            key_of = (stream, flat[i])
+            at = by_stream_year.get(key_of)
+            if at is None:
+                at = by_stream_year[key_of] = array("l")
+                pence[key_of] = 0
+            at.append(position)
+            value, added = flat[i + 1], pence[key_of]
+            pence[key_of] = added + value if type(value) is int and added is not None else None
+
+    def allocations(stream: str, year: str) -> list[tuple[str, Decimal]]:
+        """``figures.allocations`` of the stream and year, as (id, amount)."""
+        found = []
+        for position in by_stream_year.get((stream, year), ()):
+            row = rows[position]
+            found.append((project_id(row[0]), amount(row, year)))
+        return found  # type: ignore[return-value]  # each row listed allocates in the year
+
+    def over_allocated() -> Iterator[tuple[str, Place]]:
+        for stream in base.streams:
+            yield from a001.stream_findings(base, stream, lambda year, stream=stream: allocations(stream, year))  # type: ignore[misc]
+
+    with paused_gc():
+        for rule in RULES:
+            findings: Iterable[tuple[str, Place]]
+            if rule.code == r004.RULE.code:
+                findings = r004.duplicates((project_id(path), path) for path, _, _ in rows)
+            elif rule.code == a001.RULE.code:
+                findings = over_allocated()
+            else:  # over no project: a per-file rule finds what it finds outside project files
+                findings = rule.check(base)
+            problems.extend(_finding(rule, message, place) for message, place in findings)
+    problems.sort(key=Diagnostic.sort_key)
+    file_count = 1 + len(files.projects) + len(raws)
+    if cache is not None and remember:
+        years = sorted({year for _, year in by_stream_year})  # as figures.allocated_by_stream
+        figures: dict[str, dict[str, tuple[int, Decimal]]] = {}
+        for stream in base.streams:
+            figures[stream] = {}
+            for year in years:
+                summed = pence.get((stream, year))
+                money = Decimal(summed).scaleb(-2) if summed is not None else None  # as total() of the amounts
+                if money is None or (stream, year) not in by_stream_year:
+                    money = total(a for _, a in allocations(stream, year))
+                figures[stream][year] = (len(by_stream_year.get((stream, year), ())), money)
+        cache.save_check(key, problems, file_count, incomplete, figures, _summary_facts(base, figures))
+        from budgetctl.model import monitorfacts
+
+        cache.save_monitor(key, monitorfacts.encode(monitorfacts.facts_of(base, figures)))
+        if not files.problems:
+            from budgetctl.loading import snapshot
+
+            kept = ((row[0], row[1], Amounts(row)) for row in rows)  # each made when written
+            snapshot.write_whole(cache.path, cache.key, key, files.streams, streams_file, raws, files.projects, kept)
+    return Checked(None, problems, file_count, incomplete, files=files)
 
 
 def keep_in_year(files: LedgerFiles, cache: FileCache) -> None:
@@ -547,6 +664,134 @@ def check_changes(files: LedgerFiles, cache: FileCache, key: str) -> Checked | N
         return None
 
 
+def check_listed(found: Listing) -> Checked | None:
+    """``validate``'s whole check of the ledger listed by ``found`` when the stamp did not vouch
+    for it: from the table kept with the stamp (``loading.delta``) and the snapshot, reading
+    only the files whose stat entries changed since, as ``check_changes`` does after discovery;
+    then the stamp of this listing (a mark with problems). None when that does not apply (the
+    folders or streams.yaml changed, another command checked the ledger since, a file changed
+    kind or size past the limit ...): then the ledger is discovered and checked as usual."""
+    from functools import partial
+
+    from budgetctl.loading import delta, snapshot
+    from budgetctl.loading.codec import Malformed
+    from budgetctl.loading.warm import Kept, keep_changes
+
+    cache = found.cache
+    if cache is None or not cache.enabled:
+        return None
+    kept = delta.read(cache)
+    if kept is None:
+        return None
+    table, base = kept
+    reread = delta.candidates(found, table)
+    if reread is None:
+        return None
+    snap = snapshot.read(cache.path, cache.key)
+    if snap is None or snap.ledger != base or len(snap.keys) != snapshot.KEY * table.projects:
+        return None
+    last = cache.last_check(base)
+    old_figures = cache.last_figures(base)
+    if last is None or last[0] or old_figures is None:  # problems in unchanged files: discovery shows their lines
+        return None
+    read = _read_listed(found, table, reread, snap)
+    if read is None:
+        return None
+    files, changed, rehash = read
+    assert files.streams is not None
+    adjustments = files.in_year.get("adjustment", [])
+    if not snap.same_context(files.streams, adjustments):
+        return None
+    from budgetctl.loading.cache import key_of
+    from budgetctl.rules import RULES
+
+    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+        return None
+    try:
+        shown = {at: raw.path for at, raw in changed.items()}
+        differ = snap.patched({at: raw.digest for at, raw in changed.items()}, partial(_named_once, shown, table))
+        keys: list[bytes | bytearray] = [files.streams.digest.encode(), snap.keys]
+        keys += [raw.digest.encode() for raw in adjustments]
+        key = key_of(b"", table.paths_hash, keys, table.count)
+        if key is None:
+            return None
+        files.projects = [changed[at] for at in differ]
+        if differ:
+            checked = _check_changes(
+                files, cache, key, snap, last, old_figures, files.projects, [], project_count=table.projects
+            )
+        else:  # the content of the last check, whatever the stat entries say
+            checked = Checked(None, *last, files=files)
+    except (Malformed, ValueError, SyntaxError, RecursionError):  # a damaged snapshot: check everything
+        return None
+    stamp = Kept(checked.file_count, key, False)
+    keep_changes(found, cache, len(checked.problems), stamp, [(path, digest) for _, path, digest in rehash])
+    delta.keep_again(cache, table, found, key, [number for number, _, _ in rehash], len(reread))
+    return checked
+
+
+def _named_once(shown: dict[int, str], table: Table, ids: set[str]) -> list[str] | None:
+    """``_named`` of the project files when none of ``ids`` names two files (the table knows
+    the ids that do) and each names one of the files ``shown`` (position -> display path): those
+    files, in order; None otherwise (every path is searched)."""
+    from budgetctl.model.kinds import project_id
+
+    named = {project_id(path): at for at, path in shown.items()}
+    if ids & table.duplicated or not ids <= named.keys():
+        return None
+    return [shown[at] for at in sorted(named[ident] for ident in ids)]
+
+
+def _read_listed(
+    found: Listing, table: Table, reread: list[int], snap: Snapshot
+) -> tuple[LedgerFiles, dict[int, RawFile], list[tuple[int, str, str]]] | None:
+    """The ledger's files as ``check_listed`` needs them: streams.yaml and the adjustments (read
+    if among ``reread``, else with the snapshot's content keys, their bytes read if needed), and
+    the project files of ``reread`` by snapshot position; with the files read too soon after a
+    write (listed number, path, content key). None when a file cannot be read as discovery reads
+    it, or streams.yaml and the adjustments are not named as the snapshot names them."""
+    from functools import partial
+    from pathlib import Path
+
+    from budgetctl.loading import delta
+    from budgetctl.loading.discover import LedgerFiles, _read, _reread
+    from budgetctl.loading.statindex import SETTLE_NS
+    from budgetctl.model.source import RawFile
+
+    paths, infos = found.paths, found.infos
+    settled = found.started - SETTLE_NS
+    read: dict[int, RawFile] = {}
+    changed: dict[int, RawFile] = {}
+    rehash = []
+    for number in reread:
+        place = table.places[number]
+        if place == delta.UNREAD:
+            continue
+        problems: list[Diagnostic] = []
+        info, shown = infos[number], table.shown(paths[number])
+        raw = _read(paths[number], shown, problems, None, info) if shown is not None else None  # type: ignore[arg-type]
+        if raw is None or problems:
+            return None
+        if max(info.st_mtime_ns, info.st_ctime_ns) > settled:
+            rehash.append((number, paths[number], raw.digest))
+        if place >= 0:
+            changed[place] = raw
+        else:
+            read[number] = raw
+    named = [snap.head["streams"], *snap.head["others"]]
+    if len(named) != len(table.others):
+        return None
+    others: list[RawFile] = []
+    for number, pair in zip(table.others, named, strict=True):
+        shown = table.shown(paths[number])
+        if shown is None or type(pair) is not list or len(pair) != 2 or pair[0] != shown or type(pair[1]) is not str:
+            return None
+        raw = read.get(number) or RawFile(shown, key=pair[1], load=partial(_reread, paths[number], shown))
+        others.append(raw)
+    adjustments = {"adjustment": others[1:]} if len(others) > 1 else {}
+    return LedgerFiles(Path(found.context[3]), others[0], in_year=adjustments), changed, rehash
+
+
 def _check_changes(
     files: LedgerFiles,
     cache: FileCache,
@@ -556,7 +801,10 @@ def _check_changes(
     old_figures: dict[str, dict[str, tuple[int, Decimal]]],
     changed: list[RawFile],
     removed: list[str],
+    project_count: int | None = None,
 ) -> Checked:
+    """``check_changes`` once the changed files are known; ``files``: streams.yaml, the
+    adjustments and (unless ``project_count`` says how many there are) every project file."""
     from budgetctl.loading import snapshot
     from budgetctl.loading.adjustments import load_adjustments
     from budgetctl.loading.build import LazySource, load_projects
@@ -595,9 +843,9 @@ def _check_changes(
 
     # R004: the files with the changed files' ids, all of them found by name.
     assert snap.current is not None
-    paths = snap.current[0]
+    current = snap.current
     ids = {project_id(path) for path in gone}
-    same_ids = [path for path in _named(paths, ids) if project_id(path) in ids]
+    same_ids = [path for path in current.named(ids, _named_in) if project_id(path) in ids]
     for message, place in r004.duplicates((project_id(p), p) for p in same_ids if p not in invalid):
         problems.append(_finding(r004.RULE, message, place))
 
@@ -640,7 +888,7 @@ def _check_changes(
             for year in ledger.streams[stream].budget:
                 place = ledger.stream_at(stream, "budget", year)
                 places.add((place.file, place.line, place.column))
-    projects = set(paths) if last[0] else set()
+    projects = set(current.paths()) if last[0] else set()
     scopes = {rule.code: rule.scope for rule in RULES}
     for p in last[0]:
         if p.file in projects:
@@ -655,7 +903,7 @@ def _check_changes(
             problems.append(p)
     problems.sort(key=Diagnostic.sort_key)
 
-    file_count = 1 + len(files.projects) + len(raws)
+    file_count = 1 + (len(files.projects) if project_count is None else project_count) + len(raws)
     incomplete = bool(invalid) or broken or (adjusted is not None and adjusted.incomplete)
     in_use = sorted(y for y, n in years.items() if n > 0)
     figures = {}
@@ -705,22 +953,33 @@ NAMED_SEARCH_MAX = 4
 
 
 def _named(paths: list[str], ids: set[str]) -> list[str]:
-    """The paths whose file name is ``<id>.yaml`` (or .yml) for one of ``ids``, in order: each name
-    searched for in all the paths joined, in C, instead of looking at every path in turn."""
+    """The paths whose file name is ``<id>.yaml`` (or .yml) for one of ``ids``, in order."""
+    joined = "\0".join(paths)
+    if joined.count("\0") != max(len(paths) - 1, 0):  # a path with a NUL (none on disk or in git)
+        from budgetctl.model.kinds import PROJECT_SUFFIXES
+
+        names = {f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES}
+        return [path for path in paths if path.rsplit("/", 1)[-1] in names]
+    return _named_in(joined, len(paths), ids)
+
+
+def _named_in(joined: str, count: int, ids: set[str]) -> list[str]:
+    """``_named`` of the ``count`` paths ``joined`` with NUL between them (no path holds one):
+    each name searched for in them, in C, instead of looking at every path in turn."""
     from budgetctl.model.kinds import PROJECT_SUFFIXES
 
     names = {f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES}
-    if len(ids) > NAMED_SEARCH_MAX:  # each search reads every path: past a few, one pass over them
-        return [path for path in paths if path.rsplit("/", 1)[-1] in names]
-    joined = "\n" + "\n".join(paths) + "\n"
-    if joined.count("\n") != len(paths) + 1:  # a path with a line break in it: look at each one
-        return [path for path in paths if path.rsplit("/", 1)[-1] in names]
+    if not count:
+        return []
+    if len(ids) > NAMED_SEARCH_MAX or joined.count("\0") != count - 1:  # past a few, one pass over them
+        return [path for path in joined.split("\0") if path.rsplit("/", 1)[-1] in names]
+    joined = f"\0{joined}\0"
     found = []
-    for needle in (f"{before}{name}\n" for name in names for before in "/\n"):
+    for needle in (f"{before}{name}\0" for name in names for before in "/\0"):
         at = joined.find(needle)
         while at >= 0:
             end = at + len(needle) - 1
-            start = joined.rfind("\n", 0, end) + 1
+            start = joined.rfind("\0", 0, end) + 1
             found.append((start, joined[start:end]))
             at = joined.find(needle, end)
     return [path for _, path in sorted(found)]

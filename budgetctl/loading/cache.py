@@ -40,7 +40,7 @@ from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 
 from budgetctl import __version__
-from budgetctl.loading.ownfiles import read_own, usable_folder, write_own
+from budgetctl.loading.ownfiles import Spool, read_own, usable_folder, write_own
 
 TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
 if TYPE_CHECKING:
@@ -168,6 +168,7 @@ class FileCache:
         self._check: tuple[bytes, list[bytes]] | None = None  # the check file's header and lines
         self._check_head: dict[str, Any] | None = None  # its header, parsed
         self._sparse: bytes | None = None  # the file's bytes, when entries are looked up one by one
+        self._spool: Spool | None = None  # the next file, written as entries are made (``spool``)
 
     @classmethod
     def open(cls, root: Path) -> FileCache | None:
@@ -490,6 +491,29 @@ class FileCache:
         self._new[path] = json.dumps([key, path, *entry], separators=(",", ":")).encode()  # ASCII: one line
         self._changed = True
 
+    def spool(self) -> int | None:
+        """A descriptor of the file ``save`` puts in place, opened for appending entry lines as they
+        are made (``append_lines``: by this process or its forked workers; a whole check of 50,000
+        files would otherwise hold some 30 MB of lines); None when it cannot be written (then
+        ``hold_lines``). A worker that fails may have appended lines of files then checked again
+        here: the same lines (the last one read wins), or one cut short, which makes the next run
+        ignore the file, as any damaged line does."""
+        if not self.enabled or self._sparse is not None:
+            return None
+        if self._spool is None:
+            self._spool = Spool.open(self.path, json.dumps({"format": FORMAT, "key": self.key}).encode())
+        return None if self._spool is None or self._spool.failed else self._spool.fd[0]
+
+    def appended(self) -> None:
+        """Lines were appended to ``spool``."""
+        self._changed = True
+
+    def hold_lines(self, lines: list[tuple[str, bytes]]) -> None:
+        """Keep entry lines (``entry_line``, by path) until ``save``."""
+        if self.enabled and lines:
+            self._new.update(lines)
+            self._changed = True
+
     def add(self, path: str, key: str, entry: list[Any]) -> None:
         """Keep one file's entry without writing the whole file: in the file beside it, which
         ``_read`` reads over it and ``save`` folds in (a run that checks a few files saves no
@@ -519,12 +543,21 @@ class FileCache:
     def save(self) -> None:
         """Write the entries of this run's files (others are forgotten), if anything changed.
         A run that asked for no entry (its whole check came from ``last_check``) writes nothing."""
+        spool, self._spool = self._spool, None
         if not self.enabled or (self._old is None and not self._changed) or self._sparse is not None:
+            if spool is not None:
+                spool.discard()
             return
         if not (self._changed or self._new.keys() != self._entries().keys()):
+            if spool is not None:
+                spool.discard()
             return
-        header = json.dumps({"format": FORMAT, "key": self.key}).encode()
-        write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
+        if spool is not None:
+            if not spool.finish(self.path, self._new.values()):
+                return
+        else:
+            header = json.dumps({"format": FORMAT, "key": self.key}).encode()
+            write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
         with contextlib.suppress(OSError):  # its entries were read over the file's, and kept if still used
             self.more_path.unlink()
 
@@ -577,21 +610,52 @@ def read_through_index(
 
 def ledger_key(files: LedgerFiles) -> str:
     """The content key of a whole ledger: what discovery refused, then every file's display
-    path and content key (the SHA-256 of its bytes), in order (lengths first, so no two
-    ledgers run together the same way)."""
-    whole = hashlib.sha256()
-    for problem in files.problems:
-        whole.update(json.dumps(problem.as_json()).encode() + b"\n")
+    path and content key (the SHA-256 of its bytes), in order (``key_of``)."""
     every = files.every_file()
     paths = [raw.path for raw in every]
-    if "".join(paths).isascii():  # as many bytes as characters: one string, encoded once
-        whole.update("".join([f"{len(p)}:{p}{raw.digest}" for p, raw in zip(paths, every, strict=True)]).encode())
-        return whole.hexdigest()
-    parts = []
-    for raw in every:
-        path = raw.path.encode("utf-8", "surrogateescape")
-        parts += [b"%d:" % len(path), path, raw.digest.encode()]
-    whole.update(b"".join(parts))
+    keys = "".join([raw.digest for raw in every]).encode("utf-8", "surrogateescape")
+    problems = problems_part(files.problems)
+    found = key_of(problems, paths_hash(paths), [keys], len(every))
+    return found if found is not None else _spelled_out(problems, paths, [raw.digest for raw in every])
+
+
+def problems_part(problems: list[Diagnostic]) -> bytes:
+    """What discovery refused, as the ledger key holds it."""
+    return b"".join([json.dumps(problem.as_json()).encode() + b"\n" for problem in problems])
+
+
+def paths_hash(paths: list[str]) -> bytes:
+    """The SHA-256 of the display paths in order, NUL between them; b"" when a path holds a NUL
+    (none can: a name on disk or in a git tree cannot), as they could then run together."""
+    joined = "\0".join(paths)
+    if joined.count("\0") != max(len(paths) - 1, 0):
+        return b""
+    return hashlib.sha256(joined.encode("utf-8", "surrogateescape")).digest()
+
+
+def key_of(problems: bytes, paths: bytes, keys: list[bytes | bytearray], count: int) -> str | None:
+    """The ledger key from its parts: discovery's problems (``problems_part``), the hash of the
+    ``count`` files' display paths (``paths_hash``) and their content keys in order (in pieces
+    of whole keys), each 64 ASCII characters: a check of a few changed files makes it from kept
+    parts without a pass over every file. None when a part is not so (the key is spelled out)."""
+    if len(paths) != 32 or sum(map(len, keys)) != 64 * count or not all(piece.isascii() for piece in keys):
+        return None
+    whole = hashlib.sha256(problems)
+    whole.update(b"%d\n" % count)
+    whole.update(paths)
+    for piece in keys:
+        whole.update(piece)
+    return whole.hexdigest()
+
+
+def _spelled_out(problems: bytes, paths: list[str], keys: list[str]) -> str:
+    """The ledger key of files whose paths or content keys ``key_of`` does not take: each path
+    and key with its length, after a line that no key made by ``key_of`` starts its files with."""
+    whole = hashlib.sha256(problems)
+    whole.update(b"spelled out\n")
+    for path, key in zip(paths, keys, strict=True):
+        for part in (path.encode("utf-8", "surrogateescape"), key.encode("utf-8", "surrogateescape")):
+            whole.update(b"%d:" % len(part) + part)
     return whole.hexdigest()
 
 
@@ -636,6 +700,19 @@ def remember_alone(cache: FileCache, path: str, key: str, checked: FileCheck) ->
         cache.add(path, key, codec.to_entry(checked))
     except codec.Malformed:
         return
+
+
+def entry_line(path: str, key: str, checked: FileCheck) -> bytes | bool:
+    """The line ``FileCache.put`` stores for one file's check (made where the file was checked,
+    a worker process too); False when the cache cannot hold it exactly (``remember`` then
+    turns caching off for the run)."""
+    from budgetctl.loading import codec
+
+    try:
+        entry = codec.to_entry(checked)
+    except codec.Malformed:
+        return False
+    return json.dumps([key, path, *entry], separators=(",", ":")).encode()  # ASCII: one line
 
 
 def remember(cache: FileCache, path: str, key: str, checked: FileCheck) -> None:

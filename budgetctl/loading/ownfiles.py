@@ -9,6 +9,10 @@ import os
 import stat
 from pathlib import Path
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
 # A cache file larger than this is not read (about 600 bytes per project file).
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 
@@ -54,17 +58,22 @@ def read_own(path: Path, *, binary: bool = False) -> bytes | None:
     return data
 
 
+def ready_folder(folder: Path) -> bool:
+    """Whether the cache folder is ours, made owner-only when missing; raises OSError."""
+    if usable_folder(folder) is None:  # replaced by a link or another user's since opened
+        return False
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)  # never through a link: mkdir refuses an existing name
+    return usable_folder(folder) is not None
+
+
 def write_own(path: Path, data: bytes) -> None:
     """Write a cache file atomically, readable by its owner only; a failure is ignored."""
     from budgetctl.infra.atomic import write_atomic
 
     try:
-        if usable_folder(path.parent) is None:  # replaced by a link or another user's since opened
-            return
-        path.parent.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            path.parent.mkdir(mode=0o700)  # never through a link: mkdir refuses an existing name
-        if usable_folder(path.parent) is None:
+        if not ready_folder(path.parent):
             return
         with contextlib.suppress(FileNotFoundError):
             info = os.lstat(path)
@@ -75,3 +84,81 @@ def write_own(path: Path, data: bytes) -> None:
         write_atomic(path, data, mode=0o600)
     except Exception:  # read-only, full, a symlink...: run without a cache
         return
+
+
+class Spool:
+    """A cache file written a few lines at a time as they are made (a large one is never held
+    whole): a temporary file beside it, owner-only, opened for appending, put in its place by
+    ``finish`` (fsynced, then renamed over it, as ``write_own`` writes), or removed (``discard``,
+    or when it is forgotten). Every failure means the file is not written."""
+
+    def __init__(self, fd: int, temporary: Path) -> None:
+        import weakref
+
+        self.fd = [fd]  # -1 once closed: the removal below must not close a number reused since
+        self.temporary = temporary
+        self.failed = False
+        # A run that never saves leaves nothing (a forked worker, which holds a copy, never removes it).
+        self._removal = weakref.finalize(self, _remove, self.fd, temporary, os.getpid())
+
+    @classmethod
+    def open(cls, path: Path, header: bytes) -> Spool | None:
+        try:
+            if not ready_folder(path.parent):
+                return None
+            temporary = path.with_name(f".budgetctl-{path.name}-{os.urandom(8).hex()}.tmp")
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(temporary, flags, 0o600)
+        except OSError:
+            return None
+        spool = cls(fd, temporary)
+        return spool if spool.write([header]) else None
+
+    def write(self, lines: Collection[bytes | bytearray | memoryview]) -> bool:
+        """Append the lines; False (and nothing more written) once a write failed."""
+        if self.failed or not append_lines(self.fd[0], lines):
+            self.failed = True
+            return False
+        return True
+
+    def finish(self, path: Path, lines: Collection[bytes]) -> bool:
+        """Append ``lines`` and put the file at ``path``; False when that failed (nothing is left)."""
+        ok = self.write(lines) if lines else not self.failed
+        try:
+            if ok and usable_folder(path.parent) is not None:
+                os.fsync(self.fd[0])
+                fd, self.fd[0] = self.fd[0], -1
+                os.close(fd)
+                self.temporary.replace(path)
+                self._removal.detach()
+                return True
+        except OSError:
+            pass
+        self.discard()
+        return False
+
+    def discard(self) -> None:
+        self._removal()
+
+
+def append_lines(fd: int, lines: Collection[bytes | bytearray | memoryview]) -> bool:
+    """Append the lines to ``FileCache.spool``'s descriptor in one write (it lands whole, whichever
+    process writes: the file is opened for appending); False when that failed or fell short (the
+    caller then turns caching off: the file is not put in place)."""
+    if not lines:
+        return True
+    data = b"\n".join([*lines, b""])
+    try:
+        return os.write(fd, data) == len(data)
+    except OSError:
+        return False
+
+
+def _remove(fd: list[int], temporary: Path, owner: int) -> None:
+    if fd[0] >= 0:
+        with contextlib.suppress(OSError):
+            os.close(fd[0])
+        fd[0] = -1
+    if os.getpid() == owner:
+        with contextlib.suppress(OSError):
+            temporary.unlink()

@@ -27,8 +27,12 @@ from budgetctl.model.source import RawFile
 PARALLEL_MIN_FILES = 2000
 # Files per frame a worker sends: at 50,000 files a share's tuples would be about 20 MB at once.
 FRAME_FILES = 500
+# A frame's size above this is garbage (a frame is a few hundred kilobytes): refused before it is read.
+FRAME_MAX_BYTES = 1 << 31
 
 Done = list[tuple[int, FileCheck]]  # (index of the file, its check)
+# Given some files' indices (a frame), what they give, as values marshal carries, one per file.
+Work = Callable[[list[int]], list[Any]]
 
 
 def check_projects(projects: list[RawFile], todo: list[int]) -> Generator[Done, None, None]:
@@ -57,10 +61,43 @@ def check_projects(projects: list[RawFile], todo: list[int]) -> Generator[Done, 
             worker.close(stop=True)  # a no-op unless this run failed before reading its result
 
 
+def run_frames(
+    projects: list[RawFile], todo: list[int], work: Work, decode: Callable[[Any], Any]
+) -> Generator[tuple[list[int], list[Any]], None, None]:
+    """``work`` over the files at the indexes ``todo``, a frame of ``FRAME_FILES`` files at a time:
+    this process's share first, then each worker's; yields each frame's indices and results, each
+    result through ``decode`` (which raises at anything a worker should not have sent: that
+    worker's files not yet yielded are then done here). Only a frame at a time is held."""
+    workers = _start_workers(projects, todo, work) if len(todo) >= PARALLEL_MIN_FILES else []
+    try:
+        handed = {i for worker in workers for i in worker.indices}
+        mine = [i for i in todo if i not in handed]
+        for start in range(0, len(mine), FRAME_FILES):
+            part = mine[start : start + FRAME_FILES]
+            yield part, [decode(result) for result in work(part)]
+        for worker in workers:
+            done = 0  # how many of the worker's files were yielded from its frames
+            rest: list[int] = []
+            try:
+                for frame in worker.frames():
+                    part = worker.indices[done : done + len(frame)]
+                    decoded = [decode(result) for result in frame]
+                    done += len(frame)
+                    yield part, decoded
+            except Exception:  # the worker died or sent something wrong: do the rest of its files here
+                rest = worker.indices[done:]
+            for start in range(0, len(rest), FRAME_FILES):
+                part = rest[start : start + FRAME_FILES]
+                yield part, [decode(result) for result in work(part)]
+    finally:
+        for worker in workers:
+            worker.close(stop=True)
+
+
 class _Worker:
     """A forked copy of this process checking some files; it sends their entries through a pipe."""
 
-    def __init__(self, projects: list[RawFile], indices: list[int]) -> None:
+    def __init__(self, projects: list[RawFile], indices: list[int], work: Work | None = None) -> None:
         import os
 
         self.indices = indices
@@ -74,8 +111,9 @@ class _Worker:
                 os.close(read)
                 frames = []
                 for start in range(0, len(indices), FRAME_FILES):
+                    part = indices[start : start + FRAME_FILES]
                     frame = marshal.dumps(
-                        [pack(check_project(projects[i])) for i in indices[start : start + FRAME_FILES]]
+                        work(part) if work is not None else [pack(check_project(projects[i])) for i in part]
                     )
                     frames += [len(frame).to_bytes(8, "little"), frame]
                 with os.fdopen(write, "wb") as pipe:
@@ -88,31 +126,37 @@ class _Worker:
         self.status: int | None = None
 
     def frames(self) -> Generator[list[Any], None, None]:
-        """The worker's frames in order, each a list of packed checks, once it has exited cleanly
-        and sent exactly one check per file (else RuntimeError before the first frame)."""
+        """The worker's frames in order, each a list of packed results, once it has exited cleanly
+        and sent exactly one result per file (else RuntimeError before the first frame). All are
+        read at once (the worker then exits and its memory is freed), each decoded when given
+        and its bytes released."""
         import marshal
 
-        payload = self.pipe.read()
+        sent: list[bytes] = []
+        expected = -(-len(self.indices) // FRAME_FILES)
+        while True:
+            head = self.pipe.read(8)
+            if not head:
+                break
+            size = int.from_bytes(head, "little")
+            if len(head) != 8 or size > FRAME_MAX_BYTES or len(sent) == expected:
+                raise RuntimeError("worker sent a wrong answer")
+            sent.append(self.pipe.read(size))
+            if len(sent[-1]) != size:
+                raise RuntimeError("worker sent a wrong answer")
         self.close()
         if self.status != 0:
             raise RuntimeError(f"worker exited with status {self.status}")
-        bounds = []
-        start = 0
-        while start < len(payload):
-            size = int.from_bytes(payload[start : start + 8], "little")
-            start += 8
-            bounds.append((start, start + size))
-            start += size
-        if start != len(payload) or len(bounds) != -(-len(self.indices) // FRAME_FILES):
+        if len(sent) != expected:
             raise RuntimeError("worker sent a wrong answer")
-        view = memoryview(payload)
-        sent = 0
-        for begin, end in bounds:
-            frame = marshal.loads(view[begin:end])
-            expected = min(FRAME_FILES, len(self.indices) - sent)
-            if type(frame) is not list or len(frame) != expected:
+        given = 0
+        sent.reverse()  # popped in order: each frame's bytes are released once decoded
+        while sent:
+            frame = marshal.loads(sent.pop())
+            count = min(FRAME_FILES, len(self.indices) - given)
+            if type(frame) is not list or len(frame) != count:
                 raise RuntimeError("worker sent a wrong answer")
-            sent += expected
+            given += count
             yield frame
 
     def close(self, *, stop: bool = False) -> None:
@@ -128,7 +172,7 @@ class _Worker:
             self.status = os.waitstatus_to_exitcode(code)
 
 
-def _start_workers(projects: list[RawFile], todo: list[int]) -> list[_Worker]:
+def _start_workers(projects: list[RawFile], todo: list[int], work: Work | None = None) -> list[_Worker]:
     """Fork workers for the later shares of ``todo``; this process checks the first share
     itself. No workers where processes cannot be forked or entries cannot carry a project."""
     import os
@@ -153,7 +197,8 @@ def _start_workers(projects: list[RawFile], todo: list[int]) -> list[_Worker]:
     try:
         for n in range(1, count + 1):
             stop = len(todo) if n == count else share * (n + 1)
-            workers.append(_Worker(projects, todo[share * n : stop]))
+            share_of = todo[share * n : stop]
+            workers.append(_Worker(projects, share_of) if work is None else _Worker(projects, share_of, work))
     except OSError:  # no more processes (a limit, a sandbox): check the rest here
         pass
     return workers

@@ -37,12 +37,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from budgetctl.loading.ownfiles import read_own, write_own
+from budgetctl.loading.ownfiles import Spool, read_own, write_own
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
     from pathlib import Path
 
-    from budgetctl.model.ledger import ProjectEntry
     from budgetctl.model.records import StreamsFile
     from budgetctl.model.source import RawFile
 
@@ -55,7 +55,7 @@ JOURNAL_MAX_BYTES = 4 * 1024 * 1024
 KEY = 64  # hex digits of a content key (SHA-256)
 SEARCHED_MAX = 8  # streams found by a search of the stored lines; past that, all are read once
 
-Rows = list[tuple[str, dict[str, Decimal]]]  # (display path, allocations by year) in path order
+Rows = list[tuple[str, "Mapping[str, Decimal]"]]  # (display path, allocations by year) in path order
 
 
 class Malformed(ValueError):
@@ -70,16 +70,16 @@ def paths_key(paths: list[str]) -> str:
 @dataclass
 class Snapshot:
     head: dict[str, Any]
-    paths_line: bytes  # the JSON list of the project files' display paths, as stored
+    paths_line: bytes | memoryview  # the JSON list of the project files' display paths, as stored
     keys: bytearray  # their content keys, KEY hex digits each, in the same order
     # The S lines as stored, from the newline before the first: each stream's line is found in
     # it when asked for (a change touches a few streams of hundreds).
     section: bytes
+    section_at: int = 0  # where the S lines start in ``section`` (the file's bytes: not copied)
     streams: dict[str, str | None] = field(default_factory=dict)  # the journal's rows (None: none now)
     journal: dict[str, Any] = field(default_factory=dict)  # what the journal holds, as read
-    # This run's files once compared (``changes``): their paths and content keys, the keys'
-    # positions that differ, and whether the paths are those of the snapshot.
-    current: tuple[list[str], bytes, list[int], bool] | None = None
+    # This run's files once compared (``changes``, or ``patched``).
+    current: Current | None = None
     _asked: int = 0  # streams looked up in ``section``
     _stored: dict[str, str] | None = None  # every stored stream's rows, once more than a few were asked for
 
@@ -101,16 +101,40 @@ class Snapshot:
         count = len(self.keys) // KEY
         if len(paths) == count and len(keys) == len(stored) and paths_key(paths) == self.head["paths"]:
             differ = _differing(stored, keys, 0, count) if keys != stored else []
-            self.current = (paths, keys, differ, True)
+            self.current = Current(keys, differ, True, "\0".join(paths), count)
             return [projects[i] for i in differ], []
-        old_paths = json.loads(self.paths_line)
-        if type(old_paths) is not list or len(old_paths) != count or not all(type(p) is str for p in old_paths):
-            raise Malformed("paths")
+        old_paths = self._paths(count)
         old = {path: stored[i * KEY : (i + 1) * KEY].decode("ascii") for i, path in enumerate(old_paths)}
         changed = [raw for raw in projects if old.get(raw.path) != raw.digest]
         now = set(paths)
-        self.current = (paths, keys, [], False)
+        self.current = Current(keys, [], False, "\0".join(paths), len(paths))
         return changed, [path for path in old if path not in now]
+
+    def patched(
+        self, changed: dict[int, str], named: Callable[[set[str]], list[str] | None] | None = None
+    ) -> list[int]:
+        """The positions of ``changed`` (position -> content key now; the files at the other
+        positions are known to be those of the snapshot) whose keys differ from the snapshot's,
+        in order, as ``changes`` finds them; the keys are patched in place. ``named``: the
+        project files named by some ids (``Current.named``), when known without their paths."""
+        count = len(self.keys) // KEY
+        keys = self.keys
+        differ = []
+        for position in sorted(changed):
+            key = changed[position].encode("ascii", "replace")
+            if position >= count or len(key) != KEY:
+                raise Malformed("position")
+            if keys[position * KEY : (position + 1) * KEY] != key:
+                keys[position * KEY : (position + 1) * KEY] = key
+                differ.append(position)
+        self.current = Current(keys, differ, True, lambda: "\0".join(self._paths(count)), count, named)
+        return differ
+
+    def _paths(self, count: int) -> list[str]:
+        paths = json.loads(bytes(self.paths_line))
+        if type(paths) is not list or len(paths) != count or not all(type(p) is str for p in paths):
+            raise Malformed("paths")
+        return paths
 
     def streams_file(self) -> StreamsFile:
         """streams.yaml's validated model, held to the rules a parsed value meets; each stream
@@ -130,9 +154,9 @@ class Snapshot:
         self._asked += 1
         if self._asked > SEARCHED_MAX:  # each search reads the lines up to the stream's: past a few, read all once
             if self._stored is None:
-                self._stored = dict(_line(line) for line in self.section.split(b"\n") if line)
+                self._stored = self._every_line()
             return self._stored.get(stream)
-        start = self.section.find(f"\nS\t{json.dumps(stream)}\t".encode("ascii"))
+        start = self.section.find(f"\nS\t{json.dumps(stream)}\t".encode("ascii"), self.section_at)
         if start < 0:
             return None
         end = self.section.find(b"\n", start + 1)
@@ -140,9 +164,12 @@ class Snapshot:
 
     def every_stream(self) -> dict[str, str]:
         """Each stream's rows as JSON text, the journal's over the stored ones."""
-        found: dict[str, str | None] = dict(_line(line) for line in self.section.split(b"\n") if line)
+        found: dict[str, str | None] = dict(self._every_line())
         found.update(self.streams)
         return {stream: rows for stream, rows in found.items() if rows is not None}
+
+    def _every_line(self) -> dict[str, str]:
+        return dict(_line(line) for line in self.section[self.section_at :].split(b"\n") if line)
 
     def rows(self, stream: str) -> Rows:
         """The valid projects of ``stream`` with their allocations, in path order."""
@@ -178,9 +205,9 @@ class Snapshot:
             if text is not None and needle in text and self._holds(stream, path):
                 return stream
         wanted = needle.encode("ascii")
-        at = self.section.find(wanted)
+        at = self.section.find(wanted, self.section_at)
         while at >= 0:  # the text finds, the parse decides
-            stream = _line(self.section[self.section.rfind(b"\n", 0, at) + 1 : at])[0]
+            stream = _line(self.section[self.section.rfind(b"\n", self.section_at, at) + 1 : at])[0]
             if stream not in self.streams and self._holds(stream, path):
                 return stream
             at = self.section.find(wanted, at + 1)
@@ -188,6 +215,43 @@ class Snapshot:
 
     def _holds(self, stream: str, path: str) -> bool:
         return any(p == path for p, _ in self.rows(stream))
+
+
+class Current:
+    """This run's project files against the snapshot's: their content keys joined, the
+    positions whose keys differ (when the paths are the snapshot's), and their display paths,
+    NUL between them (or a function that makes them: most checks never ask)."""
+
+    __slots__ = ("_joined", "_named", "count", "differ", "keys", "same_paths")
+
+    def __init__(
+        self,
+        keys: bytes | bytearray,
+        differ: list[int],
+        same_paths: bool,
+        joined: str | Callable[[], str],
+        count: int,
+        named: Callable[[set[str]], list[str] | None] | None = None,
+    ) -> None:
+        self.keys = keys
+        self.differ = differ
+        self.same_paths = same_paths
+        self._joined = joined
+        self.count = count
+        self._named = named
+
+    def joined(self) -> str:
+        if not isinstance(self._joined, str):
+            self._joined = self._joined()
+        return self._joined
+
+    def paths(self) -> list[str]:
+        return self.joined().split("\0") if self.count else []
+
+    def named(self, ids: set[str], search: Callable[[str, int, set[str]], list[str]]) -> list[str]:
+        """The paths whose file is named by one of ``ids`` (``search``: of the joined paths), in order."""
+        found = self._named(ids) if self._named is not None else None
+        return found if found is not None else search(self.joined(), self.count, ids)
 
 
 def _line(line: bytes) -> tuple[str, str]:
@@ -243,12 +307,13 @@ def read(cache_path: Path, code_key: str) -> Snapshot | None:
         head = json.loads(data[ends[0] + 1 : ends[1]])
     except (ValueError, RecursionError):
         return None
-    paths_line, keys = data[ends[1] + 1 : ends[2]], data[ends[2] + 1 : ends[3]]
+    whole = memoryview(data)
+    paths_line, keys = whole[ends[1] + 1 : ends[2]], bytearray(whole[ends[2] + 1 : ends[3]])
     if type(head) is not dict or any(type(head.get(k)) is not t for k, t in _HEAD.items()):
         return None
     if type(head.get("id")) is not str or type(head.get("paths")) is not str or len(keys) % KEY:
         return None
-    snap = Snapshot(head, paths_line, bytearray(keys), data[ends[3] :])
+    snap = Snapshot(head, paths_line, keys, data, ends[3])
     return snap if _replay(snap, read_own(_journal_path(cache_path)), code_key) else None
 
 
@@ -295,8 +360,9 @@ def write_changes(
     invalid files and years, and ``touched``, each stream's new rows (None: it has none now).
     Only a journal is written when the paths are the snapshot's and the journal stays small."""
     assert snap.current is not None
-    paths, keys, differ, same_paths = snap.current
-    if len(keys) != KEY * len(paths):
+    current = snap.current
+    keys, differ, same_paths = current.keys, current.differ, current.same_paths
+    if len(keys) != KEY * current.count:
         return  # not SHA-256 keys: the snapshot stays that of an older ledger, which no check file names
     head = {k: head[k] for k in ("ledger", "invalid", "years")}
     if same_paths:
@@ -312,8 +378,9 @@ def write_changes(
             return
     snap.streams.update(touched)
     streams = snap.every_stream()
+    paths = current.paths()
     paths_line = snap.paths_line if same_paths else json.dumps(paths).encode("ascii")
-    _write(cache_path, code_key, dict(snap.head, **head), paths, paths_line, keys, streams)
+    _write(cache_path, code_key, dict(snap.head, **head), paths, paths_line, keys, streams.items())
 
 
 def _write(
@@ -321,14 +388,26 @@ def _write(
     code_key: str,
     head: dict[str, Any],
     paths: list[str],
-    paths_line: bytes,
-    keys: bytes,
-    streams: dict[str, str],
+    paths_line: bytes | memoryview,
+    keys: bytes | bytearray,
+    streams: Iterable[tuple[str, str]],
 ) -> None:
+    """Write the snapshot a stream's line at a time (``streams``: each one's rows, encoded when
+    asked for), so that a whole ledger's lines are never held at once."""
     head = dict(head, paths=paths_key(paths), id=os.urandom(16).hex())
-    lines = [f"{FORMAT} {code_key}".encode(), json.dumps(head).encode("ascii"), paths_line, keys]
-    lines += [f"S\t{json.dumps(stream)}\t{rows}".encode("ascii") for stream, rows in streams.items()]
-    write_own(_path(cache_path), b"\n".join(lines) + b"\n")  # a new id: any journal is the old one's
+    first = f"{FORMAT} {code_key}".encode()
+    lines = [first, json.dumps(head).encode("ascii"), paths_line, keys]
+    path = _path(cache_path)
+    spool = Spool.open(path, first)
+    if spool is None or not spool.write(lines[1:]):
+        lines += [f"S\t{json.dumps(stream)}\t{rows}".encode("ascii") for stream, rows in streams]
+        write_own(path, b"\n".join(lines) + b"\n")  # a new id: any journal is the old one's
+        return
+    del lines
+    for stream, rows in streams:
+        if not spool.write([f"S\t{json.dumps(stream)}\t{rows}".encode("ascii")]):
+            break
+    spool.finish(path, [])  # a new id: any journal is the old one's
 
 
 def write_whole(
@@ -339,9 +418,10 @@ def write_whole(
     streams_file: StreamsFile,
     others: list[RawFile],
     projects: list[RawFile],
-    entries: list[ProjectEntry],
+    entries: Iterable[tuple[str, str, Mapping[str, Decimal]]],
 ) -> None:
-    """The snapshot of a whole check: ``entries`` are the projects that validated, in path order."""
+    """The snapshot of a whole check: ``entries`` are the projects that validated, in path order,
+    each as its display path, stream and allocations."""
     from budgetctl.loading.codec import Malformed as Unencodable
     from budgetctl.loading.codec import encode_model
 
@@ -352,12 +432,13 @@ def write_whole(
     keys = "".join([raw.digest for raw in projects]).encode("ascii", "replace")
     if len(keys) != KEY * len(projects):
         return  # not SHA-256 keys: no snapshot
-    valid = {entry.source.path for entry in entries}
+    valid = set()
     grouped: dict[str, Rows] = {}
     years: dict[str, int] = {}
-    for entry in entries:
-        grouped.setdefault(entry.project.stream, []).append((entry.source.path, entry.project.allocations))
-        for year in entry.project.allocations:
+    for path, stream, allocations in entries:
+        valid.add(path)
+        grouped.setdefault(stream, []).append((path, allocations))
+        for year in allocations:
             years[year] = years.get(year, 0) + 1
     head = {
         "ledger": ledger,
@@ -368,5 +449,5 @@ def write_whole(
         "model": model,
     }
     paths = [raw.path for raw in projects]
-    rows = {stream: encode_rows(found) for stream, found in grouped.items()}
+    rows = ((stream, encode_rows(found)) for stream, found in grouped.items())
     _write(cache_path, code_key, head, paths, json.dumps(paths).encode("ascii"), keys, rows)

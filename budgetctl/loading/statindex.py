@@ -94,6 +94,11 @@ class StatIndex:
         return self._loaded
 
     @property
+    def table(self) -> tuple[tuple[str, ...], list[os.stat_result]] | None:
+        """This run's table: every file's display path and stat entry, in discovery's order."""
+        return self._table
+
+    @property
     def table_path(self) -> Path | None:
         return None if self.path is None else self.path.with_suffix(".table")
 

@@ -44,25 +44,54 @@ _ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "
 _MTIME = attrgetter("st_mtime_ns")
 
 
+class Stat:
+    """The fields of a file's stat entry that a listing, discovery and the stat index read: a
+    listing is held through a whole check, and an ``os.stat_result`` costs about 600 bytes."""
+
+    __slots__ = ("st_ctime_ns", "st_dev", "st_ino", "st_mode", "st_mtime_ns", "st_size")
+
+    def __init__(self, row: tuple[int, ...]) -> None:
+        self.st_size, self.st_mtime_ns, self.st_ctime_ns, self.st_ino, self.st_dev, self.st_mode = row
+
+
 class Listing:
     """A ledger folder's listing (see the module's text), and each file's stat entry."""
 
-    __slots__ = ("_files", "_infos", "context", "newest", "signature")
+    __slots__ = ("_infos", "_paths", "cache", "context", "folders", "newest", "rows", "signature", "started")
 
     def __init__(
-        self, context: tuple[str, ...], signature: bytes, files: list[os.DirEntry[str]], infos: list[os.stat_result]
+        self,
+        context: tuple[str, ...],
+        signature: bytes,
+        paths: list[str],
+        infos: list[Stat],
+        folders: list[tuple[str, list[str], list[str]]] | None = None,
+        rows: list[tuple[int, ...]] | None = None,
     ) -> None:
         self.context = context
         self.signature = signature
         self.newest = max(map(_MTIME, infos), default=0)
-        self._files = files
+        self._paths = paths
         self._infos = infos
+        self.folders = folders or []  # (folder, its files, its folders) as the signature holds them
+        self.rows = rows or []  # each file's stat entry as the signature holds it
+        # When the stamp did not vouch (``unchanged``): the cache, and when the run started.
+        self.cache: FileCache | None = None
+        self.started = 0
+
+    @property
+    def paths(self) -> list[str]:
+        return self._paths
+
+    @property
+    def infos(self) -> list[Stat]:
+        return self._infos
 
     @property
     def taken(self) -> dict[str, os.stat_result]:
         """Each file's stat entry by path, for discovery to use instead of taking another (the
-        stat before the read)."""
-        return dict(zip([entry.path for entry in self._files], self._infos, strict=True))
+        stat before the read): the fields it reads (``Stat``)."""
+        return dict(zip(self._paths, self._infos, strict=True))  # type: ignore[arg-type]
 
 
 # DirEntry.stat of a file the listing found regular: one lstat (or none, where the system's
@@ -74,7 +103,8 @@ def listing(root: str, context: tuple[str, ...]) -> Listing | None:
     """The listing of the folder ``root``; None when it holds a link or a special file, or a
     folder or file cannot be looked at."""
     folders = []
-    every: list[os.DirEntry[str]] = []
+    paths: list[str] = []
+    rows: list[tuple[int, ...]] = []
     pending = [(root, "")]
     while pending:
         folder, relative = pending.pop()
@@ -95,13 +125,14 @@ def listing(root: str, context: tuple[str, ...]) -> Listing | None:
             else:
                 return None  # a link, a pipe, a socket ...
         folders.append((relative, [entry.name for entry in files], [entry.name for entry in subfolders]))
-        every += files
+        try:  # each folder's files at once: a whole ledger's DirEntry and stat_result objects are not held
+            rows += [_ROW(_LSTAT(entry)) for entry in files]
+        except OSError:
+            return None
+        paths += [entry.path for entry in files]
         pending += [(entry.path, f"{relative}{entry.name}/") for entry in subfolders]
-    try:
-        infos = list(map(_LSTAT, every))
-    except OSError:
-        return None
-    return Listing(context, marshal.dumps((folders, list(map(_ROW, infos))), 2), every, infos)
+    signature = marshal.dumps((folders, rows), 2)
+    return Listing(context, signature, paths, list(map(Stat, rows)), folders, rows)
 
 
 def attempt(data: str | os.PathLike[str] | None, cwd: Path) -> int | Listing | None:
@@ -173,6 +204,7 @@ def unchanged(data: str | os.PathLike[str] | None, cwd: Path) -> tuple[FileCache
         if rehash:
             _settle(cached, found, started, rehash, facts)
         return cached, facts, found
+    found.cache, found.started = cached, started  # for a check of what changed (``loading.delta``)
     return found
 
 
@@ -210,20 +242,30 @@ def _same(rehash: tuple[tuple[str, str], ...]) -> bool:
     return True
 
 
-def keep(found: Listing | None, cache: FileCache | None, index: StatIndex | None, problems: int, checked: Kept) -> None:
+def keep(
+    found: Listing | None,
+    cache: FileCache | None,
+    index: StatIndex | None,
+    problems: int,
+    checked: Kept,
+    files: LedgerFiles | None = None,
+) -> None:
     """After a whole check of the ledger listed by ``found`` (``problems`` found in the files it
     ``checked``): its stamp, when the stat index vouches for every file read under the listing's
-    stat entries; a mark when the check found problems. With no listing and no problem, the
-    mark (if any) is removed: the next run lists the ledger."""
+    stat entries, and the table of changes beside it (``loading.delta``) from ``files``; a mark
+    when the check found problems. With no listing and no problem, the mark (if any) is
+    removed: the next run lists the ledger."""
     if cache is None or index is None or not cache.enabled:
         return
     try:
-        _keep(found, cache, index, problems, checked)
+        _keep(found, cache, index, problems, checked, files)
     except OSError:  # a stamp that cannot be written or removed: the next run checks as usual
         return
 
 
-def _keep(found: Listing | None, cache: FileCache, index: StatIndex, problems: int, checked: Kept) -> None:
+def _keep(
+    found: Listing | None, cache: FileCache, index: StatIndex, problems: int, checked: Kept, files: LedgerFiles | None
+) -> None:
     from budgetctl.loading.ownfiles import write_own
 
     if found is None:
@@ -234,8 +276,34 @@ def _keep(found: Listing | None, cache: FileCache, index: StatIndex, problems: i
     else:
         rehash = index.rechecks(found.taken)
         if rehash is not None:
-            kept = (checked.files, checked.key, checked.in_year)
-            write_own(_path(cache), marshal.dumps((FORMAT, found.context, found.signature, tuple(rehash), *kept)))
+            _stamp(cache, found, rehash, checked)
+            if files is not None:
+                from budgetctl.loading import delta
+
+                delta.keep(cache, found, files, index, checked.key, rehash)
+
+
+def _stamp(cache: FileCache, found: Listing, rehash: list[tuple[str, str]], checked: Kept) -> None:
+    """The stamp of ``found`` after a check that found no problem; ``rehash``: the files read
+    too soon after a write to be vouched for by their stat entries (path, content key)."""
+    from budgetctl.loading.ownfiles import write_own
+
+    kept = (checked.files, checked.key, checked.in_year)
+    write_own(_path(cache), marshal.dumps((FORMAT, found.context, found.signature, tuple(rehash), *kept)))
+
+
+def keep_changes(found: Listing, cache: FileCache, problems: int, checked: Kept, rehash: list[tuple[str, str]]) -> None:
+    """After a check of the files changed since the stamp's (``loading.delta``) that read the
+    files of ``rehash`` too soon after a write: the stamp of ``found`` (a mark with problems)."""
+    from budgetctl.loading.ownfiles import write_own
+
+    try:
+        if problems:
+            write_own(_path(cache), marshal.dumps((FORMAT, found.context, b"", (), 0, "", False)))
+        else:
+            _stamp(cache, found, rehash, checked)
+    except OSError:
+        return
 
 
 def _path(cache: FileCache) -> Path:
