@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the models are imported only when a file must be checked
 
     from budgetctl.loading.cache import FileCache
     from budgetctl.loading.delta import Table
+    from budgetctl.loading.diffbase import Listed, Patched
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.revision import Location
     from budgetctl.loading.snapshot import Snapshot
@@ -444,7 +445,7 @@ def compare_sides(data: Path | None, base: str, head: str | None) -> tuple[Side,
     from budgetctl.loading.revision import locate
 
     try:
-        where = locate(data)
+        where = locate(data, revisions=(base,) if head is None else (base, head))
         cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(where.root)
         summary_key = None
         if cache is not None:
@@ -1000,7 +1001,7 @@ class _Tree:
     """One side of a comparison before anything is checked: its files' display paths and blob ids."""
 
     streams: tuple[str, str]  # (display path, blob id)
-    projects: dict[str, str]  # display path -> blob id
+    projects: dict[str, str] | Listed | Patched  # display path -> blob id
     adjustments: list[tuple[str, str]]  # in path order
     # The files (display path, blob id) -> each one's bytes; None when one is too large to read.
     read: Callable[[list[tuple[str, str]]], dict[tuple[str, str], RawFile] | None]
@@ -1033,8 +1034,8 @@ def compare_changes(
 
     if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
         return None, None  # a rule across project files that this path does not know how to narrow
-    base_sha = git.resolve_revision(where.repo, base)
-    tree = git.folder_tree(where.repo, base_sha, where.folder)
+    base_sha = where.commit(base)
+    tree = where.trees.get(base_sha) or git.folder_tree(where.repo, base_sha, where.folder)
     if tree is None:
         return None, None
     key = diffbase.tree_key(cache.key, display_base(where.repo / where.folder), tree)
@@ -1043,20 +1044,31 @@ def compare_changes(
         listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
         return None, (key, listed) if listed is not None else None
     shown = shown_paths(where.repo, where.folder)
-    old = _Tree(summary.streams, summary.files, summary.adjustments, _git_reader(where), shown)
-    head_sha = git.resolve_revision(where.repo, head) if head is not None else None
-    if head_sha is not None:
-        new = _patched(where, old, git.diff_trees(where.repo, base_sha, head_sha, where.folder))
-    else:
-        new = _on_disk(where.root, len(tree))
+    head_sha = where.commit(head) if head is not None else None
+    try:
+        if head_sha is not None:  # the base's files looked up one at a time: only the changed ones are
+            old = _Tree(summary.streams, summary.files, summary.adjustments, _git_reader(where), shown)
+            new = _patched(where, old, git.diff_trees(where.repo, base_sha, head_sha, where.folder))
+            changed = set() if new is None else _changed_paths(old, new)
+        else:  # the working tree's files are all read: so are the base's
+            files = summary.files.whole()
+            old = _Tree(summary.streams, files, summary.adjustments, _git_reader(where), shown)
+            new = _on_disk(where.root, len(tree))
+            # the pairs on one side only, in C
+            changed = set() if new is None else {p for p, _ in files.items() ^ _whole(new).items()}
+    except (Malformed, ValueError, RecursionError):  # a damaged summary: check both sides whole, and keep it again
+        listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
+        return None, (key, listed) if listed is not None else None
     if new is None or new.streams != old.streams or new.adjustments != old.adjustments:
         return None, None
-    changed = {p for p, _ in old.projects.items() ^ new.projects.items()}  # the pairs on one side only, in C
     if len(changed) > DIFF_CHANGES_LIMIT:
         return None, None
     checks = diffbase.ContentChecks(cache)
-    wanted = _wanted(old, new, changed)
-    if not all(diffbase.is_object_id(oid) for _, oid in wanted[0]):
+    try:
+        wanted = _wanted(old, new, changed)
+    except (Malformed, ValueError, RecursionError):
+        wanted = None
+    if wanted is None or not all(diffbase.is_object_id(oid) for _, oid in wanted[0]):
         listed = _committed(where, git.list_tree(where.repo, base_sha, where.folder))
         return None, (key, listed) if listed is not None else None  # a damaged summary
     if new.read is old.read:  # two commits: one read of both sides' files
@@ -1107,10 +1119,9 @@ def _git_reader(where: Location) -> Callable[[list[tuple[str, str]]], dict[tuple
     def read(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], RawFile] | None:
         from budgetctl.model.source import RawFile
 
-        oids = [oid for _, oid in wanted]
-        if any(size > MAX_FILE_BYTES for size in git.blob_sizes(where.repo, oids).values()):
-            return None  # a whole check reports it (Y015)
-        blobs = git.read_blobs(where.repo, oids)
+        blobs = git.read_blobs_within(where.repo, [oid for _, oid in wanted], MAX_FILE_BYTES)
+        if blobs is None:
+            return None  # a file too large to read: a whole check reports it (Y015)
         return {(path, oid): RawFile(path, blobs[oid]) for path, oid in wanted}
 
     return read
@@ -1120,21 +1131,39 @@ def _patched(where: Location, old: _Tree, changes: list[Any]) -> _Tree | None:
     """The other committed side: ``old`` with the files that ``git diff-tree`` lists as changed
     (``infra.git.diff_trees``); None unless every one is a project file on each side it is on
     (anything else changed, and both sides are checked whole)."""
+    from budgetctl.loading.diffbase import Listed, Patched
     from budgetctl.loading.revision import listing
 
-    projects = dict(old.projects)
+    assert isinstance(old.projects, Listed)
     added = [change.new for change in changes if change.new is not None]
     found = listing(where.repo, where.folder, added)
     if found.problems or found.in_year or found.streams is not None or len(found.wanted) != len(added):
         return None
+    removed = set()
     for change in changes:
         if change.old is not None:
-            if old.shown(change.old.path) not in old.projects:
-                return None
-            del projects[old.shown(change.old.path)]
-    for entry in added:
-        projects[old.shown(entry.path)] = entry.oid
+            if old.projects.get(old.shown(change.old.path)) != change.old.oid:
+                from budgetctl.loading.codec import Malformed
+
+                raise Malformed("files")  # the summary and git disagree: a damaged summary
+            removed.add(old.shown(change.old.path))
+    projects = Patched(old.projects, removed, {old.shown(entry.path): entry.oid for entry in added})
     return _Tree(old.streams, projects, old.adjustments, old.read, old.shown)
+
+
+def _whole(tree: _Tree) -> dict[str, str]:
+    assert isinstance(tree.projects, dict)
+    return tree.projects
+
+
+def _changed_paths(old: _Tree, new: _Tree) -> set[str]:
+    """The files of a change between two commits (``_patched``) whose blob differs, or that are on
+    one side only."""
+    from budgetctl.loading.diffbase import Patched
+
+    assert isinstance(new.projects, Patched)
+    touched = new.projects.removed | new.projects.added.keys()
+    return {path for path in touched if old.projects.get(path) != new.projects.get(path)}
 
 
 def _on_disk(root: Path, oid_length: int) -> _Tree | None:
@@ -1178,10 +1207,28 @@ class _Part:
 def _wanted(old: _Tree, new: _Tree, changed: set[str]) -> list[list[tuple[str, str]]]:
     """The files of each side to read (display path, blob id): streams.yaml, the adjustments, and
     the project files that share an id with a changed file (the same unchanged ones on both sides)."""
-    from budgetctl.model.kinds import project_id
+    from budgetctl.loading.diffbase import Listed
+    from budgetctl.model.kinds import PROJECT_SUFFIXES, project_id
 
     ids = {project_id(path) for path in changed}
-    same_ids = {p for p in _named(list(old.projects), ids) if project_id(p) in ids}
+    if isinstance(old.projects, Listed):  # the base's files, looked up in its summary
+        listed = old.projects
+        paths, searched = [], set()
+        for path in changed:
+            ident = project_id(path)
+            if ident in listed.shared:  # the ids more than one base file has are listed
+                paths += listed.shared[ident]
+            elif path in listed:  # else a file the base has is the one with its id
+                paths.append(path)
+            else:  # an added file's id may be another file's in the base
+                searched.add(ident)
+        if len(searched) <= NAMED_SEARCH_MAX:  # a few: found in the summary's text
+            paths += listed.named({f"{ident}{suffix}" for ident in searched for suffix in PROJECT_SUFFIXES})
+        else:  # each search reads the whole text: past a few, one pass over the paths
+            paths += _named(list(listed.whole()), searched)
+    else:
+        paths = _named(list(_whole(old)), ids)
+    same_ids = {p for p in paths if project_id(p) in ids}
     found = []
     for tree in (old, new):
         paths = sorted(p for p in same_ids | changed if p in tree.projects)
@@ -1243,12 +1290,18 @@ def _finish_sides(
     was = {p: e for p, e in base.entries.items() if p in changed}
     now = {p: e for p, e in head.entries.items() if p in changed}
     touched = sorted({e.project.stream for e in (*was.values(), *now.values())})
-    old_rows = {stream: summary.stream_rows(stream) for stream in touched}
-    new_rows: dict[str, diffbase.Rows] = {}
-    for stream in touched:
-        rows = [row for row in old_rows[stream] if row[0] not in changed]
+
+    # A stream's rows (the base's, decoded from its summary, and the head's made from them) are
+    # read only for a stream over its budget in some year: A001 names its largest projects. Every
+    # other stream has no finding, which its totals say without a row (they are the rows' sums).
+    def old_rows(stream: str) -> diffbase.Rows:
+        return summary.stream_rows(stream)
+
+    def new_rows(stream: str) -> diffbase.Rows:
+        rows = [row for row in summary.stream_rows(stream) if row[0] not in changed]
         rows += [(p, dict(e.project.allocations)) for p, e in now.items() if e.project.stream == stream]
-        new_rows[stream] = sorted(rows, key=lambda row: row[0])
+        return sorted(rows, key=lambda row: row[0])
+
     old_invalid = set(summary.invalid)
     new_invalid = (old_invalid - changed) | {p for p in changed if p in head.paths and p not in head.entries}
     totals = {s: dict(years) for s, years in summary.totals.items()}
@@ -1267,9 +1320,9 @@ def _finish_sides(
     ):
         problems = part.checked.problems
         for stream in touched:
-            if stream not in part.ledger.streams:
+            if stream not in part.ledger.streams or not _over_budget(part.ledger, stream, side_totals.get(stream, {})):
                 continue
-            rows = rows_of[stream]
+            rows = rows_of(stream)
             allocations = lambda y, rows=rows: [(project_id(p), a[y]) for p, a in rows if y in a]  # noqa: E731
             findings = a001.stream_findings(part.ledger, stream, allocations)
             problems.extend(_finding(a001.RULE, message, place) for message, place in findings)
@@ -1277,6 +1330,18 @@ def _finish_sides(
         part.checked.incomplete = part.checked.incomplete or bool(invalid)
         found.append((part.checked, {s: y for s, y in side_totals.items() if s in part.ledger.streams}))
     return found
+
+
+def _over_budget(ledger: Ledger, stream: str, years: dict[str, tuple[int, Decimal]]) -> bool:
+    """Whether ``stream``'s allocations (``years``: each year's count and sum) exceed its revised
+    budget in a year of its budget: the comparison A001 makes (``rules.over_allocated_stream``)."""
+    from budgetctl.model import figures
+    from budgetctl.model.money import ZERO
+
+    return any(
+        years.get(year, (0, ZERO))[1] > figures.revised_budget(ledger, stream, year)
+        for year in ledger.streams[stream].budget
+    )
 
 
 def _keep_summary(cache: FileCache, key: str, listed: _Tree, before: Side) -> None:
@@ -1291,4 +1356,4 @@ def _keep_summary(cache: FileCache, key: str, listed: _Tree, before: Side) -> No
         rows.setdefault(entry.project.stream, []).append((entry.source.path, dict(entry.project.allocations)))
         valid.add(entry.source.path)
     invalid = [raw.path for raw in before.files.projects if raw.path not in valid]
-    diffbase.write_summary(cache, key, (listed.streams, listed.adjustments, listed.projects), invalid, rows)
+    diffbase.write_summary(cache, key, (listed.streams, listed.adjustments, _whole(listed)), invalid, rows)

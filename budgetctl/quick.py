@@ -1,6 +1,7 @@
-"""``show``, ``owners`` and ``report`` answered by the entry point without Typer (whose import
-alone costs some 50 ms), when the command line is plain and the answer is ready: a warm cache for
-``show`` and for a ``report`` that summarises Appendix A, a clean streams.yaml for ``owners``.
+"""``show``, ``owners``, ``report`` and ``diff`` answered by the entry point without Typer (whose
+import alone costs some 50 ms), when the command line is plain and the answer is ready: a warm cache
+for ``show`` and for a ``report`` that summarises Appendix A, a clean streams.yaml for ``owners``,
+a repository and revisions git knows for ``diff`` (as a table).
 
 They call what the Typer commands call, so the output is the same byte for byte. Anything
 else (an option this reader does not take, a problem that would refuse the command, no ledger,
@@ -42,10 +43,20 @@ def answer(args: list[str]) -> None:
     if reports is not None:
         options = reports[0]
         _try(lambda: _report(options))
+        return
+    # diff BASE HEAD, or diff BASE (the working tree)
+    diffs = plainargs.read(args, "diff", valued=_DIFF, flags=_DIFF_FLAGS, positionals=2) or plainargs.read(
+        args, "diff", valued=_DIFF, flags=_DIFF_FLAGS, positionals=1
+    )
+    if diffs is not None and diffs[0].get("format", ["table"]) == ["table"]:
+        compared, revisions = diffs
+        _try(lambda: _diff(_data(compared), revisions, "fail" in compared))
 
 
 _SHOW = {"--data": "data", "--format": "format", "-f": "format"}
 _OWNERS = {"--data": "data", "--admins": "admins"}
+_DIFF = {"--data": "data", "--format": "format", "-f": "format"}
+_DIFF_FLAGS = {"--fail-on-new-errors": "fail"}
 _REPORT = {
     **{"--year": "year", "-y": "year", "--format": "format", "-f": "format", "--output": "output", "-o": "output"},
     **{"--projects": "projects", "--data": "data", "--as-at": "as_at"},
@@ -156,3 +167,17 @@ def _report(options: Options) -> None:
 
     trailing(kept.checked.problems, kept.checked.file_count)
     _done()
+
+
+def _diff(data: Path | None, revisions: list[str], fail_on_new_errors: bool) -> None:
+    """``diff BASE [HEAD]`` as a table, as the Typer command (``cli.workflow.diff_command``) prints
+    it: the same functions. A bad revision or no repository is left for the command to report."""
+    from budgetctl.pipeline import compare_sides
+    from budgetctl.render.diff import render_table
+    from budgetctl.reports.diff import compare
+
+    before, after = compare_sides(data, revisions[0], revisions[1] if len(revisions) > 1 else None)
+    result = compare(before, after)
+    render_table(result)
+    sys.stdout.flush()
+    raise SystemExit(1 if fail_on_new_errors and result.new_errors else 0)

@@ -20,6 +20,7 @@ from budgetctl.diagnostics import UserError
 
 __all__ = [
     "GitError",
+    "Resolved",
     "TreeChange",
     "TreeFile",
     "blob_sizes",
@@ -28,8 +29,10 @@ __all__ = [
     "init_repository",
     "list_tree",
     "read_blobs",
+    "read_blobs_within",
     "repo_root",
     "resolve_revision",
+    "top_and_commits",
     "worktree_revision",
 ]
 
@@ -91,6 +94,47 @@ def resolve_revision(repo: Path, rev: str) -> str:
     return sha.decode("ascii")
 
 
+# A revision named plainly (a branch, tag, id, HEAD~2, main^2): "<it>^{commit}:./" then names
+# what that commit holds at the current folder, and nothing else.
+_PLAIN_REVISION = re.compile(r"[A-Za-z0-9._/~^-]+")
+
+
+class Resolved(NamedTuple):
+    """What one ``git rev-parse`` said (``top_and_commits``)."""
+
+    top: Path  # the top of the working tree
+    commits: list[str]  # each revision's full commit id
+    prefix: str  # the folder it ran in, relative to the top ("data/"; "" at the top)
+    here: str | None  # the id of what the first revision holds at that folder, when asked and said
+
+
+def top_and_commits(start: Path, revisions: list[str], *, here: bool = False) -> Resolved | None:
+    """The top of the working tree that contains the folder ``start`` and the full commit id of
+    each of ``revisions``, from one ``git rev-parse``; with ``here``, also the id of what the first
+    revision holds at ``start`` (its tree, for a folder it has). None when that one call cannot say (a
+    revision git does not know, a range, no repository, a folder the revision lacks ...): then
+    ``repo_root``, ``resolve_revision`` and ``folder_tree``, one call each, say what is wrong in
+    the words they always use."""
+    if any(not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r") for rev in revisions):
+        return None
+    # Without --verify rev-parse takes several names (and knows no --end-of-options: a name
+    # starting with "-" is refused above). A name it reads otherwise (a range "A..B", "^A") gives
+    # other lines than one full id each, and the answer is not used.
+    here = here and bool(revisions) and _PLAIN_REVISION.fullmatch(revisions[0]) is not None
+    command = ["-C", str(start), "-c", "core.quotepath=off", "rev-parse", "--show-toplevel", "--show-prefix"]
+    names = [rev + "^{commit}" for rev in revisions] + ([revisions[0] + "^{commit}:./"] if here else [])
+    result = _run([*command, *names])
+    lines = result.stdout.removesuffix(b"\n").split(b"\n")
+    # Exactly one line each: a path holding a line break makes more, and the answer is not used.
+    if result.returncode != 0 or len(lines) != 2 + len(names) or not lines[0]:
+        return None
+    if not all(_OBJECT_ID.fullmatch(oid) for oid in lines[2:]):
+        return None
+    ids = [oid.decode("ascii") for oid in lines[2:]]
+    prefix = os.fsdecode(lines[1])
+    return Resolved(Path(os.fsdecode(lines[0])), ids[: len(revisions)], prefix, ids[-1] if here else None)
+
+
 def list_tree(repo: Path, sha: str, folder: str) -> list[TreeFile]:
     """Every file under `folder` (repo-relative, e.g. "data") in commit `sha`, in git's order.
 
@@ -144,6 +188,66 @@ def read_blobs(repo: Path, oids: list[str]) -> dict[str, bytes]:
     """The exact bytes of each blob in `oids`, read by one `git cat-file --batch`."""
     wanted, output = _cat_file(repo, oids, "--batch")
     return _parse_batch(output, wanted) if wanted else {}
+
+
+def read_blobs_within(repo: Path, oids: list[str], limit: int) -> dict[str, bytes] | None:
+    """The exact bytes of each blob in `oids`, read by one `git cat-file --batch`, or None when one
+    is larger than `limit` bytes: its size is read before its bytes, which are never loaded (the
+    same answers as `blob_sizes` then `read_blobs`, from one process instead of two)."""
+    wanted = list(dict.fromkeys(oids))
+    for oid in wanted:
+        _check_object_id(oid)  # only full ids: cat-file takes any object name per line
+    if not wanted:
+        return {}
+    import threading
+
+    request = "".join(oid + "\n" for oid in wanted).encode("ascii")
+    process = _start(["-C", str(repo), "cat-file", "--batch"])
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    stdin, stdout = process.stdin, process.stdout
+
+    def feed() -> None:  # beside the reading below: a long request never waits on git's full output
+        try:
+            stdin.write(request)
+            stdin.close()
+        except OSError:  # git stopped (it failed, or the reading below gave up on a large file)
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    blobs: dict[str, bytes] = {}
+    finished = False
+    try:
+        for oid in wanted:
+            header = stdout.readline()
+            if not header.endswith(b"\n"):  # git stopped: say why
+                writer.join()
+                process.wait()
+                raise GitError(f"cannot read objects from {repo}: {_first_line(process.stderr.read())}")
+            fields = header[:-1].decode("ascii", "replace").split(" ")
+            if fields[-1] == "missing":
+                raise GitError(_missing(oid))
+            if len(fields) != 3 or fields[0] != oid or fields[1] != "blob" or not fields[2].isdigit():
+                raise GitError(f"object {oid} is not a readable file: {header[:80].decode('ascii', 'replace')!r}")
+            size = int(fields[2])
+            if size > limit:
+                return None
+            data = stdout.read(size + 1)
+            if len(data) != size + 1 or data[-1:] != b"\n":
+                raise GitError(f"truncated output from git cat-file for {oid}")
+            blobs[oid] = data[:-1]
+        finished = True
+    finally:
+        if not finished:  # a large file, or an answer not understood: git is stopped, not waited for
+            process.kill()
+        writer.join()
+        process.wait()
+        problem = process.stderr.read() if finished and process.returncode != 0 else b""
+        for stream in (stdout, process.stderr):
+            stream.close()
+    if finished and process.returncode != 0:
+        raise GitError(f"cannot read objects from {repo}: {_first_line(problem)}")
+    return blobs
 
 
 def blob_sizes(repo: Path, oids: list[str]) -> dict[str, int]:
@@ -311,6 +415,23 @@ def _run(
             capture_output=True,
             env=_git_env(extra_env),
             check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}") from exc
+
+
+def _start(args: list[str]) -> subprocess.Popen[bytes]:
+    """Start `git ARGS` as ``_run`` runs it, with pipes to talk to it while it runs."""
+    config = [arg for setting in _SAFE_CONFIG for arg in ("-c", setting)]
+    try:
+        return subprocess.Popen(
+            ["git", "--no-replace-objects", *config, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_git_env(None),
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None

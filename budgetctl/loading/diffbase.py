@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from budgetctl.loading.cache import FORMAT as CACHE_FORMAT
 from budgetctl.loading.cache import FileCache
 from budgetctl.loading.codec import Malformed, decode_amount
 from budgetctl.loading.ownfiles import read_own, write_own
@@ -31,7 +32,7 @@ from budgetctl.loading.ownfiles import read_own, write_own
 if TYPE_CHECKING:
     from pathlib import Path
 
-FORMAT = "budgetctl-diff-base 1"
+FORMAT = "budgetctl-diff-base 3"
 KEEP = 4  # base summaries kept per ledger (the most recent ones)
 
 Rows = list[tuple[str, dict[str, Decimal]]]  # (display path, allocations by year) in path order
@@ -49,22 +50,99 @@ def tree_key(code: str, shown_base: str, tree: str) -> str:
     ).hexdigest()
 
 
+class Listed:
+    """Every project file of a base summary, display path -> blob id, kept as the JSON object it
+    was written as (``json.dumps``: ``{"<path>": "<id>", ...}``) and read one path at a time: a
+    comparison of two commits needs the few files a change touches, not a dictionary of all of
+    them. ``whole`` decodes it (a comparison with the working tree reads every file anyway).
+
+    A key is found by its exact encoding: inside a JSON string every quote is escaped, so an
+    unescaped quote after ``{`` or ``, `` starts a key, and ``", "`` and ``{"`` occur only
+    between entries."""
+
+    def __init__(self, text: str, count: int, shared: dict[str, list[str]] | None = None) -> None:
+        self.text = text
+        self.count = count
+        self.shared = shared or {}  # project id -> its paths, for the ids more than one file has
+        self._whole: dict[str, str] | None = None
+
+    def whole(self) -> dict[str, str]:
+        if self._whole is None:
+            found = json.loads(self.text)
+            if type(found) is not dict or len(found) != self.count:
+                raise Malformed("files")
+            self._whole = found
+        return self._whole
+
+    def get(self, path: str) -> str | None:
+        if self._whole is not None:
+            return self._whole.get(path)
+        needle = json.dumps(path) + ': "'
+        at = self.text.find(needle)
+        while at > 0 and self.text[at - 1] not in "{ ":
+            at = self.text.find(needle, at + 1)
+        if at < 0:
+            return None
+        start = at + len(needle)
+        return self.text[start : self.text.find('"', start)]
+
+    def __contains__(self, path: str) -> bool:
+        return self.get(path) is not None
+
+    def __getitem__(self, path: str) -> str:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __len__(self) -> int:
+        return self.count
+
+    def named(self, names: set[str]) -> list[str]:
+        """The paths whose file name (after the last ``/``, or the whole path) is one of ``names``,
+        in the order they were written."""
+        text = self.text
+        found: dict[int, str] = {}
+        for name in names:
+            encoded = json.dumps(name)[1:-1] + '": "'
+            for before in ("/", '"'):
+                needle = before + encoded
+                at = text.find(needle)
+                while at >= 0:
+                    if before == "/":  # the key's start: after the entry before it, or the first
+                        after = text.rfind('", "', 0, at)
+                        start = after + 3 if after >= 0 else 1 if text.startswith('{"') else 0
+                    else:
+                        start = at if at > 0 and text[at - 1] in "{ " else 0
+                    if start > 0:
+                        path = json.loads(text[start : at + len(needle) - 3])
+                        if type(path) is not str or path.rsplit("/", 1)[-1] != name:
+                            raise Malformed("files")
+                        found[start] = path
+                    at = text.find(needle, at + 1)
+        return [found[at] for at in sorted(found)]
+
+
 @dataclass
 class BaseSummary:
     """A committed ledger's files and projects, summed: see the module's docstring."""
 
     streams: File
     adjustments: list[File]  # in path order
-    files: dict[str, str]  # every project file: display path -> blob id
+    files: Listed  # every project file: display path -> blob id
     totals: dict[str, dict[str, tuple[int, Decimal]]]  # stream -> year -> (allocations, allocated)
     invalid: list[str]  # display paths of the project files that gave no valid project
-    rows: dict[str, str]  # stream -> its rows as JSON, decoded only for the streams a change touches
+    # Each stream's rows, a line each (``<stream as JSON>\t<rows as JSON>``, after a line end): a
+    # line is found and decoded only for a stream whose rows a comparison needs.
+    rows: bytes
 
     def stream_rows(self, stream: str) -> Rows:
-        text = self.rows.get(stream)
-        if text is None:
+        start = self.rows.find(b"\n" + json.dumps(stream).encode("ascii") + b"\t")
+        if start < 0:
             return []
-        found = json.loads(text)
+        start = self.rows.index(b"\t", start) + 1
+        end = self.rows.find(b"\n", start)
+        found = json.loads(self.rows[start : end if end >= 0 else len(self.rows)])
         if type(found) is not list:
             raise Malformed("rows")
         rows: Rows = []
@@ -97,28 +175,33 @@ def read_summary(cache: FileCache, key: str) -> BaseSummary | None:
     if data is None:
         return None
     try:
-        header, listed, *lines = data.decode("ascii").split("\n")
+        first = data.index(b"\n")
+        second = data.index(b"\n", first + 1)
+        header, listed = data[:first].decode("ascii"), data[first + 1 : second].decode("ascii")
         head = json.loads(header)
         if type(head) is not dict or head.get("format") != FORMAT or head.get("key") != cache.key:
             return None
         if head.get("tree") != key or type(head.get("invalid")) is not list or type(head.get("totals")) is not dict:
             return None
-        files = json.loads(listed)  # its blob ids are held to the format when used (is_object_id)
-        if type(files) is not dict:
+        # Read one path at a time (Listed); its blob ids are held to the format when used (is_object_id).
+        # One '": "' an entry (a quote inside a path is escaped, and a path ends in .yaml or .yml).
+        if type(head.get("files")) is not int or not listed.startswith("{") or not listed.endswith("}"):
             return None
+        if listed.count('": "') != head["files"]:
+            return None
+        shared = head.get("shared")
+        if type(shared) is not dict or not all(
+            type(paths) is list and len(paths) > 1 and all(type(p) is str for p in paths) for paths in shared.values()
+        ):
+            return None
+        files = Listed(listed, head["files"], shared)
         totals = {
             str(s): {str(y): (int(n), decode_amount(a)) for y, (n, a) in years.items()}
             for s, years in head["totals"].items()
         }
-        rows: dict[str, str] = {}
-        for line in lines:
-            if line:
-                stream, tab, text = line.partition("\t")
-                if not tab:
-                    return None
-                rows[json.loads(stream)] = text
         adjustments = [_file(item) for item in head["adjustments"]]
-        return BaseSummary(_file(head["streams"]), adjustments, files, totals, [str(p) for p in head["invalid"]], rows)
+        invalid = [str(p) for p in head["invalid"]]
+        return BaseSummary(_file(head["streams"]), adjustments, files, totals, invalid, data[second:])
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError, Malformed):
         return None
 
@@ -151,6 +234,8 @@ def write_summary(
         "adjustments": adjustments,
         "invalid": invalid,
         "totals": totals,
+        "files": len(files),
+        "shared": _shared_ids(files),
     }
     lines = [json.dumps(head), json.dumps(files)]
     for stream, found in rows.items():
@@ -167,10 +252,26 @@ def write_summary(
         pass
 
 
+KEEP_CHECKS = 1000  # checks by content kept from earlier comparisons, beside this one's
+
+
+def _shared_ids(files: dict[str, str]) -> dict[str, list[str]]:
+    """The project ids more than one file has, each with its files' paths (in the files' order)."""
+    from budgetctl.model.kinds import project_id
+
+    paths: dict[str, list[str]] = {}
+    for path in files:
+        paths.setdefault(project_id(path), []).append(path)
+    return {ident: found for ident, found in paths.items() if len(found) > 1}
+
+
 class ContentChecks(FileCache):
     """Checks of files by their content alone, whatever their path (the cache of checked files
     keys an entry by path and content, and keeps one per path): the lines are those of the
-    cache, with an empty path. ``save`` keeps only this run's files, as the cache does."""
+    cache, with an empty path. ``save`` keeps this run's files and, after them, up to
+    KEEP_CHECKS of the files kept before: comparisons that take turns (a branch against main, then
+    another) each find their changed files checked. A key is the bytes' hash: an entry kept
+    longer is never another file's."""
 
     def __init__(self, cache: FileCache) -> None:
         super().__init__(cache.path.with_suffix(".diffchecks"), cache.key)
@@ -201,3 +302,35 @@ class ContentChecks(FileCache):
     def put(self, path: str, key: str, entry: list[Any]) -> None:
         self._new[key] = json.dumps([key, "", *entry], separators=(",", ":")).encode()
         self._changed = True
+
+    def save(self) -> None:
+        if not self.enabled or not self._changed:  # every file this run read was kept already
+            return
+        earlier = [line for key, line in self._entries().items() if key not in self._new][:KEEP_CHECKS]
+        header = json.dumps({"format": CACHE_FORMAT, "key": self.key}).encode()
+        write_own(self.path, b"\n".join([header, *self._new.values(), *earlier, b""]))
+
+
+class Patched:
+    """A base summary's files (``Listed``) with the files a change between two commits removes and
+    adds (a changed file is both): the other commit's files, looked up the same way."""
+
+    def __init__(self, base: Listed, removed: set[str], added: dict[str, str]) -> None:
+        self.base, self.removed, self.added = base, removed, added
+
+    def get(self, path: str) -> str | None:
+        if path in self.added:
+            return self.added[path]
+        return None if path in self.removed else self.base.get(path)
+
+    def __contains__(self, path: str) -> bool:
+        return self.get(path) is not None
+
+    def __getitem__(self, path: str) -> str:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.base) - len(self.removed) + len(self.added)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetctl.diagnostics import Diagnostic, printable
@@ -50,14 +50,22 @@ class Location:
     root: Path
     repo: Path
     folder: str  # repo-relative posix path, e.g. "data"
+    commits: dict[str, str] = field(default_factory=dict)  # revision -> full commit id, resolved already
+    trees: dict[str, str] = field(default_factory=dict)  # commit id -> the tree of the folder in it, known already
+
+    def commit(self, revision: str) -> str:
+        """The full commit id that ``revision`` names (``infra.git.resolve_revision``)."""
+        found = self.commits.get(revision)
+        return found if found is not None else gitrepo.resolve_revision(self.repo, revision)
 
 
-def locate(data: Path | None, cwd: Path | None = None) -> Location:
+def locate(data: Path | None, cwd: Path | None = None, revisions: tuple[str, ...] = ()) -> Location:
     """The ledger folder as `validate` finds it, and its place in the enclosing git repository.
 
     A working tree without the ledger still has a place for it (``--data``,
     $BUDGETCTL_DATA, or ``data/`` at the top of the repository), so a change
     that deletes the ledger can be compared too. Raises GitError outside a repository.
+    ``revisions`` are resolved by the same git process when it can (``Location.commit``).
     """
     cwd = cwd or Path.cwd()
     try:
@@ -72,8 +80,14 @@ def locate(data: Path | None, cwd: Path | None = None) -> Location:
         except OSError as exc:  # a name too long for the system, a loop in the path ...
             raise gitrepo.GitError(f"cannot use the ledger folder {printable(str(root))}: {exc.strerror}") from None
     existing = next((p for p in (root, *root.parents) if _is_dir(p)), cwd)
-    repo = gitrepo.repo_root(existing)
-    return Location(root, repo, ledger_folder(repo, root))
+    found = gitrepo.top_and_commits(existing, list(revisions), here=existing == root) if revisions else None
+    if found is None:
+        return Location(root, (repo := gitrepo.repo_root(existing)), ledger_folder(repo, root))
+    folder = ledger_folder(found.top, root)
+    trees = {}
+    if found.here is not None and found.prefix == folder + "/":  # git ran in the ledger folder itself
+        trees[found.commits[0]] = found.here
+    return Location(root, found.top, folder, dict(zip(revisions, found.commits, strict=True)), trees)
 
 
 def _is_dir(path: Path) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -126,6 +128,13 @@ def _figures_grid(diff: LedgerDiff) -> Grid:
 
 
 def render_table(diff: LedgerDiff) -> None:
+    from budgetctl.render.console import plain_stdout, stdout_width
+
+    if plain_stdout():  # no colour: written without Rich when every line is one Rich prints as it is
+        lines = table_lines(diff, stdout_width())
+        if lines is not None:
+            sys.stdout.write("".join(line + "\n" for line in lines))
+            return
     from rich.text import Text
 
     from budgetctl.render.console import stdout
@@ -150,6 +159,72 @@ def render_table(diff: LedgerDiff) -> None:
             print_wrapped(console, printable(f"{a.stream}: {' '.join(a.owners) or _NO_OWNERS}"), indent=2)
     for note in diff.notes:
         print_wrapped(console, printable(note), style="dim")
+
+
+# Text Rich prints as it is, one column a character, with soft wrapping and no colour: printable
+# ASCII, Latin letters and the few symbols the comparison writes. Anything else (a control character
+# Rich strips, a wide character) is left to Rich.
+_PLAIN_TEXT = re.compile("[ -~\u00a0-\u02ff\u2014\u2026\u2192]*")
+
+
+PLAIN_MIN_WIDTH = 40  # every heading fits on a line
+
+
+def table_lines(diff: LedgerDiff, width: int) -> list[str] | None:
+    """The lines ``render_table`` prints through Rich at ``width`` columns without colour, written
+    without it; None when some line is not plain (the caller lets Rich print it)."""
+    from budgetctl.render.boxed import boxed_lines
+
+    if width < PLAIN_MIN_WIDTH:  # Rich would wrap a heading
+        return None
+    lines: list[str] = []
+    prose: list[str] = []  # every line but the table's, held to _PLAIN_TEXT at the end
+
+    def wrapped(text: str, indent: int = 0) -> None:
+        found = [line.rstrip() for line in _wrap_prose(text, width, indent)]
+        lines.extend(found)
+        prose.extend(found)
+
+    wrapped(diff.headline())
+    wrapped(_comparing(diff))
+    if diff.years:
+        table = boxed_lines(_figures_grid(diff), width)
+        if table is None:
+            return None
+        lines.extend(table)
+    for heading, items in _sections(diff):
+        lines += ["", heading]
+        prose.append(heading)
+        for first, details in items:
+            wrapped(first, 2)
+            for detail in details:
+                wrapped(detail, 6)
+    if diff.approvals:
+        lines += ["", "Approvals needed"]
+        for a in diff.approvals:
+            wrapped(printable(f"{a.stream}: {' '.join(a.owners) or _NO_OWNERS}"), 2)
+    for note in diff.notes:
+        wrapped(printable(note))
+    if not all(_PLAIN_TEXT.fullmatch(line) for line in prose):
+        return None
+    return lines
+
+
+def _wrap_prose(text: str, width: int, indent: int) -> list[str]:
+    """The lines ``fit.print_wrapped`` prints for ``text`` (before each is right-stripped)."""
+    line = " " * indent + text
+    if text and len(line) <= max(width, 20) and text == text.strip() and text.isprintable():
+        return [line]  # what textwrap gives a line that fits, with nothing to turn into spaces
+    import textwrap  # here: compiling its patterns costs more than the rest of a short comparison
+
+    return textwrap.wrap(
+        text,
+        max(width, 20),
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + 4),
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [""]
 
 
 def _sections(diff: LedgerDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]:
