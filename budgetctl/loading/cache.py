@@ -32,7 +32,6 @@ at worst ignored). ``--no-cache`` or ``BUDGETCTL_NO_CACHE=1`` bypass it entirely
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # exists at runtime; typeshed omits it
@@ -61,6 +60,8 @@ MORE_MAX = 256
 
 def digest(data: bytes) -> str:
     """The content key of one file (as ``RawFile.digest``)."""
+    import hashlib  # OpenSSL's loading costs a warm summary, which hashes nothing, about 3 ms
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -537,6 +538,8 @@ def paths_hash(paths: list[str]) -> bytes:
     joined = "\0".join(paths)
     if joined.count("\0") != max(len(paths) - 1, 0):
         return b""
+    import hashlib
+
     return hashlib.sha256(joined.encode("utf-8", "surrogateescape")).digest()
 
 
@@ -547,6 +550,8 @@ def key_of(problems: bytes, paths: bytes, keys: list[bytes | bytearray], count: 
     parts without a pass over every file. None when a part is not so (the key is spelled out)."""
     if len(paths) != 32 or sum(map(len, keys)) != 64 * count or not all(piece.isascii() for piece in keys):
         return None
+    import hashlib
+
     whole = hashlib.sha256(problems)
     whole.update(b"%d\n" % count)
     whole.update(paths)
@@ -558,6 +563,8 @@ def key_of(problems: bytes, paths: bytes, keys: list[bytes | bytearray], count: 
 def _spelled_out(problems: bytes, paths: list[str], keys: list[str]) -> str:
     """The ledger key of files whose paths or content keys ``key_of`` does not take: each path
     and key with its length, after a line that no key made by ``key_of`` starts its files with."""
+    import hashlib
+
     whole = hashlib.sha256(problems)
     whole.update(b"spelled out\n")
     for path, key in zip(paths, keys, strict=True):

@@ -11,6 +11,10 @@ from pathlib import Path
 from budgetctl import __version__
 from budgetctl.loading.ownfiles import usable_folder
 
+TYPE_CHECKING = False  # typing itself is not imported on the warm path
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
+
 try:  # the built-in SHA-256 (hashlib would load OpenSSL): these texts are short
     if sys.version_info >= (3, 12):
         from _sha2 import sha256  # type: ignore[import-not-found, unused-ignore]
@@ -99,15 +103,13 @@ def code_key() -> str:
 def code_files() -> list[os.DirEntry[str]]:
     """Every module of budgetctl, at any depth, and the top-level files of the installed
     PyYAML, pydantic and pydantic-core (an upgrade changes their version.py at least)."""
-    import importlib.util
-
     package = Path(__file__).resolve().parents[1]
     folders = []
     for folder, subfolders, _ in os.walk(package):
         subfolders[:] = sorted(s for s in subfolders if s != "__pycache__")
         folders.append(folder)
     for name in _LIBRARIES:
-        spec = importlib.util.find_spec(name)
+        spec = _spec(name)
         folders.extend(spec.submodule_search_locations or [] if spec else [])
     found = []
     for folder in folders:
@@ -115,6 +117,20 @@ def code_files() -> list[os.DirEntry[str]]:
             if entry.name.endswith((".py", ".so", ".pyd")):
                 found.append(entry)
     return found
+
+
+def _spec(name: str) -> ModuleSpec | None:
+    """``importlib.util.find_spec`` of a top-level package, without importing importlib.util
+    (about 1.5 ms of a warm run): the loaded module's spec, else the first finder's."""
+    module = sys.modules.get(name)
+    if module is not None:
+        return module.__spec__
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        spec = find(name, None) if find is not None else None
+        if spec is not None:
+            return spec
+    return None
 
 
 # Libraries whose installed files decide an entry: the YAML parser and the validator.
