@@ -50,7 +50,23 @@ def tree_key(code: str, shown_base: str, tree: str) -> str:
     ).hexdigest()
 
 
-class Listed:
+class _ByPath:
+    """Looked up as a mapping of display path -> blob id, through its ``get``."""
+
+    def get(self, path: str) -> str | None:
+        raise NotImplementedError
+
+    def __contains__(self, path: str) -> bool:
+        return self.get(path) is not None
+
+    def __getitem__(self, path: str) -> str:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+
+class Listed(_ByPath):
     """Every project file of a base summary, display path -> blob id, kept as the JSON object it
     was written as (``json.dumps``: ``{"<path>": "<id>", ...}``) and read one path at a time: a
     comparison of two commits needs the few files a change touches, not a dictionary of all of
@@ -85,15 +101,6 @@ class Listed:
             return None
         start = at + len(needle)
         return self.text[start : self.text.find('"', start)]
-
-    def __contains__(self, path: str) -> bool:
-        return self.get(path) is not None
-
-    def __getitem__(self, path: str) -> str:
-        found = self.get(path)
-        if found is None:
-            raise KeyError(path)
-        return found
 
     def __len__(self) -> int:
         return self.count
@@ -311,7 +318,7 @@ class ContentChecks(FileCache):
         write_own(self.path, b"\n".join([header, *self._new.values(), *earlier, b""]))
 
 
-class Patched:
+class Patched(_ByPath):
     """A base summary's files (``Listed``) with the files a change between two commits removes and
     adds (a changed file is both): the other commit's files, looked up the same way."""
 
@@ -322,15 +329,6 @@ class Patched:
         if path in self.added:
             return self.added[path]
         return None if path in self.removed else self.base.get(path)
-
-    def __contains__(self, path: str) -> bool:
-        return self.get(path) is not None
-
-    def __getitem__(self, path: str) -> str:
-        found = self.get(path)
-        if found is None:
-            raise KeyError(path)
-        return found
 
     def __len__(self) -> int:
         return len(self.base) - len(self.removed) + len(self.added)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 
 from budgetctl.loading import warm
 from tests.conftest import SHIPPED
+from tests.entrypoint import fresh_run
 
 CONTEXT = ("context",)
 FIELDS = ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
@@ -144,29 +143,11 @@ def test_a_folder_that_cannot_be_listed_means_no_listing(data: Path) -> None:
         folder.chmod(0o755)
 
 
-# Runs the entry point in a fresh interpreter; prints the modules it imported (without json).
-_PROBE = """
-import sys
-from budgetctl.__main__ import main
-sys.argv = ["budgetctl", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-sys.stdout.flush()
-print("\\n" + " ".join(sorted(sys.modules)), file=sys.stderr)
-"""
-
-
 def test_a_stamped_validate_imports_neither_json_nor_hashlib_nor_the_cache(tmp_path: Path) -> None:
     # The shipped ledger, whose files settled long ago (a copy's ctimes would be new: each file
     # would be hashed again, as the racy rule wants, until they settle).
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
-
     def run() -> tuple[set[str], str]:
-        args = [sys.executable, "-c", _PROBE, "validate", "--data", str(SHIPPED)]
-        done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
-        return set(done.stderr.strip().splitlines()[-1].split()), done.stdout
+        return fresh_run(tmp_path, "validate", "--data", str(SHIPPED), check=True)
 
     first, said = run()
     assert "budgetctl.loading.cache" in first and said.startswith("no problems in ")
