@@ -396,8 +396,12 @@ class FileCache:
 
     def put(self, path: str, key: str, entry: list[Any]) -> None:
         """Store ``[loader problems, schema problems, project]`` for ``path`` with content ``key``."""
-        self._new[path] = json.dumps([key, path, *entry], separators=(",", ":")).encode()  # ASCII: one line
+        self._new[path] = _line(path, key, entry)
         self._changed = True
+
+    def _header(self) -> bytes:
+        """The first line of the entries file and of the file beside it."""
+        return json.dumps({"format": FORMAT, "key": self.key}).encode()
 
     def spool(self) -> int | None:
         """A descriptor of the file ``save`` puts in place, opened for appending entry lines as they
@@ -409,7 +413,7 @@ class FileCache:
         if not self.enabled or self._sparse is not None:
             return None
         if self._spool is None:
-            self._spool = Spool.open(self.path, json.dumps({"format": FORMAT, "key": self.key}).encode())
+            self._spool = Spool.open(self.path, self._header())
         return None if self._spool is None or self._spool.failed else self._spool.fd[0]
 
     def appended(self) -> None:
@@ -428,12 +432,11 @@ class FileCache:
         more). Nothing when that file already holds ``MORE_MAX`` entries."""
         if not self.enabled or self._sparse is not None:
             return
-        line = json.dumps([key, path, *entry], separators=(",", ":")).encode()
+        line = _line(path, key, entry)
         body = self._body(self.more_path)
         kept = [old for old in body if old[:2] == b'["' and old[66:69] == b'","' and not _same_path(old, path)]
         if len(kept) < MORE_MAX:
-            header = json.dumps({"format": FORMAT, "key": self.key}).encode()
-            write_own(self.more_path, b"\n".join([header, *kept, line, b""]))
+            write_own(self.more_path, b"\n".join([self._header(), *kept, line, b""]))
 
     def drop(self) -> None:
         """Forget everything read: an entry was malformed, so none of them is trusted."""
@@ -464,8 +467,8 @@ class FileCache:
             if not spool.finish(self.path, self._new.values()):
                 return
         else:
-            header = json.dumps({"format": FORMAT, "key": self.key}).encode()
-            write_own(self.path, b"\n".join([header, *self._new.values(), b""]))  # one copy of the lines, no more
+            # One copy of the lines, no more.
+            write_own(self.path, b"\n".join([self._header(), *self._new.values(), b""]))
         with contextlib.suppress(OSError):  # its entries were read over the file's, and kept if still used
             self.more_path.unlink()
 
@@ -616,6 +619,11 @@ def remember_alone(cache: FileCache, path: str, key: str, checked: FileCheck) ->
         return
 
 
+def _line(path: str, key: str, entry: list[Any]) -> bytes:
+    """One file's entry as the entries file holds it: ASCII, one line."""
+    return json.dumps([key, path, *entry], separators=(",", ":")).encode()
+
+
 def entry_line(path: str, key: str, checked: FileCheck) -> bytes | bool:
     """The line ``FileCache.put`` stores for one file's check (made where the file was checked,
     a worker process too); False when the cache cannot hold it exactly (``remember`` then
@@ -626,7 +634,7 @@ def entry_line(path: str, key: str, checked: FileCheck) -> bytes | bool:
         entry = codec.to_entry(checked)
     except codec.Malformed:
         return False
-    return json.dumps([key, path, *entry], separators=(",", ":")).encode()  # ASCII: one line
+    return _line(path, key, entry)
 
 
 def remember(cache: FileCache, path: str, key: str, checked: FileCheck) -> None:
