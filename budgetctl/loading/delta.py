@@ -24,9 +24,10 @@ import marshal
 import os
 from array import array
 from itertools import compress, count
-from operator import attrgetter, ge
+from operator import ge
 from typing import TYPE_CHECKING, Any, Protocol
 
+from budgetctl.loading.discover import join_shown
 from budgetctl.loading.ownfiles import read_own, write_own
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ CHUNK = 128  # stat entries compared as one marshalled piece
 # Files read again each run (changed since the table was kept) above which it is kept anew.
 REREAD_MAX = 64
 UNREAD, STREAMS, OTHER = -1, -2, -3  # a listed file discovery left alone; streams.yaml; an adjustment
-_MTIME = attrgetter("st_mtime_ns")
 
 
 class Listing(Protocol):
@@ -117,10 +117,7 @@ class Table:
 
 def _shown(base: str, prefix: str, path: str) -> str | None:
     """As discovery shows a file found at ``path`` (``discover.join_shown`` of its path from the ledger folder)."""
-    if not path.startswith(prefix):
-        return None
-    relative = path[len(prefix) :]
-    return relative if base == "." else f"{base}/{relative}"
+    return join_shown(base, path[len(prefix) :]) if path.startswith(prefix) else None
 
 
 def chunks(rows: list[tuple[int, ...]]) -> list[bytes]:
