@@ -264,7 +264,7 @@ def check_compact(
     from budgetctl.rules import duplicate_project_id as r004
     from budgetctl.rules import over_allocated_stream as a001
 
-    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+    if not _narrowable():
         return None
     assert files.streams is not None
     source, streams_file, problems = _load_streams(files.streams, cache)
@@ -625,6 +625,14 @@ CHANGES_LIMIT = 200
 _CROSS_FILE = ("R004", "A001")
 
 
+def _narrowable() -> bool:
+    """Whether every rule across project files is one that the narrowed checks (the compact
+    check, a check of changes, a comparison) run on what each file leaves: R004 and A001."""
+    from budgetctl.rules import RULES
+
+    return not any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES)
+
+
 def check_changes(files: LedgerFiles, cache: FileCache, key: str) -> Checked | None:
     """The whole check of ``files`` (ledger key ``key``) from the snapshot of the last whole check
     (``loading.snapshot``) and its problems, checking only the project files changed since: None
@@ -641,12 +649,11 @@ def check_changes(files: LedgerFiles, cache: FileCache, key: str) -> Checked | N
     """
     from budgetctl.loading import snapshot
     from budgetctl.loading.codec import Malformed
-    from budgetctl.rules import RULES
 
     raws = files.in_year.get("adjustment", [])
     if not cache.enabled or files.streams is None or files.problems:
         return None
-    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+    if not _narrowable():
         return None  # a rule across project files that this check does not know how to narrow
     snap = snapshot.read(cache.path, cache.key)
     if snap is None or not snap.same_context(files.streams, raws):
@@ -703,9 +710,8 @@ def check_listed(found: Listing) -> Checked | None:
     if not snap.same_context(files.streams, adjustments):
         return None
     from budgetctl.loading.cache import key_of
-    from budgetctl.rules import RULES
 
-    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+    if not _narrowable():
         return None
     try:
         shown = {at: raw.path for at, raw in changed.items()}
@@ -956,19 +962,22 @@ def _named(paths: list[str], ids: set[str]) -> list[str]:
     """The paths whose file name is ``<id>.yaml`` (or .yml) for one of ``ids``, in order."""
     joined = "\0".join(paths)
     if joined.count("\0") != max(len(paths) - 1, 0):  # a path with a NUL (none on disk or in git)
-        from budgetctl.model.kinds import PROJECT_SUFFIXES
-
-        names = {f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES}
+        names = _file_names(ids)
         return [path for path in paths if path.rsplit("/", 1)[-1] in names]
     return _named_in(joined, len(paths), ids)
+
+
+def _file_names(ids: set[str]) -> set[str]:
+    """The names a project file with one of ``ids`` can have (``<id>.yaml``, ``<id>.yml``)."""
+    from budgetctl.model.kinds import PROJECT_SUFFIXES
+
+    return {f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES}
 
 
 def _named_in(joined: str, count: int, ids: set[str]) -> list[str]:
     """``_named`` of the ``count`` paths ``joined`` with NUL between them (no path holds one):
     each name searched for in them, in C, instead of looking at every path in turn."""
-    from budgetctl.model.kinds import PROJECT_SUFFIXES
-
-    names = {f"{ident}{suffix}" for ident in ids for suffix in PROJECT_SUFFIXES}
+    names = _file_names(ids)
     if not count:
         return []
     if len(ids) > NAMED_SEARCH_MAX or joined.count("\0") != count - 1:  # past a few, one pass over them
@@ -1030,9 +1039,8 @@ def compare_changes(
     from budgetctl.loading.codec import Malformed
     from budgetctl.loading.discover import display_base
     from budgetctl.loading.revision import shown_paths
-    from budgetctl.rules import RULES
 
-    if any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES):
+    if not _narrowable():
         return None, None  # a rule across project files that this path does not know how to narrow
     base_sha = where.commit(base)
     tree = where.trees.get(base_sha) or git.folder_tree(where.repo, base_sha, where.folder)
@@ -1208,7 +1216,7 @@ def _wanted(old: _Tree, new: _Tree, changed: set[str]) -> list[list[tuple[str, s
     """The files of each side to read (display path, blob id): streams.yaml, the adjustments, and
     the project files that share an id with a changed file (the same unchanged ones on both sides)."""
     from budgetctl.loading.diffbase import Listed
-    from budgetctl.model.kinds import PROJECT_SUFFIXES, project_id
+    from budgetctl.model.kinds import project_id
 
     ids = {project_id(path) for path in changed}
     if isinstance(old.projects, Listed):  # the base's files, looked up in its summary
@@ -1223,7 +1231,7 @@ def _wanted(old: _Tree, new: _Tree, changed: set[str]) -> list[list[tuple[str, s
             else:  # an added file's id may be another file's in the base
                 searched.add(ident)
         if len(searched) <= NAMED_SEARCH_MAX:  # a few: found in the summary's text
-            paths += listed.named({f"{ident}{suffix}" for ident in searched for suffix in PROJECT_SUFFIXES})
+            paths += listed.named(_file_names(searched))
         else:  # each search reads the whole text: past a few, one pass over the paths
             paths += _named(list(listed.whole()), searched)
     else:
@@ -1320,7 +1328,8 @@ def _finish_sides(
     ):
         problems = part.checked.problems
         for stream in touched:
-            if stream not in part.ledger.streams or not _over_budget(part.ledger, stream, side_totals.get(stream, {})):
+            sums = {year: money for year, (_, money) in side_totals.get(stream, {}).items()}
+            if stream not in part.ledger.streams or not a001.over_budget(part.ledger, stream, sums):
                 continue
             rows = rows_of(stream)
             allocations = lambda y, rows=rows: [(project_id(p), a[y]) for p, a in rows if y in a]  # noqa: E731
@@ -1330,18 +1339,6 @@ def _finish_sides(
         part.checked.incomplete = part.checked.incomplete or bool(invalid)
         found.append((part.checked, {s: y for s, y in side_totals.items() if s in part.ledger.streams}))
     return found
-
-
-def _over_budget(ledger: Ledger, stream: str, years: dict[str, tuple[int, Decimal]]) -> bool:
-    """Whether ``stream``'s allocations (``years``: each year's count and sum) exceed its revised
-    budget in a year of its budget: the comparison A001 makes (``rules.over_allocated_stream``)."""
-    from budgetctl.model import figures
-    from budgetctl.model.money import ZERO
-
-    return any(
-        years.get(year, (0, ZERO))[1] > figures.revised_budget(ledger, stream, year)
-        for year in ledger.streams[stream].budget
-    )
 
 
 def _keep_summary(cache: FileCache, key: str, listed: _Tree, before: Side) -> None:

@@ -13,13 +13,13 @@ the budget figure in streams.yaml.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 
 from budgetctl.diagnostics import Severity
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
-from budgetctl.model.money import format_pounds, total
+from budgetctl.model.money import ZERO, format_pounds, total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.rules._rule import Finding, Rule
 
@@ -67,6 +67,14 @@ def stream_findings(
                 f"by {len(pairs)} projects ({names}{more}); {fix}",
                 ledger.stream_at(stream_id, "budget", year),
             )
+
+
+def over_budget(ledger: Ledger, stream_id: str, allocated: Mapping[str, Decimal]) -> bool:
+    """Whether the stream has a finding (``stream_findings``), given each year's allocated sum
+    (none: nothing allocated): a check that knows the sums alone (``pipeline``) reads the
+    projects only when it has one."""
+    budget = ledger.streams[stream_id].budget
+    return any(allocated.get(year, ZERO) > figures.revised_budget(ledger, stream_id, year) for year in budget)
 
 
 def _signed(amount: Decimal) -> str:
