@@ -163,17 +163,12 @@ def check_projects(
     projects: list[RawFile], cache: FileCache | None, progress: Callable[[int], None] | None = None
 ) -> list[FileCheck]:
     """Check every project file, from the cache where its content was checked before."""
-    import gc
+    from budgetctl.infra.gcpause import paused_gc
 
     # The cyclic collector would scan every model built so far, again and again
     # (a fifth of the time at 10,000 files); checking a file leaves no cycles.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _check_projects(projects, cache, progress)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _check_projects(
@@ -227,7 +222,7 @@ class Amounts(Mapping_[str, Decimal]):
         self._flat = row[2]
 
     def __getitem__(self, year: str) -> Decimal:
-        found = amount((None, None, self._flat), year)  # type: ignore[arg-type]
+        found = _allocated(self._flat, year)
         if found is None:
             raise KeyError(year)
         return found
@@ -241,7 +236,10 @@ class Amounts(Mapping_[str, Decimal]):
 
 def amount(row: Row, year: str) -> Decimal | None:
     """A ``Row``'s allocation in ``year`` (None: none)."""
-    flat = row[2]
+    return _allocated(row[2], year)
+
+
+def _allocated(flat: tuple[Any, ...], year: str) -> Decimal | None:
     for i in range(0, len(flat), 2):
         if flat[i] == year:
             return _money(flat[i + 1])
@@ -276,8 +274,7 @@ def check_compact(
     it is the one a check of the whole ledger finds. Findings elsewhere are left out (they depend
     on no project: a check of ``base`` finds them). Each frame's records are dropped once it is
     done, so the records of the whole ledger are never held at once."""
-    import gc
-
+    from budgetctl.infra.gcpause import paused_gc
     from budgetctl.loading import parallel
     from budgetctl.loading.cache import recall
     from budgetctl.loading.ownfiles import append_lines
@@ -286,9 +283,7 @@ def check_compact(
     results: list[Row | None] = [None] * len(projects)
     problems: list[Diagnostic] = []
     incomplete = False
-    enabled = gc.isenabled()
-    gc.disable()  # checking a file leaves no cycles: see check_projects
-    try:
+    with paused_gc():  # checking a file leaves no cycles: see check_projects
         todo: list[int] = []
         step = parallel.FRAME_FILES
         for start in range(0, len(projects) if cache is not None else 0, step):
@@ -340,9 +335,6 @@ def check_compact(
                     cache.appended()
             if progress is not None:
                 progress(len(part))
-    finally:
-        if enabled:
-            gc.enable()
     return Compact(problems, [row for row in results if row is not None], incomplete)
 
 
