@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from budgetctl.loading.cache import FORMAT as CACHE_FORMAT
 from budgetctl.loading.cache import FileCache
 from budgetctl.loading.codec import Malformed, decode_amount
 from budgetctl.loading.ownfiles import read_own, write_own
@@ -314,8 +313,7 @@ class ContentChecks(FileCache):
         if not self.enabled or not self._changed:  # every file this run read was kept already
             return
         earlier = [line for key, line in self._entries().items() if key not in self._new][:KEEP_CHECKS]
-        header = json.dumps({"format": CACHE_FORMAT, "key": self.key}).encode()
-        write_own(self.path, b"\n".join([header, *self._new.values(), *earlier, b""]))
+        write_own(self.path, b"\n".join([self._header(), *self._new.values(), *earlier, b""]))
 
 
 class Patched(_ByPath):

@@ -12,7 +12,6 @@ no answer, and the caller discovers the ledger as usual.
 from __future__ import annotations
 
 import os
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,9 +22,6 @@ from budgetctl.model.source import RawFile
 
 if TYPE_CHECKING:
     from budgetctl.loading.cache import FileCache
-
-# The stat entry's fields the listing compares (size, mtime, ctime, inode, device, mode).
-_ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
 
 
 class Stamped:
@@ -94,10 +90,10 @@ def _listed(path: str, shown: str, info: os.stat_result | None) -> RawFile | Non
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         try:
-            if _ROW(os.fstat(fd)) != _ROW(info):
+            if warm.STAT_ROW(os.fstat(fd)) != warm.STAT_ROW(info):
                 return None
             data = os.read(fd, info.st_size + 1)
-            if len(data) != info.st_size or _ROW(os.fstat(fd)) != _ROW(info):
+            if len(data) != info.st_size or warm.STAT_ROW(os.fstat(fd)) != warm.STAT_ROW(info):
                 return None
         finally:
             os.close(fd)

@@ -38,10 +38,11 @@ if TYPE_CHECKING:
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.statindex import StatIndex
 
-    Row = tuple[int, ...]  # a file's stat entry as a listing holds it (``_ROW``)
+    Row = tuple[int, ...]  # a file's stat entry as a listing holds it (``STAT_ROW``)
 
 FORMAT = "budgetctl-warm 2"
-_ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
+# The fields of a file's stat entry that a listing compares (and ``loading.lookup`` before and after a read).
+STAT_ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
 _MTIME = attrgetter("st_mtime_ns")
 
 
@@ -102,7 +103,7 @@ class Listing:
 # DirEntry.stat of a file the listing found regular: one lstat (or none, where the system's
 # listing gave no kind and ``is_file`` took it already).
 _LSTAT = methodcaller("stat", follow_symlinks=False)
-_ROW_MTIME = itemgetter(1)  # of a row (``_ROW``)
+_ROW_MTIME = itemgetter(1)  # of a row (``STAT_ROW``)
 # Where the system can, each folder is listed through a descriptor opened from the ledger
 # folder's own: a file's stat then looks up one name, not its whole path (a third of the time).
 _BY_FD = os.scandir in os.supports_fd
@@ -152,7 +153,7 @@ def _walk(root: str, top: int, context: tuple[str, ...]) -> Listing | None:
                 else:
                     return None  # a link, a pipe, a socket ...
             # While the folder's descriptor is open; no DirEntry or stat_result outlives its folder.
-            rows += map(_ROW, map(_LSTAT, files))
+            rows += map(STAT_ROW, map(_LSTAT, files))
         except OSError:
             return None
         finally:
@@ -357,7 +358,7 @@ def _read(path: Path) -> tuple[int, tuple[str, ...], bytes, tuple[tuple[str, str
         after = os.lstat(path)
     except OSError:
         return None
-    if data is None or _ROW(before) != _ROW(after):
+    if data is None or STAT_ROW(before) != STAT_ROW(after):
         return None
     try:
         loaded = marshal.loads(data)
