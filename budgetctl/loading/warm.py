@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 FORMAT = "budgetctl-warm 2"
 # The fields of a file's stat entry that a listing compares (and ``loading.lookup`` before and after a read).
 STAT_ROW = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
-_MTIME = attrgetter("st_mtime_ns")
 
 
 class Stat:
