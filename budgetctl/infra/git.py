@@ -14,7 +14,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from budgetctl.diagnostics import UserError
 
@@ -406,37 +406,39 @@ def _run(
     args: list[str], *, stdin: bytes | None = None, extra_env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     """Run `git ARGS` without a shell, a terminal prompt, a pager, a transport or replace refs."""
-    config = [arg for setting in _SAFE_CONFIG for arg in ("-c", setting)]
     try:
         return subprocess.run(
-            ["git", "--no-replace-objects", *config, *args],
+            _argv(args),
             input=stdin,
             stdin=None if stdin is not None else subprocess.DEVNULL,
             capture_output=True,
             env=_git_env(extra_env),
             check=False,
         )
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
     except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror or exc}") from exc
+        _cannot_run(exc)
 
 
 def _start(args: list[str]) -> subprocess.Popen[bytes]:
     """Start `git ARGS` as ``_run`` runs it, with pipes to talk to it while it runs."""
-    config = [arg for setting in _SAFE_CONFIG for arg in ("-c", setting)]
     try:
         return subprocess.Popen(
-            ["git", "--no-replace-objects", *config, *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_git_env(None),
+            _argv(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_git_env(None)
         )
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
     except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror or exc}") from exc
+        _cannot_run(exc)
+
+
+def _argv(args: list[str]) -> list[str]:
+    """`git ARGS` with the settings that keep a repository's configuration from running anything."""
+    config = [arg for setting in _SAFE_CONFIG for arg in ("-c", setting)]
+    return ["git", "--no-replace-objects", *config, *args]
+
+
+def _cannot_run(exc: OSError) -> NoReturn:
+    if isinstance(exc, FileNotFoundError):
+        raise GitError("git is not installed or not on PATH") from None
+    raise GitError(f"cannot run git: {exc.strerror or exc}") from exc
 
 
 def _git_env(extra: dict[str, str] | None) -> dict[str, str]:
