@@ -26,10 +26,15 @@ BOTTOM = "└─┴┘"
 _WORD = re.compile(r"\s*\S+\s*")  # Rich's word (rich._wrap): spaces, a word and the spaces after it
 
 
+def _one_column(text: str) -> bool:
+    """Every character takes one column in Rich's measure (Latin letters, £, the dash)."""
+    return all(ord(ch) < 0x300 or ch in "—…" for ch in text)
+
+
 def _narrow(text: str) -> bool:
-    """Every character takes one column in Rich's measure (Latin letters, £, the dash), and Rich
-    keeps the text as it is in a cell that fits (no space it would strip at an end)."""
-    return text == text.strip() and all(ord(ch) < 0x300 or ch in "—…" for ch in text)
+    """``_one_column``, and Rich keeps the text as it is in a cell that fits (no space it would
+    strip at an end)."""
+    return text == text.strip() and _one_column(text)
 
 
 def boxed_lines(grid: Grid, width: int) -> list[str] | None:
@@ -92,7 +97,7 @@ def wrapped(text: str, width: int) -> list[str] | None:
     """Rich's wrapping of one line of text at ``width`` (``rich._wrap.divide_line``): a word and
     the spaces after it stay on a line while the word fits; spaces beyond the width are dropped.
     None when a word is longer than the line (Rich folds it) or a character is not one column."""
-    if not text.isprintable() or not all(ord(ch) < 0x300 or ch in "—…" for ch in text):
+    if not text.isprintable() or not _one_column(text):
         return None  # a character Rich measures otherwise, a line end or a tab
     lines: list[str] = []
     start = offset = 0
