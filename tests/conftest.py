@@ -10,6 +10,7 @@ import functools
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,21 @@ def ledger_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(SHIPPED, target)
     return target
+
+
+def age(path: Path, seconds: float = 60) -> None:
+    past = time.time() - seconds  # older than the stamp the next run writes (git's racy rule)
+    os.utime(path, (past, past), follow_symlinks=False)
+
+
+def aged_shipped(tmp_path: Path) -> Path:
+    """A copy of the shipped ledger at ``tmp_path/ledger/data`` whose every file and folder is a
+    minute old, so the warm stamp can vouch for it at once: returns that data/ folder."""
+    data = tmp_path / "ledger" / "data"
+    shutil.copytree(SHIPPED, data)
+    for path in data.rglob("*"):
+        age(path)
+    return data
 
 
 def make_ledger(root: Path, files: dict[str, str]) -> Path:

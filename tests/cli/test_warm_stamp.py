@@ -7,7 +7,6 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import budgetctl.cli
 from budgetctl.cli import app
 from budgetctl.loading import cache, cacheplace, discover, root, statindex, warm
 from budgetctl.model import kinds
-from tests.conftest import SHIPPED
+from tests.conftest import age, aged_shipped
 from tests.entrypoint import Run, entry
 
 
@@ -47,18 +46,9 @@ def uncached(*args: str) -> Run:
     return result.exit_code, result.stdout, result.stderr
 
 
-def age(path: Path, seconds: float = 60) -> None:
-    past = time.time() - seconds  # older than the stamp the next run writes (git's racy rule)
-    os.utime(path, (past, past), follow_symlinks=False)
-
-
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    data = tmp_path / "ledger" / "data"
-    shutil.copytree(SHIPPED, data)
-    for path in data.rglob("*"):
-        age(path)
-    return data
+    return aged_shipped(tmp_path)
 
 
 def warmed(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data: Path, reads: list[int]) -> Run:

@@ -6,14 +6,12 @@ that keeps a file's size and mtime) gets the new result."""
 from __future__ import annotations
 
 import os
-import shutil
-import time
 from pathlib import Path
 
 import pytest
 
 from budgetctl.loading import cache
-from tests.conftest import SHIPPED
+from tests.conftest import age, aged_shipped
 from tests.entrypoint import entry, spy_on_typer
 
 LINES = [
@@ -43,18 +41,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def age(path: Path) -> None:
-    past = time.time() - 60  # older than the stamp the next run writes (git's racy rule)
-    os.utime(path, (past, past), follow_symlinks=False)
-
-
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    data = tmp_path / "ledger" / "data"
-    shutil.copytree(SHIPPED, data)
-    for path in data.rglob("*"):
-        age(path)
-    return data
+    return aged_shipped(tmp_path)
 
 
 @pytest.mark.parametrize("line", LINES, ids=" ".join)

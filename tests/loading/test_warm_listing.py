@@ -8,13 +8,12 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
 from budgetctl.loading import warm
-from tests.conftest import SHIPPED
+from tests.conftest import SHIPPED, aged_shipped
 from tests.entrypoint import fresh_run
 
 CONTEXT = ("context",)
@@ -23,12 +22,7 @@ FIELDS = ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode"
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    data = tmp_path / "ledger" / "data"
-    shutil.copytree(SHIPPED, data)
-    past = time.time() - 60  # settled: older than any stamp a run writes now
-    for path in data.rglob("*"):
-        os.utime(path, (past, past))
-    return data
+    return aged_shipped(tmp_path)  # settled: older than any stamp a run writes now
 
 
 def listed(data: Path) -> warm.Listing:
