@@ -398,16 +398,22 @@ def _write(
     first = f"{FORMAT} {code_key}".encode()
     lines = [first, json.dumps(head).encode("ascii"), paths_line, keys]
     path = _path(cache_path)
+    # A new id either way: any journal is the old one's.
     spool = Spool.open(path, first)
     if spool is None or not spool.write(lines[1:]):
-        lines += [f"S\t{json.dumps(stream)}\t{rows}".encode("ascii") for stream, rows in streams]
-        write_own(path, b"\n".join(lines) + b"\n")  # a new id: any journal is the old one's
+        write_own(path, b"\n".join([*lines, *map(_stream_line, streams)]) + b"\n")
         return
     del lines
-    for stream, rows in streams:
-        if not spool.write([f"S\t{json.dumps(stream)}\t{rows}".encode("ascii")]):
+    for stream_rows in streams:
+        if not spool.write([_stream_line(stream_rows)]):
             break
-    spool.finish(path, [])  # a new id: any journal is the old one's
+    spool.finish(path, [])
+
+
+def _stream_line(stream_rows: tuple[str, str]) -> bytes:
+    """The S line of a stream and its rows' JSON text (``_line`` reads it)."""
+    stream, rows = stream_rows
+    return f"S\t{json.dumps(stream)}\t{rows}".encode("ascii")
 
 
 def write_whole(
