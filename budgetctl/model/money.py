@@ -133,7 +133,11 @@ def format_json(amount: Decimal) -> str:
 
 def format_pounds(amount: Decimal, *, pence: bool = True) -> str:
     """Money for people: thousands separators, ``17,175,399.00`` or ``17,175,399``."""
-    if pence:
+    if pence and amount.same_quantum(PENNY) and amount.adjusted() < 38:
+        # Already in pence (as every amount read or summed is): what the quantize would give,
+        # without it (a report writes thousands). Past its precision, the quantize says so.
+        text = f"{amount:,.2f}"
+    elif pence:
         text = f"{amount.quantize(PENNY, context=_EXACT):,.2f}"
     else:
         text = f"{amount.quantize(Decimal(1), rounding=decimal.ROUND_HALF_UP):,.0f}"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from budgetctl.diagnostics import UNPRINTABLE, printable
-from budgetctl.model.money import PENNY, format_pounds, needs_pence
+from budgetctl.model.money import format_pounds, needs_pence
 from budgetctl.reports.table import Cell, Column, Table
 
 
@@ -35,25 +35,13 @@ def human_column(column: Column, cells: Sequence[Cell], pence: bool) -> list[str
     if column.kind == "money":
         if not pence:
             return [human_cell(column, c, pence) for c in cells]
-        # An amount already in pence (as every amount read or summed is) is written as it is, which is what
-        # format_pounds writes after its quantize; anything else goes through format_pounds.
-        return [pounds(c) if type(c) is Decimal else human_cell(column, c, pence) for c in cells]
+        return [format_pounds(c) if type(c) is Decimal else human_cell(column, c, pence) for c in cells]
     if column.kind != "text":
         return [human_cell(column, c, pence) for c in cells]
     texts = ["" if c is None else str(c) for c in cells]
     if UNPRINTABLE.search("".join(texts)) is None:
         return texts
     return [printable(t) for t in texts]
-
-
-def pounds(amount: Decimal) -> str:
-    """``format_pounds(amount)``: an amount already in pence (as every amount read or summed is)
-    is written as it is, which is what format_pounds writes after its quantize, without a call
-    to it (a report can write thousands). Beyond the quantize's precision, format_pounds says so."""
-    if amount.same_quantum(PENNY) and amount.adjusted() < 38:
-        text = f"{amount:,.2f}"
-        return text[1:] if text[0] == "-" and amount.is_zero() else text
-    return format_pounds(amount)
 
 
 def human_columns(table: Table, pence: bool) -> list[list[str]]:

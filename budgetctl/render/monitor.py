@@ -14,7 +14,7 @@ from typing import Any
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import format_pounds, total
 from budgetctl.model.periods import next_year
-from budgetctl.render.cells import human_cell, pounds
+from budgetctl.render.cells import human_cell
 from budgetctl.reports.monitor import Monitor, ProjectVariance, share
 from budgetctl.reports.table import Column, Table
 
@@ -72,7 +72,7 @@ def _select(table: Table, keys: tuple[str, ...]) -> Table:
 
 def signed(amount: Decimal) -> str:
     """Money with its sign always shown: ``+140,000.00``, ``-1,239,002.60``."""
-    text = pounds(amount)
+    text = format_pounds(amount)
     return text if text[0] == "-" or amount.is_zero() else f"+{text}"
 
 
@@ -160,7 +160,8 @@ def explanation_lines(report: Monitor) -> list[tuple[int, str]]:
 
 def _project_line(v: ProjectVariance) -> str:
     return (
-        f"{v.project}: forecast {pounds(v.forecast)} against allocation {pounds(v.allocated)}, {signed(v.difference)}"
+        f"{v.project}: forecast {format_pounds(v.forecast)} against allocation {format_pounds(v.allocated)}, "
+        f"{signed(v.difference)}"
     )
 
 
