@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import re
+
+TYPE_CHECKING = False  # datetime is imported where a date is made: a warm summary parses a year without it
+if TYPE_CHECKING:
+    import datetime
 
 _YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
 
@@ -60,6 +63,8 @@ def next_year(year: str) -> str:
 
 def year_bounds(year: str) -> tuple[datetime.date, datetime.date]:
     """The first and last day of a financial year (1 April to 31 March)."""
+    import datetime  # only where a date is made: parsing a year needs none
+
     first = int(year[:4])
     return datetime.date(first, 4, 1), datetime.date(first + 1, 3, 31)
 
@@ -90,6 +95,8 @@ def years_between(first: str, last: str) -> list[str] | None:
 
 def quarter_end(year: str, quarter: int) -> datetime.date:
     """The last day of quarter 1-4 of a financial year: q1 ends 30 June, q4 31 March."""
+    import datetime
+
     first = int(year[:4])
     return {
         1: datetime.date(first, 6, 30),

@@ -5,10 +5,13 @@ this at a few microseconds. Nothing is cut: a table wider than the terminal is n
 from __future__ import annotations
 
 import sys
-from typing import IO
 
 from budgetctl.render.cells import as_rows, human_cell, human_columns, table_pence
 from budgetctl.reports.table import Table
+
+TYPE_CHECKING = False  # typing itself is not imported: a warm summary does without it
+if TYPE_CHECKING:
+    from typing import IO
 
 # Above this many rows a terminal table is written plain (Rich below: boxes, colour, wrapping;
 # Rich lays out about a row a millisecond, so a 100-stream summary would cost 0.1 s).

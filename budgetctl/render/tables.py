@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import printable
 from budgetctl.model.money import PENNY, format_json
 from budgetctl.render.cells import human_cell, human_column, table_pence
 from budgetctl.reports.table import Cell, Column, Table
 
+TYPE_CHECKING = False  # typing itself is not imported: a warm summary does without it
 if TYPE_CHECKING:  # each writer imports what only it needs: a warm summary prints one format
+    from collections.abc import Callable
+
     from budgetctl.render.fit import Grid
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
