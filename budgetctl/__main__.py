@@ -217,12 +217,10 @@ _SUMMARY_VALUED = {"--data": "data", "--year": "year", "-y": "year", "--by": "by
 def _summary(plain: dict[str, Any]) -> None:
     """``summary`` by stream or funding as the command in ``cli.check`` prints it, without typer
     or click, when the cache holds the facts of the ledger's last whole check
-    (``reports.summary.warm``); otherwise it returns having printed nothing, and Typer runs the
+    (``reports.summary.warm_table``); otherwise it returns having printed nothing, and Typer runs the
     command (which says what is wrong with an option, a year or the ledger)."""
-    import datetime
-
     from budgetctl.diagnostics import UserError
-    from budgetctl.model.periods import YearError, chosen_year, parse_year, years_between
+    from budgetctl.model.periods import YearError, parse_year, years_between
 
     by, chosen = plain.get("by", "stream"), plain.get("format", "table")
     if by not in ("stream", "funding") or chosen not in ("table", "csv", "json", "markdown"):
@@ -238,24 +236,15 @@ def _summary(plain: dict[str, Any]) -> None:
             year = parse_year(year)
     except YearError:
         return
-    from budgetctl.reports.summary import summary, summary_years, warm_problems
+    from budgetctl.reports.summary import warm_table
 
     try:
-        found = warm_problems(_data(plain), plan=years is None)
+        found = warm_table(_data(plain), year, years, by)
     except UserError:
         return
     if found is None:
         return
-    problems, file_count, facts = found
-    if years is not None:
-        if not set(years) & set(facts.budget_years):
-            return
-        table = summary_years(facts, years)
-    else:
-        year = chosen_year(facts.budget_years, year, datetime.date.today())
-        if year is None:
-            return
-        table = summary(facts, year, by)
+    problems, file_count, table = found
     from budgetctl.render.tables import RENDERERS
 
     RENDERERS[chosen](table)

@@ -8,12 +8,17 @@ them (``encode``) with its problems, under the same key (every file's content), 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from budgetctl.model.money import exact_decimal_text  # every reader of kept values imports money anyway
 
+TYPE_CHECKING = False  # typing itself is not imported: a warm summary does without it
 if TYPE_CHECKING:
+    from collections.abc import Collection
+    from typing import Any, NamedTuple
+
     from budgetctl.model.ledger import Ledger
+else:
+    from budgetctl.model.plaintuple import NamedTuple
 
 
 class StreamYear(NamedTuple):  # a tuple: thousands are decoded on a warm run
@@ -92,8 +97,10 @@ class Malformed(ValueError):
     """Stored facts that ``encode`` did not write (here, or in ``monitorfacts``)."""
 
 
-def decode(value: Any) -> StreamFacts:
-    """``encode``'s values back, each held to its type (money to its exact text); Malformed otherwise."""
+def decode(value: Any, only: Collection[str] | None = None) -> StreamFacts:
+    """``encode``'s values back, each held to its type (money to its exact text); Malformed otherwise.
+    ``only``: the streams' figures in these years alone (the others are left out, unread: a
+    summary of one year needs a sixth of them)."""
     if type(value) is not dict:
         raise Malformed("facts")
     streams: dict[str, tuple[str, str]] = {}
@@ -109,13 +116,21 @@ def decode(value: Any) -> StreamFacts:
         if type(by) is not dict:
             raise Malformed("years")
         years[stream] = {}
-        for year, item in by.items():
+        for year, item in by.items() if only is None else [(y, item) for y, item in by.items() if y in only]:
             if type(item) is not list or len(item) != 5 or type(item[2]) is not int or type(item[4]) is not bool:
                 raise Malformed("year")
             years[stream][year] = StreamYear(
                 read_amount(item[0]), read_amount(item[1]), item[2], read_amount(item[3]), item[4]
             )
     return StreamFacts(streams, years, read_strings(value.get("budget_years")), read_strings(value.get("adjusted")))
+
+
+def kept_years(value: Any) -> list[str]:
+    """The budget years of ``encode``'s values, read before the rest (to choose the years to
+    decode); Malformed otherwise."""
+    if type(value) is not dict:
+        raise Malformed("facts")
+    return read_strings(value.get("budget_years"))
 
 
 # The readers of kept values (here and in ``monitorfacts``): each value held to its type.

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from budgetctl.model.money import ZERO, split, total
 from budgetctl.model.streamfacts import StreamFacts, facts_of
 from budgetctl.reports.table import Column, Table, json_value, keyed_table
 
+TYPE_CHECKING = False  # typing itself is not imported: a warm summary does without it
 if TYPE_CHECKING:  # a warm summary builds its table from StreamFacts: no model of a record is imported
     import os
+    from collections.abc import Sequence
+    from typing import Any, NamedTuple
 
     from budgetctl.diagnostics import Diagnostic
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.model.ledger import Ledger
     from budgetctl.pipeline import Checked
+else:
+    from budgetctl.model.plaintuple import NamedTuple
 
 NO_PRIORITY = "(no priority)"
 
@@ -96,28 +99,55 @@ def warm(data: str | os.PathLike[str] | None, *, plan: bool) -> tuple[Checked, S
     ``plan``: the check of the plan alone, as a report of one year makes it (actuals and
     forecasts unread: their problems are not among its problems); else the whole check."""
     found = _warm(data, plan=plan)
-    if found is None:
+    facts = None if found is None else _decoded(found[2])
+    if found is None or facts is None:
         return None
     from budgetctl.pipeline import Checked
 
-    last, files, facts = found
+    last, files, _ = found
     return Checked(None, *last, files=files), facts
 
 
-def warm_problems(
-    data: str | os.PathLike[str] | None, *, plan: bool
-) -> tuple[list[Diagnostic], int, StreamFacts] | None:
-    """``warm``'s problems, file count and facts, without importing the pipeline (the entry point's
-    warm summary prints only these)."""
-    found = _warm(data, plan=plan)
-    return None if found is None else (found[0][0], found[0][1], found[2])
+def warm_table(
+    data: str | os.PathLike[str] | None, year: str | None, years: list[str] | None, by: str
+) -> tuple[list[Diagnostic], int, Table] | None:
+    """``warm``'s problems and file count, and the summary table by ``by`` (a grouping in BY_STREAMS)
+    of ``year`` (a parsed year; None: ``periods.chosen_year``'s default), or by stream of ``years``
+    (a range), without importing the pipeline (the entry point prints only these). Only the years
+    shown are decoded. None when ``warm`` is, or when no such year has a budget (the command says so)."""
+    found = _warm(data, plan=years is None)
+    if found is None:
+        return None
+    (problems, file_count, _), _, kept = found
+    from budgetctl.model import streamfacts
+
+    try:
+        budget_years = streamfacts.kept_years(kept)
+        if years is None:
+            if year is None:
+                import datetime
+
+                from budgetctl.model.periods import chosen_year
+
+                year = chosen_year(budget_years, None, datetime.date.today())
+            if year is None or year not in budget_years:
+                return None
+            table = summary(streamfacts.decode(kept, [year]), year, by)
+        elif set(years) & set(budget_years):
+            table = summary_years(streamfacts.decode(kept, years), years)
+        else:
+            return None
+    except streamfacts.Malformed:
+        return None
+    return problems, file_count, table
 
 
 def _warm(
     data: str | os.PathLike[str] | None, *, plan: bool
-) -> tuple[tuple[list[Diagnostic], int, bool], LedgerFiles | None, StreamFacts] | None:
+) -> tuple[tuple[list[Diagnostic], int, bool], LedgerFiles | None, Any] | None:
+    """The last check's problems, file count and incompleteness, the files (None when the stamp
+    vouched for them) and the kept facts, not yet decoded (see ``warm``)."""
     from budgetctl.loading.warm import current
-    from budgetctl.model import streamfacts
 
     state = current(data)
     if state is None:
@@ -131,16 +161,21 @@ def _warm(
         last = cached.last_check(key) if kept is not None else None
     if last is None or (files is None and last[0]):  # problems to show need the files' lines
         return None
-    try:
-        facts = streamfacts.decode(kept)
-    except streamfacts.Malformed:
-        return None
     if any(p.is_error for p in last[0]):  # which errors break totals: the pipeline's to say
         from budgetctl.pipeline import Checked
 
         if Checked(None, *last, files=files).totals_broken():
             return None
-    return last, files, facts
+    return last, files, kept
+
+
+def _decoded(kept: Any) -> StreamFacts | None:
+    from budgetctl.model import streamfacts
+
+    try:
+        return streamfacts.decode(kept)
+    except streamfacts.Malformed:
+        return None
 
 
 def _stream_figures(facts: StreamFacts, year: str) -> list[Figures]:

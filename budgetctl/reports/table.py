@@ -8,14 +8,20 @@ and Markdown format, and ``data``, the JSON of the ``exported`` columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Literal
 
 from budgetctl.diagnostics import Frozen
 from budgetctl.model.money import format_json
 
-Kind = Literal["text", "money", "percent", "count"]
+TYPE_CHECKING = False  # typing itself is not imported: a warm summary does without it
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any, Literal
+
+    Kind = Literal["text", "money", "percent", "count"]
+    Row = Mapping[str, Any]  # raw values by column key; a list value is shown joined by its column's ``joiner``
+
 Cell = str | Decimal | int | None
 
 
@@ -67,7 +73,8 @@ class Column(Frozen):
 class Table:
     """Rows of raw cells (Decimal money, not formatted text); renderers format them.
 
-    ``data`` is the report's machine-readable form for ``--format json``.
+    ``data`` is the report's machine-readable form for ``--format json``: given, or made by
+    ``make_data`` when first read (a table printed for people never reads it).
     ``flags`` marks rows to highlight (e.g. over-allocated streams).
     """
 
@@ -80,6 +87,8 @@ class Table:
         flags: list[bool] | None = None,
         notes: list[str] | None = None,
         data: dict[str, Any] | None = None,
+        *,
+        make_data: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         self.title = title
         self.columns = columns
@@ -87,7 +96,19 @@ class Table:
         self.total = total
         self.flags: list[bool] = [] if flags is None else flags
         self.notes: list[str] = [] if notes is None else notes
-        self.data: dict[str, Any] = {} if data is None else data
+        self._data = data if data is not None or make_data is not None else {}
+        self._make_data = make_data
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            assert self._make_data is not None
+            self._data, self._make_data = self._make_data(), None
+        return self._data
+
+    @data.setter
+    def data(self, value: dict[str, Any]) -> None:
+        self._data, self._make_data = value, None
 
     def _fields(self) -> tuple[Any, ...]:
         return (self.title, self.columns, self.rows, self.total, self.flags, self.notes, self.data)
@@ -120,11 +141,8 @@ class Table:
             total,
             self.flags,
             self.notes,
-            self.data,
+            make_data=lambda: self.data,  # the same JSON, made when either table is asked for it
         )
-
-
-Row = Mapping[str, Any]  # raw values by column key; a list value is shown joined by its column's ``joiner``
 
 
 def keyed_table(
@@ -139,30 +157,36 @@ def keyed_table(
 ) -> Table:
     """The table of ``rows`` (each built once, keyed by column): cells for the shown columns,
     and as ``data`` the JSON ``{**head, "rows": [...], "total": {...}}`` of the exported columns,
-    money as two-decimal strings; the JSON total holds the total row's money columns."""
+    money as two-decimal strings; the JSON total holds the total row's money columns. The JSON
+    is made when first read (from the rows as given: a caller changes neither them nor ``head``)."""
     shown = [c for c in columns if c.shown]
-    exported = [c for c in columns if c.exported]
-    data: dict[str, Any] = {
-        **(head or {}),
-        "rows": [
-            {c.json_key or c.key: json_value(row.get(c.key)) for c in exported if c.key in row or not c.optional}
-            for row in rows
-        ],
-    }
-    if total is not None:
-        data["total"] = {
-            c.json_key or c.key: json_value(total[c.key])
-            for c in columns
-            if c.kind == "money" and total.get(c.key) is not None
+    rows, head = list(rows), dict(head or {})
+
+    def data() -> dict[str, Any]:
+        exported = [c for c in columns if c.exported]
+        found: dict[str, Any] = {
+            **head,
+            "rows": [
+                {c.json_key or c.key: json_value(row.get(c.key)) for c in exported if c.key in row or not c.optional}
+                for row in rows
+            ],
         }
+        if total is not None:
+            found["total"] = {
+                c.json_key or c.key: json_value(total[c.key])
+                for c in columns
+                if c.kind == "money" and total.get(c.key) is not None
+            }
+        return found
+
     return Table(
         title,
         shown,
-        [[_cell(c, row.get(c.key)) for c in shown] for row in rows],
+        _cells(shown, rows),
         [_cell(c, total.get(c.key)) for c in shown] if total is not None else None,
         list(flags) if flags is not None else [False] * len(rows),
         list(notes or []),
-        data,
+        make_data=data,
     )
 
 
@@ -181,6 +205,18 @@ def json_value(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def _cells(columns: list[Column], rows: list[Row]) -> list[list[Cell]]:
+    """``_cell`` of each row's value in each column, a column at a time (a table can have
+    10,000 rows): a column of plain values (no text function, no list) is taken as it is."""
+    found = []
+    for column in columns:
+        values = [row.get(column.key) for row in rows]
+        if column.text is not None or any(isinstance(v, tuple | list) for v in values):
+            values = [_cell(column, v) for v in values]
+        found.append(values)
+    return [list(cells) for cells in zip(*found, strict=True)] if found else [[] for _ in rows]
 
 
 def _cell(column: Column, value: Any) -> Cell:
