@@ -25,6 +25,8 @@ class _Maker(type):
         fields = list(body.get("__annotations__", {}))
         if any(field in body for field in fields):
             raise TypeError(f"{name}: a plain tuple's fields have no defaults")
+        if "__classcell__" in body:  # a method using super() or __class__: the cell would stay empty
+            raise TypeError(f"{name}: a plain tuple's methods do not use super()")
         made = namedtuple(name, fields, module=body["__module__"])  # type: ignore[misc]
         made.__qualname__ = body["__qualname__"]
         for key, value in body.items():

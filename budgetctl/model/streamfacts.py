@@ -99,13 +99,13 @@ class Malformed(ValueError):
 
 def decode(value: Any, only: Collection[str] | None = None) -> StreamFacts:
     """``encode``'s values back, each held to its type (money to its exact text); Malformed otherwise.
-    ``only``: the streams' figures in these years alone (the others are left out, unread: a
-    summary of one year needs a sixth of them)."""
+    ``only``: the streams' figures in these years alone, in that order (the others are left out,
+    unread: a summary of one year needs a sixth of them)."""
     if type(value) is not dict:
         raise Malformed("facts")
     streams: dict[str, tuple[str, str]] = {}
     for item in read_list(value.get("streams")):
-        if type(item) is not list or len(item) != 3 or not all(type(part) is str for part in item):
+        if type(item) is not list or len(item) != 3 or not (type(item[0]) is type(item[1]) is type(item[2]) is str):
             raise Malformed("stream")
         streams[item[0]] = (item[1], item[2])
     stored = value.get("years")
@@ -116,7 +116,7 @@ def decode(value: Any, only: Collection[str] | None = None) -> StreamFacts:
         if type(by) is not dict:
             raise Malformed("years")
         years[stream] = {}
-        for year, item in by.items() if only is None else [(y, item) for y, item in by.items() if y in only]:
+        for year, item in by.items() if only is None else [(y, by[y]) for y in only if y in by]:
             if type(item) is not list or len(item) != 5 or type(item[2]) is not int or type(item[4]) is not bool:
                 raise Malformed("year")
             years[stream][year] = StreamYear(

@@ -51,13 +51,14 @@ class Figures(NamedTuple):  # a tuple, not a dataclass: a warm summary does with
 
 def _amounts(f: Figures) -> dict[str, Decimal | None]:
     """A row's money by column key: ``budget`` stays the approved budget; unallocated is revised - allocated."""
+    revised = f.revised  # once: a row a stream, and a long summary has hundreds
     return {
         "budget": f.budget,
         "adjustments": f.adjustments,
-        "revised": f.revised,
+        "revised": revised,
         "allocated": f.allocated,
-        "unallocated": f.unallocated,
-        "percent": percent(f.allocated, f.revised),
+        "unallocated": revised - f.allocated,
+        "percent": percent(f.allocated, revised),
     }
 
 

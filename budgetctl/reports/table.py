@@ -213,7 +213,7 @@ def _cells(columns: list[Column], rows: list[Row]) -> list[list[Cell]]:
     found = []
     for column in columns:
         values = [row.get(column.key) for row in rows]
-        if column.text is not None or any(isinstance(v, tuple | list) for v in values):
+        if column.text is not None or any(issubclass(kind, tuple | list) for kind in set(map(type, values))):
             values = [_cell(column, v) for v in values]
         found.append(values)
     return [list(cells) for cells in zip(*found, strict=True)] if found else [[] for _ in rows]
