@@ -11,8 +11,7 @@ even the amounts do not fit on one line, each amount gets a line of its own.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # typing itself is not imported: a short table written without Rich does without it
 if TYPE_CHECKING:
     from rich.console import Console
 
