@@ -160,10 +160,11 @@ def keyed_table(
     money as two-decimal strings; the JSON total holds the total row's money columns. The JSON
     is made when first read (from the rows as given: a caller changes neither them nor ``head``)."""
     shown = [c for c in columns if c.shown]
-    rows, head = list(rows), dict(head or {})
+    exported = [c for c in columns if c.exported]
+    money = [c for c in columns if c.kind == "money"]
+    rows, head, total = list(rows), dict(head or {}), None if total is None else dict(total)
 
     def data() -> dict[str, Any]:
-        exported = [c for c in columns if c.exported]
         found: dict[str, Any] = {
             **head,
             "rows": [
@@ -173,9 +174,7 @@ def keyed_table(
         }
         if total is not None:
             found["total"] = {
-                c.json_key or c.key: json_value(total[c.key])
-                for c in columns
-                if c.kind == "money" and total.get(c.key) is not None
+                c.json_key or c.key: json_value(total[c.key]) for c in money if total.get(c.key) is not None
             }
         return found
 
