@@ -764,7 +764,6 @@ def _read_listed(
     from budgetctl.loading.statindex import SETTLE_NS
     from budgetctl.model.source import RawFile
 
-    paths, infos = found.paths, found.infos
     settled = found.started - SETTLE_NS
     read: dict[int, RawFile] = {}
     changed: dict[int, RawFile] = {}
@@ -774,12 +773,13 @@ def _read_listed(
         if place == delta.UNREAD:
             continue
         problems: list[Diagnostic] = []
-        info, shown = infos[number], table.shown(paths[number])
-        raw = _read(paths[number], shown, problems, None, info) if shown is not None else None  # type: ignore[arg-type]
+        path, info = found.path_at(number), found.info_at(number)
+        shown = table.shown(path)
+        raw = _read(path, shown, problems, None, info) if shown is not None else None  # type: ignore[arg-type]
         if raw is None or problems:
             return None
         if max(info.st_mtime_ns, info.st_ctime_ns) > settled:
-            rehash.append((number, paths[number], raw.digest))
+            rehash.append((number, path, raw.digest))
         if place >= 0:
             changed[place] = raw
         else:
@@ -789,10 +789,11 @@ def _read_listed(
         return None
     others: list[RawFile] = []
     for number, pair in zip(table.others, named, strict=True):
-        shown = table.shown(paths[number])
+        path = found.path_at(number)
+        shown = table.shown(path)
         if shown is None or type(pair) is not list or len(pair) != 2 or pair[0] != shown or type(pair[1]) is not str:
             return None
-        raw = read.get(number) or RawFile(shown, key=pair[1], load=partial(_reread, paths[number], shown))
+        raw = read.get(number) or RawFile(shown, key=pair[1], load=partial(_reread, path, shown))
         others.append(raw)
     adjustments = {"adjustment": others[1:]} if len(others) > 1 else {}
     return LedgerFiles(Path(found.context[3]), others[0], in_year=adjustments), changed, rehash

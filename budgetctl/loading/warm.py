@@ -92,6 +92,21 @@ class Listing:
             self._infos = list(map(Stat, self.rows))
         return self._infos
 
+    def path_at(self, number: int) -> str:
+        """``paths[number]`` without making every path (a check of a few changed files needs a few)."""
+        if self._paths is not None:
+            return self._paths[number]
+        start, join = 0, os.path.join
+        for relative, names, _ in self.folders:
+            if number < start + len(names):
+                return join(self._root, relative + names[number - start])
+            start += len(names)
+        raise IndexError(number)
+
+    def info_at(self, number: int) -> Stat:
+        """``infos[number]``'s fields, without making every entry (not the same object)."""
+        return self._infos[number] if self._infos is not None else Stat(self.rows[number])
+
     @property
     def taken(self) -> dict[str, os.stat_result]:
         """Each file's stat entry by path, for discovery to use instead of taking another (the
