@@ -12,7 +12,8 @@ in-year files and no discovery problems. It holds:
   paths and compares the keys position by position, in C, to find the files that changed, and
   reads the list only when files were added or removed,
 - streams.yaml's content key and validated model (encoded as the cache encodes it, decoded
-  held to the same rules), and the adjustment files' content keys,
+  held to the same rules; each stream's value as its own JSON text, parsed only when a check
+  uses that stream), and the adjustment files' content keys,
 - the project files that gave no valid project, how many valid projects allocate in each year,
 - per stream id, its valid projects' allocations in path order (``S``): the aggregates that
   the cross-file rules (over-allocation per stream and year) need for the streams a change touches.
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from budgetctl.model.records import StreamsFile
     from budgetctl.model.source import RawFile
 
-FORMAT = "budgetctl-snapshot 2"
+FORMAT = "budgetctl-snapshot 3"
 JOURNAL = "budgetctl-snapshot-journal 2"
 # Above this many content keys in the journal, the snapshot is written whole again.
 JOURNAL_MAX_KEYS = 500
@@ -143,7 +144,7 @@ class Snapshot:
         from budgetctl.model.records import StreamsFile
 
         model = dict(self.head["model"])
-        streams = lazy_field(StreamsFile, "streams", model.pop("streams", None))
+        streams = lazy_field(StreamsFile, "streams", model.pop("streams", None), _parsed)
         decoded = model_decoder(StreamsFile)({**model, "streams": {}})
         return dataclasses.replace(decoded, streams=streams)  # a read-only mapping where a dict was
 
@@ -256,14 +257,21 @@ class Current:
 
 def _line(line: bytes) -> tuple[str, str]:
     """An S line's stream id and rows (the rows' text may be cut short: ``rows`` parses it)."""
-    kind, name, rows = [*line.decode("ascii").split("\t", 2), "", ""][:3]
     try:
+        kind, name, rows = [*line.decode("ascii").split("\t", 2), "", ""][:3]
         stream = json.loads(name)
     except (ValueError, RecursionError):
         raise Malformed("stream line") from None
     if kind != "S" or type(stream) is not str:
         raise Malformed("stream line")
     return stream, rows
+
+
+def _parsed(text: Any) -> Any:
+    """A stream's model as the snapshot keeps it: its JSON text."""
+    if type(text) is not str:
+        raise Malformed("stream model")
+    return json.loads(text)
 
 
 def _differing(old: bytes, new: bytes, start: int, end: int) -> list[int]:
@@ -435,6 +443,8 @@ def write_whole(
         model = encode_model(streams_file)
     except Unencodable:  # a value the cache cannot hold exactly: no snapshot
         return
+    if type(model.get("streams")) is dict:  # each stream's model as its own text (``_parsed``)
+        model["streams"] = {stream: json.dumps(value) for stream, value in model["streams"].items()}
     keys = "".join([raw.digest for raw in projects]).encode("ascii", "replace")
     if len(keys) != KEY * len(projects):
         return  # not SHA-256 keys: no snapshot
