@@ -33,23 +33,38 @@ def usable_folder(folder: Path) -> Path | None:
     return folder
 
 
-def read_own(path: Path, *, binary: bool = False) -> bytes | None:
-    """A cache file's bytes, or None when it is missing, a symbolic link, someone else's,
-    too large, being rewritten, or holds anything but ASCII (all we write as text;
-    ``binary``: any bytes, for a file the caller checks itself)."""
+def open_own(path: Path) -> tuple[int, int] | None:
+    """A cache file opened for reading and its size, or None when it is missing, a symbolic
+    link, someone else's, not a regular file or too large (the caller closes it)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
         info = os.fstat(fd)
-        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-        if not stat.S_ISREG(info.st_mode) or not mine or info.st_size > MAX_CACHE_BYTES:
-            return None
+    except OSError:
+        os.close(fd)
+        return None
+    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    if not stat.S_ISREG(info.st_mode) or not mine or info.st_size > MAX_CACHE_BYTES:
+        os.close(fd)
+        return None
+    return fd, info.st_size
+
+
+def read_own(path: Path, *, binary: bool = False) -> bytes | None:
+    """A cache file's bytes, or None when it is missing, a symbolic link, someone else's,
+    too large, being rewritten, or holds anything but ASCII (all we write as text;
+    ``binary``: any bytes, for a file the caller checks itself)."""
+    opened = open_own(path)
+    if opened is None:
+        return None
+    fd, size = opened
+    try:
         # One read of what fstat saw and one more byte (a buffered reader would copy it once more).
-        data = os.read(fd, info.st_size + 1)
-        while len(data) <= info.st_size:
-            more = os.read(fd, info.st_size + 1 - len(data))
+        data = os.read(fd, size + 1)
+        while len(data) <= size:
+            more = os.read(fd, size + 1 - len(data))
             if not more:
                 break
             data += more
@@ -57,7 +72,7 @@ def read_own(path: Path, *, binary: bool = False) -> bytes | None:
         return None
     finally:
         os.close(fd)
-    if len(data) != info.st_size or not (binary or data.isascii()):
+    if len(data) != size or not (binary or data.isascii()):
         return None
     return data
 

@@ -25,15 +25,32 @@ def _damage(path: Path, damage: str) -> None:
         found = json.loads(head)
         found["model"]["streams"] = {stream: text[:-1] for stream, text in found["model"]["streams"].items()}
         data = first + b"\n" + json.dumps(found).encode("ascii") + b"\n" + rest
-    elif damage == "not ascii":
-        at = data.rindex(b"\nS\t") + 4
-        data = data[:at] + b"\xff" + data[at + 1 :]
+    elif damage == "not ascii":  # in every S line (a check reads the lines of the streams it touches)
+        damaged = bytearray(data)
+        at = data.find(b"\nS\t")
+        while at >= 0:
+            damaged[at + 4] = 0xFF
+            at = data.find(b"\nS\t", at + 1)
+        data = bytes(damaged)
+    elif damage == "index":  # every stream's line said to be one byte long
+        body, index_line, last = data.rsplit(b"\n", 3)[:3]
+        index = {stream: [at, at + 1] for stream, (at, _) in json.loads(index_line[2:]).items()}
+        data = body + b"\n" + b"X\t" + json.dumps(index).encode("ascii") + b"\n" + last + b"\n"
+        data = data[: -len(last) - 1] + b"E\t%020d\n" % (len(body) + 1)
+    elif damage == "where the index is":
+        data = data[:-3] + b"00\n"
+    elif damage == "sizes":
+        found = json.loads(head)
+        found["sizes"][0] += 1
+        data = first + b"\n" + json.dumps(found).encode("ascii") + b"\n" + rest
     elif damage == "cut short":
         data = data[: len(data) - 40]
     path.write_bytes(data)
 
 
-@pytest.mark.parametrize("damage", ["none", "stream model", "not ascii", "cut short"])
+@pytest.mark.parametrize(
+    "damage", ["none", "stream model", "not ascii", "index", "where the index is", "sizes", "cut short"]
+)
 def test_a_damaged_snapshot_is_never_believed(damage: str, tmp_path: Path, cache_home: Path, taken: list[bool]) -> None:
     data = _generated(tmp_path, 16, 4)
     _age(data)
