@@ -418,21 +418,23 @@ def _load(parts: Parts, size: int, code_key: str) -> tuple[dict[str, Any], bytea
     if not keys_end + 1 <= index_at <= size - _TRAILER:
         return None
     parts.paths, parts.section = (end + 1, paths_end), (keys_end + 1, max(keys_end + 1, index_at - 1))
-    keys = bytearray(parts.span(paths_end, keys_end + 1))  # with the newlines around them
-    if keys[:1] != b"\n" or keys[-1:] != b"\n":
+    if parts.span(paths_end, paths_end + 1) != b"\n" or parts.span(keys_end, keys_end + 1) != b"\n":
         return None
-    del keys[0]  # (a bytearray drops its first byte without moving the rest)
-    del keys[-1]
+    keys = bytearray(keys_end - paths_end - 1)  # read into it: the only copy of 64 bytes a file
+    if os.preadv(fd, [keys], paths_end + 1) != len(keys):
+        return None
     line = parts.span(index_at, size - _TRAILER)
     if not keys.isascii() or line[:2] != b"X\t" or line[-1:] != b"\n" or not line.isascii():
         return None
     index = json.loads(line[2:-1])
     if type(index) is not dict:
         return None
+    low = keys_end + 1
     for where in index.values():
-        if type(where) is not list or len(where) != 2 or any(type(n) is not int for n in where):
+        if type(where) is not list or len(where) != 2:
             return None
-        if not keys_end + 1 <= where[0] <= where[1] < index_at:
+        start_at, end_at = where
+        if type(start_at) is not int or type(end_at) is not int or not low <= start_at <= end_at < index_at:
             return None
     parts.index = index
     return head, keys
