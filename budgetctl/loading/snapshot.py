@@ -503,6 +503,7 @@ def write_changes(
     streams = snap.every_stream()
     paths = current.paths()
     paths_line = snap.paths_line if same_paths else json.dumps(paths).encode("ascii")
+    snap.parts.close()  # all read: a system that keeps an open file from being replaced may replace it now
     _write(cache_path, code_key, dict(snap.head, **head), paths, paths_line, keys, streams.items())
 
 
