@@ -868,8 +868,9 @@ def _check_changes(
             touched[stream] = snap.rows(stream)
         return touched[stream]
 
+    now_in = {entry.source.path: entry.project.stream for entry in entries}  # where to look first
     for path in gone:
-        stream = snap.stream_of(path) if path not in was_invalid else None
+        stream = snap.stream_of(path, now_in.get(path)) if path not in was_invalid else None
         if stream is not None:
             rows = rows_of(stream)
             for year in next(a for p, a in rows if p == path):

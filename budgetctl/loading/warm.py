@@ -34,6 +34,8 @@ from budgetctl.loading.root import given_data, locate
 
 TYPE_CHECKING = False  # typing itself is not imported (its start-up cost is a tenth of a warm run)
 if TYPE_CHECKING:
+    from typing import Any
+
     from budgetctl.loading.cache import FileCache
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.statindex import StatIndex
@@ -339,7 +341,20 @@ def _stamp(cache: FileCache, found: Listing, rehash: list[tuple[str, str]], chec
     from budgetctl.loading.ownfiles import write_own
 
     kept = (checked.files, checked.key, checked.in_year)
-    write_own(_path(cache.path), marshal.dumps((FORMAT, found.context, found.signature, tuple(rehash), *kept)))
+    write_own(_path(cache.path), dumped((FORMAT, found.context, found.signature, tuple(rehash), *kept)))
+
+
+def dumped(values: tuple[Any, ...]) -> list[bytes]:
+    """``marshal.dumps(values, 2)`` in pieces, a large bytes value its own piece, not copied (the
+    listing's signature is megabytes): version 2 has no references, so a tuple is its size and
+    then its items, each as marshal writes it alone."""
+    pieces = [b"(" + len(values).to_bytes(4, "little")]
+    for value in values:
+        if type(value) is bytes and len(value) > 65536:
+            pieces += [b"s" + len(value).to_bytes(4, "little"), value]
+        else:
+            pieces.append(marshal.dumps(value, 2))
+    return pieces
 
 
 def keep_changes(found: Listing, cache: FileCache, problems: int, checked: Kept, rehash: list[tuple[str, str]]) -> None:
