@@ -621,7 +621,11 @@ def remember_alone(cache: FileCache, path: str, key: str, checked: FileCheck) ->
 
 def _line(path: str, key: str, entry: list[Any]) -> bytes:
     """One file's entry as the entries file holds it: ASCII, one line."""
-    return json.dumps([key, path, *entry], separators=(",", ":")).encode()
+    return _COMPACT([key, path, *entry]).encode()
+
+
+# ``json.dumps(..., separators=(",", ":"))`` without making an encoder for every line.
+_COMPACT = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def entry_line(path: str, key: str, checked: FileCheck) -> bytes | bool:
