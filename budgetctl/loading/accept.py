@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from budgetctl.model.shape import MISSING, Shape, fields
+from budgetctl.model.source import Scalar
 
 M = TypeVar("M")
 
@@ -101,11 +102,12 @@ def _compile(shape: Shape) -> Callable[[Any], Any]:
     if shape.kind == "optional" and shape.items[0].kind == "scalar" and not shape.items[0].converters:
         value_shape, nullable = shape.items[0], True
     if value_shape.kind == "scalar" and len(converters) <= 1:
-        return _scalar(value_shape.type, converters[0] if converters else None, nullable)
+        repeated = {converter.name for converter in shape.converters} <= _REPEATED
+        return _scalar(value_shape.type, converters[0] if converters else None, nullable, repeated)
     check: Callable[[Any], Any]
     kind = shape.kind
     if kind == "scalar":
-        check = _scalar(shape.type, None, False)
+        check = _scalar(shape.type, None, False, False)
     elif kind == "optional":
         inner = _compile(shape.items[0])
 
@@ -141,9 +143,17 @@ def _compile(shape: Shape) -> Callable[[Any], Any]:
     return converted
 
 
-def _scalar(wanted: Any, convert: Callable[[Any], Any] | None, nullable: bool) -> Callable[[Any], Any]:
+# Converters whose texts repeat from file to file (a stream's id, a year, a date, a choice):
+# each one's result for a short text is kept and given again. A converter's result depends on
+# the text and whether it was quoted alone, and every result is immutable.
+_REPEATED = {"id", "year", "flag", "date", "one-of"}
+_KEPT_TEXT = 40  # characters
+_KEPT_MAX = 10_000  # results per converter and quoting
+
+
+def _scalar(wanted: Any, convert: Callable[[Any], Any] | None, nullable: bool, repeated: bool) -> Callable[[Any], Any]:
     """A scalar's value after its converter (if any): exactly of type ``wanted`` (a finite
-    Decimal), or None when ``nullable``."""
+    Decimal), or None when ``nullable``. With ``repeated``, a result is kept by its text."""
 
     def check(value: Any) -> Any:
         if convert is not None:
@@ -155,7 +165,24 @@ def _scalar(wanted: Any, convert: Callable[[Any], Any] | None, nullable: bool) -
             return None
         raise _Unsure
 
-    return check
+    if convert is None or not repeated:
+        return check
+    plain: dict[str, Any] = {}
+    quoted: dict[str, Any] = {}
+
+    def kept(value: Any) -> Any:
+        if type(value) is not Scalar:
+            return check(value)
+        results = quoted if value.quoted else plain
+        text = value.value
+        found = results.get(text)
+        if found is None:
+            found = check(value)
+            if found is not None and len(text) <= _KEPT_TEXT and len(results) < _KEPT_MAX:
+                results[text] = found
+        return found
+
+    return kept
 
 
 def _compile_record(record: type) -> Callable[[Any], Any]:
