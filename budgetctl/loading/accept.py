@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from types import MemberDescriptorType
 from typing import Any, TypeVar
 
 from budgetctl.model.shape import MISSING, Shape, fields
@@ -188,34 +189,50 @@ def _scalar(wanted: Any, convert: Callable[[Any], Any] | None, nullable: bool, r
 def _compile_record(record: type) -> Callable[[Any], Any]:
     """``_record(record, ·)`` as a function: the same fields from the same keys (each read once,
     in the file's order: a converter's result depends on its value alone)."""
-    by_key: dict[str, tuple[str, Callable[[Any], Any]]] = {}
-    required: list[str] = []
-    defaults: dict[str, Any] = {}  # the fields with a default value
-    factories: list[Any] = []  # the fields whose default is made fresh for each record
-    for field in fields(record):
-        by_key[field.key] = (field.name, _compile(field.shape))
-        if field.required:
-            required.append(field.name)
-        elif field.default_factory is not MISSING:
-            factories.append(field)
-        else:
-            defaults[field.name] = field.default
+    known = fields(record)
+    by_key = {field.key: (i, _compile(field.shape)) for i, field in enumerate(known)}
+    # Each field's value before the file's: its default, or a mark that it is required or made fresh.
+    start = [
+        _REQUIRED if field.required else _FACTORY if field.default_factory is not MISSING else field.default
+        for field in known
+    ]
+    marked = [(i, field.default_factory) for i, field in enumerate(known) if start[i] in (_REQUIRED, _FACTORY)]
+    names = [field.name for field in known]
+    # The record's slots set as its frozen dataclass __init__ sets them (object.__setattr__), without
+    # the call by keywords; any other kind of record is made by its __init__.
+    slots = [record.__dict__.get(name) for name in names]
+    code = getattr(vars(record).get("__init__"), "__code__", None)
+    plain = (
+        all(type(slot) is MemberDescriptorType for slot in slots)
+        and code is not None
+        and code.co_filename == "<string>"  # the one dataclasses wrote
+        and not hasattr(record, "__post_init__")
+    )
+    setters = [slot.__set__ for slot in slots] if plain else None  # type: ignore[union-attr]
 
     def build(value: Any) -> Any:
         if not isinstance(value, dict):
             raise _Unsure
-        found: dict[str, Any] = {}
+        values = start.copy()
         for key, item in value.items():
-            known = by_key.get(key)
-            if known is None:  # a key the record does not have
+            found = by_key.get(key)
+            if found is None:  # a key the record does not have
                 raise _Unsure
-            found[known[0]] = known[1](item)
-        for name in required:
-            if name not in found:
+            values[found[0]] = found[1](item)
+        for i, factory in marked:
+            if values[i] is _REQUIRED:
                 raise _Unsure
-        for field in factories:
-            if field.name not in found:
-                found[field.name] = field.default_factory()
-        return record(**{**defaults, **found})
+            if values[i] is _FACTORY:
+                values[i] = factory()
+        if setters is None:
+            return record(**dict(zip(names, values, strict=True)))
+        made: Any = object.__new__(record)
+        for put, given in zip(setters, values, strict=True):
+            put(made, given)
+        return made
 
     return build
+
+
+_REQUIRED = object()
+_FACTORY = object()

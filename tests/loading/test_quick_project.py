@@ -39,7 +39,17 @@ def assert_same(text: bytes, path: str = PATH) -> bool:
         return False
     assert quick.load_problems == [] and quick.schema_problems == []
     assert whole.project is not None and exact(quick.project) == exact(whole.project)
+    assert quick.project == whole.project and repr(quick.project) == repr(whole.project)
     return True
+
+
+def test_a_quick_record_is_a_whole_frozen_record() -> None:
+    raw = RawFile(PATH, b"title: T\nstream: s\nlead: L\nallocations:\n  2023/24: 5\n")
+    quick = quick_project(raw)
+    assert quick is not None and type(quick.project) is Project
+    assert quick.project.costs == () and quick.project.agreement is None and quick.project.grant is False
+    with pytest.raises(AttributeError):
+        quick.project.title = "other"  # type: ignore[misc]
 
 
 def test_the_corpus_agrees_and_most_valid_projects_are_taken_quickly() -> None:
