@@ -116,6 +116,8 @@ def encode_model(record: Any) -> dict[str, Any]:
     # The common values inline (text, absent, an amount, a list of texts, amounts by year):
     # the same JSON-safe value ``encode_value`` gives, which takes anything else.
     for (name, default), value in zip(defaults, read(record), strict=True):
+        if value is default:  # None, (), False: left out, as an equal value of the same type is
+            continue
         kind = type(value)
         if value == default and kind is type(default):
             continue
