@@ -51,8 +51,21 @@ def check_project_alone(raw: RawFile) -> FileCheck:
 
 
 def check_streams(raw: RawFile) -> FileCheck:
-    """Load and validate streams.yaml."""
-    return check_file(raw, StreamsFile)
+    """Load and validate streams.yaml: a valid one is built without pydantic (``accept.builder``,
+    which gives exactly the validator's record or None), anything else is validated as
+    ``check_file`` does. A ledger whose files are all valid then never imports pydantic."""
+    from budgetctl.loading.accept import builder
+
+    source, load_problems = strict_load(raw.data, raw.path)
+    if source is None:
+        return FileCheck(load_problems, None, None)
+    streams = builder(StreamsFile)(source.root)
+    if streams is not None:
+        return FileCheck(load_problems, [], streams)
+    from budgetctl.loading.schema import validate
+
+    value, schema_problems = validate(StreamsFile, source)
+    return FileCheck(load_problems, schema_problems, value)
 
 
 def check_project(raw: RawFile) -> FileCheck:
