@@ -10,10 +10,13 @@ its validator costs some 25 ms, many times the work of one file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from types import MemberDescriptorType
 from typing import Any, TypeVar
 
-from budgetctl.model.shape import Shape, fields
+from budgetctl.model.shape import MISSING, Shape, fields
+from budgetctl.model.source import Scalar
 
 M = TypeVar("M")
 
@@ -70,3 +73,166 @@ def _record(record: type, value: Any) -> Any:
     if known != len(value):  # a key the record does not have
         raise _Unsure
     return record(**found)
+
+
+def builder(model: type[M]) -> Callable[[Any], M | None]:
+    """``accepted`` for one model, its shape walked once: a function of ``root`` that gives
+    exactly what ``accepted(model, root)`` gives (the same converters on the same values in the
+    same cases, None whenever that is None), without walking the shape again for every file."""
+    found = _BUILDERS.get(model)
+    if found is None:
+        build = _compile_record(model)
+
+        def found(root: Any) -> Any:
+            try:
+                return build(root)
+            except Exception:  # _Unsure, or a converter refused: the validator says why
+                return None
+
+        _BUILDERS[model] = found
+    return found
+
+
+_BUILDERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _compile(shape: Shape) -> Callable[[Any], Any]:
+    """``_value(shape, ·)`` as a function."""
+    converters = tuple(converter.func for converter in reversed(shape.converters))
+    value_shape, nullable = shape, False
+    if shape.kind == "optional" and shape.items[0].kind == "scalar" and not shape.items[0].converters:
+        value_shape, nullable = shape.items[0], True
+    if value_shape.kind == "scalar" and len(converters) <= 1:
+        repeated = {converter.name for converter in shape.converters} <= _REPEATED
+        return _scalar(value_shape.type, converters[0] if converters else None, nullable, repeated)
+    check: Callable[[Any], Any]
+    kind = shape.kind
+    if kind == "scalar":
+        check = _scalar(shape.type, None, False, False)
+    elif kind == "optional":
+        inner = _compile(shape.items[0])
+
+        def check(value: Any) -> Any:
+            return None if value is None else inner(value)
+
+    elif kind == "list":
+        item = _compile(shape.items[0])
+
+        def check(value: Any) -> Any:
+            if not isinstance(value, list):
+                raise _Unsure
+            return tuple([item(v) for v in value])
+
+    elif kind == "mapping":
+        key, item = _compile(shape.items[0]), _compile(shape.items[1])
+
+        def check(value: Any) -> Any:
+            if not isinstance(value, dict):
+                raise _Unsure
+            return {key(k): item(v) for k, v in value.items()}
+
+    else:
+        check = _compile_record(shape.type)
+    if not converters:
+        return check
+
+    def converted(value: Any) -> Any:
+        for convert in converters:
+            value = convert(value)
+        return check(value)
+
+    return converted
+
+
+# Converters whose texts repeat from file to file (a stream's id, a year, a date, a choice):
+# each one's result for a short text is kept and given again. A converter's result depends on
+# the text and whether it was quoted alone, and every result is immutable.
+_REPEATED = {"id", "year", "flag", "date", "one-of"}
+_KEPT_TEXT = 40  # characters
+_KEPT_MAX = 10_000  # results per converter and quoting
+
+
+def _scalar(wanted: Any, convert: Callable[[Any], Any] | None, nullable: bool, repeated: bool) -> Callable[[Any], Any]:
+    """A scalar's value after its converter (if any): exactly of type ``wanted`` (a finite
+    Decimal), or None when ``nullable``. With ``repeated``, a result is kept by its text."""
+
+    def check(value: Any) -> Any:
+        if convert is not None:
+            value = convert(value)
+        if type(value) is wanted:
+            if wanted is not Decimal or value.is_finite():
+                return value
+        elif value is None and nullable:
+            return None
+        raise _Unsure
+
+    if convert is None or not repeated:
+        return check
+    plain: dict[str, Any] = {}
+    quoted: dict[str, Any] = {}
+
+    def kept(value: Any) -> Any:
+        if type(value) is not Scalar:
+            return check(value)
+        results = quoted if value.quoted else plain
+        text = value.value
+        found = results.get(text)
+        if found is None:
+            found = check(value)
+            if found is not None and len(text) <= _KEPT_TEXT and len(results) < _KEPT_MAX:
+                results[text] = found
+        return found
+
+    return kept
+
+
+def _compile_record(record: type) -> Callable[[Any], Any]:
+    """``_record(record, ·)`` as a function: the same fields from the same keys (each read once,
+    in the file's order: a converter's result depends on its value alone)."""
+    known = fields(record)
+    by_key = {field.key: (i, _compile(field.shape)) for i, field in enumerate(known)}
+    # Each field's value before the file's: its default, or a mark that it is required or made fresh.
+    start = [
+        _REQUIRED if field.required else _FACTORY if field.default_factory is not MISSING else field.default
+        for field in known
+    ]
+    marked = [(i, field.default_factory) for i, field in enumerate(known) if start[i] in (_REQUIRED, _FACTORY)]
+    names = [field.name for field in known]
+    # The record's slots set as its frozen dataclass __init__ sets them (object.__setattr__), without
+    # the call by keywords; any other kind of record is made by its __init__.
+    slots = [record.__dict__.get(name) for name in names]
+    code = getattr(vars(record).get("__init__"), "__code__", None)
+    plain = (
+        all(type(slot) is MemberDescriptorType for slot in slots)
+        and code is not None
+        and code.co_filename == "<string>"  # the one dataclasses wrote
+        and not hasattr(record, "__post_init__")
+    )
+    setters = [slot.__set__ for slot in slots] if plain else None  # type: ignore[union-attr]
+
+    def build(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _Unsure
+        values = start.copy()
+        for key, item in value.items():
+            found = by_key.get(key)
+            if found is None:  # a key the record does not have
+                raise _Unsure
+            values[found[0]] = found[1](item)
+        for i, factory in marked:
+            if values[i] is _REQUIRED:
+                raise _Unsure
+            if values[i] is _FACTORY:
+                values[i] = factory()
+        if setters is None:
+            return record(**dict(zip(names, values, strict=True)))
+        made: Any = object.__new__(record)
+        for put, given in zip(setters, values, strict=True):
+            put(made, given)
+        return made
+
+    return build
+
+
+_REQUIRED = object()
+_FACTORY = object()

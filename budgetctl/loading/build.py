@@ -351,6 +351,14 @@ def _compact_frame(
     found: list[list[Diagnostic]] = []
     per_file: list[bool] = []
     for raw, checked in zip(raws, checks, strict=True):
+        project = checked.project
+        if project is not None and not checked.load_problems and not checked.schema_problems:
+            ident = project_id(raw.path)
+            if ID_PATTERN.fullmatch(ident):  # what load_projects makes of a valid file, without its lists
+                entries.append(ProjectEntry(ident, LazySource(raw.path, raw), project))
+                found.append([])
+                per_file.append(False)
+                continue
         one, mine, broken = load_projects([raw], checks=[checked])
         entries += one
         found.append(mine)
@@ -374,7 +382,7 @@ def _compact_frame(
         if project is not None:
             row = (project.stream, _flat(project.allocations))
         line = None if cache is None else entry_line(raw.path, raw.digest, checked)
-        packed.append((tuple(_pack_problem(p) for p in mine), row, line, broken))
+        packed.append((tuple([_pack_problem(p) for p in mine]) if mine else (), row, line, broken))
     return packed
 
 

@@ -42,7 +42,7 @@ from budgetctl.loading.ownfiles import Spool, read_own, write_own
 
 TYPE_CHECKING = False  # typing itself is not imported: the warm validate starts without it
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection
     from decimal import Decimal
     from typing import Any
 
@@ -621,7 +621,22 @@ def remember_alone(cache: FileCache, path: str, key: str, checked: FileCheck) ->
 
 def _line(path: str, key: str, entry: list[Any]) -> bytes:
     """One file's entry as the entries file holds it: ASCII, one line."""
-    return json.dumps([key, path, *entry], separators=(",", ":")).encode()
+    return _COMPACT([key, path, *entry]).encode()
+
+
+def _compact_encoder() -> Callable[[Any], str]:
+    """``json.dumps(..., separators=(",", ":"))``, the same text, without making an encoder for every
+    line: json's own C encoder, made once (an entry is fresh lists and dicts: no cycle to watch for)."""
+    from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
+
+    encoder = json.JSONEncoder(separators=(",", ":"))
+    if c_make_encoder is None:  # a Python without json's C speedups
+        return encoder.encode
+    chunks = c_make_encoder(None, encoder.default, encode_basestring_ascii, None, ":", ",", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_COMPACT = _compact_encoder()
 
 
 def entry_line(path: str, key: str, checked: FileCheck) -> bytes | bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import binascii
 import dataclasses
 import datetime
+import operator
 import re
 import sys
 from array import array
@@ -110,11 +111,42 @@ def encode_value(value: Any) -> Any:
 
 def encode_model(record: Any) -> dict[str, Any]:
     """The fields that differ from their defaults (which are filled in again on decode)."""
-    return {
-        name: encode_value(value)
-        for name, default in _defaults(type(record)).items()
-        if (value := getattr(record, name)) != default or type(value) is not type(default)
-    }
+    read, defaults = _reader(type(record))
+    found: dict[str, Any] = {}
+    # The common values inline (text, absent, an amount, a list of texts, amounts by year):
+    # the same JSON-safe value ``encode_value`` gives, which takes anything else.
+    for (name, default), value in zip(defaults, read(record), strict=True):
+        if value is default:  # None, (), False: left out, as an equal value of the same type is
+            continue
+        kind = type(value)
+        if value == default and kind is type(default):
+            continue
+        if kind is str or value is None or kind is bool:
+            found[name] = value
+        elif kind is Decimal and value.is_finite():
+            found[name] = str(value)
+        elif kind is tuple and all(type(item) is str for item in value):
+            found[name] = list(value)
+        elif kind is dict and all(type(k) is str and type(v) is Decimal and v.is_finite() for k, v in value.items()):
+            found[name] = {k: str(v) for k, v in value.items()}
+        else:
+            found[name] = encode_value(value)
+    return found
+
+
+def _reader(record: type) -> tuple[Callable[[Any], tuple[Any, ...]], tuple[tuple[str, Any], ...]]:
+    """A record's fields read at once, and each field's (name, default)."""
+    found = _READERS.get(record)
+    if found is None:
+        defaults = tuple(_defaults(record).items())
+        names = [name for name, _ in defaults]
+        get = operator.attrgetter(*names)
+        read = get if len(names) > 1 else (lambda value: (get(value),))
+        found = _READERS[record] = (read, defaults)
+    return found
+
+
+_READERS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], tuple[tuple[str, Any], ...]]] = {}
 
 
 def _defaults(record: type) -> dict[str, Any]:

@@ -188,9 +188,7 @@ def _start_workers(projects: list[RawFile], todo: list[int], work: Work | None =
         _record_packing(Project)  # workers send packed records: their fields must pack exactly
     except TypeError:
         return []
-    from budgetctl.loading.schema import validator
-
-    validator(Project)  # built once, before forking, rather than in every process
+    # The validator is not built before forking: a valid project file never needs it (``checks``).
     # Equal shares; this process also rebuilds the workers' results, a small cost.
     share = len(todo) // (count + 1)
     workers: list[_Worker] = []

@@ -39,7 +39,10 @@ def parse_money(text: str, *, quoted: bool = False) -> Decimal:
             raise MoneyError(f"found the quoted text {_show(text)}; write {plain} (no quotes, £ or commas)")
         raise MoneyError(f"found the quoted text {_show(text)}; write the amount as a number without quotes")
     if MONEY_TEXT.fullmatch(text):
-        return Decimal(text).quantize(PENNY, context=_EXACT)
+        # Written with its pence, a number is already what quantizing to the penny gives (the same
+        # digits and exponent); else the missing zeros are written on: the same Decimal, exactly.
+        point = text.find(".")
+        return Decimal(text + ".00" if point < 0 else text if point == len(text) - 3 else text + "0")
     raise MoneyError(_explain(text))
 
 

@@ -23,14 +23,14 @@ from budgetctl.rules._rule import Finding, Rule
 def check(ledger: Ledger) -> Iterator[Finding]:
     for entry in ledger.projects:
         project = entry.project
-        years = sorted(project.allocations, key=year_sort_key)
-        if not years:
+        if not project.allocations:
             continue
         for field in ("start_date", "end_date"):
             day = getattr(project, field)
             if day is None or year_of_date(day) in project.allocations:
                 continue
             year = year_of_date(day)
+            years = sorted(project.allocations, key=year_sort_key)  # only for the message
             yield (
                 f"{field} {day} is in {year}, but the project allocates only in {', '.join(years)}; "
                 f"add {year} under allocations or correct the date",
