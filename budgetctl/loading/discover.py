@@ -157,12 +157,13 @@ def read_ledger(
         groups.append((_in_year_found(root, kind, walked, base), walked))
     keys, infos = _vouched_keys([pair for found, _ in groups for pair in found], index, taken or {})
     # The compact check serves a ledger without actuals or forecasts (the whole check keeps the bytes).
+    place = (os.fspath(root), 0 if base == "." else len(base) + 1)  # an Unkept file's path, from its display path
     in_year = zip(groups[2:], IN_YEAR, strict=True)
     lean = lean and not any(found for (found, _), kind in in_year if kind.name != "adjustment")
     read: list[RawFile | None] = []
     for number, (found, walked) in enumerate(groups):
         files.problems += walked
-        unkept = lean and number == 1
+        unkept = place if lean and number == 1 else None
         for path, display in found:
             at = len(read)
             key = None if keys is None else keys[at]
@@ -359,10 +360,11 @@ def _read(
     problems: list[Diagnostic],
     index: StatIndex | None = None,
     info: os.stat_result | None = None,
-    unkept: bool = False,
+    unkept: tuple[str, int] | None = None,
 ) -> RawFile | None:
     """One file, read and hashed unless ``index`` vouches for it by its stat entry (``info``: the
-    one already taken, before any read); ``unkept``: its bytes are not kept (``Unkept``)."""
+    one already taken, before any read); ``unkept``: its bytes are not kept (``Unkept``: this is where
+    the ledger folder is, and where its path starts in the display path)."""
     try:
         info = os.lstat(path) if info is None else info
         if index is not None and stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES:
@@ -395,7 +397,7 @@ def _read(
     if len(data) > MAX_FILE_BYTES:  # it grew after the size check
         problems.append(CODES["Y015"].at(f"the file is larger than {MAX_FILE_BYTES:,} bytes", shown))
         return None
-    raw = Unkept(shown, digest(data), os.fspath(path)) if unkept else RawFile(shown, data)
+    raw = RawFile(shown, data) if unkept is None else Unkept(shown, digest(data), unkept)
     if index is not None:
         # The stat taken before reading: a change after it gives the file another stat
         # entry, or falls within the index's racy window (it is then hashed again).
@@ -430,18 +432,21 @@ def _reread(path: str, shown: str) -> bytes | None:
 class Unkept(RawFile):
     """A file read and hashed by discovery whose bytes are not kept: read again when needed (and
     dropped again by ``release``), refused (FileChanged) unless they hash to the key taken then.
-    The file's path is all it holds beyond a RawFile (a ``load`` closure per file costs more)."""
+    It holds no more than a RawFile but the ledger's folder, which it shares with the others (a
+    ``load`` closure or a path per file would cost about a fifth of the bytes it saves): its path
+    is the folder's, joined to its display path from ``cut`` on."""
 
-    __slots__ = ("_disk",)
+    __slots__ = ("_place",)
 
-    def __init__(self, shown: str, key: str, disk: str) -> None:
+    def __init__(self, shown: str, key: str, place: tuple[str, int]) -> None:
         super().__init__(shown, key=key, load=_unused)
-        self._disk = disk
+        self._place = place  # (the ledger folder, where the path inside it starts in the display path)
 
     @property
     def data(self) -> bytes:
         if self._data is None:
-            again = _read_again(self._disk)
+            folder, cut = self._place
+            again = _read_again(os.path.join(folder, self.path[cut:]))  # noqa: PTH118  # a Path per file costs more
             if again is None or digest(again) != self._digest:
                 raise FileChanged(f"{self.path} changed while budgetctl was reading the ledger; run it again")
             self._data = again
