@@ -170,7 +170,8 @@ def read_ledger(
             if key is not None:
                 read.append(_vouched(path, display, key))
             else:  # with the stat entry taken (the stat comes before the read)
-                read.append(_read(path, display, files.problems, index, infos[at] if infos else None, unkept))
+                info = infos[at] if infos else None
+                read.append(_read(path, display, files.problems, index, info, unkept))
     start = 0
     for number, (found, _) in enumerate(groups):
         raws = [raw for raw in read[start : start + len(found)] if raw is not None]
@@ -461,7 +462,8 @@ def _read_again(path: str) -> bytes | None:
     """The bytes of a regular file within the size limit, read with one open, fstat and read (a
     short read is followed by more); None when it is no longer such a file, or unreadable."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # Never blocks: a pipe put in the file's place opens at once, and is refused.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:

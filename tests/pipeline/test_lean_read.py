@@ -2,7 +2,8 @@
 (``discover.read_ledger(lean=True)``): each file is hashed, then read again when checked, a
 frame at a time, and dropped after. A file changed between the two reads is refused (the
 run stops with "changed while budgetctl was reading"), never checked under the old content
-key: with and without worker processes, and when the change keeps the size and the mtime."""
+key: with and without worker processes, and when the change keeps the size and the mtime; so
+is a file replaced by a link or a pipe."""
 
 from __future__ import annotations
 
@@ -71,12 +72,14 @@ def test_a_file_changed_after_discovery_is_refused(
         monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
         monkeypatch.setattr(parallel, "FRAME_FILES", 3)
     root = make(tmp_path, 30, BREAKS["valid"])
+    before = pipeline.check_files(read_ledger(root), ledger_needed=True)
     files = read_ledger(root, lean=True)
     last = sorted((root / "projects").rglob("*.yaml"))[-1]  # in the last worker's share
     _same_size_other_bytes(last)
     cache = FileCache.open(root) if cached else None
     with pytest.raises(FileChanged, match="changed while budgetctl was reading"):
         pipeline.check_files(files, cache=cache, ledger_needed=False)
+    assert not any(p.file.endswith(last.name) for p in before.problems)
     # Read again, the ledger is checked as it is now: the changed file's problem is found.
     again = pipeline.check_files(read_ledger(root, lean=True), cache=cache, ledger_needed=False)
     assert any(p.file.endswith(last.name) for p in again.problems)
@@ -84,7 +87,7 @@ def test_a_file_changed_after_discovery_is_refused(
     assert again.problems == whole.problems
 
 
-def test_a_file_replaced_by_a_link_after_discovery_is_refused(tmp_path: Path) -> None:
+def test_a_file_replaced_by_a_link_after_discovery_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make(tmp_path, 5, BREAKS["valid"])
     files = read_ledger(root, lean=True)
     target = sorted((root / "projects").rglob("*.yaml"))[0]
@@ -92,5 +95,15 @@ def test_a_file_replaced_by_a_link_after_discovery_is_refused(tmp_path: Path) ->
     elsewhere.write_bytes(target.read_bytes())
     target.unlink()
     target.symlink_to(elsewhere)  # the same bytes, through a link: never followed
+    with pytest.raises(FileChanged):
+        pipeline.check_files(files, ledger_needed=False)
+
+
+def test_a_file_replaced_by_a_pipe_after_discovery_is_refused(tmp_path: Path) -> None:
+    root = make(tmp_path, 5, BREAKS["valid"])
+    files = read_ledger(root, lean=True)
+    target = sorted((root / "projects").rglob("*.yaml"))[0]
+    target.unlink()
+    os.mkfifo(target)  # opening it must not wait for a writer
     with pytest.raises(FileChanged):
         pipeline.check_files(files, ledger_needed=False)
