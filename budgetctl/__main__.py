@@ -161,7 +161,7 @@ def _validate_whole(
 
     taken = None if listed is None or isinstance(listed, int) else listed.taken
     try:
-        files, cached, index = read_through_index(data, cache="no_cache" not in plain, taken=taken)
+        files, cached, index = read_through_index(data, cache="no_cache" not in plain, taken=taken, lean=True)
     except UserError:
         return None
     key = ledger_key(files) if cached is not None else None

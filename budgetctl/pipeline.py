@@ -107,7 +107,7 @@ def check_ledger(
     """
     from budgetctl.loading.cache import read_through_index
 
-    files, cached, index = read_through_index(data, cache=cache)
+    files, cached, index = read_through_index(data, cache=cache, lean=not ledger_needed and in_year)
     return check_read(files, cached, index, progress=progress, ledger_needed=ledger_needed, in_year=in_year)
 
 

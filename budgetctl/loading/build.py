@@ -301,6 +301,7 @@ def check_compact(
                     problems += found_problems
                     incomplete = incomplete or broken
                     results[i] = None if row is None else (projects[i].path, *row)
+                _release(projects[i] for i, _ in known)
                 if progress is not None:
                     progress(len(known))
         if cache is None:
@@ -312,6 +313,7 @@ def check_compact(
             raws = [projects[i] for i in indices]
             checks = [parallel.check_project(raw) for raw in raws]
             packed = _compact_frame(raws, checks, base, rules, cache if remember else None)
+            _release(raws)
             if spool is None:
                 return packed
             # Appended here, in a worker too: no process holds them. A failed write turns caching off.
@@ -336,6 +338,13 @@ def check_compact(
             if progress is not None:
                 progress(len(part))
     return Compact(problems, [row for row in results if row is not None], incomplete)
+
+
+def _release(raws: Iterable[RawFile]) -> None:
+    """Drop the bytes of a frame's files that can be read again (``RawFile.release``): a problem's
+    line is read again when shown, and the next frame's files are read as needed."""
+    for raw in raws:
+        raw.release()
 
 
 def _compact_frame(

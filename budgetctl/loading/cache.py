@@ -503,12 +503,17 @@ def _split_check(data: bytes) -> tuple[bytes, list[bytes]]:
 
 
 def read_through_index(
-    data: str | os.PathLike[str] | None, *, cache: bool = True, taken: dict[str, os.stat_result] | None = None
+    data: str | os.PathLike[str] | None,
+    *,
+    cache: bool = True,
+    taken: dict[str, os.stat_result] | None = None,
+    lean: bool = False,
 ) -> tuple[LedgerFiles, FileCache | None, StatIndex | None]:
     """Find the ledger (``discover.find_root``) and read it: through the stat index, which vouches
     for the files unchanged since they were read (those are not read again), unless ``cache`` is
     off (or BUDGETCTL_NO_CACHE, or CI). With the cache and the index, for the caller to save.
-    ``taken``: the files' stat entries already taken (``warm.listing``), by path."""
+    ``taken``: the files' stat entries already taken (``warm.listing``), by path; ``lean``: see
+    ``discover.read_ledger`` (for a check that wants only the problems)."""
     from budgetctl.infra.gcpause import paused_gc
     from budgetctl.loading.discover import find_root, read_ledger
 
@@ -516,7 +521,7 @@ def read_through_index(
     cached = FileCache.open(root) if cache and not disabled_by_env() else None
     with paused_gc():  # an index entry and a file object per file, none in a cycle: see paused_gc
         index = cached.stat_index() if cached is not None else None
-        return read_ledger(root, index, taken), cached, index
+        return read_ledger(root, index, taken, lean=lean), cached, index
 
 
 def ledger_key(files: LedgerFiles) -> str:

@@ -116,7 +116,11 @@ def disk_path(root: Path, shown: str, base: str | None = None) -> Path:
 
 
 def read_ledger(
-    root: Path, index: StatIndex | None = None, taken: dict[str, os.stat_result] | None = None
+    root: Path,
+    index: StatIndex | None = None,
+    taken: dict[str, os.stat_result] | None = None,
+    *,
+    lean: bool = False,
 ) -> LedgerFiles:
     """Read streams.yaml and every project file under projects/, sorted by path.
 
@@ -125,6 +129,9 @@ def read_ledger(
     hashed and recorded in the index. Every file is found first and stat'ed in one
     pass, so that the index can vouch for the whole table at once (``vouch_all``);
     ``taken``: stat entries already taken, by path (``warm.listing``), used instead.
+    ``lean``: for a check that reads the project files again a frame at a time (a ledger
+    without actuals or forecasts, whose problems alone are wanted): the project files'
+    bytes are hashed and not kept (``Unkept``), so no process holds them all at once.
     """
     files = LedgerFiles(root, None)
     base = display_base(root)
@@ -149,16 +156,22 @@ def read_ledger(
         walked = []
         groups.append((_in_year_found(root, kind, walked, base), walked))
     keys, infos = _vouched_keys([pair for found, _ in groups for pair in found], index, taken or {})
+    # The compact check serves a ledger without actuals or forecasts (the whole check keeps the bytes).
+    place = (os.fspath(root), 0 if base == "." else len(base) + 1)  # an Unkept file's path, from its display path
+    in_year = zip(groups[2:], IN_YEAR, strict=True)
+    lean = lean and not any(found for (found, _), kind in in_year if kind.name != "adjustment")
     read: list[RawFile | None] = []
-    for found, walked in groups:
+    for number, (found, walked) in enumerate(groups):
         files.problems += walked
+        unkept = place if lean and number == 1 else None
         for path, display in found:
             at = len(read)
             key = None if keys is None else keys[at]
             if key is not None:
                 read.append(_vouched(path, display, key))
             else:  # with the stat entry taken (the stat comes before the read)
-                read.append(_read(path, display, files.problems, index, infos[at] if infos else None))
+                info = infos[at] if infos else None
+                read.append(_read(path, display, files.problems, index, info, unkept))
     start = 0
     for number, (found, _) in enumerate(groups):
         raws = [raw for raw in read[start : start + len(found)] if raw is not None]
@@ -348,9 +361,11 @@ def _read(
     problems: list[Diagnostic],
     index: StatIndex | None = None,
     info: os.stat_result | None = None,
+    unkept: tuple[str, int] | None = None,
 ) -> RawFile | None:
     """One file, read and hashed unless ``index`` vouches for it by its stat entry (``info``: the
-    one already taken, before any read)."""
+    one already taken, before any read); ``unkept``: its bytes are not kept (``Unkept``: this is where
+    the ledger folder is, and where its path starts in the display path)."""
     try:
         info = os.lstat(path) if info is None else info
         if index is not None and stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES:
@@ -383,7 +398,7 @@ def _read(
     if len(data) > MAX_FILE_BYTES:  # it grew after the size check
         problems.append(CODES["Y015"].at(f"the file is larger than {MAX_FILE_BYTES:,} bytes", shown))
         return None
-    raw = RawFile(shown, data)
+    raw = RawFile(shown, data) if unkept is None else Unkept(shown, digest(data), unkept)
     if index is not None:
         # The stat taken before reading: a change after it gives the file another stat
         # entry, or falls within the index's racy window (it is then hashed again).
@@ -413,3 +428,52 @@ def _reread(path: str, shown: str) -> bytes | None:
     """The bytes of a file the stat index vouched for, read when first needed (None: unreadable now)."""
     again = _read(path, shown, [])
     return None if again is None else again.data
+
+
+class Unkept(RawFile):
+    """A file read and hashed by discovery whose bytes are not kept: read again when needed (and
+    dropped again by ``release``), refused (FileChanged) unless they hash to the key taken then.
+    It holds no more than a RawFile but the ledger's folder, which it shares with the others (a
+    ``load`` closure or a path per file would cost about a fifth of the bytes it saves): its path
+    is the folder's, joined to its display path from ``cut`` on."""
+
+    __slots__ = ("_place",)
+
+    def __init__(self, shown: str, key: str, place: tuple[str, int]) -> None:
+        super().__init__(shown, key=key, load=_unused)
+        self._place = place  # (the ledger folder, where the path inside it starts in the display path)
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            folder, cut = self._place
+            again = _read_again(os.path.join(folder, self.path[cut:]))  # noqa: PTH118  # a Path per file costs more
+            if again is None or digest(again) != self._digest:
+                raise FileChanged(f"{self.path} changed while budgetctl was reading the ledger; run it again")
+            self._data = again
+        return self._data
+
+
+def _unused() -> bytes | None:
+    return None
+
+
+def _read_again(path: str) -> bytes | None:
+    """The bytes of a regular file within the size limit, read with one open, fstat and read (a
+    short read is followed by more); None when it is no longer such a file, or unreadable."""
+    try:
+        # Never blocks: a pipe put in the file's place opens at once, and is refused.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                return None
+            # One byte more than its size: a file grown since its stat reads longer, and is refused.
+            data = os.read(fd, info.st_size + 1)
+            if 0 < len(data) < info.st_size:
+                data += _read_upto(fd, info.st_size + 1 - len(data))
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+    return data

@@ -69,8 +69,13 @@ class Malformed(ValueError):
 
 
 def paths_key(paths: list[str]) -> str:
-    """The hash of the display paths in order (NUL cannot be in a path)."""
-    return hashlib.sha256("\0".join(paths).encode("utf-8", "surrogatepass")).hexdigest()
+    """The hash of the display paths in order (NUL cannot be in a path), joined a thousand at a
+    time: the whole joined text would be held twice (as text and as bytes) at the end of a check."""
+    whole = hashlib.sha256()
+    for start in range(0, len(paths), 1000):
+        part = "\0".join(paths[start : start + 1000])
+        whole.update(("\0" + part if start else part).encode("utf-8", "surrogatepass"))
+    return whole.hexdigest()
 
 
 class Parts:
@@ -597,6 +602,7 @@ def write_whole(
         "years": years,
         "model": model,
     }
+    del valid  # not held while the lines are written
     paths = [raw.path for raw in projects]
     rows = ((stream, encode_rows(found)) for stream, found in grouped.items())
     _write(cache_path, code_key, head, paths, json.dumps(paths).encode("ascii"), keys, rows)

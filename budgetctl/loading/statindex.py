@@ -244,7 +244,9 @@ class StatIndex:
                     self._new[name] = (key, row[0], row[1], row[2], row[3], row[4])
                     self._settled.add(name)
         if self._changed or (self._partial is None and self._new.keys() != self._old.keys()):
-            write_own(self.path, marshal.dumps((FORMAT, self._new)))
+            # Version 2 (no back-references): the writer's table of every object written would
+            # cost more than the file (some 14 MB at 50,000 files); the reader takes either.
+            write_own(self.path, marshal.dumps((FORMAT, self._new), 2))
         keys = self._keys()
         if keys is None or self._table is None or self.table_path is None:
             return
@@ -254,7 +256,7 @@ class StatIndex:
         except OSError:
             return
         late = tuple(name for name in shown if name not in self._settled)
-        write_own(self.table_path, marshal.dumps((TABLE_FORMAT, shown, keys, _rows(infos), named, late)))
+        write_own(self.table_path, marshal.dumps((TABLE_FORMAT, shown, keys, _rows(infos), named, late), 2))
 
     def _keys(self) -> tuple[str, ...] | None:
         """Each file's content key in this run's table, when every file of it was vouched for

@@ -117,6 +117,12 @@ class RawFile:
     def was_read(self) -> bool:
         return self._data is not None
 
+    def release(self) -> None:
+        """Drop the bytes when they can be read again (``load``, checked against the content key):
+        a check that goes a frame of files at a time then holds only the frame's bytes."""
+        if self._load is not None:
+            self._data = None
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RawFile):
             return NotImplemented

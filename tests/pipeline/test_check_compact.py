@@ -33,7 +33,8 @@ def _checked(root: Path, *, compact: bool, cache: FileCache | None = None) -> tu
 
     pipeline.check_compact = spy  # type: ignore[assignment]
     try:
-        checked = pipeline.check_files(read_ledger(root), cache=cache, ledger_needed=not compact)
+        # The compact check reads as validate does: the project files' bytes read again a frame at a time.
+        checked = pipeline.check_files(read_ledger(root, lean=compact), cache=cache, ledger_needed=not compact)
     finally:
         pipeline.check_compact = real  # type: ignore[assignment]
     assert compact or not taken  # the whole ledger was built
@@ -88,7 +89,7 @@ def test_lines_quoted_under_problems(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     root = make(tmp_path, 24, BREAKS["many"])
     monkeypatch.chdir(root.parent)  # paths shown from here: data/projects/...
-    checked = pipeline.check_files(read_ledger(root), cache=FileCache.open(root), ledger_needed=False)
+    checked = pipeline.check_files(read_ledger(root, lean=True), cache=FileCache.open(root), ledger_needed=False)
     in_projects = [p for p in checked.problems if "/projects/" in p.file and p.line > 0]
     for p in in_projects:
         lines = (root.parent / p.file).read_bytes().decode("utf-8", "replace").splitlines()
