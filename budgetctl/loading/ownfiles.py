@@ -4,14 +4,13 @@ a link. Every failure means running without them."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Collection
+    from pathlib import Path
 
 # A cache file larger than this is not read (about 600 bytes per project file).
 MAX_CACHE_BYTES = 512 * 1024 * 1024
@@ -21,7 +20,16 @@ def usable_folder(folder: Path) -> Path | None:
     """The cache folder with its parents resolved, if it is ours or can be made: a symbolic
     link there (dangling or not) would send the cache elsewhere, and another user's folder
     is theirs."""
-    folder = folder.parent.resolve() / folder.name
+    found = usable(str(folder))
+    return None if found is None else type(folder)(found)
+
+
+def usable(folder: str) -> str | None:
+    """``usable_folder`` of a folder written as pathlib writes it (``root.pure``), as a string:
+    found without importing pathlib."""
+    from budgetctl.loading.root import joined, resolved
+
+    folder = joined(resolved(os.path.dirname(folder)), os.path.basename(folder))
     try:
         info = os.lstat(folder)
     except FileNotFoundError:
@@ -33,7 +41,7 @@ def usable_folder(folder: Path) -> Path | None:
     return folder
 
 
-def read_own(path: Path, *, binary: bool = False) -> bytes | None:
+def read_own(path: str | Path, *, binary: bool = False) -> bytes | None:
     """A cache file's bytes, or None when it is missing, a symbolic link, someone else's,
     too large, being rewritten, or holds anything but ASCII (all we write as text;
     ``binary``: any bytes, for a file the caller checks itself)."""
@@ -60,6 +68,8 @@ def read_own(path: Path, *, binary: bool = False) -> bytes | None:
 
 def ready_folder(folder: Path) -> bool:
     """Whether the cache folder is ours, made owner-only when missing; raises OSError."""
+    import contextlib  # here: a warm run that only reads imports none of it
+
     if usable_folder(folder) is None:  # replaced by a link or another user's since opened
         return False
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +80,8 @@ def ready_folder(folder: Path) -> bool:
 
 def write_own(path: Path, data: bytes) -> None:
     """Write a cache file atomically, readable by its owner only; a failure is ignored."""
+    import contextlib
+
     from budgetctl.infra.atomic import write_atomic
 
     try:
@@ -155,6 +167,8 @@ def append_lines(fd: int, lines: Collection[bytes | bytearray | memoryview]) -> 
 
 
 def _remove(fd: list[int], temporary: Path, owner: int) -> None:
+    import contextlib
+
     if fd[0] >= 0:
         with contextlib.suppress(OSError):
             os.close(fd[0])
