@@ -29,7 +29,7 @@ import os
 import time
 from operator import attrgetter, itemgetter
 
-from budgetctl.loading.cacheplace import disabled_by_env, where
+from budgetctl.loading.cacheplace import disabled_by_env, sha256, where
 from budgetctl.loading.root import given_data, located, pure
 
 TYPE_CHECKING = False  # neither typing nor pathlib is imported (each costs a tenth of a warm run)
@@ -93,6 +93,20 @@ class Listing:
         if self._infos is None:
             self._infos = list(map(Stat, self.rows))
         return self._infos
+
+    def rows_of(self, paths: set[str]) -> dict[str, Row]:
+        """The stat entries of the files at ``paths`` (as ``paths`` gives them) that the listing
+        holds, found without making every file's path."""
+        found: dict[str, Row] = {}
+        at = 0
+        for relative, names, _ in self.folders:
+            folder = os.path.join(self._root, relative)
+            if any(path.startswith(folder) for path in paths):
+                for number, name in enumerate(names, at):
+                    if folder + name in paths:
+                        found[folder + name] = self.rows[number]
+            at += len(names)
+        return found
 
     @property
     def taken(self) -> dict[str, os.stat_result]:
@@ -274,14 +288,15 @@ def _settle(
     rules): their bytes still have the keys kept (``_same``), and a later change to any of them
     changes its stat entry, so the listing vouches for them from now on."""
     from budgetctl.loading import statindex
-    from budgetctl.loading.ownfiles import write_own
 
-    taken = found.taken
+    rows = found.rows_of({path for path, _ in rehash})
     for path, _ in rehash:
-        info = taken.get(path)
-        if info is None or max(info.st_mtime_ns, info.st_ctime_ns) > started - statindex.SETTLE_NS:
+        row = rows.get(path)
+        if row is None or max(row[1], row[2]) > started - statindex.SETTLE_NS:  # mtime, ctime (``STAT_ROW``)
             return
     from pathlib import Path
+
+    from budgetctl.loading.ownfiles import write_own
 
     stamp = (FORMAT, found.context, found.signature, (), kept.files, kept.key, kept.in_year)
     write_own(Path(_stamp_path(cached[0])), marshal.dumps(stamp))  # a failure: the next run hashes them again
@@ -289,11 +304,9 @@ def _settle(
 
 def _same(rehash: tuple[tuple[str, str], ...]) -> bool:
     """Whether each file read too soon after it was written to be vouched for by its stat entry
-    still has the content it had (its content key is that of its bytes now)."""
-    if not rehash:
-        return True  # the usual case: hashlib is not even imported
-    from budgetctl.loading.cache import digest
-
+    still has the content it had (its content key, ``cache.digest``, is that of its bytes now).
+    Hashed with the built-in SHA-256 (``cacheplace.sha256``): neither the cache module nor
+    hashlib (which loads OpenSSL) is imported, as a run just after an edit would otherwise."""
     for path, key in rehash:  # each of a size discovery read (the listing says so)
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -301,7 +314,7 @@ def _same(rehash: tuple[tuple[str, str], ...]) -> bool:
                 data = handle.read()
         except (OSError, TypeError, ValueError):
             return False
-        if digest(data) != key:
+        if sha256(data).hexdigest() != key:
             return False
     return True
 
