@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from budgetctl import __version__
-from budgetctl.loading.ownfiles import usable_folder
+from budgetctl.loading.ownfiles import usable
+from budgetctl.loading.root import _MISSING, _MISSING_ON_WINDOWS, absolute, joined, parents, pure, resolved
 
-TYPE_CHECKING = False  # typing itself is not imported on the warm path
+TYPE_CHECKING = False  # neither typing nor pathlib is imported on the warm path
 if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
+    from pathlib import Path
 
 try:  # the built-in SHA-256 (hashlib would load OpenSSL): these texts are short
     if sys.version_info >= (3, 12):
@@ -45,48 +46,85 @@ def cache_dir() -> Path | None:
     """``$XDG_CACHE_HOME/budgetctl`` (an absolute XDG_CACHE_HOME only), else ``$HOME/.cache/budgetctl``
     (an absolute HOME only): a relative one would put the cache wherever the command runs,
     where no later run finds it. None when there is neither."""
-    base = Path(os.environ.get("XDG_CACHE_HOME", ""))
-    if base.is_absolute():
-        return base / "budgetctl"
+    from pathlib import Path
+
+    found = _cache_folder()
+    return None if found is None else Path(found)
+
+
+def _cache_folder() -> str | None:
+    """``cache_dir`` as a string."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if absolute(base):
+        return joined(pure(base), "budgetctl")
     home = os.environ.get("HOME")
-    if home is not None and not Path(home).is_absolute():  # empty or relative
+    if home is not None and not absolute(home):  # empty or relative
         return None
     try:
-        base = Path.home() / ".cache"
-    except (RuntimeError, KeyError, OSError):  # no home directory
+        found = os.path.expanduser("~")  # ``Path.home()``
+    except (KeyError, OSError):  # no home directory
         return None
-    return base / "budgetctl" if base.is_absolute() else None
+    if found[:1] == "~":
+        return None
+    base = joined(pure(found), ".cache")
+    return joined(base, "budgetctl") if absolute(base) else None
 
 
 def place(root: Path) -> tuple[Path, str] | None:
     """The entries file of the ledger at ``root`` (the cache's other files are beside it, by
     suffix) and the code key, as ``cache.FileCache.open`` opens them; None when no usable
     cache directory exists."""
+    found = where(str(root))
+    if found is None:
+        return None
+    from pathlib import Path
+
+    return Path(found[0]), found[1]
+
+
+def where(root: str) -> tuple[str, str] | None:
+    """``place`` of the ledger folder ``root`` (``str`` of its Path), as strings: found without
+    importing pathlib (``loading.root``)."""
     try:
-        found = cache_dir()
-        folder = usable_folder(found) if found is not None else None
+        found = _cache_folder()
+        folder = usable(found) if found is not None else None
         if folder is None:
             return None
-        ledger = root.resolve()
+        ledger = resolved(root)
         # A ledger repository could ship a cache: never use one inside it.
         if _inside(folder, _repository_top(ledger)) or _inside(folder, ledger):
             return None
         name = sha256(os.fsencode(ledger)).hexdigest()[:32]
-        return folder / f"ledger-{name}.jsonl", code_key()
+        return joined(folder, f"ledger-{name}.jsonl"), code_key()
     except Exception:  # a cache problem must never fail a run
         return None
 
 
-def _repository_top(root: Path) -> Path:
+def _repository_top(root: str) -> str:
     """The git work tree holding the ledger, else the ledger folder itself."""
-    for folder in (root, *root.parents):
-        if (folder / ".git").exists():
+    for folder in (root, *parents(root)):
+        if _exists(joined(folder, ".git")):
             return folder
     return root
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+def _exists(path: str) -> bool:
+    """``Path(path).exists()``: False when missing, raises OSError when it cannot be looked at."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno in _MISSING or getattr(error, "winerror", None) in _MISSING_ON_WINDOWS:
+            return False
+        raise
+    except ValueError:
+        return False
+    return True
+
+
+def _inside(path: str, folder: str) -> bool:
+    """``path == folder or folder in path.parents`` of their Paths."""
+    same = os.path.normcase
+    return same(path) == same(folder) or same(folder) in map(same, parents(path))
 
 
 def code_key() -> str:
@@ -103,7 +141,7 @@ def code_key() -> str:
 def code_files() -> list[os.DirEntry[str]]:
     """Every module of budgetctl, at any depth, and the top-level files of the installed
     PyYAML, pydantic and pydantic-core (an upgrade changes their version.py at least)."""
-    package = Path(__file__).resolve().parents[1]
+    package = os.path.dirname(os.path.dirname(resolved(__file__)))  # ``Path(__file__).resolve().parents[1]``
     folders = []
     for folder, subfolders, _ in os.walk(package):
         subfolders[:] = sorted(s for s in subfolders if s != "__pycache__")

@@ -4,14 +4,13 @@ a link. Every failure means running without them."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
+    from pathlib import Path
 
 # A cache file larger than this is not read (about 600 bytes per project file).
 MAX_CACHE_BYTES = 512 * 1024 * 1024
@@ -21,7 +20,16 @@ def usable_folder(folder: Path) -> Path | None:
     """The cache folder with its parents resolved, if it is ours or can be made: a symbolic
     link there (dangling or not) would send the cache elsewhere, and another user's folder
     is theirs."""
-    folder = folder.parent.resolve() / folder.name
+    found = usable(str(folder))
+    return None if found is None else type(folder)(found)
+
+
+def usable(folder: str) -> str | None:
+    """``usable_folder`` of a folder written as pathlib writes it (``root.pure``), as a string:
+    found without importing pathlib."""
+    from budgetctl.loading.root import joined, resolved
+
+    folder = joined(resolved(os.path.dirname(folder)), os.path.basename(folder))
     try:
         info = os.lstat(folder)
     except FileNotFoundError:
@@ -33,7 +41,7 @@ def usable_folder(folder: Path) -> Path | None:
     return folder
 
 
-def open_own(path: Path) -> tuple[int, int] | None:
+def open_own(path: str | Path) -> tuple[int, int] | None:
     """A cache file opened for reading and its size, or None when it is missing, a symbolic
     link, someone else's, not a regular file or too large (the caller closes it)."""
     try:
@@ -52,7 +60,7 @@ def open_own(path: Path) -> tuple[int, int] | None:
     return fd, info.st_size
 
 
-def read_own(path: Path, *, binary: bool = False) -> bytes | None:
+def read_own(path: str | Path, *, binary: bool = False) -> bytes | None:
     """A cache file's bytes, or None when it is missing, a symbolic link, someone else's,
     too large, being rewritten, or holds anything but ASCII (all we write as text;
     ``binary``: any bytes, for a file the caller checks itself)."""
@@ -79,6 +87,8 @@ def read_own(path: Path, *, binary: bool = False) -> bytes | None:
 
 def ready_folder(folder: Path) -> bool:
     """Whether the cache folder is ours, made owner-only when missing; raises OSError."""
+    import contextlib  # here: a warm run that only reads imports none of it
+
     if usable_folder(folder) is None:  # replaced by a link or another user's since opened
         return False
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -93,6 +103,8 @@ def write_own(path: Path, data: bytes | Sequence[bytes]) -> None:
     a crash leaves it old or new, whole; the folder is not (``durable=False``): a crash may
     lose the rename, and the old file, whole and named by its own keys, is then read, or not
     used (each file says which ledger, code and table it belongs to)."""
+    import contextlib
+
     from budgetctl.infra.atomic import write_atomic
 
     try:
@@ -178,6 +190,8 @@ def append_lines(fd: int, lines: Collection[bytes | bytearray | memoryview]) -> 
 
 
 def _remove(fd: list[int], temporary: Path, owner: int) -> None:
+    import contextlib
+
     if fd[0] >= 0:
         with contextlib.suppress(OSError):
             os.close(fd[0])

@@ -36,8 +36,11 @@ import marshal
 import os
 import time
 from operator import attrgetter, eq
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # neither is imported: a warm validate just after an edit reads SETTLE_NS
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 FORMAT = "budgetctl-stat-index 2"
 # The file: marshal of (FORMAT, {display path: (content key, size, mtime_ns, ctime_ns, inode,

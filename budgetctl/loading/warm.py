@@ -23,17 +23,18 @@ This module imports no model, rule or renderer: that is what makes the warm run 
 
 from __future__ import annotations
 
+import gc
 import marshal
 import os
 import time
-from operator import attrgetter, itemgetter, methodcaller
-from pathlib import Path
+from operator import attrgetter, itemgetter
 
-from budgetctl.loading.cacheplace import disabled_by_env, place
-from budgetctl.loading.root import given_data, locate
+from budgetctl.loading.cacheplace import disabled_by_env, sha256, where
+from budgetctl.loading.root import given_data, located, pure
 
-TYPE_CHECKING = False  # typing itself is not imported (its start-up cost is a tenth of a warm run)
+TYPE_CHECKING = False  # neither typing nor pathlib is imported (each costs a tenth of a warm run)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from budgetctl.loading.cache import FileCache
@@ -94,6 +95,20 @@ class Listing:
             self._infos = list(map(Stat, self.rows))
         return self._infos
 
+    def rows_of(self, paths: set[str]) -> dict[str, Row]:
+        """The stat entries of the files at ``paths`` (as ``paths`` gives them) that the listing
+        holds, found without making every file's path."""
+        found: dict[str, Row] = {}
+        at = 0
+        for relative, names, _ in self.folders:
+            folder = os.path.join(self._root, relative)
+            if any(path.startswith(folder) for path in paths):
+                for number, name in enumerate(names, at):
+                    if folder + name in paths:
+                        found[folder + name] = self.rows[number]
+            at += len(names)
+        return found
+
     def path_at(self, number: int) -> str:
         """``paths[number]``, without making every path (a check of a few changed files needs few)."""
         if self._paths is not None:
@@ -116,9 +131,15 @@ class Listing:
         return dict(zip(self.paths, self.infos, strict=True))  # type: ignore[arg-type]
 
 
-# DirEntry.stat of a file the listing found regular: one lstat (or none, where the system's
-# listing gave no kind and ``is_file`` took it already).
-_LSTAT = methodcaller("stat", follow_symlinks=False)
+# A listing's kinds, from the system's listing where it gives them (else one lstat, kept by the
+# entry). A folder's entries are all known to be no link before any of these is asked: DirEntry's
+# own is_file, is_dir and stat then answer for the entry itself (stat is its lstat, or none where
+# the lstat was taken already), and called unbound, without the keyword, each costs a quarter.
+_IS_LINK = os.DirEntry.is_symlink
+_IS_FILE = os.DirEntry.is_file
+_IS_DIR = os.DirEntry.is_dir
+_LSTAT = os.DirEntry.stat
+_NAME = attrgetter("name")
 _ROW_MTIME = itemgetter(1)  # of a row (``STAT_ROW``)
 # Where the system can, each folder is listed through a descriptor opened from the ledger
 # folder's own: a file's stat then looks up one name, not its whole path (a third of the time).
@@ -134,9 +155,15 @@ def listing(root: str, context: tuple[str, ...]) -> Listing | None:
         top = os.open(root, _OPEN_FOLDER) if _BY_FD else -1  # the ledger folder may be a link
     except OSError:
         return None
+    # A listing makes a tuple per file and no cycle: the collector would walk them over and
+    # over as they are made (a tenth of a warm run), for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _walk(root, top, context)
     finally:
+        if collecting:
+            gc.enable()
         if top >= 0:
             os.close(top)
 
@@ -156,18 +183,14 @@ def _walk(root: str, top: int, context: tuple[str, ...]) -> Listing | None:
             else:
                 where = top
             with os.scandir(where) as found:
-                entries = list(found)
-            files = []
-            subfolders = []
-            for entry in entries:
-                if not relative and entry.name.startswith("."):
-                    continue  # the ledger folder's hidden entries: discovery never looks at them
-                if entry.is_file(follow_symlinks=False):
-                    files.append(entry)
-                elif entry.is_dir(follow_symlinks=False):
-                    subfolders.append(entry.name)
-                else:
-                    return None  # a link, a pipe, a socket ...
+                # The ledger folder's hidden entries: discovery never looks at them.
+                entries = list(found) if relative else [entry for entry in found if entry.name[:1] != "."]
+            if any(map(_IS_LINK, entries)):
+                return None
+            files = list(filter(_IS_FILE, entries))
+            subfolders = list(map(_NAME, filter(_IS_DIR, entries))) if len(files) < len(entries) else []
+            if len(files) + len(subfolders) < len(entries):
+                return None  # a pipe, a socket ...
             # While the folder's descriptor is open; no DirEntry or stat_result outlives its folder.
             rows += map(STAT_ROW, map(_LSTAT, files))
         except OSError:
@@ -175,16 +198,16 @@ def _walk(root: str, top: int, context: tuple[str, ...]) -> Listing | None:
         finally:
             if fd >= 0:
                 os.close(fd)
-        folders.append((relative, [entry.name for entry in files], subfolders))
+        folders.append((relative, list(map(_NAME, files)), subfolders))
         pending += [f"{relative}{name}/" for name in subfolders]
     return Listing(context, root, folders, rows)
 
 
-def attempt(data: str | os.PathLike[str] | None, cwd: Path) -> int | Listing | None:
+def attempt(data: str | os.PathLike[str] | None, cwd: str | os.PathLike[str]) -> int | Listing | None:
     """The file count of the ledger when it is exactly as it was at a whole check that found no
     problem (``keep``); else its listing, to keep after this run's check (or None: there is
     nothing to keep, or the cache is off). Prints nothing."""
-    found = unchanged(data, cwd)
+    found = _unchanged(data, cwd)
     return found[1].files if isinstance(found, tuple) else found
 
 
@@ -208,7 +231,7 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
 
     if disabled_by_env():
         return None
-    stamped = unchanged(data, Path.cwd())
+    stamped = unchanged(data, os.getcwd())
     if isinstance(stamped, tuple):
         cached, kept, _ = stamped
         return None, file_cache.FileCache(*cached), kept.key, kept.in_year
@@ -221,29 +244,44 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
 
 
 def unchanged(
-    data: str | os.PathLike[str] | None, cwd: Path
+    data: str | os.PathLike[str] | None, cwd: str | os.PathLike[str]
 ) -> tuple[tuple[Path, str], Kept, Listing] | Listing | None:
     """Where the cache is (its entries file and code key: ``cache.FileCache(*where)``), what the
     stamp keeps and this run's listing (equal to the one kept), when the ledger is exactly as it
     was at a whole check that found no problem (as for ``attempt``): its ledger key is then the
     one kept, and no file need be discovered, read or hashed to know it. Otherwise the ledger's
-    listing, whose stat entries discovery can take (``Listing.taken``), or None. Neither json nor
-    hashlib is imported unless a file must be hashed again (``_same``)."""
+    listing, whose stat entries discovery can take (``Listing.taken``), or None. Neither json,
+    hashlib nor pathlib is imported unless a file must be hashed again (``_same``) or the
+    ledger checked."""
+    found = _unchanged(data, cwd)
+    if found is None or isinstance(found, Listing):
+        return found
+    from pathlib import Path
+
+    (entries, code), kept, listed = found
+    return (Path(entries), code), kept, listed
+
+
+def _unchanged(
+    data: str | os.PathLike[str] | None, cwd: str | os.PathLike[str]
+) -> tuple[tuple[str, str], Kept, Listing] | Listing | None:
+    """``unchanged`` with the cache's place as strings."""
     if disabled_by_env():
         return None
     try:
-        root = locate(data, cwd)
+        root = located(data, os.fspath(cwd))
     except OSError:
         return None
-    cached = place(root) if root is not None else None
+    cached = where(root) if root is not None else None
     if root is None or cached is None:
         return None
-    context = (FORMAT, str(cwd), str(given_data(data) or ""), str(root), cached[1])
-    kept = _read(_path(cached[0]))
+    given = given_data(data)
+    context = (FORMAT, pure(os.fspath(cwd)), "" if given is None else pure(os.fspath(given)), root, cached[1])
+    kept = _read(_stamp_path(cached[0]))
     if kept is not None and kept[1] == context and not kept[2]:
         return None  # problems last time: the check prints them
     started = time.time_ns()  # before the listing, as the stat index's run start
-    found = listing(str(root), context)
+    found = listing(root, context)
     if found is None or kept is None:
         return found
     written, kept_context, signature, rehash, facts = kept
@@ -251,37 +289,40 @@ def unchanged(
         if rehash:
             _settle(cached, found, started, rehash, facts)
         return cached, facts, found
+    from pathlib import Path
+
     from budgetctl.loading.cache import FileCache  # the check that follows needs it anyway
 
-    found.cache, found.started = FileCache(*cached), started  # for a check of what changed (``loading.delta``)
+    found.cache, found.started = FileCache(Path(cached[0]), cached[1]), started  # for a check of what changed
     return found
 
 
 def _settle(
-    cached: tuple[Path, str], found: Listing, started: int, rehash: tuple[tuple[str, str], ...], kept: Kept
+    cached: tuple[str, str], found: Listing, started: int, rehash: tuple[tuple[str, str], ...], kept: Kept
 ) -> None:
     """The stamp again without its files to hash again once all have settled (as the stat index
     rules): their bytes still have the keys kept (``_same``), and a later change to any of them
     changes its stat entry, so the listing vouches for them from now on."""
     from budgetctl.loading import statindex
+
+    rows = found.rows_of({path for path, _ in rehash})
+    for path, _ in rehash:
+        row = rows.get(path)
+        if row is None or max(row[1], row[2]) > started - statindex.SETTLE_NS:  # mtime, ctime (``STAT_ROW``)
+            return
+    from pathlib import Path
+
     from budgetctl.loading.ownfiles import write_own
 
-    taken = found.taken
-    for path, _ in rehash:
-        info = taken.get(path)
-        if info is None or max(info.st_mtime_ns, info.st_ctime_ns) > started - statindex.SETTLE_NS:
-            return
     stamp = (FORMAT, found.context, found.signature, (), kept.files, kept.key, kept.in_year)
-    write_own(_path(cached[0]), marshal.dumps(stamp))  # a failure: the next run hashes them again
+    write_own(Path(_stamp_path(cached[0])), marshal.dumps(stamp))  # a failure: the next run hashes them again
 
 
 def _same(rehash: tuple[tuple[str, str], ...]) -> bool:
     """Whether each file read too soon after it was written to be vouched for by its stat entry
-    still has the content it had (its content key is that of its bytes now)."""
-    if not rehash:
-        return True  # the usual case: hashlib is not even imported
-    from budgetctl.loading.cache import digest
-
+    still has the content it had (its content key, ``cache.digest``, is that of its bytes now).
+    Hashed with the built-in SHA-256 (``cacheplace.sha256``): neither the cache module nor
+    hashlib (which loads OpenSSL) is imported, as a run just after an edit would otherwise."""
     for path, key in rehash:  # each of a size discovery read (the listing says so)
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -289,7 +330,7 @@ def _same(rehash: tuple[tuple[str, str], ...]) -> bool:
                 data = handle.read()
         except (OSError, TypeError, ValueError):
             return False
-        if digest(data) != key:
+        if sha256(data).hexdigest() != key:
             return False
     return True
 
@@ -376,7 +417,12 @@ def _path(entries: Path) -> Path:
     return entries.with_suffix(".warm")
 
 
-def _read(path: Path) -> tuple[int, tuple[str, ...], bytes, tuple[tuple[str, str], ...], Kept] | None:
+def _stamp_path(entries: str) -> str:
+    """``_path`` of the entries file's path as a string (``ledger-<name>.jsonl``)."""
+    return entries[: entries.rindex(".")] + ".warm"
+
+
+def _read(path: str) -> tuple[int, tuple[str, ...], bytes, tuple[tuple[str, str], ...], Kept] | None:
     """A kept stamp: the file's mtime, and its context, listing, files to hash again and what it
     keeps of the check; None unless exactly ours."""
     from budgetctl.loading.ownfiles import read_own
