@@ -56,9 +56,9 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _entries_and_check(folder: Path) -> list[Path]:
-    """The cache's entries, last check, its summary values and snapshot; the stat index beside them is written
-    only for files that have settled (a few seconds old), so whether it exists depends on timing."""
-    return [p for p in _files(folder) if p.suffix != ".stat"]
+    """The cache's entries, last check, its summary values and snapshot; the stat index and its table beside
+    them are written only for files that have settled (a few seconds old), so whether they exist depends on timing."""
+    return [p for p in _files(folder) if p.suffix not in (".stat", ".table")]
 
 
 SUMMARY = ["summary", "--year", "2023/24", "--format", "json"]
