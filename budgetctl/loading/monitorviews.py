@@ -1,0 +1,98 @@
+"""The printed text of a warm ``monitor``, kept beside the cache so that the next run with the
+same inputs prints it instead of decoding the kept values and laying thousands of lines out
+again (a year of forecasts explains thousands of projects).
+
+A view is keyed by everything its text depends on: the code (the cache key), the ledger's
+content (its ``ledger_key``, which the warm stamp vouches for) and the command's inputs (the
+format; ``--year`` and ``--as-at`` as written; today's date when either is left to its default,
+which depends on it; for the terminal table, the width and whether Rich would write it without
+colour). It is kept no longer than the monitoring values it was made from. One file per view
+(``<entries>.view-XXXXXXXX``), its key on the first line; the oldest go once there are more
+than ``KEEP``. Only text made of printable characters and line ends is kept or printed: a file
+that is not ours, damaged or forged is never shown as it is.
+
+This module imports no model, report or renderer: a run it answers needs none of them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from binascii import crc32
+
+from budgetctl.loading.ownfiles import read_own, write_own
+
+TYPE_CHECKING = False  # typing itself is not imported on the warm path
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from budgetctl.loading.cache import FileCache
+
+FORMAT = "budgetctl-monitor-view 1"
+KEEP = 8  # views kept per ledger folder (a text view of 10,000 projects is about 1 MB)
+
+
+def view_of(
+    chosen: str, year: str | None, as_at: str | None, today: str | None, layout: tuple[int, bool] | None
+) -> str:
+    """The key of the view of format ``chosen`` for ``--year`` and ``--as-at`` as written (None:
+    the default), ``today`` (ISO; None: today's date) and, for the terminal table, ``layout``:
+    the width and whether Rich would write it without colour."""
+    defaulted = year is None or as_at is None  # the default year or date is today's
+    # time.strftime: datetime.date.today() without importing datetime
+    day = (today or time.strftime("%Y-%m-%d")) if defaulted else None
+    return repr((chosen, year, as_at, day, layout))
+
+
+def _path(cache: FileCache, view: str) -> Path:
+    return cache.path.with_suffix(f".view-{crc32(view.encode()):08x}")
+
+
+def _head(cache: FileCache, ledger: str, view: str) -> bytes | None:
+    """The first line of the view: its key, and the stat entry of the kept monitoring values it
+    was made from (a view is kept no longer than they are: values rewritten or damaged since
+    drop it, and the next run reads them again); None when there are none."""
+    try:
+        info = cache.monitor_path.stat()
+    except OSError:
+        return None
+    made = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+    return f"{FORMAT}\t{cache.key}\t{ledger}\t{view}\t{made}\n".encode()
+
+
+def shown(cache: FileCache, ledger: str, view: str) -> str | None:
+    """The text kept for ``view`` of the ledger whose key is ``ledger``, or None."""
+    head = _head(cache, ledger, view) if cache.enabled else None
+    data = read_own(_path(cache, view), binary=True) if head is not None else None
+    if data is None or head is None or not data.startswith(head):
+        return None
+    try:
+        text = data[len(head) :].decode()
+    except UnicodeDecodeError:
+        return None
+    return text if safe(text) else None
+
+
+def safe(text: str) -> bool:
+    """Whether ``text`` holds only printable characters and line ends (CSV's CR LF too): what
+    every format of the report writes, escaping anything else."""
+    return text.replace("\r\n", "").replace("\n", "").isprintable()
+
+
+def keep(cache: FileCache, ledger: str, view: str, text: str) -> None:
+    """Keep ``text`` as ``view`` of the ledger whose key is ``ledger``; the oldest views beyond
+    ``KEEP`` go. A failure is ignored (the next run makes the text again)."""
+    head = _head(cache, ledger, view) if cache.enabled and safe(text) else None
+    if head is None:
+        return
+    path = _path(cache, view)
+    write_own(path, head + text.encode())
+    prefix = f"{cache.path.stem}.view-"
+    try:
+        with os.scandir(path.parent) as entries:
+            views = [e for e in entries if e.name.startswith(prefix) and e.name != path.name and e.is_file()]
+        views.sort(key=lambda e: e.stat().st_mtime_ns)
+        for entry in views[: max(0, len(views) - KEEP + 1)]:
+            os.unlink(entry.path)  # noqa: PTH108  # a DirEntry's path, without making a Path
+    except OSError:
+        return
