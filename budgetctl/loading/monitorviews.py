@@ -7,7 +7,8 @@ content (its ``ledger_key``, which the warm stamp vouches for) and the command's
 format; ``--year`` and ``--as-at`` as written; today's date when either is left to its default,
 which depends on it; for the terminal table, the width and whether Rich would write it without
 colour). It is kept no longer than the monitoring values it was made from. One file per view
-(``<entries>.view-XXXXXXXX``), its key on the first line; the oldest go once there are more
+(``<entries>.view-XXXXXXXX``): its key on the first line, the text's length and CRC on the
+second, then the text; the oldest go once there are more
 than ``KEEP``. Only text made of printable characters and line ends is kept or printed: a file
 that is not ours, damaged or forged is never shown as it is.
 
@@ -66,11 +67,18 @@ def shown(cache: FileCache, ledger: str, view: str) -> str | None:
     data = read_own(_path(cache, view), binary=True) if head is not None else None
     if data is None or head is None or not data.startswith(head):
         return None
+    sums, _, body = data[len(head) :].partition(b"\n")
+    if sums != _sums(body):  # cut short or damaged
+        return None
     try:
-        text = data[len(head) :].decode()
+        text = body.decode()
     except UnicodeDecodeError:
         return None
     return text if safe(text) else None
+
+
+def _sums(body: bytes) -> bytes:
+    return f"{len(body)} {crc32(body):08x}".encode()
 
 
 def safe(text: str) -> bool:
@@ -86,7 +94,8 @@ def keep(cache: FileCache, ledger: str, view: str, text: str) -> None:
     if head is None:
         return
     path = _path(cache, view)
-    write_own(path, head + text.encode())
+    body = text.encode()
+    write_own(path, b"%s%s\n%s" % (head, _sums(body), body))
     prefix = f"{cache.path.stem}.view-"
     try:
         with os.scandir(path.parent) as entries:
