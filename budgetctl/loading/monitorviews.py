@@ -84,7 +84,9 @@ def _sums(body: bytes) -> bytes:
 def safe(text: str) -> bool:
     """Whether ``text`` holds only printable characters and line ends (CSV's CR LF too): what
     every format of the report writes, escaping anything else."""
-    return text.replace("\r\n", "").replace("\n", "").isprintable()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    return text.replace("\n", " ").isprintable()  # a space for each line end: one copy, not two
 
 
 def keep(cache: FileCache, ledger: str, view: str, text: str) -> None:
