@@ -8,9 +8,9 @@ format; ``--year`` and ``--as-at`` as written; today's date when either is left 
 which depends on it; for the terminal table, the width and whether Rich would write it without
 colour). It is kept no longer than the monitoring values it was made from. One file per view
 (``<entries>.view-XXXXXXXX``): its key on the first line, the text's length and CRC on the
-second, then the text; the oldest go once there are more
-than ``KEEP``. Only text made of printable characters and line ends is kept or printed: a file
-that is not ours, damaged or forged is never shown as it is.
+second, then the text; the oldest go once there are more than ``KEEP``. Only text made of
+printable characters and line ends is kept or printed: a file that is not ours, damaged or
+forged is never shown as it is.
 
 This module imports no model, report or renderer: a run it answers needs none of them.
 """
