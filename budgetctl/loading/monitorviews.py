@@ -74,29 +74,41 @@ def shown(cache: FileCache, ledger: str, view: str) -> str | None:
         text = body.decode()
     except UnicodeDecodeError:
         return None
-    return text if safe(text) else None
+    return text if safe(body) else None
 
 
 def _sums(body: bytes) -> bytes:
     return f"{len(body)} {crc32(body):08x}".encode()
 
 
-def safe(text: str) -> bool:
-    """Whether ``text`` holds only printable characters and line ends (CSV's CR LF too): what
-    every format of the report writes, escaping anything else."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    return text.replace("\n", " ").isprintable()  # a space for each line end: one copy, not two
+# Printable ASCII and the line end: the most of a report's bytes, which ``safe`` sets aside.
+_ASCII_SHOWN = bytes(range(0x20, 0x7F)) + b"\n"
+
+
+def safe(body: bytes) -> bool:
+    """Whether ``body``, UTF-8 text, holds only printable characters and line ends (CSV's CR LF
+    too): what every format of the report writes, escaping anything else. Only what is left once
+    the printable ASCII is set aside is looked at (an ASCII byte is never part of another
+    character in UTF-8): a few characters of a megabyte."""
+    if b"\r" in body:
+        body = body.replace(b"\r\n", b"\n")
+    try:
+        return body.translate(None, _ASCII_SHOWN).decode().isprintable()
+    except UnicodeDecodeError:
+        return False
 
 
 def keep(cache: FileCache, ledger: str, view: str, text: str) -> None:
     """Keep ``text`` as ``view`` of the ledger whose key is ``ledger``; the oldest views beyond
     ``KEEP`` go. A failure is ignored (the next run makes the text again)."""
-    head = _head(cache, ledger, view) if cache.enabled and safe(text) else None
+    try:
+        body = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate: not text a view can hold
+        return
+    head = _head(cache, ledger, view) if cache.enabled and safe(body) else None
     if head is None:
         return
     path = _path(cache, view)
-    body = text.encode()
     write_own(path, b"%s%s\n%s" % (head, _sums(body), body))
     prefix = f"{cache.path.stem}.view-"
     try:

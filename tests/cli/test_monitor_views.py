@@ -188,6 +188,12 @@ def field(head: bytes, index: int, value: bytes) -> bytes:
     return b"\t".join(parts) + b"\n"
 
 
+def resummed(rest: bytes, old: bytes, new: bytes) -> bytes:
+    """A view's text with ``old`` replaced, and its length and CRC made to match."""
+    body = rest.partition(b"\n")[2].replace(old, new)
+    return monitorviews._sums(body) + b"\n" + body
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -199,6 +205,9 @@ def field(head: bytes, index: int, value: bytes) -> bytes:
         lambda head, body: field(head, 2, b"0" * 32) + body.replace(b"Victims", b"Forged!"),  # another ledger
         lambda head, body: field(head, 3, b"x") + body.replace(b"Victims", b"Forged!"),  # another view
         lambda head, body: field(head, 4, b"1:2:3") + body.replace(b"Victims", b"Forged!"),  # other kept values
+        lambda head, body: head + resummed(body, b"Victims", b"\xc2V\xa3ictims"),  # not UTF-8, its sums right
+        lambda head, body: head + resummed(body, b"Victims", b"\x1bVictims"),
+        lambda head, body: head + resummed(body, b"Victims", b"\xe2\x80\xaeVictims"),  # U+202E
         lambda head, body: head + body[:-1],  # cut short
         lambda head, body: head + body.replace(b"Victims", b"Forged!"),  # its sums no longer hold
         lambda head, body: head,
@@ -243,3 +252,25 @@ def test_the_views_kept_are_few(
         args = ("monitor", "--data", str(ledger), "-y", "2023/24", "--as-at", f"2023-07-{day:02d}", "-f", "json")
         assert entry(monkeypatch, capsys, *args)[0] == 0
     assert len(views()) == monitorviews.KEEP
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Budget £ 1,000.00 ─── ok\n", True),
+        ("a,b\r\n1,2\r\n", True),  # CSV's line ends
+        ("", True),
+        ("a\rb\n", False),  # a lone CR rewrites a terminal line
+        ("a\x1b[2Jb\n", False),
+        ("a\x7fb", False),
+        ("a\tb", False),
+        ("a\u0085b", False),  # a C1 control: a line end to some terminals
+        ("a\u2028b", False),
+        ("a\u202eb", False),  # a bidirectional override
+        ("a\u200bb", False),
+    ],
+)
+def test_only_printable_text_is_a_view(text: str, shown: bool) -> None:
+    body = text.encode()
+    assert monitorviews.safe(body) == shown == text.replace("\r\n", "\n").replace("\n", " ").isprintable()
+    assert not monitorviews.safe(body + b"\xff")  # not UTF-8
