@@ -50,15 +50,14 @@ def _path(cache: FileCache, view: str) -> Path:
 
 
 def _head(cache: FileCache, ledger: str, view: str) -> bytes | None:
-    """The first line of the view: its key, and the stat entry of the kept monitoring values it
-    was made from (a view is kept no longer than they are: values rewritten or damaged since
-    drop it, and the next run reads them again); None when there are none."""
-    try:
-        info = cache.monitor_path.stat()
-    except OSError:
+    """The first line of the view: its key, and the length and CRC of the kept monitoring values
+    it was made from (a view is kept no longer than they are: values damaged or replaced since
+    drop it, and the next run reads them again; the same values written again keep it); None
+    when there are none."""
+    values = read_own(cache.monitor_path, binary=True)
+    if values is None:
         return None
-    made = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
-    return f"{FORMAT}\t{cache.key}\t{ledger}\t{view}\t{made}\n".encode()
+    return f"{FORMAT}\t{cache.key}\t{ledger}\t{view}\t{_sums(values).decode()}\n".encode()
 
 
 def shown(cache: FileCache, ledger: str, view: str) -> str | None:

@@ -204,7 +204,7 @@ def resummed(rest: bytes, old: bytes, new: bytes) -> bytes:
         lambda head, body: field(head, 1, b"0" * 64) + body,  # other code
         lambda head, body: field(head, 2, b"0" * 32) + body.replace(b"Victims", b"Forged!"),  # another ledger
         lambda head, body: field(head, 3, b"x") + body.replace(b"Victims", b"Forged!"),  # another view
-        lambda head, body: field(head, 4, b"1:2:3") + body.replace(b"Victims", b"Forged!"),  # other kept values
+        lambda head, body: field(head, 4, b"1 00000000") + body.replace(b"Victims", b"Forged!"),  # other values
         lambda head, body: head + resummed(body, b"Victims", b"\xc2V\xa3ictims"),  # not UTF-8, its sums right
         lambda head, body: head + resummed(body, b"Victims", b"\x1bVictims"),
         lambda head, body: head + resummed(body, b"Victims", b"\xe2\x80\xaeVictims"),  # U+202E
@@ -232,15 +232,20 @@ def test_a_damaged_or_forged_view_is_not_shown(
     assert entry(monkeypatch, capsys, *args) == first and made == []
 
 
-def test_rewritten_monitoring_values_drop_the_views(
+def test_other_monitoring_values_drop_the_views(
     ledger: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], made: list[str]
 ) -> None:
     args = ("monitor", "--data", str(ledger), "-y", "2023/24", "--as-at", "q3")
     entry(monkeypatch, capsys, "validate", "--data", str(ledger))
     first = entry(monkeypatch, capsys, *args)
     (kept,) = (ledger.parent.parent / "cache" / "budgetctl").glob("*.monitor.json")
-    kept.write_bytes(kept.read_bytes())  # the same values, written again
+    values = kept.read_bytes()
+    kept.unlink()
+    kept.write_bytes(values)  # the same values written again (a check of the same ledger): kept
     made.clear()
+    assert entry(monkeypatch, capsys, *args) == first and made == []
+    assert values.count(b'{"thresholds"') == 1
+    kept.write_bytes(values.replace(b'{"thresholds"', b'{ "thresholds"'))  # other bytes, the same values
     assert entry(monkeypatch, capsys, *args) == first and made
 
 
