@@ -628,9 +628,9 @@ _CROSS_FILE = ("R004", "A001")
 def _narrowable() -> bool:
     """Whether every rule across project files is one that the narrowed checks (the compact
     check, a check of changes, a comparison) run on what each file leaves: R004 and A001."""
-    from budgetctl.rules import RULES
+    from budgetctl.rules import scopes  # the scopes without importing the rules
 
-    return not any(rule.scope == "ledger" and rule.code not in _CROSS_FILE for rule in RULES)
+    return not any(scope == "ledger" and code not in _CROSS_FILE for code, scope in scopes().items())
 
 
 def check_changes(files: LedgerFiles, cache: FileCache, key: str) -> Checked | None:
@@ -764,7 +764,7 @@ def _read_listed(
     from budgetctl.loading.statindex import SETTLE_NS
     from budgetctl.model.source import RawFile
 
-    paths, infos = found.paths, found.infos
+    path_at = found.path_at  # only the files read: making all 10,000 paths costs more than the check
     settled = found.started - SETTLE_NS
     read: dict[int, RawFile] = {}
     changed: dict[int, RawFile] = {}
@@ -774,12 +774,13 @@ def _read_listed(
         if place == delta.UNREAD:
             continue
         problems: list[Diagnostic] = []
-        info, shown = infos[number], table.shown(paths[number])
-        raw = _read(paths[number], shown, problems, None, info) if shown is not None else None  # type: ignore[arg-type]
+        path, info = path_at(number), found.info_at(number)
+        shown = table.shown(path)
+        raw = _read(path, shown, problems, None, info) if shown is not None else None  # type: ignore[arg-type]
         if raw is None or problems:
             return None
         if max(info.st_mtime_ns, info.st_ctime_ns) > settled:
-            rehash.append((number, paths[number], raw.digest))
+            rehash.append((number, path, raw.digest))
         if place >= 0:
             changed[place] = raw
         else:
@@ -789,10 +790,11 @@ def _read_listed(
         return None
     others: list[RawFile] = []
     for number, pair in zip(table.others, named, strict=True):
-        shown = table.shown(paths[number])
+        path = path_at(number)
+        shown = table.shown(path)
         if shown is None or type(pair) is not list or len(pair) != 2 or pair[0] != shown or type(pair[1]) is not str:
             return None
-        raw = read.get(number) or RawFile(shown, key=pair[1], load=partial(_reread, paths[number], shown))
+        raw = read.get(number) or RawFile(shown, key=pair[1], load=partial(_reread, path, shown))
         others.append(raw)
     adjustments = {"adjustment": others[1:]} if len(others) > 1 else {}
     return LedgerFiles(Path(found.context[3]), others[0], in_year=adjustments), changed, rehash
@@ -812,7 +814,6 @@ def _check_changes(
     """``check_changes`` once the changed files are known; ``files``: streams.yaml, the
     adjustments and (unless ``project_count`` says how many there are) every project file."""
     from budgetctl.loading import snapshot
-    from budgetctl.loading.adjustments import load_adjustments
     from budgetctl.loading.build import LazySource, load_projects
     from budgetctl.loading.cache import remember_alone
     from budgetctl.loading.checks import check_project_alone
@@ -820,8 +821,8 @@ def _check_changes(
     from budgetctl.model.kinds import project_id
     from budgetctl.model.ledger import Ledger
     from budgetctl.model.money import total
-    from budgetctl.rules import RULES
     from budgetctl.rules import duplicate_project_id as r004
+    from budgetctl.rules import of_scope, scopes
     from budgetctl.rules import over_allocated_stream as a001
 
     assert files.streams is not None
@@ -834,13 +835,16 @@ def _check_changes(
     for raw, checked in zip(changed, checks, strict=True):
         remember_alone(cache, raw.path, raw.digest, checked)
     ledger = Ledger(LazySource(streams_path, files.streams), snap.streams_file(), entries)
-    adjusted = load_adjustments(raws) if raws else None
-    if adjusted is not None:
+    adjusted = None
+    if raws:
+        from budgetctl.loading.adjustments import load_adjustments
+
+        adjusted = load_adjustments(raws)
         ledger.adjustments = adjusted.entries
         problems.extend(adjusted.problems)
-    for rule in RULES:  # over the changed projects; the rules that read no project keep their findings
-        if rule.scope == "file":
-            problems.extend(_finding(rule, message, place) for message, place in rule.check(ledger))
+    # Over the changed projects; the rules that read no project keep their findings (and are not imported).
+    for rule in of_scope("file"):
+        problems.extend(_finding(rule, message, place) for message, place in rule.check(ledger))
 
     gone = {raw.path for raw in changed} | set(removed)
     valid = {entry.source.path: entry for entry in entries}
@@ -864,8 +868,9 @@ def _check_changes(
             touched[stream] = snap.rows(stream)
         return touched[stream]
 
+    now_in = {entry.source.path: entry.project.stream for entry in entries}  # where to look first
     for path in gone:
-        stream = snap.stream_of(path) if path not in was_invalid else None
+        stream = snap.stream_of(path, now_in.get(path)) if path not in was_invalid else None
         if stream is not None:
             rows = rows_of(stream)
             for year in next(a for p, a in rows if p == path):
@@ -895,11 +900,11 @@ def _check_changes(
                 place = ledger.stream_at(stream, "budget", year)
                 places.add((place.file, place.line, place.column))
     projects = set(current.paths()) if last[0] else set()
-    scopes = {rule.code: rule.scope for rule in RULES}
+    scope_of = scopes()
     for p in last[0]:
         if p.file in projects:
             keep = p.file not in gone and (p.code != r004.RULE.code or project_id(p.file) not in ids)
-        elif scopes.get(p.code) in ("streams", "in-year"):  # in-year: no actuals or forecasts here
+        elif scope_of.get(p.code) in ("streams", "in-year"):  # in-year: no actuals or forecasts here
             keep = True
         elif p.file == streams_path:  # its own problems (it is unchanged), and A001 of other streams
             keep = p.code in CODES or (p.code == a001.RULE.code and (p.file, p.line, p.column) not in places)

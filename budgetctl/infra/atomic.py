@@ -17,6 +17,10 @@ from pathlib import Path
 
 from budgetctl.diagnostics import UserError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 __all__ = ["WriteRefused", "read_for_update", "write_atomic"]
 
 TEMP_PREFIX = ".budgetctl-"
@@ -39,8 +43,15 @@ def read_for_update(path: Path) -> bytes:
         raise WriteRefused(f"cannot read {path}: {_reason(exc)}") from exc
 
 
-def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None, mode: int | None = None) -> None:
-    """Replace `path` with `data` atomically.
+def write_atomic(
+    path: Path,
+    data: bytes | Sequence[bytes],
+    *,
+    expected: bytes | None = None,
+    mode: int | None = None,
+    durable: bool = True,
+) -> None:
+    """Replace `path` with `data` (bytes, or pieces written one after the other) atomically.
 
     - A symlink at `path`, a non-regular file, or a missing parent directory is refused.
     - With `expected`, the write is refused unless the file still exists and still
@@ -48,6 +59,8 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None, mode
     - An existing file keeps its permission bits (and, when running as root, its
       owner). A new file gets `mode` if given (as is), else 0o666 minus the umask, as
       `open()` would create it.
+    - With `durable=False` the folder is not fsynced after the rename: a crash may then
+      leave the old file (whole) instead of the new one (whole), which is all a cache needs.
 
     Raises WriteRefused with a one-line message; no temporary file is left behind
     unless the process itself is killed mid-write.
@@ -66,7 +79,8 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None, mode
         raise WriteRefused(f"cannot write {path}: {_reason(exc)}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                handle.write(piece)
             handle.flush()
             if old is not None:
                 _copy_owner(handle.fileno(), old)
@@ -84,7 +98,8 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None, mode
         if isinstance(exc, OSError):
             raise WriteRefused(f"cannot write {path}: {_reason(exc)}") from exc
         raise
-    fsync_directory(path.parent)
+    if durable:
+        fsync_directory(path.parent)
 
 
 def _temporary(folder: Path) -> tuple[int, Path]:

@@ -328,14 +328,18 @@ class LazyMapping(Mapping[str, Any]):
         return len(self._encoded)
 
 
-def lazy_field(model: type, name: str, value: Any) -> LazyMapping:
-    """The field ``name`` of ``model`` (a mapping) from its encoded ``value``, its values decoded on use."""
+def lazy_field(model: type, name: str, value: Any, parse: Callable[[Any], Any] | None = None) -> LazyMapping:
+    """The field ``name`` of ``model`` (a mapping) from its encoded ``value``, its values decoded
+    on use (``parse``: what makes each stored value the encoded one first, when it is kept as text)."""
     if type(value) is not dict:
         raise Malformed("mapping")
     shape = next(f.shape for f in fields(model) if f.name == name)
     if shape.kind != "mapping":
         raise Malformed("not a mapping field")
-    return LazyMapping(value, _decoder(shape.items[0], key=True), _decoder(shape.items[1]))
+    decode = _decoder(shape.items[1])
+    if parse is not None:
+        decode = lambda item, decode=decode: decode(parse(item))  # noqa: E731
+    return LazyMapping(value, _decoder(shape.items[0], key=True), decode)
 
 
 # --- actuals files: their problems and their figures as columns ---------------------------

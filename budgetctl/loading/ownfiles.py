@@ -11,7 +11,7 @@ from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Sequence
 
 # A cache file larger than this is not read (about 600 bytes per project file).
 MAX_CACHE_BYTES = 512 * 1024 * 1024
@@ -33,27 +33,46 @@ def usable_folder(folder: Path) -> Path | None:
     return folder
 
 
-def read_own(path: Path, *, binary: bool = False) -> bytes | None:
-    """A cache file's bytes, or None when it is missing, a symbolic link, someone else's,
-    too large, being rewritten, or holds anything but ASCII (all we write as text;
-    ``binary``: any bytes, for a file the caller checks itself)."""
+def open_own(path: Path) -> tuple[int, int] | None:
+    """A cache file opened for reading and its size, or None when it is missing, a symbolic
+    link, someone else's, not a regular file or too large (the caller closes it)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
         info = os.fstat(fd)
-        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-        if not stat.S_ISREG(info.st_mode) or not mine or info.st_size > MAX_CACHE_BYTES:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            # read(n) allocates n bytes up front: ask for what fstat saw (and one more).
-            data = handle.read(info.st_size + 1)
+    except OSError:
+        os.close(fd)
+        return None
+    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    if not stat.S_ISREG(info.st_mode) or not mine or info.st_size > MAX_CACHE_BYTES:
+        os.close(fd)
+        return None
+    return fd, info.st_size
+
+
+def read_own(path: Path, *, binary: bool = False) -> bytes | None:
+    """A cache file's bytes, or None when it is missing, a symbolic link, someone else's,
+    too large, being rewritten, or holds anything but ASCII (all we write as text;
+    ``binary``: any bytes, for a file the caller checks itself)."""
+    opened = open_own(path)
+    if opened is None:
+        return None
+    fd, size = opened
+    try:
+        # One read of what fstat saw and one more byte (a buffered reader would copy it once more).
+        data = os.read(fd, size + 1)
+        while len(data) <= size:
+            more = os.read(fd, size + 1 - len(data))
+            if not more:
+                break
+            data += more
     except OSError:
         return None
     finally:
         os.close(fd)
-    if len(data) != info.st_size or not (binary or data.isascii()):
+    if len(data) != size or not (binary or data.isascii()):
         return None
     return data
 
@@ -68,8 +87,12 @@ def ready_folder(folder: Path) -> bool:
     return usable_folder(folder) is not None
 
 
-def write_own(path: Path, data: bytes) -> None:
-    """Write a cache file atomically, readable by its owner only; a failure is ignored."""
+def write_own(path: Path, data: bytes | Sequence[bytes]) -> None:
+    """Write a cache file atomically (bytes, or pieces one after the other), readable by its
+    owner only; a failure is ignored. The file is fsynced before it is renamed into place, so
+    a crash leaves it old or new, whole; the folder is not (``durable=False``): a crash may
+    lose the rename, and the old file, whole and named by its own keys, is then read, or not
+    used (each file says which ledger, code and table it belongs to)."""
     from budgetctl.infra.atomic import write_atomic
 
     try:
@@ -81,7 +104,7 @@ def write_own(path: Path, data: bytes) -> None:
                 # Not ours, in our folder: never read, and the writer would give the new file
                 # the old owner (as root), so it would never be read either. Ours replaces it.
                 path.unlink()
-        write_atomic(path, data, mode=0o600)
+        write_atomic(path, data, mode=0o600, durable=False)
     except Exception:  # read-only, full, a symlink...: run without a cache
         return
 

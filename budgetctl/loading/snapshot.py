@@ -12,10 +12,16 @@ in-year files and no discovery problems. It holds:
   paths and compares the keys position by position, in C, to find the files that changed, and
   reads the list only when files were added or removed,
 - streams.yaml's content key and validated model (encoded as the cache encodes it, decoded
-  held to the same rules), and the adjustment files' content keys,
+  held to the same rules; each stream's value as its own JSON text, parsed only when a check
+  uses that stream), and the adjustment files' content keys,
 - the project files that gave no valid project, how many valid projects allocate in each year,
 - per stream id, its valid projects' allocations in path order (``S``): the aggregates that
   the cross-file rules (over-allocation per stream and year) need for the streams a change touches.
+
+The file ends with an index of the S lines (where each stream's line lies) and the place of
+that index: a check of a few changed files reads the header and the content keys, then only the
+lines of the streams it touches, from the file it opened (a snapshot is replaced, never changed
+in place), not the megabytes of paths and rows of a large ledger.
 
 A check of a few changed files writes only what changed, to a journal beside it (``.snapj``:
 the new header values, the changed content keys by position, the touched streams' rows),
@@ -37,7 +43,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from budgetctl.loading.ownfiles import Spool, read_own, write_own
+from budgetctl.loading.ownfiles import Spool, open_own, read_own, write_own
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -46,7 +52,7 @@ if TYPE_CHECKING:
     from budgetctl.model.records import StreamsFile
     from budgetctl.model.source import RawFile
 
-FORMAT = "budgetctl-snapshot 2"
+FORMAT = "budgetctl-snapshot 4"
 JOURNAL = "budgetctl-snapshot-journal 2"
 # Above this many content keys in the journal, the snapshot is written whole again.
 JOURNAL_MAX_KEYS = 500
@@ -67,21 +73,73 @@ def paths_key(paths: list[str]) -> str:
     return hashlib.sha256("\0".join(paths).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class Parts:
+    """The snapshot's file, held open, and where its parts lie: each is read when first asked for."""
+
+    __slots__ = ("fd", "index", "paths", "section")
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd  # closed with this object (a snapshot is read once a run)
+        self.paths = (0, 0)  # [start, end) of the paths line
+        self.section = (0, 0)  # [start, end) of the S lines
+        self.index: dict[str, Any] = {}  # stream -> [start, end) of its S line
+
+    def close(self) -> None:
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            os.close(fd)
+
+    def __del__(self) -> None:
+        self.close()
+
+    def span(self, start: int, end: int) -> bytes:
+        """The file's bytes in [start, end), all of them (Malformed: fewer)."""
+        data = os.pread(self.fd, end - start, start) if end > start else b""
+        while 0 < len(data) < end - start:
+            more = os.pread(self.fd, end - start - len(data), start + len(data))
+            if not more:
+                break
+            data += more
+        if len(data) != end - start:
+            raise Malformed("cut short")
+        return data
+
+
 @dataclass
 class Snapshot:
     head: dict[str, Any]
-    paths_line: bytes | memoryview  # the JSON list of the project files' display paths, as stored
-    keys: bytearray  # their content keys, KEY hex digits each, in the same order
-    # The S lines as stored, from the newline before the first: each stream's line is found in
-    # it when asked for (a change touches a few streams of hundreds).
-    section: bytes
-    section_at: int = 0  # where the S lines start in ``section`` (the file's bytes: not copied)
+    keys: bytearray  # the project files' content keys, KEY hex digits each, in the order of their paths
+    # The file: its paths line and its S lines are read when asked for (a change touches a few
+    # streams of hundreds, and its files' paths are known without the list).
+    parts: Parts
     streams: dict[str, str | None] = field(default_factory=dict)  # the journal's rows (None: none now)
     journal: dict[str, Any] = field(default_factory=dict)  # what the journal holds, as read
     # This run's files once compared (``changes``, or ``patched``).
     current: Current | None = None
-    _asked: int = 0  # streams looked up in ``section``
+    _asked: int = 0  # streams looked up one by one
     _stored: dict[str, str] | None = None  # every stored stream's rows, once more than a few were asked for
+    _section: bytes | None = None  # the S lines, once read whole
+    _paths_line: bytes | None = None
+
+    @property
+    def paths_line(self) -> bytes:
+        """The JSON list of the project files' display paths, as stored (ASCII)."""
+        if self._paths_line is None:
+            line = self.parts.span(*self.parts.paths)
+            if not line.isascii():
+                raise Malformed("paths")
+            self._paths_line = line
+        return self._paths_line
+
+    @property
+    def section(self) -> bytes:
+        """Every S line, from the newline before the first (ASCII)."""
+        if self._section is None:
+            data = b"\n" + self.parts.span(*self.parts.section)
+            if not data.isascii():
+                raise Malformed("rows")
+            self._section = data
+        return self._section
 
     @property
     def ledger(self) -> str:
@@ -143,7 +201,7 @@ class Snapshot:
         from budgetctl.model.records import StreamsFile
 
         model = dict(self.head["model"])
-        streams = lazy_field(StreamsFile, "streams", model.pop("streams", None))
+        streams = lazy_field(StreamsFile, "streams", model.pop("streams", None), _parsed)
         decoded = model_decoder(StreamsFile)({**model, "streams": {}})
         return dataclasses.replace(decoded, streams=streams)  # a read-only mapping where a dict was
 
@@ -156,11 +214,13 @@ class Snapshot:
             if self._stored is None:
                 self._stored = self._every_line()
             return self._stored.get(stream)
-        start = self.section.find(f"\nS\t{json.dumps(stream)}\t".encode("ascii"), self.section_at)
-        if start < 0:
+        where = self.parts.index.get(stream)
+        if where is None:
             return None
-        end = self.section.find(b"\n", start + 1)
-        return _line(self.section[start + 1 : end if end >= 0 else len(self.section)])[1]
+        found, rows = _line(self.parts.span(*where))
+        if found != stream:
+            raise Malformed("index")
+        return rows
 
     def every_stream(self) -> dict[str, str]:
         """Each stream's rows as JSON text, the journal's over the stored ones."""
@@ -169,7 +229,7 @@ class Snapshot:
         return {stream: rows for stream, rows in found.items() if rows is not None}
 
     def _every_line(self) -> dict[str, str]:
-        return dict(_line(line) for line in self.section[self.section_at :].split(b"\n") if line)
+        return dict(_line(line) for line in self.section.split(b"\n") if line)
 
     def rows(self, stream: str) -> Rows:
         """The valid projects of ``stream`` with their allocations, in path order."""
@@ -198,19 +258,23 @@ class Snapshot:
                 raise Malformed("row")
         return items
 
-    def stream_of(self, path: str) -> str | None:
-        """The stream of the valid project in ``path`` at the snapshot (None: it had none)."""
+    def stream_of(self, path: str, likely: str | None = None) -> str | None:
+        """The stream of the valid project in ``path`` at the snapshot (None: it had none);
+        ``likely``: the stream to look in first (the project's now: a file changed keeps its stream)."""
         needle = json.dumps(path)
         for stream, text in self.streams.items():
             if text is not None and needle in text and self._holds(stream, path):
                 return stream
+        if likely is not None and likely not in self.streams and self._holds(likely, path):
+            return likely  # a file is in one stream's rows
         wanted = needle.encode("ascii")
-        at = self.section.find(wanted, self.section_at)
+        section = self.section
+        at = section.find(wanted)
         while at >= 0:  # the text finds, the parse decides
-            stream = _line(self.section[self.section.rfind(b"\n", self.section_at, at) + 1 : at])[0]
+            stream = _line(section[section.rfind(b"\n", 0, at) + 1 : at])[0]
             if stream not in self.streams and self._holds(stream, path):
                 return stream
-            at = self.section.find(wanted, at + 1)
+            at = section.find(wanted, at + 1)
         return None
 
     def _holds(self, stream: str, path: str) -> bool:
@@ -256,14 +320,21 @@ class Current:
 
 def _line(line: bytes) -> tuple[str, str]:
     """An S line's stream id and rows (the rows' text may be cut short: ``rows`` parses it)."""
-    kind, name, rows = [*line.decode("ascii").split("\t", 2), "", ""][:3]
     try:
+        kind, name, rows = [*line.decode("ascii").split("\t", 2), "", ""][:3]
         stream = json.loads(name)
     except (ValueError, RecursionError):
         raise Malformed("stream line") from None
     if kind != "S" or type(stream) is not str:
         raise Malformed("stream line")
     return stream, rows
+
+
+def _parsed(text: Any) -> Any:
+    """A stream's model as the snapshot keeps it: its JSON text."""
+    if type(text) is not str:
+        raise Malformed("stream model")
+    return json.loads(text)
 
 
 def _differing(old: bytes, new: bytes, start: int, end: int) -> list[int]:
@@ -290,31 +361,83 @@ def _journal_path(cache_path: Path) -> Path:
     return cache_path.with_suffix(".snapj")
 
 
-_HEAD = {"ledger": str, "streams": list, "others": list, "invalid": list, "years": dict, "model": dict}
+_HEAD = {"ledger": str, "streams": list, "others": list, "invalid": list, "years": dict, "model": dict, "sizes": list}
 
 
 def read(cache_path: Path, code_key: str) -> Snapshot | None:
-    """The snapshot kept beside the cache at ``cache_path``, with its journal, if they are ours and whole."""
-    data = read_own(_path(cache_path))
-    if data is None:
+    """The snapshot kept beside the cache at ``cache_path``, with its journal, if they are ours and
+    whole: its header and content keys now, the rest when asked for (from the file opened now)."""
+    opened = open_own(_path(cache_path))
+    if opened is None:
         return None
+    parts = Parts(opened[0])
     try:
-        ends = [data.index(b"\n")]
-        for _ in range(3):
-            ends.append(data.index(b"\n", ends[-1] + 1))
-        if data[: ends[0]] != f"{FORMAT} {code_key}".encode() or not data.endswith(b"\n"):
-            return None
-        head = json.loads(data[ends[0] + 1 : ends[1]])
-    except (ValueError, RecursionError):
+        loaded = _load(parts, opened[1], code_key)
+    except (ValueError, RecursionError, OSError):
+        loaded = None
+    if loaded is None:
+        parts.close()
         return None
-    whole = memoryview(data)
-    paths_line, keys = whole[ends[1] + 1 : ends[2]], bytearray(whole[ends[2] + 1 : ends[3]])
+    snap = Snapshot(loaded[0], loaded[1], parts)
+    return snap if _replay(snap, read_own(_journal_path(cache_path)), code_key) else None
+
+
+_TRAILER = 23  # the last line: "E", a tab, where the index line starts (20 digits), a newline
+
+
+def _load(parts: Parts, size: int, code_key: str) -> tuple[dict[str, Any], bytearray] | None:
+    """The header and the content keys of the snapshot file open in ``parts`` (where the other
+    parts lie is set there); None (or ValueError) when it is not ours or not whole."""
+    fd = parts.fd
+    first = f"{FORMAT} {code_key}\n".encode()
+    if size < len(first) + _TRAILER:
+        return None
+    want = 1 << 18
+    while True:  # the first line and the header (the streams' model: a few hundred kB)
+        start = os.pread(fd, min(want, size), 0)
+        end = start.find(b"\n", len(first))
+        if end >= 0 or len(start) >= size or want >= size:
+            break
+        want *= 4
+    if end < 0 or not start.startswith(first) or not start[:end].isascii():
+        return None
+    head = json.loads(start[len(first) : end])
     if type(head) is not dict or any(type(head.get(k)) is not t for k, t in _HEAD.items()):
         return None
-    if type(head.get("id")) is not str or type(head.get("paths")) is not str or len(keys) % KEY:
+    sizes = head["sizes"]
+    if type(head.get("id")) is not str or type(head.get("paths")) is not str or len(sizes) != 2:
         return None
-    snap = Snapshot(head, paths_line, keys, data, ends[3])
-    return snap if _replay(snap, read_own(_journal_path(cache_path)), code_key) else None
+    if any(type(n) is not int or n < 0 for n in sizes) or sizes[1] % KEY:
+        return None
+    paths_end = end + 1 + sizes[0]
+    keys_end = paths_end + 1 + sizes[1]
+    trailer = os.pread(fd, _TRAILER, size - _TRAILER)
+    if len(trailer) != _TRAILER or trailer[:2] != b"E\t" or trailer[-1:] != b"\n" or not trailer[2:-1].isdigit():
+        return None
+    index_at = int(trailer[2:-1])
+    if not keys_end + 1 <= index_at <= size - _TRAILER:
+        return None
+    parts.paths, parts.section = (end + 1, paths_end), (keys_end + 1, max(keys_end + 1, index_at - 1))
+    if parts.span(paths_end, paths_end + 1) != b"\n" or parts.span(keys_end, keys_end + 1) != b"\n":
+        return None
+    keys = bytearray(keys_end - paths_end - 1)  # read into it: the only copy of 64 bytes a file
+    if os.preadv(fd, [keys], paths_end + 1) != len(keys):
+        return None
+    line = parts.span(index_at, size - _TRAILER)
+    if not keys.isascii() or line[:2] != b"X\t" or line[-1:] != b"\n" or not line.isascii():
+        return None
+    index = json.loads(line[2:-1])
+    if type(index) is not dict:
+        return None
+    low = keys_end + 1
+    for where in index.values():
+        if type(where) is not list or len(where) != 2:
+            return None
+        start_at, end_at = where
+        if type(start_at) is not int or type(end_at) is not int or not low <= start_at <= end_at < index_at:
+            return None
+    parts.index = index
+    return head, keys
 
 
 def _replay(snap: Snapshot, data: bytes | None, code_key: str) -> bool:
@@ -380,6 +503,7 @@ def write_changes(
     streams = snap.every_stream()
     paths = current.paths()
     paths_line = snap.paths_line if same_paths else json.dumps(paths).encode("ascii")
+    snap.parts.close()  # all read: a system that keeps an open file from being replaced may replace it now
     _write(cache_path, code_key, dict(snap.head, **head), paths, paths_line, keys, streams.items())
 
 
@@ -393,21 +517,38 @@ def _write(
     streams: Iterable[tuple[str, str]],
 ) -> None:
     """Write the snapshot a stream's line at a time (``streams``: each one's rows, encoded when
-    asked for), so that a whole ledger's lines are never held at once."""
-    head = dict(head, paths=paths_key(paths), id=os.urandom(16).hex())
+    asked for), so that a whole ledger's lines are never held at once; then the index of the S
+    lines (where each lies, from the file's start) and where that index starts."""
+    sizes = [len(paths_line), len(keys)]
+    head = dict(head, paths=paths_key(paths), id=os.urandom(16).hex(), sizes=sizes)
     first = f"{FORMAT} {code_key}".encode()
     lines = [first, json.dumps(head).encode("ascii"), paths_line, keys]
+    at = sum(len(line) + 1 for line in lines)
+    index: dict[str, list[int]] = {}
     path = _path(cache_path)
     # A new id either way: any journal is the old one's.
     spool = Spool.open(path, first)
     if spool is None or not spool.write(lines[1:]):
-        write_own(path, b"\n".join([*lines, *map(_stream_line, streams)]) + b"\n")
+        body = []
+        for stream_rows in streams:
+            body.append(_stream_line(stream_rows))
+            index[stream_rows[0]] = [at, at + len(body[-1])]
+            at += len(body[-1]) + 1
+        write_own(path, b"\n".join([*lines, *body, *_index_lines(index, at)]) + b"\n")
         return
     del lines
     for stream_rows in streams:
-        if not spool.write([_stream_line(stream_rows)]):
+        line = _stream_line(stream_rows)
+        if not spool.write([line]):
             break
-    spool.finish(path, [])
+        index[stream_rows[0]] = [at, at + len(line)]
+        at += len(line) + 1
+    spool.finish(path, _index_lines(index, at))
+
+
+def _index_lines(index: dict[str, list[int]], at: int) -> list[bytes]:
+    """The index line (starting at ``at``) and the last line, which says where it starts."""
+    return [b"X\t" + json.dumps(index).encode("ascii"), b"E\t%020d" % at]
 
 
 def _stream_line(stream_rows: tuple[str, str]) -> bytes:
@@ -435,6 +576,8 @@ def write_whole(
         model = encode_model(streams_file)
     except Unencodable:  # a value the cache cannot hold exactly: no snapshot
         return
+    if type(model.get("streams")) is dict:  # each stream's model as its own text (``_parsed``)
+        model["streams"] = {stream: json.dumps(value) for stream, value in model["streams"].items()}
     keys = "".join([raw.digest for raw in projects]).encode("ascii", "replace")
     if len(keys) != KEY * len(projects):
         return  # not SHA-256 keys: no snapshot

@@ -34,6 +34,8 @@ from budgetctl.loading.root import given_data, locate
 
 TYPE_CHECKING = False  # typing itself is not imported (its start-up cost is a tenth of a warm run)
 if TYPE_CHECKING:
+    from typing import Any
+
     from budgetctl.loading.cache import FileCache
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.loading.statindex import StatIndex
@@ -91,6 +93,21 @@ class Listing:
         if self._infos is None:
             self._infos = list(map(Stat, self.rows))
         return self._infos
+
+    def path_at(self, number: int) -> str:
+        """``paths[number]``, without making every path (a check of a few changed files needs few)."""
+        if self._paths is not None:
+            return self._paths[number]
+        join = os.path.join  # as ``paths`` makes them
+        for relative, names, _ in self.folders:
+            if number < len(names):
+                return join(self._root, relative + names[number])
+            number -= len(names)
+        raise IndexError(number)
+
+    def info_at(self, number: int) -> Stat:
+        """``infos[number]``, without making every entry (the same object once they are made)."""
+        return self._infos[number] if self._infos is not None else Stat(self.rows[number])
 
     @property
     def taken(self) -> dict[str, os.stat_result]:
@@ -324,7 +341,20 @@ def _stamp(cache: FileCache, found: Listing, rehash: list[tuple[str, str]], chec
     from budgetctl.loading.ownfiles import write_own
 
     kept = (checked.files, checked.key, checked.in_year)
-    write_own(_path(cache.path), marshal.dumps((FORMAT, found.context, found.signature, tuple(rehash), *kept)))
+    write_own(_path(cache.path), dumped((FORMAT, found.context, found.signature, tuple(rehash), *kept)))
+
+
+def dumped(values: tuple[Any, ...]) -> list[bytes]:
+    """``marshal.dumps(values, 2)`` in pieces, a large bytes value its own piece, not copied (the
+    listing's signature is megabytes): version 2 has no references, so a tuple is its size and
+    then its items, each as marshal writes it alone."""
+    pieces = [b"(" + len(values).to_bytes(4, "little")]
+    for value in values:
+        if type(value) is bytes and len(value) > 65536:
+            pieces += [b"s" + len(value).to_bytes(4, "little"), value]
+        else:
+            pieces.append(marshal.dumps(value, 2))
+    return pieces
 
 
 def keep_changes(found: Listing, cache: FileCache, problems: int, checked: Kept, rehash: list[tuple[str, str]]) -> None:
