@@ -320,25 +320,53 @@ _MONITOR_VALUED = {**_SUMMARY_VALUED, "--as-at": "as_at"}
 def _monitor(plain: dict[str, Any]) -> None:
     """``monitor`` by stream as the command in ``cli.monitoring`` prints it, without typer or
     click, when the cache holds the monitoring values of the ledger's last whole check
-    (``reports.monitor.warm``); otherwise it returns having printed nothing, and Typer runs the
-    command (which says what is wrong with an option, a year or the ledger)."""
-    import datetime
-
-    from budgetctl.diagnostics import UserError
-    from budgetctl.model.periods import YearError, chosen_year, parse_year
-
+    (``reports.monitor.warm``), or the text of the same report (``loading.monitorviews``);
+    otherwise it returns having printed nothing, and Typer runs the command (which says what is
+    wrong with an option, a year or the ledger)."""
     chosen = plain.get("format", "table")
     if plain.get("by", "stream") != "stream" or chosen not in ("table", "csv", "json", "markdown"):
         return
+    from budgetctl.loading import monitorviews
+    from budgetctl.loading.warm import current
+
     try:
-        year = None if plain.get("year") is None else parse_year(plain["year"])
-    except YearError:
+        state = current(_data(plain))
+    except Exception as exc:  # no ledger: Typer says so (diagnostics is imported only then)
+        from budgetctl.diagnostics import UserError
+
+        if isinstance(exc, UserError):
+            return
+        raise
+    if state is None:
         return
+    # A view is kept of a ledger the stamp vouched for (no problem to list after it), for a table
+    # whose width is known without Rich (not a terminal's).
+    viewed = state[0] is None and not (chosen == "table" and sys.stdout.isatty())
+    layout = None
+    if viewed and chosen == "table":
+        from budgetctl.render.console import plain_stdout, stdout_width
+
+        layout = (stdout_width(), plain_stdout())
+    year_given, as_at_given = plain.get("year"), plain.get("as_at")
+    if viewed:
+        view = monitorviews.view_of(chosen, year_given, as_at_given, None, layout)
+        text = monitorviews.shown(state[1], state[2], view)
+        if text is not None:
+            sys.stdout.write(text)
+            raise SystemExit(0)
+    import datetime
+
+    from budgetctl.diagnostics import UserError
     from budgetctl.model.monitorfacts import Malformed
+    from budgetctl.model.periods import YearError, chosen_year, parse_year
     from budgetctl.reports import monitor as reports
 
     try:
-        found = reports.warm(_data(plain))
+        year = None if year_given is None else parse_year(year_given)
+    except YearError:
+        return
+    try:
+        found = reports.warm(_data(plain), state)
         if found is None:
             return
         problems, file_count, facts = found
@@ -348,8 +376,8 @@ def _monitor(plain: dict[str, Any]) -> None:
             return
         kept = facts.year(year)
         when = (
-            reports.parse_as_at(plain["as_at"], year)
-            if "as_at" in plain
+            reports.parse_as_at(as_at_given, year)
+            if as_at_given is not None
             else reports.as_at_default(kept.closed is not None, kept.quarters, year, today)
         )
         report = reports.from_facts(facts, year, when, explained=chosen in ("table", "markdown"))
@@ -359,10 +387,17 @@ def _monitor(plain: dict[str, Any]) -> None:
         return
     from budgetctl.render import monitor as render
 
-    if chosen == "table":
-        render.render_table(report)
+    if chosen != "table":
+        text = render.as_text(report, chosen)
     else:
-        sys.stdout.write(render.as_text(report, chosen))
+        text = render.table_text(report, layout[0]) if layout is not None else None
+        if text is None:
+            render.render_table(report)
+    if text is not None:
+        sys.stdout.write(text)
+        if viewed and not problems:
+            view = monitorviews.view_of(chosen, year_given, as_at_given, today.isoformat(), layout)
+            monitorviews.keep(state[1], state[2], view, text)
     _trailing(problems, file_count)
     raise SystemExit(0)
 

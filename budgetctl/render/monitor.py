@@ -187,8 +187,12 @@ def render_table(report: Monitor) -> None:
     from budgetctl.render import plain
     from budgetctl.render.console import stdout, stdout_width
 
-    table = human(report, terminal=True)
     width = stdout_width()  # without Rich when piped
+    text = table_text(report, width)
+    if text is not None:
+        sys.stdout.write(text)
+        return
+    table = human(report, terminal=True)
     # A long table is written plain when it fits, as summary's is: Rich lays out about a row a
     # millisecond. A short one (the usual handful of streams) keeps Rich's colours.
     if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, sys.stdout, width):
@@ -203,6 +207,51 @@ def render_table(report: Monitor) -> None:
         for note in table.notes:
             console.print(Text(printable(note), style="dim"))
         console.print()
+    sys.stdout.write(_explanations_text(report, width))
+    sys.stdout.flush()
+    if not report.outturn:  # a closed year has no forecast left to move
+        movement = movement_table(report)
+        # render.tables.render_table, whose module (with the CSV writer) a long table does without
+        if not (len(movement.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(movement, max_width=width)):
+            from budgetctl.render.tables import render_table as render_any_table
+
+            render_any_table(movement)
+
+
+def table_text(report: Monitor, width: int) -> str | None:
+    """What ``render_table`` prints at ``width`` columns when none of it needs Rich (each table
+    written plain, or as Rich's exact bytes: ``boxed``); None when Rich would lay a part out."""
+    import io
+
+    from budgetctl.render import plain
+
+    table = human(report, terminal=True)
+    out = io.StringIO()
+    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, out, width):
+        out.write("\n")
+    elif (lines := _plain_grid(table, width)) is not None:
+        out.write("\n".join([*lines, ""]) + "\n")
+    else:
+        return None
+    out.write(_explanations_text(report, width))
+    if not report.outturn:
+        movement = movement_table(report)
+        # as render.tables.render_table writes it when Rich is not needed
+        if not (len(movement.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(movement, out, width)):
+            from budgetctl.render.boxed import boxed_lines, note_lines
+            from budgetctl.render.console import plain_stdout
+            from budgetctl.render.tables import grid_of
+
+            lines = boxed_lines(grid_of(movement), width) if plain_stdout() else None
+            notes = note_lines([printable(note) for note in movement.notes], width)
+            if lines is None or notes is None:
+                return None
+            out.write("\n".join([*lines, *notes]) + "\n")
+    return out.getvalue()
+
+
+def _explanations_text(report: Monitor, width: int) -> str:
+    """The explanations, wrapped at ``width`` (at least 40), with the blank line after them."""
     # Plain wrapped text in one write: Rich wraps and flushes line by line, which costs
     # seconds when thousands of projects give a reason.
     out: list[str] = []
@@ -213,15 +262,7 @@ def render_table(report: Monitor) -> None:
             out.append(indent + text)  # what wrap gives a short printable line (printable leaves it as it is)
         else:
             out += wrap(printable(text.replace("\n", " ")), wide, indent)  # a reason: one paragraph
-    sys.stdout.write("\n".join(out) + "\n\n")
-    sys.stdout.flush()
-    if not report.outturn:  # a closed year has no forecast left to move
-        movement = movement_table(report)
-        # render.tables.render_table, whose module (with the CSV writer) a long table does without
-        if not (len(movement.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(movement, max_width=width)):
-            from budgetctl.render.tables import render_table as render_any_table
-
-            render_any_table(movement)
+    return "\n".join(out) + "\n\n"
 
 
 def wrap(text: str, width: int, indent: str) -> list[str]:

@@ -19,6 +19,8 @@ from budgetctl.reports.table import Column, Table, keyed_table
 
 if TYPE_CHECKING:  # the models and figures are imported where a ledger is read: a warm report reads none
     from budgetctl.diagnostics import Diagnostic
+    from budgetctl.loading.cache import FileCache
+    from budgetctl.loading.discover import LedgerFiles
     from budgetctl.model.ledger import Ledger, ProjectEntry
     from budgetctl.model.monitorfacts import MonitorFacts
 
@@ -390,14 +392,17 @@ def from_facts(facts: MonitorFacts, year: str, as_at: datetime.date, *, explaine
     return report
 
 
-def warm(data: str | os.PathLike[str] | None) -> tuple[list[Diagnostic], int, MonitorFacts] | None:
+def warm(
+    data: str | os.PathLike[str] | None, state: tuple[LedgerFiles | None, FileCache, str, bool] | None = None
+) -> tuple[list[Diagnostic], int, MonitorFacts] | None:
     """Every problem, the file count and the monitoring facts of the last whole check of exactly
     the ledger on disk (keyed by every file's content), when the cache holds them and the totals
     are reliable; None otherwise (then the caller checks the ledger, and refuses unreliable
-    totals). Raises NoLedger."""
-    from budgetctl.loading.warm import current
+    totals). ``state``: ``loading.warm.current(data)``, when the caller has it. Raises NoLedger."""
+    if state is None:
+        from budgetctl.loading.warm import current
 
-    state = current(data)
+        state = current(data)
     if state is None:
         return None
     files, cached, key, _ = state
