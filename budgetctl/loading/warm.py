@@ -34,6 +34,7 @@ from budgetctl.loading.root import given_data, located, pure
 
 TYPE_CHECKING = False  # neither typing nor pathlib is imported (each costs a tenth of a warm run)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
     from typing import Any
 
@@ -123,6 +124,18 @@ class Listing:
     def info_at(self, number: int) -> Stat:
         """``infos[number]``, without making every entry (the same object once they are made)."""
         return self._infos[number] if self._infos is not None else Stat(self.rows[number])
+
+    def taken_where(self, wanted: Callable[[str, str], bool]) -> dict[str, os.stat_result]:
+        """``taken``'s entries of the files ``wanted(folder, name)`` accepts (the folder inside the
+        ledger folder, ending in "/", or ""), without making every file's path and entry."""
+        found: dict[str, os.stat_result] = {}
+        at, join = 0, os.path.join  # as ``paths`` makes them
+        for relative, names, _ in self.folders:
+            for number, name in enumerate(names, at):
+                if wanted(relative, name):
+                    found[join(self._root, relative + name)] = self.info_at(number)  # type: ignore[assignment]
+            at += len(names)
+        return found
 
     @property
     def taken(self) -> dict[str, os.stat_result]:

@@ -32,3 +32,19 @@ def test_each_file_s_path_and_entry_alone_are_those_of_the_whole_lists(tmp_path:
     assert alone._paths is None and alone._infos is None  # neither list was made
     with pytest.raises(IndexError):  # a number past the listing has no path
         alone.path_at(count)
+
+
+def test_the_files_taken_where_a_test_accepts_are_those_of_the_whole_map(tmp_path: Path) -> None:
+    root = tmp_path / "ledger"
+    for name in ("streams.yaml", "projects/a/x.yaml", "projects/b/x.yaml", "projects/b/y.yaml", "adjustments/v.yaml"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(name, encoding="utf-8")
+    alone, whole = listing(str(root), ("ctx",)), listing(str(root), ("ctx",))
+    assert alone is not None and whole is not None
+    picked = alone.taken_where(lambda folder, name: name == "x.yaml" or folder == "adjustments/")
+    assert alone._paths is None  # no other path was made
+    expected = {path: info for path, info in whole.taken.items() if path.endswith(("/x.yaml", "/v.yaml"))}
+    assert len(expected) == 3
+    assert {path: (info.st_ino, info.st_size) for path, info in picked.items()} == {
+        path: (info.st_ino, info.st_size) for path, info in expected.items()
+    }
