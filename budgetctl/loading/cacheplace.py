@@ -9,7 +9,7 @@ import sys
 
 from budgetctl import __version__
 from budgetctl.loading.ownfiles import usable
-from budgetctl.loading.root import _MISSING, _MISSING_ON_WINDOWS, absolute, joined, parents, pure, resolved
+from budgetctl.loading.root import absolute, joined, parents, pure, resolved, stat_if_there
 
 TYPE_CHECKING = False  # neither typing nor pathlib is imported on the warm path
 if TYPE_CHECKING:
@@ -110,15 +110,7 @@ def _repository_top(root: str) -> str:
 
 def _exists(path: str) -> bool:
     """``Path(path).exists()``: False when missing, raises OSError when it cannot be looked at."""
-    try:
-        os.stat(path)
-    except OSError as error:
-        if error.errno in _MISSING or getattr(error, "winerror", None) in _MISSING_ON_WINDOWS:
-            return False
-        raise
-    except ValueError:
-        return False
-    return True
+    return stat_if_there(path) is not None
 
 
 def _inside(path: str, folder: str) -> bool:

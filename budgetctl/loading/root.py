@@ -81,14 +81,21 @@ def resolved(path: str) -> str:
 
 def _is_file(path: str) -> bool:
     """``Path(path).is_file()``: False when missing, raises OSError when it cannot be looked at."""
+    found = stat_if_there(path)
+    return found is not None and stat.S_ISREG(found.st_mode)
+
+
+def stat_if_there(path: str) -> os.stat_result | None:
+    """``os.stat(path)`` as pathlib's ``exists``/``is_file`` take it: None when missing (or a name
+    no file can have), raises OSError when it cannot be looked at."""
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)
+        return os.stat(path)
     except OSError as error:
         if error.errno in _MISSING or getattr(error, "winerror", None) in _MISSING_ON_WINDOWS:
-            return False
+            return None
         raise
     except ValueError:
-        return False
+        return None
 
 
 def given_data(data: str | os.PathLike[str] | None) -> str | os.PathLike[str] | None:
