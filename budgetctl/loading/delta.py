@@ -28,7 +28,7 @@ from operator import ge
 from typing import TYPE_CHECKING, Any, Protocol
 
 from budgetctl.loading.discover import join_shown
-from budgetctl.loading.ownfiles import read_own, write_own
+from budgetctl.loading.ownfiles import read_own, read_steady, write_own
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -221,15 +221,10 @@ def keep_again(cache: FileCache, table: Table, found: Listing, key: str, rehash:
 def read(cache: FileCache) -> tuple[Table, str] | None:
     """The kept table, if it is exactly ours, and the ledger key of the last check that it
     vouched for (the journal's, else its own)."""
-    path = _path(cache)
-    try:
-        before = os.lstat(path)
-        data = read_own(path, binary=True)
-        after = os.lstat(path)
-    except OSError:
+    steady = read_steady(_path(cache))
+    if steady is None:
         return None
-    if data is None or before.st_mtime_ns != after.st_mtime_ns or before.st_ino != after.st_ino:
-        return None
+    data, after = steady
     try:
         loaded = marshal.loads(data)
     except (ValueError, EOFError, TypeError):

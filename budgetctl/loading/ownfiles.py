@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+from operator import attrgetter
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,6 +84,25 @@ def read_own(path: str | Path, *, binary: bool = False) -> bytes | None:
     if len(data) != size or not (binary or data.isascii()):
         return None
     return data
+
+
+# What tells one version of a file from another (a file rewritten while it was read differs in one).
+_VERSION = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
+
+
+def read_steady(path: str | Path) -> tuple[bytes, os.stat_result] | None:
+    """``read_own``'s bytes (any bytes: the caller checks them) of a file that did not change
+    while they were read: taken between two stats that agree on its size, times, identity and
+    mode; with the second stat. None otherwise."""
+    try:
+        before = os.lstat(path)
+        data = read_own(path, binary=True)
+        after = os.lstat(path)
+    except OSError:
+        return None
+    if data is None or _VERSION(before) != _VERSION(after):
+        return None
+    return data, after
 
 
 def ready_folder(folder: Path) -> bool:

@@ -106,17 +106,13 @@ class StatIndex:
         return None if self.path is None else self.path.with_suffix(".table")
 
     def _load(self, path: Path) -> None:
-        from budgetctl.loading.ownfiles import read_own  # the cache's checks: ours, regular
+        from budgetctl.loading.ownfiles import read_steady  # the cache's checks: ours, regular
 
-        try:
-            before = os.lstat(path)
-            data = read_own(path, binary=True)
-            after = os.lstat(path)
-        except OSError:
-            return
         # Read between two equal stats: the bytes are those of the file whose mtime is taken.
-        if data is None or _entry("", before) != _entry("", after):
+        steady = read_steady(path)
+        if steady is None:
             return
+        data, after = steady
         found = _entries(data)
         if found is not None:
             self._loaded = found
@@ -170,19 +166,18 @@ class StatIndex:
     ) -> tuple[tuple[str, ...], tuple[str, ...], bytes, int, frozenset[str]] | None:
         """The kept table's paths, keys, rows and files read unsettled, and the older of the two
         files' mtimes; None unless it is exactly ours and the entries' file is the one it names."""
-        from budgetctl.loading.ownfiles import read_own
+        from budgetctl.loading.ownfiles import read_steady
 
         table = self.table_path
         if table is None or self.path is None:
             return None
+        steady = read_steady(table)
+        if steady is None:
+            return None
+        data, after = steady
         try:
-            before = os.lstat(table)
-            data = read_own(table, binary=True)
-            after = os.lstat(table)
             entries = os.lstat(self.path)
         except OSError:
-            return None
-        if data is None or _IDENTITY(before) != _IDENTITY(after):
             return None
         try:
             loaded = marshal.loads(data)

@@ -438,16 +438,12 @@ def _stamp_path(entries: str) -> str:
 def _read(path: str) -> tuple[int, tuple[str, ...], bytes, tuple[tuple[str, str], ...], Kept] | None:
     """A kept stamp: the file's mtime, and its context, listing, files to hash again and what it
     keeps of the check; None unless exactly ours."""
-    from budgetctl.loading.ownfiles import read_own
+    from budgetctl.loading.ownfiles import read_steady
 
-    try:
-        before = os.lstat(path)
-        data = read_own(path, binary=True)
-        after = os.lstat(path)
-    except OSError:
+    steady = read_steady(path)
+    if steady is None:
         return None
-    if data is None or STAT_ROW(before) != STAT_ROW(after):
-        return None
+    data, after = steady
     try:
         loaded = marshal.loads(data)
     except (ValueError, EOFError, TypeError):
