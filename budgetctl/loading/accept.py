@@ -26,7 +26,9 @@ class _Unsure(Exception):
 
 
 def accepted(model: type[M], root: Any) -> M | None:
-    """``root`` as a ``model`` when the validator would give exactly that; None when unsure."""
+    """``root`` as a ``model`` when the validator would give exactly that; None when unsure.
+    The shape walked for each value: the reference ``builder`` is held to by the tests (the
+    checks use ``builder``, which walks it once)."""
     try:
         return _record(model, root)
     except Exception:  # _Unsure, or a converter refused: the validator says why

@@ -21,51 +21,35 @@ class FileCheck:
     project: Any  # the model (Project or StreamsFile); None: it did not load or is invalid
 
 
-def check_file(raw: RawFile, model: type[Project] | type[StreamsFile]) -> FileCheck:
-    """Load one file and validate it as ``model``."""
-    from budgetctl.loading.schema import validate  # the validator: only when a file must be checked
-
+def check_file(raw: RawFile, model: type[Project] | type[StreamsFile], *, accept: bool = False) -> FileCheck:
+    """Load one file and validate it as ``model``. With ``accept``, a valid one is first built
+    without pydantic (``accept.builder``, which gives exactly the validator's record or None), for
+    a file a run reads alone: importing pydantic and building its validator costs many files'
+    work. Anything else is validated, with the same problems."""
     source, load_problems = strict_load(raw.data, raw.path)
     if source is None:
         return FileCheck(load_problems, None, None)
+    if accept:
+        from budgetctl.loading.accept import builder
+
+        value = builder(model)(source.root)
+        if value is not None:
+            return FileCheck(load_problems, [], value)
+    from budgetctl.loading.schema import validate  # the validator: only when a file must be checked
+
     value, schema_problems = validate(model, source)
     return FileCheck(load_problems, schema_problems, value)
 
 
 def check_project_alone(raw: RawFile) -> FileCheck:
-    """``check_project`` of one of a few files: a valid project is built without pydantic
-    (``accept``), anything else is validated as ``check_file`` does (the same model, the same
-    problems)."""
-    from budgetctl.loading.accept import accepted
-
-    source, load_problems = strict_load(raw.data, raw.path)
-    if source is None:
-        return FileCheck(load_problems, None, None)
-    project = accepted(Project, source.root)
-    if project is not None:
-        return FileCheck(load_problems, [], project)
-    from budgetctl.loading.schema import validate
-
-    value, schema_problems = validate(Project, source)
-    return FileCheck(load_problems, schema_problems, value)
+    """``check_project`` of one of a few files: a valid project is built without pydantic."""
+    return check_file(raw, Project, accept=True)
 
 
 def check_streams(raw: RawFile) -> FileCheck:
-    """Load and validate streams.yaml: a valid one is built without pydantic (``accept.builder``,
-    which gives exactly the validator's record or None), anything else is validated as
-    ``check_file`` does. A ledger whose files are all valid then never imports pydantic."""
-    from budgetctl.loading.accept import builder
-
-    source, load_problems = strict_load(raw.data, raw.path)
-    if source is None:
-        return FileCheck(load_problems, None, None)
-    streams = builder(StreamsFile)(source.root)
-    if streams is not None:
-        return FileCheck(load_problems, [], streams)
-    from budgetctl.loading.schema import validate
-
-    value, schema_problems = validate(StreamsFile, source)
-    return FileCheck(load_problems, schema_problems, value)
+    """Load and validate streams.yaml, a valid one without pydantic: a ledger whose files are
+    all valid then never imports it."""
+    return check_file(raw, StreamsFile, accept=True)
 
 
 def check_project(raw: RawFile) -> FileCheck:
