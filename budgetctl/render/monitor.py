@@ -188,11 +188,11 @@ def render_table(report: Monitor) -> None:
     from budgetctl.render.console import stdout, stdout_width
 
     width = stdout_width()  # without Rich when piped
-    text = table_text(report, width)
+    table = human(report, terminal=True)
+    text = table_text(report, width, table)
     if text is not None:
         sys.stdout.write(text)
         return
-    table = human(report, terminal=True)
     # A long table is written plain when it fits, as summary's is: Rich lays out about a row a
     # millisecond. A short one (the usual handful of streams) keeps Rich's colours.
     if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, sys.stdout, width):
@@ -218,26 +218,29 @@ def render_table(report: Monitor) -> None:
             render_any_table(movement)
 
 
-def table_text(report: Monitor, width: int) -> str | None:
+def table_text(report: Monitor, width: int, table: Table | None = None) -> str | None:
     """What ``render_table`` prints at ``width`` columns when none of it needs Rich (each table
-    written plain, or as Rich's exact bytes: ``boxed``); None when Rich would lay a part out."""
+    written plain, or as Rich's exact bytes: ``boxed``); None when Rich would lay a part out.
+    ``table``: ``human(report, terminal=True)`` when the caller has it."""
     import io
 
     from budgetctl.render import plain
 
-    table = human(report, terminal=True)
-    out = io.StringIO()
-    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, out, width):
-        out.write("\n")
+    table = human(report, terminal=True) if table is None else table
+    head = io.StringIO()
+    if len(table.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(table, head, width):
+        head.write("\n")
     elif (lines := _plain_grid(table, width)) is not None:
-        out.write("\n".join([*lines, ""]) + "\n")
+        head.write("\n".join([*lines, ""]) + "\n")
     else:
         return None
-    out.write(_explanations_text(report, width))
+    # The movement table before the explanations between them are made: when it needs Rich,
+    # the caller makes them again (thousands of lines in a year of forecasts).
+    tail = io.StringIO()
     if not report.outturn:
         movement = movement_table(report)
         # as render.tables.render_table writes it when Rich is not needed
-        if not (len(movement.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(movement, out, width)):
+        if not (len(movement.rows) > plain.PLAIN_MIN_ROWS and plain.render_plain(movement, tail, width)):
             from budgetctl.render.boxed import boxed_lines, note_lines
             from budgetctl.render.console import plain_stdout
             from budgetctl.render.tables import grid_of
@@ -246,8 +249,8 @@ def table_text(report: Monitor, width: int) -> str | None:
             notes = note_lines([printable(note) for note in movement.notes], width)
             if lines is None or notes is None:
                 return None
-            out.write("\n".join([*lines, *notes]) + "\n")
-    return out.getvalue()
+            tail.write("\n".join([*lines, *notes]) + "\n")
+    return head.getvalue() + _explanations_text(report, width) + tail.getvalue()
 
 
 def _explanations_text(report: Monitor, width: int) -> str:
