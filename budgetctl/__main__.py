@@ -38,8 +38,9 @@ class _Stdout:
 
 
 class Answered(SystemExit):
-    """Exit 0 after a warm ``validate`` answered from its stamp (``_no_problems``): nothing was
-    opened, started or registered that the interpreter's teardown would close or run."""
+    """Exit 0 after a warm ``validate`` answered from its stamp (``_no_problems``), or a warm
+    ``summary`` from its kept values: nothing was opened, started or registered that the
+    interpreter's teardown would close or run."""
 
 
 def run() -> None:
@@ -271,7 +272,6 @@ def _summary(plain: dict[str, Any]) -> None:
     or click, when the cache holds the facts of the ledger's last whole check
     (``reports.summary.warm_table``); otherwise it returns having printed nothing, and Typer runs the
     command (which says what is wrong with an option, a year or the ledger)."""
-    from budgetctl.diagnostics import UserError
     from budgetctl.model.periods import YearError, parse_year, years_between
 
     by, chosen = plain.get("by", "stream"), plain.get("format", "table")
@@ -290,10 +290,14 @@ def _summary(plain: dict[str, Any]) -> None:
         return
     from budgetctl.reports.summary import warm_table
 
-    try:
-        found = warm_table(_data(plain), year, years, by)
-    except UserError:
-        return
+    try:  # the option as given: pathlib is not imported for it
+        found = warm_table(plain.get("data", plain.get("main_data")), year, years, by)
+    except Exception as exc:  # no ledger: Typer says so (diagnostics is imported only then)
+        from budgetctl.diagnostics import UserError
+
+        if isinstance(exc, UserError):
+            return
+        raise
     if found is None:
         return
     problems, file_count, table = found
@@ -301,7 +305,7 @@ def _summary(plain: dict[str, Any]) -> None:
 
     RENDERERS[chosen](table)
     _trailing(problems, file_count)
-    raise SystemExit(0)
+    raise Answered(0)  # nothing opened, started or registered: no teardown needed (``run``)
 
 
 def _trailing(problems: list[Any], file_count: int) -> None:

@@ -240,14 +240,33 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
     forecasts, for a command that needs only what the cache keeps under that key. The files
     are None when the stamp vouched for the ledger (``unchanged``): none was discovered. None
     without a cache (or with the cache turned off). Raises NoLedger."""
-    from budgetctl.loading import cache as file_cache
-
     if disabled_by_env():
         return None
-    stamped = unchanged(data, os.getcwd())
+    return current_of(data, stamped(data))
+
+
+def stamped(data: str | os.PathLike[str] | None) -> tuple[str, str, Kept] | Listing | None:
+    """When the stamp vouches for the ledger (``unchanged``): the cache's entries file and code key
+    (strings: pathlib is not imported) and what the stamp keeps; otherwise the ledger's listing,
+    or None. ``current_of`` goes on from it. Call it only with the cache on (``disabled_by_env``)."""
+    found = _unchanged(data, os.getcwd())
+    if isinstance(found, tuple):
+        (entries, code), kept, _ = found
+        return entries, code, kept
+    return found
+
+
+def current_of(
+    data: str | os.PathLike[str] | None, stamped: tuple[str, str, Kept] | Listing | None
+) -> tuple[LedgerFiles | None, FileCache, str, bool] | None:
+    """``current`` after ``stamped`` (of the same ``data``)."""
+    from budgetctl.loading import cache as file_cache
+
     if isinstance(stamped, tuple):
-        cached, kept, _ = stamped
-        return None, file_cache.FileCache(*cached), kept.key, kept.in_year
+        from pathlib import Path
+
+        entries, code, kept = stamped
+        return None, file_cache.FileCache(Path(entries), code), kept.key, kept.in_year
     taken = None if stamped is None else stamped.taken  # the listing's stat entries
     files, opened, index = file_cache.read_through_index(data, taken=taken)
     if opened is None or index is None:
