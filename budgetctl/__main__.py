@@ -272,22 +272,41 @@ def _summary(plain: dict[str, Any]) -> None:
     or click, when the cache holds the facts of the ledger's last whole check
     (``reports.summary.warm_table``); otherwise it returns having printed nothing, and Typer runs the
     command (which says what is wrong with an option, a year or the ledger)."""
+    import gc
+
+    # The listing, the kept values and the table make no cycle: the collector would only walk
+    # them (the listing's tuple a file) and the modules again, a fortieth of a warm summary. It
+    # is on again when Typer runs the command; a summary printed here ends the process.
+    collecting = gc.isenabled()
+    gc.disable()
+    printed = False
+    try:
+        printed = _summary_printed(plain)
+    finally:
+        if collecting and not printed:
+            gc.enable()
+    if printed:
+        raise Answered(0)  # nothing opened, started or registered: no teardown needed (``run``)
+
+
+def _summary_printed(plain: dict[str, Any]) -> bool:
+    """``_summary``'s work: whether it printed the summary (else nothing is printed)."""
     from budgetctl.model.periods import YearError, parse_year, years_between
 
     by, chosen = plain.get("by", "stream"), plain.get("format", "table")
     if by not in ("stream", "funding") or chosen not in ("table", "csv", "json", "markdown"):
-        return
+        return False
     year, years = plain.get("year"), None
     try:
         if year is not None and ".." in year:
             first, _, last = year.partition("..")
             years = years_between(parse_year(first), parse_year(last))
             if years is None or by != "stream":
-                return
+                return False
         elif year is not None:
             year = parse_year(year)
     except YearError:
-        return
+        return False
     from budgetctl.reports.summary import warm_table
 
     try:  # the option as given: pathlib is not imported for it
@@ -296,16 +315,16 @@ def _summary(plain: dict[str, Any]) -> None:
         from budgetctl.diagnostics import UserError
 
         if isinstance(exc, UserError):
-            return
+            return False
         raise
     if found is None:
-        return
+        return False
     problems, file_count, table = found
     from budgetctl.render.tables import RENDERERS
 
     RENDERERS[chosen](table)
     _trailing(problems, file_count)
-    raise Answered(0)  # nothing opened, started or registered: no teardown needed (``run``)
+    return True
 
 
 def _trailing(problems: list[Any], file_count: int) -> None:

@@ -7,6 +7,7 @@ with one line; an exit handler still runs; a file changed keeping its size and m
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from budgetctl.__main__ import _summary
 from tests.cli.test_summary_warm_facts import copy
 
 Ran = tuple[int, str, str]  # exit code, stdout, stderr
@@ -168,3 +170,13 @@ def test_a_change_keeping_size_and_mtime_is_seen(tmp_path: Path, data: Path, kee
     found, modules = budgetctl(tmp_path, "summary", "--data", str(data), "-y", "2023/24", "-f", "json")
     assert "budgetctl.loading.discover" in modules  # the stamp did not vouch
     assert found == uncached(tmp_path, data, "-y", "2023/24", "-f", "json") != before_text
+
+
+def test_the_collector_is_on_again_when_typer_runs_the_command(tmp_path: Path) -> None:
+    """The fast path turns the cycle collector off while it works; when it prints nothing (Typer
+    runs the command), the collector is on again."""
+    assert gc.isenabled()
+    _summary({"by": "priority"})  # a grouping the fast path does not serve
+    assert gc.isenabled()
+    _summary({"data": str(tmp_path / "nowhere")})  # no ledger: Typer says so
+    assert gc.isenabled()
