@@ -43,12 +43,19 @@ class Answered(SystemExit):
     interpreter's teardown would close or run."""
 
 
+# Set by ``run``: a warm answer then ends the process, so a fast path that turned the cycle
+# collector off leaves it off (``_summary``); for another caller of ``main`` it is on again.
+_ENDS_ON_ANSWER = False
+
+
 def run() -> None:
     """The installed ``budgetctl`` command and ``python -m budgetctl``: ``main``, and when it
     ended with a warm answer, every line written (``main`` flushed standard output, and standard
     error is flushed here) and nothing left for the teardown but freeing memory, the process
     ends without that teardown, which frees every object and module one by one (a fifteenth of
     a warm validate's CPU time)."""
+    global _ENDS_ON_ANSWER
+    _ENDS_ON_ANSWER = True
     try:
         main()
     except Answered:
@@ -276,14 +283,15 @@ def _summary(plain: dict[str, Any]) -> None:
 
     # The listing, the kept values and the table make no cycle: the collector would only walk
     # them (the listing's tuple a file) and the modules again, a fortieth of a warm summary. It
-    # is on again when Typer runs the command; a summary printed here ends the process.
+    # is on again when Typer runs the command; a summary printed here ends the process (``run``:
+    # turned on, the collector's first pass would walk every object the run made).
     collecting = gc.isenabled()
     gc.disable()
     printed = False
     try:
         printed = _summary_printed(plain)
     finally:
-        if collecting and not printed:
+        if collecting and not (printed and _ENDS_ON_ANSWER):
             gc.enable()
     if printed:
         raise Answered(0)  # nothing opened, started or registered: no teardown needed (``run``)

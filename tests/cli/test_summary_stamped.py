@@ -180,3 +180,27 @@ def test_the_collector_is_on_again_when_typer_runs_the_command(tmp_path: Path) -
     assert gc.isenabled()
     _summary({"data": str(tmp_path / "nowhere")})  # no ledger: Typer says so
     assert gc.isenabled()
+
+
+def test_the_collector_is_on_again_after_a_summary_printed_in_process(tmp_path: Path, data: Path) -> None:
+    """Only the installed command's process ends after a warm answer: a caller of ``main`` (a
+    test, a script) gets the collector back."""
+    script = (
+        "import gc, sys\n"
+        "from budgetctl.__main__ import main\n"
+        "sys.argv = ['budgetctl', 'summary', '-y', '2023/24', '--data', sys.argv[1]]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.isenabled(), 'typer' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(data)],
+        capture_output=True,
+        text=True,
+        env=env(tmp_path),
+        cwd=tmp_path,
+        check=True,
+    )
+    assert "Total" in result.stdout and result.stderr == "True False\n"  # printed by the fast path
