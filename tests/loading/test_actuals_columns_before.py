@@ -197,7 +197,9 @@ def test_plain_looking_files_read_the_same_as_before(table: list[tuple[str, ...]
 
 @settings(max_examples=300, deadline=None)
 @given(rows, st.integers(min_value=0, max_value=400), st.sampled_from(list('"\r\n,\tx\xa0\u200b\u2028\x85٣-.')))
-def test_one_character_more_anywhere_reads_the_same_as_before(table: list[tuple[str, ...]], at: int, extra: str) -> None:
+def test_one_character_more_anywhere_reads_the_same_as_before(
+    table: list[tuple[str, ...]], at: int, extra: str
+) -> None:
     text = "\n".join([HEAD, *(",".join(row) for row in table)]) + "\n"
     at = min(at, len(text))
     same((text[:at] + extra + text[at:]).encode())
