@@ -327,33 +327,36 @@ def _monitor(plain: dict[str, Any]) -> None:
     if plain.get("by", "stream") != "stream" or chosen not in ("table", "csv", "json", "markdown"):
         return
     from budgetctl.loading import monitorviews
-    from budgetctl.loading.warm import current
+    from budgetctl.loading.cacheplace import disabled_by_env
+    from budgetctl.loading.warm import current_of, first_look
 
     try:
-        state = current(_data(plain))
+        # The option as given: neither pathlib nor the cache module is imported for a view.
+        look = first_look(plain.get("data", plain.get("main_data")))
     except Exception as exc:  # no ledger: Typer says so (diagnostics is imported only then)
         from budgetctl.diagnostics import UserError
 
         if isinstance(exc, UserError):
             return
         raise
-    if state is None:
-        return
     # A view is kept of a ledger the stamp vouched for (no problem to list after it), for a table
     # whose width is known without Rich (not a terminal's).
-    viewed = state[0] is None and not (chosen == "table" and sys.stdout.isatty())
+    viewed = isinstance(look, tuple) and not (chosen == "table" and sys.stdout.isatty())
     layout = None
     if viewed and chosen == "table":
         from budgetctl.render.console import plain_stdout, stdout_width
 
         layout = (stdout_width(), plain_stdout())
     year_given, as_at_given = plain.get("year"), plain.get("as_at")
-    if viewed:
+    if isinstance(look, tuple) and viewed:
         view = monitorviews.view_of(chosen, year_given, as_at_given, None, layout)
-        text = monitorviews.shown(state[1], state[2], view)
-        if text is not None:
-            sys.stdout.write(text)
-            raise SystemExit(0)
+        body = monitorviews.shown(look[0], look[1].key, view)
+        if body is not None:
+            _write_text(body)
+            raise Answered(0)  # nothing registered or started: no teardown needed (``run``)
+    state = None if disabled_by_env() else current_of(_data(plain), look)
+    if state is None:
+        return
     import datetime
 
     from budgetctl.diagnostics import UserError
@@ -387,6 +390,7 @@ def _monitor(plain: dict[str, Any]) -> None:
         return
     from budgetctl.render import monitor as render
 
+    text: str | None
     if chosen != "table":
         text = render.as_text(report, chosen)
     else:
@@ -397,9 +401,28 @@ def _monitor(plain: dict[str, Any]) -> None:
         sys.stdout.write(text)
         if viewed and not problems:
             view = monitorviews.view_of(chosen, year_given, as_at_given, today.isoformat(), layout)
-            monitorviews.keep(state[1], state[2], view, text)
+            if state[1].enabled:
+                monitorviews.keep((str(state[1].path), state[1].key), state[2], view, text)
     _trailing(problems, file_count)
     raise SystemExit(0)
+
+
+def _write_text(body: bytes) -> None:
+    """``sys.stdout.write(body.decode())`` for ``body``, UTF-8 text: its bytes as they are when
+    standard output is the interpreter's own on POSIX (no line end translated) and writes
+    UTF-8, so a megabyte of report is not decoded and encoded again; else as text."""
+    stream = sys.stdout
+    inner = sys.__stdout__
+    encoding = (getattr(inner, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if not isinstance(stream, _Stdout) or stream._stream is not inner or os.name != "posix" or encoding != "utf8":
+        stream.write(body.decode())
+        return
+    stream.flush()
+    try:
+        inner.buffer.write(body)
+    except OSError as exc:
+        stream.failed = stream.failed or exc
+        raise
 
 
 def _fmt_check(plain: dict[str, Any]) -> None:

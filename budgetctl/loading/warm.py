@@ -240,15 +240,31 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
     forecasts, for a command that needs only what the cache keeps under that key. The files
     are None when the stamp vouched for the ledger (``unchanged``): none was discovered. None
     without a cache (or with the cache turned off). Raises NoLedger."""
-    from budgetctl.loading import cache as file_cache
-
     if disabled_by_env():
         return None
-    stamped = unchanged(data, os.getcwd())
-    if isinstance(stamped, tuple):
-        cached, kept, _ = stamped
-        return None, file_cache.FileCache(*cached), kept.key, kept.in_year
-    taken = None if stamped is None else stamped.taken  # the listing's stat entries
+    return current_of(data, _unchanged(data, os.getcwd()))
+
+
+def first_look(data: str | os.PathLike[str] | None) -> tuple[tuple[str, str], Kept, Listing] | Listing | None:
+    """``unchanged`` for this working folder, with the cache's place as strings (pathlib is not
+    imported): for a command that can answer from a file kept beside the cache when the stamp
+    vouches for the ledger, and otherwise goes on with ``current_of(data, found)``. None with
+    the cache turned off. Raises NoLedger."""
+    return None if disabled_by_env() else _unchanged(data, os.getcwd())
+
+
+def current_of(
+    data: str | os.PathLike[str] | None, found: tuple[tuple[str, str], Kept, Listing] | Listing | None
+) -> tuple[LedgerFiles | None, FileCache, str, bool] | None:
+    """``current`` from ``found``, this run's ``first_look(data)`` (the cache turned on)."""
+    from pathlib import Path
+
+    from budgetctl.loading import cache as file_cache
+
+    if isinstance(found, tuple):
+        (entries, code), kept, _ = found
+        return None, file_cache.FileCache(Path(entries), code), kept.key, kept.in_year
+    taken = None if found is None else found.taken  # the listing's stat entries
     files, opened, index = file_cache.read_through_index(data, taken=taken)
     if opened is None or index is None:
         return None
