@@ -191,6 +191,34 @@ def _scalar(wanted: Any, convert: Callable[[Any], Any] | None, nullable: bool, r
 def _compile_record(record: type) -> Callable[[Any], Any]:
     """``_record(record, ·)`` as a function: the same fields from the same keys (each read once,
     in the file's order: a converter's result depends on its value alone)."""
+    by_key, start, finish = record_parts(record)
+
+    def build(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _Unsure
+        values = start.copy()
+        for key, item in value.items():
+            found = by_key.get(key)
+            if found is None:  # a key the record does not have
+                raise _Unsure
+            values[found[0]] = found[1](item)
+        return finish(values)
+
+    return build
+
+
+Parts = tuple[dict[str, tuple[int, Callable[[Any], Any]]], list[Any], Callable[[list[Any]], Any]]
+_PARTS: dict[type, Parts] = {}
+
+
+def record_parts(record: type) -> Parts:
+    """What ``builder`` builds a record with, for a reader that meets its keys one by one
+    (``checks.quick_project``): each key's (field position, value's function: it raises when
+    unsure), the values before the file's (``start``: copy it), and ``finish``, which gives the
+    record of the values set (raising when a required one is missing)."""
+    found = _PARTS.get(record)
+    if found is not None:
+        return found
     known = fields(record)
     by_key = {field.key: (i, _compile(field.shape)) for i, field in enumerate(known)}
     # Each field's value before the file's: its default, or a mark that it is required or made fresh.
@@ -212,15 +240,7 @@ def _compile_record(record: type) -> Callable[[Any], Any]:
     )
     setters = [slot.__set__ for slot in slots] if plain else None  # type: ignore[union-attr]
 
-    def build(value: Any) -> Any:
-        if not isinstance(value, dict):
-            raise _Unsure
-        values = start.copy()
-        for key, item in value.items():
-            found = by_key.get(key)
-            if found is None:  # a key the record does not have
-                raise _Unsure
-            values[found[0]] = found[1](item)
+    def finish(values: list[Any]) -> Any:
         for i, factory in marked:
             if values[i] is _REQUIRED:
                 raise _Unsure
@@ -233,7 +253,8 @@ def _compile_record(record: type) -> Callable[[Any], Any]:
             put(made, given)
         return made
 
-    return build
+    found = _PARTS[record] = (by_key, start, finish)
+    return found
 
 
 _REQUIRED = object()
