@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from budgetctl.diagnostics import FORBIDDEN, Diagnostic
-from budgetctl.loading.yamlsubset import strict_load
+from budgetctl.loading.yamlsubset import (
+    _FLOW_ITEM,
+    _LINES,
+    _NULL_KEYS,
+    MAX_NODES,
+    MAX_SCALAR,
+    _Problems,
+    decode,
+    strict_load,
+)
 from budgetctl.model.records import Project, StreamsFile
 from budgetctl.model.source import RawFile, Scalar
 
@@ -51,7 +60,6 @@ def check_streams(raw: RawFile) -> FileCheck:
     all valid then never imports it. A valid one in the line reader's forms and one-line flow
     mappings (``plain_nested``) is also read without the parser: its values are the tree's."""
     from budgetctl.loading.accept import builder
-    from budgetctl.loading.yamlsubset import _Problems, decode
 
     problems = _Problems(raw.path)
     text = decode(raw.data, problems)
@@ -74,8 +82,6 @@ def quick_project(raw: RawFile) -> FileCheck | None:
     pydantic, which a valid file does not need (a problem's position is read again from the
     bytes). None for anything else, and whenever the record is not sure: the whole check then
     finds and places every problem."""
-    from budgetctl.loading.yamlsubset import _Problems, decode
-
     problems = _Problems(raw.path)
     text = decode(raw.data, problems)
     project = None if text is None else plain_record(text, Project)
@@ -94,8 +100,6 @@ def plain_tree(text: str) -> dict[str, Any] | None:
     """The values ``yamlsubset.read_lines`` reads from ``text``, as plain dicts and lists of
     ``Scalar`` (without positions), for a file of top-level keys and mappings one level deep
     whose every key has a value; None for anything else (read_lines may still read it)."""
-    from budgetctl.loading.yamlsubset import _FLOW_ITEM, _LINES, _NULL_KEYS, MAX_SCALAR
-
     # Not over MAX_SCALAR characters: then no line is too long, and every count of lines and
     # values stays under the loader's limits.
     if len(text) > MAX_SCALAR or _NOT_PLAIN.search(text):
@@ -139,17 +143,21 @@ def plain_record(text: str, model: type[Any]) -> Any:
     """``accept.builder(model)(plain_tree(text))`` without the tree: each top-level value is
     given to its field's function as its line is read (a mapping's once it closes), so a file
     is walked once. The same functions on the same values: the same record, or None."""
-    from budgetctl.loading.accept import record_parts
+    parts = _PARTS.get(model)
+    if parts is None:
+        from budgetctl.loading.accept import record_parts
 
+        parts = _PARTS[model] = record_parts(model)
     try:
-        return _plain_record(text, *record_parts(model))
+        return _plain_record(text, *parts)
     except Exception:  # a function was unsure or refused: the validator says why
         return None
 
 
-def _plain_record(text: str, by_key: Any, start: list[Any], finish: Any) -> Any:
-    from budgetctl.loading.yamlsubset import _FLOW_ITEM, _LINES, _NULL_KEYS, MAX_SCALAR
+_PARTS: dict[type, Any] = {}  # each model's ``accept.record_parts``, looked up once a run
 
+
+def _plain_record(text: str, by_key: Any, start: list[Any], finish: Any) -> Any:
     # As in plain_tree: each step below returns None where plain_tree would, or where the
     # builder would be unsure (a key the record does not have).
     if len(text) > MAX_SCALAR or _NOT_PLAIN.search(text):
@@ -228,8 +236,6 @@ def plain_nested(text: str) -> dict[str, Any] | None:
     ``Scalar`` (without positions), for a file of block mappings in the line reader's forms
     (``read_lines``, whose steps this follows) and one-line flow mappings (``_FLOW_MAP_LINE``);
     None for anything else, which the loader reads and checks."""
-    from budgetctl.loading.yamlsubset import _FLOW_ITEM, _LINES, _NULL_KEYS, MAX_NODES, MAX_SCALAR
-
     if _NOT_PLAIN.search(text) or text.count("\n") >= MAX_NODES:
         return None
     root: dict[str, Any] | None = None

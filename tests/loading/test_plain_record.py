@@ -1,0 +1,57 @@
+"""``checks.plain_record`` converts a project file's values as its lines are read, with the
+builder's own field functions (``accept.record_parts``): it gives exactly what the builder gives
+over ``plain_tree``'s tree (the reference it replaced), record for record and None for None,
+over the corpus, random edits of it, and hypothesis files in the forms the two readers share."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budgetctl.loading.accept import builder
+from budgetctl.loading.checks import plain_record, plain_tree
+from budgetctl.model.records import Project
+from tests.loading.test_accept_alone import TEXTS, exact
+
+
+def same(text: str) -> bool:
+    """Both readers agree on ``text``; True when they built a record."""
+    reference = builder(Project)(plain_tree(text)) if plain_tree(text) is not None else None
+    mine = plain_record(text, Project)
+    assert exact(mine) == exact(reference), text
+    return mine is not None
+
+
+def test_the_corpus_and_random_edits_of_it_agree() -> None:
+    texts = [text.decode("utf-8", "replace") for _, text in TEXTS]
+    assert sum(same(text) for text in texts) > len(texts) // 3
+    rng = random.Random(7)
+    snippets = [
+        "allocations:", "  2023/24: 5", "    2023/24: 5", "title: x", "title:", "stream: s", "lead: 'q'",
+        "priorities: [a, b]", "null: 1", "  null: 1", "unknown: 1", "agreement:", "  ref: R", "grant: true",
+        "", "# c", "  # c", "npu: \"x\"", "allocations: {}", "  2023/24: [a]", "description: d",
+    ]  # fmt: skip
+    for _ in range(600):
+        lines = rng.choice(texts).split("\n")
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(lines) + 1)
+            if rng.random() < 0.3 and lines:
+                del lines[min(at, len(lines) - 1)]
+            else:
+                lines.insert(at, rng.choice(snippets))
+        same("\n".join(lines))
+
+
+LINES = st.sampled_from([
+    "title: T", "stream: s", "lead: L", "allocations:", "  2023/24: 5", "  2024/25: 1.5", "    2023/24: 5",
+    "agreement:", "  ref: R", "  signed: 2023-04-01", "priorities: [a, b]", "  x: [a]", "grant: true", "",
+    "# c", "title: 'q'", "  title: x", "null: 1", "  null: 2", "npu: ~", "allocations: x",
+])  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(LINES, max_size=12), st.sampled_from(["\n", ""]))
+def test_any_arrangement_of_lines_agrees(lines: list[str], end: str) -> None:
+    same("\n".join(lines) + end)
