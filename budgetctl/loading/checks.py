@@ -94,6 +94,16 @@ def quick_project(raw: RawFile) -> FileCheck | None:
 # What the loader refuses anywhere (``FORBIDDEN``) and what the line reader leaves to the event
 # path (``yamlsubset._NOT_SIMPLE``): a text with neither is searched once.
 _NOT_PLAIN = re.compile(f"[{FORBIDDEN.pattern[1:-1]}\t\r\x85\u2028\u2029\ufeff\ufffe\uffff]")
+# Printable ASCII and the line break: none is in _NOT_PLAIN, so a text of these alone has none of
+# its characters, found without the search (deleting them from the bytes leaves nothing).
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
+
+
+def _not_plain(text: str) -> bool:
+    """Whether ``text`` has a character ``_NOT_PLAIN`` finds."""
+    if text.isascii() and not text.encode().translate(None, _PRINTABLE_ASCII):
+        return False
+    return _NOT_PLAIN.search(text) is not None
 
 
 def plain_tree(text: str) -> dict[str, Any] | None:
@@ -160,7 +170,7 @@ _PARTS: dict[type, Any] = {}  # each model's ``accept.record_parts``, looked up 
 def _plain_record(text: str, by_key: Any, start: list[Any], finish: Any) -> Any:
     # As in plain_tree: each step below returns None where plain_tree would, or where the
     # builder would be unsure (a key the record does not have).
-    if len(text) > MAX_SCALAR or _NOT_PLAIN.search(text):
+    if len(text) > MAX_SCALAR or _not_plain(text):
         return None
     lines = _LINES.findall(text)
     if len(lines) != text.count("\n") + 1:  # a line in no accepted form
@@ -236,7 +246,7 @@ def plain_nested(text: str) -> dict[str, Any] | None:
     ``Scalar`` (without positions), for a file of block mappings in the line reader's forms
     (``read_lines``, whose steps this follows) and one-line flow mappings (``_FLOW_MAP_LINE``);
     None for anything else, which the loader reads and checks."""
-    if _NOT_PLAIN.search(text) or text.count("\n") >= MAX_NODES:
+    if _not_plain(text) or text.count("\n") >= MAX_NODES:
         return None
     root: dict[str, Any] | None = None
     current: dict[str, Any] = {}

@@ -55,3 +55,20 @@ LINES = st.sampled_from([
 @given(st.lists(LINES, max_size=12), st.sampled_from(["\n", ""]))
 def test_any_arrangement_of_lines_agrees(lines: list[str], end: str) -> None:
     same("\n".join(lines) + end)
+
+
+def test_the_ascii_test_finds_what_the_search_finds() -> None:
+    from budgetctl.loading.checks import _NOT_PLAIN, _not_plain
+
+    for code in [*range(0x100), 0x200B, 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF, 0x202E, 0x2066, 0xE9, 0xA3]:
+        for text in (chr(code), f"title: a{chr(code)}b\n", f"a\n{chr(code)}", "x" * 50 + chr(code)):
+            assert _not_plain(text) == (_NOT_PLAIN.search(text) is not None), (code, text)
+    assert not _not_plain("title: plain text\n  2023/24: 5\n") and not _not_plain("")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_gets_the_searchs_answer(text: str) -> None:
+    from budgetctl.loading.checks import _NOT_PLAIN, _not_plain
+
+    assert _not_plain(text) == (_NOT_PLAIN.search(text) is not None)
