@@ -82,8 +82,11 @@ def quick_project(raw: RawFile) -> FileCheck | None:
     pydantic, which a valid file does not need (a problem's position is read again from the
     bytes). None for anything else, and whenever the record is not sure: the whole check then
     finds and places every problem."""
-    problems = _Problems(raw.path)
-    text = decode(raw.data, problems)
+    text = _plain_utf8(raw.data)
+    problems: list[Diagnostic] = []
+    if text is None:
+        problems = _Problems(raw.path)
+        text = decode(raw.data, problems)
     project = None if text is None else plain_record(text, Project)
     # A text the record was read from leaves the loader's prescan nothing to find: no forbidden
     # character, no line over MAX_SCALAR characters (the text is not that long), and no
@@ -165,6 +168,17 @@ def plain_record(text: str, model: type[Any]) -> Any:
 
 
 _PARTS: dict[type, Any] = {}  # each model's ``accept.record_parts``, looked up once a run
+
+
+def _plain_utf8(data: bytes) -> str | None:
+    """What ``yamlsubset.decode`` gives, without a problem, for bytes with no byte order mark and
+    no NUL that are UTF-8; None for any other bytes (``decode`` reads them)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) or b"\x00" in data:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _plain_record(text: str, by_key: Any, start: list[Any], finish: Any) -> Any:

@@ -72,3 +72,13 @@ def test_any_text_gets_the_searchs_answer(text: str) -> None:
     from budgetctl.loading.checks import _NOT_PLAIN, _not_plain
 
     assert _not_plain(text) == (_NOT_PLAIN.search(text) is not None)
+
+
+def test_bytes_the_plain_decoding_leaves_to_decode_agree() -> None:
+    from tests.loading.test_quick_project import assert_same
+
+    body = b"title: T\nstream: s\nlead: L\nallocations:\n  2023/24: 5\n"
+    assert assert_same(body)
+    assert assert_same(b"\xef\xbb\xbf" + body)  # a BOM: decoded by decode, still taken quickly
+    for data in (b"\xff\xfe" + body, b"\xfe\xff" + body, body + b"\x00", body.replace(b"T", b"\xa3"), b"\x00" * 40):
+        assert not assert_same(data)
