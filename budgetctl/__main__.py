@@ -226,9 +226,10 @@ def _validate_whole(
     from budgetctl.loading.cache import ledger_key, read_through_index
     from budgetctl.loading.warm import Kept, keep
 
-    taken = None if listed is None or isinstance(listed, int) else listed.taken
-    try:
+    try:  # the listing's entries by path are not held past discovery (the check would hold them)
+        taken = None if listed is None or isinstance(listed, int) else listed.taken
         files, cached, index = read_through_index(data, cache="no_cache" not in plain, taken=taken, lean=True)
+        del taken
     except UserError:
         return None
     key = ledger_key(files) if cached is not None else None
