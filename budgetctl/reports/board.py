@@ -22,13 +22,12 @@ from budgetctl.model.money import format_pounds, needs_pence, total
 from budgetctl.model.periods import previous_year
 from budgetctl.model.records import Stream
 from budgetctl.reports.adjustments import register
+from budgetctl.reports.board_date import as_at_line
 from budgetctl.reports.summary import Known, percent, summary
 from budgetctl.reports.table import Table
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from pathlib import Path
-
+    from budgetctl.loading.cache import FileCache
     from budgetctl.pipeline import Checked
 
 # How a project field reads in a sentence ("every project must give its ...").
@@ -150,54 +149,6 @@ class BoardReport:
         return sum(len(p.awards) for p in self.programmes)
 
 
-def as_at_line(day: datetime.date, revision: tuple[str, bool] | None) -> str:
-    """``As at 28 March 2023 · ledger commit 1a2b3c4 (with changes not yet committed)``."""
-    line = f"As at {day.day} {day:%B %Y}"
-    if revision is None:
-        return line + " · ledger not in a git repository"
-    commit, dirty = revision
-    return line + f" · ledger commit {commit}" + (" (with changes not yet committed)" if dirty else "")
-
-
-def paper_date(text: str | None) -> datetime.date:
-    """A paper's date: ``text`` (YYYY-MM-DD), else $SOURCE_DATE_EPOCH (reproducible output), else
-    today; ValueError when either is not a date."""
-    if text is not None:
-        return datetime.date.fromisoformat(text)
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.UTC).date()
-    return datetime.date.today()
-
-
-def revision_of(folder: Path) -> Callable[[], tuple[str, bool] | None]:
-    """The commit the paper names (``infra.git.worktree_revision`` of ``folder``), asked of git in a
-    thread while the ledger loads (about 0.1 s on a large ledger); the function returned waits for
-    it (or raises what it raised)."""
-    import threading
-
-    from budgetctl.infra.git import worktree_revision
-
-    found: list[tuple[str, bool] | None] = []
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            found.append(worktree_revision(folder))
-        except BaseException as exc:  # handed to the caller, as if it had run there
-            failed.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def result() -> tuple[str, bool] | None:
-        thread.join()
-        if failed:
-            raise failed[0]
-        return found[0]
-
-    return result
-
-
 def board_report(
     ledger: Ledger,
     year: str,
@@ -258,6 +209,8 @@ class Kept:
     year: str  # the paper's year
     known: Known  # each stream's allocations and allocated money per year, as ``summary`` takes them
     awards: dict[str, list[Decimal]]  # each stream's allocations in the year
+    cache: FileCache  # where the check is kept
+    ledger_key: str  # the ledger key (``cache.ledger_key``) of the content checked
 
 
 def warm(data: str | os.PathLike[str] | None, chosen: str | None, listing: bool | None) -> Kept | None:
@@ -304,7 +257,7 @@ def warm(data: str | os.PathLike[str] | None, chosen: str | None, listing: bool 
         return None
     if any((len(awards[s]), total(awards[s])) != counts[s] for s in counts):
         return None  # the snapshot does not add up to the check's figures: trust neither
-    return Kept(checked, year, known, awards)
+    return Kept(checked, year, known, awards, cache, key)
 
 
 def _appendix_c(ledger: Ledger, year: str) -> Table | None:
