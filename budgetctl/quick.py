@@ -153,12 +153,17 @@ def _report(options: Options) -> None:
         return  # the command says there is no ledger
     revision = board_date.revision_of(Path(root))
     view = board_view.view_of(format, projects, chosen)
-    text = board_view.served(data, view, format, lambda: board_date.as_at_line(day, revision()))
+    from budgetctl.loading.warm import current_listed
+
+    found = current_listed(data)
+    if found is None:
+        return  # no cache: the command builds the paper
+    text = board_view.served(found[:4], view, format, lambda: board_date.as_at_line(day, revision()))
     kept = None
     if text is None:
         from budgetctl.reports import board
 
-        kept = board.warm(data, chosen, listing)
+        kept = board.warm(data, chosen, listing, found)
         if kept is None:
             return
         assert kept.checked.ledger is not None

@@ -240,20 +240,28 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
     forecasts, for a command that needs only what the cache keeps under that key. The files
     are None when the stamp vouched for the ledger (``unchanged``): none was discovered. None
     without a cache (or with the cache turned off). Raises NoLedger."""
+    found = current_listed(data)
+    return None if found is None else found[:4]
+
+
+def current_listed(
+    data: str | os.PathLike[str] | None,
+) -> tuple[LedgerFiles | None, FileCache, str, bool, Listing | None] | None:
+    """``current``, and the listing the stamp vouched for when it did (else None)."""
     from budgetctl.loading import cache as file_cache
 
     if disabled_by_env():
         return None
     stamped = unchanged(data, os.getcwd())
     if isinstance(stamped, tuple):
-        cached, kept, _ = stamped
-        return None, file_cache.FileCache(*cached), kept.key, kept.in_year
+        cached, kept, listed = stamped
+        return None, file_cache.FileCache(*cached), kept.key, kept.in_year, listed
     taken = None if stamped is None else stamped.taken  # the listing's stat entries
     files, opened, index = file_cache.read_through_index(data, taken=taken)
     if opened is None or index is None:
         return None
     index.save()
-    return files, opened, file_cache.ledger_key(files), files.has_in_year()
+    return files, opened, file_cache.ledger_key(files), files.has_in_year(), None
 
 
 def unchanged(

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from budgetctl.loading.cache import FileCache
+    from budgetctl.loading.discover import LedgerFiles
 
 FORMAT = "budgetctl-board-view 1"
 # Views kept per ledger folder (a paper at 10,000 projects is about 60 kB). More than one ledger
@@ -117,16 +118,16 @@ def mark() -> str:
     return "AsAt" + os.urandom(12).hex()
 
 
-def served(data: str | os.PathLike[str] | None, view: str, format: str, as_at: Callable[[], str]) -> str | None:
-    """The paper kept for ``view`` of exactly the ledger on disk, with the date line ``as_at()``
-    written in, when the cache's last whole check of that ledger found no problem (a run it
-    answers lists none); else None. Raises NoLedger."""
-    from budgetctl.loading.warm import current
-
-    state = current(data)
-    if state is None or state[3]:  # no cache, or actuals or forecasts: no paper is kept of them
+def served(
+    found: tuple[LedgerFiles | None, FileCache, str, bool], view: str, format: str, as_at: Callable[[], str]
+) -> str | None:
+    """The paper kept for ``view`` of the ledger ``found`` (its files, cache, ledger key and whether
+    it has actuals or forecasts, as ``loading.warm.current`` gives them), with the date line
+    ``as_at()`` written in, when the cache's last whole check of that ledger found no problem (a
+    run it answers lists none); else None."""
+    _, cache, ledger, in_year = found
+    if in_year:  # the paper of the plan alone: never kept
         return None
-    _, cache, ledger, _ = state
     last = cache.last_check(ledger)
     if last is None or last[0] or last[2]:
         return None

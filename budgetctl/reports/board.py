@@ -28,6 +28,8 @@ from budgetctl.reports.table import Table
 
 if TYPE_CHECKING:
     from budgetctl.loading.cache import FileCache
+    from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.loading.warm import Listing
     from budgetctl.pipeline import Checked
 
 # How a project field reads in a sentence ("every project must give its ...").
@@ -213,14 +215,21 @@ class Kept:
     ledger_key: str  # the ledger key (``cache.ledger_key``) of the content checked
 
 
-def warm(data: str | os.PathLike[str] | None, chosen: str | None, listing: bool | None) -> Kept | None:
+def warm(
+    data: str | os.PathLike[str] | None,
+    chosen: str | None,
+    listing: bool | None,
+    found: tuple[LedgerFiles | None, FileCache, str, bool, Listing | None] | None = None,
+) -> Kept | None:
     """What ``board_report`` needs for a paper of ``chosen`` (default: as ``budgetctl report``
     chooses) that summarises Appendix A, without loading a project: the streams, the problems and
     figures of the last whole check (``pipeline.streams_only``) and each stream's allocations in the
     year from the snapshot of that same check. None when the cache does not hold exactly this
     ledger's last check, its totals are unreliable, the year has no budget, the paper would list
     every project (``listing`` True, or None and at most LIST_MAX_PROJECTS), or the snapshot and
-    the figures disagree in the least: then the caller loads everything. Raises NoLedger."""
+    the figures disagree in the least: then the caller loads everything. ``found``: the ledger as
+    ``loading.warm.current_listed`` found it just before: its files are not discovered again, and
+    of a ledger the stamp vouched for only streams.yaml is read (``_stamped``). Raises NoLedger."""
     from budgetctl.loading import cache as file_cache
     from budgetctl.loading import snapshot
     from budgetctl.loading.codec import Malformed
@@ -230,16 +239,22 @@ def warm(data: str | os.PathLike[str] | None, chosen: str | None, listing: bool 
 
     if listing is True or file_cache.disabled_by_env():
         return None
-    files, cache, index = file_cache.read_through_index(data)
-    if cache is None or index is None:
-        return None
-    key = file_cache.ledger_key(files)
+    stamped = _stamped(data, found) if found is not None and found[4] is not None and not found[3] else None
+    if found is not None and found[0] is not None:
+        files, cache, key = found[0], found[1], found[2]
+    elif found is not None and stamped is not None:
+        files, cache, key = stamped, found[1], found[2]
+    else:
+        files, opened, index = file_cache.read_through_index(data)
+        if opened is None or index is None:
+            return None
+        cache, key = opened, file_cache.ledger_key(files)
+        index.save()
     cache.sparingly(1)  # streams.yaml's entry alone is read from the cache
-    found = streams_only(files, cache, key)
-    index.save()
-    if found is None or found[0].ledger is None or found[0].totals_broken():
+    last = streams_only(files, cache, key)
+    if last is None or last[0].ledger is None or last[0].totals_broken():
         return None
-    checked, known = found
+    checked, known = last
     assert checked.ledger is not None
     streams = checked.ledger.streams
     year = chosen_year(checked.ledger.budget_years(), chosen, datetime.date.today())
@@ -258,6 +273,31 @@ def warm(data: str | os.PathLike[str] | None, chosen: str | None, listing: bool 
     if any((len(awards[s]), total(awards[s])) != counts[s] for s in counts):
         return None  # the snapshot does not add up to the check's figures: trust neither
     return Kept(checked, year, known, awards, cache, key)
+
+
+def _stamped(
+    data: str | os.PathLike[str] | None, found: tuple[LedgerFiles | None, FileCache, str, bool, Listing | None]
+) -> LedgerFiles | None:
+    """The files of a ledger the stamp vouched for (``found``, from ``warm.current_listed``) that a
+    paper from the last whole check reads: streams.yaml alone, read under the stat entry of the
+    listing the stamp vouched for; None when the ledger has adjustments (which discovery reads)
+    or streams.yaml changed since the listing."""
+    from budgetctl.loading.discover import LedgerFiles, display_base, find_root, join_shown
+    from budgetctl.loading.lookup import _listed  # what ``show`` reads of a stamped ledger, read so
+    from budgetctl.model.kinds import ADJUSTMENT, STREAMS_FILE
+
+    listing = found[4]
+    assert listing is not None
+    adjustments = ADJUSTMENT.folder + "/"
+    taken = listing.taken_where(
+        lambda folder, name: (folder == "" and name == STREAMS_FILE) or folder.startswith(adjustments)
+    )
+    root = find_root(data)
+    streams = str(root / STREAMS_FILE)  # as the listing makes its paths
+    if list(taken) != [streams]:
+        return None
+    raw = _listed(streams, join_shown(display_base(root), STREAMS_FILE), taken[streams])
+    return None if raw is None else LedgerFiles(root, raw)
 
 
 def _appendix_c(ledger: Ledger, year: str) -> Table | None:

@@ -233,3 +233,30 @@ def test_the_view_of_a_defaulted_year_names_the_day() -> None:
     )
     assert board_view.view_of("html", "auto", "2023/24") != board_view.view_of("markdown", "auto", "2023/24")
     assert board_view.view_of("html", "auto", "2023/24") != board_view.view_of("html", "summary", "2023/24")
+
+
+def test_a_ledger_the_stamp_vouches_for_is_reported_from_streams_yaml_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], typer_runs: list[list[str]]
+) -> None:
+    data = ledger(tmp_path)
+    entry(monkeypatch, capsys, "validate", "--data", str(data))
+    args = ("report", "--as-at", "2024-01-02", "--data", str(data), "-f", "html", "-y", "2023/24")
+    expected = full_check(*args)
+    real = file_cache.read_through_index
+
+    def not_discovered(*a: object, **k: object) -> object:
+        if not file_cache.disabled_by_env():
+            raise AssertionError("the ledger was discovered")
+        return real(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(file_cache, "read_through_index", not_discovered)
+    assert entry(monkeypatch, capsys, *args) == expected and typer_runs == []
+    assert len(views(data)) == 1
+    # streams.yaml changed keeping its size and mtime: the stamp no longer vouches, and the ledger is discovered.
+    monkeypatch.setattr(file_cache, "read_through_index", real)
+    streams = data / "streams.yaml"
+    text = streams.read_text(encoding="utf-8")
+    streams.write_text(text.replace("Local projects.", "Local schemes.."), encoding="utf-8")
+    os.utime(streams, ns=(OLD, OLD))
+    changed = entry(monkeypatch, capsys, *args)
+    assert changed == full_check(*args) and "Local schemes.." in changed[1]
