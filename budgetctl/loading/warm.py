@@ -265,7 +265,7 @@ def current_listed(
 
 
 def unchanged(
-    data: str | os.PathLike[str] | None, cwd: str | os.PathLike[str]
+    data: str | os.PathLike[str] | None, cwd: str | os.PathLike[str], *, settle: bool = True
 ) -> tuple[tuple[Path, str], Kept, Listing] | Listing | None:
     """Where the cache is (its entries file and code key: ``cache.FileCache(*where)``), what the
     stamp keeps and this run's listing (equal to the one kept), when the ledger is exactly as it
@@ -273,8 +273,10 @@ def unchanged(
     one kept, and no file need be discovered, read or hashed to know it. Otherwise the ledger's
     listing, whose stat entries discovery can take (``Listing.taken``), or None. Neither json,
     hashlib nor pathlib is imported unless a file must be hashed again (``_same``) or the
-    ledger checked."""
-    found = _unchanged(data, cwd)
+    ledger checked. ``settle``: write the stamp again once the files it hashes again have settled
+    (``_settle``); a command that reads a few files leaves that, and its wait for the disk, to the
+    next run that does it."""
+    found = _unchanged(data, cwd, settle=settle)
     if found is None or isinstance(found, Listing):
         return found
     from pathlib import Path
@@ -284,7 +286,7 @@ def unchanged(
 
 
 def _unchanged(
-    data: str | os.PathLike[str] | None, cwd: str | os.PathLike[str]
+    data: str | os.PathLike[str] | None, cwd: str | os.PathLike[str], *, settle: bool = True
 ) -> tuple[tuple[str, str], Kept, Listing] | Listing | None:
     """``unchanged`` with the cache's place as strings."""
     if disabled_by_env():
@@ -307,7 +309,7 @@ def _unchanged(
         return found
     written, kept_context, signature, rehash, facts = kept
     if kept_context == context and signature == found.signature and found.newest < written and _same(rehash):
-        if rehash:
+        if rehash and settle:
             _settle(cached, found, started, rehash, facts)
         return cached, facts, found
     from pathlib import Path
