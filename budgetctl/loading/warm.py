@@ -280,9 +280,15 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
     forecasts, for a command that needs only what the cache keeps under that key. The files
     are None when the stamp vouched for the ledger (``unchanged``): none was discovered. None
     without a cache (or with the cache turned off). Raises NoLedger."""
-    if disabled_by_env():
-        return None
-    return current_of(data, _unchanged(data, os.getcwd()))
+    found = current_listed(data)
+    return None if found is None else found[:4]
+
+
+def current_listed(
+    data: str | os.PathLike[str] | None,
+) -> tuple[LedgerFiles | None, FileCache, str, bool, Listing | None] | None:
+    """``current``, and the listing the stamp vouched for when it did (else None)."""
+    return None if disabled_by_env() else _resolved(data, _unchanged(data, os.getcwd()))
 
 
 def first_look(data: str | os.PathLike[str] | None) -> tuple[tuple[str, str], Kept, Listing] | Listing | None:
@@ -297,19 +303,27 @@ def current_of(
     data: str | os.PathLike[str] | None, found: tuple[tuple[str, str], Kept, Listing] | Listing | None
 ) -> tuple[LedgerFiles | None, FileCache, str, bool] | None:
     """``current`` from ``found``, this run's ``first_look(data)`` (the cache turned on)."""
+    resolved = _resolved(data, found)
+    return None if resolved is None else resolved[:4]
+
+
+def _resolved(
+    data: str | os.PathLike[str] | None, found: tuple[tuple[str, str], Kept, Listing] | Listing | None
+) -> tuple[LedgerFiles | None, FileCache, str, bool, Listing | None] | None:
+    """``current_listed`` from this run's ``_unchanged`` (the cache turned on)."""
     from pathlib import Path
 
     from budgetctl.loading import cache as file_cache
 
     if isinstance(found, tuple):
-        (entries, code), kept, _ = found
-        return None, file_cache.FileCache(Path(entries), code), kept.key, kept.in_year
+        (entries, code), kept, listed = found
+        return None, file_cache.FileCache(Path(entries), code), kept.key, kept.in_year, listed
     taken = None if found is None else found.taken  # the listing's stat entries
     files, opened, index = file_cache.read_through_index(data, taken=taken)
     if opened is None or index is None:
         return None
     index.save()
-    return files, opened, file_cache.ledger_key(files), files.has_in_year()
+    return files, opened, file_cache.ledger_key(files), files.has_in_year(), None
 
 
 def unchanged(
