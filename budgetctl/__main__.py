@@ -38,9 +38,10 @@ class _Stdout:
 
 
 class Answered(SystemExit):
-    """Exit 0 after a warm ``validate`` answered from its stamp (``_no_problems``), or a warm
-    ``summary`` from its kept values: nothing was opened, started or registered that the
-    interpreter's teardown would close or run."""
+    """Exit after a ``validate`` answered from its stamp (``_no_problems``: exit 0) or from the
+    check of the files changed since (``pipeline.check_listed``: 0 or 1), or a warm ``summary``
+    from its kept values (0): nothing was opened, started or registered that the interpreter's
+    teardown would close or run, or ``run`` sees it."""
 
 
 # Set by ``run``: a warm answer then ends the process, so a fast path that turned the cycle
@@ -58,14 +59,15 @@ def run() -> None:
     _ENDS_ON_ANSWER = True
     try:
         main()
-    except Answered:
+    except Answered as answered:
+        code = answered.code if type(answered.code) is int else 0
         try:
             sys.stderr.flush()
         except (AttributeError, OSError):
-            raise SystemExit(0) from None  # the interpreter's own end says what it says then
+            raise SystemExit(code) from None  # the interpreter's own end says what it says then
         if not _only_memory_to_free():
             raise
-        os._exit(0)
+        os._exit(code)
 
 
 def _only_memory_to_free() -> bool:
@@ -161,6 +163,7 @@ def _validate(plain: dict[str, Any]) -> None:
     before the check is done."""
     chosen = plain.get("format") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     listed = None
+    frozen = False
     if "no_cache" not in plain:  # unchanged since a check that found no problem: no discovery either
         import gc
 
@@ -176,6 +179,12 @@ def _validate(plain: dict[str, Any]) -> None:
             if isinstance(listed, int):  # returns only when the text would be in colour (Rich prints it)
                 _no_problems(chosen, listed)
         finally:
+            # The listing was made with the collector off, so its tuples are all young: each
+            # collection of the check of changes would walk them again (a tenth of that check at
+            # 10,000 files). Set aside while it runs, then old (as if collected, but not walked).
+            frozen = listed is not None and not isinstance(listed, int) and gc.get_freeze_count() == 0
+            if frozen:
+                gc.freeze()
             if collecting:
                 gc.enable()
     from budgetctl.diagnostics import UserError, count_errors
@@ -186,7 +195,11 @@ def _validate(plain: dict[str, Any]) -> None:
     if listed is not None and not isinstance(listed, int):  # the files changed since the stamp's check
         from budgetctl.pipeline import check_listed
 
-        changes = check_listed(listed)
+        try:
+            changes = check_listed(listed)
+        finally:
+            if frozen:
+                gc.unfreeze()
     source: Any = None
     if changes is not None:
         problems, file_count, source = changes.problems, changes.file_count, changes.source_line
@@ -207,7 +220,9 @@ def _validate(plain: dict[str, Any]) -> None:
             render.render_text(problems, file_count, source or (lambda path, line: None))
     except UserError:
         return
-    raise SystemExit(1 if failed else 0)
+    # After a check of changes too, the teardown would only free what it made (at 50,000 files
+    # about as much CPU time as that check): ``run`` ends the process when nothing else is left.
+    raise (Answered if changes is not None else SystemExit)(1 if failed else 0)
 
 
 def _validate_whole(
@@ -219,9 +234,10 @@ def _validate_whole(
     from budgetctl.loading.cache import ledger_key, read_through_index
     from budgetctl.loading.warm import Kept, keep
 
-    taken = None if listed is None or isinstance(listed, int) else listed.taken
-    try:
+    try:  # the listing's entries by path are not held past discovery (the check would hold them)
+        taken = None if listed is None or isinstance(listed, int) else listed.taken
         files, cached, index = read_through_index(data, cache="no_cache" not in plain, taken=taken, lean=True)
+        del taken
     except UserError:
         return None
     key = ledger_key(files) if cached is not None else None
@@ -358,33 +374,36 @@ def _monitor(plain: dict[str, Any]) -> None:
     if plain.get("by", "stream") != "stream" or chosen not in ("table", "csv", "json", "markdown"):
         return
     from budgetctl.loading import monitorviews
-    from budgetctl.loading.warm import current
+    from budgetctl.loading.cacheplace import disabled_by_env
+    from budgetctl.loading.warm import current_of, first_look
 
     try:
-        state = current(_data(plain))
+        # The option as given: neither pathlib nor the cache module is imported for a view.
+        look = first_look(plain.get("data", plain.get("main_data")))
     except Exception as exc:  # no ledger: Typer says so (diagnostics is imported only then)
         from budgetctl.diagnostics import UserError
 
         if isinstance(exc, UserError):
             return
         raise
-    if state is None:
-        return
     # A view is kept of a ledger the stamp vouched for (no problem to list after it), for a table
     # whose width is known without Rich (not a terminal's).
-    viewed = state[0] is None and not (chosen == "table" and sys.stdout.isatty())
+    viewed = isinstance(look, tuple) and not (chosen == "table" and sys.stdout.isatty())
     layout = None
     if viewed and chosen == "table":
         from budgetctl.render.console import plain_stdout, stdout_width
 
         layout = (stdout_width(), plain_stdout())
     year_given, as_at_given = plain.get("year"), plain.get("as_at")
-    if viewed:
+    if isinstance(look, tuple) and viewed:
         view = monitorviews.view_of(chosen, year_given, as_at_given, None, layout)
-        text = monitorviews.shown(state[1], state[2], view)
-        if text is not None:
-            sys.stdout.write(text)
-            raise SystemExit(0)
+        body = monitorviews.shown(look[0], look[1].key, view)
+        if body is not None:
+            _write_text(body)
+            raise Answered(0)  # nothing registered or started: no teardown needed (``run``)
+    state = None if disabled_by_env() else current_of(_data(plain), look)
+    if state is None:
+        return
     import datetime
 
     from budgetctl.diagnostics import UserError
@@ -418,6 +437,7 @@ def _monitor(plain: dict[str, Any]) -> None:
         return
     from budgetctl.render import monitor as render
 
+    text: str | None
     if chosen != "table":
         text = render.as_text(report, chosen)
     else:
@@ -428,9 +448,28 @@ def _monitor(plain: dict[str, Any]) -> None:
         sys.stdout.write(text)
         if viewed and not problems:
             view = monitorviews.view_of(chosen, year_given, as_at_given, today.isoformat(), layout)
-            monitorviews.keep(state[1], state[2], view, text)
+            if state[1].enabled:
+                monitorviews.keep((str(state[1].path), state[1].key), state[2], view, text)
     _trailing(problems, file_count)
     raise SystemExit(0)
+
+
+def _write_text(body: bytes) -> None:
+    """``sys.stdout.write(body.decode())`` for ``body``, UTF-8 text: its bytes as they are when
+    standard output is the interpreter's own on POSIX (no line end translated) and writes
+    UTF-8, so a megabyte of report is not decoded and encoded again; else as text."""
+    stream = sys.stdout
+    inner = sys.__stdout__
+    encoding = (getattr(inner, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if not isinstance(stream, _Stdout) or stream._stream is not inner or os.name != "posix" or encoding != "utf8":
+        stream.write(body.decode())
+        return
+    stream.flush()
+    try:
+        inner.buffer.write(body)
+    except OSError as exc:
+        stream.failed = stream.failed or exc
+        raise
 
 
 def _fmt_check(plain: dict[str, Any]) -> None:

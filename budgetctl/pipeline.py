@@ -1265,8 +1265,8 @@ def _changed_side(
     from budgetctl.loading.discover import LedgerFiles
     from budgetctl.model.figures import needs_actuals
     from budgetctl.model.kinds import project_id
-    from budgetctl.rules import RULES
     from budgetctl.rules import duplicate_project_id as r004
+    from budgetctl.rules import of_scope
 
     streams = raws[tree.streams]
     same_ids = [raws[file] for file in wanted[1 + len(tree.adjustments) :]]
@@ -1282,9 +1282,10 @@ def _changed_side(
         ledger.adjustments = found.entries
         problems += found.problems
         incomplete = found.incomplete
-    for rule in RULES:  # over these projects; the rules that read no project find the same on both sides
-        if rule.scope == "file":
-            problems.extend(_finding(rule, message, place) for message, place in rule.check(ledger))
+    # The per-file rules over these projects, in the order they run (only their modules are
+    # imported); the rules that read no project find the same on both sides.
+    for rule in of_scope("file"):
+        problems.extend(_finding(rule, message, place) for message, place in rule.check(ledger))
     entries = {entry.source.path: entry for entry in ledger.projects}
     paths = [raw.path for raw in same_ids]
     for message, place in r004.duplicates((project_id(p), p) for p in paths if p in entries):

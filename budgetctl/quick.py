@@ -126,32 +126,62 @@ def _owners(data: Path | None, admins: list[str]) -> None:
 
 
 def _report(options: Options) -> None:
-    """``report`` of a paper that summarises Appendix A (no --monitor), from the last whole check
+    """``report`` of a paper that summarises Appendix A (no --monitor), from the paper kept as
+    written for this ledger content (``render.board_view``) or from the last whole check
     (``reports.board.warm``), as the Typer command prints or writes it."""
-    from budgetctl.loading.discover import find_root
+    from budgetctl.loading.root import located
     from budgetctl.model.periods import YearError, parse_year
-    from budgetctl.reports import board
+    from budgetctl.render import board_view
+    from budgetctl.reports import board_date
 
     given = {key: values[0] for key, values in options.items()}  # each at most once (plainargs)
-    chosen, format = given.get("year"), given.get("format", "markdown")
-    listing = {"auto": None, "summary": False}.get(given.get("projects", "auto"), True)
+    chosen, format, projects = given.get("year"), given.get("format", "markdown"), given.get("projects", "auto")
+    listing = {"auto": None, "summary": False}.get(projects, True)
     if format not in ("markdown", "html") or listing is True:
         return
     try:
         chosen = None if chosen is None else parse_year(chosen)
-        day = board.paper_date(given.get("as_at"))
+        day = board_date.paper_date(given.get("as_at"))
     except (YearError, ValueError, OverflowError, OSError):
         return  # the command says what is wrong
     data = _data(options)
-    revision = board.revision_of(find_root(data))
-    kept = board.warm(data, chosen, listing)
-    if kept is None:
+    try:
+        root = located(data, str(Path.cwd()))  # discovery's find_root, without importing discovery
+    except OSError:
         return
-    assert kept.checked.ledger is not None
-    paper = board.board_report(kept.checked.ledger, kept.year, day, revision(), False, kept.known, kept.awards)
-    from budgetctl.render import board_html, board_markdown
+    if root is None:
+        return  # the command says there is no ledger
+    revision = board_date.revision_of(Path(root))
+    view = board_view.view_of(format, projects, chosen)
+    from budgetctl.loading.warm import current_listed
 
-    text = board_html.render(paper) if format == "html" else board_markdown.render(paper)
+    found = current_listed(data)
+    if found is None:
+        return  # no cache: the command builds the paper
+    text = board_view.served(found[:4], view, format, lambda: board_date.as_at_line(day, revision()))
+    kept = None
+    if text is None:
+        from budgetctl.reports import board
+
+        kept = board.warm(data, chosen, listing, found)
+        if kept is None:
+            return
+        assert kept.checked.ledger is not None
+        paper = board.board_report(kept.checked.ledger, kept.year, day, revision(), False, kept.known, kept.awards)
+        from budgetctl.render import board_html, board_markdown
+
+        render = board_html.render if format == "html" else board_markdown.render
+        # Written once with a mark for its date line: the paper kept has none, and this run's is written in.
+        as_at, paper.as_at = paper.as_at, board_view.mark()
+        marked = render(paper)
+        if marked.count(paper.as_at) == 1:
+            before, after = marked.split(paper.as_at)
+            text = before + board_view.escaped(format, as_at) + after
+            if not kept.checked.problems:
+                board_view.keep(kept.cache, kept.ledger_key, view, marked, paper.as_at)
+        else:
+            paper.as_at = as_at
+            text = render(paper)
     output = given.get("output")
     if output is None:
         sys.stdout.write(text)
@@ -163,9 +193,10 @@ def _report(options: Options) -> None:
         except (UserError, OSError):
             return  # nothing written: the command says why
         print(f"wrote {Path(output)}", file=sys.stderr)
-    from budgetctl.render.problems import trailing
+    if kept is not None and kept.checked.problems:
+        from budgetctl.render.problems import trailing
 
-    trailing(kept.checked.problems, kept.checked.file_count)
+        trailing(kept.checked.problems, kept.checked.file_count)
     _done()
 
 

@@ -101,12 +101,12 @@ def report(
     """
     from budgetctl.loading.discover import find_root
     from budgetctl.render import board_html, board_markdown
-    from budgetctl.reports import board
+    from budgetctl.reports import board, board_date
 
     chosen = checked_year(year)
     day = _date_option("--as-at", as_at)
     # The paper names the commit it shows: git answers (about 0.1 s on a large ledger) while the ledger loads.
-    revision = board.revision_of(find_root(data))
+    revision = board_date.revision_of(find_root(data))
     listing = {ProjectList.auto: None, ProjectList.all: True, ProjectList.summary: False}[projects]
     fast = board.warm(data, chosen, listing) if monitor is None else None
     if fast is not None:
@@ -143,7 +143,7 @@ def report(
 
 def _date_option(option: str, text: str | None) -> datetime.date:
     """A date option: as given, else $SOURCE_DATE_EPOCH (reproducible output), else today."""
-    from budgetctl.reports.board import paper_date
+    from budgetctl.reports.board_date import paper_date
 
     try:
         return paper_date(text)

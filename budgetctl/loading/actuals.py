@@ -21,7 +21,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import count, repeat
-from operator import methodcaller
 
 from budgetctl.diagnostics import Diagnostic, printable
 from budgetctl.loading.codes import CODES
@@ -153,7 +152,7 @@ def read_actuals_figures(
 
 
 def _plain(
-    text: str, cells: list[tuple[str, ...]], year: str, with_rows: bool
+    text: str, cells: list[list[str]], year: str, with_rows: bool
 ) -> tuple[list[ActualRow] | None, ActualColumns] | None:
     """The columns (and, ``with_rows``, the rows) of a plain file (``plain_columns``) whose
     every row is the fast path's common form; None when any row is not, for
@@ -179,9 +178,12 @@ def _plain(
             return None
         day_of[written] = when
     names = dict.fromkeys(projects)  # the ids in order of first use, each one shared string
+    # The ids, and the amounts, joined at line ends (which no cell holds) and matched in one
+    # pass: each matches alone exactly when the joined text matches the repeated form.
+    money = "\n".join(amounts)
     if (
-        not all(map(_ID.fullmatch, names))
-        or not all(map(_PLAIN_MONEY.fullmatch, amounts))
+        (names and not _IDS.fullmatch("\n".join(names)))
+        or (amounts and not _PLAIN_MONEYS.fullmatch(money))
         or not all(map(str.strip, references))
         # No cell after a comma starts a formula: the first four cells cannot, having passed.
         or _FORMULA_AFTER_COMMA.search(text)
@@ -189,7 +191,7 @@ def _plain(
         return None
     index = {name: i for i, name in enumerate(names)}
     ordinal = {written: when.toordinal() for written, when in day_of.items()}
-    cents = list(map(int, map(methodcaller("replace", ".", ""), amounts)))
+    cents = list(map(int, money.replace(".", "").split("\n"))) if amounts else []
     if set(kinds) != {"payment"}:
         cents = [-c if kind in REDUCING else c for c, kind in zip(cents, kinds, strict=True)]
     columns = ActualColumns(
@@ -197,7 +199,7 @@ def _plain(
         array("i", map(ordinal.__getitem__, dates)),
         array("i", map(index.__getitem__, projects)),
         array("q", cents),
-        references,
+        tuple(references),
         bytes(map(KIND_INDEX.__getitem__, kinds)),
     )
     if not with_rows:
@@ -320,6 +322,9 @@ def read_actuals_rows(data: bytes, path: str, year: str) -> tuple[list[ActualRow
 _PLAIN_KINDS = {kind: (kind, -1 if kind in REDUCING else 1) for kind in ("payment", "credit", "accrual-reversal")}
 _NOT_PLAIN = ("", 0)
 _PLAIN_MONEY = re.compile(r"(0|[1-9][0-9]{0,11})\.[0-9]{2}")
+# One or more of _PLAIN_MONEY, and of a project id's form, each after a line end but the first.
+_PLAIN_MONEYS = re.compile(r"(?:0|[1-9][0-9]{0,11})\.[0-9]{2}(?:\n(?:0|[1-9][0-9]{0,11})\.[0-9]{2})*")
+_IDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\n[a-z0-9]+(?:-[a-z0-9]+)*)*")
 _FORMULA_AFTER_COMMA = re.compile("," + "[" + re.escape("".join(FORMULA_STARTS)) + "]")
 
 

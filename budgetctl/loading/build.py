@@ -9,6 +9,7 @@ from collections.abc import Mapping as Mapping_
 from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from budgetctl.diagnostics import Diagnostic, printable
@@ -256,7 +257,7 @@ def _flat(allocations: dict[str, Decimal]) -> tuple[Any, ...]:
     for year, value in allocations.items():
         text = str(value)
         digits = text[:-3] + text[-2:]
-        flat += (year, int(digits) if text[-3:-2] == "." and digits.isdigit() else text)
+        flat += (intern(year), int(digits) if text[-3:-2] == "." and digits.isdigit() else text)
     return tuple(flat)
 
 
@@ -389,7 +390,8 @@ def _compact_frame(
         project = valid.get(raw.path)
         row = None
         if project is not None:
-            row = (project.stream, _flat(project.allocations))
+            # Names held once, not once per project (marshal sends an interned string as such).
+            row = (intern(project.stream), _flat(project.allocations))
         line = None if cache is None else entry_line(raw.path, raw.digest, checked)
         packed.append((tuple([_pack_problem(p) for p in mine]) if mine else (), row, line, broken))
     return packed

@@ -23,6 +23,7 @@ import csv
 import difflib
 import re
 from dataclasses import dataclass
+from operator import methodcaller
 from typing import NamedTuple
 
 from budgetctl.diagnostics import FORBIDDEN as INVISIBLE
@@ -129,7 +130,7 @@ def read_csv(data: bytes, path: str, header: tuple[str, ...]) -> tuple[CsvTable 
     return CsvTable(path, header, rows[1:]), problems
 
 
-def plain_columns(data: bytes, header: tuple[str, ...]) -> tuple[str, list[tuple[str, ...]]] | None:
+def plain_columns(data: bytes, header: tuple[str, ...]) -> tuple[str, list[list[str]]] | None:
     """The file's text and its data cells column by column, when every line is plain; otherwise None.
 
     Plain: UTF-8 without a BOM, within the size and row limits, the expected header,
@@ -154,10 +155,13 @@ def plain_columns(data: bytes, header: tuple[str, ...]) -> tuple[str, list[tuple
     if not lines or len(lines) > MAX_ROWS + 1 or lines[0] != ",".join(header):
         return None
     width = len(header)
-    cells = [line.split(",") for line in lines[1:]]
-    if cells and set(map(len, cells)) != {width}:
+    del lines[0]
+    # Each line's cells are its commas and one (``str.split``); then every cell of the file is
+    # cut at once, and column i is every width-th of them: no list or tuple per line.
+    if lines and set(map(methodcaller("count", ","), lines)) != {width - 1}:
         return None
-    return text, (list(zip(*cells, strict=True)) if cells else [()] * width)
+    cells = ",".join(lines).split(",") if lines else []
+    return text, [cells[i::width] for i in range(width)]
 
 
 def _records(text: str, problems: _Problems, width: int) -> list[CsvRow]:

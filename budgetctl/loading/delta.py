@@ -50,9 +50,11 @@ class Listing(Protocol):
     """What this module reads of a listing (``warm.Listing``, which imports this module)."""
 
     context: tuple[str, ...]
-    signature: bytes
     folders: list[tuple[str, list[str], list[str]]]
     rows: list[tuple[int, ...]]
+
+    @property
+    def signature(self) -> bytes: ...
 
     @property
     def paths(self) -> list[str]: ...

@@ -44,7 +44,8 @@ def project_files(data: str | os.PathLike[str] | None, root: Path, wanted: str) 
     at ``root``, when the stamp vouches for the ledger; else the listing taken (whose stat entries
     discovery can use) or None, as ``warm.unchanged`` gives them, and None too when no single
     project file has that id or a file changed since the listing."""
-    found = warm.unchanged(data, Path.cwd())
+    # The stamp is not written again here (``settle``): show reads a few files and writes nothing.
+    found = warm.unchanged(data, Path.cwd(), settle=False)
     if not isinstance(found, tuple):
         return found
     from budgetctl.loading.cache import FileCache

@@ -23,12 +23,6 @@ from binascii import crc32
 
 from budgetctl.loading.ownfiles import read_own, write_own
 
-TYPE_CHECKING = False  # typing itself is not imported on the warm path
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from budgetctl.loading.cache import FileCache
-
 FORMAT = "budgetctl-monitor-view 1"
 KEEP = 8  # views kept per ledger folder (a text view of 10,000 projects is about 1 MB)
 
@@ -45,35 +39,46 @@ def view_of(
     return repr((chosen, year, as_at, day, layout))
 
 
-def _path(cache: FileCache, view: str) -> Path:
-    return cache.path.with_suffix(f".view-{crc32(view.encode()):08x}")
+# Where a cache is, as strings (neither pathlib nor the cache module is imported on the warm
+# path): its entries file (``FileCache.path``) and its code key (``FileCache.key``).
+Place = tuple[str, str]
 
 
-def _head(cache: FileCache, ledger: str, view: str) -> bytes | None:
+def _beside(place: Place, suffix: str) -> str:
+    """The file beside the entries file with ``suffix`` for its own (``Path.with_suffix``)."""
+    return os.path.splitext(place[0])[0] + suffix  # noqa: PTH122  # pathlib is not imported on the warm path
+
+
+def _path(place: Place, view: str) -> str:
+    return _beside(place, f".view-{crc32(view.encode()):08x}")
+
+
+def _head(place: Place, ledger: str, view: str) -> bytes | None:
     """The first line of the view: its key, and the length and CRC of the kept monitoring values
     it was made from (a view is kept no longer than they are: values damaged or replaced since
     drop it, and the next run reads them again; the same values written again keep it); None
     when there are none."""
-    values = read_own(cache.monitor_path, binary=True)
+    values = read_own(_beside(place, ".monitor.json"), binary=True)  # FileCache.monitor_path
     if values is None:
         return None
-    return f"{FORMAT}\t{cache.key}\t{ledger}\t{view}\t{_sums(values).decode()}\n".encode()
+    return f"{FORMAT}\t{place[1]}\t{ledger}\t{view}\t{_sums(values).decode()}\n".encode()
 
 
-def shown(cache: FileCache, ledger: str, view: str) -> str | None:
-    """The text kept for ``view`` of the ledger whose key is ``ledger``, or None."""
-    head = _head(cache, ledger, view) if cache.enabled else None
-    data = read_own(_path(cache, view), binary=True) if head is not None else None
+def shown(place: Place, ledger: str, view: str) -> bytes | None:
+    """The text kept for ``view`` of the ledger whose key is ``ledger`` in the cache at
+    ``place``, as its UTF-8 bytes (checked to be UTF-8 and printable), or None."""
+    head = _head(place, ledger, view)
+    data = read_own(_path(place, view), binary=True) if head is not None else None
     if data is None or head is None or not data.startswith(head):
         return None
     sums, _, body = data[len(head) :].partition(b"\n")
     if sums != _sums(body):  # cut short or damaged
         return None
     try:
-        text = body.decode()
+        body.decode()  # the whole text first: ``safe`` looks only at what is not ASCII
     except UnicodeDecodeError:
         return None
-    return text if safe(body) else None
+    return body if safe(body) else None
 
 
 def _sums(body: bytes) -> bytes:
@@ -97,19 +102,21 @@ def safe(body: bytes) -> bool:
         return False
 
 
-def keep(cache: FileCache, ledger: str, view: str, text: str) -> None:
-    """Keep ``text`` as ``view`` of the ledger whose key is ``ledger``; the oldest views beyond
-    ``KEEP`` go. A failure is ignored (the next run makes the text again)."""
+def keep(place: Place, ledger: str, view: str, text: str) -> None:
+    """Keep ``text`` as ``view`` of the ledger whose key is ``ledger`` in the cache at ``place``;
+    the oldest views beyond ``KEEP`` go. A failure is ignored (the next run makes the text again)."""
     try:
         body = text.encode()
     except UnicodeEncodeError:  # a lone surrogate: not text a view can hold
         return
-    head = _head(cache, ledger, view) if cache.enabled and safe(body) else None
+    head = _head(place, ledger, view) if safe(body) else None
     if head is None:
         return
-    path = _path(cache, view)
+    from pathlib import Path  # loaded already: the report was made
+
+    path = Path(_path(place, view))
     write_own(path, b"%s%s\n%s" % (head, _sums(body), body))
-    prefix = f"{cache.path.stem}.view-"
+    prefix = f"{Path(place[0]).stem}.view-"
     try:
         with os.scandir(path.parent) as entries:
             views = [e for e in entries if e.name.startswith(prefix) and e.name != path.name and e.is_file()]

@@ -39,6 +39,7 @@ from operator import attrgetter, eq
 
 TYPE_CHECKING = False  # neither is imported: a warm validate just after an edit reads SETTLE_NS
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
     from typing import Any
 
@@ -274,14 +275,14 @@ class StatIndex:
                 return None
         return tuple(keys)
 
-    def rechecks(self, taken: dict[str, os.stat_result]) -> list[tuple[str, str]] | None:
+    def rechecks(self, taken: Iterable[object]) -> list[tuple[str, str]] | None:
         """The files of this run's table that the index cannot vouch for by their stat entry
         alone (read too soon after they were written), as (path, content key read this run);
-        None when a file of the table was not read under a stat entry of ``taken``, or was
-        neither vouched for nor read."""
+        None when a file of the table was not read under one of the stat entries ``taken``
+        (the very objects: a listing's), or was neither vouched for nor read."""
         if self._table is None:
             return None
-        given = set(map(id, taken.values()))
+        given = set(map(id, taken))
         if not all(map(given.__contains__, map(id, self._table[1]))):
             return None
         if self._all_vouched:

@@ -34,7 +34,7 @@ from budgetctl.loading.root import given_data, located, pure
 
 TYPE_CHECKING = False  # neither typing nor pathlib is imported (each costs a tenth of a warm run)
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from pathlib import Path
     from typing import Any
 
@@ -62,15 +62,16 @@ class Stat:
 class Listing:
     """A ledger folder's listing (see the module's text), and each file's stat entry."""
 
-    __slots__ = ("_infos", "_paths", "_root", "cache", "context", "folders", "newest", "rows", "signature", "started")
+    __slots__ = ("_infos", "_paths", "_root", "_signature", "cache", "context", "folders", "newest", "rows", "started")
 
     def __init__(
         self, context: tuple[str, ...], root: str, folders: list[tuple[str, list[str], list[str]]], rows: list[Row]
     ) -> None:
         self.context = context
         self.folders = folders  # (folder, its files, its folders) as the signature holds them
-        self.rows = rows  # each file's stat entry as the signature holds it
-        self.signature = marshal.dumps((folders, rows), 2)
+        # Each file's stat entry as the signature holds it (made from ``infos`` once they are made).
+        self.rows = rows
+        self._signature: bytes | None = None
         self.newest = max(map(_ROW_MTIME, rows), default=0)
         self._root = root
         # Made only when asked for: a run the stamp answers needs neither.
@@ -81,12 +82,27 @@ class Listing:
         self.started = 0
 
     @property
+    def signature(self) -> bytes:
+        """The listing as bytes (``marshal`` of its folders and stat entries), made when first
+        compared or kept: a run with no stamp to compare it with keeps it only at its end, and
+        does not hold it through the check (some 3.5 MB at 50,000 files)."""
+        if self._signature is None:
+            rows = self.rows if type(self.rows) is list else list(self.rows)
+            self._signature = marshal.dumps((self.folders, rows), 2)
+        return self._signature
+
+    @property
     def paths(self) -> list[str]:
         """Each file's path (the ledger folder's, then the file's inside it), in the listing's order."""
         if self._paths is None:
-            join, root = os.path.join, self._root
-            self._paths = [join(root, relative + name) for relative, names, _ in self.folders for name in names]
+            self._paths = self._made_paths()
         return self._paths
+
+    def _made_paths(self) -> list[str]:
+        """``paths``, made anew: the folder's path as ``os.path.join`` ends it, then the file's
+        inside it (what join makes of the two, as a name holds no separator: a fifth of its cost)."""
+        inside = os.path.join(self._root, "")
+        return [f"{inside}{relative}{name}" for relative, names, _ in self.folders for name in names]
 
     @property
     def infos(self) -> list[Stat]:
@@ -94,6 +110,8 @@ class Listing:
         changes knows discovery's by identity)."""
         if self._infos is None:
             self._infos = list(map(Stat, self.rows))
+            # The same values, not held twice (some 4 MB at 50,000 files); read as the list was.
+            self.rows = _Rows(self._infos)  # type: ignore[assignment]
         return self._infos
 
     def rows_of(self, paths: set[str]) -> dict[str, Row]:
@@ -140,8 +158,30 @@ class Listing:
     @property
     def taken(self) -> dict[str, os.stat_result]:
         """Each file's stat entry by path, for discovery to use instead of taking another (the
-        stat before the read): the fields it reads (``Stat``)."""
-        return dict(zip(self.paths, self.infos, strict=True))  # type: ignore[arg-type]
+        stat before the read): the fields it reads (``Stat``). Its paths are not kept by the
+        listing (a whole check would hold them for nothing: some 6 MB at 50,000 files)."""
+        paths = self._paths if self._paths is not None else self._made_paths()
+        return dict(zip(paths, self.infos, strict=True))  # type: ignore[arg-type]
+
+
+class _Rows:
+    """A listing's stat entries as rows (``STAT_ROW``), each made when read from its ``Stat``."""
+
+    __slots__ = ("_infos",)
+
+    def __init__(self, infos: list[Stat]) -> None:
+        self._infos = infos
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+    def __iter__(self) -> Iterator[Row]:
+        return map(STAT_ROW, self._infos)
+
+    def __getitem__(self, at: Any) -> Any:  # a row, or a list of them for a slice
+        if isinstance(at, slice):
+            return list(map(STAT_ROW, self._infos[at]))
+        return STAT_ROW(self._infos[at])
 
 
 # A listing's kinds, from the system's listing where it gives them (else one lstat, kept by the
@@ -240,43 +280,54 @@ def current(data: str | os.PathLike[str] | None) -> tuple[LedgerFiles | None, Fi
     forecasts, for a command that needs only what the cache keeps under that key. The files
     are None when the stamp vouched for the ledger (``unchanged``): none was discovered. None
     without a cache (or with the cache turned off). Raises NoLedger."""
-    if disabled_by_env():
-        return None
-    return current_of(data, stamped(data))
+    found = current_listed(data)
+    return None if found is None else found[:4]
 
 
-def stamped(data: str | os.PathLike[str] | None) -> tuple[str, str, Kept] | Listing | None:
-    """When the stamp vouches for the ledger (``unchanged``): the cache's entries file and code key
-    (strings: pathlib is not imported) and what the stamp keeps; otherwise the ledger's listing,
-    or None. ``current_of`` goes on from it. Call it only with the cache on (``disabled_by_env``)."""
-    found = _unchanged(data, os.getcwd())
-    if isinstance(found, tuple):
-        (entries, code), kept, _ = found
-        return entries, code, kept
-    return found
+def current_listed(
+    data: str | os.PathLike[str] | None,
+) -> tuple[LedgerFiles | None, FileCache, str, bool, Listing | None] | None:
+    """``current``, and the listing the stamp vouched for when it did (else None)."""
+    return None if disabled_by_env() else _resolved(data, _unchanged(data, os.getcwd()))
+
+
+def first_look(data: str | os.PathLike[str] | None) -> tuple[tuple[str, str], Kept, Listing] | Listing | None:
+    """``unchanged`` for this working folder, with the cache's place as strings (pathlib is not
+    imported): for a command that can answer from a file kept beside the cache when the stamp
+    vouches for the ledger, and otherwise goes on with ``current_of(data, found)``. None with
+    the cache turned off. Raises NoLedger."""
+    return None if disabled_by_env() else _unchanged(data, os.getcwd())
 
 
 def current_of(
-    data: str | os.PathLike[str] | None, stamped: tuple[str, str, Kept] | Listing | None
+    data: str | os.PathLike[str] | None, found: tuple[tuple[str, str], Kept, Listing] | Listing | None
 ) -> tuple[LedgerFiles | None, FileCache, str, bool] | None:
-    """``current`` after ``stamped`` (of the same ``data``)."""
+    """``current`` from ``found``, this run's ``first_look(data)`` (the cache turned on)."""
+    resolved = _resolved(data, found)
+    return None if resolved is None else resolved[:4]
+
+
+def _resolved(
+    data: str | os.PathLike[str] | None, found: tuple[tuple[str, str], Kept, Listing] | Listing | None
+) -> tuple[LedgerFiles | None, FileCache, str, bool, Listing | None] | None:
+    """``current_listed`` from this run's ``_unchanged`` (the cache turned on)."""
+    from pathlib import Path
+
     from budgetctl.loading import cache as file_cache
 
-    if isinstance(stamped, tuple):
-        from pathlib import Path
-
-        entries, code, kept = stamped
-        return None, file_cache.FileCache(Path(entries), code), kept.key, kept.in_year
-    taken = None if stamped is None else stamped.taken  # the listing's stat entries
+    if isinstance(found, tuple):
+        (entries, code), kept, listed = found
+        return None, file_cache.FileCache(Path(entries), code), kept.key, kept.in_year, listed
+    taken = None if found is None else found.taken  # the listing's stat entries
     files, opened, index = file_cache.read_through_index(data, taken=taken)
     if opened is None or index is None:
         return None
     index.save()
-    return files, opened, file_cache.ledger_key(files), files.has_in_year()
+    return files, opened, file_cache.ledger_key(files), files.has_in_year(), None
 
 
 def unchanged(
-    data: str | os.PathLike[str] | None, cwd: str | os.PathLike[str]
+    data: str | os.PathLike[str] | None, cwd: str | os.PathLike[str], *, settle: bool = True
 ) -> tuple[tuple[Path, str], Kept, Listing] | Listing | None:
     """Where the cache is (its entries file and code key: ``cache.FileCache(*where)``), what the
     stamp keeps and this run's listing (equal to the one kept), when the ledger is exactly as it
@@ -284,8 +335,10 @@ def unchanged(
     one kept, and no file need be discovered, read or hashed to know it. Otherwise the ledger's
     listing, whose stat entries discovery can take (``Listing.taken``), or None. Neither json,
     hashlib nor pathlib is imported unless a file must be hashed again (``_same``) or the
-    ledger checked."""
-    found = _unchanged(data, cwd)
+    ledger checked. ``settle``: write the stamp again once the files it hashes again have settled
+    (``_settle``); a command that reads a few files leaves that, and its wait for the disk, to the
+    next run that does it."""
+    found = _unchanged(data, cwd, settle=settle)
     if found is None or isinstance(found, Listing):
         return found
     from pathlib import Path
@@ -295,7 +348,7 @@ def unchanged(
 
 
 def _unchanged(
-    data: str | os.PathLike[str] | None, cwd: str | os.PathLike[str]
+    data: str | os.PathLike[str] | None, cwd: str | os.PathLike[str], *, settle: bool = True
 ) -> tuple[tuple[str, str], Kept, Listing] | Listing | None:
     """``unchanged`` with the cache's place as strings."""
     if disabled_by_env():
@@ -318,7 +371,7 @@ def _unchanged(
         return found
     written, kept_context, signature, rehash, facts = kept
     if kept_context == context and signature == found.signature and found.newest < written and _same(rehash):
-        if rehash:
+        if rehash and settle:
             _settle(cached, found, started, rehash, facts)
         return cached, facts, found
     from pathlib import Path
@@ -399,7 +452,7 @@ def _keep(
     elif problems:
         write_own(_path(cache.path), marshal.dumps((FORMAT, found.context, b"", (), 0, "", False)))
     else:
-        rehash = index.rechecks(found.taken)
+        rehash = index.rechecks(found.infos)
         if rehash is not None:
             _stamp(cache, found, rehash, checked)
             if files is not None:

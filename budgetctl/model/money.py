@@ -38,6 +38,8 @@ def parse_money(text: str, *, quoted: bool = False) -> Decimal:
             # One round of fixing: say exactly what to write, not a hint that leads to another error.
             raise MoneyError(f"found the quoted text {_show(text)}; write {plain} (no quotes, £ or commas)")
         raise MoneyError(f"found the quoted text {_show(text)}; write the amount as a number without quotes")
+    if text.isdigit() and text.isascii() and len(text) <= 12 and (text[0] != "0" or text == "0"):
+        return Decimal(text + ".00")  # whole pounds, as MONEY_TEXT takes them, without the search
     if MONEY_TEXT.fullmatch(text):
         # Written with its pence, a number is already what quantizing to the penny gives (the same
         # digits and exponent); else the missing zeros are written on: the same Decimal, exactly.

@@ -165,15 +165,13 @@ def _listed(
     """Each of ``projects`` (``_forecast_projects``) whose forecast as at ``as_at`` comes from a
     forecast file (``figures.forecast_source``; any other's is its allocation), in that order:
     its stream's position and its forecast (None when it neither differs nor gives a reason)."""
-    from budgetctl.model import figures
-
     latest = ledger.latest_forecasts(year, as_at)
     found: list[tuple[int, Variance | None]] = []
     for position, stream_id, entry in projects if latest else ():
-        if entry.id in latest:
-            value, source = figures.forecast_source(ledger, entry, year, as_at)
-            assert source is not None
+        source = latest.get(entry.id)
+        if source is not None:
             listed = source.forecast.projects[entry.id]
+            value = listed.outturn  # figures.forecast_source, from the files it searches
             allocated = entry.project.allocations.get(year, ZERO)
             kept = Variance(
                 entry.id, entry.project.title, stream_id, allocated, value, listed.reason, listed.variance_class,

@@ -22,13 +22,14 @@ from budgetctl.model.money import format_pounds, needs_pence, total
 from budgetctl.model.periods import previous_year
 from budgetctl.model.records import Stream
 from budgetctl.reports.adjustments import register
+from budgetctl.reports.board_date import as_at_line
 from budgetctl.reports.summary import Known, percent, summary
 from budgetctl.reports.table import Table
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from pathlib import Path
-
+    from budgetctl.loading.cache import FileCache
+    from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.loading.warm import Listing
     from budgetctl.pipeline import Checked
 
 # How a project field reads in a sentence ("every project must give its ...").
@@ -150,54 +151,6 @@ class BoardReport:
         return sum(len(p.awards) for p in self.programmes)
 
 
-def as_at_line(day: datetime.date, revision: tuple[str, bool] | None) -> str:
-    """``As at 28 March 2023 · ledger commit 1a2b3c4 (with changes not yet committed)``."""
-    line = f"As at {day.day} {day:%B %Y}"
-    if revision is None:
-        return line + " · ledger not in a git repository"
-    commit, dirty = revision
-    return line + f" · ledger commit {commit}" + (" (with changes not yet committed)" if dirty else "")
-
-
-def paper_date(text: str | None) -> datetime.date:
-    """A paper's date: ``text`` (YYYY-MM-DD), else $SOURCE_DATE_EPOCH (reproducible output), else
-    today; ValueError when either is not a date."""
-    if text is not None:
-        return datetime.date.fromisoformat(text)
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.UTC).date()
-    return datetime.date.today()
-
-
-def revision_of(folder: Path) -> Callable[[], tuple[str, bool] | None]:
-    """The commit the paper names (``infra.git.worktree_revision`` of ``folder``), asked of git in a
-    thread while the ledger loads (about 0.1 s on a large ledger); the function returned waits for
-    it (or raises what it raised)."""
-    import threading
-
-    from budgetctl.infra.git import worktree_revision
-
-    found: list[tuple[str, bool] | None] = []
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            found.append(worktree_revision(folder))
-        except BaseException as exc:  # handed to the caller, as if it had run there
-            failed.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def result() -> tuple[str, bool] | None:
-        thread.join()
-        if failed:
-            raise failed[0]
-        return found[0]
-
-    return result
-
-
 def board_report(
     ledger: Ledger,
     year: str,
@@ -258,16 +211,25 @@ class Kept:
     year: str  # the paper's year
     known: Known  # each stream's allocations and allocated money per year, as ``summary`` takes them
     awards: dict[str, list[Decimal]]  # each stream's allocations in the year
+    cache: FileCache  # where the check is kept
+    ledger_key: str  # the ledger key (``cache.ledger_key``) of the content checked
 
 
-def warm(data: str | os.PathLike[str] | None, chosen: str | None, listing: bool | None) -> Kept | None:
+def warm(
+    data: str | os.PathLike[str] | None,
+    chosen: str | None,
+    listing: bool | None,
+    found: tuple[LedgerFiles | None, FileCache, str, bool, Listing | None] | None = None,
+) -> Kept | None:
     """What ``board_report`` needs for a paper of ``chosen`` (default: as ``budgetctl report``
     chooses) that summarises Appendix A, without loading a project: the streams, the problems and
     figures of the last whole check (``pipeline.streams_only``) and each stream's allocations in the
     year from the snapshot of that same check. None when the cache does not hold exactly this
     ledger's last check, its totals are unreliable, the year has no budget, the paper would list
     every project (``listing`` True, or None and at most LIST_MAX_PROJECTS), or the snapshot and
-    the figures disagree in the least: then the caller loads everything. Raises NoLedger."""
+    the figures disagree in the least: then the caller loads everything. ``found``: the ledger as
+    ``loading.warm.current_listed`` found it just before: its files are not discovered again, and
+    of a ledger the stamp vouched for only streams.yaml is read (``_stamped``). Raises NoLedger."""
     from budgetctl.loading import cache as file_cache
     from budgetctl.loading import snapshot
     from budgetctl.loading.codec import Malformed
@@ -277,16 +239,22 @@ def warm(data: str | os.PathLike[str] | None, chosen: str | None, listing: bool 
 
     if listing is True or file_cache.disabled_by_env():
         return None
-    files, cache, index = file_cache.read_through_index(data)
-    if cache is None or index is None:
-        return None
-    key = file_cache.ledger_key(files)
+    stamped = _stamped(data, found) if found is not None and found[4] is not None and not found[3] else None
+    if found is not None and found[0] is not None:
+        files, cache, key = found[0], found[1], found[2]
+    elif found is not None and stamped is not None:
+        files, cache, key = stamped, found[1], found[2]
+    else:
+        files, opened, index = file_cache.read_through_index(data)
+        if opened is None or index is None:
+            return None
+        cache, key = opened, file_cache.ledger_key(files)
+        index.save()
     cache.sparingly(1)  # streams.yaml's entry alone is read from the cache
-    found = streams_only(files, cache, key)
-    index.save()
-    if found is None or found[0].ledger is None or found[0].totals_broken():
+    last = streams_only(files, cache, key)
+    if last is None or last[0].ledger is None or last[0].totals_broken():
         return None
-    checked, known = found
+    checked, known = last
     assert checked.ledger is not None
     streams = checked.ledger.streams
     year = chosen_year(checked.ledger.budget_years(), chosen, datetime.date.today())
@@ -304,7 +272,32 @@ def warm(data: str | os.PathLike[str] | None, chosen: str | None, listing: bool 
         return None
     if any((len(awards[s]), total(awards[s])) != counts[s] for s in counts):
         return None  # the snapshot does not add up to the check's figures: trust neither
-    return Kept(checked, year, known, awards)
+    return Kept(checked, year, known, awards, cache, key)
+
+
+def _stamped(
+    data: str | os.PathLike[str] | None, found: tuple[LedgerFiles | None, FileCache, str, bool, Listing | None]
+) -> LedgerFiles | None:
+    """The files of a ledger the stamp vouched for (``found``, from ``warm.current_listed``) that a
+    paper from the last whole check reads: streams.yaml alone, read under the stat entry of the
+    listing the stamp vouched for; None when the ledger has adjustments (which discovery reads)
+    or streams.yaml changed since the listing."""
+    from budgetctl.loading.discover import LedgerFiles, display_base, find_root, join_shown
+    from budgetctl.loading.lookup import _listed  # what ``show`` reads of a stamped ledger, read so
+    from budgetctl.model.kinds import ADJUSTMENT, STREAMS_FILE
+
+    listing = found[4]
+    assert listing is not None
+    adjustments = ADJUSTMENT.folder + "/"
+    taken = listing.taken_where(
+        lambda folder, name: (folder == "" and name == STREAMS_FILE) or folder.startswith(adjustments)
+    )
+    root = find_root(data)
+    streams = str(root / STREAMS_FILE)  # as the listing makes its paths
+    if list(taken) != [streams]:
+        return None
+    raw = _listed(streams, join_shown(display_base(root), STREAMS_FILE), taken[streams])
+    return None if raw is None else LedgerFiles(root, raw)
 
 
 def _appendix_c(ledger: Ledger, year: str) -> Table | None:

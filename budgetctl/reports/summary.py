@@ -153,14 +153,14 @@ def _warm(
 
     if disabled_by_env():
         return None
-    stamped = warm.stamped(data)
-    if isinstance(stamped, tuple) and not (plan and stamped[2].in_year):
+    look = warm.first_look(data)
+    if isinstance(look, tuple) and not (plan and look[1].in_year):
         # The stamp is kept only after a whole check that found no problem, and says how many
         # files it checked: with the values kept under its ledger key, neither the check file
         # (nor json to read it) nor pathlib is needed.
         from budgetctl.loading import summaryvalues
 
-        entries, code, stamp = stamped
+        (entries, code), stamp, _ = look
         values = summaryvalues.load(entries, code, stamp.key)
         if values is not None:
             return ([], stamp.files, False), None, values
@@ -168,7 +168,7 @@ def _warm(
         from pathlib import Path
 
         data = Path(data)
-    state = warm.current_of(data, stamped)
+    state = warm.current_of(data, look)
     if state is None:
         return None
     files, cached, key, in_year = state

@@ -23,7 +23,11 @@ from budgetctl.rules._rule import Finding, Rule
 
 def check(ledger: Ledger) -> Iterator[Finding]:
     # Every row's (reference, kind) from the columns, counted in C: the rows are read only
-    # when there is a copy to report.
+    # when there is a copy to report. References all different: no pair is twice (the usual
+    # ledger, whose pairs are then not made).
+    references = list(chain.from_iterable(file.columns.references for file in ledger.actuals))
+    if len(set(references)) == len(references):
+        return
     keys = list(chain.from_iterable(file.columns.keys() for file in ledger.actuals))
     if len(set(keys)) == len(keys):
         return
