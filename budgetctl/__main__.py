@@ -39,8 +39,14 @@ class _Stdout:
 
 class Answered(SystemExit):
     """Exit after a ``validate`` answered from its stamp (``_no_problems``: exit 0) or from the
-    check of the files changed since (``pipeline.check_listed``: 0 or 1): nothing was opened,
-    started or registered that the interpreter's teardown would close or run, or ``run`` sees it."""
+    check of the files changed since (``pipeline.check_listed``: 0 or 1), or a warm ``summary``
+    from its kept values (0): nothing was opened, started or registered that the interpreter's
+    teardown would close or run, or ``run`` sees it."""
+
+
+# Set by ``run``: a warm answer then ends the process, so a fast path that turned the cycle
+# collector off leaves it off (``_summary``); for another caller of ``main`` it is on again.
+_ENDS_ON_ANSWER = False
 
 
 def run() -> None:
@@ -49,6 +55,8 @@ def run() -> None:
     error is flushed here) and nothing left for the teardown but freeing memory, the process
     ends without that teardown, which frees every object and module one by one (a fifteenth of
     a warm validate's CPU time)."""
+    global _ENDS_ON_ANSWER
+    _ENDS_ON_ANSWER = True
     try:
         main()
     except Answered as answered:
@@ -287,37 +295,60 @@ def _summary(plain: dict[str, Any]) -> None:
     or click, when the cache holds the facts of the ledger's last whole check
     (``reports.summary.warm_table``); otherwise it returns having printed nothing, and Typer runs the
     command (which says what is wrong with an option, a year or the ledger)."""
-    from budgetctl.diagnostics import UserError
+    import gc
+
+    # The listing, the kept values and the table make no cycle: the collector would only walk
+    # them (the listing's tuple a file) and the modules again, a fortieth of a warm summary. It
+    # is on again when Typer runs the command; a summary printed here ends the process (``run``:
+    # turned on, the collector's first pass would walk every object the run made).
+    collecting = gc.isenabled()
+    gc.disable()
+    printed = False
+    try:
+        printed = _summary_printed(plain)
+    finally:
+        if collecting and not (printed and _ENDS_ON_ANSWER):
+            gc.enable()
+    if printed:
+        raise Answered(0)  # nothing opened, started or registered: no teardown needed (``run``)
+
+
+def _summary_printed(plain: dict[str, Any]) -> bool:
+    """``_summary``'s work: whether it printed the summary (else nothing is printed)."""
     from budgetctl.model.periods import YearError, parse_year, years_between
 
     by, chosen = plain.get("by", "stream"), plain.get("format", "table")
     if by not in ("stream", "funding") or chosen not in ("table", "csv", "json", "markdown"):
-        return
+        return False
     year, years = plain.get("year"), None
     try:
         if year is not None and ".." in year:
             first, _, last = year.partition("..")
             years = years_between(parse_year(first), parse_year(last))
             if years is None or by != "stream":
-                return
+                return False
         elif year is not None:
             year = parse_year(year)
     except YearError:
-        return
+        return False
     from budgetctl.reports.summary import warm_table
 
-    try:
-        found = warm_table(_data(plain), year, years, by)
-    except UserError:
-        return
+    try:  # the option as given: pathlib is not imported for it
+        found = warm_table(plain.get("data", plain.get("main_data")), year, years, by)
+    except Exception as exc:  # no ledger: Typer says so (diagnostics is imported only then)
+        from budgetctl.diagnostics import UserError
+
+        if isinstance(exc, UserError):
+            return False
+        raise
     if found is None:
-        return
+        return False
     problems, file_count, table = found
     from budgetctl.render.tables import RENDERERS
 
     RENDERERS[chosen](table)
     _trailing(problems, file_count)
-    raise SystemExit(0)
+    return True
 
 
 def _trailing(problems: list[Any], file_count: int) -> None:

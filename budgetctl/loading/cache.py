@@ -14,8 +14,9 @@ problem, from every stage and rule), keyed by every file's display path and
 bytes: ``validate`` on a ledger that has not changed reads, hashes and prints,
 and neither parses, validates nor runs a rule. Any change to any file's bytes,
 or a file added, removed or renamed, gives another key, so the rules run again.
-``.summary.json`` keeps, under the same key, what a summary of the streams needs
-(``model.streamfacts``): a warm ``summary`` reads it instead of every project; and
+``.summary`` keeps, under the same key, what a summary of the streams needs
+(``model.streamfacts``, in ``loading.summaryvalues``'s form): a warm ``summary`` reads it
+instead of every project; and
 ``.plan.json`` the last check of the plan alone (a ledger with actuals or forecasts,
 which a report of the plan leaves unread) with its summary values; ``.monitor.json``,
 under the whole check's key, what a monitoring report needs (``model.monitorfacts``).
@@ -229,19 +230,18 @@ class FileCache:
 
     @property
     def summary_path(self) -> Path:
-        """Where the summary values of the last whole check are kept (apart: validate never reads them)."""
-        return self.path.with_suffix(".summary.json")
+        """Where the summary values of the last whole check are kept (apart: validate never reads
+        them), in ``loading.summaryvalues``'s form."""
+        from budgetctl.loading import summaryvalues
+
+        return Path(summaryvalues.path_of(str(self.path)))
 
     def last_summary(self, ledger: str) -> Any:
         """The summary values kept with the last whole check of the ledger whose ``ledger_key`` is
         ``ledger`` (``model.streamfacts``'s, not yet decoded), or None."""
-        found = self._kept(self.summary_path, ledger)
-        if found is None:
-            return None
-        try:
-            return json.loads(b"\n".join(found[1]))
-        except (ValueError, RecursionError):
-            return None
+        from budgetctl.loading import summaryvalues
+
+        return summaryvalues.load(str(self.path), self.key, ledger) if self.enabled else None
 
     @property
     def monitor_path(self) -> Path:
@@ -335,8 +335,9 @@ class FileCache:
         write_own(self.check_path, data)
         self._check, self._check_head = _split_check(data), None  # what the next question reads
         if summary is not None:
-            kept = {"format": FORMAT, "key": self.key, "ledger": ledger}
-            write_own(self.summary_path, f"{json.dumps(kept)}\n{json.dumps(summary)}\n".encode())
+            from budgetctl.loading import summaryvalues
+
+            write_own(self.summary_path, summaryvalues.dumped(self.key, ledger, summary))
 
     def get(self, path: str, key: str) -> list[Any] | None:
         """``[loader problems, schema problems, project]`` stored for ``path`` with content

@@ -148,9 +148,27 @@ def _warm(
 ) -> tuple[tuple[list[Diagnostic], int, bool], LedgerFiles | None, Any] | None:
     """The last check's problems, file count and incompleteness, the files (None when the stamp
     vouched for them) and the kept facts, not yet decoded (see ``warm``)."""
-    from budgetctl.loading.warm import current
+    from budgetctl.loading import warm
+    from budgetctl.loading.cacheplace import disabled_by_env
 
-    state = current(data)
+    if disabled_by_env():
+        return None
+    look = warm.first_look(data)
+    if isinstance(look, tuple) and not (plan and look[1].in_year):
+        # The stamp is kept only after a whole check that found no problem, and says how many
+        # files it checked: with the values kept under its ledger key, neither the check file
+        # (nor json to read it) nor pathlib is needed.
+        from budgetctl.loading import summaryvalues
+
+        (entries, code), stamp, _ = look
+        values = summaryvalues.load(entries, code, stamp.key)
+        if values is not None:
+            return ([], stamp.files, False), None, values
+    if isinstance(data, str):  # as the command's option gives it, for discovery
+        from pathlib import Path
+
+        data = Path(data)
+    state = warm.current_of(data, look)
     if state is None:
         return None
     files, cached, key, in_year = state

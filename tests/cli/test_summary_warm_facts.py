@@ -6,6 +6,7 @@ with problems present, when refused, and after a file changed keeping its size a
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import time
@@ -202,20 +203,39 @@ def test_a_warm_summary_imports_neither_typer_nor_the_models(tmp_path: Path) -> 
     assert {"budgetctl.model.records", "budgetctl.model.ledger", "textwrap"} & warm == set()
 
 
-@pytest.mark.parametrize("damage", [b"", b"{", b'{"streams": [["fund", "Fund"]]}', b'{"streams": "x"}'])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",  # the file's bytes
+        b"{",
+        b"cut",  # all but its last bytes
+        b"another ledger",  # the values kept under another ledger key
+        {"streams": [["fund", "Fund"]]},  # the values, in the file's own form
+        {"streams": "x"},
+        "x",
+    ],
+)
 def test_damaged_summary_values_are_ignored(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     typer_runs: list[int],
-    damage: bytes,
+    damage: bytes | object,
 ) -> None:
     data = make_ledger(tmp_path, {"streams.yaml": STREAMS, "projects/fund/a.yaml": project("600.25")})
     args = ("summary", "--data", str(data), "-f", "json")
     entry(monkeypatch, capsys, "validate", "--data", str(data))
-    (kept,) = Path(os.environ["XDG_CACHE_HOME"], "budgetctl").glob("*.summary.json")
-    header = kept.read_bytes().split(b"\n")[0]
-    kept.write_bytes(header + b"\n" + damage + b"\n")
+    (kept,) = Path(os.environ["XDG_CACHE_HOME"], "budgetctl").glob("*.summary")
+    whole = kept.read_bytes()
+    form, code, ledger, values = marshal.loads(whole)
+    if damage == b"cut":
+        kept.write_bytes(whole[:-3])
+    elif damage == b"another ledger":
+        kept.write_bytes(marshal.dumps((form, code, "0" * len(ledger), values), 2))
+    elif isinstance(damage, bytes):
+        kept.write_bytes(damage)
+    else:
+        kept.write_bytes(marshal.dumps((form, code, ledger, damage), 2))
     runs = len(typer_runs)
     assert entry(monkeypatch, capsys, *args) == uncached(monkeypatch, capsys, *args)
     assert len(typer_runs) == runs + 2  # the damaged values were not used: Typer checked the ledger
