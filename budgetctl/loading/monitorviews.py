@@ -23,6 +23,10 @@ from binascii import crc32
 
 from budgetctl.loading.ownfiles import read_own, write_own
 
+TYPE_CHECKING = False  # typing itself is not imported on the warm path
+if TYPE_CHECKING:
+    from pathlib import Path
+
 FORMAT = "budgetctl-monitor-view 1"
 KEEP = 8  # views kept per ledger folder (a text view of 10,000 projects is about 1 MB)
 
@@ -61,7 +65,7 @@ def _head(place: Place, ledger: str, view: str) -> bytes | None:
     values = read_own(_beside(place, ".monitor.json"), binary=True)  # FileCache.monitor_path
     if values is None:
         return None
-    return f"{FORMAT}\t{place[1]}\t{ledger}\t{view}\t{_sums(values).decode()}\n".encode()
+    return f"{FORMAT}\t{place[1]}\t{ledger}\t{view}\t{sums(values).decode()}\n".encode()
 
 
 def shown(place: Place, ledger: str, view: str) -> bytes | None:
@@ -71,8 +75,8 @@ def shown(place: Place, ledger: str, view: str) -> bytes | None:
     data = read_own(_path(place, view), binary=True) if head is not None else None
     if data is None or head is None or not data.startswith(head):
         return None
-    sums, _, body = data[len(head) :].partition(b"\n")
-    if sums != _sums(body):  # cut short or damaged
+    written, _, body = data[len(head) :].partition(b"\n")
+    if written != sums(body):  # cut short or damaged
         return None
     try:
         body.decode()  # the whole text first: ``safe`` looks only at what is not ASCII
@@ -81,7 +85,8 @@ def shown(place: Place, ledger: str, view: str) -> bytes | None:
     return body if safe(body) else None
 
 
-def _sums(body: bytes) -> bytes:
+def sums(body: bytes) -> bytes:
+    """The length and CRC of ``body``, as a kept view's line gives them."""
     return f"{len(body)} {crc32(body):08x}".encode()
 
 
@@ -115,13 +120,18 @@ def keep(place: Place, ledger: str, view: str, text: str) -> None:
     from pathlib import Path  # loaded already: the report was made
 
     path = Path(_path(place, view))
-    write_own(path, b"%s%s\n%s" % (head, _sums(body), body))
-    prefix = f"{Path(place[0]).stem}.view-"
+    write_own(path, b"%s%s\n%s" % (head, sums(body), body))
+    prune(path, f"{Path(place[0]).stem}.view-")
+
+
+def prune(path: Path, prefix: str, kept: int = KEEP) -> None:
+    """Remove the oldest files beside ``path`` (just written) named ``prefix...`` so that at most
+    ``kept`` are left with it. A failure is ignored: the next run prunes again."""
     try:
         with os.scandir(path.parent) as entries:
             views = [e for e in entries if e.name.startswith(prefix) and e.name != path.name and e.is_file()]
         views.sort(key=lambda e: e.stat().st_mtime_ns)
-        for entry in views[: max(0, len(views) - KEEP + 1)]:
+        for entry in views[: max(0, len(views) - kept + 1)]:
             os.unlink(entry.path)  # noqa: PTH108  # a DirEntry's path, without making a Path
     except OSError:
         return

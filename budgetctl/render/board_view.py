@@ -21,7 +21,7 @@ import os
 import time
 from binascii import crc32
 
-from budgetctl.loading.monitorviews import safe
+from budgetctl.loading.monitorviews import prune, safe, sums
 from budgetctl.loading.ownfiles import read_own, write_own
 
 TYPE_CHECKING = False  # typing itself is not imported on the warm path
@@ -70,18 +70,14 @@ def shown(cache: FileCache, ledger: str, view: str, format: str, as_at: str) -> 
     if data is None or not data.startswith(head):
         return None
     cut, _, rest = data[len(head) :].partition(b"\n")
-    sums, _, body = rest.partition(b"\n")
-    if sums != _sums(body) or not cut.isdigit() or int(cut) > len(body) or not safe(body):
+    written, _, body = rest.partition(b"\n")
+    if written != sums(body) or not cut.isdigit() or int(cut) > len(body) or not safe(body):
         return None
     try:
         before, after = body[: int(cut)].decode(), body[int(cut) :].decode()
     except UnicodeDecodeError:  # a cut inside a character: not a view this module wrote
         return None
     return before + escaped(format, as_at) + after
-
-
-def _sums(body: bytes) -> bytes:
-    return f"{len(body)} {crc32(body):08x}".encode()
 
 
 def keep(cache: FileCache, ledger: str, view: str, text: str, mark: str) -> None:
@@ -100,16 +96,8 @@ def keep(cache: FileCache, ledger: str, view: str, text: str, mark: str) -> None
         return
     path = _path(cache, ledger, view)
     head = _head(cache, ledger, view).encode()
-    write_own(path, b"%s%d\n%s\n%s" % (head, len(first), _sums(body), body))
-    prefix = f"{cache.path.stem}.board-"
-    try:
-        with os.scandir(path.parent) as entries:
-            views = [e for e in entries if e.name.startswith(prefix) and e.name != path.name and e.is_file()]
-        views.sort(key=lambda e: e.stat().st_mtime_ns)
-        for entry in views[: max(0, len(views) - KEEP + 1)]:
-            os.unlink(entry.path)  # noqa: PTH108  # a DirEntry's path, without making a Path
-    except OSError:
-        return
+    write_own(path, b"%s%d\n%s\n%s" % (head, len(first), sums(body), body))
+    prune(path, f"{cache.path.stem}.board-", KEEP)
 
 
 def mark() -> str:

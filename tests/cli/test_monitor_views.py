@@ -191,7 +191,7 @@ def field(head: bytes, index: int, value: bytes) -> bytes:
 def resummed(rest: bytes, old: bytes, new: bytes) -> bytes:
     """A view's text with ``old`` replaced, and its length and CRC made to match."""
     body = rest.partition(b"\n")[2].replace(old, new)
-    return monitorviews._sums(body) + b"\n" + body
+    return monitorviews.sums(body) + b"\n" + body
 
 
 @pytest.mark.parametrize(
