@@ -139,17 +139,26 @@ def plain_tree(text: str) -> dict[str, Any] | None:
             current, inner = root, 0
         if key in current or key in _NULL_KEYS:
             return None
-        if plain:
-            current[key] = Scalar(plain, 0, 0, False)
-        elif single or double:
-            current[key] = Scalar((single or double)[1:-1], 0, 0, True)
-        elif flow:
-            current[key] = [Scalar(item, 0, 0, False) for item in _FLOW_ITEM.findall(flow)]
+        value = _value(plain, single, double, flow)
+        if value is not None:
+            current[key] = value
         elif current is root:
             waiting = key
         else:
             return None
     return root if root and not waiting else None
+
+
+def _value(plain: str, single: str, double: str, flow: str) -> Scalar | list[Scalar] | None:
+    """The value a line of the line reader's forms gives after its key (its plain, quoted or
+    flow-sequence part, as ``_LINES`` matched it), or None when nothing follows the colon."""
+    if plain:
+        return Scalar(plain, 0, 0, False)
+    if single or double:
+        return Scalar((single or double)[1:-1], 0, 0, True)
+    if flow:
+        return [Scalar(item, 0, 0, False) for item in _FLOW_ITEM.findall(flow)]
+    return None
 
 
 def plain_record(text: str, model: type[Any]) -> Any:
@@ -217,25 +226,18 @@ def _plain_record(text: str, by_key: Any, start: list[Any], finish: Any) -> Any:
             found = by_key.get(key)
             if found is None:  # a key the record does not have
                 return None
-            if plain:
-                values[found[0]] = found[1](Scalar(plain, 0, 0, False))
-            elif single or double:
-                values[found[0]] = found[1](Scalar((single or double)[1:-1], 0, 0, True))
-            elif flow:
-                values[found[0]] = found[1]([Scalar(item, 0, 0, False) for item in _FLOW_ITEM.findall(flow)])
+            value = _value(plain, single, double, flow)
+            if value is not None:
+                values[found[0]] = found[1](value)
             else:
                 waiting = found
         else:
             if key in current:
                 return None
-            if plain:
-                current[key] = Scalar(plain, 0, 0, False)
-            elif single or double:
-                current[key] = Scalar((single or double)[1:-1], 0, 0, True)
-            elif flow:
-                current[key] = [Scalar(item, 0, 0, False) for item in _FLOW_ITEM.findall(flow)]
-            else:
+            value = _value(plain, single, double, flow)
+            if value is None:
                 return None
+            current[key] = value
     if waiting is not None or not seen:
         return None
     if current is not None:
@@ -320,13 +322,9 @@ def plain_nested(text: str) -> dict[str, Any] | None:
                 mapping[name] = Scalar(words, 0, 0, False)
             current[key] = mapping
             nodes += 2 * len(mapping)
-        elif plain:
-            current[key] = Scalar(plain, 0, 0, False)
-        elif single or double:
-            current[key] = Scalar((single or double)[1:-1], 0, 0, True)
-        elif flow:
-            current[key] = [Scalar(item, 0, 0, False) for item in _FLOW_ITEM.findall(flow)]
-            nodes += len(current[key])
+        elif (value := _value(plain, single, double, flow)) is not None:
+            current[key] = value
+            nodes += len(value) if isinstance(value, list) else 0
         else:
             waiting = key
             nodes -= 1
