@@ -374,7 +374,6 @@ def _monitor(plain: dict[str, Any]) -> None:
     if plain.get("by", "stream") != "stream" or chosen not in ("table", "csv", "json", "markdown"):
         return
     from budgetctl.loading import monitorviews
-    from budgetctl.loading.cacheplace import disabled_by_env
     from budgetctl.loading.warm import current_of, first_look
 
     try:
@@ -401,7 +400,7 @@ def _monitor(plain: dict[str, Any]) -> None:
         if body is not None:
             _write_text(body)
             raise Answered(0)  # nothing registered or started: no teardown needed (``run``)
-    state = None if disabled_by_env() else current_of(_data(plain), look)
+    state = current_of(_data(plain), look)
     if state is None:
         return
     import datetime

@@ -288,7 +288,7 @@ def current_listed(
     data: str | os.PathLike[str] | None,
 ) -> tuple[LedgerFiles | None, FileCache, str, bool, Listing | None] | None:
     """``current``, and the listing the stamp vouched for when it did (else None)."""
-    return None if disabled_by_env() else _resolved(data, _unchanged(data, os.getcwd()))
+    return _resolved(data, _unchanged(data, os.getcwd()))
 
 
 def first_look(data: str | os.PathLike[str] | None) -> tuple[tuple[str, str], Kept, Listing] | Listing | None:
@@ -296,13 +296,13 @@ def first_look(data: str | os.PathLike[str] | None) -> tuple[tuple[str, str], Ke
     imported): for a command that can answer from a file kept beside the cache when the stamp
     vouches for the ledger, and otherwise goes on with ``current_of(data, found)``. None with
     the cache turned off. Raises NoLedger."""
-    return None if disabled_by_env() else _unchanged(data, os.getcwd())
+    return _unchanged(data, os.getcwd())
 
 
 def current_of(
     data: str | os.PathLike[str] | None, found: tuple[tuple[str, str], Kept, Listing] | Listing | None
 ) -> tuple[LedgerFiles | None, FileCache, str, bool] | None:
-    """``current`` from ``found``, this run's ``first_look(data)`` (the cache turned on)."""
+    """``current`` from ``found``, this run's ``first_look(data)``."""
     resolved = _resolved(data, found)
     return None if resolved is None else resolved[:4]
 
@@ -310,7 +310,9 @@ def current_of(
 def _resolved(
     data: str | os.PathLike[str] | None, found: tuple[tuple[str, str], Kept, Listing] | Listing | None
 ) -> tuple[LedgerFiles | None, FileCache, str, bool, Listing | None] | None:
-    """``current_listed`` from this run's ``_unchanged`` (the cache turned on)."""
+    """``current_listed`` from this run's ``_unchanged``."""
+    if found is None and disabled_by_env():
+        return None  # the cache turned off: nothing to answer from, and no discovery for it
     from pathlib import Path
 
     from budgetctl.loading import cache as file_cache

@@ -149,10 +149,7 @@ def _warm(
     """The last check's problems, file count and incompleteness, the files (None when the stamp
     vouched for them) and the kept facts, not yet decoded (see ``warm``)."""
     from budgetctl.loading import warm
-    from budgetctl.loading.cacheplace import disabled_by_env
 
-    if disabled_by_env():
-        return None
     look = warm.first_look(data)
     if isinstance(look, tuple) and not (plan and look[1].in_year):
         # The stamp is kept only after a whole check that found no problem, and says how many
