@@ -100,6 +100,12 @@ def where(root: str) -> tuple[str, str] | None:
         return None
 
 
+def beside(entries: str, suffix: str) -> str:
+    """The file beside the cache's entries file ``entries`` (``where``'s) with ``suffix`` for its
+    own: ``Path.with_suffix`` on strings, for the warm paths that do not import pathlib."""
+    return os.path.splitext(entries)[0] + suffix
+
+
 def _repository_top(root: str) -> str:
     """The git work tree holding the ledger, else the ledger folder itself."""
     for folder in (root, *parents(root)):

@@ -21,6 +21,7 @@ import os
 import time
 from binascii import crc32
 
+from budgetctl.loading.cacheplace import beside
 from budgetctl.loading.ownfiles import read_own, write_own
 
 TYPE_CHECKING = False  # typing itself is not imported on the warm path
@@ -48,13 +49,8 @@ def view_of(
 Place = tuple[str, str]
 
 
-def _beside(place: Place, suffix: str) -> str:
-    """The file beside the entries file with ``suffix`` for its own (``Path.with_suffix``)."""
-    return os.path.splitext(place[0])[0] + suffix  # noqa: PTH122  # pathlib is not imported on the warm path
-
-
 def _path(place: Place, view: str) -> str:
-    return _beside(place, f".view-{crc32(view.encode()):08x}")
+    return beside(place[0], f".view-{crc32(view.encode()):08x}")
 
 
 def _head(place: Place, ledger: str, view: str) -> bytes | None:
@@ -62,7 +58,7 @@ def _head(place: Place, ledger: str, view: str) -> bytes | None:
     it was made from (a view is kept no longer than they are: values damaged or replaced since
     drop it, and the next run reads them again; the same values written again keep it); None
     when there are none."""
-    values = read_own(_beside(place, ".monitor.json"), binary=True)  # FileCache.monitor_path
+    values = read_own(beside(place[0], ".monitor.json"), binary=True)  # FileCache.monitor_path
     if values is None:
         return None
     return f"{FORMAT}\t{place[1]}\t{ledger}\t{view}\t{sums(values).decode()}\n".encode()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import marshal
 
+from budgetctl.loading.cacheplace import beside
 from budgetctl.loading.ownfiles import read_own
 
 TYPE_CHECKING = False  # typing itself is not imported: a warm summary does without it
@@ -22,7 +23,7 @@ FORMAT = "budgetctl-summary 1"
 
 def path_of(entries: str) -> str:
     """The file beside the cache's entries file (``ledger-<name>.jsonl``), as a string."""
-    return entries[: entries.rindex(".")] + ".summary"
+    return beside(entries, ".summary")
 
 
 def dumped(code: str, ledger: str, values: dict[str, Any]) -> bytes:

@@ -29,7 +29,7 @@ import os
 import time
 from operator import attrgetter, itemgetter
 
-from budgetctl.loading.cacheplace import disabled_by_env, sha256, where
+from budgetctl.loading.cacheplace import beside, disabled_by_env, sha256, where
 from budgetctl.loading.root import given_data, located, pure
 
 TYPE_CHECKING = False  # neither typing nor pathlib is imported (each costs a tenth of a warm run)
@@ -506,7 +506,7 @@ def _path(entries: Path) -> Path:
 
 def _stamp_path(entries: str) -> str:
     """``_path`` of the entries file's path as a string (``ledger-<name>.jsonl``)."""
-    return entries[: entries.rindex(".")] + ".warm"
+    return beside(entries, ".warm")
 
 
 def _read(path: str) -> tuple[int, tuple[str, ...], bytes, tuple[tuple[str, str], ...], Kept] | None:
