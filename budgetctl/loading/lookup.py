@@ -80,7 +80,7 @@ def project_files(data: str | os.PathLike[str] | None, root: Path, wanted: str) 
     if any(misplaced(ADJUSTMENT, tuple(display[len(in_year) + 1 :].split("/"))) for display, _ in adjustments):
         return None  # not an adjustment to discovery (a whole check without problems found no such file)
     wanted_files = [(shown(path), path) for path in (top + STREAMS_FILE, matches[0])] + adjustments
-    read = [_listed(path, display, taken.get(path)) for display, path in wanted_files]
+    read = [read_listed(path, display, taken.get(path)) for display, path in wanted_files]
     if None in read:
         return None
     raws = [raw for raw in read if raw is not None]
@@ -92,7 +92,7 @@ def _is_project(shown: str, wanted: str) -> bool:
     return is_project_name(shown.rsplit("/", 1)[-1]) and project_id(shown) == wanted
 
 
-def _listed(path: str, shown: str, info: os.stat_result | None) -> RawFile | None:
+def read_listed(path: str, shown: str, info: os.stat_result | None) -> RawFile | None:
     """The file at ``path`` with the content it had when the listing took ``info``: None when it
     has another stat entry before or after the read (it changed since), or cannot be read."""
     if info is None:

@@ -283,7 +283,7 @@ def _stamped(
     listing the stamp vouched for; None when the ledger has adjustments (which discovery reads)
     or streams.yaml changed since the listing."""
     from budgetctl.loading.discover import LedgerFiles, display_base, find_root, join_shown
-    from budgetctl.loading.lookup import _listed  # what ``show`` reads of a stamped ledger, read so
+    from budgetctl.loading.lookup import read_listed  # what ``show`` reads of a stamped ledger, read so
     from budgetctl.model.kinds import ADJUSTMENT, STREAMS_FILE
 
     listing = found[4]
@@ -296,7 +296,7 @@ def _stamped(
     streams = str(root / STREAMS_FILE)  # as the listing makes its paths
     if list(taken) != [streams]:
         return None
-    raw = _listed(streams, join_shown(display_base(root), STREAMS_FILE), taken[streams])
+    raw = read_listed(streams, join_shown(display_base(root), STREAMS_FILE), taken[streams])
     return None if raw is None else LedgerFiles(root, raw)
 
 
