@@ -390,6 +390,8 @@ def write_git(ledger: Ledger, outdir: Path) -> bool:
     working tree stays at bench-base). False when git is not available."""
     if shutil.which("git") is None:
         return False
+    # Absolute: git runs in OUTDIR, and GIT_INDEX_FILE below names files under it.
+    outdir = outdir.resolve()
     shutil.rmtree(outdir / ".git", ignore_errors=True)
     _git(outdir, "init", "-q", "-b", GIT_BASE)
     _git(outdir, "add", "data")
