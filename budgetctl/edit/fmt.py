@@ -961,30 +961,44 @@ def _linked(path: Path, top: Path) -> bool:
 
 @dataclass
 class Outcome:
-    """One file of a run: its result, and why writing it failed (None when it did not)."""
+    """One file of a run: its result (None when the kept verdict says the file would be
+    reformatted and only that was asked), and why writing it failed (None when it did not)."""
 
     target: Target
-    result: Formatted
+    result: Formatted | None
     write_error: str | None = None
 
+    @property
+    def changed(self) -> bool:
+        return self.result is None or self.result.changed
 
-def format_targets(targets: list[Target], *, write: bool, canonical: CanonicalSet | None = None) -> Iterator[Outcome]:
+
+def format_targets(
+    targets: list[Target], *, write: bool, canonical: CanonicalSet | None = None, verdict_only: bool = False
+) -> Iterator[Outcome]:
     """Format each file and, with ``write``, replace each one that changed (atomically, only
     if it still holds the bytes read); yields each file's outcome as it is done. A file that
-    ``canonical`` holds (these bytes at this path formatted to themselves before) is skipped,
-    and each file found canonical now is added to it."""
+    ``canonical`` holds as canonical (these bytes at this path formatted to themselves before)
+    is skipped, and with ``verdict_only`` (``fmt --check``) so is the formatting of a file it
+    holds as reformatted cleanly; each file's verdict now is added to it."""
+    from budgetctl.edit.canonical import CHANGES, SAME
     from budgetctl.infra.atomic import WriteRefused, write_atomic
 
     for target in targets:
         kind = kind_of(target.shown)
-        if canonical is not None and canonical.known(kind, target.key, target.shown):
-            continue
-        outcome = Outcome(target, format_file(target.data, target.shown, kind))
-        if canonical is not None and outcome.result.output is not None and not outcome.result.changed:
-            canonical.add(kind, target.key, target.shown)
-        if write and outcome.result.changed and outcome.result.output is not None:
+        if canonical is not None:
+            if canonical.known(kind, target.key, target.shown, SAME):
+                continue
+            if verdict_only and canonical.known(kind, target.key, target.shown, CHANGES):
+                yield Outcome(target, None)
+                continue
+        result = format_file(target.data, target.shown, kind)
+        outcome = Outcome(target, result)
+        if canonical is not None and result.output is not None:
+            canonical.add(kind, target.key, target.shown, CHANGES if result.changed else SAME)
+        if write and result.changed and result.output is not None:
             try:
-                write_atomic(target.path, outcome.result.output, expected=target.data)
+                write_atomic(target.path, result.output, expected=target.data)
             except WriteRefused as exc:
                 outcome.write_error = str(exc)
         yield outcome

@@ -59,9 +59,10 @@ def run(
     for problem in problems:
         problems_to_stderr([problem])
     changed = refused = failed = left = 0
-    for outcome in format_targets(targets, write=not (check or diff), canonical=canonical):
+    outcomes = format_targets(targets, write=not (check or diff), canonical=canonical, verdict_only=check and not diff)
+    for outcome in outcomes:
         target, result = outcome.target, outcome.result
-        if result.output is None:
+        if result is not None and result.output is None:
             refused += 1
             # A valid file whose layout fmt cannot rewrite is left as written: it must not
             # fail `fmt --check` (the pre-commit hook), since fmt could never then fix it.
@@ -77,10 +78,10 @@ def run(
             for problem in result.problems:
                 problems_to_stderr([problem])
             continue
-        if not result.changed:
+        if not outcome.changed:
             continue
         changed += 1
-        if diff:
+        if diff and result is not None and result.output is not None:
             sys.stdout.writelines(unified_diff(target, result.output))
         if check or diff:
             echo(f"would reformat {printable(target.shown)}")
