@@ -303,6 +303,8 @@ def _parse_events(text: str) -> _Ev:
 
 @dataclass
 class _Comment:
+    """A comment as the lexer found it: where it starts, its text, and whether it has its line alone."""
+
     line: int
     column: int
     text: str
@@ -332,6 +334,8 @@ def _comments(text: str, lines: list[str], spans: list[tuple[int, int]]) -> list
 
 @dataclass
 class _Entry:
+    """One key of a mapping as written, with its lines and, for a leaf, its value's text."""
+
     key: str  # the key as written (quotes kept)
     name: str  # the key's value
     line: int
@@ -361,6 +365,8 @@ def _one_line_map(item: _Ev) -> bool:
 
 @dataclass
 class _Block:
+    """A mapping's entries at one indent, and the lines after its last entry."""
+
     path: tuple[str, ...]
     indent: int
     entries: list[_Entry] = field(default_factory=list)

@@ -33,6 +33,8 @@ class ImportRefused(Exception):
 
 @dataclass
 class ImportResult:
+    """What an import did: the plan, the rows refused, the total by stream and the file written."""
+
     plan: ImportPlan
     refusals: list[Diagnostic]
     by_stream: dict[str, Decimal]

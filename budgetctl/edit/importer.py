@@ -74,6 +74,8 @@ _AMOUNT = re.compile(r"(\()?(-)?£?(-)?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0
 
 @dataclass(frozen=True, slots=True)
 class SkipRule:
+    """Rows whose cell in ``column`` is one of ``values`` are not imported."""
+
     column: str
     values: frozenset[str]
 
@@ -228,6 +230,8 @@ def _skip_rules(node: Node | None, problems: _MappingProblems) -> tuple[SkipRule
 
 @dataclass(frozen=True, slots=True)
 class _Cell:
+    """One cell of an export: its value and where it is (row, column, and the sheet's cell name)."""
+
     value: str | Decimal | date
     row: int
     column: int

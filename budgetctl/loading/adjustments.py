@@ -33,6 +33,8 @@ COMMON_KEYS = ("type", "date", "amount", "reason", "approval")
 
 @dataclass
 class LoadedAdjustments:
+    """Every adjustment file's record, the problems found, and whether a file could not be used."""
+
     entries: list[AdjustmentEntry] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     incomplete: bool = False  # a file could not be used: its change is missing from revised budgets

@@ -16,6 +16,8 @@ from budgetctl.diagnostics import Diagnostic, Severity
 
 @dataclass(frozen=True)
 class Code:
+    """A problem code: its name, severity, one-line summary and explanation (``budgetctl explain``)."""
+
     code: str
     name: str
     severity: Severity

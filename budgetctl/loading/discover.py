@@ -47,6 +47,8 @@ class NoLedger(UserError):
 
 @dataclass
 class LedgerFiles:
+    """The files of a ledger as discovery found them, and the problems of finding them."""
+
     root: Path | None
     streams: RawFile | None
     projects: list[RawFile] = field(default_factory=list)

@@ -112,6 +112,8 @@ class Parts:
 
 @dataclass
 class Snapshot:
+    """A kept snapshot of a ledger: its head, each project file's key, and each stream's rows."""
+
     head: dict[str, Any]
     keys: bytearray  # the project files' content keys, KEY hex digits each, in the order of their paths
     # The file: its paths line and its S lines are read when asked for (a change touches a few

@@ -65,6 +65,8 @@ TOTAL_COLUMNS = [
 
 @dataclass
 class Register:
+    """The adjustments register of a year: one row per adjustment, and the totals by stream and type."""
+
     records: Table  # one row per adjustment, in date then file-name order; ``data`` holds the whole JSON
     totals: Table  # one row per stream and type
 

@@ -128,6 +128,8 @@ class Bar:
 
 @dataclass
 class BoardReport:
+    """Everything a board paper shows, in the order it shows it."""
+
     year: str
     publisher: str | None
     as_at: str  # "As at 28 March 2023 · ledger commit 1a2b3c4" (the paper's date and the data it shows)

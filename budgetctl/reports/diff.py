@@ -55,6 +55,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Figures:
+    """A stream-year's approved budget, its allocations and its adjustments."""
+
     budget: Decimal  # approved
     allocated: Decimal
     adjustments: Decimal = ZERO
@@ -130,6 +132,8 @@ class ProjectChange:
 
 @dataclass(frozen=True)
 class StreamChange:
+    """A stream added, removed or changed, with the fields that changed."""
+
     id: str
     kind: str  # added | removed | changed
     programme: str
@@ -138,12 +142,16 @@ class StreamChange:
 
 @dataclass(frozen=True)
 class Approval:
+    """A stream whose change needs the approval of its owners."""
+
     stream: str
     owners: tuple[str, ...]
 
 
 @dataclass
 class LedgerDiff:
+    """What changed between two sides of a ledger, and the problems the head side brings."""
+
     base: Side
     head: Side
     years: list[YearChange] = field(default_factory=list)

@@ -42,6 +42,8 @@ class ForecastChange:
 
 @dataclass
 class InYearDiff:
+    """The actuals and forecasts that changed between two sides."""
+
     actuals: list[ActualsChange] = field(default_factory=list)
     forecasts: list[ForecastChange] = field(default_factory=list)
 

@@ -45,6 +45,8 @@ class Term:
 
 @dataclass(frozen=True)
 class Trace:
+    """How one figure is made: its subject, year and measure, and the terms that sum to it."""
+
     subject: str
     year: str
     measure: str

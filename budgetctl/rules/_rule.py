@@ -15,6 +15,8 @@ Check = Callable[[Ledger], Iterator[Finding]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A check of the ledger: its code, name, severity, function and documentation."""
+
     code: str
     name: str
     severity: Severity
