@@ -166,6 +166,8 @@ def split(amount: Decimal, weights: Sequence[int]) -> list[Decimal]:
     pence = int(amount.quantize(PENNY, context=_EXACT) * 100)
     if pence < 0:
         raise ValueError("cannot split a negative amount")
+    if len(weights) == 1:  # the whole, as below (no remainder): most projects serve one priority
+        return [Decimal(pence).scaleb(-2)]
     from fractions import Fraction  # here: its import compiles a pattern, and most runs split nothing
 
     whole = sum(weights)

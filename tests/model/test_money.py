@@ -252,6 +252,8 @@ weights = st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_siz
         ("0.01", [2, 1], ["0.01", "0.00"]),
         ("10", [3, 7], ["3.00", "7.00"]),
         ("0", [1, 1], ["0.00", "0.00"]),
+        ("100", [1], ["100.00"]),  # one part: the whole, with its pence written
+        ("0.5", [3], ["0.50"]),
     ],
 )
 def test_split_examples(amount: str, ws: list[int], expected: list[str]) -> None:
