@@ -108,6 +108,27 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
 
 
 @pytest.fixture
+def entries_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test when its command rebuilds a project's whole record from the cache, checks a
+    file or runs a rule: for the commands that read a few fields of each cached entry
+    (``loading.listing``)."""
+    from budgetctl.loading import cache as file_cache
+    from budgetctl.model.records import Project
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the command did more than read its entries")
+
+    def streams_only(cache: Any, raws: Any, model: Any) -> Any:
+        assert model is not Project or not raws, "a project's whole record was rebuilt"
+        return real_recall(cache, raws, model)
+
+    real_recall = file_cache.recall
+    monkeypatch.setattr(file_cache, "recall", streams_only)
+    monkeypatch.setattr("budgetctl.loading.parallel.check_project", refused)  # no file checked
+    monkeypatch.setattr("budgetctl.rules.run_rules", refused)
+
+
+@pytest.fixture
 def ledger_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped ledger: returns its data/ folder."""
     target = tmp_path / "data"

@@ -20,6 +20,7 @@ from budgetctl.cli.options import (
     complete_year,
     emit,
     fail,
+    from_entries,
     load,
     reliable_ledger,
     to_stdout,
@@ -147,9 +148,15 @@ def summary(
     year = checked_year(year)
     found = warm(data, plan=True) if fast else None
     if found is None:
+        funded = None
         # The plan only: summary's figures read no actuals or forecasts (validate checks those).
-        ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)
-        table = build_summary(ledger, budget_year(ledger, year), by.value)
+        if by is GroupBy.priority and not no_cache:  # each project's priorities from its cached entry
+            from budgetctl.loading.listing import funded_projects
+
+            ledger, checked, funded = from_entries(data, "summary", format.value, funded_projects)
+        else:
+            ledger, checked = reliable_ledger(data, "summary", cache=not no_cache, output=format.value, in_year=False)
+        table = build_summary(ledger, budget_year(ledger, year), by.value, funded=funded)
     else:
         checked, facts = found
         table = build_summary(facts, budget_year(facts.budget_years, year), by.value)

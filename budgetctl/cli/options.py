@@ -5,15 +5,19 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
+Row = TypeVar("Row")
+
 if TYPE_CHECKING:  # only for annotations: start-up imports stay light
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from budgetctl.diagnostics import Diagnostic, UserError
+    from budgetctl.loading.cache import FileCache
     from budgetctl.model.ledger import Ledger
+    from budgetctl.model.source import RawFile
     from budgetctl.pipeline import Checked
     from budgetctl.render.problems import Sources
 
@@ -121,6 +125,36 @@ def reliable_ledger(
     ``in_year=False``: the plan only, without reading actuals and forecasts."""
     checked, _ = load(data, cache=cache, output=output, in_year=in_year)
     return refuse_unreliable(checked, what), checked
+
+
+def from_entries(
+    data: Path | None, what: str, output: str, read: Callable[[list[RawFile], FileCache], list[Row] | None]
+) -> tuple[Ledger, Checked, list[Row] | None]:
+    """For a command that needs a few fields of every valid project (``projects``, ``summary --by
+    priority``): the ledger checked as ``reliable_ledger`` checks it (the plan only), and
+    ``read(project files, cache)``'s rows of those fields from each project's cached entry
+    (``loading.listing``). With the cache and no in-year files, the problems come from the last
+    whole check (or a check of the files changed since) and the ledger holds only the streams;
+    the rows are None, and the ledger whole, otherwise or when an entry is damaged."""
+    from budgetctl.loading.build import build
+    from budgetctl.loading.cache import read_through_index
+    from budgetctl.pipeline import check_read, has_in_year
+    from budgetctl.render import progress
+
+    files, cached, index = read_through_index(data)
+    shown = lambda total: progress.maybe(total, output)  # noqa: E731
+    rows = None
+    fast = cached is not None and not has_in_year(files)
+    checked = check_read(files, cached, index, progress=shown, ledger_needed=not fast, in_year=False)
+    if cached is not None and checked.ledger is None and fast:
+        checked.ledger = build(files.streams, [], [], cache=cached).ledger  # the streams only
+        if checked.ledger is not None and not checked.totals_broken():
+            rows = read(files.projects, cached)
+            if rows is None:  # a damaged entry: every file checked, as any command would
+                checked = check_read(files, cached, index, progress=shown, in_year=False)
+            else:
+                cached.save()  # with the entries of the files checked just now (changed since the check)
+    return refuse_unreliable(checked, what), checked, rows
 
 
 def refuse_unreliable(checked: Checked, what: str) -> Ledger:

@@ -268,34 +268,16 @@ def projects(
 
     Example: budgetctl projects --year 2023/24 --stream victims-services
     """
-    from budgetctl.cli.options import refuse_unreliable
+    from budgetctl.cli.options import from_entries
     from budgetctl.infra.gcpause import paused_gc
-    from budgetctl.loading.build import build
-    from budgetctl.loading.cache import read_through_index
     from budgetctl.loading.listing import listed_projects
     from budgetctl.model.records import did_you_mean
-    from budgetctl.pipeline import check_read, has_in_year
-    from budgetctl.render import progress
     from budgetctl.render.tables import RENDERERS
     from budgetctl.reports.projects import listing_years, project_list
 
     chosen = checked_year(year)
-    files, cached, index = read_through_index(data)
-    shown = lambda total: progress.maybe(total, "json")  # noqa: E731
-    listed = None
-    # With the cache and no in-year files, the problems come from the last whole check (or a check
-    # of the files changed since), and each project's four listed fields from its cached entry.
-    fast = cached is not None and not has_in_year(files)
-    checked = check_read(files, cached, index, progress=shown, ledger_needed=not fast, in_year=False)
-    if cached is not None and checked.ledger is None and fast:
-        checked.ledger = build(files.streams, [], [], cache=cached).ledger  # the streams only
-        if checked.ledger is not None and not checked.totals_broken():
-            listed = listed_projects(files.projects, cached)
-            if listed is None:  # a damaged entry: every file checked, as any command would
-                checked = check_read(files, cached, index, progress=shown, in_year=False)
-            else:
-                cached.save()  # with the entries of the files checked just now (changed since the check)
-    ledger = refuse_unreliable(checked, "projects")
+    # Each project's four listed fields from its cached entry, when the cache holds them.
+    ledger, checked, listed = from_entries(data, "projects", "json", listed_projects)
     if stream is not None and stream not in ledger.streams:
         fail(f"no stream {stream!r}{did_you_mean(stream, list(ledger.streams))}")
     if chosen is not None and chosen not in (years := listing_years(ledger, listed)):

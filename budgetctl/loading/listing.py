@@ -1,29 +1,34 @@
-"""The fields of every valid project that a listing shows (``budgetctl projects``), read from the
-cache of checked files without rebuilding whole records.
+"""The few fields of every valid project that a command needs, read from the cache of checked
+files without rebuilding whole records: a listing (``budgetctl projects``) shows the title,
+stream, lead and allocations; a summary by priority counts the stream, priorities and allocations.
 
-A project's entry in the cache (``loading.cache``) is keyed by its file's content; only its
-title, stream, lead and allocations are decoded here, each held to the rules a parsed value
-meets, as ``codec.model_decoder`` holds it. A file the cache holds no entry for is checked
-here, as a whole check would check it, and remembered.
+A project's entry in the cache (``loading.cache``) is keyed by its file's content; only those
+fields are decoded here, each held to the rules a parsed value meets, as ``codec.model_decoder``
+holds it (a field the entry leaves out has its default, as the entry was written). A file the
+cache holds no entry for is checked here, as a whole check would check it, and remembered.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from budgetctl.loading.codec import Malformed, field_decoders
 from budgetctl.model.kinds import project_id
 from budgetctl.model.records import Project
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from budgetctl.loading.cache import FileCache
     from budgetctl.model.ledger import ProjectEntry
     from budgetctl.model.source import RawFile
 
 _FIELDS = ("title", "stream", "lead", "allocations")
+_FUNDED = ("stream", "priorities", "allocations")
+# The fields above that a record may leave at their default, which its cache entry then leaves out.
+_DEFAULTS: dict[str, Any] = {"priorities": ()}
+Row = TypeVar("Row")
 
 
 class Listed(NamedTuple):
@@ -43,22 +48,43 @@ class Listed(NamedTuple):
         return cls(entry.id, entry.source.path, p.title, p.stream, p.lead, p.allocations)
 
 
+class Funded(NamedTuple):
+    """A valid project as a summary by priority counts it (``reports.summary``)."""
+
+    stream: str
+    priorities: tuple[str, ...]
+    allocations: Mapping[str, Decimal]
+
+
 def listed_projects(projects: list[RawFile], cache: FileCache) -> list[Listed] | None:
     """Each project file that gives a valid project, in the order of ``projects``; None when a
     cache entry is damaged (then nothing from the cache is to be trusted: check everything)."""
+    return _read(projects, cache, _FIELDS, lambda raw, values: Listed(project_id(raw.path), raw.path, *values))
+
+
+def funded_projects(projects: list[RawFile], cache: FileCache) -> list[Funded] | None:
+    """``listed_projects``, with each valid project's stream, priorities and allocations."""
+    return _read(projects, cache, _FUNDED, lambda raw, values: Funded(*values))
+
+
+def _read(
+    projects: list[RawFile], cache: FileCache, names: tuple[str, ...], make: Callable[[RawFile, list[Any]], Row]
+) -> list[Row] | None:
     from budgetctl.infra.gcpause import paused_gc
 
     try:
         with paused_gc():  # every entry decoded here lives to the end of the run: see paused_gc
-            return _listed(projects, cache)
+            return _listed(projects, cache, names, make)
     except Malformed:
         return None
 
 
-def _listed(projects: list[RawFile], cache: FileCache) -> list[Listed]:
+def _listed(
+    projects: list[RawFile], cache: FileCache, names: tuple[str, ...], make: Callable[[RawFile, list[Any]], Row]
+) -> list[Row]:
     from budgetctl.loading.build import check_projects
 
-    decoders = field_decoders(Project, _FIELDS)
+    decoders = field_decoders(Project, names)
     entries = cache.get_many(projects)
     missing = [raw for raw, entry in zip(projects, entries, strict=True) if entry is None]
     # Checked as a whole check checks them, and kept in the cache for the next run.
@@ -67,16 +93,16 @@ def _listed(projects: list[RawFile], cache: FileCache) -> list[Listed]:
     for raw, entry in zip(projects, entries, strict=True):
         if entry is None:
             project = next(checked).project
-            values = None if project is None else [getattr(project, name) for name in _FIELDS]
+            values = None if project is None else [getattr(project, name) for name in names]
         else:
-            values = _decoded(entry, decoders)
+            values = _decoded(entry, decoders, names)
         if values is not None:
-            found.append(Listed(project_id(raw.path), raw.path, *values))
+            found.append(make(raw, values))
     return found
 
 
-def _decoded(entry: list[Any], decoders: dict[str, Any]) -> list[Any] | None:
-    """The listed fields of ``[loader problems, schema problems, record]``; None for a file that
+def _decoded(entry: list[Any], decoders: dict[str, Any], names: tuple[str, ...]) -> list[Any] | None:
+    """The fields ``names`` of ``[loader problems, schema problems, record]``; None for a file that
     gave no valid project (Malformed: not the shape a cache entry has)."""
     if len(entry) != 3:
         raise Malformed("entry")
@@ -86,6 +112,6 @@ def _decoded(entry: list[Any], decoders: dict[str, Any]) -> list[Any] | None:
     if type(schema) is not list or type(data) is not dict:
         raise Malformed("entry")
     try:
-        return [decoders[name](data[name]) for name in _FIELDS]
+        return [decoders[name](data[name]) if name in data else _DEFAULTS[name] for name in names]
     except KeyError:  # a required field missing
         raise Malformed("missing field") from None

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # a warm summary builds its table from StreamFacts: no model 
 
     from budgetctl.diagnostics import Diagnostic
     from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.loading.listing import Funded
     from budgetctl.model.ledger import Ledger
     from budgetctl.pipeline import Checked
 else:
@@ -77,17 +78,25 @@ Known = dict[str, dict[str, tuple[int, Decimal]]]
 BY_STREAMS = ("stream", "funding")
 
 
-def summary(source: Ledger | StreamFacts, year: str, by: str = "stream", known: Known | None = None) -> Table:
+def summary(
+    source: Ledger | StreamFacts,
+    year: str,
+    by: str = "stream",
+    known: Known | None = None,
+    funded: Sequence[Funded] | None = None,
+) -> Table:
     """The summary table for ``year``, grouped ``by`` stream, funding label or priority.
 
     ``source`` is the checked ledger, or (for a grouping in BY_STREAMS) the facts kept with
     its last whole check (``model.streamfacts``). ``known`` stands in for the projects when
-    the ledger holds only the streams, taken from the last whole check of the same content.
+    the ledger holds only the streams, taken from the last whole check of the same content;
+    so does ``funded`` by priority (``loading.listing.funded_projects``: each valid project's
+    stream, priorities and allocations, from its cached entry).
     """
     if by not in BY_STREAMS:
         if known is not None or isinstance(source, StreamFacts):
             raise ValueError(f"grouping by {by} needs the projects")
-        return _by_priority(source, year)
+        return _by_priority(source, year, funded)
     facts = source if isinstance(source, StreamFacts) else facts_of(source, known)
     return {"stream": _by_stream, "funding": _by_funding}[by](facts, year)
 
@@ -258,19 +267,20 @@ def _by_funding(facts: StreamFacts, year: str) -> Table:
     return _finish(title, [*columns, *_money_columns(adjusted)], rows, found, adjusted, head)
 
 
-def _by_priority(ledger: Ledger, year: str) -> Table:
+def _by_priority(ledger: Ledger, year: str, projects: Sequence[Funded] | None = None) -> Table:
     """Allocations per Police and Crime Plan priority; a project serving several
     priorities is split equally between them (largest remainder, to the penny),
-    so the rows add up to the stream totals."""
+    so the rows add up to the stream totals. ``projects``: the ledger's, when it holds only
+    the streams."""
     shares: dict[str, Decimal] = {}
     counts: dict[str, int] = defaultdict(int)
     funded = 0
-    for entry in ledger.projects:
-        amount = entry.project.allocations.get(year)
-        if amount is None or entry.project.stream not in ledger.streams:
+    for project in (entry.project for entry in ledger.projects) if projects is None else projects:
+        amount = project.allocations.get(year)
+        if amount is None or project.stream not in ledger.streams:
             continue
         funded += 1
-        priorities = list(dict.fromkeys(entry.project.priorities)) or [NO_PRIORITY]
+        priorities = list(dict.fromkeys(project.priorities)) or [NO_PRIORITY]
         for priority, part in zip(priorities, split(amount, [1] * len(priorities)), strict=True):
             shares[priority] = total((shares.get(priority, ZERO), part))
             counts[priority] += 1

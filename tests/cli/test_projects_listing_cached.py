@@ -11,10 +11,8 @@ from pathlib import Path
 import pytest
 
 from budgetctl.cli import app
-from budgetctl.loading import cache as file_cache
 from budgetctl.loading import statindex
 from budgetctl.loading.cache import FileCache
-from budgetctl.model.records import Project
 from tests.conftest import make_ledger
 
 STREAMS = """\
@@ -98,23 +96,12 @@ def test_warm_listing_equals_an_uncached_run_in_every_format(runner, tmp_path: P
 
 
 def test_warm_listing_rebuilds_no_record_and_checks_no_file(
-    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     data = ledger(tmp_path)
     runner.invoke(app, ["validate", "--data", str(data)])
     expected = run(runner, data, ["--format", "json"])
-
-    def refused(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise AssertionError("the warm listing did more than read its entries")
-
-    def streams_only(cache, raws, model):  # type: ignore[no-untyped-def]
-        assert model is not Project or not raws, "a project's whole record was rebuilt"
-        return real_recall(cache, raws, model)
-
-    real_recall = file_cache.recall
-    monkeypatch.setattr(file_cache, "recall", streams_only)
-    monkeypatch.setattr("budgetctl.loading.parallel.check_project", refused)  # no file checked
-    monkeypatch.setattr("budgetctl.rules.run_rules", refused)
+    request.getfixturevalue("entries_only")  # from here on, a rebuilt record or a checked file fails
     assert run(runner, data, ["--format", "json"]) == expected
 
 
