@@ -316,6 +316,13 @@ def field_decoders(model: type, names: tuple[str, ...]) -> dict[str, Any]:
     return found
 
 
+def field_defaults(model: type, names: tuple[str, ...]) -> dict[str, Any]:
+    """The defaults of those of the fields ``names`` of ``model`` that have one: what a reader of
+    ``field_decoders`` takes for a field the encoded record leaves out (``encode_model`` leaves
+    out a default, and ``model_decoder`` fills it in again from the same values)."""
+    return {name: value for name, value in _defaults(model).items() if name in names and value is not _MISSING}
+
+
 def _field_decoder(shape: Shape) -> Any:
     """A field's decoder; an optional field (``X | None`` under its converter) may be null, and
     its value otherwise goes through that converter."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from budgetctl.loading.codec import Malformed, field_decoders
+from budgetctl.loading.codec import Malformed, field_decoders, field_defaults
 from budgetctl.model.kinds import project_id
 from budgetctl.model.records import Project
 
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
 _FIELDS = ("title", "stream", "lead", "allocations")
 _FUNDED = ("stream", "priorities", "allocations")
-# The fields above that a record may leave at their default, which its cache entry then leaves out.
-_DEFAULTS: dict[str, Any] = {"priorities": ()}
 Row = TypeVar("Row")
 
 
@@ -84,7 +82,7 @@ def _listed(
 ) -> list[Row]:
     from budgetctl.loading.build import check_projects
 
-    decoders = field_decoders(Project, names)
+    decoders, defaults = field_decoders(Project, names), field_defaults(Project, names)
     entries = cache.get_many(projects)
     missing = [raw for raw, entry in zip(projects, entries, strict=True) if entry is None]
     # Checked as a whole check checks them, and kept in the cache for the next run.
@@ -95,15 +93,18 @@ def _listed(
             project = next(checked).project
             values = None if project is None else [getattr(project, name) for name in names]
         else:
-            values = _decoded(entry, decoders, names)
+            values = _decoded(entry, decoders, defaults, names)
         if values is not None:
             found.append(make(raw, values))
     return found
 
 
-def _decoded(entry: list[Any], decoders: dict[str, Any], names: tuple[str, ...]) -> list[Any] | None:
-    """The fields ``names`` of ``[loader problems, schema problems, record]``; None for a file that
-    gave no valid project (Malformed: not the shape a cache entry has)."""
+def _decoded(
+    entry: list[Any], decoders: dict[str, Any], defaults: dict[str, Any], names: tuple[str, ...]
+) -> list[Any] | None:
+    """The fields ``names`` of ``[loader problems, schema problems, record]`` (a field left out
+    has its default); None for a file that gave no valid project (Malformed: not the shape a
+    cache entry has)."""
     if len(entry) != 3:
         raise Malformed("entry")
     _, schema, data = entry
@@ -112,6 +113,6 @@ def _decoded(entry: list[Any], decoders: dict[str, Any], names: tuple[str, ...])
     if type(schema) is not list or type(data) is not dict:
         raise Malformed("entry")
     try:
-        return [decoders[name](data[name]) if name in data else _DEFAULTS[name] for name in names]
+        return [decoders[name](data[name]) if name in data else defaults[name] for name in names]
     except KeyError:  # a required field missing
         raise Malformed("missing field") from None
