@@ -136,6 +136,15 @@ def ledger_copy(tmp_path: Path) -> Path:
     return target
 
 
+def change_keeping_size_and_mtime(path: Path, text: str) -> None:
+    """Write ``text`` over the file at ``path`` keeping its size and times (ctime changes): a
+    change only a content key or a stat entry with ctime can see."""
+    before = path.stat()
+    assert len(text.encode()) == before.st_size
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
 def age(path: Path, seconds: float = 60) -> None:
     past = time.time() - seconds  # older than the stamp the next run writes (git's racy rule)
     os.utime(path, (past, past), follow_symlinks=False)

@@ -13,7 +13,7 @@ import pytest
 from budgetctl.cli import app
 from budgetctl.loading import statindex
 from budgetctl.loading.cache import FileCache
-from tests.conftest import make_ledger
+from tests.conftest import change_keeping_size_and_mtime, make_ledger
 
 STREAMS = """\
 streams:
@@ -103,13 +103,6 @@ def test_warm_listing_rebuilds_no_record_and_checks_no_file(
     expected = run(runner, data, ["--format", "json"])
     request.getfixturevalue("entries_only")  # from here on, a rebuilt record or a checked file fails
     assert run(runner, data, ["--format", "json"]) == expected
-
-
-def change_keeping_size_and_mtime(path: Path, text: str) -> None:
-    before = path.stat()
-    assert len(text.encode()) == before.st_size
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
 @pytest.mark.parametrize("validate_first", [False, True])

@@ -15,7 +15,7 @@ import pytest
 from budgetctl.cli import app
 from budgetctl.loading import statindex
 from budgetctl.loading.cache import FileCache
-from tests.conftest import LEDGERS, SHIPPED, make_ledger
+from tests.conftest import LEDGERS, SHIPPED, change_keeping_size_and_mtime, make_ledger
 
 STREAMS = """\
 priorities:
@@ -127,11 +127,7 @@ def test_priorities_changed_keeping_size_and_mtime_are_counted_as_they_are_now(
     runner.invoke(app, ["validate", "--data", str(data)])
     run(runner, data, [])
     target = data / "projects/other/c.yaml"
-    before = target.stat()
-    changed = target.read_text(encoding="utf-8").replace("[victims]", "[safer]  ")
-    assert len(changed.encode()) == before.st_size
-    target.write_text(changed, encoding="utf-8")
-    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    change_keeping_size_and_mtime(target, target.read_text(encoding="utf-8").replace("[victims]", "[safer]  "))
     if validate_first:  # the check of the changed file only: its entry is not in the cache
         runner.invoke(app, ["validate", "--data", str(data)])
     args = ["--year", "2024/25", "--format", "csv"]
