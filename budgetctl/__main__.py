@@ -509,7 +509,7 @@ def _run() -> None:
         plain = _plain_options(sys.argv[1:], "fmt", {"--check": "check"}, {"--data": "data"})
         if plain is not None and "check" in plain:  # the pre-commit hook's fmt --check, without typer
             _fmt_check(plain)
-        if sys.argv[1:2] in (["show"], ["owners"], ["report"], ["diff"], ["--data"]):
+        if sys.argv[1:2] in (["show"], ["trace"], ["owners"], ["report"], ["diff"], ["--data"]):
             from budgetctl.quick import answer
 
             answer(sys.argv[1:])  # exits when it answered without typer; else the command runs below

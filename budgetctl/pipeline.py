@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from budgetctl.diagnostics import Diagnostic
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the models are imported only when a file must be checked
     from budgetctl.loading.delta import Table
     from budgetctl.loading.diffbase import Listed, Patched
     from budgetctl.loading.discover import LedgerFiles
+    from budgetctl.loading.lookup import Picked, Wanted
     from budgetctl.loading.revision import Location
     from budgetctl.loading.snapshot import Snapshot
     from budgetctl.loading.statindex import StatIndex
@@ -36,6 +37,7 @@ if TYPE_CHECKING:  # the models are imported only when a file must be checked
     from budgetctl.rules._rule import Rule
 
 Advance = Callable[[int], None]
+_T = TypeVar("_T")
 # Given how many files a run may check, a context that shows progress and yields
 # ``advance(done_files)``, or None when no progress is shown.
 Progress = Callable[[int], AbstractContextManager[Advance | None]]
@@ -515,72 +517,159 @@ class OneProject:
 
 
 def warm_project(root: Path, wanted: str, data: str | os.PathLike[str] | None) -> OneProject | None:
-    """``one_project`` of the ledger at ``root`` (found from ``data``): through the stamp when it
-    vouches for the ledger (``loading.lookup``: nothing discovered, only streams.yaml, the
-    project's file and the adjustments read), else through the cache and its stat index (every
-    file is stat'ed, with the stamp's listing when it took one); None without a cache."""
+    """The project whose file is named ``wanted`` in the ledger at ``root`` (found from ``data``),
+    reading only streams.yaml, that file and the adjustments, when the cache holds the last whole
+    check of this ledger (``_warm``); None otherwise, or when no single valid project has that id
+    (the caller then checks everything)."""
+    return _warm(root, data, lambda cache, key: wanted, _one_project)
+
+
+def warm_subject(root: Path, subject: str, data: str | os.PathLike[str] | None) -> Checked | None:
+    """For ``trace`` of ``subject``, a stream or project id: the last whole check of the ledger at
+    ``root`` (found from ``data``), its ledger holding streams.yaml, the adjustments and only the
+    projects the figure reads: the stream's, as the snapshot of that check lists them, or the
+    project's one file (``_warm``). None when the ledger has actuals or forecasts (they are read
+    by a whole check only), the cache does not hold this ledger's last whole check, the subject
+    names no single project file, or the projects read do not add up to the stream's figures in
+    that check: then the caller checks everything."""
+    from functools import partial
+
+    return _warm(root, data, partial(_subject_files, subject), partial(_subject_check, subject))
+
+
+def _warm(
+    root: Path,
+    data: str | os.PathLike[str] | None,
+    choose: Callable[[FileCache, str], Wanted | None],
+    answer: Callable[[Picked], _T | None],
+) -> _T | None:
+    """``answer`` of the files ``choose(cache, ledger key)`` wants (``loading.lookup``): through
+    the stamp when it vouches for the ledger (nothing discovered; only streams.yaml, those project
+    files and the adjustments read), else through the cache and its stat index (every file is
+    stat'ed, with the stamp's listing when it took one); None without a cache."""
     from budgetctl.infra.gcpause import paused_gc
     from budgetctl.loading import cache as file_cache
     from budgetctl.loading.discover import read_ledger
-    from budgetctl.loading.lookup import Stamped, project_files
+    from budgetctl.loading.lookup import Picked, stamped_files
 
     with paused_gc():  # an entry and a file object per file, none in a cycle: see paused_gc
-        stamped = project_files(data, root, wanted)
-        if isinstance(stamped, Stamped):
-            return _one_project(stamped.streams, stamped.project, stamped.adjustments, stamped.key, stamped.cache)
+        stamped = stamped_files(data, root, choose)
+        if isinstance(stamped, Picked):
+            return answer(stamped)
         cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
         if cache is None:
             return None
         index = cache.stat_index()
         taken = None if stamped is None else stamped.taken  # the listing's stat entries
-        found = one_project(read_ledger(root, index, taken), wanted, cache)
+        picked = _picked(read_ledger(root, index, taken), cache, choose)
+        found = None if picked is None else answer(picked)
     index.save()
     return found
 
 
-def one_project(files: LedgerFiles, wanted: str, cache: FileCache) -> OneProject | None:
-    """The project whose file is named ``wanted``, reading only streams.yaml, that file and the
-    adjustments, when the cache holds the last whole check of this ledger (keyed by every file's
-    content); None otherwise, or when no single valid project has that id (the caller then checks
-    everything)."""
+def _picked(files: LedgerFiles, cache: FileCache, choose: Callable[[FileCache, str], Wanted | None]) -> Picked | None:
+    """The files of ``files`` that ``choose`` wants (``lookup.stamped_files`` on discovered files)."""
     from budgetctl.loading.cache import ledger_key
+    from budgetctl.loading.lookup import Picked
     from budgetctl.model.kinds import project_id
 
-    ends = (f"{wanted}.yaml", f"{wanted}.yml")  # a sieve in C (every project file ends so); project_id decides
-    matches = [raw for raw in files.projects if raw.path.endswith(ends) and project_id(raw.path) == wanted]
-    if files.streams is None or len(matches) != 1:
+    if files.streams is None:
         return None
-    return _one_project(files.streams, matches[0], files.in_year.get("adjustment", []), ledger_key(files), cache)
+    key = ledger_key(files)
+    wanted = choose(cache, key)
+    if wanted is None:
+        return None
+    if isinstance(wanted, str):
+        ends = (f"{wanted}.yaml", f"{wanted}.yml")  # a sieve in C (every project file ends so); project_id decides
+        matches = [raw for raw in files.projects if raw.path.endswith(ends) and project_id(raw.path) == wanted]
+        if len(matches) != 1:
+            return None
+    else:
+        matches = [raw for raw in files.projects if raw.path in wanted]
+        if len(matches) != len(wanted):
+            return None
+    return Picked(cache, key, files.streams, matches, files.in_year.get("adjustment", []), files.has_in_year())
 
 
-def _one_project(
-    streams: RawFile, project: RawFile, adjustments: list[RawFile], key: str, cache: FileCache
-) -> OneProject | None:
-    """``one_project`` of streams.yaml, the project's file and the adjustments of the ledger whose
-    ledger key is ``key``."""
+def _narrowed(
+    picked: Picked, only: set[str] | None = None
+) -> tuple[Ledger, tuple[list[Diagnostic], int, bool], dict[str, dict[str, tuple[int, Decimal]]]] | None:
+    """The ledger of the files ``picked`` (streams.yaml, some project files, the adjustments), with
+    the problems (of the files ``only``, when given) and figures of the last whole check of the
+    ledger whose key the files were picked under; None when the cache does not hold that check or
+    a picked project file gives no valid project."""
     from budgetctl.loading.build import build
 
-    paths = {streams.path, project.path}
-    last = cache.last_check(key, only=paths)  # the other files' problems are not decoded
-    figures = cache.last_figures(key)
+    cache = picked.cache
+    last = cache.last_check(picked.key, only=only)  # with ``only``, the other files' problems are not decoded
+    figures = cache.last_figures(picked.key)
     if last is None or figures is None:
         return None
     # The files' checks come from the cache too, found by their lines when there are few (never
     # saved here: that would forget the others).
-    cache.sparingly(2 + len(adjustments))
-    loaded = build(streams, [project], [], cache=cache)
-    if loaded.ledger is None or len(loaded.ledger.projects) != 1:
+    cache.sparingly(1 + len(picked.projects) + len(picked.adjustments))
+    loaded = build(picked.streams, picked.projects, [], cache=cache)
+    if loaded.ledger is None or len(loaded.ledger.projects) != len(picked.projects):
         return None
-    if adjustments:  # the stream's revised budget: as check_files attaches them
+    if picked.adjustments:  # the streams' revised budgets: as check_files attaches them
         from budgetctl.loading.adjustments import load_adjustments
 
-        loaded.ledger.adjustments = load_adjustments(adjustments, cache).entries
+        loaded.ledger.adjustments = load_adjustments(picked.adjustments, cache).entries
+    return loaded.ledger, last, figures
+
+
+def _one_project(picked: Picked) -> OneProject | None:
+    """``warm_project`` of the files picked: streams.yaml, the project's file and the adjustments."""
     from budgetctl.model.figures import needs_actuals
 
-    if needs_actuals(loaded.ledger):
+    (project,) = picked.projects
+    paths = {picked.streams.path, project.path}
+    narrowed = _narrowed(picked, only=paths)
+    if narrowed is None:
+        return None
+    ledger, last, figures = narrowed
+    if needs_actuals(ledger):
         return None  # an opening balance needs the actuals of the closed year, which this path does not read
-    problems = [p for p in last[0] if p.file in paths]
-    return OneProject(loaded.ledger, loaded.ledger.projects[0], figures, problems)
+    return OneProject(ledger, ledger.projects[0], figures, [p for p in last[0] if p.file in paths])
+
+
+def _subject_files(subject: str, cache: FileCache, key: str) -> Wanted | None:
+    """The project files ``trace`` of ``subject`` reads in the ledger whose key is ``key``: a
+    stream's (the display paths of its valid projects in the snapshot of that ledger's last whole
+    check), else the project file named ``subject``."""
+    from budgetctl.loading import snapshot
+    from budgetctl.loading.codec import Malformed
+
+    snap = snapshot.read(cache.path, cache.key)
+    if snap is None or snap.ledger != key:
+        return subject  # a stream by that name is refused by _subject_check: its projects are not known
+    try:
+        if subject in snap.streams_file().streams:
+            return frozenset(path for path, _ in snap.rows(subject))
+    except (Malformed, ValueError, RecursionError):  # a damaged snapshot: check everything
+        return None
+    return subject
+
+
+def _subject_check(subject: str, picked: Picked) -> Checked | None:
+    """``warm_subject`` of the files picked by ``_subject_files``."""
+    from budgetctl.model.figures import allocated_by_stream
+
+    if picked.in_year:
+        return None  # actuals and forecasts: this path does not read them
+    narrowed = _narrowed(picked)
+    if narrowed is None:
+        return None
+    ledger, last, figures = narrowed
+    if subject in ledger.streams:
+        # Every project of the stream, as the last whole check counted its allocations per year.
+        counted = {y: found for y, found in figures.get(subject, {}).items() if found[0]}
+        here = {y: found for y, found in allocated_by_stream(ledger)[subject].items() if found[0]}
+        if here != counted or any(entry.project.stream != subject for entry in ledger.projects):
+            return None
+    elif [entry.id for entry in ledger.projects] != [subject]:
+        return None
+    return Checked(ledger, *last)
 
 
 def streams_only(

@@ -1,7 +1,8 @@
-"""``show``, ``owners``, ``report`` and ``diff`` answered by the entry point without Typer (whose
-import alone costs some 50 ms), when the command line is plain and the answer is ready: a warm cache
-for ``show`` and for a ``report`` that summarises Appendix A, a clean streams.yaml for ``owners``,
-a repository and revisions git knows for ``diff`` (as a table).
+"""``show``, ``trace``, ``owners``, ``report`` and ``diff`` answered by the entry point without Typer
+(whose import alone costs some 50 ms), when the command line is plain and the answer is ready: a
+warm cache for ``show``, for ``trace`` of a ledger without actuals or forecasts and for a
+``report`` that summarises Appendix A, a clean streams.yaml for ``owners``, a repository and
+revisions git knows for ``diff`` (as a table).
 
 They call what the Typer commands call, so the output is the same byte for byte. Anything
 else (an option this reader does not take, a problem that would refuse the command, no ledger,
@@ -24,8 +25,8 @@ Options = dict[str, list[str]]
 
 
 def answer(args: list[str]) -> None:
-    """Answer ``budgetctl <args>`` and exit, when it is a plain ``show``, ``owners`` or ``report`` that needs
-    nothing this module cannot give; otherwise return, having printed nothing."""
+    """Answer ``budgetctl <args>`` and exit, when it is a plain ``show``, ``trace``, ``owners``, ``report``
+    or ``diff`` that needs nothing this module cannot give; otherwise return, having printed nothing."""
     if any(name.startswith("_BUDGETCTL_COMPLETE") for name in os.environ):
         return  # shell completion: Click's
     shows = plainargs.read(args, "show", valued=_SHOW, positionals=1)
@@ -44,6 +45,11 @@ def answer(args: list[str]) -> None:
         options = reports[0]
         _try(lambda: _report(options))
         return
+    traces = plainargs.read(args, "trace", valued=_TRACE, positionals=1)
+    if traces is not None:
+        options, (subject,) = traces
+        _try(lambda: _trace(options, subject))
+        return
     # diff BASE HEAD, or diff BASE (the working tree)
     diffs = plainargs.read(args, "diff", valued=_DIFF, flags=_DIFF_FLAGS, positionals=2) or plainargs.read(
         args, "diff", valued=_DIFF, flags=_DIFF_FLAGS, positionals=1
@@ -56,6 +62,10 @@ def answer(args: list[str]) -> None:
 _SHOW = {"--data": "data", "--format": "format", "-f": "format"}
 _OWNERS = {"--data": "data", "--admins": "admins"}
 _DIFF = {"--data": "data", "--format": "format", "-f": "format"}
+_TRACE = {
+    **{"--measure": "measure", "-m": "measure", "--year": "year", "-y": "year", "--as-at": "as_at"},
+    **{"--format": "format", "-f": "format", "--data": "data"},
+}
 _DIFF_FLAGS = {"--fail-on-new-errors": "fail"}
 _REPORT = {
     **{"--year": "year", "-y": "year", "--format": "format", "-f": "format", "--output": "output", "-o": "output"},
@@ -198,6 +208,49 @@ def _report(options: Options) -> None:
 
         trailing(kept.checked.problems, kept.checked.file_count)
     _done()
+
+
+def _trace(options: Options, subject: str) -> None:
+    """``trace`` of a figure read from the ledger narrowed to the stream's or the project's files
+    (``pipeline.warm_subject``), as the Typer command prints it; anything it would refuse is
+    left for the command to say."""
+    from budgetctl.reports.trace import MEASURES
+
+    given = {key: values[0] for key, values in options.items()}  # each at most once (plainargs)
+    measure, format = given.get("measure"), given.get("format", "text")
+    if measure not in MEASURES or format not in ("text", "json"):
+        return
+    import datetime
+
+    from budgetctl.model.periods import YearError, chosen_year, parse_year
+
+    try:
+        chosen = parse_year(given["year"]) if "year" in given else None
+    except YearError:
+        return
+    from budgetctl.loading.discover import find_root
+    from budgetctl.pipeline import warm_subject
+
+    data = _data(options)
+    narrowed = warm_subject(find_root(data), subject, data)
+    if narrowed is None or narrowed.ledger is None or narrowed.totals_broken():
+        return
+    year = chosen_year(narrowed.ledger.budget_years(), chosen, datetime.date.today())
+    if year is None:
+        return
+    from budgetctl.render.problems import trailing
+    from budgetctl.render.trace import trace_text
+    from budgetctl.reports.trace import answer
+
+    found = answer(narrowed.ledger, subject, year, measure, given.get("as_at"), _refused)
+    sys.stdout.write(trace_text(found, format == "json"))
+    trailing(narrowed.problems, narrowed.file_count)
+    _done()
+
+
+def _refused(message: str) -> NoReturn:
+    """A refusal this module leaves to the Typer command, which says it (``_try``)."""
+    raise UserError(message)
 
 
 def _diff(data: Path | None, revisions: list[str], fail_on_new_errors: bool) -> None:

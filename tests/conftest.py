@@ -160,6 +160,20 @@ def aged_shipped(tmp_path: Path) -> Path:
     return data
 
 
+def project_text(stream: str, amounts: str, title: str = "T") -> str:
+    """A minimal valid project file of ``stream`` with its ``allocations:`` lines ``amounts``."""
+    return f"title: {title}\nstream: {stream}\nlead: L\nallocations:\n{amounts}"
+
+
+def settled(data: Path) -> Path:
+    """``data`` with it and every file and folder in it dated a minute back: older than the stamp
+    or stat index a first run writes, so a later run trusts their stat entries (git's racy rule)."""
+    past = time.time() - 60
+    for path in [data, *data.rglob("*")]:
+        os.utime(path, (past, past))
+    return data
+
+
 def make_ledger(root: Path, files: dict[str, str]) -> Path:
     """Write ``files`` (paths relative to data/) under root/data and return that folder."""
     data = root / "data"

@@ -264,40 +264,18 @@ def trace_command(
 
     Example: budgetctl trace victims-services --measure actual --year 2023/24 --as-at q2
     """
-    import datetime
-    import json
-
-    from budgetctl.diagnostics import printable
-    from budgetctl.infra.gcpause import paused_gc
-    from budgetctl.model.money import format_pounds
-    from budgetctl.model.records import did_you_mean
-    from budgetctl.reports.monitor import AsAtError, default_as_at, parse_as_at
-    from budgetctl.reports.trace import PROJECT_MEASURES, trace
+    from budgetctl.loading.discover import find_root
+    from budgetctl.pipeline import warm_subject
+    from budgetctl.render.trace import trace_text
+    from budgetctl.reports.trace import answer
 
     chosen = checked_year(year)
-    ledger, checked = reliable_ledger(data, "trace")
-    year = budget_year(ledger, chosen)
-    if subject not in ledger.streams and subject not in ledger.projects_by_id:
-        known = [*ledger.streams, *ledger.projects_by_id]
-        fail(f"no stream or project {subject!r}{did_you_mean(subject, known)}")
-    if subject not in ledger.streams and measure.value not in PROJECT_MEASURES:
-        fail(f"a project's figures are {', '.join(PROJECT_MEASURES)}; {measure.value} is a stream's")
-    try:
-        when = parse_as_at(as_at, year) if as_at is not None else default_as_at(ledger, year, datetime.date.today())
-    except AsAtError as exc:
-        fail(f"--as-at: {exc}")
-    with paused_gc():  # indexes every actuals row: see paused_gc
-        found = trace(ledger, subject, year, measure.value, when)
-    if format is TraceFormat.json:
-        body = {"subject": subject, "year": year, "measure": measure.value, "as_at": when.isoformat()}
-        print(json.dumps({**body, **found.as_json()}, indent=2, ensure_ascii=False))
-    else:
-        head = f"{measure.value} of {printable(subject)} in {year} as at {when.isoformat()}"
-        print(f"{head}: {len(found.terms)} value(s)")
-        places = [printable(f"{t.place.file}:{t.place.line}:{t.place.column}") for t in found.terms]
-        width = max((len(format_pounds(t.amount)) for t in found.terms), default=4)
-        left = max((len(p) for p in places), default=0)
-        for where, term in zip(places, found.terms, strict=True):
-            print(f"{where:<{left}}  {format_pounds(term.amount):>{width}}  {printable(term.what)}")
-        print(f"total {format_pounds(found.total)}")
+    # Warm, on a ledger without actuals or forecasts: only the stream's or the project's files are read.
+    narrowed = warm_subject(find_root(data), subject, data)
+    if narrowed is not None and narrowed.ledger is not None and not narrowed.totals_broken():
+        ledger, checked = narrowed.ledger, narrowed
+    else:  # refused here, with each problem's line
+        ledger, checked = reliable_ledger(data, "trace")
+    found = answer(ledger, subject, budget_year(ledger, chosen), measure.value, as_at, fail)
+    print(trace_text(found, format is TraceFormat.json), end="")
     trailing_problems(checked)

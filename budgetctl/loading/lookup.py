@@ -1,7 +1,8 @@
-"""One project's files found through the stamp (``warm.unchanged``), for ``show``: when the stamp
-vouches that the ledger is exactly as it was at a whole check that found no problem, its listing
-names every file and the stamp keeps the ledger key, so nothing is discovered, stat'ed again or
-hashed; only streams.yaml, the project's file and the adjustments are read.
+"""The files of one project or of one stream's projects found through the stamp
+(``warm.unchanged``), for ``show`` and ``trace``: when the stamp vouches that the ledger is exactly
+as it was at a whole check that found no problem, its listing names every file and the stamp
+keeps the ledger key, so nothing is discovered, stat'ed again or hashed; only streams.yaml, the
+project files wanted and the adjustments are read.
 
 The files are taken by discovery's rules (``discover.is_project_name``, ``kinds.project_id``,
 ``kinds.misplaced``), and each is read under the stat entry of the listing the stamp vouched
@@ -21,70 +22,110 @@ from budgetctl.model.kinds import ADJUSTMENT, PROJECT_SUFFIXES, PROJECTS_DIR, ST
 from budgetctl.model.source import RawFile
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from budgetctl.loading.cache import FileCache
 
+# The project files wanted: the one whose id is this text, or the files at these display paths.
+Wanted = str | frozenset[str]
 
-class Stamped:
-    """What ``show`` reads of a ledger the stamp vouched for, with the cache and the ledger key."""
 
-    __slots__ = ("adjustments", "cache", "key", "project", "streams")
+class Picked:
+    """The files ``show`` or ``trace`` reads of a ledger (through the stamp, or as discovery read
+    them), with the cache and the ledger key."""
+
+    __slots__ = ("adjustments", "cache", "in_year", "key", "projects", "streams")
 
     def __init__(
-        self, cache: FileCache, key: str, streams: RawFile, project: RawFile, adjustments: list[RawFile]
+        self,
+        cache: FileCache,
+        key: str,
+        streams: RawFile,
+        projects: list[RawFile],
+        adjustments: list[RawFile],
+        in_year: bool,
     ) -> None:
         self.cache = cache
         self.key = key  # the ledger key (``cache.ledger_key``) of the whole ledger
         self.streams = streams
-        self.project = project  # the one project file named ``wanted``
+        self.projects = projects  # the project files wanted, sorted by display path
         self.adjustments = adjustments  # sorted by display path, as discovery gives them
+        self.in_year = in_year  # whether the ledger has actuals or forecasts (not read here)
 
 
-def project_files(data: str | os.PathLike[str] | None, root: Path, wanted: str) -> Stamped | warm.Listing | None:
-    """streams.yaml, the one project file whose id is ``wanted`` and the adjustments of the ledger
-    at ``root``, when the stamp vouches for the ledger; else the listing taken (whose stat entries
-    discovery can use) or None, as ``warm.unchanged`` gives them, and None too when no single
-    project file has that id or a file changed since the listing."""
-    # The stamp is not written again here (``settle``): show reads a few files and writes nothing.
+def stamped_files(
+    data: str | os.PathLike[str] | None, root: Path, choose: Callable[[FileCache, str], Wanted | None]
+) -> Picked | warm.Listing | None:
+    """streams.yaml, the project files ``choose(cache, ledger key)`` wants and the adjustments of
+    the ledger at ``root``, when the stamp vouches for the ledger: the one file with an id, or every
+    file of a set of display paths (a stream's, from the snapshot of the check the stamp vouches
+    for). Else the listing taken (whose stat entries discovery can use) or None, as
+    ``warm.unchanged`` gives them; None too when ``choose`` gives None, no single project file has
+    that id, a display path names no file, or a file changed since the listing."""
+    # The stamp is not written again here (``settle``): these commands read a few files and write nothing.
     found = warm.unchanged(data, Path.cwd(), settle=False)
     if not isinstance(found, tuple):
         return found
     from budgetctl.loading.cache import FileCache
 
     where, kept, listed = found
-    # Only the files this can take (not every path of the ledger: a fifth of a run at 10,000 projects).
-    names = {wanted + suffix for suffix in PROJECT_SUFFIXES}
-    projects_in, adjustments_in = PROJECTS_DIR + "/", ADJUSTMENT.folder + "/"
-    taken = listed.taken_where(
-        lambda folder, name: (
-            (name in names and folder.startswith(projects_in))
-            or folder.startswith(adjustments_in)
-            or (folder == "" and name == STREAMS_FILE)
-        )
-    )
+    cache = FileCache(*where)
+    wanted = choose(cache, kept.key)
+    if wanted is None:
+        return None
     top = os.fspath(root) + os.sep
     base = display_base(root)
 
     def shown(path: str) -> str:
         return join_shown(base, path[len(top) :].replace(os.sep, "/"))
 
-    # Any project file with this id ends so (a sieve in C); discovery's rules decide, on display paths.
-    ends = tuple(f"{os.sep}{wanted}{suffix}" for suffix in PROJECT_SUFFIXES)
+    projects_in, adjustments_in = PROJECTS_DIR + "/", ADJUSTMENT.folder + "/"
+    if isinstance(wanted, str):
+        # Only the files this can take (not every path of the ledger: a fifth of a run at 10,000 projects).
+        names = {wanted + suffix for suffix in PROJECT_SUFFIXES}
+        is_wanted: Callable[[str, str], bool] = lambda folder, name: name in names and folder.startswith(projects_in)  # noqa: E731
+    else:
+        inside = {_relative(path, base) for path in wanted}
+        is_wanted = lambda folder, name: folder + name in inside  # noqa: E731
+    taken = listed.taken_where(
+        lambda folder, name: (
+            is_wanted(folder, name) or folder.startswith(adjustments_in) or (folder == "" and name == STREAMS_FILE)
+        )
+    )
     projects = f"{top}{PROJECTS_DIR}{os.sep}"
-    matches = [
-        path for path in taken if path.endswith(ends) and path.startswith(projects) and _is_project(shown(path), wanted)
-    ]
-    if len(matches) != 1:
-        return None
+    if isinstance(wanted, str):
+        # Any project file with this id ends so (a sieve in C); discovery's rules decide, on display paths.
+        ends = tuple(f"{os.sep}{wanted}{suffix}" for suffix in PROJECT_SUFFIXES)
+        matches = [
+            path
+            for path in taken
+            if path.endswith(ends) and path.startswith(projects) and _is_project(shown(path), wanted)
+        ]
+        if len(matches) != 1:
+            return None
+    else:
+        matches = sorted((path for path in taken if path.startswith(projects)), key=shown)
+        if len(matches) != len(wanted) or any(shown(path) not in wanted for path in matches):
+            return None  # the snapshot names a file this listing does not hold as it does
     folder, in_year = f"{top}{ADJUSTMENT.folder}{os.sep}", join_shown(base, ADJUSTMENT.folder)
     adjustments = sorted((shown(path), path) for path in taken if path.startswith(folder))
     if any(misplaced(ADJUSTMENT, tuple(display[len(in_year) + 1 :].split("/"))) for display, _ in adjustments):
         return None  # not an adjustment to discovery (a whole check without problems found no such file)
-    wanted_files = [(shown(path), path) for path in (top + STREAMS_FILE, matches[0])] + adjustments
+    wanted_files = [(shown(path), path) for path in (top + STREAMS_FILE, *matches)] + adjustments
     read = [read_listed(path, display, taken.get(path)) for display, path in wanted_files]
     if None in read:
         return None
     raws = [raw for raw in read if raw is not None]
-    return Stamped(FileCache(*where), kept.key, raws[0], raws[1], raws[2:])
+    count = 1 + len(matches)
+    return Picked(cache, kept.key, raws[0], raws[1:count], raws[count:], kept.in_year)
+
+
+def _relative(shown: str, base: str) -> str | None:
+    """The path inside the ledger of the display path ``shown`` (``join_shown``'s inverse); None
+    when ``shown`` does not lie under ``base``."""
+    if base == ".":
+        return shown
+    return shown[len(base) + 1 :] if shown.startswith(base + "/") else None
 
 
 def _is_project(shown: str, wanted: str) -> bool:

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NoReturn
 
 from budgetctl.model import figures
 from budgetctl.model.actuals import HEADER
@@ -21,6 +22,11 @@ from budgetctl.model.money import format_json, total
 from budgetctl.model.periods import previous_year, year_bounds
 from budgetctl.reports.monitor import Monitor
 
+# Every figure trace follows, in the order ``budgetctl trace --help`` lists them; a project has the last four of these.
+MEASURES = (
+    *("budget", "approved_budget", "adjustments", "revised_budget", "allocated", "unallocated"),
+    *("actual", "forecast", "variance", "opening_balance", "unspent", "to_return", "to_carry", "to_balance"),
+)
 PROJECT_MEASURES = ("allocated", "actual", "forecast", "variance")
 AMOUNT = HEADER.index("amount")
 
@@ -170,6 +176,29 @@ def _project_forecast(ledger: Ledger, entry: ProjectEntry, year: str, as_at: dat
 
 def _per_project(ledger: Ledger, stream: str, each: Callable[[ProjectEntry], list[Term]]) -> list[Term]:
     return [t for entry in figures.stream_projects(ledger, stream) for t in each(entry)]
+
+
+def answer(
+    ledger: Ledger, subject: str, year: str, measure: str, as_at: str | None, refuse: Callable[[str], NoReturn]
+) -> Trace:
+    """``budgetctl trace``: the terms of ``measure`` for a stream or project id in ``year``, as at
+    ``as_at`` as written (a quarter or a date; None: monitor's default). ``refuse(message)`` for a
+    subject the ledger does not hold, a stream's measure asked of a project, or a bad date."""
+    from budgetctl.infra.gcpause import paused_gc
+    from budgetctl.model.records import did_you_mean
+    from budgetctl.reports.monitor import AsAtError, default_as_at, parse_as_at
+
+    if subject not in ledger.streams and subject not in ledger.projects_by_id:
+        known = [*ledger.streams, *ledger.projects_by_id]
+        refuse(f"no stream or project {subject!r}{did_you_mean(subject, known)}")
+    if subject not in ledger.streams and measure not in PROJECT_MEASURES:
+        refuse(f"a project's figures are {', '.join(PROJECT_MEASURES)}; {measure} is a stream's")
+    try:
+        when = parse_as_at(as_at, year) if as_at is not None else default_as_at(ledger, year, datetime.date.today())
+    except AsAtError as exc:
+        refuse(f"--as-at: {exc}")
+    with paused_gc():  # indexes every actuals row: see paused_gc
+        return trace(ledger, subject, year, measure, when)
 
 
 def trace(ledger: Ledger, subject: str, year: str, measure: str, as_at: datetime.date) -> Trace:

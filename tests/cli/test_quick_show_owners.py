@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from typer.testing import CliRunner
 
 from budgetctl.cli import app
 from budgetctl.infra import plainargs
-from tests.conftest import LEDGERS, SHIPPED, make_ledger
+from tests.conftest import LEDGERS, SHIPPED, make_ledger, project_text, settled
 from tests.entrypoint import Run, entry, fresh_run, spy_on_typer
 
 STREAMS = """\
@@ -37,23 +36,19 @@ streams:
 """
 
 
-def project(stream: str, amounts: str, title: str = "T") -> str:
-    return f"title: {title}\nstream: {stream}\nlead: L\nallocations:\n{amounts}"
-
-
 PROBLEMS = {
     "streams.yaml": STREAMS,
     # fund is over-allocated in 2023/24 (A001, in streams.yaml); d allocates nothing (A003, in d.yaml).
-    "projects/fund/a.yaml": project("fund", "  2023/24: 600\n  2024/25: 100\n"),
-    "projects/fund/b.yaml": project("fund", "  2023/24: 500\n  2024/25: 250.5\n"),
-    "projects/fund/d.yaml": project("fund", "  2024/25: 0\n"),
-    "projects/other/c.yaml": project("other", "  2024/25: 400\n", title="Line\u2028break"),
+    "projects/fund/a.yaml": project_text("fund", "  2023/24: 600\n  2024/25: 100\n"),
+    "projects/fund/b.yaml": project_text("fund", "  2023/24: 500\n  2024/25: 250.5\n"),
+    "projects/fund/d.yaml": project_text("fund", "  2024/25: 0\n"),
+    "projects/other/c.yaml": project_text("other", "  2024/25: 400\n", title="Line\u2028break"),
     # A nested folder, a duplicate id across two folders, and a file that does not load.
-    "projects/other/deep/er/e.yaml": project("other", "  2024/25: 50\n"),
-    "projects/fund/dup.yaml": project("fund", "  2024/25: 1\n"),
-    "projects/other/deep/dup.yaml": project("other", "  2024/25: 2\n"),
+    "projects/other/deep/er/e.yaml": project_text("other", "  2024/25: 50\n"),
+    "projects/fund/dup.yaml": project_text("fund", "  2024/25: 1\n"),
+    "projects/other/deep/dup.yaml": project_text("other", "  2024/25: 2\n"),
     "projects/other/broken.yaml": "title: [unclosed\n",
-    "projects/fund/bad-money.yaml": project("fund", "  2024/25: 12x\n"),
+    "projects/fund/bad-money.yaml": project_text("fund", "  2024/25: 12x\n"),
 }
 
 
@@ -67,13 +62,6 @@ def full_check(*args: str) -> Run:
     """The Typer command with no cache: every file read and checked, as before any shortcut."""
     result = CliRunner().invoke(app, list(args), env={"BUDGETCTL_NO_CACHE": "1"})
     return result.exit_code, result.stdout, result.stderr
-
-
-def settled(data: Path) -> Path:
-    past = time.time() - 60  # older than the stat index the first run writes (git's racy rule)
-    for path in data.rglob("*"):
-        os.utime(path, (past, past))
-    return data
 
 
 def copy(name: str, tmp_path: Path) -> Path:

@@ -43,14 +43,14 @@ def test_show_hashes_a_settled_file_again_and_leaves_the_stamp(
     assert str(target.resolve()) in [path for path, _ in _rehash(kept)]
     monkeypatch.setattr(statindex, "SETTLE_NS", 0)  # b.yml has settled now
     stamped: list[bool] = []
-    real = lookup.project_files
+    real = lookup.stamped_files
 
-    def project_files(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def stamped_files(*args, **kwargs):  # type: ignore[no-untyped-def]
         found = real(*args, **kwargs)
-        stamped.append(isinstance(found, lookup.Stamped))
+        stamped.append(isinstance(found, lookup.Picked))
         return found
 
-    monkeypatch.setattr(lookup, "project_files", project_files)
+    monkeypatch.setattr(lookup, "stamped_files", stamped_files)
     found = same_everywhere(monkeypatch, capsys, "show", "b", "--data", str(data))
     assert stamped[0] is True and "250.25" in found[1]
     assert (kept.read_bytes(), kept.stat().st_mtime_ns) == before  # show wrote no stamp

@@ -11,7 +11,7 @@ import pytest
 
 from budgetctl.cli import app
 from budgetctl.loading import statindex
-from tests.conftest import make_ledger
+from tests.conftest import make_ledger, project_text
 
 STREAMS = """\
 streams:
@@ -29,20 +29,16 @@ streams:
 """
 
 
-def project(stream: str, amounts: str) -> str:
-    return f"title: T\nstream: {stream}\nlead: L\nallocations:\n{amounts}"
-
-
 def ledger(tmp_path: Path) -> Path:
     return make_ledger(
         tmp_path,
         {
             "streams.yaml": STREAMS,
             # fund is over-allocated in 2023/24 (A001, in streams.yaml); d allocates nothing (A003, in d.yaml).
-            "projects/fund/a.yaml": project("fund", "  2023/24: 600\n  2024/25: 100\n"),
-            "projects/fund/d.yaml": project("fund", "  2024/25: 0\n"),
-            "projects/fund/b.yaml": project("fund", "  2023/24: 500\n  2024/25: 250.5\n"),
-            "projects/other/c.yaml": project("other", "  2024/25: 400\n"),
+            "projects/fund/a.yaml": project_text("fund", "  2023/24: 600\n  2024/25: 100\n"),
+            "projects/fund/d.yaml": project_text("fund", "  2024/25: 0\n"),
+            "projects/fund/b.yaml": project_text("fund", "  2023/24: 500\n  2024/25: 250.5\n"),
+            "projects/other/c.yaml": project_text("other", "  2024/25: 400\n"),
         },
     )
 
@@ -105,7 +101,7 @@ def test_an_edit_elsewhere_keeping_size_and_mtime_changes_the_stream_figures(run
     runner.invoke(app, ["show", "a", "--data", str(data)])
     target = data / "projects/fund/b.yaml"
     before = target.stat()
-    target.write_text(project("fund", "  2023/24: 100\n  2024/25: 250.5\n"), encoding="utf-8")  # same size
+    target.write_text(project_text("fund", "  2023/24: 100\n  2024/25: 250.5\n"), encoding="utf-8")  # same size
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
     shown = json.loads(runner.invoke(app, ["show", "a", "--format", "json", "--data", str(data)]).stdout)
     assert shown["allocations"][0]["stream_allocated"] == "700.00"
@@ -113,7 +109,7 @@ def test_an_edit_elsewhere_keeping_size_and_mtime_changes_the_stream_figures(run
 
 def test_a_duplicate_id_is_shown_as_a_full_check_shows_it(runner, tmp_path: Path) -> None:
     data = ledger(tmp_path)
-    (data / "projects/other/a.yaml").write_text(project("other", "  2024/25: 1\n"), encoding="utf-8")
+    (data / "projects/other/a.yaml").write_text(project_text("other", "  2024/25: 1\n"), encoding="utf-8")
     runner.invoke(app, ["validate", "--data", str(data)])
     cold, warm, uncached = both(runner, data, "a")
     assert cold.stdout == warm.stdout == uncached.stdout

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from typer.testing import CliRunner
 
 from budgetctl.cli import app
 from budgetctl.loading import discover, lookup, statindex, warm
-from tests.conftest import LEDGERS, SHIPPED, make_ledger
+from tests.conftest import LEDGERS, SHIPPED, make_ledger, project_text, settled
 from tests.entrypoint import Run, entry, spy_on_typer
 
 STREAMS = """\
@@ -38,17 +37,13 @@ streams:
 """
 
 
-def project(stream: str, amounts: str, title: str = "T") -> str:
-    return f"title: {title}\nstream: {stream}\nlead: L\nallocations:\n{amounts}"
-
-
 # A clean ledger: nested folders, a hidden one (discovery reads it), a .yml file.
 CLEAN = {
     "streams.yaml": STREAMS,
-    "projects/fund/a.yaml": project("fund", "  2023/24: 600\n  2024/25: 100\n"),
-    "projects/fund/b.yml": project("fund", "  2023/24: 300\n  2024/25: 250.5\n"),
-    "projects/other/deep/er/e.yaml": project("other", "  2024/25: 50\n"),
-    "projects/other/.kept/h.yaml": project("other", "  2024/25: 20\n", title="Hidden folder"),
+    "projects/fund/a.yaml": project_text("fund", "  2023/24: 600\n  2024/25: 100\n"),
+    "projects/fund/b.yml": project_text("fund", "  2023/24: 300\n  2024/25: 250.5\n"),
+    "projects/other/deep/er/e.yaml": project_text("other", "  2024/25: 50\n"),
+    "projects/other/.kept/h.yaml": project_text("other", "  2024/25: 20\n", title="Hidden folder"),
 }
 
 
@@ -64,31 +59,24 @@ def typer_cached(*args: str) -> Run:
     return result.exit_code, result.stdout, result.stderr
 
 
-def settled(data: Path) -> Path:
-    past = time.time() - 60  # older than the stamp the first run writes (git's racy rule)
-    for path in [data, *data.rglob("*")]:
-        os.utime(path, (past, past))
-    return data
-
-
 @pytest.fixture
 def spied(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[object]]:
     """What each run went through: the entry point handing over to Typer, a whole discovery of the
     ledger, and what the stamp's lookup gave."""
     seen: dict[str, list[object]] = {"typer": spy_on_typer(monkeypatch), "discovered": [], "stamped": []}  # type: ignore[dict-item]
-    real_read, real_files = discover.read_ledger, lookup.project_files
+    real_read, real_files = discover.read_ledger, lookup.stamped_files
 
     def read_ledger(*args, **kwargs):  # type: ignore[no-untyped-def]
         seen["discovered"].append(args[0])
         return real_read(*args, **kwargs)
 
-    def project_files(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def stamped_files(*args, **kwargs):  # type: ignore[no-untyped-def]
         found = real_files(*args, **kwargs)
-        seen["stamped"].append(isinstance(found, lookup.Stamped))
+        seen["stamped"].append(isinstance(found, lookup.Picked))
         return found
 
     monkeypatch.setattr(discover, "read_ledger", read_ledger)
-    monkeypatch.setattr(lookup, "project_files", project_files)
+    monkeypatch.setattr(lookup, "stamped_files", stamped_files)
     return seen
 
 
@@ -178,9 +166,9 @@ def test_shipped_and_in_year_ledgers(
 # Problems (no stamp is kept): over-allocation, a duplicate id across two folders, a broken file.
 PROBLEMS = {
     **CLEAN,
-    "projects/fund/a.yaml": project("fund", "  2023/24: 900\n"),
-    "projects/fund/dup.yaml": project("fund", "  2024/25: 1\n"),
-    "projects/other/deep/dup.yaml": project("other", "  2024/25: 2\n"),
+    "projects/fund/a.yaml": project_text("fund", "  2023/24: 900\n"),
+    "projects/fund/dup.yaml": project_text("fund", "  2024/25: 1\n"),
+    "projects/other/deep/dup.yaml": project_text("other", "  2024/25: 2\n"),
     "projects/other/broken.yaml": "title: [unclosed\n",
 }
 

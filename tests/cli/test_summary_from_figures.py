@@ -10,7 +10,7 @@ import pytest
 
 from budgetctl.cli import app
 from budgetctl.loading import statindex
-from tests.conftest import make_ledger
+from tests.conftest import make_ledger, project_text
 
 STREAMS = """\
 streams:
@@ -32,19 +32,15 @@ streams:
 """
 
 
-def project(stream: str, amounts: str) -> str:
-    return f"title: T\nstream: {stream}\nlead: L\nallocations:\n{amounts}"
-
-
 def ledger(tmp_path: Path) -> Path:
     data = make_ledger(
         tmp_path,
         {
             "streams.yaml": STREAMS,
-            "projects/fund/a.yaml": project("fund", "  2023/24: 600.25\n"),
-            "projects/fund/b.yaml": project("fund", "  2023/24: 100\n"),
+            "projects/fund/a.yaml": project_text("fund", "  2023/24: 600.25\n"),
+            "projects/fund/b.yaml": project_text("fund", "  2023/24: 100\n"),
             # An allocation of nothing on a stream without a 2023/24 budget: a row of zeros, and R003/A003.
-            "projects/zero/z.yaml": project("zero", "  2023/24: 0\n"),
+            "projects/zero/z.yaml": project_text("zero", "  2023/24: 0\n"),
         },
     )
     for path in data.rglob("*.yaml"):
@@ -86,7 +82,7 @@ def test_an_edit_keeping_size_and_mtime_shows_in_the_warm_summary(runner, tmp_pa
     runner.invoke(app, ["validate", "--data", str(data)])
     target = data / "projects/fund/b.yaml"
     before = target.stat()
-    target.write_text(project("fund", "  2023/24: 300\n"), encoding="utf-8")  # same size
+    target.write_text(project_text("fund", "  2023/24: 300\n"), encoding="utf-8")  # same size
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
     warm = runner.invoke(app, ["summary", "-y", "2023/24", "-f", "csv", "--data", str(data)])
     full = runner.invoke(app, ["summary", "-y", "2023/24", "-f", "csv", "--data", str(data), "--no-cache"])
@@ -96,7 +92,7 @@ def test_an_edit_keeping_size_and_mtime_shows_in_the_warm_summary(runner, tmp_pa
 
 def test_unreliable_totals_are_refused_as_before(runner, tmp_path: Path) -> None:
     data = ledger(tmp_path)
-    (data / "projects/fund/c.yaml").write_text(project("nowhere", "  2023/24: 1\n"), encoding="utf-8")
+    (data / "projects/fund/c.yaml").write_text(project_text("nowhere", "  2023/24: 1\n"), encoding="utf-8")
     runner.invoke(app, ["validate", "--data", str(data)])
     warm = runner.invoke(app, ["summary", "-y", "2023/24", "--data", str(data)])
     full = runner.invoke(app, ["summary", "-y", "2023/24", "--data", str(data), "--no-cache"])
