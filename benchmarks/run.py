@@ -345,6 +345,7 @@ R_HL_BAL = f"hledger bal Income:Grant {YEAR} (summary equiv.)"
 R_PROJECTS = "budgetctl projects (table, warm cache)"
 R_PROJECTS_CSV = "budgetctl projects --format csv (warm cache)"
 R_SHOW = "budgetctl show ID (warm cache)"
+R_TRACE = "budgetctl trace STREAM --measure unallocated (warm cache)"
 R_OWNERS = "budgetctl owners"
 R_FMT = "budgetctl fmt --check"
 R_FMT_COLD = "budgetctl fmt --check, nothing cached"
@@ -361,6 +362,7 @@ ROWS = (
     R_PROJECTS,
     R_PROJECTS_CSV,
     R_SHOW,
+    R_TRACE,
     R_OWNERS,
     R_FMT,
     R_FMT_COLD,
@@ -380,6 +382,7 @@ GROUPS = {
     "summary": (R_SUMMARY,),
     "projects": (R_PROJECTS, R_PROJECTS_CSV),
     "show": (R_SHOW,),
+    "trace": (R_TRACE,),
     "owners": (R_OWNERS,),
     "fmt": (R_FMT, R_FMT_COLD),
     "report": (R_REPORT,),
@@ -387,6 +390,9 @@ GROUPS = {
     "floor": (R_FLOOR,),
     "peers": (R_BC_C, R_BC_WARM, R_BC_CHANGED, R_HL_CHECK, R_HL_BAL),
 }
+
+# What the trace row traces of the edited project's stream.
+_TRACED = ("--measure", "unallocated", "--year", YEAR)
 
 # The floor of a warm run: an interpreter that starts and stats every ledger file.
 _STAT_WALK = (
@@ -442,6 +448,8 @@ def bench_size(
         Task(R_PROJECTS, [budgetctl, "projects", "--data", str(data)], warm),
         Task(R_PROJECTS_CSV, [budgetctl, "projects", "--format", "csv", "--data", str(data)], warm),
         Task(R_SHOW, [budgetctl, "show", shown_id, "--data", str(data)], warm),
+        # The edited project's stream: its figure changes every round.
+        Task(R_TRACE, [budgetctl, "trace", Path(exp["edit_target"]).parent.name, *_TRACED, "--data", str(data)], warm),
         Task(R_OWNERS, [budgetctl, "owners", "--data", str(data)], warm),
         # The generated ledger is not all canonical (one-decimal amounts, flow mappings): exit 1 is normal.
         Task(R_FMT, [budgetctl, "fmt", "--check", "--data", str(data)], warm, ok_exit=(0, 1)),
