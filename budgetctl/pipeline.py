@@ -675,16 +675,15 @@ def _subject_check(subject: str, picked: Picked) -> Checked | None:
 def streams_only(
     files: LedgerFiles, cache: FileCache, key: str | None = None
 ) -> tuple[Checked, dict[str, dict[str, tuple[int, Decimal]]]] | None:
-    """The ledger's streams (no project loaded) with each stream's figures and every problem,
-    from the last whole check of exactly this ledger content (keyed by every file's content;
-    ``key``: that key, when the caller has it); None when the cache does not hold it."""
+    """The ledger's streams and adjustments (no project loaded) with each stream's figures and
+    every problem, from the last whole check of exactly this ledger content (keyed by every
+    file's content; ``key``: that key, when the caller has it); None when the cache does not
+    hold it."""
     from budgetctl.loading.build import build
     from budgetctl.loading.cache import ledger_key
 
     if has_in_year(files):
         return None  # the whole check's problems include the year's files, which a report of the plan leaves out
-    if files.in_year.get("adjustment"):
-        return None  # revised budgets need the adjustments, which this path does not read
     key = key or ledger_key(files)
     last = cache.last_check(key)
     figures = cache.last_figures(key)
@@ -693,6 +692,11 @@ def streams_only(
     loaded = build(files.streams, [], [], cache=cache)  # never saved here: that would forget the others
     if loaded.ledger is None:
         return None
+    raws = files.in_year.get("adjustment", [])
+    if raws:  # the streams' revised budgets: as check_files attaches them
+        from budgetctl.loading.adjustments import load_adjustments
+
+        loaded.ledger.adjustments = load_adjustments(raws, cache).entries
     return Checked(loaded.ledger, *last, files=files), figures
 
 

@@ -73,6 +73,15 @@ def stamped_files(
     wanted = choose(cache, kept.key)
     if wanted is None:
         return None
+    return listed_files(root, listed, wanted, cache, kept.key, kept.in_year)
+
+
+def listed_files(
+    root: Path, listed: warm.Listing, wanted: Wanted, cache: FileCache, key: str, in_year: bool
+) -> Picked | None:
+    """``stamped_files`` of the listing ``listed`` that the stamp vouched for (the ledger key
+    ``key``; ``in_year``: whether the ledger has actuals or forecasts): streams.yaml, the project
+    files ``wanted`` and the adjustments, each read under its stat entry in the listing."""
     top = os.fspath(root) + os.sep
     base = display_base(root)
 
@@ -107,9 +116,9 @@ def stamped_files(
         matches = sorted((path for path in taken if path.startswith(projects)), key=shown)
         if len(matches) != len(wanted) or any(shown(path) not in wanted for path in matches):
             return None  # the snapshot names a file this listing does not hold as it does
-    folder, in_year = f"{top}{ADJUSTMENT.folder}{os.sep}", join_shown(base, ADJUSTMENT.folder)
+    folder, shown_folder = f"{top}{ADJUSTMENT.folder}{os.sep}", join_shown(base, ADJUSTMENT.folder)
     adjustments = sorted((shown(path), path) for path in taken if path.startswith(folder))
-    if any(misplaced(ADJUSTMENT, tuple(display[len(in_year) + 1 :].split("/"))) for display, _ in adjustments):
+    if any(misplaced(ADJUSTMENT, tuple(display[len(shown_folder) + 1 :].split("/"))) for display, _ in adjustments):
         return None  # not an adjustment to discovery (a whole check without problems found no such file)
     wanted_files = [(shown(path), path) for path in (top + STREAMS_FILE, *matches)] + adjustments
     read = [read_listed(path, display, taken.get(path)) for display, path in wanted_files]
@@ -117,7 +126,7 @@ def stamped_files(
         return None
     raws = [raw for raw in read if raw is not None]
     count = 1 + len(matches)
-    return Picked(cache, kept.key, raws[0], raws[1:count], raws[count:], kept.in_year)
+    return Picked(cache, key, raws[0], raws[1:count], raws[count:], in_year)
 
 
 def _relative(shown: str, base: str) -> str | None:

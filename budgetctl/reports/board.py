@@ -281,25 +281,19 @@ def _stamped(
     data: str | os.PathLike[str] | None, found: tuple[LedgerFiles | None, FileCache, str, bool, Listing | None]
 ) -> LedgerFiles | None:
     """The files of a ledger the stamp vouched for (``found``, from ``warm.current_listed``) that a
-    paper from the last whole check reads: streams.yaml alone, read under the stat entry of the
-    listing the stamp vouched for; None when the ledger has adjustments (which discovery reads)
-    or streams.yaml changed since the listing."""
-    from budgetctl.loading.discover import LedgerFiles, display_base, find_root, join_shown
-    from budgetctl.loading.lookup import read_listed  # what ``show`` reads of a stamped ledger, read so
-    from budgetctl.model.kinds import ADJUSTMENT, STREAMS_FILE
+    paper from the last whole check reads: streams.yaml and the adjustments, each read under its
+    stat entry in the listing the stamp vouched for (``lookup.listed_files``); None when one
+    changed since the listing."""
+    from budgetctl.loading.discover import LedgerFiles, find_root
+    from budgetctl.loading.lookup import listed_files
 
-    listing = found[4]
+    _, cache, key, in_year, listing = found
     assert listing is not None
-    adjustments = ADJUSTMENT.folder + "/"
-    taken = listing.taken_where(
-        lambda folder, name: (folder == "" and name == STREAMS_FILE) or folder.startswith(adjustments)
-    )
     root = find_root(data)
-    streams = str(root / STREAMS_FILE)  # as the listing makes its paths
-    if list(taken) != [streams]:
+    picked = listed_files(root, listing, frozenset(), cache, key, in_year)
+    if picked is None:
         return None
-    raw = read_listed(streams, join_shown(display_base(root), STREAMS_FILE), taken[streams])
-    return None if raw is None else LedgerFiles(root, raw)
+    return LedgerFiles(root, picked.streams, in_year={"adjustment": picked.adjustments} if picked.adjustments else {})
 
 
 def _appendix_c(ledger: Ledger, year: str) -> Table | None:
