@@ -611,11 +611,17 @@ def _narrowed(
     loaded = build(picked.streams, picked.projects, [], cache=cache)
     if loaded.ledger is None or len(loaded.ledger.projects) != len(picked.projects):
         return None
-    if picked.adjustments:  # the streams' revised budgets: as check_files attaches them
+    _attach_adjustments(loaded.ledger, picked.adjustments, cache)
+    return loaded.ledger, last, figures
+
+
+def _attach_adjustments(ledger: Ledger, raws: list[RawFile], cache: FileCache) -> None:
+    """The adjustments of ``raws`` on ``ledger`` (the streams' revised budgets), as ``check_files``
+    attaches them; their problems are those of the last whole check."""
+    if raws:
         from budgetctl.loading.adjustments import load_adjustments
 
-        loaded.ledger.adjustments = load_adjustments(picked.adjustments, cache).entries
-    return loaded.ledger, last, figures
+        ledger.adjustments = load_adjustments(raws, cache).entries
 
 
 def _one_project(picked: Picked) -> OneProject | None:
@@ -692,11 +698,7 @@ def streams_only(
     loaded = build(files.streams, [], [], cache=cache)  # never saved here: that would forget the others
     if loaded.ledger is None:
         return None
-    raws = files.in_year.get("adjustment", [])
-    if raws:  # the streams' revised budgets: as check_files attaches them
-        from budgetctl.loading.adjustments import load_adjustments
-
-        loaded.ledger.adjustments = load_adjustments(raws, cache).entries
+    _attach_adjustments(loaded.ledger, files.in_year.get("adjustment", []), cache)
     return Checked(loaded.ledger, *last, files=files), figures
 
 
