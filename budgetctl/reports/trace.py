@@ -16,7 +16,6 @@ from typing import NoReturn
 
 from budgetctl.model import figures
 from budgetctl.model.actuals import HEADER
-from budgetctl.model.kinds import ADJUSTMENT, year_folder
 from budgetctl.model.ledger import Ledger, Place, ProjectEntry
 from budgetctl.model.money import format_json, total
 from budgetctl.model.periods import previous_year, year_bounds
@@ -82,10 +81,13 @@ def _approved(ledger: Ledger, stream: str, year: str) -> list[Term]:
 
 
 def _adjustments(ledger: Ledger, stream: str, year: str, as_at: datetime.date | None) -> list[Term]:
-    amount = figures.recorded_adjustments(ledger, stream, year, as_at)
-    folder = f"{ledger.streams_source.path.rsplit('/', 1)[0]}/{ADJUSTMENT.folder}/{year_folder(year)}"
-    found = [Term(amount, Place(folder, 1, 1), f"adjustments of {stream} for {year} approved by {as_at or 'any date'}")]
-    return (found if amount else []) + _opening_balance(ledger, stream, year, as_at)
+    """Each adjustment record approved by ``as_at`` that changes the stream's budget, at its
+    ``amount:`` with its net effect on the stream (signed), then a balance fund's opening balance."""
+    found = [
+        Term(amount, entry.at("amount"), f"{entry.record.type} {entry.id} of {entry.record.date.isoformat()}")
+        for entry, amount in figures.stream_adjustments(ledger, stream, year, as_at)
+    ]
+    return found + _opening_balance(ledger, stream, year, as_at)
 
 
 def _opening_balance(ledger: Ledger, stream: str, year: str, as_at: datetime.date | None) -> list[Term]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from budgetctl.cli import app
-from tests.conftest import LEDGERS
+from tests.conftest import LEDGERS, SHIPPED
 
 IN_YEAR = LEDGERS / "in-year" / "data"
 Q2 = ("--year", "2023/24", "--as-at", "q2", "-f", "json")
@@ -102,3 +102,26 @@ def test_monitor_json_trace_carries_each_figure(runner, in_year) -> None:
 )
 def test_usage_errors_exit_2(runner, in_year, args) -> None:
     assert runner.invoke(app, args).exit_code == 2
+
+
+YEAR_END = ("--year", "2023/24", "--as-at", "2024-03-31", "-f", "json")
+
+
+def test_adjustments_are_traced_one_record_at_a_time(runner, monkeypatch) -> None:
+    """Each adjustment record that changes the stream's budget, at its `amount:`, signed by its
+    effect on the stream; the values add up to summary's adjustments of the stream."""
+    monkeypatch.chdir(SHIPPED.parent)
+    summary = _json(runner, "summary", "--year", "2023/24", "--format", "json")
+    moved = [row for row in summary["rows"] if Decimal(row["adjustments"])]
+    assert len(moved) >= 3
+    for row in moved:
+        traced = _json(runner, "trace", row["stream"], "-m", "adjustments", *YEAR_END)
+        assert traced["total"] == row["adjustments"]
+        for value in traced["values"]:
+            assert value["file"].startswith("data/adjustments/2023-24/") and value["file"].endswith(".yaml")
+            line = (SHIPPED.parent / value["file"]).read_text(encoding="utf-8").splitlines()[value["line"] - 1]
+            assert line.startswith("amount: ") and value["column"] == len("amount: ") + 1
+            assert Decimal(line[value["column"] - 1 :]) == abs(Decimal(value["amount"]))
+    virement = _json(runner, "trace", "community-safety-fund", "-m", "adjustments", *YEAR_END)
+    [value] = virement["values"]
+    assert (value["amount"], value["what"]) == ("-120000.00", "virement cs-to-ip-perpetrator-programme of 2023-11-02")

@@ -170,7 +170,7 @@ def test_every_figure_of_a_stamped_ledger_is_traced_from_its_own_files(
                 assert seen["built"][0] == 1
     code, out, _ = run("trace", "fund", "-m", "unallocated", "--year", "2024/25", "--data", str(data))
     assert code == 0
-    assert "data/adjustments/2024-25" in out and "data/projects/fund/b.yml:5:12" in out
+    assert "data/adjustments/2024-25/virement.yaml:7:9" in out and "data/projects/fund/b.yml:5:12" in out
     # 1,000 + the 100 virement + 2023/24's unspent 1,000 (a balance fund) - 200 - 250.25
     assert out.rstrip().endswith("total 1,649.75")
 
