@@ -112,9 +112,13 @@ def display_path(root: Path, path: Path) -> str:
 def disk_path(root: Path, shown: str, base: str | None = None) -> Path:
     """The file a display path of the ledger at ``root`` names (the inverse of ``display_path``);
     ``base``: ``display_base(root)`` when already known (it resolves two paths)."""
-    base = display_base(root) if base is None else base
-    relative = shown if base == "." else shown[len(base) + 1 :]
-    return root / relative
+    return root / shown_relative(shown, display_base(root) if base is None else base)
+
+
+def shown_relative(shown: str, base: str) -> str:
+    """The path inside the ledger folder of the display path ``shown`` under ``base`` (the inverse
+    of ``join_shown``)."""
+    return shown if base == "." else shown[len(base) + 1 :]
 
 
 def read_ledger(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from budgetctl.loading import warm
-from budgetctl.loading.discover import display_base, is_project_name, join_shown
+from budgetctl.loading.discover import display_base, is_project_name, join_shown, shown_relative
 from budgetctl.model.kinds import ADJUSTMENT, PROJECT_SUFFIXES, PROJECTS_DIR, STREAMS_FILE, misplaced, project_id
 from budgetctl.model.source import RawFile
 
@@ -94,7 +94,7 @@ def listed_files(
         names = {wanted + suffix for suffix in PROJECT_SUFFIXES}
         is_wanted: Callable[[str, str], bool] = lambda folder, name: name in names and folder.startswith(projects_in)  # noqa: E731
     else:
-        inside = {_relative(path, base) for path in wanted}
+        inside = {shown_relative(path, base) for path in wanted}  # shown(path) is checked below
         is_wanted = lambda folder, name: folder + name in inside  # noqa: E731
     taken = listed.taken_where(
         lambda folder, name: (
@@ -127,14 +127,6 @@ def listed_files(
     raws = [raw for raw in read if raw is not None]
     count = 1 + len(matches)
     return Picked(cache, key, raws[0], raws[1:count], raws[count:], in_year)
-
-
-def _relative(shown: str, base: str) -> str | None:
-    """The path inside the ledger of the display path ``shown`` (``join_shown``'s inverse); None
-    when ``shown`` does not lie under ``base``."""
-    if base == ".":
-        return shown
-    return shown[len(base) + 1 :] if shown.startswith(base + "/") else None
 
 
 def _is_project(shown: str, wanted: str) -> bool:
