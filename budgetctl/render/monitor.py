@@ -301,13 +301,13 @@ def _laid_out(table: Table, console: Any, width: int) -> None:
     no amount cut (Rich would cut amounts and drop whole columns to fit)."""
     from rich.text import Text
 
-    if _compact_fits(table, width):
+    rows, footer = _cells(table)
+    if _compact_fits(table, rows, footer, width):
         _rich_grid(table, console)
     else:
         from budgetctl.render.fit import Grid
         from budgetctl.render.fit import render as render_grid
 
-        rows, footer = _cells(table)
         headers = [printable(c.header) for c in table.columns]
         # The RAG status stays whole beside the amounts, as an amount does.
         numeric = [c.kind != "text" or c.key == "rag" for c in table.columns]
@@ -316,11 +316,10 @@ def _laid_out(table: Table, console: Any, width: int) -> None:
         console.print(Text(printable(note), style="dim"))
 
 
-def _compact_fits(table: Table, width: int) -> bool:
-    """Whether ``_rich_grid`` lays ``table`` out within ``width`` columns cutting nothing: every
-    amount and RAG status whole on one line, each text column at least its longest word (the
-    programme 14), two spaces between columns."""
-    rows, footer = _cells(table)
+def _compact_fits(table: Table, rows: list[list[str]], footer: list[str] | None, width: int) -> bool:
+    """Whether ``_rich_grid`` lays ``table`` (its cells ``rows`` and ``footer``: ``_cells``) out
+    within ``width`` columns cutting nothing: every amount and RAG status whole on one line, each
+    text column at least its longest word (the programme 14), two spaces between columns."""
     every = [[c.header for c in table.columns], *rows, *([footer] if footer else [])]
     needed = 2 * (len(table.columns) - 1)
     for index, column in enumerate(table.columns):
