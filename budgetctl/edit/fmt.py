@@ -41,7 +41,6 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -57,6 +56,7 @@ from budgetctl.loading.yamlsubset import parser_class, read_lines, strict_load
 from budgetctl.model.money import MONEY_TEXT, parse_money
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.source import Mapping, Node, Scalar, SourceFile
+from budgetctl.plainclass import dataclass, field
 
 if TYPE_CHECKING:
     from budgetctl.edit.canonical import CanonicalSet

@@ -10,7 +10,6 @@ or writes nothing at all when any row is refused or nothing is new.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from budgetctl.model.kinds import ACTUALS, IMPORTS_DIR
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import total
 from budgetctl.model.source import MAX_FILE_BYTES
+from budgetctl.plainclass import dataclass, field
 
 MAX_EXPORT_BYTES = 50_000_000
 

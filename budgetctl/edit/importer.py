@@ -51,7 +51,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -62,6 +61,7 @@ from budgetctl.loading.yamlsubset import strict_load
 from budgetctl.model.actuals import HEADER, KINDS, REDUCING, ActualRow
 from budgetctl.model.money import format_json, total
 from budgetctl.model.source import Mapping, Node, Scalar, Sequence
+from budgetctl.plainclass import dataclass, field
 
 MAX_PROBLEMS = 50
 ROLES = ("date", "amount", "reference", "project", "supplier", "description", "kind")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from budgetctl.model.approvals import tier_checks
 from budgetctl.model.kinds import ADJUSTMENT, year_folder
 from budgetctl.model.records import ADJUSTMENT_TYPES, ID_PATTERN
 from budgetctl.pipeline import check_files
+from budgetctl.plainclass import dataclass
 
 
 @dataclass

@@ -7,16 +7,15 @@ over-allocate its stream is refused with the amount over, and nothing is written
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
 import yaml
 
+from budgetctl import plainclass
 from budgetctl.diagnostics import Diagnostic, UserError
 from budgetctl.edit.fmt import canonical_money, format_file
 from budgetctl.infra.atomic import WriteRefused, write_atomic
@@ -26,6 +25,7 @@ from budgetctl.model.money import MoneyError, parse_money
 from budgetctl.model.periods import YearError, parse_year, year_sort_key
 from budgetctl.model.records import ID_PATTERN
 from budgetctl.pipeline import Checked, check_files
+from budgetctl.plainclass import dataclass, field
 
 
 class ScaffoldError(UserError):
@@ -186,7 +186,7 @@ def plan(checked: Checked, project: NewProject, folder: str | None = None, *, fo
     formatted = format_file(project_text(project).encode(), shown, "project")
     if formatted.output is None:  # cannot happen for text we built; refuse rather than write it
         return Plan(path, shown, b"", replaces, formatted.problems)
-    with_new = dataclasses.replace(files, projects=sorted([*kept, RawFile(shown, formatted.output)], key=_by_path))
+    with_new = plainclass.replace(files, projects=sorted([*kept, RawFile(shown, formatted.output)], key=_by_path))
     added = Counter(check_files(with_new).problems) - Counter(checked.problems)
     return Plan(path, shown, formatted.output, replaces, sorted(added.elements(), key=Diagnostic.sort_key))
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, NoReturn
 
 from budgetctl.diagnostics import UserError
+from budgetctl.plainclass import dataclass
 
 __all__ = [
     "GitError",

@@ -27,12 +27,12 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from xml.parsers import expat
 
 from budgetctl.diagnostics import Diagnostic, Severity, printable
+from budgetctl.plainclass import dataclass, field
 
 MAX_WORKBOOK_BYTES = 50_000_000  # the .xlsx file itself
 MAX_PART_BYTES = 200_000_000  # one part, uncompressed (a 500,000-row sheet is about 100 MB)

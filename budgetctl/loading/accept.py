@@ -238,7 +238,7 @@ def record_parts(record: type) -> Parts:
     plain = (
         all(type(slot) is MemberDescriptorType for slot in slots)
         and code is not None
-        and code.co_filename == "<string>"  # the one dataclasses wrote
+        and code.co_filename == "<string>"  # the one plainclass wrote
         and not hasattr(record, "__post_init__")
     )
     setters = [slot.__set__ for slot in slots] if plain else None  # type: ignore[union-attr]

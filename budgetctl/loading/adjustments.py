@@ -10,7 +10,6 @@ record holds the four types. Discovery has already refused misplaced files
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from budgetctl.diagnostics import Diagnostic
@@ -23,6 +22,7 @@ from budgetctl.model.kinds import year_of_folder
 from budgetctl.model.ledger import AdjustmentEntry
 from budgetctl.model.records import ADJUSTMENT_KEYS, Adjustment
 from budgetctl.model.source import Mapping, SourceFile
+from budgetctl.plainclass import dataclass, field
 
 if TYPE_CHECKING:
     from budgetctl.loading.cache import FileCache

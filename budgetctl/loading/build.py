@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as Mapping_
 from contextlib import closing
-from dataclasses import dataclass
 from decimal import Decimal
 from sys import intern
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from budgetctl.model.kinds import project_id
 from budgetctl.model.ledger import Ledger, ProjectEntry
 from budgetctl.model.records import ID_PATTERN, Project, StreamsFile
 from budgetctl.model.source import Mapping, RawFile, SourceFile
+from budgetctl.plainclass import dataclass
 
 if TYPE_CHECKING:
     from budgetctl.loading.cache import FileCache

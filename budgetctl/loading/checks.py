@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from budgetctl.diagnostics import FORBIDDEN, Diagnostic
@@ -19,6 +18,7 @@ from budgetctl.loading.yamlsubset import (
 )
 from budgetctl.model.records import Project, StreamsFile
 from budgetctl.model.source import RawFile, Scalar
+from budgetctl.plainclass import dataclass
 
 
 @dataclass(slots=True)

@@ -11,7 +11,6 @@ The worker pool sends the same entries through its pipes.
 from __future__ import annotations
 
 import binascii
-import dataclasses
 import datetime
 import operator
 import re
@@ -22,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from budgetctl import plainclass
 from budgetctl.diagnostics import FORBIDDEN, Diagnostic, Severity
 from budgetctl.loading.checks import FileCheck
 from budgetctl.model.actuals import KINDS, ActualColumns
@@ -327,7 +327,7 @@ def _field_decoder(shape: Shape) -> Any:
     """A field's decoder; an optional field (``X | None`` under its converter) may be null, and
     its value otherwise goes through that converter."""
     if shape.kind == "optional" and shape.converters:
-        decode = _decoder(dataclasses.replace(shape.items[0], converters=shape.converters))
+        decode = _decoder(plainclass.replace(shape.items[0], converters=shape.converters))
         return lambda value: None if value is None else decode(value)
     return _decoder(shape)
 

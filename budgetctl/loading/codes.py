@@ -9,9 +9,8 @@ its docstring as the explanation; ``catalogue()`` there lists every code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from budgetctl.diagnostics import Diagnostic, Severity
+from budgetctl.plainclass import dataclass
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from dataclasses import dataclass
 from operator import methodcaller
 from typing import NamedTuple
 
@@ -30,6 +29,7 @@ from budgetctl.diagnostics import FORBIDDEN as INVISIBLE
 from budgetctl.diagnostics import Diagnostic, describe_char, printable
 from budgetctl.loading.codes import CODES
 from budgetctl.loading.utf8 import decode_utf8
+from budgetctl.plainclass import dataclass
 
 MAX_FILE_BYTES = 20_000_000
 MAX_ROWS = 500_000

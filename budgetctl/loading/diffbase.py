@@ -20,13 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from budgetctl.loading.cache import FileCache
 from budgetctl.loading.codec import Malformed, decode_amount
 from budgetctl.loading.ownfiles import read_own, write_own
+from budgetctl.plainclass import dataclass
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +22,7 @@ from budgetctl.model.kinds import (
     unread_files,
 )
 from budgetctl.model.source import MAX_FILE_BYTES, FileChanged, RawFile, digest
+from budgetctl.plainclass import dataclass, field
 
 __all__ = [
     "FileChanged",

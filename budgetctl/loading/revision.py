@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetctl.diagnostics import Diagnostic, printable
@@ -39,6 +38,7 @@ from budgetctl.model.kinds import (
     misplaced,
     unread_files,
 )
+from budgetctl.plainclass import dataclass, field
 
 _LINK, _SUBMODULE = "120000", "160000"
 

@@ -35,15 +35,15 @@ re-hashed whenever it could be stale) is the one recorded.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from budgetctl import plainclass
 from budgetctl.loading.ownfiles import Spool, open_own, read_own, write_own
+from budgetctl.plainclass import dataclass, field
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -210,7 +210,7 @@ class Snapshot:
         model = dict(self.head["model"])
         streams = lazy_field(StreamsFile, "streams", model.pop("streams", None), _parsed)
         decoded = model_decoder(StreamsFile)({**model, "streams": {}})
-        return dataclasses.replace(decoded, streams=streams)  # a read-only mapping where a dict was
+        return plainclass.replace(decoded, streams=streams)  # a read-only mapping where a dict was
 
     def _text(self, stream: str) -> str | None:
         """The rows of ``stream`` as JSON text (None: it has no valid project)."""

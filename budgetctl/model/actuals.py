@@ -10,7 +10,6 @@ from __future__ import annotations
 import decimal
 from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import repeat
@@ -18,6 +17,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from budgetctl.model.money import format_json
+from budgetctl.plainclass import dataclass
 
 HEADER = ("date", "project", "kind", "amount", "reference", "supplier", "description")
 KINDS = ("payment", "accrual", "credit", "accrual-reversal")

@@ -11,13 +11,13 @@ in ``approvers`` (lowest authority first).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from budgetctl.model.figures import in_order
 from budgetctl.model.ledger import AdjustmentEntry, Ledger
 from budgetctl.model.money import format_pounds, total
 from budgetctl.model.records import Adjustment, Delegations, Tier
+from budgetctl.plainclass import dataclass
 
 
 def governing_stream(record: Adjustment) -> str | None:

@@ -8,7 +8,8 @@ type. Paths are relative to the ledger folder, as tuples of their parts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from budgetctl.plainclass import dataclass
 
 STREAMS_FILE = "streams.yaml"
 PROJECTS_DIR = "projects"
@@ -89,11 +90,10 @@ def kind_of_path(path: str) -> FileKind:
 
 def key_order(kind: FileKind) -> tuple[str, ...]:
     """The keys of a file of ``kind`` in canonical order (as docs/format.md writes them): its record's fields."""
-    import dataclasses
-
+    from budgetctl import plainclass
     from budgetctl.model.records import key_of
 
-    return tuple(key_of(f) for f in dataclasses.fields(kind.record)) if kind.record is not None else ()
+    return tuple(key_of(f) for f in plainclass.fields(kind.record)) if kind.record is not None else ()
 
 
 def year_folder(year: str) -> str:

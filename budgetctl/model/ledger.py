@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from array import array
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from operator import add
@@ -14,6 +13,7 @@ from budgetctl.model.money import ZERO
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Adjustment, Forecast, Project, Stream, StreamsFile
 from budgetctl.model.source import SourceFile
+from budgetctl.plainclass import dataclass, field
 
 
 @dataclass(frozen=True)

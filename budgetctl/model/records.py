@@ -11,7 +11,6 @@ and a run served from the cache builds them without importing pydantic at all.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import functools
 import re
@@ -20,6 +19,7 @@ import typing
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
+from budgetctl import plainclass
 from budgetctl.model.money import MoneyError, parse_money
 from budgetctl.model.periods import YearError, parse_year
 from budgetctl.model.source import Mapping, Scalar, Sequence
@@ -327,10 +327,10 @@ Status = Annotated[str, Converter(_choice(*BUDGET_STATUS), "one-of", BUDGET_STAT
 
 # Frozen: a checked file never changes; slots: 50,000 projects in a third less memory;
 # keyword-only: required fields may follow optional ones, in the order files are written.
-_record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+_record = plainclass.dataclass(frozen=True, slots=True, kw_only=True)
 # What pydantic reads off each class: unknown keys are errors (S001).
 _STRICT = {"extra": "forbid"}
-_empty = functools.partial(dataclasses.field, default_factory=dict)
+_empty = functools.partial(plainclass.field, default_factory=dict)
 
 
 @_record
@@ -513,7 +513,7 @@ class Adjustment:
     __pydantic_config__ = _STRICT
     type: AdjustmentType
     date: Date
-    from_: Side | None = dataclasses.field(default=None, metadata={"key": "from"})
+    from_: Side | None = plainclass.field(default=None, metadata={"key": "from"})
     to: Side | None = None
     stream: OptId = None
     change: Annotated[str | None, Converter(_choice("increase", "decrease"), "one-of", ("increase", "decrease"))] = None
@@ -544,7 +544,7 @@ class ProjectForecast:
     outturn: Money
     reason: OptParagraph = None  # an explanation: it may run over several lines
     # Written `class:` in the file (a Python keyword): schema reads the key from the metadata.
-    variance_class: Annotated[str | None, Converter(_variance_class, "one-of", VARIANCE_CLASSES)] = dataclasses.field(
+    variance_class: Annotated[str | None, Converter(_variance_class, "one-of", VARIANCE_CLASSES)] = plainclass.field(
         default=None, metadata={"key": "class"}
     )
 
@@ -558,14 +558,14 @@ class Forecast:
     projects: Annotated[dict[Id, ProjectForecast], Converter(_mapping, "mapping")] = _empty()
 
 
-def key_of(info: dataclasses.Field[Any]) -> str:
+def key_of(info: plainclass.Field[Any]) -> str:
     """The key a field is written as in a file: its name, unless its metadata names another."""
     return str(info.metadata.get("key", info.name))
 
 
 def is_record(value: Any) -> bool:
     """Whether ``value`` is a class of this module or an instance of one."""
-    return dataclasses.is_dataclass(value) and getattr(value, "__module__", None) == __name__
+    return plainclass.is_dataclass(value) and getattr(value, "__module__", None) == __name__
 
 
 def fields_of(record: type) -> dict[str, Any]:
@@ -573,7 +573,7 @@ def fields_of(record: type) -> dict[str, Any]:
     found = _FIELDS.get(record)
     if found is None:
         hints = typing.get_type_hints(record, include_extras=True)
-        found = _FIELDS[record] = {field.name: hints[field.name] for field in dataclasses.fields(record)}
+        found = _FIELDS[record] = {field.name: hints[field.name] for field in plainclass.fields(record)}
     return found
 
 

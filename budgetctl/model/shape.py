@@ -11,18 +11,18 @@ the validator's schema). A field is recognised by its converter's ``name``
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import types
 import typing
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from budgetctl import plainclass
 from budgetctl.model.records import Converter, fields_of, is_record, key_of
+from budgetctl.plainclass import dataclass
 
 SCALARS = (str, bool, Decimal, datetime.date)
-MISSING = dataclasses.MISSING
+MISSING = plainclass.MISSING
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def fields(record: type) -> tuple[Field, ...]:
         hints = fields_of(record)
         found = _FIELDS[record] = tuple(
             Field(info.name, key_of(info), shape_of(hints[info.name]), info.default, info.default_factory)
-            for info in dataclasses.fields(record)
+            for info in plainclass.fields(record)
         )
     return found
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from budgetctl.diagnostics import UserError
+from budgetctl.plainclass import dataclass
 
 # The largest ledger file read (discovery refuses a larger one, Y015).
 MAX_FILE_BYTES = 5_000_000

@@ -3,7 +3,6 @@ total per stream and type against its delegation tier."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +13,7 @@ from budgetctl.model.ledger import AdjustmentEntry, Ledger
 from budgetctl.model.money import format_json, format_pounds, total
 from budgetctl.model.periods import previous_year, year_bounds
 from budgetctl.model.records import Adjustment, Tier
+from budgetctl.plainclass import dataclass
 from budgetctl.reports.table import Column, Table, keyed_table
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import format_pounds, needs_pence, total
 from budgetctl.model.periods import previous_year
 from budgetctl.model.records import Stream
+from budgetctl.plainclass import dataclass, field
 from budgetctl.reports.adjustments import register
 from budgetctl.reports.board_date import as_at_line
 from budgetctl.reports.summary import Known, percent, summary

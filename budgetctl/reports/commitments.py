@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from budgetctl.model import figures
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import total
 from budgetctl.model.periods import year_sort_key
+from budgetctl.plainclass import dataclass
 from budgetctl.reports.table import Column, Table, json_value, keyed_table
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +24,7 @@ from budgetctl.model.owners import stream_owners
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Adjustment, Project, fields_of, is_record
 from budgetctl.pipeline import Side
+from budgetctl.plainclass import dataclass, field
 from budgetctl.reports.diff_inyear import InYearDiff, compare_in_year
 
 Value = Decimal | str | None

@@ -4,7 +4,6 @@ forecast and RAG changes per stream. Read by ``reports.diff``; figures from ``mo
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +12,7 @@ from budgetctl.model.actuals import ActualRow
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.periods import quarter_end, year_sort_key
+from budgetctl.plainclass import dataclass, field
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
+from budgetctl import plainclass
 from budgetctl.loading.schema import core_schema
 from budgetctl.model import records as models
 from budgetctl.model.kinds import KINDS
@@ -202,6 +203,13 @@ TARGETS: dict[str, tuple[type, str]] = {
 
 class _Generator(GenerateJsonSchema):
     """pydantic's generator, told what each of budgetctl's validators accepts."""
+
+    def encode_default(self, dft: Any) -> Any:
+        # A record default (rag's {amber: 2, red: 5}) as the mapping a file writes: pydantic
+        # serialises only the standard library's dataclasses, and budgetctl's are plainclass's.
+        if models.is_record(dft):
+            dft = {models.key_of(info): getattr(dft, info.name) for info in plainclass.fields(dft)}
+        return super().encode_default(dft)
 
     def function_before_schema(self, schema: Any) -> dict[str, Any]:
         converter = schema.get("metadata", {}).get("converter")

@@ -7,7 +7,6 @@ two-decimal number in CSV and a two-decimal string in JSON, as everywhere else.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 import re
@@ -15,6 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from budgetctl import plainclass
 from budgetctl.model.ledger import Ledger
 from budgetctl.model.money import format_json, total
 from budgetctl.model.periods import year_sort_key
@@ -55,8 +55,8 @@ def _cell(value: Any) -> str | None:
         return format_json(value)
     if isinstance(value, Mapping):  # committed per year: "2023/24 1000.00, 2024/25 500.00"
         return ", ".join(f"{k} {_cell(v)}" for k, v in value.items())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a nested record: "ref: X; signed: ..."
-        parts = ((f.name, _cell(getattr(value, f.name))) for f in dataclasses.fields(value))
+    if plainclass.is_dataclass(value) and not isinstance(value, type):  # a nested record: "ref: X; signed: ..."
+        parts = ((f.name, _cell(getattr(value, f.name))) for f in plainclass.fields(value))
         return "; ".join(f"{name}: {text}" for name, text in parts if text)
     # A description's line break is the space a spreadsheet cell would show: every row of
     # the file stays one line (JSON keeps the text whole).

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +38,7 @@ from budgetctl.loading.codes import (
 from budgetctl.model.ledger import Ledger, ProjectEntry
 from budgetctl.model.money import format_json, total
 from budgetctl.model.orgid import org_id_problem
+from budgetctl.plainclass import dataclass
 
 SCHEMA_VERSION = "1.4"
 # 360Giving asks for an open licence and recommends this one.

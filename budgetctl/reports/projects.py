@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +12,7 @@ from budgetctl.model.ledger import Ledger, ProjectEntry
 from budgetctl.model.money import ZERO, format_json, format_pounds, total
 from budgetctl.model.periods import year_sort_key
 from budgetctl.model.records import Agreement, Project, fields_of
+from budgetctl.plainclass import dataclass
 from budgetctl.reports.summary import percent
 from budgetctl.reports.table import Cell, Column, Table, json_value, keyed_table
 

@@ -198,9 +198,9 @@ def json_value(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): json_value(v) for k, v in value.items()}
     if hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):  # a nested record, as an object
-        import dataclasses  # only a report of records has one: dataclasses is not imported for a summary
+        from budgetctl import plainclass  # only a report of records has one: dataclasses is not imported for a summary
 
-        return {f.name: json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: json_value(getattr(value, f.name)) for f in plainclass.fields(value)}
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

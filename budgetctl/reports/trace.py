@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import NoReturn
 
@@ -19,6 +18,7 @@ from budgetctl.model.actuals import HEADER
 from budgetctl.model.ledger import Ledger, Place, ProjectEntry
 from budgetctl.model.money import format_json, total
 from budgetctl.model.periods import previous_year, year_bounds
+from budgetctl.plainclass import dataclass
 from budgetctl.reports.monitor import Monitor
 
 # Every figure trace follows, in the order ``budgetctl trace --help`` lists them; a project has the last four of these.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from budgetctl.model.ledger import AdjustmentEntry, Place
+from budgetctl.plainclass import dataclass
 
 
 @dataclass(frozen=True)

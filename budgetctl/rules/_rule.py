@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from budgetctl.diagnostics import Severity
 from budgetctl.loading.codes import Code
 from budgetctl.model.ledger import Ledger, Place
+from budgetctl.plainclass import dataclass
 
 Finding = tuple[str, Place]
 Check = Callable[[Ledger], Iterator[Finding]]

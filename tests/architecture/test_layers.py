@@ -20,6 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "budgetctl"
 LAYERS: dict[str, int] = {
     "budgetctl": 0,  # the package's __init__: the version only
     "diagnostics": 0,
+    "plainclass": 0,  # dataclasses' decorator without importing dataclasses
     "model": 1,
     "infra": 1,
     "loading": 2,

@@ -239,7 +239,7 @@ def test_internal_error_is_one_line_exit_3(tmp_path: Path) -> None:
     script = (
         "import sys; from budgetctl import rules\n"
         "def boom(ledger): raise RuntimeError('bug')\n"
-        "import dataclasses; rules.RULES = (dataclasses.replace(rules.RULES[0], check=boom),)\n"
+        "from budgetctl import plainclass; rules.RULES = (plainclass.replace(rules.RULES[0], check=boom),)\n"
         f"sys.argv = ['budgetctl', 'validate', '--data', {str(SHIPPED)!r}]\n"
         "from budgetctl.__main__ import main; main()\n"
     )

@@ -7,11 +7,11 @@ exact for every field type a project can hold.
 
 from __future__ import annotations
 
-import dataclasses
 import marshal
 
 import pytest
 
+from budgetctl import plainclass
 from budgetctl.loading.checks import check_project
 from budgetctl.loading.parallel import pack, unpack
 from budgetctl.model.source import RawFile
@@ -51,8 +51,8 @@ agreement:
 
 def _facts(value: object) -> object:
     """The value with every type and exponent spelled out (Decimal('1.5') != Decimal('1.50') here)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, [(f.name, _facts(getattr(value, f.name))) for f in dataclasses.fields(value)])
+    if plainclass.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, [(f.name, _facts(getattr(value, f.name))) for f in plainclass.fields(value)])
     if isinstance(value, dict):
         return [(_facts(k), _facts(v)) for k, v in value.items()]
     if isinstance(value, list | tuple):  # a list of problems may be the loader's own list subclass

@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from budgetctl import plainclass
 from budgetctl.model import figures
 from budgetctl.model.actuals import ActualRow, ActualsFile
 from budgetctl.model.ledger import AdjustmentEntry, Ledger, ProjectEntry
@@ -135,7 +135,7 @@ def test_balances_chain_over_closed_years() -> None:
     ledger = book("balance", Decimal(1000), [Decimal(400)], [], closed=True)
     years = dict(ledger.streams_file.years)
     years[NEXT] = YearState(approved=datetime.date(2024, 3, 26), closed=datetime.date(2025, 6, 30))
-    ledger.streams_file = dataclasses.replace(ledger.streams_file, years=years)
+    ledger.streams_file = plainclass.replace(ledger.streams_file, years=years)
     assert figures.opening_balance(ledger, "s", NEXT) == Decimal(600)
     # 2024/25: budget 500 + 600 opening, nothing spent.
     assert figures.opening_balance(ledger, "s", "2025/26") == Decimal(1100)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
+from budgetctl import plainclass
 from budgetctl.cli import app
 from budgetctl.model import records as models
 from budgetctl.reports.editor_schema import DESCRIPTIONS, generate
@@ -47,7 +47,7 @@ def test_a_typo_key_and_a_bad_type_fail() -> None:
 
 def test_every_key_has_a_description_and_from_is_written_from() -> None:
     for model in (models.Adjustment, models.Side, models.Approval):
-        keys = {models.key_of(info) for info in dataclasses.fields(model)}  # from_ is written `from`
+        keys = {models.key_of(info) for info in plainclass.fields(model)}  # from_ is written `from`
         assert set(DESCRIPTIONS[model.__name__]) == keys, model.__name__
     schema = generate("adjustment")
     assert "from" in schema["properties"] and "from_" not in schema["properties"]

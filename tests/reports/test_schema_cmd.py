@@ -104,6 +104,12 @@ def test_every_key_has_a_description() -> None:
     assert generate("project")["properties"]["allocations"]["description"].startswith("Required")
 
 
+def test_a_record_default_is_shown_as_the_mapping_a_file_writes() -> None:
+    """An editor's hover shows rag's default as a file would write it (pydantic alone drops it)."""
+    monitoring = generate("streams")["$defs"]["Monitoring"]["properties"]
+    assert monitoring["rag"]["default"] == {"amber": "2", "red": "5"}
+
+
 def _holds_ids(annotation: object) -> bool:
     """Whether the id converter appears anywhere in a field's annotation (Id, OptId, IdList)."""
     found = [m for m in getattr(annotation, "__metadata__", ()) if getattr(m, "func", None) is models._id]

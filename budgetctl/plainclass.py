@@ -1,0 +1,219 @@
+"""``dataclasses``' decorator without importing dataclasses: ``import dataclasses`` brings
+``inspect`` (with ``ast``, ``dis`` and ``tokenize``), about 20 ms, and each class it makes compiles
+six methods one ``exec`` at a time, about 1 ms a class. A check after one edit makes about 30 and a
+``diff`` 55, more than their own work. Here a class costs one small ``exec``, for its
+``__init__``; its other methods are shared.
+
+Type checkers see ``dataclasses``' own names (below): what this module makes must behave as
+they say for the options budgetctl uses (``init``, ``repr``, ``eq``, ``frozen``, ``slots``,
+``kw_only``; fields with ``default``, ``default_factory``, ``init``, ``repr``, ``compare`` and
+``metadata``), and ``tests/test_plainclass.py`` holds it to dataclasses' behaviour. No
+``__post_init__``, ``ClassVar``, ``InitVar`` or inheritance between records: each is refused.
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass, replace
+else:
+
+    class _Mark:
+        __slots__ = ("shown",)
+
+        def __init__(self, shown: str) -> None:
+            self.shown = shown
+
+        def __repr__(self) -> str:
+            return self.shown
+
+    MISSING = _Mark("MISSING")
+    _FACTORY = _Mark("<factory>")  # the parameter a factory field's caller left out
+
+    class FrozenInstanceError(AttributeError):
+        """Raised on assigning to a field of a frozen record, as dataclasses' own is."""
+
+    class Field:
+        """One field: its name, default or factory, and whether it is an ``__init__`` parameter,
+        shown, compared; ``metadata`` as written (dataclasses wraps it read-only)."""
+
+        __slots__ = ("compare", "default", "default_factory", "init", "kw_only", "metadata", "name", "repr", "type")
+
+        def __init__(self, default, default_factory, init, repr, compare, metadata):
+            if default is not MISSING and default_factory is not MISSING:
+                raise ValueError("cannot specify both default and default_factory")
+            self.name = ""
+            self.type: object = None
+            self.default = default
+            self.default_factory = default_factory
+            self.init = init
+            self.repr = repr
+            self.compare = compare
+            self.metadata = metadata if metadata is not None else {}
+            self.kw_only = False
+
+        def __repr__(self) -> str:
+            return f"Field(name={self.name!r}, default={self.default!r}, default_factory={self.default_factory!r})"
+
+    def field(*, default=MISSING, default_factory=MISSING, init=True, repr=True, compare=True, metadata=None):
+        return Field(default, default_factory, init, repr, compare, metadata)
+
+    def fields(value):
+        """The fields of a record or of its class, in the order they are written."""
+        try:
+            found = value.__dataclass_fields__
+        except AttributeError:
+            raise TypeError("must be called with a dataclass type or instance") from None
+        return tuple(found.values())
+
+    def is_dataclass(value):
+        return hasattr(value if isinstance(value, type) else type(value), "__dataclass_fields__")
+
+    def replace(value, /, **changes):
+        """A copy of ``value`` with ``changes``, made by its ``__init__`` as dataclasses' is."""
+        for info in value.__dataclass_fields__.values():
+            if not info.init:
+                if info.name in changes:
+                    raise ValueError(f"field {info.name} is declared with init=False, it cannot be given to replace()")
+            elif info.name not in changes:
+                changes[info.name] = getattr(value, info.name)
+        return value.__class__(**changes)
+
+    def dataclass(cls=None, /, *, init=True, repr=True, eq=True, frozen=False, slots=False, kw_only=False):
+        def wrap(cls):
+            return _make(cls, init, repr, eq, frozen, slots, kw_only)
+
+        return wrap if cls is None else wrap(cls)
+
+    def _make(cls, init, show, eq, frozen, slots, kw_only):
+        body = cls.__dict__
+        if cls.__bases__ != (object,) or "__post_init__" in body:
+            raise TypeError(f"{cls.__name__}: a plain record has no base class and no __post_init__")
+        known = {}
+        for name, annotation in body.get("__annotations__", {}).items():  # strings: annotations are not evaluated
+            if isinstance(annotation, str) and annotation.split("[")[0] in ("ClassVar", "typing.ClassVar", "InitVar"):
+                raise TypeError(f"{cls.__name__}.{name}: a plain record has no ClassVar or InitVar fields")
+            given = body.get(name, MISSING)
+            info = given if isinstance(given, Field) else Field(given, MISSING, True, True, True, None)
+            if info.default is not MISSING and type(info.default).__hash__ is None:
+                raise ValueError(f"mutable default {type(info.default)} for field {name}: use default_factory")
+            info.name, info.type, info.kw_only = name, annotation, kw_only
+            known[name] = info
+        spec = list(known.values())
+        made = dict(body)
+        for info in spec:
+            # The class keeps a default as its attribute, as dataclasses' does, except where slots stand.
+            made.pop(info.name, None)
+            if info.default is not MISSING and not slots:
+                made[info.name] = info.default
+        made["__dataclass_fields__"] = known
+        made.setdefault("__match_args__", () if kw_only else tuple(i.name for i in spec if i.init))
+        # The class is made again (dataclasses does so only for slots): a fresh one has its own descriptors.
+        made.pop("__dict__", None)
+        made.pop("__weakref__", None)
+        if slots:
+            made["__slots__"] = tuple(known)
+        if init:
+            made.setdefault("__init__", _init(cls, spec, frozen, slots, kw_only))
+        if show:
+            made.setdefault("__repr__", _repr(cls.__qualname__, [i.name for i in spec if i.repr]))
+        if eq:
+            key = _key([i.name for i in spec if i.compare])
+            made.setdefault("__eq__", _eq(key))
+            if frozen:
+                if "__hash__" in body:
+                    raise TypeError(f"Cannot overwrite attribute __hash__ in class {cls.__name__}")
+                made["__hash__"] = _hash(key)
+            elif "__hash__" not in body:
+                made["__hash__"] = None
+        if frozen:
+            if "__setattr__" in body or "__delattr__" in body:
+                raise TypeError(f"{cls.__name__}: a frozen record defines no __setattr__ or __delattr__")
+            made["__setattr__"], made["__delattr__"] = _refuse_set, _refuse_delete
+            if slots:
+                made["__getstate__"], made["__setstate__"] = _getstate, _setstate
+        return type(cls)(cls.__name__, cls.__bases__, made)
+
+    def _init(cls, spec, frozen, slots, kw_only):
+        """The class's ``__init__``, compiled once: parameters and assignments as dataclasses writes them."""
+        scope = {"_FACTORY": _FACTORY, "_set": object.__setattr__}
+        parameters, lines = [], []
+        seen_default = False
+        for info in spec:
+            default_name = f"_dflt_{info.name}"
+            if info.init:
+                if info.default_factory is not MISSING:
+                    scope[default_name] = info.default_factory
+                    parameters.append(f"{info.name}=_FACTORY")
+                    value = f"{default_name}() if {info.name} is _FACTORY else {info.name}"
+                elif info.default is not MISSING:
+                    scope[default_name] = info.default
+                    parameters.append(f"{info.name}={default_name}")
+                    value = info.name
+                else:
+                    if seen_default and not kw_only:
+                        raise TypeError(f"non-default argument {info.name!r} follows default argument")
+                    parameters.append(info.name)
+                    value = info.name
+                seen_default = seen_default or info.default is not MISSING or info.default_factory is not MISSING
+            elif info.default_factory is not MISSING:
+                scope[default_name] = info.default_factory
+                value = f"{default_name}()"
+            elif info.default is not MISSING and slots:  # else the class attribute is read
+                scope[default_name] = info.default
+                value = default_name
+            else:
+                continue
+            lines.append(f"  _set(self, {info.name!r}, {value})" if frozen else f"  self.{info.name} = {value}")
+        marker = "*, " if kw_only and parameters else ""
+        source = f"def __init__(self, {marker}{', '.join(parameters)}):\n" + ("\n".join(lines) or "  pass") + "\n"
+        exec(source, scope)
+        made = scope["__init__"]
+        made.__qualname__ = f"{cls.__qualname__}.__init__"
+        made.__annotations__ = {**{i.name: i.type for i in spec if i.init}, "return": None}
+        return made
+
+    def _key(names):
+        if len(names) == 1:
+            name = names[0]
+            return lambda value: (getattr(value, name),)
+        return attrgetter(*names) if names else lambda value: ()
+
+    def _eq(key):
+        def __eq__(self, other):
+            if other.__class__ is self.__class__:
+                return key(self) == key(other)
+            return NotImplemented
+
+        return __eq__
+
+    def _hash(key):
+        def __hash__(self):
+            return hash(key(self))
+
+        return __hash__
+
+    def _repr(qualname, names):
+        def __repr__(self):
+            shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+            return f"{qualname}({shown})"
+
+        return __repr__
+
+    def _refuse_set(self, name, value):
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def _refuse_delete(self, name):
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _getstate(self):
+        return [getattr(self, name) for name in self.__dataclass_fields__]
+
+    def _setstate(self, state):
+        for name, value in zip(self.__dataclass_fields__, state, strict=True):
+            object.__setattr__(self, name, value)
+
+
+__all__ = ["MISSING", "Field", "dataclass", "field", "fields", "is_dataclass", "replace"]
