@@ -169,7 +169,7 @@ else:
             lines.append(f"  _set(self, {info.name!r}, {value})" if frozen else f"  self.{info.name} = {value}")
         marker = "*, " if kw_only and parameters else ""
         source = f"def __init__(self, {marker}{', '.join(parameters)}):\n" + ("\n".join(lines) or "  pass") + "\n"
-        exec(source, scope)
+        exec(source, scope)  # the text is made of a class's field names, which budgetctl writes: never of data
         made = scope["__init__"]
         made.__qualname__ = f"{cls.__qualname__}.__init__"
         made.__annotations__ = {**{i.name: i.type for i in spec if i.init}, "return": None}
