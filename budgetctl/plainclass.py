@@ -2,7 +2,7 @@
 ``inspect`` (with ``ast``, ``dis`` and ``tokenize``), about 20 ms, and each class it makes compiles
 six methods one ``exec`` at a time, about 1 ms a class. A check after one edit makes about 30 and a
 ``diff`` 55, more than their own work. Here a class costs one small ``exec``, for its
-``__init__``; its other methods are shared.
+``__init__``, ``__eq__`` and ``__hash__``; its other methods are shared.
 
 Type checkers see ``dataclasses``' own names (below): what this module makes must behave as
 they say for the options budgetctl uses (``init``, ``repr``, ``eq``, ``frozen``, ``slots``,
@@ -12,8 +12,6 @@ they say for the options budgetctl uses (``init``, ``repr``, ``eq``, ``frozen``,
 """
 
 from __future__ import annotations
-
-from operator import attrgetter
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -115,17 +113,18 @@ else:
         made.pop("__weakref__", None)
         if slots:
             made["__slots__"] = tuple(known)
+        compared = [i.name for i in spec if i.compare]
+        written = _written(cls, spec, init, eq and compared, frozen, slots, kw_only)
         if init:
-            made.setdefault("__init__", _init(cls, spec, frozen, slots, kw_only))
+            made.setdefault("__init__", written["__init__"])
         if show:
             made.setdefault("__repr__", _repr(cls.__qualname__, [i.name for i in spec if i.repr]))
         if eq:
-            key = _key([i.name for i in spec if i.compare])
-            made.setdefault("__eq__", _eq(key))
+            made.setdefault("__eq__", written.get("__eq__", _eq_empty))
             if frozen:
                 if "__hash__" in body:
                     raise TypeError(f"Cannot overwrite attribute __hash__ in class {cls.__name__}")
-                made["__hash__"] = _hash(key)
+                made["__hash__"] = written.get("__hash__", _hash_empty)
             elif "__hash__" not in body:
                 made["__hash__"] = None
         if frozen:
@@ -136,9 +135,37 @@ else:
                 made["__getstate__"], made["__setstate__"] = _getstate, _setstate
         return type(cls)(cls.__name__, cls.__bases__, made)
 
-    def _init(cls, spec, frozen, slots, kw_only):
-        """The class's ``__init__``, compiled once: parameters and assignments as dataclasses writes them."""
+    def _written(cls, spec, init, compared, frozen, slots, kw_only):
+        """The class's ``__init__``, and its ``__eq__`` and ``__hash__`` over the ``compared`` fields,
+        compiled in one ``exec`` as dataclasses writes them (each field read by name: shared methods
+        reading fields through ``attrgetter`` compare and hash a record at half the speed)."""
         scope = {"_FACTORY": _FACTORY, "_set": object.__setattr__}
+        source = []
+        if init:
+            source.append(_init_source(spec, scope, frozen, slots, kw_only))
+        if compared:
+            mine = "(" + "".join(f"self.{name}," for name in compared) + ")"
+            theirs = mine.replace("self.", "other.")
+            source.append(
+                "def __eq__(self, other):\n"
+                f"  if other.__class__ is self.__class__:\n    return {mine} == {theirs}\n"
+                "  return NotImplemented\n"
+                f"def __hash__(self):\n  return hash({mine})\n"
+            )
+        if not source:
+            return {}
+        # The text is made of a class's field names, which budgetctl writes: never of data.
+        exec("".join(source), scope)
+        for name in ("__init__", "__eq__", "__hash__"):
+            if name in scope:
+                scope[name].__qualname__ = f"{cls.__qualname__}.{name}"
+        if init:
+            scope["__init__"].__annotations__ = {**{i.name: i.type for i in spec if i.init}, "return": None}
+        return scope
+
+    def _init_source(spec, scope, frozen, slots, kw_only):
+        """``__init__``'s text: parameters and assignments as dataclasses writes them; the defaults
+        and factories it names are put in ``scope``."""
         parameters, lines = [], []
         seen_default = False
         for info in spec:
@@ -168,32 +195,13 @@ else:
                 continue
             lines.append(f"  _set(self, {info.name!r}, {value})" if frozen else f"  self.{info.name} = {value}")
         marker = "*, " if kw_only and parameters else ""
-        source = f"def __init__(self, {marker}{', '.join(parameters)}):\n" + ("\n".join(lines) or "  pass") + "\n"
-        exec(source, scope)  # the text is made of a class's field names, which budgetctl writes: never of data
-        made = scope["__init__"]
-        made.__qualname__ = f"{cls.__qualname__}.__init__"
-        made.__annotations__ = {**{i.name: i.type for i in spec if i.init}, "return": None}
-        return made
+        return f"def __init__(self, {marker}{', '.join(parameters)}):\n" + ("\n".join(lines) or "  pass") + "\n"
 
-    def _key(names):
-        if len(names) == 1:
-            name = names[0]
-            return lambda value: (getattr(value, name),)
-        return attrgetter(*names) if names else lambda value: ()
+    def _eq_empty(self, other):  # a record with no compared field equals any other of its class
+        return True if other.__class__ is self.__class__ else NotImplemented
 
-    def _eq(key):
-        def __eq__(self, other):
-            if other.__class__ is self.__class__:
-                return key(self) == key(other)
-            return NotImplemented
-
-        return __eq__
-
-    def _hash(key):
-        def __hash__(self):
-            return hash(key(self))
-
-        return __hash__
+    def _hash_empty(self):
+        return hash(())
 
     def _repr(qualname, names):
         def __repr__(self):
