@@ -93,13 +93,18 @@ def listed_files(
         # Only the files this can take (not every path of the ledger: a fifth of a run at 10,000 projects).
         names = {wanted + suffix for suffix in PROJECT_SUFFIXES}
         is_wanted: Callable[[str, str], bool] = lambda folder, name: name in names and folder.startswith(projects_in)  # noqa: E731
+        holds: Callable[[str], bool] = lambda folder: folder.startswith(projects_in)  # noqa: E731
     else:
         inside = {shown_relative(path, base) for path in wanted}  # shown(path) is checked below
         is_wanted = lambda folder, name: folder + name in inside  # noqa: E731
+        folders = {path[: path.rfind("/") + 1] for path in inside}  # "" for a file at the top
+        holds = folders.__contains__
     taken = listed.taken_where(
         lambda folder, name: (
             is_wanted(folder, name) or folder.startswith(adjustments_in) or (folder == "" and name == STREAMS_FILE)
-        )
+        ),
+        # Only the folders that can hold one: the top (streams.yaml), the adjustments, the wanted files'.
+        lambda folder: folder == "" or folder.startswith(adjustments_in) or holds(folder),
     )
     projects = f"{top}{PROJECTS_DIR}{os.sep}"
     if isinstance(wanted, str):

@@ -143,15 +143,20 @@ class Listing:
         """``infos[number]``, without making every entry (the same object once they are made)."""
         return self._infos[number] if self._infos is not None else Stat(self.rows[number])
 
-    def taken_where(self, wanted: Callable[[str, str], bool]) -> dict[str, os.stat_result]:
+    def taken_where(
+        self, wanted: Callable[[str, str], bool], in_folder: Callable[[str], bool] | None = None
+    ) -> dict[str, os.stat_result]:
         """``taken``'s entries of the files ``wanted(folder, name)`` accepts (the folder inside the
-        ledger folder, ending in "/", or ""), without making every file's path and entry."""
+        ledger folder, ending in "/", or ""), without making every file's path and entry; a folder
+        ``in_folder`` refuses is passed over whole (not one call a file: a paper's few files are
+        picked from 10,000 in a tenth of the time)."""
         found: dict[str, os.stat_result] = {}
         at, join = 0, os.path.join  # as ``paths`` makes them
         for relative, names, _ in self.folders:
-            for number, name in enumerate(names, at):
-                if wanted(relative, name):
-                    found[join(self._root, relative + name)] = self.info_at(number)  # type: ignore[assignment]
+            if in_folder is None or in_folder(relative):
+                for number, name in enumerate(names, at):
+                    if wanted(relative, name):
+                        found[join(self._root, relative + name)] = self.info_at(number)  # type: ignore[assignment]
             at += len(names)
         return found
 
