@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from budgetctl.diagnostics import Diagnostic
-from budgetctl.plainclass import dataclass, field
+from budgetctl.plainclass import dataclass, field, replace
 
 if TYPE_CHECKING:  # the models are imported only when a file must be checked
     from pathlib import Path
@@ -1043,7 +1043,6 @@ def _patched_facts(
     change touched found again: only their allocations differ, and every other stream's values
     depend on streams.yaml alone (each stream is decoded only when used). None when that is not
     sure (adjustments, or a balance stream touched, read more than the stream): then all are found."""
-    from budgetctl import plainclass
 
     if ledger.adjustments or type(old) is not dict or type(old.get("years")) is not dict:
         return None
@@ -1055,7 +1054,7 @@ def _patched_facts(
     from budgetctl.model.ledger import Ledger
 
     whole: Any = ledger.streams_file  # a records dataclass, which mypy does not see as one
-    alone = Ledger(ledger.streams_source, plainclass.replace(whole, streams=streams))
+    alone = Ledger(ledger.streams_source, replace(whole, streams=streams))
     found = _summary_facts(alone, {stream: figures[stream] for stream in touched})
     return dict(old, years=dict(old["years"], **found["years"]))
 

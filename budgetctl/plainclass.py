@@ -145,7 +145,7 @@ else:
             source.append(_init_source(spec, scope, frozen, slots, kw_only))
         if compared:
             mine = "(" + "".join(f"self.{name}," for name in compared) + ")"
-            theirs = mine.replace("self.", "other.")
+            theirs = "(" + "".join(f"other.{name}," for name in compared) + ")"
             source.append(
                 "def __eq__(self, other):\n"
                 f"  if other.__class__ is self.__class__:\n    return {mine} == {theirs}\n"

@@ -15,7 +15,6 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from budgetctl import plainclass
 from budgetctl.diagnostics import Diagnostic, UserError
 from budgetctl.edit.fmt import canonical_money, format_file
 from budgetctl.infra.atomic import WriteRefused, write_atomic
@@ -25,7 +24,7 @@ from budgetctl.model.money import MoneyError, parse_money
 from budgetctl.model.periods import YearError, parse_year, year_sort_key
 from budgetctl.model.records import ID_PATTERN
 from budgetctl.pipeline import Checked, check_files
-from budgetctl.plainclass import dataclass, field
+from budgetctl.plainclass import dataclass, field, replace
 
 
 class ScaffoldError(UserError):
@@ -186,7 +185,7 @@ def plan(checked: Checked, project: NewProject, folder: str | None = None, *, fo
     formatted = format_file(project_text(project).encode(), shown, "project")
     if formatted.output is None:  # cannot happen for text we built; refuse rather than write it
         return Plan(path, shown, b"", replaces, formatted.problems)
-    with_new = plainclass.replace(files, projects=sorted([*kept, RawFile(shown, formatted.output)], key=_by_path))
+    with_new = replace(files, projects=sorted([*kept, RawFile(shown, formatted.output)], key=_by_path))
     added = Counter(check_files(with_new).problems) - Counter(checked.problems)
     return Plan(path, shown, formatted.output, replaces, sorted(added.elements(), key=Diagnostic.sort_key))
 

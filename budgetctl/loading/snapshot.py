@@ -41,9 +41,8 @@ import os
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from budgetctl import plainclass
 from budgetctl.loading.ownfiles import Spool, open_own, read_own, write_own
-from budgetctl.plainclass import dataclass, field
+from budgetctl.plainclass import dataclass, field, replace
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -210,7 +209,7 @@ class Snapshot:
         model = dict(self.head["model"])
         streams = lazy_field(StreamsFile, "streams", model.pop("streams", None), _parsed)
         decoded = model_decoder(StreamsFile)({**model, "streams": {}})
-        return plainclass.replace(decoded, streams=streams)  # a read-only mapping where a dict was
+        return replace(decoded, streams=streams)  # a read-only mapping where a dict was
 
     def _text(self, stream: str) -> str | None:
         """The rows of ``stream`` as JSON text (None: it has no valid project)."""

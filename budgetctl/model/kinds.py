@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from budgetctl.plainclass import dataclass
+from budgetctl.plainclass import dataclass, fields
 
 STREAMS_FILE = "streams.yaml"
 PROJECTS_DIR = "projects"
@@ -90,10 +90,9 @@ def kind_of_path(path: str) -> FileKind:
 
 def key_order(kind: FileKind) -> tuple[str, ...]:
     """The keys of a file of ``kind`` in canonical order (as docs/format.md writes them): its record's fields."""
-    from budgetctl import plainclass
     from budgetctl.model.records import key_of
 
-    return tuple(key_of(f) for f in plainclass.fields(kind.record)) if kind.record is not None else ()
+    return tuple(key_of(f) for f in fields(kind.record)) if kind.record is not None else ()
 
 
 def year_folder(year: str) -> str:

@@ -24,11 +24,11 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from budgetctl import plainclass
 from budgetctl.loading.schema import core_schema
 from budgetctl.model import records as models
 from budgetctl.model.kinds import KINDS
 from budgetctl.model.money import MONEY_TEXT
+from budgetctl.model.shape import fields
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 YEAR_PATTERN = r"^[0-9]{4}/[0-9]{2}$"
@@ -208,7 +208,7 @@ class _Generator(GenerateJsonSchema):
         # A record default (rag's {amber: 2, red: 5}) as the mapping a file writes: pydantic
         # serialises only the standard library's dataclasses, and budgetctl's are plainclass's.
         if models.is_record(dft):
-            dft = {models.key_of(info): getattr(dft, info.name) for info in plainclass.fields(dft)}
+            dft = {field.key: getattr(dft, field.name) for field in fields(type(dft))}
         return super().encode_default(dft)
 
     def function_before_schema(self, schema: Any) -> dict[str, Any]:

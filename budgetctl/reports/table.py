@@ -198,7 +198,7 @@ def json_value(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): json_value(v) for k, v in value.items()}
     if hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):  # a nested record, as an object
-        from budgetctl import plainclass  # only a report of records has one: dataclasses is not imported for a summary
+        from budgetctl import plainclass  # only a report of records has one: a summary imports none of it
 
         return {f.name: json_value(getattr(value, f.name)) for f in plainclass.fields(value)}
     if hasattr(value, "isoformat"):
