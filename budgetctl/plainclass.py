@@ -1,8 +1,9 @@
 """``dataclasses``' decorator without importing dataclasses: ``import dataclasses`` brings
 ``inspect`` (with ``ast``, ``dis`` and ``tokenize``), about 20 ms, and each class it makes compiles
 six methods one ``exec`` at a time, about 1 ms a class. A check after one edit makes about 30 and a
-``diff`` 55, more than their own work. Here a class costs one small ``exec``, for its
-``__init__``, ``__eq__`` and ``__hash__``; its other methods are shared.
+``diff`` 55, more than their own work. Here a class's ``__init__``, ``__eq__`` and ``__hash__``
+are written in one small ``exec`` when the class first uses one of them (a run makes many
+classes it never builds a record of); its other methods are shared.
 
 Type checkers see ``dataclasses``' own names (below): what this module makes must behave as
 they say for the options budgetctl uses (``init``, ``repr``, ``eq``, ``frozen``, ``slots``,
@@ -16,6 +17,9 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass, replace
+
+    def wrote_init(record: type) -> bool:
+        """Whether ``record``'s ``__init__`` is the one its decorator writes (not its own)."""
 else:
 
     class _Mark:
@@ -28,6 +32,7 @@ else:
             return self.shown
 
     MISSING = _Mark("MISSING")
+    _WRITTEN = "<budgetctl.plainclass>"  # the file name of the methods written here
     _FACTORY = _Mark("<factory>")  # the parameter a factory field's caller left out
 
     class FrozenInstanceError(AttributeError):
@@ -114,17 +119,19 @@ else:
         if slots:
             made["__slots__"] = tuple(known)
         compared = [i.name for i in spec if i.compare]
-        written = _written(cls, spec, init, eq and compared, frozen, slots, kw_only)
         if init:
-            made.setdefault("__init__", written["__init__"])
+            _check_order(spec, kw_only)
+        writer = _Writer(cls.__qualname__, spec, init, eq and compared, frozen, slots, kw_only)
+        if init:
+            made.setdefault("__init__", _Lazy(writer, "__init__"))
         if show:
             made.setdefault("__repr__", _repr(cls.__qualname__, [i.name for i in spec if i.repr]))
         if eq:
-            made.setdefault("__eq__", written.get("__eq__", _eq_empty))
+            made.setdefault("__eq__", _Lazy(writer, "__eq__") if compared else _eq_empty)
             if frozen:
                 if "__hash__" in body:
                     raise TypeError(f"Cannot overwrite attribute __hash__ in class {cls.__name__}")
-                made["__hash__"] = written.get("__hash__", _hash_empty)
+                made["__hash__"] = _Lazy(writer, "__hash__") if compared else _hash_empty
             elif "__hash__" not in body:
                 made["__hash__"] = None
         if frozen:
@@ -133,41 +140,90 @@ else:
             made["__setattr__"], made["__delattr__"] = _refuse_set, _refuse_delete
             if slots:
                 made["__getstate__"], made["__setstate__"] = _getstate, _setstate
-        return type(cls)(cls.__name__, cls.__bases__, made)
+        writer.made = type(cls)(cls.__name__, cls.__bases__, made)
+        return writer.made
 
-    def _written(cls, spec, init, compared, frozen, slots, kw_only):
-        """The class's ``__init__``, and its ``__eq__`` and ``__hash__`` over the ``compared`` fields,
-        compiled in one ``exec`` as dataclasses writes them (each field read by name: shared methods
-        reading fields through ``attrgetter`` compare and hash a record at half the speed)."""
-        scope = {"_FACTORY": _FACTORY, "_set": object.__setattr__}
-        source = []
-        if init:
-            source.append(_init_source(spec, scope, frozen, slots, kw_only))
-        if compared:
-            mine = "(" + "".join(f"self.{name}," for name in compared) + ")"
-            theirs = "(" + "".join(f"other.{name}," for name in compared) + ")"
-            source.append(
-                "def __eq__(self, other):\n"
-                f"  if other.__class__ is self.__class__:\n    return {mine} == {theirs}\n"
-                "  return NotImplemented\n"
-                f"def __hash__(self):\n  return hash({mine})\n"
-            )
-        if not source:
-            return {}
-        # The text is made of a class's field names, which budgetctl writes: never of data.
-        exec("".join(source), scope)
-        for name in ("__init__", "__eq__", "__hash__"):
-            if name in scope:
-                scope[name].__qualname__ = f"{cls.__qualname__}.{name}"
-        if init:
-            scope["__init__"].__annotations__ = {**{i.name: i.type for i in spec if i.init}, "return": None}
-        return scope
+    class _Lazy:
+        """A written method in the class until the class first looks it up (to build, compare or
+        hash a record, or to read it, as ``inspect.signature`` does): it then has all of them
+        written, puts them in its place and answers with the real one."""
+
+        __slots__ = ("name", "writer")
+
+        def __init__(self, writer, name):
+            self.writer, self.name = writer, name
+
+        def __get__(self, instance, owner=None):
+            method = self.writer.written()[self.name]
+            return method if instance is None else method.__get__(instance, owner)
+
+    class _Writer:
+        """What a class's written methods are made from, and the class, once made."""
+
+        __slots__ = ("compared", "frozen", "init", "kw_only", "made", "qualname", "scope", "slots", "spec")
+
+        def __init__(self, qualname, spec, init, compared, frozen, slots, kw_only):
+            self.qualname, self.spec, self.init, self.compared = qualname, spec, init, compared
+            self.frozen, self.slots, self.kw_only = frozen, slots, kw_only
+            self.made, self.scope = None, None
+
+        def written(self):
+            """The class's ``__init__``, and its ``__eq__`` and ``__hash__`` over the compared
+            fields, compiled in one ``exec`` as dataclasses writes them (each field read by name:
+            shared methods reading fields through ``attrgetter`` compare and hash a record at half
+            the speed), each put in the class where its stand-in still is."""
+            if self.scope is not None:
+                return self.scope
+            spec, compared = self.spec, self.compared
+            scope = {"_FACTORY": _FACTORY, "_set": object.__setattr__}
+            source = []
+            if self.init:
+                source.append(_init_source(spec, scope, self.frozen, self.slots, self.kw_only))
+            if compared:
+                mine = "(" + "".join(f"self.{name}," for name in compared) + ")"
+                theirs = "(" + "".join(f"other.{name}," for name in compared) + ")"
+                source.append(
+                    "def __eq__(self, other):\n"
+                    f"  if other.__class__ is self.__class__:\n    return {mine} == {theirs}\n"
+                    "  return NotImplemented\n"
+                    f"def __hash__(self):\n  return hash({mine})\n"
+                )
+            # The text is made of a class's field names, which budgetctl writes: never of data.
+            exec(compile("".join(source), _WRITTEN, "exec"), scope)
+            if self.init:
+                scope["__init__"].__annotations__ = {**{i.name: i.type for i in spec if i.init}, "return": None}
+            own = vars(self.made)
+            for name in ("__init__", "__eq__", "__hash__"):
+                if name in scope:
+                    scope[name].__qualname__ = f"{self.qualname}.{name}"
+                    standing = own.get(name)
+                    if isinstance(standing, _Lazy) and standing.writer is self:
+                        setattr(self.made, name, scope[name])
+            self.scope = scope
+            return scope
+
+    def wrote_init(record):
+        """Whether ``record``'s ``__init__`` is the one its decorator writes (not its own)."""
+        own = vars(record).get("__init__")
+        if isinstance(own, _Lazy):
+            return True
+        code = getattr(own, "__code__", None)
+        return code is not None and code.co_filename == _WRITTEN
+
+    def _check_order(spec, kw_only):
+        """Refuse, as the class is made, what ``__init__`` could not be written with."""
+        seen_default = False
+        for info in spec:
+            if info.init and not kw_only:
+                has_default = info.default is not MISSING or info.default_factory is not MISSING
+                if seen_default and not has_default:
+                    raise TypeError(f"non-default argument {info.name!r} follows default argument")
+                seen_default = seen_default or has_default
 
     def _init_source(spec, scope, frozen, slots, kw_only):
         """``__init__``'s text: parameters and assignments as dataclasses writes them; the defaults
         and factories it names are put in ``scope``."""
         parameters, lines = [], []
-        seen_default = False
         for info in spec:
             default_name = f"_dflt_{info.name}"
             if info.init:
@@ -179,12 +235,9 @@ else:
                     scope[default_name] = info.default
                     parameters.append(f"{info.name}={default_name}")
                     value = info.name
-                else:
-                    if seen_default and not kw_only:
-                        raise TypeError(f"non-default argument {info.name!r} follows default argument")
+                else:  # never after a default (``_check_order``)
                     parameters.append(info.name)
                     value = info.name
-                seen_default = seen_default or info.default is not MISSING or info.default_factory is not MISSING
             elif info.default_factory is not MISSING:
                 scope[default_name] = info.default_factory
                 value = f"{default_name}()"
@@ -224,4 +277,4 @@ else:
             object.__setattr__(self, name, value)
 
 
-__all__ = ["MISSING", "Field", "dataclass", "field", "fields", "is_dataclass", "replace"]
+__all__ = ["MISSING", "Field", "dataclass", "field", "fields", "is_dataclass", "replace", "wrote_init"]

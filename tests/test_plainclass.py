@@ -147,3 +147,29 @@ def test_a_plain_record_needs_no_dataclasses_import() -> None:
         "assert A(x=2) == A(x=2) and 'dataclasses' not in sys.modules, sorted(sys.modules)\n"
     )
     subprocess.run([sys.executable, "-I", "-c", code], check=True)
+
+
+def test_a_class_writes_its_methods_when_first_used() -> None:
+    """A run makes many record classes and builds records of few: each class's ``__init__``,
+    ``__eq__`` and ``__hash__`` are written when it first builds, compares or is asked for one."""
+    made = _module(plainclass, dict(frozen=True, slots=True, kw_only=False, eq=True)).Sample
+    assert not inspect.isfunction(vars(made)["__init__"])  # nothing written yet
+    assert plainclass.wrote_init(made)
+    one = made(1, c=(1,))  # hashable: c is compared, so hashed
+    for name in ("__init__", "__eq__", "__hash__"):
+        method = vars(made)[name]
+        assert inspect.isfunction(method) and method.__qualname__ == f"Sample.{name}", name
+    assert plainclass.wrote_init(made) and one == made(1, c=(1,)) and hash(one) == hash(made(1, c=(1,), d=9))
+
+    asked = _module(plainclass, dict(frozen=False, slots=False, kw_only=True, eq=True)).Sample
+    assert str(inspect.signature(asked)).startswith("(*, a: 'int', b: 'str' = 'x'")  # asking writes them
+    assert inspect.isfunction(vars(asked)["__init__"]) and asked(a=2).a == 2
+
+    @plainclass.dataclass(frozen=True, slots=True)
+    class Own:
+        a: int
+
+        def __init__(self, a: int) -> None:
+            object.__setattr__(self, "a", a * 2)
+
+    assert not plainclass.wrote_init(Own) and Own(2).a == 4

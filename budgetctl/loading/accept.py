@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from budgetctl.model.shape import MISSING, Shape, fields
 from budgetctl.model.source import Scalar
+from budgetctl.plainclass import wrote_init
 
 M = TypeVar("M")
 
@@ -234,11 +235,9 @@ def record_parts(record: type) -> Parts:
     # The record's slots set as its frozen dataclass __init__ sets them (object.__setattr__), without
     # the call by keywords; any other kind of record is made by its __init__.
     slots = [record.__dict__.get(name) for name in names]
-    code = getattr(vars(record).get("__init__"), "__code__", None)
     plain = (
         all(type(slot) is MemberDescriptorType for slot in slots)
-        and code is not None
-        and code.co_filename == "<string>"  # the one plainclass wrote
+        and wrote_init(record)
         and not hasattr(record, "__post_init__")
     )
     setters = [slot.__set__ for slot in slots] if plain else None  # type: ignore[union-attr]
