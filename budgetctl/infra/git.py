@@ -482,13 +482,10 @@ def init_repository(folder: Path) -> None:
 
 def worktree_revision(folder: Path) -> tuple[str, bool] | None:
     """The commit checked out where ``folder`` lies (short id) and whether ``folder`` differs
-    from it (changed or untracked files); None outside a repository or before its first commit."""
-    try:
-        top = repo_root(folder)
-    except GitError:
-        return None
-    head = _run(["-C", str(top), "rev-parse", "--short", "--verify", "--quiet", "HEAD"])
+    from it (changed or untracked files); None outside a repository or before its first commit.
+    Both asked from ``folder`` itself: git finds the top of the working tree (no third process)."""
+    head = _run(["-C", str(folder), "rev-parse", "--short", "--verify", "--quiet", "HEAD"])
     if head.returncode != 0:
         return None
-    status = _run(["-C", str(top), "status", "--porcelain", "--untracked-files=normal", "--", str(folder.resolve())])
+    status = _run(["-C", str(folder), "status", "--porcelain", "--untracked-files=normal", "--", str(folder.resolve())])
     return head.stdout.decode().strip(), bool(status.stdout.strip())

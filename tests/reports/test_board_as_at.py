@@ -28,6 +28,7 @@ def test_the_paper_names_its_date_and_the_ledger_commit(tmp_path: Path) -> None:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=tmp_path, env=GIT_ENV, capture_output=True, text=True
     ).stdout.strip()
+    (tmp_path / "notes.md").write_text("beside the ledger, not in it\n", encoding="utf-8")
     out = report(tmp_path / "data", "--as-at", "2023-03-28")
     assert f"*As at 28 March 2023 · ledger commit {commit}*" in out.splitlines()
     (tmp_path / "data" / "notes.md").write_text("an uncommitted note\n", encoding="utf-8")
