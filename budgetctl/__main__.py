@@ -39,9 +39,9 @@ class _Stdout:
 
 class Answered(SystemExit):
     """Exit after a ``validate`` answered from its stamp (``_no_problems``: exit 0) or from the
-    check of the files changed since (``pipeline.check_listed``: 0 or 1), or a warm ``summary``
-    from its kept values (0): nothing was opened, started or registered that the interpreter's
-    teardown would close or run, or ``run`` sees it."""
+    check of the files changed since (``pipeline.check_listed``: 0 or 1), a warm ``summary``
+    from its kept values (0), or a command ``quick`` answered: nothing was opened, started or
+    registered that the interpreter's teardown would close or run, or ``run`` sees it."""
 
 
 # Set by ``run``: a warm answer then ends the process, so a fast path that turned the cycle
@@ -495,6 +495,25 @@ def _fmt_check(plain: dict[str, Any]) -> None:
     raise SystemExit(code)
 
 
+def _quick() -> None:
+    """``show``, ``trace``, ``owners``, ``report`` or ``diff`` answered without typer (``quick``),
+    when it can be; else it returns having printed nothing, and the command runs. An answer
+    leaves the cycle collector off and ends the process (``run``), as a warm summary does."""
+    import gc
+
+    from budgetctl.quick import answer
+
+    collecting = gc.isenabled()
+    try:
+        answer(sys.argv[1:])
+    except SystemExit as answered:
+        if _ENDS_ON_ANSWER:
+            raise Answered(answered.code) from None
+        if collecting:
+            gc.enable()
+        raise
+
+
 def _run() -> None:
     try:
         plain = _plain_validate(sys.argv[1:])
@@ -510,9 +529,7 @@ def _run() -> None:
         if plain is not None and "check" in plain:  # the pre-commit hook's fmt --check, without typer
             _fmt_check(plain)
         if sys.argv[1:2] in (["show"], ["trace"], ["owners"], ["report"], ["diff"], ["--data"]):
-            from budgetctl.quick import answer
-
-            answer(sys.argv[1:])  # exits when it answered without typer; else the command runs below
+            _quick()
         from budgetctl.cli import app_for
 
         app_for(sys.argv[1:])()
