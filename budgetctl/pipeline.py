@@ -231,13 +231,15 @@ def check_files(
             from budgetctl.model import monitorfacts
 
             cache.save_monitor(key, monitorfacts.encode(monitorfacts.facts_of(loaded.ledger, figures)))
-        if loaded.ledger is not None and files.streams is not None and not files.problems and not has_in_year(files):
+        if loaded.ledger is not None and files.streams is not None and not files.problems:
             from budgetctl.loading import snapshot
 
             projects = loaded.ledger.projects
             rows = [(entry.source.path, entry.project.stream, entry.project.allocations) for entry in projects]
+            streams_file = loaded.ledger.streams_file
+            in_year = has_in_year(files)  # then it names each stream's projects for trace, and no more
             snapshot.write_whole(
-                cache.path, cache.key, key, files.streams, loaded.ledger.streams_file, raws, files.projects, rows
+                cache.path, cache.key, key, files.streams, streams_file, raws, files.projects, rows, in_year
             )
     elif cache is not None and remember and loaded.ledger is not None:  # the plan alone: for the next report of it
         cache.save_plan(key, problems, file_count, incomplete, _summary_facts(loaded.ledger, None))
@@ -534,7 +536,7 @@ def warm_subject(root: Path, subject: str, data: str | os.PathLike[str] | None) 
     that check: then the caller checks everything."""
     from functools import partial
 
-    return _warm(root, data, partial(_subject_files, subject), partial(_subject_check, subject))
+    return _warm(root, data, partial(_subject_files, subject), partial(_subject_check, subject), year_files=True)
 
 
 def _warm(
@@ -542,18 +544,20 @@ def _warm(
     data: str | os.PathLike[str] | None,
     choose: Callable[[FileCache, str], Wanted | None],
     answer: Callable[[Picked], _T | None],
+    year_files: bool = False,
 ) -> _T | None:
     """``answer`` of the files ``choose(cache, ledger key)`` wants (``loading.lookup``): through
     the stamp when it vouches for the ledger (nothing discovered; only streams.yaml, those project
-    files and the adjustments read), else through the cache and its stat index (every file is
-    stat'ed, with the stamp's listing when it took one); None without a cache."""
+    files and the adjustments read, and with ``year_files`` the actuals and forecasts), else through
+    the cache and its stat index (every file is stat'ed, with the stamp's listing when it took
+    one); None without a cache."""
     from budgetctl.infra.gcpause import paused_gc
     from budgetctl.loading import cache as file_cache
     from budgetctl.loading.discover import read_ledger
     from budgetctl.loading.lookup import Picked, stamped_files
 
     with paused_gc():  # an entry and a file object per file, none in a cycle: see paused_gc
-        stamped = stamped_files(data, root, choose)
+        stamped = stamped_files(data, root, choose, year_files)
         if isinstance(stamped, Picked):
             return answer(stamped)
         cache = None if file_cache.disabled_by_env() else file_cache.FileCache.open(root)
@@ -561,14 +565,17 @@ def _warm(
             return None
         index = cache.stat_index()
         taken = None if stamped is None else stamped.taken  # the listing's stat entries
-        picked = _picked(read_ledger(root, index, taken), cache, choose)
+        picked = _picked(read_ledger(root, index, taken), cache, choose, year_files)
         found = None if picked is None else answer(picked)
     index.save()
     return found
 
 
-def _picked(files: LedgerFiles, cache: FileCache, choose: Callable[[FileCache, str], Wanted | None]) -> Picked | None:
-    """The files of ``files`` that ``choose`` wants (``lookup.stamped_files`` on discovered files)."""
+def _picked(
+    files: LedgerFiles, cache: FileCache, choose: Callable[[FileCache, str], Wanted | None], year_files: bool = False
+) -> Picked | None:
+    """The files of ``files`` that ``choose`` wants (``lookup.stamped_files`` on discovered files;
+    with ``year_files``, the actuals and forecasts too)."""
     from budgetctl.loading.cache import ledger_key
     from budgetctl.loading.lookup import Picked
     from budgetctl.model.kinds import project_id
@@ -588,16 +595,18 @@ def _picked(files: LedgerFiles, cache: FileCache, choose: Callable[[FileCache, s
         matches = [raw for raw in files.projects if raw.path in wanted]
         if len(matches) != len(wanted):
             return None
-    return Picked(cache, key, files.streams, matches, files.in_year.get("adjustment", []), files.has_in_year())
+    by_kind = {kind: raws for kind, raws in files.in_year.items() if kind != "adjustment"} if year_files else None
+    return Picked(cache, key, files.streams, matches, files.in_year.get("adjustment", []), files.has_in_year(), by_kind)
 
 
 def _narrowed(
     picked: Picked, only: set[str] | None = None
 ) -> tuple[Ledger, tuple[list[Diagnostic], int, bool], dict[str, dict[str, tuple[int, Decimal]]]] | None:
-    """The ledger of the files ``picked`` (streams.yaml, some project files, the adjustments), with
-    the problems (of the files ``only``, when given) and figures of the last whole check of the
-    ledger whose key the files were picked under; None when the cache does not hold that check or
-    a picked project file gives no valid project."""
+    """The ledger of the files ``picked`` (streams.yaml, some project files, the adjustments; the
+    caller attaches any actuals and forecasts, whose entries are counted here), with the problems
+    (of the files ``only``, when given) and figures of the last whole check of the ledger whose key
+    the files were picked under; None when the cache does not hold that check or a picked project
+    file gives no valid project."""
     from budgetctl.loading.build import build
 
     cache = picked.cache
@@ -607,7 +616,8 @@ def _narrowed(
         return None
     # The files' checks come from the cache too, found by their lines when there are few (never
     # saved here: that would forget the others).
-    cache.sparingly(1 + len(picked.projects) + len(picked.adjustments))
+    year_files = sum(map(len, picked.year_files.values())) if picked.year_files else 0
+    cache.sparingly(1 + len(picked.projects) + len(picked.adjustments) + year_files)
     loaded = build(picked.streams, picked.projects, [], cache=cache)
     if loaded.ledger is None or len(loaded.ledger.projects) != len(picked.projects):
         return None
@@ -661,12 +671,18 @@ def _subject_check(subject: str, picked: Picked) -> Checked | None:
     """``warm_subject`` of the files picked by ``_subject_files``."""
     from budgetctl.model.figures import allocated_by_stream
 
-    if picked.in_year:
-        return None  # actuals and forecasts: this path does not read them
+    if picked.in_year and picked.year_files is None:
+        return None  # actuals and forecasts, not read
     narrowed = _narrowed(picked)
     if narrowed is None:
         return None
     ledger, last, figures = narrowed
+    if picked.year_files:
+        from budgetctl.loading.inyear_monitoring import attach_in_year
+
+        # Every actuals and forecast file, each from its cached entry (its rows read when the
+        # figure asks for them); their problems are those of the whole check.
+        attach_in_year(ledger, picked.year_files, picked.cache)
     if subject in ledger.streams:
         # Every project of the stream, as the last whole check counted its allocations per year.
         counted = {y: found for y, found in figures.get(subject, {}).items() if found[0]}
@@ -757,7 +773,7 @@ def check_changes(files: LedgerFiles, cache: FileCache, key: str) -> Checked | N
     if not _narrowable():
         return None  # a rule across project files that this check does not know how to narrow
     snap = snapshot.read(cache.path, cache.key)
-    if snap is None or not snap.same_context(files.streams, raws):
+    if snap is None or snap.in_year or not snap.same_context(files.streams, raws):
         return None
     last = cache.last_check(snap.ledger)
     old_figures = cache.last_figures(snap.ledger)
@@ -796,7 +812,7 @@ def check_listed(found: Listing) -> Checked | None:
     if reread is None:
         return None
     snap = snapshot.read(cache.path, cache.key)
-    if snap is None or snap.ledger != base or len(snap.keys) != snapshot.KEY * table.projects:
+    if snap is None or snap.in_year or snap.ledger != base or len(snap.keys) != snapshot.KEY * table.projects:
         return None
     last = cache.last_check(base)
     old_figures = cache.last_figures(base)

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING
 
 from budgetctl.loading import warm
 from budgetctl.loading.discover import display_base, is_project_name, join_shown, shown_relative
-from budgetctl.model.kinds import ADJUSTMENT, PROJECT_SUFFIXES, PROJECTS_DIR, STREAMS_FILE, misplaced, project_id
+from budgetctl.model.kinds import (
+    ADJUSTMENT,
+    IN_YEAR,
+    PROJECT_SUFFIXES,
+    PROJECTS_DIR,
+    STREAMS_FILE,
+    misplaced,
+    project_id,
+)
 from budgetctl.model.source import RawFile
 
 if TYPE_CHECKING:
@@ -34,7 +42,7 @@ class Picked:
     """The files ``show`` or ``trace`` reads of a ledger (through the stamp, or as discovery read
     them), with the cache and the ledger key."""
 
-    __slots__ = ("adjustments", "cache", "in_year", "key", "projects", "streams")
+    __slots__ = ("adjustments", "cache", "in_year", "key", "projects", "streams", "year_files")
 
     def __init__(
         self,
@@ -44,24 +52,31 @@ class Picked:
         projects: list[RawFile],
         adjustments: list[RawFile],
         in_year: bool,
+        year_files: dict[str, list[RawFile]] | None = None,
     ) -> None:
         self.cache = cache
         self.key = key  # the ledger key (``cache.ledger_key``) of the whole ledger
         self.streams = streams
         self.projects = projects  # the project files wanted, sorted by display path
         self.adjustments = adjustments  # sorted by display path, as discovery gives them
-        self.in_year = in_year  # whether the ledger has actuals or forecasts (not read here)
+        self.in_year = in_year  # whether the ledger has actuals or forecasts
+        # Its actuals and forecast files by kind (``LedgerFiles.in_year``), when they were asked for.
+        self.year_files = year_files
 
 
 def stamped_files(
-    data: str | os.PathLike[str] | None, root: Path, choose: Callable[[FileCache, str], Wanted | None]
+    data: str | os.PathLike[str] | None,
+    root: Path,
+    choose: Callable[[FileCache, str], Wanted | None],
+    year_files: bool = False,
 ) -> Picked | warm.Listing | None:
     """streams.yaml, the project files ``choose(cache, ledger key)`` wants and the adjustments of
-    the ledger at ``root``, when the stamp vouches for the ledger: the one file with an id, or every
-    file of a set of display paths (a stream's, from the snapshot of the check the stamp vouches
-    for). Else the listing taken (whose stat entries discovery can use) or None, as
-    ``warm.unchanged`` gives them; None too when ``choose`` gives None, no single project file has
-    that id, a display path names no file, or a file changed since the listing."""
+    the ledger at ``root`` (with ``year_files``, its actuals and forecast files too), when the stamp
+    vouches for the ledger: the one file with an id, or every file of a set of display paths (a
+    stream's, from the snapshot of the check the stamp vouches for). Else the listing taken (whose
+    stat entries discovery can use) or None, as ``warm.unchanged`` gives them; None too when
+    ``choose`` gives None, no single project file has that id, a display path names no file, or a
+    file changed since the listing."""
     # The stamp is not written again here (``settle``): these commands read a few files and write nothing.
     found = warm.unchanged(data, Path.cwd(), settle=False)
     if not isinstance(found, tuple):
@@ -73,22 +88,31 @@ def stamped_files(
     wanted = choose(cache, kept.key)
     if wanted is None:
         return None
-    return listed_files(root, listed, wanted, cache, kept.key, kept.in_year)
+    return listed_files(root, listed, wanted, cache, kept.key, kept.in_year, year_files)
 
 
 def listed_files(
-    root: Path, listed: warm.Listing, wanted: Wanted, cache: FileCache, key: str, in_year: bool
+    root: Path,
+    listed: warm.Listing,
+    wanted: Wanted,
+    cache: FileCache,
+    key: str,
+    in_year: bool,
+    year_files: bool = False,
 ) -> Picked | None:
     """``stamped_files`` of the listing ``listed`` that the stamp vouched for (the ledger key
     ``key``; ``in_year``: whether the ledger has actuals or forecasts): streams.yaml, the project
-    files ``wanted`` and the adjustments, each read under its stat entry in the listing."""
+    files ``wanted``, the adjustments and, with ``year_files`` and ``in_year``, the actuals and
+    forecast files, each read under its stat entry in the listing."""
     top = os.fspath(root) + os.sep
     base = display_base(root)
 
     def shown(path: str) -> str:
         return join_shown(base, path[len(top) :].replace(os.sep, "/"))
 
-    projects_in, adjustments_in = PROJECTS_DIR + "/", ADJUSTMENT.folder + "/"
+    projects_in = PROJECTS_DIR + "/"
+    kinds = IN_YEAR if year_files and in_year else (ADJUSTMENT,)  # the in-year kinds read, by folder
+    year_folders = tuple(kind.folder + "/" for kind in kinds)
     if isinstance(wanted, str):
         # Only the files this can take (not every path of the ledger: a fifth of a run at 10,000 projects).
         names = {wanted + suffix for suffix in PROJECT_SUFFIXES}
@@ -101,10 +125,10 @@ def listed_files(
         holds = folders.__contains__
     taken = listed.taken_where(
         lambda folder, name: (
-            is_wanted(folder, name) or folder.startswith(adjustments_in) or (folder == "" and name == STREAMS_FILE)
+            is_wanted(folder, name) or folder.startswith(year_folders) or (folder == "" and name == STREAMS_FILE)
         ),
-        # Only the folders that can hold one: the top (streams.yaml), the adjustments, the wanted files'.
-        lambda folder: folder == "" or folder.startswith(adjustments_in) or holds(folder),
+        # Only the folders that can hold one: the top (streams.yaml), the in-year kinds', the wanted files'.
+        lambda folder: folder == "" or folder.startswith(year_folders) or holds(folder),
     )
     projects = f"{top}{PROJECTS_DIR}{os.sep}"
     if isinstance(wanted, str):
@@ -121,17 +145,27 @@ def listed_files(
         matches = sorted((path for path in taken if path.startswith(projects)), key=shown)
         if len(matches) != len(wanted) or any(shown(path) not in wanted for path in matches):
             return None  # the snapshot names a file this listing does not hold as it does
-    folder, shown_folder = f"{top}{ADJUSTMENT.folder}{os.sep}", join_shown(base, ADJUSTMENT.folder)
-    adjustments = sorted((shown(path), path) for path in taken if path.startswith(folder))
-    if any(misplaced(ADJUSTMENT, tuple(display[len(shown_folder) + 1 :].split("/"))) for display, _ in adjustments):
-        return None  # not an adjustment to discovery (a whole check without problems found no such file)
-    wanted_files = [(shown(path), path) for path in (top + STREAMS_FILE, *matches)] + adjustments
+    wanted_files = [(shown(path), path) for path in (top + STREAMS_FILE, *matches)]
+    counts = []
+    for kind in kinds:
+        folder, shown_folder = f"{top}{kind.folder}{os.sep}", join_shown(base, kind.folder)
+        found = sorted((shown(path), path) for path in taken if path.startswith(folder))
+        if any(misplaced(kind, tuple(display[len(shown_folder) + 1 :].split("/"))) for display, _ in found):
+            return None  # not such a file to discovery (a whole check without problems found none)
+        wanted_files += found
+        counts.append(len(found))
     read = [read_listed(path, display, taken.get(path)) for display, path in wanted_files]
     if None in read:
         return None
     raws = [raw for raw in read if raw is not None]
-    count = 1 + len(matches)
-    return Picked(cache, key, raws[0], raws[1:count], raws[count:], in_year)
+    at = 1 + len(matches)
+    by_kind: dict[str, list[RawFile]] = {}
+    for kind, count in zip(kinds, counts, strict=True):
+        by_kind[kind.name], at = raws[at : at + count], at + count
+    adjustments = by_kind.pop(ADJUSTMENT.name)
+    return Picked(
+        cache, key, raws[0], raws[1 : 1 + len(matches)], adjustments, in_year, by_kind if kinds == IN_YEAR else None
+    )
 
 
 def _is_project(shown: str, wanted: str) -> bool:

@@ -4,7 +4,9 @@ about the files that did not change, without reading, decoding or validating the
 Kept beside the cache of checked files (``loading.cache``), with the same care (ours, never a
 link, never inside the ledger's repository; a damaged snapshot is ignored and rewritten) and
 the same key (budgetctl's code), and written with every whole check of a ledger that has no
-in-year files and no discovery problems. It holds:
+discovery problems. A ledger with actuals or forecasts is marked so (``in_year``): its
+snapshot only names each stream's projects (for ``trace``); a check of changed files starts
+only from the snapshot of a ledger without them. It holds:
 
 - the ledger key of that check (the check file beside it holds its problems and figures),
 - every project file's display path (one JSON list, with a hash of them all in the header) and
@@ -150,6 +152,12 @@ class Snapshot:
     @property
     def ledger(self) -> str:
         return str(self.head["ledger"])
+
+    @property
+    def in_year(self) -> bool:
+        """Whether the ledger checked had actuals or forecasts: its check's problems and figures
+        are theirs too, so a check of changed project files never starts from it."""
+        return bool(self.head["in_year"])
 
     def same_context(self, streams: RawFile, others: list[RawFile]) -> bool:
         """Whether streams.yaml and the other files (adjustments) are exactly those of the snapshot."""
@@ -367,7 +375,10 @@ def _journal_path(cache_path: Path) -> Path:
     return cache_path.with_suffix(".snapj")
 
 
-_HEAD = {"ledger": str, "streams": list, "others": list, "invalid": list, "years": dict, "model": dict, "sizes": list}
+_HEAD = {
+    **{"ledger": str, "streams": list, "others": list, "invalid": list, "years": dict, "model": dict},
+    **{"sizes": list, "in_year": bool},
+}
 
 
 def read(cache_path: Path, code_key: str) -> Snapshot | None:
@@ -572,9 +583,12 @@ def write_whole(
     others: list[RawFile],
     projects: list[RawFile],
     entries: Iterable[tuple[str, str, Mapping[str, Decimal]]],
+    in_year: bool = False,
 ) -> None:
     """The snapshot of a whole check: ``entries`` are the projects that validated, in path order,
-    each as its display path, stream and allocations."""
+    each as its display path, stream and allocations. ``in_year``: the ledger has actuals or
+    forecasts (``Snapshot.in_year``: such a snapshot names a stream's projects, for ``trace``,
+    and no check of changed files starts from it)."""
     from budgetctl.loading.codec import Malformed as Unencodable
     from budgetctl.loading.codec import encode_model
 
@@ -602,6 +616,7 @@ def write_whole(
         "invalid": [raw.path for raw in projects if raw.path not in valid],
         "years": years,
         "model": model,
+        "in_year": in_year,
     }
     del valid  # not held while the lines are written
     paths = [raw.path for raw in projects]

@@ -266,7 +266,7 @@ def warm(
     if listing is None and sum(count for count, _ in counts.values()) <= LIST_MAX_PROJECTS:
         return None
     snap = snapshot.read(cache.path, cache.key)
-    if snap is None or snap.ledger != key:
+    if snap is None or snap.in_year or snap.ledger != key:
         return None
     try:
         awards = {s: snap.amounts(s, year) for s in counts}

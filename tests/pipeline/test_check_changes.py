@@ -230,6 +230,30 @@ def test_a_ledger_with_in_year_files_checks_everything(tmp_path: Path, cache_hom
     assert taken == []  # never asked: the actuals rules read every project
 
 
+def test_the_snapshot_of_a_ledger_with_in_year_files_is_no_start_for_a_check_of_changes(
+    tmp_path: Path, cache_home: Path, taken: list[bool]
+) -> None:
+    # Its check's problems and figures include the actuals' (a row over its allocation, a
+    # forecast below spend): with the year's files gone and a project edited, starting from it
+    # would keep them. The snapshot it wrote names each stream's projects for trace, no more.
+    data = tmp_path / "shipped"
+    shutil.copytree(SHIPPED, data)
+    (data / "actuals" / "2023-24" / "2023-05.csv").write_text(
+        "date,project,kind,amount,reference,supplier,description\n"
+        "2023-05-08,victims-interpreting-and-translation,payment,999999.00,AP-9,Someone,Too much\n",
+        encoding="utf-8",
+    )
+    _age(data)
+    with_year = _validate(data)
+    assert with_year[0] == 0 and "M003" in with_year[1]  # a warning: the stamp is not written, the snapshot is
+    shutil.rmtree(data / "actuals")
+    shutil.rmtree(data / "forecasts")
+    project = sorted((data / "projects").rglob("*.yaml"))[0]
+    project.write_text(project.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    assert _validate(data) == _validate(data, "--no-cache")
+    assert taken[-1] is False  # declined: the snapshot is of the ledger with its year's files
+
+
 def test_a_duplicate_id_comes_and_goes_with_the_other_file(tmp_path: Path, cache_home: Path, taken: list[bool]) -> None:
     data = _generated(tmp_path, 20, 11)
     first = sorted((data / "projects").rglob("*.yaml"))[0]
