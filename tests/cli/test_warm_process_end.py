@@ -148,3 +148,54 @@ def test_a_change_in_a_subfolder_is_seen(tmp_path: Path, data: Path, change: str
     assert found == budgetctl(tmp_path, *args, "--no-cache")[0]
     again, answered = budgetctl(tmp_path, *args)
     assert again == found
+
+
+QUICK = [
+    ("show", "adult-sexual-violence-counselling"),
+    ("trace", "victims-services", "-m", "actual", "--year", "2023/24", "--as-at", "q3"),
+    ("owners",),
+    ("report", "--year", "2023/24", "--format", "html", "--as-at", "2023-03-28"),
+]
+
+
+@pytest.mark.parametrize("args", QUICK, ids=lambda args: args[0])
+def test_a_command_answered_without_typer_ends_as_a_warm_answer_does(
+    tmp_path: Path, data: Path, args: tuple[str, ...]
+) -> None:
+    """``show``, ``trace``, ``owners`` and ``report`` answered by the entry point (``quick``) end
+    without the teardown, the collector left off: the same output, stream and exit code as an
+    uncached run, a report written whole to its file (and said on standard error), and an exit
+    handler still runs."""
+    warmed(tmp_path, data)
+    command = (*args, "--data", str(data))
+    warm, _ = budgetctl(tmp_path, *command)
+    uncached = subprocess.run(
+        [sys.executable, "-m", "budgetctl", *command],
+        capture_output=True,
+        text=True,
+        env={**env(tmp_path), "BUDGETCTL_NO_CACHE": "1"},
+        cwd=tmp_path,
+        check=False,
+    )
+    assert warm == (uncached.returncode, uncached.stdout, uncached.stderr) and warm[0] == 0 and warm[1]
+    if args[0] == "report":
+        paper = tmp_path / "paper.html"
+        written, _ = budgetctl(tmp_path, *command, "-o", str(paper))
+        assert written == (0, "", f"wrote {paper}\n")
+        assert paper.read_text(encoding="utf-8") == warm[1]
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('the handler ran', file=sys.stderr))\n"
+        "sys.argv = ['budgetctl', *sys.argv[1:]]\n"
+        "from budgetctl.__main__ import run\n"
+        "run()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *command],
+        capture_output=True,
+        text=True,
+        env=env(tmp_path),
+        cwd=tmp_path,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, warm[1], "the handler ran\n")
