@@ -224,26 +224,44 @@ def check_files(
     problems.sort(key=Diagnostic.sort_key)
     file_count = loaded.file_count + in_year_count
     if cache is not None and remember and whole:
-        figures = None if loaded.ledger is None else stream_figures(loaded.ledger)
-        summary = None if loaded.ledger is None else _summary_facts(loaded.ledger, figures)
-        cache.save_check(key, problems, file_count, incomplete, figures, summary)
-        if loaded.ledger is not None:
-            from budgetctl.model import monitorfacts
+        from budgetctl.infra.gcpause import paused_gc
 
-            cache.save_monitor(key, monitorfacts.encode(monitorfacts.facts_of(loaded.ledger, figures)))
-        if loaded.ledger is not None and files.streams is not None and not files.problems:
-            from budgetctl.loading import snapshot
-
-            projects = loaded.ledger.projects
-            rows = [(entry.source.path, entry.project.stream, entry.project.allocations) for entry in projects]
-            streams_file = loaded.ledger.streams_file
-            in_year = has_in_year(files)  # then it names each stream's projects for trace, and no more
-            snapshot.write_whole(
-                cache.path, cache.key, key, files.streams, streams_file, raws, files.projects, rows, in_year
-            )
+        # What is kept is made, encoded and written, and none of it is in a cycle: a collection
+        # meanwhile would walk every project and actuals column the check holds (a twentieth of it).
+        with paused_gc():
+            _keep_whole(files, cache, key, loaded.ledger, raws, (problems, file_count, incomplete))
     elif cache is not None and remember and loaded.ledger is not None:  # the plan alone: for the next report of it
         cache.save_plan(key, problems, file_count, incomplete, _summary_facts(loaded.ledger, None))
     return Checked(loaded.ledger, problems, file_count, incomplete, files=files)
+
+
+def _keep_whole(
+    files: LedgerFiles,
+    cache: FileCache,
+    key: str,
+    ledger: Ledger | None,
+    raws: list[RawFile],
+    check: tuple[list[Diagnostic], int, bool],
+) -> None:
+    """Keep the whole check of ``files`` (``check``: its problems, file count and whether it is
+    incomplete) under ``key``: with its ledger, the figures ``summary`` and ``monitor`` read and
+    the snapshot (``raws``: the adjustment files)."""
+    figures = None if ledger is None else stream_figures(ledger)
+    summary = None if ledger is None else _summary_facts(ledger, figures)
+    cache.save_check(key, *check, figures, summary)
+    if ledger is None:
+        return
+    from budgetctl.model import monitorfacts
+
+    cache.save_monitor(key, monitorfacts.encode(monitorfacts.facts_of(ledger, figures)))
+    if files.streams is not None and not files.problems:
+        from budgetctl.loading import snapshot
+
+        rows = [(entry.source.path, entry.project.stream, entry.project.allocations) for entry in ledger.projects]
+        in_year = has_in_year(files)  # then it names each stream's projects for trace, and no more
+        snapshot.write_whole(
+            cache.path, cache.key, key, files.streams, ledger.streams_file, raws, files.projects, rows, in_year
+        )
 
 
 def check_compact(
