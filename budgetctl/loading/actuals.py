@@ -18,6 +18,7 @@ import difflib
 import re
 from array import array
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
 from decimal import Decimal
 from itertools import count, repeat
@@ -122,10 +123,19 @@ def _check_amount(text: str, problems: list[ValueProblem]) -> Decimal | None:
         return None
 
 
-def read_actuals(data: bytes, path: str, year: str) -> tuple[list[ActualRow], list[Diagnostic]]:
-    """Read one actuals file of the financial year ``year`` (``2023/24``): its good rows and its problems."""
+def read_actuals(
+    data: bytes, path: str, year: str, projects: AbstractSet[str] | None = None
+) -> tuple[list[ActualRow], list[Diagnostic]]:
+    """Read one actuals file of the financial year ``year`` (``2023/24``): its good rows (those
+    naming one of ``projects``, when given) and its problems."""
+    if projects is not None:  # the rows wanted, made without the others where the file is plain
+        plain = plain_columns(data, HEADER)
+        made = None if plain is None else _plain(*plain, year, True, projects)
+        if made is not None:
+            assert made[0] is not None
+            return made[0], []
     rows, _, problems = read_actuals_columns(data, path, year)
-    return rows, problems
+    return (rows if projects is None else [row for row in rows if row.project in projects]), problems
 
 
 def read_actuals_columns(data: bytes, path: str, year: str) -> tuple[list[ActualRow], ActualColumns, list[Diagnostic]]:
@@ -152,11 +162,11 @@ def read_actuals_figures(
 
 
 def _plain(
-    text: str, cells: list[list[str]], year: str, with_rows: bool
+    text: str, cells: list[list[str]], year: str, with_rows: bool, wanted: AbstractSet[str] | None = None
 ) -> tuple[list[ActualRow] | None, ActualColumns] | None:
-    """The columns (and, ``with_rows``, the rows) of a plain file (``plain_columns``) whose
-    every row is the fast path's common form; None when any row is not, for
-    ``read_actuals_rows`` to read.
+    """The columns (and, ``with_rows``, the rows: those naming one of the projects ``wanted``, when given)
+    of a plain file (``plain_columns``) whose every row is the fast path's common form; None when
+    any row is not, for ``read_actuals_rows`` to read.
 
     Each check runs once per distinct value (a year has 365 dates, a ledger a few thousand
     ids) or as one pass in C over a column: what ``read_actuals_rows`` does row by row,
@@ -204,6 +214,13 @@ def _plain(
     )
     if not with_rows:
         return None, columns
+    lines: Iterable[int] = count(2)  # the header is line 1
+    if wanted is not None:  # only the rows wanted: each column cut to them, with their lines
+        taken = [i for i, name in enumerate(projects) if name in wanted]
+        dates, projects, kinds, amounts, references, suppliers, descriptions = (
+            [column[i] for i in taken] for column in cells
+        )
+        lines = [i + 2 for i in taken]
     # Where each cell starts on its line: a date is ten characters, so the second cell is at 12.
     c2 = [13 + n for n in map(len, projects)]
     c3 = [c + n + 1 for c, n in zip(c2, map(len, kinds), strict=True)]
@@ -220,8 +237,9 @@ def _plain(
         references,
         suppliers,
         descriptions,
-        count(2),  # the header is line 1
+        lines,
         zip(repeat(1), repeat(12), c2, c3, c4, c5, c6),
+        strict=False,  # ``lines`` may be the endless count
     )
     return list(map(tuple.__new__, repeat(ActualRow), values)), columns
 

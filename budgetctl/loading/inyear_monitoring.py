@@ -31,6 +31,8 @@ from budgetctl.model.periods import folder_year
 from budgetctl.model.records import Forecast
 
 if TYPE_CHECKING:
+    from collections.abc import Set as AbstractSet
+
     from budgetctl.loading.cache import FileCache
 
 
@@ -80,10 +82,11 @@ def read_actuals_files(
     return files, problems
 
 
-def _rows(raw: RawFile, year: str) -> tuple[ActualRow, ...]:
-    """The file's rows, read from its bytes (which must still hash to the key its columns came by)."""
+def _rows(raw: RawFile, year: str, projects: AbstractSet[str] | None = None) -> tuple[ActualRow, ...]:
+    """The file's rows (naming one of ``projects``, when given), read from its bytes (which must
+    still hash to the key its columns came by)."""
     with paused_gc():
-        return tuple(read_actuals(raw.data, raw.path, year)[0])
+        return tuple(read_actuals(raw.data, raw.path, year, projects)[0])
 
 
 def _recall(cache: FileCache | None, raw: RawFile, year: str) -> tuple[list[Diagnostic], ActualColumns] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import decimal
 from array import array
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
 from decimal import Decimal
 from itertools import repeat
@@ -131,7 +132,7 @@ class ActualsFile:
         rows: tuple[ActualRow, ...] | None = None,
         *,
         columns: ActualColumns | None = None,
-        read: Callable[[], tuple[ActualRow, ...]] | None = None,
+        read: Callable[[AbstractSet[str] | None], tuple[ActualRow, ...]] | None = None,
     ) -> None:
         if rows is None and (columns is None or read is None):
             raise ValueError("an actuals file without its rows needs its columns and a way to read the rows")
@@ -145,8 +146,17 @@ class ActualsFile:
     def rows(self) -> tuple[ActualRow, ...]:
         if self._rows is None:
             assert self._read is not None
-            self._rows = self._read()
+            self._rows = self._read(None)
         return self._rows
+
+    def rows_of(self, projects: AbstractSet[str]) -> tuple[ActualRow, ...]:
+        """The rows naming one of ``projects``, in file order: where the rows are not read yet and
+        the file names other projects too, only those rows are made (a trace of one stream
+        reads a year of every stream's payments)."""
+        if self._rows is None and not projects >= set(self.columns.projects):
+            assert self._read is not None
+            return self._read(projects)
+        return tuple(row for row in self.rows if row.project in projects)
 
     @property
     def columns(self) -> ActualColumns:

@@ -184,12 +184,15 @@ class Ledger:
 
     @cached_property
     def actuals_by_project(self) -> dict[tuple[str, str], list[tuple[str, ActualRow]]]:
-        """Actuals rows as (file, row) by (project, year), in file then line order."""
+        """The rows naming the ledger's projects as (file, row) by (project, year), in file then
+        line order (the rows of an id no project has are nobody's figure: a ledger narrowed to one
+        stream's projects makes only theirs)."""
         by_year: dict[str, dict[str, list[tuple[str, ActualRow]]]] = {}
+        known = frozenset(self.projects_by_id)
         for file in self.actuals:  # grouped by year first: no key tuple per row
             group = by_year.setdefault(file.year, {})
             path = file.path
-            for row in file.rows:
+            for row in file.rows_of(known):
                 found = group.get(row.project)
                 if found is None:
                     group[row.project] = [(path, row)]

@@ -4,6 +4,7 @@ signed amounts add up to (same value, same two decimals), at any as-at date, in 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 
 import pytest
@@ -48,15 +49,19 @@ def test_rows_are_read_only_when_asked_for() -> None:
         [0],
         [-325],
     )
-    reads: list[int] = []
+    reads: list[object] = []
 
-    def read() -> tuple[ActualRow, ...]:
-        reads.append(1)
-        return (row,)
+    def read(projects: AbstractSet[str] | None) -> tuple[ActualRow, ...]:
+        reads.append(projects)
+        return (row,) if projects is None or row.project in projects else ()
 
     file = ActualsFile("data/actuals/2023-24/a.csv", YEAR, columns=columns, read=read)
     assert file.columns is columns and reads == []
-    assert file.rows == (row,) and file.rows == (row,) and reads == [1]
+    # The rows of other projects only: read for them (the file names p1, which is not wanted).
+    assert file.rows_of(frozenset({"p2"})) == () and reads == [frozenset({"p2"})]
+    assert file.rows_of(frozenset({"p1", "p2"})) == (row,) and len(reads) == 2  # every id wanted: the rows
+    assert file.rows == (row,) and file.rows == (row,) and reads[1:] == [None]
+    assert file.rows_of(frozenset({"p2"})) == () and len(reads) == 2  # filtered from the rows read
 
 
 def test_an_amount_finer_than_a_penny_is_never_rounded() -> None:
