@@ -111,7 +111,8 @@ def listed_files(
         return join_shown(base, path[len(top) :].replace(os.sep, "/"))
 
     projects_in = PROJECTS_DIR + "/"
-    kinds = IN_YEAR if year_files and in_year else (ADJUSTMENT,)  # the in-year kinds read, by folder
+    year_files = year_files and in_year
+    kinds = IN_YEAR if year_files else (ADJUSTMENT,)  # the in-year kinds read, by folder
     year_folders = tuple(kind.folder + "/" for kind in kinds)
     if isinstance(wanted, str):
         # Only the files this can take (not every path of the ledger: a fifth of a run at 10,000 projects).
@@ -162,10 +163,8 @@ def listed_files(
     by_kind: dict[str, list[RawFile]] = {}
     for kind, count in zip(kinds, counts, strict=True):
         by_kind[kind.name], at = raws[at : at + count], at + count
-    adjustments = by_kind.pop(ADJUSTMENT.name)
-    return Picked(
-        cache, key, raws[0], raws[1 : 1 + len(matches)], adjustments, in_year, by_kind if kinds == IN_YEAR else None
-    )
+    adjustments, projects_read = by_kind.pop(ADJUSTMENT.name), raws[1 : 1 + len(matches)]
+    return Picked(cache, key, raws[0], projects_read, adjustments, in_year, by_kind if year_files else None)
 
 
 def _is_project(shown: str, wanted: str) -> bool:
