@@ -713,25 +713,35 @@ def _subject_check(subject: str, picked: Picked) -> Checked | None:
 
 
 def streams_only(
-    files: LedgerFiles, cache: FileCache, key: str | None = None
+    files: LedgerFiles, cache: FileCache, key: str | None = None, in_year: bool | None = None
 ) -> tuple[Checked, dict[str, dict[str, tuple[int, Decimal]]]] | None:
     """The ledger's streams and adjustments (no project loaded) with each stream's figures and
     every problem, from the last whole check of exactly this ledger content (keyed by every
-    file's content; ``key``: that key, when the caller has it); None when the cache does not
-    hold it."""
+    file's content; ``key``: that key, when the caller has it), for a report of the plan; None
+    when the cache does not hold it.
+
+    A ledger with actuals or forecasts (``in_year``; by default, whether ``files`` holds any) is
+    served only when that check found no problem and its budgets do not depend on spend (no
+    ``balance`` stream with a closed year): a report of the plan leaves the year's files out, and
+    they only add problems (their rules, and spend that leaves less unspent to carry forward), so
+    the plan alone of a clean ledger is clean."""
     from budgetctl.loading.build import build
     from budgetctl.loading.cache import ledger_key
 
-    if has_in_year(files):
-        return None  # the whole check's problems include the year's files, which a report of the plan leaves out
+    in_year = has_in_year(files) if in_year is None else in_year
     key = key or ledger_key(files)
     last = cache.last_check(key)
     figures = cache.last_figures(key)
-    if last is None or figures is None or files.streams is None:
+    if last is None or figures is None or files.streams is None or (in_year and (last[0] or last[2])):
         return None
     loaded = build(files.streams, [], [], cache=cache)  # never saved here: that would forget the others
     if loaded.ledger is None:
         return None
+    if in_year:
+        from budgetctl.model.figures import needs_actuals
+
+        if needs_actuals(loaded.ledger):
+            return None  # an opening balance is what a closed year left unspent: the actuals say
     _attach_adjustments(loaded.ledger, files.in_year.get("adjustment", []), cache)
     return Checked(loaded.ledger, *last, files=files), figures
 

@@ -113,9 +113,9 @@ def served(
     it has actuals or forecasts, as ``loading.warm.current`` gives them), with the date line
     ``as_at()`` written in, when the cache's last whole check of that ledger found no problem (a
     run it answers lists none); else None."""
-    _, cache, ledger, in_year = found
-    if in_year:  # the paper of the plan alone: never kept
-        return None
+    _, cache, ledger, _ = found
+    # Kept only as ``reports.board.warm`` built it: of a ledger with actuals or forecasts, only where
+    # the plan alone is clean (``pipeline.streams_only``).
     last = cache.last_check(ledger)
     if last is None or last[0] or last[2]:
         return None

@@ -241,7 +241,7 @@ def warm(
 
     if listing is True or file_cache.disabled_by_env():
         return None
-    stamped = _stamped(data, found) if found is not None and found[4] is not None and not found[3] else None
+    stamped = _stamped(data, found) if found is not None and found[4] is not None else None
     if found is not None and found[0] is not None:
         files, cache, key = found[0], found[1], found[2]
     elif found is not None and stamped is not None:
@@ -253,7 +253,7 @@ def warm(
         cache, key = opened, file_cache.ledger_key(files)
         index.save()
     cache.sparingly(1)  # streams.yaml's entry alone is read from the cache
-    last = streams_only(files, cache, key)
+    last = streams_only(files, cache, key, None if found is None else found[3])
     if last is None or last[0].ledger is None or last[0].totals_broken():
         return None
     checked, known = last
@@ -266,7 +266,7 @@ def warm(
     if listing is None and sum(count for count, _ in counts.values()) <= LIST_MAX_PROJECTS:
         return None
     snap = snapshot.read(cache.path, cache.key)
-    if snap is None or snap.in_year or snap.ledger != key:
+    if snap is None or snap.ledger != key:  # with or without the year's files: its rows are the plan
         return None
     try:
         awards = {s: snap.amounts(s, year) for s in counts}
