@@ -712,6 +712,48 @@ def _subject_check(subject: str, picked: Picked) -> Checked | None:
     return Checked(ledger, *last)
 
 
+def plan_of_last_check(
+    data: str | os.PathLike[str] | None,
+    found: tuple[LedgerFiles | None, FileCache, str, bool, Listing | None] | None = None,
+) -> tuple[Checked, dict[str, dict[str, tuple[int, Decimal]]], FileCache, str] | None:
+    """``streams_only`` of the ledger at ``data`` (no project loaded), with the cache and the ledger
+    key it was found under; None when the cache does not hold its last whole check, that check
+    cannot stand for the plan alone, or its totals are unreliable (the caller checks the ledger,
+    and says so). ``found``: the ledger as ``loading.warm.current_listed`` found it just before:
+    of a ledger the stamp vouched for only streams.yaml and the adjustments are read, each under
+    its stat entry in the listing (``lookup.listed_files``); else it is discovered through the
+    stat index."""
+    from budgetctl.loading import cache as file_cache
+
+    if file_cache.disabled_by_env():
+        return None
+    listed = None
+    if found is not None and found[0] is None and found[4] is not None:
+        from budgetctl.loading.discover import LedgerFiles, find_root
+        from budgetctl.loading.lookup import listed_files
+
+        root = find_root(data)
+        picked = listed_files(root, found[4], frozenset(), found[1], found[2], found[3])
+        if picked is not None:
+            adjustments = {"adjustment": picked.adjustments} if picked.adjustments else {}
+            listed = LedgerFiles(root, picked.streams, in_year=adjustments)
+    if found is not None and found[0] is not None:
+        files, cache, key = found[0], found[1], found[2]
+    elif found is not None and listed is not None:
+        files, cache, key = listed, found[1], found[2]
+    else:
+        files, opened, index = file_cache.read_through_index(data)
+        if opened is None or index is None:
+            return None
+        cache, key = opened, file_cache.ledger_key(files)
+        index.save()
+    cache.sparingly(1)  # streams.yaml's entry alone is read from the cache
+    last = streams_only(files, cache, key, None if found is None else found[3])
+    if last is None or last[0].ledger is None or last[0].totals_broken():
+        return None
+    return last[0], last[1], cache, key
+
+
 def streams_only(
     files: LedgerFiles, cache: FileCache, key: str | None = None, in_year: bool | None = None
 ) -> tuple[Checked, dict[str, dict[str, tuple[int, Decimal]]]] | None:

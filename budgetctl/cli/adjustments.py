@@ -38,11 +38,19 @@ def adjustments_command(
 
     Example: budgetctl adjustments --year 2023/24 --format markdown
     """
+    from budgetctl.loading.warm import current_listed
+    from budgetctl.pipeline import plan_of_last_check
     from budgetctl.render.tables import RENDERERS
     from budgetctl.reports.adjustments import register
 
     chosen = checked_year(year)
-    ledger, checked = reliable_ledger(data, "adjustments", output=format.value)
+    # The register reads streams.yaml and the adjustments: from the last whole check, when it
+    # stands for them, no project is loaded.
+    warm = plan_of_last_check(data, current_listed(data))
+    if warm is not None and warm[0].ledger is not None:
+        ledger, checked = warm[0].ledger, warm[0]
+    else:
+        ledger, checked = reliable_ledger(data, "adjustments", output=format.value)
     found = register(ledger, budget_year(ledger, chosen), checked.problems)
     render = RENDERERS[format.value]
     render(found.records)

@@ -237,26 +237,14 @@ def warm(
     from budgetctl.loading.codec import Malformed
     from budgetctl.model.money import ZERO
     from budgetctl.model.periods import chosen_year
-    from budgetctl.pipeline import streams_only
+    from budgetctl.pipeline import plan_of_last_check
 
     if listing is True or file_cache.disabled_by_env():
         return None
-    stamped = _stamped(data, found) if found is not None and found[4] is not None else None
-    if found is not None and found[0] is not None:
-        files, cache, key = found[0], found[1], found[2]
-    elif found is not None and stamped is not None:
-        files, cache, key = stamped, found[1], found[2]
-    else:
-        files, opened, index = file_cache.read_through_index(data)
-        if opened is None or index is None:
-            return None
-        cache, key = opened, file_cache.ledger_key(files)
-        index.save()
-    cache.sparingly(1)  # streams.yaml's entry alone is read from the cache
-    last = streams_only(files, cache, key, None if found is None else found[3])
-    if last is None or last[0].ledger is None or last[0].totals_broken():
+    found_plan = plan_of_last_check(data, found)
+    if found_plan is None:
         return None
-    checked, known = last
+    checked, known, cache, key = found_plan
     assert checked.ledger is not None
     streams = checked.ledger.streams
     year = chosen_year(checked.ledger.budget_years(), chosen, datetime.date.today())
@@ -275,25 +263,6 @@ def warm(
     if any((len(awards[s]), total(awards[s])) != counts[s] for s in counts):
         return None  # the snapshot does not add up to the check's figures: trust neither
     return Kept(checked, year, known, awards, cache, key)
-
-
-def _stamped(
-    data: str | os.PathLike[str] | None, found: tuple[LedgerFiles | None, FileCache, str, bool, Listing | None]
-) -> LedgerFiles | None:
-    """The files of a ledger the stamp vouched for (``found``, from ``warm.current_listed``) that a
-    paper from the last whole check reads: streams.yaml and the adjustments, each read under its
-    stat entry in the listing the stamp vouched for (``lookup.listed_files``); None when one
-    changed since the listing."""
-    from budgetctl.loading.discover import LedgerFiles, find_root
-    from budgetctl.loading.lookup import listed_files
-
-    _, cache, key, in_year, listing = found
-    assert listing is not None
-    root = find_root(data)
-    picked = listed_files(root, listing, frozenset(), cache, key, in_year)
-    if picked is None:
-        return None
-    return LedgerFiles(root, picked.streams, in_year={"adjustment": picked.adjustments} if picked.adjustments else {})
 
 
 def _appendix_c(ledger: Ledger, year: str) -> Table | None:
