@@ -754,6 +754,15 @@ def plan_of_last_check(
     return last[0], last[1], cache, key
 
 
+def plan_stands(files: LedgerFiles, cache: FileCache) -> bool:
+    """Whether the cache's last whole check of ``files`` (a ledger with actuals or forecasts) found
+    no problem and is complete, so that it stands for the plan alone (``streams_only``)."""
+    from budgetctl.loading.cache import ledger_key
+
+    last = cache.last_check(ledger_key(files))
+    return last is not None and not last[0] and not last[2]
+
+
 def streams_only(
     files: LedgerFiles, cache: FileCache, key: str | None = None, in_year: bool | None = None
 ) -> tuple[Checked, dict[str, dict[str, tuple[int, Decimal]]]] | None:

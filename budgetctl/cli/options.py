@@ -133,22 +133,29 @@ def from_entries(
     """For a command that needs a few fields of every valid project (``projects``, ``summary --by
     priority``): the ledger checked as ``reliable_ledger`` checks it (the plan only), and
     ``read(project files, cache)``'s rows of those fields from each project's cached entry
-    (``loading.listing``). With the cache and no in-year files, the problems come from the last
-    whole check (or a check of the files changed since) and the ledger holds only the streams;
-    the rows are None, and the ledger whole, otherwise or when an entry is damaged."""
+    (``loading.listing``). With the cache, the problems come from the last whole check (or a
+    check of the files changed since) and the ledger holds only the streams; of a ledger with
+    actuals or forecasts, only when that check found no problem and no budget depends on spend.
+    The rows are None, and the ledger whole, otherwise or when an entry is damaged."""
     from budgetctl.loading.build import build
     from budgetctl.loading.cache import read_through_index
-    from budgetctl.pipeline import check_read, has_in_year
+    from budgetctl.model.figures import needs_actuals
+    from budgetctl.pipeline import check_read, has_in_year, plan_stands
     from budgetctl.render import progress
 
     files, cached, index = read_through_index(data)
     shown = lambda total: progress.maybe(total, output)  # noqa: E731
     rows = None
-    fast = cached is not None and not has_in_year(files)
+    in_year = has_in_year(files)
+    # With actuals or forecasts, only a last whole check that found no problem stands for the plan
+    # alone (``pipeline.streams_only``), and only where no budget depends on spend.
+    fast = cached is not None and (not in_year or plan_stands(files, cached))
     checked = check_read(files, cached, index, progress=shown, ledger_needed=not fast, in_year=False)
     if cached is not None and checked.ledger is None and fast:
         checked.ledger = build(files.streams, [], [], cache=cached).ledger  # the streams only
-        if checked.ledger is not None and not checked.totals_broken():
+        if in_year and checked.ledger is not None and needs_actuals(checked.ledger):
+            checked = check_read(files, cached, index, progress=shown, in_year=False)
+        elif checked.ledger is not None and not checked.totals_broken():
             rows = read(files.projects, cached)
             if rows is None:  # a damaged entry: every file checked, as any command would
                 checked = check_read(files, cached, index, progress=shown, in_year=False)
