@@ -19,17 +19,19 @@ from array import array
 from base64 import b64decode, b64encode
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from budgetctl import plainclass
 from budgetctl.diagnostics import FORBIDDEN, Diagnostic, Severity
 from budgetctl.loading.checks import FileCheck
-from budgetctl.model.actuals import KINDS, ActualColumns
 from budgetctl.model.money import MONEY_TEXT, exact_decimal_text
 from budgetctl.model.periods import year_bounds
 from budgetctl.model.records import is_record, shared
 from budgetctl.model.shape import Shape, fields
 from budgetctl.model.source import Scalar
+
+if TYPE_CHECKING:  # a check of project files decodes no actuals: the module is imported where they are
+    from budgetctl.model.actuals import ActualColumns
 
 
 class Malformed(Exception):
@@ -414,6 +416,7 @@ def decode_actuals(entry: Any, path: str, year: str) -> tuple[list[Diagnostic], 
     and lengths that fit (Malformed otherwise)."""
     from budgetctl.loading.actuals import PROJECT_ID
     from budgetctl.loading.csvsubset import MAX_ROWS
+    from budgetctl.model.actuals import KINDS, ActualColumns
 
     if type(entry) is not list or len(entry) != 3 or entry[1] is not None or type(entry[2]) is not dict:
         raise Malformed("actuals entry")
