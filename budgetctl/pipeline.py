@@ -737,10 +737,11 @@ def plan_of_last_check(
         if picked is not None:
             adjustments = {"adjustment": picked.adjustments} if picked.adjustments else {}
             listed = LedgerFiles(root, picked.streams, in_year=adjustments)
+    in_year = None  # as the files found say: all of them but where the listing's few were read
     if found is not None and found[0] is not None:
         files, cache, key = found[0], found[1], found[2]
     elif found is not None and listed is not None:
-        files, cache, key = listed, found[1], found[2]
+        files, cache, key, in_year = listed, found[1], found[2], found[3]
     else:
         files, opened, index = file_cache.read_through_index(data)
         if opened is None or index is None:
@@ -748,7 +749,7 @@ def plan_of_last_check(
         cache, key = opened, file_cache.ledger_key(files)
         index.save()
     cache.sparingly(1)  # streams.yaml's entry alone is read from the cache
-    last = streams_only(files, cache, key, None if found is None else found[3])
+    last = streams_only(files, cache, key, in_year)
     if last is None or last[0].ledger is None or last[0].totals_broken():
         return None
     return last[0], last[1], cache, key
